@@ -1,0 +1,73 @@
+"""The ``computegeo`` command line: thin wrappers that parse, call the public API, write files.
+
+Exit codes: 0 success; 1 infeasible scenario or solver failure; 2 bad input (file, flag or
+argument). Errors are printed as one clear message on standard error, never as a traceback.
+
+Each sub-command lives in its own module under ``computegeo.cli`` and exposes
+``register(app)``; add the module to ``COMMAND_MODULES`` to make it appear.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from computegeo.errors import ComputegeoError
+
+COMMAND_MODULES: tuple[str, ...] = ()
+"""Sub-command modules, in the order they appear in ``computegeo --help``."""
+
+
+def build_app() -> typer.Typer:
+    """Create the Typer application with every sub-command registered."""
+    app = typer.Typer(
+        name="computegeo",
+        help="Plan where to put AI compute capacity: markets, latency, screening and planning.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def _root() -> None:
+        """Plan where to put AI compute capacity: markets, latency, screening and planning."""
+
+    @app.command("version")
+    def _version() -> None:
+        """Print the computegeo version."""
+        from computegeo import __version__
+
+        typer.echo(__version__)
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"computegeo.cli.{name}")
+        module.register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (0 ok, 1 infeasible/solver failure, 2 bad input)."""
+    app = build_app()
+    try:
+        result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        print("computegeo: interrupted", file=sys.stderr)
+        return 130
+    except ComputegeoError as exc:
+        print(f"computegeo: error: {exc.render()}", file=sys.stderr)
+        return exc.exit_code
+    except typer.TyperException as exc:
+        # Usage errors (unknown command, bad flag); Typer's ClickException derives from this.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"computegeo: error: {exc}", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2))
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,36 @@
+"""Atomic output: nothing half-written on failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from computegeo.fileio import atomic_output_dir, atomic_write_text
+
+
+def test_atomic_write_text_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    atomic_write_text(target, "new")
+    assert target.read_text() == "new"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_output_dir_keeps_old_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.json").write_text("{}")
+    with pytest.raises(RuntimeError), atomic_output_dir(out) as staging:
+        (staging / "plan.json").write_text('{"half":')
+        raise RuntimeError("interrupted")
+    assert (out / "plan.json").read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_atomic_output_dir_replaces_on_success(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with atomic_output_dir(out) as staging:
+        (staging / "plan.json").write_text("{}")
+    assert (out / "plan.json").read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
