@@ -1,0 +1,1 @@
+"""Optimization: model building and solving with HiGHS."""

@@ -1,0 +1,167 @@
+"""Solve a linopy model with HiGHS and return a typed result (never a status string).
+
+All solver knobs live in :class:`SolveOptions`; there is no global solver state.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import linopy
+
+from computegeo.errors import SolverError
+
+
+class Status(enum.Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    """Proven optimal within ``SolveOptions.mip_rel_gap``."""
+    TIME_LIMIT = "time_limit"
+    """Stopped at the time limit with a feasible incumbent (see ``SolveResult.mip_gap``)."""
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """HiGHS settings for one solve.
+
+    Attributes
+    ----------
+    mip_rel_gap : float
+        Relative MIP gap at which HiGHS stops [-].
+    time_limit_s : float
+        Wall-clock limit [s].
+    threads : int | None
+        HiGHS threads; ``None`` lets HiGHS choose.
+    lp_algorithm : str
+        ``"choose"``, ``"simplex"`` or ``"ipm"`` (HiGHS option ``solver``), used for pure LPs.
+    log : bool
+        Print the HiGHS log to standard output.
+    """
+
+    mip_rel_gap: float = 1e-4
+    time_limit_s: float = 600.0
+    threads: int | None = None
+    lp_algorithm: str = "choose"
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Outcome of one solve: status, objective, proven bound and timings.
+
+    Attributes
+    ----------
+    status : Status
+    objective : float
+        Objective of the best solution found (NaN when there is none) [model units].
+    dual_bound : float
+        Best proven bound (equal to ``objective`` for an LP solved to optimality).
+    mip_gap : float
+        Relative gap between ``objective`` and ``dual_bound`` [-]; 0 for LPs.
+    solve_seconds : float
+        Time HiGHS reports for the run [s].
+    wall_seconds : float
+        Wall time of the whole call including translation to HiGHS [s].
+    """
+
+    status: Status
+    objective: float
+    dual_bound: float
+    mip_gap: float
+    solve_seconds: float
+    wall_seconds: float
+
+    @property
+    def has_solution(self) -> bool:
+        """True when the model holds a primal solution to read."""
+        return self.status in (Status.OPTIMAL, Status.TIME_LIMIT)
+
+
+_TERMINATION_TO_STATUS = {
+    "optimal": Status.OPTIMAL,
+    "time_limit": Status.TIME_LIMIT,
+    "infeasible": Status.INFEASIBLE,
+    "infeasible_or_unbounded": Status.INFEASIBLE,
+    "unbounded": Status.UNBOUNDED,
+}
+
+
+def solve(
+    model: linopy.Model,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> SolveResult:
+    """Solve ``model`` in place with HiGHS (linopy ``io_api="direct"``) and summarise the run.
+
+    Parameters
+    ----------
+    model : linopy.Model
+        The model; linopy stores the solution on its variables.
+    options : SolveOptions, optional
+        Solver settings; defaults to :class:`SolveOptions()`.
+    on_progress : callable, optional
+        Called with short human-readable messages (start, end with gap).
+
+    Returns
+    -------
+    SolveResult
+
+    Raises
+    ------
+    SolverError
+        If HiGHS fails for a reason other than infeasibility, unboundedness or the time limit.
+    """
+    opts = options or SolveOptions()
+    highs_options: dict[str, object] = {
+        "mip_rel_gap": opts.mip_rel_gap,
+        "time_limit": opts.time_limit_s,
+        "output_flag": opts.log,
+        "solver": opts.lp_algorithm,
+    }
+    if opts.threads is not None:
+        highs_options["threads"] = opts.threads
+    if on_progress is not None:
+        on_progress(f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:g} s)")
+    start = time.perf_counter()
+    try:
+        _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
+    except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
+        msg = f"HiGHS failed: {exc}"
+        raise SolverError(msg) from exc
+    wall = time.perf_counter() - start
+    status = _TERMINATION_TO_STATUS.get(str(termination), Status.ERROR)
+    highs = model.solver_model
+    info = highs.getInfo() if highs is not None else None
+    objective = float(model.objective.value) if status in (Status.OPTIMAL, Status.TIME_LIMIT) else float("nan")
+    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
+        status = Status.ERROR  # time limit without any incumbent: nothing to read
+    is_mip = bool(getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0) or bool(
+        getattr(model, "integers", None) is not None and len(model.integers.data) > 0
+    )
+    if info is not None and is_mip:
+        gap = float(info.mip_gap)
+        bound = float(info.mip_dual_bound)
+    else:
+        gap = 0.0
+        bound = objective
+    result = SolveResult(
+        status=status,
+        objective=objective,
+        dual_bound=bound,
+        mip_gap=gap,
+        solve_seconds=float(highs.getRunTime()) if highs is not None else wall,
+        wall_seconds=wall,
+    )
+    if status is Status.ERROR:
+        msg = f"HiGHS stopped without a usable solution (termination: {termination})."
+        raise SolverError(msg)
+    if on_progress is not None:
+        on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
+    return result
