@@ -1,0 +1,397 @@
+"""``Plan``: the result of a planning solve, its versioned ``plan.json`` form and its tables.
+
+A ``Plan`` is a frozen tree of small dataclasses. ``Plan.to_json_dict()`` / ``Plan.from_json_dict()``
+round-trip it through ``plan.json`` (key ``schema_version``); :func:`write_plan_json` and
+:func:`write_tables` write the files atomically. The report reads only ``plan.json`` or a ``Plan``.
+
+Units: capacity and load in MW of IT load; money in constant USD of the scenario's currency year,
+discounted to its base year where the name says ``npv``; energy in MWh; emissions in tCO2.
+Periods are the scenario's period labels (strings such as ``"2027"``).
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from computegeo.errors import DataError
+from computegeo.fileio import atomic_write_bytes, atomic_write_text
+from computegeo.problem import Form
+
+SCHEMA_VERSION = "1.0"
+"""Version of the ``plan.json`` schema; bump the major part on incompatible changes."""
+
+
+class PlanStatus(enum.Enum):
+    """How the solve that produced the plan ended (infeasible solves raise instead)."""
+
+    OPTIMAL = "optimal"
+    """Optimal within the requested MIP gap."""
+    TIME_LIMIT = "time_limit"
+    """Best plan found when the time limit was reached; see ``SolveInfo.mip_gap``."""
+
+
+class UnmetReason(enum.Enum):
+    """Why a piece of demand was left unserved (the first cause that applies, in this order)."""
+
+    NO_ALLOWED_MARKET = "no_allowed_market"
+    """No market lies within the latency limit and passes the residency rule."""
+    LEAD_TIME = "lead_time"
+    """Every allowed site needs longer than the time until this period to come online."""
+    CAPACITY_LIMIT = "capacity_limit"
+    """Allowed sites are full: power headroom, availability, campus size, supply, budget, caps
+    or carbon cap bind."""
+    COST = "cost"
+    """Serving would cost more than the unmet-demand penalty."""
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """Identity of the scenario the plan answers."""
+
+    name: str
+    periods: tuple[str, ...]
+    currency_year: int
+    discount_rate: float
+    """Real annual discount rate [1/yr]."""
+
+
+@dataclass(frozen=True)
+class SolveInfo:
+    """How the plan was found."""
+
+    status: PlanStatus
+    objective_usd: float
+    """Objective value: discounted total cost incl. unmet penalty [USD, base year]."""
+    mip_gap: float
+    """Relative gap proven at the end [-]."""
+    solve_seconds: float
+    """Time inside HiGHS, summed over all solves (N-1 rounds, dual LP) [s]."""
+    build_seconds: float
+    """Time building the models (outside HiGHS) [s]."""
+    n1_rounds: int = 1
+    """Number of MILP solves (contingency rows are added lazily, see docs/formulation.md)."""
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """Capacity online at a market in one form in one period [MW IT]."""
+
+    market_id: str
+    form: Form
+    period: str
+    capacity_mw: float
+
+
+@dataclass(frozen=True)
+class BuildRow:
+    """A capacity decision: ``mw`` decided in ``decision_period``, online from ``online_period``."""
+
+    site_id: str
+    market_id: str
+    form: Form
+    provider: str
+    decision_period: str
+    online_period: str
+    mw: float
+    new_campus: bool = False
+    """True when this decision opens a new campus (pays the campus fixed cost)."""
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """Load of one workload in one region served from one market and form [MW IT]."""
+
+    period: str
+    workload: str
+    region_id: str
+    market_id: str
+    form: Form
+    mw: float
+    rtt_ms: float
+
+
+@dataclass(frozen=True)
+class UnmetRow:
+    """Demand not served [MW IT] and why."""
+
+    period: str
+    workload: str
+    region_id: str
+    mw: float
+    reason: UnmetReason
+
+
+@dataclass(frozen=True)
+class OpexBreakdown:
+    """Discounted operating cost by kind [USD, base year]."""
+
+    power: float = 0.0
+    rent: float = 0.0
+    cloud: float = 0.0
+    carbon: float = 0.0
+    om: float = 0.0
+    """Fixed O&M of own campuses."""
+
+
+@dataclass(frozen=True)
+class N1Margin:
+    """Resilience after losing any one market or jurisdiction.
+
+    ``served_share_after_loss[c]`` is, for contingency ``c``, the smallest over workloads with an
+    N-1 requirement and periods of (demand still servable within limits after the loss) /
+    (demand) [-]. ``margin`` is the smallest over contingencies of that share minus the
+    required share [-]; >= 0 means the rule holds.
+    """
+
+    mode: str = "none"
+    worst_contingency: str = ""
+    margin: float = 0.0
+    served_share_after_loss: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Key figures of a plan (see ``computegeo.evaluate.kpis`` for definitions)."""
+
+    npv_usd: float
+    """Discounted total cost excluding the unmet penalty [USD]."""
+    capex_usd: float
+    """Discounted annualised capex + campus fixed cost over the horizon [USD]."""
+    opex_usd: OpexBreakdown
+    unmet_penalty_usd: float
+    """Discounted penalty of unmet demand [USD]."""
+    overnight_capex_usd: float
+    """Undiscounted overnight capex + campus fixed cost of all decisions [USD]."""
+    energy_mwh: float
+    """Grid energy of all served load over the horizon (IT x PUE) [MWh]."""
+    carbon_t: float
+    """Emissions of that energy [tCO2]."""
+    latency_served_share: dict[str, float]
+    """Per workload: served energy / demanded energy over the horizon [-]."""
+    unmet_mw: float
+    """Largest total unmet load in any period [MW]."""
+    unmet_mwh: float
+    """Unmet energy over the horizon [MWh]."""
+    hhi_market: float
+    """Herfindahl-Hirschman index of capacity shares by market in the last period [0-1]."""
+    hhi_country: float
+    """Same by country [0-1]."""
+    hhi_market_by_period: dict[str, float]
+    capacity_mw_by_period: dict[str, float]
+    n1_margin: N1Margin
+
+
+@dataclass(frozen=True)
+class BindingConstraint:
+    """A constraint that limits the plan and what relaxing it by one unit is worth."""
+
+    family: str
+    name: str
+    description: str
+    relaxation_value_usd: float
+    """Objective decrease per unit of right-hand side relaxed (USD per MW, per USD, per t),
+    from the duals of the LP with integer decisions fixed."""
+
+
+@dataclass(frozen=True)
+class MarketInfo:
+    """A candidate market, for maps."""
+
+    market_id: str
+    name: str
+    country: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    """A demand region, for maps."""
+
+    region_id: str
+    name: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete plan: what to build/lease/commit where and when, who serves whom, and KPIs."""
+
+    scenario: ScenarioInfo
+    solve: SolveInfo
+    capacity: tuple[CapacityRow, ...]
+    builds: tuple[BuildRow, ...]
+    assignments: tuple[AssignmentRow, ...]
+    unmet: tuple[UnmetRow, ...]
+    kpis: Kpis
+    binding_constraints: tuple[BindingConstraint, ...]
+    markets: tuple[MarketInfo, ...]
+    regions: tuple[RegionInfo, ...]
+    schema_version: str = SCHEMA_VERSION
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The ``plan.json`` object (enums as their values, tuples as lists)."""
+        return _to_jsonable(asdict(self))  # type: ignore[return-value]
+
+    @classmethod
+    def from_json_dict(cls, obj: dict[str, object]) -> Plan:
+        """Rebuild a plan from a ``plan.json`` object.
+
+        Raises
+        ------
+        DataError
+            If the schema version is missing or incompatible, or a key is missing.
+        """
+        version = str(obj.get("schema_version", ""))
+        if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+            msg = (
+                f"plan.json schema_version {version!r} is not compatible with {SCHEMA_VERSION!r}; "
+                "re-run the plan with this version of computegeo."
+            )
+            raise DataError(msg)
+        try:
+            return _from_dict(cls, obj)
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = f"plan.json is malformed: {exc}"
+            raise DataError(msg) from exc
+
+    # ---------------------------------------------------------------- tables
+    def capacity_frame(self) -> pd.DataFrame:
+        """Capacity rows as a DataFrame (``form`` as its string value)."""
+        return _frame(self.capacity, CapacityRow)
+
+    def builds_frame(self) -> pd.DataFrame:
+        """Build rows as a DataFrame."""
+        return _frame(self.builds, BuildRow)
+
+    def assignments_frame(self) -> pd.DataFrame:
+        """Assignment rows as a DataFrame."""
+        return _frame(self.assignments, AssignmentRow)
+
+    def unmet_frame(self) -> pd.DataFrame:
+        """Unmet-demand rows as a DataFrame."""
+        return _frame(self.unmet, UnmetRow)
+
+
+def _to_jsonable(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    return value
+
+
+_ENUM_FIELDS: dict[str, type[enum.Enum]] = {
+    "status": PlanStatus,
+    "form": Form,
+    "reason": UnmetReason,
+}
+def _from_dict(cls: type, obj: dict[str, object]) -> object:  # noqa: C901
+    hints = {
+        Plan: {
+            "scenario": ScenarioInfo,
+            "solve": SolveInfo,
+            "capacity": CapacityRow,
+            "builds": BuildRow,
+            "assignments": AssignmentRow,
+            "unmet": UnmetRow,
+            "kpis": Kpis,
+            "binding_constraints": BindingConstraint,
+            "markets": MarketInfo,
+            "regions": RegionInfo,
+        },
+        Kpis: {"opex_usd": OpexBreakdown, "n1_margin": N1Margin},
+    }.get(cls, {})
+    kwargs: dict[str, object] = {}
+    for f in fields(cls):
+        if f.name not in obj:
+            if f.default is not MISSING or f.default_factory is not MISSING:
+                continue
+            raise KeyError(f"{cls.__name__}.{f.name}")
+        value = obj[f.name]
+        sub = hints.get(f.name)
+        if sub is not None and isinstance(value, list):
+            value = tuple(_from_dict(sub, v) for v in value)  # type: ignore[arg-type]
+        elif sub is not None and isinstance(value, dict):
+            value = _from_dict(sub, value)
+        elif f.name in _ENUM_FIELDS:
+            value = _ENUM_FIELDS[f.name](value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif value is None:
+            value = float("nan")
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def _frame(rows: tuple[object, ...], row_type: type) -> pd.DataFrame:
+    columns = [f.name for f in fields(row_type)]
+    records = [
+        {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in asdict(r).items()}  # type: ignore[call-overload]
+        for r in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def write_plan_json(plan: Plan, path: Path) -> None:
+    """Write ``plan.json`` atomically (UTF-8, indented, keys in schema order)."""
+    atomic_write_text(Path(path), json.dumps(plan.to_json_dict(), indent=1) + "\n")
+
+
+def read_plan_json(path: Path) -> Plan:
+    """Read a ``plan.json`` file.
+
+    Raises
+    ------
+    DataError
+        If the file is not valid JSON or does not match the schema.
+    """
+    try:
+        obj = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        msg = f"{path}: cannot read plan.json: {exc}"
+        raise DataError(msg) from exc
+    return Plan.from_json_dict(obj)
+
+
+TABLES = ("capacity", "builds", "assignments", "unmet")
+"""Table names written by :func:`write_tables` (``<name>.csv`` and ``<name>.parquet``)."""
+
+
+def write_tables(plan: Plan, directory: Path) -> tuple[Path, ...]:
+    """Write capacity, builds, assignments and unmet demand as CSV and Parquet files.
+
+    Returns
+    -------
+    tuple of Path
+        The files written, in order.
+    """
+    directory = Path(directory)
+    written: list[Path] = []
+    frames = {
+        "capacity": plan.capacity_frame(),
+        "builds": plan.builds_frame(),
+        "assignments": plan.assignments_frame(),
+        "unmet": plan.unmet_frame(),
+    }
+    for name in TABLES:
+        frame = frames[name]
+        csv_path = directory / f"{name}.csv"
+        atomic_write_text(csv_path, frame.to_csv(index=False))
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        parquet_path = directory / f"{name}.parquet"
+        atomic_write_bytes(parquet_path, buffer.getvalue())
+        written += [csv_path, parquet_path]
+    return tuple(written)
