@@ -94,8 +94,8 @@ class ResilienceScope(enum.Enum):
     """No N-1 requirement."""
     MARKET = "market"
     """Any one market (metro) may be lost."""
-    COUNTRY = "country"
-    """Any one jurisdiction (country) may be lost."""
+    JURISDICTION = "jurisdiction"
+    """Any one jurisdiction (every market of one country) may be lost."""
 
 
 # --------------------------------------------------------------------------------------- horizon
@@ -161,21 +161,9 @@ class Workload(_Model):
     min_cluster_mw: NonNegative = 0.0
     """Smallest contiguous cluster the workload can use in one market [MW of IT load]
     (training); 0 = any size."""
-    forms: tuple[Form, ...] = (Form.BUILD, Form.LEASE, Form.CLOUD)
-    """Forms of capacity allowed to serve this workload."""
     unmet_penalty_usd_per_mw_year: Positive | None = None
     """Cost of leaving 1 MW of this workload's demand unserved for a year [USD/MW-yr];
     default ``policies.unmet_penalty_usd_per_mw_year``."""
-
-    @model_validator(mode="after")
-    def _check_forms(self) -> Workload:
-        if not self.forms:
-            msg = "forms is empty: list at least one of build, lease, cloud"
-            raise ValueError(msg)
-        if len(set(self.forms)) != len(self.forms):
-            msg = "forms lists a form twice"
-            raise ValueError(msg)
-        return self
 
 
 # ----------------------------------------------------------------------------------------- demand
@@ -377,6 +365,9 @@ class ExistingCapacity(_Model):
     """First year the capacity serves demand [calendar year]."""
     until_year: Year | None = None
     """Last year it serves (e.g. a lease end); ``null`` = through the horizon [calendar year]."""
+    provider: Slug | None = None
+    """For ``form: cloud``, the provider (``aws``, ``azure``, ``gcp``, ``oci``); default the
+    market's first provider. Ignored for build and lease."""
     note: str = ""
     """Where the figure comes from."""
 
@@ -414,9 +405,9 @@ class Diversification(_Model):
     """Largest share in one country [-]."""
     max_share_per_grid: Share | None = None
     """Largest share on one grid zone [-]."""
-    max_share_cloud: Share | None = None
-    """Largest share held as cloud commitments [-] (a single-provider cap when all cloud is bought
-    from one provider)."""
+    max_share_per_provider: Share | None = None
+    """Largest share held with one provider [-]: ``own`` campuses, ``colo`` leases, or one cloud
+    provider (``aws``, ``azure``, ``gcp``, ``oci``)."""
     min_total_mw_for_caps: NonNegative = 0.0
     """Caps apply only in periods whose total demand is at least this [MW]."""
 
@@ -425,7 +416,7 @@ class Resilience(_Model):
     """N-1: after losing any one market (or country), a share of demand is still served."""
 
     scope: ResilienceScope = ResilienceScope.NONE
-    """What may be lost: ``none``, ``market`` or ``country``."""
+    """What may be lost: ``none``, ``market`` or ``jurisdiction`` (a whole country)."""
     min_served_share: Share = 0.0
     """Share of each workload's demand that must still be servable within its latency and
     residency limits after the loss [-]."""
