@@ -1,0 +1,97 @@
+"""Number formatting for the report: money, power, shares, with their units."""
+
+from __future__ import annotations
+
+import math
+
+
+def usd(value_usd: float | None) -> str:
+    """Format an amount [USD] compactly.
+
+    Examples
+    --------
+    >>> usd(64_120_000_000.0)
+    '$64.12B'
+    >>> usd(-2_100_000.0)
+    '−$2.10M'
+    >>> usd(950.0)
+    '$950'
+    >>> usd(None)
+    '—'
+    """
+    if value_usd is None or not math.isfinite(value_usd):
+        return "—"
+    sign = "−" if value_usd < 0 else ""
+    v = abs(value_usd)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if v >= scale:
+            return f"{sign}${v / scale:.2f}{suffix}"
+    return f"{sign}${v:.0f}"
+
+
+def mw(value_mw: float | None) -> str:
+    """Format a power [MW]; GW above 10,000 MW.
+
+    Examples
+    --------
+    >>> mw(1234.6)
+    '1,235 MW'
+    >>> mw(12.34)
+    '12.3 MW'
+    >>> mw(25_000.0)
+    '25.0 GW'
+    """
+    if value_mw is None or not math.isfinite(value_mw):
+        return "—"
+    if abs(value_mw) >= 10_000:
+        return f"{value_mw / 1000:,.1f} GW"
+    if abs(value_mw) >= 100:
+        return f"{value_mw:,.0f} MW"
+    return f"{value_mw:,.1f} MW"
+
+
+def share(value: float | None, digits: int = 1) -> str:
+    """Format a share in [0, 1] as a percentage.
+
+    Examples
+    --------
+    >>> share(0.9623)
+    '96.2%'
+    >>> share(1.0, digits=0)
+    '100%'
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{100.0 * value:.{digits}f}%"
+
+
+def quantity(value: float | None, unit: str) -> str:
+    """Format a large quantity with thousands separators and SI suffix (k, M, B).
+
+    Examples
+    --------
+    >>> quantity(152_000_000.0, "MWh")
+    '152.0 M MWh'
+    >>> quantity(41_000.0, "t CO₂")
+    '41.0 k t CO₂'
+    >>> quantity(12.0, "ms")
+    '12 ms'
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    v = abs(value)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if v >= scale:
+            return f"{value / scale:,.1f} {suffix} {unit}"
+    return f"{value:,.0f} {unit}"
+
+
+def seconds(value_s: float | None) -> str:
+    """Format a duration [s].
+
+    >>> seconds(3.414)
+    '3.41 s'
+    """
+    if value_s is None or not math.isfinite(value_s):
+        return "—"
+    return f"{value_s:.2f} s"

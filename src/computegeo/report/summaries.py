@@ -1,0 +1,201 @@
+"""Pure aggregations of a :class:`PlanView` into the small tables the report draws.
+
+Nothing here knows HTML or SVG; every function takes the view and returns plain data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from computegeo.report.palette import form_sort_key
+from computegeo.report.view import PlanView
+
+RTT_TOLERANCE_MS = 1e-6
+"""Slack when comparing an assignment's RTT with its workload's limit [ms]."""
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """Capacity at one market in one period, split by form [MW]."""
+
+    market_id: str
+    name: str
+    country: str
+    latitude: float
+    longitude: float
+    mw_by_form: tuple[tuple[str, float], ...]
+
+    @property
+    def total_mw(self) -> float:
+        """Capacity over all forms [MW]."""
+        return sum(v for _, v in self.mw_by_form)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Demand [MW] of one region served at one market in one form (summed over workloads)."""
+
+    region_id: str
+    market_id: str
+    form: str
+    mw: float
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Latency coverage of one workload in one region over the horizon.
+
+    ``demand_mw_periods`` is demand summed over periods [MW x period]; ``within_mw_periods`` the
+    part served within the workload's RTT limit; ``served_mw_periods`` the part served at all.
+    """
+
+    region_id: str
+    workload: str
+    demand_mw_periods: float
+    served_mw_periods: float
+    within_mw_periods: float
+
+    @property
+    def within_share(self) -> float:
+        """Share of demand served within the RTT limit [0-1]."""
+        return self.within_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+
+    @property
+    def served_share(self) -> float:
+        """Share of demand served at all [0-1]."""
+        return self.served_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+
+
+def last_period(view: PlanView) -> int | None:
+    """The last planning period, or the latest period with capacity if none are declared."""
+    if view.periods:
+        return max(view.periods)
+    return max((c.period for c in view.capacity), default=None)
+
+
+def all_periods(view: PlanView) -> tuple[int, ...]:
+    """Declared periods plus any period that appears in the capacity rows, sorted."""
+    return tuple(sorted(set(view.periods) | {c.period for c in view.capacity}))
+
+
+def capacity_by(view: PlanView, key: str) -> dict[str, tuple[float, ...]]:
+    """Capacity [MW] per period, grouped by ``"market"`` or ``"form"``, largest last-period first.
+
+    Returns
+    -------
+    dict
+        Group name -> one value per period of :func:`all_periods`.
+    """
+    periods = all_periods(view)
+    index = {p: i for i, p in enumerate(periods)}
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(periods))
+    for c in view.capacity:
+        group = c.market_id if key == "market" else c.form
+        acc[group][index[c.period]] += c.capacity_mw
+    if key == "form":
+        order = sorted(acc, key=form_sort_key)
+    else:
+        order = sorted(acc, key=lambda g: (-acc[g][-1], -sum(acc[g]), g))
+    return {g: tuple(acc[g]) for g in order}
+
+
+def sites(view: PlanView, period: int) -> tuple[SiteSummary, ...]:
+    """Markets with capacity in ``period``, largest first."""
+    acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in view.capacity:
+        if c.period == period and c.capacity_mw > 0:
+            acc[c.market_id][c.form] += c.capacity_mw
+    out = []
+    for market_id, forms in acc.items():
+        m = view.market(market_id)
+        if m is None:
+            continue
+        out.append(
+            SiteSummary(
+                market_id=market_id,
+                name=m.name,
+                country=m.country,
+                latitude=m.latitude,
+                longitude=m.longitude,
+                mw_by_form=tuple(sorted(forms.items(), key=lambda kv: form_sort_key(kv[0]))),
+            )
+        )
+    return tuple(sorted(out, key=lambda s: (-s.total_mw, s.market_id)))
+
+
+def flows(view: PlanView, period: int) -> tuple[Flow, ...]:
+    """Served demand [MW] in ``period`` per (region, market, form), largest first."""
+    acc: dict[tuple[str, str, str], float] = defaultdict(float)
+    for a in view.assignments:
+        if a.period == period and a.mw > 0:
+            acc[(a.region_id, a.market_id, a.form)] += a.mw
+    out = [Flow(r, m, f, v) for (r, m, f), v in acc.items()]
+    return tuple(sorted(out, key=lambda fl: (-fl.mw, fl.region_id, fl.market_id, fl.form)))
+
+
+def demand_by_region(view: PlanView, period: int) -> dict[str, float]:
+    """Demand [MW] per region in ``period`` (served plus unmet)."""
+    acc: dict[str, float] = defaultdict(float)
+    for a in view.assignments:
+        if a.period == period:
+            acc[a.region_id] += a.mw
+    for u in view.unmet:
+        if u.period == period and u.region_id:
+            acc[u.region_id] += u.mw
+    return dict(acc)
+
+
+def coverage(view: PlanView) -> tuple[Coverage, ...]:
+    """Latency coverage per (region, workload) over all periods.
+
+    An assignment counts as within the limit when its ``rtt_ms`` is at most the workload's
+    ``max_rtt_ms``; workloads without a limit count every served MW. When the plan carries no
+    workload limits, ``within`` equals ``served``.
+    """
+    limits = {w.workload: w.max_rtt_ms for w in view.workloads}
+    demand: dict[tuple[str, str], float] = defaultdict(float)
+    served: dict[tuple[str, str], float] = defaultdict(float)
+    within: dict[tuple[str, str], float] = defaultdict(float)
+    for a in view.assignments:
+        key = (a.region_id, a.workload)
+        demand[key] += a.mw
+        served[key] += a.mw
+        limit = limits.get(a.workload)
+        if limit is None or a.rtt_ms is None or a.rtt_ms <= limit + RTT_TOLERANCE_MS:
+            within[key] += a.mw
+    for u in view.unmet:
+        demand[(u.region_id, u.workload)] += u.mw
+    return tuple(
+        Coverage(r, w, demand[(r, w)], served[(r, w)], within[(r, w)])
+        for r, w in sorted(demand)
+    )
+
+
+def market_shares(view: PlanView, period: int) -> tuple[tuple[str, float], ...]:
+    """Each market's share of total capacity in ``period`` [0-1], largest first."""
+    site_list = sites(view, period)
+    total = sum(s.total_mw for s in site_list)
+    if total <= 0:
+        return ()
+    return tuple((s.market_id, s.total_mw / total) for s in site_list)
+
+
+def country_shares(view: PlanView, period: int) -> tuple[tuple[str, float], ...]:
+    """Each country's share of total capacity in ``period`` [0-1], largest first."""
+    acc: dict[str, float] = defaultdict(float)
+    for s in sites(view, period):
+        acc[s.country or "?"] += s.total_mw
+    total = sum(acc.values())
+    if total <= 0:
+        return ()
+    return tuple(sorted(((c, v / total) for c, v in acc.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
+def hhi(shares: tuple[tuple[str, float], ...]) -> float:
+    """Herfindahl-Hirschman index of shares [0-1] (1 = everything in one place).
+
+    >>> hhi((("a", 0.5), ("b", 0.5)))
+    0.5
+    """
+    return sum(s * s for _, s in shares)
