@@ -1,0 +1,194 @@
+"""``computegeo plan``, ``computegeo validate`` and ``computegeo init``.
+
+``plan`` runs :func:`computegeo.pipeline.run_plan` with a live progress display on standard error
+and ends with a short summary on standard output. ``validate`` checks a scenario (schema, dataset
+references, problem building) without solving. ``init`` writes the documented template.
+Exit codes: 0 success, 1 infeasible or solver failure, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from computegeo.errors import ConfigError, InputError
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``plan``, ``validate`` and ``init`` to the application."""
+    app.command("plan")(plan_command)
+    app.command("validate")(validate_command)
+    app.command("init")(init_command)
+
+
+def plan_command(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="Scenario YAML file, or the name of a bundled example "
+            "(reference, sovereign_eu, apac_tight_power). Default: the bundled reference case.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output folder (replaced atomically).")
+    ] = Path("computegeo-out"),
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="Override the scenario's solver time limit [s].", min=0.1),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Plan where, when, how much and in what form to add compute capacity.
+
+    Writes report.html, plan.json, scenario.yaml and tables/ into the output folder.
+    """
+    from rich.console import Console
+
+    from computegeo import pipeline
+
+    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False)
+    source: object = scenario
+    if time_limit is not None:
+        dataset = pipeline.load_dataset()
+        sc = pipeline.resolve_scenario(scenario, dataset)
+        source = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})})
+    start = time.perf_counter()
+    if quiet:
+        run = pipeline.run_plan(source, output)  # type: ignore[arg-type]
+    else:
+        with err.status("starting", spinner="dots") as status:
+            stage_start = [time.perf_counter(), None]
+
+            def progress(stage: pipeline.Stage, message: str) -> None:
+                now = time.perf_counter()
+                if stage_start[1] is not None and stage_start[1] != stage:
+                    err.print(f"[green]✓[/] {stage_start[1].value:<10} {now - stage_start[0]:6.1f} s")
+                    stage_start[0] = now
+                stage_start[1] = stage
+                if stage is not pipeline.Stage.DONE:
+                    status.update(f"{stage.value}: {message}")
+                    if stage is pipeline.Stage.SOLVE or stage is pipeline.Stage.BUILD and "arcs" in message:
+                        err.print(f"  [dim]{message}[/]")
+
+            run = pipeline.run_plan(source, output, progress)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    for line in summary_lines(run, elapsed):
+        out.print(line)
+
+
+def _fmt_mw(mw: float) -> str:
+    return f"{mw:,.0f} MW"
+
+
+def _fmt_usd(usd: float) -> str:
+    if abs(usd) >= 1e9:
+        return f"${usd / 1e9:,.1f} bn"
+    return f"${usd / 1e6:,.0f} M"
+
+
+def summary_lines(run: object, elapsed_s: float) -> list[str]:
+    """The end-of-run summary: where, when, which form, cost, unmet demand, where to look next."""
+    plan = run.plan  # type: ignore[attr-defined]
+    scenario = run.scenario  # type: ignore[attr-defined]
+    periods = plan.scenario.periods
+    last = periods[-1]
+    by_market: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in plan.capacity:
+        if row.period == last and row.capacity_mw > 1e-6:
+            by_market[row.market_id][row.form.value] += row.capacity_mw
+    first_new: dict[str, str] = {}
+    for b in sorted(plan.builds, key=lambda b: periods.index(b.online_period)):
+        if b.mw > 1e-6:
+            first_new.setdefault(b.market_id, b.online_period)
+    total = sum(sum(v.values()) for v in by_market.values())
+    names = {m.market_id: m.name for m in plan.markets}
+    lines = [
+        "",
+        f"[bold]{scenario.name}[/] — plan for {periods[0]}–{last} "
+        f"({plan.solve.status.value}, gap {plan.solve.mip_gap:.2%}, {elapsed_s:.1f} s)",
+        f"Capacity in {last}: {_fmt_mw(total)} in {len(by_market)} markets",
+    ]
+    ranked = sorted(by_market.items(), key=lambda kv: -sum(kv[1].values()))
+    for market_id, forms in ranked[:10]:
+        mw = sum(forms.values())
+        form_text = ", ".join(f"{f} {_fmt_mw(v)}" for f, v in sorted(forms.items(), key=lambda kv: -kv[1]))
+        when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
+        lines.append(f"  {names.get(market_id, market_id):<28} {_fmt_mw(mw):>10}  ({form_text}; {when})")
+    if len(ranked) > 10:
+        rest = sum(sum(f.values()) for _, f in ranked[10:])
+        lines.append(f"  {len(ranked) - 10} more markets            {_fmt_mw(rest):>10}")
+    k = plan.kpis
+    opex = k.opex_usd
+    lines.append(
+        f"Cost (discounted to {periods[0]}, USD {plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
+        f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent {_fmt_usd(opex.rent)} + "
+        f"cloud {_fmt_usd(opex.cloud)} + O&M {_fmt_usd(opex.om)} + carbon {_fmt_usd(opex.carbon)}"
+    )
+    lines.append(f"Overnight capex of new campuses: {_fmt_usd(k.overnight_capex_usd)}")
+    if k.unmet_mw > 1e-6:
+        reasons: dict[str, float] = defaultdict(float)
+        for u in plan.unmet:
+            if u.period == last:
+                reasons[u.reason.value.replace("_", " ")] += u.mw
+        why = ", ".join(f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        lines.append(
+            f"[yellow]Unmet demand: up to {_fmt_mw(k.unmet_mw)} in a period"
+            f"{f' ({last}: {why})' if why else ''} — see tables/unmet.csv[/]"
+        )
+    else:
+        lines.append("All demand is served within its latency and residency limits.")
+    if run.output_dir is not None:  # type: ignore[attr-defined]
+        out = Path(run.output_dir)  # type: ignore[attr-defined]
+        report = out / "report.html"
+        if report.exists():
+            lines.append(f"Next: open {report} (map, timeline, costs, binding constraints);")
+        else:
+            lines.append(f"Next: read {out / 'plan.json'};")
+        lines.append(f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}.")
+    return lines
+
+
+def validate_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file (or a bundled example's name).")],
+) -> None:
+    """Check a scenario file: every key, value and dataset reference, without solving."""
+    from computegeo import pipeline
+
+    sc = pipeline.validate(scenario)
+    typer.echo(
+        f"{scenario}: valid — {sc.name!r}, {len(sc.workloads)} workloads, "
+        f"{sc.horizon.start_year}–{sc.horizon.end_year} in {len(sc.horizon.period_start_years)} periods."
+    )
+
+
+def init_command(
+    file: Annotated[Path, typer.Argument(help="Where to write the scenario template.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="Copy a bundled example (e.g. reference) instead of the template."),
+    ] = None,
+) -> None:
+    """Write a documented scenario template (every key, with units and defaults)."""
+    from computegeo.fileio import atomic_write_text
+    from computegeo.scenario_template import bundled_path, template_text
+
+    if file.exists() and not force:
+        msg = f"{file} already exists"
+        raise InputError(msg, ["choose another name, or add --force to overwrite it"])
+    if file.exists() and file.is_dir():
+        msg = f"{file} is a folder"
+        raise InputError(msg, ["give a file name such as my-scenario.yaml"])
+    text = template_text() if example is None else bundled_path(example).read_text(encoding="utf-8")
+    try:
+        atomic_write_text(file, text)
+    except OSError as exc:
+        msg = f"cannot write {file}: {exc.strerror or exc}"
+        raise ConfigError(msg) from None
+    typer.echo(f"wrote {file}: edit it, check it with `computegeo validate {file}`, run `computegeo plan {file}`.")

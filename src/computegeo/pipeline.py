@@ -1,0 +1,264 @@
+"""The main job end to end: scenario -> problem -> solve -> evaluate -> output folder.
+
+:func:`run_plan` is what ``computegeo plan`` calls and what notebooks can call too. Each stage is
+reported through a ``progress`` callback (a :class:`Stage` and a short message) so the CLI can
+show a live display without this module knowing about terminals. The output folder is written
+atomically (:func:`computegeo.fileio.atomic_output_dir`): a failed or interrupted run leaves the
+previous folder, if any, untouched and no half-written one.
+
+Output folder
+-------------
+``plan.json``
+    The plan (versioned schema, see :mod:`computegeo.plan`).
+``tables/*.csv``, ``tables/*.parquet``
+    Capacity, builds, assignments and unmet demand.
+``report.html``
+    The self-contained report (when the report module is installed).
+``scenario.yaml``
+    The scenario as run, defaults filled in, for reproducibility.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from computegeo.fileio import atomic_output_dir
+from computegeo.problem import ProblemData
+from computegeo.scenario import KnownIds, Scenario, load_scenario
+from computegeo.scenario_template import REFERENCE_NAME, bundled_path
+
+DEFAULT_OUTPUT_DIR = Path("computegeo-out")
+"""Where ``computegeo plan`` writes when ``--output`` is not given (relative to the working dir)."""
+
+
+class Stage(enum.Enum):
+    """Stages of a planning run, in order."""
+
+    LOAD = "loading"
+    BUILD = "building"
+    SOLVE = "solving"
+    EVALUATE = "evaluating"
+    WRITE = "writing"
+    DONE = "done"
+
+
+Progress = Callable[[Stage, str], None]
+"""Progress callback: called with the current stage and a short human-readable message."""
+
+
+def _quiet(stage: Stage, message: str) -> None:
+    """Progress callback that ignores everything."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The bundled dataset frames a scenario is built against."""
+
+    markets: pd.DataFrame
+    demand_regions: pd.DataFrame
+    hardware: pd.DataFrame | None
+    data_classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunTimings:
+    """Wall time of each stage [s]."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_seconds(self) -> float:
+        """Sum over stages [s]."""
+        return float(sum(self.seconds.values()))
+
+
+def load_dataset() -> Dataset:
+    """Load the bundled dataset (markets, demand regions, hardware, residency data classes)."""
+    from computegeo import catalog, residency
+
+    hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
+    if hardware is not None and hardware.index.name != "hardware_id" and "hardware_id" in hardware.columns:
+        hardware = hardware.set_index("hardware_id")
+    return Dataset(
+        markets=catalog.load_markets(),
+        demand_regions=catalog.load_demand_regions(),
+        hardware=hardware,
+        data_classes=tuple(residency.data_classes()),
+    )
+
+
+def known_ids(dataset: Dataset) -> KnownIds:
+    """Identifiers in the dataset that a scenario may refer to."""
+    from computegeo.inputs import known_ids_from
+
+    return known_ids_from(dataset.markets, dataset.demand_regions, dataset.data_classes, dataset.hardware)
+
+
+def resolve_scenario(source: Path | str | Scenario | None, dataset: Dataset) -> Scenario:
+    """Load and fully validate a scenario (schema and dataset references).
+
+    ``None`` means the bundled reference case; a bare name such as ``sovereign_eu`` that is not
+    an existing file means a bundled example.
+    """
+    if isinstance(source, Scenario):
+        return source
+    path = bundled_path(REFERENCE_NAME) if source is None else Path(source)
+    if source is not None and not path.exists() and path.suffix == "" and "/" not in str(source):
+        path = bundled_path(str(source))
+    return load_scenario(path, known=known_ids(dataset))
+
+
+def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
+    """Scenario + dataset -> ProblemData with the real latency and residency models."""
+    from computegeo import residency
+    from computegeo.inputs import build_problem
+    from computegeo.latency import rtt_matrix_ms
+
+    return build_problem(
+        scenario,
+        dataset.markets,
+        dataset.demand_regions,
+        hardware=dataset.hardware,
+        rtt_matrix_ms=rtt_matrix_ms,
+        allowed_destinations=residency.allowed_destinations,
+    )
+
+
+def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> object:
+    """Call the planner's ``plan(data, options)`` with the scenario's solver settings."""
+    from computegeo.optimize.solve import SolveOptions
+
+    planner = importlib.import_module("computegeo.optimize.planner")
+    options = SolveOptions(
+        mip_rel_gap=scenario.solver.mip_rel_gap,
+        time_limit_s=scenario.solver.time_limit_s,
+        threads=scenario.solver.threads,
+    )
+
+    def on_message(message: str) -> None:
+        progress(Stage.SOLVE, message)
+
+    return planner.plan(data, options, on_progress=on_message)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The scenario with every default filled in, as YAML."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def write_outputs(plan: object, scenario: Scenario, output_dir: Path, progress: Progress = _quiet) -> Path:
+    """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically."""
+    from computegeo.plan import write_plan_json, write_tables
+
+    with atomic_output_dir(Path(output_dir)) as staging:
+        progress(Stage.WRITE, "plan.json")
+        write_plan_json(plan, staging / "plan.json")  # type: ignore[arg-type]
+        progress(Stage.WRITE, "tables (CSV + Parquet)")
+        write_tables(plan, staging / "tables")  # type: ignore[arg-type]
+        (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
+        render = _report_renderer()
+        if render is not None:
+            progress(Stage.WRITE, "report.html")
+            (staging / "report.html").write_text(render(plan), encoding="utf-8")
+    return Path(output_dir)
+
+
+def _report_renderer() -> Callable[[object], str] | None:
+    try:
+        module = importlib.import_module("computegeo.report")
+    except ImportError:
+        return None
+    render = getattr(module, "render_report", None)
+    return render if callable(render) else None
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A finished run: the plan, the scenario as run, the problem size and stage timings."""
+
+    plan: object
+    scenario: Scenario
+    data: ProblemData
+    output_dir: Path | None
+    timings: RunTimings
+
+
+def run_plan(
+    scenario: Path | str | Scenario | None = None,
+    output_dir: Path | str | None = DEFAULT_OUTPUT_DIR,
+    progress: Progress = _quiet,
+) -> PlanRun:
+    """Load, build, solve, evaluate and write one scenario.
+
+    Parameters
+    ----------
+    scenario : path, name, Scenario or None
+        A scenario file, the name of a bundled example, a validated :class:`Scenario`, or
+        ``None`` for the bundled reference case.
+    output_dir : path or None
+        Folder to write (replaced atomically); ``None`` writes nothing.
+    progress : callable
+        ``progress(stage, message)`` for live display.
+
+    Returns
+    -------
+    PlanRun
+
+    Raises
+    ------
+    ConfigError
+        Invalid scenario (exit code 2 on the CLI).
+    InfeasibleError, SolverError
+        No plan exists, with a plain-words explanation, or the solver failed (exit code 1).
+    """
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    progress(Stage.LOAD, "dataset and scenario")
+    dataset = load_dataset()
+    sc = resolve_scenario(scenario, dataset)
+    seconds["load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    progress(Stage.BUILD, f"problem for {sc.name!r}")
+    data = build(sc, dataset)
+    seconds["build"] = time.perf_counter() - start
+    progress(
+        Stage.BUILD,
+        f"{data.n_markets} markets, {data.n_sites} sites, {data.n_regions} regions, "
+        f"{data.n_workloads} workloads, {data.n_periods} periods, {data.n_arcs} arcs",
+    )
+
+    start = time.perf_counter()
+    progress(Stage.SOLVE, "starting HiGHS")
+    plan = _solve(data, sc, progress)
+    seconds["solve"] = time.perf_counter() - start
+
+    out: Path | None = None
+    if output_dir is not None:
+        start = time.perf_counter()
+        out = write_outputs(plan, sc, Path(output_dir), progress)
+        seconds["write"] = time.perf_counter() - start
+    progress(Stage.DONE, "finished")
+    return PlanRun(plan=plan, scenario=sc, data=data, output_dir=out, timings=RunTimings(seconds))
+
+
+def validate(source: Path | str | None) -> Scenario:
+    """Validate a scenario fully: schema, dataset references, and that a problem can be built.
+
+    Raises
+    ------
+    ConfigError, DataError
+        With every problem listed.
+    """
+    dataset = load_dataset()
+    sc = resolve_scenario(source, dataset)
+    build(sc, dataset)
+    return sc
