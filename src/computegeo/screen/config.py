@@ -1,0 +1,111 @@
+"""The ``screen:`` section of a YAML file: criteria, weights, filters, demand set, sensitivity.
+
+.. code-block:: yaml
+
+    screen:
+      method: topsis               # or weighted_sum (default)
+      criteria:                    # name: weight, or name: {weight: w, direction: max|min}
+        power_price: 3
+        carbon: 2
+        latency: 4
+      demand: [tokyo, seoul]       # demand regions of the latency criterion
+      filters:
+        - democracy_index >= 7
+        - not moratorium
+        - latency_ms[tokyo,seoul] <= 40
+      sensitivity: {samples: 1000, top_k: 5, seed: 0, concentration: 50}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from computegeo.errors import ConfigError
+from computegeo.screen.criteria import Direction
+from computegeo.screen.scoring import Method
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class WeightSpec(_Model):
+    """A criterion weight with an explicit direction."""
+
+    weight: float = Field(ge=0.0)
+    """Weight (any non-negative scale)."""
+    direction: Direction | None = None
+    """``max`` if higher is better, ``min`` if lower is better; default from the catalog."""
+
+
+class SensitivityConfig(_Model):
+    """Weight-sensitivity settings."""
+
+    samples: int = Field(default=1000, ge=0, le=1_000_000)
+    """Number of weight draws (0 = no sampling)."""
+    top_k: int = Field(default=5, ge=1)
+    """``k`` of the share-in-top-k figure."""
+    seed: int = 0
+    """Random seed; the same seed gives the same figures."""
+    concentration: float | None = Field(default=50.0, gt=0.0)
+    """Dirichlet concentration around the weights; null for uniform draws."""
+
+
+class ScreenConfig(_Model):
+    """The ``screen:`` section."""
+
+    method: Method = Method.WEIGHTED_SUM
+    """Scoring method: ``weighted_sum`` or ``topsis``."""
+    criteria: dict[str, float | WeightSpec] = Field(default_factory=dict)
+    """Criterion (catalog column or alias) -> weight."""
+    filters: list[str] = Field(default_factory=list)
+    """Hard filters, e.g. ``democracy_index >= 7``."""
+    demand: list[str] = Field(default_factory=list)
+    """Demand region ids of the ``latency`` criterion."""
+    sensitivity: SensitivityConfig = Field(default_factory=SensitivityConfig)
+    """Weight-sensitivity settings."""
+    top: int | None = Field(default=None, ge=1)
+    """Rows to show (default: all)."""
+
+    def weights(self) -> dict[str, float]:
+        """Criterion -> weight."""
+        return {k: v if isinstance(v, float | int) else v.weight for k, v in self.criteria.items()}
+
+    def directions(self) -> dict[str, Direction]:
+        """Criterion -> explicit direction (only those given)."""
+        return {
+            k: v.direction
+            for k, v in self.criteria.items()
+            if isinstance(v, WeightSpec) and v.direction is not None
+        }
+
+
+def load_screen_config(path: Path) -> ScreenConfig:
+    """Read the ``screen:`` section of a YAML file.
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be read, has no ``screen:`` section, or the section is invalid;
+        every problem names the file and the field path.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML.", [str(exc)]) from None
+    if not isinstance(data, dict) or "screen" not in data:
+        raise ConfigError(f"{path} has no 'screen:' section.", ["add a 'screen:' mapping"])
+    try:
+        return ScreenConfig.model_validate(data["screen"] or {})
+    except ValidationError as exc:
+        problems = [
+            f"{path}: screen.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigError(f"Invalid 'screen:' section in {path}.", problems) from None

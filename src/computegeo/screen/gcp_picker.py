@@ -1,0 +1,246 @@
+"""Google Cloud's region picker, reproduced with computegeo's screening primitives.
+
+The picker (GoogleCloudPlatform/region-picker, Apache-2.0) ranks Google Cloud regions by a
+weighted sum of three criteria, each min-max normalised over all regions that have a value:
+
+* price: E2 core on-demand price ``gce`` [USD/hour], lower is better: ``1 - n(gce)``;
+* carbon: the region's hourly carbon-free-energy share ``CFE`` (Google region-carbon-info,
+  one year's file), higher is better: ``n(CFE)``; for a region without a CFE value the grid
+  intensity ``gCO2_kWh`` (parsed as an integer) is used instead, lower is better;
+* latency (only when its weight is > 0 and at least one location is chosen): the sum of
+  great-circle distances [m] (haversine, R = 6371 km) from the region to each chosen country's
+  centroid, lower is better: ``1 - n(distance)``.
+
+``score = (1 - n(gce)) * w_price + carbon_part * w_carbon + (1 - n(distance)) * w_latency``
+with each weight the slider value 0-10 divided by 10; regions whose score is undefined (no
+price or carbon data) are dropped and the rest sorted by descending score, ties kept in
+``regions.json`` order. The picker's product-availability filter is not reproduced (its
+``products.json`` is not among the shipped data); it only removes regions after ranking.
+
+The shipped data (``computegeo/screen/data/gcp_picker_*.csv``, derived by
+``scripts/build_gcp_picker_data.py``) are the picker's own ``regions.json``, ``prices.json`` and
+``countries.json`` at commit 565d8fa9 (2025-08-11) and region-carbon-info's yearly files
+2019-2024. The default carbon year is 2023: it is the file whose regions are exactly the 40
+regions in that ``regions.json`` (an inference; the page's code at that commit was not read).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+
+from computegeo.errors import ConfigError, suggest
+from computegeo.screen.criteria import Direction
+from computegeo.screen.normalise import minmax_utility
+from computegeo.screen.scoring import rank_order, weighted_sum_of_utilities
+
+PICKER_EARTH_RADIUS_M = 6371e3
+"""Earth radius used by the picker's haversine distance [m]."""
+
+DEFAULT_CARBON_YEAR = 2023
+"""Carbon data year whose region set matches the shipped ``regions.json`` (see module doc)."""
+
+_INT_PREFIX = re.compile(r"^\s*[+-]?\d+")
+_FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _read(name: str) -> pd.DataFrame:
+    text = resources.files("computegeo.screen").joinpath("data", name).read_text("utf-8")
+    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+
+
+def js_parse_int(text: str) -> float:
+    """Parse like JavaScript's ``parseInt(text, 10)``: leading integer digits, else NaN.
+
+    >>> js_parse_int("656.85"), js_parse_int("")
+    (656.0, nan)
+    """
+    m = _INT_PREFIX.match(text)
+    return float(int(m.group(0))) if m else math.nan
+
+
+def js_parse_float(text: str) -> float:
+    """Parse like JavaScript's ``parseFloat``: the longest leading number, else NaN.
+
+    >>> js_parse_float("0.15"), js_parse_float("")
+    (0.15, nan)
+    """
+    m = _FLOAT_PREFIX.match(text)
+    return float(m.group(0)) if m else math.nan
+
+
+def _num(text: str) -> float:
+    return float(text) if text.strip() else math.nan
+
+
+def load_picker_countries() -> pd.DataFrame:
+    """The picker's user locations: index ISO2 ``country``; ``name``, ``latitude``,
+    ``longitude`` [deg] (NaN where the source has null)."""
+    df = _read("gcp_picker_countries.csv").set_index("country")
+    for col in ("latitude", "longitude"):
+        df[col] = df[col].map(_num)
+    return df
+
+
+def load_picker_regions(year: int = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
+    """Regions with the values the picker scores, in ``regions.json`` order.
+
+    Parameters
+    ----------
+    year : int
+        Year of the region-carbon-info file (2019-2024).
+
+    Returns
+    -------
+    DataFrame
+        Index ``region``; ``name``, ``latitude``, ``longitude`` [deg], ``gce_usd_per_hour``,
+        ``google_cfe`` (0-1; NaN where the picker treats CFE as absent: missing, empty or 0),
+        ``grid_gco2_kwh`` (integer part, as the picker parses it; NaN if absent).
+
+    Raises
+    ------
+    ConfigError
+        If no carbon file is shipped for ``year``.
+    """
+    regions = _read("gcp_picker_regions.csv").set_index("region")
+    carbon = _read("gcp_picker_carbon.csv")
+    years = sorted(set(carbon["year"].astype(int)))
+    if year not in years:
+        raise ConfigError("Unknown carbon year.", [f"{year}; shipped years: {years}"])
+    carbon = carbon[carbon["year"].astype(int) == year].set_index("region")
+    out = pd.DataFrame(index=regions.index)
+    out["name"] = regions["name"]
+    out["latitude"] = regions["latitude"].map(_num)
+    out["longitude"] = regions["longitude"].map(_num)
+    out["gce_usd_per_hour"] = regions["gce_usd_per_hour"].map(_num)
+    cfe = carbon["google_cfe"].map(js_parse_float).reindex(out.index)
+    out["google_cfe"] = cfe.where(cfe.notna() & (cfe != 0.0))
+    in_file = out.index.isin(carbon.index)
+    fallback = regions["gco2_kwh_fallback"].map(_num)
+    parsed = carbon["grid_gco2_kwh"].map(js_parse_int).reindex(out.index)
+    out["grid_gco2_kwh"] = np.where(in_file, parsed, fallback)
+    return out
+
+
+def picker_distance_m(lat_region: float, lon_region: float, lat: float, lon: float) -> float:
+    """Haversine distance [m] exactly as the picker computes it (same operation order).
+
+    A missing location coordinate counts as 0, as JavaScript turns ``null`` into 0.
+
+    >>> round(picker_distance_m(0.0, 0.0, 0.0, 1.0))
+    111195
+    """
+    lat = 0.0 if math.isnan(lat) else lat
+    lon = 0.0 if math.isnan(lon) else lon
+    phi1 = lat_region * math.pi / 180
+    phi2 = lat * math.pi / 180
+    dphi = (lat - lat_region) * math.pi / 180
+    dlam = (lon - lon_region) * math.pi / 180
+    a = math.sin(dphi / 2) * math.sin(dphi / 2) + math.cos(phi1) * math.cos(phi2) * math.sin(
+        dlam / 2
+    ) * math.sin(dlam / 2)
+    c = 2 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+    return PICKER_EARTH_RADIUS_M * c
+
+
+@dataclass(frozen=True)
+class PickerWeights:
+    """Slider positions of the picker (integers 0-10; the page's default is 5 each)."""
+
+    carbon: int = 5
+    price: int = 5
+    latency: int = 5
+
+
+def distance_sum_m(regions: pd.DataFrame, locations: Sequence[str]) -> pd.Series:
+    """Sum of picker distances [m] from each region to each location (ISO2 codes), in order.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown country code (with close matches).
+    """
+    countries = load_picker_countries()
+    unknown = [c for c in locations if c not in countries.index]
+    if unknown:
+        raise ConfigError(
+            "Unknown picker location.",
+            [f"'{c}'.{suggest(c, countries.index)} Use ISO 3166-1 alpha-2 codes." for c in unknown],
+        )
+    sums = []
+    for lat_r, lon_r in zip(regions["latitude"], regions["longitude"], strict=True):
+        d = 0.0
+        for code in locations:
+            d += picker_distance_m(
+                lat_r, lon_r, countries.at[code, "latitude"], countries.at[code, "longitude"]
+            )
+        sums.append(d)
+    return pd.Series(sums, index=regions.index, name="distance_sum_m")
+
+
+def picker_ranking(
+    weights: PickerWeights = PickerWeights(),
+    locations: Sequence[str] = (),
+    year: int = DEFAULT_CARBON_YEAR,
+) -> pd.DataFrame:
+    """Rank Google Cloud regions the way the region picker does.
+
+    Parameters
+    ----------
+    weights : PickerWeights
+        Slider positions 0-10.
+    locations : Sequence[str]
+        ISO2 codes of the countries the traffic comes from (the latency criterion is used only
+        if there is at least one and its weight is > 0).
+    year : int
+        Carbon data year.
+
+    Returns
+    -------
+    DataFrame
+        Ranked regions (index ``region``): ``rank``, ``name``, ``score`` (the picker's score,
+        0 to the sum of the weights), the criterion values and the three weighted parts.
+
+    Raises
+    ------
+    ConfigError
+        On slider values outside 0-10, unknown locations or years.
+    """
+    bad = [f"{k}={v}" for k, v in vars(weights).items() if not (isinstance(v, int) and 0 <= v <= 10)]
+    if bad:
+        raise ConfigError("Invalid picker weights.", [f"{b}: must be an integer 0-10" for b in bad])
+    regions = load_picker_regions(year)
+    w_price, w_carbon, w_latency = weights.price / 10, weights.carbon / 10, weights.latency / 10
+    price_u = minmax_utility(regions["gce_usd_per_hour"].to_numpy(), Direction.MIN)
+    cfe = regions["google_cfe"].to_numpy()
+    carbon_u = np.where(
+        np.isfinite(cfe),
+        minmax_utility(cfe, Direction.MAX),
+        minmax_utility(regions["grid_gco2_kwh"].to_numpy(), Direction.MIN),
+    )
+    utilities = [price_u, carbon_u]
+    w = [w_price, w_carbon]
+    names = ["price_part", "carbon_part"]
+    out = regions.copy()
+    if w_latency > 0 and locations:
+        dist = distance_sum_m(regions, locations)
+        out["distance_sum_km"] = dist / 1000.0
+        utilities.append(minmax_utility(dist.to_numpy(), Direction.MIN))
+        w.append(w_latency)
+        names.append("latency_part")
+    u = np.column_stack(utilities)
+    raw = weighted_sum_of_utilities(u, np.array(w))
+    for j, name in enumerate(names):
+        out[name] = u[:, j] * w[j]
+    out["score"] = raw
+    out = out[np.isfinite(raw)]
+    out = out.iloc[rank_order(out["score"].to_numpy())]
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out
