@@ -33,8 +33,17 @@ COST_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("power", "Power"),
     ("rent", "Colocation rent"),
     ("cloud", "Cloud commitments"),
+    ("om", "Campus fixed O&M"),
     ("carbon", "Carbon price"),
 )
+
+UNMET_REASONS: dict[str, str] = {
+    "no_allowed_market": "no market within the latency limit passes the residency rule",
+    "lead_time": "every allowed site takes longer to come online",
+    "capacity_limit": "allowed sites are full (power headroom, availability, supply, budget, caps)",
+    "cost": "serving it would cost more than the unmet-demand penalty",
+}
+"""Plain-words meaning of ``plan.json`` unmet-demand reasons (``computegeo.plan.UnmetReason``)."""
 
 
 @runtime_checkable
@@ -163,7 +172,7 @@ def _kpis(view: PlanView) -> str:
         _kpi("Capital expenditure", usd(view.kpi_float("capex_usd")), "own campuses, discounted", "capex"),
         _kpi("Energy", quantity(view.kpi_float("energy_mwh"), "MWh"), "over the horizon", "energy"),
         _kpi("Emissions", quantity(view.kpi_float("carbon_t"), "t CO₂"), "over the horizon", "carbon"),
-        _kpi("Demand within latency limit", lat_value, lat_note, "latency"),
+        _kpi("Demand served within latency limits", lat_value, lat_note, "latency"),
         _kpi("Unmet demand", mw(view.kpi_float("unmet_mw") or 0.0),
              "peak period" if view.unmet else "all demand served", "unmet"),
         _kpi("Market concentration (HHI)", _fmt_hhi(view.kpi_float("hhi_market")),
@@ -234,7 +243,8 @@ def _timeline_section(view: PlanView) -> str:
                               axis_label="Capacity [MW]", height=240)
     builds = sorted(view.builds, key=lambda b: (b.online_period, -b.mw, b.market_id))
     build_rows = "".join(
-        f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td><td>{escape(form_label(b.form))}</td>"
+        f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td><td>{escape(form_label(b.form))}"
+        f"{escape(f' ({b.provider})' if b.provider else '')}{' · new campus' if b.new_campus else ''}</td>"
         f'<td class="num">{b.decision_period}</td><td class="num">{b.online_period}</td>'
         f'<td class="num">{escape(mw(b.mw))}</td></tr>'
         for b in builds
@@ -270,7 +280,18 @@ def _cost_section(view: PlanView) -> str:
         for k, lbl, v in known
     )
     missing = [lbl for _, lbl, v in values if v is None]
-    note = f"<p class=\"note\">Not reported by the plan: {escape(', '.join(missing))}.</p>" if missing else ""
+    notes = []
+    if missing:
+        notes.append(f"Not reported by the plan: {', '.join(missing)}.")
+    penalty = view.kpi_float("unmet_penalty_usd")
+    if penalty:
+        notes.append(f"The solver's objective also carries {usd(penalty)} of penalty for unmet "
+                     "demand, not included above.")
+    overnight = view.kpi_float("overnight_capex_usd")
+    if overnight is not None:
+        notes.append(f"Capital is shown annualised and discounted over the horizon; the undiscounted "
+                     f"overnight capital of all decisions is {usd(overnight)}.")
+    note = "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
     return (
         '<section id="costs"><h2>Cost breakdown</h2>'
         f"<p>Discounted to {escape(_money_note(view))}. Components sum to {escape(usd(total))}; "
@@ -360,19 +381,44 @@ def _n1_block(view: PlanView, names: Mapping[str, str]) -> str:
     n1 = view.kpis.get("n1_margin")
     if not isinstance(n1, Mapping) or not n1:
         return "<h3>N-1</h3><p>The plan reports no N-1 margin.</p>"
-    numeric = {str(k): float(v) for k, v in n1.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    mode = str(n1.get("mode", ""))
+    after = n1.get("served_share_after_loss")
+    margin = n1.get("margin")
     chart = ""
-    if len(numeric) == len(n1) and set(numeric) <= set(names) and len(numeric) >= 2:
-        bars = [Bar(f"lose {names[k]}", v, _share_colour(v)) for k, v in sorted(numeric.items(), key=lambda kv: kv[1])]
+    required_row = ""
+    if isinstance(after, Mapping) and after:
+        numeric = {str(k): float(v) for k, v in after.items()
+                   if isinstance(v, int | float) and not isinstance(v, bool)}
+        required = None
+        if mode != "none" and isinstance(margin, int | float) and numeric:
+            required = min(numeric.values()) - float(margin)
+            required_row = (f'<tr><td>required share (worst share − margin)</td>'
+                            f'<td class="num">{escape(share(required))}</td></tr>')
+
+        def colour(v: float) -> str:
+            if required is None:
+                return "#8a8f98"
+            return "#3f9f5a" if v >= required - 1e-9 else "#c8473b"
+
+        bars = [Bar(f"lose {names.get(k, k)}", v, colour(v))
+                for k, v in sorted(numeric.items(), key=lambda kv: (kv[1], kv[0]))]
         chart = "<figure>" + horizontal_bars(
-            "chart-n1", bars, value_format=share, max_value=1.0,
-            aria_label="Share of demand still served after losing each market") + "</figure>"
+            "chart-n1", bars, value_format=share, max_value=1.0, label_width=230,
+            aria_label="Share of demand still servable within limits after each loss") + "</figure>"
+    if mode == "none":
+        intro = ("<p>No N-1 rule is imposed in this scenario"
+                 + ("; the chart shows what would still be servable after each loss." if chart else ".")
+                 + "</p>")
+    else:
+        intro = (f"<p>Rule: losing any one {escape(mode or 'contingency')} must leave the required "
+                 "share of each protected workload's demand servable within its limits. Bars: the "
+                 "smallest share (over workloads and periods) still servable after each loss.</p>")
     rows = "".join(
         f"<tr><td>{escape(_label(k))}</td><td class=\"num\">{escape(_fmt_value(k, v))}</td></tr>"
-        for k, v in _flatten(n1)
+        for k, v in _flatten(n1) if not k.startswith("served_share_after_loss")
     )
-    return ("<h3>N-1: losing the most important market or jurisdiction</h3>" + chart +
-            f'<table id="table-n1"><tbody>{rows}</tbody></table>')
+    return ("<h3>N-1: losing one market or jurisdiction</h3>" + intro + chart +
+            f'<table id="table-n1"><tbody>{rows}{required_row}</tbody></table>')
 
 
 def _flatten(node: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
@@ -400,7 +446,9 @@ def _fmt_value(key: str, value: object) -> str:
             return usd(v)
         if k.endswith("_mw") or k.endswith(" mw"):
             return mw(v)
-        if ("share" in k or "margin" in k or "required" in k) and 0.0 <= v <= 1.0:
+        if "margin" in k:
+            return f"{100.0 * v:+.1f} percentage points"
+        if ("share" in k or "required" in k) and 0.0 <= v <= 1.0:
             return share(v)
         return f"{v:,.4g}"
     if isinstance(value, list):
@@ -414,10 +462,6 @@ def _binding_section(view: PlanView) -> str:
     if not rows_src:
         return ('<section id="binding"><h2>Binding constraints</h2>'
                 "<p>The plan lists no binding constraints.</p></section>")
-    bars = [Bar(b.name, b.relaxation_value_usd or 0.0, "#8a5a9e") for b in rows_src
-            if b.relaxation_value_usd is not None and b.relaxation_value_usd > 0]
-    chart = (f"<figure>{horizontal_bars('chart-binding', bars, value_format=usd, label_width=260, aria_label='Saving from relaxing each binding constraint [USD]')}</figure>"
-             if bars else "")
     rows = "".join(
         f"<tr><td>{escape(b.family.replace('_', ' '))}</td><td><code>{escape(b.name)}</code></td>"
         f"<td>{escape(b.description)}</td><td class=\"num\">{escape(usd(b.relaxation_value_usd))}</td></tr>"
@@ -425,10 +469,12 @@ def _binding_section(view: PlanView) -> str:
     )
     return (
         '<section id="binding"><h2>Binding constraints and what relaxing them would save</h2>'
-        "<p>Constraints that are tight at the optimum. The saving is the reduction in discounted cost "
-        "the planner reports for relaxing each one (one at a time).</p>"
-        f'{chart}<table id="table-binding"><thead><tr><th>Family</th><th>Constraint</th><th>Meaning</th>'
-        f'<th class="num">Saving if relaxed</th></tr></thead><tbody>{rows}</tbody></table></section>'
+        "<p>Constraints that are tight at the optimum, largest value first. The value is the fall in "
+        "discounted cost from relaxing the constraint by one unit of its right-hand side (USD per MW "
+        "for capacity limits, per USD for budgets, per tonne for carbon caps), from the duals of the "
+        "plan's LP with its integer decisions fixed: a marginal value, valid for small relaxations.</p>"
+        f'<table id="table-binding"><thead><tr><th>Family</th><th>Constraint</th><th>Meaning</th>'
+        f'<th class="num">Saving per unit relaxed</th></tr></thead><tbody>{rows}</tbody></table></section>'
     )
 
 
@@ -439,7 +485,7 @@ def _unmet_section(view: PlanView) -> str:
     rows = "".join(
         f'<tr><td class="num">{u.period}</td><td>{escape(u.workload.replace("_", " "))}</td>'
         f"<td>{escape(names.get(u.region_id, u.region_id))}</td><td class=\"num\">{escape(mw(u.mw))}</td>"
-        f"<td>{escape(u.reason)}</td></tr>"
+        f"<td>{escape(UNMET_REASONS.get(u.reason, u.reason.replace('_', ' ')))}</td></tr>"
         for u in sorted(view.unmet, key=lambda u: (u.period, -u.mw))
     )
     return (

@@ -43,6 +43,7 @@ COST_COLOURS: dict[str, str] = {
     "power": "#edc948",
     "rent": "#e07a1f",
     "cloud": "#21998f",
+    "om": "#76b7b2",
     "carbon": "#6b6b6b",
 }
 

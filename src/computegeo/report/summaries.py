@@ -67,16 +67,23 @@ class Coverage:
         return self.served_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
 
 
-def last_period(view: PlanView) -> int | None:
-    """The last planning period, or the latest period with capacity if none are declared."""
-    if view.periods:
-        return max(view.periods)
-    return max((c.period for c in view.capacity), default=None)
+def last_period(view: PlanView) -> str | None:
+    """The last planning period (in the scenario's order), or ``None`` without periods."""
+    periods = all_periods(view)
+    return periods[-1] if periods else None
 
 
-def all_periods(view: PlanView) -> tuple[int, ...]:
-    """Declared periods plus any period that appears in the capacity rows, sorted."""
-    return tuple(sorted(set(view.periods) | {c.period for c in view.capacity}))
+def all_periods(view: PlanView) -> tuple[str, ...]:
+    """The scenario's periods in its order, then any other period found in the capacity rows."""
+    extra = sorted({c.period for c in view.capacity} - set(view.periods), key=_period_key)
+    return (*view.periods, *extra)
+
+
+def _period_key(label: str) -> tuple[float, str]:
+    try:
+        return (float(label), label)
+    except ValueError:
+        return (float("inf"), label)
 
 
 def capacity_by(view: PlanView, key: str) -> dict[str, tuple[float, ...]]:
@@ -100,7 +107,7 @@ def capacity_by(view: PlanView, key: str) -> dict[str, tuple[float, ...]]:
     return {g: tuple(acc[g]) for g in order}
 
 
-def sites(view: PlanView, period: int) -> tuple[SiteSummary, ...]:
+def sites(view: PlanView, period: str) -> tuple[SiteSummary, ...]:
     """Markets with capacity in ``period``, largest first."""
     acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for c in view.capacity:
@@ -124,7 +131,7 @@ def sites(view: PlanView, period: int) -> tuple[SiteSummary, ...]:
     return tuple(sorted(out, key=lambda s: (-s.total_mw, s.market_id)))
 
 
-def flows(view: PlanView, period: int) -> tuple[Flow, ...]:
+def flows(view: PlanView, period: str) -> tuple[Flow, ...]:
     """Served demand [MW] in ``period`` per (region, market, form), largest first."""
     acc: dict[tuple[str, str, str], float] = defaultdict(float)
     for a in view.assignments:
@@ -134,7 +141,7 @@ def flows(view: PlanView, period: int) -> tuple[Flow, ...]:
     return tuple(sorted(out, key=lambda fl: (-fl.mw, fl.region_id, fl.market_id, fl.form)))
 
 
-def demand_by_region(view: PlanView, period: int) -> dict[str, float]:
+def demand_by_region(view: PlanView, period: str) -> dict[str, float]:
     """Demand [MW] per region in ``period`` (served plus unmet)."""
     acc: dict[str, float] = defaultdict(float)
     for a in view.assignments:
@@ -172,7 +179,7 @@ def coverage(view: PlanView) -> tuple[Coverage, ...]:
     )
 
 
-def market_shares(view: PlanView, period: int) -> tuple[tuple[str, float], ...]:
+def market_shares(view: PlanView, period: str) -> tuple[tuple[str, float], ...]:
     """Each market's share of total capacity in ``period`` [0-1], largest first."""
     site_list = sites(view, period)
     total = sum(s.total_mw for s in site_list)
@@ -181,7 +188,7 @@ def market_shares(view: PlanView, period: int) -> tuple[tuple[str, float], ...]:
     return tuple((s.market_id, s.total_mw / total) for s in site_list)
 
 
-def country_shares(view: PlanView, period: int) -> tuple[tuple[str, float], ...]:
+def country_shares(view: PlanView, period: str) -> tuple[tuple[str, float], ...]:
     """Each country's share of total capacity in ``period`` [0-1], largest first."""
     acc: dict[str, float] = defaultdict(float)
     for s in sites(view, period):

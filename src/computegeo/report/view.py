@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from computegeo.errors import DataError
 
-SUPPORTED_SCHEMA_VERSIONS = (1,)
-"""``plan.json`` schema versions this report can read."""
+SUPPORTED_SCHEMA_MAJOR = "1"
+"""Major ``plan.json`` schema version this report can read (``"1.0"``, ``"1.1"``, ...)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Source:
         Licence or terms of use.
     url : str
         Where it is published (rendered as text, never fetched).
+    note : str
+        Anything else the reader should know (e.g. how many values are estimates, and how).
     """
 
     name: str
@@ -41,6 +43,7 @@ class Source:
     year: str = ""
     licence: str = ""
     url: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class CapacityRow:
 
     market_id: str
     form: str
-    period: int
+    period: str
     capacity_mw: float
 
 
@@ -80,16 +83,18 @@ class BuildRow:
 
     market_id: str
     form: str
-    decision_period: int
-    online_period: int
+    decision_period: str
+    online_period: str
     mw: float
+    provider: str = ""
+    new_campus: bool = False
 
 
 @dataclass(frozen=True)
 class AssignmentRow:
     """Demand [MW] of one workload from one region served at one market and form."""
 
-    period: int
+    period: str
     workload: str
     region_id: str
     market_id: str
@@ -102,7 +107,7 @@ class AssignmentRow:
 class UnmetRow:
     """Demand [MW] left unserved, with the planner's reason."""
 
-    period: int
+    period: str
     workload: str
     region_id: str
     mw: float
@@ -131,9 +136,9 @@ class WorkloadView:
 class PlanView:
     """Everything the report shows, in plain typed fields."""
 
-    schema_version: int
+    schema_version: str
     scenario_name: str
-    periods: tuple[int, ...]
+    periods: tuple[str, ...]
     currency_year: int | None
     discount_rate: float | None
     solve_status: str
@@ -232,14 +237,14 @@ class _Reader:
             return None
         return float(value)
 
-    def integer(self, row: Mapping[str, object], key: str, where: str) -> int:
+    def period(self, row: Mapping[str, object], key: str, where: str) -> str:
         value = row.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            self.problems.append(f"'{where}.{key}': expected an integer, got {value!r}")
-            return 0
-        return value
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        self.problems.append(f"'{where}.{key}': expected a period label, got {value!r}")
+        return ""
 
 
 def plan_view_from_json(
@@ -266,28 +271,28 @@ def plan_view_from_json(
         Listing every missing or mistyped field, or an unsupported ``schema_version``.
     """
     r = _Reader()
-    version = doc.get("schema_version")
-    if version not in SUPPORTED_SCHEMA_VERSIONS:
+    version = str(doc.get("schema_version", ""))
+    if version.split(".")[0] != SUPPORTED_SCHEMA_MAJOR:
         r.problems.append(
             f"'schema_version': {version!r} is not supported (this report reads "
-            f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))}); re-run the planner to regenerate it"
+            f"{SUPPORTED_SCHEMA_MAJOR}.x); re-run the plan with this version of computegeo"
         )
     scenario = r.section(doc, "scenario", required=True)
     solve = r.section(doc, "solve", required=True)
     kpis = r.section(doc, "kpis", required=True)
     raw_periods = scenario.get("periods", [])
-    periods: tuple[int, ...] = ()
+    periods: tuple[str, ...] = ()
     if isinstance(raw_periods, list) and all(
-        isinstance(p, int) and not isinstance(p, bool) for p in raw_periods
+        isinstance(p, str | int) and not isinstance(p, bool) for p in raw_periods
     ):
-        periods = tuple(raw_periods)
+        periods = tuple(str(p) for p in raw_periods)
     else:
-        r.problems.append("'scenario.periods': expected a list of integer years")
+        r.problems.append("'scenario.periods': expected a list of period labels")
     capacity = tuple(
         CapacityRow(
             market_id=r.text(row, "market_id", f"capacity[{i}]"),
             form=r.text(row, "form", f"capacity[{i}]"),
-            period=r.integer(row, "period", f"capacity[{i}]"),
+            period=r.period(row, "period", f"capacity[{i}]"),
             capacity_mw=r.number(row, "capacity_mw", f"capacity[{i}]"),
         )
         for i, row in enumerate(r.rows(doc, "capacity", required=True))
@@ -296,15 +301,17 @@ def plan_view_from_json(
         BuildRow(
             market_id=r.text(row, "market_id", f"builds[{i}]"),
             form=r.text(row, "form", f"builds[{i}]"),
-            decision_period=r.integer(row, "decision_period", f"builds[{i}]"),
-            online_period=r.integer(row, "online_period", f"builds[{i}]"),
+            decision_period=r.period(row, "decision_period", f"builds[{i}]"),
+            online_period=r.period(row, "online_period", f"builds[{i}]"),
             mw=r.number(row, "mw", f"builds[{i}]"),
+            provider=str(row.get("provider", "") or ""),
+            new_campus=bool(row.get("new_campus", False)),
         )
         for i, row in enumerate(r.rows(doc, "builds", required=False))
     )
     assignments = tuple(
         AssignmentRow(
-            period=r.integer(row, "period", f"assignments[{i}]"),
+            period=r.period(row, "period", f"assignments[{i}]"),
             workload=r.text(row, "workload", f"assignments[{i}]"),
             region_id=r.text(row, "region_id", f"assignments[{i}]"),
             market_id=r.text(row, "market_id", f"assignments[{i}]"),
@@ -316,7 +323,7 @@ def plan_view_from_json(
     )
     unmet = tuple(
         UnmetRow(
-            period=r.integer(row, "period", f"unmet[{i}]"),
+            period=r.period(row, "period", f"unmet[{i}]"),
             workload=r.text(row, "workload", f"unmet[{i}]"),
             region_id=r.text(row, "region_id", f"unmet[{i}]", default=""),
             mw=r.number(row, "mw", f"unmet[{i}]"),
@@ -368,6 +375,7 @@ def plan_view_from_json(
             year=str(row.get("year", "") or ""),
             licence=str(row.get("licence", row.get("license", "")) or ""),
             url=str(row.get("url", "") or ""),
+            note=str(row.get("note", "") or ""),
         )
         for i, row in enumerate(r.rows(doc, "sources", required=False))
     )
@@ -382,7 +390,7 @@ def plan_view_from_json(
     currency_year = scenario.get("currency_year")
     discount_rate = scenario.get("discount_rate")
     return PlanView(
-        schema_version=int(version),  # type: ignore[call-overload]
+        schema_version=version,
         scenario_name=str(scenario.get("name", "")),
         periods=periods,
         currency_year=currency_year if isinstance(currency_year, int) else None,
