@@ -14,7 +14,7 @@ Examples
 True
 >>> prov = load_market_attributes()
 >>> row = prov[(prov.market_id == "tokyo") & (prov.attribute == "build_cost_usd_per_mw")].iloc[0]
->>> (row.value, row.year, bool(row.estimated))
+>>> (row.value, int(row.year), bool(row.estimated))
 (15200000.0, 2025, False)
 """
 

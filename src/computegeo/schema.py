@@ -10,7 +10,7 @@ Examples
 >>> cols["pue"].unit
 'ratio'
 >>> parse_records("markets", [{"market_id": "x", "pue": "0.5"}], "f.csv", partial=True)[1]
-["f.csv, row 2, column 'pue': 0.5 is below the minimum 1.0 (ratio)"]
+["f.csv, row 2, column 'pue': 0.5 is below the minimum 1 (ratio)"]
 """
 
 from __future__ import annotations

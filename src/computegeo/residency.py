@@ -1,0 +1,263 @@
+"""Data-residency rules: may data class C originating in country X be held in country Y?
+
+The rules ship as ``computegeo/data/residency.yaml`` (curated from adequacy decisions and
+localisation laws; every class cites its legal basis and source). A destination is allowed when
+it is the origin country itself, is on the class's ``allowed`` list, or -- only when the caller
+accepts the stated conditions (``accept_conditions=True``) -- is on its ``conditional`` list
+(e.g. EU personal data to a US recipient certified under the Data Privacy Framework).
+
+A class's rule binds data that originates in the class's origin countries (EU personal data
+originates in the EEA; Australian health records in Australia). Data of a class from any other
+country is not restricted by that rule, so every destination is allowed.
+
+Examples
+--------
+>>> may_hold("eu_personal", "DE", "JP")
+True
+>>> may_hold("au_health", "AU", "NZ")
+False
+>>> may_hold("eu_personal", "FR", "US")
+False
+>>> may_hold("eu_personal", "FR", "US", accept_conditions=True)
+True
+>>> sorted(allowed_destinations("au_health", "AU"))
+['AU']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import yaml
+
+from computegeo.catalog import load_countries
+from computegeo.errors import DataError, InputError, suggest
+from computegeo.schema import read_data_text
+
+RULES_FILE = "residency.yaml"
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class ConditionalTransfer:
+    """Destinations allowed only under a stated condition (e.g. DPF certification)."""
+
+    countries: frozenset[str]
+    condition: str
+
+
+@dataclass(frozen=True)
+class DataClassRule:
+    """The residency rule of one data class.
+
+    Parameters
+    ----------
+    name
+        Data-class id (e.g. ``eu_personal``).
+    description
+        What data the class covers.
+    origins
+        ISO2 countries where data of this class originates (the rule binds only them).
+    allowed
+        ISO2 countries that may hold the data without further conditions (origin excluded).
+    conditional
+        Destinations allowed only when the caller accepts the conditions.
+    legal_basis, source, year
+        Provenance of the rule.
+    """
+
+    name: str
+    description: str
+    origins: frozenset[str]
+    allowed: frozenset[str]
+    conditional: tuple[ConditionalTransfer, ...]
+    legal_basis: str
+    source: str
+    year: int
+
+
+@dataclass(frozen=True)
+class ResidencyRules:
+    """Every data-class rule plus the universe of country codes."""
+
+    classes: Mapping[str, DataClassRule]
+    countries: frozenset[str]
+    jurisdictions: tuple[Mapping[str, object], ...]
+
+
+def _expand(items: object, groups: Mapping[str, Sequence[str]], universe: frozenset[str],
+            where: str, problems: list[str]) -> frozenset[str]:
+    """Expand a list of ISO2 codes and ``group:<name>`` references (or ``any``)."""
+    if items == ANY:
+        return universe
+    if not isinstance(items, list):
+        problems.append(f"{RULES_FILE}, {where}: expected a list of ISO2 codes or 'any'")
+        return frozenset()
+    out: set[str] = set()
+    for it in items:
+        s = str(it)
+        if s.startswith("group:"):
+            g = s.split(":", 1)[1]
+            if g not in groups:
+                problems.append(f"{RULES_FILE}, {where}: unknown group {g!r}.{suggest(g, groups)}")
+                continue
+            out |= _expand(list(groups[g]), groups, universe, where, problems)
+        elif s in universe:
+            out.add(s)
+        else:
+            problems.append(f"{RULES_FILE}, {where}: {s!r} is not an ISO 3166-1 alpha-2 code")
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> ResidencyRules:
+    """Load and validate the shipped residency rules (cached; immutable).
+
+    Raises
+    ------
+    DataError
+        If the shipped rules file is inconsistent (every problem listed).
+    """
+    doc = yaml.safe_load(read_data_text(RULES_FILE))
+    universe = frozenset(load_countries().index)
+    problems: list[str] = []
+    raw_groups = {k: list(v["members"]) for k, v in doc["groups"].items()}
+    groups = {k: sorted(_expand(v, raw_groups, universe, f"groups.{k}", problems)) for k, v in raw_groups.items()}
+    classes: dict[str, DataClassRule] = {}
+    for name, spec in doc["data_classes"].items():
+        where = f"data_classes.{name}"
+        conds = tuple(
+            ConditionalTransfer(
+                _expand(c["countries"], groups, universe, f"{where}.conditional", problems),
+                str(c["condition"]),
+            )
+            for c in spec.get("conditional", [])
+        )
+        classes[name] = DataClassRule(
+            name=name,
+            description=str(spec["description"]),
+            origins=_expand(spec["origins"], groups, universe, f"{where}.origins", problems),
+            allowed=_expand(spec["allowed"], groups, universe, f"{where}.allowed", problems),
+            conditional=conds,
+            legal_basis=str(spec["legal_basis"]),
+            source=str(spec["source"]),
+            year=int(spec["year"]),
+        )
+    juris: list[Mapping[str, object]] = []
+    for i, j in enumerate(doc.get("jurisdictions", []), start=1):
+        for c in sorted(_expand([j["country"]], groups, universe, f"jurisdictions item {i}", problems)):
+            juris.append({**j, "country": c})
+    if problems:
+        msg = f"the bundled {RULES_FILE} is invalid"
+        raise DataError(msg, problems)
+    return ResidencyRules(classes=classes, countries=universe, jurisdictions=tuple(juris))
+
+
+def data_classes() -> tuple[str, ...]:
+    """Names of the data classes with a residency rule (``none`` = unrestricted).
+
+    >>> "eu_personal" in data_classes() and "none" in data_classes()
+    True
+    """
+    return tuple(load_rules().classes)
+
+
+def rule(data_class: str) -> DataClassRule:
+    """The rule of one data class.
+
+    Raises
+    ------
+    InputError
+        If the data class is unknown (with close matches).
+    """
+    rules = load_rules()
+    if data_class not in rules.classes:
+        msg = (f"unknown data class {data_class!r}.{suggest(data_class, rules.classes)} "
+               f"Known classes: {', '.join(rules.classes)}.")
+        raise InputError(msg)
+    return rules.classes[data_class]
+
+
+def _country(code: str, role: str) -> str:
+    rules = load_rules()
+    c = str(code).strip().upper()
+    if c not in rules.countries:
+        msg = f"unknown {role} country {code!r}: give an ISO 3166-1 alpha-2 code such as 'DE' or 'AU'."
+        raise InputError(msg)
+    return c
+
+
+def allowed_destinations(
+    data_class: str, origin_country: str, *, accept_conditions: bool = False
+) -> frozenset[str]:
+    """Countries (ISO2) that may hold data of ``data_class`` originating in ``origin_country``.
+
+    Parameters
+    ----------
+    data_class
+        One of :func:`data_classes`.
+    origin_country
+        ISO 3166-1 alpha-2 code of the country the data comes from.
+    accept_conditions
+        Also allow destinations that need a stated condition (DPF certification, SCCs,
+        consent, CAC assessment). Default ``False``: unconditional destinations only.
+
+    Returns
+    -------
+    frozenset of str
+        Always includes the origin country.
+
+    Raises
+    ------
+    InputError
+        Unknown data class or country code.
+    """
+    r = rule(data_class)
+    origin = _country(origin_country, "origin")
+    rules = load_rules()
+    if origin not in r.origins:
+        return rules.countries
+    out = set(r.allowed) | {origin}
+    if accept_conditions:
+        for c in r.conditional:
+            out |= c.countries
+    return frozenset(out)
+
+
+def may_hold(
+    data_class: str, origin_country: str, destination_country: str, *, accept_conditions: bool = False
+) -> bool:
+    """Whether data of ``data_class`` from ``origin_country`` may be held in ``destination_country``.
+
+    See :func:`allowed_destinations` for the parameters.
+
+    >>> may_hold("in_payment", "IN", "SG")
+    False
+    >>> may_hold("none", "CN", "US")
+    True
+    """
+    dest = _country(destination_country, "destination")
+    return dest in allowed_destinations(data_class, origin_country, accept_conditions=accept_conditions)
+
+
+def conditions(data_class: str, origin_country: str, destination_country: str) -> tuple[str, ...]:
+    """Conditions under which a conditional destination becomes allowed (empty if none apply)."""
+    r = rule(data_class)
+    dest = _country(destination_country, "destination")
+    if _country(origin_country, "origin") not in r.origins:
+        return ()
+    return tuple(c.condition for c in r.conditional if dest in c.countries)
+
+
+def load_jurisdictions() -> pd.DataFrame:
+    """Data-protection regime per country (countries sourced in this pass), indexed by ISO2.
+
+    Columns ``regime``, ``localisation`` (``none``/``sectoral``/``broad``), ``note``, ``source``,
+    ``year``.
+    """
+    rows = load_rules().jurisdictions
+    frame = pd.DataFrame([dict(r) for r in rows])
+    return frame.set_index("country")[["regime", "localisation", "note", "source", "year"]]
