@@ -151,26 +151,23 @@ def _market_value(markets: pd.DataFrame, scenario: Scenario, column: str) -> np.
 
 
 def mw_per_accelerator(hardware: pd.DataFrame, hardware_id: str) -> float:
-    """IT power of one accelerator of a hardware generation, host share included [MW].
+    """IT power of one accelerator of a hardware generation, host and network share included [MW].
 
-    Reads the hardware table's ``it_kw_per_accelerator`` column (or, failing that, any column
-    whose name starts with ``it_kw`` or ``kw_per``).
+    ``1 / accelerators_per_mw_it`` from the hardware table.
 
     Raises
     ------
     DataError
-        If the generation or a power column is missing.
+        If the generation is not in the table.
     """
     if hardware_id not in hardware.index:
         msg = f"hardware generation {hardware_id!r} is not in the hardware table"
         raise DataError(msg, [f"known generations: {', '.join(map(str, hardware.index))}"])
-    candidates = [c for c in hardware.columns if c == "it_kw_per_accelerator"]
-    candidates += [c for c in hardware.columns if str(c).startswith(("it_kw", "kw_per")) and c not in candidates]
-    if not candidates:
-        msg = "the hardware table has no IT power per accelerator column"
-        raise DataError(msg, [f"columns: {', '.join(map(str, hardware.columns))}"])
-    kw = float(hardware.loc[hardware_id, candidates[0]])
-    return kw / KW_PER_MW
+    per_mw = float(hardware.loc[hardware_id, "accelerators_per_mw_it"])
+    if not per_mw > 0:
+        msg = f"hardware generation {hardware_id!r} has no positive accelerators_per_mw_it"
+        raise DataError(msg)
+    return 1.0 / per_mw
 
 
 def _yearly_totals(scenario: Scenario, k: int) -> dict[int, float]:
@@ -442,7 +439,8 @@ def build_sites(
                     campus_fixed_cost_usd=s.build.campus_fixed_cost_usd,
                     campus_min_mw=min(s.build.min_campus_mw, max_mw),
                     campus_max_mw=max_mw,
-                    recurring_usd_per_mw_year=float(build_cost[i]) * s.build.fixed_opex_share_of_capex,
+                    recurring_usd_per_mw_year=float(build_cost[i]) * s.build.fixed_opex_share_of_capex
+                    + s.it_equipment_usd_per_mw_year,
                     available_mw=math.inf if s.build.enabled and not moratorium[i] else 0.0,
                 )
             )
@@ -450,7 +448,7 @@ def build_sites(
             if override is not None and override.lease_available_mw is not None:
                 lease_mw = float(override.lease_available_mw)
             else:
-                lease_mw = s.lease.available_share_of_headroom * float(headroom[i])
+                lease_mw = s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
             sites.append(
                 _Site(
                     site_id=f"{mid}:lease:colo",
@@ -464,7 +462,8 @@ def build_sites(
                     campus_fixed_cost_usd=0.0,
                     campus_min_mw=0.0,
                     campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR,
+                    recurring_usd_per_mw_year=float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR
+                    + s.it_equipment_usd_per_mw_year,
                     available_mw=lease_mw if s.lease.enabled else 0.0,
                 )
             )
@@ -646,7 +645,7 @@ def build_problem(
         power_price_usd_per_mwh=_market_value(allowed, scenario, "power_price_usd_per_mwh"),
         pue=pue,
         carbon_intensity_t_per_mwh=_market_value(allowed, scenario, "carbon_intensity_g_per_kwh") * G_PER_KWH_TO_T_PER_MWH,
-        power_headroom_mw=np.repeat(headroom[:, None], n_t, axis=1),
+        power_headroom_mw=np.repeat((headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1),
         region_id=tuple(region_ids),
         region_name=tuple(region_names),
         region_latitude_deg=region_lat,

@@ -233,7 +233,7 @@ class Demand(_Model):
     unit: DemandUnit = DemandUnit.MW
     """Unit of every demand figure: ``mw`` (IT load) or ``accelerators`` of ``hardware``."""
     hardware: Slug | None = None
-    """Hardware generation for ``unit: accelerators`` (e.g. ``gb200``; see the hardware table)."""
+    """Hardware generation for ``unit: accelerators`` (e.g. ``gb200_nvl72``; see the hardware table)."""
     generated: tuple[GeneratedDemand, ...] = ()
     """Demand generated from totals and growth paths."""
     direct: tuple[DirectDemand, ...] = ()
@@ -246,7 +246,7 @@ class Demand(_Model):
     @model_validator(mode="after")
     def _check(self) -> Demand:
         if self.unit is DemandUnit.ACCELERATORS and self.hardware is None:
-            msg = "unit is accelerators but hardware is not set: name a generation, e.g. gb200"
+            msg = "unit is accelerators but hardware is not set: name a generation, e.g. gb200_nvl72"
             raise ValueError(msg)
         if not self.generated and not self.direct:
             msg = "no demand: add entries under demand.generated or demand.direct"
@@ -286,8 +286,9 @@ class LeaseOptions(_Model):
     lead_time_months: NonNegative = 12.0
     """Time from signing to ready-for-service [months]."""
     available_share_of_headroom: Share = 0.25
-    """Leasable MW per market as a share of its power headroom [-] (no per-market vacancy data
-    for most markets: an assumption, override per market with ``lease_available_mw``)."""
+    """Leasable MW per market as a share of its secured headroom (``supply.headroom_share`` x the
+    dataset's pipeline MW) [-]; no per-market vacancy data exists for most markets, so this is an
+    assumption; override per market with ``lease_available_mw``."""
     rent_multiplier: Positive = 1.0
     """Multiplier on the dataset's rent [-]."""
 
@@ -302,7 +303,7 @@ class CloudOptions(_Model):
     hardware's IT power per accelerator. Ignored when ``price_usd_per_mw_year`` is set."""
     price_usd_per_mw_year: Positive | None = None
     """Price of 1 MW of IT load for a year, power included [USD/MW-yr]."""
-    hardware: Slug = "h100"
+    hardware: Slug = "h100_hgx"
     """Hardware generation the GPU-hour price refers to."""
     available_mw_per_market: NonNegative = 200.0
     """Cloud MW one market can supply to this planner per period [MW]."""
@@ -321,6 +322,12 @@ class Supply(_Model):
     """Colocation leases."""
     cloud: CloudOptions = CloudOptions()
     """Cloud commitments."""
+    it_equipment_usd_per_mw_year: NonNegative = 0.0
+    """Yearly cost of owning the IT equipment (accelerators, servers, network) per MW of IT load,
+    added to build and lease capacity; cloud prices already include it [USD/MW-yr]."""
+    headroom_share: Share = 1.0
+    """Share of each market's power headroom (the dataset's pipeline MW) this organisation can
+    secure for its own builds and leases [-]."""
     pue: Positive | None = None
     """Power usage effectiveness applied everywhere [-]; ``null`` = the dataset's per-market PUE."""
     utilisation: Share = 1.0
@@ -752,7 +759,13 @@ def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
 def _pydantic_problems(exc: ValidationError, lines: Mapping[tuple[str | int, ...], int]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
-    for err in exc.errors():
+    errors = exc.errors()
+    locs = [_clean_loc(tuple(e["loc"])) for e in errors]
+    for err, raw_loc in zip(errors, locs, strict=True):
+        if err["type"] == "too_short" and any(
+            len(other) > len(raw_loc) and other[: len(raw_loc)] == raw_loc for other in locs
+        ):
+            continue  # a list item failed; pydantic also calls the list too short: say it once
         loc, text = _error_line(err)
         if not loc:
             for part in text.split(_CROSS_SEP):
