@@ -198,7 +198,7 @@ KNOWN = KnownIds(
     regions=frozenset({"tokyo", "osaka"}),
     countries=frozenset({"AU", "JP", "US"}),
     data_classes=frozenset({"none", "eu_personal"}),
-    hardware=frozenset({"h100", "gb200"}),
+    hardware=frozenset({"h100_hgx", "gb200_nvl72"}),
 )
 
 
