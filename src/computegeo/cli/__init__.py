@@ -17,7 +17,7 @@ import typer
 
 from computegeo.errors import ComputegeoError
 
-COMMAND_MODULES: tuple[str, ...] = ("plan", "screen")
+COMMAND_MODULES: tuple[str, ...] = ("plan", "screen", "markets")
 """Sub-command modules, in the order they appear in ``computegeo --help``."""
 
 

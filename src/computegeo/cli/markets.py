@@ -1,0 +1,355 @@
+"""``computegeo markets``: list, filter and inspect the candidate markets with their sources.
+
+Examples (shell)::
+
+    computegeo markets                                   # readable table of every market
+    computegeo markets --region europe --eu              # EU/EEA markets in Europe
+    computegeo markets --min-democracy 7 --where "power_price_usd_per_mwh<100"
+    computegeo markets --format json > markets.json      # every value with unit/source/year
+    computegeo markets show sydney                       # one market, source and year of each value
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import operator
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from computegeo.catalog import AttributeValue, load_market_attributes, load_markets, market_values
+from computegeo.errors import InputError, suggest
+from computegeo.fileio import atomic_write_text
+from computegeo.schema import table_columns
+
+FORMATS = ("table", "json", "csv")
+CONTINENTS = ("africa", "asia", "europe", "north_america", "oceania", "south_america")
+REGION_ALIASES: dict[str, tuple[str, ...]] = {
+    "apac": ("asia", "oceania"),
+    "americas": ("north_america", "south_america"),
+    "latam": ("south_america",),
+    "emea": ("europe", "africa"),
+}
+MIDDLE_EAST = frozenset({"AE", "SA", "IL", "QA", "BH", "KW", "OM", "JO", "TR", "IR", "IQ", "LB", "SY", "YE"})
+HAZARD_ORDER = ("low", "medium", "high")
+TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    # (column, header, divisor)
+    ("country", "cc", 1.0),
+    ("power_price_usd_per_mwh", "USD/MWh", 1.0),
+    ("carbon_intensity_g_per_kwh", "gCO2/kWh", 1.0),
+    ("build_cost_usd_per_mw", "build $M/MW", 1e6),
+    ("colo_rent_usd_per_kw_month", "rent $/kW-mo", 1.0),
+    ("power_headroom_mw", "pipeline MW", 1.0),
+    ("time_to_power_months", "power mo", 1.0),
+    ("pue", "PUE", 1.0),
+    ("hazard_class", "hazard", 1.0),
+    ("democracy_index", "democracy", 1.0),
+    ("cloud_region_count", "clouds", 1.0),
+)
+_WHERE_RE = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|==|!=|=|>|<)\s*(.+?)\s*$")
+_OPS: dict[str, Callable[[object, object], bool]] = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+    "==": operator.eq, "=": operator.eq, "!=": operator.ne,
+}
+
+
+def region_mask(markets: pd.DataFrame, regions: Sequence[str]) -> pd.Series:
+    """Rows whose continent, region alias, ``middle_east`` or ISO2 country matches any region.
+
+    Raises
+    ------
+    InputError
+        For a region that is none of these (with close matches).
+    """
+    mask = pd.Series(False, index=markets.index)
+    known = [*CONTINENTS, *REGION_ALIASES, "middle_east"]
+    for reg in regions:
+        r = reg.strip().lower().replace("-", "_").replace(" ", "_")
+        if r in CONTINENTS:
+            mask |= markets["continent"] == r
+        elif r in REGION_ALIASES:
+            mask |= markets["continent"].isin(REGION_ALIASES[r])
+        elif r == "middle_east":
+            mask |= markets["country"].isin(MIDDLE_EAST)
+        elif len(r) == 2 and r.upper() in set(markets["country"]):
+            mask |= markets["country"] == r.upper()
+        else:
+            msg = (f"unknown --region {reg!r}.{suggest(r, known)} Use a continent "
+                   f"({', '.join(CONTINENTS)}), apac, emea, americas, latam, middle_east, or a country "
+                   "code of a listed market (e.g. JP).")
+            raise InputError(msg)
+    return mask
+
+
+def where_mask(markets: pd.DataFrame, expression: str) -> pd.Series:
+    """Rows satisfying ``column OP value`` (OP one of >=, <=, >, <, ==, !=).
+
+    Raises
+    ------
+    InputError
+        For a malformed expression, unknown column or a value of the wrong type.
+    """
+    m = _WHERE_RE.match(expression)
+    if not m:
+        msg = f"cannot read --where {expression!r}: write it as COLUMN OP VALUE, e.g. 'democracy_index>=7'."
+        raise InputError(msg)
+    col, op, text = m.groups()
+    cols = table_columns("markets")
+    if col not in cols or col == "market_id":
+        msg = f"unknown column {col!r} in --where.{suggest(col, [c for c in cols if c != 'market_id'])}"
+        raise InputError(msg)
+    series = markets[col]
+    value: object
+    if series.dtype == bool:
+        low = text.lower()
+        if low not in ("true", "false"):
+            msg = f"--where {expression!r}: {col} is true/false, got {text!r}."
+            raise InputError(msg)
+        value = low == "true"
+    elif pd.api.types.is_numeric_dtype(series):
+        try:
+            value = float(text)
+        except ValueError:
+            msg = f"--where {expression!r}: {col} is a number, got {text!r}."
+            raise InputError(msg) from None
+    else:
+        value = text.strip("'\"")
+    return series.map(lambda v: bool(_OPS[op](v, value)))
+
+
+def _fmt(value: object, divisor: float = 1.0) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        v = value / divisor
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}" if abs(v) < 10 else f"{v:.4g}"
+    return str(value)
+
+
+def render_table(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
+    """A readable fixed-width table; ``*`` marks an estimated value."""
+    est = provenance.set_index(["market_id", "attribute"])["estimated"]
+    headers = ["id", "name", *[h for _, h, _ in TABLE_COLUMNS]]
+    rows = []
+    for mid, row in markets.iterrows():
+        cells = [str(mid), str(row["name"])[:28]]
+        for col, _h, div in TABLE_COLUMNS:
+            mark = "*" if bool(est.get((mid, col), False)) else ""
+            cells.append(_fmt(row[col], div) + mark)
+        rows.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    left = {0, 1, 2, 10}
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append("")
+    out.append(f"{len(rows)} market(s). * = estimated value; 'computegeo markets show <id>' gives the "
+               "source, year and estimate rule of every value.")
+    return "\n".join(out)
+
+
+def _json_value(v: object) -> object:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item"):
+        return v.item()  # type: ignore[union-attr]
+    return v
+
+
+def market_object(mid: str, values: Sequence[AttributeValue]) -> dict[str, object]:
+    """The JSON object of one market: id, name, country, latitude, longitude, attributes."""
+    by = {v.attribute: v for v in values}
+    return {
+        "id": mid,
+        "name": by["name"].value,
+        "country": by["country"].value,
+        "latitude": _json_value(by["latitude"].value),
+        "longitude": _json_value(by["longitude"].value),
+        "attributes": {
+            v.attribute: {
+                "value": _json_value(v.value),
+                "unit": v.unit,
+                "source": v.source,
+                "year": v.year,
+                "estimated": v.estimated,
+                "estimate_rule": v.estimate_rule,
+            }
+            for v in values
+        },
+    }
+
+
+def render_json(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
+    """JSON array of market objects (see :func:`market_object`)."""
+    keep = provenance[provenance["market_id"].isin(markets.index)]
+    groups: dict[str, list[AttributeValue]] = {}
+    for r in keep.itertuples(index=False):
+        year = None if pd.isna(r.year) else int(r.year)
+        groups.setdefault(r.market_id, []).append(
+            AttributeValue(r.market_id, r.attribute, r.value, r.unit, r.source, year, bool(r.estimated),
+                           r.estimate_rule)
+        )
+    return json.dumps([market_object(mid, groups[mid]) for mid in markets.index], indent=2, ensure_ascii=False)
+
+
+def render_csv(markets: pd.DataFrame) -> str:
+    """Wide CSV: ``market_id`` plus one column per attribute (units in ``schema.csv``)."""
+    buf = io.StringIO()
+    markets.to_csv(buf, lineterminator="\n")
+    return buf.getvalue()
+
+
+def render_show(values: Sequence[AttributeValue]) -> str:
+    """One market, one line per value with unit, year, measured/estimated and source."""
+    by = {v.attribute: v for v in values}
+    head = (f"{by['name'].value} ({values[0].market_id}) - {by['country'].value}, {by['continent'].value}, "
+            f"{_fmt(by['latitude'].value)}, {_fmt(by['longitude'].value)}")
+    lines = [head, "=" * len(head)]
+    width = max(len(v.attribute) for v in values)
+    for v in values:
+        val = _fmt(v.value) if v.value != "" else "(none)"
+        unit = f" {v.unit}" if v.unit else ""
+        kind = "estimated" if v.estimated else "measured"
+        year = str(v.year) if v.year is not None else "-"
+        lines.append(f"{v.attribute.ljust(width)}  {val}{unit}  [{year}, {kind}]")
+        lines.append(f"{' ' * width}    source: {v.source}")
+        if v.estimate_rule:
+            lines.append(f"{' ' * width}    rule: {v.estimate_rule}")
+    return "\n".join(lines)
+
+
+def _check_format(fmt: str) -> str:
+    f = fmt.lower()
+    if f not in FORMATS:
+        msg = f"unknown --format {fmt!r}.{suggest(f, FORMATS)} Use one of: {', '.join(FORMATS)}."
+        raise InputError(msg)
+    return f
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text)
+    else:
+        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def select_markets(
+    markets: pd.DataFrame,
+    regions: Sequence[str],
+    where: Sequence[str],
+    min_democracy: float | None,
+    flags: dict[str, bool],
+    max_hazard: str | None,
+) -> pd.DataFrame:
+    """Apply the list filters; every filter narrows the selection."""
+    mask = pd.Series(True, index=markets.index)
+    if regions:
+        mask &= region_mask(markets, regions)
+    if min_democracy is not None:
+        mask &= markets["democracy_index"] >= min_democracy
+    for col, on in flags.items():
+        if on:
+            mask &= markets[col]
+    if max_hazard is not None:
+        h = max_hazard.lower()
+        if h not in HAZARD_ORDER:
+            msg = f"unknown --max-hazard {max_hazard!r}.{suggest(h, HAZARD_ORDER)} Use low, medium or high."
+            raise InputError(msg)
+        allowed = HAZARD_ORDER[: HAZARD_ORDER.index(h) + 1]
+        mask &= markets["hazard_class"].isin(allowed)
+    for expr in where:
+        mask &= where_mask(markets, expr)
+    return markets[mask]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``markets`` command group to the CLI."""
+    markets_app = typer.Typer(
+        name="markets",
+        help="List, filter and inspect candidate markets (every value with source and year).",
+        invoke_without_command=True,
+        no_args_is_help=False,
+        rich_markup_mode=None,
+    )
+
+    @markets_app.callback(invoke_without_command=True)
+    def _list(
+        ctx: typer.Context,
+        region: Annotated[list[str] | None, typer.Option(
+            "--region", "-r",
+            help="Continent (europe, asia, ...), apac/emea/americas/latam/middle_east, or country code; repeatable.",
+        )] = None,
+        where: Annotated[list[str] | None, typer.Option(
+            "--where", "-w", help="Attribute filter COLUMN OP VALUE, e.g. 'pue<=1.2'; repeatable.",
+        )] = None,
+        min_democracy: Annotated[float | None, typer.Option(
+            "--min-democracy", help="Keep markets with EIU democracy index at least this (0-10).",
+        )] = None,
+        eu: Annotated[bool, typer.Option("--eu", help="EU/EEA members only.")] = False,
+        oecd: Annotated[bool, typer.Option("--oecd", help="OECD members only.")] = False,
+        nato: Annotated[bool, typer.Option("--nato", help="NATO members only.")] = False,
+        five_eyes: Annotated[bool, typer.Option("--five-eyes", help="Five Eyes countries only.")] = False,
+        no_moratorium: Annotated[bool, typer.Option(
+            "--no-moratorium", help="Drop markets with a moratorium or cap on new data-centre connections.",
+        )] = False,
+        max_hazard: Annotated[str | None, typer.Option(
+            "--max-hazard", help="Keep markets whose hazard class is at most this (low, medium, high).",
+        )] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+        override: Annotated[Path | None, typer.Option(
+            "--override", help="CSV/YAML file overriding or adding markets (validated by the schema).",
+        )] = None,
+        output: Annotated[Path | None, typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of standard output.",
+        )] = None,
+    ) -> None:
+        """List candidate markets (all, or narrowed by region and attribute filters)."""
+        if ctx.invoked_subcommand is not None:
+            ctx.obj = {"override": override}
+            return
+        f = _check_format(fmt)
+        markets = load_markets(override)
+        flags = {"eu_eea": eu, "oecd": oecd, "nato": nato, "five_eyes": five_eyes}
+        chosen = select_markets(markets, region or [], where or [], min_democracy, flags, max_hazard)
+        if no_moratorium:
+            chosen = chosen[~chosen["moratorium"]]
+        if f == "table":
+            text = render_table(chosen, load_market_attributes(override))
+        elif f == "json":
+            text = render_json(chosen, load_market_attributes(override))
+        else:
+            text = render_csv(chosen)
+        _emit(text, output)
+
+    @markets_app.command("show")
+    def _show(
+        ctx: typer.Context,
+        market_id: Annotated[str, typer.Argument(help="Market id, e.g. sydney (see 'computegeo markets').")],
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+        override: Annotated[Path | None, typer.Option(
+            "--override", help="CSV/YAML file overriding or adding markets.",
+        )] = None,
+    ) -> None:
+        """Show one market with the unit, source, year and estimate rule of every value."""
+        f = _check_format(fmt)
+        if override is None and isinstance(ctx.obj, dict):
+            override = ctx.obj.get("override")
+        values = market_values(market_id, override)
+        if f == "json":
+            typer.echo(json.dumps(market_object(market_id, values), indent=2, ensure_ascii=False))
+        elif f == "csv":
+            frame = pd.DataFrame([v.__dict__ for v in values])
+            typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+        else:
+            typer.echo(render_show(values))
+
+    app.add_typer(markets_app, name="markets")
