@@ -66,6 +66,7 @@ class Dataset:
     demand_regions: pd.DataFrame
     hardware: pd.DataFrame | None
     data_classes: tuple[str, ...]
+    countries: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def load_dataset() -> Dataset:
         demand_regions=catalog.load_demand_regions(),
         hardware=hardware,
         data_classes=tuple(residency.data_classes()),
+        countries=catalog.load_countries() if hasattr(catalog, "load_countries") else None,
     )
 
 
@@ -99,7 +101,9 @@ def known_ids(dataset: Dataset) -> KnownIds:
     """Identifiers in the dataset that a scenario may refer to."""
     from computegeo.inputs import known_ids_from
 
-    return known_ids_from(dataset.markets, dataset.demand_regions, dataset.data_classes, dataset.hardware)
+    return known_ids_from(
+        dataset.markets, dataset.demand_regions, dataset.data_classes, dataset.hardware, dataset.countries
+    )
 
 
 def resolve_scenario(source: Path | str | Scenario | None, dataset: Dataset) -> Scenario:
