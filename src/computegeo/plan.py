@@ -114,6 +114,8 @@ class AssignmentRow:
     form: Form
     mw: float
     rtt_ms: float
+    site_id: str = ""
+    """The site (market x form x provider) serving it."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Evaluate plans independently of the model: checker, KPIs, resilience, infeasibility explanation."""

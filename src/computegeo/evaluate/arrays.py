@@ -1,0 +1,93 @@
+"""Per-site and per-region arrays recomputed from a plan's rows (independent of the model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from computegeo.plan import AssignmentRow, BuildRow, Plan, UnmetRow
+from computegeo.problem import ProblemData
+
+
+@dataclass(frozen=True, eq=False)
+class PlanArrays:
+    """A plan's decisions as arrays over ``ProblemData`` dimensions.
+
+    Attributes
+    ----------
+    build_mw : ndarray, shape (S, T)
+        MW decided per site and decision period.
+    campus_open : ndarray of bool, shape (S, T)
+    capacity_mw : ndarray, shape (S, T)
+        Recomputed: existing + builds online (lead time and term applied).
+    load_mw : ndarray, shape (S, T)
+        Sum of assignments served from each site.
+    served_mw : ndarray, shape (W, R, T)
+        Sum of assignments per workload, region, period.
+    unmet_mw : ndarray, shape (W, R, T)
+    market_workload_mw : ndarray, shape (M, W, T)
+        Load per market and workload.
+    unknown : tuple[str, ...]
+        Row references that do not match the problem (ids, periods).
+    """
+
+    build_mw: np.ndarray
+    campus_open: np.ndarray
+    capacity_mw: np.ndarray
+    load_mw: np.ndarray
+    served_mw: np.ndarray
+    unmet_mw: np.ndarray
+    market_workload_mw: np.ndarray
+    unknown: tuple[str, ...]
+
+
+def plan_arrays(data: ProblemData, plan: Plan) -> PlanArrays:
+    """Recompute capacity, loads and served demand from the plan's rows."""
+    return rows_arrays(data, plan.builds, plan.assignments, plan.unmet)
+
+
+def rows_arrays(
+    data: ProblemData,
+    builds: tuple[BuildRow, ...],
+    assignments: tuple[AssignmentRow, ...],
+    unmet_rows: tuple[UnmetRow, ...],
+) -> PlanArrays:
+    """Like :func:`plan_arrays`, from the row tuples of a plan under construction."""
+    site = {s: i for i, s in enumerate(data.site_id)}
+    period = {p: i for i, p in enumerate(data.period_label)}
+    workload = {w: i for i, w in enumerate(data.workload_id)}
+    region = {r: i for i, r in enumerate(data.region_id)}
+    market = {m: i for i, m in enumerate(data.market_id)}
+    s_n, t_n = data.n_sites, data.n_periods
+    unknown: list[str] = []
+    build = np.zeros((s_n, t_n))
+    campus = np.zeros((s_n, t_n), dtype=bool)
+    for row in builds:
+        if row.site_id not in site or row.decision_period not in period:
+            unknown.append(f"build {row.site_id} {row.decision_period}")
+            continue
+        build[site[row.site_id], period[row.decision_period]] += row.mw
+        campus[site[row.site_id], period[row.decision_period]] |= row.new_campus
+    online = data.online_mask()  # (S, tau, t)
+    capacity = data.existing_mw + np.einsum("st,stu->su", build, online)
+    load = np.zeros((s_n, t_n))
+    served = np.zeros((data.n_workloads, data.n_regions, t_n))
+    mw_load = np.zeros((data.n_markets, data.n_workloads, t_n))
+    for a in assignments:
+        try:
+            s, t = site[a.site_id], period[a.period]
+            w, r, mk = workload[a.workload], region[a.region_id], market[a.market_id]
+        except KeyError:
+            unknown.append(f"assignment {a.workload}/{a.region_id}/{a.site_id}/{a.period}")
+            continue
+        load[s, t] += a.mw
+        served[w, r, t] += a.mw
+        mw_load[mk, w, t] += a.mw
+    unmet = np.zeros_like(served)
+    for u in unmet_rows:
+        try:
+            unmet[workload[u.workload], region[u.region_id], period[u.period]] += u.mw
+        except KeyError:
+            unknown.append(f"unmet {u.workload}/{u.region_id}/{u.period}")
+    return PlanArrays(build, campus, capacity, load, served, unmet, mw_load, tuple(unknown))

@@ -1,0 +1,238 @@
+"""Plain-words explanations: why demand is unmet, and why a scenario has no feasible plan.
+
+Infeasibility is explained from the problem data, not from a solver status:
+
+1. structural checks (a workload with an N-1 requirement has no allowed market left after a
+   contingency; existing capacity already breaks a diversification cap);
+2. a capacity-potential analysis: the most capacity each market could hold in each period
+   (existing + anything that can be online by then within availability, campus size and power
+   headroom) and, for each contingency and period, whether the N-1 shares could be met even
+   with all of it; the shortfall names the lead times and headroom that limit it;
+3. if neither finds the cause, an irreducible infeasible set (IIS) from HiGHS, translated to
+   constraint families in words.
+"""
+
+from __future__ import annotations
+
+import math
+
+import linopy
+import numpy as np
+
+from computegeo.evaluate.resilience import _margin_lp
+from computegeo.plan import UnmetReason, UnmetRow
+from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.units import HOURS_PER_YEAR
+
+FAMILY_WORDS: dict[str, str] = {
+    "site-capacity_accumulation": "lead times (capacity arrives only after its lead time)",
+    "node-demand": "demand balance",
+    "market-serving": "serving capacity",
+    "site-load_limit": "site capacity",
+    "site-availability": "available colocation space / cloud quota",
+    "market-power_headroom": "grid power headroom",
+    "site-campus_once": "one campus per site",
+    "site-campus_max": "maximum campus size",
+    "site-campus_min": "minimum campus size",
+    "site-campus_expansion_max": "maximum campus size",
+    "cluster-min": "minimum training cluster size",
+    "cluster-max": "training cluster placement",
+    "system-capacity_total": "total capacity",
+    "market-share_cap": "per-market diversification cap",
+    "country-share_cap": "per-country diversification cap",
+    "grid-share_cap": "per-grid diversification cap",
+    "provider-share_cap": "per-provider diversification cap",
+    "contingency-demand": "N-1 demand",
+    "contingency-capacity": "N-1 surviving capacity",
+    "contingency-share": "N-1 required share",
+    "system-equipment_supply": "equipment (transformer/switchgear) supply",
+    "system-budget": "capital budget",
+    "system-carbon_cap": "carbon cap",
+}
+"""Plain words for each constraint family (model row names)."""
+
+
+def capacity_potential_mw(data: ProblemData) -> np.ndarray:
+    """Most capacity each site could have online in each period, shape (S, T) [MW].
+
+    Existing capacity plus, when some decision can be online by ``t``, everything up to the
+    site's availability and maximum campus size, then scaled down per market to its power
+    headroom (build and lease only). Equipment supply, budget and caps are ignored (they are
+    reported separately).
+    """
+    t_n = data.n_periods
+    online_any = data.online_mask().any(axis=1)  # (S, t): some vintage can be online at t
+    limit = np.maximum(data.available_mw, data.existing_mw)
+    is_build = np.array([f is Form.BUILD for f in data.site_form])
+    campus = np.where(is_build, np.maximum(data.campus_max_mw, data.existing_mw[:, 0]), np.inf)
+    pot = np.where(online_any, np.minimum(limit, campus[:, None]), data.existing_mw)
+    grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
+    for mk in range(data.n_markets):
+        sites = np.flatnonzero((data.site_market == mk) & grid)
+        for t in range(t_n):
+            head = data.power_headroom_mw[mk, t] / data.pue[mk]
+            new = (pot[sites, t] - data.existing_mw[sites, t]).clip(min=0)
+            if np.isfinite(head) and new.sum() > head:
+                scale = head / new.sum() if new.sum() > 0 else 0.0
+                pot[sites, t] = data.existing_mw[sites, t] + new * scale
+    return pot
+
+
+def unmet_rows(data: ProblemData, capacity_mw: np.ndarray, unmet_mw: np.ndarray) -> tuple[UnmetRow, ...]:
+    """Unmet-demand rows with the first reason that applies (see :class:`UnmetReason`).
+
+    Parameters
+    ----------
+    capacity_mw : ndarray, shape (S, T)
+        Capacity online in the plan.
+    unmet_mw : ndarray, shape (W, R, T)
+    """
+    allowed = np.zeros((data.n_workloads, data.n_regions, data.n_markets), dtype=bool)
+    allowed[data.arc_workload, data.arc_region, data.arc_market] = True
+    online_any = data.online_mask().any(axis=1) | (data.existing_mw > 0)  # (S, T)
+    potential = capacity_potential_mw(data)
+    unit_cost = _cheapest_unit_cost(data)  # (S,) USD per MW-yr
+    rows: list[UnmetRow] = []
+    for w, r, t in zip(*np.nonzero(unmet_mw > 0), strict=True):
+        markets = np.flatnonzero(allowed[w, r])
+        sites = np.flatnonzero(np.isin(data.site_market, markets))
+        if len(markets) == 0 or len(sites) == 0:
+            reason = UnmetReason.NO_ALLOWED_MARKET
+        elif not online_any[sites, t].any():
+            reason = UnmetReason.LEAD_TIME
+        else:
+            room = potential[sites, t] - capacity_mw[sites, t] > 1e-6
+            cheap = unit_cost[sites] < data.unmet_penalty_usd_per_mwh[w] * HOURS_PER_YEAR
+            if (room & cheap & online_any[sites, t]).any():
+                reason = UnmetReason.CAPACITY_LIMIT  # a cheap site has room: a system limit binds
+            elif (room & online_any[sites, t]).any():
+                reason = UnmetReason.COST
+            else:
+                reason = UnmetReason.CAPACITY_LIMIT
+        rows.append(
+            UnmetRow(
+                period=data.period_label[t],
+                workload=data.workload_id[w],
+                region_id=data.region_id[r],
+                mw=float(unmet_mw[w, r, t]),
+                reason=reason,
+            )
+        )
+    return tuple(rows)
+
+
+def _cheapest_unit_cost(data: ProblemData) -> np.ndarray:
+    """Undiscounted yearly cost of serving one MW from each site [USD/MW-yr]."""
+    mk = data.site_market
+    pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
+    power = np.where(pays, data.pue[mk] * HOURS_PER_YEAR * data.power_price_usd_per_mwh[mk], 0.0)
+    return data.capex_usd_per_mw * data.capital_recovery_factor + data.recurring_usd_per_mw_year + power
+
+
+def structural_problems(data: ProblemData) -> list[str]:
+    """Reasons found without any LP why the hard constraints cannot all hold."""
+    problems: list[str] = []
+    allowed_w = [set(data.arc_market[data.arc_workload == w].tolist()) for w in range(data.n_workloads)]
+    for name, lost in data.contingencies():
+        for w in np.flatnonzero(data.n1_share > 0):
+            if data.demand_mw[w].sum() <= 0:
+                continue
+            left = [m for m in allowed_w[w] if not lost[m]]
+            if not left:
+                problems.append(
+                    f"after losing {name!r}, workload {data.workload_id[w]!r} has no allowed "
+                    f"market left within its latency limit ({_ms(data.latency_limit_ms[w])}) and "
+                    f"residency rule ({data.workload_data_class[w]}), but N-1 requires "
+                    f"{data.n1_share[w]:.0%} of its demand to stay served"
+                )
+    existing = np.zeros((data.n_markets, data.n_periods))
+    np.add.at(existing, data.site_market, data.existing_mw)
+    total = existing.sum(axis=0)
+    for t in range(data.n_periods):
+        for mk in range(data.n_markets):
+            if total[t] > 0 and existing[mk, t] > data.max_share_market * total[t] + 1e-9:
+                potential = capacity_potential_mw(data)[:, t].sum()
+                if existing[mk, t] > data.max_share_market * potential + 1e-9:
+                    problems.append(
+                        f"in {data.period_label[t]}, existing capacity in {data.market_id[mk]!r} "
+                        f"({existing[mk, t]:.0f} MW) exceeds the market share cap of "
+                        f"{data.max_share_market:.0%} even if every other market were filled to "
+                        f"its potential ({potential:.0f} MW in total)"
+                    )
+    return problems
+
+
+def n1_shortfalls(data: ProblemData) -> list[str]:
+    """N-1 requirements that fail even with every market at its capacity potential."""
+    conts = data.contingencies()
+    if not conts:
+        return []
+    potential = capacity_potential_mw(data)
+    cap_m = np.zeros((data.n_markets, data.n_periods))
+    np.add.at(cap_m, data.site_market, potential)
+    problems: list[str] = []
+    for name, lost in conts:
+        for t in range(data.n_periods):
+            margin, share = _margin_lp(data, cap_m[:, t], lost, t)
+            if margin < -1e-7:
+                problems.append(_n1_words(data, name, lost, t, share, cap_m[:, t]))
+                break  # the first failing period per contingency is enough
+    return problems
+
+
+def _n1_words(data: ProblemData, name: str, lost: np.ndarray, t: int, share: float, cap_m: np.ndarray) -> str:
+    need = np.flatnonzero(data.n1_share > 0)
+    req = ", ".join(f"{data.workload_id[w]} {data.n1_share[w]:.0%}" for w in need)
+    markets = sorted({int(m) for m in data.arc_market[np.isin(data.arc_workload, need)]} - set(np.flatnonzero(lost).tolist()))
+    late = [
+        data.market_id[m]
+        for m in markets
+        if not (data.online_mask().any(axis=1)[data.site_market == m, t].any() or data.existing_mw[data.site_market == m, t].sum() > 0)
+    ]
+    capped = [
+        data.market_id[m]
+        for m in markets
+        if np.isfinite(data.power_headroom_mw[m, t]) and cap_m[m] <= data.power_headroom_mw[m, t] / data.pue[m] + data.existing_mw[data.site_market == m, t].sum() + 1e-6
+        and cap_m[m] < np.maximum(data.available_mw, data.existing_mw)[data.site_market == m, t].sum() - 1e-6
+    ]
+    demand = data.demand_mw[need, :, t].sum()
+    text = (
+        f"in {data.period_label[t]}, after losing {name!r}, at most {share:.0%} of the demand of "
+        f"the workloads with an N-1 rule ({req}; {demand:.0f} MW) can still be served within "
+        f"latency and residency limits: the {len(markets)} allowed markets outside {name!r} can "
+        f"hold at most {cap_m[markets].sum():.0f} MW by then"
+    )
+    causes = []
+    if late:
+        causes.append(f"lead times keep {_names(late)} from being online by {data.period_label[t]}")
+    if capped:
+        causes.append(f"power headroom limits {_names(capped)}")
+    if causes:
+        text += " (" + "; ".join(causes) + ")"
+    return text
+
+
+def iis_problems(model: linopy.Model) -> list[str]:
+    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words."""
+    try:
+        labels = model.compute_infeasibilities()
+    except Exception:  # noqa: BLE001 - the IIS is a best-effort diagnostic
+        return []
+    families: dict[str, int] = {}
+    for label in labels:
+        info = model.constraints.get_label_position(label)
+        name = info[0] if isinstance(info, tuple) else str(info)
+        families[name] = families.get(name, 0) + 1
+    return [
+        f"conflicting constraints: {FAMILY_WORDS.get(name, name)} ({count} rows of '{name}')"
+        for name, count in sorted(families.items())
+    ]
+
+
+def _names(ids: list[str], n: int = 5) -> str:
+    head = ", ".join(ids[:n])
+    return head + (f" and {len(ids) - n} more" if len(ids) > n else "")
+
+
+def _ms(value: float) -> str:
+    return "no limit" if math.isinf(value) else f"{value:.0f} ms"

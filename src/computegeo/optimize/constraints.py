@@ -1,0 +1,326 @@
+"""Constraint families of the planning MILP, one small function each.
+
+The algebra of every family is written out in ``computegeo.optimize.formulation``; the function
+docstrings repeat the row in short. Rows are named ``"<entity>-<quantity>"``. Each function
+expects the variables of ``computegeo.optimize.variables`` to exist and adds only its own rows,
+so each family can be built (and golden-tested) alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from linopy import Model
+
+from computegeo.errors import InfeasibleError
+from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
+from computegeo.optimize.terms import grouped_sum, has_terms, linear, terms_expression
+
+
+def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
+    return xr.DataArray(values, coords=list(coords), dims=[str(c.name) for c in coords])
+
+
+def _labels(m: Model, name: str) -> np.ndarray:
+    return m.variables[name].labels.values
+
+
+def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
+    """Lead times and vintages: ``k[s,t] - sum_{tau: tau+lead_s <= t < tau+lead_s+term_s} b[s,tau]
+    = existing[s,t]`` (``site-capacity_accumulation``)."""
+    d = ctx.data
+    b = _labels(m, "site-build")  # (S, T)
+    online = d.online_mask()  # (S, tau, t)
+    terms = np.where(online.transpose(0, 2, 1), b[:, None, :], -1)  # (S, t, tau)
+    lhs = m.variables["site-capacity"] + terms_expression(
+        m, terms, np.full(terms.shape, -1.0), ctx.sites, ctx.periods
+    )
+    m.add_constraints(lhs == _da(d.existing_mw, ctx.sites, ctx.periods), name="site-capacity_accumulation")
+
+
+def add_demand_balance(m: Model, ctx: ModelContext) -> None:
+    """Demand with priced unmet load: ``sum_{b in arcs(n)} x[b,t] + u[n,t] = D[n,t]``
+    (``node-demand``)."""
+    net = ctx.net
+    served = grouped_sum(m, m.variables["arc-flow"], "narc", net.narc_node, ctx.nodes)
+    lhs = served + m.variables["node-unmet"]
+    m.add_constraints(lhs == _da(net.node_demand_mw, ctx.nodes, ctx.periods), name="node-demand")
+
+
+def add_serving(m: Model, ctx: ModelContext) -> None:
+    """Serving and capacity: ``sum_{b at market mk} x[b,t] = sum_{s in mk} y[s,t]``
+    (``market-serving``) and ``y[s,t] <= k[s,t]`` (``site-load_limit``)."""
+    d, net = ctx.data, ctx.net
+    flows = grouped_sum(m, m.variables["arc-flow"], "narc", net.narc_market, ctx.markets)
+    loads = grouped_sum(m, m.variables["site-load"], "site", d.site_market, ctx.markets, -1.0)
+    lhs = flows + loads
+    m.add_constraints(lhs == 0.0, name="market-serving", mask=has_terms(lhs))
+    m.add_constraints(
+        m.variables["site-load"] - m.variables["site-capacity"] <= 0.0, name="site-load_limit"
+    )
+
+
+def add_availability(m: Model, ctx: ModelContext) -> None:
+    """Colo space, cloud quota: ``k[s,t] <= max(available[s,t], existing[s,t])``
+    (``site-availability``, only where finite)."""
+    d = ctx.data
+    limit = np.maximum(d.available_mw, d.existing_mw)
+    finite = np.isfinite(limit)
+    if not finite.any():
+        return
+    m.add_constraints(
+        m.variables["site-capacity"] <= _da(np.where(finite, limit, 0.0), ctx.sites, ctx.periods),
+        name="site-availability",
+        mask=_da(finite, ctx.sites, ctx.periods),
+    )
+
+
+def add_power_headroom(m: Model, ctx: ModelContext) -> None:
+    """Grid headroom for new build and lease load: ``sum_{s in mk, form in {build, lease}}
+    PUE_mk (k[s,t] - existing[s,t]) <= H[mk,t]`` (``market-power_headroom``)."""
+    d = ctx.data
+    finite = np.isfinite(d.power_headroom_mw)
+    if not finite.any():
+        return
+    groups = np.where(ctx.grid_sites, d.site_market, -1)
+    pue = d.pue[d.site_market]
+    lhs = grouped_sum(m, m.variables["site-capacity"], "site", groups, ctx.markets, pue)
+    existing = np.zeros((d.n_markets, d.n_periods))
+    np.add.at(existing, d.site_market[ctx.grid_sites], (pue[:, None] * d.existing_mw)[ctx.grid_sites])
+    rhs = np.where(finite, d.power_headroom_mw, 0.0) + existing
+    mask = _da(finite, ctx.markets, ctx.periods) & has_terms(lhs)
+    m.add_constraints(lhs <= _da(rhs, ctx.markets, ctx.periods), name="market-power_headroom", mask=mask)
+
+
+def add_campus_size(m: Model, ctx: ModelContext) -> None:
+    """Campus opening and size.
+
+    - ``site-campus_once``: ``sum_tau z[s,tau] <= 1`` (one new campus per build site);
+    - ``site-campus_max``: ``sum_{tau' <= tau} b[s,tau'] <= Mbar_s sum_{tau' <= tau} z[s,tau']``
+      (no build before the campus opens; at most its maximum size);
+    - ``site-campus_min``: ``sum_tau b[s,tau] >= min_s sum_tau z[s,tau]``;
+    - ``site-campus_expansion_max``: for build sites with existing capacity,
+      ``sum_tau b[s,tau] <= max_s - existing[s,0]``.
+    """
+    d = ctx.data
+    campus = ctx.campus_site
+    b = _labels(m, "site-build")
+    t_n = d.n_periods
+    sites_dim = ctx.sites
+    if campus.any() and "site-campus_open" in m.variables:
+        z = _labels(m, "site-campus_open")
+        m.add_constraints(
+            linear(m, m.variables["site-campus_open"]).sum("period") <= 1.0,
+            name="site-campus_once",
+            mask=xr.DataArray(campus, coords=[sites_dim], dims=["site"]),
+        )
+        tri = np.arange(t_n)[None, :] <= np.arange(t_n)[:, None]  # (tau, tau')
+        b_terms = np.where(tri[None], b[:, None, :], -1)
+        z_terms = np.where(tri[None], z[:, None, :], -1)
+        labels = np.concatenate([b_terms, z_terms], axis=2)
+        coeffs = np.concatenate(
+            [np.ones(b_terms.shape), -np.broadcast_to(ctx.campus_bigm_mw[:, None, None], z_terms.shape)],
+            axis=2,
+        )
+        lhs = terms_expression(m, labels, coeffs, sites_dim, ctx.periods)
+        mask = _da(np.broadcast_to(campus[:, None], (d.n_sites, t_n)), sites_dim, ctx.periods)
+        m.add_constraints(lhs <= 0.0, name="site-campus_max", mask=mask)
+        needs_min = campus & (d.campus_min_mw > 0)
+        if needs_min.any():
+            lhs_min = linear(m, m.variables["site-build"]).sum("period") + linear(
+                m, m.variables["site-campus_open"], -d.campus_min_mw[:, None]
+            ).sum("period")
+            m.add_constraints(
+                lhs_min >= 0.0,
+                name="site-campus_min",
+                mask=xr.DataArray(needs_min, coords=[sites_dim], dims=["site"]),
+            )
+    is_build = np.array([f.value == "build" for f in d.site_form])
+    expand = is_build & ~campus & np.isfinite(d.campus_max_mw)
+    if expand.any():
+        room = np.maximum(d.campus_max_mw - d.existing_mw[:, 0], 0.0)
+        m.add_constraints(
+            linear(m, m.variables["site-build"]).sum("period")
+            <= xr.DataArray(np.where(expand, room, 0.0), coords=[sites_dim], dims=["site"]),
+            name="site-campus_expansion_max",
+            mask=xr.DataArray(expand, coords=[sites_dim], dims=["site"]),
+        )
+
+
+def add_training_cluster(m: Model, ctx: ModelContext) -> None:
+    """Minimum contiguous training cluster: for each (market mk, training workload w),
+    ``Cmin_w v <= sum_{b at mk, workload w} x[b,t] <= D_w,t v`` (``cluster-min``,
+    ``cluster-max``), v binary."""
+    d, net = ctx.data, ctx.net
+    markets, workloads = ctx.cluster_pairs
+    if len(markets) == 0:
+        return
+    index = pd.RangeIndex(len(markets), name="cluster")
+    key = markets * d.n_workloads + workloads
+    arc_key = net.narc_market * d.n_workloads + net.node_workload[net.narc_node]
+    pos = np.searchsorted(key, arc_key)
+    pos_c = np.minimum(pos, len(key) - 1)
+    groups = np.where(key[pos_c] == arc_key, pos_c, -1)
+    flows = grouped_sum(m, m.variables["arc-flow"], "narc", groups, index)
+    v = m.variables["cluster-use"]
+    cmin = _da(d.training_min_cluster_mw[workloads], index)
+    total = d.demand_mw.sum(axis=1)[workloads]  # (C, T)
+    m.add_constraints(flows - cmin * v >= 0.0, name="cluster-min")
+    m.add_constraints(flows - _da(total, index, ctx.periods) * v <= 0.0, name="cluster-max")
+
+
+def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
+    """Diversification: ``K_t = sum_s k[s,t]`` (``system-capacity_total``) and, per group g of
+    markets / countries / grid zones / providers with share cap sigma < 1,
+    ``sum_{s in g} k[s,t] <= sigma K_t`` (``market-share_cap``, ``country-share_cap``,
+    ``grid-share_cap``, ``provider-share_cap``)."""
+    d = ctx.data
+    k = m.variables["site-capacity"]
+    m.add_constraints(
+        m.variables["system-capacity"] - k.sum("site") == 0.0, name="system-capacity_total"
+    )
+    site_country = np.array(d.market_country)[d.site_market]
+    site_grid = np.array(d.market_grid_zone)[d.site_market]
+    groupings = (
+        ("market", d.max_share_market, np.array(d.market_id)[d.site_market]),
+        ("country", d.max_share_country, site_country),
+        ("grid", d.max_share_grid, site_grid),
+        ("provider", d.max_share_provider, np.array(d.site_provider)),
+    )
+    for entity, share, labels in groupings:
+        if share >= 1.0:
+            continue
+        names, groups = np.unique(labels, return_inverse=True)
+        index = pd.Index(names, name=entity)
+        lhs = grouped_sum(m, k, "site", groups.astype(np.int64), index) - share * m.variables[
+            "system-capacity"
+        ]
+        m.add_constraints(lhs <= 0.0, name=f"{entity}-share_cap")
+
+
+def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
+    """N-1: for each included contingency c (a market or a country lost) a separate flow x^c on
+    the surviving arcs with
+
+    - ``contingency-demand``: ``sum_{b in arcs(n), b survives c} x^c[b,t] <= D[n,t]``;
+    - ``contingency-capacity``: ``sum_{b at mk} x^c[b,t] <= sum_{s in mk} k[s,t]`` for every
+      surviving market mk;
+    - ``contingency-share``: ``sum_{b of workload w} x^c[b,t] >= rho_w sum_{n of w} D[n,t]``.
+
+    Raises
+    ------
+    InfeasibleError
+        When a contingency leaves a workload with a required share no allowed market at all.
+    """
+    if "contingency-flow" not in m.variables:
+        return
+    d, net = ctx.data, ctx.net
+    cont, narc = ctx.n1_arcs
+    xk = m.variables["contingency-flow"]
+    names = [d.contingencies()[c][0] for c in ctx.contingency_ids]
+    n_c = len(ctx.contingency_ids)
+    # demand bound per (contingency, node)
+    key = cont * net.n_nodes + net.narc_node[narc]
+    uniq, grp = np.unique(key, return_inverse=True)
+    idx = pd.RangeIndex(len(uniq), name="n1node")
+    lhs = grouped_sum(m, xk, "n1arc", grp.astype(np.int64), idx)
+    m.add_constraints(
+        lhs <= _da(net.node_demand_mw[uniq % net.n_nodes], idx, ctx.periods), name="contingency-demand"
+    )
+    # capacity of surviving markets
+    key = cont * d.n_markets + net.narc_market[narc]
+    uniq, grp = np.unique(key, return_inverse=True)
+    idx = pd.RangeIndex(len(uniq), name="n1market")
+    flows = grouped_sum(m, xk, "n1arc", grp.astype(np.int64), idx)
+    market_of = uniq % d.n_markets
+    order = np.argsort(d.site_market, kind="stable")
+    counts = np.bincount(d.site_market, minlength=d.n_markets)
+    width = max(int(counts.max()), 1)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    pad = np.full((d.n_markets, width), -1, dtype=np.int64)
+    pad[d.site_market[order], np.arange(d.n_sites) - start[d.site_market[order]]] = order
+    k_lab = _labels(m, "site-capacity")  # (S, T)
+    sites_of = pad[market_of]  # (G, width)
+    terms = np.where(sites_of[:, None, :] >= 0, k_lab[np.maximum(sites_of, 0)].transpose(0, 2, 1), -1)
+    cap = terms_expression(m, terms, np.full(terms.shape, -1.0), idx, ctx.periods)
+    m.add_constraints(flows + cap <= 0.0, name="contingency-capacity")
+    # required share per (contingency, workload)
+    wl = np.flatnonzero(d.n1_share > 0)
+    pairs = np.array([(c, w) for c in range(n_c) for w in wl], dtype=np.int64).reshape(-1, 2)
+    idx = pd.RangeIndex(len(pairs), name="n1workload")
+    pair_key = pairs[:, 0] * d.n_workloads + pairs[:, 1]
+    arc_key = cont * d.n_workloads + net.node_workload[net.narc_node[narc]]
+    grp = np.searchsorted(pair_key, arc_key)
+    served = grouped_sum(m, xk, "n1arc", grp.astype(np.int64), idx)
+    demand_w = d.demand_mw.sum(axis=1)  # (W, T)
+    required = d.n1_share[pairs[:, 1], None] * demand_w[pairs[:, 1]]
+    empty = ~has_terms(served).values.any(axis=1) & (required.max(axis=1) > 0)
+    if empty.any():
+        problems = [
+            f"after losing {names[c]!r}, workload {d.workload_id[w]!r} has no allowed market "
+            f"left within its latency limit and residency rule, but N-1 requires "
+            f"{d.n1_share[w]:.0%} of its demand to stay served"
+            for c, w in pairs[empty]
+        ]
+        msg = "The N-1 resilience rule cannot hold."
+        raise InfeasibleError(msg, problems)
+    m.add_constraints(served >= _da(required, idx, ctx.periods), name="contingency-share")
+
+
+def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
+    """Transformer/switchgear slots: ``sum_{s build} b[s,tau] <= E_tau``
+    (``system-equipment_supply``)."""
+    d = ctx.data
+    _system_row(
+        m,
+        ctx,
+        "site-build",
+        np.where(ctx.supply_sites, 1.0, 0.0),
+        d.equipment_supply_mw,
+        "system-equipment_supply",
+    )
+
+
+def add_budget(m: Model, ctx: ModelContext) -> None:
+    """Capital budget: ``sum_{s build} (capex_s b[s,tau] + F_s z[s,tau]) <= B_tau``
+    (``system-budget``; stated in MUSD)."""
+    d = ctx.data
+    limit = d.budget_usd
+    finite = np.isfinite(limit)
+    if not finite.any():
+        return
+    system = pd.Index(["system"], name="system")
+    zeros = np.zeros(d.n_sites, dtype=np.int64)
+    scale = 1.0 / OBJECTIVE_SCALE_USD
+    capex = np.where(ctx.budget_sites, d.capex_usd_per_mw * scale, 0.0)
+    lhs = grouped_sum(m, m.variables["site-build"], "site", np.where(capex > 0, zeros, -1), system, capex)
+    if "site-campus_open" in m.variables:
+        fixed = np.where(ctx.budget_sites, d.campus_fixed_cost_usd * scale, 0.0)
+        lhs = lhs + grouped_sum(
+            m, m.variables["site-campus_open"], "site", np.where(fixed > 0, zeros, -1), system, fixed
+        )
+    rhs = _da(np.where(finite, limit * scale, 0.0)[None, :], system, ctx.periods)
+    m.add_constraints(lhs <= rhs, name="system-budget", mask=_da(finite[None, :], system, ctx.periods))
+
+
+def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
+    """Carbon cap: ``sum_s CI_mk(s) PUE_mk(s) 8760 y[s,t] <= Cap_t`` [tCO2/yr]
+    (``system-carbon_cap``)."""
+    d = ctx.data
+    coeff = d.carbon_intensity_t_per_mwh[d.site_market] * ctx.energy_mwh_per_mw_year
+    _system_row(m, ctx, "site-load", coeff, d.carbon_cap_t_per_year, "system-carbon_cap")
+
+
+def _system_row(
+    m: Model, ctx: ModelContext, var: str, coeff: np.ndarray, limit: np.ndarray, name: str
+) -> None:
+    finite = np.isfinite(limit)
+    if not finite.any():
+        return
+    system = pd.Index(["system"], name="system")
+    groups = np.where(coeff != 0, 0, -1).astype(np.int64)
+    lhs = grouped_sum(m, m.variables[var], "site", groups, system, coeff)
+    rhs = _da(np.where(finite, limit, 0.0)[None, :], system, ctx.periods)
+    mask = _da(finite[None, :], system, ctx.periods) & has_terms(lhs)
+    m.add_constraints(lhs <= rhs, name=name, mask=mask)

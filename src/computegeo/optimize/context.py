@@ -1,0 +1,168 @@
+"""Index sets and derived parameters shared by the variable, constraint and objective builders.
+
+Everything here is computed once from ``ProblemData`` with numpy; nothing touches linopy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from computegeo.optimize.network import Network, build_network
+from computegeo.problem import (
+    FORMS_DRAWING_GRID_POWER,
+    FORMS_USING_EQUIPMENT_SUPPLY,
+    FORMS_WITH_CAPEX_BUDGET,
+    Form,
+    ProblemData,
+)
+from computegeo.units import HOURS_PER_YEAR
+
+OBJECTIVE_SCALE_USD = 1.0e6
+"""The model's objective and budget rows are in MUSD (better-conditioned than USD)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ModelContext:
+    """Sets and parameters of one model build.
+
+    Attributes
+    ----------
+    data : ProblemData
+    net : Network
+        Pooled demand nodes and node arcs.
+    contingency_ids : tuple[int, ...]
+        Indices into ``data.contingencies()`` whose N-1 rows are in this model.
+    fixed : Mapping[str, ndarray]
+        Values for binary variables to fix (turns them into fixed continuous variables; used to
+        get duals of the final LP).
+    """
+
+    data: ProblemData
+    net: Network
+    contingency_ids: tuple[int, ...]
+    fixed: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- coordinates
+    @property
+    def periods(self) -> pd.Index:
+        """Period coordinate (labels)."""
+        return pd.Index(list(self.data.period_label), name="period")
+
+    @property
+    def sites(self) -> pd.Index:
+        """Site coordinate (site ids)."""
+        return pd.Index(list(self.data.site_id), name="site")
+
+    @property
+    def markets(self) -> pd.Index:
+        """Market coordinate (market ids)."""
+        return pd.Index(list(self.data.market_id), name="market")
+
+    @property
+    def nodes(self) -> pd.Index:
+        """Demand-node coordinate (integers)."""
+        return pd.RangeIndex(self.net.n_nodes, name="node")
+
+    @property
+    def narcs(self) -> pd.Index:
+        """Node-arc coordinate (integers)."""
+        return pd.RangeIndex(self.net.n_narcs, name="narc")
+
+    # ---------------------------------------------------------------- site parameters
+    @property
+    def decision_allowed(self) -> np.ndarray:
+        """(S, T) decisions that come online within the horizon."""
+        return self.data.decision_allowed()
+
+    @property
+    def campus_site(self) -> np.ndarray:
+        """(S,) build sites without existing capacity: opening one is a binary decision."""
+        d = self.data
+        is_build = np.array([f is Form.BUILD for f in d.site_form])
+        return is_build & (d.existing_mw[:, 0] <= 0)
+
+    @property
+    def campus_bigm_mw(self) -> np.ndarray:
+        """(S,) most capacity a new campus can reach [MW]: its maximum size, else its largest
+        availability, else 2 x total peak demand / smallest diversification share (more could
+        never be useful: capacity beyond demand is only bought to satisfy share caps or N-1)."""
+        d = self.data
+        peak = float(d.demand_mw.sum(axis=(0, 1)).max()) if d.demand_mw.size else 0.0
+        share = min(d.max_share_market, d.max_share_country, d.max_share_grid, d.max_share_provider)
+        fallback = 2.0 * peak / share + float(d.existing_mw.sum(axis=0).max(initial=0.0)) + 1.0
+        bound = np.minimum(d.campus_max_mw, d.available_mw.max(axis=1))
+        return np.where(np.isfinite(bound), bound, fallback)
+
+    def form_mask(self, forms: frozenset[Form]) -> np.ndarray:
+        """(S,) sites whose form is in ``forms``."""
+        return np.array([f in forms for f in self.data.site_form])
+
+    @property
+    def grid_sites(self) -> np.ndarray:
+        """(S,) sites drawing grid power in their market (and paying for it)."""
+        return self.form_mask(FORMS_DRAWING_GRID_POWER)
+
+    @property
+    def supply_sites(self) -> np.ndarray:
+        """(S,) sites using equipment supply slots."""
+        return self.form_mask(FORMS_USING_EQUIPMENT_SUPPLY)
+
+    @property
+    def budget_sites(self) -> np.ndarray:
+        """(S,) sites whose decisions count against the capital budget."""
+        return self.form_mask(FORMS_WITH_CAPEX_BUDGET)
+
+    @property
+    def energy_mwh_per_mw_year(self) -> np.ndarray:
+        """(S,) grid energy per MW of IT load held for a year at the site's market [MWh/MW-yr]."""
+        return self.data.pue[self.data.site_market] * HOURS_PER_YEAR
+
+    # ---------------------------------------------------------------- training clusters
+    @property
+    def cluster_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(market, workload) pairs needing a minimum-cluster binary: training workloads with a
+        minimum size and markets with at least one node arc of that workload."""
+        d, net = self.data, self.net
+        needs = d.training_min_cluster_mw[net.node_workload[net.narc_node]] > 0
+        key = np.unique(net.narc_market[needs] * d.n_workloads + net.node_workload[net.narc_node][needs])
+        return key // d.n_workloads, key % d.n_workloads
+
+    # ---------------------------------------------------------------- N-1
+    @property
+    def n1_arcs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(contingency position, node arc) of every post-contingency arc: arcs of nodes whose
+        workload has an N-1 share, whose market survives the contingency."""
+        d, net = self.data, self.net
+        conts = d.contingencies()
+        needs = d.n1_share[net.node_workload[net.narc_node]] > 0
+        cs: list[np.ndarray] = []
+        bs: list[np.ndarray] = []
+        for pos, c in enumerate(self.contingency_ids):
+            lost = conts[c][1]
+            b = np.flatnonzero(needs & ~lost[net.narc_market])
+            cs.append(np.full(len(b), pos, dtype=np.int64))
+            bs.append(b)
+        if not cs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(cs), np.concatenate(bs)
+
+
+def make_context(
+    data: ProblemData,
+    contingency_ids: tuple[int, ...] | None = None,
+    fixed: Mapping[str, np.ndarray] | None = None,
+    net: Network | None = None,
+) -> ModelContext:
+    """Context for a model with the given contingencies (default: all of them)."""
+    if contingency_ids is None:
+        contingency_ids = tuple(range(len(data.contingencies())))
+    return ModelContext(
+        data=data,
+        net=net if net is not None else build_network(data),
+        contingency_ids=contingency_ids,
+        fixed=dict(fixed or {}),
+    )
