@@ -55,7 +55,7 @@ _OPS: dict[str, Callable[[object, object], bool]] = {
     "<": operator.lt,
 }
 
-_COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
+_COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
 _LATENCY_RE = re.compile(
     r"^\s*(latency_ms|latency)\s*\[\s*([^\]]+)\]\s*(<=|<)\s*([0-9.eE+-]+)\s*$"
 )

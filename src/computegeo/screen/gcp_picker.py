@@ -150,6 +150,38 @@ def picker_distance_m(lat_region: float, lon_region: float, lat: float, lon: flo
     return PICKER_EARTH_RADIUS_M * c
 
 
+def picker_carbon_utility(regions: pd.DataFrame) -> pd.Series:
+    """The picker's carbon criterion as a 0-1 utility (1 = best).
+
+    ``n(CFE)`` (min-max over regions with a CFE value) where the region has one, else
+    ``1 - n(gCO2/kWh)`` (min-max over regions with an intensity). In 2023 two regions
+    (me-central1, me-central2) publish CFE 0.00, which the picker treats as "no CFE".
+    """
+    cfe = regions["google_cfe"].to_numpy()
+    carbon_u = np.where(
+        np.isfinite(cfe),
+        minmax_utility(cfe, Direction.MAX),
+        minmax_utility(regions["grid_gco2_kwh"].to_numpy(), Direction.MIN),
+    )
+    return pd.Series(carbon_u, index=regions.index, name="carbon_utility")
+
+
+def picker_markets(locations: Sequence[str] = (), year: int = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
+    """The picker's regions as a market table for :func:`computegeo.screen.screen`.
+
+    Columns: ``name``, ``latitude``, ``longitude``, ``gce_usd_per_hour`` (lower is better),
+    ``carbon_utility`` (0-1, higher is better, see :func:`picker_carbon_utility`) and, with
+    locations, ``distance_sum_m`` (lower is better). Index ``region`` renamed ``market_id``.
+    """
+    regions = load_picker_regions(year)
+    out = regions[["name", "latitude", "longitude", "gce_usd_per_hour"]].copy()
+    out["carbon_utility"] = picker_carbon_utility(regions)
+    if locations:
+        out["distance_sum_m"] = distance_sum_m(regions, locations)
+    out.index.name = "market_id"
+    return out
+
+
 @dataclass(frozen=True)
 class PickerWeights:
     """Slider positions of the picker (integers 0-10; the page's default is 5 each)."""
@@ -159,15 +191,19 @@ class PickerWeights:
     latency: int = 5
 
 
-def distance_sum_m(regions: pd.DataFrame, locations: Sequence[str]) -> pd.Series:
+def distance_sum_m(
+    regions: pd.DataFrame, locations: Sequence[str], countries: pd.DataFrame | None = None
+) -> pd.Series:
     """Sum of picker distances [m] from each region to each location (ISO2 codes), in order.
+
+    ``countries`` defaults to :func:`load_picker_countries`.
 
     Raises
     ------
     ConfigError
         For an unknown country code (with close matches).
     """
-    countries = load_picker_countries()
+    countries = load_picker_countries() if countries is None else countries
     unknown = [c for c in locations if c not in countries.index]
     if unknown:
         raise ConfigError(
@@ -189,6 +225,9 @@ def picker_ranking(
     weights: PickerWeights = PickerWeights(),
     locations: Sequence[str] = (),
     year: int = DEFAULT_CARBON_YEAR,
+    *,
+    regions: pd.DataFrame | None = None,
+    countries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rank Google Cloud regions the way the region picker does.
 
@@ -201,6 +240,8 @@ def picker_ranking(
         if there is at least one and its weight is > 0).
     year : int
         Carbon data year.
+    regions, countries : DataFrame, optional
+        Preloaded :func:`load_picker_regions` (``year``) and :func:`load_picker_countries`.
 
     Returns
     -------
@@ -216,21 +257,16 @@ def picker_ranking(
     bad = [f"{k}={v}" for k, v in vars(weights).items() if not (isinstance(v, int) and 0 <= v <= 10)]
     if bad:
         raise ConfigError("Invalid picker weights.", [f"{b}: must be an integer 0-10" for b in bad])
-    regions = load_picker_regions(year)
+    regions = load_picker_regions(year) if regions is None else regions
     w_price, w_carbon, w_latency = weights.price / 10, weights.carbon / 10, weights.latency / 10
     price_u = minmax_utility(regions["gce_usd_per_hour"].to_numpy(), Direction.MIN)
-    cfe = regions["google_cfe"].to_numpy()
-    carbon_u = np.where(
-        np.isfinite(cfe),
-        minmax_utility(cfe, Direction.MAX),
-        minmax_utility(regions["grid_gco2_kwh"].to_numpy(), Direction.MIN),
-    )
+    carbon_u = picker_carbon_utility(regions).to_numpy()
     utilities = [price_u, carbon_u]
     w = [w_price, w_carbon]
     names = ["price_part", "carbon_part"]
     out = regions.copy()
     if w_latency > 0 and locations:
-        dist = distance_sum_m(regions, locations)
+        dist = distance_sum_m(regions, locations, countries)
         out["distance_sum_km"] = dist / 1000.0
         utilities.append(minmax_utility(dist.to_numpy(), Direction.MIN))
         w.append(w_latency)

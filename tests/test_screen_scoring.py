@@ -1,0 +1,106 @@
+"""Normalisation, weighted sum and TOPSIS on hand-computable cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from computegeo.screen import Direction, Method, screen, topsis, weighted_sum
+from computegeo.screen.normalise import minmax_utility, vector_normalise
+from computegeo.screen.scoring import rank_order
+
+SCORE_RTOL = 1e-12
+MIN, MAX = Direction.MIN, Direction.MAX
+
+
+def test_minmax_cost_and_benefit() -> None:
+    x = np.array([50.0, 70.0, 90.0])
+    assert minmax_utility(x, MIN).tolist() == [1.0, 0.5, 0.0]
+    assert minmax_utility(x, MAX).tolist() == [0.0, 0.5, 1.0]
+
+
+def test_minmax_is_unit_free() -> None:
+    """The same prices in USD/MWh and USD/kWh give the same utilities."""
+    usd_per_mwh = np.array([42.0, 97.5, 61.0, 130.0])
+    a = minmax_utility(usd_per_mwh, MIN)
+    b = minmax_utility(usd_per_mwh / 1000.0, MIN)
+    np.testing.assert_allclose(a, b, rtol=SCORE_RTOL)
+
+
+def test_minmax_missing_and_constant() -> None:
+    out = minmax_utility(np.array([1.0, np.nan, 3.0]), MIN)
+    assert out[0] == 1.0 and math.isnan(out[1]) and out[2] == 0.0
+    assert minmax_utility(np.array([5.0, 5.0]), MAX).tolist() == [1.0, 1.0]
+
+
+def test_vector_normalise() -> None:
+    assert vector_normalise(np.array([3.0, 4.0])).tolist() == [0.6, 0.8]
+
+
+def _hand_markets() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": ["A", "B", "C"],
+            "power_price_usd_per_mwh": [50.0, 70.0, 90.0],
+            "power_headroom_mw": [100.0, 300.0, 500.0],
+        },
+        index=pd.Index(["a", "b", "c"], name="market_id"),
+    )
+
+
+def test_weighted_sum_hand_example() -> None:
+    # utilities: price a=1, b=0.5, c=0; headroom a=0, b=0.5, c=1
+    # weights 3:1 -> shares 0.75, 0.25 -> a=0.75, b=0.5, c=0.25
+    result = screen({"power_price": 3, "headroom": 1}, markets=_hand_markets())
+    assert result.table.index.tolist() == ["a", "b", "c"]
+    assert result.table["score"].tolist() == pytest.approx([0.75, 0.5, 0.25], rel=SCORE_RTOL)
+    assert result.table["rank"].tolist() == [1, 2, 3]
+    # reversed weights reverse the order
+    result = screen({"power_price": 1, "headroom": 3}, markets=_hand_markets())
+    assert result.table.index.tolist() == ["c", "b", "a"]
+    parts = result.explain("c")
+    assert parts["part"].sum() == pytest.approx(0.75, rel=SCORE_RTOL)
+    assert parts.loc["power_headroom_mw", "part"] == pytest.approx(0.75)
+
+
+def test_weighted_sum_parts_sum_to_score() -> None:
+    x = np.array([[1.0, 7.0, 3.0], [4.0, 2.0, 9.0], [2.5, 5.0, 6.0]])
+    s = weighted_sum(x, np.array([0.2, 0.5, 0.3]), (MIN, MAX, MAX))
+    np.testing.assert_allclose(s.part.sum(axis=1), s.score, rtol=SCORE_RTOL)
+
+
+def test_topsis_hand_example() -> None:
+    # price (min) [1, 2, 3], headroom (max) [4, 2, 1], equal weights.
+    x = np.array([[1.0, 4.0], [2.0, 2.0], [3.0, 1.0]])
+    s = topsis(x, np.array([1.0, 1.0]), (MIN, MAX))
+    n1, n2 = math.sqrt(14.0), math.sqrt(21.0)
+    # market b: D+ from (0.5/n1, 1.0/n2) gaps, D- from (0.5/n1, 0.5/n2) gaps
+    d_plus = math.sqrt((0.5 / n1) ** 2 + (1.0 / n2) ** 2)
+    d_minus = math.sqrt((0.5 / n1) ** 2 + (0.5 / n2) ** 2)
+    assert s.score[0] == pytest.approx(1.0, rel=SCORE_RTOL)
+    assert s.score[1] == pytest.approx(d_minus / (d_plus + d_minus), rel=SCORE_RTOL)
+    assert s.score[2] == pytest.approx(0.0, abs=SCORE_RTOL)
+
+
+def test_topsis_matches_pymcdm() -> None:
+    pymcdm_methods = pytest.importorskip("pymcdm.methods")
+    normalizations = pytest.importorskip("pymcdm.normalizations")
+    rng = np.random.default_rng(7)
+    x = rng.uniform(1.0, 100.0, size=(12, 4))
+    w = np.array([0.1, 0.4, 0.2, 0.3])
+    ours = topsis(x, w, (MIN, MAX, MIN, MAX)).score
+    ref = pymcdm_methods.TOPSIS(normalizations.vector_normalization)(x, w, np.array([-1, 1, -1, 1]))
+    np.testing.assert_allclose(ours, ref, rtol=1e-10)
+
+
+def test_screen_states_method_and_topsis_differs_from_sum() -> None:
+    result = screen({"power_price": 1, "headroom": 1}, markets=_hand_markets(), method="topsis")
+    assert result.method is Method.TOPSIS
+    assert "TOPSIS" in result.method.label
+
+
+def test_rank_order_is_stable_descending() -> None:
+    assert rank_order(np.array([0.2, 0.5, 0.2, 0.9])).tolist() == [3, 1, 0, 2]
