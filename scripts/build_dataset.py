@@ -500,8 +500,22 @@ def cloud_regions(raw: Path) -> pd.DataFrame:
                 lat, src = -lat, src + "; latitude sign corrected (Johannesburg is at -26.2)"
             rows.append({"region_id": f"{prov}:{code}", "provider": prov, "code": code, "name": r["location"],
                          "country": country, "latitude": lat, "longitude": lon, "source": src})
-    cities = read_cities(raw)
     have = {r["region_id"] for r in rows}
+    picker = json.loads((raw / "gcp_region_picker" / "regions.json").read_text())
+    by_name.update({"Kingdom of Saudi Arabia": "SA"})
+    for code, r in picker.items():
+        if f"gcp:{code}" in have:
+            continue
+        country = by_name.get(r["name"].split(",")[-1].strip())
+        if country is None:
+            raise SystemExit(f"unknown country in GCP region-picker name {r['name']!r}")
+        lat, src = float(r["latitude"]), cite("gcp_region_picker")
+        if code == "africa-south1" and lat > 0:
+            lat, src = -lat, src + "; latitude sign corrected (Johannesburg is at -26.2)"
+        rows.append({"region_id": f"gcp:{code}", "provider": "gcp", "code": code, "name": r["name"],
+                     "country": country, "latitude": lat, "longitude": float(r["longitude"]), "source": src})
+        have.add(f"gcp:{code}")
+    cities = read_cities(raw)
     for prov, code, name, city, cc, admin in MISSING_REGIONS:
         if f"{prov}:{code}" in have:
             continue
@@ -531,14 +545,14 @@ def to_text(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return repr(round(v, 4)) if not v.is_integer() else str(int(v)) if abs(v) < 1e15 else repr(v)
+        return repr(round(v, 6)) if not v.is_integer() else str(int(v))
     return str(v)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table with a stable layout (LF line ends, minimal quoting)."""
     frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    print(f"wrote {path.relative_to(REPO)} ({len(frame)} rows)")
+    print(f"wrote {path.name} ({len(frame)} rows)")
 
 
 def long_table(values: Iterable[Value], ident: pd.DataFrame) -> pd.DataFrame:
@@ -567,8 +581,11 @@ def main(argv: list[str] | None = None) -> int:
     """Build every derived table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder holding the raw data files")
+    ap.add_argument("--out", type=Path, default=DATA, help="folder to write the derived tables to")
     args = ap.parse_args(argv)
     raw: Path = args.raw
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
     if not raw.is_dir():
         print(f"raw data folder not found: {raw}", file=sys.stderr)
         return 2
@@ -591,11 +608,11 @@ def main(argv: list[str] | None = None) -> int:
     countries = read_countries(raw)
     ctab = pd.DataFrame({"country": countries["iso"], "iso3": countries["iso3"], "name": countries["name"],
                          "continent": countries["continentcode"].map(CONTINENT_OF_CODE)})
-    write_csv(DATA / "markets.csv", ident.drop(columns=["coordinates_source"]))
-    write_csv(DATA / "market_attributes.csv", attrs)
-    write_csv(DATA / "cloud_regions.csv", clouds)
-    write_csv(DATA / "countries.csv", ctab)
-    write_csv(DATA / "demand_regions.csv", dataset_demand.demand_regions(raw, countries))
+    write_csv(out / "markets.csv", ident.drop(columns=["coordinates_source"]))
+    write_csv(out / "market_attributes.csv", attrs)
+    write_csv(out / "cloud_regions.csv", clouds)
+    write_csv(out / "countries.csv", ctab)
+    write_csv(out / "demand_regions.csv", dataset_demand.demand_regions(raw, countries))
     return 0
 
 

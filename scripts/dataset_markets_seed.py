@@ -211,9 +211,9 @@ _EMEA_RULE = (
 )
 POWER_HEADROOM: dict[str, Fact] = {
     "n_virginia": Fact(1800 + 15400, "S34", 2024, True, "Virginia under construction 1,800 + planned 15,400 MW"),
-    "phoenix": Fact(4700, "S35", 2025, True, "planned pipeline"),
-    "dallas": Fact(4000, "S35", 2025, True, "planned pipeline"),
-    "columbus": Fact(3300, "S35", 2025, True, "planned pipeline"),
+    "phoenix": Fact(4700, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
+    "dallas": Fact(4000, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
+    "columbus": Fact(3300, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
     "atlanta": Fact(1100 + 3000, "S35", 2025, True, "under construction 1,100 + planned 3,000 MW"),
     "tokyo": Fact(261 + 1410, "S28", 2024, True, "under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, True, "under construction 232 + planned 874 MW"),
@@ -228,7 +228,7 @@ POWER_HEADROOM: dict[str, Fact] = {
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
-    "berlin": Fact(500, "S38", 2025, True, "planned"),
+    "berlin": Fact(500, "S38", 2025, True, "planned pipeline only (no under-construction figure)"),
     "sao_paulo": Fact(239, "S33", 2024, True, "under construction only"),
     "dubai": Fact(180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"),
     "montreal": Fact(1000 - 190, "S44", 2026, True, "Quebec >1,000 MW by 2035 minus ~190 MW today"),

@@ -76,6 +76,11 @@ class AttributeValue:
     estimate_rule: str
 
 
+def resources_path(filename: str) -> io.StringIO:
+    """A readable text buffer of a bundled data file (for pandas or csv readers)."""
+    return io.StringIO(read_data_text(filename))
+
+
 def _csv_records(filename: str) -> list[dict[str, str]]:
     """Rows of a bundled CSV file as text."""
     return list(csv.DictReader(io.StringIO(read_data_text(filename))))
