@@ -145,10 +145,10 @@ def user_weighted_latency_ms(rtt_ms: pd.DataFrame, users: pd.Series) -> pd.Serie
     >>> user_weighted_latency_ms(rtt, pd.Series({"a": 3.0, "b": 1.0})).tolist()
     [20.0, 30.0]
     """
-    w = users.reindex(rtt.columns).astype(float)
+    w = users.reindex(rtt_ms.columns).astype(float)
     if not np.isfinite(w).all() or w.sum() <= 0:
-        w = pd.Series(1.0, index=rtt.columns)
-    return (rtt * w).sum(axis=1) / float(w.sum())
+        w = pd.Series(1.0, index=rtt_ms.columns)
+    return (rtt_ms * w).sum(axis=1) / float(w.sum())
 
 
 def estimated_flags(attributes: pd.DataFrame) -> pd.DataFrame:
@@ -161,9 +161,10 @@ def estimated_flags(attributes: pd.DataFrame) -> pd.DataFrame:
         ``computegeo.catalog.load_market_attributes``).
     """
     flags = attributes.assign(estimated=attributes["estimated"].map(_as_bool))
-    return flags.pivot_table(
+    table = flags.pivot_table(
         index="market_id", columns="attribute", values="estimated", aggfunc="max"
-    ).astype(bool)
+    )
+    return table.astype("boolean").fillna(False).astype(bool)
 
 
 def _as_bool(value: object) -> bool:
@@ -373,7 +374,8 @@ def _estimated_matrix(
     if attributes is None or attributes.empty:
         return np.zeros((len(ids), len(cols)), dtype=bool)
     flags = estimated_flags(attributes)
-    return flags.reindex(index=ids, columns=list(cols)).fillna(False).to_numpy(dtype=bool)
+    table = flags.reindex(index=ids, columns=list(cols)).astype("boolean").fillna(False)
+    return table.to_numpy(dtype=bool)
 
 
 def rank_markets(criteria: Mapping[str, float], filters: Sequence[str] = (), **kwargs: object) -> (

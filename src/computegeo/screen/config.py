@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -59,7 +60,7 @@ class ScreenConfig(_Model):
 
     method: Method = Method.WEIGHTED_SUM
     """Scoring method: ``weighted_sum`` or ``topsis``."""
-    criteria: dict[str, float | WeightSpec] = Field(default_factory=dict)
+    criteria: dict[str, Annotated[float, Field(ge=0.0)] | WeightSpec] = Field(default_factory=dict)
     """Criterion (catalog column or alias) -> weight."""
     filters: list[str] = Field(default_factory=list)
     """Hard filters, e.g. ``democracy_index >= 7``."""
