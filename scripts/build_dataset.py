@@ -161,7 +161,8 @@ def market_identity(raw: Path) -> pd.DataFrame:
 def fact_value(mid: str, attr: str, fact: seed.Fact, scale: float = 1.0) -> Value:
     """A Value from a curated Fact (optionally scaled into the schema unit)."""
     v = fact.value if isinstance(fact.value, bool) else round(float(fact.value) * scale, 4)
-    return Value(mid, attr, v, cite(fact.source), fact.year, fact.estimated, fact.rule)
+    source = cite(fact.source) + (f"; {fact.note}" if fact.note else "")
+    return Value(mid, attr, v, source, fact.year, fact.estimated, fact.rule)
 
 
 def grid_values(raw: Path, ident: pd.DataFrame) -> list[Value]:

@@ -34,6 +34,7 @@ class Fact:
     year: int
     estimated: bool = False
     rule: str = ""
+    note: str = ""  # how a measured value was read off the source (sum, midpoint, conversion)
 
 
 MARKETS: tuple[MarketSeed, ...] = (
@@ -191,14 +192,14 @@ AFRICA_BUILD_RULE = "South Africa (Cape Town, T&T 2023) used for other African m
 
 # Wholesale colocation rent, USD/kW-month (range midpoints).
 COLO_RENT: dict[str, Fact] = {
-    "n_virginia": Fact(200.0, "S16", 2024, True, "midpoint of the published 175-225 range"),
-    "silicon_valley": Fact(185.0, "S18", 2024, True, "midpoint of the published 170-200 range (3-10+ MW deals)"),
-    "chicago": Fact(132.5, "S18", 2024, True, "midpoint of the published 125-140 range (3-10+ MW deals)"),
-    "dallas": Fact(130.0, "S18", 2024, True, "midpoint of the published 125-135 range (3-10+ MW deals)"),
-    "phoenix": Fact(150.0, "S18", 2024, True, "midpoint of the published 130-170 range (3-10+ MW deals)"),
-    "singapore": Fact(375.0, "S19", 2023, True, "midpoint of the published 300-450 range (250-500 kW)"),
+    "n_virginia": Fact(200.0, "S16", 2024, note="midpoint of the published 175-225 range"),
+    "silicon_valley": Fact(185.0, "S18", 2024, note="midpoint of the published 170-200 range (3-10+ MW deals)"),
+    "chicago": Fact(132.5, "S18", 2024, note="midpoint of the published 125-140 range (3-10+ MW deals)"),
+    "dallas": Fact(130.0, "S18", 2024, note="midpoint of the published 125-135 range (3-10+ MW deals)"),
+    "phoenix": Fact(150.0, "S18", 2024, note="midpoint of the published 130-170 range (3-10+ MW deals)"),
+    "singapore": Fact(375.0, "S19", 2023, note="midpoint of the published 300-450 range (250-500 kW)"),
     "tokyo": Fact(200.0, "S20", 2023),
-    "frankfurt": Fact(round(155 * _EUR, 1), "S22", 2025, True, "midpoint of EUR 130-180 x 1.08 USD/EUR"),
+    "frankfurt": Fact(round(155 * _EUR, 1), "S22", 2025, note="midpoint of EUR 130-180 x 1.08 USD/EUR"),
 }
 NA_AVERAGE_RENT = Fact(184.06, "S14", 2024, True, "CBRE North America primary-market average (H2 2024) used for N. American markets without a figure")
 GLOBAL_AVERAGE_RENT = Fact(217.30, "S12", 2025, True, "CBRE 16-market global average (Q1 2025) used for markets without a figure")
@@ -210,26 +211,26 @@ _EMEA_RULE = (
     "24,400 MW total, C&W H1 2025)"
 )
 POWER_HEADROOM: dict[str, Fact] = {
-    "n_virginia": Fact(1800 + 15400, "S34", 2024, True, "Virginia under construction 1,800 + planned 15,400 MW"),
-    "phoenix": Fact(4700, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
-    "dallas": Fact(4000, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
-    "columbus": Fact(3300, "S35", 2025, True, "planned pipeline only (C&W H2 2024 / 2025)"),
-    "atlanta": Fact(1100 + 3000, "S35", 2025, True, "under construction 1,100 + planned 3,000 MW"),
-    "tokyo": Fact(261 + 1410, "S28", 2024, True, "under construction 261 + planned 1,410 MW"),
-    "sydney": Fact(232 + 874, "S27", 2025, True, "under construction 232 + planned 874 MW"),
+    "n_virginia": Fact(1800 + 15400, "S34", 2024, note="Virginia under construction 1,800 + planned 15,400 MW"),
+    "phoenix": Fact(4700, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
+    "dallas": Fact(4000, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
+    "columbus": Fact(3300, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
+    "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
+    "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
+    "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
     "singapore": Fact(537, "S30", 2025),
-    "johor": Fact(434 + 1232, "S31", 2024, True, "under construction 434 + planned 1,232 MW"),
-    "mumbai": Fact(335, "S35", 2025, True, "under construction only"),
-    "frankfurt": Fact(181 + 841, "S39", 2023, True, "under construction 181 + planned 841 MW"),
-    "london": Fact(5100 - 1400, "S25", 2025, True, "aggregate 5,100 minus live 1,400 MW"),
+    "johor": Fact(434 + 1232, "S31", 2024, note="under construction 434 + planned 1,232 MW"),
+    "mumbai": Fact(335, "S35", 2025, note="under construction only"),
+    "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
+    "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
     "paris": Fact(round(3400 * _EMEA_PIPE_SHARE), "S25", 2025, True, "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)"),
     "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "oslo": Fact(round(423 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
-    "berlin": Fact(500, "S38", 2025, True, "planned pipeline only (no under-construction figure)"),
-    "sao_paulo": Fact(239, "S33", 2024, True, "under construction only"),
+    "berlin": Fact(500, "S38", 2025, note="planned pipeline only (no under-construction figure)"),
+    "sao_paulo": Fact(239, "S33", 2024, note="under construction only"),
     "dubai": Fact(180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"),
     "montreal": Fact(1000 - 190, "S44", 2026, True, "Quebec >1,000 MW by 2035 minus ~190 MW today"),
 }
@@ -237,14 +238,14 @@ HEADROOM_RULE = "no published pipeline figure; median of the sourced pipeline fi
 
 # Time to power for a new large load, months.
 TIME_TO_POWER: dict[str, Fact] = {
-    "n_virginia": Fact(84, "S73", 2024, True, "Dominion: large loads wait up to 7 years (upper figure used)"),
-    "sydney": Fact(30, "S11", 2025, True, "midpoint of 2-3 year new connections"),
-    "melbourne": Fact(30, "S11", 2025, True, "Australia: midpoint of 2-3 year new connections"),
-    "jakarta": Fact(36, "S51", 2025, True, "new connections up to 3 years (upper figure)"),
-    "mumbai": Fact(9, "S51", 2025, True, "power wait under 270 days"),
-    "chennai": Fact(9, "S51", 2025, True, "India (Tamil Nadu): power wait under 270 days"),
+    "n_virginia": Fact(84, "S73", 2024, note="Dominion: large loads wait up to 7 years (upper figure used)"),
+    "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections"),
+    "melbourne": Fact(30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections"),
+    "jakarta": Fact(36, "S51", 2025, note="new connections up to 3 years (upper figure)"),
+    "mumbai": Fact(9, "S51", 2025, note="power wait under 270 days"),
+    "chennai": Fact(9, "S51", 2025, note="India (Tamil Nadu): power wait under 270 days"),
     "dublin": Fact(36, "S61", 2025, True, "no new Greater Dublin connections before ~2028 (~14 months from late 2026) plus ~2 years to energise"),
-    "frankfurt": Fact(48, "S38", 2025, True, "grid delays of up to 4 years (JLL)"),
+    "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
     "london": Fact(48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"),
     "silicon_valley": Fact(36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"),

@@ -164,3 +164,15 @@ def test_market_values_unknown_id_suggests() -> None:
     with pytest.raises(DataError) as info:
         catalog.market_values("tokio")
     assert "tokyo" in str(info.value)
+
+
+def test_generated_docs_up_to_date() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, str(repo / "scripts" / "gen_data_docs.py"), "--check"],
+                         capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "PYTHONPATH": str(repo / "src")})
+    assert res.returncode == 0, res.stderr
