@@ -294,3 +294,30 @@ def test_capacity_by_groups_sum_to_the_total(plan_doc: dict) -> None:
     shares = summaries.market_shares(view, periods[-1])
     assert sum(s for _, s in shares) == pytest.approx(1.0)
     assert summaries.hhi(shares) == pytest.approx(sum(s * s for _, s in shares))
+
+
+def test_default_appendix_lists_the_bundled_dataset_sources(parsed: _Collector) -> None:
+    text = parsed.text_by_id["table-sources"]
+    assert "World Bank Worldwide Governance Indicators" in text
+    assert "political stability" in text
+    assert "Natural Earth" in text
+    assert "computegeo markets show" in parsed.text_by_id["sources"]
+
+
+def test_sources_group_by_publication_for_the_plans_markets() -> None:
+    import pandas as pd
+
+    from computegeo.report.sources import sources_from_attributes
+
+    frame = pd.DataFrame({
+        "market_id": ["a", "a", "b", "z"],
+        "attribute": ["pue", "power_price_usd_per_mwh", "pue", "pue"],
+        "source": ["ASHRAE; station A", "EIA 2023", "ASHRAE; station B", "Other"],
+        "year": [None, 2023, None, 2020],
+        "estimated": [True, False, True, False],
+    })
+    out = sources_from_attributes(frame, ["a", "b"])
+    assert [s.name for s in out] == ["ASHRAE", "EIA 2023"]
+    assert out[0].note == "2 values for 2 markets, 2 estimated"
+    assert out[1].year == "2023"
+    assert sources_from_attributes(frame, ["nowhere"]) == ()

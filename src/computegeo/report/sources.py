@@ -1,0 +1,82 @@
+"""The report appendix's list of data sources, derived from the dataset's per-value provenance.
+
+Every market value in the bundled dataset carries its source, year and, for estimates, the rule
+that made it (``computegeo.catalog.load_market_attributes``). This module groups those rows by
+publication for the markets a plan considered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pandas as pd
+
+from computegeo.catalog import load_market_attributes
+from computegeo.report.view import Source
+
+PUBLICATION_SEPARATOR = ";"
+"""Source strings read ``publication; detail about this value``; grouping uses the first part."""
+
+
+def sources_from_attributes(
+    attributes: pd.DataFrame, market_ids: Collection[str]
+) -> tuple[Source, ...]:
+    """Group per-value provenance rows into one :class:`Source` per publication.
+
+    Parameters
+    ----------
+    attributes : pandas.DataFrame
+        Columns ``market_id, attribute, source, year, estimated`` (as returned by
+        ``computegeo.catalog.load_market_attributes``).
+    market_ids : collection of str
+        Markets whose values count (those the plan considered).
+
+    Returns
+    -------
+    tuple of Source
+        Sorted by number of values, largest first; ``used_for`` lists the attributes,
+        ``year`` the range of years, ``note`` how many values (and how many of them estimates).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({
+    ...     "market_id": ["a", "b", "c"], "attribute": ["pue", "pue", "pue"],
+    ...     "source": ["X report; station 1", "X report; station 2", "Y"],
+    ...     "year": [2023, 2024, None], "estimated": [False, True, False]})
+    >>> [(s.name, s.year, s.note) for s in sources_from_attributes(frame, {"a", "b"})]
+    [('X report', '2023–2024', '2 values for 2 markets, 1 estimated')]
+    """
+    wanted = set(market_ids)
+    rows = attributes[attributes["market_id"].isin(wanted)]
+    if rows.empty:
+        return ()
+    publication = rows["source"].fillna("").astype(str).str.split(PUBLICATION_SEPARATOR).str[0].str.strip()
+    out = []
+    for name, group in rows.assign(_pub=publication).groupby("_pub", sort=True):
+        if not name:
+            continue
+        years = pd.to_numeric(group["year"], errors="coerce").dropna()
+        if years.empty:
+            year = ""
+        elif years.min() == years.max():
+            year = str(int(years.min()))
+        else:
+            year = f"{int(years.min())}–{int(years.max())}"
+        n_est = int(group["estimated"].fillna(False).astype(bool).sum())
+        n = len(group)
+        note = f"{n} value{'s' if n != 1 else ''} for {group['market_id'].nunique()} market" + (
+            "s" if group["market_id"].nunique() != 1 else ""
+        )
+        if n_est:
+            note += f", {n_est} estimated"
+        out.append(
+            (n, Source(name=str(name), used_for=", ".join(sorted(set(group["attribute"]))),
+                       year=year, note=note))
+        )
+    out.sort(key=lambda t: (-t[0], t[1].name))
+    return tuple(s for _, s in out)
+
+
+def bundled_sources(market_ids: Collection[str]) -> tuple[Source, ...]:
+    """Sources of the bundled market dataset for ``market_ids`` (no user overrides applied)."""
+    return sources_from_attributes(load_market_attributes(), market_ids)
