@@ -44,15 +44,114 @@ QUAKE_RADIUS_KM = 300.0
 QUAKE_SATURATION = 60.0
 """M5+ events in 11 years within 300 km at which the seismic score reaches 1 - 1/e = 0.63."""
 
-EU = set("AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+EU = set(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
 EEA_EXTRA = {"IS", "LI", "NO"}
 OECD = set(
-    "AU AT BE CA CL CO CR CZ DK EE FI FR DE GR HU IS IE IL IT JP KR LV LT LU MX NL NZ NO PL PT "
-    "SK SI ES SE CH TR GB US".split()
+    [
+        "AU",
+        "AT",
+        "BE",
+        "CA",
+        "CL",
+        "CO",
+        "CR",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IS",
+        "IE",
+        "IL",
+        "IT",
+        "JP",
+        "KR",
+        "LV",
+        "LT",
+        "LU",
+        "MX",
+        "NL",
+        "NZ",
+        "NO",
+        "PL",
+        "PT",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "CH",
+        "TR",
+        "GB",
+        "US",
+    ]
 )
 NATO = set(
-    "AL BE BG CA HR CZ DK EE FI FR DE GR HU IS IT LV LT LU ME NL MK NO PL PT RO SK SI ES SE TR "
-    "GB US".split()
+    [
+        "AL",
+        "BE",
+        "BG",
+        "CA",
+        "HR",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IS",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "ME",
+        "NL",
+        "MK",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "TR",
+        "GB",
+        "US",
+    ]
 )
 FIVE_EYES = {"AU", "CA", "NZ", "GB", "US"}
 
@@ -172,65 +271,128 @@ def grid_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     for r in ident.itertuples():
         z = em[r.grid_zone]
         out.append(
-            Value(r.market_id, "carbon_intensity_g_per_kwh", float(z["carbonIntensity"]["value"]),
-                  cite("electricitymaps_2024") + f"; zone {r.grid_zone}", 2024, False)
+            Value(
+                r.market_id,
+                "carbon_intensity_g_per_kwh",
+                float(z["carbonIntensity"]["value"]),
+                cite("electricitymaps_2024") + f"; zone {r.grid_zone}",
+                2024,
+                False,
+            )
         )
         out.append(
-            Value(r.market_id, "renewable_share", round(z["renewableEnergy"]["value"] / 100.0, 3),
-                  cite("electricitymaps_2024") + f"; zone {r.grid_zone}", 2024, False)
+            Value(
+                r.market_id,
+                "renewable_share",
+                round(z["renewableEnergy"]["value"] / 100.0, 3),
+                cite("electricitymaps_2024") + f"; zone {r.grid_zone}",
+                2024,
+                False,
+            )
         )
     return out
 
 
 def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     """Large-user power price: research-note figures, else GPP business tariff by country."""
-    screen = pd.read_csv(raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
-                         keep_default_na=False, na_values=[""])
+    screen = pd.read_csv(
+        raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
+        keep_default_na=False,
+        na_values=[""],
+    )
     gpp = dict(zip(screen["iso2"], screen["electricity_business_usd_kwh"], strict=True))
-    gpp19 = pd.read_csv(raw / "globalpetrolprices_business_2019_via_sem"
-                        / "business_electricity_price_usd_kwh_2019-06.csv")
+    gpp19 = pd.read_csv(
+        raw
+        / "globalpetrolprices_business_2019_via_sem"
+        / "business_electricity_price_usd_kwh_2019-06.csv"
+    )
     countries = read_countries(raw)
     name_of = dict(zip(countries["iso"], countries["name"], strict=True))
     gpp19_by_name = dict(zip(gpp19.iloc[:, 0], gpp19.iloc[:, 1], strict=True))
-    eia = pd.read_csv(raw / "eia_avgprice_annual_1990_2019"
-                      / "eia_avgprice_by_state_total_industry_2010_2019_cents_kwh.csv")
+    eia = pd.read_csv(
+        raw
+        / "eia_avgprice_annual_1990_2019"
+        / "eia_avgprice_by_state_total_industry_2010_2019_cents_kwh.csv"
+    )
     out = []
     for r in ident.itertuples():
         if r.market_id in seed.POWER_PRICE:
-            out.append(fact_value(r.market_id, "power_price_usd_per_mwh", seed.POWER_PRICE[r.market_id]))
+            out.append(
+                fact_value(r.market_id, "power_price_usd_per_mwh", seed.POWER_PRICE[r.market_id])
+            )
         elif r.market_id == "new_york":
             row = eia[(eia["State"] == "NY") & (eia["Year"] == 2019)].iloc[0]
-            out.append(Value(r.market_id, "power_price_usd_per_mwh", round(float(row["Industrial"]) * 10, 1),
-                             cite("eia_861_2019"), 2019, True,
-                             "New York State industrial average 2019 (latest EIA state year in the raw files; "
-                             "no 2023 NY figure in the research notes)"))
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(float(row["Industrial"]) * 10, 1),
+                    cite("eia_861_2019"),
+                    2019,
+                    True,
+                    "New York State industrial average 2019 (latest EIA state year in the raw "
+                    "files; "
+                    "no 2023 NY figure in the research notes)",
+                )
+            )
         elif r.country in gpp and not pd.isna(gpp[r.country]):
-            out.append(Value(r.market_id, "power_price_usd_per_mwh", round(float(gpp[r.country]) * 1000, 1),
-                             cite("gpp_2025"), 2025, True,
-                             "national business electricity tariff (GlobalPetrolPrices, taxes incl.) used as "
-                             "proxy for the large-user price"))
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(float(gpp[r.country]) * 1000, 1),
+                    cite("gpp_2025"),
+                    2025,
+                    True,
+                    "national business electricity tariff (GlobalPetrolPrices, taxes incl.) "
+                    "used as "
+                    "proxy for the large-user price",
+                )
+            )
         elif r.country in PRICE_NEIGHBOUR:
             alt = PRICE_NEIGHBOUR[r.country]
-            out.append(Value(r.market_id, "power_price_usd_per_mwh", round(float(gpp[alt]) * 1000, 1),
-                             cite("gpp_2025"), 2025, True,
-                             f"no {r.country} figure in the raw files or research notes; {alt} national business "
-                             "tariff (GlobalPetrolPrices) used as neighbour proxy"))
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(float(gpp[alt]) * 1000, 1),
+                    cite("gpp_2025"),
+                    2025,
+                    True,
+                    f"no {r.country} figure in the raw files or research notes; "
+                    f"{alt} national business "
+                    "tariff (GlobalPetrolPrices) used as neighbour proxy",
+                )
+            )
         else:
             key = {"AE": "United Arab Emirates"}.get(r.country, name_of[r.country])
             if key not in gpp19_by_name:
                 raise SystemExit(f"no power price for {r.market_id}")
-            out.append(Value(r.market_id, "power_price_usd_per_mwh", round(float(gpp19_by_name[key]) * 1000, 1),
-                             cite("gpp_2019"), 2019, True,
-                             "national business tariff June 2019 (GlobalPetrolPrices; no newer figure in the "
-                             "raw files) used as proxy for the large-user price"))
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(float(gpp19_by_name[key]) * 1000, 1),
+                    cite("gpp_2019"),
+                    2019,
+                    True,
+                    "national business tariff June 2019 (GlobalPetrolPrices; no newer figure "
+                    "in the "
+                    "raw files) used as proxy for the large-user price",
+                )
+            )
     return out
 
 
 def build_cost_values(ident: pd.DataFrame) -> list[Value]:
     """Build cost per MW of IT: published figures, else documented regional rules."""
     per_w = {k: float(f.value) for k, f in seed.BUILD_COST_USD_PER_W.items()}
-    apac = [per_w[k] for k in per_w if ident.set_index("market_id").loc[k, "continent"] in ("asia", "oceania")
-            and not seed.BUILD_COST_USD_PER_W[k].estimated]
+    apac = [
+        per_w[k]
+        for k in per_w
+        if ident.set_index("market_id").loc[k, "continent"] in ("asia", "oceania")
+        and not seed.BUILD_COST_USD_PER_W[k].estimated
+    ]
     apac_median = statistics.median(apac)
     latam = (per_w["sao_paulo"] + per_w["santiago"]) / 2
     out = []
@@ -243,12 +405,33 @@ def build_cost_values(ident: pd.DataFrame) -> list[Value]:
         elif r.continent == "europe" or r.country in MIDDLE_EAST or r.country == "EG":
             out.append(fact_value(mid, attr, seed.EMEA_AVERAGE_BUILD_USD_PER_W, 1e6))
         elif r.continent in ("south_america", "north_america"):
-            out.append(Value(mid, attr, round(latam * 1e6), cite("S7"), 2025, True, seed.LATAM_BUILD_RULE))
+            out.append(
+                Value(mid, attr, round(latam * 1e6), cite("S7"), 2025, True, seed.LATAM_BUILD_RULE)
+            )
         elif r.continent in ("asia", "oceania"):
-            out.append(Value(mid, attr, round(apac_median * 1e6), "; ".join(cite(k) for k in ("S1", "S3", "S6", "S9")),
-                             2025, True, seed.APAC_BUILD_RULE + f" ({apac_median:.2f} USD/W)"))
+            out.append(
+                Value(
+                    mid,
+                    attr,
+                    round(apac_median * 1e6),
+                    "; ".join(cite(k) for k in ("S1", "S3", "S6", "S9")),
+                    2025,
+                    True,
+                    seed.APAC_BUILD_RULE + f" ({apac_median:.2f} USD/W)",
+                )
+            )
         else:
-            out.append(Value(mid, attr, round(per_w["cape_town"] * 1e6), cite("S6"), 2023, True, seed.AFRICA_BUILD_RULE))
+            out.append(
+                Value(
+                    mid,
+                    attr,
+                    round(per_w["cape_town"] * 1e6),
+                    cite("S6"),
+                    2023,
+                    True,
+                    seed.AFRICA_BUILD_RULE,
+                )
+            )
     return out
 
 
@@ -285,7 +468,9 @@ def headroom_values(ident: pd.DataFrame) -> list[Value]:
     idx = ident.set_index("market_id")
     by_group: dict[str, list[float]] = {}
     for k, f in seed.POWER_HEADROOM.items():
-        by_group.setdefault(region_group(idx.loc[k, "continent"], idx.loc[k, "country"]), []).append(float(f.value))
+        by_group.setdefault(
+            region_group(idx.loc[k, "continent"], idx.loc[k, "country"]), []
+        ).append(float(f.value))
     out = []
     for r in ident.itertuples():
         mid, attr = r.market_id, "power_headroom_mw"
@@ -295,10 +480,24 @@ def headroom_values(ident: pd.DataFrame) -> list[Value]:
         group = region_group(r.continent, r.country)
         vals = by_group[group]
         med = statistics.median(vals)
-        srcs = sorted({seed.POWER_HEADROOM[k].source for k in seed.POWER_HEADROOM
-                       if region_group(idx.loc[k, "continent"], idx.loc[k, "country"]) == group})
-        out.append(Value(mid, attr, float(round(med)), "; ".join(cite(s) for s in srcs), 2025, True,
-                         f"{seed.HEADROOM_RULE}: region {group}, median of {len(vals)} sourced market(s)"))
+        srcs = sorted(
+            {
+                seed.POWER_HEADROOM[k].source
+                for k in seed.POWER_HEADROOM
+                if region_group(idx.loc[k, "continent"], idx.loc[k, "country"]) == group
+            }
+        )
+        out.append(
+            Value(
+                mid,
+                attr,
+                float(round(med)),
+                "; ".join(cite(s) for s in srcs),
+                2025,
+                True,
+                f"{seed.HEADROOM_RULE}: region {group}, median of {len(vals)} sourced market(s)",
+            )
+        )
     return out
 
 
@@ -325,8 +524,17 @@ def moratorium_values(ident: pd.DataFrame) -> list[Value]:
         if r.market_id in seed.MORATORIUM:
             out.append(fact_value(r.market_id, "moratorium", seed.MORATORIUM[r.market_id]))
         else:
-            out.append(Value(r.market_id, "moratorium", False, "computegeo research notes, section 4 (moratoria and caps)",
-                             2026, True, seed.NO_MORATORIUM_RULE))
+            out.append(
+                Value(
+                    r.market_id,
+                    "moratorium",
+                    False,
+                    "computegeo research notes, section 4 (moratoria and caps)",
+                    2026,
+                    True,
+                    seed.NO_MORATORIUM_RULE,
+                )
+            )
     return out
 
 
@@ -347,8 +555,12 @@ PUE_RULE = (
 
 def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     """ASHRAE 0.4 % cooling design dry-bulb and the PUE it implies."""
-    ash = pd.read_csv(raw / "ashrae_cooling_design_temps_via_payette" / "ashrae_cooling_0p4pct_drybulb_by_station.csv",
-                      keep_default_na=False)
+    ash = pd.read_csv(
+        raw
+        / "ashrae_cooling_design_temps_via_payette"
+        / "ashrae_cooling_0p4pct_drybulb_by_station.csv",
+        keep_default_na=False,
+    )
     out = []
     for m in seed.MARKETS:
         iso3, station = m.ashrae
@@ -356,8 +568,17 @@ def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
         if hit.empty:
             raise SystemExit(f"ASHRAE station not found for {m.market_id}: {m.ashrae}")
         t = float(hit.iloc[0]["ashrae_annual_cooling_0p4pct_drybulb_c"])
-        out.append(Value(m.market_id, "design_temp_c", t, cite("ashrae") + f"; station {station} ({iso3})",
-                         None, bool(m.ashrae_proxy_rule), m.ashrae_proxy_rule))
+        out.append(
+            Value(
+                m.market_id,
+                "design_temp_c",
+                t,
+                cite("ashrae") + f"; station {station} ({iso3})",
+                None,
+                bool(m.ashrae_proxy_rule),
+                m.ashrae_proxy_rule,
+            )
+        )
         pue = pue_of(t)
         rule = PUE_RULE
         srcs = [cite("S94"), cite("S95")]
@@ -373,27 +594,54 @@ def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
 
 def hazard_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     """Seismicity score from USGS M5+ counts, and a combined hazard class with WorldRiskIndex."""
-    q = pd.read_csv(raw / "usgs_earthquakes_m5_2013_2023" / "usgs_comcat_m5plus_2013-01-01_2023-11-04.csv")
-    screen = pd.read_csv(raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
-                         keep_default_na=False, na_values=[""])
+    q = pd.read_csv(
+        raw / "usgs_earthquakes_m5_2013_2023" / "usgs_comcat_m5plus_2013-01-01_2023-11-04.csv"
+    )
+    screen = pd.read_csv(
+        raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
+        keep_default_na=False,
+        na_values=[""],
+    )
     wri = dict(zip(screen["iso2"], screen["worldrisk_exposure_2025"], strict=True))
     lat, lon = q["latitude"].to_numpy(), q["longitude"].to_numpy()
     out = []
     for r in ident.itertuples():
         n = int((haversine_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
         score = round(1.0 - math.exp(-n / QUAKE_SATURATION), 3)
-        out.append(Value(r.market_id, "seismic_hazard", score, cite("usgs_m5"), 2023, True,
-                         f"proxy, not a PGA hazard model: 1 - exp(-n/{QUAKE_SATURATION:g}) with n = {n} M5+ "
-                         f"events within {QUAKE_RADIUS_KM:g} km, 2013-2023"))
+        out.append(
+            Value(
+                r.market_id,
+                "seismic_hazard",
+                score,
+                cite("usgs_m5"),
+                2023,
+                True,
+                f"proxy, not a PGA hazard model: 1 - exp(-n/{QUAKE_SATURATION:g}) with n = {n} M5+ "
+                f"events within {QUAKE_RADIUS_KM:g} km, 2013-2023",
+            )
+        )
         exposure = wri.get(r.country)
-        exp_txt = "no WorldRiskIndex exposure for the country" if exposure is None or pd.isna(exposure) else (
-            f"WorldRiskIndex 2025 national exposure {exposure:g}")
+        exp_txt = (
+            "no WorldRiskIndex exposure for the country"
+            if exposure is None or pd.isna(exposure)
+            else (f"WorldRiskIndex 2025 national exposure {exposure:g}")
+        )
         e = 0.0 if exposure is None or pd.isna(exposure) else float(exposure)
         cls = "high" if score >= 0.3 else ("medium" if (score >= 0.1 or e >= 30) else "low")
-        out.append(Value(r.market_id, "hazard_class", cls, cite("usgs_m5") + "; " + cite("worldrisk_2025"), 2025, True,
-                         "high if seismic score >= 0.3; medium if score >= 0.1 or national multi-hazard "
-                         f"exposure >= 30 (national data cannot rank metros, so it lifts to medium at most); "
-                         f"else low (score {score}, {exp_txt})"))
+        out.append(
+            Value(
+                r.market_id,
+                "hazard_class",
+                cls,
+                cite("usgs_m5") + "; " + cite("worldrisk_2025"),
+                2025,
+                True,
+                "high if seismic score >= 0.3; medium if score >= 0.1 or national multi-hazard "
+                "exposure >= 30 (national data cannot rank metros, so it lifts to medium "
+                "at most); "
+                f"else low (score {score}, {exp_txt})",
+            )
+        )
     return out
 
 
@@ -417,11 +665,24 @@ def governance_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
             out.append(Value(r.market_id, attr, round(float(v), 3), cite("wgi_2022"), y, False))
         if c3 in dem:
             v, y = dem[c3]
-            out.append(Value(r.market_id, "democracy_index", round(float(v), 2), cite("eiu_2024"), y, False))
+            out.append(
+                Value(
+                    r.market_id, "democracy_index", round(float(v), 2), cite("eiu_2024"), y, False
+                )
+            )
         else:
             v, y = vd[c3]
-            out.append(Value(r.market_id, "democracy_index", round(10 * float(v), 2), cite("vdem_2022"), y, True,
-                             "no EIU score in the source; 10 x V-Dem electoral democracy index (0-1) used"))
+            out.append(
+                Value(
+                    r.market_id,
+                    "democracy_index",
+                    round(10 * float(v), 2),
+                    cite("vdem_2022"),
+                    y,
+                    True,
+                    "no EIU score in the source; 10 x V-Dem electoral democracy index (0-1) used",
+                )
+            )
     return out
 
 
@@ -430,7 +691,9 @@ def membership_values(ident: pd.DataFrame) -> list[Value]:
     out = []
     for r in ident.itertuples():
         c = r.country
-        out.append(Value(r.market_id, "eu_eea", c in EU or c in EEA_EXTRA, cite("eu_members"), 2025, False))
+        out.append(
+            Value(r.market_id, "eu_eea", c in EU or c in EEA_EXTRA, cite("eu_members"), 2025, False)
+        )
         out.append(Value(r.market_id, "five_eyes", c in FIVE_EYES, cite("five_eyes"), 2025, False))
         out.append(Value(r.market_id, "oecd", c in OECD, cite("oecd_members"), 2025, False))
         out.append(Value(r.market_id, "nato", c in NATO, cite("nato_members"), 2025, False))
@@ -449,16 +712,31 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
     ix_mbps = np.array([c["speed_mbps_total"] for c in ix], dtype=float)
     out = []
     for r in ident.itertuples():
-        d = haversine_km(r.latitude, r.longitude, clouds["latitude"].to_numpy(), clouds["longitude"].to_numpy())
+        d = haversine_km(
+            r.latitude, r.longitude, clouds["latitude"].to_numpy(), clouds["longitude"].to_numpy()
+        )
         near = clouds[d <= CLOUD_RADIUS_KM]
         provs = ";".join(p for p in ("aws", "azure", "gcp", "oci") if p in set(near["provider"]))
         src = cite("cloud_regions_info") + "; " + cite("gcp_region_picker")
         out.append(Value(r.market_id, "cloud_providers", provs, src, 2025, False))
         out.append(Value(r.market_id, "cloud_region_count", len(near), src, 2025, False))
         n_lp = int((haversine_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum())
-        out.append(Value(r.market_id, "subsea_cable_landings", n_lp, cite("telegeography_2024"), 2024, False))
-        gbps = float(ix_mbps[haversine_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM].sum()) / 1000
-        out.append(Value(r.market_id, "ix_capacity_gbps", round(gbps, 1), cite("peeringdb_2024"), 2024, False))
+        out.append(
+            Value(
+                r.market_id, "subsea_cable_landings", n_lp, cite("telegeography_2024"), 2024, False
+            )
+        )
+        gbps = (
+            float(
+                ix_mbps[haversine_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM].sum()
+            )
+            / 1000
+        )
+        out.append(
+            Value(
+                r.market_id, "ix_capacity_gbps", round(gbps, 1), cite("peeringdb_2024"), 2024, False
+            )
+        )
     return out
 
 
@@ -484,10 +762,28 @@ def cloud_regions(raw: Path) -> pd.DataFrame:
     """AWS, Azure, GCP and OCI regions with coordinates; known gaps added, GCP sign bug fixed."""
     countries = read_countries(raw)
     by_name = {n: iso for iso, n in zip(countries["iso"], countries["name"], strict=True)}
-    by_name.update({"South Korea": "KR", "Korea": "KR", "Republic of Korea": "KR", "UAE": "AE",
-                    "Czech Republic": "CZ", "Czechia": "CZ", "Hong Kong SAR": "HK", "Taiwan": "TW",
-                    "United States of America": "US", "USA": "US", "UK": "GB", "Türkiye": "TR",
-                    "Turkey": "TR", "Netherlands": "NL", "Saudi Arabia": "SA", "Mexico": "MX", "Qatar": "QA", "Israel": "IL"})
+    by_name.update(
+        {
+            "South Korea": "KR",
+            "Korea": "KR",
+            "Republic of Korea": "KR",
+            "UAE": "AE",
+            "Czech Republic": "CZ",
+            "Czechia": "CZ",
+            "Hong Kong SAR": "HK",
+            "Taiwan": "TW",
+            "United States of America": "US",
+            "USA": "US",
+            "UK": "GB",
+            "Türkiye": "TR",
+            "Turkey": "TR",
+            "Netherlands": "NL",
+            "Saudi Arabia": "SA",
+            "Mexico": "MX",
+            "Qatar": "QA",
+            "Israel": "IL",
+        }
+    )
     rows = []
     for prov in ("aws", "azure", "gcp", "oci"):
         data = json.loads((raw / "cloud_regions_info" / f"{prov}_regions.json").read_text())
@@ -499,8 +795,18 @@ def cloud_regions(raw: Path) -> pd.DataFrame:
             src = cite("cloud_regions_info")
             if prov == "gcp" and code == "africa-south1" and lat > 0:
                 lat, src = -lat, src + "; latitude sign corrected (Johannesburg is at -26.2)"
-            rows.append({"region_id": f"{prov}:{code}", "provider": prov, "code": code, "name": r["location"],
-                         "country": country, "latitude": lat, "longitude": lon, "source": src})
+            rows.append(
+                {
+                    "region_id": f"{prov}:{code}",
+                    "provider": prov,
+                    "code": code,
+                    "name": r["location"],
+                    "country": country,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "source": src,
+                }
+            )
     have = {r["region_id"] for r in rows}
     picker = json.loads((raw / "gcp_region_picker" / "regions.json").read_text())
     by_name.update({"Kingdom of Saudi Arabia": "SA"})
@@ -513,21 +819,44 @@ def cloud_regions(raw: Path) -> pd.DataFrame:
         lat, src = float(r["latitude"]), cite("gcp_region_picker")
         if code == "africa-south1" and lat > 0:
             lat, src = -lat, src + "; latitude sign corrected (Johannesburg is at -26.2)"
-        rows.append({"region_id": f"gcp:{code}", "provider": "gcp", "code": code, "name": r["name"],
-                     "country": country, "latitude": lat, "longitude": float(r["longitude"]), "source": src})
+        rows.append(
+            {
+                "region_id": f"gcp:{code}",
+                "provider": "gcp",
+                "code": code,
+                "name": r["name"],
+                "country": country,
+                "latitude": lat,
+                "longitude": float(r["longitude"]),
+                "source": src,
+            }
+        )
         have.add(f"gcp:{code}")
     cities = read_cities(raw)
     for prov, code, name, city, cc, admin in MISSING_REGIONS:
         if f"{prov}:{code}" in have:
             continue
-        hit = cities[(cities["name"] == city) & (cities["countrycode"] == cc) & (cities["admin1code"] == admin)]
+        hit = cities[
+            (cities["name"] == city)
+            & (cities["countrycode"] == cc)
+            & (cities["admin1code"] == admin)
+        ]
         if hit.empty:
             raise SystemExit(f"GeoNames city not found for added region {prov}:{code}")
         top = hit.iloc[0]
-        rows.append({"region_id": f"{prov}:{code}", "provider": prov, "code": code, "name": name, "country": cc,
-                     "latitude": float(top["latitude"]), "longitude": float(top["longitude"]),
-                     "source": "provider region announcement (missing from cloud-regions-info 1.0.1); "
-                               f"coordinates of {city} from " + cite("geonames")})
+        rows.append(
+            {
+                "region_id": f"{prov}:{code}",
+                "provider": prov,
+                "code": code,
+                "name": name,
+                "country": cc,
+                "latitude": float(top["latitude"]),
+                "longitude": float(top["longitude"]),
+                "source": "provider region announcement (missing from cloud-regions-info 1.0.1); "
+                f"coordinates of {city} from " + cite("geonames"),
+            }
+        )
     return pd.DataFrame(rows).sort_values("region_id").reset_index(drop=True)
 
 
@@ -562,15 +891,40 @@ def long_table(values: Iterable[Value], ident: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in ident.itertuples():
         for attr in ("name", "country", "continent", "latitude", "longitude", "grid_zone"):
-            src = r.coordinates_source if attr in ("latitude", "longitude") else (
-                cite("electricitymaps_2024") if attr == "grid_zone" else "computegeo market list (curated)")
-            rows.append({"market_id": r.market_id, "attribute": attr, "value": to_text(getattr(r, attr)),
-                         "unit": units.get(attr, ""), "source": src, "year": "", "estimated": "false",
-                         "estimate_rule": ""})
+            src = (
+                r.coordinates_source
+                if attr in ("latitude", "longitude")
+                else (
+                    cite("electricitymaps_2024")
+                    if attr == "grid_zone"
+                    else "computegeo market list (curated)"
+                )
+            )
+            rows.append(
+                {
+                    "market_id": r.market_id,
+                    "attribute": attr,
+                    "value": to_text(getattr(r, attr)),
+                    "unit": units.get(attr, ""),
+                    "source": src,
+                    "year": "",
+                    "estimated": "false",
+                    "estimate_rule": "",
+                }
+            )
     for v in values:
-        rows.append({"market_id": v.market_id, "attribute": v.attribute, "value": to_text(v.value),
-                     "unit": units[v.attribute], "source": v.source, "year": "" if v.year is None else v.year,
-                     "estimated": "true" if v.estimated else "false", "estimate_rule": v.estimate_rule})
+        rows.append(
+            {
+                "market_id": v.market_id,
+                "attribute": v.attribute,
+                "value": to_text(v.value),
+                "unit": units[v.attribute],
+                "source": v.source,
+                "year": "" if v.year is None else v.year,
+                "estimated": "true" if v.estimated else "false",
+                "estimate_rule": v.estimate_rule,
+            }
+        )
     df = pd.DataFrame(rows)
     order = {a: i for i, a in enumerate(units)}
     df["_o"] = df["attribute"].map(order)
@@ -581,7 +935,9 @@ def long_table(values: Iterable[Value], ident: pd.DataFrame) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     """Build every derived table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder holding the raw data files")
+    ap.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW, help="folder holding the raw data files"
+    )
     ap.add_argument("--out", type=Path, default=DATA, help="folder to write the derived tables to")
     args = ap.parse_args(argv)
     raw: Path = args.raw
@@ -607,8 +963,14 @@ def main(argv: list[str] | None = None) -> int:
     values += network_values(raw, ident, clouds)
     attrs = long_table(values, ident)
     countries = read_countries(raw)
-    ctab = pd.DataFrame({"country": countries["iso"], "iso3": countries["iso3"], "name": countries["name"],
-                         "continent": countries["continentcode"].map(CONTINENT_OF_CODE)})
+    ctab = pd.DataFrame(
+        {
+            "country": countries["iso"],
+            "iso3": countries["iso3"],
+            "name": countries["name"],
+            "continent": countries["continentcode"].map(CONTINENT_OF_CODE),
+        }
+    )
     write_csv(out / "markets.csv", ident.drop(columns=["coordinates_source"]))
     write_csv(out / "market_attributes.csv", attrs)
     write_csv(out / "cloud_regions.csv", clouds)

@@ -17,13 +17,62 @@ import pandas as pd
 MIN_POP_THOUSANDS = 2000
 NATIONAL_MIN_THOUSANDS = 1000
 ALWAYS_COUNTRIES = set(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS NO "
-    "AU CA CL CO CR IL JP KR MX NZ CH TR GB US".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "NO",
+        "AU",
+        "CA",
+        "CL",
+        "CO",
+        "CR",
+        "IL",
+        "JP",
+        "KR",
+        "MX",
+        "NZ",
+        "CH",
+        "TR",
+        "GB",
+        "US",
+    ]
 )
 INTERNET_FALLBACK = {"TW": ("HK", "no ITU figure for Taiwan in the source; Hong Kong share used")}
 
-CONTINENT_OF_CODE = {"AF": "africa", "AS": "asia", "EU": "europe", "NA": "north_america",
-                     "OC": "oceania", "SA": "south_america", "AN": "oceania"}
+CONTINENT_OF_CODE = {
+    "AF": "africa",
+    "AS": "asia",
+    "EU": "europe",
+    "NA": "north_america",
+    "OC": "oceania",
+    "SA": "south_america",
+    "AN": "oceania",
+}
 
 
 def slug(text: str) -> str:
@@ -35,18 +84,24 @@ def slug(text: str) -> str:
 
 def demand_regions(raw: Path, countries: pd.DataFrame) -> pd.DataFrame:
     """Build the demand-region table (see module docstring for the rule)."""
-    w = pd.read_csv(raw / "un_wup2018_urban_agglomerations" / "WUP2018_F12_cities_over_300k_2010_2035.csv")
+    w = pd.read_csv(
+        raw / "un_wup2018_urban_agglomerations" / "WUP2018_F12_cities_over_300k_2010_2035.csv"
+    )
     iso2 = dict(zip(countries["isonumeric"].astype(int), countries["iso"], strict=True))
     cont = dict(zip(countries["iso"], countries["continentcode"], strict=True))
     iso3 = dict(zip(countries["iso"], countries["iso3"], strict=True))
     w["country2"] = w["country_code_m49"].map(iso2)
     w = w.sort_values("pop_2025_thousands", ascending=False)
     largest = w.groupby("country2").head(1)
-    keep = w[w["pop_2025_thousands"] >= MIN_POP_THOUSANDS].index.union(
-        largest[largest["pop_2025_thousands"] >= NATIONAL_MIN_THOUSANDS].index
-    ).union(largest[largest["country2"].isin(ALWAYS_COUNTRIES)].index)
+    keep = (
+        w[w["pop_2025_thousands"] >= MIN_POP_THOUSANDS]
+        .index.union(largest[largest["pop_2025_thousands"] >= NATIONAL_MIN_THOUSANDS].index)
+        .union(largest[largest["country2"].isin(ALWAYS_COUNTRIES)].index)
+    )
     sel = w.loc[keep].sort_values("pop_2025_thousands", ascending=False)
-    itu = pd.read_csv(raw / "itu_internet_users_via_owid" / "share-of-individuals-using-the-internet_2010plus.csv")
+    itu = pd.read_csv(
+        raw / "itu_internet_users_via_owid" / "share-of-individuals-using-the-internet_2010plus.csv"
+    )
     itu = itu.dropna(subset=["iso3"]).sort_values("year").groupby("iso3").tail(1).set_index("iso3")
     rows = []
     seen: set[str] = set()
@@ -55,27 +110,36 @@ def demand_regions(raw: Path, countries: pd.DataFrame) -> pd.DataFrame:
         c3 = iso3[c2]
         est = False
         if c3 in itu.index:
-            share, year = float(itu.loc[c3, "internet_users_pct_of_population"]) / 100, int(itu.loc[c3, "year"])
+            share, year = (
+                float(itu.loc[c3, "internet_users_pct_of_population"]) / 100,
+                int(itu.loc[c3, "year"]),
+            )
         else:
             alt, _why = INTERNET_FALLBACK[c2]
             a3 = iso3[alt]
-            share, year, est = float(itu.loc[a3, "internet_users_pct_of_population"]) / 100, int(itu.loc[a3, "year"]), True
+            share, year, est = (
+                float(itu.loc[a3, "internet_users_pct_of_population"]) / 100,
+                int(itu.loc[a3, "year"]),
+                True,
+            )
         rid = f"{slug(r.urban_agglomeration)}_{c2.lower()}"
         if rid in seen:
             rid = f"{rid}_{r.city_code}"
         seen.add(rid)
         pop = int(round(r.pop_2025_thousands * 1000))
-        rows.append({
-            "region_id": rid,
-            "name": r.urban_agglomeration,
-            "country": c2,
-            "continent": CONTINENT_OF_CODE[cont[c2]],
-            "latitude": round(float(r.latitude), 4),
-            "longitude": round(float(r.longitude), 4),
-            "population": pop,
-            "internet_users": int(round(pop * min(share, 1.0))),
-            "internet_share": round(min(share, 1.0), 4),
-            "internet_share_year": year,
-            "internet_share_estimated": est,
-        })
+        rows.append(
+            {
+                "region_id": rid,
+                "name": r.urban_agglomeration,
+                "country": c2,
+                "continent": CONTINENT_OF_CODE[cont[c2]],
+                "latitude": round(float(r.latitude), 4),
+                "longitude": round(float(r.longitude), 4),
+                "population": pop,
+                "internet_users": int(round(pop * min(share, 1.0))),
+                "internet_share": round(min(share, 1.0), 4),
+                "internet_share_year": year,
+                "internet_share_estimated": est,
+            }
+        )
     return pd.DataFrame(rows)

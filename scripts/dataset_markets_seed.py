@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (citation and documentation text lines)
 """Hand-curated inputs of the market table: identity, mapping keys and published facts.
 
 Everything here is either a mapping key into a raw file (GeoNames place, Electricity Maps zone,
@@ -19,7 +20,9 @@ class MarketSeed:
     name: str
     country: str  # ISO 3166-1 alpha-2
     continent: str
-    geonames: tuple[str, str, str]  # (name, ISO2, admin1 code) in the GeoNames file, or ("", lat, lon)
+    geonames: tuple[
+        str, str, str
+    ]  # (name, ISO2, admin1 code) in the GeoNames file, or ("", lat, lon)
     grid_zone: str  # Electricity Maps zone code
     ashrae: tuple[str, str]  # (ISO3, station) in the ASHRAE 0.4 % cooling table
     ashrae_proxy_rule: str = ""  # non-empty when the station is a proxy outside the metro
@@ -39,84 +42,321 @@ class Fact:
 
 MARKETS: tuple[MarketSeed, ...] = (
     # Oceania
-    MarketSeed("sydney", "Sydney", "AU", "oceania", ("Sydney", "AU", "02"), "AU-NSW", ("AUS", "Sydney")),
-    MarketSeed("melbourne", "Melbourne", "AU", "oceania", ("Melbourne", "AU", "07"), "AU-VIC", ("AUS", "Melbourne")),
-    MarketSeed("auckland", "Auckland", "NZ", "oceania", ("Auckland", "NZ", "E7"), "NZ", ("NZL", "Auckland Auckland")),
-    # Asia (Middle East folded into Asia)
-    MarketSeed("tokyo", "Tokyo", "JP", "asia", ("Tokyo", "JP", "40"), "JP-TK", ("JPN", "Tokyo Hyakuri")),
-    MarketSeed("osaka", "Osaka", "JP", "asia", ("Osaka", "JP", "32"), "JP-KN", ("JPN", "Osaka")),
-    MarketSeed("singapore", "Singapore", "SG", "asia", ("Singapore", "SG", ""), "SG", ("SGP", "Singapore")),
     MarketSeed(
-        "johor", "Johor (Johor Bahru)", "MY", "asia", ("Johor Bahru", "MY", "01"), "MY-WM",
-        ("SGP", "Singapore"), "no Johor station; Singapore station (~25 km across the strait) used",
+        "sydney", "Sydney", "AU", "oceania", ("Sydney", "AU", "02"), "AU-NSW", ("AUS", "Sydney")
+    ),
+    MarketSeed(
+        "melbourne",
+        "Melbourne",
+        "AU",
+        "oceania",
+        ("Melbourne", "AU", "07"),
+        "AU-VIC",
+        ("AUS", "Melbourne"),
+    ),
+    MarketSeed(
+        "auckland",
+        "Auckland",
+        "NZ",
+        "oceania",
+        ("Auckland", "NZ", "E7"),
+        "NZ",
+        ("NZL", "Auckland Auckland"),
+    ),
+    # Asia (Middle East folded into Asia)
+    MarketSeed(
+        "tokyo", "Tokyo", "JP", "asia", ("Tokyo", "JP", "40"), "JP-TK", ("JPN", "Tokyo Hyakuri")
+    ),
+    MarketSeed("osaka", "Osaka", "JP", "asia", ("Osaka", "JP", "32"), "JP-KN", ("JPN", "Osaka")),
+    MarketSeed(
+        "singapore", "Singapore", "SG", "asia", ("Singapore", "SG", ""), "SG", ("SGP", "Singapore")
+    ),
+    MarketSeed(
+        "johor",
+        "Johor (Johor Bahru)",
+        "MY",
+        "asia",
+        ("Johor Bahru", "MY", "01"),
+        "MY-WM",
+        ("SGP", "Singapore"),
+        "no Johor station; Singapore station (~25 km across the strait) used",
     ),
     MarketSeed("seoul", "Seoul", "KR", "asia", ("Seoul", "KR", "11"), "KR", ("KOR", "Inchon")),
-    MarketSeed("mumbai", "Mumbai", "IN", "asia", ("Mumbai", "IN", "16"), "IN-WE", ("IND", "Mumbai")),
-    MarketSeed("chennai", "Chennai", "IN", "asia", ("Chennai", "IN", "25"), "IN-SO", ("IND", "Chennai")),
     MarketSeed(
-        "jakarta", "Jakarta", "ID", "asia", ("Jakarta", "ID", "04"), "ID",
-        ("SGP", "Singapore"), "no Indonesian station; Singapore (equatorial maritime lowland, ~880 km) used",
+        "mumbai", "Mumbai", "IN", "asia", ("Mumbai", "IN", "16"), "IN-WE", ("IND", "Mumbai")
     ),
-    MarketSeed("hong_kong", "Hong Kong", "HK", "asia", ("Hong Kong", "HK", ""), "HK", ("CHN", "Kong SAR")),
-    MarketSeed("taipei", "Taipei", "TW", "asia", ("Taipei", "TW", "04"), "TW", ("TWN", "Taipei")),
-    MarketSeed("bangkok", "Bangkok", "TH", "asia", ("Bangkok", "TH", "40"), "TH", ("THA", "Bangkok")),
     MarketSeed(
-        "dubai", "Dubai", "AE", "asia", ("Dubai", "AE", "03"), "AE",
-        ("ARE", "Abu Dhabi"), "no Dubai station; Abu Dhabi (~130 km, same coast) used",
+        "chennai", "Chennai", "IN", "asia", ("Chennai", "IN", "25"), "IN-SO", ("IND", "Chennai")
+    ),
+    MarketSeed(
+        "jakarta",
+        "Jakarta",
+        "ID",
+        "asia",
+        ("Jakarta", "ID", "04"),
+        "ID",
+        ("SGP", "Singapore"),
+        "no Indonesian station; Singapore (equatorial maritime lowland, ~880 km) used",
+    ),
+    MarketSeed(
+        "hong_kong", "Hong Kong", "HK", "asia", ("Hong Kong", "HK", ""), "HK", ("CHN", "Kong SAR")
+    ),
+    MarketSeed("taipei", "Taipei", "TW", "asia", ("Taipei", "TW", "04"), "TW", ("TWN", "Taipei")),
+    MarketSeed(
+        "bangkok", "Bangkok", "TH", "asia", ("Bangkok", "TH", "40"), "TH", ("THA", "Bangkok")
+    ),
+    MarketSeed(
+        "dubai",
+        "Dubai",
+        "AE",
+        "asia",
+        ("Dubai", "AE", "03"),
+        "AE",
+        ("ARE", "Abu Dhabi"),
+        "no Dubai station; Abu Dhabi (~130 km, same coast) used",
     ),
     MarketSeed("riyadh", "Riyadh", "SA", "asia", ("Riyadh", "SA", "10"), "SA", ("SAU", "Riyadh")),
     MarketSeed(
-        "tel_aviv", "Tel Aviv", "IL", "asia", ("Tel Aviv", "IL", "05"), "IL",
-        ("CYP", "Larnaca"), "no Tel Aviv station; Larnaca (eastern Mediterranean coast, ~330 km) used",
+        "tel_aviv",
+        "Tel Aviv",
+        "IL",
+        "asia",
+        ("Tel Aviv", "IL", "05"),
+        "IL",
+        ("CYP", "Larnaca"),
+        "no Tel Aviv station; Larnaca (eastern Mediterranean coast, ~330 km) used",
     ),
     # Europe
-    MarketSeed("london", "London", "GB", "europe", ("London", "GB", "ENG"), "GB", ("GBR", "London Gatwick")),
-    MarketSeed("frankfurt", "Frankfurt", "DE", "europe", ("Frankfurt am Main", "DE", "05"), "DE", ("DEU", "Frankfurt am Main")),
-    MarketSeed("amsterdam", "Amsterdam", "NL", "europe", ("Amsterdam", "NL", "07"), "NL", ("NLD", "Amsterdam")),
-    MarketSeed("paris", "Paris", "FR", "europe", ("Paris", "FR", "11"), "FR", ("FRA", "Paris Orly")),
+    MarketSeed(
+        "london", "London", "GB", "europe", ("London", "GB", "ENG"), "GB", ("GBR", "London Gatwick")
+    ),
+    MarketSeed(
+        "frankfurt",
+        "Frankfurt",
+        "DE",
+        "europe",
+        ("Frankfurt am Main", "DE", "05"),
+        "DE",
+        ("DEU", "Frankfurt am Main"),
+    ),
+    MarketSeed(
+        "amsterdam",
+        "Amsterdam",
+        "NL",
+        "europe",
+        ("Amsterdam", "NL", "07"),
+        "NL",
+        ("NLD", "Amsterdam"),
+    ),
+    MarketSeed(
+        "paris", "Paris", "FR", "europe", ("Paris", "FR", "11"), "FR", ("FRA", "Paris Orly")
+    ),
     MarketSeed("dublin", "Dublin", "IE", "europe", ("Dublin", "IE", "L"), "IE", ("IRL", "Dublin")),
-    MarketSeed("stockholm", "Stockholm", "SE", "europe", ("Stockholm", "SE", "26"), "SE-SE3", ("SWE", "Stockholm Arlanda")),
-    MarketSeed("oslo", "Oslo", "NO", "europe", ("Oslo", "NO", "12"), "NO-NO1", ("NOR", "Oslo Fornebu")),
-    MarketSeed("helsinki", "Helsinki", "FI", "europe", ("Helsinki", "FI", "01"), "FI", ("FIN", "Helsinki")),
+    MarketSeed(
+        "stockholm",
+        "Stockholm",
+        "SE",
+        "europe",
+        ("Stockholm", "SE", "26"),
+        "SE-SE3",
+        ("SWE", "Stockholm Arlanda"),
+    ),
+    MarketSeed(
+        "oslo", "Oslo", "NO", "europe", ("Oslo", "NO", "12"), "NO-NO1", ("NOR", "Oslo Fornebu")
+    ),
+    MarketSeed(
+        "helsinki", "Helsinki", "FI", "europe", ("Helsinki", "FI", "01"), "FI", ("FIN", "Helsinki")
+    ),
     MarketSeed("madrid", "Madrid", "ES", "europe", ("Madrid", "ES", "29"), "ES", ("ESP", "Madrid")),
     MarketSeed("milan", "Milan", "IT", "europe", ("Milan", "IT", "09"), "IT-NO", ("ITA", "Milan")),
     MarketSeed("warsaw", "Warsaw", "PL", "europe", ("Warsaw", "PL", "78"), "PL", ("POL", "Warsaw")),
     MarketSeed(
-        "zurich", "Zurich", "CH", "europe", ("Zürich", "CH", "ZH"), "CH",
-        ("CHE", "Geneva"), "no Zurich station; Geneva (same country, ~225 km) used",
+        "zurich",
+        "Zurich",
+        "CH",
+        "europe",
+        ("Zürich", "CH", "ZH"),
+        "CH",
+        ("CHE", "Geneva"),
+        "no Zurich station; Geneva (same country, ~225 km) used",
     ),
-    MarketSeed("copenhagen", "Copenhagen", "DK", "europe", ("Copenhagen", "DK", "17"), "DK-DK2", ("DNK", "Copenhagen")),
+    MarketSeed(
+        "copenhagen",
+        "Copenhagen",
+        "DK",
+        "europe",
+        ("Copenhagen", "DK", "17"),
+        "DK-DK2",
+        ("DNK", "Copenhagen"),
+    ),
     MarketSeed("berlin", "Berlin", "DE", "europe", ("Berlin", "DE", "16"), "DE", ("DEU", "Berlin")),
     MarketSeed("lisbon", "Lisbon", "PT", "europe", ("Lisbon", "PT", "14"), "PT", ("PRT", "Lisboa")),
     # North America
     MarketSeed(
-        "n_virginia", "Northern Virginia (Ashburn)", "US", "north_america", ("", "39.04372", "-77.48749"),
-        "US-MIDA-PJM", ("USA", "Sterling-Washington Dulles Intl AP"),
+        "n_virginia",
+        "Northern Virginia (Ashburn)",
+        "US",
+        "north_america",
+        ("", "39.04372", "-77.48749"),
+        "US-MIDA-PJM",
+        ("USA", "Sterling-Washington Dulles Intl AP"),
     ),
-    MarketSeed("dallas", "Dallas-Fort Worth", "US", "north_america", ("Dallas", "US", "TX"), "US-TEX-ERCO", ("USA", "Dallas-Fort Worth Intl AP")),
-    MarketSeed("phoenix", "Phoenix", "US", "north_america", ("Phoenix", "US", "AZ"), "US-SW-SRP", ("USA", "Phoenix-Sky Harbor Intl AP")),
-    MarketSeed("atlanta", "Atlanta", "US", "north_america", ("Atlanta", "US", "GA"), "US-SE-SOCO", ("USA", "Atlanta-Hartsfield-Jackson Intl AP")),
-    MarketSeed("chicago", "Chicago", "US", "north_america", ("Chicago", "US", "IL"), "US-MIDA-PJM", ("USA", "Chicago-OHare Intl AP")),
-    MarketSeed("columbus", "Columbus (Ohio)", "US", "north_america", ("Columbus", "US", "OH"), "US-MIDA-PJM", ("USA", "Columbus-Port Columbus Intl AP")),
-    MarketSeed("oregon", "Oregon (Hillsboro/Portland)", "US", "north_america", ("Hillsboro", "US", "OR"), "US-NW-PGE", ("USA", "Portland-Hillsboro AP")),
-    MarketSeed("silicon_valley", "Silicon Valley (Santa Clara)", "US", "north_america", ("Santa Clara", "US", "CA"), "US-CAL-CISO", ("USA", "San Jose Intl AP")),
-    MarketSeed("new_york", "New York (upstate, Buffalo-Niagara)", "US", "north_america", ("Buffalo", "US", "NY"), "US-NY-NYIS", ("USA", "Buffalo-Greater Buffalo Intl AP")),
-    MarketSeed("montreal", "Montreal", "CA", "north_america", ("Montréal", "CA", "10"), "CA-QC", ("CAN", "Montreal Intl AP")),
-    MarketSeed("toronto", "Toronto", "CA", "north_america", ("Toronto", "CA", "08"), "CA-ON", ("CAN", "Toronto")),
     MarketSeed(
-        "queretaro", "Querétaro", "MX", "north_america", ("Santiago de Querétaro", "MX", "22"), "MX",
-        ("MEX", "Mexico City"), "no Querétaro station; Mexico City (central plateau, ~210 km) used",
+        "dallas",
+        "Dallas-Fort Worth",
+        "US",
+        "north_america",
+        ("Dallas", "US", "TX"),
+        "US-TEX-ERCO",
+        ("USA", "Dallas-Fort Worth Intl AP"),
+    ),
+    MarketSeed(
+        "phoenix",
+        "Phoenix",
+        "US",
+        "north_america",
+        ("Phoenix", "US", "AZ"),
+        "US-SW-SRP",
+        ("USA", "Phoenix-Sky Harbor Intl AP"),
+    ),
+    MarketSeed(
+        "atlanta",
+        "Atlanta",
+        "US",
+        "north_america",
+        ("Atlanta", "US", "GA"),
+        "US-SE-SOCO",
+        ("USA", "Atlanta-Hartsfield-Jackson Intl AP"),
+    ),
+    MarketSeed(
+        "chicago",
+        "Chicago",
+        "US",
+        "north_america",
+        ("Chicago", "US", "IL"),
+        "US-MIDA-PJM",
+        ("USA", "Chicago-OHare Intl AP"),
+    ),
+    MarketSeed(
+        "columbus",
+        "Columbus (Ohio)",
+        "US",
+        "north_america",
+        ("Columbus", "US", "OH"),
+        "US-MIDA-PJM",
+        ("USA", "Columbus-Port Columbus Intl AP"),
+    ),
+    MarketSeed(
+        "oregon",
+        "Oregon (Hillsboro/Portland)",
+        "US",
+        "north_america",
+        ("Hillsboro", "US", "OR"),
+        "US-NW-PGE",
+        ("USA", "Portland-Hillsboro AP"),
+    ),
+    MarketSeed(
+        "silicon_valley",
+        "Silicon Valley (Santa Clara)",
+        "US",
+        "north_america",
+        ("Santa Clara", "US", "CA"),
+        "US-CAL-CISO",
+        ("USA", "San Jose Intl AP"),
+    ),
+    MarketSeed(
+        "new_york",
+        "New York (upstate, Buffalo-Niagara)",
+        "US",
+        "north_america",
+        ("Buffalo", "US", "NY"),
+        "US-NY-NYIS",
+        ("USA", "Buffalo-Greater Buffalo Intl AP"),
+    ),
+    MarketSeed(
+        "montreal",
+        "Montreal",
+        "CA",
+        "north_america",
+        ("Montréal", "CA", "10"),
+        "CA-QC",
+        ("CAN", "Montreal Intl AP"),
+    ),
+    MarketSeed(
+        "toronto",
+        "Toronto",
+        "CA",
+        "north_america",
+        ("Toronto", "CA", "08"),
+        "CA-ON",
+        ("CAN", "Toronto"),
+    ),
+    MarketSeed(
+        "queretaro",
+        "Querétaro",
+        "MX",
+        "north_america",
+        ("Santiago de Querétaro", "MX", "22"),
+        "MX",
+        ("MEX", "Mexico City"),
+        "no Querétaro station; Mexico City (central plateau, ~210 km) used",
     ),
     # South America
-    MarketSeed("sao_paulo", "São Paulo", "BR", "south_america", ("São Paulo", "BR", "27"), "BR-CS", ("BRA", "Sao Paulo")),
-    MarketSeed("santiago", "Santiago", "CL", "south_america", ("Santiago", "CL", "12"), "CL-SEN", ("CHL", "Santiago")),
-    MarketSeed("bogota", "Bogotá", "CO", "south_america", ("Bogotá", "CO", "34"), "CO", ("COL", "Bogota")),
-    MarketSeed("buenos_aires", "Buenos Aires", "AR", "south_america", ("Buenos Aires", "AR", "07"), "AR", ("ARG", "Buenos Aires")),
+    MarketSeed(
+        "sao_paulo",
+        "São Paulo",
+        "BR",
+        "south_america",
+        ("São Paulo", "BR", "27"),
+        "BR-CS",
+        ("BRA", "Sao Paulo"),
+    ),
+    MarketSeed(
+        "santiago",
+        "Santiago",
+        "CL",
+        "south_america",
+        ("Santiago", "CL", "12"),
+        "CL-SEN",
+        ("CHL", "Santiago"),
+    ),
+    MarketSeed(
+        "bogota", "Bogotá", "CO", "south_america", ("Bogotá", "CO", "34"), "CO", ("COL", "Bogota")
+    ),
+    MarketSeed(
+        "buenos_aires",
+        "Buenos Aires",
+        "AR",
+        "south_america",
+        ("Buenos Aires", "AR", "07"),
+        "AR",
+        ("ARG", "Buenos Aires"),
+    ),
     # Africa
-    MarketSeed("johannesburg", "Johannesburg", "ZA", "africa", ("Johannesburg", "ZA", "06"), "ZA", ("ZAF", "Johannesburg")),
-    MarketSeed("cape_town", "Cape Town", "ZA", "africa", ("Cape Town", "ZA", "11"), "ZA", ("ZAF", "Cape Town")),
-    MarketSeed("nairobi", "Nairobi", "KE", "africa", ("Nairobi", "KE", "05"), "KE", ("KEN", "Nairobi")),
-    MarketSeed("cairo", "Cairo", "EG", "africa", ("Cairo", "EG", "11"), "EG", ("EGY", "Cairo Intl Airport")),
+    MarketSeed(
+        "johannesburg",
+        "Johannesburg",
+        "ZA",
+        "africa",
+        ("Johannesburg", "ZA", "06"),
+        "ZA",
+        ("ZAF", "Johannesburg"),
+    ),
+    MarketSeed(
+        "cape_town",
+        "Cape Town",
+        "ZA",
+        "africa",
+        ("Cape Town", "ZA", "11"),
+        "ZA",
+        ("ZAF", "Cape Town"),
+    ),
+    MarketSeed(
+        "nairobi", "Nairobi", "KE", "africa", ("Nairobi", "KE", "05"), "KE", ("KEN", "Nairobi")
+    ),
+    MarketSeed(
+        "cairo", "Cairo", "EG", "africa", ("Cairo", "EG", "11"), "EG", ("EGY", "Cairo Intl Airport")
+    ),
 )
 
 _EUR = 1.08  # USD per EUR, the research notes' conversion rate
@@ -137,17 +377,41 @@ POWER_PRICE: dict[str, Fact] = {
     "silicon_valley": Fact(186.4, "S45", 2023),
     "dublin": Fact(round(25.6 * 10 * _EUR, 1), "S48", 2024),
     "frankfurt": Fact(round(23.3 * 10 * _EUR, 1), "S47", 2024),
-    "berlin": Fact(round(23.3 * 10 * _EUR, 1), "S47", 2024, True, "Germany national non-household price (Eurostat H1 2024) used for Berlin"),
+    "berlin": Fact(
+        round(23.3 * 10 * _EUR, 1),
+        "S47",
+        2024,
+        True,
+        "Germany national non-household price (Eurostat H1 2024) used for Berlin",
+    ),
     "paris": Fact(round(17.1 * 10 * _EUR, 1), "S47", 2024),
     "stockholm": Fact(round(9.4 * 10 * _EUR, 1), "S47", 2024),
     "helsinki": Fact(round(9.3 * 10 * _EUR, 1), "S47", 2024),
     "copenhagen": Fact(round(9.8 * 10 * _EUR, 1), "S47", 2024),
     "london": Fact(round(22.32 * 10 * 1.27, 1), "S50", 2024),
     "singapore": Fact(191.9, "S51", 2024),
-    "sydney": Fact(120.0, "S11", 2025, True, "implied by C&W cost of US$31.5 M/yr for a 20 MW DC at PUE 1.5 (31.5e6 / (20 x 1.5 x 8760) MWh)"),
-    "melbourne": Fact(120.0, "S11", 2025, True, "Sydney figure (C&W implied ~12.0 US c/kWh) used for Melbourne (same national market, NEM)"),
+    "sydney": Fact(
+        120.0,
+        "S11",
+        2025,
+        True,
+        "implied by C&W cost of US$31.5 M/yr for a 20 MW DC at PUE 1.5 (31.5e6 / (20 x 1.5 x 8760) MWh)",
+    ),
+    "melbourne": Fact(
+        120.0,
+        "S11",
+        2025,
+        True,
+        "Sydney figure (C&W implied ~12.0 US c/kWh) used for Melbourne (same national market, NEM)",
+    ),
     "seoul": Fact(132.4, "S53", 2024),
-    "montreal": Fact(47.5, "S44", 2025, True, "Hydro-Quebec Rate L ~6.5 CAD c/kWh (half the proposed 13 c DC rate) x 0.73 USD/CAD"),
+    "montreal": Fact(
+        47.5,
+        "S44",
+        2025,
+        True,
+        "Hydro-Quebec Rate L ~6.5 CAD c/kWh (half the proposed 13 c DC rate) x 0.73 USD/CAD",
+    ),
 }
 
 # Build cost in USD per W of IT (converted to USD/MW by the build script).
@@ -165,17 +429,45 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
     "london": Fact(12.0, "S1", 2025),
     "frankfurt": Fact(11.6, "S1", 2025),
     "mumbai": Fact(6.64, "S3", 2025),
-    "chennai": Fact(6.64, "S3", 2025, True, "Mumbai figure (T&T 2025) used for India's other major market"),
+    "chennai": Fact(
+        6.64, "S3", 2025, True, "Mumbai figure (T&T 2025) used for India's other major market"
+    ),
     "jakarta": Fact(10.5, "S6", 2023),
     "riyadh": Fact(10.0, "S6", 2023),
     "cape_town": Fact(7.9, "S6", 2023),
-    "johannesburg": Fact(7.9, "S6", 2023, True, "Cape Town figure (T&T 2023) used for South Africa's other market"),
-    "johor": Fact(8.78, "S9", 2025, True, "C&W 2025 Malaysia mid estimate (6.94-10.63 range) covering Johor and KL"),
+    "johannesburg": Fact(
+        7.9, "S6", 2023, True, "Cape Town figure (T&T 2023) used for South Africa's other market"
+    ),
+    "johor": Fact(
+        8.78,
+        "S9",
+        2025,
+        True,
+        "C&W 2025 Malaysia mid estimate (6.94-10.63 range) covering Johor and KL",
+    ),
     "sydney": Fact(9.63, "S10", 2025),
     "melbourne": Fact(9.63, "S10", 2025, True, "C&W 2025 Australia mid figure (Sydney, Melbourne)"),
-    "auckland": Fact(9.63, "S10", 2025, True, "Australia mid figure (C&W 2025) used for New Zealand (no NZ figure found)"),
-    "seoul": Fact(9.63, "S9", 2025, True, "C&W 2025 ranks Korea just below Australia; Australia mid 9.63 USD/W used as upper estimate"),
-    "hong_kong": Fact(9.63, "S9", 2025, True, "C&W 2025 ranks Hong Kong below Australia; Australia mid 9.63 USD/W used as upper estimate"),
+    "auckland": Fact(
+        9.63,
+        "S10",
+        2025,
+        True,
+        "Australia mid figure (C&W 2025) used for New Zealand (no NZ figure found)",
+    ),
+    "seoul": Fact(
+        9.63,
+        "S9",
+        2025,
+        True,
+        "C&W 2025 ranks Korea just below Australia; Australia mid 9.63 USD/W used as upper estimate",
+    ),
+    "hong_kong": Fact(
+        9.63,
+        "S9",
+        2025,
+        True,
+        "C&W 2025 ranks Hong Kong below Australia; Australia mid 9.63 USD/W used as upper estimate",
+    ),
     "n_virginia": Fact(round(8.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "dallas": Fact(round(7.4 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "phoenix": Fact(round(7.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
@@ -184,25 +476,59 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
     "sao_paulo": Fact(round(6.7 * _SCALE_2018, 2), "S7", 2025, True, "Brazil: " + _RULE_2018),
     "santiago": Fact(round(6.6 * _SCALE_2018, 2), "S7", 2025, True, "Chile: " + _RULE_2018),
 }
-US_AVERAGE_BUILD_USD_PER_W = Fact(11.7, "S8", 2025, True, "C&W 2025 average of 19 US markets (range 9.3-15.0) used for US markets without a figure")
-EMEA_AVERAGE_BUILD_USD_PER_W = Fact(9.9, "S5", 2024, True, "T&T 2024 EMEA average used for EMEA markets without a figure")
-LATAM_BUILD_RULE = "mean of the Brazil and Chile 2025-scaled T&T figures used for other Latin American markets"
+US_AVERAGE_BUILD_USD_PER_W = Fact(
+    11.7,
+    "S8",
+    2025,
+    True,
+    "C&W 2025 average of 19 US markets (range 9.3-15.0) used for US markets without a figure",
+)
+EMEA_AVERAGE_BUILD_USD_PER_W = Fact(
+    9.9, "S5", 2024, True, "T&T 2024 EMEA average used for EMEA markets without a figure"
+)
+LATAM_BUILD_RULE = (
+    "mean of the Brazil and Chile 2025-scaled T&T figures used for other Latin American markets"
+)
 APAC_BUILD_RULE = "median of the sourced APAC market figures used for APAC markets without a figure"
 AFRICA_BUILD_RULE = "South Africa (Cape Town, T&T 2023) used for other African markets"
 
 # Wholesale colocation rent, USD/kW-month (range midpoints).
 COLO_RENT: dict[str, Fact] = {
     "n_virginia": Fact(200.0, "S16", 2024, note="midpoint of the published 175-225 range"),
-    "silicon_valley": Fact(185.0, "S18", 2024, note="midpoint of the published 170-200 range (3-10+ MW deals)"),
-    "chicago": Fact(132.5, "S18", 2024, note="midpoint of the published 125-140 range (3-10+ MW deals)"),
-    "dallas": Fact(130.0, "S18", 2024, note="midpoint of the published 125-135 range (3-10+ MW deals)"),
-    "phoenix": Fact(150.0, "S18", 2024, note="midpoint of the published 130-170 range (3-10+ MW deals)"),
-    "singapore": Fact(375.0, "S19", 2023, note="midpoint of the published 300-450 range (250-500 kW)"),
+    "silicon_valley": Fact(
+        185.0, "S18", 2024, note="midpoint of the published 170-200 range (3-10+ MW deals)"
+    ),
+    "chicago": Fact(
+        132.5, "S18", 2024, note="midpoint of the published 125-140 range (3-10+ MW deals)"
+    ),
+    "dallas": Fact(
+        130.0, "S18", 2024, note="midpoint of the published 125-135 range (3-10+ MW deals)"
+    ),
+    "phoenix": Fact(
+        150.0, "S18", 2024, note="midpoint of the published 130-170 range (3-10+ MW deals)"
+    ),
+    "singapore": Fact(
+        375.0, "S19", 2023, note="midpoint of the published 300-450 range (250-500 kW)"
+    ),
     "tokyo": Fact(200.0, "S20", 2023),
-    "frankfurt": Fact(round(155 * _EUR, 1), "S22", 2025, note="midpoint of EUR 130-180 x 1.08 USD/EUR"),
+    "frankfurt": Fact(
+        round(155 * _EUR, 1), "S22", 2025, note="midpoint of EUR 130-180 x 1.08 USD/EUR"
+    ),
 }
-NA_AVERAGE_RENT = Fact(184.06, "S14", 2024, True, "CBRE North America primary-market average (H2 2024) used for N. American markets without a figure")
-GLOBAL_AVERAGE_RENT = Fact(217.30, "S12", 2025, True, "CBRE 16-market global average (Q1 2025) used for markets without a figure")
+NA_AVERAGE_RENT = Fact(
+    184.06,
+    "S14",
+    2024,
+    True,
+    "CBRE North America primary-market average (H2 2024) used for N. American markets without a figure",
+)
+GLOBAL_AVERAGE_RENT = Fact(
+    217.30,
+    "S12",
+    2025,
+    True,
+    "CBRE 16-market global average (Q1 2025) used for markets without a figure",
+)
 
 # Power headroom: MW of IT load under construction + planned (pipeline) in the metro.
 _EMEA_PIPE_SHARE = (2600 + 11500) / (10300 + 2600 + 11500)  # C&W EMEA H1 2025
@@ -211,7 +537,9 @@ _EMEA_RULE = (
     "24,400 MW total, C&W H1 2025)"
 )
 POWER_HEADROOM: dict[str, Fact] = {
-    "n_virginia": Fact(1800 + 15400, "S34", 2024, note="Virginia under construction 1,800 + planned 15,400 MW"),
+    "n_virginia": Fact(
+        1800 + 15400, "S34", 2024, note="Virginia under construction 1,800 + planned 15,400 MW"
+    ),
     "phoenix": Fact(4700, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
     "dallas": Fact(4000, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
     "columbus": Fact(3300, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
@@ -223,7 +551,13 @@ POWER_HEADROOM: dict[str, Fact] = {
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
     "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
-    "paris": Fact(round(3400 * _EMEA_PIPE_SHARE), "S25", 2025, True, "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)"),
+    "paris": Fact(
+        round(3400 * _EMEA_PIPE_SHARE),
+        "S25",
+        2025,
+        True,
+        "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)",
+    ),
     "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "oslo": Fact(round(423 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
@@ -231,33 +565,81 @@ POWER_HEADROOM: dict[str, Fact] = {
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "berlin": Fact(500, "S38", 2025, note="planned pipeline only (no under-construction figure)"),
     "sao_paulo": Fact(239, "S33", 2024, note="under construction only"),
-    "dubai": Fact(180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"),
+    "dubai": Fact(
+        180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"
+    ),
     "montreal": Fact(1000 - 190, "S44", 2026, True, "Quebec >1,000 MW by 2035 minus ~190 MW today"),
 }
-HEADROOM_RULE = "no published pipeline figure; median of the sourced pipeline figures in the same region"
+HEADROOM_RULE = (
+    "no published pipeline figure; median of the sourced pipeline figures in the same region"
+)
 
 # Time to power for a new large load, months.
 TIME_TO_POWER: dict[str, Fact] = {
-    "n_virginia": Fact(84, "S73", 2024, note="Dominion: large loads wait up to 7 years (upper figure used)"),
+    "n_virginia": Fact(
+        84, "S73", 2024, note="Dominion: large loads wait up to 7 years (upper figure used)"
+    ),
     "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections"),
     "melbourne": Fact(30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections"),
     "jakarta": Fact(36, "S51", 2025, note="new connections up to 3 years (upper figure)"),
     "mumbai": Fact(9, "S51", 2025, note="power wait under 270 days"),
     "chennai": Fact(9, "S51", 2025, note="India (Tamil Nadu): power wait under 270 days"),
-    "dublin": Fact(36, "S61", 2025, True, "no new Greater Dublin connections before ~2028 (~14 months from late 2026) plus ~2 years to energise"),
+    "dublin": Fact(
+        36,
+        "S61",
+        2025,
+        True,
+        "no new Greater Dublin connections before ~2028 (~14 months from late 2026) plus ~2 years to energise",
+    ),
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
-    "london": Fact(48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"),
-    "silicon_valley": Fact(36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"),
-    "columbus": Fact(48, "S79", 2025, True, "utilities quoting >=4 years for large loads; AEP Ohio queue after Jul 2025 tariff"),
-    "singapore": Fact(36, "S59", 2025, True, "capacity only through government call-for-application rounds; next round after DC-CFA2 (Mar 2026) assumed ~3 years to power"),
-    "amsterdam": Fact(48, "S65", 2025, True, "grid caps to 2030 (Amsterdam 670 MVA); 4 years assumed"),
-    "johor": Fact(27, "S52", 2025, True, "APAC typical 18-36 months (midpoint); ~1/3 of recent Johor applications rejected"),
-    "tokyo": Fact(27, "S52", 2025, True, "APAC typical 18-36 months (midpoint); TEPCO Inzai supply rises 1.7 to 2.3 GW by 2027"),
+    "london": Fact(
+        48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"
+    ),
+    "silicon_valley": Fact(
+        36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"
+    ),
+    "columbus": Fact(
+        48,
+        "S79",
+        2025,
+        True,
+        "utilities quoting >=4 years for large loads; AEP Ohio queue after Jul 2025 tariff",
+    ),
+    "singapore": Fact(
+        36,
+        "S59",
+        2025,
+        True,
+        "capacity only through government call-for-application rounds; next round after DC-CFA2 (Mar 2026) assumed ~3 years to power",
+    ),
+    "amsterdam": Fact(
+        48, "S65", 2025, True, "grid caps to 2030 (Amsterdam 670 MVA); 4 years assumed"
+    ),
+    "johor": Fact(
+        27,
+        "S52",
+        2025,
+        True,
+        "APAC typical 18-36 months (midpoint); ~1/3 of recent Johor applications rejected",
+    ),
+    "tokyo": Fact(
+        27,
+        "S52",
+        2025,
+        True,
+        "APAC typical 18-36 months (midpoint); TEPCO Inzai supply rises 1.7 to 2.3 GW by 2027",
+    ),
 }
 US_TTP = Fact(48, "S79", 2025, True, "US utilities quoting >=4 years for large loads (C&W 2025)")
 APAC_TTP = Fact(27, "S52", 2025, True, "APAC new connections typically 18-36 months (midpoint)")
-OTHER_TTP = Fact(48, "S79", 2025, True, "global utility lead time >=4 years for large loads (C&W 2025) used where no market figure exists")
+OTHER_TTP = Fact(
+    48,
+    "S79",
+    2025,
+    True,
+    "global utility lead time >=4 years for large loads (C&W 2025) used where no market figure exists",
+)
 
 # Moratorium, pause or hard cap on new DC grid connections or permits in force (2025-26).
 MORATORIUM: dict[str, Fact] = {
@@ -270,7 +652,9 @@ MORATORIUM: dict[str, Fact] = {
     "frankfurt": Fact(False, "S67", 2023),  # zoning clusters, no moratorium
     "london": Fact(False, "S69", 2022),  # grid full in West London, not a moratorium
 }
-NO_MORATORIUM_RULE = "no moratorium or cap found in the sources reviewed (research notes section 4); assumed none"
+NO_MORATORIUM_RULE = (
+    "no moratorium or cap found in the sources reviewed (research notes section 4); assumed none"
+)
 
 # Regulatory PUE caps on new facilities.
 PUE_CAPS: dict[str, Fact] = {

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (citation and documentation text lines)
 """Citations used by the dataset build: one key per source, publisher + title + URL.
 
 Keys ``S<n>`` follow the source list of the project's research notes

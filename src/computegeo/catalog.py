@@ -35,10 +35,24 @@ from computegeo.schema import parse_records, parse_value, read_data_text, table_
 
 MARKETS_FILE = "markets.csv"
 MARKET_ATTRIBUTES_FILE = "market_attributes.csv"
-IDENTITY_COLUMNS: tuple[str, ...] = ("name", "country", "continent", "latitude", "longitude", "grid_zone")
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "name",
+    "country",
+    "continent",
+    "latitude",
+    "longitude",
+    "grid_zone",
+)
 """Columns of ``markets.csv``: who and where the market is (the rest are attribute values)."""
 PROVENANCE_COLUMNS: tuple[str, ...] = (
-    "market_id", "attribute", "value", "unit", "source", "year", "estimated", "estimate_rule",
+    "market_id",
+    "attribute",
+    "value",
+    "unit",
+    "source",
+    "year",
+    "estimated",
+    "estimate_rule",
 )
 OVERRIDE_EXTRA_COLUMNS: tuple[str, ...] = ("source", "year", "estimate_rule")
 """Optional columns of a markets override file giving the provenance of its values."""
@@ -88,7 +102,9 @@ def _csv_records(filename: str) -> list[dict[str, str]]:
 
 def _raise_bundle(problems: Sequence[str], filename: str) -> None:
     if problems:
-        msg = f"the bundled table {filename} is invalid (reinstall computegeo or rebuild the dataset)"
+        msg = (
+            f"the bundled table {filename} is invalid (reinstall computegeo or rebuild the dataset)"
+        )
         raise DataError(msg, problems)
 
 
@@ -101,7 +117,9 @@ def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
     for i, rec in enumerate(_csv_records(MARKET_ATTRIBUTES_FILE), start=2):
         attr = rec["attribute"]
         if attr not in cols:
-            problems.append(f"{MARKET_ATTRIBUTES_FILE}, row {i}, column 'attribute': unknown {attr!r}")
+            problems.append(
+                f"{MARKET_ATTRIBUTES_FILE}, row {i}, column 'attribute': unknown {attr!r}"
+            )
             continue
         value, problem = parse_value(rec["value"], cols[attr])
         if problem:
@@ -131,9 +149,7 @@ def _wide_records(values: Sequence[AttributeValue]) -> list[dict[str, object]]:
     return list(rows.values())
 
 
-def _override_values(
-    override: Path, base_ids: set[str]
-) -> tuple[list[AttributeValue], set[str]]:
+def _override_values(override: Path, base_ids: set[str]) -> tuple[list[AttributeValue], set[str]]:
     """Validate a markets override file; return its values and the ids it adds.
 
     Raises
@@ -151,8 +167,13 @@ def _override_values(
         mid = str(row.record.get("market_id", "")).strip()
         is_new = bool(mid) and mid not in base_ids
         parsed, probs = parse_records(
-            "markets", [row.record], override.name, partial=not is_new,
-            extra_columns=OVERRIDE_EXTRA_COLUMNS, first_row=row.number, row_label=row.label,
+            "markets",
+            [row.record],
+            override.name,
+            partial=not is_new,
+            extra_columns=OVERRIDE_EXTRA_COLUMNS,
+            first_row=row.number,
+            row_label=row.label,
         )
         problems.extend(probs)
         if not mid:
@@ -165,7 +186,8 @@ def _override_values(
         seen[mid] = row.number
         if is_new and mid != mid.lower().replace(" ", "_"):
             problems.append(
-                f"{override.name}, {row.label} {row.number}, column 'market_id': use a lower-case slug "
+                f"{override.name}, {row.label} {row.number}, column 'market_id': "
+                f"use a lower-case slug "
                 f"such as {mid.lower().replace(' ', '_')!r}"
             )
         rec = parsed[0]
@@ -176,19 +198,24 @@ def _override_values(
                 year = int(float(str(year_raw)))
             except ValueError:
                 problems.append(
-                    f"{override.name}, {row.label} {row.number}, column 'year': {year_raw!r} is not a year"
+                    f"{override.name}, {row.label} {row.number}, column 'year': "
+                    f"{year_raw!r} is not a year"
                 )
         if probs:
             continue
         if is_new:
             new_ids.add(mid)
         user_src = str(rec.get("source") or "").strip()
-        source = f"user override {override.name}, {row.label} {row.number}" + (f": {user_src}" if user_src else "")
+        source = f"user override {override.name}, {row.label} {row.number}" + (
+            f": {user_src}" if user_src else ""
+        )
         rule = str(rec.get("estimate_rule") or "").strip()
         for attr, value in rec.items():
             if attr in ("market_id", *OVERRIDE_EXTRA_COLUMNS):
                 continue
-            values.append(AttributeValue(mid, attr, value, cols[attr].unit, source, year, bool(rule), rule))
+            values.append(
+                AttributeValue(mid, attr, value, cols[attr].unit, source, year, bool(rule), rule)
+            )
     if problems:
         msg = f"override file {override} has {len(problems)} problem(s); nothing was loaded"
         raise DataError(msg, problems)
@@ -204,7 +231,12 @@ def _merged_values(override: Path | None) -> tuple[AttributeValue, ...]:
     extra, _new = _override_values(Path(override), ids)
     replaced = {(v.market_id, v.attribute) for v in extra}
     merged = [v for v in base if (v.market_id, v.attribute) not in replaced]
-    order = {m: i for i, m in enumerate(dict.fromkeys([v.market_id for v in base] + [v.market_id for v in extra]))}
+    order = {
+        m: i
+        for i, m in enumerate(
+            dict.fromkeys([v.market_id for v in base] + [v.market_id for v in extra])
+        )
+    }
     merged.extend(extra)
     attr_order = {a: i for i, a in enumerate(table_columns("markets"))}
     merged.sort(key=lambda v: (order[v.market_id], attr_order[v.attribute]))
@@ -232,8 +264,19 @@ def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
     """
     values = _merged_values(override)
     frame = pd.DataFrame(
-        [(v.market_id, v.attribute, v.value, v.unit, v.source, v.year, v.estimated, v.estimate_rule)
-         for v in values],
+        [
+            (
+                v.market_id,
+                v.attribute,
+                v.value,
+                v.unit,
+                v.source,
+                v.year,
+                v.estimated,
+                v.estimate_rule,
+            )
+            for v in values
+        ],
         columns=list(PROVENANCE_COLUMNS),
     )
     frame["value"] = frame["value"].astype(object)
@@ -268,8 +311,14 @@ def load_markets(override: Path | None = None) -> pd.DataFrame:
     values = _merged_values(override)
     records = _wide_records(values)
     names = [repr(r["market_id"]) for r in records]
-    origin_file = MARKET_ATTRIBUTES_FILE if override is None else f"{MARKET_ATTRIBUTES_FILE} + {Path(override).name}"
-    rows, problems = parse_records("markets", records, origin_file, row_label="market", row_names=names)
+    origin_file = (
+        MARKET_ATTRIBUTES_FILE
+        if override is None
+        else f"{MARKET_ATTRIBUTES_FILE} + {Path(override).name}"
+    )
+    rows, problems = parse_records(
+        "markets", records, origin_file, row_label="market", row_names=names
+    )
     if problems:
         origin = "override" if override is not None else "bundle"
         msg = f"markets table is incomplete after applying the {origin}"
@@ -293,7 +342,10 @@ def market_values(market_id: str, override: Path | None = None) -> tuple[Attribu
     values = [v for v in _merged_values(override) if v.market_id == market_id]
     if not values:
         ids = dict.fromkeys(v.market_id for v in _merged_values(override))
-        msg = f"unknown market {market_id!r}.{suggest(market_id, ids)} Run 'computegeo markets' to list ids."
+        msg = (
+            f"unknown market {market_id!r}.{suggest(market_id, ids)} "
+            "Run 'computegeo markets' to list ids."
+        )
         raise DataError(msg)
     return tuple(values)
 
@@ -319,8 +371,12 @@ def _apply_override(
     for row in read_override(override, table):
         rid = str(row.record.get(id_col, "")).strip()
         parsed, probs = parse_records(
-            table, [row.record], override.name, partial=rid in by_id,
-            first_row=row.number, row_label=row.label,
+            table,
+            [row.record],
+            override.name,
+            partial=rid in by_id,
+            first_row=row.number,
+            row_label=row.label,
         )
         if rid and rid in seen:
             probs.append(
@@ -356,7 +412,7 @@ def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
 
 
 def load_cloud_regions(override: Path | None = None) -> pd.DataFrame:
-    """AWS, Azure, GCP and OCI regions with city-level coordinates [deg], indexed by ``region_id``."""
+    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``."""
     return _load_simple("cloud_regions", "cloud_regions.csv", override)
 
 

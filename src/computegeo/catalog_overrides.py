@@ -95,10 +95,13 @@ def _csv_rows(path: Path, text: str) -> list[OverrideRow]:
             continue
         if len(cells) != len(header):
             problems.append(
-                f"{path.name}, row {line_no}: {len(cells)} cells but the header has {len(header)} columns"
+                f"{path.name}, row {line_no}: {len(cells)} cells but the header has "
+                f"{len(header)} columns"
             )
             continue
-        record = {h: c for h, c in zip(header, cells, strict=True) if c.strip() != ""}
+        record: dict[str, object] = {
+            h: c for h, c in zip(header, cells, strict=True) if c.strip() != ""
+        }
         rows.append(OverrideRow(line_no, "row", record))
     if problems:
         msg = f"override file {path} is not a well-formed CSV table; nothing was loaded"
@@ -122,7 +125,8 @@ def _yaml_rows(path: Path, text: str, table: str) -> list[OverrideRow]:
         data = [{id_col: k, **v} for k, v in data.items()]
     if not isinstance(data, list) or not data:
         msg = (
-            f"override file {path}: expected a list of {table} records (or '{table}:' holding one), "
+            f"override file {path}: expected a list of {table} records "
+            f"(or '{table}:' holding one), "
             f"each a mapping with '{id_col}' and the columns to set"
         )
         raise DataError(msg)
@@ -130,7 +134,10 @@ def _yaml_rows(path: Path, text: str, table: str) -> list[OverrideRow]:
     problems = []
     for i, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            problems.append(f"{path.name}, item {i}: expected a mapping of column: value, got {type(item).__name__}")
+            problems.append(
+                f"{path.name}, item {i}: expected a mapping of column: value, "
+                f"got {type(item).__name__}"
+            )
             continue
         rows.append(OverrideRow(i, "item", {str(k): v for k, v in item.items() if v is not None}))
     if problems:

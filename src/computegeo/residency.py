@@ -88,8 +88,13 @@ class ResidencyRules:
     jurisdictions: tuple[Mapping[str, object], ...]
 
 
-def _expand(items: object, groups: Mapping[str, Sequence[str]], universe: frozenset[str],
-            where: str, problems: list[str]) -> frozenset[str]:
+def _expand(
+    items: object,
+    groups: Mapping[str, Sequence[str]],
+    universe: frozenset[str],
+    where: str,
+    problems: list[str],
+) -> frozenset[str]:
     """Expand a list of ISO2 codes and ``group:<name>`` references (or ``any``)."""
     if items == ANY:
         return universe
@@ -125,7 +130,10 @@ def load_rules() -> ResidencyRules:
     universe = frozenset(load_countries().index)
     problems: list[str] = []
     raw_groups = {k: list(v["members"]) for k, v in doc["groups"].items()}
-    groups = {k: sorted(_expand(v, raw_groups, universe, f"groups.{k}", problems)) for k, v in raw_groups.items()}
+    groups = {
+        k: sorted(_expand(v, raw_groups, universe, f"groups.{k}", problems))
+        for k, v in raw_groups.items()
+    }
     classes: dict[str, DataClassRule] = {}
     for name, spec in doc["data_classes"].items():
         where = f"data_classes.{name}"
@@ -148,7 +156,9 @@ def load_rules() -> ResidencyRules:
         )
     juris: list[Mapping[str, object]] = []
     for i, j in enumerate(doc.get("jurisdictions", []), start=1):
-        for c in sorted(_expand([j["country"]], groups, universe, f"jurisdictions item {i}", problems)):
+        for c in sorted(
+            _expand([j["country"]], groups, universe, f"jurisdictions item {i}", problems)
+        ):
             juris.append({**j, "country": c})
     if problems:
         msg = f"the bundled {RULES_FILE} is invalid"
@@ -175,8 +185,10 @@ def rule(data_class: str) -> DataClassRule:
     """
     rules = load_rules()
     if data_class not in rules.classes:
-        msg = (f"unknown data class {data_class!r}.{suggest(data_class, rules.classes)} "
-               f"Known classes: {', '.join(rules.classes)}.")
+        msg = (
+            f"unknown data class {data_class!r}.{suggest(data_class, rules.classes)} "
+            f"Known classes: {', '.join(rules.classes)}."
+        )
         raise InputError(msg)
     return rules.classes[data_class]
 
@@ -185,7 +197,10 @@ def _country(code: str, role: str) -> str:
     rules = load_rules()
     c = str(code).strip().upper()
     if c not in rules.countries:
-        msg = f"unknown {role} country {code!r}: give an ISO 3166-1 alpha-2 code such as 'DE' or 'AU'."
+        msg = (
+            f"unknown {role} country {code!r}: give an ISO 3166-1 alpha-2 code "
+            "such as 'DE' or 'AU'."
+        )
         raise InputError(msg)
     return c
 
@@ -228,9 +243,13 @@ def allowed_destinations(
 
 
 def may_hold(
-    data_class: str, origin_country: str, destination_country: str, *, accept_conditions: bool = False
+    data_class: str,
+    origin_country: str,
+    destination_country: str,
+    *,
+    accept_conditions: bool = False,
 ) -> bool:
-    """Whether data of ``data_class`` from ``origin_country`` may be held in ``destination_country``.
+    """Whether ``data_class`` data from ``origin_country`` may be held in ``destination_country``.
 
     See :func:`allowed_destinations` for the parameters.
 
@@ -240,7 +259,9 @@ def may_hold(
     True
     """
     dest = _country(destination_country, "destination")
-    return dest in allowed_destinations(data_class, origin_country, accept_conditions=accept_conditions)
+    return dest in allowed_destinations(
+        data_class, origin_country, accept_conditions=accept_conditions
+    )
 
 
 def conditions(data_class: str, origin_country: str, destination_country: str) -> tuple[str, ...]:

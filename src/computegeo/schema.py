@@ -229,8 +229,13 @@ def parse_records(
         if id_col not in parsed:
             problems.append(f"{where}, column {id_col!r}: missing (every row needs an id)")
         elif not partial:
-            missing = [c.name for c in cols.values() if c.required and c.name not in parsed
-                       and not _missing_reported(problems, where, c.name)]
+            missing = [
+                c.name
+                for c in cols.values()
+                if c.required
+                and c.name not in parsed
+                and not _missing_reported(problems, where, c.name)
+            ]
             problems.extend(f"{where}, column {m!r}: missing required value" for m in missing)
         out.append(parsed)
     return out, problems

@@ -18,7 +18,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -36,7 +36,9 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
     "latam": ("south_america",),
     "emea": ("europe", "africa"),
 }
-MIDDLE_EAST = frozenset({"AE", "SA", "IL", "QA", "BH", "KW", "OM", "JO", "TR", "IR", "IQ", "LB", "SY", "YE"})
+MIDDLE_EAST = frozenset(
+    {"AE", "SA", "IL", "QA", "BH", "KW", "OM", "JO", "TR", "IR", "IQ", "LB", "SY", "YE"}
+)
 HAZARD_ORDER = ("low", "medium", "high")
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
     # (column, header, divisor)
@@ -53,9 +55,14 @@ TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("cloud_region_count", "clouds", 1.0),
 )
 _WHERE_RE = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|==|!=|=|>|<)\s*(.+?)\s*$")
-_OPS: dict[str, Callable[[object, object], bool]] = {
-    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
-    "==": operator.eq, "=": operator.eq, "!=": operator.ne,
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "=": operator.eq,
+    "!=": operator.ne,
 }
 
 
@@ -80,9 +87,12 @@ def region_mask(markets: pd.DataFrame, regions: Sequence[str]) -> pd.Series:
         elif len(r) == 2 and r.upper() in set(markets["country"]):
             mask |= markets["country"] == r.upper()
         else:
-            msg = (f"unknown --region {reg!r}.{suggest(r, known)} Use a continent "
-                   f"({', '.join(CONTINENTS)}), apac, emea, americas, latam, middle_east, or a country "
-                   "code of a listed market (e.g. JP).")
+            msg = (
+                f"unknown --region {reg!r}.{suggest(r, known)} Use a continent "
+                f"({', '.join(CONTINENTS)}), apac, emea, americas, latam, middle_east, "
+                "or a country "
+                "code of a listed market (e.g. JP)."
+            )
             raise InputError(msg)
     return mask
 
@@ -97,12 +107,16 @@ def where_mask(markets: pd.DataFrame, expression: str) -> pd.Series:
     """
     m = _WHERE_RE.match(expression)
     if not m:
-        msg = f"cannot read --where {expression!r}: write it as COLUMN OP VALUE, e.g. 'democracy_index>=7'."
+        msg = (
+            f"cannot read --where {expression!r}: write it as COLUMN OP VALUE, "
+            "e.g. 'democracy_index>=7'."
+        )
         raise InputError(msg)
     col, op, text = m.groups()
     cols = table_columns("markets")
     if col not in cols or col == "market_id":
-        msg = f"unknown column {col!r} in --where.{suggest(col, [c for c in cols if c != 'market_id'])}"
+        names = [c for c in cols if c != "market_id"]
+        msg = f"unknown column {col!r} in --where.{suggest(col, names)}"
         raise InputError(msg)
     series = markets[col]
     value: object
@@ -145,14 +159,23 @@ def render_table(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
             mark = "*" if bool(est.get((mid, col), False)) else ""
             cells.append(_fmt(row[col], div) + mark)
         rows.append(cells)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     left = {0, 1, 2, 10}
+
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
     out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append("")
-    out.append(f"{len(rows)} market(s). * = estimated value; 'computegeo markets show <id>' gives the "
-               "source, year and estimate rule of every value.")
+    out.append(
+        f"{len(rows)} market(s). * = estimated value; 'computegeo markets show <id>' gives the "
+        "source, year and estimate rule of every value."
+    )
     return "\n".join(out)
 
 
@@ -194,10 +217,20 @@ def render_json(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
     for r in keep.itertuples(index=False):
         year = None if pd.isna(r.year) else int(r.year)
         groups.setdefault(r.market_id, []).append(
-            AttributeValue(r.market_id, r.attribute, r.value, r.unit, r.source, year, bool(r.estimated),
-                           r.estimate_rule)
+            AttributeValue(
+                r.market_id,
+                r.attribute,
+                r.value,
+                r.unit,
+                r.source,
+                year,
+                bool(r.estimated),
+                r.estimate_rule,
+            )
         )
-    return json.dumps([market_object(mid, groups[mid]) for mid in markets.index], indent=2, ensure_ascii=False)
+    return json.dumps(
+        [market_object(mid, groups[mid]) for mid in markets.index], indent=2, ensure_ascii=False
+    )
 
 
 def render_csv(markets: pd.DataFrame) -> str:
@@ -210,8 +243,11 @@ def render_csv(markets: pd.DataFrame) -> str:
 def render_show(values: Sequence[AttributeValue]) -> str:
     """One market, one line per value with unit, year, measured/estimated and source."""
     by = {v.attribute: v for v in values}
-    head = (f"{by['name'].value} ({values[0].market_id}) - {by['country'].value}, {by['continent'].value}, "
-            f"{_fmt(by['latitude'].value)}, {_fmt(by['longitude'].value)}")
+    head = (
+        f"{by['name'].value} ({values[0].market_id}) - {by['country'].value}, "
+        f"{by['continent'].value}, "
+        f"{_fmt(by['latitude'].value)}, {_fmt(by['longitude'].value)}"
+    )
     lines = [head, "=" * len(head)]
     width = max(len(v.attribute) for v in values)
     for v in values:
@@ -262,7 +298,8 @@ def select_markets(
     if max_hazard is not None:
         h = max_hazard.lower()
         if h not in HAZARD_ORDER:
-            msg = f"unknown --max-hazard {max_hazard!r}.{suggest(h, HAZARD_ORDER)} Use low, medium or high."
+            hint = suggest(h, HAZARD_ORDER)
+            msg = f"unknown --max-hazard {max_hazard!r}.{hint} Use low, medium or high."
             raise InputError(msg)
         allowed = HAZARD_ORDER[: HAZARD_ORDER.index(h) + 1]
         mask &= markets["hazard_class"].isin(allowed)
@@ -284,33 +321,68 @@ def register(app: typer.Typer) -> None:
     @markets_app.callback(invoke_without_command=True)
     def _list(
         ctx: typer.Context,
-        region: Annotated[list[str] | None, typer.Option(
-            "--region", "-r",
-            help="Continent (europe, asia, ...), apac/emea/americas/latam/middle_east, or country code; repeatable.",
-        )] = None,
-        where: Annotated[list[str] | None, typer.Option(
-            "--where", "-w", help="Attribute filter COLUMN OP VALUE, e.g. 'pue<=1.2'; repeatable.",
-        )] = None,
-        min_democracy: Annotated[float | None, typer.Option(
-            "--min-democracy", help="Keep markets with EIU democracy index at least this (0-10).",
-        )] = None,
+        region: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--region",
+                "-r",
+                help=(
+                    "Continent (europe, asia, ...), apac/emea/americas/latam/middle_east, "
+                    "or country code; repeatable."
+                ),
+            ),
+        ] = None,
+        where: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--where",
+                "-w",
+                help="Attribute filter COLUMN OP VALUE, e.g. 'pue<=1.2'; repeatable.",
+            ),
+        ] = None,
+        min_democracy: Annotated[
+            float | None,
+            typer.Option(
+                "--min-democracy",
+                help="Keep markets with EIU democracy index at least this (0-10).",
+            ),
+        ] = None,
         eu: Annotated[bool, typer.Option("--eu", help="EU/EEA members only.")] = False,
         oecd: Annotated[bool, typer.Option("--oecd", help="OECD members only.")] = False,
         nato: Annotated[bool, typer.Option("--nato", help="NATO members only.")] = False,
-        five_eyes: Annotated[bool, typer.Option("--five-eyes", help="Five Eyes countries only.")] = False,
-        no_moratorium: Annotated[bool, typer.Option(
-            "--no-moratorium", help="Drop markets with a moratorium or cap on new data-centre connections.",
-        )] = False,
-        max_hazard: Annotated[str | None, typer.Option(
-            "--max-hazard", help="Keep markets whose hazard class is at most this (low, medium, high).",
-        )] = None,
+        five_eyes: Annotated[
+            bool, typer.Option("--five-eyes", help="Five Eyes countries only.")
+        ] = False,
+        no_moratorium: Annotated[
+            bool,
+            typer.Option(
+                "--no-moratorium",
+                help="Drop markets with a moratorium or cap on new data-centre connections.",
+            ),
+        ] = False,
+        max_hazard: Annotated[
+            str | None,
+            typer.Option(
+                "--max-hazard",
+                help="Keep markets whose hazard class is at most this (low, medium, high).",
+            ),
+        ] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-        override: Annotated[Path | None, typer.Option(
-            "--override", help="CSV/YAML file overriding or adding markets (validated by the schema).",
-        )] = None,
-        output: Annotated[Path | None, typer.Option(
-            "--output", "-o", help="Write to this file (atomically) instead of standard output.",
-        )] = None,
+        override: Annotated[
+            Path | None,
+            typer.Option(
+                "--override",
+                help="CSV/YAML file overriding or adding markets (validated by the schema).",
+            ),
+        ] = None,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="Write to this file (atomically) instead of standard output.",
+            ),
+        ] = None,
     ) -> None:
         """List candidate markets (all, or narrowed by region and attribute filters)."""
         if ctx.invoked_subcommand is not None:
@@ -319,7 +391,9 @@ def register(app: typer.Typer) -> None:
         f = _check_format(fmt)
         markets = load_markets(override)
         flags = {"eu_eea": eu, "oecd": oecd, "nato": nato, "five_eyes": five_eyes}
-        chosen = select_markets(markets, region or [], where or [], min_democracy, flags, max_hazard)
+        chosen = select_markets(
+            markets, region or [], where or [], min_democracy, flags, max_hazard
+        )
         if no_moratorium:
             chosen = chosen[~chosen["moratorium"]]
         if f == "table":
@@ -333,11 +407,17 @@ def register(app: typer.Typer) -> None:
     @markets_app.command("show")
     def _show(
         ctx: typer.Context,
-        market_id: Annotated[str, typer.Argument(help="Market id, e.g. sydney (see 'computegeo markets').")],
+        market_id: Annotated[
+            str, typer.Argument(help="Market id, e.g. sydney (see 'computegeo markets').")
+        ],
         fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-        override: Annotated[Path | None, typer.Option(
-            "--override", help="CSV/YAML file overriding or adding markets.",
-        )] = None,
+        override: Annotated[
+            Path | None,
+            typer.Option(
+                "--override",
+                help="CSV/YAML file overriding or adding markets.",
+            ),
+        ] = None,
     ) -> None:
         """Show one market with the unit, source, year and estimate rule of every value."""
         f = _check_format(fmt)
