@@ -219,10 +219,16 @@ def test_fold_regions_keeps_total_and_one_region_per_country(dataset) -> None:
     _, regions, _ = dataset
     rng = np.random.default_rng(7)
     demand = rng.random((2, len(regions), 3))
-    folded, kept = fold_regions(demand, regions, 40)
+    au = (regions["country"] == "AU").to_numpy()
+    demand[0, ~au] = 0.0  # workload 0 has AU demand only (as a residency workload would)
+    protected = frozenset({"AU", "DE", "FR", "NZ"})
+    folded, kept = fold_regions(demand, regions, 40, protected)
     assert folded.sum() == pytest.approx(demand.sum())
-    assert set(kept["country"]) == set(regions["country"])
-    assert len(kept) == max(40, regions["country"].nunique())
+    assert protected <= set(kept["country"])
+    assert len(kept) == 40
+    # a protected country's demand never leaves it
+    kept_au = (kept["country"] == "AU").to_numpy()
+    assert folded[0, kept_au].sum() == pytest.approx(demand[0, au].sum())
 
 
 def test_build_does_not_mutate_inputs(tmp_path: Path, dataset) -> None:

@@ -242,33 +242,37 @@ def demand_matrix(
 
 
 def fold_regions(
-    demand_mw: np.ndarray, regions: pd.DataFrame, max_regions: int | None
+    demand_mw: np.ndarray,
+    regions: pd.DataFrame,
+    max_regions: int | None,
+    protected_countries: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Keep regions with demand; if more than ``max_regions``, fold the smallest into neighbours.
 
-    Kept first: the largest region of every country with demand (so residency origins survive),
-    then the largest others up to ``max_regions``. A dropped region's demand moves to the nearest
-    kept region in its country, else to the nearest kept region.
+    Kept first: the largest region of every protected country (countries whose demand carries a
+    residency rule, so that origin survives), then the largest others up to ``max_regions``. A
+    dropped region's demand moves to the nearest kept region in its country, else to the
+    nearest kept region (by great-circle distance).
 
     Returns
     -------
     (demand_mw, regions)
-        Demand of shape (W, R', T) and the kept region rows.
+        Demand of shape (W, R', T) and the kept region rows, in catalog order.
     """
     total = demand_mw.sum(axis=(0, 2))
     active = np.flatnonzero(total > 0)
     if max_regions is None or len(active) <= max_regions:
         return demand_mw[:, active, :], regions.iloc[active]
     order = active[np.argsort(-total[active], kind="stable")]
-    countries = regions["country"].to_numpy()
+    countries = regions["country"].astype(str).to_numpy()
     kept: list[int] = []
     seen: set[str] = set()
     for i in order:
-        if countries[i] not in seen:
+        if countries[i] in protected_countries and countries[i] not in seen:
             seen.add(countries[i])
             kept.append(int(i))
     for i in order:
-        if len(kept) >= max(max_regions, len(seen)):
+        if len(kept) >= max_regions:
             break
         if int(i) not in kept:
             kept.append(int(i))
@@ -577,7 +581,12 @@ def build_problem(
     if pooled:
         weights = demand_full[pooled].sum(axis=(0, 2))
         demand_full[pooled] = 0.0
-    demand, regions = fold_regions(demand_full, demand_regions, scenario.demand.max_regions)
+    residency_w = [i for i, w in enumerate(scenario.workloads) if w.data_class != "none"]
+    protected = frozenset(
+        str(c)
+        for c in demand_regions["country"].to_numpy()[demand_full[residency_w].sum(axis=(0, 2)) > 0]
+    ) if residency_w else frozenset()
+    demand, regions = fold_regions(demand_full, demand_regions, scenario.demand.max_regions, protected)
     pooled_region: int | None = None
     region_ids = [str(r) for r in regions.index]
     region_names = [str(n) for n in regions["name"]]

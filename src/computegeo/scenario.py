@@ -239,9 +239,10 @@ class Demand(_Model):
     direct: tuple[DirectDemand, ...] = ()
     """Demand stated cell by cell."""
     max_regions: Annotated[int, Field(ge=1)] | None = None
-    """Keep at most this many demand regions (the largest by total demand); each dropped region's
-    demand moves to its nearest kept region in the same country, else the nearest kept region.
-    Bounds model size; ``null`` = keep all."""
+    """Keep at most this many demand regions (the largest by total demand, plus the largest of
+    every country whose demand has a residency data class); each dropped region's demand moves to
+    its nearest kept region in the same country, else the nearest kept region. Bounds model size;
+    ``null`` = keep all."""
 
     @model_validator(mode="after")
     def _check(self) -> Demand:
