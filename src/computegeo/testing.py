@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from computegeo.problem import Form, N1Mode, ProblemData
+from computegeo.units import EARTH_RADIUS_KM
 
 TINY_OPTIMUM_USD = 16_340_000.0
 """Optimal objective of :func:`tiny_problem` [USD], derived by hand in its docstring."""
@@ -78,3 +79,143 @@ def tiny_problem() -> ProblemData:
         existing_mw=np.zeros((2, 2)),
         n1_mode=N1Mode.NONE,
     )
+
+
+def random_problem(
+    rng: np.random.Generator,
+    n_sites: int = 20,
+    n_regions: int = 10,
+    n_periods: int = 4,
+    *,
+    n1_mode: N1Mode = N1Mode.NONE,
+    n1_share: float = 0.0,
+    max_share_market: float = 1.0,
+    training_min_cluster_mw: float = 0.0,
+    finite_policies: bool = False,
+    total_demand_mw: float | None = None,
+) -> ProblemData:
+    """A synthetic instance for property tests and the scale ladder (not real data).
+
+    ``n_sites // 2`` markets at random points between 40 deg S and 60 deg N, each with an
+    own-build site and either a colocation lease (even markets) or a cloud commitment (odd
+    markets); 30 countries (one grid zone each); demand regions at random points with
+    log-normal weights. Four workloads: interactive inference (50 ms RTT limit), batch (no
+    limit), training (no limit, optional minimum cluster) and sovereign (no latency limit, must
+    stay in the region's country). RTT = 2 ms + 1.5 x great-circle km / 100 (a fibre route
+    factor of 1.5 at 200 km/ms, both ways). Demand grows 40 %/yr from ``total_demand_mw`` (default
+    2 MW per site). Parameter ranges are round numbers of the right order for 2026 markets
+    (capex 9-14 MUSD/MW, rent 1.5-2.5 MUSD/MW-yr, cloud 4-6 MUSD/MW-yr, power 40-120 USD/MWh);
+    they exercise the model, they are not a dataset.
+    """
+    n_markets = max(n_sites // 2, 1)
+    n_countries = min(30, n_markets)
+    t = n_periods
+    m_lat = rng.uniform(-40, 60, n_markets)
+    m_lon = rng.uniform(-180, 180, n_markets)
+    r_lat = rng.uniform(-40, 60, n_regions)
+    r_lon = rng.uniform(-180, 180, n_regions)
+    m_country = np.arange(n_markets) % n_countries
+    r_country = rng.integers(0, n_countries, n_regions)
+    rtt = 2.0 + 1.5 * _great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :]) / 100.0
+
+    workloads = ("inference", "batch", "training", "sovereign")
+    limit = np.array([50.0, np.inf, np.inf, np.inf])
+    weights = rng.lognormal(0.0, 1.0, n_regions)
+    weights /= weights.sum()
+    total0 = total_demand_mw if total_demand_mw is not None else 2.0 * n_sites
+    growth = 1.4 ** np.arange(t)
+    split = np.array([0.4, 0.25, 0.3, 0.05])
+    demand = split[:, None, None] * weights[None, :, None] * (total0 * growth)[None, None, :]
+
+    arcs: list[tuple[int, int, int, float]] = []
+    for w in range(4):
+        for r in range(n_regions):
+            ok = rtt[r] <= limit[w]
+            if w == 3:
+                ok &= m_country == r_country[r]
+            for m in np.flatnonzero(ok):
+                arcs.append((w, r, int(m), float(rtt[r, m])))
+    arc = np.array(arcs, dtype=float).reshape(-1, 4)
+
+    site_market = np.repeat(np.arange(n_markets), 2)[:n_sites] if n_sites >= 2 else np.zeros(1, int)
+    n_s = len(site_market)
+    second = np.arange(n_s) % 2 == 1
+    forms = tuple(
+        Form.BUILD if not sec else (Form.LEASE if site_market[i] % 2 == 0 else Form.CLOUD)
+        for i, sec in enumerate(second)
+    )
+    is_build = np.array([f is Form.BUILD for f in forms])
+    is_cloud = np.array([f is Form.CLOUD for f in forms])
+    lead = np.where(is_build, rng.integers(1, 3, n_s), np.where(is_cloud, 0, 1))
+    term = np.where(is_cloud, 1, 99)
+    existing = np.zeros((n_s, t))
+    seeded = is_build & (rng.uniform(size=n_s) < 0.05)
+    existing[seeded] = rng.uniform(20, 100, seeded.sum())[:, None]
+    available = np.where(
+        is_build[:, None], np.inf, rng.uniform(20, 150, n_s)[:, None] * np.ones(t)
+    )
+    headroom = rng.uniform(50, 500, n_markets)[:, None] * (1.0 + 0.3 * np.arange(t))[None, :]
+    peak = float(demand[:, :, -1].sum())
+    return ProblemData(
+        name=f"random-{n_sites}x{n_regions}x{n_periods}",
+        currency_year=2025,
+        discount_rate=0.07,
+        base_year=2027.0,
+        period_label=tuple(str(2027 + i) for i in range(t)),
+        period_start_year=2027.0 + np.arange(t),
+        period_length_years=np.ones(t),
+        market_id=tuple(f"m{i:04d}" for i in range(n_markets)),
+        market_name=tuple(f"Market {i}" for i in range(n_markets)),
+        market_country=tuple(f"C{c:02d}" for c in m_country),
+        market_grid_zone=tuple(f"G{c:02d}" for c in m_country),
+        market_latitude_deg=m_lat,
+        market_longitude_deg=m_lon,
+        power_price_usd_per_mwh=rng.uniform(40, 120, n_markets),
+        pue=rng.uniform(1.1, 1.4, n_markets),
+        carbon_intensity_t_per_mwh=rng.uniform(0.05, 0.7, n_markets),
+        power_headroom_mw=headroom,
+        region_id=tuple(f"r{i:04d}" for i in range(n_regions)),
+        region_name=tuple(f"Region {i}" for i in range(n_regions)),
+        region_latitude_deg=r_lat,
+        region_longitude_deg=r_lon,
+        workload_id=workloads,
+        workload_data_class=("none", "none", "none", "national"),
+        latency_limit_ms=limit,
+        training_min_cluster_mw=np.array([0.0, 0.0, training_min_cluster_mw, 0.0]),
+        unmet_penalty_usd_per_mwh=np.full(4, 2000.0),
+        n1_share=np.array([0.0, n1_share, 0.0, 0.0]),
+        demand_mw=demand,
+        arc_market=arc[:, 2].astype(int),
+        arc_region=arc[:, 1].astype(int),
+        arc_workload=arc[:, 0].astype(int),
+        arc_rtt_ms=arc[:, 3],
+        site_id=tuple(f"m{site_market[i]:04d}:{forms[i].value}" for i in range(n_s)),
+        site_market=site_market,
+        site_form=forms,
+        site_provider=tuple("own" if f is Form.BUILD else ("colo" if f is Form.LEASE else f"cloud{i % 3}") for i, f in enumerate(forms)),
+        lead_periods=lead,
+        term_periods=term,
+        capex_usd_per_mw=np.where(is_build, rng.uniform(9e6, 14e6, n_s), 0.0),
+        asset_life_years=np.full(n_s, 15.0),
+        campus_fixed_cost_usd=np.where(is_build, rng.uniform(20e6, 100e6, n_s), 0.0),
+        campus_min_mw=np.where(is_build, rng.uniform(10, 40, n_s), 0.0),
+        campus_max_mw=np.where(is_build, rng.uniform(100, 600, n_s), np.inf),
+        recurring_usd_per_mw_year=np.where(
+            is_build, 2.0e5, np.where(is_cloud, rng.uniform(4e6, 6e6, n_s), rng.uniform(1.5e6, 2.5e6, n_s))
+        ),
+        available_mw=available,
+        existing_mw=existing,
+        max_share_market=max_share_market,
+        n1_mode=n1_mode,
+        equipment_supply_mw=np.full(t, 0.5 * peak) if finite_policies else None,
+        budget_usd=np.full(t, 6e6 * peak) if finite_policies else None,
+        carbon_price_usd_per_t=np.full(t, 50.0) if finite_policies else None,
+        carbon_cap_t_per_year=None,
+    )
+
+
+def _great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dl = np.radians(lon2 - lon1)
+    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
+    return EARTH_RADIUS_KM * np.arccos(np.clip(cos, -1.0, 1.0))

@@ -24,6 +24,9 @@ from computegeo.plan import UnmetReason, UnmetRow
 from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
 from computegeo.units import HOURS_PER_YEAR
 
+MAX_LISTED = 5
+"""Most contingencies listed one by one in an explanation."""
+
 FAMILY_WORDS: dict[str, str] = {
     "site-capacity_accumulation": "lead times (capacity arrives only after its lead time)",
     "node-demand": "demand balance",
@@ -170,17 +173,34 @@ def n1_shortfalls(data: ProblemData) -> list[str]:
     potential = capacity_potential_mw(data)
     cap_m = np.zeros((data.n_markets, data.n_periods))
     np.add.at(cap_m, data.site_market, potential)
+    unlimited = np.full(data.n_markets, np.inf)
     problems: list[str] = []
+    failing = 0
     for name, lost in conts:
         for t in range(data.n_periods):
             margin, share = _margin_lp(data, cap_m[:, t], lost, t)
             if margin < -1e-7:
-                problems.append(_n1_words(data, name, lost, t, share, cap_m[:, t]))
+                failing += 1
+                if len(problems) < MAX_LISTED:
+                    reach_margin, reach = _margin_lp(data, unlimited, lost, t)
+                    problems.append(
+                        _n1_words(data, name, lost, t, share, cap_m[:, t], reach if reach_margin < -1e-7 else None)
+                    )
                 break  # the first failing period per contingency is enough
+    if failing > len(problems):
+        problems.append(f"... and {failing - len(problems)} more contingencies fail the same way")
     return problems
 
 
-def _n1_words(data: ProblemData, name: str, lost: np.ndarray, t: int, share: float, cap_m: np.ndarray) -> str:
+def _n1_words(
+    data: ProblemData,
+    name: str,
+    lost: np.ndarray,
+    t: int,
+    share: float,
+    cap_m: np.ndarray,
+    reach: float | None,
+) -> str:
     need = np.flatnonzero(data.n1_share > 0)
     req = ", ".join(f"{data.workload_id[w]} {data.n1_share[w]:.0%}" for w in need)
     markets = sorted({int(m) for m in data.arc_market[np.isin(data.arc_workload, need)]} - set(np.flatnonzero(lost).tolist()))
@@ -203,6 +223,11 @@ def _n1_words(data: ProblemData, name: str, lost: np.ndarray, t: int, share: flo
         f"hold at most {cap_m[markets].sum():.0f} MW by then"
     )
     causes = []
+    if reach is not None:
+        causes.append(
+            f"even with unlimited capacity only {reach:.0%} of it has an allowed market outside "
+            f"{name!r} within latency and residency limits"
+        )
     if late:
         causes.append(f"lead times keep {_names(late)} from being online by {data.period_label[t]}")
     if capped:

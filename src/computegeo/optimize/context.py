@@ -49,18 +49,18 @@ class ModelContext:
     # ---------------------------------------------------------------- coordinates
     @property
     def periods(self) -> pd.Index:
-        """Period coordinate (labels)."""
-        return pd.Index(list(self.data.period_label), name="period")
+        """Period coordinate (integer positions; labels are applied when reading back)."""
+        return pd.RangeIndex(self.data.n_periods, name="period")
 
     @property
     def sites(self) -> pd.Index:
-        """Site coordinate (site ids)."""
-        return pd.Index(list(self.data.site_id), name="site")
+        """Site coordinate (integer positions)."""
+        return pd.RangeIndex(self.data.n_sites, name="site")
 
     @property
     def markets(self) -> pd.Index:
-        """Market coordinate (market ids)."""
-        return pd.Index(list(self.data.market_id), name="market")
+        """Market coordinate (integer positions)."""
+        return pd.RangeIndex(self.data.n_markets, name="market")
 
     @property
     def nodes(self) -> pd.Index:
