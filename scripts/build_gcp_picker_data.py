@@ -56,8 +56,12 @@ def main() -> None:
 
     region_rows = [
         [
-            rid, r["name"], _fmt(r["latitude"]), _fmt(r["longitude"]),
-            _fmt(prices.get(rid, {}).get("gce")), _fmt(r.get("gCO2_kWh")),
+            rid,
+            r["name"],
+            _fmt(r["latitude"]),
+            _fmt(r["longitude"]),
+            _fmt(prices.get(rid, {}).get("gce")),
+            _fmt(r.get("gCO2_kWh")),
         ]
         for rid, r in regions.items()
     ]
@@ -77,7 +81,9 @@ def main() -> None:
     (OUT / "gcp_picker_carbon.csv").write_text(_csv_text(header, carbon_rows), "utf-8")
     header = ["country", "name", "latitude", "longitude"]
     (OUT / "gcp_picker_countries.csv").write_text(_csv_text(header, country_rows), "utf-8")
-    print(f"{len(region_rows)} regions, {len(carbon_rows)} carbon rows, {len(country_rows)} countries")
+    print(
+        f"{len(region_rows)} regions, {len(carbon_rows)} carbon rows, {len(country_rows)} countries"
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ def test_unknown_criterion_names_it_and_suggests(markets: pd.DataFrame) -> None:
     with pytest.raises(ConfigError) as info:
         screen({"power_prices": 1.0, "carbn": 1.0, "carbon": 1.0}, markets=markets)
     text = str(info.value)
-    assert "'power_prices'" in text and "Did you mean 'power_price'" in text
-    assert "'carbn'" in text and "'carbon'" in text
+    assert "'power_prices'" in text
+    assert "Did you mean 'power_price'" in text
+    assert "'carbn'" in text
+    assert "'carbon'" in text
     assert info.value.exit_code == 2
 
 
@@ -77,7 +79,12 @@ def test_estimated_values_are_visible(markets: pd.DataFrame) -> None:
     attributes = pd.DataFrame(
         {
             "market_id": ["a", "a", "b", "c"],
-            "attribute": ["power_price_usd_per_mwh", "carbon_intensity_g_per_kwh", "power_price_usd_per_mwh", "name"],
+            "attribute": [
+                "power_price_usd_per_mwh",
+                "carbon_intensity_g_per_kwh",
+                "power_price_usd_per_mwh",
+                "name",
+            ],
             "estimated": [True, False, False, True],
         }
     )
@@ -85,7 +92,8 @@ def test_estimated_values_are_visible(markets: pd.DataFrame) -> None:
     t = result.table
     assert t.loc["a", "estimated"] == "power_price_usd_per_mwh"
     assert t.loc["a", "estimated_weight_share"] == pytest.approx(0.75)
-    assert t.loc["b", "estimated"] == "" and t.loc["b", "estimated_weight_share"] == 0.0
+    assert t.loc["b", "estimated"] == ""
+    assert t.loc["b", "estimated_weight_share"] == 0.0
     assert bool(result.explain("a").loc["power_price_usd_per_mwh", "estimated"]) is True
 
 
@@ -109,8 +117,11 @@ def test_latency_criterion_uses_demand_users(markets: pd.DataFrame) -> None:
         return np.array([[230.0, 90.0], [160.0, 10.0], [2.0, 170.0]])
 
     result = screen(
-        {"latency": 1.0}, markets=markets, demand=["tokyo_jp", "new_york_us"],
-        demand_regions=regions, rtt_matrix_ms=rtt_matrix,
+        {"latency": 1.0},
+        markets=markets,
+        demand=["tokyo_jp", "new_york_us"],
+        demand_regions=regions,
+        rtt_matrix_ms=rtt_matrix,
     )
     # user-weighted: a (3*230+90)/4 = 195, b (3*160+10)/4 = 122.5, c (3*2+170)/4 = 44
     assert result.table["latency_ms"].to_dict() == {"c": 44.0, "b": 122.5, "a": 195.0}
@@ -122,7 +133,8 @@ def test_latency_criterion_uses_demand_users(markets: pd.DataFrame) -> None:
 def test_screen_config_file(tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / "s.yaml"
     path.write_text(
-        "screen:\n  method: topsis\n  criteria:\n    carbon: 2\n    my_score: {weight: 1, direction: max}\n"
+        "screen:\n  method: topsis\n  criteria:\n    carbon: 2\n"
+        "    my_score: {weight: 1, direction: max}\n"
         "  filters: ['democracy_index >= 7']\n  sensitivity: {samples: 10, seed: 4}\n"
     )
     cfg = load_screen_config(path)
@@ -133,7 +145,9 @@ def test_screen_config_file(tmp_path) -> None:  # noqa: ANN001
     with pytest.raises(ConfigError) as info:
         load_screen_config(path)
     text = str(info.value)
-    assert "screen.criteria.carbon" in text and "screen.filterz" in text and str(path) in text
+    assert "screen.criteria.carbon" in text
+    assert "screen.filterz" in text
+    assert str(path) in text
 
 
 def test_shipped_catalog_issue_example() -> None:
@@ -151,9 +165,12 @@ def test_shipped_catalog_issue_example() -> None:
     markets = load_markets()
     ranked = markets.loc[result.table.index]
     assert len(ranked) >= 1
-    assert (ranked["democracy_index"] >= 7).all() and (~ranked["moratorium"]).all()
+    assert (ranked["democracy_index"] >= 7).all()
+    assert (~ranked["moratorium"]).all()
     for market_id, row in ranked.iterrows():
         for lat, lon in ((35.68, 139.69), (37.57, 126.98)):
-            assert float(rtt_ms(row["latitude"], row["longitude"], lat, lon)) <= 40.0 + 5.0, market_id
+            assert float(rtt_ms(row["latitude"], row["longitude"], lat, lon)) <= 40.0 + 5.0, (
+                market_id
+            )
     assert set(result.table.index) | set(result.excluded.index) == set(markets.index)
     assert result.table["top_k_share"].between(0, 1).all()

@@ -11,7 +11,8 @@ import pytest
 
 from computegeo.cli import main
 
-MARKETS_CSV = """market_id,name,country,power_price_usd_per_mwh,carbon_intensity_g_per_kwh,democracy_index,moratorium
+MARKETS_CSV = """\
+market_id,name,country,power_price_usd_per_mwh,carbon_intensity_g_per_kwh,democracy_index,moratorium
 a,Alpha,DE,100,300,8.8,false
 b,Beta,US,50,400,7.9,true
 c,Gamma,JP,80,500,8.4,false
@@ -35,8 +36,20 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_table_default(capsys: pytest.CaptureFixture[str], markets_csv: Path) -> None:
     code, out, _ = run(
-        capsys, "screen", "--markets", str(markets_csv), "-c", "price=1", "-c", "carbon=1",
-        "-f", "not moratorium", "--samples", "100", "--top-k", "1",
+        capsys,
+        "screen",
+        "--markets",
+        str(markets_csv),
+        "-c",
+        "price=1",
+        "-c",
+        "carbon=1",
+        "-f",
+        "not moratorium",
+        "--samples",
+        "100",
+        "--top-k",
+        "1",
     )
     assert code == 0
     assert "Method: weighted sum of min-max normalised criteria" in out
@@ -48,14 +61,39 @@ def test_table_default(capsys: pytest.CaptureFixture[str], markets_csv: Path) ->
 
 
 def test_csv_and_json(capsys: pytest.CaptureFixture[str], markets_csv: Path) -> None:
-    code, out, _ = run(capsys, "screen", "--markets", str(markets_csv), "-c", "price=1", "--format", "csv", "--samples", "0")
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "--markets",
+        str(markets_csv),
+        "-c",
+        "price=1",
+        "--format",
+        "csv",
+        "--samples",
+        "0",
+    )
     assert code == 0
     table = pd.read_csv(io.StringIO(out), index_col="market_id")
     assert table.index.tolist() == ["b", "d", "c", "e", "a"]
     assert (table["method"] == "weighted_sum").all()
     code, out, _ = run(
-        capsys, "screen", "--markets", str(markets_csv), "-c", "price=1", "-c", "carbon=3",
-        "--method", "topsis", "--format", "json", "--samples", "50", "--seed", "2",
+        capsys,
+        "screen",
+        "--markets",
+        str(markets_csv),
+        "-c",
+        "price=1",
+        "-c",
+        "carbon=3",
+        "--method",
+        "topsis",
+        "--format",
+        "json",
+        "--samples",
+        "50",
+        "--seed",
+        "2",
     )
     doc = json.loads(out)
     assert doc["method"] == "topsis"
@@ -65,26 +103,70 @@ def test_csv_and_json(capsys: pytest.CaptureFixture[str], markets_csv: Path) -> 
     assert doc["sensitivity"]["seed"] == 2
     # same seed -> same output
     code, again, _ = run(
-        capsys, "screen", "--markets", str(markets_csv), "-c", "price=1", "-c", "carbon=3",
-        "--method", "topsis", "--format", "json", "--samples", "50", "--seed", "2",
+        capsys,
+        "screen",
+        "--markets",
+        str(markets_csv),
+        "-c",
+        "price=1",
+        "-c",
+        "carbon=3",
+        "--method",
+        "topsis",
+        "--format",
+        "json",
+        "--samples",
+        "50",
+        "--seed",
+        "2",
     )
     assert again == out
 
 
 def test_explain(capsys: pytest.CaptureFixture[str], markets_csv: Path) -> None:
-    code, out, _ = run(capsys, "screen", "--markets", str(markets_csv), "-c", "price=1", "-c", "carbon=1", "--explain", "a", "--samples", "0")
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "--markets",
+        str(markets_csv),
+        "-c",
+        "price=1",
+        "-c",
+        "carbon=1",
+        "--explain",
+        "a",
+        "--samples",
+        "0",
+    )
     assert code == 0
     # a: price utility 0, carbon (500-300)/440 -> score 0.2273; c scores 0.2 and is last
     assert out.startswith("a: rank 4 of 5, score 0.2273")
-    assert "power_price_usd_per_mwh" in out and "weight_share" in out
+    assert "power_price_usd_per_mwh" in out
+    assert "weight_share" in out
 
 
-def test_yaml_section_and_output_file(capsys: pytest.CaptureFixture[str], markets_csv: Path, tmp_path: Path) -> None:
+def test_yaml_section_and_output_file(
+    capsys: pytest.CaptureFixture[str], markets_csv: Path, tmp_path: Path
+) -> None:
     cfg = tmp_path / "screen.yaml"
-    cfg.write_text("screen:\n  criteria: {price: 1, carbon: 1}\n  filters: ['democracy_index >= 8']\n  sensitivity: {samples: 0}\n")
+    cfg.write_text(
+        "screen:\n  criteria: {price: 1, carbon: 1}\n  filters: ['democracy_index >= 8']\n"
+        "  sensitivity: {samples: 0}\n"
+    )
     target = tmp_path / "out" / "rank.csv"
-    code, out, _ = run(capsys, "screen", str(cfg), "--markets", str(markets_csv), "--format", "csv", "-o", str(target))
-    assert code == 0 and out == ""
+    code, out, _ = run(
+        capsys,
+        "screen",
+        str(cfg),
+        "--markets",
+        str(markets_csv),
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+    )
+    assert code == 0
+    assert out == ""
     table = pd.read_csv(target, index_col="market_id")
     assert sorted(table.index) == ["a", "c", "e"]
 
@@ -95,7 +177,10 @@ def test_yaml_section_and_output_file(capsys: pytest.CaptureFixture[str], market
         (["-c", "prise=1"], ["'prise'", "Did you mean 'price'"]),
         (["-c", "price"], ["NAME=WEIGHT"]),
         (["-c", "price=-2"], ["finite number >= 0"]),
-        (["-c", "price=1", "-f", "democrazy_index > 5"], ["democrazy_index", "Did you mean 'democracy_index'"]),
+        (
+            ["-c", "price=1", "-f", "democrazy_index > 5"],
+            ["democrazy_index", "Did you mean 'democracy_index'"],
+        ),
         (["-c", "price=1", "--explain", "alpah"], ["unknown market 'alpah'", "'alpha'"]),
         (["-c", "price=1", "--format", "xml"], ["'xml'"]),
         (["-c", "price=1", "-f", "democracy_index > 99"], ["No market left to rank"]),
@@ -109,7 +194,8 @@ def test_bad_input_exits_2(
     markets_csv.write_text(text)
     code, out, err = run(capsys, "screen", "--markets", str(markets_csv), "--samples", "0", *args)
     assert code == 2
-    assert "Traceback" not in err and out == ""
+    assert "Traceback" not in err
+    assert out == ""
     for fragment in fragments:
         assert fragment in err
 
@@ -118,13 +204,28 @@ def test_missing_yaml_section(capsys: pytest.CaptureFixture[str], tmp_path: Path
     cfg = tmp_path / "plan.yaml"
     cfg.write_text("name: x\n")
     code, _, err = run(capsys, "screen", str(cfg))
-    assert code == 2 and "no 'screen:' section" in err
+    assert code == 2
+    assert "no 'screen:' section" in err
 
 
 def test_shipped_catalog_cli(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "screen", "-c", "power_price=2", "-c", "carbon=1", "-c", "democracy=1",
-        "-f", "eu_eea", "-f", "not moratorium", "--format", "json", "--samples", "100",
+        capsys,
+        "screen",
+        "-c",
+        "power_price=2",
+        "-c",
+        "carbon=1",
+        "-c",
+        "democracy=1",
+        "-f",
+        "eu_eea",
+        "-f",
+        "not moratorium",
+        "--format",
+        "json",
+        "--samples",
+        "100",
     )
     assert code == 0
     doc = json.loads(out)

@@ -23,7 +23,9 @@ def markets() -> pd.DataFrame:
             "cloud_providers": ["aws;azure;gcp;oci", "aws;azure;gcp;oci", "aws;gcp", "aws", ""],
             "seismic_hazard": [0.1, 0.2, 0.9, float("nan"), 0.1],
         },
-        index=pd.Index(["frankfurt", "n_virginia", "tokyo", "sao_paulo", "singapore"], name="market_id"),
+        index=pd.Index(
+            ["frankfurt", "n_virginia", "tokyo", "sao_paulo", "singapore"], name="market_id"
+        ),
     )
 
 
@@ -46,9 +48,19 @@ def test_flags(markets: pd.DataFrame) -> None:
 
 
 def test_membership_and_lists(markets: pd.DataFrame) -> None:
-    assert kept(markets, "hazard_class in low,medium") == ["frankfurt", "n_virginia", "sao_paulo", "singapore"]
+    assert kept(markets, "hazard_class in low,medium") == [
+        "frankfurt",
+        "n_virginia",
+        "sao_paulo",
+        "singapore",
+    ]
     assert kept(markets, "hazard_class not in low") == ["n_virginia", "tokyo"]
-    assert kept(markets, "hazard_class != high") == ["frankfurt", "n_virginia", "sao_paulo", "singapore"]
+    assert kept(markets, "hazard_class != high") == [
+        "frankfurt",
+        "n_virginia",
+        "sao_paulo",
+        "singapore",
+    ]
     assert kept(markets, "cloud_providers has gcp") == ["frankfurt", "n_virginia", "tokyo"]
     assert kept(markets, "cloud_providers has azure,oci") == ["frankfurt", "n_virginia"]
 
@@ -65,9 +77,9 @@ def test_missing_value_fails_and_reasons_are_listed(markets: pd.DataFrame) -> No
 
 
 def test_all_filters_combine(markets: pd.DataFrame) -> None:
-    assert kept(markets, "democracy_index >= 7", "not moratorium", "hazard_class in low,medium") == [
-        "frankfurt"
-    ]
+    assert kept(
+        markets, "democracy_index >= 7", "not moratorium", "hazard_class in low,medium"
+    ) == ["frankfurt"]
 
 
 def test_latency_filter(markets: pd.DataFrame) -> None:
@@ -82,7 +94,8 @@ def test_latency_filter(markets: pd.DataFrame) -> None:
     assert kept(markets, "latency[tokyo] < 70", context=ctx) == ["tokyo"]
     with pytest.raises(ConfigError) as info:
         kept(markets, "latency_ms[tokio] <= 40", context=ctx)
-    assert "tokio" in str(info.value) and "Did you mean 'tokyo'" in str(info.value)
+    assert "tokio" in str(info.value)
+    assert "Did you mean 'tokyo'" in str(info.value)
 
 
 def test_residency_filter(markets: pd.DataFrame) -> None:
@@ -91,15 +104,21 @@ def test_residency_filter(markets: pd.DataFrame) -> None:
         return frozenset({"DE", "JP", "BR"})  # EU/EEA + two adequacy countries
 
     ctx = FilterContext(allowed_destinations=allowed)
-    assert kept(markets, "residency eu_personal from DE", context=ctx) == ["frankfurt", "tokyo", "sao_paulo"]
+    assert kept(markets, "residency eu_personal from DE", context=ctx) == [
+        "frankfurt",
+        "tokyo",
+        "sao_paulo",
+    ]
 
 
 def test_unknown_filter_column_suggests(markets: pd.DataFrame) -> None:
     with pytest.raises(ConfigError) as info:
         kept(markets, "democracy_indx >= 8", "morotorium")
     text = str(info.value)
-    assert "democracy_indx" in text and "Did you mean 'democracy_index'" in text
-    assert "morotorium" in text and "'moratorium'" in text
+    assert "democracy_indx" in text
+    assert "Did you mean 'democracy_index'" in text
+    assert "morotorium" in text
+    assert "'moratorium'" in text
     assert info.value.exit_code == 2
 
 

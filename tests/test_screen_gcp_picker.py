@@ -64,11 +64,15 @@ def _distance(dest: dict[str, float], origin: dict[str, float]) -> float:
     p2 = dest["latitude"] * math.pi / 180
     dp = (dest["latitude"] - origin["latitude"]) * math.pi / 180
     dl = (dest["longitude"] - origin["longitude"]) * math.pi / 180
-    a = math.sin(dp / 2) * math.sin(dp / 2) + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) * math.sin(dl / 2)
+    a = math.sin(dp / 2) * math.sin(dp / 2) + math.cos(p1) * math.cos(p2) * math.sin(
+        dl / 2
+    ) * math.sin(dl / 2)
     return r * 2 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
 
 
-def reference_order(carbon: int, price: int, latency: int, locations: list[str], year: int) -> list[str]:
+def reference_order(
+    carbon: int, price: int, latency: int, locations: list[str], year: int
+) -> list[str]:
     regions: dict[str, dict[str, float]] = {}
     for row in _rows("gcp_picker_regions.csv"):
         obj = {"latitude": float(row["latitude"]), "longitude": float(row["longitude"])}
@@ -120,7 +124,15 @@ def reference_order(carbon: int, price: int, latency: int, locations: list[str],
     return [rid for rid, _ in results]
 
 
-LOCATION_SETS = [[], ["US"], ["JP", "KR"], ["DE", "FR", "GB", "NL", "IE"], ["AU"], ["IN", "SG", "ID"], ["BR", "ZA", "UM"]]
+LOCATION_SETS = [
+    [],
+    ["US"],
+    ["JP", "KR"],
+    ["DE", "FR", "GB", "NL", "IE"],
+    ["AU"],
+    ["IN", "SG", "ID"],
+    ["BR", "ZA", "UM"],
+]
 
 
 def _weight_grid(n: int, seed: int) -> list[tuple[int, int, int]]:
@@ -134,8 +146,14 @@ def test_order_matches_reference_2023(locations: list[str]) -> None:
     regions, countries = load_picker_regions(2023), load_picker_countries()
     for carbon, price, latency in _weight_grid(40, seed=len(locations)):
         weights = PickerWeights(carbon, price, latency)
-        ours = picker_ranking(weights, locations, regions=regions, countries=countries).index.tolist()
-        assert ours == reference_order(carbon, price, latency, locations, 2023), (carbon, price, latency)
+        ours = picker_ranking(
+            weights, locations, regions=regions, countries=countries
+        ).index.tolist()
+        assert ours == reference_order(carbon, price, latency, locations, 2023), (
+            carbon,
+            price,
+            latency,
+        )
 
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021, 2022, 2024])
@@ -168,8 +186,16 @@ def test_generic_screen_reproduces_picker_order() -> None:
         for carbon, price, latency in _weight_grid(20, seed=99):
             if carbon + price + latency == 0:
                 continue
-            criteria = {"gce_usd_per_hour": price / 10, "carbon_utility": carbon / 10, "distance_sum_m": latency / 10}
-            directions = {"gce_usd_per_hour": Direction.MIN, "carbon_utility": Direction.MAX, "distance_sum_m": Direction.MIN}
+            criteria = {
+                "gce_usd_per_hour": price / 10,
+                "carbon_utility": carbon / 10,
+                "distance_sum_m": latency / 10,
+            }
+            directions = {
+                "gce_usd_per_hour": Direction.MIN,
+                "carbon_utility": Direction.MAX,
+                "distance_sum_m": Direction.MIN,
+            }
             result = screen(criteria, markets=markets, directions=directions)
             expected = reference_order(carbon, price, latency, locations, 2023)
             assert result.table.index.tolist() == expected, (carbon, price, latency, locations)

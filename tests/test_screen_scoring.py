@@ -32,7 +32,9 @@ def test_minmax_is_unit_free() -> None:
 
 def test_minmax_missing_and_constant() -> None:
     out = minmax_utility(np.array([1.0, np.nan, 3.0]), MIN)
-    assert out[0] == 1.0 and math.isnan(out[1]) and out[2] == 0.0
+    assert out[0] == 1.0
+    assert math.isnan(out[1])
+    assert out[2] == 0.0
     assert minmax_utility(np.array([5.0, 5.0]), MAX).tolist() == [1.0, 1.0]
 
 

@@ -25,15 +25,28 @@ def two_market_case() -> tuple[np.ndarray, pd.Index]:
 
 
 @pytest.mark.parametrize(("shares", "concentration"), [((0.6, 0.4), 10.0), ((0.5, 0.5), None)])
-def test_top1_share_matches_beta_probability(shares: tuple[float, float], concentration: float | None) -> None:
+def test_top1_share_matches_beta_probability(
+    shares: tuple[float, float], concentration: float | None
+) -> None:
     x, ids = two_market_case()
     n = 4000
     table = weight_stability(
-        x, np.array(shares), (MAX, MAX), Method.WEIGHTED_SUM, ids,
-        samples=n, top_k=1, seed=3, concentration=concentration,
+        x,
+        np.array(shares),
+        (MAX, MAX),
+        Method.WEIGHTED_SUM,
+        ids,
+        samples=n,
+        top_k=1,
+        seed=3,
+        concentration=concentration,
     )
     # share of criterion 1 ~ Beta(c s1, c s2) (uniform: Beta(1, 1)); P(share > 0.5):
-    a, b = (1.0, 1.0) if concentration is None else (concentration * shares[0], concentration * shares[1])
+    a, b = (
+        (1.0, 1.0)
+        if concentration is None
+        else (concentration * shares[0], concentration * shares[1])
+    )
     p = float(stats.beta.sf(0.5, a, b))
     se = math.sqrt(p * (1 - p) / n)
     assert table.loc["a", "top_k_share"] == pytest.approx(p, abs=STAT_SE * se)
@@ -60,12 +73,15 @@ def test_dominant_market_always_first_and_cannot_be_swapped() -> None:
     )
     for method in ("weighted_sum", "topsis"):
         result = screen(
-            {"price": 1, "carbon": 1, "headroom": 1}, markets=markets, method=method,
+            {"price": 1, "carbon": 1, "headroom": 1},
+            markets=markets,
+            method=method,
             sensitivity=SensitivityOptions(samples=500, top_k=1, seed=0, concentration=None),
         )
         assert result.table.loc["best", "top_k_share"] == 1.0
         assert result.table.loc["best", "rank_p95"] == 1.0
-        assert result.sensitivity is not None and result.sensitivity.swaps == ()
+        assert result.sensitivity is not None
+        assert result.sensitivity.swaps == ()
 
 
 def test_swap_point_two_markets_is_one_half() -> None:
@@ -90,7 +106,10 @@ def test_swap_points_match_closed_form_for_weighted_sum() -> None:
     s = weighted_sum(x, shares, directions)
     first, second = rank_order(s.rank_key)[:2]
     d = s.utility[first] - s.utility[second]
-    swaps = {p.criterion: p for p in swap_points(x, shares, directions, Method.WEIGHTED_SUM, ("a", "b", "c", "e"), ids)}
+    swaps = {
+        p.criterion: p
+        for p in swap_points(x, shares, directions, Method.WEIGHTED_SUM, ("a", "b", "c", "e"), ids)
+    }
     for j, name in enumerate(("a", "b", "c", "e")):
         rest = np.delete(shares, j)
         g = float(np.delete(d, j) @ (rest / rest.sum()))
@@ -106,9 +125,11 @@ def test_screen_reports_swap_sentence() -> None:
         {"power_price_usd_per_mwh": [50.0, 100.0, 75.0], "renewable_share": [0.2, 0.9, 0.1]},
         index=pd.Index(["cheap", "green", "other"], name="market_id"),
     )
-    # utilities: cheap (1, 0.125), green (0, 1), other (0.5, 0); shares 0.6/0.4 -> cheap 0.65, green 0.4
+    # utilities: cheap (1, 0.125), green (0, 1), other (0.5, 0);
+    # shares 0.6/0.4 -> cheap 0.65, green 0.4
     result = screen(
-        {"price": 3, "renewables": 2}, markets=markets,
+        {"price": 3, "renewables": 2},
+        markets=markets,
         sensitivity=SensitivityOptions(samples=0),
     )
     assert result.sensitivity is not None

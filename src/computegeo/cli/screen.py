@@ -57,9 +57,7 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
     cols = [c.column for c in result.criteria]
     for col in cols:
         flags = show["estimated"].str.split(";").map(lambda items, col=col: col in items)
-        show[col] = [
-            _fmt(v) + ("*" if f else "") for v, f in zip(show[col], flags, strict=True)
-        ]
+        show[col] = [_fmt(v) + ("*" if f else "") for v, f in zip(show[col], flags, strict=True)]
     show = show.drop(columns=["estimated"])
     show = show.rename(columns={"estimated_weight_share": "est_weight", "top_k_share": "top_k"})
     lines.append("")
@@ -70,15 +68,23 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
     sens = result.sensitivity
     if sens is not None:
         if sens.samples:
-            spread = "uniform" if sens.concentration is None else f"concentration {sens.concentration:g}"
+            spread = (
+                "uniform" if sens.concentration is None else f"concentration {sens.concentration:g}"
+            )
             lines.append(
                 f"top_k = share of {sens.samples} weight draws (Dirichlet, {spread}, seed "
-                f"{sens.seed}) with the market in the top {sens.top_k}; rank_p05..p95 = its rank range."
+                f"{sens.seed}) with the market in the top {sens.top_k}; "
+                "rank_p05..p95 = its rank range."
             )
         if sens.swaps:
-            lines.append("Smallest weight change that swaps the top two: " + sens.swaps[0].describe() + ".")
+            lines.append(
+                "Smallest weight change that swaps the top two: " + sens.swaps[0].describe() + "."
+            )
         elif len(result.table) > 1:
-            lines.append("No single weight change swaps the top two (the leader is ahead on every criterion that can move it).")
+            lines.append(
+                "No single weight change swaps the top two (the leader is ahead on every "
+                "criterion that can move it)."
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -91,8 +97,13 @@ def render_explain(result: ScreenResult, market_id: str) -> str:
         f"Method: {result.method.label}",
     ]
     if result.method is Method.WEIGHTED_SUM:
-        lines.append("score = sum over criteria of weight_share x utility (utility 1 = best market, 0 = worst)")
-        shown = parts[["value", "unit", "direction", "utility", "weight_share", "part", "estimated"]]
+        lines.append(
+            "score = sum over criteria of weight_share x utility "
+            "(utility 1 = best market, 0 = worst)"
+        )
+        shown = parts[
+            ["value", "unit", "direction", "utility", "weight_share", "part", "estimated"]
+        ]
     else:
         d_plus = math.sqrt(parts["part"].sum())
         d_minus = math.sqrt(parts["part_anti"].sum())
@@ -100,8 +111,21 @@ def render_explain(result: ScreenResult, market_id: str) -> str:
             f"score = D- / (D+ + D-) with D+ = {d_plus:.4f} (distance to the ideal), "
             f"D- = {d_minus:.4f} (distance to the anti-ideal); parts are squared distances"
         )
-        shown = parts[["value", "unit", "direction", "utility", "weight_share", "part", "part_anti", "estimated"]]
-        shown = shown.rename(columns={"utility": "vector_norm", "part": "to_ideal_sq", "part_anti": "to_anti_sq"})
+        shown = parts[
+            [
+                "value",
+                "unit",
+                "direction",
+                "utility",
+                "weight_share",
+                "part",
+                "part_anti",
+                "estimated",
+            ]
+        ]
+        shown = shown.rename(
+            columns={"utility": "vector_norm", "part": "to_ideal_sq", "part_anti": "to_anti_sq"}
+        )
     lines.append("")
     lines.append(shown.to_string(float_format=lambda v: f"{v:.4g}"))
     return "\n".join(lines) + "\n"
@@ -120,15 +144,20 @@ def render_json(result: ScreenResult, filters: list[str]) -> str:
         "demand": list(result.demand),
         "ranking": json.loads(table.to_json(orient="records")),
         "excluded": json.loads(result.excluded.reset_index().to_json(orient="records")),
-        "sensitivity": None if sens is None else {
+        "sensitivity": None
+        if sens is None
+        else {
             "samples": sens.samples,
             "top_k": sens.top_k,
             "seed": sens.seed,
             "concentration": sens.concentration,
             "swaps": [
                 {
-                    "leader": s.leader, "runner_up": s.runner_up, "criterion": s.criterion,
-                    "share_now": s.share_now, "share_at_swap": s.share_at_swap,
+                    "leader": s.leader,
+                    "runner_up": s.runner_up,
+                    "criterion": s.criterion,
+                    "share_now": s.share_now,
+                    "share_at_swap": s.share_at_swap,
                     "description": s.describe(),
                 }
                 for s in sens.swaps
@@ -162,31 +191,48 @@ def register(app: typer.Typer) -> None:
         ] = None,
         filter_: Annotated[
             list[str] | None,
-            typer.Option("--filter", "-f", help="Hard filter, e.g. 'democracy_index >= 7', repeatable."),
+            typer.Option(
+                "--filter", "-f", help="Hard filter, e.g. 'democracy_index >= 7', repeatable."
+            ),
         ] = None,
         method: Annotated[str | None, typer.Option(help="weighted_sum or topsis.")] = None,
         demand: Annotated[
             list[str] | None,
-            typer.Option(help="Demand region ids for the latency criterion (comma-separated or repeated)."),
+            typer.Option(
+                help="Demand region ids for the latency criterion (comma-separated or repeated)."
+            ),
         ] = None,
         top: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
         format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-        explain: Annotated[str | None, typer.Option(help="Show how MARKET's score is made up.")] = None,
-        samples: Annotated[int | None, typer.Option(help="Weight draws for the sensitivity (0 = off).")] = None,
+        explain: Annotated[
+            str | None, typer.Option(help="Show how MARKET's score is made up.")
+        ] = None,
+        samples: Annotated[
+            int | None, typer.Option(help="Weight draws for the sensitivity (0 = off).")
+        ] = None,
         top_k: Annotated[int | None, typer.Option(help="k of the share-in-top-k figure.")] = None,
         seed: Annotated[int | None, typer.Option(help="Random seed of the weight draws.")] = None,
         concentration: Annotated[
-            float | None, typer.Option(help="Dirichlet concentration of the weight draws around yours.")
+            float | None,
+            typer.Option(help="Dirichlet concentration of the weight draws around yours."),
         ] = None,
         uniform: Annotated[bool, typer.Option(help="Draw weights uniformly instead.")] = False,
         markets: Annotated[
-            Path | None, typer.Option(help="CSV market table (market_id + catalog columns) instead of the shipped catalog.")
+            Path | None,
+            typer.Option(
+                help="CSV market table (market_id + catalog columns) replacing the catalog."
+            ),
         ] = None,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Write here instead of standard output."),
+        ] = None,
     ) -> None:
         """Filter and rank markets by weighted criteria; report how robust the ranking is."""
         if format_ not in FORMATS:
-            raise ConfigError("Invalid --format.", [f"'{format_}': choose from {', '.join(FORMATS)}"])
+            raise ConfigError(
+                "Invalid --format.", [f"'{format_}': choose from {', '.join(FORMATS)}"]
+            )
         cfg = load_screen_config(config) if config is not None else ScreenConfig()
         weights = cfg.weights()
         directions: dict[str, Direction] = cfg.directions()
@@ -200,7 +246,10 @@ def register(app: typer.Typer) -> None:
         if not weights:
             raise ConfigError(
                 "No screening criteria.",
-                ["give --criterion NAME=WEIGHT (e.g. -c power_price=3 -c carbon=1) or a 'screen:' section"],
+                [
+                    "give --criterion NAME=WEIGHT (e.g. -c power_price=3 -c carbon=1)"
+                    " or a 'screen:' section"
+                ],
             )
         filters = list(filter_) if filter_ else list(cfg.filters)
         sens_cfg = cfg.sensitivity
@@ -208,12 +257,14 @@ def register(app: typer.Typer) -> None:
             samples=sens_cfg.samples if samples is None else samples,
             top_k=sens_cfg.top_k if top_k is None else top_k,
             seed=sens_cfg.seed if seed is None else seed,
-            concentration=None if uniform else (
-                sens_cfg.concentration if concentration is None else concentration
-            ),
+            concentration=None
+            if uniform
+            else (sens_cfg.concentration if concentration is None else concentration),
         )
-        if options.samples < 0 or options.top_k < 1 or (
-            options.concentration is not None and options.concentration <= 0
+        if (
+            options.samples < 0
+            or options.top_k < 1
+            or (options.concentration is not None and options.concentration <= 0)
         ):
             raise ConfigError(
                 "Invalid sensitivity options.",

@@ -3,7 +3,7 @@
 >>> import pandas as pd
 >>> from computegeo.screen import screen
 >>> markets = pd.DataFrame(
-...     {"name": ["A", "B"], "power_price_usd_per_mwh": [50.0, 80.0], "democracy_index": [9.0, 6.0]},
+...     {"power_price_usd_per_mwh": [50.0, 80.0], "democracy_index": [9.0, 6.0]},
 ...     index=pd.Index(["a", "b"], name="market_id"),
 ... )
 >>> screen({"price": 1.0}, ["democracy_index >= 8"], markets=markets).table.index.tolist()

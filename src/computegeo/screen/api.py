@@ -255,7 +255,8 @@ def screen(
         attributes = default_attrs if attributes is None else attributes
     parsed = [f if isinstance(f, Filter) else parse_filter(f) for f in filters]
     numeric = [
-        c for c in markets.columns
+        c
+        for c in markets.columns
         if pd.api.types.is_numeric_dtype(markets[c]) and not pd.api.types.is_bool_dtype(markets[c])
     ]
     crits = resolve_criteria(criteria, [*numeric, LATENCY_COLUMN], directions)
@@ -264,8 +265,10 @@ def screen(
     if uses_latency and not demand:
         raise ConfigError(
             "Invalid screening criteria.",
-            ["criterion 'latency_ms' needs a demand set: give --demand REGION[,REGION...]"
-             " (or 'demand:' in the screen section)."],
+            [
+                "criterion 'latency_ms' needs a demand set: give --demand REGION[,REGION...]"
+                " (or 'demand:' in the screen section)."
+            ],
         )
     context = FilterContext()
     table = markets.copy()
@@ -296,8 +299,12 @@ def screen(
     missing = values.isna()
     if missing.any().any():
         extra = pd.DataFrame(
-            {"reason": ["missing " + ", ".join(missing.columns[row]) for row in
-                        missing.to_numpy()[missing.any(axis=1).to_numpy()]]},
+            {
+                "reason": [
+                    "missing " + ", ".join(missing.columns[row])
+                    for row in missing.to_numpy()[missing.any(axis=1).to_numpy()]
+                ]
+            },
             index=values.index[missing.any(axis=1).to_numpy()],
         )
         excluded = pd.concat([excluded, extra])
@@ -332,15 +339,24 @@ def screen(
         stab = None
         if sensitivity.samples > 0:
             stab = weight_stability(
-                matrix, shares, directions_t, method, ids,
-                samples=sensitivity.samples, top_k=sensitivity.top_k, seed=sensitivity.seed,
+                matrix,
+                shares,
+                directions_t,
+                method,
+                ids,
+                samples=sensitivity.samples,
+                top_k=sensitivity.top_k,
+                seed=sensitivity.seed,
                 concentration=sensitivity.concentration,
             )
             out = out.join(stab)
         sens = Sensitivity(
             table=stab if stab is not None else pd.DataFrame(index=ids),
-            samples=sensitivity.samples, top_k=sensitivity.top_k, seed=sensitivity.seed,
-            concentration=sensitivity.concentration, swaps=swaps,
+            samples=sensitivity.samples,
+            top_k=sensitivity.top_k,
+            seed=sensitivity.seed,
+            concentration=sensitivity.concentration,
+            swaps=swaps,
         )
     out = out.iloc[order]
     parts = pd.DataFrame(
@@ -358,8 +374,13 @@ def screen(
         }
     )
     return ScreenResult(
-        table=out, excluded=excluded, method=method, criteria=crits, parts=parts,
-        sensitivity=sens, demand=tuple(demand) if uses_latency else (),
+        table=out,
+        excluded=excluded,
+        method=method,
+        criteria=crits,
+        parts=parts,
+        sensitivity=sens,
+        demand=tuple(demand) if uses_latency else (),
     )
 
 
@@ -378,8 +399,8 @@ def _estimated_matrix(
     return table.to_numpy(dtype=bool)
 
 
-def rank_markets(criteria: Mapping[str, float], filters: Sequence[str] = (), **kwargs: object) -> (
-    pd.DataFrame
-):
+def rank_markets(
+    criteria: Mapping[str, float], filters: Sequence[str] = (), **kwargs: object
+) -> pd.DataFrame:
     """Shortcut: :func:`screen` and return only the ranked table (a DataFrame)."""
     return screen(criteria, filters, **kwargs).table  # type: ignore[arg-type]

@@ -74,9 +74,7 @@ KNOWN_CRITERIA: dict[str, CriterionInfo] = {
         CriterionInfo("rule_of_law", Direction.MAX, "WGI -2.5..2.5", "rule of law (WGI)"),
         CriterionInfo("democracy_index", Direction.MAX, "EIU 0-10", "democracy index (EIU)"),
         CriterionInfo("cloud_region_count", Direction.MAX, "count", "cloud regions present"),
-        CriterionInfo(
-            "subsea_cable_landings", Direction.MAX, "count", "subsea cable landings"
-        ),
+        CriterionInfo("subsea_cable_landings", Direction.MAX, "count", "subsea cable landings"),
         CriterionInfo("ix_capacity_gbps", Direction.MAX, "Gbit/s", "internet exchange capacity"),
         CriterionInfo(
             LATENCY_COLUMN, Direction.MIN, "ms", "user-weighted round-trip time to demand set"

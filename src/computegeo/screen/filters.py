@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ class FilterKind(Enum):
     RESIDENCY = "residency"
 
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
     "!=": operator.ne,
@@ -56,9 +57,7 @@ _OPS: dict[str, Callable[[object, object], bool]] = {
 }
 
 _COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
-_LATENCY_RE = re.compile(
-    r"^\s*(latency_ms|latency)\s*\[\s*([^\]]+)\]\s*(<=|<)\s*([0-9.eE+-]+)\s*$"
-)
+_LATENCY_RE = re.compile(r"^\s*(latency_ms|latency)\s*\[\s*([^\]]+)\]\s*(<=|<)\s*([0-9.eE+-]+)\s*$")
 _RESIDENCY_RE = re.compile(r"^\s*residency\s+(\w+)\s+from\s+([A-Za-z]{2})\s*$")
 _IN_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s+(not\s+in|in|has)\s+(.+?)\s*$")
 _FLAG_RE = re.compile(r"^\s*(not\s+|!)?\s*([A-Za-z_]\w*)\s*$")
@@ -126,13 +125,15 @@ def parse_filter(text: str) -> Filter:
     """
     if m := _LATENCY_RE.match(text):
         return Filter(
-            text, FilterKind.LATENCY, LATENCY_COLUMN, m.group(3), float(m.group(4)),
+            text,
+            FilterKind.LATENCY,
+            LATENCY_COLUMN,
+            m.group(3),
+            float(m.group(4)),
             _split_items(m.group(2)),
         )
     if m := _RESIDENCY_RE.match(text):
-        return Filter(
-            text, FilterKind.RESIDENCY, "country", items=(m.group(1), m.group(2).upper())
-        )
+        return Filter(text, FilterKind.RESIDENCY, "country", items=(m.group(1), m.group(2).upper()))
     if m := _COMPARE_RE.match(text):
         return Filter(text, FilterKind.COMPARE, m.group(1), m.group(2), _parse_scalar(m.group(3)))
     if m := _IN_RE.match(text):
@@ -261,6 +262,7 @@ def _passes(flt: Filter, markets: pd.DataFrame, context: FilterContext) -> pd.Se
         return (inside if flt.kind is FilterKind.IN else ~inside) & valid
 
     if flt.kind is FilterKind.HAS:
+
         def has_all(value: object) -> bool:
             if not isinstance(value, str):
                 return False

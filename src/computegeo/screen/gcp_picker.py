@@ -254,7 +254,9 @@ def picker_ranking(
     ConfigError
         On slider values outside 0-10, unknown locations or years.
     """
-    bad = [f"{k}={v}" for k, v in vars(weights).items() if not (isinstance(v, int) and 0 <= v <= 10)]
+    bad = [
+        f"{k}={v}" for k, v in vars(weights).items() if not (isinstance(v, int) and 0 <= v <= 10)
+    ]
     if bad:
         raise ConfigError("Invalid picker weights.", [f"{b}: must be an integer 0-10" for b in bad])
     regions = load_picker_regions(year) if regions is None else regions

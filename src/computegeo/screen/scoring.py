@@ -103,9 +103,11 @@ def weighted_sum(
     """
     x = np.asarray(matrix, dtype=float)
     w = np.asarray(weights, dtype=float)
-    utility = np.column_stack(
-        [minmax_utility(x[:, j], d) for j, d in enumerate(directions)]
-    ) if x.shape[1] else np.zeros_like(x)
+    utility = (
+        np.column_stack([minmax_utility(x[:, j], d) for j, d in enumerate(directions)])
+        if x.shape[1]
+        else np.zeros_like(x)
+    )
     raw = weighted_sum_of_utilities(utility, w)
     total = float(w.sum())
     return Scores(
