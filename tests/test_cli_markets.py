@@ -120,3 +120,32 @@ def test_override_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2
     assert "bad.csv, row 2, column 'pue'" in err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_residency_filter_and_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--residency", "eu_personal:DE", "--format", "csv")
+    assert code == 0
+    countries = {r["country"] for r in csv.DictReader(io.StringIO(out))}
+    assert {"JP", "GB", "DE", "KR"} <= countries
+    assert not countries & {"US", "SG", "AU", "IN"}
+    code, out, _ = run(capsys, "--residency", "au_health:AU", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["market_id"] for r in rows} == {"sydney", "melbourne"}
+    code, out, _ = run(capsys, "residency", "eu_personal", "--from", "DE")
+    assert code == 0
+    assert "JP" in out
+    assert "Data Privacy Framework" in out
+    assert "Legal basis" in out
+    code, _, err = run(capsys, "--residency", "eu_personal")
+    assert code == 2
+    assert "DATA_CLASS:ORIGIN" in err
+
+
+def test_docs_examples_run() -> None:
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "data.md"
+    result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 8
+    assert result.failed == 0

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from computegeo import residency
 from computegeo.catalog import AttributeValue, load_market_attributes, load_markets, market_values
 from computegeo.errors import InputError, suggest
 from computegeo.fileio import atomic_write_text
@@ -135,6 +136,29 @@ def where_mask(markets: pd.DataFrame, expression: str) -> pd.Series:
     else:
         value = text.strip("'\"")
     return series.map(lambda v: bool(_OPS[op](v, value)))
+
+
+def residency_mask(
+    markets: pd.DataFrame, spec: str, *, accept_conditions: bool = False
+) -> pd.Series:
+    """Rows whose country may hold a data class from an origin, ``spec`` = ``CLASS:ORIGIN``.
+
+    Raises
+    ------
+    InputError
+        For a malformed spec, unknown data class or country (with close matches).
+    """
+    if ":" not in spec:
+        msg = (
+            f"cannot read --residency {spec!r}: write DATA_CLASS:ORIGIN, e.g. 'eu_personal:DE'. "
+            f"Data classes: {', '.join(residency.data_classes())}."
+        )
+        raise InputError(msg)
+    data_class, origin = (p.strip() for p in spec.split(":", 1))
+    allowed = residency.allowed_destinations(
+        data_class, origin, accept_conditions=accept_conditions
+    )
+    return markets["country"].isin(sorted(allowed))
 
 
 def _fmt(value: object, divisor: float = 1.0) -> str:
@@ -367,6 +391,20 @@ def register(app: typer.Typer) -> None:
                 help="Keep markets whose hazard class is at most this (low, medium, high).",
             ),
         ] = None,
+        residency_spec: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--residency",
+                help="Keep markets that may hold DATA_CLASS from ORIGIN, e.g. eu_personal:DE.",
+            ),
+        ] = None,
+        accept_conditions: Annotated[
+            bool,
+            typer.Option(
+                "--accept-conditions",
+                help="With --residency: also allow destinations under conditions (DPF, SCCs, ...).",
+            ),
+        ] = False,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
         override: Annotated[
             Path | None,
@@ -396,6 +434,8 @@ def register(app: typer.Typer) -> None:
         )
         if no_moratorium:
             chosen = chosen[~chosen["moratorium"]]
+        for spec in residency_spec or []:
+            chosen = chosen[residency_mask(chosen, spec, accept_conditions=accept_conditions)]
         if f == "table":
             text = render_table(chosen, load_market_attributes(override))
         elif f == "json":
@@ -431,5 +471,44 @@ def register(app: typer.Typer) -> None:
             typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
         else:
             typer.echo(render_show(values))
+
+    @markets_app.command("residency")
+    def _residency(
+        data_class: Annotated[
+            str, typer.Argument(help="Data class, e.g. eu_personal, au_health, in_payment.")
+        ],
+        origin: Annotated[
+            str, typer.Option("--from", help="ISO2 country the data originates in, e.g. DE.")
+        ],
+        accept_conditions: Annotated[
+            bool,
+            typer.Option("--accept-conditions", help="Include conditional destinations."),
+        ] = False,
+    ) -> None:
+        """Which countries may hold a data class from an origin, with the legal basis."""
+        allowed = residency.allowed_destinations(
+            data_class, origin, accept_conditions=accept_conditions
+        )
+        rule = residency.rule(data_class)
+        origin_cc = origin.strip().upper()
+        lines = [f"{data_class} from {origin_cc}: {rule.description}"]
+        if origin_cc not in rule.origins:
+            lines.append(
+                f"The {data_class} rule binds data from its origin countries only, so data"
+            )
+            lines.append(f"from {origin_cc} is not restricted by it (all countries allowed).")
+        else:
+            lines.append(f"May be held in {len(allowed)} countries: {', '.join(sorted(allowed))}")
+            for cond in rule.conditional:
+                scope = (
+                    "any country"
+                    if len(cond.countries) > 200
+                    else ", ".join(sorted(cond.countries))
+                )
+                state = "included" if accept_conditions else "not included; add --accept-conditions"
+                lines.append(f"Conditional ({state}): {scope} if {cond.condition}")
+        lines.append(f"Legal basis: {rule.legal_basis}")
+        lines.append(f"Source: {rule.source} ({rule.year})")
+        typer.echo("\n".join(lines))
 
     app.add_typer(markets_app, name="markets")
