@@ -174,3 +174,18 @@ def test_shipped_catalog_issue_example() -> None:
             )
     assert set(result.table.index) | set(result.excluded.index) == set(markets.index)
     assert result.table["top_k_share"].between(0, 1).all()
+
+
+def test_residency_filter_with_shipped_rules() -> None:
+    """EU personal data from Germany: ranked markets are exactly those whose country may hold it."""
+    from computegeo.catalog import load_markets
+    from computegeo.residency import allowed_destinations
+
+    result = screen({"power_price": 1.0}, ["residency eu_personal from DE"])
+    markets = load_markets()
+    allowed = allowed_destinations("eu_personal", "DE")
+    expected = markets.index[markets["country"].isin(allowed)]
+    assert sorted(result.table.index) == sorted(expected)
+    assert "frankfurt" in result.table.index
+    assert "n_virginia" in result.excluded.index
+    assert result.excluded.loc["n_virginia", "reason"] == "residency eu_personal from DE"

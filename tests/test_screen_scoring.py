@@ -7,6 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from computegeo.screen import Direction, Method, screen, topsis, weighted_sum
 from computegeo.screen.normalise import minmax_utility, vector_normalise
@@ -106,3 +109,35 @@ def test_screen_states_method_and_topsis_differs_from_sum() -> None:
 
 def test_rank_order_is_stable_descending() -> None:
     assert rank_order(np.array([0.2, 0.5, 0.2, 0.9])).tolist() == [3, 1, 0, 2]
+
+
+_matrix = arrays(
+    np.float64,
+    st.tuples(st.integers(2, 8), st.just(3)),
+    elements=st.floats(-1e3, 1e3, allow_nan=False, width=32),
+)
+_weights = arrays(np.float64, 3, elements=st.floats(0.01, 10.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_matrix, _weights, st.floats(0.1, 100.0), st.floats(-500.0, 500.0))
+def test_weighted_sum_invariances(x: np.ndarray, w: np.ndarray, scale: float, shift: float) -> None:
+    """Scores do not change when weights are rescaled or a column is shifted or rescaled."""
+    directions = (MIN, MAX, MIN)
+    base = weighted_sum(x, w, directions).score
+    np.testing.assert_allclose(weighted_sum(x, w * scale, directions).score, base, atol=1e-9)
+    moved = x.copy()
+    moved[:, 1] = moved[:, 1] * scale + shift
+    np.testing.assert_allclose(weighted_sum(moved, w, directions).score, base, atol=1e-6)
+    assert np.all((base >= -1e-12) & (base <= 1 + 1e-12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_matrix, _weights, st.floats(0.1, 100.0))
+def test_topsis_scale_invariance(x: np.ndarray, w: np.ndarray, scale: float) -> None:
+    """TOPSIS scores do not depend on a column's unit or the weights' scale."""
+    directions = (MAX, MIN, MAX)
+    base = topsis(x, w, directions).score
+    rescaled = x.copy()
+    rescaled[:, 0] *= scale
+    np.testing.assert_allclose(topsis(rescaled, w * scale, directions).score, base, atol=1e-9)

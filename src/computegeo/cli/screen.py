@@ -80,6 +80,8 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
             lines.append(
                 "Smallest weight change that swaps the top two: " + sens.swaps[0].describe() + "."
             )
+        elif len(result.criteria) == 1:
+            lines.append("With a single criterion the weights cannot change the order.")
         elif len(result.table) > 1:
             lines.append(
                 "No single weight change swaps the top two (the leader is ahead on every "

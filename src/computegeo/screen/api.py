@@ -14,7 +14,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from computegeo.catalog import load_demand_regions, load_market_attributes, load_markets
 from computegeo.errors import ConfigError, suggest
+from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
+from computegeo.residency import allowed_destinations as default_allowed_destinations
 from computegeo.screen.criteria import (
     KNOWN_CRITERIA,
     LATENCY_COLUMN,
@@ -173,25 +176,6 @@ def _as_bool(value: object) -> bool:
     return bool(value) if value is not None and value == value else False
 
 
-def _defaults() -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    from computegeo.catalog import load_market_attributes, load_markets
-
-    return load_markets(), load_market_attributes()
-
-
-def _default_demand() -> tuple[pd.DataFrame, RttMatrix]:
-    from computegeo.catalog import load_demand_regions
-    from computegeo.latency import rtt_matrix_ms
-
-    return load_demand_regions(), rtt_matrix_ms
-
-
-def _default_residency() -> Callable[[str, str], frozenset[str]]:
-    from computegeo.residency import allowed_destinations
-
-    return allowed_destinations
-
-
 def screen(
     criteria: Mapping[str, float],
     filters: Sequence[str | Filter] = (),
@@ -251,8 +235,8 @@ def screen(
         msg = f"unknown method '{method}'.{suggest(str(method), names)} Choose from {names}."
         raise ConfigError("Invalid screening method.", [msg]) from None
     if markets is None:
-        markets, default_attrs = _defaults()
-        attributes = default_attrs if attributes is None else attributes
+        markets = load_markets()
+        attributes = load_market_attributes() if attributes is None else attributes
     parsed = [f if isinstance(f, Filter) else parse_filter(f) for f in filters]
     numeric = [
         c
@@ -273,10 +257,8 @@ def screen(
     context = FilterContext()
     table = markets.copy()
     if uses_latency or lat_regions:
-        if demand_regions is None or rtt_matrix_ms is None:
-            default_regions, default_rtt = _default_demand()
-            demand_regions = default_regions if demand_regions is None else demand_regions
-            rtt_matrix_ms = default_rtt if rtt_matrix_ms is None else rtt_matrix_ms
+        demand_regions = load_demand_regions() if demand_regions is None else demand_regions
+        rtt_matrix_ms = default_rtt_matrix_ms if rtt_matrix_ms is None else rtt_matrix_ms
         wanted = list(dict.fromkeys([*demand, *lat_regions]))
         unknown = [r for r in wanted if r not in demand_regions.index]
         if unknown:
@@ -291,7 +273,7 @@ def screen(
             table[LATENCY_COLUMN] = user_weighted_latency_ms(rtt[list(demand)], users)
     if any(f.kind.value == "residency" for f in parsed):
         if allowed_destinations is None:
-            allowed_destinations = _default_residency()
+            allowed_destinations = default_allowed_destinations
         context = FilterContext(context.rtt_ms, allowed_destinations, context.demand_region_ids)
     kept, excluded = apply_filters(table, parsed, context)
     cols = [c.column for c in crits]
