@@ -1,0 +1,140 @@
+r"""The calibrated RTT model: access to the nearest hubs, fastest backbone path, corrections.
+
+For points :math:`a`, :math:`b` at great-circle distance :math:`d` [km], with
+:math:`F(x) = 2x / 200` the fibre round-trip floor [ms] and :math:`H_k(a)` the ``n_access_hubs``
+hubs nearest :math:`a`:
+
+.. math::
+
+    P_{hub} = \min_{g \in H_k(a),\, h \in H_k(b)}
+        \alpha F(d(a, g)) + D_{gh} + \alpha F(d(h, b))
+
+    P = \min(P_{hub}, \lambda_{direct} F(d)) \text{ if } d \le d_{direct} \text{ else } P_{hub}
+
+    RTT = \max\left(F(d),\; c + P \exp(u_{h(a)} + u_{h(b)})\right)
+
+where :math:`D` is the hub-to-hub fastest-path RTT (:func:`hub_rtt_matrix_ms`), :math:`\alpha`
+the access route factor, :math:`c` a constant, :math:`u` the per-hub log offsets and
+:math:`h(x)` the hub nearest :math:`x`. Every term is symmetric in :math:`a, b`, and the outer
+``max`` enforces the physical floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from computegeo.latency.geodesy import fibre_floor_rtt_ms, great_circle_km
+from computegeo.latency.network import Backbone, hub_rtt_matrix_ms
+from computegeo.latency.params import LatencyParams
+
+MATRIX_CHUNK_ROWS = 256
+"""Rows of the RTT matrix computed at once (bounds peak memory to a few tens of MB)."""
+
+
+@dataclass(frozen=True)
+class LatencyModel:
+    """A backbone bound to parameters, with the hub-to-hub path matrix precomputed.
+
+    Build with :func:`build_model`; the arrays must not be mutated.
+    """
+
+    params: LatencyParams
+    backbone: Backbone
+    hub_rtt_ms: NDArray[np.float64]
+    hub_log_offset: NDArray[np.float64]
+
+
+def build_model(params: LatencyParams, backbone: Backbone) -> LatencyModel:
+    """Bind parameters to a backbone and precompute the hub path matrix.
+
+    Hubs missing from ``params.hub_log_offset`` get no correction (offset 0).
+    """
+    offsets = np.array([params.hub_log_offset.get(h, 0.0) for h in backbone.hub_ids])
+    hub_rtt = hub_rtt_matrix_ms(
+        backbone, params.land_route_factor, params.subsea_route_factor, params.hop_ms
+    )
+    return LatencyModel(params=params, backbone=backbone, hub_rtt_ms=hub_rtt, hub_log_offset=offsets)
+
+
+@dataclass(frozen=True)
+class HubAccess:
+    """Per point: indices of the nearest hubs (n, k) and the access RTT to each [ms]."""
+
+    hub_index: NDArray[np.int64]
+    access_ms: NDArray[np.float64]
+
+
+def nearest_hubs(model: LatencyModel, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> HubAccess:
+    """The ``n_access_hubs`` hubs nearest each point (nearest first) and the access RTT [ms]."""
+    bb = model.backbone
+    k = min(model.params.n_access_hubs, bb.n_hubs)
+    dist = great_circle_km(lat[:, None], lon[:, None], bb.hub_lat_deg[None, :], bb.hub_lon_deg[None, :])
+    idx = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    near_km = np.take_along_axis(dist, idx, axis=1)
+    return HubAccess(idx, model.params.access_route_factor * fibre_floor_rtt_ms(near_km))
+
+
+def _combine(
+    model: LatencyModel, distance_km: NDArray[np.float64], path_hub_ms: NDArray[np.float64],
+    log_offset: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    p = model.params
+    floor = fibre_floor_rtt_ms(distance_km)
+    direct = p.direct_route_factor * floor
+    path = np.where(distance_km <= p.direct_max_km, np.minimum(path_hub_ms, direct), path_hub_ms)
+    return np.maximum(floor, p.constant_ms + path * np.exp(log_offset))
+
+
+def predict_pairs_ms(
+    model: LatencyModel, lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
+) -> NDArray[np.float64]:
+    """Median RTT between point pairs [ms], broadcasting the four inputs (degrees)."""
+    b = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (lat1, lon1, lat2, lon2)))
+    shape = b[0].shape
+    la1, lo1, la2, lo2 = (x.reshape(-1) for x in b)
+    acc_a = nearest_hubs(model, la1, lo1)
+    acc_b = nearest_hubs(model, la2, lo2)
+    k = acc_a.hub_index.shape[1]
+    best = np.full(la1.shape, np.inf)
+    for i in range(k):
+        for j in range(k):
+            via = (
+                acc_a.access_ms[:, i]
+                + model.hub_rtt_ms[acc_a.hub_index[:, i], acc_b.hub_index[:, j]]
+                + acc_b.access_ms[:, j]
+            )
+            np.minimum(best, via, out=best)
+    offset = model.hub_log_offset[acc_a.hub_index[:, 0]] + model.hub_log_offset[acc_b.hub_index[:, 0]]
+    rtt = _combine(model, great_circle_km(la1, lo1, la2, lo2), best, offset)
+    return rtt.reshape(shape)
+
+
+def predict_matrix_ms(
+    model: LatencyModel, lat_a: ArrayLike, lon_a: ArrayLike, lat_b: ArrayLike, lon_b: ArrayLike
+) -> NDArray[np.float64]:
+    """Median RTT from every point of set *a* to every point of set *b* [ms], shape (n_a, n_b)."""
+    la_a = np.asarray(lat_a, dtype=np.float64).reshape(-1)
+    lo_a = np.asarray(lon_a, dtype=np.float64).reshape(-1)
+    la_b = np.asarray(lat_b, dtype=np.float64).reshape(-1)
+    lo_b = np.asarray(lon_b, dtype=np.float64).reshape(-1)
+    acc_a = nearest_hubs(model, la_a, lo_a)
+    acc_b = nearest_hubs(model, la_b, lo_b)
+    k = acc_a.hub_index.shape[1]
+    out = np.empty((la_a.size, la_b.size))
+    off_b = model.hub_log_offset[acc_b.hub_index[:, 0]]
+    for start in range(0, la_a.size, MATRIX_CHUNK_ROWS):
+        rows = slice(start, min(start + MATRIX_CHUNK_ROWS, la_a.size))
+        best = np.full((rows.stop - rows.start, la_b.size), np.inf)
+        for i in range(k):
+            # (rows, n_hubs) path from each a via its i-th hub to every hub, then gather b's hubs.
+            from_a = acc_a.access_ms[rows, i, None] + model.hub_rtt_ms[acc_a.hub_index[rows, i]]
+            for j in range(k):
+                via = from_a[:, acc_b.hub_index[:, j]] + acc_b.access_ms[None, :, j]
+                np.minimum(best, via, out=best)
+        dist = great_circle_km(la_a[rows, None], lo_a[rows, None], la_b[None, :], lo_b[None, :])
+        offset = model.hub_log_offset[acc_a.hub_index[rows, 0]][:, None] + off_b[None, :]
+        out[rows] = _combine(model, dist, best, offset)
+    return out
