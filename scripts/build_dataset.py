@@ -755,6 +755,32 @@ MISSING_REGIONS = (
     ("azure", "newzealandnorth", "New Zealand North", "Auckland", "NZ", "E7"),
     ("azure", "spaincentral", "Spain Central", "Madrid", "ES", "29"),
     ("azure", "westcentralus", "West Central US", "Cheyenne", "US", "WY"),
+    ("oci", "ap-osaka-1", "Japan Central (Osaka)", "Osaka", "JP", "32"),
+    ("oci", "ap-singapore-1", "Singapore", "Singapore", "SG", ""),
+    ("oci", "ca-toronto-1", "Canada Southeast (Toronto)", "Toronto", "CA", "08"),
+    ("oci", "ca-montreal-1", "Canada Southeast (Montreal)", "Montréal", "CA", "10"),
+    ("oci", "eu-zurich-1", "Switzerland North (Zurich)", "Zürich", "CH", "ZH"),
+    ("oci", "eu-madrid-1", "Spain Central (Madrid)", "Madrid", "ES", "29"),
+    ("oci", "me-abudhabi-1", "UAE Central (Abu Dhabi)", "Abu Dhabi", "AE", "01"),
+    ("oci", "af-johannesburg-1", "South Africa Central (Johannesburg)", "Johannesburg", "ZA", "06"),
+    ("oci", "mx-monterrey-1", "Mexico Northeast (Monterrey)", "Monterrey", "MX", "19"),
+)
+COORDINATE_FIXES = (
+    # region id, GeoNames city, ISO2, admin1, why
+    (
+        "aws:ca-central-1",
+        "Montréal",
+        "CA",
+        "10",
+        "AWS Canada (Central) is in Montreal; the source places it in Toronto",
+    ),
+    (
+        "azure:germanynorth",
+        "Berlin",
+        "DE",
+        "16",
+        "Azure Germany North is in Berlin; the source places it in Bremen",
+    ),
 )
 
 
@@ -853,10 +879,25 @@ def cloud_regions(raw: Path) -> pd.DataFrame:
                 "country": cc,
                 "latitude": float(top["latitude"]),
                 "longitude": float(top["longitude"]),
-                "source": "provider region announcement (missing from cloud-regions-info 1.0.1); "
+                "source": "provider region list (missing from cloud-regions-info 1.0.1); "
                 f"coordinates of {city} from " + cite("geonames"),
             }
         )
+    for rid, city, cc, admin, why in COORDINATE_FIXES:
+        hit = cities[
+            (cities["name"] == city)
+            & (cities["countrycode"] == cc)
+            & (cities["admin1code"] == admin)
+        ]
+        if hit.empty:
+            raise SystemExit(f"GeoNames city not found for coordinate fix {rid}")
+        for r in rows:
+            if r["region_id"] == rid:
+                r["latitude"], r["longitude"] = (
+                    float(hit.iloc[0]["latitude"]),
+                    float(hit.iloc[0]["longitude"]),
+                )
+                r["source"] += f"; coordinates corrected to {city} (GeoNames): {why}"
     return pd.DataFrame(rows).sort_values("region_id").reset_index(drop=True)
 
 

@@ -577,7 +577,10 @@ HEADROOM_RULE = (
 # Time to power for a new large load, months.
 TIME_TO_POWER: dict[str, Fact] = {
     "n_virginia": Fact(
-        84, "S73", 2024, note="Dominion: large loads wait up to 7 years (upper figure used)"
+        66,
+        "S73",
+        2024,
+        note="Dominion (Sep 2024): usual 3-4 years plus 1-3 years for large loads, 4-7 years in all; midpoint 5.5 years",
     ),
     "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections"),
     "melbourne": Fact(30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections"),
