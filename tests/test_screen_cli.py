@@ -143,6 +143,11 @@ def test_explain(capsys: pytest.CaptureFixture[str], markets_csv: Path) -> None:
     assert out.startswith("a: rank 4 of 5, score 0.2273")
     assert "power_price_usd_per_mwh" in out
     assert "weight_share" in out
+    args = ["--markets", str(markets_csv), "-c", "price=1", "-c", "carbon=1", "--explain", "a"]
+    code, out, _ = run(capsys, "screen", *args, "--samples", "0", "--format", "json")
+    doc = json.loads(out)
+    assert doc["rank"] == 4
+    assert sum(c["part"] for c in doc["criteria"]) == pytest.approx(doc["score"])
 
 
 def test_yaml_section_and_output_file(

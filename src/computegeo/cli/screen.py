@@ -282,8 +282,25 @@ def register(app: typer.Typer) -> None:
             markets=table,
             sensitivity=options,
         )
-        if explain is not None:
+        if explain is not None and format_ == "table":
             text = render_explain(result, explain)
+        elif explain is not None:
+            parts = result.explain(explain).assign(method=result.method.value)
+            text = (
+                parts.to_csv()
+                if format_ == "csv"
+                else json.dumps(
+                    {
+                        "market_id": explain,
+                        "method": result.method.value,
+                        "rank": int(result.table.loc[explain, "rank"]),
+                        "score": float(result.table.loc[explain, "score"]),
+                        "criteria": json.loads(parts.reset_index().to_json(orient="records")),
+                    },
+                    indent=2,
+                )
+                + "\n"
+            )
         elif format_ == "json":
             text = render_json(result, filters)
         elif format_ == "csv":
