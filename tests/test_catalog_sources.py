@@ -159,3 +159,43 @@ def test_rebuild_reproduces_shipped_tables(tmp_path: Path) -> None:
         "demand_regions.csv",
     ):
         assert (tmp_path / name).read_text() == (data / name).read_text(), name
+
+
+FACTS = REPO.parent / "shared" / "reference" / "facts.md"
+
+
+def facts_row(prefix: str) -> list[str]:
+    """Cells of the first research-notes table row starting with ``| prefix |``."""
+    for line in FACTS.read_text().splitlines():
+        if line.startswith(f"| {prefix} |"):
+            return [c.strip() for c in line.strip("|").split("|")]
+    raise AssertionError(f"row {prefix!r} not in facts.md")
+
+
+def test_curated_values_match_research_notes(markets: pd.DataFrame) -> None:
+    assert markets.loc["tokyo", "build_cost_usd_per_mw"] == float(facts_row("Tokyo")[1]) * 1e6
+    assert markets.loc["zurich", "build_cost_usd_per_mw"] == float(facts_row("Zurich")[1]) * 1e6
+    cents = facts_row("Virginia / Texas / Arizona / Georgia")[1].split(" US")[0].split(" / ")
+    for mid, c in zip(("n_virginia", "dallas", "phoenix", "atlanta"), cents, strict=True):
+        assert markets.loc[mid, "power_price_usd_per_mwh"] == pytest.approx(float(c) * 10)
+    cents = facts_row("Ohio / Oregon / Illinois / California")[1].split(" US")[0].split(" / ")
+    for mid, c in zip(("columbus", "oregon", "chicago", "silicon_valley"), cents, strict=True):
+        assert markets.loc[mid, "power_price_usd_per_mwh"] == pytest.approx(float(c) * 10)
+    lines = FACTS.read_text().splitlines()
+    sizes = next(r for r in lines if r.startswith("| Sydney | 733"))  # operating | UC | planned
+    uc, planned = (float(x) for x in sizes.strip("|").split("|")[2:4])
+    assert markets.loc["sydney", "power_headroom_mw"] == uc + planned
+    sg = next(r for r in lines if r.startswith("| Singapore | 19.19"))
+    assert markets.loc["singapore", "power_price_usd_per_mwh"] == pytest.approx(
+        float(sg.split("|")[2].split()[0]) * 10
+    )
+
+
+def test_hardware_matches_research_notes() -> None:
+    h = catalog.load_hardware()
+    gb200 = facts_row("GB200 NVL72 rack (72 GPUs)")[1]
+    assert gb200.startswith(f"~{h.loc['gb200_nvl72', 'rack_kw']:.0f} kW")
+    h100 = facts_row("H100 SXM / H200 SXM, per GPU")[1]
+    assert h100.startswith(f"{h.loc['h100_hgx', 'accelerator_w']:.0f} W")
+    dgx = facts_row("DGX/HGX H100, 8 GPUs")[1]
+    assert f"{h.loc['h100_hgx', 'system_kw']:g} kW" in dgx
