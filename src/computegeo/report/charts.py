@@ -36,13 +36,19 @@ class Bar:
     note: str = ""
 
 
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+"""Axis maxima allowed, as multiples of a power of ten (each divides into four readable ticks)."""
+
+
 def nice_ceiling(value: float) -> float:
-    """Round a positive axis maximum up to 1, 2, 2.5 or 5 times a power of ten.
+    """Round a positive axis maximum up to the next of :data:`NICE_STEPS` times a power of ten.
 
     Examples
     --------
     >>> nice_ceiling(3470.0)
-    5000.0
+    4000.0
+    >>> nice_ceiling(1368.0)
+    1500.0
     >>> nice_ceiling(0.0)
     1.0
     >>> nice_ceiling(2.1)
@@ -52,7 +58,7 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     exp = math.floor(math.log10(value))
     base = 10.0**exp
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in NICE_STEPS:
         if value <= step * base * (1 + 1e-12):
             return step * base
     return 10.0 * base
@@ -111,7 +117,7 @@ def stacked_bars(
     n = max(len(categories), 1)
     totals = [sum(max(s.values[i], 0.0) for s in series) for i in range(len(categories))]
     legend, legend_h = _legend([(s.label, s.colour) for s in series], 60, height + 18, width - 70)
-    left, right, top, bottom = 60.0, 12.0, 22.0, 36.0
+    left, right, top, bottom = 70.0, 12.0, 22.0, 36.0
     plot_w, plot_h = width - left - right, height - top - bottom
     y_max = nice_ceiling(max(totals, default=0.0))
     parts = [
@@ -125,8 +131,6 @@ def stacked_bars(
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
         parts.append(_text(left - 6, y + 4, value_format(v), size=10, anchor="end", colour=AXIS_COLOUR))
-    parts.append(_text(12, top + plot_h / 2, axis_label, size=11, anchor="middle", colour=AXIS_COLOUR,
-                       extra=f' transform="rotate(-90 12 {top + plot_h / 2:.1f})"'))
     slot = plot_w / n
     bar_w = min(slot * 0.62, 70.0)
     for i, cat in enumerate(categories):

@@ -40,9 +40,13 @@ def mw(value_mw: float | None) -> str:
     '12.3 MW'
     >>> mw(25_000.0)
     '25.0 GW'
+    >>> mw(0.0)
+    '0 MW'
     """
     if value_mw is None or not math.isfinite(value_mw):
         return "—"
+    if value_mw == 0:
+        return "0 MW"
     if abs(value_mw) >= 10_000:
         return f"{value_mw / 1000:,.1f} GW"
     if abs(value_mw) >= 100:

@@ -23,11 +23,17 @@ from computegeo.report.palette import (
     form_colour,
     form_label,
 )
-from computegeo.report.sources import bundled_sources
+from computegeo.report.sources import bundled_input_sources, bundled_sources
 from computegeo.report.view import PlanView, Source, plan_view_from_json
 
 MAX_MARKETS_IN_TIMELINE = 10
 """Markets drawn individually in the capacity timeline; the rest are summed as "Other"."""
+
+MAX_TABLE_ROWS = 30
+"""Longest detail table (commitments, binding constraints); the full lists are in plan.json."""
+
+FULLY_SERVED_SHARE = 0.9995
+"""Regions at or above this share for every workload are listed together, not row by row."""
 
 COST_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("capex", "Capital (own campuses)"),
@@ -81,10 +87,11 @@ def render_report(
     doc = plan.to_json_dict() if isinstance(plan, SupportsPlanJson) else plan
     view = plan_view_from_json(doc, sources=tuple(sources or ()))
     if sources is None:
-        bundled = bundled_sources([m.market_id for m in view.markets])
+        bundled = (*bundled_sources([m.market_id for m in view.markets]), *bundled_input_sources())
         view = plan_view_from_json(doc, sources=bundled)
-        note = (f"Sources of the bundled market dataset for the {len(view.markets)} candidate "
-                "markets in this plan, grouped by publication. Values a scenario overrides are "
+        note = (f"Sources of the bundled dataset: market values for the {len(view.markets)} candidate "
+                "markets in this plan (grouped by publication), then demand, residency, hardware, "
+                "cloud-region and latency data. Values a scenario overrides are "
                 "assumptions recorded in its scenario.yaml; every value's own source, year and "
                 "estimate rule: <code>computegeo markets show MARKET</code>.")
         return render_view(view, sources_note=note)
@@ -236,6 +243,7 @@ def _map_section(view: PlanView, land: WorldLand) -> str:
 
 def _timeline_section(view: PlanView) -> str:
     periods = summaries.all_periods(view)
+    order = {p: i for i, p in enumerate(periods)}
     cats = [str(p) for p in periods]
     by_market = summaries.capacity_by(view, "market")
     names = {m.market_id: m.name for m in view.markets}
@@ -253,10 +261,13 @@ def _timeline_section(view: PlanView) -> str:
                                 axis_label="Capacity [MW]")
     chart_form = stacked_bars("chart-capacity-form", cats, form_series, value_format=mw,
                               axis_label="Capacity [MW]", height=240)
-    builds = sorted(view.builds, key=lambda b: (b.online_period, -b.mw, b.market_id))
+    largest = sorted(view.builds, key=lambda b: (-b.mw, b.market_id))[:MAX_TABLE_ROWS]
+    builds = sorted(largest, key=lambda b: (order.get(b.online_period, 0), -b.mw, b.market_id))
+    more = len(view.builds) - len(builds)
     build_rows = "".join(
         f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td><td>{escape(form_label(b.form))}"
-        f"{escape(f' ({b.provider})' if b.provider else '')}{' · new campus' if b.new_campus else ''}</td>"
+        f"{escape(f' ({b.provider})' if b.provider and b.form == 'cloud' else '')}"
+        f"{' · new campus' if b.new_campus else ''}</td>"
         f'<td class="num">{b.decision_period}</td><td class="num">{b.online_period}</td>'
         f'<td class="num">{escape(mw(b.mw))}</td></tr>'
         for b in builds
@@ -266,6 +277,8 @@ def _timeline_section(view: PlanView) -> str:
         "(lead times and time-to-power included).</p>"
         '<table id="table-builds"><thead><tr><th>Market</th><th>Form</th><th class="num">Decide</th>'
         f'<th class="num">Online</th><th class="num">Added</th></tr></thead><tbody>{build_rows}</tbody></table>'
+        + (f'<p class="note">{more} smaller commitments not shown; all are in tables/builds.csv and '
+           "plan.json.</p>" if more > 0 else "")
         if builds else ""
     )
     return (
@@ -326,20 +339,31 @@ def _latency_section(view: PlanView) -> str:
              if bars else "<p>The plan reports no latency KPI.</p>")
     cov = summaries.coverage(view)
     workloads = sorted({c.workload for c in cov})
-    regions = sorted({c.region_id for c in cov})
     names = {r.region_id: r.name for r in view.regions}
     cells = {(c.region_id, c.workload): c for c in cov}
     has_limits = bool(view.workloads)
+
+    def value(c: summaries.Coverage) -> float:
+        return c.within_share if has_limits else c.served_share
+
+    worst: dict[str, float] = {}
+    demand: dict[str, float] = {}
+    for c in cov:
+        worst[c.region_id] = min(worst.get(c.region_id, 1.0), value(c))
+        demand[c.region_id] = demand.get(c.region_id, 0.0) + c.demand_mw_periods
+    short = sorted((r for r in worst if worst[r] < FULLY_SERVED_SHARE),
+                   key=lambda r: (worst[r], -demand[r], r))
+    full = sorted((r for r in worst if worst[r] >= FULLY_SERVED_SHARE), key=lambda r: names.get(r, r))
     head = "".join(f"<th class=\"num\">{escape(w.replace('_', ' '))}</th>" for w in workloads)
     body = []
-    for r in regions:
+    for r in short:
         tds = []
         for w in workloads:
             c = cells.get((r, w))
             if c is None:
                 tds.append('<td class="num empty">·</td>')
                 continue
-            v = c.within_share if has_limits else c.served_share
+            v = value(c)
             tds.append(f'<td class="num heat" style="background:{_share_colour(v, light=True)}" '
                        f'title="{escape(mw(c.demand_mw_periods))}·period demand">{escape(share(v))}</td>')
         body.append(f"<tr><td>{escape(names.get(r, r) or '(no region)')}</td>{''.join(tds)}</tr>")
@@ -348,15 +372,20 @@ def _latency_section(view: PlanView) -> str:
     )
     what = (f"Share of each region's demand (summed over periods) served within its workload's "
             f"round-trip-time limit ({escape(limits)})." if has_limits else
-            "The plan does not state workload RTT limits, so the table shows the share of each "
-            "region's demand that is served at all.")
+            "Share of each region's demand (summed over periods) that is served. The planner only "
+            "connects a region to markets within the workload's round-trip-time limit (and allowed by "
+            "its residency rule), so every served MW is within the limit.")
     table = (f'<table id="table-latency"><thead><tr><th>Region</th>{head}</tr></thead>'
-             f"<tbody>{''.join(body)}</tbody></table>" if regions else "")
+             f"<tbody>{''.join(body)}</tbody></table>" if short else "")
+    full_txt = (f'<p id="latency-full" class="note"><b>Fully served ({len(full)} regions):</b> '
+                f"{escape(', '.join(names.get(r, r) for r in full))}.</p>" if full else "")
+    lead = ("Regions below full coverage, worst first:" if short else
+            "Every region's demand is fully served.")
     return (
         '<section id="latency"><h2>Latency coverage</h2>'
-        "<h3>By workload</h3><p>Share of each workload's demand served within its latency limit "
-        "(the planner's KPI).</p>"
-        f"<figure>{chart}</figure><h3>By region</h3><p>{what}</p>{table}</section>"
+        "<h3>By workload</h3><p>Share of each workload's demand (energy over the horizon) served "
+        "within its latency limit, as the planner reports it.</p>"
+        f"<figure>{chart}</figure><h3>By region</h3><p>{what} {lead}</p>{table}{full_txt}</section>"
     )
 
 
@@ -473,8 +502,10 @@ def _fmt_value(key: str, value: object) -> str:
 
 
 def _binding_section(view: PlanView) -> str:
-    rows_src = sorted(view.binding_constraints,
-                      key=lambda b: (-(b.relaxation_value_usd or 0.0), b.family, b.name))
+    ranked = sorted(view.binding_constraints,
+                    key=lambda b: (-(b.relaxation_value_usd or 0.0), b.family, b.name))
+    rows_src = ranked[:MAX_TABLE_ROWS]
+    more = len(ranked) - len(rows_src)
     if not rows_src:
         return ('<section id="binding"><h2>Binding constraints</h2>'
                 "<p>The plan lists no binding constraints.</p></section>")
@@ -486,11 +517,14 @@ def _binding_section(view: PlanView) -> str:
     return (
         '<section id="binding"><h2>Binding constraints and what relaxing them would save</h2>'
         "<p>Constraints that are tight at the optimum, largest value first. The value is the fall in "
-        "discounted cost from relaxing the constraint by one unit of its right-hand side (USD per MW "
-        "for capacity limits, per USD for budgets, per tonne for carbon caps), from the duals of the "
-        "plan's LP with its integer decisions fixed: a marginal value, valid for small relaxations.</p>"
+        "discounted cost from relaxing the constraint by one unit of its right-hand side (the unit is "
+        "in each description), from the duals of the plan's LP with its integer decisions fixed: a "
+        "marginal value, valid for small relaxations.</p>"
         f'<table id="table-binding"><thead><tr><th>Family</th><th>Constraint</th><th>Meaning</th>'
-        f'<th class="num">Saving per unit relaxed</th></tr></thead><tbody>{rows}</tbody></table></section>'
+        f'<th class="num">Saving per unit relaxed</th></tr></thead><tbody>{rows}</tbody></table>'
+        + (f'<p class="note">{more} further binding constraints with smaller values are in plan.json.</p>'
+           if more > 0 else "")
+        + "</section>"
     )
 
 

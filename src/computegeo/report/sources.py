@@ -7,12 +7,22 @@ publication for the markets a plan considered.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
+from importlib import resources
 
 import pandas as pd
 
 from computegeo.catalog import load_market_attributes
 from computegeo.report.view import Source
+
+DATASET_FILES_USED: dict[str, str] = {
+    "demand_regions.csv": "demand regions (population, internet users)",
+    "residency.yaml": "data-residency rules",
+    "hardware.csv": "accelerator power per MW",
+    "cloud_regions.csv": "cloud regions present per market",
+}
+"""Rows of the dataset's SOURCES.md file table that a plan draws on, and what for."""
 
 PUBLICATION_SEPARATOR = ";"
 """Source strings read ``publication; detail about this value``; grouping uses the first part."""
@@ -80,3 +90,51 @@ def sources_from_attributes(
 def bundled_sources(market_ids: Collection[str]) -> tuple[Source, ...]:
     """Sources of the bundled market dataset for ``market_ids`` (no user overrides applied)."""
     return sources_from_attributes(load_market_attributes(), market_ids)
+
+
+def dataset_file_sources(sources_md: str) -> tuple[Source, ...]:
+    r"""Sources of the dataset files a plan uses, read from the file table of ``SOURCES.md``.
+
+    Parameters
+    ----------
+    sources_md : str
+        Text of ``computegeo/data/SOURCES.md``; its table rows read
+        ``| `file` | content | derived from | licence |``.
+
+    Examples
+    --------
+    >>> md = "| `residency.yaml` | rules | EU GDPR Art. 45 | facts |\n| `x.csv` | a | b | c |"
+    >>> [(s.name, s.used_for, s.licence) for s in dataset_file_sources(md)]
+    [('EU GDPR Art. 45', 'data-residency rules', 'facts')]
+    """
+    out = []
+    for line in sources_md.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4:
+            continue
+        file_name = cells[0].strip("`")
+        if file_name in DATASET_FILES_USED:
+            out.append(Source(name=cells[2], used_for=DATASET_FILES_USED[file_name],
+                              licence=cells[3], note=f"dataset file {file_name}"))
+    return tuple(out)
+
+
+def latency_model_source(params_json: str) -> Source:
+    """The latency model's calibration data, from the provenance block of its shipped parameters.
+
+    >>> latency_model_source('{"provenance": {"fitted_on": "pings 2020", "script": "fit.py"}}').name
+    'RTT model calibrated on: pings 2020'
+    """
+    provenance = json.loads(params_json).get("provenance", {})
+    return Source(
+        name=f"RTT model calibrated on: {provenance.get('fitted_on', 'unknown')}",
+        used_for="round-trip times (rtt_ms) between regions and markets",
+        note=f"fitted by {provenance['script']}" if "script" in provenance else "",
+    )
+
+
+def bundled_input_sources() -> tuple[Source, ...]:
+    """Sources of the shipped demand, residency, hardware, cloud-region and latency data."""
+    sources_md = resources.files("computegeo.data").joinpath("SOURCES.md").read_text("utf-8")
+    params = resources.files("computegeo.latency.data").joinpath("params.json").read_text("utf-8")
+    return (*dataset_file_sources(sources_md), latency_model_source(params))
