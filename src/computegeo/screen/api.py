@@ -256,6 +256,11 @@ def screen(
         )
     context = FilterContext()
     table = markets.copy()
+    if (uses_latency or lat_regions) and not {"latitude", "longitude"} <= set(markets.columns):
+        raise ConfigError(
+            "Cannot compute latency.",
+            ["the market table needs 'latitude' and 'longitude' columns [deg]"],
+        )
     if uses_latency or lat_regions:
         demand_regions = load_demand_regions() if demand_regions is None else demand_regions
         rtt_matrix_ms = default_rtt_matrix_ms if rtt_matrix_ms is None else rtt_matrix_ms
@@ -292,9 +297,10 @@ def screen(
         excluded = pd.concat([excluded, extra])
         values = values[~missing.any(axis=1)]
     if values.empty:
+        examples = [f"{m}: {r}" for m, r in excluded["reason"].head(5).items()]
         raise ConfigError(
-            "No market left to rank.",
-            [f"{len(excluded)} market(s) excluded; loosen the filters."],
+            f"No market left to rank: all {len(excluded)} were excluded; loosen the filters.",
+            examples,
         )
     matrix = values.to_numpy()
     weights = np.array([c.weight for c in crits])
