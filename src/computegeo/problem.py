@@ -574,11 +574,13 @@ def _validate(d: ProblemData) -> list[str]:  # noqa: C901 - a flat list of check
             p.append(f"{name}: {share} is outside (0, 1]")
 
     if a:
+        bad_index = False
         for name, upper in (("arc_market", m), ("arc_region", r), ("arc_workload", w)):
             idx = getattr(d, name)
             if idx.min() < 0 or idx.max() >= upper:
                 p.append(f"{name}: index out of range [0, {upper})")
-        if p:
+                bad_index = True
+        if bad_index:
             return p
         key = (d.arc_workload * r + d.arc_region) * m + d.arc_market
         if len(np.unique(key)) != a:

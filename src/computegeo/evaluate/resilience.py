@@ -102,7 +102,7 @@ def _margin_lp(data: ProblemData, cap_m: np.ndarray, lost: np.ndarray, t: int) -
     b_ub = np.concatenate(
         [
             data.demand_mw.reshape(-1, data.n_periods)[upair, t],
-            cap_m[umk],
+            np.minimum(cap_m[umk], demand_w.sum() + 1.0),  # "unlimited" stays finite for linprog
             -rho[needed] * demand_w[needed],
         ]
     )
