@@ -1,0 +1,212 @@
+"""``computegeo latency``: estimated round-trip time between places.
+
+Examples (shell)::
+
+    computegeo latency sydney tokyo                 # market ids
+    computegeo latency "Sao Paulo" london           # demand-region or market names
+    computegeo latency 1.35,103.82 -33.87,151.21    # lat,lon in degrees
+    computegeo latency --pairs pairs.csv > with_rtt.csv
+
+A ``--pairs`` file is a CSV with the columns ``from_lat,from_lon,to_lat,to_lon`` (others are
+kept); every row is written back, in the same order, with an added ``rtt_ms`` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from computegeo.errors import InputError, suggest
+from computegeo.latency import fibre_floor_rtt_ms, great_circle_km, rtt_ms
+
+PAIR_COLUMNS = ("from_lat", "from_lon", "to_lat", "to_lon")
+_LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*,\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: what the user typed, what it matched and where it is [deg]."""
+
+    label: str
+    latitude: float
+    longitude: float
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation: 'São Paulo' -> 'sao_paulo'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+
+
+def _check_range(lat: float, lon: float, what: str) -> None:
+    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+        msg = f"{what}: latitude must be within [-90, 90] and longitude within [-180, 180] degrees"
+        raise InputError(msg)
+
+
+def resolve_place(text: str) -> Place:
+    """Resolve ``lat,lon``, a market id or name, or a demand-region id or name.
+
+    Raises
+    ------
+    InputError
+        If nothing matches; the message suggests close names.
+    """
+    m = _LATLON_RE.match(text)
+    if m:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        _check_range(lat, lon, repr(text))
+        return Place("point", lat, lon)
+    from computegeo.catalog import load_demand_regions, load_markets
+
+    key = _fold(text)
+    markets = load_markets()
+    regions = load_demand_regions()
+    candidates: list[tuple[str, str, float, float]] = []  # (key, label, lat, lon), in priority order
+    for mid, row in markets.iterrows():
+        label = f"{row['name']} (market {mid})"
+        candidates.append((_fold(str(mid)), label, float(row["latitude"]), float(row["longitude"])))
+        candidates.append((_fold(str(row["name"])), label, float(row["latitude"]), float(row["longitude"])))
+    for rid, row in regions.iterrows():
+        label = f"{row['name']} (demand region {rid})"
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        candidates.append((_fold(str(rid)), label, lat, lon))
+        candidates.append((_fold(str(row["name"])), label, lat, lon))
+        # 'Mumbai (Bombay)' also answers to 'mumbai' and 'bombay'.
+        for part in re.split(r"[()/]", str(row["name"])):
+            if part.strip():
+                candidates.append((_fold(part), label, lat, lon))
+    for cand_key, label, lat, lon in candidates:
+        if cand_key == key:
+            return Place(label, lat, lon)
+    names = sorted({c[0] for c in candidates})
+    msg = (
+        f"unknown place {text!r}: give a market id, a demand-region id or name, or 'lat,lon' in "
+        f"degrees (see 'computegeo markets').{suggest(key, names)}"
+    )
+    raise InputError(msg)
+
+
+def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
+    """Read and validate a pairs CSV; collect every bad line into one error."""
+    name = "standard input" if source == "-" else source
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            msg = f"pairs file {source} does not exist (give a CSV with columns {','.join(PAIR_COLUMNS)})"
+            raise InputError(msg)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"cannot read pairs file {source}: {exc}"
+            raise InputError(msg) from exc
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        msg = f"{name}: empty file; the first line must be the header {','.join(PAIR_COLUMNS)}"
+        raise InputError(msg)
+    header = [h.strip() for h in header]
+    missing = [c for c in PAIR_COLUMNS if c not in header]
+    if missing:
+        msg = (
+            f"{name} line 1: header lacks column(s) {', '.join(missing)}; "
+            f"it must contain {','.join(PAIR_COLUMNS)}"
+        )
+        raise InputError(msg)
+    if "rtt_ms" in header:
+        msg = f"{name} line 1: already has an 'rtt_ms' column; remove or rename it"
+        raise InputError(msg)
+    col = [header.index(c) for c in PAIR_COLUMNS]
+    rows: list[list[str]] = []
+    coords: list[list[float]] = []
+    problems: list[str] = []
+    for line_no, row in enumerate(reader, start=2):
+        if not row or all(not f.strip() for f in row):
+            continue
+        if len(row) != len(header):
+            problems.append(f"line {line_no}: {len(row)} fields, the header has {len(header)}")
+            continue
+        values: list[float] = []
+        for c, k in zip(PAIR_COLUMNS, col, strict=True):
+            try:
+                v = float(row[k])
+            except ValueError:
+                problems.append(f"line {line_no}: {c} = {row[k]!r} is not a number")
+                break
+            limit = 90.0 if c.endswith("lat") else 180.0
+            if not math.isfinite(v) or abs(v) > limit:
+                problems.append(f"line {line_no}: {c} = {row[k]!r} is outside [-{limit:g}, {limit:g}] degrees")
+                break
+            values.append(v)
+        else:
+            rows.append(row)
+            coords.append(values)
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(f"... and {len(problems) - 20} more")
+        msg = f"{name}: {len(problems)} malformed line(s); fix them and run again"
+        raise InputError(msg, shown)
+    return header, rows, np.array(coords, dtype=np.float64).reshape(-1, 4)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``latency`` command to ``app``."""
+
+    @app.command(
+        "latency",
+        context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
+    )
+    def latency_command(
+        places: Annotated[
+            list[str] | None,
+            typer.Argument(help="FROM and TO: market id, demand-region name/id, or 'lat,lon'."),
+        ] = None,
+        pairs: Annotated[
+            str | None,
+            typer.Option(
+                "--pairs",
+                help="CSV with from_lat,from_lon,to_lat,to_lon; prints it with an rtt_ms column ('-' = stdin).",
+            ),
+        ] = None,
+    ) -> None:
+        """Estimate the median round-trip time (ms) and great-circle distance (km) between places."""
+        places = places or []
+        if pairs is not None:
+            if places:
+                msg = "give either two places or --pairs FILE, not both"
+                raise InputError(msg)
+            header, rows, coords = _read_pairs(pairs)
+            rtt = rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3]) if len(rows) else []
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow([*header, "rtt_ms"])
+            for row, value in zip(rows, rtt, strict=True):
+                writer.writerow([*row, f"{float(value):.2f}"])
+            sys.stdout.write(buf.getvalue())
+            return
+        if len(places) != 2:
+            msg = (
+                f"expected two places (FROM TO), got {len(places)}; e.g. 'computegeo latency sydney "
+                "tokyo' or 'computegeo latency --pairs pairs.csv'"
+            )
+            raise InputError(msg)
+        a, b = (resolve_place(p) for p in places)
+        d_km = float(great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude))
+        est = float(rtt_ms(a.latitude, a.longitude, b.latitude, b.longitude))
+        typer.echo(f"from: {a.label} at {a.latitude:.4f},{a.longitude:.4f}")
+        typer.echo(f"to:   {b.label} at {b.latitude:.4f},{b.longitude:.4f}")
+        typer.echo(f"great-circle distance: {d_km:,.0f} km")
+        typer.echo(f"estimated median RTT: {est:.1f} ms (fibre floor {float(fibre_floor_rtt_ms(d_km)):.1f} ms)")
