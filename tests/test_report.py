@@ -324,3 +324,40 @@ def test_sources_group_by_publication_for_the_plans_markets() -> None:
     assert out[0].note == "2 values for 2 markets, 2 estimated"
     assert out[1].year == "2023"
     assert sources_from_attributes(frame, ["nowhere"]) == ()
+
+
+REAL_PLAN = FIXTURE.parent / "plan_apac_tight_power.json"
+MAX_REPORT_BYTES = 400_000
+"""Budget for a typical plan's report (the map geometry alone is about 80 kB of SVG path)."""
+
+
+def test_real_planner_output_renders_with_its_numbers() -> None:
+    from computegeo.report.formatting import mw, share, usd
+
+    doc = json.loads(REAL_PLAN.read_text(encoding="utf-8"))
+    out = render_report(Plan.from_json_dict(doc))
+    assert len(out.encode("utf-8")) < MAX_REPORT_BYTES
+    collector = _Collector()
+    collector.feed(out)
+    assert not [i for i in EXPECTED_IDS if i not in collector.ids and i != "table-unmet"]
+    kpis = doc["kpis"]
+    assert usd(kpis["npv_usd"]) in collector.text_by_id["kpi-npv"]
+    last = doc["scenario"]["periods"][-1]
+    total = sum(c["capacity_mw"] for c in doc["capacity"] if c["period"] == last)
+    assert total == pytest.approx(kpis["capacity_mw_by_period"][last], rel=1e-6)
+    assert mw(total) in collector.text_by_id["kpi-capacity"]
+    assert share(min(kpis["latency_served_share"].values())) in collector.text_by_id["kpi-latency"]
+    for key in ("power", "rent", "cloud", "carbon", "om"):
+        assert f'data-cost="{key}">{usd(kpis["opex_usd"][key])}<' in out
+    assert f'data-cost="capex">{usd(kpis["capex_usd"])}<' in out
+    per_market: dict[str, float] = {}
+    for c in doc["capacity"]:
+        if c["period"] == last:
+            per_market[c["market_id"]] = per_market.get(c["market_id"], 0.0) + c["capacity_mw"]
+    for market_id, value in per_market.items():
+        if value > 0:
+            assert f'data-market="{market_id}">{mw(value)}</td>' in out
+    top = max(doc["binding_constraints"], key=lambda b: b["relaxation_value_usd"])
+    assert top["name"] in collector.text_by_id["table-binding"]
+    worst = kpis["n1_margin"]["worst_contingency"]
+    assert worst in collector.text_by_id["table-n1"]

@@ -29,7 +29,8 @@ from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).parent / "fixtures" / "plan_reference.json"
+FIXTURE = Path(__file__).parent / "fixtures" / "plan_apac_tight_power.json"
+"""A real planner result (see tests/fixtures/README.md)."""
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
