@@ -244,3 +244,28 @@ def test_shipped_catalog_cli(capsys: pytest.CaptureFixture[str]) -> None:
     scores = [r["score"] for r in doc["ranking"]]
     assert scores == sorted(scores, reverse=True)
     assert all(0.0 <= r["estimated_weight_share"] <= 1.0 for r in doc["ranking"])
+
+
+def test_override_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "override.csv"
+    path.write_text(
+        "market_id,power_price_usd_per_mwh,source,year,estimate_rule\n"
+        "tokyo,1.0,our PPA quote,2026,assumed for the test\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "--override",
+        str(path),
+        "-c",
+        "price=1",
+        "--format",
+        "json",
+        "--samples",
+        "0",
+    )
+    assert code == 0
+    first = json.loads(out)["ranking"][0]
+    assert first["market_id"] == "tokyo"
+    assert first["power_price_usd_per_mwh"] == 1.0
+    assert first["estimated"] == "power_price_usd_per_mwh"

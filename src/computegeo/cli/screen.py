@@ -10,6 +10,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from computegeo.catalog import load_market_attributes, load_markets
 from computegeo.errors import ConfigError
 from computegeo.fileio import atomic_write_text
 from computegeo.screen.api import ScreenResult, SensitivityOptions, screen
@@ -225,6 +226,10 @@ def register(app: typer.Typer) -> None:
                 help="CSV market table (market_id + catalog columns) replacing the catalog."
             ),
         ] = None,
+        override: Annotated[
+            Path | None,
+            typer.Option(help="CSV/YAML file overriding or adding catalog markets (see catalog)."),
+        ] = None,
         output: Annotated[
             Path | None,
             typer.Option("--output", "-o", help="Write here instead of standard output."),
@@ -272,7 +277,15 @@ def register(app: typer.Typer) -> None:
                 "Invalid sensitivity options.",
                 ["--samples must be >= 0, --top-k >= 1 and --concentration > 0"],
             )
+        if markets is not None and override is not None:
+            raise ConfigError(
+                "Conflicting options.", ["give either --markets (a whole table) or --override"]
+            )
         table = _read_markets(markets) if markets is not None else None
+        attributes = None
+        if override is not None:
+            table = load_markets(override)
+            attributes = load_market_attributes(override)
         result = screen(
             weights,
             filters,
@@ -280,6 +293,7 @@ def register(app: typer.Typer) -> None:
             directions=directions,
             demand=_split(demand) if demand else list(cfg.demand),
             markets=table,
+            attributes=attributes,
             sensitivity=options,
         )
         if explain is not None and format_ == "table":
