@@ -149,3 +149,17 @@ def test_docs_examples_run() -> None:
     result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8
     assert result.failed == 0
+
+
+def test_sort_and_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--sort", "-ix_capacity_gbps", "--format", "csv")
+    assert code == 0
+    ix = [float(r["ix_capacity_gbps"]) for r in csv.DictReader(io.StringIO(out))]
+    assert ix == sorted(ix, reverse=True)
+    code, out, _ = run(capsys, "--columns", "pue,hazard_class", "--region", "oceania")
+    assert code == 0
+    header = out.splitlines()[0].split()
+    assert header == ["id", "name", "PUE", "hazard"]
+    code, _, err = run(capsys, "--columns", "pue,democrazy_index")
+    assert code == 2
+    assert "Did you mean 'democracy_index'" in err

@@ -172,21 +172,68 @@ def _fmt(value: object, divisor: float = 1.0) -> str:
     return str(value)
 
 
-def render_table(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
+def table_layout(columns: Sequence[str]) -> tuple[tuple[str, str, float], ...]:
+    """Table columns (column, header, divisor): the default set, or the named columns.
+
+    Raises
+    ------
+    InputError
+        For an unknown column name (with close matches).
+    """
+    if not columns:
+        return TABLE_COLUMNS
+    known = {c: (c, h, d) for c, h, d in TABLE_COLUMNS}
+    names = [c for c in table_columns("markets") if c not in ("market_id", "name")]
+    out = []
+    for col in columns:
+        if col not in names:
+            msg = f"unknown column {col!r} in --columns.{suggest(col, names)}"
+            raise InputError(msg)
+        out.append(known.get(col, (col, col, 1.0)))
+    return tuple(out)
+
+
+def sort_markets(markets: pd.DataFrame, key: str | None) -> pd.DataFrame:
+    """Markets sorted by a column (``-column`` for descending); unchanged when ``key`` is None.
+
+    Raises
+    ------
+    InputError
+        For an unknown column name (with close matches).
+    """
+    if not key:
+        return markets
+    col = key.lstrip("-")
+    names = [c for c in table_columns("markets") if c != "market_id"]
+    if col not in names:
+        msg = f"unknown column {col!r} in --sort.{suggest(col, names)}"
+        raise InputError(msg)
+    return markets.sort_values(col, ascending=not key.startswith("-"), kind="stable")
+
+
+def render_table(
+    markets: pd.DataFrame,
+    provenance: pd.DataFrame,
+    layout: tuple[tuple[str, str, float], ...] = TABLE_COLUMNS,
+) -> str:
     """A readable fixed-width table; ``*`` marks an estimated value."""
     est = provenance.set_index(["market_id", "attribute"])["estimated"]
-    headers = ["id", "name", *[h for _, h, _ in TABLE_COLUMNS]]
+    headers = ["id", "name", *[h for _, h, _ in layout]]
     rows = []
     for mid, row in markets.iterrows():
         cells = [str(mid), str(row["name"])[:28]]
-        for col, _h, div in TABLE_COLUMNS:
+        for col, _h, div in layout:
             mark = "*" if bool(est.get((mid, col), False)) else ""
             cells.append(_fmt(row[col], div) + mark)
         rows.append(cells)
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
     ]
-    left = {0, 1, 2, 10}
+    left = {0, 1} | {
+        i + 2
+        for i, (col, _h, _d) in enumerate(layout)
+        if not pd.api.types.is_numeric_dtype(markets[col])
+    }
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -405,6 +452,14 @@ def register(app: typer.Typer) -> None:
                 help="With --residency: also allow destinations under conditions (DPF, SCCs, ...).",
             ),
         ] = False,
+        sort: Annotated[
+            str | None,
+            typer.Option("--sort", help="Sort by a column; prefix '-' for descending, e.g. -pue."),
+        ] = None,
+        columns: Annotated[
+            str | None,
+            typer.Option("--columns", help="Comma-separated columns for the table format."),
+        ] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
         override: Annotated[
             Path | None,
@@ -436,8 +491,10 @@ def register(app: typer.Typer) -> None:
             chosen = chosen[~chosen["moratorium"]]
         for spec in residency_spec or []:
             chosen = chosen[residency_mask(chosen, spec, accept_conditions=accept_conditions)]
+        chosen = sort_markets(chosen, sort)
+        layout = table_layout([c.strip() for c in (columns or "").split(",") if c.strip()])
         if f == "table":
-            text = render_table(chosen, load_market_attributes(override))
+            text = render_table(chosen, load_market_attributes(override), layout)
         elif f == "json":
             text = render_json(chosen, load_market_attributes(override))
         else:
