@@ -52,7 +52,7 @@ def plan_command(
     from computegeo import pipeline
 
     err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     source: object = scenario
     if time_limit is not None:
         dataset = pipeline.load_dataset()
@@ -119,10 +119,11 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         mw = sum(forms.values())
         form_text = ", ".join(f"{f} {_fmt_mw(v)}" for f, v in sorted(forms.items(), key=lambda kv: -kv[1]))
         when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
-        lines.append(f"  {names.get(market_id, market_id):<28} {_fmt_mw(mw):>10}  ({form_text}; {when})")
+        name = names.get(market_id, market_id).split(" (")[0][:24]
+        lines.append(f"  {name:<24} {_fmt_mw(mw):>10}  ({form_text}; {when})")
     if len(ranked) > 10:
         rest = sum(sum(f.values()) for _, f in ranked[10:])
-        lines.append(f"  {len(ranked) - 10} more markets            {_fmt_mw(rest):>10}")
+        lines.append(f"  {f'{len(ranked) - 10} more markets':<24} {_fmt_mw(rest):>10}")
     k = plan.kpis
     opex = k.opex_usd
     lines.append(
@@ -130,16 +131,27 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent {_fmt_usd(opex.rent)} + "
         f"cloud {_fmt_usd(opex.cloud)} + O&M {_fmt_usd(opex.om)} + carbon {_fmt_usd(opex.carbon)}"
     )
+    it_cost = scenario.supply.it_equipment_usd_per_mw_year
+    if it_cost > 0:
+        lines.append(
+            f"  (rent and O&M include owned accelerators at {_fmt_usd(it_cost)} per MW-yr; "
+            "cloud prices include them)"
+        )
     lines.append(f"Overnight capex of new campuses: {_fmt_usd(k.overnight_capex_usd)}")
     if k.unmet_mw > 1e-6:
         reasons: dict[str, float] = defaultdict(float)
+        where: dict[tuple[str, str], float] = defaultdict(float)
         for u in plan.unmet:
             if u.period == last:
                 reasons[u.reason.value.replace("_", " ")] += u.mw
+                where[(u.workload, u.region_id)] += u.mw
         why = ", ".join(f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        region_names = {r.region_id: r.name for r in plan.regions}
+        top = sorted(where.items(), key=lambda kv: -kv[1])[:4]
+        top_text = ", ".join(f"{region_names.get(r, r)} ({w})" for (w, r), _ in top)
         lines.append(
             f"[yellow]Unmet demand: up to {_fmt_mw(k.unmet_mw)} in a period"
-            f"{f' ({last}: {why})' if why else ''} — see tables/unmet.csv[/]"
+            f"{f' ({last}: {why})' if why else ''}; largest in {top_text} — see tables/unmet.csv[/]"
         )
     else:
         lines.append("All demand is served within its latency and residency limits.")
