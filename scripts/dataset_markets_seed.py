@@ -646,10 +646,27 @@ OTHER_TTP = Fact(
 
 # Moratorium, pause or hard cap on new DC grid connections or permits in force (2025-26).
 MORATORIUM: dict[str, Fact] = {
-    "dublin": Fact(True, "S61", 2025),
-    "amsterdam": Fact(True, "S64", 2024),
-    "singapore": Fact(True, "S59", 2025),
-    "silicon_valley": Fact(True, "S77", 2023),
+    "dublin": Fact(
+        True, "S61", 2025, note="EirGrid: no new Greater Dublin DC connections before ~2028"
+    ),
+    "amsterdam": Fact(
+        True,
+        "S64",
+        2024,
+        note="NL ban on new hyperscale outside two zones; Amsterdam grid cap 670 MVA to 2030",
+    ),
+    "singapore": Fact(
+        True,
+        "S59",
+        2025,
+        note="new capacity only through government calls for application (DC-CFA2, Dec 2025)",
+    ),
+    "silicon_valley": Fact(
+        True, "S77", 2023, note="Silicon Valley Power halted new DC plans until its 2028-29 upgrade"
+    ),
+    "montreal": Fact(
+        True, "S44", 2026, note="data centres above 5 MW go through Quebec government selection"
+    ),
     "columbus": Fact(False, "S75", 2025),  # AEP Ohio moratorium Mar 2023 - Jul 2025, lifted
     "n_virginia": Fact(False, "S73", 2024),  # Dominion pause 2022 lifted; long queue instead
     "frankfurt": Fact(False, "S67", 2023),  # zoning clusters, no moratorium
