@@ -88,7 +88,7 @@ def read_shp_polygons(data: bytes) -> list[list[list[tuple[float, float]]]]:
     shape_type = struct.unpack("<i", data[32:36])[0]
     if shape_type != SHAPE_POLYGON:
         raise ValueError(f"expected a polygon shapefile (type 5), got type {shape_type}")
-    records = []
+    records: list[list[list[tuple[float, float]]]] = []
     pos = 100
     while pos < len(data):
         _, content_words = struct.unpack(">ii", data[pos : pos + 8])
@@ -109,7 +109,9 @@ def read_shp_polygons(data: bytes) -> list[list[list[tuple[float, float]]]]:
     return records
 
 
-def _perpendicular_deg(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+def _perpendicular_deg(
+    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> float:
     dx, dy = b[0] - a[0], b[1] - a[1]
     if dx == 0.0 and dy == 0.0:
         return math.hypot(p[0] - a[0], p[1] - a[1])
@@ -190,8 +192,12 @@ def build(wheel: Path) -> dict[str, object]:
             encoded.append(code)
         if encoded:
             countries.append(
-                {"iso_a3": iso, "name": row.get("name", ""), "continent": row.get("continent", ""),
-                 "rings": encoded}
+                {
+                    "iso_a3": iso,
+                    "name": row.get("name", ""),
+                    "continent": row.get("continent", ""),
+                    "rings": encoded,
+                }
             )
     countries.sort(key=lambda c: (c["iso_a3"], c["name"]))
     return {

@@ -23,8 +23,7 @@ import numpy as np
 import pytest
 
 from computegeo.plan import read_plan_json
-from computegeo.report import plan_view_from_json, render_report
-from computegeo.report import summaries
+from computegeo.report import plan_view_from_json, render_report, summaries
 from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX
 
 pytestmark = pytest.mark.browser
@@ -32,12 +31,25 @@ pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_apac_tight_power.json"
 """A real planner result (see tests/fixtures/README.md)."""
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
-DRAWN_SVGS = ("map", "chart-capacity-market", "chart-capacity-form", "chart-cost", "chart-latency",
-              "chart-diversification", "chart-n1")
+DRAWN_SVGS = (
+    "map",
+    "chart-capacity-market",
+    "chart-capacity-form",
+    "chart-cost",
+    "chart-latency",
+    "chart-diversification",
+    "chart-n1",
+)
 COLOUR_TOLERANCE = 10
 """Max per-channel difference [0-255] for a screenshot pixel to count as a given colour."""
 MIN_COLOUR_PIXELS = 300
@@ -58,7 +70,9 @@ def _chromium() -> str:
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed: scripts/test.sh installs Debian's package")
-        pytest.skip("chromium is not installed (Debian package 'chromium'); scripts/test.sh installs it")
+        pytest.skip(
+            "chromium is not installed (Debian package 'chromium'); scripts/test.sh installs it"
+        )
     return path
 
 
@@ -81,7 +95,9 @@ def decode_png(data: bytes) -> np.ndarray:
         pos += 12 + length
     assert header is not None
     width, height, depth, colour_type, _, _, interlace = header
-    assert depth == 8 and interlace == 0 and colour_type in (2, 6), header
+    assert depth == 8, header
+    assert interlace == 0, header
+    assert colour_type in (2, 6), header
     c = 3 if colour_type == 2 else 4
     stride = width * c
     raw = np.frombuffer(zlib.decompress(b"".join(chunks)), dtype=np.uint8)
@@ -152,13 +168,18 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                     r.abort()  # type: ignore[attr-defined]
 
             page.route("**/*", route)
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
             page.on("pageerror", lambda e: page_errors.append(str(e)))
             # Canary first: a page that does fetch things must be caught by the same recorder.
             page.goto(canary.as_uri(), wait_until="load")
             page.wait_for_timeout(300)
-            canary_seen = {"blocked": list(blocked), "console_errors": list(console_errors),
-                           "page_errors": list(page_errors)}
+            canary_seen = {
+                "blocked": list(blocked),
+                "console_errors": list(console_errors),
+                "page_errors": list(page_errors),
+            }
             requests.clear()
             blocked.clear()
             console_errors.clear()
@@ -193,10 +214,18 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     (folder / "report.png").write_bytes(shot)
     (folder / "map.png").write_bytes(map_shot)
     return {
-        "requests": requests, "blocked": blocked, "console_errors": console_errors,
-        "page_errors": page_errors, "boxes": boxes, "counts": counts, "resources": resources,
-        "shot": decode_png(shot), "map_shot": decode_png(map_shot), "pdf": pdf,
-        "report": report, "canary": canary_seen,
+        "requests": requests,
+        "blocked": blocked,
+        "console_errors": console_errors,
+        "page_errors": page_errors,
+        "boxes": boxes,
+        "counts": counts,
+        "resources": resources,
+        "shot": decode_png(shot),
+        "map_shot": decode_png(map_shot),
+        "pdf": pdf,
+        "report": report,
+        "canary": canary_seen,
     }
 
 
@@ -231,7 +260,9 @@ def test_map_and_charts_are_drawn_with_real_size(browser_run: dict) -> None:
         assert box["width"] > 300, (svg_id, box)
         assert box["height"] > 60, (svg_id, box)
     map_box = browser_run["boxes"]["map"]
-    assert map_box["width"] / map_box["height"] == pytest.approx(MAP_WIDTH_PX / MAP_HEIGHT_PX, rel=0.02)
+    assert map_box["width"] / map_box["height"] == pytest.approx(
+        MAP_WIDTH_PX / MAP_HEIGHT_PX, rel=0.02
+    )
 
 
 def test_map_content_matches_the_plan(browser_run: dict) -> None:
@@ -244,8 +275,7 @@ def test_map_content_matches_the_plan(browser_run: dict) -> None:
     assert counts["landHeight"] > 350
     assert counts["sites"] == len(summaries.sites(view, last))
     drawable_flows = [
-        f for f in summaries.flows(view, last)
-        if f.region_id in {r.region_id for r in view.regions}
+        f for f in summaries.flows(view, last) if f.region_id in {r.region_id for r in view.regions}
     ]
     assert counts["flows"] == len(drawable_flows)
     assert counts["demand"] == len(view.regions)

@@ -64,15 +64,26 @@ def nice_ceiling(value: float) -> float:
     return 10.0 * base
 
 
-def _text(x: float, y: float, s: str, *, size: float = 12, anchor: str = "start",
-          colour: str = TEXT_COLOUR, weight: str = "normal", extra: str = "") -> str:
+def _text(
+    x: float,
+    y: float,
+    s: str,
+    *,
+    size: float = 12,
+    anchor: str = "start",
+    colour: str = TEXT_COLOUR,
+    weight: str = "normal",
+    extra: str = "",
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="{colour}" font-weight="{weight}"{extra}>{escape(s)}</text>'
     )
 
 
-def _legend(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -> tuple[str, float]:
+def _legend(
+    items: Sequence[tuple[str, str]], x: float, y: float, width: float
+) -> tuple[str, float]:
     """Legend swatches flowing left to right; returns markup and the height used."""
     parts = []
     cx, cy = x, y
@@ -121,16 +132,21 @@ def stacked_bars(
     plot_w, plot_h = width - left - right, height - top - bottom
     y_max = nice_ceiling(max(totals, default=0.0))
     parts = [
-        f'<svg id="{escape(svg_id)}" class="chart" viewBox="0 0 {width:.0f} {height + legend_h + 10:.0f}" '
+        f'<svg id="{escape(svg_id)}" class="chart" '
+        f'viewBox="0 0 {width:.0f} {height + legend_h + 10:.0f}" '
         f'role="img" aria-label="{escape(axis_label)}" font-family="{FONT}" '
         f'xmlns="http://www.w3.org/2000/svg">'
     ]
     for k in range(5):
         v = y_max * k / 4
         y = top + plot_h * (1 - k / 4)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        parts.append(_text(left - 6, y + 4, value_format(v), size=10, anchor="end", colour=AXIS_COLOUR))
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
+        parts.append(
+            _text(left - 6, y + 4, value_format(v), size=10, anchor="end", colour=AXIS_COLOUR)
+        )
     slot = plot_w / n
     bar_w = min(slot * 0.62, 70.0)
     for i, cat in enumerate(categories):
@@ -144,12 +160,15 @@ def stacked_bars(
             y -= h
             parts.append(
                 f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{s.colour}"><title>{escape(f"{s.label}, {cat}: {value_format(v)}")}</title></rect>'
+                f'fill="{s.colour}">'
+                f"<title>{escape(f'{s.label}, {cat}: {value_format(v)}')}</title></rect>"
             )
         parts.append(_text(x + bar_w / 2, y - 5, value_format(totals[i]), size=10, anchor="middle"))
         parts.append(_text(x + bar_w / 2, top + plot_h + 16, str(cat), size=11, anchor="middle"))
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h:.1f}" '
-                 f'y2="{top + plot_h:.1f}" stroke="{AXIS_COLOUR}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h:.1f}" '
+        f'y2="{top + plot_h:.1f}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
     parts.append(legend)
     parts.append("</svg>")
     return "".join(parts)
@@ -188,7 +207,8 @@ def horizontal_bars(
     value_room = 190.0
     plot_w = width - label_width - value_room
     parts = [
-        f'<svg id="{escape(svg_id)}" class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'<svg id="{escape(svg_id)}" class="chart" viewBox="0 0 {width:.0f} {height:.0f}" '
+        'role="img" '
         f'aria-label="{escape(aria_label)}" font-family="{FONT}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, b in enumerate(bars):
@@ -196,14 +216,20 @@ def horizontal_bars(
         length = plot_w * max(b.value, 0.0) / v_max
         parts.append(_text(label_width - 8, y + row_height * 0.62, b.label, size=12, anchor="end"))
         parts.append(
-            f'<rect class="bar" x="{label_width:.1f}" y="{y + 4:.1f}" width="{max(length, 0.0):.1f}" '
+            f'<rect class="bar" x="{label_width:.1f}" y="{y + 4:.1f}" '
+            f'width="{max(length, 0.0):.1f}" '
             f'height="{row_height - 8:.1f}" rx="2" fill="{b.colour}">'
-            f'<title>{escape(f"{b.label}: {value_format(b.value)}")}</title></rect>'
+            f"<title>{escape(f'{b.label}: {value_format(b.value)}')}</title></rect>"
         )
         label = value_format(b.value) + (f"  {b.note}" if b.note else "")
-        parts.append(_text(label_width + length + 6, y + row_height * 0.62, label, size=11,
-                           colour=AXIS_COLOUR))
-    parts.append(f'<line x1="{label_width}" x2="{label_width}" y1="{top}" y2="{height - 8:.1f}" '
-                 f'stroke="{AXIS_COLOUR}" stroke-width="1"/>')
+        parts.append(
+            _text(
+                label_width + length + 6, y + row_height * 0.62, label, size=11, colour=AXIS_COLOUR
+            )
+        )
+    parts.append(
+        f'<line x1="{label_width}" x2="{label_width}" y1="{top}" y2="{height - 8:.1f}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -92,7 +92,11 @@ def equal_earth(lon_deg: float, lat_deg: float) -> tuple[float, float]:
     t2 = theta * theta
     t6 = t2 * t2 * t2
     poly = EQUAL_EARTH_A1 + EQUAL_EARTH_A2 * t2 + t6 * (EQUAL_EARTH_A3 + EQUAL_EARTH_A4 * t2)
-    dpoly = EQUAL_EARTH_A1 + 3 * EQUAL_EARTH_A2 * t2 + t6 * (7 * EQUAL_EARTH_A3 + 9 * EQUAL_EARTH_A4 * t2)
+    dpoly = (
+        EQUAL_EARTH_A1
+        + 3 * EQUAL_EARTH_A2 * t2
+        + t6 * (7 * EQUAL_EARTH_A3 + 9 * EQUAL_EARTH_A4 * t2)
+    )
     x = 2.0 * math.sqrt(3.0) * lam * math.cos(theta) / (3.0 * dpoly)
     y = theta * poly
     return (x + 0.0, y + 0.0)

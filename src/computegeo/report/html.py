@@ -89,11 +89,13 @@ def render_report(
     if sources is None:
         bundled = (*bundled_sources([m.market_id for m in view.markets]), *bundled_input_sources())
         view = plan_view_from_json(doc, sources=bundled)
-        note = (f"Sources of the bundled dataset: market values for the {len(view.markets)} candidate "
-                "markets in this plan (grouped by publication), then demand, residency, hardware, "
-                "cloud-region and latency data. Values a scenario overrides are "
-                "assumptions recorded in its scenario.yaml; every value's own source, year and "
-                "estimate rule: <code>computegeo markets show MARKET</code>.")
+        note = (
+            f"Sources of the bundled dataset: market values for the {len(view.markets)} candidate "
+            "markets in this plan (grouped by publication), then demand, residency, hardware, "
+            "cloud-region and latency data. Values a scenario overrides are "
+            "assumptions recorded in its scenario.yaml; every value's own source, year and "
+            "estimate rule: <code>computegeo markets show MARKET</code>."
+        )
         return render_view(view, sources_note=note)
     return render_view(view)
 
@@ -122,7 +124,7 @@ def render_view(view: PlanView, *, sources_note: str = "") -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
-        f'<body><main>{"".join(body)}</main></body></html>\n'
+        f"<body><main>{''.join(body)}</main></body></html>\n"
     )
 
 
@@ -133,7 +135,11 @@ def _period_span(view: PlanView) -> str:
     periods = summaries.all_periods(view)
     if not periods:
         return "no periods"
-    return f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else str(periods[0])
+    if len(periods) == 1:
+        return periods[0]
+    if all(p.isdigit() for p in periods):
+        return f"{periods[0]}–{periods[-1]}"
+    return f"{periods[0]} to {periods[-1]} ({len(periods)} periods)"
 
 
 def _header(view: PlanView) -> str:
@@ -162,9 +168,11 @@ def _header(view: PlanView) -> str:
 
 def _kpi(label: str, value: str, note: str = "", kpi_id: str = "") -> str:
     ident = f' id="kpi-{kpi_id}"' if kpi_id else ""
-    return (f'<div class="kpi"{ident}><div class="kpi-label">{escape(label)}</div>'
-            f'<div class="kpi-value">{escape(value)}</div>'
-            f'<div class="kpi-note">{escape(note)}</div></div>')
+    return (
+        f'<div class="kpi"{ident}><div class="kpi-label">{escape(label)}</div>'
+        f'<div class="kpi-value">{escape(value)}</div>'
+        f'<div class="kpi-note">{escape(note)}</div></div>'
+    )
 
 
 def _kpis(view: PlanView) -> str:
@@ -186,16 +194,35 @@ def _kpis(view: PlanView) -> str:
         npv = view.objective_usd
     cards = [
         _kpi("Discounted cost (NPV)", usd(npv), _money_note(view), "npv"),
-        _kpi(f"Capacity in {last}" if last else "Capacity", mw(total_mw),
-             f"{len(site_list)} markets in {n_countries} countries", "capacity"),
-        _kpi("Capital expenditure", usd(view.kpi_float("capex_usd")), "own campuses, discounted", "capex"),
+        _kpi(
+            f"Capacity in {last}" if last else "Capacity",
+            mw(total_mw),
+            f"{len(site_list)} markets in {n_countries} countries",
+            "capacity",
+        ),
+        _kpi(
+            "Capital expenditure",
+            usd(view.kpi_float("capex_usd")),
+            "own campuses, discounted",
+            "capex",
+        ),
         _kpi("Energy", quantity(view.kpi_float("energy_mwh"), "MWh"), "over the horizon", "energy"),
-        _kpi("Emissions", quantity(view.kpi_float("carbon_t"), "t CO₂"), "over the horizon", "carbon"),
+        _kpi(
+            "Emissions", quantity(view.kpi_float("carbon_t"), "t CO₂"), "over the horizon", "carbon"
+        ),
         _kpi("Demand served within latency limits", lat_value, lat_note, "latency"),
-        _kpi("Unmet demand", mw(view.kpi_float("unmet_mw") or 0.0),
-             "peak period" if view.unmet else "all demand served", "unmet"),
-        _kpi("Market concentration (HHI)", _fmt_hhi(view.kpi_float("hhi_market")),
-             "0 = spread, 1 = one market", "hhi"),
+        _kpi(
+            "Unmet demand",
+            mw(view.kpi_float("unmet_mw") or 0.0),
+            "peak period" if view.unmet else "all demand served",
+            "unmet",
+        ),
+        _kpi(
+            "Market concentration (HHI)",
+            _fmt_hhi(view.kpi_float("hhi_market")),
+            "0 = spread, 1 = one market",
+            "hhi",
+        ),
     ]
     return '<section id="kpis" class="kpis">' + "".join(cards) + "</section>"
 
@@ -216,15 +243,18 @@ def _fmt_hhi(value: float | None) -> str:
 def _map_section(view: PlanView, land: WorldLand) -> str:
     last = summaries.last_period(view)
     if last is None:
-        return '<section id="where"><h2>Where capacity goes</h2><p>No capacity in this plan.</p></section>'
+        return (
+            '<section id="where"><h2>Where capacity goes</h2>'
+            "<p>No capacity in this plan.</p></section>"
+        )
     site_list = summaries.sites(view, last)
     flow_list = summaries.flows(view, last)
     demand = summaries.demand_by_region(view, last)
     regions = {r.region_id: (r.name, r.latitude, r.longitude) for r in view.regions}
     svg = world_map(land, site_list, flow_list, demand, regions, period_label=str(last))
     rows = "".join(
-        f'<tr><td>{escape(s.name)}</td><td>{escape(s.country)}</td>'
-        f'<td>{escape(", ".join(form_label(f) for f, _ in s.mw_by_form))}</td>'
+        f"<tr><td>{escape(s.name)}</td><td>{escape(s.country)}</td>"
+        f"<td>{escape(', '.join(form_label(f) for f, _ in s.mw_by_form))}</td>"
         f'<td class="num" data-market="{escape(s.market_id)}">{escape(mw(s.total_mw))}</td></tr>'
         for s in site_list
     )
@@ -251,21 +281,34 @@ def _timeline_section(view: PlanView) -> str:
     other = [0.0] * len(periods)
     for i, (market_id, values) in enumerate(by_market.items()):
         if i < MAX_MARKETS_IN_TIMELINE:
-            market_series.append(Series(names.get(market_id, market_id), CATEGORICAL[i % len(CATEGORICAL)], values))
+            market_series.append(
+                Series(names.get(market_id, market_id), CATEGORICAL[i % len(CATEGORICAL)], values)
+            )
         else:
             other = [a + b for a, b in zip(other, values, strict=True)]
     if any(v > 0 for v in other):
         market_series.append(Series("Other markets", OTHER_COLOUR, tuple(other)))
-    form_series = [Series(form_label(f), form_colour(f), v) for f, v in summaries.capacity_by(view, "form").items()]
-    chart_market = stacked_bars("chart-capacity-market", cats, market_series, value_format=mw,
-                                axis_label="Capacity [MW]")
-    chart_form = stacked_bars("chart-capacity-form", cats, form_series, value_format=mw,
-                              axis_label="Capacity [MW]", height=240)
+    form_series = [
+        Series(form_label(f), form_colour(f), v)
+        for f, v in summaries.capacity_by(view, "form").items()
+    ]
+    chart_market = stacked_bars(
+        "chart-capacity-market", cats, market_series, value_format=mw, axis_label="Capacity [MW]"
+    )
+    chart_form = stacked_bars(
+        "chart-capacity-form",
+        cats,
+        form_series,
+        value_format=mw,
+        axis_label="Capacity [MW]",
+        height=240,
+    )
     largest = sorted(view.builds, key=lambda b: (-b.mw, b.market_id))[:MAX_TABLE_ROWS]
     builds = sorted(largest, key=lambda b: (order.get(b.online_period, 0), -b.mw, b.market_id))
     more = len(view.builds) - len(builds)
     build_rows = "".join(
-        f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td><td>{escape(form_label(b.form))}"
+        f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td>"
+        f"<td>{escape(form_label(b.form))}"
         f"{escape(f' ({b.provider})' if b.provider and b.form == 'cloud' else '')}"
         f"{' · new campus' if b.new_campus else ''}</td>"
         f'<td class="num">{b.decision_period}</td><td class="num">{b.online_period}</td>'
@@ -273,18 +316,28 @@ def _timeline_section(view: PlanView) -> str:
         for b in builds
     )
     build_table = (
-        '<h3>Commitments</h3><p>When each addition is decided and when it comes online '
+        "<h3>Commitments</h3><p>When each addition is decided and when it comes online "
         "(lead times and time-to-power included).</p>"
-        '<table id="table-builds"><thead><tr><th>Market</th><th>Form</th><th class="num">Decide</th>'
-        f'<th class="num">Online</th><th class="num">Added</th></tr></thead><tbody>{build_rows}</tbody></table>'
-        + (f'<p class="note">{more} smaller commitments not shown; all are in tables/builds.csv and '
-           "plan.json.</p>" if more > 0 else "")
-        if builds else ""
+        '<table id="table-builds"><thead><tr><th>Market</th><th>Form</th>'
+        '<th class="num">Decide</th><th class="num">Online</th><th class="num">Added</th></tr>'
+        f"</thead><tbody>{build_rows}</tbody></table>"
+        + (
+            f'<p class="note">{more} smaller commitments not shown; all are in '
+            "tables/builds.csv and "
+            "plan.json.</p>"
+            if more > 0
+            else ""
+        )
+        if builds
+        else ""
     )
     return (
         '<section id="timeline"><h2>Capacity timeline</h2>'
-        "<h3>By market</h3>" f'<figure>{chart_market}</figure>'
-        "<h3>By form</h3>" f'<figure>{chart_form}</figure>' f"{build_table}</section>"
+        "<h3>By market</h3>"
+        f"<figure>{chart_market}</figure>"
+        "<h3>By form</h3>"
+        f"<figure>{chart_form}</figure>"
+        f"{build_table}</section>"
     )
 
 
@@ -296,7 +349,10 @@ def _cost_section(view: PlanView) -> str:
         values.append((key, label, view.kpi_float("opex_usd", key)))
     known = [(k, lbl, v) for k, lbl, v in values if v is not None]
     total = sum(v for _, _, v in known)
-    bars = [Bar(lbl, v, COST_COLOURS[k], f"({share(v / total)})" if total > 0 else "") for k, lbl, v in known]
+    bars = [
+        Bar(lbl, v, COST_COLOURS[k], f"({share(v / total)})" if total > 0 else "")
+        for k, lbl, v in known
+    ]
     chart = horizontal_bars("chart-cost", bars, value_format=usd, aria_label="Cost breakdown [USD]")
     npv = view.kpi_float("npv_usd")
     rows = "".join(
@@ -310,12 +366,16 @@ def _cost_section(view: PlanView) -> str:
         notes.append(f"Not reported by the plan: {', '.join(missing)}.")
     penalty = view.kpi_float("unmet_penalty_usd")
     if penalty:
-        notes.append(f"The solver's objective also carries {usd(penalty)} of penalty for unmet "
-                     "demand, not included above.")
+        notes.append(
+            f"The solver's objective also carries {usd(penalty)} of penalty for unmet "
+            "demand, not included above."
+        )
     overnight = view.kpi_float("overnight_capex_usd")
     if overnight is not None:
-        notes.append(f"Capital is shown annualised and discounted over the horizon; the undiscounted "
-                     f"overnight capital of all decisions is {usd(overnight)}.")
+        notes.append(
+            f"Capital is shown annualised and discounted over the horizon; the undiscounted "
+            f"overnight capital of all decisions is {usd(overnight)}."
+        )
     note = "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
     return (
         '<section id="costs"><h2>Cost breakdown</h2>'
@@ -334,9 +394,17 @@ def _latency_section(view: PlanView) -> str:
         for w, v in sorted(kpi.items()):
             if isinstance(v, int | float) and not isinstance(v, bool):
                 bars.append(Bar(str(w).replace("_", " "), float(v), _share_colour(float(v))))
-    chart = (horizontal_bars("chart-latency", bars, value_format=share, max_value=1.0,
-                             aria_label="Share of each workload's demand within its latency limit")
-             if bars else "<p>The plan reports no latency KPI.</p>")
+    chart = (
+        horizontal_bars(
+            "chart-latency",
+            bars,
+            value_format=share,
+            max_value=1.0,
+            aria_label="Share of each workload's demand within its latency limit",
+        )
+        if bars
+        else "<p>The plan reports no latency KPI.</p>"
+    )
     cov = summaries.coverage(view)
     workloads = sorted({c.workload for c in cov})
     names = {r.region_id: r.name for r in view.regions}
@@ -351,36 +419,58 @@ def _latency_section(view: PlanView) -> str:
     for c in cov:
         worst[c.region_id] = min(worst.get(c.region_id, 1.0), value(c))
         demand[c.region_id] = demand.get(c.region_id, 0.0) + c.demand_mw_periods
-    short = sorted((r for r in worst if worst[r] < FULLY_SERVED_SHARE),
-                   key=lambda r: (worst[r], -demand[r], r))
-    full = sorted((r for r in worst if worst[r] >= FULLY_SERVED_SHARE), key=lambda r: names.get(r, r))
-    head = "".join(f"<th class=\"num\">{escape(w.replace('_', ' '))}</th>" for w in workloads)
+    short = sorted(
+        (r for r in worst if worst[r] < FULLY_SERVED_SHARE), key=lambda r: (worst[r], -demand[r], r)
+    )
+    full = sorted(
+        (r for r in worst if worst[r] >= FULLY_SERVED_SHARE), key=lambda r: names.get(r, r)
+    )
+    head = "".join(f'<th class="num">{escape(w.replace("_", " "))}</th>' for w in workloads)
     body = []
     for r in short:
         tds = []
         for w in workloads:
-            c = cells.get((r, w))
-            if c is None:
+            cell = cells.get((r, w))
+            if cell is None:
                 tds.append('<td class="num empty">·</td>')
                 continue
-            v = value(c)
-            tds.append(f'<td class="num heat" style="background:{_share_colour(v, light=True)}" '
-                       f'title="{escape(mw(c.demand_mw_periods))}·period demand">{escape(share(v))}</td>')
+            v = value(cell)
+            tds.append(
+                f'<td class="num heat" style="background:{_share_colour(v, light=True)}" '
+                f'title="{escape(mw(cell.demand_mw_periods))}·period demand">'
+                f"{escape(share(v))}</td>"
+            )
         body.append(f"<tr><td>{escape(names.get(r, r) or '(no region)')}</td>{''.join(tds)}</tr>")
     limits = ", ".join(
-        f"{w.workload.replace('_', ' ')} ≤ {w.max_rtt_ms:g} ms" for w in view.workloads if w.max_rtt_ms is not None
+        f"{w.workload.replace('_', ' ')} ≤ {w.max_rtt_ms:g} ms"
+        for w in view.workloads
+        if w.max_rtt_ms is not None
     )
-    what = (f"Share of each region's demand (summed over periods) served within its workload's "
-            f"round-trip-time limit ({escape(limits)})." if has_limits else
-            "Share of each region's demand (summed over periods) that is served. The planner only "
-            "connects a region to markets within the workload's round-trip-time limit (and allowed by "
-            "its residency rule), so every served MW is within the limit.")
-    table = (f'<table id="table-latency"><thead><tr><th>Region</th>{head}</tr></thead>'
-             f"<tbody>{''.join(body)}</tbody></table>" if short else "")
-    full_txt = (f'<p id="latency-full" class="note"><b>Fully served ({len(full)} regions):</b> '
-                f"{escape(', '.join(names.get(r, r) for r in full))}.</p>" if full else "")
-    lead = ("Regions below full coverage, worst first:" if short else
-            "Every region's demand is fully served.")
+    what = (
+        f"Share of each region's demand (summed over periods) served within its workload's "
+        f"round-trip-time limit ({escape(limits)})."
+        if has_limits
+        else "Share of each region's demand (summed over periods) that is served. The planner only "
+        "connects a region to markets within the workload's round-trip-time limit (and allowed by "
+        "its residency rule), so every served MW is within the limit."
+    )
+    table = (
+        f'<table id="table-latency"><thead><tr><th>Region</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        if short
+        else ""
+    )
+    full_txt = (
+        f'<p id="latency-full" class="note"><b>Fully served ({len(full)} regions):</b> '
+        f"{escape(', '.join(names.get(r, r) for r in full))}.</p>"
+        if full
+        else ""
+    )
+    lead = (
+        "Regions below full coverage, worst first:"
+        if short
+        else "Every region's demand is fully served."
+    )
     return (
         '<section id="latency"><h2>Latency coverage</h2>'
         "<h3>By workload</h3><p>Share of each workload's demand (energy over the horizon) served "
@@ -408,16 +498,25 @@ def _resilience_section(view: PlanView) -> str:
     names = {m.market_id: m.name for m in view.markets}
     m_shares = summaries.market_shares(view, last)
     c_shares = summaries.country_shares(view, last)
-    bars = [Bar(names.get(m, m), s, CATEGORICAL[i % len(CATEGORICAL)]) for i, (m, s) in enumerate(m_shares)]
-    chart = horizontal_bars("chart-diversification", bars, value_format=share, max_value=1.0,
-                            aria_label=f"Share of capacity by market in {last}")
+    bars = [
+        Bar(names.get(m, m), s, CATEGORICAL[i % len(CATEGORICAL)])
+        for i, (m, s) in enumerate(m_shares)
+    ]
+    chart = horizontal_bars(
+        "chart-diversification",
+        bars,
+        value_format=share,
+        max_value=1.0,
+        aria_label=f"Share of capacity by market in {last}",
+    )
     hhi_plan = view.kpi_float("hhi_market")
     country_txt = ", ".join(f"{c} {share(s)}" for c, s in c_shares)
     n1 = _n1_block(view, names)
     return (
         '<section id="resilience"><h2>Diversification and N-1 margins</h2>'
         f"<p>Share of {last} capacity by market. Market HHI: plan {escape(_fmt_hhi(hhi_plan))}, "
-        f"recomputed from capacity {summaries.hhi(m_shares):.3f}. By country: {escape(country_txt)}.</p>"
+        f"recomputed from capacity {summaries.hhi(m_shares):.3f}. "
+        f"By country: {escape(country_txt)}.</p>"
         f"<figure>{chart}</figure>{n1}</section>"
     )
 
@@ -432,38 +531,64 @@ def _n1_block(view: PlanView, names: Mapping[str, str]) -> str:
     chart = ""
     required_row = ""
     if isinstance(after, Mapping) and after:
-        numeric = {str(k): float(v) for k, v in after.items()
-                   if isinstance(v, int | float) and not isinstance(v, bool)}
+        numeric = {
+            str(k): float(v)
+            for k, v in after.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
         required = None
         if mode != "none" and isinstance(margin, int | float) and numeric:
             required = min(numeric.values()) - float(margin)
-            required_row = (f'<tr><td>required share (worst share − margin)</td>'
-                            f'<td class="num">{escape(share(required))}</td></tr>')
+            required_row = (
+                f"<tr><td>required share (worst share − margin)</td>"
+                f'<td class="num">{escape(share(required))}</td></tr>'
+            )
 
         def colour(v: float) -> str:
             if required is None:
                 return "#8a8f98"
             return "#3f9f5a" if v >= required - 1e-9 else "#c8473b"
 
-        bars = [Bar(f"lose {names.get(k, k)}", v, colour(v))
-                for k, v in sorted(numeric.items(), key=lambda kv: (kv[1], kv[0]))]
-        chart = "<figure>" + horizontal_bars(
-            "chart-n1", bars, value_format=share, max_value=1.0, label_width=230,
-            aria_label="Share of demand still servable within limits after each loss") + "</figure>"
+        bars = [
+            Bar(f"lose {names.get(k, k)}", v, colour(v))
+            for k, v in sorted(numeric.items(), key=lambda kv: (kv[1], kv[0]))
+        ]
+        chart = (
+            "<figure>"
+            + horizontal_bars(
+                "chart-n1",
+                bars,
+                value_format=share,
+                max_value=1.0,
+                label_width=230,
+                aria_label="Share of demand still servable within limits after each loss",
+            )
+            + "</figure>"
+        )
     if mode == "none":
-        intro = ("<p>No N-1 rule is imposed in this scenario"
-                 + ("; the chart shows what would still be servable after each loss." if chart else ".")
-                 + "</p>")
+        intro = (
+            "<p>No N-1 rule is imposed in this scenario"
+            + ("; the chart shows what would still be servable after each loss." if chart else ".")
+            + "</p>"
+        )
     else:
-        intro = (f"<p>Rule: losing any one {escape(mode or 'contingency')} must leave the required "
-                 "share of each protected workload's demand servable within its limits. Bars: the "
-                 "smallest share (over workloads and periods) still servable after each loss.</p>")
+        intro = (
+            f"<p>Rule: losing any one {escape(mode or 'contingency')} must leave the required "
+            "share of each protected workload's demand servable within its limits. Bars: the "
+            "smallest share (over workloads and periods) still servable after each loss.</p>"
+        )
     rows = "".join(
-        f"<tr><td>{escape(_label(k))}</td><td class=\"num\">{escape(_fmt_value(k, v))}</td></tr>"
-        for k, v in _flatten(n1) if not k.startswith("served_share_after_loss")
+        f"<tr><td>{escape(_label(k))}</td>"
+        f'<td class="num">{escape(names.get(str(v), _fmt_value(k, v)))}</td></tr>'
+        for k, v in _flatten(n1)
+        if not k.startswith("served_share_after_loss")
     )
-    return ("<h3>N-1: losing one market or jurisdiction</h3>" + intro + chart +
-            f'<table id="table-n1"><tbody>{rows}{required_row}</tbody></table>')
+    return (
+        "<h3>N-1: losing one market or jurisdiction</h3>"
+        + intro
+        + chart
+        + f'<table id="table-n1"><tbody>{rows}{required_row}</tbody></table>'
+    )
 
 
 def _flatten(node: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
@@ -502,28 +627,37 @@ def _fmt_value(key: str, value: object) -> str:
 
 
 def _binding_section(view: PlanView) -> str:
-    ranked = sorted(view.binding_constraints,
-                    key=lambda b: (-(b.relaxation_value_usd or 0.0), b.family, b.name))
+    ranked = sorted(
+        view.binding_constraints, key=lambda b: (-(b.relaxation_value_usd or 0.0), b.family, b.name)
+    )
     rows_src = ranked[:MAX_TABLE_ROWS]
     more = len(ranked) - len(rows_src)
     if not rows_src:
-        return ('<section id="binding"><h2>Binding constraints</h2>'
-                "<p>The plan lists no binding constraints.</p></section>")
+        return (
+            '<section id="binding"><h2>Binding constraints</h2>'
+            "<p>The plan lists no binding constraints.</p></section>"
+        )
     rows = "".join(
         f"<tr><td>{escape(b.family.replace('_', ' '))}</td><td><code>{escape(b.name)}</code></td>"
-        f"<td>{escape(b.description)}</td><td class=\"num\">{escape(usd(b.relaxation_value_usd))}</td></tr>"
+        f"<td>{escape(b.description)}</td>"
+        f'<td class="num">{escape(usd(b.relaxation_value_usd))}</td></tr>'
         for b in rows_src
     )
     return (
         '<section id="binding"><h2>Binding constraints and what relaxing them would save</h2>'
-        "<p>Constraints that are tight at the optimum, largest value first. The value is the fall in "
-        "discounted cost from relaxing the constraint by one unit of its right-hand side (the unit is "
-        "in each description), from the duals of the plan's LP with its integer decisions fixed: a "
+        "<p>Constraints that are tight at the optimum, largest value first. The value is the fall "
+        "in discounted cost from relaxing the constraint by one unit of its right-hand side (the "
+        "unit is in each description), from the duals of the plan's LP with its integer decisions "
+        "fixed: a "
         "marginal value, valid for small relaxations.</p>"
         f'<table id="table-binding"><thead><tr><th>Family</th><th>Constraint</th><th>Meaning</th>'
         f'<th class="num">Saving per unit relaxed</th></tr></thead><tbody>{rows}</tbody></table>'
-        + (f'<p class="note">{more} further binding constraints with smaller values are in plan.json.</p>'
-           if more > 0 else "")
+        + (
+            f'<p class="note">{more} further binding constraints with smaller values are in '
+            "plan.json.</p>"
+            if more > 0
+            else ""
+        )
         + "</section>"
     )
 
@@ -534,32 +668,39 @@ def _unmet_section(view: PlanView) -> str:
     names = {r.region_id: r.name for r in view.regions}
     rows = "".join(
         f'<tr><td class="num">{u.period}</td><td>{escape(u.workload.replace("_", " "))}</td>'
-        f"<td>{escape(names.get(u.region_id, u.region_id))}</td><td class=\"num\">{escape(mw(u.mw))}</td>"
+        f"<td>{escape(names.get(u.region_id, u.region_id))}</td>"
+        f'<td class="num">{escape(mw(u.mw))}</td>'
         f"<td>{escape(UNMET_REASONS.get(u.reason, u.reason.replace('_', ' ')))}</td></tr>"
         for u in sorted(view.unmet, key=lambda u: (u.period, -u.mw))
     )
     return (
         '<section id="unmet"><h2>Unmet demand</h2>'
-        '<table id="table-unmet"><thead><tr><th class="num">Period</th><th>Workload</th><th>Region</th>'
-        f'<th class="num">Unmet</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table></section>'
+        '<table id="table-unmet"><thead><tr><th class="num">Period</th><th>Workload</th>'
+        "<th>Region</th>"
+        '<th class="num">Unmet</th><th>Why</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></section>"
     )
 
 
 def _appendix(view: PlanView, geometry: Mapping[str, str], sources_note: str) -> str:
     rows = "".join(
-        f"<tr><td>{escape(s.name)}{_url(s.url)}</td><td>{escape(s.used_for.replace('_', ' '))}</td>"
-        f"<td>{escape(s.year)}</td><td>{escape(' · '.join(x for x in (s.licence, s.note) if x))}</td></tr>"
+        f"<tr><td>{escape(s.name)}{_url(s.url)}</td>"
+        f"<td>{escape(s.used_for.replace('_', ' '))}</td><td>{escape(s.year)}</td>"
+        f"<td>{escape(' · '.join(x for x in (s.licence, s.note) if x))}</td></tr>"
         for s in view.sources
     )
     rows += (
-        f"<tr><td>{escape(geometry.get('source', ''))}{_url(geometry.get('obtained_from', ''))}</td>"
+        f"<tr><td>{escape(geometry.get('source', ''))}"
+        f"{_url(geometry.get('obtained_from', ''))}</td>"
         f"<td>map outlines (this report)</td><td></td>"
         f"<td>{escape(geometry.get('licence', ''))}</td></tr>"
     )
     missing = f'<p class="note">{sources_note}</p>' if sources_note else ""
     if not view.sources:
-        missing += ('<p class="note">No input data sources were supplied with this plan; only the '
-                    "map geometry's source is shown.</p>")
+        missing += (
+            '<p class="note">No input data sources were supplied with this plan; only the '
+            "map geometry's source is shown.</p>"
+        )
     run = {
         "plan.json schema_version": view.schema_version,
         "solver status": view.solve_status,
@@ -568,14 +709,16 @@ def _appendix(view: PlanView, geometry: Mapping[str, str], sources_note: str) ->
         "model build time": seconds(view.build_seconds),
         "solve time": seconds(view.solve_seconds),
     }
-    run_rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in run.items())
+    run_rows = "".join(
+        f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in run.items()
+    )
     return (
         '<section id="sources" class="appendix"><h2>Appendix: data sources</h2>'
         f"{missing}"
         '<table id="table-sources"><thead><tr><th>Source</th><th>Used for</th><th>Year</th>'
         f"<th>Licence · values</th></tr></thead><tbody>{rows}</tbody></table>"
         f'<h3>Run</h3><table id="table-run"><tbody>{run_rows}</tbody></table>'
-        f"<p class=\"note\">Generated by computegeo from plan.json. Map: Natural Earth outlines in "
+        f'<p class="note">Generated by computegeo from plan.json. Map: Natural Earth outlines in '
         f"the Equal Earth projection, drawn inline (no tiles, no network).</p></section>"
     )
 

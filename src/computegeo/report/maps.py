@@ -12,7 +12,12 @@ from html import escape
 
 from computegeo.report.charts import FONT
 from computegeo.report.formatting import mw
-from computegeo.report.geometry import WorldLand, equal_earth, great_circle_points, split_at_antimeridian
+from computegeo.report.geometry import (
+    WorldLand,
+    equal_earth,
+    great_circle_points,
+    split_at_antimeridian,
+)
 from computegeo.report.palette import (
     BORDER_COLOUR,
     DEMAND_COLOUR,
@@ -101,8 +106,10 @@ def _pie(cx: float, cy: float, r: float, parts: Sequence[tuple[str, float]], tit
     total = sum(v for _, v in parts)
     if len(parts) == 1 or total <= 0:
         form = parts[0][0] if parts else ""
-        return (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{form_colour(form)}" '
-                f'data-form="{escape(form)}"><title>{escape(title)}</title></circle>')
+        return (
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{form_colour(form)}" '
+            f'data-form="{escape(form)}"><title>{escape(title)}</title></circle>'
+        )
     out = [f"<g><title>{escape(title)}</title>"]
     angle = -math.pi / 2
     for form, v in parts:
@@ -146,10 +153,12 @@ def world_map(
         Which period is shown (in the hover text).
     """
     parts = [
-        f'<svg id="map" class="map" viewBox="0 0 {MAP_WIDTH_PX:.0f} {MAP_HEIGHT_PX:.0f}" role="img" '
+        f'<svg id="map" class="map" viewBox="0 0 {MAP_WIDTH_PX:.0f} {MAP_HEIGHT_PX:.0f}" '
+        'role="img" '
         f'aria-label="World map of chosen sites, demand and flows in {escape(period_label)}" '
         f'font-family="{FONT}" xmlns="http://www.w3.org/2000/svg">',
-        f'<path id="map-ocean" d="{_outline()}" fill="{OCEAN_COLOUR}" stroke="#b9c6d2" stroke-width="0.8"/>',
+        f'<path id="map-ocean" d="{_outline()}" fill="{OCEAN_COLOUR}" stroke="#b9c6d2" '
+        'stroke-width="0.8"/>',
         f'<path d="{_graticule()}" fill="none" stroke="#dfe7ee" stroke-width="0.6"/>',
         f'<g id="map-land" fill="{LAND_COLOUR}" stroke="{BORDER_COLOUR}" stroke-width="0.6" '
         'fill-rule="evenodd">',
@@ -170,19 +179,30 @@ def world_map(
         width = 0.8 + (FLOW_WIDTH_MAX_PX - 0.8) * math.sqrt(f.mw / max_flow)
         pts = great_circle_points(lon, lat, mlon, mlat, n=24)
         title = f"{name} → {f.market_id} ({form_label(f.form)}): {mw(f.mw)} in {period_label}"
-        parts.append(f'<path d="{_line_path(pts)}" stroke="{form_colour(f.form)}" '
-                     f'stroke-width="{width:.1f}"><title>{escape(title)}</title></path>')
+        parts.append(
+            f'<path d="{_line_path(pts)}" stroke="{form_colour(f.form)}" '
+            f'stroke-width="{width:.1f}"><title>{escape(title)}</title></path>'
+        )
     parts.append("</g>")
 
     max_demand = max(demand_mw.values(), default=0.0)
-    parts.append(f'<g id="map-demand" fill="{DEMAND_COLOUR}" fill-opacity="0.18" '
-                 f'stroke="{DEMAND_COLOUR}" stroke-width="1.2">')
+    parts.append(
+        f'<g id="map-demand" fill="{DEMAND_COLOUR}" fill-opacity="0.18" '
+        f'stroke="{DEMAND_COLOUR}" stroke-width="1.2">'
+    )
     for region_id, (name, lat, lon) in sorted(region_positions.items()):
-        d = demand_mw.get(region_id, 0.0)
-        r = 2.5 if max_demand <= 0 or d <= 0 else 2.5 + (DEMAND_RADIUS_MAX_PX - 2.5) * math.sqrt(d / max_demand)
+        demand_here = demand_mw.get(region_id, 0.0)
+        r = (
+            2.5
+            if max_demand <= 0 or demand_here <= 0
+            else 2.5 + (DEMAND_RADIUS_MAX_PX - 2.5) * math.sqrt(demand_here / max_demand)
+        )
         x, y = project(lon, lat)
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
-                     f'<title>{escape(f"{name}: demand {mw(d)} in {period_label}")}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
+            f"<title>{escape(f'{name}: demand {mw(demand_here)} in {period_label}')}</title>"
+            "</circle>"
+        )
     parts.append("</g>")
 
     max_site = max((s.total_mw for s in sites), default=0.0)
@@ -201,8 +221,10 @@ def world_map(
     labels = _place_labels(
         [f"{s.name} {mw(s.total_mw)}" for s in sites[:MAX_SITE_LABELS]], circles[:MAX_SITE_LABELS]
     )
-    parts.append('<g id="map-labels" font-size="11" fill="#222" stroke="#ffffff" stroke-width="3" '
-                 'paint-order="stroke">' + "".join(labels) + "</g>")
+    parts.append(
+        '<g id="map-labels" font-size="11" fill="#222" stroke="#ffffff" stroke-width="3" '
+        'paint-order="stroke">' + "".join(labels) + "</g>"
+    )
     forms = sorted({f for s in sites for f, _ in s.mw_by_form}, key=form_sort_key)
     parts.append(_map_legend(forms, max_site))
     parts.append("</svg>")
@@ -240,7 +262,9 @@ def _place_labels(texts: Sequence[str], circles: Sequence[tuple[float, float, fl
             if any(_overlap(box, t) for t in taken if t != own):
                 continue
             taken.append(box)
-            out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">{escape(text)}</text>')
+            out.append(
+                f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">{escape(text)}</text>'
+            )
             break
     return out
 
@@ -251,18 +275,26 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 def _map_legend(forms: Sequence[str], max_site_mw: float) -> str:
     x, y = 18.0, MAP_HEIGHT_PX - 92.0
-    out = [f'<g id="map-legend" font-size="11" fill="#222"><rect x="{x - 8}" y="{y - 16}" width="190" '
-           f'height="104" rx="4" fill="#ffffff" fill-opacity="0.85" stroke="#d0d0d0"/>']
+    out = [
+        f'<g id="map-legend" font-size="11" fill="#222"><rect x="{x - 8}" y="{y - 16}" width="190" '
+        f'height="104" rx="4" fill="#ffffff" fill-opacity="0.85" stroke="#d0d0d0"/>'
+    ]
     for i, f in enumerate(forms):
         cy = y + 14 * i
-        out.append(f'<circle cx="{x}" cy="{cy - 4}" r="5" fill="{form_colour(f)}"/>'
-                   f'<text x="{x + 10}" y="{cy}">{escape(form_label(f))}</text>')
+        out.append(
+            f'<circle cx="{x}" cy="{cy - 4}" r="5" fill="{form_colour(f)}"/>'
+            f'<text x="{x + 10}" y="{cy}">{escape(form_label(f))}</text>'
+        )
     cy = y + 14 * len(forms)
-    out.append(f'<circle cx="{x}" cy="{cy - 4}" r="5" fill="{DEMAND_COLOUR}" fill-opacity="0.18" '
-               f'stroke="{DEMAND_COLOUR}"/><text x="{x + 10}" y="{cy}">Demand region (area ~ MW)</text>')
+    out.append(
+        f'<circle cx="{x}" cy="{cy - 4}" r="5" fill="{DEMAND_COLOUR}" fill-opacity="0.18" '
+        f'stroke="{DEMAND_COLOUR}"/><text x="{x + 10}" y="{cy}">Demand region (area ~ MW)</text>'
+    )
     cy += 14
-    out.append(f'<line x1="{x - 5}" x2="{x + 5}" y1="{cy - 4}" y2="{cy - 4}" stroke="#888" '
-               f'stroke-width="3"/><text x="{x + 10}" y="{cy}">Served demand (width ~ MW)</text>')
+    out.append(
+        f'<line x1="{x - 5}" x2="{x + 5}" y1="{cy - 4}" y2="{cy - 4}" stroke="#888" '
+        f'stroke-width="3"/><text x="{x + 10}" y="{cy}">Served demand (width ~ MW)</text>'
+    )
     cy += 14
     if max_site_mw > 0:
         out.append(f'<text x="{x - 5}" y="{cy}">Largest site: {escape(mw(max_site_mw))}</text>')

@@ -26,8 +26,18 @@ FORM_LABELS: dict[str, str] = {
 FORM_ORDER: tuple[str, ...] = ("build", "own", "campus", "lease", "colo", "colocation", "cloud")
 
 CATEGORICAL: tuple[str, ...] = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#2f6f8f", "#8cd17d",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#2f6f8f",
+    "#8cd17d",
 )
 """Market colours (Tableau 10 plus two), assigned in order of capacity; the rest share grey."""
 

@@ -60,7 +60,9 @@ def sources_from_attributes(
     rows = attributes[attributes["market_id"].isin(wanted)]
     if rows.empty:
         return ()
-    publication = rows["source"].fillna("").astype(str).str.split(PUBLICATION_SEPARATOR).str[0].str.strip()
+    publication = (
+        rows["source"].fillna("").astype(str).str.split(PUBLICATION_SEPARATOR).str[0].str.strip()
+    )
     out = []
     for name, group in rows.assign(_pub=publication).groupby("_pub", sort=True):
         if not name:
@@ -80,8 +82,15 @@ def sources_from_attributes(
         if n_est:
             note += f", {n_est} estimated"
         out.append(
-            (n, Source(name=str(name), used_for=", ".join(sorted(set(group["attribute"]))),
-                       year=year, note=note))
+            (
+                n,
+                Source(
+                    name=str(name),
+                    used_for=", ".join(sorted(set(group["attribute"]))),
+                    year=year,
+                    note=note,
+                ),
+            )
         )
     out.sort(key=lambda t: (-t[0], t[1].name))
     return tuple(s for _, s in out)
@@ -114,8 +123,14 @@ def dataset_file_sources(sources_md: str) -> tuple[Source, ...]:
             continue
         file_name = cells[0].strip("`")
         if file_name in DATASET_FILES_USED:
-            out.append(Source(name=cells[2], used_for=DATASET_FILES_USED[file_name],
-                              licence=cells[3], note=f"dataset file {file_name}"))
+            out.append(
+                Source(
+                    name=cells[2],
+                    used_for=DATASET_FILES_USED[file_name],
+                    licence=cells[3],
+                    note=f"dataset file {file_name}",
+                )
+            )
     return tuple(out)
 
 

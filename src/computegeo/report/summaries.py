@@ -59,12 +59,16 @@ class Coverage:
     @property
     def within_share(self) -> float:
         """Share of demand served within the RTT limit [0-1]."""
-        return self.within_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+        return (
+            self.within_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+        )
 
     @property
     def served_share(self) -> float:
         """Share of demand served at all [0-1]."""
-        return self.served_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+        return (
+            self.served_mw_periods / self.demand_mw_periods if self.demand_mw_periods > 0 else 1.0
+        )
 
 
 def last_period(view: PlanView) -> str | None:
@@ -174,8 +178,7 @@ def coverage(view: PlanView) -> tuple[Coverage, ...]:
     for u in view.unmet:
         demand[(u.region_id, u.workload)] += u.mw
     return tuple(
-        Coverage(r, w, demand[(r, w)], served[(r, w)], within[(r, w)])
-        for r, w in sorted(demand)
+        Coverage(r, w, demand[(r, w)], served[(r, w)], within[(r, w)]) for r, w in sorted(demand)
     )
 
 

@@ -214,7 +214,9 @@ class _Reader:
                 self.problems.append(f"'{key}[{i}]': expected an object")
         return out
 
-    def text(self, row: Mapping[str, object], key: str, where: str, default: str | None = None) -> str:
+    def text(
+        self, row: Mapping[str, object], key: str, where: str, default: str | None = None
+    ) -> str:
         value = row.get(key, default)
         if value is None:
             self.problems.append(f"'{where}.{key}': missing")
