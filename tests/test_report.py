@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from computegeo.errors import DataError
 from computegeo.plan import SCHEMA_VERSION, Plan, read_plan_json
@@ -412,3 +415,16 @@ def test_real_planner_output_renders_with_its_numbers() -> None:
     worst = kpis["n1_margin"]["worst_contingency"]
     worst_name = {m["market_id"]: m["name"] for m in doc["markets"]}.get(worst, worst)
     assert worst_name in collector.text_by_id["table-n1"]
+
+
+@given(st.floats(min_value=1e-3, max_value=1e7, allow_nan=False))
+def test_value_axes_cover_the_data_with_few_round_ticks(value: float) -> None:
+    from computegeo.report.charts import MAX_TICKS, NICE_STEPS, nice_axis
+
+    y_max, step = nice_axis(value)
+    assert y_max >= value * (1 - 1e-9)
+    n = round(y_max / step)
+    assert n * step == pytest.approx(y_max)
+    assert 1 <= n <= MAX_TICKS
+    mantissa = step / 10.0 ** math.floor(math.log10(step) + 1e-9)
+    assert any(mantissa == pytest.approx(k) for k in NICE_STEPS)

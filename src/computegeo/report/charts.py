@@ -36,32 +36,33 @@ class Bar:
     note: str = ""
 
 
-NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-"""Axis maxima allowed, as multiples of a power of ten (each divides into four readable ticks)."""
+NICE_STEPS = (1.0, 2.0, 2.5, 3.0, 5.0, 10.0)
+"""Tick spacings allowed, as multiples of a power of ten."""
+
+MAX_TICKS = 5
+"""Most intervals on a value axis."""
 
 
-def nice_ceiling(value: float) -> float:
-    """Round a positive axis maximum up to the next of :data:`NICE_STEPS` times a power of ten.
+def nice_axis(value: float) -> tuple[float, float]:
+    """Axis maximum and tick step for data up to ``value``: a round step, at most 5 intervals.
 
     Examples
     --------
-    >>> nice_ceiling(3470.0)
-    4000.0
-    >>> nice_ceiling(1368.0)
-    1500.0
-    >>> nice_ceiling(0.0)
-    1.0
-    >>> nice_ceiling(2.1)
-    2.5
+    >>> nice_axis(3470.0)
+    (4000.0, 1000.0)
+    >>> nice_axis(1368.0)
+    (1500.0, 300.0)
+    >>> nice_axis(0.0)
+    (1.0, 0.25)
+    >>> nice_axis(2.1)
+    (2.5, 0.5)
     """
     if value <= 0 or not math.isfinite(value):
-        return 1.0
-    exp = math.floor(math.log10(value))
-    base = 10.0**exp
-    for step in NICE_STEPS:
-        if value <= step * base * (1 + 1e-12):
-            return step * base
-    return 10.0 * base
+        return (1.0, 0.25)
+    raw = value / MAX_TICKS
+    base = 10.0 ** math.floor(math.log10(raw))
+    step = next(k * base for k in NICE_STEPS if k * base >= raw * (1 - 1e-12))
+    return (step * math.ceil(value / step - 1e-9), step)
 
 
 def _text(
@@ -130,16 +131,17 @@ def stacked_bars(
     legend, legend_h = _legend([(s.label, s.colour) for s in series], 60, height + 18, width - 70)
     left, right, top, bottom = 70.0, 12.0, 22.0, 36.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    y_max = nice_ceiling(max(totals, default=0.0))
+    y_max, y_step = nice_axis(max(totals, default=0.0))
+    n_ticks = round(y_max / y_step)
     parts = [
         f'<svg id="{escape(svg_id)}" class="chart" '
         f'viewBox="0 0 {width:.0f} {height + legend_h + 10:.0f}" '
         f'role="img" aria-label="{escape(axis_label)}" font-family="{FONT}" '
         f'xmlns="http://www.w3.org/2000/svg">'
     ]
-    for k in range(5):
-        v = y_max * k / 4
-        y = top + plot_h * (1 - k / 4)
+    for k in range(n_ticks + 1):
+        v = y_step * k
+        y = top + plot_h * (1 - v / y_max)
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
