@@ -263,8 +263,8 @@ def _map_section(view: PlanView, land: WorldLand) -> str:
         '<section id="where"><h2>Where capacity goes</h2>'
         f"<p>Capacity in place in {last}: circles are sized by MW and coloured by form (a pie "
         "when a market holds several forms); purple rings are demand regions sized by their "
-        f"demand; lines show which market serves which region ({escape(mw(served))} of regional "
-        "demand served; training and other location-free load has no line).</p>"
+        f"demand; lines show which market serves which region ({escape(mw(served))} of demand "
+        f"served in {last}). Hover over any mark for its figures.</p>"
         f'<figure class="wide">{svg}</figure>'
         f'<table id="table-sites"><thead><tr><th>Market</th><th>Country</th><th>Forms</th>'
         f'<th class="num">Capacity {last}</th></tr></thead><tbody>{rows}</tbody></table></section>'
