@@ -32,6 +32,12 @@ MAX_MARKETS_IN_TIMELINE = 10
 MAX_TABLE_ROWS = 30
 """Longest detail table (commitments, binding constraints); the full lists are in plan.json."""
 
+MAX_BARS = 15
+"""Most bars in a ranked bar chart (market shares, N-1 losses); the rest are summarised."""
+
+MAX_SITE_ROWS = 60
+"""Most rows in the table of sites under the map."""
+
 FULLY_SERVED_SHARE = 0.9995
 """Regions at or above this share for every workload are listed together, not row by row."""
 
@@ -256,8 +262,14 @@ def _map_section(view: PlanView, land: WorldLand) -> str:
         f"<tr><td>{escape(s.name)}</td><td>{escape(s.country)}</td>"
         f"<td>{escape(', '.join(form_label(f) for f, _ in s.mw_by_form))}</td>"
         f'<td class="num" data-market="{escape(s.market_id)}">{escape(mw(s.total_mw))}</td></tr>'
-        for s in site_list
+        for s in site_list[:MAX_SITE_ROWS]
     )
+    if len(site_list) > MAX_SITE_ROWS:
+        rest = site_list[MAX_SITE_ROWS:]
+        rows += (
+            f"<tr><td>{len(rest)} smaller markets</td><td></td><td></td>"
+            f'<td class="num">{escape(mw(sum(x.total_mw for x in rest)))}</td></tr>'
+        )
     served = sum(f.mw for f in flow_list)
     return (
         '<section id="where"><h2>Where capacity goes</h2>'
@@ -281,9 +293,7 @@ def _timeline_section(view: PlanView) -> str:
     other = [0.0] * len(periods)
     for i, (market_id, values) in enumerate(by_market.items()):
         if i < MAX_MARKETS_IN_TIMELINE:
-            market_series.append(
-                Series(names.get(market_id, market_id), CATEGORICAL[i % len(CATEGORICAL)], values)
-            )
+            market_series.append(Series(names.get(market_id, market_id), _market_colour(i), values))
         else:
             other = [a + b for a, b in zip(other, values, strict=True)]
     if any(v > 0 for v in other):
@@ -479,6 +489,13 @@ def _latency_section(view: PlanView) -> str:
     )
 
 
+def _market_colour(rank: int) -> str:
+    """Colour of the market ranked ``rank`` by last-period capacity (same in every chart)."""
+    return (
+        CATEGORICAL[rank] if rank < min(MAX_MARKETS_IN_TIMELINE, len(CATEGORICAL)) else OTHER_COLOUR
+    )
+
+
 def _url(url: str) -> str:
     return f'<div class="url">{escape(url)}</div>' if url else ""
 
@@ -499,9 +516,11 @@ def _resilience_section(view: PlanView) -> str:
     m_shares = summaries.market_shares(view, last)
     c_shares = summaries.country_shares(view, last)
     bars = [
-        Bar(names.get(m, m), s, CATEGORICAL[i % len(CATEGORICAL)])
-        for i, (m, s) in enumerate(m_shares)
+        Bar(names.get(m, m), s, _market_colour(i)) for i, (m, s) in enumerate(m_shares[:MAX_BARS])
     ]
+    rest = m_shares[MAX_BARS:]
+    if rest:
+        bars.append(Bar(f"{len(rest)} other markets", sum(s for _, s in rest), OTHER_COLOUR))
     chart = horizontal_bars(
         "chart-diversification",
         bars,
@@ -510,7 +529,9 @@ def _resilience_section(view: PlanView) -> str:
         aria_label=f"Share of capacity by market in {last}",
     )
     hhi_plan = view.kpi_float("hhi_market")
-    country_txt = ", ".join(f"{c} {share(s)}" for c, s in c_shares)
+    country_txt = ", ".join(f"{c} {share(s)}" for c, s in c_shares[:MAX_BARS])
+    if len(c_shares) > MAX_BARS:
+        country_txt += f" and {len(c_shares) - MAX_BARS} more"
     n1 = _n1_block(view, names)
     return (
         '<section id="resilience"><h2>Diversification and N-1 margins</h2>'
@@ -549,10 +570,13 @@ def _n1_block(view: PlanView, names: Mapping[str, str]) -> str:
                 return "#8a8f98"
             return "#3f9f5a" if v >= required - 1e-9 else "#c8473b"
 
-        bars = [
-            Bar(f"lose {names.get(k, k)}", v, colour(v))
-            for k, v in sorted(numeric.items(), key=lambda kv: (kv[1], kv[0]))
-        ]
+        ranked = sorted(numeric.items(), key=lambda kv: (kv[1], kv[0]))
+        bars = [Bar(f"lose {names.get(k, k)}", v, colour(v)) for k, v in ranked[:MAX_BARS]]
+        if len(ranked) > MAX_BARS:
+            required_row += (
+                f"<tr><td>other contingencies ({len(ranked) - MAX_BARS}, not drawn)</td>"
+                f'<td class="num">each leaves ≥ {escape(share(ranked[MAX_BARS][1]))}</td></tr>'
+            )
         chart = (
             "<figure>"
             + horizontal_bars(
