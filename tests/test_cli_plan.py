@@ -101,7 +101,9 @@ def test_init_refuses_to_overwrite_without_force(tmp_path: Path, capsys) -> None
 def test_init_can_copy_a_bundled_example(tmp_path: Path) -> None:
     target = tmp_path / "ref.yaml"
     assert main(["init", str(target), "--example", "reference"]) == 0
-    assert target.read_text(encoding="utf-8") == bundled_path("reference").read_text(encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == bundled_path("reference").read_text(
+        encoding="utf-8"
+    )
     assert main(["init", str(tmp_path / "x.yaml"), "--example", "referense"]) == 2
 
 
@@ -154,3 +156,28 @@ def test_plan_reference_case_end_to_end(tmp_path: Path) -> None:
     again = load_scenario(out / "scenario.yaml")
     assert again.name == load_scenario(bundled_path("reference")).name
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folders left behind
+
+
+INFEASIBLE = """\
+name: AU data under a country-level N-1
+horizon: {start_year: 2027, end_year: 2028}
+workloads:
+  - {id: au_records, latency_limit_ms: 60, data_class: au_health}
+demand:
+  generated:
+    - {workload: au_records, start_total: 50, annual_growth: 1.2, regions: {countries: [AU]}}
+policies:
+  resilience: {scope: jurisdiction, min_served_share: 0.5}
+"""
+
+
+@pytest.mark.slow
+def test_infeasible_scenario_is_exit_1_in_plain_words(tmp_path: Path) -> None:
+    # AU health records may not leave Australia, so losing Australia leaves nothing: no plan.
+    path = tmp_path / "au.yaml"
+    path.write_text(INFEASIBLE, encoding="utf-8")
+    proc = _run("plan", str(path), "--output", "out", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "au_records" in proc.stderr or "AU" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["au.yaml"]

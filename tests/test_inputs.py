@@ -81,7 +81,9 @@ def _scenario(tmp_path: Path, text: str = BASE) -> Scenario:
     return load_scenario(path)
 
 
-def _build(scenario: Scenario, dataset: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> ProblemData:
+def _build(
+    scenario: Scenario, dataset: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+) -> ProblemData:
     markets, regions, hardware = dataset
     return build_problem(
         scenario,
@@ -154,9 +156,12 @@ def test_policy_filters_markets(tmp_path: Path, dataset) -> None:
     allowed = allowed_markets(s, markets)
     assert "singapore" not in allowed.index  # democracy index 6.2 and a moratorium
     assert "mumbai" not in allowed.index  # not in the OECD
-    assert "sydney" in allowed.index and "dallas" in allowed.index
+    assert "sydney" in allowed.index
+    assert "dallas" in allowed.index
     assert (allowed["democracy_index"] >= 7.5).all()
-    kept = _scenario(tmp_path, BASE.replace("require_membership_any: [oecd]", "always_allow: [mumbai]"))
+    kept = _scenario(
+        tmp_path, BASE.replace("require_membership_any: [oecd]", "always_allow: [mumbai]")
+    )
     assert "mumbai" in allowed_markets(kept, markets).index
 
 
@@ -207,7 +212,10 @@ def test_policies_reach_the_problem(tmp_path: Path, dataset) -> None:
 
 
 def test_moratorium_markets_get_no_new_builds(tmp_path: Path, dataset) -> None:
-    text = BASE.replace("    min_democracy_index: 7.5\n    require_membership_any: [oecd]\n", "    allow_moratorium: true\n")
+    text = BASE.replace(
+        "    min_democracy_index: 7.5\n    require_membership_any: [oecd]\n",
+        "    allow_moratorium: true\n",
+    )
     d = _build(_scenario(tmp_path, text), dataset)
     s = d.site_id.index("dublin:build:own") if "dublin:build:own" in d.site_id else None
     if s is not None:
@@ -244,9 +252,14 @@ def test_build_does_not_mutate_inputs(tmp_path: Path, dataset) -> None:
 
 
 def test_no_allowed_market_is_a_config_error(tmp_path: Path, dataset) -> None:
-    text = BASE.replace("min_democracy_index: 7.5", "min_democracy_index: 10.0").replace(
-        "  - {market: dallas, form: build, capacity_mw: 200, online_year: 2026, until_year: 2028}\n", ""
-    ).replace("existing:\n", "")
+    text = (
+        BASE.replace("min_democracy_index: 7.5", "min_democracy_index: 10.0")
+        .replace(
+            "  - {market: dallas, form: build, capacity_mw: 200, online_year: 2026, until_year: 2028}\n",
+            "",
+        )
+        .replace("existing:\n", "")
+    )
     with pytest.raises(ConfigError) as info:
         _build(_scenario(tmp_path, text), dataset)
     assert "policies.markets" in info.value.render()

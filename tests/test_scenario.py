@@ -122,12 +122,15 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     """
     problems = _problems(tmp_path, text)
     joined = "\n".join(problems)
-    assert "horizon" in joined and "swap them" in joined
+    assert "horizon" in joined
+    assert "swap them" in joined
     assert "workloads[0].latency_limit_ms (line 5): must be greater than 0" in joined
     assert "workloads[1].id" in joined
-    assert "policies.markets.require_membership_any[0]" in joined and "'oecd'" in joined
+    assert "policies.markets.require_membership_any[0]" in joined
+    assert "'oecd'" in joined
     assert "solver.mip_rel_gap" in joined
-    assert "demand.generated[0].workload" in joined and "Did you mean 'inference'?" in joined
+    assert "demand.generated[0].workload" in joined
+    assert "Did you mean 'inference'?" in joined
     assert len(problems) >= 6
 
 
@@ -145,10 +148,12 @@ def test_growth_path_length_and_year_coverage(tmp_path: Path) -> None:
     assert problem.startswith("demand.generated[0].annual_growth (line 10)")
     assert "give one number or 2" in problem
     text = MINIMAL.replace(
-        "      start_total: 100\n      annual_growth: 1.5\n", "      totals_by_year: {2027: 1, 2028: 2}\n"
+        "      start_total: 100\n      annual_growth: 1.5\n",
+        "      totals_by_year: {2027: 1, 2028: 2}\n",
     )
     (problem,) = _problems(tmp_path, text)
-    assert "demand.generated[0].totals_by_year" in problem and "[2029]" in problem
+    assert "demand.generated[0].totals_by_year" in problem
+    assert "[2029]" in problem
 
 
 def test_both_demand_forms_is_an_error(tmp_path: Path) -> None:
@@ -161,13 +166,15 @@ def test_both_demand_forms_is_an_error(tmp_path: Path) -> None:
 def test_duplicate_workload_ids(tmp_path: Path) -> None:
     text = MINIMAL.replace("workloads:\n", "workloads:\n  - id: inference\n")
     (problem,) = _problems(tmp_path, text)
-    assert "workloads" in problem and "twice" in problem
+    assert "workloads" in problem
+    assert "twice" in problem
 
 
 def test_accelerator_unit_needs_hardware(tmp_path: Path) -> None:
     text = MINIMAL.replace("demand:\n", "demand:\n  unit: accelerators\n")
     (problem,) = _problems(tmp_path, text)
-    assert problem.startswith("demand") and "hardware" in problem
+    assert problem.startswith("demand")
+    assert "hardware" in problem
 
 
 def test_invalid_yaml_names_line(tmp_path: Path) -> None:
@@ -215,9 +222,12 @@ def test_unknown_market_and_region_ids_are_named_with_suggestions(tmp_path: Path
     )
     problems = _problems(tmp_path, text, known=KNOWN)
     joined = "\n".join(problems)
-    assert "demand.direct[0].region" in joined and "Did you mean 'osaka'?" in joined
-    assert "existing[0].market (line" in joined and "Did you mean 'sydney'?" in joined
-    assert "policies.markets.exclude[0]" in joined and "Did you mean 'tokyo'?" in joined
+    assert "demand.direct[0].region" in joined
+    assert "Did you mean 'osaka'?" in joined
+    assert "existing[0].market (line" in joined
+    assert "Did you mean 'sydney'?" in joined
+    assert "policies.markets.exclude[0]" in joined
+    assert "Did you mean 'tokyo'?" in joined
     assert "policies.markets.exclude_countries[0] (line 16): unknown country 'XX'" in joined
 
 
@@ -240,7 +250,9 @@ def test_reference_problems_clean_for_known_ids(tmp_path: Path) -> None:
 
 def test_docs_list_every_key() -> None:
     doc = (DOCS / "scenario.md").read_text(encoding="utf-8")
-    assert scenario_reference_markdown() in doc, "docs/scenario.md is stale: regenerate the key table"
+    assert scenario_reference_markdown() in doc, (
+        "docs/scenario.md is stale: regenerate the key table"
+    )
 
 
 def test_scenario_model_roundtrips_through_json(tmp_path: Path) -> None:

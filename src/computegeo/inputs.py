@@ -89,7 +89,9 @@ def make_periods(scenario: Scenario) -> Periods:
     h = scenario.horizon
     starts = h.period_start_years
     years = tuple(tuple(range(s, s + h.period_years)) for s in starts)
-    labels = tuple(str(s) if h.period_years == 1 else f"{s}-{s + h.period_years - 1}" for s in starts)
+    labels = tuple(
+        str(s) if h.period_years == 1 else f"{s}-{s + h.period_years - 1}" for s in starts
+    )
     return Periods(
         labels=labels,
         start_year=np.array(starts, dtype=float),
@@ -175,9 +177,12 @@ def _yearly_totals(scenario: Scenario, k: int) -> dict[int, float]:
     h = scenario.horizon
     if g.totals_by_year is not None:
         return {int(y): float(v) for y, v in g.totals_by_year.items()}
-    assert g.start_total is not None and g.annual_growth is not None  # guaranteed by the schema
+    assert g.start_total is not None
+    assert g.annual_growth is not None
     n = h.end_year - h.start_year
-    growth = (g.annual_growth,) * n if isinstance(g.annual_growth, float) else tuple(g.annual_growth)
+    growth = (
+        (g.annual_growth,) * n if isinstance(g.annual_growth, float) else tuple(g.annual_growth)
+    )
     totals = {h.start_year: float(g.start_total)}
     for i, factor in enumerate(growth):
         totals[h.start_year + i + 1] = totals[h.start_year + i] * float(factor)
@@ -294,7 +299,10 @@ def fold_regions(
 
 def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Central angle [rad] (only used to rank distances)."""
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -396,7 +404,9 @@ def cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | Non
         msg = "cloud is priced per GPU-hour but no hardware table was given"
         raise DataError(msg)
     assert c.price_usd_per_gpu_hour is not None  # guaranteed by the schema
-    return float(c.price_usd_per_gpu_hour) * HOURS_PER_YEAR / mw_per_accelerator(hardware, c.hardware)
+    return (
+        float(c.price_usd_per_gpu_hour) * HOURS_PER_YEAR / mw_per_accelerator(hardware, c.hardware)
+    )
 
 
 def _providers(markets: pd.DataFrame, i: int) -> tuple[str, ...]:
@@ -418,7 +428,9 @@ def build_sites(
     s = scenario.supply
     n_t = len(periods.labels)
     sites: list[_Site] = []
-    build_cost = _market_value(markets, scenario, "build_cost_usd_per_mw") * s.build.capex_multiplier
+    build_cost = (
+        _market_value(markets, scenario, "build_cost_usd_per_mw") * s.build.capex_multiplier
+    )
     rent = _market_value(markets, scenario, "colo_rent_usd_per_kw_month") * s.lease.rent_multiplier
     ttp = _market_value(markets, scenario, "time_to_power_months")
     headroom = _market_value(markets, scenario, "power_headroom_mw")
@@ -443,7 +455,8 @@ def build_sites(
                     campus_fixed_cost_usd=s.build.campus_fixed_cost_usd,
                     campus_min_mw=min(s.build.min_campus_mw, max_mw),
                     campus_max_mw=max_mw,
-                    recurring_usd_per_mw_year=float(build_cost[i]) * s.build.fixed_opex_share_of_capex
+                    recurring_usd_per_mw_year=float(build_cost[i])
+                    * s.build.fixed_opex_share_of_capex
                     + s.it_equipment_usd_per_mw_year,
                     available_mw=math.inf if s.build.enabled and not moratorium[i] else 0.0,
                 )
@@ -452,7 +465,9 @@ def build_sites(
             if override is not None and override.lease_available_mw is not None:
                 lease_mw = float(override.lease_available_mw)
             else:
-                lease_mw = s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
+                lease_mw = (
+                    s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
+                )
             sites.append(
                 _Site(
                     site_id=f"{mid}:lease:colo",
@@ -574,7 +589,10 @@ def build_problem(
     allowed = allowed_markets(scenario, markets)
     if allowed.empty:
         msg = "no market passes policies.markets"
-        raise ConfigError(msg, ["loosen min_democracy_index / require_membership_any / include, or set always_allow"])
+        raise ConfigError(
+            msg,
+            ["loosen min_democracy_index / require_membership_any / include, or set always_allow"],
+        )
     demand_full = demand_matrix(scenario, demand_regions, periods, hardware)
     pooled = [i for i in range(len(scenario.workloads)) if is_pooled(scenario, i)]
     pooled_total = demand_full[pooled].sum(axis=1) if pooled else None  # (Wp, T)
@@ -582,11 +600,19 @@ def build_problem(
         weights = demand_full[pooled].sum(axis=(0, 2))
         demand_full[pooled] = 0.0
     residency_w = [i for i, w in enumerate(scenario.workloads) if w.data_class != "none"]
-    protected = frozenset(
-        str(c)
-        for c in demand_regions["country"].to_numpy()[demand_full[residency_w].sum(axis=(0, 2)) > 0]
-    ) if residency_w else frozenset()
-    demand, regions = fold_regions(demand_full, demand_regions, scenario.demand.max_regions, protected)
+    protected = (
+        frozenset(
+            str(c)
+            for c in demand_regions["country"].to_numpy()[
+                demand_full[residency_w].sum(axis=(0, 2)) > 0
+            ]
+        )
+        if residency_w
+        else frozenset()
+    )
+    demand, regions = fold_regions(
+        demand_full, demand_regions, scenario.demand.max_regions, protected
+    )
     pooled_region: int | None = None
     region_ids = [str(r) for r in regions.index]
     region_names = [str(n) for n in regions["name"]]
@@ -629,7 +655,12 @@ def build_problem(
     res = pol.resilience
     covered = set(res.workloads) if res.workloads is not None else set(scenario.workload_ids())
     n1_share = np.array(
-        [res.min_served_share if (w.id in covered and res.scope is not ResilienceScope.NONE) else 0.0 for w in scenario.workloads]
+        [
+            res.min_served_share
+            if (w.id in covered and res.scope is not ResilienceScope.NONE)
+            else 0.0
+            for w in scenario.workloads
+        ]
     )
     n1_mode = {
         ResilienceScope.NONE: N1Mode.NONE,
@@ -653,15 +684,23 @@ def build_problem(
         market_longitude_deg=allowed["longitude"].astype(float).to_numpy(),
         power_price_usd_per_mwh=_market_value(allowed, scenario, "power_price_usd_per_mwh"),
         pue=pue,
-        carbon_intensity_t_per_mwh=_market_value(allowed, scenario, "carbon_intensity_g_per_kwh") * G_PER_KWH_TO_T_PER_MWH,
-        power_headroom_mw=np.repeat((headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1),
+        carbon_intensity_t_per_mwh=_market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
+        * G_PER_KWH_TO_T_PER_MWH,
+        power_headroom_mw=np.repeat(
+            (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
+        ),
         region_id=tuple(region_ids),
         region_name=tuple(region_names),
         region_latitude_deg=region_lat,
         region_longitude_deg=region_lon,
         workload_id=scenario.workload_ids(),
         workload_data_class=tuple(w.data_class for w in scenario.workloads),
-        latency_limit_ms=np.array([np.inf if w.latency_limit_ms is None else w.latency_limit_ms for w in scenario.workloads]),
+        latency_limit_ms=np.array(
+            [
+                np.inf if w.latency_limit_ms is None else w.latency_limit_ms
+                for w in scenario.workloads
+            ]
+        ),
         training_min_cluster_mw=np.array([w.min_cluster_mw for w in scenario.workloads]),
         unmet_penalty_usd_per_mwh=penalty,
         n1_share=n1_share,
@@ -685,14 +724,25 @@ def build_problem(
         available_mw=np.array([[s.available_mw] * n_t for s in sites]).reshape(len(sites), n_t),
         existing_mw=existing_matrix(scenario, allowed, sites, periods),
         max_share_market=div.max_share_per_market if div.max_share_per_market is not None else 1.0,
-        max_share_country=div.max_share_per_country if div.max_share_per_country is not None else 1.0,
+        max_share_country=div.max_share_per_country
+        if div.max_share_per_country is not None
+        else 1.0,
         max_share_grid=div.max_share_per_grid if div.max_share_per_grid is not None else 1.0,
-        max_share_provider=div.max_share_per_provider if div.max_share_per_provider is not None else 1.0,
+        max_share_provider=div.max_share_per_provider
+        if div.max_share_per_provider is not None
+        else 1.0,
         n1_mode=n1_mode,
-        equipment_supply_mw=np.full(n_t, np.inf if pol.equipment_mw_per_period is None else pol.equipment_mw_per_period),
-        budget_usd=np.full(n_t, np.inf if pol.budget_usd_per_period is None else pol.budget_usd_per_period),
+        equipment_supply_mw=np.full(
+            n_t, np.inf if pol.equipment_mw_per_period is None else pol.equipment_mw_per_period
+        ),
+        budget_usd=np.full(
+            n_t, np.inf if pol.budget_usd_per_period is None else pol.budget_usd_per_period
+        ),
         carbon_price_usd_per_t=np.full(n_t, pol.carbon.price_usd_per_tonne),
-        carbon_cap_t_per_year=np.full(n_t, np.inf if pol.carbon.cap_tonnes_per_year is None else pol.carbon.cap_tonnes_per_year),
+        carbon_cap_t_per_year=np.full(
+            n_t,
+            np.inf if pol.carbon.cap_tonnes_per_year is None else pol.carbon.cap_tonnes_per_year,
+        ),
     )
 
 
@@ -708,7 +758,9 @@ def known_ids_from(
     Countries are every ISO code of the country table (when given) plus those of markets and
     regions, so an EU country list may name members without a demand region.
     """
-    known_countries = set(markets["country"].astype(str)) | set(demand_regions["country"].astype(str))
+    known_countries = set(markets["country"].astype(str)) | set(
+        demand_regions["country"].astype(str)
+    )
     if countries is not None:
         known_countries |= {str(c) for c in countries.index}
     return KnownIds(

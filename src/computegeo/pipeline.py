@@ -87,7 +87,11 @@ def load_dataset() -> Dataset:
     from computegeo import catalog, residency
 
     hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
-    if hardware is not None and hardware.index.name != "hardware_id" and "hardware_id" in hardware.columns:
+    if (
+        hardware is not None
+        and hardware.index.name != "hardware_id"
+        and "hardware_id" in hardware.columns
+    ):
         hardware = hardware.set_index("hardware_id")
     return Dataset(
         markets=catalog.load_markets(),
@@ -103,7 +107,11 @@ def known_ids(dataset: Dataset) -> KnownIds:
     from computegeo.inputs import known_ids_from
 
     return known_ids_from(
-        dataset.markets, dataset.demand_regions, dataset.data_classes, dataset.hardware, dataset.countries
+        dataset.markets,
+        dataset.demand_regions,
+        dataset.data_classes,
+        dataset.hardware,
+        dataset.countries,
     )
 
 
@@ -159,7 +167,9 @@ def scenario_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def write_outputs(plan: object, scenario: Scenario, output_dir: Path, progress: Progress = _quiet) -> Path:
+def write_outputs(
+    plan: object, scenario: Scenario, output_dir: Path, progress: Progress = _quiet
+) -> Path:
     """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically."""
     from computegeo.plan import write_plan_json, write_tables
 

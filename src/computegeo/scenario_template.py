@@ -51,7 +51,9 @@ def bundled_path(name: str) -> Path:
 
 def template_text() -> str:
     """The documented scenario template written by ``computegeo init``."""
-    return (importlib.resources.files(_PACKAGE) / f"{TEMPLATE_NAME}.yaml").read_text(encoding="utf-8")
+    return (importlib.resources.files(_PACKAGE) / f"{TEMPLATE_NAME}.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def _type_name(annotation: object) -> str:
@@ -107,7 +109,9 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         desc = " ".join((field.description or "").split()).replace("|", "\\|").replace("``", "`")
-        rows.append(f"| `{path}` | {_type_name(field.annotation)} | {_default_text(field)} | {desc} |")
+        rows.append(
+            f"| `{path}` | {_type_name(field.annotation)} | {_default_text(field)} | {desc} |"
+        )
         inner = _inner(field.annotation)
         if inner is not None:
             text = str(field.annotation)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from computegeo.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from computegeo.pipeline import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +42,9 @@ def plan_command(
     ] = Path("computegeo-out"),
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", help="Override the scenario's solver time limit [s].", min=0.1),
+        typer.Option(
+            "--time-limit", help="Override the scenario's solver time limit [s].", min=0.1
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -57,29 +62,48 @@ def plan_command(
     if time_limit is not None:
         dataset = pipeline.load_dataset()
         sc = pipeline.resolve_scenario(scenario, dataset)
-        source = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})})
+        source = sc.model_copy(
+            update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})}
+        )
     start = time.perf_counter()
     if quiet:
         run = pipeline.run_plan(source, output)  # type: ignore[arg-type]
     else:
         with err.status("starting", spinner="dots") as status:
-            stage_start = [time.perf_counter(), None]
+            clock = _StageClock()
 
             def progress(stage: pipeline.Stage, message: str) -> None:
-                now = time.perf_counter()
-                if stage_start[1] is not None and stage_start[1] != stage:
-                    err.print(f"[green]✓[/] {stage_start[1].value:<10} {now - stage_start[0]:6.1f} s")
-                    stage_start[0] = now
-                stage_start[1] = stage
+                finished = clock.enter(stage)
+                if finished is not None:
+                    err.print(f"[green]✓[/] {finished[0].value:<10} {finished[1]:6.1f} s")
                 if stage is not pipeline.Stage.DONE:
                     status.update(f"{stage.value}: {message}")
-                    if stage is pipeline.Stage.SOLVE or stage is pipeline.Stage.BUILD and "arcs" in message:
+                    if stage is pipeline.Stage.SOLVE or (
+                        stage is pipeline.Stage.BUILD and "arcs" in message
+                    ):
                         err.print(f"  [dim]{message}[/]")
 
             run = pipeline.run_plan(source, output, progress)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
     for line in summary_lines(run, elapsed):
         out.print(line)
+
+
+class _StageClock:
+    """Remembers the current stage and when it started, to print each stage's duration."""
+
+    def __init__(self) -> None:
+        self.stage: Stage | None = None
+        self.since = time.perf_counter()
+
+    def enter(self, stage: Stage) -> tuple[Stage, float] | None:
+        """Switch to ``stage``; return the stage just finished and its duration [s], if any."""
+        if stage is self.stage:
+            return None
+        now = time.perf_counter()
+        finished = (self.stage, now - self.since) if self.stage is not None else None
+        self.stage, self.since = stage, now
+        return finished
 
 
 def _fmt_mw(mw: float) -> str:
@@ -117,7 +141,9 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     ranked = sorted(by_market.items(), key=lambda kv: -sum(kv[1].values()))
     for market_id, forms in ranked[:10]:
         mw = sum(forms.values())
-        form_text = ", ".join(f"{f} {_fmt_mw(v)}" for f, v in sorted(forms.items(), key=lambda kv: -kv[1]))
+        form_text = ", ".join(
+            f"{f} {_fmt_mw(v)}" for f, v in sorted(forms.items(), key=lambda kv: -kv[1])
+        )
         when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
         name = names.get(market_id, market_id).split(" (")[0][:24]
         lines.append(f"  {name:<24} {_fmt_mw(mw):>10}  ({form_text}; {when})")
@@ -145,7 +171,9 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             if u.period == last:
                 reasons[u.reason.value.replace("_", " ")] += u.mw
                 where[(u.workload, u.region_id)] += u.mw
-        why = ", ".join(f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        why = ", ".join(
+            f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1])
+        )
         region_names = {r.region_id: r.name for r in plan.regions}
         top = sorted(where.items(), key=lambda kv: -kv[1])[:4]
         top_text = ", ".join(f"{region_names.get(r, r)} ({w})" for (w, r), _ in top)
@@ -162,12 +190,16 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             lines.append(f"Next: open {report} (map, timeline, costs, binding constraints);")
         else:
             lines.append(f"Next: read {out / 'plan.json'};")
-        lines.append(f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}.")
+        lines.append(
+            f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}."
+        )
     return lines
 
 
 def validate_command(
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file (or a bundled example's name).")],
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario YAML file (or a bundled example's name).")
+    ],
 ) -> None:
     """Check a scenario file: every key, value and dataset reference, without solving."""
     from computegeo import pipeline
@@ -184,7 +216,9 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     example: Annotated[
         str | None,
-        typer.Option("--example", help="Copy a bundled example (e.g. reference) instead of the template."),
+        typer.Option(
+            "--example", help="Copy a bundled example (e.g. reference) instead of the template."
+        ),
     ] = None,
 ) -> None:
     """Write a documented scenario template (every key, with units and defaults)."""
@@ -203,4 +237,6 @@ def init_command(
     except OSError as exc:
         msg = f"cannot write {file}: {exc.strerror or exc}"
         raise ConfigError(msg) from None
-    typer.echo(f"wrote {file}: edit it, check it with `computegeo validate {file}`, run `computegeo plan {file}`.")
+    typer.echo(
+        f"wrote {file}: edit it, check it with `computegeo validate {file}`, run `computegeo plan {file}`."
+    )

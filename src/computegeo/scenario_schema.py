@@ -1,0 +1,564 @@
+"""The scenario schema: frozen pydantic models with ``extra="forbid"`` and documented fields.
+
+Every field's docstring (with its unit) is its documentation: ``docs/scenario.md`` and the
+``computegeo init`` template are checked against these models. Cross-field rules (workload ids
+referenced by demand, growth-path length, horizon shape) live in :func:`cross_field_problems` and
+run as the :class:`Scenario` model validator. Loading YAML and rendering errors is
+:mod:`computegeo.scenario`'s job.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from computegeo.errors import suggest
+
+SCHEMA_VERSION = 1
+"""Version of the scenario schema this module reads."""
+
+_SLUG = r"^[a-z0-9][a-z0-9_]*$"
+_ISO2 = r"^[A-Z]{2}$"
+
+Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
+Iso2 = Annotated[str, Field(pattern=_ISO2)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class _Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Form(enum.Enum):
+    """The form in which capacity is obtained."""
+
+    BUILD = "build"
+    """An own-built campus: capex, a fixed campus cost, size limits, lead time incl. time to power."""
+    LEASE = "lease"
+    """A wholesale colocation lease: rent per kW-month plus power, shorter lead time."""
+    CLOUD = "cloud"
+    """A cloud capacity commitment: price per GPU-hour (or per MW-year), shortest lead time."""
+
+
+class DemandUnit(enum.Enum):
+    """Unit in which demand figures are stated."""
+
+    MW = "mw"
+    """Megawatts of IT load."""
+    ACCELERATORS = "accelerators"
+    """Number of accelerators of ``demand.hardware`` (converted with its IT power per accelerator)."""
+
+
+class Membership(enum.Enum):
+    """Country memberships the dataset records for every market."""
+
+    EU_EEA = "eu_eea"
+    FIVE_EYES = "five_eyes"
+    OECD = "oecd"
+    NATO = "nato"
+
+
+class Continent(enum.Enum):
+    """Continents as the dataset spells them (the Middle East is folded into Asia)."""
+
+    AFRICA = "africa"
+    ASIA = "asia"
+    EUROPE = "europe"
+    NORTH_AMERICA = "north_america"
+    OCEANIA = "oceania"
+    SOUTH_AMERICA = "south_america"
+
+
+class ResilienceScope(enum.Enum):
+    """What the N-1 rule assumes can be lost."""
+
+    NONE = "none"
+    """No N-1 requirement."""
+    MARKET = "market"
+    """Any one market (metro) may be lost."""
+    JURISDICTION = "jurisdiction"
+    """Any one jurisdiction (every market of one country) may be lost."""
+
+
+# --------------------------------------------------------------------------------------- horizon
+
+
+class Horizon(_Model):
+    """The planning horizon, cut into equal periods."""
+
+    start_year: Year
+    """First year in which new capacity can be in service [calendar year]."""
+    end_year: Year
+    """Last year of the horizon, inclusive [calendar year]."""
+    period_years: Annotated[int, Field(ge=1, le=10)] = 1
+    """Length of one planning period [years]; the horizon must be a whole number of periods."""
+    decision_year: Year | None = None
+    """Year in which decisions are taken (lead times count from 1 January of it) [calendar year].
+    Default: the year before ``start_year``."""
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Horizon:
+        if self.end_year < self.start_year:
+            msg = f"end_year ({self.end_year}) is before start_year ({self.start_year}); swap them"
+            raise ValueError(msg)
+        span = self.end_year - self.start_year + 1
+        if span % self.period_years:
+            msg = (
+                f"the horizon {self.start_year}-{self.end_year} ({span} years) is not a whole "
+                f"number of {self.period_years}-year periods; change end_year or period_years"
+            )
+            raise ValueError(msg)
+        if self.decision_year is not None and self.decision_year >= self.start_year:
+            msg = "decision_year must be before start_year"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def period_start_years(self) -> tuple[int, ...]:
+        """First calendar year of each period."""
+        return tuple(range(self.start_year, self.end_year + 1, self.period_years))
+
+    @property
+    def effective_decision_year(self) -> int:
+        """``decision_year`` or, when unset, the year before ``start_year``."""
+        return self.decision_year if self.decision_year is not None else self.start_year - 1
+
+
+# -------------------------------------------------------------------------------------- workloads
+
+
+class Workload(_Model):
+    """A workload class: how far from its users it may run and whose law its data follows."""
+
+    id: Slug
+    """Identifier used by demand entries (lower-case slug, e.g. ``interactive_inference``)."""
+    description: str = ""
+    """Free text for the report."""
+    latency_limit_ms: Positive | None = None
+    """Maximum round-trip time between a demand region and the serving market [ms];
+    ``null`` = unconstrained (batch, training)."""
+    data_class: Slug = "none"
+    """Residency data class of the workload's data (see ``computegeo markets``/residency rules,
+    e.g. ``eu_personal``, ``au_health``); ``none`` = may be held anywhere."""
+    min_cluster_mw: NonNegative = 0.0
+    """Smallest contiguous cluster the workload can use in one market [MW of IT load]
+    (training); 0 = any size."""
+    unmet_penalty_usd_per_mw_year: Positive | None = None
+    """Cost of leaving 1 MW of this workload's demand unserved for a year [USD/MW-yr];
+    default ``policies.unmet_penalty_usd_per_mw_year``."""
+
+
+# ----------------------------------------------------------------------------------------- demand
+
+
+class RegionFilter(_Model):
+    """Which demand regions a generated demand is spread over (all conditions must hold)."""
+
+    continents: tuple[Continent, ...] | None = None
+    """Keep only regions on these continents; ``null`` = all."""
+    countries: tuple[Iso2, ...] | None = None
+    """Keep only regions in these countries (ISO 3166-1 alpha-2); ``null`` = all."""
+    exclude_countries: tuple[Iso2, ...] = ()
+    """Drop regions in these countries (e.g. where the lab does not sell)."""
+
+
+class GeneratedDemand(_Model):
+    """Demand of one workload generated from a total and a growth path, spread over regions.
+
+    Each period's total is spread over the selected demand regions in proportion to
+    ``population_weight * population share + (1 - population_weight) * internet-user share``.
+    Give either ``totals_by_year`` or ``start_total`` with ``annual_growth``.
+    """
+
+    workload: Slug
+    """The workload (``workloads[].id``) this demand belongs to."""
+    start_total: Positive | None = None
+    """Total demand in ``horizon.start_year`` [``demand.unit``]."""
+    annual_growth: Positive | tuple[Positive, ...] | None = None
+    """Growth factor per year (2.0 = doubles each year): one number for every year, or one per
+    year after the first (``end_year - start_year`` values) [-]."""
+    totals_by_year: dict[Year, NonNegative] | None = None
+    """Total demand per calendar year, every horizon year present [``demand.unit``]."""
+    regions: RegionFilter = RegionFilter()
+    """Which regions the total is spread over."""
+    population_weight: Share = 0.5
+    """Weight of population (vs internet users) in the spread [-]."""
+
+    @model_validator(mode="after")
+    def _check_one_way(self) -> GeneratedDemand:
+        by_growth = self.start_total is not None or self.annual_growth is not None
+        if self.totals_by_year is not None and by_growth:
+            msg = "give either totals_by_year or start_total + annual_growth, not both"
+            raise ValueError(msg)
+        if self.totals_by_year is None and (self.start_total is None or self.annual_growth is None):
+            msg = "give totals_by_year, or both start_total and annual_growth"
+            raise ValueError(msg)
+        return self
+
+
+class DirectDemand(_Model):
+    """One demand figure stated directly: workload, region, year, amount."""
+
+    workload: Slug
+    """The workload (``workloads[].id``)."""
+    region: Slug
+    """Demand region id (see ``computegeo markets --regions``)."""
+    year: Year
+    """Calendar year [year]; for multi-year periods, the period's first year."""
+    amount: NonNegative
+    """Demand [``demand.unit``]; added to any generated demand for the same cell."""
+
+
+class Demand(_Model):
+    """Demand per workload, region and period, generated and/or stated directly."""
+
+    unit: DemandUnit = DemandUnit.MW
+    """Unit of every demand figure: ``mw`` (IT load) or ``accelerators`` of ``hardware``."""
+    hardware: Slug | None = None
+    """Hardware generation for ``unit: accelerators`` (e.g. ``gb200_nvl72``; see the hardware table)."""
+    generated: tuple[GeneratedDemand, ...] = ()
+    """Demand generated from totals and growth paths."""
+    direct: tuple[DirectDemand, ...] = ()
+    """Demand stated cell by cell."""
+    max_regions: Annotated[int, Field(ge=1)] | None = None
+    """Keep at most this many demand regions (the largest by total demand, plus the largest of
+    every country whose demand has a residency data class); each dropped region's demand moves to
+    its nearest kept region in the same country, else the nearest kept region. Bounds model size;
+    ``null`` = keep all."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Demand:
+        if self.unit is DemandUnit.ACCELERATORS and self.hardware is None:
+            msg = (
+                "unit is accelerators but hardware is not set: name a generation, e.g. gb200_nvl72"
+            )
+            raise ValueError(msg)
+        if not self.generated and not self.direct:
+            msg = "no demand: add entries under demand.generated or demand.direct"
+            raise ValueError(msg)
+        return self
+
+
+# ----------------------------------------------------------------------------------------- supply
+
+
+class BuildOptions(_Model):
+    """Defaults for own-built campuses (per-market values come from the dataset)."""
+
+    enabled: bool = True
+    """Allow new own-built campuses."""
+    campus_fixed_cost_usd: NonNegative = 0.0
+    """Fixed cost of opening a campus in a market, on top of capex per MW [USD]."""
+    min_campus_mw: NonNegative = 0.0
+    """Smallest campus worth opening [MW of IT load]."""
+    max_campus_mw: Positive | None = None
+    """Largest campus in one market over the horizon [MW of IT load]; ``null`` = power headroom."""
+    construction_months: NonNegative = 18.0
+    """Construction time; lead time = max(construction, the market's time to power) [months]."""
+    capex_multiplier: Positive = 1.0
+    """Multiplier on the dataset's build cost per MW (e.g. 1.08 for the AI-density premium) [-]."""
+    fixed_opex_share_of_capex: Share = 0.0
+    """Yearly non-power operating cost as a share of capex [1/yr]."""
+    life_years: Positive = 15.0
+    """Economic life used to value capacity beyond the horizon [years]."""
+
+
+class LeaseOptions(_Model):
+    """Defaults for colocation leases."""
+
+    enabled: bool = True
+    """Allow new colocation leases."""
+    lead_time_months: NonNegative = 12.0
+    """Time from signing to ready-for-service [months]."""
+    available_share_of_headroom: Share = 0.25
+    """Leasable MW per market as a share of its secured headroom (``supply.headroom_share`` x the
+    dataset's pipeline MW) [-]; no per-market vacancy data exists for most markets, so this is an
+    assumption; override per market with ``lease_available_mw``."""
+    rent_multiplier: Positive = 1.0
+    """Multiplier on the dataset's rent [-]."""
+
+
+class CloudOptions(_Model):
+    """Defaults for cloud capacity commitments."""
+
+    enabled: bool = True
+    """Allow cloud commitments."""
+    price_usd_per_gpu_hour: Positive | None = 2.35
+    """Price of one accelerator-hour of ``hardware`` [USD/GPU-h]; converted to USD/MW-yr with the
+    hardware's IT power per accelerator. Ignored when ``price_usd_per_mw_year`` is set."""
+    price_usd_per_mw_year: Positive | None = None
+    """Price of 1 MW of IT load for a year, power included [USD/MW-yr]."""
+    hardware: Slug = "h100_hgx"
+    """Hardware generation the GPU-hour price refers to."""
+    available_mw_per_market: NonNegative = 200.0
+    """Cloud MW one market can supply to this planner per period [MW]."""
+    lead_time_months: NonNegative = 3.0
+    """Time from commitment to availability [months]."""
+    require_provider: bool = True
+    """Only markets with at least one cloud provider region offer cloud capacity."""
+
+
+class Supply(_Model):
+    """Supply forms and their defaults."""
+
+    build: BuildOptions = BuildOptions()
+    """Own-built campuses."""
+    lease: LeaseOptions = LeaseOptions()
+    """Colocation leases."""
+    cloud: CloudOptions = CloudOptions()
+    """Cloud commitments."""
+    it_equipment_usd_per_mw_year: NonNegative = 0.0
+    """Yearly cost of owning the IT equipment (accelerators, servers, network) per MW of IT load,
+    added to build and lease capacity; cloud prices already include it [USD/MW-yr]."""
+    headroom_share: Share = 1.0
+    """Share of each market's power headroom (the dataset's pipeline MW) this organisation can
+    secure for its own builds and leases [-]."""
+    pue: Positive | None = None
+    """Power usage effectiveness applied everywhere [-]; ``null`` = the dataset's per-market PUE."""
+    utilisation: Share = 1.0
+    """Average share of IT capacity drawing power, for energy and carbon [-]."""
+
+
+class MarketOverride(_Model):
+    """Replace dataset values for one market (unset fields keep the dataset value)."""
+
+    build_cost_usd_per_mw: NonNegative | None = None
+    """Build capex [USD/MW of IT load]."""
+    colo_rent_usd_per_kw_month: NonNegative | None = None
+    """Colocation rent, power excluded [USD/kW-month]."""
+    power_price_usd_per_mwh: NonNegative | None = None
+    """Electricity price [USD/MWh]."""
+    carbon_intensity_g_per_kwh: NonNegative | None = None
+    """Grid carbon intensity [gCO2/kWh]."""
+    power_headroom_mw: NonNegative | None = None
+    """Grid power available to new data centres over the horizon [MW]."""
+    time_to_power_months: NonNegative | None = None
+    """Time from request to energised grid connection [months]."""
+    pue: Positive | None = None
+    """Power usage effectiveness [-]."""
+    lease_available_mw: NonNegative | None = None
+    """Leasable MW in this market [MW]."""
+    cloud_available_mw: NonNegative | None = None
+    """Cloud MW available per period in this market [MW]."""
+    cloud_price_usd_per_mw_year: Positive | None = None
+    """Cloud price in this market [USD/MW-yr]."""
+
+
+class ExistingCapacity(_Model):
+    """Capacity the organisation already has or has committed before the horizon."""
+
+    market: Slug
+    """Market id."""
+    form: Form
+    """How the capacity is held."""
+    capacity_mw: Positive
+    """IT load [MW]."""
+    online_year: Year
+    """First year the capacity serves demand [calendar year]."""
+    until_year: Year | None = None
+    """Last year it serves (e.g. a lease end); ``null`` = through the horizon [calendar year]."""
+    provider: Slug | None = None
+    """For ``form: cloud``, the provider (``aws``, ``azure``, ``gcp``, ``oci``); default the
+    market's first provider. Ignored for build and lease."""
+    note: str = ""
+    """Where the figure comes from."""
+
+
+# --------------------------------------------------------------------------------------- policies
+
+
+class MarketPolicy(_Model):
+    """Which markets may be used at all (all conditions must hold)."""
+
+    include: tuple[Slug, ...] | None = None
+    """Only these market ids; ``null`` = every market in the dataset."""
+    exclude: tuple[Slug, ...] = ()
+    """Never these market ids."""
+    exclude_countries: tuple[Iso2, ...] = ()
+    """Never markets in these countries."""
+    min_democracy_index: Annotated[float, Field(ge=0.0, le=10.0)] | None = None
+    """Minimum EIU Democracy Index of the market's country [0-10]."""
+    min_political_stability: Annotated[float, Field(ge=-2.5, le=2.5)] | None = None
+    """Minimum World Bank WGI political-stability score [-2.5..2.5]."""
+    require_membership_any: tuple[Membership, ...] = ()
+    """The country must belong to at least one of these groups (empty = no requirement)."""
+    allow_moratorium: bool = False
+    """Allow markets under a data-centre moratorium (they still add no new builds)."""
+    always_allow: tuple[Slug, ...] = ()
+    """Markets kept whatever the filters say (e.g. where existing capacity sits)."""
+
+
+class Diversification(_Model):
+    """Caps on the share of total capacity in any one place or provider (per period)."""
+
+    max_share_per_market: Share | None = None
+    """Largest share of total capacity in one market [-]."""
+    max_share_per_country: Share | None = None
+    """Largest share in one country [-]."""
+    max_share_per_grid: Share | None = None
+    """Largest share on one grid zone [-]."""
+    max_share_per_provider: Share | None = None
+    """Largest share held with one provider [-]: ``own`` campuses, ``colo`` leases, or one cloud
+    provider (``aws``, ``azure``, ``gcp``, ``oci``)."""
+    min_total_mw_for_caps: NonNegative = 0.0
+    """Caps apply only in periods whose total demand is at least this [MW]."""
+
+
+class Resilience(_Model):
+    """N-1: after losing any one market (or country), a share of demand is still served."""
+
+    scope: ResilienceScope = ResilienceScope.NONE
+    """What may be lost: ``none``, ``market`` or ``jurisdiction`` (a whole country)."""
+    min_served_share: Share = 0.0
+    """Share of each workload's demand that must still be servable within its latency and
+    residency limits after the loss [-]."""
+    workloads: tuple[Slug, ...] | None = None
+    """Workloads the rule covers; ``null`` = all."""
+
+
+class CarbonPolicy(_Model):
+    """Carbon price and/or cap on grid emissions of the fleet."""
+
+    price_usd_per_tonne: NonNegative = 0.0
+    """Price on emissions [USD/tCO2]."""
+    cap_tonnes_per_year: NonNegative | None = None
+    """Cap on yearly emissions [tCO2/yr]; ``null`` = none."""
+
+
+class Policies(_Model):
+    """Rules every plan must follow."""
+
+    markets: MarketPolicy = MarketPolicy()
+    """Allowed markets."""
+    diversification: Diversification = Diversification()
+    """Concentration caps."""
+    resilience: Resilience = Resilience()
+    """N-1 resilience."""
+    equipment_mw_per_period: NonNegative | None = None
+    """Transformer/switchgear supply: new build MW that can be energised per period, across all
+    campuses [MW]; ``null`` = unlimited."""
+    budget_usd_per_period: NonNegative | None = None
+    """Capital budget for new builds per period [USD]; ``null`` = unlimited."""
+    carbon: CarbonPolicy = CarbonPolicy()
+    """Carbon price or cap."""
+    unmet_penalty_usd_per_mw_year: Positive = 50.0e6
+    """Default cost of 1 MW-year of unserved demand [USD/MW-yr]; high so demand is served where
+    possible. Unserved demand is always reported."""
+
+
+class SolverSettings(_Model):
+    """How hard to solve."""
+
+    mip_rel_gap: Annotated[float, Field(ge=0.0, le=0.5)] = 1e-3
+    """Relative MIP gap at which to stop [-]."""
+    time_limit_s: Positive = 60.0
+    """Wall-clock limit for the solver [s]."""
+    threads: Annotated[int, Field(ge=1)] | None = None
+    """Solver threads; ``null`` = the solver decides."""
+
+
+class Scenario(_Model):
+    """One planning question: what to plan, with what, under which rules."""
+
+    schema_version: Annotated[int, Field(ge=1)] = SCHEMA_VERSION
+    """Scenario schema version; this release reads version 1."""
+    name: str
+    """Short title shown in reports."""
+    description: str = ""
+    """What the scenario represents."""
+    currency_year: Year = 2025
+    """Year whose US dollars all money figures are in [calendar year]."""
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08
+    """Real discount rate per year [1/yr]."""
+    horizon: Horizon
+    """Years and periods."""
+    workloads: Annotated[tuple[Workload, ...], Field(min_length=1)]
+    """Workload classes."""
+    demand: Demand
+    """Demand per workload, region and period."""
+    supply: Supply = Supply()
+    """Supply forms and their defaults."""
+    market_overrides: dict[Slug, MarketOverride] = {}
+    """Per-market replacements of dataset values, keyed by market id."""
+    existing: tuple[ExistingCapacity, ...] = ()
+    """Existing or committed capacity."""
+    policies: Policies = Policies()
+    """Allowed markets, caps, resilience, equipment, budget, carbon."""
+    solver: SolverSettings = SolverSettings()
+    """Solver settings."""
+
+    @model_validator(mode="after")
+    def _check_cross_fields(self) -> Scenario:
+        problems = list(cross_field_problems(self))
+        if problems:
+            raise ValueError(CROSS_SEP.join(problems))
+        return self
+
+    def workload_ids(self) -> tuple[str, ...]:
+        """Ids of the workloads in file order."""
+        return tuple(w.id for w in self.workloads)
+
+
+CROSS_SEP = "\n"
+"""Separator of the problems a failed :class:`Scenario` validator reports in one message."""
+
+
+def cross_field_problems(s: Scenario) -> Iterator[str]:
+    if s.schema_version != SCHEMA_VERSION:
+        yield f"schema_version: {s.schema_version} is not supported; this release reads {SCHEMA_VERSION}"
+    ids = [w.id for w in s.workloads]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"workloads: id {dup!r} appears twice; ids must be unique"
+    years = set(range(s.horizon.start_year, s.horizon.end_year + 1))
+    n_growth = s.horizon.end_year - s.horizon.start_year
+    for k, g in enumerate(s.demand.generated):
+        if g.workload not in ids:
+            yield f"demand.generated[{k}].workload: {g.workload!r} is not a workload id.{suggest(g.workload, ids)}"
+        if g.totals_by_year is not None:
+            missing = sorted(years - set(g.totals_by_year))
+            extra = sorted(set(g.totals_by_year) - years)
+            if missing:
+                yield f"demand.generated[{k}].totals_by_year: years {missing} are missing; give every horizon year"
+            if extra:
+                yield f"demand.generated[{k}].totals_by_year: years {extra} are outside the horizon; remove them"
+        if isinstance(g.annual_growth, tuple) and len(g.annual_growth) != n_growth:
+            yield (
+                f"demand.generated[{k}].annual_growth: {len(g.annual_growth)} values given; give one "
+                f"number or {n_growth} (one per year after {s.horizon.start_year})"
+            )
+    for k, d in enumerate(s.demand.direct):
+        if d.workload not in ids:
+            yield f"demand.direct[{k}].workload: {d.workload!r} is not a workload id.{suggest(d.workload, ids)}"
+        if d.year not in set(s.horizon.period_start_years):
+            yield (
+                f"demand.direct[{k}].year: {d.year} is not a period start year "
+                f"{list(s.horizon.period_start_years)}"
+            )
+    if s.policies.resilience.workloads is not None:
+        for k, w in enumerate(s.policies.resilience.workloads):
+            if w not in ids:
+                yield f"policies.resilience.workloads[{k}]: {w!r} is not a workload id.{suggest(w, ids)}"
+    if (
+        s.policies.resilience.scope is not ResilienceScope.NONE
+        and s.policies.resilience.min_served_share == 0
+    ):
+        yield "policies.resilience.min_served_share: is 0 while scope is set; set a share such as 0.5"
+    for k, e in enumerate(s.existing):
+        if e.until_year is not None and e.until_year < e.online_year:
+            yield f"existing[{k}].until_year: is before online_year; fix one of them"
+    b = s.supply.build
+    if b.max_campus_mw is not None and b.max_campus_mw < b.min_campus_mw:
+        yield "supply.build.max_campus_mw: is below min_campus_mw; raise it or lower min_campus_mw"
+    c = s.supply.cloud
+    if c.enabled and c.price_usd_per_gpu_hour is None and c.price_usd_per_mw_year is None:
+        yield "supply.cloud: needs price_usd_per_gpu_hour or price_usd_per_mw_year (or enabled: false)"
+    if not (b.enabled or s.supply.lease.enabled or c.enabled) and not s.existing:
+        yield "supply: every form is disabled and there is no existing capacity; enable at least one"
