@@ -134,7 +134,7 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     names = {m.market_id: m.name for m in plan.markets}
     lines = [
         "",
-        f"[bold]{scenario.name}[/] — plan for {periods[0]}–{last} "
+        f"[bold]{scenario.name}[/] — plan for {periods[0]} to {last} "
         f"({plan.solve.status.value}, gap {plan.solve.mip_gap:.2%}, {elapsed_s:.1f} s)",
         f"Capacity in {last}: {_fmt_mw(total)} in {len(by_market)} markets",
     ]
@@ -142,7 +142,9 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     for market_id, forms in ranked[:10]:
         mw = sum(forms.values())
         form_text = ", ".join(
-            f"{f} {_fmt_mw(v)}" for f, v in sorted(forms.items(), key=lambda kv: -kv[1])
+            f"{f} {_fmt_mw(v)}"
+            for f, v in sorted(forms.items(), key=lambda kv: -kv[1])
+            if v >= 0.5  # below the display resolution of 1 MW
         )
         when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
         name = names.get(market_id, market_id).split(" (")[0][:24]
@@ -153,7 +155,7 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     k = plan.kpis
     opex = k.opex_usd
     lines.append(
-        f"Cost (discounted to {periods[0]}, USD {plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
+        f"Cost (discounted to {scenario.horizon.start_year}, USD {plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
         f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent {_fmt_usd(opex.rent)} + "
         f"cloud {_fmt_usd(opex.cloud)} + O&M {_fmt_usd(opex.om)} + carbon {_fmt_usd(opex.carbon)}"
     )
