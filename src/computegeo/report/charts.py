@@ -82,6 +82,22 @@ def _text(
     )
 
 
+LABEL_CHAR_WIDTH_PX = 6.8
+"""Approximate advance of one character of 12 px sans-serif text [px], for fitting labels."""
+
+
+def fit_label(label: str, width_px: float) -> str:
+    """Shorten ``label`` with an ellipsis so it fits ``width_px`` at 12 px.
+
+    >>> fit_label("New York (upstate, Buffalo-Niagara)", 150.0)
+    'New York (upstate, Bu…'
+    >>> fit_label("Paris", 150.0)
+    'Paris'
+    """
+    max_chars = max(int(width_px / LABEL_CHAR_WIDTH_PX), 2)
+    return label if len(label) <= max_chars else label[: max_chars - 1].rstrip() + "…"
+
+
 def _legend(
     items: Sequence[tuple[str, str]], x: float, y: float, width: float
 ) -> tuple[str, float]:
@@ -216,7 +232,15 @@ def horizontal_bars(
     for i, b in enumerate(bars):
         y = top + row_height * i
         length = plot_w * max(b.value, 0.0) / v_max
-        parts.append(_text(label_width - 8, y + row_height * 0.62, b.label, size=12, anchor="end"))
+        parts.append(
+            _text(
+                label_width - 8,
+                y + row_height * 0.62,
+                fit_label(b.label, label_width - 12),
+                size=12,
+                anchor="end",
+            )
+        )
         parts.append(
             f'<rect class="bar" x="{label_width:.1f}" y="{y + 4:.1f}" '
             f'width="{max(length, 0.0):.1f}" '

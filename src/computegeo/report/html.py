@@ -46,7 +46,7 @@ COST_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("power", "Power"),
     ("rent", "Colocation rent"),
     ("cloud", "Cloud commitments"),
-    ("om", "Campus fixed O&M"),
+    ("om", "Own-campus O&M"),
     ("carbon", "Carbon price"),
 )
 
@@ -607,6 +607,8 @@ def _n1_block(view: PlanView, names: Mapping[str, str]) -> str:
         for k, v in _flatten(n1)
         if not k.startswith("served_share_after_loss")
     )
+    if mode == "none" and not chart:
+        return "<h3>N-1: losing one market or jurisdiction</h3>" + intro
     return (
         "<h3>N-1: losing one market or jurisdiction</h3>"
         + intro
