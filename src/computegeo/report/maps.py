@@ -37,7 +37,8 @@ LAT_SOUTH_DEG = -56.0
 SITE_RADIUS_MIN_PX = 4.0
 SITE_RADIUS_MAX_PX = 26.0
 DEMAND_RADIUS_MAX_PX = 11.0
-FLOW_WIDTH_MAX_PX = 7.0
+FLOW_WIDTH_MAX_PX = 6.0
+FLOW_WIDTH_MIN_PX = 0.6
 MAX_SITE_LABELS = 14
 
 _X_MAX = equal_earth(180.0, 0.0)[0]
@@ -170,13 +171,15 @@ def world_map(
 
     market_pos = {s.market_id: (s.longitude, s.latitude) for s in sites}
     max_flow = max((f.mw for f in flows), default=0.0)
-    parts.append('<g id="map-flows" fill="none" stroke-linecap="round" stroke-opacity="0.5">')
+    parts.append('<g id="map-flows" fill="none" stroke-linecap="round" stroke-opacity="0.4">')
     for f in sorted(flows, key=lambda fl: fl.mw):
         if f.market_id not in market_pos or f.region_id not in region_positions or max_flow <= 0:
             continue
         name, lat, lon = region_positions[f.region_id]
         mlon, mlat = market_pos[f.market_id]
-        width = 0.8 + (FLOW_WIDTH_MAX_PX - 0.8) * math.sqrt(f.mw / max_flow)
+        width = FLOW_WIDTH_MIN_PX + (FLOW_WIDTH_MAX_PX - FLOW_WIDTH_MIN_PX) * math.sqrt(
+            f.mw / max_flow
+        )
         pts = great_circle_points(lon, lat, mlon, mlat, n=24)
         title = f"{name} → {f.market_id} ({form_label(f.form)}): {mw(f.mw)} in {period_label}"
         parts.append(
