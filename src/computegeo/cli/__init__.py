@@ -17,7 +17,7 @@ import typer
 
 from computegeo.errors import ComputegeoError
 
-COMMAND_MODULES: tuple[str, ...] = ("plan", "screen", "markets", "latency")
+COMMAND_MODULES: tuple[str, ...] = ("plan", "screen", "markets", "latency", "cflp")
 """Sub-command modules, in the order they appear in ``computegeo --help``."""
 
 

@@ -1,0 +1,182 @@
+"""Benchmark: every OR-Library CFLP instance (and the UflLib UFLP files) against its optimum.
+
+Usage (from the repository root, with ``../shared`` beside it)::
+
+    PYTHONPATH=src python benchmarks/orlib.py [--only NAME ...] [--output benchmarks/results]
+
+Writes ``orlib.json`` and ``orlib.md`` (per instance: published optimum, our objective,
+relative error, proven gap, status, seconds). Instance files: ``../shared/data/orlib/``.
+Optima: OR-Library ``capopt`` (J.E. Beasley), as transcribed in
+``rafaelmartinelli/FacilityLocationProblems.jl`` ``data/bounds.txt`` (lb = ub), and the UflLib
+values asserted in ``SupplyChef/SupplyChainOptimization.jl`` ``test/UFLlib.jl``; see
+``../shared/data/orlib/PROVENANCE.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import highspy
+
+from computegeo.fileio import atomic_write_text
+from computegeo.optimize.cflp import parse_orlib, solve_cflp
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "orlib"
+
+SMALL_OPTIMA: dict[str, float] = {
+    "cap41": 1040444.375, "cap42": 1098000.450, "cap43": 1153000.450, "cap44": 1235500.450,
+    "cap51": 1025208.225, "cap61": 932615.750, "cap62": 977799.400, "cap63": 1014062.050,
+    "cap64": 1045650.250, "cap71": 932615.750, "cap72": 977799.400, "cap73": 1010641.450,
+    "cap74": 1034976.975, "cap81": 838499.288, "cap82": 910889.563, "cap83": 975889.563,
+    "cap84": 1069369.525, "cap91": 796648.438, "cap92": 855733.500, "cap93": 896617.538,
+    "cap94": 946051.325, "cap101": 796648.437, "cap102": 854704.200, "cap103": 893782.112,
+    "cap104": 928941.750, "cap111": 826124.713, "cap112": 901377.213, "cap113": 970567.750,
+    "cap114": 1063356.488, "cap121": 793439.563, "cap122": 852524.625, "cap123": 895302.325,
+    "cap124": 946051.325, "cap131": 793439.562, "cap132": 851495.325, "cap133": 893076.712,
+    "cap134": 928941.750,
+}  # fmt: skip
+"""OR-Library ``capopt`` optima of sets IV-XIII (16/25/50 facilities x 50 customers)."""
+
+LARGE_OPTIMA: dict[tuple[str, int], float] = {
+    ("capa", 8000): 19240822.449, ("capa", 10000): 18438046.543,
+    ("capa", 12000): 17765201.949, ("capa", 14000): 17160439.012,
+    ("capb", 5000): 13656379.578, ("capb", 6000): 13361927.449,
+    ("capb", 7000): 13198556.434, ("capb", 8000): 13082516.496,
+    ("capc", 5000): 11646596.974, ("capc", 5750): 11570340.289,
+    ("capc", 6500): 11518743.744, ("capc", 7250): 11505767.394,
+}  # fmt: skip
+"""OR-Library ``capopt`` optima of sets A, B, C (100 x 1000) at their listed capacities."""
+
+UFLP_OPTIMA: dict[str, tuple[str, float]] = {
+    "MO1": ("uflp_M/MO1", 1305.95141),
+    "MP1": ("uflp_M/MP1", 2686.47946),
+    "B1.1": ("uflp_BildeKrarup/B1.1", 23468.0),
+}
+"""UflLib optima (uncapacitated; see PROVENANCE.md)."""
+
+OPTIMUM_RTOL = 1e-6
+"""Contract: our objective within this relative distance of the published optimum [-]."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark instance: file, capacity substitution and published optimum."""
+
+    label: str
+    path: Path
+    capacity: float | None
+    optimum: float
+
+
+def all_cases() -> list[Case]:
+    """Every instance with a known optimum, small ones first."""
+    cases = [Case(n, DATA / "cap" / f"{n}.txt", None, v) for n, v in SMALL_OPTIMA.items()]
+    cases += [
+        Case(f"{n}@{cap}", DATA / "cap" / f"{n}.txt", float(cap), v)
+        for (n, cap), v in LARGE_OPTIMA.items()
+    ]
+    cases += [Case(n, DATA / rel, None, v) for n, (rel, v) in UFLP_OPTIMA.items()]
+    return cases
+
+
+def run_case(case: Case) -> dict[str, object]:
+    """Solve one case and return its result row."""
+    start = time.perf_counter()
+    inst = parse_orlib(case.path, case.capacity)
+    parse_s = time.perf_counter() - start
+    sol = solve_cflp(inst)
+    rel_err = (sol.objective - case.optimum) / abs(case.optimum)
+    return {
+        "instance": case.label,
+        "facilities": inst.n_facilities,
+        "customers": inst.n_customers,
+        "optimum": case.optimum,
+        "objective": sol.objective,
+        "rel_error": rel_err,
+        "matches": abs(rel_err) <= OPTIMUM_RTOL,
+        "dual_bound": sol.dual_bound,
+        "mip_gap": sol.mip_gap,
+        "status": sol.status.value,
+        "parse_seconds": round(parse_s, 3),
+        "solve_seconds": round(sol.solve_seconds, 3),
+        "mip_seconds": round(sol.mip_seconds, 3),
+        "lagrangian_gap": (case.optimum - sol.lagrangian_bound) / abs(case.optimum),
+        "subgradient_iterations": sol.subgradient_iterations,
+        "fixed_closed": sol.n_fixed_closed,
+        "fixed_open": sol.n_fixed_open,
+        "open": len(sol.open_facilities),
+    }
+
+
+def to_markdown(rows: list[dict[str, object]], meta: dict[str, object]) -> str:
+    """Render the result rows as a Markdown table with a header."""
+    lines = [
+        "# OR-Library facility location: computegeo vs published optima",
+        "",
+        f"Measured {meta['date']} on {meta['machine']} (HiGHS {meta['highs']}, Python "
+        f"{meta['python']}); produced by `benchmarks/orlib.py`. Optima: OR-Library `capopt` / "
+        "UflLib (see `../shared/data/orlib/PROVENANCE.md`). `fixed` = facilities fixed "
+        "closed/open by the Lagrangian test before the MIP; `lag gap` = distance of the "
+        "Lagrangian bound below the optimum. Timings on a shared 2-core machine are noisy.",
+        "",
+        "| instance | m x n | optimum | ours | rel err | proven gap | status | fixed | lag gap "
+        "| solve s | MIP s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['instance']} | {r['facilities']}x{r['customers']} | {r['optimum']:,.3f} "
+            f"| {r['objective']:,.4f} | {r['rel_error']:.1e} | {r['mip_gap']:.1e} | {r['status']} "
+            f"| {r['fixed_closed']}/{r['fixed_open']} | {r['lagrangian_gap']:.1e} "
+            f"| {r['solve_seconds']:.1f} | {r['mip_seconds']:.1f} |"
+        )
+    total = sum(float(r["solve_seconds"]) for r in rows)  # type: ignore[arg-type]
+    large = [r for r in rows if "@" in str(r["instance"])]
+    lines += [
+        "",
+        f"All {len(rows)} instances: {sum(bool(r['matches']) for r in rows)} match the optimum "
+        f"within {OPTIMUM_RTOL:g}, {sum(r['status'] == 'optimal' for r in rows)} proven optimal; "
+        f"total solve time {total:.0f} s, of which the {len(large)} 100 x 1000 instances "
+        f"{sum(float(r['solve_seconds']) for r in large):.0f} s.",  # type: ignore[arg-type]
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write the JSON and Markdown results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="instance labels to run (e.g. cap41 capa@8000)")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args(argv)
+    cases = [c for c in all_cases() if not args.only or c.label in args.only]
+    rows = []
+    for case in cases:
+        row = run_case(case)
+        rows.append(row)
+        print(
+            f"{case.label:12s} {row['objective']:>16,.4f} err {row['rel_error']:+.1e} "
+            f"gap {row['mip_gap']:.1e} {row['status']:10s} {row['solve_seconds']:7.1f} s",
+            flush=True,
+        )
+    meta = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "machine": f"{platform.machine()}, 2 shared vCPU",
+        "highs": highspy.Highs().version(),
+        "python": platform.python_version(),
+    }
+    if not args.only:
+        atomic_write_text(args.output / "orlib.json", json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
+        atomic_write_text(args.output / "orlib.md", to_markdown(rows, meta))
+    return 0 if all(bool(r["matches"]) for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
