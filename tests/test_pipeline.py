@@ -1,0 +1,100 @@
+"""run_plan end to end on a small scenario: outputs, progress, atomic replacement on failure."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from computegeo import pipeline
+from computegeo.pipeline import Stage, run_plan
+from computegeo.scenario import load_scenario
+
+SMALL = """\
+name: small pipeline test
+horizon: {start_year: 2027, end_year: 2028}
+workloads:
+  - {id: chat, latency_limit_ms: 50}
+  - {id: eu_chat, latency_limit_ms: 50, data_class: eu_personal}
+demand:
+  generated:
+    - {workload: chat, start_total: 40, annual_growth: 1.5, regions: {countries: [US, CA]}}
+    - {workload: eu_chat, start_total: 10, annual_growth: 1.5, regions: {countries: [DE, FR]}}
+supply:
+  it_equipment_usd_per_mw_year: 8000000
+policies:
+  markets: {include: [n_virginia, dallas, toronto, frankfurt, paris, london]}
+solver: {time_limit_s: 60, threads: 1}
+"""
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.PlanRun, list[Stage]]:
+    root = tmp_path_factory.mktemp("small")
+    path = root / "small.yaml"
+    path.write_text(textwrap.dedent(SMALL), encoding="utf-8")
+    stages: list[Stage] = []
+    run = run_plan(path, root / "out", lambda stage, _msg: stages.append(stage))
+    return run, stages
+
+
+def test_output_folder_has_every_file(small_run) -> None:
+    run, _ = small_run
+    out = run.output_dir
+    assert out is not None
+    names = {p.name for p in out.iterdir()}
+    assert {"plan.json", "scenario.yaml", "report.html", "tables"} <= names
+    assert {p.suffix for p in (out / "tables").iterdir()} == {".csv", ".parquet"}
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["scenario"]["name"] == "small pipeline test"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]
+
+
+def test_progress_reports_every_stage_in_order(small_run) -> None:
+    _, stages = small_run
+    order = list(dict.fromkeys(stages))
+    assert order == [Stage.LOAD, Stage.BUILD, Stage.SOLVE, Stage.WRITE, Stage.DONE]
+
+
+def test_scenario_as_run_reloads_to_the_same_scenario(small_run) -> None:
+    run, _ = small_run
+    again = load_scenario(run.output_dir / "scenario.yaml")
+    assert again == run.scenario
+
+
+def test_only_unreachable_demand_is_unmet(small_run) -> None:
+    # supply is ample, so the only unmet demand is in regions no market reaches within 50 ms
+    run, _ = small_run
+    assert run.data.n_markets == 6
+    reachable = {run.data.region_id[r] for r in run.data.arc_region}
+    for row in run.plan.unmet:
+        assert row.reason.value == "no_allowed_market"
+        assert row.region_id not in reachable
+
+
+def test_failed_write_leaves_the_previous_folder_untouched(
+    small_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, _ = small_run
+    out = run.output_dir
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def broken_renderer(plan: object) -> str:
+        raise RuntimeError("disk full while rendering")
+
+    monkeypatch.setattr(pipeline, "_report_renderer", lambda: broken_renderer)
+    with pytest.raises(RuntimeError, match="disk full"):
+        pipeline.write_outputs(run.plan, run.scenario, out)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]
+
+
+def test_no_output_dir_writes_nothing(tmp_path: Path, small_run) -> None:
+    run, _ = small_run
+    again = run_plan(run.scenario, None)
+    assert again.output_dir is None
+    assert again.plan.kpis.npv_usd == pytest.approx(run.plan.kpis.npv_usd, rel=1e-3)
+    assert list(tmp_path.iterdir()) == []
