@@ -152,6 +152,7 @@ def test_plan_reference_case_end_to_end(tmp_path: Path) -> None:
     assert "Capacity in 2032" in proc.stdout
     assert "Cost" in proc.stdout
     assert "report.html" in proc.stdout
+    assert "HiGHS" not in proc.stdout  # the solver's banner stays out of the summary
     # the run is reproducible from its own output folder
     again = load_scenario(out / "scenario.yaml")
     assert again.name == load_scenario(bundled_path("reference")).name

@@ -20,11 +20,13 @@ Output folder
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,7 +161,33 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> object:
     def on_message(message: str) -> None:
         progress(Stage.SOLVE, message)
 
-    return planner.plan(data, options, on_progress=on_message)
+    with _native_stdout_silenced():
+        return planner.plan(data, options, on_progress=on_message)
+
+
+@contextlib.contextmanager
+def _native_stdout_silenced() -> Iterator[None]:
+    """Send file descriptor 1 to the null device for the duration (restored afterwards).
+
+    HiGHS prints a licence banner on standard output from C++ even with logging off; the run's
+    summary owns standard output, and progress goes to standard error, so nothing is lost.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stdout (e.g. a notebook)
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 def scenario_yaml(scenario: Scenario) -> str:
