@@ -102,7 +102,7 @@ def random_problem(
     log-normal weights. Four workloads: interactive inference (50 ms RTT limit), batch (no
     limit), training (no limit, optional minimum cluster) and sovereign (no latency limit, must
     stay in the region's country). RTT = 2 ms + 1.5 x great-circle km / 100 (a fibre route
-    factor of 1.5 at 200 km/ms, both ways). Demand grows 40 %/yr from ``total_demand_mw`` (default
+    factor of 1.5 at 200 km/ms, both ways). Demand grows 40 %/yr for five years, then 10 %/yr, from ``total_demand_mw`` (default
     2 MW per site). Parameter ranges are round numbers of the right order for 2026 markets
     (capex 9-14 MUSD/MW, rent 1.5-2.5 MUSD/MW-yr, cloud 4-6 MUSD/MW-yr, power 40-120 USD/MWh);
     they exercise the model, they are not a dataset.
@@ -123,7 +123,7 @@ def random_problem(
     weights = rng.lognormal(0.0, 1.0, n_regions)
     weights /= weights.sum()
     total0 = total_demand_mw if total_demand_mw is not None else 2.0 * n_sites
-    growth = 1.4 ** np.arange(t)
+    growth = np.cumprod(np.where(np.arange(t) == 0, 1.0, np.where(np.arange(t) < 6, 1.4, 1.1)))
     split = np.array([0.4, 0.25, 0.3, 0.05])
     demand = split[:, None, None] * weights[None, :, None] * (total0 * growth)[None, None, :]
 

@@ -108,13 +108,16 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     b = _labels(m, "site-build")
     t_n = d.n_periods
     sites_dim = ctx.sites
-    if campus.any() and "site-campus_open" in m.variables:
-        z = _labels(m, "site-campus_open")
-        m.add_constraints(
-            linear(m, m.variables["site-campus_open"]).sum("period") <= 1.0,
-            name="site-campus_once",
-            mask=xr.DataArray(campus, coords=[sites_dim], dims=["site"]),
-        )
+    has_z = "site-campus_open" in m.variables
+    if campus.any():
+        # absent z (restricted or masked) means "not opened": the rows below then force b = 0
+        z = _labels(m, "site-campus_open") if has_z else np.full(b.shape, -1, dtype=np.int64)
+        if has_z:
+            m.add_constraints(
+                linear(m, m.variables["site-campus_open"]).sum("period") <= 1.0,
+                name="site-campus_once",
+                mask=xr.DataArray(campus, coords=[sites_dim], dims=["site"]),
+            )
         tri = np.arange(t_n)[None, :] <= np.arange(t_n)[:, None]  # (tau, tau')
         b_terms = np.where(tri[None], b[:, None, :], -1)
         z_terms = np.where(tri[None], z[:, None, :], -1)
@@ -127,7 +130,7 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
         mask = _da(np.broadcast_to(campus[:, None], (d.n_sites, t_n)), sites_dim, ctx.periods)
         m.add_constraints(lhs <= 0.0, name="site-campus_max", mask=mask)
         needs_min = campus & (d.campus_min_mw > 0)
-        if needs_min.any():
+        if needs_min.any() and has_z:
             lhs_min = linear(m, m.variables["site-build"]).sum("period") + linear(
                 m, m.variables["site-campus_open"], -d.campus_min_mw[:, None]
             ).sum("period")
@@ -163,11 +166,14 @@ def add_training_cluster(m: Model, ctx: ModelContext) -> None:
     pos_c = np.minimum(pos, len(key) - 1)
     groups = np.where(key[pos_c] == arc_key, pos_c, -1)
     flows = grouped_sum(m, m.variables["arc-flow"], "narc", groups, index)
-    v = m.variables["cluster-use"]
-    cmin = _da(d.training_min_cluster_mw[workloads], index)
+    cmin = np.broadcast_to(d.training_min_cluster_mw[workloads][:, None], (len(index), d.n_periods))
     total = d.demand_mw.sum(axis=1)[workloads]  # (C, T)
-    m.add_constraints(flows - cmin * v >= 0.0, name="cluster-min")
-    m.add_constraints(flows - _da(total, index, ctx.periods) * v <= 0.0, name="cluster-max")
+    if "cluster-use" in m.variables:  # absent v (restricted) means "not used": flow forced to 0
+        v = m.variables["cluster-use"]
+        m.add_constraints(flows + linear(m, v, -cmin) >= 0.0, name="cluster-min")
+        m.add_constraints(flows + linear(m, v, -total) <= 0.0, name="cluster-max")
+    else:
+        m.add_constraints(flows <= 0.0, name="cluster-max", mask=has_terms(flows))
 
 
 def add_diversification_caps(m: Model, ctx: ModelContext) -> None:

@@ -39,12 +39,20 @@ class ModelContext:
     fixed : Mapping[str, ndarray]
         Values for binary variables to fix (turns them into fixed continuous variables; used to
         get duals of the final LP).
+    relax : bool
+        Build the LP relaxation.
+    binary_allowed : Mapping[str, ndarray of bool]
+        Restrict binary families to a neighbourhood (used by the relax-and-restrict heuristic).
     """
 
     data: ProblemData
     net: Network
     contingency_ids: tuple[int, ...]
     fixed: Mapping[str, np.ndarray] = field(default_factory=dict)
+    relax: bool = False
+    """Relax every binary to a continuous variable in [0, 1] (the LP relaxation)."""
+    binary_allowed: Mapping[str, np.ndarray] = field(default_factory=dict)
+    """Per binary family, where it may be 1 (elsewhere it is absent, i.e. fixed at 0)."""
 
     # ---------------------------------------------------------------- coordinates
     @property

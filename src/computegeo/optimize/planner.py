@@ -18,6 +18,7 @@ This module orchestrates optimize and evaluate, so it imports ``computegeo.evalu
 from __future__ import annotations
 
 import dataclasses
+import enum
 import time
 from collections.abc import Callable
 
@@ -73,6 +74,106 @@ BINDING_FAMILIES: dict[str, str] = {
 """Constraint families whose duals are reported, with the unit of the relaxation value."""
 
 MAX_BINDING_REPORTED = 25
+AUTO_BINARY_THRESHOLD = 1000
+"""Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
+NEIGHBOURHOOD_TOL = 1e-6
+"""LP-relaxation values above this keep a binary free in the restricted MILP."""
+
+
+class Strategy(enum.Enum):
+    """How one MILP is solved."""
+
+    EXACT = "exact"
+    """HiGHS branch-and-cut on the full MILP."""
+    RELAX_AND_RESTRICT = "relax_and_restrict"
+    """Solve the LP relaxation (a proven lower bound), then the MILP restricted to the binaries
+    the relaxation uses (all others fixed at 0: an upper bound); if the gap between the two is
+    above the target, run the full MILP with the remaining time and keep the best of both."""
+    AUTO = "auto"
+    """EXACT up to ``AUTO_BINARY_THRESHOLD`` binaries, RELAX_AND_RESTRICT above."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Round:
+    model: linopy.Model
+    ctx: ModelContext
+    status: Status
+    objective: float
+    """MUSD."""
+    bound: float
+    """Proven lower bound [MUSD]."""
+    build_seconds: float
+    solve_seconds: float
+
+
+def _gap(objective: float, bound: float) -> float:
+    if not np.isfinite(bound):
+        return float("nan")
+    return max(0.0, (objective - bound) / max(abs(objective), 1e-9))
+
+
+def _n_binaries(ctx: ModelContext) -> int:
+    d = ctx.data
+    z = int((ctx.campus_site[:, None] & ctx.decision_allowed).sum())
+    return z + len(ctx.cluster_pairs[0]) * d.n_periods
+
+
+def _run(ctx: ModelContext, opts: SolveOptions, deadline: float, say: Callable[[str], None]) -> tuple[linopy.Model, SolveResult, float, float]:
+    t0 = time.perf_counter()
+    model = build_model_from_context(ctx)
+    build_s = time.perf_counter() - t0
+    say(f"model: {model.nvars:,} variables, {model.ncons:,} constraints")
+    remaining = max(deadline - time.perf_counter(), 1.0)
+    result = solve(model, dataclasses.replace(opts, time_limit_s=remaining))
+    return model, result, build_s + result.wall_seconds - result.solve_seconds, result.solve_seconds
+
+
+def _solve_round(
+    ctx: ModelContext, opts: SolveOptions, deadline: float, strategy: Strategy, say: Callable[[str], None]
+) -> _Round:
+    n_bin = _n_binaries(ctx)
+    if strategy is Strategy.EXACT or n_bin == 0 or (
+        strategy is Strategy.AUTO and n_bin <= AUTO_BINARY_THRESHOLD
+    ):
+        model, res, b_s, s_s = _run(ctx, opts, deadline, say)
+        status = res.status
+        if status is Status.TIME_LIMIT and _gap(res.objective, res.dual_bound) <= opts.mip_rel_gap:
+            status = Status.OPTIMAL  # stopped by the clock just as the gap closed
+        return _Round(model, ctx, status, res.objective, res.dual_bound, b_s, s_s)
+    say(f"{n_bin:,} binaries: LP relaxation first")
+    lp_ctx = dataclasses.replace(ctx, relax=True)
+    lp_opts = opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="ipm")
+    lp, lp_res, build_s, solve_s = _run(lp_ctx, lp_opts, deadline, say)
+    if lp_res.status is not Status.OPTIMAL:
+        return _Round(lp, lp_ctx, lp_res.status, lp_res.objective, float("nan"), build_s, solve_s)
+    lower = lp_res.objective
+    allowed = {}
+    if "site-campus_open" in lp.variables:
+        z = np.nan_to_num(lp.variables["site-campus_open"].solution.values)
+        allowed["site-campus_open"] = np.broadcast_to((z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape)
+    if "cluster-use" in lp.variables:
+        allowed["cluster-use"] = np.nan_to_num(lp.variables["cluster-use"].solution.values) > NEIGHBOURHOOD_TOL
+    r_ctx = dataclasses.replace(ctx, binary_allowed=allowed)
+    say(f"restricted MILP on {sum(int(a.sum()) for a in allowed.values()):,} free binaries")
+    model, res, b_s, s_s = _run(r_ctx, opts, deadline, say)
+    build_s, solve_s = build_s + b_s, solve_s + s_s
+    best = _Round(model, r_ctx, res.status, res.objective, lower, build_s, solve_s) if res.has_solution else None
+    if best is not None and _gap(best.objective, lower) <= opts.mip_rel_gap:
+        return dataclasses.replace(best, status=Status.OPTIMAL)
+    if time.perf_counter() < deadline - 1.0 or best is None:
+        say("gap above target: full MILP with the remaining time")
+        model, res, b_s, s_s = _run(ctx, opts, deadline, say)
+        build_s, solve_s = build_s + b_s, solve_s + s_s
+        if res.status is Status.INFEASIBLE:
+            return _Round(model, ctx, res.status, res.objective, lower, build_s, solve_s)
+        if res.has_solution and (best is None or res.objective < best.objective):
+            best = _Round(model, ctx, res.status, res.objective, lower, build_s, solve_s)
+        if best is not None and res.has_solution:
+            lower = max(lower, res.dual_bound)
+    if best is None:
+        return _Round(model, ctx, Status.ERROR, float("nan"), lower, build_s, solve_s)
+    status = Status.OPTIMAL if _gap(best.objective, lower) <= opts.mip_rel_gap else Status.TIME_LIMIT
+    return dataclasses.replace(best, status=status, bound=lower, build_seconds=build_s, solve_seconds=solve_s)
 DUAL_TOL = 1e-9
 
 
@@ -84,6 +185,7 @@ def plan(
     compute_duals: bool = True,
     with_n1_kpi: bool = True,
     max_n1_rounds: int = 20,
+    strategy: Strategy | None = None,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -102,6 +204,8 @@ def plan(
         period).
     max_n1_rounds : int
         After this many lazy rounds every remaining contingency is added at once.
+    strategy : Strategy, optional
+        How each MILP is attacked (default :attr:`Strategy.AUTO`).
 
     Returns
     -------
@@ -116,6 +220,7 @@ def plan(
         When HiGHS fails or stops without a plan.
     """
     opts = options or SolveOptions()
+    strategy = strategy or Strategy.AUTO
     say = on_progress or (lambda _msg: None)
     start = time.perf_counter()
     problems = structural_problems(data)
@@ -129,24 +234,23 @@ def plan(
     solve_s = 0.0
     rounds = 0
     hit_limit = False
+    objective = float("nan")
+    deadline = start + opts.time_limit_s
+    bound = float("nan")
     while True:
         rounds += 1
-        ctx = ModelContext(data=data, net=net, contingency_ids=tuple(included))
-        t0 = time.perf_counter()
-        model = build_model_from_context(ctx)
-        build_s += time.perf_counter() - t0
-        remaining = max(opts.time_limit_s - (time.perf_counter() - start), 1.0)
-        say(f"round {rounds}: {model.nvars:,} variables, {model.ncons:,} constraints, {len(included)} contingencies")
-        result = solve(model, dataclasses.replace(opts, time_limit_s=remaining), on_progress)
-        solve_s += result.solve_seconds
-        build_s += result.wall_seconds - result.solve_seconds  # translation to HiGHS
-        if result.status is Status.INFEASIBLE:
-            raise _infeasible(data, model)
-        if result.status is not Status.OPTIMAL and result.status is not Status.TIME_LIMIT:
-            msg = f"HiGHS ended with status {result.status.value}; the scenario may be unbounded."
+        base = ModelContext(data=data, net=net, contingency_ids=tuple(included))
+        outcome = _solve_round(base, opts, deadline, strategy, say)
+        build_s += outcome.build_seconds
+        solve_s += outcome.solve_seconds
+        if outcome.status is Status.INFEASIBLE:
+            raise _infeasible(data, outcome.model)
+        if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
+            msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
             raise SolverError(msg)
-        hit_limit = hit_limit or result.status is Status.TIME_LIMIT
-        sol = read_solution(model, ctx)
+        hit_limit = hit_limit or outcome.status is Status.TIME_LIMIT
+        ctx, objective, bound = outcome.ctx, outcome.objective, outcome.bound
+        sol = read_solution(outcome.model, ctx)
         new = _new_contingencies(data, sol, included)
         if not new:
             break
@@ -155,6 +259,7 @@ def plan(
         included = sorted(set(included) | set(new))
         say(f"adding {len(new)} N-1 contingencies")
 
+    say("reading the plan back and computing KPIs")
     t0 = time.perf_counter()
     builds = build_rows(data, sol)
     assignments = assignment_rows(ctx, sol)
@@ -169,8 +274,8 @@ def plan(
         solve_s += dual_solve_s
     info = SolveInfo(
         status=PlanStatus.TIME_LIMIT if hit_limit else PlanStatus.OPTIMAL,
-        objective_usd=result.objective * OBJECTIVE_SCALE_USD,
-        mip_gap=result.mip_gap,
+        objective_usd=objective * OBJECTIVE_SCALE_USD,
+        mip_gap=_gap(objective, bound),
         solve_seconds=solve_s,
         build_seconds=build_s + extract_s,
         n1_rounds=rounds,

@@ -71,9 +71,15 @@ def add_contingency_variables(m: Model, ctx: ModelContext) -> None:
 
 
 def _add_binary(m: Model, ctx: ModelContext, name: str, coords: list[pd.Index], mask: np.ndarray) -> None:
+    allowed = ctx.binary_allowed.get(name)
+    if allowed is not None:
+        mask = mask & allowed
     if not mask.any():
         return
     fixed = ctx.fixed.get(name)
+    if fixed is None and ctx.relax:
+        m.add_variables(lower=0.0, upper=1.0, coords=coords, name=name, mask=_da(mask, *coords))
+        return
     if fixed is None:
         m.add_variables(binary=True, coords=coords, name=name, mask=_da(mask, *coords))
         return
