@@ -270,3 +270,44 @@ def test_bundled_scenarios_build(name: str, dataset) -> None:
     d = _build(load_scenario(bundled_path(name)), dataset)
     assert d.n_arcs > 0
     assert d.demand_mw.sum() > 0
+
+
+def test_quarterly_periods(tmp_path: Path, dataset) -> None:
+    text = (
+        BASE.replace(
+            "horizon: {start_year: 2027, end_year: 2030, decision_year: 2026}",
+            "horizon: {start_year: 2027, end_year: 2028, quarters: true}",
+        )
+        .replace("annual_growth: [2.0, 1.5, 1.2]", "annual_growth: [2.0]")
+        .replace(
+            "totals_by_year: {2027: 10, 2028: 20, 2029: 30, 2030: 40}",
+            "totals_by_year: {2027: 10, 2028: 20}",
+        )
+    )
+    d = _build(_scenario(tmp_path, text), dataset)
+    assert d.period_label == (
+        "2027Q1",
+        "2027Q2",
+        "2027Q3",
+        "2027Q4",
+        "2028Q1",
+        "2028Q2",
+        "2028Q3",
+        "2028Q4",
+    )
+    np.testing.assert_allclose(d.period_length_years, 0.25)
+    chat = d.demand_mw[d.workload_id.index("chat")].sum(axis=0)
+    np.testing.assert_allclose(chat, [100] * 4 + [200] * 4, rtol=DEMAND_RTOL)
+    lease = d.site_id.index("dallas:lease:colo")
+    assert d.lead_periods[lease] == 0  # 12 months, signed a year ahead
+    build = d.site_id.index("dallas:build:own")
+    assert d.lead_periods[build] == int(np.ceil((48 - 12) / 3))
+
+
+def test_quarters_need_one_year_periods(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "decision_year: 2026}", "decision_year: 2026, period_years: 2, quarters: true}"
+    )
+    with pytest.raises(ConfigError) as info:
+        _scenario(tmp_path, text)
+    assert "quarters" in info.value.render()

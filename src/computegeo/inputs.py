@@ -87,17 +87,27 @@ def make_periods(scenario: Scenario) -> Periods:
     (2027, 2029)
     """
     h = scenario.horizon
-    starts = h.period_start_years
-    years = tuple(tuple(range(s, s + h.period_years)) for s in starts)
-    labels = tuple(
-        str(s) if h.period_years == 1 else f"{s}-{s + h.period_years - 1}" for s in starts
-    )
+    head_start = (h.start_year - h.effective_decision_year) * MONTHS_PER_YEAR
+    if h.quarters:
+        years = tuple((y,) for y in range(h.start_year, h.end_year + 1) for _ in range(4))
+        labels = tuple(f"{y}Q{q}" for y in range(h.start_year, h.end_year + 1) for q in range(1, 5))
+        starts = [y + q / 4.0 for y in range(h.start_year, h.end_year + 1) for q in range(4)]
+        return Periods(
+            labels=labels,
+            start_year=np.array(starts, dtype=float),
+            length_years=np.full(len(starts), 0.25),
+            years=years,
+            head_start_months=head_start,
+        )
+    starts_y = h.period_start_years
     return Periods(
-        labels=labels,
-        start_year=np.array(starts, dtype=float),
-        length_years=np.full(len(starts), float(h.period_years)),
-        years=years,
-        head_start_months=(h.start_year - h.effective_decision_year) * MONTHS_PER_YEAR,
+        labels=tuple(
+            str(s) if h.period_years == 1 else f"{s}-{s + h.period_years - 1}" for s in starts_y
+        ),
+        start_year=np.array(starts_y, dtype=float),
+        length_years=np.full(len(starts_y), float(h.period_years)),
+        years=tuple(tuple(range(s, s + h.period_years)) for s in starts_y),
+        head_start_months=head_start,
     )
 
 
@@ -240,9 +250,11 @@ def demand_matrix(
         per_period = np.array([np.mean([totals[y] for y in ys]) for ys in periods.years])
         out[w_index[g.workload]] += weights[:, None] * per_period[None, :] * to_mw
     r_index = {str(r): i for i, r in enumerate(regions.index)}
-    t_index = {int(s): i for i, s in enumerate(periods.start_year)}
     for d in scenario.demand.direct:
-        out[w_index[d.workload], r_index[d.region], t_index[d.year]] += d.amount * to_mw
+        # the period starting in that year (every quarter of it when the horizon is quarterly)
+        for t, ys in enumerate(periods.years):
+            if ys[0] == d.year:
+                out[w_index[d.workload], r_index[d.region], t] += d.amount * to_mw
     return out
 
 

@@ -100,6 +100,10 @@ class Horizon(_Model):
     """Last year of the horizon, inclusive [calendar year]."""
     period_years: Annotated[int, Field(ge=1, le=10)] = 1
     """Length of one planning period [years]; the horizon must be a whole number of periods."""
+    quarters: bool = False
+    """Cut every year into four quarterly periods (labels ``2027Q1``...); needs
+    ``period_years: 1``. Demand in a quarter is its year's average load; limits stated "per
+    period" (equipment, budget) apply per quarter."""
     decision_year: Year | None = None
     """Year in which decisions are taken (lead times count from 1 January of it) [calendar year].
     Default: the year before ``start_year``."""
@@ -115,6 +119,9 @@ class Horizon(_Model):
                 f"the horizon {self.start_year}-{self.end_year} ({span} years) is not a whole "
                 f"number of {self.period_years}-year periods; change end_year or period_years"
             )
+            raise ValueError(msg)
+        if self.quarters and self.period_years != 1:
+            msg = "quarters: true needs period_years: 1"
             raise ValueError(msg)
         if self.decision_year is not None and self.decision_year >= self.start_year:
             msg = "decision_year must be before start_year"
