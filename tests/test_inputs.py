@@ -11,13 +11,12 @@ import pytest
 
 from computegeo import catalog, residency
 from computegeo.errors import ConfigError
+from computegeo.demand import fold_regions, mw_per_accelerator
 from computegeo.inputs import (
     ANYWHERE_REGION_ID,
     allowed_markets,
     build_problem,
     cloud_price_usd_per_mw_year,
-    fold_regions,
-    mw_per_accelerator,
 )
 from computegeo.latency import rtt_matrix_ms
 from computegeo.problem import Form, N1Mode, ProblemData
