@@ -182,3 +182,17 @@ def test_infeasible_scenario_is_exit_1_in_plain_words(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "au_records" in proc.stderr or "AU" in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["au.yaml"]
+
+
+@pytest.mark.parametrize("setup", ["file", "foreign_folder"])
+def test_output_that_is_not_ours_is_refused_before_solving(tmp_path: Path, setup: str) -> None:
+    target = tmp_path / "target"
+    if setup == "file":
+        target.write_text("precious", encoding="utf-8")
+    else:
+        target.mkdir()
+        (target / "thesis.tex").write_text("precious", encoding="utf-8")
+    code = main(["plan", "--output", str(target)])
+    assert code == 2
+    kept = target if setup == "file" else target / "thesis.tex"
+    assert kept.read_text(encoding="utf-8") == "precious"

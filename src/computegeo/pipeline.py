@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from computegeo.errors import InputError
 from computegeo.fileio import atomic_output_dir
 from computegeo.problem import ProblemData
 from computegeo.scenario import KnownIds, Scenario, load_scenario
@@ -195,12 +196,41 @@ def scenario_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
+def check_output_dir(output_dir: Path) -> None:
+    """Refuse output folders whose replacement would destroy something that is not ours.
+
+    The folder is replaced whole, so it must not exist, be empty, or be a previous computegeo
+    output (it holds ``plan.json``).
+
+    Raises
+    ------
+    InputError
+        If ``output_dir`` is a file, the current or home folder, or a non-empty folder without
+        ``plan.json``.
+    """
+    path = Path(output_dir)
+    if not path.exists():
+        return
+    if not path.is_dir():
+        msg = f"--output {path} is a file, not a folder"
+        raise InputError(msg, ["give a folder name such as computegeo-out"])
+    if path.resolve() in (Path.cwd().resolve(), Path.home().resolve()):
+        msg = f"--output {path} would replace the current or home folder"
+        raise InputError(msg, ["give a new folder name such as computegeo-out"])
+    if any(path.iterdir()) and not (path / "plan.json").is_file():
+        msg = f"--output {path} is a folder with other files in it; it would be replaced whole"
+        raise InputError(
+            msg, ["give a new or empty folder, or a previous computegeo output folder"]
+        )
+
+
 def write_outputs(
     plan: object, scenario: Scenario, output_dir: Path, progress: Progress = _quiet
 ) -> Path:
     """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically."""
     from computegeo.plan import write_plan_json, write_tables
 
+    check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
         progress(Stage.WRITE, "plan.json")
         write_plan_json(plan, staging / "plan.json")  # type: ignore[arg-type]
@@ -272,6 +302,8 @@ def run_plan(
         No plan exists, with a plain-words explanation, or the solver failed (exit code 1).
     """
     seconds: dict[str, float] = {}
+    if output_dir is not None:
+        check_output_dir(Path(output_dir))  # fail before the solve, not after
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
     dataset = load_dataset()
