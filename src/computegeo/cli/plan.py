@@ -69,7 +69,11 @@ def plan_command(
     if quiet:
         run = pipeline.run_plan(source, output)  # type: ignore[arg-type]
     else:
-        with err.status("starting", spinner="dots") as status:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("starting", total=None)
             clock = _StageClock()
 
             def progress(stage: pipeline.Stage, message: str) -> None:
@@ -77,7 +81,7 @@ def plan_command(
                 if finished is not None:
                     err.print(f"[green]✓[/] {finished[0].value:<10} {finished[1]:6.1f} s")
                 if stage is not pipeline.Stage.DONE:
-                    status.update(f"{stage.value}: {message}")
+                    bar.update(task, description=f"{stage.value}: {message}")
                     if stage is pipeline.Stage.SOLVE or (
                         stage is pipeline.Stage.BUILD and "arcs" in message
                     ):
