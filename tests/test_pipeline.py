@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from computegeo import pipeline
+from computegeo.errors import InputError
 from computegeo.pipeline import Stage, run_plan
 from computegeo.scenario import load_scenario
 
@@ -98,3 +99,27 @@ def test_no_output_dir_writes_nothing(tmp_path: Path, small_run) -> None:
     assert again.output_dir is None
     assert again.plan.kpis.npv_usd == pytest.approx(run.plan.kpis.npv_usd, rel=1e-3)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_scenario_dataset_override_file_is_applied(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mine.csv").write_text(
+        "market_id,power_price_usd_per_mwh,source,year\nfrankfurt,95,our PPA term sheet,2026\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(SMALL) + "dataset: {markets: data/mine.csv}\n", encoding="utf-8")
+    scenario, dataset = pipeline.prepare(path)
+    data = pipeline.build(scenario, dataset)
+    assert data.power_price_usd_per_mwh[data.market_id.index("frankfurt")] == 95.0
+
+
+def test_bad_dataset_override_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "mine.csv").write_text("market_id,pue\nfrankfurt,0.4\n", encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(SMALL) + "dataset: {markets: mine.csv}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        pipeline.prepare(path)
+    assert info.value.exit_code == 2
+    assert "mine.csv" in info.value.render()
+    assert "pue" in info.value.render()

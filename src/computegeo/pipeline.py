@@ -33,10 +33,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from computegeo.errors import InputError
+from computegeo.errors import ConfigError, InputError
 from computegeo.fileio import atomic_output_dir
 from computegeo.problem import ProblemData
-from computegeo.scenario import KnownIds, Scenario, load_scenario
+from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_problems
 from computegeo.scenario_template import REFERENCE_NAME, bundled_path
 
 DEFAULT_OUTPUT_DIR = Path("computegeo-out")
@@ -85,8 +85,10 @@ class RunTimings:
         return float(sum(self.seconds.values()))
 
 
-def load_dataset() -> Dataset:
-    """Load the bundled dataset (markets, demand regions, hardware, residency data classes)."""
+def load_dataset(
+    markets_override: Path | None = None, regions_override: Path | None = None
+) -> Dataset:
+    """Load the bundled dataset, with optional user override files for markets and regions."""
     from computegeo import catalog, residency
 
     hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
@@ -97,8 +99,8 @@ def load_dataset() -> Dataset:
     ):
         hardware = hardware.set_index("hardware_id")
     return Dataset(
-        markets=catalog.load_markets(),
-        demand_regions=catalog.load_demand_regions(),
+        markets=catalog.load_markets(markets_override),
+        demand_regions=catalog.load_demand_regions(regions_override),
         hardware=hardware,
         data_classes=tuple(residency.data_classes()),
         countries=catalog.load_countries() if hasattr(catalog, "load_countries") else None,
@@ -118,18 +120,48 @@ def known_ids(dataset: Dataset) -> KnownIds:
     )
 
 
-def resolve_scenario(source: Path | str | Scenario | None, dataset: Dataset) -> Scenario:
-    """Load and fully validate a scenario (schema and dataset references).
+def scenario_path(source: Path | str | None) -> Path:
+    """The scenario file for ``source``: ``None`` = the bundled reference case; a bare name such
+    as ``sovereign_eu`` that is not an existing file = that bundled example."""
+    if source is None:
+        return bundled_path(REFERENCE_NAME)
+    path = Path(source)
+    if not path.exists() and path.suffix == "" and "/" not in str(source):
+        return bundled_path(str(source))
+    return path
 
-    ``None`` means the bundled reference case; a bare name such as ``sovereign_eu`` that is not
-    an existing file means a bundled example.
+
+def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
+    """Load a scenario and the dataset it names, and check it fully (schema and references).
+
+    The schema is checked first; then the dataset is loaded with the scenario's override files
+    (``dataset.markets``, ``dataset.demand_regions``, relative to the scenario file) and every
+    market, region, country, data class and hardware reference is checked against it.
+
+    Raises
+    ------
+    ConfigError, DataError
+        With every problem listed.
     """
     if isinstance(source, Scenario):
-        return source
-    path = bundled_path(REFERENCE_NAME) if source is None else Path(source)
-    if source is not None and not path.exists() and path.suffix == "" and "/" not in str(source):
-        path = bundled_path(str(source))
-    return load_scenario(path, known=known_ids(dataset))
+        base, path, scenario = Path.cwd(), None, source
+    else:
+        path = scenario_path(source)
+        scenario = load_scenario(path)
+        base = path.parent
+    files = scenario.dataset
+    dataset = load_dataset(
+        base / files.markets if files.markets else None,
+        base / files.demand_regions if files.demand_regions else None,
+    )
+    known = known_ids(dataset)
+    if path is not None:
+        return load_scenario(path, known=known), dataset
+    problems = reference_problems(scenario, known)
+    if problems:
+        msg = f"scenario {scenario.name!r} refers to things the dataset does not have"
+        raise ConfigError(msg, problems)
+    return scenario, dataset
 
 
 def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
@@ -306,8 +338,7 @@ def run_plan(
         check_output_dir(Path(output_dir))  # fail before the solve, not after
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
-    dataset = load_dataset()
-    sc = resolve_scenario(scenario, dataset)
+    sc, dataset = prepare(scenario)
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -342,7 +373,6 @@ def validate(source: Path | str | None) -> Scenario:
     ConfigError, DataError
         With every problem listed.
     """
-    dataset = load_dataset()
-    sc = resolve_scenario(source, dataset)
+    sc, dataset = prepare(source)
     build(sc, dataset)
     return sc

@@ -461,6 +461,19 @@ class Policies(_Model):
     possible. Unserved demand is always reported."""
 
 
+class DatasetFiles(_Model):
+    """Your own versions of the bundled tables: rows override bundled values or add new rows.
+
+    Files are CSV or YAML, validated like the bundled tables (``docs/data.md``); relative paths
+    are relative to the scenario file.
+    """
+
+    markets: str | None = None
+    """Markets override/extension file (e.g. a candidate site of your own, or a better rent)."""
+    demand_regions: str | None = None
+    """Demand-region override/extension file (e.g. your customers' metros)."""
+
+
 class SolverSettings(_Model):
     """How hard to solve."""
 
@@ -499,6 +512,8 @@ class Scenario(_Model):
     """Existing or committed capacity."""
     policies: Policies = Policies()
     """Allowed markets, caps, resilience, equipment, budget, carbon."""
+    dataset: DatasetFiles = DatasetFiles()
+    """Your own market / demand-region tables layered over the bundled ones."""
     solver: SolverSettings = SolverSettings()
     """Solver settings."""
 

@@ -60,8 +60,7 @@ def plan_command(
     out = Console(highlight=False, soft_wrap=True)
     source: object = scenario
     if time_limit is not None:
-        dataset = pipeline.load_dataset()
-        sc = pipeline.resolve_scenario(scenario, dataset)
+        sc, _ = pipeline.prepare(scenario)
         source = sc.model_copy(
             update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})}
         )
