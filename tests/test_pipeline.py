@@ -112,6 +112,9 @@ def test_scenario_dataset_override_file_is_applied(tmp_path: Path) -> None:
     scenario, dataset = pipeline.prepare(path)
     data = pipeline.build(scenario, dataset)
     assert data.power_price_usd_per_mwh[data.market_id.index("frankfurt")] == 95.0
+    # the scenario as run names the file absolutely, so it reruns from any folder
+    assert Path(scenario.dataset.markets).is_absolute()
+    assert Path(scenario.dataset.markets).is_file()
 
 
 def test_bad_dataset_override_file_is_named(tmp_path: Path) -> None:

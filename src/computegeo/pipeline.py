@@ -150,13 +150,20 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
         scenario = load_scenario(path)
         base = path.parent
     files = scenario.dataset
-    dataset = load_dataset(
-        base / files.markets if files.markets else None,
-        base / files.demand_regions if files.demand_regions else None,
-    )
+    markets_file = (base / files.markets).resolve() if files.markets else None
+    regions_file = (base / files.demand_regions).resolve() if files.demand_regions else None
+    dataset = load_dataset(markets_file, regions_file)
     known = known_ids(dataset)
     if path is not None:
-        return load_scenario(path, known=known), dataset
+        scenario = load_scenario(path, known=known)
+        # absolute override paths, so the scenario.yaml written with the plan reruns anywhere
+        absolute = scenario.dataset.model_copy(
+            update={
+                "markets": str(markets_file) if markets_file else None,
+                "demand_regions": str(regions_file) if regions_file else None,
+            }
+        )
+        return scenario.model_copy(update={"dataset": absolute}), dataset
     problems = reference_problems(scenario, known)
     if problems:
         msg = f"scenario {scenario.name!r} refers to things the dataset does not have"
