@@ -50,7 +50,7 @@ def test_power_headroom_forces_lease_and_unmet() -> None:
     """a limited to 12 MW: 3 MW unmet in 2027 (b needs a year), lease 3 MW at b for 2028.
     Cost = 2 x 12 x 0.1 + 0.2 + 2 x 12 x 0.438 + 3 x 0.3 + 3 x 0.438 + 3 x 8.76 MUSD."""
     headroom = np.array([[12.0, 12.0], [np.inf, np.inf]])
-    p = solve_checked(tiny(power_headroom_mw=headroom))
+    p = solve_checked(tiny(power_headroom_mw=headroom), compute_duals=True)
     expected = 2.4e6 + 0.2e6 + 24 * POWER + 3 * 3e5 + 3 * POWER + 3 * UNMET
     assert p.solve.objective_usd == pytest.approx(expected, rel=OBJ_RTOL)
     assert sum(u.mw for u in p.unmet) == pytest.approx(3.0)
@@ -124,7 +124,7 @@ def test_equipment_supply_per_period() -> None:
 
 def test_capital_budget() -> None:
     """12 MUSD in 2027 buys the campus (1) + 11 MW; 4 MW unmet in 2027, 4 MW built in 2028."""
-    p = solve_checked(tiny(budget_usd=np.array([12e6, np.inf])))
+    p = solve_checked(tiny(budget_usd=np.array([12e6, np.inf])), compute_duals=True)
     expected = 2 * 11 * 1e5 + 4 * 1e5 + 2e5 + 26 * POWER + 4 * UNMET
     assert p.solve.objective_usd == pytest.approx(expected, rel=OBJ_RTOL)
     assert "system-budget" in {b.family for b in p.binding_constraints}

@@ -97,7 +97,7 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     """Campus opening and size.
 
     - ``site-campus_once``: ``sum_tau z[s,tau] <= 1`` (one new campus per build site);
-    - ``site-campus_max``: ``sum_{tau' <= tau} b[s,tau'] <= Mbar_s sum_{tau' <= tau} z[s,tau']``
+    - ``site-campus_max``: ``sum_{tau' <= tau} b[s,tau'] <= Mbar_s,tau sum_{tau' <= tau} z[s,tau']``
       (no build before the campus opens; at most its maximum size);
     - ``site-campus_min``: ``sum_tau b[s,tau] >= min_s sum_tau z[s,tau]``;
     - ``site-campus_expansion_max``: for build sites with existing capacity,
@@ -123,7 +123,7 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
         z_terms = np.where(tri[None], z[:, None, :], -1)
         labels = np.concatenate([b_terms, z_terms], axis=2)
         coeffs = np.concatenate(
-            [np.ones(b_terms.shape), -np.broadcast_to(ctx.campus_bigm_mw[:, None, None], z_terms.shape)],
+            [np.ones(b_terms.shape), -np.broadcast_to(ctx.campus_bigm_mw[:, :, None], z_terms.shape)],
             axis=2,
         )
         lhs = terms_expression(m, labels, coeffs, sites_dim, ctx.periods)

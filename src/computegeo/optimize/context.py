@@ -95,14 +95,27 @@ class ModelContext:
 
     @property
     def campus_bigm_mw(self) -> np.ndarray:
-        """(S,) most capacity a new campus can reach [MW]: its maximum size, else its largest
-        availability, else 2 x total peak demand / smallest diversification share (more could
-        never be useful: capacity beyond demand is only bought to satisfy share caps or N-1)."""
+        """(S, T) most MW a new campus can have built by the end of decision period ``tau``.
+
+        The smallest of: its maximum size; its largest availability; for sites drawing grid
+        power with a term covering the horizon, the market's headroom / PUE in every period
+        from ``min(tau + lead, T - 1)`` on (all of that build is online then and alone must fit
+        the headroom); else 2 x total peak demand / smallest diversification share (more could
+        never be useful: capacity beyond demand is only bought to satisfy share caps or N-1).
+        """
         d = self.data
+        t_n = d.n_periods
         peak = float(d.demand_mw.sum(axis=(0, 1)).max()) if d.demand_mw.size else 0.0
         share = min(d.max_share_market, d.max_share_country, d.max_share_grid, d.max_share_provider)
         fallback = 2.0 * peak / share + float(d.existing_mw.sum(axis=0).max(initial=0.0)) + 1.0
-        bound = np.minimum(d.campus_max_mw, d.available_mw.max(axis=1))
+        static = np.minimum(d.campus_max_mw, d.available_mw.max(axis=1))
+        head = d.power_headroom_mw[d.site_market] / d.pue[d.site_market][:, None]  # (S, T)
+        # suffix minimum over t >= first online period
+        suffix = np.minimum.accumulate(head[:, ::-1], axis=1)[:, ::-1]
+        first = np.minimum(np.arange(t_n)[None, :] + self.data.lead_periods[:, None], t_n - 1)
+        by_tau = np.take_along_axis(suffix, first, axis=1)
+        usable = (self.grid_sites & (d.term_periods >= t_n))[:, None]
+        bound = np.minimum(static[:, None], np.where(usable, by_tau, np.inf))
         return np.where(np.isfinite(bound), bound, fallback)
 
     def form_mask(self, forms: frozenset[Form]) -> np.ndarray:

@@ -18,7 +18,7 @@ Parameters (``ProblemData``; units there)
 ``D[n,t]`` demand; ``lead_s``, ``term_s`` lead time and vintage life in periods;
 ``ex[s,t]`` existing capacity; ``A[s,t]`` availability; ``H[mk,t]`` grid headroom; ``PUE_mk``;
 ``capex_s``, ``CRF_s`` capital recovery factor, ``F_s`` campus fixed cost, ``min_s``/``max_s``
-campus size, ``Mbar_s`` = smallest finite of max_s / max_t A[s,t] / (2 x peak demand / smallest
+campus size, ``Mbar_s,tau`` = smallest finite of max_s / max_t A[s,t] / min_{t >= tau+lead} H[mk,t]/PUE / (2 x peak demand / smallest
 share cap); ``r_s`` recurring cost per MW-yr; ``p_mk`` power price; ``CI_mk`` carbon intensity;
 ``cp_t`` carbon price; ``pen_w`` unmet penalty per MWh; ``Cmin_w`` training minimum cluster;
 ``sigma_*`` diversification caps; ``rho_w`` N-1 share; ``E_t`` equipment supply; ``Bud_t`` capital
@@ -61,7 +61,7 @@ Constraints (one function each in ``computegeo.optimize.constraints``)
 5. power headroom (``market-power_headroom``): ``sum_{s in mk, build/lease} PUE_mk (k[s,t] -
    ex[s,t]) <= H[mk,t]``;
 6. campus size (``site-campus_once``, ``site-campus_max``, ``site-campus_min``,
-   ``site-campus_expansion_max``): ``sum_tau z <= 1``; ``sum_{tau'<=tau} b <= Mbar_s
+   ``site-campus_expansion_max``): ``sum_tau z <= 1``; ``sum_{tau'<=tau} b <= Mbar_s,tau
    sum_{tau'<=tau} z``; ``sum_tau b >= min_s sum_tau z``; existing campuses grow to ``max_s``;
 7. latency and residency: by construction, flow exists only on allowed arcs;
 8. training minimum cluster (``cluster-min``, ``cluster-max``): ``Cmin_w v <= sum_{b at mk of w}
