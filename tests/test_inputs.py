@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from computegeo import catalog, residency
-from computegeo.errors import ConfigError
 from computegeo.demand import fold_regions, mw_per_accelerator
+from computegeo.errors import ConfigError
 from computegeo.inputs import (
     ANYWHERE_REGION_ID,
     allowed_markets,

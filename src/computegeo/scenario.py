@@ -369,7 +369,8 @@ def parse_scenario(
         raise ConfigError(
             msg,
             [
-                f"the top level must be a mapping of keys (name:, horizon:, ...), got {type(data).__name__}"
+                "the top level must be a mapping of keys (name:, horizon:, ...), got "
+                f"{type(data).__name__}"
             ],
         )
     lines = _line_index(text) if text is not None else {}
@@ -380,13 +381,19 @@ def parse_scenario(
         problems += [p for p in _raw_workload_ref_problems(data, lines) if p not in problems]
         if known is not None:
             problems += _raw_reference_problems(data, known)
-        msg = f"{source} is not a valid scenario ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
+        msg = (
+            f"{source} is not a valid scenario ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''})"
+        )
         raise ConfigError(msg, problems) from None
     if known is not None:
         problems = reference_problems(scenario, known)
         if problems:
             problems = [_add_line(p, lines) for p in problems]
-            msg = f"{source} refers to things the dataset does not have ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
+            msg = (
+                f"{source} refers to things the dataset does not have ({len(problems)} "
+                f"problem{'s' if len(problems) != 1 else ''})"
+            )
             raise ConfigError(msg, problems)
     return scenario
 
@@ -421,7 +428,8 @@ def _raw_workload_ref_problems(
                 if isinstance(w, str) and w not in ids:
                     out.append(
                         _add_line(
-                            f"demand.{key}[{k}].workload: {w!r} is not a workload id.{suggest(w, ids)}",
+                            f"demand.{key}[{k}].workload: {w!r} is not a workload "
+                            f"id.{suggest(w, ids)}",
                             lines,
                         )
                     )

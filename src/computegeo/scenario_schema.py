@@ -41,7 +41,8 @@ class Form(enum.Enum):
     """The form in which capacity is obtained."""
 
     BUILD = "build"
-    """An own-built campus: capex, a fixed campus cost, size limits, lead time incl. time to power."""
+    """An own-built campus: capex, a fixed campus cost, size limits, lead time incl. time to
+    power."""
     LEASE = "lease"
     """A wholesale colocation lease: rent per kW-month plus power, shorter lead time."""
     CLOUD = "cloud"
@@ -54,7 +55,8 @@ class DemandUnit(enum.Enum):
     MW = "mw"
     """Megawatts of IT load."""
     ACCELERATORS = "accelerators"
-    """Number of accelerators of ``demand.hardware`` (converted with its IT power per accelerator)."""
+    """Number of accelerators of ``demand.hardware`` (converted with its IT power per
+    accelerator)."""
 
 
 class Membership(enum.Enum):
@@ -230,7 +232,8 @@ class Demand(_Model):
     unit: DemandUnit = DemandUnit.MW
     """Unit of every demand figure: ``mw`` (IT load) or ``accelerators`` of ``hardware``."""
     hardware: Slug | None = None
-    """Hardware generation for ``unit: accelerators`` (e.g. ``gb200_nvl72``; see the hardware table)."""
+    """Hardware generation for ``unit: accelerators`` (e.g. ``gb200_nvl72``; see the
+    hardware table)."""
     generated: tuple[GeneratedDemand, ...] = ()
     """Demand generated from totals and growth paths."""
     direct: tuple[DirectDemand, ...] = ()
@@ -535,7 +538,10 @@ CROSS_SEP = "\n"
 
 def cross_field_problems(s: Scenario) -> Iterator[str]:
     if s.schema_version != SCHEMA_VERSION:
-        yield f"schema_version: {s.schema_version} is not supported; this release reads {SCHEMA_VERSION}"
+        yield (
+            f"schema_version: {s.schema_version} is not supported; this release reads "
+            f"{SCHEMA_VERSION}"
+        )
     ids = [w.id for w in s.workloads]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"workloads: id {dup!r} appears twice; ids must be unique"
@@ -543,22 +549,35 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
     n_growth = s.horizon.end_year - s.horizon.start_year
     for k, g in enumerate(s.demand.generated):
         if g.workload not in ids:
-            yield f"demand.generated[{k}].workload: {g.workload!r} is not a workload id.{suggest(g.workload, ids)}"
+            yield (
+                f"demand.generated[{k}].workload: {g.workload!r} is not a workload "
+                f"id.{suggest(g.workload, ids)}"
+            )
         if g.totals_by_year is not None:
             missing = sorted(years - set(g.totals_by_year))
             extra = sorted(set(g.totals_by_year) - years)
             if missing:
-                yield f"demand.generated[{k}].totals_by_year: years {missing} are missing; give every horizon year"
+                yield (
+                    f"demand.generated[{k}].totals_by_year: years {missing} are missing; give "
+                    "every horizon year"
+                )
             if extra:
-                yield f"demand.generated[{k}].totals_by_year: years {extra} are outside the horizon; remove them"
+                yield (
+                    f"demand.generated[{k}].totals_by_year: years {extra} are outside the "
+                    "horizon; remove them"
+                )
         if isinstance(g.annual_growth, tuple) and len(g.annual_growth) != n_growth:
             yield (
-                f"demand.generated[{k}].annual_growth: {len(g.annual_growth)} values given; give one "
+                f"demand.generated[{k}].annual_growth: {len(g.annual_growth)} values given; "
+                "give one "
                 f"number or {n_growth} (one per year after {s.horizon.start_year})"
             )
     for k, d in enumerate(s.demand.direct):
         if d.workload not in ids:
-            yield f"demand.direct[{k}].workload: {d.workload!r} is not a workload id.{suggest(d.workload, ids)}"
+            yield (
+                f"demand.direct[{k}].workload: {d.workload!r} is not a workload "
+                f"id.{suggest(d.workload, ids)}"
+            )
         if d.year not in set(s.horizon.period_start_years):
             yield (
                 f"demand.direct[{k}].year: {d.year} is not a period start year "
@@ -567,12 +586,17 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
     if s.policies.resilience.workloads is not None:
         for k, w in enumerate(s.policies.resilience.workloads):
             if w not in ids:
-                yield f"policies.resilience.workloads[{k}]: {w!r} is not a workload id.{suggest(w, ids)}"
+                yield (
+                    f"policies.resilience.workloads[{k}]: {w!r} is not a workload "
+                    f"id.{suggest(w, ids)}"
+                )
     if (
         s.policies.resilience.scope is not ResilienceScope.NONE
         and s.policies.resilience.min_served_share == 0
     ):
-        yield "policies.resilience.min_served_share: is 0 while scope is set; set a share such as 0.5"
+        yield (
+            "policies.resilience.min_served_share: is 0 while scope is set; set a share such as 0.5"
+        )
     for k, e in enumerate(s.existing):
         if e.until_year is not None and e.until_year < e.online_year:
             yield f"existing[{k}].until_year: is before online_year; fix one of them"
@@ -581,6 +605,11 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
         yield "supply.build.max_campus_mw: is below min_campus_mw; raise it or lower min_campus_mw"
     c = s.supply.cloud
     if c.enabled and c.price_usd_per_gpu_hour is None and c.price_usd_per_mw_year is None:
-        yield "supply.cloud: needs price_usd_per_gpu_hour or price_usd_per_mw_year (or enabled: false)"
+        yield (
+            "supply.cloud: needs price_usd_per_gpu_hour or price_usd_per_mw_year (or enabled: "
+            "false)"
+        )
     if not (b.enabled or s.supply.lease.enabled or c.enabled) and not s.existing:
-        yield "supply: every form is disabled and there is no existing capacity; enable at least one"
+        yield (
+            "supply: every form is disabled and there is no existing capacity; enable at least one"
+        )

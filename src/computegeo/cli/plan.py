@@ -158,8 +158,10 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     k = plan.kpis
     opex = k.opex_usd
     lines.append(
-        f"Cost (discounted to {scenario.horizon.start_year}, USD {plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
-        f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent {_fmt_usd(opex.rent)} + "
+        f"Cost (discounted to {scenario.horizon.start_year}, USD "
+        f"{plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
+        f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent "
+        f"{_fmt_usd(opex.rent)} + "
         f"cloud {_fmt_usd(opex.cloud)} + O&M {_fmt_usd(opex.om)} + carbon {_fmt_usd(opex.carbon)}"
     )
     it_cost = scenario.supply.it_equipment_usd_per_mw_year
@@ -212,7 +214,8 @@ def validate_command(
     sc = pipeline.validate(scenario)
     typer.echo(
         f"{scenario}: valid — {sc.name!r}, {len(sc.workloads)} workloads, "
-        f"{sc.horizon.start_year}–{sc.horizon.end_year} in {len(sc.horizon.period_start_years)} periods."
+        f"{sc.horizon.start_year}–{sc.horizon.end_year} in "
+        f"{len(sc.horizon.period_start_years)} periods."
     )
 
 
@@ -243,5 +246,6 @@ def init_command(
         msg = f"cannot write {file}: {exc.strerror or exc}"
         raise ConfigError(msg) from None
     typer.echo(
-        f"wrote {file}: edit it, check it with `computegeo validate {file}`, run `computegeo plan {file}`."
+        f"wrote {file}: edit it, check it with `computegeo validate {file}`, run `computegeo "
+        f"plan {file}`."
     )
