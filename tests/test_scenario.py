@@ -259,3 +259,15 @@ def test_scenario_model_roundtrips_through_json(tmp_path: Path) -> None:
     s = load_scenario(_write(tmp_path, MINIMAL))
     again = Scenario.model_validate(s.model_dump(mode="json"))
     assert again == s
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_every_number_in_the_bundled_examples_says_where_it_comes_from(name: str) -> None:
+    # each line that sets a number carries a comment: a source tag, an estimate rule or [A]
+    text = bundled_path(name).read_text(encoding="utf-8")
+    bare = [
+        line
+        for line in text.splitlines()
+        if re.search(r":\s*\[?-?\d", line.split("#")[0]) and "#" not in line
+    ]
+    assert bare == [], f"{name}.yaml: numbers without a source or [A] tag: {bare}"
