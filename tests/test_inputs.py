@@ -310,3 +310,20 @@ def test_quarters_need_one_year_periods(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         _scenario(tmp_path, text)
     assert "quarters" in info.value.render()
+
+
+def test_existing_cloud_is_paid_when_new_cloud_is_disabled(tmp_path: Path, dataset) -> None:
+    text = BASE.replace(
+        "  cloud: {price_usd_per_gpu_hour: 2.35, hardware: h100_hgx}",
+        "  cloud: {enabled: false, price_usd_per_gpu_hour: 2.35, hardware: h100_hgx}",
+    ).replace(
+        "existing:\n",
+        "existing:\n  - {market: tokyo, form: cloud, provider: gcp, capacity_mw: 50, online_year: 2026}\n",
+    )
+    d = _build(_scenario(tmp_path, text), dataset)
+    cloud = [i for i, f in enumerate(d.site_form) if f is Form.CLOUD]
+    assert [d.site_id[i] for i in cloud] == ["tokyo:cloud:gcp"]
+    s = cloud[0]
+    assert d.recurring_usd_per_mw_year[s] > 0
+    assert np.all(d.available_mw[s] == 0)  # no new commitments
+    np.testing.assert_allclose(d.existing_mw[s], 50)

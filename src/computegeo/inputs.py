@@ -240,7 +240,9 @@ def build_sites(
     ttp = _market_value(markets, scenario, "time_to_power_months")
     headroom = _market_value(markets, scenario, "power_headroom_mw")
     moratorium = markets["moratorium"].astype(bool).to_numpy()
-    cloud_price = cloud_price_usd_per_mw_year(scenario, hardware) if s.cloud.enabled else 0.0
+    has_cloud = s.cloud.enabled or any(e.form is Form.CLOUD for e in scenario.existing)
+    # existing cloud commitments are paid at the cloud price even when new cloud is disabled
+    cloud_price = cloud_price_usd_per_mw_year(scenario, hardware) if has_cloud else 0.0
     existing_forms = {(e.market, e.form) for e in scenario.existing}
     for i, market_id in enumerate(markets.index):
         mid = str(market_id)
@@ -308,8 +310,6 @@ def build_sites(
             avail = s.cloud.available_mw_per_market
             if override is not None and override.cloud_available_mw is not None:
                 avail = float(override.cloud_available_mw)
-            if price <= 0.0:  # cloud disabled but existing cloud capacity: keep its cost honest
-                price = float(scenario.supply.cloud.price_usd_per_mw_year or 0.0)
             sites.append(
                 _Site(
                     site_id=f"{mid}:cloud:{provider}",

@@ -604,7 +604,8 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
     if b.max_campus_mw is not None and b.max_campus_mw < b.min_campus_mw:
         yield "supply.build.max_campus_mw: is below min_campus_mw; raise it or lower min_campus_mw"
     c = s.supply.cloud
-    if c.enabled and c.price_usd_per_gpu_hour is None and c.price_usd_per_mw_year is None:
+    has_cloud = c.enabled or any(e.form is Form.CLOUD for e in s.existing)
+    if has_cloud and c.price_usd_per_gpu_hour is None and c.price_usd_per_mw_year is None:
         yield (
             "supply.cloud: needs price_usd_per_gpu_hour or price_usd_per_mw_year (or enabled: "
             "false)"
