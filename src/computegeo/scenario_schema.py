@@ -309,7 +309,8 @@ class CloudOptions(_Model):
     hardware: Slug = "h100_hgx"
     """Hardware generation the GPU-hour price refers to."""
     available_mw_per_market: NonNegative = 200.0
-    """Cloud MW one market can supply to this planner per period [MW]."""
+    """Cloud MW each provider's region in a market can hold for you in a period, existing
+    commitments included [MW]."""
     lead_time_months: NonNegative = 3.0
     """Time from commitment to availability [months]."""
     require_provider: bool = True
@@ -355,9 +356,9 @@ class MarketOverride(_Model):
     pue: Positive | None = None
     """Power usage effectiveness [-]."""
     lease_available_mw: NonNegative | None = None
-    """Leasable MW in this market [MW]."""
+    """Leasable MW in this market, existing leases included [MW]."""
     cloud_available_mw: NonNegative | None = None
-    """Cloud MW available per period in this market [MW]."""
+    """Cloud MW each provider in this market can hold for you in a period [MW]."""
     cloud_price_usd_per_mw_year: Positive | None = None
     """Cloud price in this market [USD/MW-yr]."""
 
