@@ -190,6 +190,11 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         )
     else:
         lines.append("All demand is served within its latency and residency limits.")
+    if plan.solve.status.value == "time_limit":
+        lines.append(
+            f"[yellow]Stopped at the time limit with a gap of {plan.solve.mip_gap:.2%}: rerun with "
+            "--time-limit SECONDS (or solver.time_limit_s) for a tighter plan.[/]"
+        )
     if run.output_dir is not None:  # type: ignore[attr-defined]
         out = Path(run.output_dir)  # type: ignore[attr-defined]
         report = out / "report.html"
