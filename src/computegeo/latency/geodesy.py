@@ -29,9 +29,9 @@ def great_circle_km(
     Examples
     --------
     >>> round(float(great_circle_km(-33.87, 151.21, 35.68, 139.69)))
-    7825
+    7826
     >>> great_circle_km([0.0, 0.0], [0.0, 0.0], 0.0, [0.0, 180.0]).round(0)
-    array([    0., 20016.])
+    array([    0., 20015.])
     """
     phi1 = np.radians(np.asarray(lat1, dtype=np.float64))
     phi2 = np.radians(np.asarray(lat2, dtype=np.float64))

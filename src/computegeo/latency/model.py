@@ -6,10 +6,7 @@ hubs nearest :math:`a`:
 
 .. math::
 
-    P_{hub} = \min_{g \in H_k(a),\, h \in H_k(b)}
-        \alpha F(d(a, g)) + D_{gh} + \alpha F(d(h, b))
-
-    P = \min(P_{hub}, \lambda_{direct} F(d)) \text{ if } d \le d_{direct} \text{ else } P_{hub}
+    P = \min_{g \in H_k(a),\, h \in H_k(b)} \alpha F(d(a, g)) + D_{gh} + \alpha F(d(h, b))
 
     RTT = \max\left(F(d),\; c + P \exp(u_{h(a)} + u_{h(b)})\right)
 
@@ -81,11 +78,16 @@ def _combine(
     model: LatencyModel, distance_km: NDArray[np.float64], path_hub_ms: NDArray[np.float64],
     log_offset: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    p = model.params
     floor = fibre_floor_rtt_ms(distance_km)
-    direct = p.direct_route_factor * floor
-    path = np.where(distance_km <= p.direct_max_km, np.minimum(path_hub_ms, direct), path_hub_ms)
-    return np.maximum(floor, p.constant_ms + path * np.exp(log_offset))
+    return np.maximum(floor, model.params.constant_ms + path_hub_ms * np.exp(log_offset))
+
+
+def _to_every_hub_ms(model: LatencyModel, acc: HubAccess) -> NDArray[np.float64]:
+    """RTT from each point, entering through its best access hub, to every hub [ms], (n, n_hubs)."""
+    best = np.full((acc.hub_index.shape[0], model.backbone.n_hubs), np.inf)
+    for i in range(acc.hub_index.shape[1]):
+        np.minimum(best, acc.access_ms[:, i, None] + model.hub_rtt_ms[acc.hub_index[:, i]], out=best)
+    return best
 
 
 def predict_pairs_ms(
@@ -97,16 +99,11 @@ def predict_pairs_ms(
     la1, lo1, la2, lo2 = (x.reshape(-1) for x in b)
     acc_a = nearest_hubs(model, la1, lo1)
     acc_b = nearest_hubs(model, la2, lo2)
-    k = acc_a.hub_index.shape[1]
+    to_hub = _to_every_hub_ms(model, acc_a)
     best = np.full(la1.shape, np.inf)
-    for i in range(k):
-        for j in range(k):
-            via = (
-                acc_a.access_ms[:, i]
-                + model.hub_rtt_ms[acc_a.hub_index[:, i], acc_b.hub_index[:, j]]
-                + acc_b.access_ms[:, j]
-            )
-            np.minimum(best, via, out=best)
+    rows = np.arange(la1.size)
+    for j in range(acc_b.hub_index.shape[1]):
+        np.minimum(best, to_hub[rows, acc_b.hub_index[:, j]] + acc_b.access_ms[:, j], out=best)
     offset = model.hub_log_offset[acc_a.hub_index[:, 0]] + model.hub_log_offset[acc_b.hub_index[:, 0]]
     rtt = _combine(model, great_circle_km(la1, lo1, la2, lo2), best, offset)
     return rtt.reshape(shape)
@@ -122,18 +119,15 @@ def predict_matrix_ms(
     lo_b = np.asarray(lon_b, dtype=np.float64).reshape(-1)
     acc_a = nearest_hubs(model, la_a, lo_a)
     acc_b = nearest_hubs(model, la_b, lo_b)
-    k = acc_a.hub_index.shape[1]
+    to_hub = _to_every_hub_ms(model, acc_a)
     out = np.empty((la_a.size, la_b.size))
     off_b = model.hub_log_offset[acc_b.hub_index[:, 0]]
     for start in range(0, la_a.size, MATRIX_CHUNK_ROWS):
         rows = slice(start, min(start + MATRIX_CHUNK_ROWS, la_a.size))
         best = np.full((rows.stop - rows.start, la_b.size), np.inf)
-        for i in range(k):
-            # (rows, n_hubs) path from each a via its i-th hub to every hub, then gather b's hubs.
-            from_a = acc_a.access_ms[rows, i, None] + model.hub_rtt_ms[acc_a.hub_index[rows, i]]
-            for j in range(k):
-                via = from_a[:, acc_b.hub_index[:, j]] + acc_b.access_ms[None, :, j]
-                np.minimum(best, via, out=best)
+        for j in range(acc_b.hub_index.shape[1]):
+            via = to_hub[rows][:, acc_b.hub_index[:, j]] + acc_b.access_ms[None, :, j]
+            np.minimum(best, via, out=best)
         dist = great_circle_km(la_a[rows, None], lo_a[rows, None], la_b[None, :], lo_b[None, :])
         offset = model.hub_log_offset[acc_a.hub_index[rows, 0]][:, None] + off_b[None, :]
         out[rows] = _combine(model, dist, best, offset)

@@ -26,13 +26,9 @@ class LatencyParams:
     hop_ms : float
         Round-trip cost added per backbone link traversed [ms].
     access_route_factor : float
-        Stretch of the path from a point to a backbone hub [-].
+        Stretch of the path from a point to a backbone hub (regional aggregation networks) [-].
     constant_ms : float
         Round-trip cost added to every pair: hosting, last router hops, serialisation [ms].
-    direct_route_factor : float
-        Stretch of the direct path between two points that are close to each other [-].
-    direct_max_km : float
-        Pairs closer than this may take the direct path instead of a hub path [km].
     n_access_hubs : int
         How many nearest hubs a point may enter the backbone through [-].
     hub_log_offset : dict of str to float
@@ -45,8 +41,6 @@ class LatencyParams:
     hop_ms: float
     access_route_factor: float
     constant_ms: float
-    direct_route_factor: float
-    direct_max_km: float
     n_access_hubs: int = 3
     hub_log_offset: dict[str, float] = field(default_factory=dict)
 
@@ -62,8 +56,6 @@ class _ParamsJson(TypedDict):
     hop_ms: float
     access_route_factor: float
     constant_ms: float
-    direct_route_factor: float
-    direct_max_km: float
     n_access_hubs: int
     hub_log_offset: dict[str, float]
 
@@ -102,8 +94,6 @@ def params_from_json(text: str, source: str) -> LatencyParams:
         hop_ms=float(raw["hop_ms"]),
         access_route_factor=float(raw["access_route_factor"]),
         constant_ms=float(raw["constant_ms"]),
-        direct_route_factor=float(raw["direct_route_factor"]),
-        direct_max_km=float(raw["direct_max_km"]),
         n_access_hubs=int(raw["n_access_hubs"]),
         hub_log_offset={str(k): float(v) for k, v in raw["hub_log_offset"].items()},
     )
