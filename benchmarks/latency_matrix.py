@@ -47,19 +47,27 @@ def run(sizes: list[int], repeat: int) -> dict[str, object]:
             t = time.perf_counter()
             mat = rtt_matrix_ms(lat_a, lon_a, lat_b, lon_b)
             times.append(time.perf_counter() - t)
-        results.append({
-            "sites": n, "demand_points": n, "cells": n * n,
-            "best_s": round(min(times), 3), "median_s": round(statistics.median(times), 3),
-            "repeat": repeat, "rtt_ms_median": round(float(np.median(mat)), 1),
-        })
+        results.append(
+            {
+                "sites": n,
+                "demand_points": n,
+                "cells": n * n,
+                "best_s": round(min(times), 3),
+                "median_s": round(statistics.median(times), 3),
+                "repeat": repeat,
+                "rtt_ms_median": round(float(np.median(mat)), 1),
+            }
+        )
         print(f"{n} x {n}: best {min(times):.3f} s, median {statistics.median(times):.3f} s")
     return {
         "benchmark": "rtt_matrix_ms(sites, demand points)",
         "model_build_s": round(build_s, 3),
         "results": results,
         "machine": {
-            "python": platform.python_version(), "numpy": np.__version__,
-            "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
             "note": "shared 2-core machine; other jobs may have been running",
         },
     }

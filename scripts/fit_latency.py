@@ -114,14 +114,23 @@ def load_wonderproxy(raw: Path) -> tuple[Pairs, dict[str, object]]:
     ].copy()
     a = servers.loc[pings.source]
     b = servers.loc[pings.destination]
-    dist = great_circle_km(a.latitude.values, a.longitude.values, b.latitude.values, b.longitude.values)
+    dist = great_circle_km(
+        a.latitude.values, a.longitude.values, b.latitude.values, b.longitude.values
+    )
     below = pings["min"].to_numpy() < fibre_floor_rtt_ms(dist)
     share = pd.concat(
-        [pd.Series(below).groupby(pings.source.values).mean(),
-         pd.Series(below).groupby(pings.destination.values).mean()], axis=1
+        [
+            pd.Series(below).groupby(pings.source.values).mean(),
+            pd.Series(below).groupby(pings.destination.values).mean(),
+        ],
+        axis=1,
     ).mean(axis=1)
     mislocated = sorted(int(x) for x in share[share > MISLOCATED_SHARE].index)
-    keep = ~below & ~pings.source.isin(mislocated).to_numpy() & ~pings.destination.isin(mislocated).to_numpy()
+    keep = (
+        ~below
+        & ~pings.source.isin(mislocated).to_numpy()
+        & ~pings.destination.isin(mislocated).to_numpy()
+    )
     pings = pings[keep]
     lo = np.minimum(pings.source, pings.destination)
     hi = np.maximum(pings.source, pings.destination)
@@ -141,8 +150,14 @@ def load_wonderproxy(raw: Path) -> tuple[Pairs, dict[str, object]]:
         "pairs": len(sym),
         "sites": len(ids),
     }
-    pairs = Pairs("wonderproxy", sites, sym.lo.map(pos).to_numpy(), sym.hi.map(pos).to_numpy(),
-                  sym["avg"].to_numpy(float), 1.0)
+    pairs = Pairs(
+        "wonderproxy",
+        sites,
+        sym.lo.map(pos).to_numpy(),
+        sym.hi.map(pos).to_numpy(),
+        sym["avg"].to_numpy(float),
+        1.0,
+    )
     return pairs, info
 
 
@@ -150,8 +165,9 @@ def load_azure(raw: Path) -> Pairs:
     regions = json.loads((raw / "cloud_regions_info" / "azure_regions.json").read_text())
     loc = {v["location"]: (v["latitude"], v["longitude"]) for v in regions.values()}
     loc.update(AZURE_LOCATION_FIXES)
-    mat = pd.read_csv(raw / "azure_network_latency" / "azure_inter_region_rtt_p95_ms_2026-07-30.csv",
-                      index_col=0)
+    mat = pd.read_csv(
+        raw / "azure_network_latency" / "azure_inter_region_rtt_p95_ms_2026-07-30.csv", index_col=0
+    )
     names = list(mat.index)
     ii, jj, rtt = [], [], []
     for i, x in enumerate(names):
@@ -162,7 +178,9 @@ def load_azure(raw: Path) -> Pairs:
                 ii.append(i)
                 jj.append(j)
                 rtt.append(float(np.mean(vals)))
-    sites = Sites(tuple(names), np.array([loc[n][0] for n in names]), np.array([loc[n][1] for n in names]))
+    sites = Sites(
+        tuple(names), np.array([loc[n][0] for n in names]), np.array([loc[n][1] for n in names])
+    )
     return Pairs("azure_p95", sites, np.array(ii), np.array(jj), np.array(rtt), AZURE_WEIGHT)
 
 
@@ -187,12 +205,17 @@ def city_groups(datasets: list[Pairs]) -> list[np.ndarray]:
 
 # ----------------------------------------------------------------------------- fitting
 
+
 def _theta_to_params(theta: np.ndarray, offsets: dict[str, float]) -> LatencyParams:
     land, sea, hop, acc, const = (round(float(abs(x)), 4) for x in theta)
     return LatencyParams(
-        land_route_factor=round(1.0 + land, 4), subsea_route_factor=round(1.0 + sea, 4), hop_ms=hop,
-        access_route_factor=round(1.0 + acc, 4), constant_ms=const,
-        n_access_hubs=N_ACCESS_HUBS, hub_log_offset=offsets,
+        land_route_factor=round(1.0 + land, 4),
+        subsea_route_factor=round(1.0 + sea, 4),
+        hop_ms=hop,
+        access_route_factor=round(1.0 + acc, 4),
+        constant_ms=const,
+        n_access_hubs=N_ACCESS_HUBS,
+        hub_log_offset=offsets,
     )
 
 
@@ -240,15 +263,24 @@ def _fit_offsets(params: LatencyParams, backbone: Backbone, data: list[Pairs]) -
         wi = w / np.maximum(res, 0.02)
         ata = (a.T @ a.multiply(wi[:, None])).toarray() + OFFSET_RIDGE * np.eye(n)
         u = np.linalg.solve(ata, a.T @ (wi * y))
-    return {h: round(float(v), 5) for h, v in zip(backbone.hub_ids, u, strict=True) if abs(v) > 1e-6}
+    return {
+        h: round(float(v), 5) for h, v in zip(backbone.hub_ids, u, strict=True) if abs(v) > 1e-6
+    }
 
 
-def fit(data: list[Pairs], backbone: Backbone, max_evals: int, offsets: bool = True) -> LatencyParams:
+def fit(
+    data: list[Pairs], backbone: Backbone, max_evals: int, offsets: bool = True
+) -> LatencyParams:
     theta0 = np.array([0.3, 0.3, 1.0, 1.0, 2.0])
     offs: dict[str, float] = {}
     for _round in range(2 if offsets else 1):
-        res = minimize(lambda t: _loss(_theta_to_params(t, offs), backbone, data), theta0,
-                       method=FIT_METHOD, options={"maxfev": max_evals})
+        fixed_offsets = dict(offs)
+        res = minimize(
+            lambda t, o=fixed_offsets: _loss(_theta_to_params(t, o), backbone, data),
+            theta0,
+            method=FIT_METHOD,
+            options={"maxfev": max_evals},
+        )
         theta0 = res.x
         params = _theta_to_params(theta0, offs)
         if offsets:
@@ -260,7 +292,9 @@ def fit_baseline(data: list[Pairs]) -> float:
     """Constant route factor k in RTT = k * 2d/200: weighted median of measured/floor."""
     ratios, weights = [], []
     for ds in data:
-        d = great_circle_km(ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j])
+        d = great_circle_km(
+            ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j]
+        )
         ratios.append(ds.rtt_ms / fibre_floor_rtt_ms(d))
         weights.append(np.full(len(d), ds.weight))
     r = np.concatenate(ratios)
@@ -271,21 +305,32 @@ def fit_baseline(data: list[Pairs]) -> float:
 
 
 def predict_baseline(k: float, ds: Pairs) -> np.ndarray:
-    d = great_circle_km(ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j])
+    d = great_circle_km(
+        ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j]
+    )
     return k * fibre_floor_rtt_ms(d)
 
 
 def summary(ape: np.ndarray) -> dict[str, float]:
-    return {"pairs": int(ape.size), "median_ape_pct": round(float(np.median(ape)) * 100, 1),
-            "p90_ape_pct": round(float(np.quantile(ape, 0.9)) * 100, 1)}
+    return {
+        "pairs": int(ape.size),
+        "median_ape_pct": round(float(np.median(ape)) * 100, 1),
+        "p90_ape_pct": round(float(np.quantile(ape, 0.9)) * 100, 1),
+    }
 
 
 DISTANCE_BANDS_KM = (0.0, 300.0, 1000.0, 3000.0, 6000.0, 10000.0, 20100.0)
 """Great-circle distance bands for the error breakdown [km]."""
 
 
-def cross_validate(data: list[Pairs], backbone: Backbone, folds: int, max_evals: int, seed: int,
-                   offsets: bool = True) -> tuple[dict[str, object], pd.DataFrame]:
+def cross_validate(
+    data: list[Pairs],
+    backbone: Backbone,
+    folds: int,
+    max_evals: int,
+    seed: int,
+    offsets: bool = True,
+) -> tuple[dict[str, object], pd.DataFrame]:
     """Held-out-city errors of the model and of the baseline; also the per-pair predictions."""
     groups = city_groups(data)
     n_cities = int(max(g.max() for g in groups)) + 1
@@ -301,12 +346,23 @@ def cross_validate(data: list[Pairs], backbone: Backbone, folds: int, max_evals:
         params = fit(train, backbone, max_evals, offsets)
         k = fit_baseline(train)
         for ds in test:
-            d = great_circle_km(ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j])
-            frames.append(pd.DataFrame({
-                "dataset": ds.dataset, "fold": f, "a": np.array(ds.sites.name)[ds.i],
-                "b": np.array(ds.sites.name)[ds.j], "distance_km": d, "measured_ms": ds.rtt_ms,
-                "model_ms": _predict(params, backbone, ds), "baseline_ms": predict_baseline(k, ds),
-            }))
+            d = great_circle_km(
+                ds.sites.lat[ds.i], ds.sites.lon[ds.i], ds.sites.lat[ds.j], ds.sites.lon[ds.j]
+            )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "dataset": ds.dataset,
+                        "fold": f,
+                        "a": np.array(ds.sites.name)[ds.i],
+                        "b": np.array(ds.sites.name)[ds.j],
+                        "distance_km": d,
+                        "measured_ms": ds.rtt_ms,
+                        "model_ms": _predict(params, backbone, ds),
+                        "baseline_ms": predict_baseline(k, ds),
+                    }
+                )
+            )
         print(f"  fold {f + 1}/{folds} done", file=sys.stderr)
     df = pd.concat(frames, ignore_index=True)
     df["model_ape"] = np.abs(df.model_ms / df.measured_ms - 1)
@@ -319,12 +375,16 @@ def cross_validate(data: list[Pairs], backbone: Backbone, folds: int, max_evals:
             bands[f"{band.left:g}-{band.right:g}"] = {
                 "model": summary(sub.model_ape.to_numpy()),
                 "baseline_constant_route_factor": summary(sub.baseline_ape.to_numpy()),
-                "model_median_abs_error_ms": round(float(np.median(np.abs(sub.model_ms - sub.measured_ms))), 1),
+                "model_median_abs_error_ms": round(
+                    float(np.median(np.abs(sub.model_ms - sub.measured_ms))), 1
+                ),
             }
         out[str(name)] = {
             "model": summary(part.model_ape.to_numpy()),
             "baseline_constant_route_factor": summary(part.baseline_ape.to_numpy()),
-            "model_median_abs_error_ms": round(float(np.median(np.abs(part.model_ms - part.measured_ms))), 1),
+            "model_median_abs_error_ms": round(
+                float(np.median(np.abs(part.model_ms - part.measured_ms))), 1
+            ),
             "by_distance_km": bands,
         }
     return out, df
@@ -352,15 +412,23 @@ def check_subsea_links(raw: Path, backbone: Backbone) -> dict[str, object]:
             pts = np.array([lp[p["id"]] for p in c["landing_points"] if p["id"] in lp])
             if pts.size == 0:
                 continue
-            da = great_circle_km(backbone.hub_lat_deg[a], backbone.hub_lon_deg[a], pts[:, 1], pts[:, 0])
-            db = great_circle_km(backbone.hub_lat_deg[b], backbone.hub_lon_deg[b], pts[:, 1], pts[:, 0])
+            da = great_circle_km(
+                backbone.hub_lat_deg[a], backbone.hub_lon_deg[a], pts[:, 1], pts[:, 0]
+            )
+            db = great_circle_km(
+                backbone.hub_lat_deg[b], backbone.hub_lon_deg[b], pts[:, 1], pts[:, 0]
+            )
             if da.min() <= CABLE_LANDING_RADIUS_KM and db.min() <= CABLE_LANDING_RADIUS_KM:
                 names.append(c["name"])
         key = f"{backbone.hub_ids[a]}-{backbone.hub_ids[b]}"
         out[key] = {"cables": len(names), "examples": sorted(names)[:3]}
         if not names:
             unsupported.append(key)
-    return {"landing_radius_km": CABLE_LANDING_RADIUS_KM, "links": out, "links_without_cable": unsupported}
+    return {
+        "landing_radius_km": CABLE_LANDING_RADIUS_KM,
+        "links": out,
+        "links_without_cable": unsupported,
+    }
 
 
 RIPE_MIN_PROBE_PAIRS = 10
@@ -376,11 +444,19 @@ def check_ripe_envelope(raw: Path, params: LatencyParams, backbone: Backbone) ->
     connections and outliers; a typical data-center RTT between the capitals should fall between
     the two. Reports the share of pairs inside [min, mean], below min and above mean.
     """
-    ripe = pd.read_csv(raw / "ripe_atlas_country_rtt" / "country_rtt_stat.csv", keep_default_na=False)
-    caps = pd.read_csv(raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
-                       keep_default_na=False)
+    ripe = pd.read_csv(
+        raw / "ripe_atlas_country_rtt" / "country_rtt_stat.csv", keep_default_na=False
+    )
+    caps = pd.read_csv(
+        raw / "country_screening_paulagili" / "country_climate_risk_price_screening.csv",
+        keep_default_na=False,
+    )
     caps = caps[caps.iso2 != ""].set_index("iso2")
-    ripe = ripe[(ripe.rtt_cnt >= RIPE_MIN_PROBE_PAIRS) & ripe.cty1.isin(caps.index) & ripe.cty2.isin(caps.index)]
+    ripe = ripe[
+        (ripe.rtt_cnt >= RIPE_MIN_PROBE_PAIRS)
+        & ripe.cty1.isin(caps.index)
+        & ripe.cty2.isin(caps.index)
+    ]
     a = caps.loc[ripe.cty1]
     b = caps.loc[ripe.cty2]
     lat1, lon1 = pd.to_numeric(a.lat).to_numpy(), pd.to_numeric(a.lon).to_numpy()
@@ -401,11 +477,13 @@ def check_ripe_envelope(raw: Path, params: LatencyParams, backbone: Backbone) ->
 
 
 def measured_sample(az: Pairs, params: LatencyParams, backbone: Backbone, n: int, seed: int) -> str:
-    """CSV of n Azure pairs (CC BY 4.0) with coordinates, the measured P95 and the fit's estimate."""
+    """CSV of n Azure pairs (CC BY 4.0): coordinates, measured P95 and the fitted estimate."""
     rng = np.random.default_rng(seed)
     pick = np.sort(rng.choice(len(az.i), size=min(n, len(az.i)), replace=False))
     pred = _predict(params, backbone, az)
-    lines = ["from_region,to_region,from_lat,from_lon,to_lat,to_lon,measured_p95_rtt_ms,fitted_rtt_ms"]
+    lines = [
+        "from_region,to_region,from_lat,from_lon,to_lat,to_lon,measured_p95_rtt_ms,fitted_rtt_ms"
+    ]
     for k in pick:
         a, b = az.i[k], az.j[k]
         lines.append(
@@ -416,7 +494,9 @@ def measured_sample(az: Pairs, params: LatencyParams, backbone: Backbone, n: int
 
 
 def in_sample(data: list[Pairs], params: LatencyParams, backbone: Backbone) -> dict[str, object]:
-    return {ds.dataset: summary(np.abs(_predict(params, backbone, ds) / ds.rtt_ms - 1)) for ds in data}
+    return {
+        ds.dataset: summary(np.abs(_predict(params, backbone, ds) / ds.rtt_ms - 1)) for ds in data
+    }
 
 
 def write_figure(df: pd.DataFrame, path: Path) -> None:
@@ -472,12 +552,13 @@ def main(argv: list[str] | None = None) -> int:
             "WonderNetwork/WonderProxy pings 2020-07-19/20 (day mean per pair, symmetrised); "
             "Microsoft Azure inter-region P95 RTT, 30 days to 2026-07-30 (CC BY 4.0)"
         ),
-        "loss": "weighted mean |log(predicted / measured)|; Azure pair weight "
-        f"{AZURE_WEIGHT:g}",
+        "loss": f"weighted mean |log(predicted / measured)|; Azure pair weight {AZURE_WEIGHT:g}",
         "hub_coordinates": "city centres, GeoNames (CC BY 4.0), rounded to 0.01 deg",
     }
     atomic_write_text(DATA_OUT / "params.json", params.to_json(provenance))
-    atomic_write_text(DATA_OUT / "measured_sample.csv", measured_sample(az, params, backbone, 80, args.seed))
+    atomic_write_text(
+        DATA_OUT / "measured_sample.csv", measured_sample(az, params, backbone, 80, args.seed)
+    )
     print(params, file=sys.stderr)
     if args.skip_cv:
         return 0
@@ -487,7 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     write_figure(per_pair, REPO / "docs" / "latency_validation.png")
     validation: dict[str, object] = {
         "method": (
-            f"{args.folds}-fold cross-validation holding out whole cities: measurement sites within "
+            f"{args.folds}-fold cross-validation holding out whole cities: measurement sites "
+            "within "
             f"{SAME_CITY_KM:g} km of each other (in either dataset) form one city; each fold fits "
             "on pairs with no held-out city and is scored on pairs with at least one; a pair whose "
             "two cities fall in different folds is scored in both folds"

@@ -14,8 +14,15 @@ from hypothesis import strategies as st
 
 import computegeo.latency as latency_pkg
 from computegeo.errors import DataError, InputError
-from computegeo.latency import default_model, great_circle_km, rtt_matrix_ms, rtt_ms
-from computegeo.latency import geodesy, model, network
+from computegeo.latency import (
+    default_model,
+    geodesy,
+    great_circle_km,
+    model,
+    network,
+    rtt_matrix_ms,
+    rtt_ms,
+)
 from computegeo.latency.params import load_shipped_params, params_from_json
 from computegeo.units import FIBRE_KM_PER_MS
 
@@ -47,14 +54,20 @@ def test_great_circle_known_distances() -> None:
 
 def test_scalar_inputs_give_zero_d_array_and_arrays_broadcast() -> None:
     assert np.shape(rtt_ms(*SYDNEY, *TOKYO)) == ()
-    out = rtt_ms(np.array([SYDNEY[0], LONDON[0]])[:, None], np.array([SYDNEY[1], LONDON[1]])[:, None],
-                 np.array([TOKYO[0]] * 3), np.array([TOKYO[1]] * 3))
+    out = rtt_ms(
+        np.array([SYDNEY[0], LONDON[0]])[:, None],
+        np.array([SYDNEY[1], LONDON[1]])[:, None],
+        np.array([TOKYO[0]] * 3),
+        np.array([TOKYO[1]] * 3),
+    )
     assert out.shape == (2, 3)
 
 
 @settings(max_examples=300, deadline=None)
 @given(latitudes, longitudes, latitudes, longitudes)
-def test_never_below_fibre_floor_and_symmetric(lat1: float, lon1: float, lat2: float, lon2: float) -> None:
+def test_never_below_fibre_floor_and_symmetric(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> None:
     ab = float(rtt_ms(lat1, lon1, lat2, lon2))
     ba = float(rtt_ms(lat2, lon2, lat1, lon1))
     floor = float(_floor_ms(great_circle_km(lat1, lon1, lat2, lon2)))
@@ -112,8 +125,12 @@ def test_backbone_is_connected_and_consistent() -> None:
     assert len(set(m.backbone.hub_ids)) == m.backbone.n_hubs
     # Every hub path respects the fibre floor between hub centres.
     bb = m.backbone
-    d = great_circle_km(bb.hub_lat_deg[:, None], bb.hub_lon_deg[:, None], bb.hub_lat_deg[None, :],
-                        bb.hub_lon_deg[None, :])
+    d = great_circle_km(
+        bb.hub_lat_deg[:, None],
+        bb.hub_lon_deg[:, None],
+        bb.hub_lat_deg[None, :],
+        bb.hub_lon_deg[None, :],
+    )
     assert np.all(m.hub_rtt_ms + 1e-9 >= _floor_ms(d))
 
 
@@ -147,7 +164,9 @@ def _measured_sample() -> list[dict[str, str]]:
 def test_shipped_fit_reproduces_measured_azure_sample() -> None:
     rows = _measured_sample()
     assert len(rows) >= 50
-    coords = np.array([[float(r[k]) for k in ("from_lat", "from_lon", "to_lat", "to_lon")] for r in rows])
+    coords = np.array(
+        [[float(r[k]) for k in ("from_lat", "from_lon", "to_lat", "to_lon")] for r in rows]
+    )
     measured = np.array([float(r["measured_p95_rtt_ms"]) for r in rows])
     pred = rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
     ape = np.abs(pred / measured - 1.0)

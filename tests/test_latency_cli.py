@@ -56,12 +56,20 @@ def test_out_of_range_lat_lon_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
     assert "latitude" in capsys.readouterr().err
 
 
-def test_pairs_file_rows_come_back_in_order_with_rtt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [("syd-tyo", -33.87, 151.21, 35.68, 139.69), ("same", 0.0, 0.0, 0.0, 0.0),
-            ("lon-nyc", 51.5, -0.13, 40.71, -74.0), ("fra-ams", 50.11, 8.68, 52.37, 4.9)]
+def test_pairs_file_rows_come_back_in_order_with_rtt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        ("syd-tyo", -33.87, 151.21, 35.68, 139.69),
+        ("same", 0.0, 0.0, 0.0, 0.0),
+        ("lon-nyc", 51.5, -0.13, 40.71, -74.0),
+        ("fra-ams", 50.11, 8.68, 52.37, 4.9),
+    ]
     path = tmp_path / "pairs.csv"
-    path.write_text("label,from_lat,from_lon,to_lat,to_lon\n"
-                    + "".join(",".join(str(v) for v in r) + "\n" for r in rows))
+    path.write_text(
+        "label,from_lat,from_lon,to_lat,to_lon\n"
+        + "".join(",".join(str(v) for v in r) + "\n" for r in rows)
+    )
     assert main(["latency", "--pairs", str(path)]) == 0
     got = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert got[0] == ["label", "from_lat", "from_lon", "to_lat", "to_lon", "rtt_ms"]
@@ -73,7 +81,9 @@ def test_pairs_file_rows_come_back_in_order_with_rtt(tmp_path: Path, capsys: pyt
     assert got[1][1:5] == ["-33.87", "151.21", "35.68", "139.69"]
 
 
-def test_malformed_pairs_file_names_every_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_pairs_file_names_every_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("from_lat,from_lon,to_lat,to_lon\n1,2,3,4\n1,2,3\nx,2,3,4\n1,2,95,4\n")
     assert main(["latency", "--pairs", str(path)]) == 2
@@ -86,7 +96,9 @@ def test_malformed_pairs_file_names_every_bad_line(tmp_path: Path, capsys: pytes
     assert "line 2:" not in captured.err
 
 
-def test_pairs_file_without_required_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pairs_file_without_required_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "cols.csv"
     path.write_text("lat1,lon1,lat2,lon2\n1,2,3,4\n")
     assert main(["latency", "--pairs", str(path)]) == 2
@@ -104,7 +116,9 @@ def test_missing_or_empty_pairs_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "empty file" in capsys.readouterr().err
 
 
-def test_header_only_pairs_file_prints_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_header_only_pairs_file_prints_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "h.csv"
     path.write_text("from_lat,from_lon,to_lat,to_lon\n")
     assert main(["latency", "--pairs", str(path)]) == 0

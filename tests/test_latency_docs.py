@@ -23,14 +23,19 @@ def test_headline_table_matches_committed_validation() -> None:
     held_out = json.loads(
         resources.files("computegeo.latency.data").joinpath("validation.json").read_text()
     )["held_out_cities"]
-    rows = {"azure_p95": "| Azure backbone (P95) |", "wonderproxy": "| WonderProxy public internet |"}
+    rows = {
+        "azure_p95": "| Azure backbone (P95) |",
+        "wonderproxy": "| WonderProxy public internet |",
+    }
     for name, prefix in rows.items():
         line = next(ln for ln in text.splitlines() if ln.startswith(prefix))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
         m = held_out[name]["model"]
         b = held_out[name]["baseline_constant_route_factor"]
         assert cells[1:5] == [
-            f"{m['median_ape_pct']} %", f"{m['p90_ape_pct']} %",
-            f"{b['median_ape_pct']} %", f"{b['p90_ape_pct']} %",
+            f"{m['median_ape_pct']} %",
+            f"{m['p90_ape_pct']} %",
+            f"{b['median_ape_pct']} %",
+            f"{b['p90_ape_pct']} %",
         ], line
         assert cells[5].replace(",", "") == str(m["pairs"])

@@ -30,7 +30,9 @@ from computegeo.errors import InputError, suggest
 from computegeo.latency import fibre_floor_rtt_ms, great_circle_km, rtt_ms
 
 PAIR_COLUMNS = ("from_lat", "from_lon", "to_lat", "to_lon")
-_LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*,\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*$")
+_LATLON_RE = re.compile(
+    r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*,\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,15 @@ def resolve_place(text: str) -> Place:
     key = _fold(text)
     markets = load_markets()
     regions = load_demand_regions()
-    candidates: list[tuple[str, str, float, float]] = []  # (key, label, lat, lon), in priority order
+    candidates: list[
+        tuple[str, str, float, float]
+    ] = []  # (key, label, lat, lon), in priority order
     for mid, row in markets.iterrows():
         label = f"{row['name']} (market {mid})"
         candidates.append((_fold(str(mid)), label, float(row["latitude"]), float(row["longitude"])))
-        candidates.append((_fold(str(row["name"])), label, float(row["latitude"]), float(row["longitude"])))
+        candidates.append(
+            (_fold(str(row["name"])), label, float(row["latitude"]), float(row["longitude"]))
+        )
     for rid, row in regions.iterrows():
         label = f"{row['name']} (demand region {rid})"
         lat, lon = float(row["latitude"]), float(row["longitude"])
@@ -105,7 +111,8 @@ def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
     else:
         path = Path(source)
         if not path.is_file():
-            msg = f"pairs file {source} does not exist (give a CSV with columns {','.join(PAIR_COLUMNS)})"
+            cols = ",".join(PAIR_COLUMNS)
+            msg = f"pairs file {source} does not exist (give a CSV with columns {cols})"
             raise InputError(msg)
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -147,7 +154,9 @@ def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
                 break
             limit = 90.0 if c.endswith("lat") else 180.0
             if not math.isfinite(v) or abs(v) > limit:
-                problems.append(f"line {line_no}: {c} = {row[k]!r} is outside [-{limit:g}, {limit:g}] degrees")
+                problems.append(
+                    f"line {line_no}: {c} = {row[k]!r} is outside [-{limit:g}, {limit:g}] degrees"
+                )
                 break
             values.append(v)
         else:
@@ -178,18 +187,21 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--pairs",
-                help="CSV with from_lat,from_lon,to_lat,to_lon; prints it with an rtt_ms column ('-' = stdin).",
+                help=(
+                    "CSV with from_lat,from_lon,to_lat,to_lon; prints it with an rtt_ms column "
+                    "('-' = stdin)."
+                ),
             ),
         ] = None,
     ) -> None:
-        """Estimate the median round-trip time (ms) and great-circle distance (km) between places."""
+        """Estimate the median round-trip time (ms) and great-circle distance (km)."""
         places = places or []
         if pairs is not None:
             if places:
                 msg = "give either two places or --pairs FILE, not both"
                 raise InputError(msg)
             header, rows, coords = _read_pairs(pairs)
-            rtt = rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3]) if len(rows) else []
+            rtt = rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")
             writer.writerow([*header, "rtt_ms"])
@@ -199,7 +211,8 @@ def register(app: typer.Typer) -> None:
             return
         if len(places) != 2:
             msg = (
-                f"expected two places (FROM TO), got {len(places)}; e.g. 'computegeo latency sydney "
+                f"expected two places (FROM TO), got {len(places)}; e.g. 'computegeo latency "
+                "sydney "
                 "tokyo' or 'computegeo latency --pairs pairs.csv'"
             )
             raise InputError(msg)
@@ -209,4 +222,5 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"from: {a.label} at {a.latitude:.4f},{a.longitude:.4f}")
         typer.echo(f"to:   {b.label} at {b.latitude:.4f},{b.longitude:.4f}")
         typer.echo(f"great-circle distance: {d_km:,.0f} km")
-        typer.echo(f"estimated median RTT: {est:.1f} ms (fibre floor {float(fibre_floor_rtt_ms(d_km)):.1f} ms)")
+        floor_ms = float(fibre_floor_rtt_ms(d_km))
+        typer.echo(f"estimated median RTT: {est:.1f} ms (fibre floor {floor_ms:.1f} ms)")

@@ -23,7 +23,9 @@ def default_model() -> LatencyModel:
     return build_model(load_shipped_params(), load_backbone())
 
 
-def rtt_ms(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
+def rtt_ms(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
+) -> NDArray[np.float64]:
     """Typical (median) round-trip time between points over a well-connected backbone.
 
     Parameters

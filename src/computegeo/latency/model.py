@@ -53,7 +53,9 @@ def build_model(params: LatencyParams, backbone: Backbone) -> LatencyModel:
     hub_rtt = hub_rtt_matrix_ms(
         backbone, params.land_route_factor, params.subsea_route_factor, params.hop_ms
     )
-    return LatencyModel(params=params, backbone=backbone, hub_rtt_ms=hub_rtt, hub_log_offset=offsets)
+    return LatencyModel(
+        params=params, backbone=backbone, hub_rtt_ms=hub_rtt, hub_log_offset=offsets
+    )
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,24 @@ class HubAccess:
     access_ms: NDArray[np.float64]
 
 
-def nearest_hubs(model: LatencyModel, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> HubAccess:
+def nearest_hubs(
+    model: LatencyModel, lat: NDArray[np.float64], lon: NDArray[np.float64]
+) -> HubAccess:
     """The ``n_access_hubs`` hubs nearest each point (nearest first) and the access RTT [ms]."""
     bb = model.backbone
     k = min(model.params.n_access_hubs, bb.n_hubs)
-    dist = great_circle_km(lat[:, None], lon[:, None], bb.hub_lat_deg[None, :], bb.hub_lon_deg[None, :])
+    dist = great_circle_km(
+        lat[:, None], lon[:, None], bb.hub_lat_deg[None, :], bb.hub_lon_deg[None, :]
+    )
     idx = np.argsort(dist, axis=1, kind="stable")[:, :k]
     near_km = np.take_along_axis(dist, idx, axis=1)
     return HubAccess(idx, model.params.access_route_factor * fibre_floor_rtt_ms(near_km))
 
 
 def _combine(
-    model: LatencyModel, distance_km: NDArray[np.float64], path_hub_ms: NDArray[np.float64],
+    model: LatencyModel,
+    distance_km: NDArray[np.float64],
+    path_hub_ms: NDArray[np.float64],
     log_offset: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     floor = fibre_floor_rtt_ms(distance_km)
@@ -86,7 +94,9 @@ def _to_every_hub_ms(model: LatencyModel, acc: HubAccess) -> NDArray[np.float64]
     """RTT from each point, entering through its best access hub, to every hub [ms], (n, n_hubs)."""
     best = np.full((acc.hub_index.shape[0], model.backbone.n_hubs), np.inf)
     for i in range(acc.hub_index.shape[1]):
-        np.minimum(best, acc.access_ms[:, i, None] + model.hub_rtt_ms[acc.hub_index[:, i]], out=best)
+        np.minimum(
+            best, acc.access_ms[:, i, None] + model.hub_rtt_ms[acc.hub_index[:, i]], out=best
+        )
     return best
 
 
@@ -104,7 +114,9 @@ def predict_pairs_ms(
     rows = np.arange(la1.size)
     for j in range(acc_b.hub_index.shape[1]):
         np.minimum(best, to_hub[rows, acc_b.hub_index[:, j]] + acc_b.access_ms[:, j], out=best)
-    offset = model.hub_log_offset[acc_a.hub_index[:, 0]] + model.hub_log_offset[acc_b.hub_index[:, 0]]
+    offset = (
+        model.hub_log_offset[acc_a.hub_index[:, 0]] + model.hub_log_offset[acc_b.hub_index[:, 0]]
+    )
     rtt = _combine(model, great_circle_km(la1, lo1, la2, lo2), best, offset)
     return rtt.reshape(shape)
 

@@ -102,4 +102,6 @@ def params_from_json(text: str, source: str) -> LatencyParams:
 def load_shipped_params() -> LatencyParams:
     """Load the parameters fitted by ``scripts/fit_latency.py`` and shipped with the package."""
     path = resources.files("computegeo.latency.data").joinpath(PARAMS_FILE)
-    return params_from_json(path.read_text(encoding="utf-8"), f"computegeo/latency/data/{PARAMS_FILE}")
+    return params_from_json(
+        path.read_text(encoding="utf-8"), f"computegeo/latency/data/{PARAMS_FILE}"
+    )
