@@ -25,7 +25,8 @@ from pathlib import Path
 import highspy
 
 from computegeo.fileio import atomic_write_text
-from computegeo.optimize.cflp import parse_orlib, solve_cflp
+from computegeo.optimize.cflp import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
+from computegeo.optimize.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "orlib"
@@ -86,12 +87,12 @@ def all_cases() -> list[Case]:
     return cases
 
 
-def run_case(case: Case) -> dict[str, object]:
+def run_case(case: Case, time_limit_s: float) -> dict[str, object]:
     """Solve one case and return its result row."""
     start = time.perf_counter()
     inst = parse_orlib(case.path, case.capacity)
     parse_s = time.perf_counter() - start
-    sol = solve_cflp(inst)
+    sol = solve_cflp(inst, SolveOptions(mip_rel_gap=DEFAULT_MIP_REL_GAP, time_limit_s=time_limit_s))
     rel_err = (sol.objective - case.optimum) / abs(case.optimum)
     return {
         "instance": case.label,
@@ -155,11 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="instance labels to run (e.g. cap41 capa@8000)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--time-limit", type=float, default=600.0, help="per instance [s]")
     args = parser.parse_args(argv)
     cases = [c for c in all_cases() if not args.only or c.label in args.only]
     rows = []
     for case in cases:
-        row = run_case(case)
+        row = run_case(case, args.time_limit)
         rows.append(row)
         print(
             f"{case.label:12s} {row['objective']:>16,.4f} err {row['rel_error']:+.1e} "

@@ -91,6 +91,14 @@ _SUBGRADIENT_MAX_ITERATIONS = 2000
 _SUBGRADIENT_PATIENCE = 20
 _SUBGRADIENT_MIN_STEP = 1e-3
 _HEURISTIC_EVERY = 200
+_STALL_WINDOW = 100
+_STALL_RTOL = 2e-6
+_CLOSE_RGAP = 1e-7
+_PROBE_ITERATIONS = 40
+_PROBE_STEP = 0.5
+_PROBE_PATIENCE = 10
+_PROBE_OVERSHOOT = 1e-3
+_PROBE_MAX_FAILURES = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -504,6 +512,8 @@ class LagrangianResult:
         Lagrangian bound with ``y_i`` forced to 1 / 0, shape (m,) [cost].
     n_open_relaxed : int
         Facilities open in the relaxed solution at the best multipliers.
+    multipliers : numpy.ndarray
+        The best ``lambda_j``, shape (n,) [cost].
     iterations : int
     """
 
@@ -513,7 +523,24 @@ class LagrangianResult:
     bound_if_open: np.ndarray
     bound_if_closed: np.ndarray
     n_open_relaxed: int
+    multipliers: np.ndarray
     iterations: int
+
+
+def _forced_bounds(
+    inst: CflpInstance, cover: _Cover, lam: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """``sum(lambda)``, ``g = f + v`` and the bounds with each ``y_i`` forced to 1 and to 0."""
+    v = _knapsacks(inst.allocation_cost - lam[None, :], inst.demand, inst.capacity)[0]
+    g = inst.fixed_cost + v
+    base = float(lam.sum())
+    m = inst.n_facilities
+    if_open = np.empty(m)
+    if_closed = np.empty(m)
+    for i in range(m):
+        if_open[i] = base + cover.solve(g, forced=i)[0]
+        if_closed[i] = base + cover.solve(g, banned=i)[0]
+    return base, g, if_open, if_closed
 
 
 def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_ITERATIONS) -> LagrangianResult:
@@ -543,6 +570,7 @@ def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_
     step = 2.0
     since = 0
     it = 0
+    checkpoint = -math.inf
     for it in range(1, max_iterations + 1):
         v, rows, cols, shares = _knapsacks(c - lam[None, :], d, s)
         value, y = cover.solve(f + v)
@@ -565,8 +593,18 @@ def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_
                 if step < _SUBGRADIENT_MIN_STEP:
                     break
                 continue
-        if math.isfinite(ub) and ub - best_lb <= FIX_RTOL * abs(ub):
-            break
+        if math.isfinite(ub) and ub - best_lb <= _CLOSE_RGAP * abs(ub):
+            break  # bound meets the incumbent: nothing left to gain
+        if it % _STALL_WINDOW == 0:
+            if best_lb - checkpoint <= _STALL_RTOL * abs(best_lb):
+                break  # stalled
+            checkpoint = best_lb
+            if math.isfinite(ub):
+                _, _, if_open, if_closed = _forced_bounds(inst, cover, best_lam)
+                slack = FIX_RTOL * abs(ub) + 1e-9
+                undecided = int(np.sum((if_open <= ub + slack) & (if_closed <= ub + slack)))
+                if undecided == 0:
+                    break  # every facility is fixed: a better bound cannot help
         grad = 1.0 - np.bincount(cols, weights=shares * y[rows], minlength=d.shape[0])
         norm2 = float(grad @ grad)
         if norm2 < 1e-18:
@@ -574,15 +612,7 @@ def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_
         target = ub if math.isfinite(ub) else lb + 0.05 * abs(lb) + 1.0
         lam = lam + step * max(target - lb, 1e-9 * abs(lb)) / norm2 * grad
     # Final pass at the best multipliers: forced bounds for fixing.
-    v = _knapsacks(c - best_lam[None, :], d, s)[0]
-    g = f + v
-    base = float(best_lam.sum())
-    m = inst.n_facilities
-    if_open = np.empty(m)
-    if_closed = np.empty(m)
-    for i in range(m):
-        if_open[i] = base + cover.solve(g, forced=i)[0]
-        if_closed[i] = base + cover.solve(g, banned=i)[0]
+    base, g, if_open, if_closed = _forced_bounds(inst, cover, best_lam)
     value, y = cover.solve(g)
     key = tuple(int(i) for i in np.flatnonzero(y > 0))
     if key not in tried:
@@ -596,8 +626,49 @@ def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_
         bound_if_open=if_open,
         bound_if_closed=if_closed,
         n_open_relaxed=len(key),
+        multipliers=best_lam,
         iterations=it,
     )
+
+
+def probe_open(
+    inst: CflpInstance, lag: LagrangianResult, facility: int, threshold: float, iterations: int
+) -> float:
+    """Lagrangian bound of the problem with ``y_facility = 1``, re-optimised from ``lag``.
+
+    A short subgradient run on the restricted problem (like strong branching), stopped as
+    soon as the bound exceeds ``threshold``. Any value returned is a valid lower bound on
+    every solution with the facility open [cost].
+    """
+    c, d, s, f = inst.allocation_cost, inst.demand, inst.capacity, inst.fixed_cost
+    cover = _make_cover(inst)
+    lam = lag.multipliers.copy()
+    best = float(lag.bound_if_open[facility])
+    best_lam = lam.copy()
+    step = _PROBE_STEP
+    since = 0
+    for _ in range(iterations):
+        v, rows, cols, shares = _knapsacks(c - lam[None, :], d, s)
+        value, y = cover.solve(f + v, forced=facility)
+        lb = float(lam.sum() + value)
+        if lb > best:
+            best, best_lam, since = lb, lam.copy(), 0
+            if best > threshold:
+                break
+        else:
+            since += 1
+            if since >= _PROBE_PATIENCE:
+                step /= 2.0
+                since = 0
+                lam = best_lam.copy()
+                continue
+        grad = 1.0 - np.bincount(cols, weights=shares * y[rows], minlength=d.shape[0])
+        norm2 = float(grad @ grad)
+        if not math.isfinite(lb) or norm2 < 1e-18:
+            break
+        aim = threshold + _PROBE_OVERSHOOT * abs(threshold)
+        lam = lam + step * max(aim - lb, 1e-9 * abs(lb)) / norm2 * grad
+    return best
 
 
 # --------------------------------------------------------------------------- MIP
@@ -658,6 +729,28 @@ def build_model(
     m.add_constraints(y.sum() >= _min_count(inst.capacity, total), name="facility-count")
     m.add_objective((fixed * y).sum() + (cost * x).sum())
     return m
+
+
+def _probe_candidates(inst: CflpInstance, lag: LagrangianResult, threshold: float) -> LagrangianResult:
+    """Try to close the free facilities nearest the threshold by probing (see probe_open).
+
+    Facilities are probed from the highest ``bound_if_open`` down; probing stops after a few
+    consecutive failures. Returns ``lag`` with the improved ``bound_if_open`` values.
+    """
+    if not math.isfinite(threshold):
+        return lag
+    slack = FIX_RTOL * abs(threshold) + 1e-9
+    bounds = lag.bound_if_open.copy()
+    candidates = np.flatnonzero(bounds <= threshold + slack)
+    failures = 0
+    for i in candidates[np.argsort(-bounds[candidates], kind="stable")]:
+        if lag.bound_if_closed[i] > threshold + slack:
+            continue  # must be open; nothing to gain
+        bounds[i] = max(bounds[i], probe_open(inst, lag, int(i), threshold + slack, _PROBE_ITERATIONS))
+        failures = 0 if bounds[i] > threshold + slack else failures + 1
+        if failures >= _PROBE_MAX_FAILURES:
+            break
+    return replace(lag, bound_if_open=bounds)
 
 
 def _fixings(lag: LagrangianResult, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -729,6 +822,7 @@ def solve_cflp(inst: CflpInstance, options: SolveOptions | None = None) -> CflpS
     opened &= ~closed
     res, keep, model, mip_seconds = _solve_region(inst, closed, opened, opts, start)
     threshold = min(res.objective if res.has_solution else math.inf, heuristic)
+    lag = _probe_candidates(inst, lag, threshold)
     closed2, opened2 = _fixings(lag, threshold)
     if not np.all(closed2[closed]):  # pass 2 needed: its region is larger than pass 1's
         closed, opened = closed2, opened2
