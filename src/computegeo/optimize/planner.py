@@ -86,9 +86,10 @@ class Strategy(enum.Enum):
     EXACT = "exact"
     """HiGHS branch-and-cut on the full MILP."""
     RELAX_AND_RESTRICT = "relax_and_restrict"
-    """Solve the LP relaxation (a proven lower bound), then the MILP restricted to the binaries
-    the relaxation uses (all others fixed at 0: an upper bound); if the gap between the two is
-    above the target, run the full MILP with the remaining time and keep the best of both."""
+    """Solve the LP relaxation (a proven lower bound); round it (open the campuses it uses) and
+    re-solve the LP (a plan); if the gap is above the target, solve the MILP restricted to the
+    binaries the relaxation uses (others fixed at 0), then the full MILP with the remaining
+    time; keep the best plan and report its gap to the best proven bound."""
     AUTO = "auto"
     """EXACT up to ``AUTO_BINARY_THRESHOLD`` binaries, RELAX_AND_RESTRICT above."""
 
@@ -128,6 +129,27 @@ def _run(ctx: ModelContext, opts: SolveOptions, deadline: float, say: Callable[[
     return model, result, build_s + result.wall_seconds - result.solve_seconds, result.solve_seconds
 
 
+ROUNDING_THRESHOLDS = (NEIGHBOURHOOD_TOL, 0.1, 0.3)
+"""A campus is opened in a rounded plan when the relaxation opens at least this much of it."""
+
+
+def _rounded(lp: linopy.Model, ctx: ModelContext, threshold: float) -> dict[str, np.ndarray]:
+    """Binary values rounded from an LP relaxation (see :func:`_solve_round`)."""
+    fixed: dict[str, np.ndarray] = {}
+    if "site-campus_open" in lp.variables:
+        z = np.nan_to_num(lp.variables["site-campus_open"].solution.values)
+        used = z > NEIGHBOURHOOD_TOL
+        first = np.where(used.any(axis=1) & (z.sum(axis=1) >= threshold), used.argmax(axis=1), -1)
+        rounded = np.zeros_like(z)
+        rows = np.flatnonzero(first >= 0)
+        rounded[rows, first[rows]] = 1.0
+        fixed["site-campus_open"] = rounded
+    if "cluster-use" in lp.variables:
+        v = np.nan_to_num(lp.variables["cluster-use"].solution.values)
+        fixed["cluster-use"] = (v > NEIGHBOURHOOD_TOL).astype(float)
+    return fixed
+
+
 def _solve_round(
     ctx: ModelContext, opts: SolveOptions, deadline: float, strategy: Strategy, say: Callable[[str], None]
 ) -> _Round:
@@ -153,13 +175,32 @@ def _solve_round(
         allowed["site-campus_open"] = np.broadcast_to((z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape)
     if "cluster-use" in lp.variables:
         allowed["cluster-use"] = np.nan_to_num(lp.variables["cluster-use"].solution.values) > NEIGHBOURHOOD_TOL
+    best: _Round | None = None
+    # 1. rounding: open every campus the relaxation starts, at the period it starts it, keep the
+    #    training markets it uses (each must then hold a full cluster) and re-solve the LP
+    for threshold in ROUNDING_THRESHOLDS:
+        f_ctx = dataclasses.replace(ctx, fixed=_rounded(lp, ctx, threshold))
+        say(f"rounded LP: campuses the relaxation opens to >= {threshold:g} opened, re-solved")
+        model, res, b_s, s_s = _run(f_ctx, lp_opts, deadline, say)
+        build_s, solve_s = build_s + b_s, solve_s + s_s
+        if res.status is Status.OPTIMAL and (best is None or res.objective < best.objective):
+            best = _Round(model, f_ctx, res.status, res.objective, lower, build_s, solve_s)
+            say(f"rounded plan within {_gap(res.objective, lower):.2%} of the LP bound")
+        if best is not None and _gap(best.objective, lower) <= opts.mip_rel_gap:
+            return dataclasses.replace(
+                best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s
+            )
+        if time.perf_counter() > deadline - 1.0:
+            break
+    # 2. MILP restricted to the binaries the relaxation uses
     r_ctx = dataclasses.replace(ctx, binary_allowed=allowed)
     say(f"restricted MILP on {sum(int(a.sum()) for a in allowed.values()):,} free binaries")
     model, res, b_s, s_s = _run(r_ctx, opts, deadline, say)
     build_s, solve_s = build_s + b_s, solve_s + s_s
-    best = _Round(model, r_ctx, res.status, res.objective, lower, build_s, solve_s) if res.has_solution else None
+    if res.has_solution and (best is None or res.objective < best.objective):
+        best = _Round(model, r_ctx, res.status, res.objective, lower, build_s, solve_s)
     if best is not None and _gap(best.objective, lower) <= opts.mip_rel_gap:
-        return dataclasses.replace(best, status=Status.OPTIMAL)
+        return dataclasses.replace(best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s)
     if time.perf_counter() < deadline - 1.0 or best is None:
         say("gap above target: full MILP with the remaining time")
         model, res, b_s, s_s = _run(ctx, opts, deadline, say)
