@@ -19,6 +19,7 @@ Results: ``benchmarks/results/scale_ladder.json`` and ``.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import subprocess
@@ -66,10 +67,8 @@ def _rss_mb(key: str) -> float:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def run_rung(rung: Rung) -> dict[str, object]:

@@ -1,6 +1,7 @@
 """``Plan``: the result of a planning solve, its versioned ``plan.json`` form and its tables.
 
-A ``Plan`` is a frozen tree of small dataclasses. ``Plan.to_json_dict()`` / ``Plan.from_json_dict()``
+A ``Plan`` is a frozen tree of small dataclasses. ``Plan.to_json_dict()`` /
+``Plan.from_json_dict()``
 round-trip it through ``plan.json`` (key ``schema_version``); :func:`write_plan_json` and
 :func:`write_tables` write the files atomically. The report reads only ``plan.json`` or a ``Plan``.
 
@@ -299,6 +300,8 @@ _ENUM_FIELDS: dict[str, type[enum.Enum]] = {
     "form": Form,
     "reason": UnmetReason,
 }
+
+
 def _from_dict(cls: type, obj: dict[str, object]) -> object:  # noqa: C901
     hints = {
         Plan: {

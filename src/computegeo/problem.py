@@ -343,7 +343,8 @@ class ProblemData:
 
     @property
     def capital_recovery_factor(self) -> np.ndarray:
-        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) [1/yr]."""
+        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) "
+        "[1/yr]."""
         r = self.discount_rate
         n = self.asset_life_years
         if r == 0.0:

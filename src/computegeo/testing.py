@@ -102,8 +102,9 @@ def random_problem(
     log-normal weights. Four workloads: interactive inference (50 ms RTT limit), batch (no
     limit), training (no limit, optional minimum cluster) and sovereign (no latency limit, must
     stay in the region's country). RTT = 2 ms + 1.5 x great-circle km / 100 (a fibre route
-    factor of 1.5 at 200 km/ms, both ways). Demand grows 40 %/yr for five years, then 10 %/yr, from ``total_demand_mw`` (default
-    2 MW per site). Parameter ranges are round numbers of the right order for 2026 markets
+    factor of 1.5 at 200 km/ms, both ways). Demand grows 40 %/yr for five years, then 10 %/yr, from
+    ``total_demand_mw`` (default 2 MW per site). Parameter ranges are round numbers of the right
+    order for 2026 markets
     (capex 9-14 MUSD/MW, rent 1.5-2.5 MUSD/MW-yr, cloud 4-6 MUSD/MW-yr, power 40-120 USD/MWh);
     they exercise the model, they are not a dataset.
     """
@@ -116,7 +117,12 @@ def random_problem(
     r_lon = rng.uniform(-180, 180, n_regions)
     m_country = np.arange(n_markets) % n_countries
     r_country = rng.integers(0, n_countries, n_regions)
-    rtt = 2.0 + 1.5 * _great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :]) / 100.0
+    rtt = (
+        2.0
+        + 1.5
+        * _great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :])
+        / 100.0
+    )
 
     workloads = ("inference", "batch", "training", "sovereign")
     limit = np.array([50.0, np.inf, np.inf, np.inf])
@@ -151,9 +157,7 @@ def random_problem(
     existing = np.zeros((n_s, t))
     seeded = is_build & (rng.uniform(size=n_s) < 0.05)
     existing[seeded] = rng.uniform(20, 100, seeded.sum())[:, None]
-    available = np.where(
-        is_build[:, None], np.inf, rng.uniform(20, 150, n_s)[:, None] * np.ones(t)
-    )
+    available = np.where(is_build[:, None], np.inf, rng.uniform(20, 150, n_s)[:, None] * np.ones(t))
     headroom = rng.uniform(50, 500, n_markets)[:, None] * (1.0 + 0.3 * np.arange(t))[None, :]
     peak = float(demand[:, :, -1].sum())
     return ProblemData(
@@ -192,7 +196,10 @@ def random_problem(
         site_id=tuple(f"m{site_market[i]:04d}:{forms[i].value}" for i in range(n_s)),
         site_market=site_market,
         site_form=forms,
-        site_provider=tuple("own" if f is Form.BUILD else ("colo" if f is Form.LEASE else f"cloud{i % 3}") for i, f in enumerate(forms)),
+        site_provider=tuple(
+            "own" if f is Form.BUILD else ("colo" if f is Form.LEASE else f"cloud{i % 3}")
+            for i, f in enumerate(forms)
+        ),
         lead_periods=lead,
         term_periods=term,
         capex_usd_per_mw=np.where(is_build, rng.uniform(9e6, 14e6, n_s), 0.0),
@@ -201,7 +208,9 @@ def random_problem(
         campus_min_mw=np.where(is_build, rng.uniform(10, 40, n_s), 0.0),
         campus_max_mw=np.where(is_build, rng.uniform(100, 600, n_s), np.inf),
         recurring_usd_per_mw_year=np.where(
-            is_build, 2.0e5, np.where(is_cloud, rng.uniform(4e6, 6e6, n_s), rng.uniform(1.5e6, 2.5e6, n_s))
+            is_build,
+            2.0e5,
+            np.where(is_cloud, rng.uniform(4e6, 6e6, n_s), rng.uniform(1.5e6, 2.5e6, n_s)),
         ),
         available_mw=available,
         existing_mw=existing,
@@ -214,7 +223,9 @@ def random_problem(
     )
 
 
-def _great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def _great_circle_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dl = np.radians(lon2 - lon1)
     cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)

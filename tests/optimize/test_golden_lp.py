@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import tiny_two_sided
+from planner_helpers import tiny_two_sided
 
 from computegeo.optimize.context import make_context
 from computegeo.optimize.formulation import CONSTRAINT_FAMILIES, build_model_from_context
@@ -54,7 +54,9 @@ def test_golden_lp(family: str, tmp_path: Path) -> None:
     golden = GOLDEN_DIR / f"{family}.lp"
     if UPDATE:
         golden.write_text(text)
-    assert golden.exists(), f"no golden LP for family {family!r}: run with COMPUTEGEO_UPDATE_GOLDEN=1"
+    assert golden.exists(), (
+        f"no golden LP for family {family!r}: run with COMPUTEGEO_UPDATE_GOLDEN=1"
+    )
     assert text == golden.read_text(), f"LP of family {family!r} differs from {golden.name}"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import OBJ_RTOL, solve_checked, tiny, tiny_two_sided
+from planner_helpers import OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
 from computegeo.plan import PlanStatus, UnmetReason
 from computegeo.problem import Form
@@ -179,4 +179,6 @@ def test_training_minimum_cluster() -> None:
     clustered = solve_checked(
         dataclasses.replace(base, training_min_cluster_mw=np.array([8.0])), compute_duals=False
     )
-    assert clustered.solve.objective_usd == pytest.approx(2 * 10 * 3e5 + 2 * 10 * POWER, rel=OBJ_RTOL)
+    assert clustered.solve.objective_usd == pytest.approx(
+        2 * 10 * 3e5 + 2 * 10 * POWER, rel=OBJ_RTOL
+    )

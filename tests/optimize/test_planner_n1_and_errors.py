@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
+from planner_helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
 from computegeo.errors import InfeasibleError
 from computegeo.evaluate.checker import check_plan
@@ -124,7 +124,9 @@ def test_checker_catches_tampered_plans() -> None:
 def test_checker_catches_n1_and_cap_violations() -> None:
     data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]), max_share_market=0.6)
     unconstrained = plan(
-        dataclasses.replace(data, n1_mode=N1Mode.NONE, max_share_market=1.0), EXACT, compute_duals=False
+        dataclasses.replace(data, n1_mode=N1Mode.NONE, max_share_market=1.0),
+        EXACT,
+        compute_duals=False,
     )
     families = {v.family for v in check_plan(data, unconstrained)}
     assert {"n1_resilience", "diversification_caps"} <= families

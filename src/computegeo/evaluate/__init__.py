@@ -1,1 +1,2 @@
-"""Evaluate plans independently of the model: checker, KPIs, resilience, infeasibility explanation."""
+"""Evaluate plans independently of the model: checker, KPIs, resilience, infeasibility "
+"explanation."""

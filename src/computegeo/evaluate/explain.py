@@ -81,7 +81,9 @@ def capacity_potential_mw(data: ProblemData) -> np.ndarray:
     return pot
 
 
-def unmet_rows(data: ProblemData, capacity_mw: np.ndarray, unmet_mw: np.ndarray) -> tuple[UnmetRow, ...]:
+def unmet_rows(
+    data: ProblemData, capacity_mw: np.ndarray, unmet_mw: np.ndarray
+) -> tuple[UnmetRow, ...]:
     """Unmet-demand rows with the first reason that applies (see :class:`UnmetReason`).
 
     Parameters
@@ -129,13 +131,19 @@ def _cheapest_unit_cost(data: ProblemData) -> np.ndarray:
     mk = data.site_market
     pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
     power = np.where(pays, data.pue[mk] * HOURS_PER_YEAR * data.power_price_usd_per_mwh[mk], 0.0)
-    return data.capex_usd_per_mw * data.capital_recovery_factor + data.recurring_usd_per_mw_year + power
+    return (
+        data.capex_usd_per_mw * data.capital_recovery_factor
+        + data.recurring_usd_per_mw_year
+        + power
+    )
 
 
 def structural_problems(data: ProblemData) -> list[str]:
     """Reasons found without any LP why the hard constraints cannot all hold."""
     problems: list[str] = []
-    allowed_w = [set(data.arc_market[data.arc_workload == w].tolist()) for w in range(data.n_workloads)]
+    allowed_w = [
+        set(data.arc_market[data.arc_workload == w].tolist()) for w in range(data.n_workloads)
+    ]
     for name, lost in data.contingencies():
         for w in np.flatnonzero(data.n1_share > 0):
             if data.demand_mw[w].sum() <= 0:
@@ -184,7 +192,15 @@ def n1_shortfalls(data: ProblemData) -> list[str]:
                 if len(problems) < MAX_LISTED:
                     reach_margin, reach = _margin_lp(data, unlimited, lost, t)
                     problems.append(
-                        _n1_words(data, name, lost, t, share, cap_m[:, t], reach if reach_margin < -1e-7 else None)
+                        _n1_words(
+                            data,
+                            name,
+                            lost,
+                            t,
+                            share,
+                            cap_m[:, t],
+                            reach if reach_margin < -1e-7 else None,
+                        )
                     )
                 break  # the first failing period per contingency is enough
     if failing > len(problems):
@@ -203,17 +219,28 @@ def _n1_words(
 ) -> str:
     need = np.flatnonzero(data.n1_share > 0)
     req = ", ".join(f"{data.workload_id[w]} {data.n1_share[w]:.0%}" for w in need)
-    markets = sorted({int(m) for m in data.arc_market[np.isin(data.arc_workload, need)]} - set(np.flatnonzero(lost).tolist()))
+    markets = sorted(
+        {int(m) for m in data.arc_market[np.isin(data.arc_workload, need)]}
+        - set(np.flatnonzero(lost).tolist())
+    )
     late = [
         data.market_id[m]
         for m in markets
-        if not (data.online_mask().any(axis=1)[data.site_market == m, t].any() or data.existing_mw[data.site_market == m, t].sum() > 0)
+        if not (
+            data.online_mask().any(axis=1)[data.site_market == m, t].any()
+            or data.existing_mw[data.site_market == m, t].sum() > 0
+        )
     ]
     capped = [
         data.market_id[m]
         for m in markets
-        if np.isfinite(data.power_headroom_mw[m, t]) and cap_m[m] <= data.power_headroom_mw[m, t] / data.pue[m] + data.existing_mw[data.site_market == m, t].sum() + 1e-6
-        and cap_m[m] < np.maximum(data.available_mw, data.existing_mw)[data.site_market == m, t].sum() - 1e-6
+        if np.isfinite(data.power_headroom_mw[m, t])
+        and cap_m[m]
+        <= data.power_headroom_mw[m, t] / data.pue[m]
+        + data.existing_mw[data.site_market == m, t].sum()
+        + 1e-6
+        and cap_m[m]
+        < np.maximum(data.available_mw, data.existing_mw)[data.site_market == m, t].sum() - 1e-6
     ]
     demand = data.demand_mw[need, :, t].sum()
     text = (

@@ -75,7 +75,9 @@ def _one(data: ProblemData, cap: np.ndarray, name: str, lost: np.ndarray) -> Con
     return worst
 
 
-def _margin_lp(data: ProblemData, cap_m: np.ndarray, lost: np.ndarray, t: int) -> tuple[float, float]:
+def _margin_lp(
+    data: ProblemData, cap_m: np.ndarray, lost: np.ndarray, t: int
+) -> tuple[float, float]:
     rho = data.n1_share
     demand_w = data.demand_mw[:, :, t].sum(axis=1)
     need = (rho > 0) & (demand_w > 0)

@@ -36,7 +36,9 @@ def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
     lhs = m.variables["site-capacity"] + terms_expression(
         m, terms, np.full(terms.shape, -1.0), ctx.sites, ctx.periods
     )
-    m.add_constraints(lhs == _da(d.existing_mw, ctx.sites, ctx.periods), name="site-capacity_accumulation")
+    m.add_constraints(
+        lhs == _da(d.existing_mw, ctx.sites, ctx.periods), name="site-capacity_accumulation"
+    )
 
 
 def add_demand_balance(m: Model, ctx: ModelContext) -> None:
@@ -87,10 +89,14 @@ def add_power_headroom(m: Model, ctx: ModelContext) -> None:
     pue = d.pue[d.site_market]
     lhs = grouped_sum(m, m.variables["site-capacity"], "site", groups, ctx.markets, pue)
     existing = np.zeros((d.n_markets, d.n_periods))
-    np.add.at(existing, d.site_market[ctx.grid_sites], (pue[:, None] * d.existing_mw)[ctx.grid_sites])
+    np.add.at(
+        existing, d.site_market[ctx.grid_sites], (pue[:, None] * d.existing_mw)[ctx.grid_sites]
+    )
     rhs = np.where(finite, d.power_headroom_mw, 0.0) + existing
     mask = _da(finite, ctx.markets, ctx.periods) & has_terms(lhs)
-    m.add_constraints(lhs <= _da(rhs, ctx.markets, ctx.periods), name="market-power_headroom", mask=mask)
+    m.add_constraints(
+        lhs <= _da(rhs, ctx.markets, ctx.periods), name="market-power_headroom", mask=mask
+    )
 
 
 def add_campus_size(m: Model, ctx: ModelContext) -> None:
@@ -123,7 +129,10 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
         z_terms = np.where(tri[None], z[:, None, :], -1)
         labels = np.concatenate([b_terms, z_terms], axis=2)
         coeffs = np.concatenate(
-            [np.ones(b_terms.shape), -np.broadcast_to(ctx.campus_bigm_mw[:, :, None], z_terms.shape)],
+            [
+                np.ones(b_terms.shape),
+                -np.broadcast_to(ctx.campus_bigm_mw[:, :, None], z_terms.shape),
+            ],
             axis=2,
         )
         lhs = terms_expression(m, labels, coeffs, sites_dim, ctx.periods)
@@ -199,9 +208,10 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
             continue
         names, groups = np.unique(labels, return_inverse=True)
         index = pd.Index(names, name=entity)
-        lhs = grouped_sum(m, k, "site", groups.astype(np.int64), index) - share * m.variables[
-            "system-capacity"
-        ]
+        lhs = (
+            grouped_sum(m, k, "site", groups.astype(np.int64), index)
+            - share * m.variables["system-capacity"]
+        )
         m.add_constraints(lhs <= 0.0, name=f"{entity}-share_cap")
 
 
@@ -232,7 +242,8 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     idx = pd.RangeIndex(len(uniq), name="n1node")
     lhs = grouped_sum(m, xk, "n1arc", grp.astype(np.int64), idx)
     m.add_constraints(
-        lhs <= _da(net.node_demand_mw[uniq % net.n_nodes], idx, ctx.periods), name="contingency-demand"
+        lhs <= _da(net.node_demand_mw[uniq % net.n_nodes], idx, ctx.periods),
+        name="contingency-demand",
     )
     # capacity of surviving markets
     key = cont * d.n_markets + net.narc_market[narc]
@@ -248,7 +259,9 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     pad[d.site_market[order], np.arange(d.n_sites) - start[d.site_market[order]]] = order
     k_lab = _labels(m, "site-capacity")  # (S, T)
     sites_of = pad[market_of]  # (G, width)
-    terms = np.where(sites_of[:, None, :] >= 0, k_lab[np.maximum(sites_of, 0)].transpose(0, 2, 1), -1)
+    terms = np.where(
+        sites_of[:, None, :] >= 0, k_lab[np.maximum(sites_of, 0)].transpose(0, 2, 1), -1
+    )
     cap = terms_expression(m, terms, np.full(terms.shape, -1.0), idx, ctx.periods)
     m.add_constraints(flows + cap <= 0.0, name="contingency-capacity")
     # required share per (contingency, workload)
@@ -300,14 +313,23 @@ def add_budget(m: Model, ctx: ModelContext) -> None:
     zeros = np.zeros(d.n_sites, dtype=np.int64)
     scale = 1.0 / OBJECTIVE_SCALE_USD
     capex = np.where(ctx.budget_sites, d.capex_usd_per_mw * scale, 0.0)
-    lhs = grouped_sum(m, m.variables["site-build"], "site", np.where(capex > 0, zeros, -1), system, capex)
+    lhs = grouped_sum(
+        m, m.variables["site-build"], "site", np.where(capex > 0, zeros, -1), system, capex
+    )
     if "site-campus_open" in m.variables:
         fixed = np.where(ctx.budget_sites, d.campus_fixed_cost_usd * scale, 0.0)
         lhs = lhs + grouped_sum(
-            m, m.variables["site-campus_open"], "site", np.where(fixed > 0, zeros, -1), system, fixed
+            m,
+            m.variables["site-campus_open"],
+            "site",
+            np.where(fixed > 0, zeros, -1),
+            system,
+            fixed,
         )
     rhs = _da(np.where(finite, limit * scale, 0.0)[None, :], system, ctx.periods)
-    m.add_constraints(lhs <= rhs, name="system-budget", mask=_da(finite[None, :], system, ctx.periods))
+    m.add_constraints(
+        lhs <= rhs, name="system-budget", mask=_da(finite[None, :], system, ctx.periods)
+    )
 
 
 def add_carbon_cap(m: Model, ctx: ModelContext) -> None:

@@ -149,7 +149,9 @@ class ModelContext:
         minimum size and markets with at least one node arc of that workload."""
         d, net = self.data, self.net
         needs = d.training_min_cluster_mw[net.node_workload[net.narc_node]] > 0
-        key = np.unique(net.narc_market[needs] * d.n_workloads + net.node_workload[net.narc_node][needs])
+        key = np.unique(
+            net.narc_market[needs] * d.n_workloads + net.node_workload[net.narc_node][needs]
+        )
         return key // d.n_workloads, key % d.n_workloads
 
     # ---------------------------------------------------------------- N-1

@@ -132,9 +132,9 @@ def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ..
     flows["mw"] = flows["flow"] * flows["region_share"] * flows["site_share"]
     flows = flows[flows["mw"] > TOL_MW]
     rtt = _arc_rtt(d)
-    keys = (flows["workload"].to_numpy() * d.n_regions + flows["region"].to_numpy()) * d.n_markets + flows[
-        "market"
-    ].to_numpy()
+    keys = (
+        flows["workload"].to_numpy() * d.n_regions + flows["region"].to_numpy()
+    ) * d.n_markets + flows["market"].to_numpy()
     rtts = rtt.reindex(keys).to_numpy()
     rows = [
         AssignmentRow(
@@ -175,7 +175,9 @@ def unmet_by_region(ctx: ModelContext, sol: Solution) -> np.ndarray:
     return np.where(out < TOL_MW, 0.0, out)
 
 
-def _member_shares(d: ProblemData, member_node: np.ndarray, node_demand: np.ndarray) -> pd.DataFrame:
+def _member_shares(
+    d: ProblemData, member_node: np.ndarray, node_demand: np.ndarray
+) -> pd.DataFrame:
     ww, rr = np.nonzero(member_node >= 0)
     nodes = member_node[ww, rr]
     t_n = d.n_periods

@@ -18,8 +18,9 @@ Parameters (``ProblemData``; units there)
 ``D[n,t]`` demand; ``lead_s``, ``term_s`` lead time and vintage life in periods;
 ``ex[s,t]`` existing capacity; ``A[s,t]`` availability; ``H[mk,t]`` grid headroom; ``PUE_mk``;
 ``capex_s``, ``CRF_s`` capital recovery factor, ``F_s`` campus fixed cost, ``min_s``/``max_s``
-campus size, ``Mbar_s,tau`` = smallest finite of max_s / max_t A[s,t] / min_{t >= tau+lead} H[mk,t]/PUE / (2 x peak demand / smallest
-share cap); ``r_s`` recurring cost per MW-yr; ``p_mk`` power price; ``CI_mk`` carbon intensity;
+campus size, ``Mbar_s,tau`` = smallest finite of max_s / max_t A[s,t] /
+min_{t >= tau+lead} H[mk,t]/PUE / (2 x peak demand / smallest share cap); ``r_s`` recurring cost per
+MW-yr; ``p_mk`` power price; ``CI_mk`` carbon intensity;
 ``cp_t`` carbon price; ``pen_w`` unmet penalty per MWh; ``Cmin_w`` training minimum cluster;
 ``sigma_*`` diversification caps; ``rho_w`` N-1 share; ``E_t`` equipment supply; ``Bud_t`` capital
 budget; ``Cap_t`` carbon cap. ``on[s,tau,t] = 1`` iff ``tau + lead_s <= t < tau + lead_s + term_s``.

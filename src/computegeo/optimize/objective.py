@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
-import linopy
 from linopy import LinearExpression, Model
 
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
@@ -63,7 +63,7 @@ def cost_coefficients(data: ProblemData, pays_power: np.ndarray) -> CostCoeffici
     active_weight = (online * weight[None, None, :]).sum(axis=2)  # (S, tau)
     build = data.capex_usd_per_mw[:, None] * crf[:, None] * active_weight
     t_idx = np.arange(data.n_periods)
-    from_online = (t_idx[None, None, :] >= t_idx[None, :, None] + data.lead_periods[:, None, None])
+    from_online = t_idx[None, None, :] >= t_idx[None, :, None] + data.lead_periods[:, None, None]
     campus_weight = (from_online * weight[None, None, :]).sum(axis=2)
     campus = data.campus_fixed_cost_usd[:, None] * crf[:, None] * campus_weight
     capacity = data.recurring_usd_per_mw_year[:, None] * weight[None, :]

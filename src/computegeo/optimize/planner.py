@@ -119,7 +119,9 @@ def _n_binaries(ctx: ModelContext) -> int:
     return z + len(ctx.cluster_pairs[0]) * d.n_periods
 
 
-def _run(ctx: ModelContext, opts: SolveOptions, deadline: float, say: Callable[[str], None]) -> tuple[linopy.Model, SolveResult, float, float]:
+def _run(
+    ctx: ModelContext, opts: SolveOptions, deadline: float, say: Callable[[str], None]
+) -> tuple[linopy.Model, SolveResult, float, float]:
     t0 = time.perf_counter()
     model = build_model_from_context(ctx)
     build_s = time.perf_counter() - t0
@@ -151,11 +153,17 @@ def _rounded(lp: linopy.Model, ctx: ModelContext, threshold: float) -> dict[str,
 
 
 def _solve_round(
-    ctx: ModelContext, opts: SolveOptions, deadline: float, strategy: Strategy, say: Callable[[str], None]
+    ctx: ModelContext,
+    opts: SolveOptions,
+    deadline: float,
+    strategy: Strategy,
+    say: Callable[[str], None],
 ) -> _Round:
     n_bin = _n_binaries(ctx)
-    if strategy is Strategy.EXACT or n_bin == 0 or (
-        strategy is Strategy.AUTO and n_bin <= AUTO_BINARY_THRESHOLD
+    if (
+        strategy is Strategy.EXACT
+        or n_bin == 0
+        or (strategy is Strategy.AUTO and n_bin <= AUTO_BINARY_THRESHOLD)
     ):
         model, res, b_s, s_s = _run(ctx, opts, deadline, say)
         status = res.status
@@ -164,7 +172,9 @@ def _solve_round(
         return _Round(model, ctx, status, res.objective, res.dual_bound, b_s, s_s)
     say(f"{n_bin:,} binaries: LP relaxation first")
     lp_ctx = dataclasses.replace(ctx, relax=True)
-    lp_opts = opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="ipm")
+    lp_opts = (
+        opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="ipm")
+    )
     lp, lp_res, build_s, solve_s = _run(lp_ctx, lp_opts, deadline, say)
     if lp_res.status is not Status.OPTIMAL:
         return _Round(lp, lp_ctx, lp_res.status, lp_res.objective, float("nan"), build_s, solve_s)
@@ -172,9 +182,13 @@ def _solve_round(
     allowed = {}
     if "site-campus_open" in lp.variables:
         z = np.nan_to_num(lp.variables["site-campus_open"].solution.values)
-        allowed["site-campus_open"] = np.broadcast_to((z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape)
+        allowed["site-campus_open"] = np.broadcast_to(
+            (z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape
+        )
     if "cluster-use" in lp.variables:
-        allowed["cluster-use"] = np.nan_to_num(lp.variables["cluster-use"].solution.values) > NEIGHBOURHOOD_TOL
+        allowed["cluster-use"] = (
+            np.nan_to_num(lp.variables["cluster-use"].solution.values) > NEIGHBOURHOOD_TOL
+        )
     best: _Round | None = None
     # 1. rounding: open every campus the relaxation starts, at the period it starts it, keep the
     #    training markets it uses (each must then hold a full cluster) and re-solve the LP
@@ -200,7 +214,9 @@ def _solve_round(
     if res.has_solution and (best is None or res.objective < best.objective):
         best = _Round(model, r_ctx, res.status, res.objective, lower, build_s, solve_s)
     if best is not None and _gap(best.objective, lower) <= opts.mip_rel_gap:
-        return dataclasses.replace(best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s)
+        return dataclasses.replace(
+            best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s
+        )
     if time.perf_counter() < deadline - 1.0 or best is None:
         say("gap above target: full MILP with the remaining time")
         model, res, b_s, s_s = _run(ctx, opts, deadline, say)
@@ -213,8 +229,14 @@ def _solve_round(
             lower = max(lower, res.dual_bound)
     if best is None:
         return _Round(model, ctx, Status.ERROR, float("nan"), lower, build_s, solve_s)
-    status = Status.OPTIMAL if _gap(best.objective, lower) <= opts.mip_rel_gap else Status.TIME_LIMIT
-    return dataclasses.replace(best, status=status, bound=lower, build_seconds=build_s, solve_seconds=solve_s)
+    status = (
+        Status.OPTIMAL if _gap(best.objective, lower) <= opts.mip_rel_gap else Status.TIME_LIMIT
+    )
+    return dataclasses.replace(
+        best, status=status, bound=lower, build_seconds=build_s, solve_seconds=solve_s
+    )
+
+
 DUAL_TOL = 1e-9
 
 
@@ -364,9 +386,7 @@ def _new_contingencies(data: ProblemData, sol: Solution, included: list[int]) ->
     cap_m = np.zeros((data.n_markets, data.n_periods))
     np.add.at(cap_m, data.site_market, sol.capacity_mw)
     new = [
-        c
-        for c, (_name, lost) in enumerate(conts)
-        if c not in included and cap_m[lost].sum() > 1e-6
+        c for c, (_name, lost) in enumerate(conts) if c not in included and cap_m[lost].sum() > 1e-6
     ]
     if not new and not included:
         new = [0]  # no capacity anywhere: any contingency stands for all of them
@@ -417,8 +437,10 @@ def _binding_constraints(
                 )
             )
     rows.sort(key=lambda r: -r.relaxation_value_usd)
-    return tuple(rows[:MAX_BINDING_REPORTED]), build_s, result.solve_seconds + (
-        result.wall_seconds - result.solve_seconds
+    return (
+        tuple(rows[:MAX_BINDING_REPORTED]),
+        build_s,
+        result.solve_seconds + (result.wall_seconds - result.solve_seconds),
     )
 
 

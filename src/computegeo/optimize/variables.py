@@ -57,7 +57,13 @@ def add_cluster_variables(m: Model, ctx: ModelContext) -> None:
     if len(markets) == 0:
         return
     index = pd.RangeIndex(len(markets), name="cluster")
-    _add_binary(m, ctx, "cluster-use", [index, ctx.periods], np.ones((len(markets), ctx.data.n_periods), bool))
+    _add_binary(
+        m,
+        ctx,
+        "cluster-use",
+        [index, ctx.periods],
+        np.ones((len(markets), ctx.data.n_periods), bool),
+    )
 
 
 def add_contingency_variables(m: Model, ctx: ModelContext) -> None:
@@ -70,7 +76,9 @@ def add_contingency_variables(m: Model, ctx: ModelContext) -> None:
     m.add_variables(lower=0.0, coords=[index, ctx.periods], name="contingency-flow")
 
 
-def _add_binary(m: Model, ctx: ModelContext, name: str, coords: list[pd.Index], mask: np.ndarray) -> None:
+def _add_binary(
+    m: Model, ctx: ModelContext, name: str, coords: list[pd.Index], mask: np.ndarray
+) -> None:
     allowed = ctx.binary_allowed.get(name)
     if allowed is not None:
         mask = mask & allowed
