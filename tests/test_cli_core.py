@@ -33,3 +33,11 @@ def test_module_entry_point_runs() -> None:
         [sys.executable, "-m", "computegeo", "--help"], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_missing_file_is_input_error_without_traceback(capsys, tmp_path) -> None:
+    code = main(["validate", str(tmp_path / "missing.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "missing.yaml" in err
+    assert "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,16 @@ def test_atomic_output_dir_replaces_on_success(tmp_path: Path) -> None:
         (staging / "plan.json").write_text("{}")
     assert (out / "plan.json").read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    # Temporary files start 0600/0700; what is finally written must not stay private.
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "a.txt", "x")
+        with atomic_output_dir(tmp_path / "out") as staging:
+            (staging / "b.txt").write_text("y")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755

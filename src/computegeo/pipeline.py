@@ -280,16 +280,7 @@ def write_outputs(
         if render is not None:
             progress(Stage.WRITE, "report.html")
             (staging / "report.html").write_text(render(plan), encoding="utf-8")
-        _make_readable(staging)
     return Path(output_dir)
-
-
-def _make_readable(folder: Path) -> None:
-    """Give the output the permissions of ordinary files (temporary files are created 0600/0700)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in (folder, *folder.rglob("*")):
-        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
 
 
 def _report_renderer() -> Callable[[object], str] | None:

@@ -10,7 +10,9 @@ Each sub-command lives in its own module under ``computegeo.cli`` and exposes
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 import typer
@@ -70,4 +72,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"computegeo: error: {exc}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        print("computegeo: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        # A file that cannot be read or written is an input problem: name it, no traceback.
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"computegeo: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug in computegeo: say so plainly, traceback only on request
+        if os.environ.get("COMPUTEGEO_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"computegeo: internal error ({type(exc).__name__}: {exc}). This is a bug in computegeo;"
+            " please report it with the command you ran (COMPUTEGEO_DEBUG=1 shows the traceback).",
+            file=sys.stderr,
+        )
+        return 1
     return result if isinstance(result, int) else 0
