@@ -175,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
     }
     if not args.only:
-        atomic_write_text(args.output / "orlib.json", json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
+        atomic_write_text(
+            args.output / "orlib.json", json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n"
+        )
         atomic_write_text(args.output / "orlib.md", to_markdown(rows, meta))
     return 0 if all(bool(r["matches"]) for r in rows) else 1
 

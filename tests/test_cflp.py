@@ -111,7 +111,9 @@ def test_hand_solvable_split_demand() -> None:
 def test_parser_reads_cap41() -> None:
     inst = parse_orlib(CAP / "cap41.txt")
     assert (inst.n_facilities, inst.n_customers) == (16, 50)
-    assert inst.capacity[0] == 5000 and inst.fixed_cost[0] == 7500 and inst.fixed_cost[10] == 0
+    assert inst.capacity[0] == 5000
+    assert inst.fixed_cost[0] == 7500
+    assert inst.fixed_cost[10] == 0
     assert inst.demand[0] == 146
     assert inst.allocation_cost[0, 0] == pytest.approx(6739.725)
     assert inst.allocation_cost[15, 0] > 0

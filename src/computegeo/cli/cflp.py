@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--time-limit", help="Wall-clock limit for the whole solve [s].")
         ] = 600.0,
     ) -> None:
-        """Solve a capacitated facility-location instance to proven optimality and print its cost."""
+        """Solve a capacitated facility-location instance to proven optimality; print its cost."""
         from computegeo.optimize.cflp import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
         from computegeo.optimize.solve import SolveOptions, Status
 

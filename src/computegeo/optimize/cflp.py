@@ -201,14 +201,18 @@ class _Tokens:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.items: list[tuple[str, int]] = [
-            (tok, lineno) for lineno, line in enumerate(text.splitlines(), start=1) for tok in line.split()
+            (tok, lineno)
+            for lineno, line in enumerate(text.splitlines(), start=1)
+            for tok in line.split()
         ]
         self.pos = 0
         self.last_line = len(text.splitlines())
 
     def next(self, what: str) -> tuple[str, int]:
         if self.pos >= len(self.items):
-            msg = f"{self.path}: the file ends at line {self.last_line} but {what} is still missing."
+            msg = (
+                f"{self.path}: the file ends at line {self.last_line} but {what} is still missing."
+            )
             raise DataError(msg, ["the file is truncated or m/n on line 1 are too large"])
         item = self.items[self.pos]
         self.pos += 1
@@ -312,8 +316,9 @@ def _parse_orlib_cap(path: Path, toks: _Tokens, capacity: float | None) -> CflpI
 
 def _parse_simple(path: Path, toks: _Tokens, capacity: float | None) -> CflpInstance:
     toks.pos = 1
-    name = toks.items[1][0] if len(toks.items) > 1 and toks.items[1][1] == toks.items[0][1] else path.stem
-    if name != path.stem or (len(toks.items) > 1 and toks.items[1][1] == toks.items[0][1]):
+    name = path.stem
+    if len(toks.items) > 1 and toks.items[1][1] == toks.items[0][1]:  # "FILE: name"
+        name = toks.items[1][0]
         toks.pos = 2
     if capacity is not None:
         msg = f"{path}: --capacity does not apply to an uncapacitated UflLib file; drop it."
@@ -327,7 +332,9 @@ def _parse_simple(path: Path, toks: _Tokens, capacity: float | None) -> CflpInst
         index = int(toks.number(f"the index of facility {i + 1}", integer=True, minimum=1))
         if index != i + 1:
             _, line = toks.items[toks.pos - 1]
-            msg = f"{path}, line {line}: facility rows must be numbered 1..m in order; found {index}."
+            msg = (
+                f"{path}, line {line}: facility rows must be numbered 1..m in order; found {index}."
+            )
             raise DataError(msg, [f"expected {i + 1}"])
         fixed[i] = toks.number(f"the fixed cost of facility {i + 1}")
         for j in range(n):
@@ -418,7 +425,9 @@ class _Cover:
     total_demand: float
     count: int | None  # exact cardinality when capacities are equal, else None (LP greedy)
 
-    def solve(self, g: np.ndarray, forced: int | None = None, banned: int | None = None) -> tuple[float, np.ndarray]:
+    def solve(
+        self, g: np.ndarray, forced: int | None = None, banned: int | None = None
+    ) -> tuple[float, np.ndarray]:
         m = g.shape[0]
         y = np.zeros(m)
         free = np.ones(m, dtype=bool)
@@ -543,7 +552,9 @@ def _forced_bounds(
     return base, g, if_open, if_closed
 
 
-def lagrangian_phase(inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_ITERATIONS) -> LagrangianResult:
+def lagrangian_phase(
+    inst: CflpInstance, max_iterations: int = _SUBGRADIENT_MAX_ITERATIONS
+) -> LagrangianResult:
     """Subgradient optimisation of the demand-relaxed Lagrangian with a transport heuristic.
 
     Parameters
@@ -704,7 +715,9 @@ def build_model(
     cap = xr.DataArray(inst.capacity[facilities], coords=fac_coord, dims="facility")
     fixed = xr.DataArray(inst.fixed_cost[facilities], coords=fac_coord, dims="facility")
     demand = xr.DataArray(inst.demand, coords=cus_coord, dims="customer")
-    cost = xr.DataArray(inst.allocation_cost[facilities], coords=both, dims=("facility", "customer"))
+    cost = xr.DataArray(
+        inst.allocation_cost[facilities], coords=both, dims=("facility", "customer")
+    )
     m = linopy.Model()
     y = m.add_variables(
         lower=xr.DataArray(forced_open.astype(float), coords=fac_coord, dims="facility"),
@@ -731,7 +744,9 @@ def build_model(
     return m
 
 
-def _probe_candidates(inst: CflpInstance, lag: LagrangianResult, threshold: float) -> LagrangianResult:
+def _probe_candidates(
+    inst: CflpInstance, lag: LagrangianResult, threshold: float
+) -> LagrangianResult:
     """Try to close the free facilities nearest the threshold by probing (see probe_open).
 
     Facilities are probed from the highest ``bound_if_open`` down; probing stops after a few
@@ -746,7 +761,9 @@ def _probe_candidates(inst: CflpInstance, lag: LagrangianResult, threshold: floa
     for i in candidates[np.argsort(-bounds[candidates], kind="stable")]:
         if lag.bound_if_closed[i] > threshold + slack:
             continue  # must be open; nothing to gain
-        bounds[i] = max(bounds[i], probe_open(inst, lag, int(i), threshold + slack, _PROBE_ITERATIONS))
+        bounds[i] = max(
+            bounds[i], probe_open(inst, lag, int(i), threshold + slack, _PROBE_ITERATIONS)
+        )
         failures = 0 if bounds[i] > threshold + slack else failures + 1
         if failures >= _PROBE_MAX_FAILURES:
             break
