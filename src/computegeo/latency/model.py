@@ -8,12 +8,14 @@ hubs nearest :math:`a`:
 
     P = \min_{g \in H_k(a),\, h \in H_k(b)} \alpha F(d(a, g)) + D_{gh} + \alpha F(d(h, b))
 
-    RTT = \max\left(F(d),\; c + P \exp(u_{h(a)} + u_{h(b)})\right)
+    RTT = \max\left(F(d),\; c + P \exp(\bar u(a) + \bar u(b))\right)
 
 where :math:`D` is the hub-to-hub fastest-path RTT (:func:`hub_rtt_matrix_ms`), :math:`\alpha`
-the access route factor, :math:`c` a constant, :math:`u` the per-hub log offsets and
-:math:`h(x)` the hub nearest :math:`x`. Every term is symmetric in :math:`a, b`, and the outer
-``max`` enforces the physical floor.
+the access route factor, :math:`c` a constant and :math:`\bar u(x)` the per-hub log offsets of
+:math:`H_k(x)` averaged with weights :math:`\propto \exp(-(d(x, g) - d(x, g_1)) / s)`
+(:math:`g_1` the nearest hub, :math:`s` the offset smoothing distance; :math:`s = 0` uses the
+nearest hub only). Every term is symmetric in :math:`a, b`, and the outer ``max`` enforces the
+physical floor.
 """
 
 from __future__ import annotations
@@ -60,10 +62,12 @@ def build_model(params: LatencyParams, backbone: Backbone) -> LatencyModel:
 
 @dataclass(frozen=True)
 class HubAccess:
-    """Per point: indices of the nearest hubs (n, k) and the access RTT to each [ms]."""
+    """Per point: indices of the nearest hubs (n, k), the access RTT to each [ms] and the weight
+    of each hub's log offset in the point's correction (rows sum to 1)."""
 
     hub_index: NDArray[np.int64]
     access_ms: NDArray[np.float64]
+    offset_weight: NDArray[np.float64]
 
 
 def nearest_hubs(
@@ -77,7 +81,20 @@ def nearest_hubs(
     )
     idx = np.argsort(dist, axis=1, kind="stable")[:, :k]
     near_km = np.take_along_axis(dist, idx, axis=1)
-    return HubAccess(idx, model.params.access_route_factor * fibre_floor_rtt_ms(near_km))
+    smooth = model.params.offset_smoothing_km
+    if smooth > 0.0:
+        weight = np.exp(-(near_km - near_km[:, :1]) / smooth)
+        weight /= weight.sum(axis=1, keepdims=True)
+    else:
+        weight = np.zeros_like(near_km)
+        weight[:, 0] = 1.0
+    access_ms = model.params.access_route_factor * fibre_floor_rtt_ms(near_km)
+    return HubAccess(idx, access_ms, weight)
+
+
+def point_log_offset(model: LatencyModel, acc: HubAccess) -> NDArray[np.float64]:
+    """Log correction of each point: hub offsets weighted by nearness [-]."""
+    return np.asarray((model.hub_log_offset[acc.hub_index] * acc.offset_weight).sum(axis=1))
 
 
 def _combine(
@@ -114,9 +131,7 @@ def predict_pairs_ms(
     rows = np.arange(la1.size)
     for j in range(acc_b.hub_index.shape[1]):
         np.minimum(best, to_hub[rows, acc_b.hub_index[:, j]] + acc_b.access_ms[:, j], out=best)
-    offset = (
-        model.hub_log_offset[acc_a.hub_index[:, 0]] + model.hub_log_offset[acc_b.hub_index[:, 0]]
-    )
+    offset = point_log_offset(model, acc_a) + point_log_offset(model, acc_b)
     rtt = _combine(model, great_circle_km(la1, lo1, la2, lo2), best, offset)
     return rtt.reshape(shape)
 
@@ -133,7 +148,8 @@ def predict_matrix_ms(
     acc_b = nearest_hubs(model, la_b, lo_b)
     to_hub = _to_every_hub_ms(model, acc_a)
     out = np.empty((la_a.size, la_b.size))
-    off_b = model.hub_log_offset[acc_b.hub_index[:, 0]]
+    off_a = point_log_offset(model, acc_a)
+    off_b = point_log_offset(model, acc_b)
     for start in range(0, la_a.size, MATRIX_CHUNK_ROWS):
         rows = slice(start, min(start + MATRIX_CHUNK_ROWS, la_a.size))
         best = np.full((rows.stop - rows.start, la_b.size), np.inf)
@@ -141,6 +157,6 @@ def predict_matrix_ms(
             via = to_hub[rows][:, acc_b.hub_index[:, j]] + acc_b.access_ms[None, :, j]
             np.minimum(best, via, out=best)
         dist = great_circle_km(la_a[rows, None], lo_a[rows, None], la_b[None, :], lo_b[None, :])
-        offset = model.hub_log_offset[acc_a.hub_index[rows, 0]][:, None] + off_b[None, :]
+        offset = off_a[rows, None] + off_b[None, :]
         out[rows] = _combine(model, dist, best, offset)
     return out

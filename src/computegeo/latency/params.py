@@ -31,9 +31,12 @@ class LatencyParams:
         Round-trip cost added to every pair: hosting, last router hops, serialisation [ms].
     n_access_hubs : int
         How many nearest hubs a point may enter the backbone through [-].
+    offset_smoothing_km : float
+        Distance scale over which a point's correction blends the offsets of its access hubs;
+        0 uses the nearest hub's offset only [km].
     hub_log_offset : dict of str to float
         Per-hub multiplicative correction, as a natural log, applied to paths that start or end
-        in the hub's catchment (the hub nearest to the point) [-].
+        in the hub's catchment [-].
     """
 
     land_route_factor: float
@@ -42,6 +45,7 @@ class LatencyParams:
     access_route_factor: float
     constant_ms: float
     n_access_hubs: int = 3
+    offset_smoothing_km: float = 0.0
     hub_log_offset: dict[str, float] = field(default_factory=dict)
 
     def to_json(self, provenance: dict[str, str]) -> str:
@@ -57,6 +61,7 @@ class _ParamsJson(TypedDict):
     access_route_factor: float
     constant_ms: float
     n_access_hubs: int
+    offset_smoothing_km: float
     hub_log_offset: dict[str, float]
 
 
@@ -95,6 +100,7 @@ def params_from_json(text: str, source: str) -> LatencyParams:
         access_route_factor=float(raw["access_route_factor"]),
         constant_ms=float(raw["constant_ms"]),
         n_access_hubs=int(raw["n_access_hubs"]),
+        offset_smoothing_km=float(raw["offset_smoothing_km"]),
         hub_log_offset={str(k): float(v) for k, v in raw["hub_log_offset"].items()},
     )
 
