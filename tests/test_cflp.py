@@ -7,8 +7,9 @@ Optima embedded below:
   capacitated warehouse location), as transcribed with lb = ub in
   ``rafaelmartinelli/FacilityLocationProblems.jl`` @ a79114494aa35ab03bda70b541803fa7b572b680
   ``data/bounds.txt``; the same values appear in other public test suites.
-* ``B1.1`` (UflLib Bilde-Krarup, uncapacitated): 23468, as asserted in
-  ``SupplyChef/SupplyChainOptimization.jl`` @ 5b70a5da ``test/UFLlib.jl``.
+* ``B1.1`` (UflLib Bilde-Krarup, uncapacitated): 23468 and ``MO1`` (UflLib M*): 1305.95141,
+  as asserted in ``SupplyChef/SupplyChainOptimization.jl`` @ 5b70a5da ``test/UFLlib.jl``.
+  (MP1, 200 x 200, takes about a minute and is left to ``benchmarks/orlib.py``.)
 
 Every solution is also checked independently of the model: each customer fully served,
 no capacity exceeded, nothing served from a closed facility, and the cost recomputed.
@@ -93,6 +94,13 @@ def test_uflp_bilde_krarup_simple_format() -> None:
     assert (inst.n_facilities, inst.n_customers) == (50, 100)
     assert inst.uncapacitated
     _check_solution(inst, solve_cflp(inst), 23468.0)
+
+
+@pytest.mark.slow
+def test_uflp_m_star_mo1() -> None:
+    inst = parse_orlib(ORLIB / "uflp_M" / "MO1")
+    assert inst.uncapacitated
+    _check_solution(inst, solve_cflp(inst), 1305.95141)
 
 
 def test_hand_solvable_split_demand() -> None:
