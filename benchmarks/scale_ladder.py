@@ -1,7 +1,7 @@
 """Scale ladder for the planner: generated instances up to 1,000 sites x 500 regions x 20 periods.
 
 Each rung runs in a fresh process (imports warmed on a tiny instance first, not timed). Per rung
-it records the model size, wall time of ``computegeo.optimize.planner.plan``, the time HiGHS
+it records the model size, wall time of ``computegeo.planner.plan``, the time HiGHS
 reports (``solve_seconds``), everything else (building, translating, reading back, KPIs:
 ``outside``), and the peak resident memory of the build, solve and read-back phases (VmHWM
 reset between phases through ``/proc/self/clear_refs``, reported above the RSS after data
@@ -77,7 +77,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
 
     from computegeo.evaluate.checker import check_plan
     from computegeo.optimize.context import make_context
-    from computegeo.optimize.planner import plan
+    from computegeo.planner import plan
     from computegeo.optimize.solve import SolveOptions
     from computegeo.problem import N1Mode
     from computegeo.testing import random_problem, tiny_problem

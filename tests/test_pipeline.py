@@ -85,7 +85,7 @@ def test_failed_write_leaves_the_previous_folder_untouched(
     def broken_renderer(plan: object) -> str:
         raise RuntimeError("disk full while rendering")
 
-    monkeypatch.setattr(pipeline, "_report_renderer", lambda: broken_renderer)
+    monkeypatch.setattr(pipeline, "render_report", broken_renderer)
     with pytest.raises(RuntimeError, match="disk full"):
         pipeline.write_outputs(run.plan, run.scenario, out)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import importlib
 import os
 import sys
 import time
@@ -35,7 +34,11 @@ import yaml
 
 from computegeo.errors import ConfigError, InputError
 from computegeo.fileio import atomic_output_dir
+from computegeo.optimize.solve import SolveOptions
+from computegeo.plan import Plan, write_plan_json, write_tables
+from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
+from computegeo.report import render_report
 from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_problems
 from computegeo.scenario_template import REFERENCE_NAME, bundled_path
 
@@ -187,11 +190,8 @@ def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
     )
 
 
-def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> object:
+def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
     """Call the planner's ``plan(data, options)`` with the scenario's solver settings."""
-    from computegeo.optimize.solve import SolveOptions
-
-    planner = importlib.import_module("computegeo.optimize.planner")
     options = SolveOptions(
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
@@ -202,7 +202,7 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> object:
         progress(Stage.SOLVE, message)
 
     with _native_stdout_silenced():
-        return planner.plan(data, options, on_progress=on_message)
+        return plan_problem(data, options, on_progress=on_message)
 
 
 @contextlib.contextmanager
@@ -264,39 +264,26 @@ def check_output_dir(output_dir: Path) -> None:
 
 
 def write_outputs(
-    plan: object, scenario: Scenario, output_dir: Path, progress: Progress = _quiet
+    plan: Plan, scenario: Scenario, output_dir: Path, progress: Progress = _quiet
 ) -> Path:
     """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically."""
-    from computegeo.plan import write_plan_json, write_tables
-
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
         progress(Stage.WRITE, "plan.json")
-        write_plan_json(plan, staging / "plan.json")  # type: ignore[arg-type]
+        write_plan_json(plan, staging / "plan.json")
         progress(Stage.WRITE, "tables (CSV + Parquet)")
-        write_tables(plan, staging / "tables")  # type: ignore[arg-type]
+        write_tables(plan, staging / "tables")
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
-        render = _report_renderer()
-        if render is not None:
-            progress(Stage.WRITE, "report.html")
-            (staging / "report.html").write_text(render(plan), encoding="utf-8")
+        progress(Stage.WRITE, "report.html")
+        (staging / "report.html").write_text(render_report(plan), encoding="utf-8")
     return Path(output_dir)
-
-
-def _report_renderer() -> Callable[[object], str] | None:
-    try:
-        module = importlib.import_module("computegeo.report")
-    except ImportError:
-        return None
-    render = getattr(module, "render_report", None)
-    return render if callable(render) else None
 
 
 @dataclass(frozen=True)
 class PlanRun:
     """A finished run: the plan, the scenario as run, the problem size and stage timings."""
 
-    plan: object
+    plan: Plan
     scenario: Scenario
     data: ProblemData
     output_dir: Path | None

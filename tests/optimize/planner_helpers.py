@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from computegeo.evaluate.checker import check_plan
-from computegeo.optimize.planner import plan
+from computegeo.planner import plan
 from computegeo.optimize.solve import SolveOptions
 from computegeo.plan import Plan
 from computegeo.problem import ProblemData

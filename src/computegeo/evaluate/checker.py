@@ -6,7 +6,7 @@ unmet) and the problem arrays, with plain numpy and, for N-1, its own LP on regi
 the plan is feasible. Tests run it on every solve.
 
 >>> from computegeo.testing import tiny_problem
->>> from computegeo.optimize.planner import plan
+>>> from computegeo.planner import plan
 >>> data = tiny_problem()
 >>> check_plan(data, plan(data, compute_duals=False))
 []

@@ -77,7 +77,7 @@ Constraints (one function each in ``computegeo.optimize.constraints``)
     Bud_tau``;
 13. carbon cap (``system-carbon_cap``): ``sum_s CI_mk PUE_mk 8760 y[s,t] <= Cap_t``.
 
-N-1 rows are added lazily by :func:`computegeo.optimize.planner.plan`: only contingencies that
+N-1 rows are added lazily by :func:`computegeo.planner.plan`: only contingencies that
 hit a market (or country) holding capacity in the current solution are added, and the MILP is
 re-solved until no new one appears. A contingency that hits no capacity is implied by any
 included one (it removes a subset of what the others remove), so the final plan satisfies
