@@ -127,7 +127,7 @@ def _run(
     build_s = time.perf_counter() - t0
     say(f"model: {model.nvars:,} variables, {model.ncons:,} constraints")
     remaining = max(deadline - time.perf_counter(), 1.0)
-    result = solve(model, dataclasses.replace(opts, time_limit_s=remaining))
+    result = solve(model, dataclasses.replace(opts, time_limit_s=remaining), on_progress=say)
     return model, result, build_s + result.wall_seconds - result.solve_seconds, result.solve_seconds
 
 
@@ -426,8 +426,9 @@ def _binding_constraints(
         series = dual.to_series().dropna()
         series = series[series.abs() > DUAL_TOL]
         scale = 1.0 if family == "system-budget" else OBJECTIVE_SCALE_USD
+        names = [str(n) for n in series.index.names]
         for key, value in series.items():
-            where = _where(ctx, family, key)
+            where = _where(ctx, family, names, key)
             rows.append(
                 BindingConstraint(
                     family=family,
@@ -444,7 +445,8 @@ def _binding_constraints(
     )
 
 
-def _where(ctx: ModelContext, family: str, key: object) -> str:
+def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
+    """Words for a constraint row: its site, market and period labels, not integer positions."""
     parts = key if isinstance(key, tuple) else (key,)
     if family == "contingency-share":
         d = ctx.data
@@ -452,4 +454,15 @@ def _where(ctx: ModelContext, family: str, key: object) -> str:
         i, period = int(parts[0]), parts[1]
         name = d.contingencies()[ctx.contingency_ids[i // len(wl)]][0]
         return f"after losing {name} for {d.workload_id[wl[i % len(wl)]]} in {period}"
-    return "in " + " ".join(str(p) for p in parts if p != "system")
+    d = ctx.data
+    labels: dict[str, tuple[str, ...]] = {
+        "site": d.site_id,
+        "market": d.market_name,
+        "period": d.period_label,
+    }
+    words = [
+        labels[name][int(part)] if name in labels else str(part)
+        for name, part in zip(names, parts, strict=False)
+        if part != "system"
+    ]
+    return "in " + ", ".join(words)

@@ -5,10 +5,15 @@ All solver knobs live in :class:`SolveOptions`; there is no global solver state.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import re
+import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import linopy
 
@@ -130,21 +135,26 @@ def solve(
     if on_progress is not None:
         on_progress(f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:g} s)")
     start = time.perf_counter()
-    try:
-        _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
-    except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
-        msg = f"HiGHS failed: {exc}"
-        raise SolverError(msg) from exc
+    with _mip_log_watch(highs_options, on_progress, opts.log):
+        try:
+            _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
+        except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
+            msg = f"HiGHS failed: {exc}"
+            raise SolverError(msg) from exc
     wall = time.perf_counter() - start
     status = _TERMINATION_TO_STATUS.get(str(termination), Status.ERROR)
     highs = model.solver_model
     info = highs.getInfo() if highs is not None else None
-    objective = float(model.objective.value) if status in (Status.OPTIMAL, Status.TIME_LIMIT) else float("nan")
+    objective = (
+        float(model.objective.value)
+        if status in (Status.OPTIMAL, Status.TIME_LIMIT)
+        else float("nan")
+    )
     if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
         status = Status.ERROR  # time limit without any incumbent: nothing to read
-    is_mip = bool(getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0) or bool(
-        getattr(model, "integers", None) is not None and len(model.integers.data) > 0
-    )
+    is_mip = bool(
+        getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
+    ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
     if info is not None and is_mip:
         gap = float(info.mip_gap)
         bound = float(info.mip_dual_bound)
@@ -165,3 +175,68 @@ def solve(
     if on_progress is not None:
         on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
     return result
+
+
+_MIP_LOG_ROW = re.compile(
+    r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(?P<bound>\S+)\s+(?P<best>\S+)\s+(?P<gap>\S+)"
+)
+"""A row of HiGHS' branch-and-bound table: nodes, explored %, dual bound, best solution, gap."""
+
+LOG_POLL_S = 1.0
+"""How often the HiGHS log is read for progress [s]."""
+
+
+def mip_progress_line(line: str) -> str | None:
+    """Turn one row of HiGHS' branch-and-bound log into a progress message, else ``None``.
+
+    >>> mip_progress_line(" L  0  0  0   0.00%   73.4558   73.7651    0.42%   504  46  0  9  0.9s")
+    'HiGHS: gap 0.42% between the best plan and the proven bound'
+    >>> mip_progress_line("Solving report") is None
+    True
+    """
+    match = _MIP_LOG_ROW.match(line)
+    if match is None:
+        return None
+    return f"HiGHS: gap {match['gap']} between the best plan and the proven bound"
+
+
+@contextlib.contextmanager
+def _mip_log_watch(
+    highs_options: dict[str, object], on_progress: Callable[[str], None] | None, to_console: bool
+) -> Iterator[None]:
+    """While HiGHS runs, read its log file and report the incumbent, bound and gap as they move.
+
+    HiGHS releases the GIL while solving, so a reader thread can follow the log it writes.
+    """
+    if on_progress is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="computegeo-highs-") as folder:
+        log_path = Path(folder) / "highs.log"
+        highs_options.update(output_flag=True, log_to_console=to_console, log_file=str(log_path))
+        stop = threading.Event()
+
+        def follow() -> None:
+            offset, last = 0, ""
+            while not stop.wait(LOG_POLL_S):
+                if not log_path.exists():
+                    continue
+                with log_path.open(encoding="utf-8", errors="replace") as handle:
+                    handle.seek(offset)
+                    chunk = handle.read()
+                    offset = handle.tell()
+                for line in chunk.splitlines():
+                    message = mip_progress_line(line)
+                    if message is not None:
+                        last = message
+                if last:
+                    on_progress(last)
+                    last = ""
+
+        reader = threading.Thread(target=follow, name="highs-log", daemon=True)
+        reader.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            reader.join()
