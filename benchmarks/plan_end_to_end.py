@@ -61,7 +61,8 @@ def run_once(name: str) -> dict[str, object]:
         "problem": dict(
             zip(
                 ("markets", "sites", "regions", "workloads", "periods", "arcs"),
-                map(int, size.groups()), strict=False,
+                map(int, size.groups()),
+                strict=False,
             )
         )
         if size
@@ -92,7 +93,8 @@ def main() -> None:
     RESULTS.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     for r in runs:
         print(
-            f"{r['scenario']:<18} exit {r['exit_code']}  wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s  "
+            f"{r['scenario']:<18} exit {r['exit_code']}  wall {r['wall_s']:6.1f} s"
+            f"  cpu {r['cpu_s']:6.1f} s  "
             f"load {r['load_average_1min_before']:.1f}"
         )
 

@@ -77,8 +77,8 @@ def run_rung(rung: Rung) -> dict[str, object]:
 
     from computegeo.evaluate.checker import check_plan
     from computegeo.optimize.context import make_context
-    from computegeo.planner import plan
     from computegeo.optimize.solve import SolveOptions
+    from computegeo.planner import plan
     from computegeo.problem import N1Mode
     from computegeo.testing import random_problem, tiny_problem
 

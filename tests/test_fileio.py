@@ -22,9 +22,14 @@ def test_atomic_output_dir_keeps_old_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "plan.json").write_text("{}")
-    with pytest.raises(RuntimeError), atomic_output_dir(out) as staging:
-        (staging / "plan.json").write_text('{"half":')
-        raise RuntimeError("interrupted")
+
+    def interrupted_write() -> None:
+        with atomic_output_dir(out) as staging:
+            (staging / "plan.json").write_text('{"half":')
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_write()
     assert (out / "plan.json").read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 

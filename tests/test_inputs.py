@@ -1,4 +1,4 @@
-"""Scenario + bundled dataset -> ProblemData: demand, arcs, sites, policies, with the real models."""
+"""Scenario + bundled dataset -> ProblemData: demand, arcs, sites, policies (real models)."""
 
 from __future__ import annotations
 
@@ -254,7 +254,8 @@ def test_no_allowed_market_is_a_config_error(tmp_path: Path, dataset) -> None:
     text = (
         BASE.replace("min_democracy_index: 7.5", "min_democracy_index: 10.0")
         .replace(
-            "  - {market: dallas, form: build, capacity_mw: 200, online_year: 2026, until_year: 2028}\n",
+            "  - {market: dallas, form: build, capacity_mw: 200, online_year: 2026,"
+            " until_year: 2028}\n",
             "",
         )
         .replace("existing:\n", "")
@@ -318,7 +319,8 @@ def test_existing_cloud_is_paid_when_new_cloud_is_disabled(tmp_path: Path, datas
         "  cloud: {enabled: false, price_usd_per_gpu_hour: 2.35, hardware: h100_hgx}",
     ).replace(
         "existing:\n",
-        "existing:\n  - {market: tokyo, form: cloud, provider: gcp, capacity_mw: 50, online_year: 2026}\n",
+        "existing:\n  - {market: tokyo, form: cloud, provider: gcp, capacity_mw: 50,"
+        " online_year: 2026}\n",
     )
     d = _build(_scenario(tmp_path, text), dataset)
     cloud = [i for i, f in enumerate(d.site_form) if f is Form.CLOUD]

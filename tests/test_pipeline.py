@@ -108,7 +108,9 @@ def test_scenario_dataset_override_file_is_applied(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     path = tmp_path / "s.yaml"
-    path.write_text(textwrap.dedent(SMALL) + "dataset: {markets: data/mine.csv}\n", encoding="utf-8")
+    path.write_text(
+        textwrap.dedent(SMALL) + "dataset: {markets: data/mine.csv}\n", encoding="utf-8"
+    )
     scenario, dataset = pipeline.prepare(path)
     data = pipeline.build(scenario, dataset)
     assert data.power_price_usd_per_mwh[data.market_id.index("frankfurt")] == 95.0

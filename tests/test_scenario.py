@@ -1,4 +1,4 @@
-"""Scenario schema and loading: valid files load, every bad file gets one error naming each field."""
+"""Scenario schema and loading: valid files load; a bad file gets one error naming each field."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius [km] (IUGG)."""
 
 FIBRE_KM_PER_MS = 200.0
-"""One-way distance light covers in optical fibre per millisecond [km/ms] (refractive index ~1.5)."""
+"""One-way distance light covers in optical fibre per millisecond [km/ms] (index ~1.5)."""
 
 
 def usd_per_kw_month_to_usd_per_mw_year(rent_usd_per_kw_month: float) -> float:

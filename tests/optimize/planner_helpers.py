@@ -7,9 +7,9 @@ import dataclasses
 import numpy as np
 
 from computegeo.evaluate.checker import check_plan
-from computegeo.planner import plan
 from computegeo.optimize.solve import SolveOptions
 from computegeo.plan import Plan
+from computegeo.planner import plan
 from computegeo.problem import ProblemData
 from computegeo.testing import tiny_problem
 

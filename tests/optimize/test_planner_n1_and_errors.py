@@ -13,9 +13,9 @@ from planner_helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 from computegeo.errors import InfeasibleError
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.formulation import build_model
-from computegeo.planner import plan
 from computegeo.optimize.solve import solve
 from computegeo.plan import Plan, read_plan_json, write_plan_json, write_tables
+from computegeo.planner import plan
 from computegeo.problem import N1Mode
 from computegeo.testing import random_problem, tiny_problem
 

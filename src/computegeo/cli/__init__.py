@@ -84,8 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COMPUTEGEO_DEBUG"):
             traceback.print_exc()
         print(
-            f"computegeo: internal error ({type(exc).__name__}: {exc}). This is a bug in computegeo;"
-            " please report it with the command you ran (COMPUTEGEO_DEBUG=1 shows the traceback).",
+            f"computegeo: internal error ({type(exc).__name__}: {exc}). This is a bug in"
+            " computegeo; please report it with the command you ran"
+            " (COMPUTEGEO_DEBUG=1 shows the traceback).",
             file=sys.stderr,
         )
         return 1

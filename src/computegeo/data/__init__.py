@@ -1,1 +1,1 @@
-"""Data tables shipped with computegeo (CSV/YAML); loaded by computegeo.catalog and computegeo.residency."""
+"""Data tables shipped with computegeo (CSV/YAML), loaded by catalog and residency."""
