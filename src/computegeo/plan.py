@@ -17,12 +17,16 @@ import io
 import json
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from computegeo.errors import DataError
 from computegeo.fileio import atomic_write_bytes, atomic_write_text
 from computegeo.problem import Form
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 SCHEMA_VERSION = "1.0"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes."""
@@ -295,6 +299,8 @@ def _to_jsonable(value: object) -> object:
     return value
 
 
+_T = TypeVar("_T", bound="DataclassInstance")
+
 _ENUM_FIELDS: dict[str, type[enum.Enum]] = {
     "status": PlanStatus,
     "form": Form,
@@ -302,7 +308,7 @@ _ENUM_FIELDS: dict[str, type[enum.Enum]] = {
 }
 
 
-def _from_dict(cls: type, obj: dict[str, object]) -> object:  # noqa: C901
+def _from_dict(cls: type[_T], obj: dict[str, object]) -> _T:  # noqa: C901
     hints = {
         Plan: {
             "scenario": ScenarioInfo,

@@ -37,6 +37,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, fields
+from typing import Literal
 
 import numpy as np
 
@@ -79,8 +80,14 @@ FORMS_WITH_CAPEX_BUDGET: frozenset[Form] = frozenset({Form.BUILD})
 """Forms whose spending counts against the per-period capital budget."""
 
 
+PerPeriodLimit = Literal[
+    "equipment_supply_mw", "budget_usd", "carbon_price_usd_per_t", "carbon_cap_t_per_year"
+]
+"""Names of the optional (T,) arrays that ``ProblemData.__post_init__`` fills with defaults."""
+
+
 def _frozen(values: object, dtype: type) -> np.ndarray:
-    array = np.array(values, dtype=dtype, copy=True)
+    array: np.ndarray = np.array(values, dtype=dtype, copy=True)
     array.setflags(write=False)
     return array
 
@@ -355,6 +362,24 @@ class ProblemData:
     def hours_per_period(self) -> np.ndarray:
         """Hours in each period, shape (T,) [h]."""
         return self.period_length_years * HOURS_PER_YEAR
+
+    def per_period(self, name: PerPeriodLimit) -> np.ndarray:
+        """One of the optional per-period arrays, shape (T,), as filled at construction.
+
+        ``equipment_supply_mw`` [MW], ``budget_usd`` [USD] and ``carbon_cap_t_per_year`` [t/yr]
+        default to +inf (no limit) and ``carbon_price_usd_per_t`` [USD/t] to 0 when not given,
+        so after ``__post_init__`` none of them is ``None``.
+
+        Raises
+        ------
+        DataError
+            If the array is ``None`` (the object was built around ``__post_init__``).
+        """
+        value: np.ndarray | None = getattr(self, name)
+        if value is None:
+            msg = f"ProblemData.{name} was never filled; build ProblemData through its constructor."
+            raise DataError(msg)
+        return value
 
     def online_mask(self) -> np.ndarray:
         """Which vintages are online when: ``mask[s, tau, t]`` is True when capacity decided at

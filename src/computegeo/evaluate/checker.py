@@ -146,7 +146,7 @@ def check_plan(data: ProblemData, plan: Plan) -> list[Violation]:  # noqa: C901 
 
     # campus size
     is_build = np.array([f is Form.BUILD for f in data.site_form])
-    for s in np.flatnonzero(is_build):
+    for s in np.flatnonzero(is_build).tolist():
         total = arr.build_mw[s].sum()
         opens = np.flatnonzero(arr.campus_open[s])
         existing0 = data.existing_mw[s, 0]
@@ -315,29 +315,32 @@ def check_plan(data: ProblemData, plan: Plan) -> list[Violation]:  # noqa: C901 
         * (data.pue * data.carbon_intensity_t_per_mwh)[data.site_market][:, None]
         * HOURS_PER_YEAR
     ).sum(axis=0)
+    supply_mw = data.per_period("equipment_supply_mw")
+    budget_usd = data.per_period("budget_usd")
+    carbon_cap_t_per_year = data.per_period("carbon_cap_t_per_year")
     for t in range(t_n):
-        if _over(used[t], data.equipment_supply_mw[t]):
+        if _over(used[t], supply_mw[t]):
             v.append(
                 Violation(
                     "equipment_supply",
                     f"{data.period_label[t]}: {used[t]:.3f} MW of builds > supply "
-                    f"{data.equipment_supply_mw[t]:.3f} MW",
+                    f"{supply_mw[t]:.3f} MW",
                 )
             )
-        if spend[t] > data.budget_usd[t] * (1 + REL_TOL) + 1.0:
+        if spend[t] > budget_usd[t] * (1 + REL_TOL) + 1.0:
             v.append(
                 Violation(
                     "budget",
                     f"{data.period_label[t]}: spend {spend[t]:,.0f} USD > budget "
-                    f"{data.budget_usd[t]:,.0f} USD",
+                    f"{budget_usd[t]:,.0f} USD",
                 )
             )
-        if carbon[t] > data.carbon_cap_t_per_year[t] * (1 + REL_TOL) + 1e-3:
+        if carbon[t] > carbon_cap_t_per_year[t] * (1 + REL_TOL) + 1e-3:
             v.append(
                 Violation(
                     "carbon_cap",
                     f"{data.period_label[t]}: {carbon[t]:,.1f} t/yr > cap "
-                    f"{data.carbon_cap_t_per_year[t]:,.1f} t/yr",
+                    f"{carbon_cap_t_per_year[t]:,.1f} t/yr",
                 )
             )
 

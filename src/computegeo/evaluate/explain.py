@@ -223,11 +223,12 @@ def _n1_words(
         {int(m) for m in data.arc_market[np.isin(data.arc_workload, need)]}
         - set(np.flatnonzero(lost).tolist())
     )
+    online_by_start = np.asarray(data.online_mask().any(axis=1))  # (S, t): online from any start
     late = [
         data.market_id[m]
         for m in markets
         if not (
-            data.online_mask().any(axis=1)[data.site_market == m, t].any()
+            online_by_start[data.site_market == m, t].any()
             or data.existing_mw[data.site_market == m, t].sum() > 0
         )
     ]
@@ -273,7 +274,7 @@ def iis_problems(model: linopy.Model) -> list[str]:
     families: dict[str, int] = {}
     for label in labels:
         info = model.constraints.get_label_position(label)
-        name = info[0] if isinstance(info, tuple) else str(info)
+        name = str(info[0]) if isinstance(info, tuple) else str(info)
         families[name] = families.get(name, 0) + 1
     return [
         f"conflicting constraints: {FAMILY_WORDS.get(name, name)} ({count} rows of '{name}')"

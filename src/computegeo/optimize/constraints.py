@@ -296,7 +296,7 @@ def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
         ctx,
         "site-build",
         np.where(ctx.supply_sites, 1.0, 0.0),
-        d.equipment_supply_mw,
+        d.per_period("equipment_supply_mw"),
         "system-equipment_supply",
     )
 
@@ -305,7 +305,7 @@ def add_budget(m: Model, ctx: ModelContext) -> None:
     """Capital budget: ``sum_{s build} (capex_s b[s,tau] + F_s z[s,tau]) <= B_tau``
     (``system-budget``; stated in MUSD)."""
     d = ctx.data
-    limit = d.budget_usd
+    limit = d.per_period("budget_usd")
     finite = np.isfinite(limit)
     if not finite.any():
         return
@@ -337,7 +337,9 @@ def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
     (``system-carbon_cap``)."""
     d = ctx.data
     coeff = d.carbon_intensity_t_per_mwh[d.site_market] * ctx.energy_mwh_per_mw_year
-    _system_row(m, ctx, "site-load", coeff, d.carbon_cap_t_per_year, "system-carbon_cap")
+    _system_row(
+        m, ctx, "site-load", coeff, d.per_period("carbon_cap_t_per_year"), "system-carbon_cap"
+    )
 
 
 def _system_row(

@@ -71,7 +71,8 @@ def cost_coefficients(data: ProblemData, pays_power: np.ndarray) -> CostCoeffici
     price = data.power_price_usd_per_mwh[data.site_market]
     power = np.where(pays_power, energy * price, 0.0)[:, None] * weight[None, :]
     intensity = data.carbon_intensity_t_per_mwh[data.site_market]
-    carbon = (energy * intensity)[:, None] * data.carbon_price_usd_per_t[None, :] * weight[None, :]
+    carbon_price = data.per_period("carbon_price_usd_per_t")  # (T,) [USD/t]
+    carbon = (energy * intensity)[:, None] * carbon_price[None, :] * weight[None, :]
     unmet = data.unmet_penalty_usd_per_mwh[:, None] * HOURS_PER_YEAR * weight[None, :]
     return CostCoefficients(
         build_usd_per_mw=build,

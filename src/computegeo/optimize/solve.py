@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import linopy
 
@@ -89,6 +90,22 @@ class SolveResult:
         return self.status in (Status.OPTIMAL, Status.TIME_LIMIT)
 
 
+class HighsOptions(TypedDict, total=False):
+    """HiGHS options passed through linopy's ``Model.solve(**solver_options)``.
+
+    Keys are HiGHS option names; none of them clashes with a named parameter of
+    ``linopy.Model.solve``, so all of them reach HiGHS.
+    """
+
+    mip_rel_gap: float
+    time_limit: float
+    output_flag: bool
+    solver: str
+    threads: int
+    log_to_console: bool
+    log_file: str
+
+
 _TERMINATION_TO_STATUS = {
     "optimal": Status.OPTIMAL,
     "time_limit": Status.TIME_LIMIT,
@@ -124,7 +141,7 @@ def solve(
         If HiGHS fails for a reason other than infeasibility, unboundedness or the time limit.
     """
     opts = options or SolveOptions()
-    highs_options: dict[str, object] = {
+    highs_options: HighsOptions = {
         "mip_rel_gap": opts.mip_rel_gap,
         "time_limit": opts.time_limit_s,
         "output_flag": opts.log,
@@ -145,11 +162,13 @@ def solve(
     status = _TERMINATION_TO_STATUS.get(str(termination), Status.ERROR)
     highs = model.solver_model
     info = highs.getInfo() if highs is not None else None
-    objective = (
-        float(model.objective.value)
-        if status in (Status.OPTIMAL, Status.TIME_LIMIT)
-        else float("nan")
-    )
+    objective = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        value = model.objective.value
+        if value is None:
+            msg = f"HiGHS ended with {termination!s} but linopy holds no objective value"
+            raise SolverError(msg)
+        objective = float(value)
     if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
         status = Status.ERROR  # time limit without any incumbent: nothing to read
     is_mip = bool(
@@ -202,7 +221,7 @@ def mip_progress_line(line: str) -> str | None:
 
 @contextlib.contextmanager
 def _mip_log_watch(
-    highs_options: dict[str, object], on_progress: Callable[[str], None] | None, to_console: bool
+    highs_options: HighsOptions, on_progress: Callable[[str], None] | None, to_console: bool
 ) -> Iterator[None]:
     """While HiGHS runs, read its log file and report the incumbent, bound and gap as they move.
 
@@ -213,7 +232,9 @@ def _mip_log_watch(
         return
     with tempfile.TemporaryDirectory(prefix="computegeo-highs-") as folder:
         log_path = Path(folder) / "highs.log"
-        highs_options.update(output_flag=True, log_to_console=to_console, log_file=str(log_path))
+        highs_options["output_flag"] = True
+        highs_options["log_to_console"] = to_console
+        highs_options["log_file"] = str(log_path)
         stop = threading.Event()
 
         def follow() -> None:
