@@ -81,7 +81,7 @@ DEFAULT_MIP_REL_GAP = 1e-7
 PROVEN_RTOL = 1e-6
 """Relative gap [-] up to which a result counts as proven optimal (the external contract)."""
 
-PROMISING_FACTOR = 1.5
+PROMISING_FACTOR = 2.0
 """Pass 1 keeps this many times as many facilities as the relaxed solution opens (+2) [-]."""
 
 FIX_RTOL = 1e-9
