@@ -18,6 +18,19 @@ from computegeo.scenario_template import bundled_path
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 BAD_SCENARIOS = {
+    "screen_criterion": (
+        "screen.criteria.powr_price",
+        """\
+        name: bad
+        horizon: {start_year: 2027, end_year: 2028}
+        workloads:
+          - {id: chat, latency_limit_ms: 50}
+        demand:
+          generated: [{workload: chat, start_total: 10, annual_growth: 1.2}]
+        screen:
+          criteria: {powr_price: 2, carbon: 1}
+        """,
+    ),
     "unknown_key": (
         "workloads[0].latency_limit",
         """\

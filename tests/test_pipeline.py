@@ -82,7 +82,7 @@ def test_failed_write_leaves_the_previous_folder_untouched(
     out = run.output_dir
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
-    def broken_renderer(plan: object) -> str:
+    def broken_renderer(plan: object, **_: object) -> str:
         raise RuntimeError("disk full while rendering")
 
     monkeypatch.setattr(pipeline, "render_report", broken_renderer)

@@ -16,6 +16,9 @@ Output folder
     The self-contained report (when the report module is installed).
 ``scenario.yaml``
     The scenario as run, defaults filled in, for reproducibility.
+``tables/screen.csv``
+    Only when the scenario has a ``screen:`` section: the ranked screen of the plan's candidate
+    markets (also a "Market screen" section of report.html).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from computegeo.problem import ProblemData
 from computegeo.report import render_report
 from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_problems
 from computegeo.scenario_template import REFERENCE_NAME, bundled_path
+from computegeo.screen import ScreenResult, SensitivityOptions
+from computegeo.screen import screen as screen_markets
 
 DEFAULT_OUTPUT_DIR = Path("computegeo-out")
 """Where ``computegeo plan`` writes when ``--output`` is not given (relative to the working dir)."""
@@ -52,6 +57,7 @@ class Stage(enum.Enum):
     LOAD = "loading"
     BUILD = "building"
     SOLVE = "solving"
+    SCREEN = "screening"
     EVALUATE = "evaluating"
     WRITE = "writing"
     DONE = "done"
@@ -263,31 +269,100 @@ def check_output_dir(output_dir: Path) -> None:
         )
 
 
+def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ScreenResult:
+    """Screen the plan's candidate markets with the scenario's ``screen:`` section.
+
+    The markets table is the one the plan was built from, with the scenario's
+    ``market_overrides`` applied (overridden values are not flagged as estimates).
+
+    Raises
+    ------
+    ConfigError
+        If the scenario has no ``screen:`` section, or the screen cannot run (unknown demand
+        region, a criterion the markets table has no column for, every market filtered out).
+    """
+    from computegeo.catalog import load_market_attributes
+
+    cfg = scenario.screen
+    if cfg is None:
+        raise ConfigError("The scenario has no 'screen:' section.", ["add one, see docs"])
+    sens = cfg.sensitivity
+    markets = dataset.markets.loc[list(data.market_id)].copy()
+    attributes = load_market_attributes()
+    for market_id, override in scenario.market_overrides.items():
+        values = {k: v for k, v in override.model_dump().items() if v is not None}
+        for column, value in values.items():
+            if market_id in markets.index and column in markets.columns:
+                markets.loc[market_id, column] = value
+        # an overridden value is the scenario's assumption, no longer the catalog's estimate
+        replaced = (attributes["market_id"] == market_id) & attributes["attribute"].isin(values)
+        attributes = attributes[~replaced]
+    try:
+        return screen_markets(
+            cfg.weights(),
+            cfg.filters,
+            method=cfg.method,
+            directions=cfg.directions(),
+            demand=cfg.demand,
+            markets=markets,
+            attributes=attributes,
+            demand_regions=dataset.demand_regions,
+            sensitivity=SensitivityOptions(
+                samples=sens.samples,
+                top_k=sens.top_k,
+                seed=sens.seed,
+                concentration=sens.concentration,
+            ),
+        )
+    except ConfigError as exc:
+        msg = f"screen: section of scenario {scenario.name!r}: {exc.message}"
+        raise ConfigError(msg, exc.problems) from None
+
+
+def screen_csv(result: ScreenResult) -> str:
+    """The ranked screen as CSV text: one row per market (``market_id`` first), ``method`` last."""
+    table = result.table.assign(method=result.method.value)
+    return table.to_csv(index_label="market_id", float_format="%.6g")
+
+
 def write_outputs(
-    plan: Plan, scenario: Scenario, output_dir: Path, progress: Progress = _quiet
+    plan: Plan,
+    scenario: Scenario,
+    output_dir: Path,
+    progress: Progress = _quiet,
+    screen: ScreenResult | None = None,
 ) -> Path:
-    """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically."""
+    """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically.
+
+    With ``screen``, also tables/screen.csv and a "Market screen" section in report.html.
+    """
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
         progress(Stage.WRITE, "plan.json")
         write_plan_json(plan, staging / "plan.json")
         progress(Stage.WRITE, "tables (CSV + Parquet)")
         write_tables(plan, staging / "tables")
+        if screen is not None:
+            (staging / "tables").mkdir(exist_ok=True)
+            (staging / "tables" / "screen.csv").write_text(screen_csv(screen), encoding="utf-8")
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         progress(Stage.WRITE, "report.html")
-        (staging / "report.html").write_text(render_report(plan), encoding="utf-8")
+        html = render_report(plan, screen=screen)
+        (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(output_dir)
 
 
 @dataclass(frozen=True)
 class PlanRun:
-    """A finished run: the plan, the scenario as run, the problem size and stage timings."""
+    """A finished run: the plan, the scenario as run, the problem size, stage timings and the
+    market screen (``None`` without a ``screen:`` section)."""
 
     plan: Plan
     scenario: Scenario
     data: ProblemData
     output_dir: Path | None
     timings: RunTimings
+    screen: ScreenResult | None = None
 
 
 def run_plan(
@@ -341,13 +416,27 @@ def run_plan(
     plan = _solve(data, sc, progress)
     seconds["solve"] = time.perf_counter() - start
 
+    screened: ScreenResult | None = None
+    if sc.screen is not None:
+        start = time.perf_counter()
+        progress(Stage.SCREEN, f"{data.n_markets} candidate markets")
+        screened = screen_candidates(sc, dataset, data)
+        seconds["screen"] = time.perf_counter() - start
+
     out: Path | None = None
     if output_dir is not None:
         start = time.perf_counter()
-        out = write_outputs(plan, sc, Path(output_dir), progress)
+        out = write_outputs(plan, sc, Path(output_dir), progress, screen=screened)
         seconds["write"] = time.perf_counter() - start
     progress(Stage.DONE, "finished")
-    return PlanRun(plan=plan, scenario=sc, data=data, output_dir=out, timings=RunTimings(seconds))
+    return PlanRun(
+        plan=plan,
+        scenario=sc,
+        data=data,
+        output_dir=out,
+        timings=RunTimings(seconds),
+        screen=screened,
+    )
 
 
 def validate(source: Path | str | None) -> Scenario:

@@ -13,9 +13,13 @@ import enum
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from computegeo.errors import suggest
+from computegeo.errors import ConfigError, suggest
+from computegeo.screen.config import ScreenConfig, WeightSpec
+from computegeo.screen.criteria import ALIASES, KNOWN_CRITERIA
+from computegeo.screen.filters import parse_filter
 
 SCHEMA_VERSION = 1
 """Version of the scenario schema this module reads."""
@@ -489,6 +493,59 @@ class SolverSettings(_Model):
     """Solver threads; ``null`` = the solver decides."""
 
 
+class PlanScreen(ScreenConfig):
+    """The optional ``screen:`` section of a scenario: rank the plan's candidate markets.
+
+    Same keys as the ``screen:`` section of ``computegeo screen`` (see ``docs/screening.md``);
+    criterion names and filters are checked when the scenario is loaded, each problem named by
+    its field path (``screen.criteria.<name>``, ``screen.filters[k]``).
+    """
+
+    @field_validator("criteria")
+    @classmethod
+    def _check_criteria(
+        cls, criteria: dict[str, float | WeightSpec]
+    ) -> dict[str, float | WeightSpec]:
+        known = sorted({*KNOWN_CRITERIA, *ALIASES})
+        errors = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "unknown_criterion",
+                    "unknown criterion '{name}'.{hint} (A column of your own markets table "
+                    "needs an explicit direction: weight: W and direction: max or min.)",
+                    {"name": name, "hint": suggest(name, known)},
+                ),
+                loc=(name,),
+                input=name,
+            )
+            for name, value in criteria.items()
+            if name not in known and not (isinstance(value, WeightSpec) and value.direction)
+        ]
+        if errors:
+            raise ValidationError.from_exception_data("criteria", errors)
+        return criteria
+
+    @field_validator("filters")
+    @classmethod
+    def _check_filters(cls, filters: list[str]) -> list[str]:
+        errors: list[InitErrorDetails] = []
+        for k, text in enumerate(filters):
+            try:
+                parse_filter(text)
+            except ConfigError as exc:
+                detail = "; ".join(exc.problems) if exc.problems else str(exc)
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError("bad_filter", "{detail}", {"detail": detail}),
+                        loc=(k,),
+                        input=text,
+                    )
+                )
+        if errors:
+            raise ValidationError.from_exception_data("filters", errors)
+        return filters
+
+
 class Scenario(_Model):
     """One planning question: what to plan, with what, under which rules."""
 
@@ -520,6 +577,10 @@ class Scenario(_Model):
     """Your own market / demand-region tables layered over the bundled ones."""
     solver: SolverSettings = SolverSettings()
     """Solver settings."""
+    screen: PlanScreen | None = None
+    """Optional market screen of the plan's candidate markets (criteria, weights, filters,
+    sensitivity; the ``computegeo screen`` section), shown in report.html and written to
+    tables/screen.csv."""
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> Scenario:

@@ -78,8 +78,13 @@ def _type_name(annotation: object) -> str:
 
 def _default_text(field: object) -> str:
     default = getattr(field, "default", PydanticUndefined)
+    factory = getattr(field, "default_factory", None)
+    if default is PydanticUndefined and factory is not None:
+        default = factory()
     if default is PydanticUndefined:
         return "**required**"
+    if isinstance(default, list):
+        default = tuple(default)
     if isinstance(default, BaseModel):
         return "(section)"
     if isinstance(default, enum.Enum):
@@ -116,7 +121,8 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
         if inner is not None:
             text = str(field.annotation)
             if text.startswith("dict["):
-                rows.extend(_rows(inner, f"{path}.<market>."))
+                key = "<criterion>" if path == "screen.criteria" else "<market>"
+                rows.extend(_rows(inner, f"{path}.{key}."))
             elif "tuple[" in text:
                 rows.extend(_rows(inner, f"{path}[]."))
             else:

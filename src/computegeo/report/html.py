@@ -23,8 +23,10 @@ from computegeo.report.palette import (
     form_colour,
     form_label,
 )
+from computegeo.report.screen_section import screen_section
 from computegeo.report.sources import bundled_input_sources, bundled_sources
 from computegeo.report.view import PlanView, Source, plan_view_from_json
+from computegeo.screen import ScreenResult
 
 MAX_MARKETS_IN_TIMELINE = 10
 """Markets drawn individually in the capacity timeline; the rest are summed as "Other"."""
@@ -69,7 +71,10 @@ class SupportsPlanJson(Protocol):
 
 
 def render_report(
-    plan: SupportsPlanJson | Mapping[str, object], *, sources: Sequence[Source] | None = None
+    plan: SupportsPlanJson | Mapping[str, object],
+    *,
+    sources: Sequence[Source] | None = None,
+    screen: ScreenResult | None = None,
 ) -> str:
     """Render a plan as one self-contained HTML document.
 
@@ -79,6 +84,9 @@ def render_report(
         A ``computegeo.plan.Plan`` (anything with ``to_json_dict()``) or a decoded ``plan.json``.
     sources : sequence of Source, optional
         Data sources to list in the appendix, in addition to any ``sources`` in the plan.
+    screen : ScreenResult, optional
+        A screen of the plan's candidate markets (the scenario's ``screen:`` section); adds a
+        "Market screen" section.
 
     Returns
     -------
@@ -102,19 +110,22 @@ def render_report(
             "assumptions recorded in its scenario.yaml; every value's own source, year and "
             "estimate rule: <code>computegeo markets show MARKET</code>."
         )
-        return render_view(view, sources_note=note)
-    return render_view(view)
+        return render_view(view, sources_note=note, screen=screen)
+    return render_view(view, screen=screen)
 
 
-def render_view(view: PlanView, *, sources_note: str = "") -> str:
+def render_view(
+    view: PlanView, *, sources_note: str = "", screen: ScreenResult | None = None
+) -> str:
     """Render an already parsed :class:`PlanView` (see :func:`render_report`).
 
-    ``sources_note`` (trusted HTML) introduces the appendix's source table.
+    ``sources_note`` (trusted HTML) introduces the appendix's source table; ``screen`` adds the
+    "Market screen" section.
     """
     land = load_world_land()
     title = f"computegeo plan — {view.scenario_name}" if view.scenario_name else "computegeo plan"
     body = [
-        _header(view),
+        _header(view, with_screen=screen is not None),
         _kpis(view),
         _map_section(view, land),
         _timeline_section(view),
@@ -123,6 +134,7 @@ def render_view(view: PlanView, *, sources_note: str = "") -> str:
         _resilience_section(view),
         _binding_section(view),
         _unmet_section(view),
+        screen_section(screen) if screen is not None else "",
         _appendix(view, land.provenance, sources_note),
     ]
     return (
@@ -148,7 +160,7 @@ def _period_span(view: PlanView) -> str:
     return f"{periods[0]} to {periods[-1]} ({len(periods)} periods)"
 
 
-def _header(view: PlanView) -> str:
+def _header(view: PlanView, *, with_screen: bool = False) -> str:
     facts = [f"Horizon {_period_span(view)}"]
     if view.currency_year is not None:
         facts.append(f"money in {view.currency_year} USD")
@@ -168,7 +180,9 @@ def _header(view: PlanView) -> str:
         f'<p class="meta">{" · ".join(solve)}</p>'
         '<nav><a href="#where">Map</a><a href="#timeline">Timeline</a><a href="#costs">Costs</a>'
         '<a href="#latency">Latency</a><a href="#resilience">Resilience</a>'
-        '<a href="#binding">Binding constraints</a><a href="#sources">Sources</a></nav></header>'
+        '<a href="#binding">Binding constraints</a>'
+        + ('<a href="#screen">Market screen</a>' if with_screen else "")
+        + '<a href="#sources">Sources</a></nav></header>'
     )
 
 
