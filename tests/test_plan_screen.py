@@ -23,6 +23,7 @@ screen:
     latency: 1
   demand: [new_york_newark_us]
   sensitivity: {samples: 200, top_k: 2, seed: 1}
+  top: 3
 """
 
 
@@ -75,8 +76,13 @@ def test_plan_writes_the_screen_table_and_report_section(screened_run) -> None:
     section = html.split('id="screen"', 1)[1].split("</section>", 1)[0]
     assert f"<code>{top['market_id']}</code>" in section
     assert section.index(f"<code>{top['market_id']}</code>") < section.index(
-        f"<code>{rows[-1]['market_id']}</code>"
+        f"<code>{rows[2]['market_id']}</code>"
     )
+    # screen.top: 3 cuts the report's table, not the CSV
+    assert len(rows) > 3
+    assert section.count("<tr>") == 1 + 3
+    assert f"<code>{rows[3]['market_id']}</code>" not in section
+    assert f"{len(rows) - 3} further ranked markets are in tables/screen.csv" in section
     assert "topsis" in section
     assert "Share of draws in top 2" in section
 

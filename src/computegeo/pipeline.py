@@ -24,6 +24,7 @@ Output folder
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import os
 import sys
@@ -334,7 +335,8 @@ def write_outputs(
 ) -> Path:
     """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically.
 
-    With ``screen``, also tables/screen.csv and a "Market screen" section in report.html.
+    With ``screen``, also tables/screen.csv (every ranked market) and a "Market screen" section
+    in report.html (the top ``screen.top`` rows when set).
     """
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
@@ -347,7 +349,10 @@ def write_outputs(
             (staging / "tables" / "screen.csv").write_text(screen_csv(screen), encoding="utf-8")
         (staging / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
         progress(Stage.WRITE, "report.html")
-        html = render_report(plan, screen=screen)
+        shown = screen
+        if screen is not None and scenario.screen is not None and scenario.screen.top:
+            shown = dataclasses.replace(screen, table=screen.table.head(scenario.screen.top))
+        html = render_report(plan, screen=shown)
         (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(output_dir)
 

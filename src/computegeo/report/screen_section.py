@@ -44,7 +44,8 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
     result : ScreenResult
         Output of :func:`computegeo.screen.screen` on the plan's candidate markets.
     top : int, optional
-        Rows to show (default: all, at most :data:`MAX_SCREEN_ROWS`).
+        Rows to show (default: all, at most :data:`MAX_SCREEN_ROWS`); a ``result`` whose table
+        was already cut to its top rows is also counted right (from ``result.parts``).
 
     Returns
     -------
@@ -53,6 +54,7 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
         (estimated values marked ``*``) and the excluded markets.
     """
     table = result.table
+    n_ranked = int(result.parts["market_id"].nunique())  # ``table`` may be cut to the top rows
     limit = min(top or MAX_SCREEN_ROWS, MAX_SCREEN_ROWS)
     shown = table.head(limit)
     cols = [c.column for c in result.criteria]
@@ -86,7 +88,7 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
     )
     method = _METHOD_TEXT.get(result.method.value, result.method.value)
     intro = (
-        f"<p>The plan's {len(table) + len(result.excluded)} candidate markets ranked by the "
+        f"<p>The plan's {n_ranked + len(result.excluded)} candidate markets ranked by the "
         f"scenario's <code>screen:</code> section. Method: <b>{escape(result.method.value)}</b> "
         f"({escape(method)}). Weight shares: {weights}."
         + (
@@ -106,8 +108,8 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
             f"{sens.top_k} over {sens.samples:,} weight draws around these weights (Dirichlet, "
             f"{conc}, seed {sens.seed})."
         )
-    if len(table) > len(shown):
-        notes.append(f"{len(table) - len(shown)} further ranked markets are in tables/screen.csv.")
+    if n_ranked > len(shown):
+        notes.append(f"{n_ranked - len(shown)} further ranked markets are in tables/screen.csv.")
     if len(result.excluded):
         excluded = "; ".join(
             f"{escape(str(m))}: {escape(str(r))}" for m, r in result.excluded["reason"].items()
