@@ -44,36 +44,7 @@ QUAKE_RADIUS_KM = 300.0
 QUAKE_SATURATION = 60.0
 """M5+ events in 11 years within 300 km at which the seismic score reaches 1 - 1/e = 0.63."""
 
-EU = set(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
+EU = set(dataset_demand.EU_MEMBERS)
 EEA_EXTRA = {"IS", "LI", "NO"}
 OECD = set(
     [

@@ -16,7 +16,7 @@ import pandas as pd
 
 MIN_POP_THOUSANDS = 2000
 NATIONAL_MIN_THOUSANDS = 1000
-ALWAYS_COUNTRIES = set(
+EU_MEMBERS = frozenset(
     [
         "AT",
         "BE",
@@ -44,6 +44,13 @@ ALWAYS_COUNTRIES = set(
         "SI",
         "ES",
         "SE",
+        "HU",
+    ]
+)
+"""The 27 EU member states (ISO alpha-2)."""
+
+ALWAYS_COUNTRIES = EU_MEMBERS | set(
+    [
         "IS",
         "NO",
         "AU",
