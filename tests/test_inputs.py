@@ -18,7 +18,7 @@ from computegeo.inputs import (
     build_problem,
     cloud_price_usd_per_mw_year,
 )
-from computegeo.latency import rtt_matrix_ms
+from computegeo.latency import rtt_matrix_ms, rtt_ms
 from computegeo.problem import Form, N1Mode, ProblemData
 from computegeo.scenario import Scenario, load_scenario
 from computegeo.scenario_template import bundled_names, bundled_path
@@ -126,21 +126,40 @@ def test_unconstrained_workload_is_pooled_on_one_region(tmp_path: Path, dataset)
     assert set(d.arc_region[arcs]) == {r}
 
 
-def test_arcs_respect_latency_and_residency(tmp_path: Path, dataset) -> None:
+def test_arcs_are_exactly_the_allowed_pairs(tmp_path: Path, dataset) -> None:
+    # Re-derive every arc from the dataset's coordinates, the latency model, the scenario's limits
+    # (BASE above) and the residency rules, not from ProblemData's own RTTs.
     d = _build(_scenario(tmp_path), dataset)
-    _, regions, _ = dataset
-    assert np.all(d.arc_rtt_ms <= d.latency_limit_ms[d.arc_workload])
-    assert d.n_arcs > 0
-    for a in range(d.n_arcs):
-        wid = d.workload_id[d.arc_workload[a]]
-        rid = d.region_id[d.arc_region[a]]
-        dest = d.market_country[d.arc_market[a]]
-        if wid == "au_chat":
-            assert dest == "AU"
-        if wid == "eu_chat":
-            origin = regions.loc[rid, "country"]
-            assert residency.may_hold("eu_personal", origin, dest)
-            assert dest != "US"
+    markets, regions, _ = dataset
+    limits_ms = {"chat": 40.0, "eu_chat": 60.0, "au_chat": 60.0}
+    classes = {"eu_chat": "eu_personal", "au_chat": "au_health"}
+    arcs = {
+        (d.workload_id[w], d.region_id[r], d.market_id[m])
+        for w, r, m in zip(d.arc_workload, d.arc_region, d.arc_market, strict=True)
+    }
+    expected = set()
+    for wid, limit in limits_ms.items():
+        w = d.workload_id.index(wid)
+        for r in np.flatnonzero(d.demand_mw[w].sum(axis=1) > 0):
+            region = regions.loc[d.region_id[r]]
+            for mid in d.market_id:
+                market = markets.loc[mid]
+                rtt = float(
+                    rtt_ms(
+                        region["latitude"],
+                        region["longitude"],
+                        market["latitude"],
+                        market["longitude"],
+                    )
+                )
+                assert abs(rtt - limit) > 1e-6, "a pair on the limit makes this test ambiguous"
+                cls = classes.get(wid)
+                if rtt <= limit and (
+                    cls is None or residency.may_hold(cls, region["country"], market["country"])
+                ):
+                    expected.add((wid, d.region_id[r], mid))
+    assert expected, "the scenario must produce some arcs"
+    assert {a for a in arcs if a[0] in limits_ms} == expected
 
 
 def test_sparsity_keeps_arcs_far_below_dense(tmp_path: Path, dataset) -> None:

@@ -21,7 +21,7 @@ workloads:
   - {id: eu_chat, latency_limit_ms: 50, data_class: eu_personal}
 demand:
   generated:
-    - {workload: chat, start_total: 40, annual_growth: 1.5, regions: {countries: [US, CA]}}
+    - {workload: chat, start_total: 40, annual_growth: 1.5, regions: {countries: [US, CA, AU]}}
     - {workload: eu_chat, start_total: 10, annual_growth: 1.5, regions: {countries: [DE, FR]}}
 supply:
   it_equipment_usd_per_mw_year: 8000000
@@ -66,13 +66,20 @@ def test_scenario_as_run_reloads_to_the_same_scenario(small_run) -> None:
 
 
 def test_only_unreachable_demand_is_unmet(small_run) -> None:
-    # supply is ample, so the only unmet demand is in regions no market reaches within 50 ms
+    # supply is ample, so exactly the Australian chat demand (no market within 50 ms) is unmet
     run, _ = small_run
-    assert run.data.n_markets == 6
-    reachable = {run.data.region_id[r] for r in run.data.arc_region}
-    for row in run.plan.unmet:
-        assert row.reason.value == "no_allowed_market"
-        assert row.region_id not in reachable
+    data = run.data
+    assert data.n_markets == 6
+    reachable = {(data.arc_workload[a], data.arc_region[a]) for a in range(data.n_arcs)}
+    unreachable = {
+        (data.workload_id[w], data.region_id[r])
+        for w, r in zip(*data.demand_mw.sum(axis=2).nonzero(), strict=True)
+        if (w, r) not in reachable
+    }
+    assert unreachable, "the scenario must leave some demand out of reach"
+    unmet = {(row.workload, row.region_id) for row in run.plan.unmet if row.mw > 0}
+    assert unmet == unreachable
+    assert {row.reason.value for row in run.plan.unmet} == {"no_allowed_market"}
 
 
 def test_failed_write_leaves_the_previous_folder_untouched(
@@ -93,8 +100,11 @@ def test_failed_write_leaves_the_previous_folder_untouched(
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]
 
 
-def test_no_output_dir_writes_nothing(tmp_path: Path, small_run) -> None:
+def test_no_output_dir_writes_nothing(
+    tmp_path: Path, small_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run, _ = small_run
+    monkeypatch.chdir(tmp_path)  # a default output folder would land here
     again = run_plan(run.scenario, None)
     assert again.output_dir is None
     assert again.plan.kpis.npv_usd == pytest.approx(run.plan.kpis.npv_usd, rel=1e-3)
