@@ -1,15 +1,8 @@
 """External check of exactness: OR-Library CFLP instances against their published optima.
 
 Instance files: ``../shared/data/orlib/`` (beside the repository; see its PROVENANCE.md).
-Optima embedded below:
-
-* ``SMALL_OPTIMA`` and ``LARGE_OPTIMA``: OR-Library ``capopt`` (J.E. Beasley, OR-Library,
-  capacitated warehouse location), as transcribed with lb = ub in
-  ``rafaelmartinelli/FacilityLocationProblems.jl`` @ a79114494aa35ab03bda70b541803fa7b572b680
-  ``data/bounds.txt``; the same values appear in other public test suites.
-* ``B1.1`` (UflLib Bilde-Krarup, uncapacitated): 23468 and ``MO1`` (UflLib M*): 1305.95141,
-  as asserted in ``SupplyChef/SupplyChainOptimization.jl`` @ 5b70a5da ``test/UFLlib.jl``.
-  (MP1, 200 x 200, takes about a minute and is left to ``benchmarks/orlib.py``.)
+Optima: ``computegeo.optimize.cflp_optima`` (its docstring gives the sources). MP1 (UflLib,
+200 x 200) takes about a minute and is left to ``benchmarks/orlib.py``.
 
 Every solution is also checked independently of the model: each customer fully served,
 no capacity exceeded, nothing served from a closed facility, and the cost recomputed.
@@ -26,37 +19,14 @@ import pytest
 from computegeo.cli import main
 from computegeo.errors import DataError
 from computegeo.optimize.cflp import CflpInstance, CflpSolution, parse_orlib, solve_cflp
+from computegeo.optimize.cflp_optima import LARGE_OPTIMA, OPTIMUM_RTOL, SMALL_OPTIMA, UFLP_OPTIMA
 from computegeo.optimize.solve import Status
 
 ORLIB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "orlib"
 CAP = ORLIB / "cap"
 
-OPTIMUM_RTOL = 1e-6
-"""Contract: objective within this relative distance of the published optimum [-]."""
 FEASIBILITY_TOL = 1e-6
 """Absolute tolerance on shares and relative tolerance on capacity use [-]."""
-
-SMALL_OPTIMA: dict[str, float] = {
-    "cap41": 1040444.375, "cap42": 1098000.450, "cap43": 1153000.450, "cap44": 1235500.450,
-    "cap51": 1025208.225, "cap61": 932615.750, "cap62": 977799.400, "cap63": 1014062.050,
-    "cap64": 1045650.250, "cap71": 932615.750, "cap72": 977799.400, "cap73": 1010641.450,
-    "cap74": 1034976.975, "cap81": 838499.288, "cap82": 910889.563, "cap83": 975889.563,
-    "cap84": 1069369.525, "cap91": 796648.438, "cap92": 855733.500, "cap93": 896617.538,
-    "cap94": 946051.325, "cap101": 796648.437, "cap102": 854704.200, "cap103": 893782.112,
-    "cap104": 928941.750, "cap111": 826124.713, "cap112": 901377.213, "cap113": 970567.750,
-    "cap114": 1063356.488, "cap121": 793439.563, "cap122": 852524.625, "cap123": 895302.325,
-    "cap124": 946051.325, "cap131": 793439.562, "cap132": 851495.325, "cap133": 893076.712,
-    "cap134": 928941.750,
-}  # fmt: skip
-
-LARGE_OPTIMA: dict[tuple[str, int], float] = {
-    ("capa", 8000): 19240822.449, ("capa", 10000): 18438046.543,
-    ("capa", 12000): 17765201.949, ("capa", 14000): 17160439.012,
-    ("capb", 5000): 13656379.578, ("capb", 6000): 13361927.449,
-    ("capb", 7000): 13198556.434, ("capb", 8000): 13082516.496,
-    ("capc", 5000): 11646596.974, ("capc", 5750): 11570340.289,
-    ("capc", 6500): 11518743.744, ("capc", 7250): 11505767.394,
-}  # fmt: skip
 
 
 def _check_solution(inst: CflpInstance, sol: CflpSolution, optimum: float) -> None:
@@ -93,14 +63,14 @@ def test_uflp_bilde_krarup_simple_format() -> None:
     inst = parse_orlib(ORLIB / "uflp_BildeKrarup" / "B1.1")
     assert (inst.n_facilities, inst.n_customers) == (50, 100)
     assert inst.uncapacitated
-    _check_solution(inst, solve_cflp(inst), 23468.0)
+    _check_solution(inst, solve_cflp(inst), UFLP_OPTIMA["B1.1"][1])
 
 
 @pytest.mark.slow
 def test_uflp_m_star_mo1() -> None:
     inst = parse_orlib(ORLIB / "uflp_M" / "MO1")
     assert inst.uncapacitated
-    _check_solution(inst, solve_cflp(inst), 1305.95141)
+    _check_solution(inst, solve_cflp(inst), UFLP_OPTIMA["MO1"][1])
 
 
 def test_hand_solvable_split_demand() -> None:
