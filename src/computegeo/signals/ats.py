@@ -324,7 +324,8 @@ def parse_snapshot(
     jobs = document if isinstance(document, list) else document["jobs"]  # type: ignore[index]
     reader = _READERS[shape]
     postings: list[Posting] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # posting id -> index in postings
+    record_of: list[int] = []  # index in postings -> record number in the file
     for i, job in enumerate(jobs):  # type: ignore[arg-type]
         where = f"record {i}"
         if not isinstance(job, dict):
@@ -344,12 +345,13 @@ def parse_snapshot(
             if not posting.url or keyed in seen:
                 problems.append(
                     f"{where}: id {posting.posting_id!r} repeats record"
-                    f" {seen[posting.posting_id]} with other content and no distinct url;"
-                    " each posting needs its own id"
+                    f" {record_of[seen[posting.posting_id]]} with other content and no"
+                    " distinct url; each posting needs its own id"
                 )
                 continue
             posting = replace(posting, posting_id=keyed)
         seen[posting.posting_id] = len(postings)
+        record_of.append(i)
         postings.append(posting)
     if problems:
         raise _fail(source, f"{len(problems)} bad record(s) in a {shape} snapshot", problems)

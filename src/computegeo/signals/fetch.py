@@ -136,7 +136,9 @@ def fetch_json(
                 msg = f"{url}: HTTP {exc.code} {exc.reason}"
                 raise FetchError(msg) from None
             last = f"HTTP {exc.code} {exc.reason}"
-            wait_s = _retry_after_s(exc) or wait_s
+            retry_after_s = _retry_after_s(exc)
+            if retry_after_s is not None:
+                wait_s = retry_after_s
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, socket.gaierror):
                 msg = (
