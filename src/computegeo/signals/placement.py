@@ -34,7 +34,8 @@ class MarketIndex:
 class Placement:
     """Where one location field points.
 
-    ``markets`` are market ids within the radius of any place (nearest first, no repeats);
+    ``markets`` are market ids within the radius of any place (in the order of the places,
+    nearest first for each place, no repeats);
     ``emerging`` are the city places with no market within the radius, with the nearest market
     and its distance [km].
     """
@@ -103,7 +104,7 @@ def place_location(location: str, index: MarketIndex | None = None) -> Placement
     if index is None:
         return _place_bundled(location)
     places = parse_location(location)
-    markets: dict[str, float] = {}
+    markets: dict[str, None] = {}  # insertion order: place order, then distance
     emerging: list[tuple[Place, str, float]] = []
     for place in places:
         if place.kind != "city" or place.remote:
@@ -113,7 +114,6 @@ def place_location(location: str, index: MarketIndex | None = None) -> Placement
         near = markets_near(place.latitude, place.longitude, index)
         if not near:
             emerging.append((place, *_nearest(place.latitude, place.longitude, index)))
-        for market_id, km in near:
-            markets[market_id] = min(km, markets.get(market_id, km))
-    ordered = tuple(sorted(markets, key=lambda m: markets[m]))
-    return Placement(places=places, markets=ordered, emerging=tuple(emerging))
+        for market_id, _km in near:
+            markets.setdefault(market_id, None)
+    return Placement(places=places, markets=tuple(markets), emerging=tuple(emerging))
