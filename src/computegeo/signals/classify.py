@@ -16,8 +16,9 @@ this order; the first that decides wins:
    its department is a data-center department (``Data Center``, ``Compute``,
    ``Critical Facilities``), or its title is a phrase that only data-center programmes use
    (``critical facilities``, ``industrial builds``, ``infrastructure deployment``,
-   ``strategic deals ... compute``, ``energy procurement``, ``power generation``, ``PPA``,
-   ``grid interconnection``, ``supply chain ... AI infrastructure``). Out of scope is ``none``:
+   ``strategic deals ... compute``, ``energy procurement``, ``power generation``,
+   ``grid interconnection``, ``supply chain ... AI infrastructure``; not ``PPA`` alone, which
+   in chip design means power, performance and area). Out of scope is ``none``:
    fab facilities at chip makers, office facilities and real estate, general procurement.
 3. **Class by keyword, in this order**: construction (``construction``, ``superintendent``)
    → ``design_construction``; transactions, deal sourcing, site and land acquisition, leases,
@@ -96,7 +97,7 @@ _DC_PHRASE = re.compile(
     r"critical facilit|mission critical|industrial builds|(infrastructure|cluster) deployment"
     r"|(field|datacenter|data center) hardware engineer|strategic deals.*(compute|infrastructure)"
     r"|energy (procurement|and infrastructure|development|markets)|power (procurement|purchase)"
-    r"|\bppa\b|power generation|grid interconnection|supply chain.*(ai|compute) infrastructure"
+    r"|power generation|grid interconnection|supply chain.*(ai|compute) infrastructure"
 )
 _RULES: tuple[tuple[RoleClass, re.Pattern[str]], ...] = (
     (RoleClass.DESIGN_CONSTRUCTION, re.compile(r"construction|superintendent|foreman|builds\b")),
