@@ -1,0 +1,60 @@
+"""Location parsing and placing on markets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computegeo.signals.locations import parse_location
+from computegeo.signals.placement import MARKET_RADIUS_KM, place_location
+
+
+def _names(text: str) -> list[tuple[str, str, str]]:
+    return [(p.name, p.country, p.kind) for p in parse_location(text)]
+
+
+def test_separators_and_qualifiers() -> None:
+    assert _names("Memphis, TN; Southaven, MS") == [
+        ("Memphis", "US", "city"),
+        ("Southaven", "US", "city"),
+    ]
+    assert _names("Dublin, IE / London, UK") == [("Dublin", "IE", "city"), ("London", "GB", "city")]
+    assert _names("San Francisco, CA | New York City, NY")[1] == ("New York City", "US", "city")
+    assert _names("Tokyo and Osaka") == [("Tokyo", "JP", "city"), ("Osaka", "JP", "city")]
+
+
+def test_codes_prefixes_and_site_suffixes() -> None:
+    assert _names("US-CA-Menlo Park") == [("Menlo Park", "US", "city")]
+    assert _names("Boise, ID - Main Site") == [("Boise", "US", "city")]
+    assert _names("Bangalore, in") == [("Bengaluru", "IN", "city")]  # ISO code, not Indiana
+    assert _names("Tokyo, jp") == [("Tokyo", "JP", "city")]
+    assert parse_location("US-CA-Dublin")[0].admin1 == "CA"  # not Dublin, Ireland
+
+
+def test_remote_country_and_unresolved() -> None:
+    (remote,) = parse_location("Remote-Friendly, United States")
+    assert (remote.kind, remote.country, remote.remote) == ("country", "US", True)
+    assert parse_location("Virginia")[0].kind == "region"
+    assert parse_location("2 Locations")[0].kind == "unresolved"
+    assert parse_location("") == ()
+
+
+def test_markets_within_radius_and_emerging() -> None:
+    assert place_location("Sydney, Australia").markets == ("sydney",)
+    assert place_location("London, UK").markets == ("london",)
+    assert place_location("Remote-Friendly, United States").markets == ()
+    memphis = place_location("Memphis, TN")
+    assert memphis.markets == ()
+    ((place, nearest, km),) = memphis.emerging
+    assert place.name == "Memphis"
+    assert km > MARKET_RADIUS_KM
+    assert nearest == "atlanta"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_any_text_parses_without_error(text: str) -> None:
+    places = parse_location(text)
+    for p in places:
+        assert (p.latitude is None) == (p.kind != "city")
+    place_location(text)
