@@ -30,6 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset_demand  # noqa: E402
+import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
 
@@ -44,87 +45,7 @@ QUAKE_RADIUS_KM = 300.0
 QUAKE_SATURATION = 60.0
 """M5+ events in 11 years within 300 km at which the seismic score reaches 1 - 1/e = 0.63."""
 
-EU = set(dataset_demand.EU_MEMBERS)
-EEA_EXTRA = {"IS", "LI", "NO"}
-OECD = set(
-    [
-        "AU",
-        "AT",
-        "BE",
-        "CA",
-        "CL",
-        "CO",
-        "CR",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IS",
-        "IE",
-        "IL",
-        "IT",
-        "JP",
-        "KR",
-        "LV",
-        "LT",
-        "LU",
-        "MX",
-        "NL",
-        "NZ",
-        "NO",
-        "PL",
-        "PT",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "CH",
-        "TR",
-        "GB",
-        "US",
-    ]
-)
-NATO = set(
-    [
-        "AL",
-        "BE",
-        "BG",
-        "CA",
-        "HR",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IS",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "ME",
-        "NL",
-        "MK",
-        "NO",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "TR",
-        "GB",
-        "US",
-    ]
-)
-FIVE_EYES = {"AU", "CA", "NZ", "GB", "US"}
+# Memberships come from the one membership table (src/computegeo/data/country_groups.csv).
 
 PRICE_NEIGHBOUR = {"NZ": "AU"}
 """Countries without any price figure -> neighbour whose business tariff is used (labelled)."""
@@ -663,11 +584,45 @@ def membership_values(ident: pd.DataFrame) -> list[Value]:
     for r in ident.itertuples():
         c = r.country
         out.append(
-            Value(r.market_id, "eu_eea", c in EU or c in EEA_EXTRA, cite("eu_members"), 2025, False)
+            Value(
+                r.market_id,
+                "eu_eea",
+                c in dataset_groups.EEA_MEMBERS,
+                cite("eu_members"),
+                2025,
+                False,
+            )
         )
-        out.append(Value(r.market_id, "five_eyes", c in FIVE_EYES, cite("five_eyes"), 2025, False))
-        out.append(Value(r.market_id, "oecd", c in OECD, cite("oecd_members"), 2025, False))
-        out.append(Value(r.market_id, "nato", c in NATO, cite("nato_members"), 2025, False))
+        out.append(
+            Value(
+                r.market_id,
+                "five_eyes",
+                c in dataset_groups.FIVE_EYES_MEMBERS,
+                cite("five_eyes"),
+                2025,
+                False,
+            )
+        )
+        out.append(
+            Value(
+                r.market_id,
+                "oecd",
+                c in dataset_groups.OECD_MEMBERS,
+                cite("oecd_members"),
+                2025,
+                False,
+            )
+        )
+        out.append(
+            Value(
+                r.market_id,
+                "nato",
+                c in dataset_groups.NATO_MEMBERS,
+                cite("nato_members"),
+                2025,
+                False,
+            )
+        )
     return out
 
 

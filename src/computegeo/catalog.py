@@ -485,6 +485,31 @@ def load_countries() -> pd.DataFrame:
     return _load_simple("countries", "countries.csv", None)
 
 
+def load_country_groups() -> pd.DataFrame:
+    """Country-group membership (EU, EEA, adequacy lists, OECD, NATO, ...), one row per member.
+
+    The single membership table behind the residency rules and the dataset's membership
+    attributes. ``member`` is an ISO2 code or ``group:<id>`` (every member of another group);
+    :func:`computegeo.residency.group_members` expands it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``member``, ``since_year``, ``source``, ``year``, in file order.
+
+    Examples
+    --------
+    >>> g = load_country_groups()
+    >>> sorted(g.loc[g["group"] == "eea", "member"])
+    ['IS', 'LI', 'NO', 'group:eu']
+    """
+    rows, problems = parse_records(
+        "country_groups", _csv_records("country_groups.csv"), "country_groups.csv"
+    )
+    _raise_bundle(problems, "country_groups.csv")
+    return typed_frame("country_groups", rows).reset_index()
+
+
 def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
     """Values of one market keyed by attribute name."""
     return {v.attribute: v for v in values}
