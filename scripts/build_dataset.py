@@ -626,6 +626,28 @@ def membership_values(ident: pd.DataFrame) -> list[Value]:
     return out
 
 
+def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Series:
+    """The market each cloud region belongs to ('' for none), indexed like ``clouds``.
+
+    A region belongs to a market only in the same country and within CLOUD_RADIUS_KM; of
+    several such markets, to the nearest (its metro). The region coordinates are city-level
+    approximations (e.g. Azure France Central sits 275 km from Paris in the source), so a
+    tighter metro radius would drop regions that are really in the metro.
+    """
+    owner = []
+    for c in clouds.itertuples():
+        same = ident[ident["country"] == c.country]
+        if same.empty:
+            owner.append("")
+            continue
+        d = haversine_km(
+            c.latitude, c.longitude, same["latitude"].to_numpy(), same["longitude"].to_numpy()
+        )
+        i = int(np.argmin(d))
+        owner.append(str(same["market_id"].iloc[i]) if d[i] <= CLOUD_RADIUS_KM else "")
+    return pd.Series(owner, index=clouds.index, name="market_id")
+
+
 def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list[Value]:
     """Cloud regions, subsea landing points and IX capacity near each market."""
     lp = json.loads((raw / "telegeography_submarine_cables" / "landing-point-geo.json").read_text())
@@ -636,14 +658,22 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
     ix_lat = np.array([c["lat"] for c in ix])
     ix_lon = np.array([c["lon"] for c in ix])
     ix_mbps = np.array([c["speed_mbps_total"] for c in ix], dtype=float)
+    owner = market_of_cloud_region(ident, clouds)
     out = []
     for r in ident.itertuples():
-        d = haversine_km(
-            r.latitude, r.longitude, clouds["latitude"].to_numpy(), clouds["longitude"].to_numpy()
-        )
-        near = clouds[d <= CLOUD_RADIUS_KM]
+        near = clouds[owner == r.market_id]
         provs = ";".join(p for p in ("aws", "azure", "gcp", "oci") if p in set(near["provider"]))
         src = cite("cloud_regions_info") + "; " + cite("gcp_region_picker")
+        if near.empty:
+            src += (
+                f"; no AWS, Azure, GCP or OCI region in {r.country} within "
+                f"{CLOUD_RADIUS_KM:.0f} km (regions across a border are not counted)"
+            )
+        else:
+            src += (
+                f"; regions in {r.country} within {CLOUD_RADIUS_KM:.0f} km, each counted for its "
+                "nearest market"
+            )
         out.append(Value(r.market_id, "cloud_providers", provs, src, 2025, False))
         out.append(Value(r.market_id, "cloud_region_count", len(near), src, 2025, False))
         n_lp = int((haversine_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum())
@@ -940,7 +970,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     write_csv(out / "markets.csv", ident.drop(columns=["coordinates_source"]))
     write_csv(out / "market_attributes.csv", attrs)
-    write_csv(out / "cloud_regions.csv", clouds)
+    owner = market_of_cloud_region(ident, clouds)
+    write_csv(out / "cloud_regions.csv", clouds.assign(market_id=owner))
     write_csv(out / "countries.csv", ctab)
     write_csv(out / "demand_regions.csv", dataset_demand.demand_regions(raw, countries))
     return 0
