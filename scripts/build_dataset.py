@@ -30,6 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset_demand  # noqa: E402
+import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
 
@@ -44,87 +45,7 @@ QUAKE_RADIUS_KM = 300.0
 QUAKE_SATURATION = 60.0
 """M5+ events in 11 years within 300 km at which the seismic score reaches 1 - 1/e = 0.63."""
 
-EU = set(dataset_demand.EU_MEMBERS)
-EEA_EXTRA = {"IS", "LI", "NO"}
-OECD = set(
-    [
-        "AU",
-        "AT",
-        "BE",
-        "CA",
-        "CL",
-        "CO",
-        "CR",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IS",
-        "IE",
-        "IL",
-        "IT",
-        "JP",
-        "KR",
-        "LV",
-        "LT",
-        "LU",
-        "MX",
-        "NL",
-        "NZ",
-        "NO",
-        "PL",
-        "PT",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "CH",
-        "TR",
-        "GB",
-        "US",
-    ]
-)
-NATO = set(
-    [
-        "AL",
-        "BE",
-        "BG",
-        "CA",
-        "HR",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IS",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "ME",
-        "NL",
-        "MK",
-        "NO",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "TR",
-        "GB",
-        "US",
-    ]
-)
-FIVE_EYES = {"AU", "CA", "NZ", "GB", "US"}
+# Memberships come from the one membership table (src/computegeo/data/country_groups.csv).
 
 PRICE_NEIGHBOUR = {"NZ": "AU"}
 """Countries without any price figure -> neighbour whose business tariff is used (labelled)."""
@@ -663,12 +584,68 @@ def membership_values(ident: pd.DataFrame) -> list[Value]:
     for r in ident.itertuples():
         c = r.country
         out.append(
-            Value(r.market_id, "eu_eea", c in EU or c in EEA_EXTRA, cite("eu_members"), 2025, False)
+            Value(
+                r.market_id,
+                "eu_eea",
+                c in dataset_groups.EEA_MEMBERS,
+                cite("eu_members"),
+                2025,
+                False,
+            )
         )
-        out.append(Value(r.market_id, "five_eyes", c in FIVE_EYES, cite("five_eyes"), 2025, False))
-        out.append(Value(r.market_id, "oecd", c in OECD, cite("oecd_members"), 2025, False))
-        out.append(Value(r.market_id, "nato", c in NATO, cite("nato_members"), 2025, False))
+        out.append(
+            Value(
+                r.market_id,
+                "five_eyes",
+                c in dataset_groups.FIVE_EYES_MEMBERS,
+                cite("five_eyes"),
+                2025,
+                False,
+            )
+        )
+        out.append(
+            Value(
+                r.market_id,
+                "oecd",
+                c in dataset_groups.OECD_MEMBERS,
+                cite("oecd_members"),
+                2025,
+                False,
+            )
+        )
+        out.append(
+            Value(
+                r.market_id,
+                "nato",
+                c in dataset_groups.NATO_MEMBERS,
+                cite("nato_members"),
+                2025,
+                False,
+            )
+        )
     return out
+
+
+def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Series:
+    """The market each cloud region belongs to ('' for none), indexed like ``clouds``.
+
+    A region belongs to a market only in the same country and within CLOUD_RADIUS_KM; of
+    several such markets, to the nearest (its metro). The region coordinates are city-level
+    approximations (e.g. Azure France Central sits 275 km from Paris in the source), so a
+    tighter metro radius would drop regions that are really in the metro.
+    """
+    owner = []
+    for c in clouds.itertuples():
+        same = ident[ident["country"] == c.country]
+        if same.empty:
+            owner.append("")
+            continue
+        d = haversine_km(
+            c.latitude, c.longitude, same["latitude"].to_numpy(), same["longitude"].to_numpy()
+        )
+        i = int(np.argmin(d))
+        owner.append(str(same["market_id"].iloc[i]) if d[i] <= CLOUD_RADIUS_KM else "")
+    return pd.Series(owner, index=clouds.index, name="market_id")
 
 
 def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list[Value]:
@@ -681,14 +658,22 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
     ix_lat = np.array([c["lat"] for c in ix])
     ix_lon = np.array([c["lon"] for c in ix])
     ix_mbps = np.array([c["speed_mbps_total"] for c in ix], dtype=float)
+    owner = market_of_cloud_region(ident, clouds)
     out = []
     for r in ident.itertuples():
-        d = haversine_km(
-            r.latitude, r.longitude, clouds["latitude"].to_numpy(), clouds["longitude"].to_numpy()
-        )
-        near = clouds[d <= CLOUD_RADIUS_KM]
+        near = clouds[owner == r.market_id]
         provs = ";".join(p for p in ("aws", "azure", "gcp", "oci") if p in set(near["provider"]))
         src = cite("cloud_regions_info") + "; " + cite("gcp_region_picker")
+        if near.empty:
+            src += (
+                f"; no AWS, Azure, GCP or OCI region in {r.country} within "
+                f"{CLOUD_RADIUS_KM:.0f} km (regions across a border are not counted)"
+            )
+        else:
+            src += (
+                f"; regions in {r.country} within {CLOUD_RADIUS_KM:.0f} km, each counted for its "
+                "nearest market"
+            )
         out.append(Value(r.market_id, "cloud_providers", provs, src, 2025, False))
         out.append(Value(r.market_id, "cloud_region_count", len(near), src, 2025, False))
         n_lp = int((haversine_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum())
@@ -985,7 +970,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     write_csv(out / "markets.csv", ident.drop(columns=["coordinates_source"]))
     write_csv(out / "market_attributes.csv", attrs)
-    write_csv(out / "cloud_regions.csv", clouds)
+    owner = market_of_cloud_region(ident, clouds)
+    write_csv(out / "cloud_regions.csv", clouds.assign(market_id=owner))
     write_csv(out / "countries.csv", ctab)
     write_csv(out / "demand_regions.csv", dataset_demand.demand_regions(raw, countries))
     return 0

@@ -13,62 +13,12 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from dataset_groups import EEA_MEMBERS, OECD_MEMBERS
 
 MIN_POP_THOUSANDS = 2000
 NATIONAL_MIN_THOUSANDS = 1000
-EU_MEMBERS = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "HU",
-    ]
-)
-"""The 27 EU member states (ISO alpha-2)."""
-
-ALWAYS_COUNTRIES = EU_MEMBERS | set(
-    [
-        "IS",
-        "NO",
-        "AU",
-        "CA",
-        "CL",
-        "CO",
-        "CR",
-        "IL",
-        "JP",
-        "KR",
-        "MX",
-        "NZ",
-        "CH",
-        "TR",
-        "GB",
-        "US",
-    ]
-)
+ALWAYS_COUNTRIES = EEA_MEMBERS | OECD_MEMBERS
+"""Countries whose largest agglomeration is always a demand region (EU/EEA or OECD)."""
 INTERNET_FALLBACK = {"TW": ("HK", "no ITU figure for Taiwan in the source; Hong Kong share used")}
 
 CONTINENT_OF_CODE = {

@@ -360,6 +360,8 @@ MARKETS: tuple[MarketSeed, ...] = (
 )
 
 _EUR = 1.08  # USD per EUR, the research notes' conversion rate
+_CAD = 0.73
+"""USD per CAD: the research notes' rate, = 1 / 1.3698, the Bank of Canada 2024 annual average."""
 _US_2023 = "EIA industrial average price, state average 2023"
 
 # ---------------------------------------------------------------------------------------------
@@ -406,11 +408,13 @@ POWER_PRICE: dict[str, Fact] = {
     ),
     "seoul": Fact(132.4, "S53", 2024),
     "montreal": Fact(
-        47.5,
+        round(13.0 * 10 * _CAD, 1),
         "S44",
-        2025,
+        2026,
         True,
-        "Hydro-Quebec Rate L ~6.5 CAD c/kWh (half the proposed 13 c DC rate) x 0.73 USD/CAD",
+        "Hydro-Quebec rate for new data centres above 5 MW, 13 CAD c/kWh (proposed, pending "
+        "approval, H2 2026; Rate L's ~6.5 c is for existing industrial loads) x 0.73 USD/CAD "
+        "(Bank of Canada 2024 annual average, 1.3698 CAD per USD)",
     ),
 }
 
@@ -546,7 +550,15 @@ POWER_HEADROOM: dict[str, Fact] = {
     "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
     "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
-    "singapore": Fact(537, "S30", 2025),
+    "singapore": Fact(
+        80 + 200,
+        "S59",
+        2025,
+        note="capped market: capacity allocated by government calls for application, pilot CFA "
+        "80 MW awarded Jul 2023 (S58) + DC-CFA2 200 MW (Dec 2025, closed 31 Mar 2026); roadmap "
+        ">=300 MW (S60); the 537 MW private pipeline (Knight Frank H1 2025, S30) is already "
+        "allocated to its operators",
+    ),
     "johor": Fact(434 + 1232, "S31", 2024, note="under construction 434 + planned 1,232 MW"),
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
@@ -656,10 +668,11 @@ MORATORIUM: dict[str, Fact] = {
         note="NL ban on new hyperscale outside two zones; Amsterdam grid cap 670 MVA to 2030",
     ),
     "singapore": Fact(
-        True,
+        False,
         "S59",
         2025,
-        note="new capacity only through government calls for application (DC-CFA2, Dec 2025)",
+        note="the 2019-22 moratorium ended (S58); new capacity is allocated in calls for "
+        "application (DC-CFA2, Dec 2025) and capped through power_headroom_mw",
     ),
     "silicon_valley": Fact(
         True, "S77", 2023, note="Silicon Valley Power halted new DC plans until its 2028-29 upgrade"

@@ -40,6 +40,11 @@ TABLE_INTRO = {
     ),
     "hardware": "Accelerator profiles (`hardware.csv`, `catalog.load_hardware()`).",
     "countries": "ISO 3166-1 countries and territories (`countries.csv`, `catalog.load_countries()`).",
+    "country_groups": (
+        "The one membership table (`country_groups.csv`, `catalog.load_country_groups()`, hand-kept "
+        "from treaties, adequacy decisions and official member lists): every country group the "
+        "residency rules name and the dataset's `eu_eea`, `oecd`, `nato` and `five_eyes` columns."
+    ),
 }
 
 
@@ -201,6 +206,19 @@ def data_page() -> str:
             f"| `{name}` | {md_escape(origins)} | {md_escape(allowed)} | {md_escape(cond)} | "
             f"{md_escape(r.legal_basis)} | {md_escape(r.source)} ({r.year}) |"
         )
+    groups = catalog.load_country_groups()
+    out += [
+        "",
+        "Country groups (`group:<id>` above), expanded from `country_groups.csv`"
+        " (`residency.country_groups()`); the source of each membership is in the table:",
+        "",
+        "| group | members | member since (years) |",
+        "|---|---|---|",
+    ]
+    for gid, members in residency.country_groups().items():
+        rows = groups[groups["group"] == gid]
+        years = f"{rows['since_year'].min()}-{rows['since_year'].max()}"
+        out.append(f"| `{gid}` | {len(members)}: {', '.join(sorted(members))} | {years} |")
     j = residency.load_jurisdictions()
     out += [
         "",

@@ -208,7 +208,8 @@ def test_known_published_values(provenance: pd.DataFrame) -> None:
     nova = keyed.loc[("n_virginia", "power_price_usd_per_mwh")]
     assert nova["value"] == pytest.approx(89.2)
     assert "EIA" in nova["source"]
-    assert keyed.loc[("singapore", "power_headroom_mw"), "value"] == 537
+    # Singapore: calls for application, 80 MW (2023) + 200 MW (2025)
+    assert keyed.loc[("singapore", "power_headroom_mw"), "value"] == 280
 
 
 def test_demand_regions() -> None:

@@ -457,6 +457,72 @@ def _apply_override(
     return list(by_id.values())
 
 
+def apply_market_values(
+    markets: pd.DataFrame,
+    attributes: pd.DataFrame,
+    values: Mapping[str, Mapping[str, float]],
+    source: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Markets and provenance with values stated by the user (e.g. a scenario's overrides).
+
+    Parameters
+    ----------
+    markets : DataFrame
+        Wide markets table (index ``market_id``), as from :func:`load_markets`.
+    attributes : DataFrame
+        Its long provenance table, as from :func:`load_market_attributes`.
+    values : Mapping
+        ``market_id -> {column: value}``; columns that are not in ``markets`` (planner-only
+        settings) and markets not in the table are ignored.
+    source : str
+        Provenance text of the user's values; ``{market}`` and ``{column}`` are filled in.
+
+    Returns
+    -------
+    tuple of DataFrame
+        New ``(markets, attributes)``: each replaced value's provenance row names ``source``,
+        with ``estimated`` False and no year (the user's value, not the bundled estimate).
+
+    Examples
+    --------
+    >>> m, a = apply_market_values(
+    ...     load_markets(), load_market_attributes(), {"lisbon": {"pue": 1.2}}, "mine: {column}"
+    ... )
+    >>> row = a[(a.market_id == "lisbon") & (a.attribute == "pue")].iloc[0]
+    >>> float(m.loc["lisbon", "pue"]), row.source, bool(row.estimated)
+    (1.2, 'mine: pue', False)
+    """
+    markets = markets.copy()
+    cols = table_columns("markets")
+    replaced: list[tuple[str, str]] = []
+    rows: list[dict[str, object]] = []
+    for market_id, given in values.items():
+        if market_id not in markets.index:
+            continue
+        for column, value in given.items():
+            if column not in markets.columns:
+                continue
+            markets.loc[market_id, column] = value
+            replaced.append((market_id, column))
+            rows.append(
+                {
+                    "market_id": market_id,
+                    "attribute": column,
+                    "value": value,
+                    "unit": cols[column].unit if column in cols else "",
+                    "source": source.format(market=market_id, column=column),
+                    "year": pd.NA,
+                    "estimated": False,
+                    "estimate_rule": "",
+                }
+            )
+    keys = pd.MultiIndex.from_frame(attributes[["market_id", "attribute"]])
+    kept = attributes[~keys.isin(replaced)]
+    extra = pd.DataFrame(rows, columns=attributes.columns)
+    out = pd.concat([kept, extra.astype(kept.dtypes.to_dict())], ignore_index=True)
+    return markets, out
+
+
 def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
     """Demand regions (metros) with population and internet users.
 
@@ -483,6 +549,31 @@ def load_hardware(override: Path | None = None) -> pd.DataFrame:
 def load_countries() -> pd.DataFrame:
     """ISO 3166-1 countries and territories with name and continent, indexed by ``country``."""
     return _load_simple("countries", "countries.csv", None)
+
+
+def load_country_groups() -> pd.DataFrame:
+    """Country-group membership (EU, EEA, adequacy lists, OECD, NATO, ...), one row per member.
+
+    The single membership table behind the residency rules and the dataset's membership
+    attributes. ``member`` is an ISO2 code or ``group:<id>`` (every member of another group);
+    :func:`computegeo.residency.group_members` expands it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``member``, ``since_year``, ``source``, ``year``, in file order.
+
+    Examples
+    --------
+    >>> g = load_country_groups()
+    >>> sorted(g.loc[g["group"] == "eea", "member"])
+    ['IS', 'LI', 'NO', 'group:eu']
+    """
+    rows, problems = parse_records(
+        "country_groups", _csv_records("country_groups.csv"), "country_groups.csv"
+    )
+    _raise_bundle(problems, "country_groups.csv")
+    return typed_frame("country_groups", rows).reset_index()
 
 
 def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:

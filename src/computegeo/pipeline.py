@@ -81,6 +81,8 @@ class Dataset:
     hardware: pd.DataFrame | None
     data_classes: tuple[str, ...]
     countries: pd.DataFrame | None = None
+    attributes: pd.DataFrame | None = None
+    """Provenance of ``markets`` (loaded with the same override file: user values say so)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def load_dataset(
         hardware=hardware,
         data_classes=tuple(residency.data_classes()),
         countries=catalog.load_countries() if hasattr(catalog, "load_countries") else None,
+        attributes=catalog.load_market_attributes(markets_override),
     )
 
 
@@ -273,8 +276,10 @@ def check_output_dir(output_dir: Path) -> None:
 def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ScreenResult:
     """Screen the plan's candidate markets with the scenario's ``screen:`` section.
 
-    The markets table is the one the plan was built from, with the scenario's
-    ``market_overrides`` applied (overridden values are not flagged as estimates).
+    The markets table is the one the plan was built from: the dataset with the scenario's
+    override file (``dataset.markets``) and its ``market_overrides`` applied. Provenance follows
+    the values: a user value is labelled as the user's (file row or scenario field), never with
+    the bundled value's "estimated" flag.
 
     Raises
     ------
@@ -282,22 +287,25 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
         If the scenario has no ``screen:`` section, or the screen cannot run (unknown demand
         region, a criterion the markets table has no column for, every market filtered out).
     """
-    from computegeo.catalog import load_market_attributes
+    from computegeo.catalog import apply_market_values, load_market_attributes
 
     cfg = scenario.screen
     if cfg is None:
         raise ConfigError("The scenario has no 'screen:' section.", ["add one, see docs"])
     sens = cfg.sensitivity
-    markets = dataset.markets.loc[list(data.market_id)].copy()
-    attributes = load_market_attributes()
-    for market_id, override in scenario.market_overrides.items():
-        values = {k: v for k, v in override.model_dump().items() if v is not None}
-        for column, value in values.items():
-            if market_id in markets.index and column in markets.columns:
-                markets.loc[market_id, column] = value
-        # an overridden value is the scenario's assumption, no longer the catalog's estimate
-        replaced = (attributes["market_id"] == market_id) & attributes["attribute"].isin(values)
-        attributes = attributes[~replaced]
+    attributes = dataset.attributes if dataset.attributes is not None else load_market_attributes()
+    candidates = dataset.markets.loc[list(data.market_id)]
+    attributes = attributes[attributes["market_id"].isin(candidates.index)]
+    overrides = {
+        m: {k: v for k, v in o.model_dump().items() if v is not None}
+        for m, o in scenario.market_overrides.items()
+    }
+    markets, attributes = apply_market_values(
+        candidates,
+        attributes,
+        overrides,
+        f"scenario {scenario.name!r}, market_overrides.{{market}}.{{column}} (user value)",
+    )
     try:
         return screen_markets(
             cfg.weights(),

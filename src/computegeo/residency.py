@@ -1,7 +1,10 @@
 """Data-residency rules: may data class C originating in country X be held in country Y?
 
 The rules ship as ``computegeo/data/residency.yaml`` (curated from adequacy decisions and
-localisation laws; every class cites its legal basis and source). A destination is allowed when
+localisation laws; every class cites its legal basis and source). Every country group the rules
+name (``group:eu``, ``group:eea``, ``group:eu_adequacy``, ...) comes from the one membership table
+``computegeo/data/country_groups.csv`` (see :func:`country_groups`), which records the legal
+instrument and year of each membership. A destination is allowed when
 it is the origin country itself, is on the class's ``allowed`` list, or -- only when the caller
 accepts the stated conditions (``accept_conditions=True``) -- is on its ``conditional`` list
 (e.g. EU personal data to a US recipient certified under the Data Privacy Framework).
@@ -22,22 +25,26 @@ False
 True
 >>> sorted(allowed_destinations("au_health", "AU"))
 ['AU']
+>>> may_hold("eu_personal", "HU", "US"), may_hold("eu_personal", "DE", "HU")
+(False, True)
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import yaml
 
-from computegeo.catalog import load_countries
+from computegeo.catalog import load_countries, load_country_groups
 from computegeo.errors import DataError, InputError, suggest
 from computegeo.schema import read_data_text
 
 RULES_FILE = "residency.yaml"
+GROUPS_FILE = "country_groups.csv"
+GROUP_PREFIX = "group:"
 ANY = "any"
 
 
@@ -90,7 +97,7 @@ class ResidencyRules:
 
 def _expand(
     items: object,
-    groups: Mapping[str, Sequence[str]],
+    groups: Mapping[str, frozenset[str]],
     universe: frozenset[str],
     where: str,
     problems: list[str],
@@ -104,17 +111,91 @@ def _expand(
     out: set[str] = set()
     for it in items:
         s = str(it)
-        if s.startswith("group:"):
-            g = s.split(":", 1)[1]
+        if s.startswith(GROUP_PREFIX):
+            g = s.removeprefix(GROUP_PREFIX)
             if g not in groups:
-                problems.append(f"{RULES_FILE}, {where}: unknown group {g!r}.{suggest(g, groups)}")
+                problems.append(
+                    f"{RULES_FILE}, {where}: unknown group {g!r} (not in {GROUPS_FILE})."
+                    f"{suggest(g, groups)}"
+                )
                 continue
-            out |= _expand(list(groups[g]), groups, universe, where, problems)
+            out |= groups[g]
         elif s in universe:
             out.add(s)
         else:
             problems.append(f"{RULES_FILE}, {where}: {s!r} is not an ISO 3166-1 alpha-2 code")
     return frozenset(out)
+
+
+def _expand_groups(
+    table: pd.DataFrame, universe: frozenset[str], problems: list[str]
+) -> dict[str, frozenset[str]]:
+    """Members of every group in the membership table, nested ``group:`` rows resolved."""
+    direct: dict[str, list[tuple[int, str]]] = {}
+    for i, (g, m) in enumerate(zip(table["group"], table["member"], strict=True), start=2):
+        direct.setdefault(str(g), []).append((i, str(m)))
+    done: dict[str, frozenset[str]] = {}
+
+    def resolve(g: str, stack: tuple[str, ...]) -> frozenset[str]:
+        if g in done:
+            return done[g]
+        out: set[str] = set()
+        for row, m in direct[g]:
+            where = f"{GROUPS_FILE}, row {row}, column 'member'"
+            if m.startswith(GROUP_PREFIX):
+                ref = m.removeprefix(GROUP_PREFIX)
+                if ref not in direct:
+                    problems.append(f"{where}: unknown group {ref!r}.{suggest(ref, direct)}")
+                elif ref in stack:
+                    problems.append(f"{where}: group {ref!r} contains itself")
+                else:
+                    out |= resolve(ref, (*stack, ref))
+            elif m in universe:
+                out.add(m)
+            else:
+                problems.append(f"{where}: {m!r} is not an ISO 3166-1 alpha-2 code")
+        done[g] = frozenset(out)
+        return done[g]
+
+    return {g: resolve(g, (g,)) for g in direct}
+
+
+@functools.lru_cache(maxsize=1)
+def country_groups() -> Mapping[str, frozenset[str]]:
+    """Every country group of the membership table, expanded to ISO2 codes (cached).
+
+    >>> groups = country_groups()
+    >>> len(groups["eu"]), len(groups["eea"]), "HU" in groups["eu"]
+    (27, 30, True)
+
+    Raises
+    ------
+    DataError
+        If the shipped membership table is inconsistent (every problem listed).
+    """
+    problems: list[str] = []
+    groups = _expand_groups(load_country_groups(), frozenset(load_countries().index), problems)
+    if problems:
+        msg = f"the bundled {GROUPS_FILE} is invalid"
+        raise DataError(msg, problems)
+    return groups
+
+
+def group_members(group: str) -> frozenset[str]:
+    """ISO2 members of one country group (``eu``, ``eea``, ``eu_adequacy``, ``oecd``, ...).
+
+    Raises
+    ------
+    InputError
+        If the group is unknown (with close matches).
+    """
+    groups = country_groups()
+    if group not in groups:
+        msg = (
+            f"unknown country group {group!r}.{suggest(group, groups)} Known: {', '.join(groups)}."
+        )
+        raise InputError(msg)
+    return groups[group]
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,11 +210,11 @@ def load_rules() -> ResidencyRules:
     doc = yaml.safe_load(read_data_text(RULES_FILE))
     universe = frozenset(load_countries().index)
     problems: list[str] = []
-    raw_groups = {k: list(v["members"]) for k, v in doc["groups"].items()}
-    groups = {
-        k: sorted(_expand(v, raw_groups, universe, f"groups.{k}", problems))
-        for k, v in raw_groups.items()
-    }
+    if "groups" in doc:
+        problems.append(
+            f"{RULES_FILE}: a 'groups' section is not read; country groups come from {GROUPS_FILE}"
+        )
+    groups = country_groups()
     classes: dict[str, DataClassRule] = {}
     for name, spec in doc["data_classes"].items():
         where = f"data_classes.{name}"
