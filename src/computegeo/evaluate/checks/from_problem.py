@@ -13,8 +13,8 @@ from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
 from computegeo.problem import Form, ProblemData
 from computegeo.units import HOURS_PER_YEAR, MONTHS_PER_YEAR
 
-VACANT_PROVIDER = "vacant"
-"""Provider label of a lease of existing vacant colocation capacity (no new grid power)."""
+VACANT_SUFFIX = ":lease:vacant"
+"""Site id ending of a lease of vacant, already-powered colocation space (no new grid power)."""
 
 
 def _per_period(data: ProblemData, name: str, default: float) -> np.ndarray:
@@ -44,7 +44,7 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
         data.arc_rtt_ms <= data.latency_limit_ms[data.arc_workload] + 1e-9
     )
     period_months = float(data.period_length_years[0]) * MONTHS_PER_YEAR
-    vacant = np.array([p == VACANT_PROVIDER for p in data.site_provider], dtype=bool)
+    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in data.site_id], dtype=bool)
     exempt = getattr(data, "site_headroom_exempt", None)
     if exempt is not None:
         vacant |= np.asarray(exempt, dtype=bool)

@@ -32,8 +32,8 @@ from computegeo.scenario import Form as ScenarioForm
 from computegeo.scenario import Scenario
 from computegeo.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
 
-VACANT_PROVIDER = "vacant"
-"""Provider part of a lease site of existing vacant colocation capacity."""
+VACANT_SUFFIX = ":lease:vacant"
+"""Site id ending of a lease of vacant, already-powered colocation space."""
 
 
 class ReferenceData(Protocol):
@@ -83,11 +83,10 @@ def _cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | No
     return float(c.price_usd_per_gpu_hour) * HOURS_PER_YEAR * per_mw
 
 
-def _vacant_mw(scenario: Scenario, markets: pd.DataFrame, market_id: str) -> float:
+def _vacant_mw(scenario: Scenario, market_id: str) -> float:
+    """Vacant colocation MW: only a figure the user gives counts (the dataset has none)."""
     value = getattr(scenario.market_overrides.get(market_id), "lease_vacant_mw", None)
-    if value is None and "lease_vacant_mw" in markets.columns:
-        value = markets.loc[market_id, "lease_vacant_mw"]
-    return float(value) if value is not None and np.isfinite(float(value)) else 0.0
+    return float(value) if value is not None else 0.0
 
 
 class _SiteFacts:
@@ -132,7 +131,7 @@ def _site_facts(
             facts.campus_min[j] = min(s.build.min_campus_mw, top)
             facts.available[j] = math.inf if s.build.enabled and not moratorium else 0.0
         elif form is Form.LEASE:
-            vacant = provider == VACANT_PROVIDER
+            vacant = data.site_id[j].endswith(VACANT_SUFFIX)
             facts.lead[j] = (
                 s.lease.lead_time_months if vacant else max(s.lease.lead_time_months, ttp)
             )
@@ -140,7 +139,7 @@ def _site_facts(
             rent = market["rent"][m] * s.lease.rent_multiplier * KW_PER_MW * MONTHS_PER_YEAR
             facts.recurring[j] = rent + s.it_equipment_usd_per_mw_year
             if vacant:
-                mw = _vacant_mw(scenario, dataset.markets, mid)
+                mw = _vacant_mw(scenario, mid)
             elif override is not None and override.lease_available_mw is not None:
                 mw = float(override.lease_available_mw)
             else:
@@ -254,7 +253,7 @@ def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: Problem
     basis = getattr(res, "basis", None)
     div = pol.diversification
     n_t = data.n_periods
-    vacant = np.array([p == VACANT_PROVIDER for p in data.site_provider], dtype=bool)
+    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in data.site_id], dtype=bool)
     is_cloud = np.array([f is Form.CLOUD for f in data.site_form], dtype=bool)
     h = scenario.horizon
     return CheckSpec(
