@@ -17,17 +17,6 @@ VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space (no new grid power)."""
 
 
-def _per_period(data: ProblemData, name: str, default: float) -> np.ndarray:
-    value = getattr(data, name, None)
-    return np.full(data.n_periods, default) if value is None else np.asarray(value, dtype=float)
-
-
-def _enum_value(value: object, default: str) -> str:
-    if value is None:
-        return default
-    return str(getattr(value, "value", value))
-
-
 def spec_from_problem(data: ProblemData) -> CheckSpec:
     """The spec a synthetic problem states.
 
@@ -45,12 +34,11 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
     )
     period_months = float(data.period_length_years[0]) * MONTHS_PER_YEAR
     vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in data.site_id], dtype=bool)
-    exempt = getattr(data, "site_headroom_exempt", None)
-    if exempt is not None:
-        vacant |= np.asarray(exempt, dtype=bool)
+    if data.site_headroom_exempt is not None:
+        vacant |= data.site_headroom_exempt
     forms = data.site_form
     is_cloud = np.array([f is Form.CLOUD for f in forms], dtype=bool)
-    n1_mode = _enum_value(getattr(data, "n1_mode", None), "none")
+    n1_mode = data.n1_mode.value
     n1_share = np.asarray(data.n1_share, dtype=float)
     return CheckSpec(
         source="problem",
@@ -101,12 +89,12 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
             "grid": data.max_share_grid,
             "provider": data.max_share_provider,
         },
-        caps_min_total_mw=float(getattr(data, "min_total_mw_for_caps", 0.0)),
+        caps_min_total_mw=data.min_total_mw_for_caps,
         n1_scope=N1Scope(n1_mode),
-        n1_basis=N1Basis(_enum_value(getattr(data, "n1_basis", None), "workload_region")),
-        equipment_mw_per_period=_per_period(data, "equipment_supply_mw", np.inf),
-        budget_usd_per_period=_per_period(data, "budget_usd", np.inf),
-        carbon_cap_t_per_year=_per_period(data, "carbon_cap_t_per_year", np.inf),
-        carbon_price_usd_per_t=_per_period(data, "carbon_price_usd_per_t", 0.0),
-        utilisation=float(getattr(data, "utilisation", 1.0)),
+        n1_basis=N1Basis(data.n1_basis.value),
+        equipment_mw_per_period=data.per_period("equipment_supply_mw"),
+        budget_usd_per_period=data.per_period("budget_usd"),
+        carbon_cap_t_per_year=data.per_period("carbon_cap_t_per_year"),
+        carbon_price_usd_per_t=data.per_period("carbon_price_usd_per_t"),
+        utilisation=data.utilisation,
     )

@@ -85,7 +85,8 @@ def _cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | No
 
 def _vacant_mw(scenario: Scenario, market_id: str) -> float:
     """Vacant colocation MW: only a figure the user gives counts (the dataset has none)."""
-    value = getattr(scenario.market_overrides.get(market_id), "lease_vacant_mw", None)
+    override = scenario.market_overrides.get(market_id)
+    value = override.lease_vacant_mw if override is not None else None
     return float(value) if value is not None else 0.0
 
 
@@ -250,7 +251,6 @@ def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: Problem
             for w in data.workload_id
         ]
     )
-    basis = getattr(res, "basis", None)
     div = pol.diversification
     n_t = data.n_periods
     vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in data.site_id], dtype=bool)
@@ -321,9 +321,7 @@ def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: Problem
         },
         caps_min_total_mw=div.min_total_mw_for_caps,
         n1_scope=scope,
-        n1_basis=N1Basis(str(getattr(basis, "value", basis)))
-        if basis is not None
-        else N1Basis.WORKLOAD_REGION,
+        n1_basis=N1Basis(res.basis.value),
         equipment_mw_per_period=np.full(
             n_t, np.inf if pol.equipment_mw_per_period is None else pol.equipment_mw_per_period
         ),
