@@ -63,6 +63,7 @@ from computegeo.plan import (
     RegionInfo,
     ScenarioInfo,
     SolveInfo,
+    WorkloadInfo,
 )
 from computegeo.problem import ProblemData
 
@@ -406,6 +407,9 @@ def plan(
             periods=data.period_label,
             currency_year=data.currency_year,
             discount_rate=data.discount_rate,
+            n1_mode=data.n1_mode.value,
+            n1_basis=data.n1_basis.value,
+            n1_uncovered_workloads=_uncovered(data),
         ),
         solve=info,
         capacity=capacity_rows(data, sol),
@@ -433,6 +437,28 @@ def plan(
             )
             for i in range(data.n_regions)
         ),
+        workloads=tuple(
+            WorkloadInfo(
+                workload=data.workload_id[w],
+                data_class=data.workload_data_class[w],
+                max_rtt_ms=float(data.latency_limit_ms[w])
+                if np.isfinite(data.latency_limit_ms[w])
+                else float("nan"),
+                n1_required_share=float(data.n1_share[w]) if data.contingencies() else 0.0,
+            )
+            for w in range(data.n_workloads)
+        ),
+    )
+
+
+def _uncovered(data: ProblemData) -> tuple[str, ...]:
+    """Workloads with demand but no N-1 requirement while an N-1 rule is set."""
+    if data.n1_mode.value == "none" or not np.any(data.n1_share > 0):
+        return ()
+    return tuple(
+        data.workload_id[w]
+        for w in range(data.n_workloads)
+        if data.n1_share[w] <= 0 and data.demand_mw[w].sum() > 0
     )
 
 

@@ -485,8 +485,9 @@ class Policies(_Model):
     resilience: Resilience = Resilience()
     """N-1 resilience."""
     equipment_mw_per_period: NonNegative | None = None
-    """Transformer/switchgear supply: new build MW that can be energised per period, across all
-    campuses [MW]; ``null`` = unlimited."""
+    """Transformer/switchgear supply: new build MW that can be energised (come online) per
+    period, across all campuses [MW]; ``null`` = unlimited. A slot is used in the period the
+    capacity comes online, not when it is decided."""
     budget_usd_per_period: NonNegative | None = None
     """Capital budget for new builds per period [USD]; ``null`` = unlimited."""
     carbon: CarbonPolicy = CarbonPolicy()
