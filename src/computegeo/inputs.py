@@ -14,8 +14,11 @@ them. The steps, each a small pure function:
 4. sparse arcs: a market may serve a region's workload only within the workload's latency limit
    (:func:`computegeo.latency.rtt_matrix_ms`) and where its residency rule allows
    (:func:`computegeo.residency.allowed_destinations`);
-5. sites: one own-campus, one colocation and one cloud site per provider in each allowed market,
-   with costs, lead times and availability from the dataset and ``supply``;
+5. sites: one own-campus, one colocation (new capacity) and one cloud site per provider in each
+   allowed market, plus a vacant-colocation site where ``market_overrides.<market>.lease_vacant_mw``
+   is given,
+   with costs, lead times and availability from the dataset and ``supply``; moratorium markets
+   get no new builds and no new-capacity leases;
 6. policies: caps, N-1, equipment supply, budget, carbon.
 
 Nothing here reads files: callers pass the catalog frames and the latency and residency functions
@@ -42,10 +45,11 @@ from computegeo.demand import (
 )
 from computegeo.errors import ConfigError, DataError
 from computegeo.problem import Form as ProblemForm
-from computegeo.problem import N1Mode, ProblemData
+from computegeo.problem import N1Basis, N1Mode, ProblemData
 from computegeo.scenario import (
     Form,
     KnownIds,
+    ResilienceBasis,
     ResilienceScope,
     Scenario,
 )
@@ -194,6 +198,8 @@ class _Site:
     campus_max_mw: float
     recurring_usd_per_mw_year: float
     available_mw: float
+    headroom_exempt: bool = False
+    """Vacant, already-powered space: draws none of the market's power headroom."""
 
 
 def cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | None) -> float:
@@ -229,7 +235,12 @@ def _cloud_provider(provider: str | None, markets: pd.DataFrame, i: int) -> str:
 def build_sites(
     scenario: Scenario, markets: pd.DataFrame, periods: Periods, hardware: pd.DataFrame | None
 ) -> list[_Site]:
-    """Supply options per allowed market: own campus, colocation, one cloud site per provider."""
+    """Supply options per allowed market: own campus, colocation, one cloud site per provider.
+
+    New own-built and new leased capacity waits for the market's time to power (lead =
+    max(construction or lease lead, time to power)) and neither is offered in a moratorium
+    market. Vacant colocation space (``lease_vacant_mw``) is the stated exception.
+    """
     s = scenario.supply
     n_t = len(periods.labels)
     sites: list[_Site] = []
@@ -268,16 +279,39 @@ def build_sites(
                     available_mw=math.inf if s.build.enabled and not moratorium[i] else 0.0,
                 )
             )
-        if s.lease.enabled or (mid, Form.LEASE) in existing_forms:
+        lease_rent = float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR + s.it_equipment_usd_per_mw_year
+        new_lease = s.lease.enabled and not moratorium[i]
+        if new_lease or (mid, Form.LEASE) in existing_forms:
             if override is not None and override.lease_available_mw is not None:
                 lease_mw = float(override.lease_available_mw)
             else:
                 lease_mw = (
                     s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
                 )
+            # new colocation capacity waits for the grid like a build does
             sites.append(
                 _Site(
                     site_id=f"{mid}:lease:colo",
+                    market=i,
+                    form=ProblemForm.LEASE,
+                    provider="colo",
+                    lead_months=max(s.lease.lead_time_months, float(ttp[i])),
+                    term_periods=n_t,
+                    capex_usd_per_mw=0.0,
+                    asset_life_years=s.build.life_years,
+                    campus_fixed_cost_usd=0.0,
+                    campus_min_mw=0.0,
+                    campus_max_mw=math.inf,
+                    recurring_usd_per_mw_year=lease_rent,
+                    available_mw=lease_mw if new_lease else 0.0,
+                )
+            )
+        vacant = override.lease_vacant_mw if override is not None else None
+        if s.lease.enabled and vacant is not None and vacant > 0:
+            # vacant, already-powered space: lease lead only, no headroom, moratoria do not bind
+            sites.append(
+                _Site(
+                    site_id=f"{mid}:lease:vacant",
                     market=i,
                     form=ProblemForm.LEASE,
                     provider="colo",
@@ -288,9 +322,9 @@ def build_sites(
                     campus_fixed_cost_usd=0.0,
                     campus_min_mw=0.0,
                     campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR
-                    + s.it_equipment_usd_per_mw_year,
-                    available_mw=lease_mw if s.lease.enabled else 0.0,
+                    recurring_usd_per_mw_year=lease_rent,
+                    available_mw=float(vacant),
+                    headroom_exempt=True,
                 )
             )
         providers = _providers(markets, i)
@@ -467,6 +501,10 @@ def build_problem(
             for w in scenario.workloads
         ]
     )
+    n1_basis = {
+        ResilienceBasis.WORKLOAD: N1Basis.WORKLOAD,
+        ResilienceBasis.WORKLOAD_REGION: N1Basis.WORKLOAD_REGION,
+    }[res.basis]
     n1_mode = {
         ResilienceScope.NONE: N1Mode.NONE,
         ResilienceScope.MARKET: N1Mode.MARKET,
@@ -537,6 +575,10 @@ def build_problem(
         if div.max_share_per_provider is not None
         else 1.0,
         n1_mode=n1_mode,
+        n1_basis=n1_basis,
+        utilisation=scenario.supply.utilisation,
+        min_total_mw_for_caps=div.min_total_mw_for_caps,
+        site_headroom_exempt=np.array([s.headroom_exempt for s in sites], dtype=bool),
         equipment_supply_mw=np.full(
             n_t, np.inf if pol.equipment_mw_per_period is None else pol.equipment_mw_per_period
         ),

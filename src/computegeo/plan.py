@@ -28,8 +28,9 @@ from computegeo.problem import Form
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-SCHEMA_VERSION = "1.0"
-"""Version of the ``plan.json`` schema; bump the major part on incompatible changes."""
+SCHEMA_VERSION = "1.1"
+"""Version of the ``plan.json`` schema; bump the major part on incompatible changes (1.1 added
+the N-1 basis and the ``workloads`` list, both optional when reading)."""
 
 
 class PlanStatus(enum.Enum):
@@ -64,6 +65,29 @@ class ScenarioInfo:
     currency_year: int
     discount_rate: float
     """Real annual discount rate [1/yr]."""
+    n1_mode: str = "none"
+    """What one N-1 contingency removes: ``none``, ``market`` or ``jurisdiction``."""
+    n1_basis: str = "workload_region"
+    """Where the N-1 share holds: ``workload`` (per workload in aggregate) or
+    ``workload_region`` (per workload and demand region)."""
+    n1_uncovered_workloads: tuple[str, ...] = ()
+    """Workloads without an N-1 requirement while ``n1_mode`` is set: after a loss they may go
+    unserved."""
+
+
+@dataclass(frozen=True)
+class WorkloadInfo:
+    """A workload's service limits as planned."""
+
+    workload: str
+    """Workload id."""
+    data_class: str
+    """Residency data class (``none`` when unrestricted)."""
+    max_rtt_ms: float
+    """Round-trip-time limit between users and the serving market [ms]; NaN (``null`` in
+    plan.json) = no limit."""
+    n1_required_share: float = 0.0
+    """Share of its demand that must stay servable after any one contingency [-]; 0 = none."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +265,7 @@ class Plan:
     binding_constraints: tuple[BindingConstraint, ...]
     markets: tuple[MarketInfo, ...]
     regions: tuple[RegionInfo, ...]
+    workloads: tuple[WorkloadInfo, ...] = ()
     schema_version: str = SCHEMA_VERSION
 
     def to_json_dict(self) -> dict[str, object]:
@@ -321,6 +346,7 @@ def _from_dict(cls: type[_T], obj: dict[str, object]) -> _T:  # noqa: C901
             "binding_constraints": BindingConstraint,
             "markets": MarketInfo,
             "regions": RegionInfo,
+            "workloads": WorkloadInfo,
         },
         Kpis: {"opex_usd": OpexBreakdown, "n1_margin": N1Margin},
     }.get(cls, {})

@@ -35,6 +35,7 @@ from computegeo.evaluate.explain import (
     unmet_rows,
 )
 from computegeo.evaluate.kpis import compute_kpis
+from computegeo.evaluate.n1_diagnosis import n1_structural_problems
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.extract import (
     Solution,
@@ -46,7 +47,14 @@ from computegeo.optimize.extract import (
 )
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.network import build_network
-from computegeo.optimize.solve import SolveOptions, SolveResult, Status, solve
+from computegeo.optimize.solve import (
+    NoIncumbentError,
+    SolveOptions,
+    SolveResult,
+    Status,
+    quiet_linopy,
+    solve,
+)
 from computegeo.plan import (
     BindingConstraint,
     MarketInfo,
@@ -55,6 +63,7 @@ from computegeo.plan import (
     RegionInfo,
     ScenarioInfo,
     SolveInfo,
+    WorkloadInfo,
 )
 from computegeo.problem import ProblemData
 
@@ -239,6 +248,33 @@ def _solve_round(
 
 DUAL_TOL = 1e-9
 
+N1_ROUND_SHARE = 0.5
+"""Share of the remaining time a lazy N-1 round may use while contingencies may still be
+added; the round that includes every contingency gets all that is left."""
+N1_FINAL_RESERVE = 0.25
+"""When less than this share of the time limit is left, the next round adds every remaining
+contingency, so it is the last one and gets the rest of the time."""
+
+
+def _nearly_out(start: float, deadline: float) -> bool:
+    return deadline - time.perf_counter() < N1_FINAL_RESERVE * (deadline - start)
+
+
+def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> SolverError:
+    msg = (
+        f"No plan meeting every rule of scenario {data.name!r} was found within the time limit "
+        f"of {opts.time_limit_s:.0f} s ({rounds} solver rounds)."
+    )
+    return SolverError(
+        msg,
+        [
+            "raise solver.time_limit_s in the scenario (or pass --time-limit SECONDS)",
+            f"or loosen solver.mip_rel_gap (now {opts.mip_rel_gap:g})",
+            "or simplify the N-1 rule (policies.resilience.scope: market instead of "
+            "jurisdiction, fewer covered workloads)",
+        ],
+    )
+
 
 def plan(
     data: ProblemData,
@@ -286,7 +322,7 @@ def plan(
     strategy = strategy or Strategy.AUTO
     say = on_progress or (lambda _msg: None)
     start = time.perf_counter()
-    problems = structural_problems(data)
+    problems = n1_structural_problems(data) or structural_problems(data)
     if problems:
         msg = f"Scenario {data.name!r} has no feasible plan."
         raise InfeasibleError(msg, problems)
@@ -299,11 +335,24 @@ def plan(
     hit_limit = False
     objective = float("nan")
     deadline = start + opts.time_limit_s
-    bound = float("nan")
+    bound = -np.inf  # best proven lower bound over rounds (each round relaxes the final one)
+    final = not conts
     while True:
         rounds += 1
+        final = final or len(included) == len(conts)
+        now = time.perf_counter()
+        round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
         base = ModelContext(data=data, net=net, contingency_ids=tuple(included))
-        outcome = _solve_round(base, opts, deadline, strategy, say)
+        try:
+            outcome = _solve_round(base, opts, round_deadline, strategy, say)
+        except NoIncumbentError:
+            if final:
+                raise _no_plan_in_time(data, opts, rounds) from None
+            # the slice ran out before any plan: one last round with every contingency
+            say("no plan within this round's share of the time: adding every N-1 contingency")
+            included = list(range(len(conts)))
+            final = True
+            continue
         build_s += outcome.build_seconds
         solve_s += outcome.solve_seconds
         if outcome.status is Status.INFEASIBLE:
@@ -311,16 +360,25 @@ def plan(
         if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
             msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
             raise SolverError(msg)
-        hit_limit = hit_limit or outcome.status is Status.TIME_LIMIT
-        ctx, objective, bound = outcome.ctx, outcome.objective, outcome.bound
+        ctx, objective = outcome.ctx, outcome.objective
+        if np.isfinite(outcome.bound):
+            bound = max(bound, outcome.bound)
         sol = read_solution(outcome.model, ctx)
         new = _new_contingencies(data, sol, included)
         if not new:
+            # stopped by the clock: keep the best plan, judged against the best proven bound
+            hit_limit = outcome.status is Status.TIME_LIMIT and not (
+                _gap(objective, bound) <= opts.mip_rel_gap
+            )
             break
-        if rounds >= max_n1_rounds:
+        out_of_slice = outcome.status is Status.TIME_LIMIT
+        if rounds >= max_n1_rounds or out_of_slice or _nearly_out(start, deadline):
             new = [c for c in range(len(conts)) if c not in included]
+            final = True
         included = sorted(set(included) | set(new))
         say(f"adding {len(new)} N-1 contingencies")
+    if not np.isfinite(bound):
+        bound = float("nan")
 
     say("reading the plan back and computing KPIs")
     t0 = time.perf_counter()
@@ -349,6 +407,9 @@ def plan(
             periods=data.period_label,
             currency_year=data.currency_year,
             discount_rate=data.discount_rate,
+            n1_mode=data.n1_mode.value,
+            n1_basis=data.n1_basis.value,
+            n1_uncovered_workloads=_uncovered(data),
         ),
         solve=info,
         capacity=capacity_rows(data, sol),
@@ -376,6 +437,28 @@ def plan(
             )
             for i in range(data.n_regions)
         ),
+        workloads=tuple(
+            WorkloadInfo(
+                workload=data.workload_id[w],
+                data_class=data.workload_data_class[w],
+                max_rtt_ms=float(data.latency_limit_ms[w])
+                if np.isfinite(data.latency_limit_ms[w])
+                else float("nan"),
+                n1_required_share=float(data.n1_share[w]) if data.contingencies() else 0.0,
+            )
+            for w in range(data.n_workloads)
+        ),
+    )
+
+
+def _uncovered(data: ProblemData) -> tuple[str, ...]:
+    """Workloads with demand but no N-1 requirement while an N-1 rule is set."""
+    if data.n1_mode.value == "none" or not np.any(data.n1_share > 0):
+        return ()
+    return tuple(
+        data.workload_id[w]
+        for w in range(data.n_workloads)
+        if data.n1_share[w] <= 0 and data.demand_mw[w].sum() > 0
     )
 
 
@@ -394,7 +477,8 @@ def _new_contingencies(data: ProblemData, sol: Solution, included: list[int]) ->
 
 
 def _infeasible(data: ProblemData, model: linopy.Model) -> InfeasibleError:
-    problems = n1_shortfalls(data) or iis_problems(model)
+    with quiet_linopy():
+        problems = n1_structural_problems(data) or n1_shortfalls(data) or iis_problems(model)
     if not problems:
         problems = [
             "the hard rules (N-1 shares, diversification caps, campus sizes and training "
@@ -446,23 +530,60 @@ def _binding_constraints(
 
 
 def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
-    """Words for a constraint row: its site, market and period labels, not integer positions."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if family == "contingency-share":
-        d = ctx.data
-        wl = np.flatnonzero(d.n1_share > 0)
-        i, period = int(parts[0]), parts[1]
-        name = d.contingencies()[ctx.contingency_ids[i // len(wl)]][0]
-        return f"after losing {name} for {d.workload_id[wl[i % len(wl)]]} in {period}"
+    """Words for a constraint row: its site, market, country, grid, provider, region, workload
+    and period labels, never integer positions.
+
+    Positional dimensions (``site``, ``market`` positions, ``period``) are mapped to labels;
+    label dimensions (the share caps' ``market``/``country``/``grid``/``provider`` ids) are used
+    as they are, with market ids shown by name.
+    """
     d = ctx.data
-    labels: dict[str, tuple[str, ...]] = {
-        "site": d.site_id,
-        "market": d.market_name,
-        "period": d.period_label,
-    }
-    words = [
-        labels[name][int(part)] if name in labels else str(part)
-        for name, part in zip(names, parts, strict=False)
-        if part != "system"
-    ]
-    return "in " + ", ".join(words)
+    parts = key if isinstance(key, tuple) else (key,)
+    values = dict(zip(names, parts, strict=False))
+    period = _label(d.period_label, values.get("period"))
+    if family == "contingency-share":
+        req_c, req_w, req_node = ctx.n1_requirements
+        i = int(values.get("n1requirement", -1))  # type: ignore[call-overload]
+        if not 0 <= i < len(req_c):
+            return f"for an N-1 requirement in {period}"
+        lost = d.contingencies()[ctx.contingency_ids[int(req_c[i])]][0]
+        w = int(req_w[i])
+        where = ""
+        if req_node[i] >= 0:
+            regions = [
+                d.region_id[r] for r in np.flatnonzero(ctx.net.member_node[w] == req_node[i])
+            ]
+            where = f" in {_short_list(regions)}"
+        return f"after losing {lost} for {d.workload_id[w]}{where} in {period}"
+    market_names = dict(zip(d.market_id, d.market_name, strict=True))
+    words: list[str] = []
+    for name, part in values.items():
+        if name in ("system", "period"):
+            continue
+        if name == "site":
+            words.append(_label(d.site_id, part))
+        elif name == "market" and family.startswith("market-share"):
+            words.append(market_names.get(str(part), str(part)))
+        elif name == "market":
+            words.append(_label(d.market_name, part))
+        elif name == "workload":
+            words.append(_label(d.workload_id, part))
+        elif name == "region":
+            words.append(_label(d.region_id, part))
+        else:  # country, grid and provider ids are labels already
+            words.append(str(part))
+    if "period" in values:
+        words.append(period)
+    return "in " + ", ".join(words) if words else "overall"
+
+
+def _label(labels: tuple[str, ...], part: object) -> str:
+    """``labels[part]`` when ``part`` is an integer position in range, else ``str(part)``."""
+    if isinstance(part, int | np.integer) and 0 <= int(part) < len(labels):
+        return labels[int(part)]
+    return str(part)
+
+
+def _short_list(ids: list[str], n: int = 3) -> str:
+    head = ", ".join(ids[:n])
+    return head + (f" and {len(ids) - n} more regions" if len(ids) > n else "")

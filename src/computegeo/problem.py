@@ -67,6 +67,16 @@ class N1Mode(enum.Enum):
     """Losing every market of any one country."""
 
 
+class N1Basis(enum.Enum):
+    """Over what the N-1 required share is counted."""
+
+    WORKLOAD = "workload"
+    """The share holds per workload in aggregate over its demand regions."""
+    WORKLOAD_REGION = "workload_region"
+    """The share holds per workload and per demand region: each region keeps at least the share
+    of its own demand (a region left with nothing is an outage for its users)."""
+
+
 FORMS_DRAWING_GRID_POWER: frozenset[Form] = frozenset({Form.BUILD, Form.LEASE})
 """Forms whose new capacity needs grid headroom in its market and whose power we pay for.
 
@@ -201,6 +211,18 @@ class ProblemData:
         Carbon price applied to all served energy (cloud included) [USD/tCO2].
     carbon_cap_t_per_year : ndarray, shape (T,)
         Most emissions per year in each period [tCO2/yr]; ``inf`` = none.
+    utilisation : float
+        Average share of IT capacity drawing power [-], in [0, 1]; multiplies the energy of
+        served load (power cost, carbon emissions priced and capped), nothing else.
+    min_total_mw_for_caps : float
+        Diversification caps apply only in periods whose total demand (all workloads and
+        regions) is at least this [MW]; 0 = always.
+    n1_basis : N1Basis
+        Whether ``n1_share`` holds per workload or per workload and demand region.
+    site_headroom_exempt : ndarray of bool, shape (S,), optional
+        Build or lease sites whose capacity does *not* draw on their market's power headroom:
+        vacant colocation space (``<market>:lease:vacant``) is already powered. ``None`` = none
+        exempt. See :meth:`headroom_sites`.
     """
 
     name: str
@@ -264,6 +286,10 @@ class ProblemData:
     budget_usd: np.ndarray | None = None
     carbon_price_usd_per_t: np.ndarray | None = None
     carbon_cap_t_per_year: np.ndarray | None = None
+    utilisation: float = 1.0
+    min_total_mw_for_caps: float = 0.0
+    n1_basis: N1Basis = N1Basis.WORKLOAD_REGION
+    site_headroom_exempt: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self) -> None:
@@ -287,6 +313,12 @@ class ProblemData:
             elif f.name == "site_form":
                 object.__setattr__(self, f.name, tuple(Form(v) for v in value))
         object.__setattr__(self, "n1_mode", N1Mode(self.n1_mode))
+        object.__setattr__(self, "n1_basis", N1Basis(self.n1_basis))
+        object.__setattr__(self, "utilisation", float(self.utilisation))
+        object.__setattr__(self, "min_total_mw_for_caps", float(self.min_total_mw_for_caps))
+        if self.site_headroom_exempt is not None:
+            exempt = _frozen(self.site_headroom_exempt, np.bool_)
+            object.__setattr__(self, "site_headroom_exempt", exempt)
         problems = _validate(self)
         if problems:
             msg = f"ProblemData for scenario {self.name!r} is inconsistent."
@@ -380,6 +412,20 @@ class ProblemData:
             msg = f"ProblemData.{name} was never filled; build ProblemData through its constructor."
             raise DataError(msg)
         return value
+
+    def headroom_sites(self) -> np.ndarray:
+        """(S,) bool: sites whose new capacity draws on the market's power headroom (build and
+        lease, ``FORMS_DRAWING_GRID_POWER``, except ``site_headroom_exempt``)."""
+        draws = np.array([f in FORMS_DRAWING_GRID_POWER for f in self.site_form], dtype=bool)
+        if self.site_headroom_exempt is not None:
+            draws &= ~self.site_headroom_exempt
+        return draws
+
+    def caps_active(self) -> np.ndarray:
+        """(T,) bool: periods in which the diversification caps apply (total demand >=
+        ``min_total_mw_for_caps`` [MW])."""
+        total = self.demand_mw.sum(axis=(0, 1)) if self.demand_mw.size else np.zeros(self.n_periods)
+        return np.asarray(total >= self.min_total_mw_for_caps - 1e-9)
 
     def online_mask(self) -> np.ndarray:
         """Which vintages are online when: ``mask[s, tau, t]`` is True when capacity decided at
@@ -507,6 +553,8 @@ def _validate(d: ProblemData) -> list[str]:  # noqa: C901 - a flat list of check
         "carbon_price_usd_per_t": (t,),
         "carbon_cap_t_per_year": (t,),
     }
+    if d.site_headroom_exempt is not None:
+        shapes["site_headroom_exempt"] = (s,)
     for name, shape in shapes.items():
         value = getattr(d, name)
         got = value.shape if isinstance(value, np.ndarray) else (len(value),)
@@ -590,6 +638,10 @@ def _validate(d: ProblemData) -> list[str]:  # noqa: C901 - a flat list of check
     if np.any(d.campus_min_mw > d.campus_max_mw):
         bad = [d.site_id[i] for i in np.flatnonzero(d.campus_min_mw > d.campus_max_mw)]
         p.append(f"campus_min_mw exceeds campus_max_mw at sites {bad[:5]}")
+    if not (0.0 <= d.utilisation <= 1.0):
+        p.append(f"utilisation: {d.utilisation} is outside [0, 1]")
+    if not (np.isfinite(d.min_total_mw_for_caps) and d.min_total_mw_for_caps >= 0):
+        p.append(f"min_total_mw_for_caps: {d.min_total_mw_for_caps} must be finite and >= 0")
     if np.any(d.lead_periods < 0):
         p.append("lead_periods: must be >= 0")
     if np.any(d.term_periods < 1):

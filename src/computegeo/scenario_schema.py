@@ -94,6 +94,17 @@ class ResilienceScope(enum.Enum):
     """Any one jurisdiction (every market of one country) may be lost."""
 
 
+class ResilienceBasis(enum.Enum):
+    """Over what the N-1 share is counted."""
+
+    WORKLOAD = "workload"
+    """Per workload in aggregate over all its demand regions."""
+    WORKLOAD_REGION = "workload_region"
+    """Per workload and per demand region: each region keeps at least the share of its own
+    demand (for latency-bound inference, a region left with nothing is an outage for its
+    users)."""
+
+
 # --------------------------------------------------------------------------------------- horizon
 
 
@@ -291,7 +302,10 @@ class LeaseOptions(_Model):
     enabled: bool = True
     """Allow new colocation leases."""
     lead_time_months: NonNegative = 12.0
-    """Time from signing to ready-for-service [months]."""
+    """Time from signing to ready-for-service [months]. A lease of new capacity also waits for
+    the market's time to power (lead = max of the two) and is not offered in moratorium markets;
+    vacant, already-powered space (``market_overrides.<market>.lease_vacant_mw``) takes this
+    lead only."""
     available_share_of_headroom: Share = 0.25
     """Leasable MW per market as a share of its secured headroom (``supply.headroom_share`` x the
     dataset's pipeline MW) [-]; no per-market vacancy data exists for most markets, so this is an
@@ -339,7 +353,9 @@ class Supply(_Model):
     pue: Positive | None = None
     """Power usage effectiveness applied everywhere [-]; ``null`` = the dataset's per-market PUE."""
     utilisation: Share = 1.0
-    """Average share of IT capacity drawing power, for energy and carbon [-]."""
+    """Average share of IT capacity drawing power [-]: multiplies the energy of served load, so
+    power cost and carbon emissions (priced and capped); capacity, rent, capex and cloud prices
+    are unchanged."""
 
 
 class MarketOverride(_Model):
@@ -360,7 +376,13 @@ class MarketOverride(_Model):
     pue: Positive | None = None
     """Power usage effectiveness [-]."""
     lease_available_mw: NonNegative | None = None
-    """Leasable MW in this market, existing leases included [MW]."""
+    """Leasable MW of new colocation capacity in this market, existing leases included [MW];
+    it waits for the market's time to power and draws on its power headroom."""
+    lease_vacant_mw: NonNegative | None = None
+    """Vacant, already-powered colocation capacity leasable in this market [MW]; ``null`` = 0
+    (the bundled dataset has no vacancy data, so only a figure you give here counts). It is
+    ready after ``supply.lease.lead_time_months`` regardless of time to power and moratoria,
+    and does not draw on the market's power headroom (site ``<market>:lease:vacant``)."""
     cloud_available_mw: NonNegative | None = None
     """Cloud MW each provider in this market can hold for you in a period [MW]."""
     cloud_price_usd_per_mw_year: Positive | None = None
@@ -424,7 +446,8 @@ class Diversification(_Model):
     """Largest share held with one provider [-]: ``own`` campuses, ``colo`` leases, or one cloud
     provider (``aws``, ``azure``, ``gcp``, ``oci``)."""
     min_total_mw_for_caps: NonNegative = 0.0
-    """Caps apply only in periods whose total demand is at least this [MW]."""
+    """Caps apply only in periods whose total demand (all workloads and regions) is at least
+    this [MW]."""
 
 
 class Resilience(_Model):
@@ -433,10 +456,14 @@ class Resilience(_Model):
     scope: ResilienceScope = ResilienceScope.NONE
     """What may be lost: ``none``, ``market`` or ``jurisdiction`` (a whole country)."""
     min_served_share: Share = 0.0
-    """Share of each workload's demand that must still be servable within its latency and
-    residency limits after the loss [-]."""
+    """Share of each covered workload's demand that must still be servable within its latency
+    and residency limits after the loss [-]."""
+    basis: ResilienceBasis = ResilienceBasis.WORKLOAD_REGION
+    """Where the share holds: ``workload_region`` (default: per workload and per demand
+    region, so no region is left without service) or ``workload`` (per workload in aggregate)."""
     workloads: tuple[Slug, ...] | None = None
-    """Workloads the rule covers; ``null`` = all."""
+    """Workloads the rule covers; ``null`` = all. Workloads not covered carry no N-1
+    requirement: after a loss they may go unserved."""
 
 
 class CarbonPolicy(_Model):
@@ -458,8 +485,9 @@ class Policies(_Model):
     resilience: Resilience = Resilience()
     """N-1 resilience."""
     equipment_mw_per_period: NonNegative | None = None
-    """Transformer/switchgear supply: new build MW that can be energised per period, across all
-    campuses [MW]; ``null`` = unlimited."""
+    """Transformer/switchgear supply: new build MW that can be energised (come online) per
+    period, across all campuses [MW]; ``null`` = unlimited. A slot is used in the period the
+    capacity comes online, not when it is decided."""
     budget_usd_per_period: NonNegative | None = None
     """Capital budget for new builds per period [USD]; ``null`` = unlimited."""
     carbon: CarbonPolicy = CarbonPolicy()

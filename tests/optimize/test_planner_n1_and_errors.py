@@ -16,7 +16,7 @@ from computegeo.optimize.formulation import build_model
 from computegeo.optimize.solve import solve
 from computegeo.plan import Plan, read_plan_json, write_plan_json, write_tables
 from computegeo.planner import plan
-from computegeo.problem import N1Mode
+from computegeo.problem import N1Basis, N1Mode
 from computegeo.testing import random_problem, tiny_problem
 
 POWER = 438_000.0
@@ -50,15 +50,25 @@ def test_n1_jurisdiction_mode_groups_markets_by_country() -> None:
 
 
 def test_n1_shortfall_is_explained_with_causes() -> None:
-    """r1 is reachable from a only: losing a leaves at most b's 5 MW of r2 = 33 % < 50 %."""
-    data = tiny(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    """r1 is reachable from a only: losing a leaves at most b's 5 MW of r2 = 33 % < 50 %
+    (basis workload), whatever is built."""
+    data = tiny(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]), n1_basis=N1Basis.WORKLOAD)
     with pytest.raises(InfeasibleError) as err:
         plan(data, EXACT)
     assert err.value.exit_code == 1
     text = str(err.value)
-    assert "after losing 'a'" in text
-    assert "33%" in text
-    assert "lead times keep b from being online by 2027" in text
+    assert "after losing 'a', only 33% of its demand has an allowed market left" in text
+    assert "whatever is built" in text
+
+
+def test_n1_shortfall_per_region_names_the_region() -> None:
+    """Basis workload_region: losing a leaves region r1 with no allowed market at all."""
+    data = tiny(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, EXACT)
+    text = str(err.value)
+    assert "after losing 'a', region(s) r1 have no allowed market left" in text
+    assert "policies.resilience.basis: workload" in text
 
 
 def test_random_instances_checked_and_lazy_n1_exact() -> None:

@@ -190,9 +190,11 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         )
     else:
         lines.append("All demand is served within its latency and residency limits.")
+    lines.extend(_n1_lines(plan))
     if plan.solve.status.value == "time_limit":
         lines.append(
-            f"[yellow]Stopped at the time limit with a gap of {plan.solve.mip_gap:.2%}: rerun with "
+            f"[yellow]Stopped at the time limit ({scenario.solver.time_limit_s:g} s) with the best "
+            f"plan found, proven within {plan.solve.mip_gap:.2%} of optimal: rerun with "
             "--time-limit SECONDS (or solver.time_limit_s) for a tighter plan.[/]"
         )
     if run.output_dir is not None:  # type: ignore[attr-defined]
@@ -204,6 +206,32 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             lines.append(f"Next: read {out / 'plan.json'};")
         lines.append(
             f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}."
+        )
+    return lines
+
+
+def _n1_lines(plan: object) -> list[str]:
+    """The N-1 rule as applied: what is lost, where the share holds, what it leaves out."""
+    info = plan.scenario  # type: ignore[attr-defined]
+    if info.n1_mode == "none":
+        return []
+    shares = {w.workload: w.n1_required_share for w in plan.workloads}  # type: ignore[attr-defined]
+    covered = [f"{w} {s:.0%}" for w, s in shares.items() if s > 0]
+    where = (
+        "in every demand region"
+        if info.n1_basis == "workload_region"
+        else "per workload in aggregate"
+    )
+    margin = plan.kpis.n1_margin  # type: ignore[attr-defined]
+    value = 0.0 if abs(margin.margin) < 5e-4 else margin.margin  # no "-0.0 %"
+    lines = [
+        f"N-1 (lose any one {info.n1_mode}; basis {info.n1_basis}: the share holds {where}): "
+        f"{', '.join(covered)}; worst margin {value:+.1%}"
+        + (f" after losing {margin.worst_contingency}" if margin.worst_contingency else "")
+    ]
+    if info.n1_uncovered_workloads:
+        lines.append(
+            f"  not covered, may go unserved after a loss: {', '.join(info.n1_uncovered_workloads)}"
         )
     return lines
 

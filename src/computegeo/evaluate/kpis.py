@@ -4,8 +4,9 @@ Definitions (money discounted to the base year with ``ProblemData.period_weight_
 
 - ``capex_usd``: annualised capex (capex x CRF per online year) + annualised campus fixed cost
   from the online period to the horizon end, i.e. exactly the objective's capital terms;
-- ``opex_usd``: power (build and lease load x PUE x hours x price), rent (lease), cloud
-  (commitments), O&M (own campuses), carbon (all load x PUE x hours x intensity x carbon price);
+- ``opex_usd``: power (build and lease load x PUE x utilisation x hours x price), rent (lease),
+  cloud (commitments), O&M (own campuses), carbon (all load x PUE x utilisation x hours x
+  intensity x carbon price);
 - ``npv_usd`` = capex + opex; ``unmet_penalty_usd`` separately (objective = npv + penalty);
 - energy, carbon: undiscounted totals over the horizon; HHI on capacity shares.
 """
@@ -51,7 +52,8 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
     recurring = data.recurring_usd_per_mw_year[:, None] * arrays.capacity_mw * weight[None, :]
     by_form = {f: float(recurring[[x is f for x in forms]].sum()) for f in Form}
     mk = data.site_market
-    energy_site = arrays.load_mw * (data.pue[mk] * HOURS_PER_YEAR)[:, None]  # MWh/yr per period
+    # MWh/yr per period: only the utilised share of IT load draws power
+    energy_site = arrays.load_mw * (data.pue[mk] * data.utilisation * HOURS_PER_YEAR)[:, None]
     pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in forms])
     power = float((energy_site * (data.power_price_usd_per_mwh[mk] * pays)[:, None] * weight).sum())
     carbon_t_yr = energy_site * data.carbon_intensity_t_per_mwh[mk][:, None]

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from computegeo.problem import ProblemData
+from computegeo.problem import N1Basis, ProblemData
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,12 @@ class ContingencyResult:
     name : str
         Market id or country code lost.
     margin : float
-        Largest uniform excess ``lam`` over the required shares such that every workload with a
-        requirement can still get ``(rho_w + lam)`` of its demand served within limits, minimised
-        over periods [-]; >= 0 means the rule holds.
+        Largest uniform excess ``lam`` over the required shares such that every workload (basis
+        ``workload``) or every region of it (basis ``workload_region``) with a requirement can
+        still get ``(rho_w + lam)`` of its demand served within limits, minimised over periods
+        [-]; >= 0 means the rule holds.
     served_share : float
-        ``min_w (served_w / demand_w)`` in that LP, minimised over periods [-].
+        Smallest served / demand ratio over those groups in that LP, minimised over periods [-].
     period : str
         Period where the margin is smallest.
     """
@@ -78,34 +79,54 @@ def _one(data: ProblemData, cap: np.ndarray, name: str, lost: np.ndarray) -> Con
 def _margin_lp(
     data: ProblemData, cap_m: np.ndarray, lost: np.ndarray, t: int
 ) -> tuple[float, float]:
+    """Largest uniform excess over the required shares after losing ``lost`` in period ``t``.
+
+    The shares are counted per workload (basis ``workload``) or per (workload, region) pair
+    (basis ``workload_region``); returns ``(margin, smallest served share)`` [-].
+    """
     rho = data.n1_share
     demand_w = data.demand_mw[:, :, t].sum(axis=1)
     need = (rho > 0) & (demand_w > 0)
     if not need.any():
         return np.inf, 1.0
+    pair_demand = data.demand_mw.reshape(-1, data.n_periods)[:, t]  # (W x R,)
+    by_region = data.n1_basis is N1Basis.WORKLOAD_REGION
+    # requirement groups: workloads, or (workload, region) pairs with demand
+    if by_region:
+        groups = np.flatnonzero(np.repeat(need, data.n_regions) & (pair_demand > 0))
+        group_demand = pair_demand[groups]
+        group_rho = rho[groups // data.n_regions]
+    else:
+        groups = np.flatnonzero(need)
+        group_demand = demand_w[groups]
+        group_rho = rho[groups]
     arcs = np.flatnonzero(need[data.arc_workload] & ~lost[data.arc_market])
-    n = len(arcs)
     wl, rg, mk = data.arc_workload[arcs], data.arc_region[arcs], data.arc_market[arcs]
     pair = wl * data.n_regions + rg
+    keep = np.isin(pair if by_region else wl, groups)
+    arcs, wl, mk, pair = arcs[keep], wl[keep], mk[keep], pair[keep]
+    n = len(arcs)
     upair, prow = np.unique(pair, return_inverse=True)
     umk, mrow = np.unique(mk, return_inverse=True)
-    needed = np.flatnonzero(need)
-    wrow = np.searchsorted(needed, wl)
-    n_p, n_m, n_w = len(upair), len(umk), len(needed)
+    grow = np.searchsorted(groups, pair if by_region else wl)
+    n_p, n_m, n_g = len(upair), len(umk), len(groups)
     cols = np.arange(n)
     ones = np.ones(n)
-    # rows: pair demand (<=), market capacity (<=), workload share (>= -> negated <=)
+    # rows: pair demand (<=), market capacity (<=), group share (>= -> negated <=)
     a_pair = sp.csr_matrix((ones, (prow, cols)), shape=(n_p, n + 1))
     a_mk = sp.csr_matrix((ones, (mrow, cols)), shape=(n_m, n + 1))
-    a_w = sp.csr_matrix((-ones, (wrow, cols)), shape=(n_w, n + 1)).tolil()
-    for i, w in enumerate(needed):
-        a_w[i, n] = demand_w[w]
-    a_ub = sp.vstack([a_pair, a_mk, a_w.tocsr()]).tocsr()
+    a_g = sp.hstack(
+        [
+            sp.csr_matrix((-ones, (grow, cols)), shape=(n_g, n)),
+            sp.csr_matrix(group_demand.reshape(-1, 1)),
+        ]
+    )
+    a_ub = sp.vstack([a_pair, a_mk, a_g]).tocsr()
     b_ub = np.concatenate(
         [
-            data.demand_mw.reshape(-1, data.n_periods)[upair, t],
+            pair_demand[upair],
             np.minimum(cap_m[umk], demand_w.sum() + 1.0),  # "unlimited" stays finite for linprog
-            -rho[needed] * demand_w[needed],
+            -group_rho * group_demand,
         ]
     )
     c = np.zeros(n + 1)
@@ -115,6 +136,6 @@ def _margin_lp(
     if res.status != 0:
         return -1.0, 0.0
     lam = float(res.x[n])
-    served = np.bincount(wrow, weights=res.x[:n], minlength=n_w)
-    share = float(np.min(served / demand_w[needed]))
+    served = np.bincount(grow, weights=res.x[:n], minlength=n_g)
+    share = float(np.min(served / group_demand))
     return lam, share

@@ -79,19 +79,19 @@ def add_availability(m: Model, ctx: ModelContext) -> None:
 
 
 def add_power_headroom(m: Model, ctx: ModelContext) -> None:
-    """Grid headroom for new build and lease load: ``sum_{s in mk, form in {build, lease}}
-    PUE_mk (k[s,t] - existing[s,t]) <= H[mk,t]`` (``market-power_headroom``)."""
+    """Grid headroom for new build and new-capacity lease load: ``sum_{s in mk, s draws
+    headroom} PUE_mk (k[s,t] - existing[s,t]) <= H[mk,t]`` (``market-power_headroom``); vacant
+    colocation space is already powered and draws none."""
     d = ctx.data
     finite = np.isfinite(d.power_headroom_mw)
     if not finite.any():
         return
-    groups = np.where(ctx.grid_sites, d.site_market, -1)
+    draws = ctx.headroom_sites
+    groups = np.where(draws, d.site_market, -1)
     pue = d.pue[d.site_market]
     lhs = grouped_sum(m, m.variables["site-capacity"], "site", groups, ctx.markets, pue)
     existing = np.zeros((d.n_markets, d.n_periods))
-    np.add.at(
-        existing, d.site_market[ctx.grid_sites], (pue[:, None] * d.existing_mw)[ctx.grid_sites]
-    )
+    np.add.at(existing, d.site_market[draws], (pue[:, None] * d.existing_mw)[draws])
     rhs = np.where(finite, d.power_headroom_mw, 0.0) + existing
     mask = _da(finite, ctx.markets, ctx.periods) & has_terms(lhs)
     m.add_constraints(
@@ -106,8 +106,9 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     - ``site-campus_max``: ``sum_{tau' <= tau} b[s,tau'] <= Mbar_s,tau sum_{tau' <= tau} z[s,tau']``
       (no build before the campus opens; at most its maximum size);
     - ``site-campus_min``: ``sum_tau b[s,tau] >= min_s sum_tau z[s,tau]``;
-    - ``site-campus_expansion_max``: for build sites with existing capacity,
-      ``sum_tau b[s,tau] <= max_s - existing[s,0]``.
+    - ``site-campus_expansion_max``: for build sites with existing capacity (online in any
+      period), ``k[s,t] <= max(max_s, existing[s,t])`` in every period: the campus maximum
+      bounds own-built capacity, existing capacity included whenever it is online.
     """
     d = ctx.data
     campus = ctx.campus_site
@@ -151,12 +152,11 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     is_build = np.array([f.value == "build" for f in d.site_form])
     expand = is_build & ~campus & np.isfinite(d.campus_max_mw)
     if expand.any():
-        room = np.maximum(d.campus_max_mw - d.existing_mw[:, 0], 0.0)
+        limit = np.maximum(np.where(expand, d.campus_max_mw, 0.0)[:, None], d.existing_mw)
         m.add_constraints(
-            linear(m, m.variables["site-build"]).sum("period")
-            <= xr.DataArray(np.where(expand, room, 0.0), coords=[sites_dim], dims=["site"]),
+            m.variables["site-capacity"] <= _da(limit, sites_dim, ctx.periods),
             name="site-campus_expansion_max",
-            mask=xr.DataArray(expand, coords=[sites_dim], dims=["site"]),
+            mask=_da(np.broadcast_to(expand[:, None], limit.shape), sites_dim, ctx.periods),
         )
 
 
@@ -189,7 +189,8 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
     """Diversification: ``K_t = sum_s k[s,t]`` (``system-capacity_total``) and, per group g of
     markets / countries / grid zones / providers with share cap sigma < 1,
     ``sum_{s in g} k[s,t] <= sigma K_t`` (``market-share_cap``, ``country-share_cap``,
-    ``grid-share_cap``, ``provider-share_cap``)."""
+    ``grid-share_cap``, ``provider-share_cap``) in the periods whose total demand reaches
+    ``min_total_mw_for_caps``."""
     d = ctx.data
     k = m.variables["site-capacity"]
     m.add_constraints(
@@ -203,6 +204,9 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
         ("grid", d.max_share_grid, site_grid),
         ("provider", d.max_share_provider, np.array(d.site_provider)),
     )
+    active = d.caps_active()
+    if not active.any():
+        return
     for entity, share, labels in groupings:
         if share >= 1.0:
             continue
@@ -212,7 +216,8 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
             grouped_sum(m, k, "site", groups.astype(np.int64), index)
             - share * m.variables["system-capacity"]
         )
-        m.add_constraints(lhs <= 0.0, name=f"{entity}-share_cap")
+        mask = _da(np.broadcast_to(active[None, :], (len(index), d.n_periods)), index, ctx.periods)
+        m.add_constraints(lhs <= 0.0, name=f"{entity}-share_cap", mask=mask)
 
 
 def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
@@ -222,12 +227,15 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     - ``contingency-demand``: ``sum_{b in arcs(n), b survives c} x^c[b,t] <= D[n,t]``;
     - ``contingency-capacity``: ``sum_{b at mk} x^c[b,t] <= sum_{s in mk} k[s,t]`` for every
       surviving market mk;
-    - ``contingency-share``: ``sum_{b of workload w} x^c[b,t] >= rho_w sum_{n of w} D[n,t]``.
+    - ``contingency-share``: basis ``workload``: ``sum_{b of workload w} x^c[b,t] >= rho_w
+      sum_{n of w} D[n,t]``; basis ``workload_region``: ``sum_{b in arcs(n)} x^c[b,t] >=
+      rho_w(n) D[n,t]`` for every node n (each region keeps its own share).
 
     Raises
     ------
     InfeasibleError
-        When a contingency leaves a workload with a required share no allowed market at all.
+        When a contingency leaves a workload (or, basis ``workload_region``, a region) with a
+        required share no allowed market at all.
     """
     if "contingency-flow" not in m.variables:
         return
@@ -235,7 +243,6 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     cont, narc = ctx.n1_arcs
     xk = m.variables["contingency-flow"]
     names = [d.contingencies()[c][0] for c in ctx.contingency_ids]
-    n_c = len(ctx.contingency_ids)
     # demand bound per (contingency, node)
     key = cont * net.n_nodes + net.narc_node[narc]
     uniq, grp = np.unique(key, return_inverse=True)
@@ -264,41 +271,79 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     )
     cap = terms_expression(m, terms, np.full(terms.shape, -1.0), idx, ctx.periods)
     m.add_constraints(flows + cap <= 0.0, name="contingency-capacity")
-    # required share per (contingency, workload)
-    wl = np.flatnonzero(d.n1_share > 0)
-    pairs = np.array([(c, w) for c in range(n_c) for w in wl], dtype=np.int64).reshape(-1, 2)
-    idx = pd.RangeIndex(len(pairs), name="n1workload")
-    pair_key = pairs[:, 0] * d.n_workloads + pairs[:, 1]
-    arc_key = cont * d.n_workloads + net.node_workload[net.narc_node[narc]]
-    grp = np.searchsorted(pair_key, arc_key)
+    # required share per (contingency, workload) or per (contingency, demand node)
+    req_c, req_w, req_node = ctx.n1_requirements
+    idx = pd.RangeIndex(len(req_c), name="n1requirement")
+    by_node = bool((req_node >= 0).any())
+    if by_node:
+        row_key = req_c * net.n_nodes + req_node
+        arc_key = cont * net.n_nodes + net.narc_node[narc]
+        required = d.n1_share[req_w, None] * net.node_demand_mw[req_node]
+    else:
+        row_key = req_c * d.n_workloads + req_w
+        arc_key = cont * d.n_workloads + net.node_workload[net.narc_node[narc]]
+        required = d.n1_share[req_w, None] * d.demand_mw.sum(axis=1)[req_w]
+    pos = np.minimum(np.searchsorted(row_key, arc_key), max(len(row_key) - 1, 0))
+    grp = np.where((len(row_key) > 0) & (row_key[pos] == arc_key), pos, -1)
     served = grouped_sum(m, xk, "n1arc", grp.astype(np.int64), idx)
-    demand_w = d.demand_mw.sum(axis=1)  # (W, T)
-    required = d.n1_share[pairs[:, 1], None] * demand_w[pairs[:, 1]]
-    empty = ~has_terms(served).values.any(axis=1) & (required.max(axis=1) > 0)
+    empty = ~has_terms(served).values.any(axis=1) & (required.max(axis=1, initial=0.0) > 0)
     if empty.any():
-        problems = [
-            f"after losing {names[c]!r}, workload {d.workload_id[w]!r} has no allowed market "
-            f"left within its latency limit and residency rule, but N-1 requires "
-            f"{d.n1_share[w]:.0%} of its demand to stay served"
-            for c, w in pairs[empty]
-        ]
-        msg = "The N-1 resilience rule cannot hold."
-        raise InfeasibleError(msg, problems)
-    m.add_constraints(served >= _da(required, idx, ctx.periods), name="contingency-share")
+        raise _n1_unreachable(ctx, names, req_c[empty], req_w[empty], req_node[empty])
+    m.add_constraints(
+        served >= _da(required, idx, ctx.periods),
+        name="contingency-share",
+        mask=_da(required > 0, idx, ctx.periods),
+    )
+
+
+def _n1_unreachable(
+    ctx: ModelContext, names: list[str], conts: np.ndarray, wls: np.ndarray, nodes: np.ndarray
+) -> InfeasibleError:
+    d, net = ctx.data, ctx.net
+    problems: list[str] = []
+    for c, w, node in zip(conts.tolist(), wls.tolist(), nodes.tolist(), strict=True):
+        where = ""
+        if node >= 0:
+            regions = [d.region_id[r] for r in np.flatnonzero(net.member_node[w] == node)]
+            where = f" in region {_listed(regions)}"
+        problems.append(
+            f"after losing {names[c]!r}, workload {d.workload_id[w]!r}{where} has no allowed "
+            f"market left within its latency limit and residency rule, but N-1 requires "
+            f"{d.n1_share[w]:.0%} of its demand to stay served (basis {d.n1_basis.value})"
+        )
+    msg = "The N-1 resilience rule cannot hold."
+    return InfeasibleError(msg, problems[:8])
+
+
+def _listed(ids: list[str], n: int = 4) -> str:
+    head = ", ".join(ids[:n])
+    return head + (f" and {len(ids) - n} more" if len(ids) > n else "")
 
 
 def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
-    """Transformer/switchgear slots: ``sum_{s build} b[s,tau] <= E_tau``
-    (``system-equipment_supply``)."""
+    """Transformer/switchgear slots: MW energised (coming online) per period,
+    ``sum_{s build} b[s, t - lead_s] <= E_t`` (``system-equipment_supply``).
+
+    A slot is consumed when the capacity it serves is energised, i.e. in the period a vintage
+    comes online, not when it is decided.
+    """
     d = ctx.data
-    _system_row(
-        m,
-        ctx,
-        "site-build",
-        np.where(ctx.supply_sites, 1.0, 0.0),
-        d.per_period("equipment_supply_mw"),
-        "system-equipment_supply",
+    limit = d.per_period("equipment_supply_mw")
+    finite = np.isfinite(limit)
+    if not finite.any():
+        return
+    b = _labels(m, "site-build")  # (S, tau)
+    t_idx = np.arange(d.n_periods)
+    tau = t_idx[None, :] - d.lead_periods[:, None]  # (S, t): decision energised in t
+    ok = ctx.supply_sites[:, None] & (tau >= 0)
+    labels = np.where(ok, np.take_along_axis(b, np.clip(tau, 0, None), axis=1), -1)  # (S, t)
+    system = pd.Index(["system"], name="system")
+    lhs = terms_expression(
+        m, labels.T[None, :, :], np.ones((1, d.n_periods, d.n_sites)), system, ctx.periods
     )
+    rhs = _da(np.where(finite, limit, 0.0)[None, :], system, ctx.periods)
+    mask = _da(finite[None, :], system, ctx.periods) & has_terms(lhs)
+    m.add_constraints(lhs <= rhs, name="system-equipment_supply", mask=mask)
 
 
 def add_budget(m: Model, ctx: ModelContext) -> None:
@@ -333,8 +378,8 @@ def add_budget(m: Model, ctx: ModelContext) -> None:
 
 
 def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
-    """Carbon cap: ``sum_s CI_mk(s) PUE_mk(s) 8760 y[s,t] <= Cap_t`` [tCO2/yr]
-    (``system-carbon_cap``)."""
+    """Carbon cap: ``sum_s CI_mk(s) PUE_mk(s) u 8760 y[s,t] <= Cap_t`` [tCO2/yr], ``u`` the
+    utilisation (``system-carbon_cap``)."""
     d = ctx.data
     coeff = d.carbon_intensity_t_per_mwh[d.site_market] * ctx.energy_mwh_per_mw_year
     _system_row(

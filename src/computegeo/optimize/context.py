@@ -17,6 +17,7 @@ from computegeo.problem import (
     FORMS_USING_EQUIPMENT_SUPPLY,
     FORMS_WITH_CAPEX_BUDGET,
     Form,
+    N1Basis,
     ProblemData,
 )
 from computegeo.units import HOURS_PER_YEAR
@@ -88,10 +89,11 @@ class ModelContext:
 
     @property
     def campus_site(self) -> np.ndarray:
-        """(S,) build sites without existing capacity: opening one is a binary decision."""
+        """(S,) build sites without existing capacity in any period: opening one is a binary
+        decision (a campus with capacity online later in the horizon is already committed)."""
         d = self.data
         is_build = np.array([f is Form.BUILD for f in d.site_form])
-        return is_build & (d.existing_mw[:, 0] <= 0)
+        return is_build & (d.existing_mw.max(axis=1, initial=0.0) <= 0)
 
     @property
     def campus_bigm_mw(self) -> np.ndarray:
@@ -114,7 +116,7 @@ class ModelContext:
         suffix = np.minimum.accumulate(head[:, ::-1], axis=1)[:, ::-1]
         first = np.minimum(np.arange(t_n)[None, :] + self.data.lead_periods[:, None], t_n - 1)
         by_tau = np.take_along_axis(suffix, first, axis=1)
-        usable = (self.grid_sites & (d.term_periods >= t_n))[:, None]
+        usable = (self.headroom_sites & (d.term_periods >= t_n))[:, None]
         bound = np.minimum(static[:, None], np.where(usable, by_tau, np.inf))
         return np.where(np.isfinite(bound), bound, fallback)
 
@@ -124,8 +126,14 @@ class ModelContext:
 
     @property
     def grid_sites(self) -> np.ndarray:
-        """(S,) sites drawing grid power in their market (and paying for it)."""
+        """(S,) sites drawing grid power in their market and paying for it (build, lease)."""
         return self.form_mask(FORMS_DRAWING_GRID_POWER)
+
+    @property
+    def headroom_sites(self) -> np.ndarray:
+        """(S,) sites whose new capacity needs the market's power headroom (grid sites except
+        vacant, already-powered colocation space)."""
+        return self.data.headroom_sites()
 
     @property
     def supply_sites(self) -> np.ndarray:
@@ -139,8 +147,10 @@ class ModelContext:
 
     @property
     def energy_mwh_per_mw_year(self) -> np.ndarray:
-        """(S,) grid energy per MW of IT load held for a year at the site's market [MWh/MW-yr]."""
-        return self.data.pue[self.data.site_market] * HOURS_PER_YEAR
+        """(S,) grid energy per MW of IT load served for a year at the site's market, at the
+        scenario's utilisation [MWh/MW-yr]: ``PUE x utilisation x 8760``."""
+        d = self.data
+        return d.pue[d.site_market] * d.utilisation * HOURS_PER_YEAR
 
     # ---------------------------------------------------------------- training clusters
     @property
@@ -172,6 +182,26 @@ class ModelContext:
         if not cs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(cs), np.concatenate(bs)
+
+    @property
+    def n1_requirements(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows of ``contingency-share``: (contingency position, workload, node).
+
+        Basis ``workload``: one row per (contingency, workload with an N-1 share), node -1.
+        Basis ``workload_region``: one row per (contingency, demand node of such a workload);
+        a node pools regions with the same allowed markets, so a share held per node can be
+        split back to its regions in proportion to demand and holds per region (exact).
+        """
+        d, net = self.data, self.net
+        n_c = len(self.contingency_ids)
+        if d.n1_basis is N1Basis.WORKLOAD:
+            wl = np.flatnonzero(d.n1_share > 0)
+            c = np.repeat(np.arange(n_c, dtype=np.int64), len(wl))
+            return c, np.tile(wl, n_c).astype(np.int64), np.full(len(c), -1, dtype=np.int64)
+        nodes = np.flatnonzero(d.n1_share[net.node_workload] > 0)
+        c = np.repeat(np.arange(n_c, dtype=np.int64), len(nodes))
+        node = np.tile(nodes, n_c).astype(np.int64)
+        return c, net.node_workload[node].astype(np.int64), node
 
 
 def make_context(

@@ -34,7 +34,8 @@ class CostCoefficients:
     capacity_usd_per_mw : ndarray, shape (S, T)
         Recurring cost (rent, cloud, O&M) of one MW held in period ``t``: ``r_s W_t``.
     load_usd_per_mw : ndarray, shape (S, T)
-        Energy (forms that pay power) and carbon price of one MW of load in period ``t``.
+        Energy (forms that pay power) and carbon price of one MW of load in period ``t``, at the
+        scenario's utilisation (energy = load x PUE x utilisation x 8760 h).
     unmet_usd_per_mw : ndarray, shape (W, T)
         Penalty of one MW not served through period ``t``.
     """
@@ -67,7 +68,8 @@ def cost_coefficients(data: ProblemData, pays_power: np.ndarray) -> CostCoeffici
     campus_weight = (from_online * weight[None, None, :]).sum(axis=2)
     campus = data.campus_fixed_cost_usd[:, None] * crf[:, None] * campus_weight
     capacity = data.recurring_usd_per_mw_year[:, None] * weight[None, :]
-    energy = data.pue[data.site_market] * HOURS_PER_YEAR  # MWh per MW-yr
+    # MWh per MW-yr of load: only the utilised share of IT capacity draws power
+    energy = data.pue[data.site_market] * data.utilisation * HOURS_PER_YEAR
     price = data.power_price_usd_per_mwh[data.site_market]
     power = np.where(pays_power, energy * price, 0.0)[:, None] * weight[None, :]
     intensity = data.carbon_intensity_t_per_mwh[data.site_market]

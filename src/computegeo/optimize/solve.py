@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
 import re
 import tempfile
 import threading
@@ -90,6 +91,23 @@ class SolveResult:
         return self.status in (Status.OPTIMAL, Status.TIME_LIMIT)
 
 
+class NoIncumbentError(SolverError):
+    """HiGHS reached the time limit before finding any feasible solution."""
+
+
+@contextlib.contextmanager
+def quiet_linopy() -> Iterator[None]:
+    """Hold back linopy's own warnings (e.g. its "Optimization potentially failed" block on an
+    infeasible model) while solving: the status is returned typed and explained in words."""
+    logger = logging.getLogger("linopy")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class HighsOptions(TypedDict, total=False):
     """HiGHS options passed through linopy's ``Model.solve(**solver_options)``.
 
@@ -152,7 +170,7 @@ def solve(
     if on_progress is not None:
         on_progress(f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:g} s)")
     start = time.perf_counter()
-    with _mip_log_watch(highs_options, on_progress, opts.log):
+    with _mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
         try:
             _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
         except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
@@ -188,6 +206,12 @@ def solve(
         solve_seconds=float(highs.getRunTime()) if highs is not None else wall,
         wall_seconds=wall,
     )
+    if status is Status.ERROR and str(termination) == "time_limit":
+        msg = (
+            f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
+            "feasible plan."
+        )
+        raise NoIncumbentError(msg)
     if status is Status.ERROR:
         msg = f"HiGHS stopped without a usable solution (termination: {termination})."
         raise SolverError(msg)

@@ -610,10 +610,23 @@ def _n1_block(view: PlanView, names: Mapping[str, str]) -> str:
             + "</p>"
         )
     else:
+        per = {
+            "workload_region": "of each protected workload's demand in every demand region",
+            "workload": "of each protected workload's demand in aggregate over its regions",
+        }.get(view.n1_basis, "of each protected workload's demand")
+        groups = "workloads and regions" if view.n1_basis == "workload_region" else "workloads"
+        basis = f" (basis <code>{escape(view.n1_basis)}</code>)" if view.n1_basis else ""
+        uncovered = (
+            "<p>Not covered by the rule (they may go unserved after a loss): "
+            + escape(", ".join(view.n1_uncovered_workloads))
+            + ".</p>"
+            if view.n1_uncovered_workloads
+            else ""
+        )
         intro = (
-            f"<p>Rule: losing any one {escape(mode or 'contingency')} must leave the required "
-            "share of each protected workload's demand servable within its limits. Bars: the "
-            "smallest share (over workloads and periods) still servable after each loss.</p>"
+            f"<p>Rule{basis}: losing any one {escape(mode or 'contingency')} must leave the "
+            f"required share {per} servable within its limits. Bars: the smallest share (over "
+            f"{groups} and periods) still servable after each loss.</p>" + uncovered
         )
     rows = "".join(
         f"<tr><td>{escape(_label(k))}</td>"

@@ -156,6 +156,10 @@ class PlanView:
     workloads: tuple[WorkloadView, ...]
     kpis: Mapping[str, object]
     sources: tuple[Source, ...] = field(default=())
+    n1_basis: str = ""
+    """``workload`` or ``workload_region`` (empty for plans written before schema 1.1)."""
+    n1_uncovered_workloads: tuple[str, ...] = ()
+    """Workloads the N-1 rule does not cover (they may go unserved after a loss)."""
 
     def market(self, market_id: str) -> MarketView | None:
         """The market with this id, or ``None``."""
@@ -391,6 +395,7 @@ def plan_view_from_json(
         raise DataError(f"{origin}: cannot build the report from this plan", r.problems)
     currency_year = scenario.get("currency_year")
     discount_rate = scenario.get("discount_rate")
+    uncovered = scenario.get("n1_uncovered_workloads", [])
     return PlanView(
         schema_version=version,
         scenario_name=str(scenario.get("name", "")),
@@ -412,6 +417,10 @@ def plan_view_from_json(
         workloads=workloads,
         kpis=kpis,
         sources=_dedupe((*doc_sources, *sources)),
+        n1_basis=str(scenario.get("n1_basis", "") or ""),
+        n1_uncovered_workloads=tuple(str(w) for w in uncovered)
+        if isinstance(uncovered, list)
+        else (),
     )
 
 

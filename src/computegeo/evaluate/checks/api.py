@@ -1,0 +1,83 @@
+"""``check_plan``: every violation of a plan, from the scenario and dataset when given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from computegeo import catalog
+from computegeo.evaluate.checks.from_problem import spec_from_problem
+from computegeo.evaluate.checks.from_scenario import ReferenceData, spec_from_scenario
+from computegeo.evaluate.checks.plan_view import plan_view
+from computegeo.evaluate.checks.registry import RULES
+from computegeo.evaluate.checks.spec import CheckSpec, Violation
+from computegeo.plan import Plan
+from computegeo.problem import ProblemData
+from computegeo.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class BundledData:
+    """The bundled dataset frames, with the scenario's own override files layered on."""
+
+    markets: pd.DataFrame
+    demand_regions: pd.DataFrame
+    hardware: pd.DataFrame | None
+
+
+def bundled_data(scenario: Scenario) -> BundledData:
+    """Load the dataset a scenario names (``dataset.markets`` / ``dataset.demand_regions``)."""
+    files = scenario.dataset
+    return BundledData(
+        markets=catalog.load_markets(Path(files.markets) if files.markets else None),
+        demand_regions=catalog.load_demand_regions(
+            Path(files.demand_regions) if files.demand_regions else None
+        ),
+        hardware=catalog.load_hardware(),
+    )
+
+
+def check_with_spec(spec: CheckSpec, plan: Plan) -> list[Violation]:
+    """Every violation of ``plan`` against ``spec``, rule by rule (empty = feasible)."""
+    view = plan_view(spec, plan)
+    out: list[Violation] = []
+    for rule in RULES.values():
+        out += rule(spec, view, plan)
+    return out
+
+
+def check_plan(
+    data: ProblemData,
+    plan: Plan,
+    scenario: Scenario | None = None,
+    dataset: ReferenceData | None = None,
+) -> list[Violation]:
+    """All violations of ``plan`` (empty when the plan is feasible).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan was solved on; with a scenario only its labels and demand cells
+        are used.
+    plan : Plan
+    scenario : Scenario, optional
+        The validated scenario: every rule is then re-derived from it and ``dataset``.
+        Without it, ``data`` is the specification (hand-built test problems).
+    dataset : optional
+        Frames ``markets``, ``demand_regions``, ``hardware`` (``computegeo.pipeline.Dataset``);
+        default: the bundled tables with the scenario's override files.
+
+    Examples
+    --------
+    >>> from computegeo.testing import tiny_problem
+    >>> from computegeo.planner import plan as solve_plan
+    >>> data = tiny_problem()
+    >>> check_plan(data, solve_plan(data, compute_duals=False))
+    []
+    """
+    if scenario is None:
+        return check_with_spec(spec_from_problem(data), plan)
+    frames = dataset if dataset is not None else bundled_data(scenario)
+    return check_with_spec(spec_from_scenario(scenario, frames, data), plan)

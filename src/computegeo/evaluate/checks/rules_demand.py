@@ -1,0 +1,109 @@
+"""Rules on serving demand: balance per cell, totals per workload, site loads, latency and
+residency of every assignment, training clusters. Each is ``(spec, view, plan) -> violations``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from computegeo.evaluate.checks.plan_view import PlanView
+from computegeo.evaluate.checks.spec import ABS_TOL_MW, REL_TOL, CheckSpec, Violation
+from computegeo.plan import Plan
+
+
+def check_demand_balance(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """Served + unmet = demand in every (workload, region, period) cell; nothing negative."""
+    gap = view.served_mw + view.unmet_mw - spec.demand_mw
+    out = [
+        Violation(
+            "demand_balance",
+            f"{spec.workload_id[w]} {spec.region_id[r]} {spec.period_label[t]}: served + unmet "
+            f"- demand = {gap[w, r, t]:.4f} MW",
+        )
+        for w, r, t in zip(
+            *np.nonzero(np.abs(gap) > ABS_TOL_MW + REL_TOL * spec.demand_mw), strict=True
+        )
+    ]
+    if any(a.mw < -ABS_TOL_MW for a in plan.assignments):
+        out.append(Violation("demand_balance", "negative assignment"))
+    if np.any(view.unmet_mw < -ABS_TOL_MW):
+        out.append(Violation("demand_balance", "negative unmet demand"))
+    return out
+
+
+def check_demand_totals(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """Served + unmet per workload and period equals the total demand the source states."""
+    handled = (view.served_mw + view.unmet_mw).sum(axis=1)
+    want = spec.demand_total_mw
+    bad = np.abs(handled - want) > ABS_TOL_MW * max(1, len(spec.region_id)) + 1e-6 * np.abs(want)
+    return [
+        Violation(
+            "demand",
+            f"{spec.workload_id[w]} {spec.period_label[t]}: served + unmet {handled[w, t]:.4f} MW, "
+            f"the {spec.source} states {want[w, t]:.4f} MW",
+        )
+        for w, t in zip(*np.nonzero(bad), strict=True)
+    ]
+
+
+def check_serving(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """Load served from each site within its capacity online."""
+    cap = view.capacity_mw
+    return [
+        Violation(
+            "serving",
+            f"{spec.site_id[s]} {spec.period_label[t]}: load {view.load_mw[s, t]:.3f} MW > "
+            f"capacity {cap[s, t]:.3f} MW",
+        )
+        for s, t in zip(*np.nonzero(view.load_mw > cap + ABS_TOL_MW + REL_TOL * cap), strict=True)
+    ]
+
+
+def check_latency_residency(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """Every assignment's market may hold the workload's data from the region's country and is
+    within the workload's round-trip-time limit."""
+    out: list[Violation] = []
+    w_i = {w: i for i, w in enumerate(spec.workload_id)}
+    r_i = {r: i for i, r in enumerate(spec.region_id)}
+    m_i = {m: i for i, m in enumerate(spec.market_id)}
+    seen: set[tuple[int, int, int]] = set()
+    for a in plan.assignments:
+        if a.mw <= ABS_TOL_MW or a.workload not in w_i or a.region_id not in r_i:
+            continue
+        if a.market_id not in m_i:
+            continue
+        key = (w_i[a.workload], r_i[a.region_id], m_i[a.market_id])
+        if key in seen:
+            continue
+        seen.add(key)
+        where = f"{a.workload} in {a.region_id} served from {a.market_id}"
+        if not spec.residency_ok[key]:
+            rule = "residency rule (may_hold)" if spec.source == "scenario" else "allowed arcs"
+            out.append(Violation("latency_residency", f"residency: {where} breaks the {rule}"))
+        elif not spec.latency_ok[key]:
+            rtt = spec.rtt_ms[key[1], key[2]]
+            out.append(
+                Violation(
+                    "latency_residency",
+                    f"latency: {where}: rtt {rtt:.1f} ms is over the workload's limit",
+                )
+            )
+    return out
+
+
+def check_training_cluster(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """A workload with a minimum cluster uses a market with 0 or at least that many MW."""
+    out = []
+    for w in np.flatnonzero(spec.workload_min_cluster_mw > 0):
+        need = spec.workload_min_cluster_mw[w]
+        load = view.market_workload_mw[:, w, :]
+        small = (load > ABS_TOL_MW) & (load < need - ABS_TOL_MW)
+        out += [
+            Violation(
+                "training_cluster",
+                f"{spec.workload_id[w]} in {spec.market_id[m]} {spec.period_label[t]}: "
+                f"{load[m, t]:.3f} MW < minimum cluster {need:.3f} MW",
+            )
+            for m, t in zip(*np.nonzero(small), strict=True)
+        ]
+    return out

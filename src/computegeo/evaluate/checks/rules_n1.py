@@ -1,0 +1,112 @@
+"""N-1 resilience, with its own LP on (workload, region, market) cells.
+
+For a contingency ``c`` (one market, or every market of one country, lost) and period ``t``:
+flows ``x[w,r,m] >= 0`` on cells whose market survives, may hold the data and is within the
+latency limit, for covered workloads only (uncovered workloads carry no requirement and are
+left unserved in the contingency);
+
+- ``sum_m x[w,r,m] <= D[w,r,t]``; ``sum_{w,r} x[w,r,m] <= K[m,t]`` (all forms);
+- basis ``workload``: ``sum_{r,m} x[w,r,m] >= (rho_w + lam) sum_r D[w,r,t]``;
+- basis ``workload_region``: ``sum_m x[w,r,m] >= (rho_w + lam) D[w,r,t]`` for every region;
+
+maximise ``lam``. The rule holds when ``lam >= 0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+from computegeo.evaluate.checks.plan_view import PlanView
+from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope, Violation
+from computegeo.plan import Plan
+
+MARGIN_TOL = 1e-6
+"""Shortfall of the N-1 share tolerated as solver noise [-]."""
+
+
+def contingencies(spec: CheckSpec) -> list[tuple[str, np.ndarray]]:
+    """(name, markets lost) of every contingency the scope allows."""
+    if spec.n1_scope is N1Scope.MARKET:
+        return [(m, np.array(spec.market_id) == m) for m in spec.market_id]
+    if spec.n1_scope is N1Scope.JURISDICTION:
+        country = np.array(spec.market_country)
+        return [(c, country == c) for c in sorted(set(spec.market_country))]
+    return []
+
+
+def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> float:
+    rho = spec.workload_n1_share
+    demand = spec.demand_mw[:, :, t]
+    cells = np.argwhere((rho[:, None] > 0) & (demand > 0))  # (n, 2) workload, region
+    if len(cells) == 0:
+        return np.inf
+    ok = spec.latency_ok & spec.residency_ok & ~lost[None, None, :] & (cap_m > 0)[None, None, :]
+    arcs = [(i, m) for i, (w, r) in enumerate(cells) for m in np.flatnonzero(ok[w, r])]
+    arc_cell = np.array([a[0] for a in arcs], dtype=np.int64)
+    arc_market = np.array([a[1] for a in arcs], dtype=np.int64)
+    n, n_c = len(arcs), len(cells)
+    cols = np.arange(n)
+    markets, m_row = np.unique(arc_market, return_inverse=True)
+    cell_d = demand[cells[:, 0], cells[:, 1]]
+    if spec.n1_basis is N1Basis.WORKLOAD:
+        groups, g_row = np.unique(cells[:, 0], return_inverse=True)
+        need = np.bincount(g_row, weights=cell_d)
+        req_w = rho[groups]
+    else:
+        g_row, need, req_w = np.arange(n_c), cell_d, rho[cells[:, 0]]
+    n_g = len(need)
+    a_cell = sp.csr_matrix((np.ones(n), (arc_cell, cols)), shape=(n_c, n + 1))
+    a_mk = sp.csr_matrix((np.ones(n), (m_row, cols)), shape=(len(markets), n + 1))
+    a_req = sp.csr_matrix(
+        (
+            np.concatenate([-np.ones(n), need]),
+            (
+                np.concatenate([g_row[arc_cell], np.arange(n_g)]),
+                np.concatenate([cols, np.full(n_g, n)]),
+            ),
+        ),
+        shape=(n_g, n + 1),
+    )
+    b = np.concatenate([cell_d, np.minimum(cap_m[markets], demand.sum() + 1.0), -req_w * need])
+    c = np.zeros(n + 1)
+    c[n] = -1.0
+    res = scipy.optimize.linprog(
+        c,
+        A_ub=sp.vstack([a_cell, a_mk, a_req]).tocsr(),
+        b_ub=b,
+        bounds=[(0, None)] * n + [(-1.0, 1.0)],
+        method="highs",
+    )
+    return float(res.x[n]) if res.status == 0 else -1.0
+
+
+def check_n1_resilience(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """After losing any one market (or country), each covered workload keeps its share -- per
+    workload or per workload and region, as ``basis`` says -- within its limits.
+
+    Only contingencies that remove capacity in a period are solved for it (the others leave
+    the no-loss case, which any of them implies); with none, the no-loss case is solved once.
+    """
+    conts = contingencies(spec)
+    if not conts or not np.any(spec.workload_n1_share > 0):
+        return []
+    cap = np.zeros((len(spec.market_id), spec.n_periods))
+    np.add.at(cap, spec.site_market, view.capacity_mw)
+    worst: dict[str, tuple[float, int]] = {}
+    for t in range(spec.n_periods):
+        hitting = [(n, lost) for n, lost in conts if cap[lost, t].sum() > 1e-9]
+        for name, lost in hitting or [("(none lost)", np.zeros(len(spec.market_id), dtype=bool))]:
+            lam = _margin(spec, cap[:, t], lost, t)
+            if lam < worst.get(name, (np.inf, t))[0]:
+                worst[name] = (lam, t)
+    return [
+        Violation(
+            "n1_resilience",
+            f"after losing {name} in {spec.period_label[t]}: the required share is short by "
+            f"{-lam:.1%} of demand ({spec.n1_basis.value} basis)",
+        )
+        for name, (lam, t) in worst.items()
+        if lam < -MARGIN_TOL
+    ]

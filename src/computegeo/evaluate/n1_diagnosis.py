@@ -1,0 +1,141 @@
+"""Why an N-1 rule cannot hold, in words that name the actual cause.
+
+Checked from the problem data before any solve, in the order that separates the causes:
+
+1. **before any loss**: the share of a covered workload's demand (basis ``workload``) or a
+   covered region (basis ``workload_region``) that has an allowed market at all (latency limit,
+   residency rule and ``policies.markets`` filters). If that is already below the required
+   share, no contingency is to blame: the filters are;
+2. **after a loss, with unlimited capacity**: the share that still has an allowed market once a
+   contingency removes its markets. Below the required share, the contingency leaves too
+   little reachable; the contingencies are listed with their shares.
+
+Capacity-limited cases (lead times, headroom) are found by
+:func:`computegeo.evaluate.explain.n1_shortfalls` once these pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from computegeo.problem import N1Basis, ProblemData
+
+MAX_LISTED = 5
+"""Most items listed one by one in a message."""
+
+SHARE_TOL = 1e-9
+"""Tolerance on shares [-]."""
+
+
+def _reachable(data: ProblemData, lost: np.ndarray) -> np.ndarray:
+    """(W, R) True where the pair has an allowed market outside ``lost``."""
+    out = np.zeros((data.n_workloads, data.n_regions), dtype=bool)
+    keep = ~lost[data.arc_market]
+    out[data.arc_workload[keep], data.arc_region[keep]] = True
+    return out
+
+
+def _listed(items: list[str], n: int = MAX_LISTED) -> str:
+    head = ", ".join(items[:n])
+    return head + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def _fix(data: ProblemData) -> str:
+    basis = (
+        "set policies.resilience.basis: workload (the share then holds per workload in aggregate), "
+        if data.n1_basis is N1Basis.WORKLOAD_REGION
+        else ""
+    )
+    return (
+        f"to fix: {basis}lower policies.resilience.min_served_share, drop the workload from "
+        "policies.resilience.workloads, or loosen policies.markets / the workload's latency "
+        "limit so more markets qualify"
+    )
+
+
+def n1_structural_problems(data: ProblemData) -> list[str]:
+    """N-1 requirements that fail whatever capacity is built (see the module docstring).
+
+    Parameters
+    ----------
+    data : ProblemData
+
+    Returns
+    -------
+    list of str
+        One message per cause (empty when the rule can hold with enough capacity).
+    """
+    conts = data.contingencies()
+    covered = np.flatnonzero(data.n1_share > 0)
+    if not conts or len(covered) == 0:
+        return []
+    demand = data.demand_mw  # (W, R, T)
+    none_lost = np.zeros(data.n_markets, dtype=bool)
+    before = _reachable(data, none_lost)
+    problems: list[str] = []
+    by_region = data.n1_basis is N1Basis.WORKLOAD_REGION
+    for w in covered:
+        has = demand[w].max(axis=1) > 0  # (R,)
+        if not has.any():
+            continue
+        rho = float(data.n1_share[w])
+        wid = data.workload_id[w]
+        if by_region:
+            cut = [data.region_id[r] for r in np.flatnonzero(has & ~before[w])]
+            if cut:
+                problems.append(
+                    f"before any loss, workload {wid!r} has no allowed market at all in region(s) "
+                    f"{_listed(cut)} (latency limit, residency rule and policies.markets leave "
+                    f"none), but N-1 (basis workload_region) requires {rho:.0%} of each region's "
+                    f"demand to stay served; {_fix(data)}"
+                )
+                continue
+        else:
+            share = _min_share(demand[w], before[w])
+            if share < rho - SHARE_TOL:
+                problems.append(
+                    f"before any loss, only {share:.0%} of workload {wid!r}'s demand has an "
+                    f"allowed market (latency limit, residency rule and policies.markets "
+                    f"filters), but N-1 requires {rho:.0%} to stay served after a loss; "
+                    f"{_fix(data)}"
+                )
+                continue
+        failing: list[str] = []
+        for name, lost in conts:
+            after = _reachable(data, lost)[w]
+            if by_region:
+                cut = [data.region_id[r] for r in np.flatnonzero(has & ~after)]
+                if cut:
+                    failing.append(
+                        f"after losing {name!r}, region(s) {_listed(cut, 3)} have no allowed "
+                        "market left"
+                    )
+            else:
+                share = _min_share(demand[w], after)
+                if share < rho - SHARE_TOL:
+                    failing.append(
+                        f"after losing {name!r}, only {share:.0%} of its demand has an allowed "
+                        "market left"
+                    )
+        if failing:
+            problems.append(
+                f"workload {wid!r} cannot keep the required {rho:.0%} of its demand (basis "
+                f"{data.n1_basis.value}) within its latency limit and residency rule whatever "
+                f"is built: {'; '.join(failing[:MAX_LISTED])}"
+                + (
+                    f"; and {len(failing) - MAX_LISTED} more losses"
+                    if len(failing) > MAX_LISTED
+                    else ""
+                )
+                + f"; {_fix(data)}"
+            )
+    return problems
+
+
+def _min_share(demand_rt: np.ndarray, reachable_r: np.ndarray) -> float:
+    """Smallest over periods with demand of (reachable demand / demand) [-]."""
+    total = demand_rt.sum(axis=0)
+    ok = demand_rt[reachable_r].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, ok / np.where(total > 0, total, 1.0), 1.0)
+    return float(share.min(initial=1.0))

@@ -1,0 +1,58 @@
+"""A new user's first plans: the `computegeo init FILE` template and every bundled example plan
+through the CLI (exit 0, plan.json written) and pass the independent checker.
+
+The template hit a crash in binding-constraint labelling (issue 9, defect 2); each example takes
+a few seconds on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from computegeo import pipeline
+from computegeo.cli import main
+from computegeo.cli.plan import summary_lines
+from computegeo.evaluate.checker import check_plan
+from computegeo.scenario_template import bundled_names
+
+
+@pytest.fixture(scope="module")
+def template_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = Path(tmp_path_factory.mktemp("init")) / "my-scenario.yaml"
+    assert main(["init", str(path)]) == 0
+    return path
+
+
+def _plan_cli(source: str, out: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    code = main(["plan", source, "-o", str(out), "-q"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "internal error" not in captured.err
+    doc: dict[str, object] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    return doc
+
+
+def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
+    """One solve: the pipeline the CLI calls, its summary, and the independent checker."""
+    run = pipeline.run_plan(template_file, tmp_path / "out")
+    doc = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert doc["binding_constraints"], "binding limits (headroom, caps) must be reported"
+    assert summary_lines(run, 1.0)
+    assert check_plan(run.data, run.plan) == []
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_bundled_example_plans(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _plan_cli(name, tmp_path / "out", capsys)
+    scenario = doc["scenario"]
+    assert isinstance(scenario, dict)
+    assert scenario["n1_basis"] in {"workload", "workload_region"}
+    workloads = doc["workloads"]
+    assert isinstance(workloads, list)
+    assert workloads
+    assert {"workload", "max_rtt_ms", "n1_required_share"} <= set(workloads[0])

@@ -1,0 +1,23 @@
+"""The checker accepts the planner's plans of the bundled examples, from their scenarios."""
+
+from __future__ import annotations
+
+import pytest
+
+from computegeo.evaluate.checker import check_plan
+from computegeo.optimize.solve import SolveOptions
+from computegeo.pipeline import build, prepare
+from computegeo.planner import plan as solve
+
+
+@pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu"])
+def test_bundled_example_plans_pass_the_checker(name: str) -> None:
+    scenario, dataset = prepare(name)
+    data = build(scenario, dataset)
+    options = SolveOptions(
+        mip_rel_gap=scenario.solver.mip_rel_gap, time_limit_s=scenario.solver.time_limit_s
+    )
+    result = solve(data, options, compute_duals=False)
+    from_scenario = check_plan(data, result, scenario, dataset)
+    assert from_scenario == [], "\n".join(map(str, from_scenario))
+    assert check_plan(data, result) == []

@@ -1,0 +1,134 @@
+"""The checker has one rule per constraint family, and each rule reports under its own key.
+
+The per-family wrong plans here are built on the hand-solvable ``tiny_problem`` (its arrays are
+the specification when there is no scenario); ``tests/test_checker_scenarios.py`` does the same
+from scenarios and the dataset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from computegeo.evaluate.checker import RULES, Violation, check_plan, check_with_spec
+from computegeo.evaluate.checks.from_problem import spec_from_problem
+from computegeo.evaluate.checks.plan_view import plan_view
+from computegeo.optimize.formulation import CONSTRAINT_FAMILIES
+from computegeo.optimize.solve import SolveOptions
+from computegeo.plan import BuildRow, Plan
+from computegeo.planner import plan as solve
+from computegeo.problem import Form, ProblemData
+from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
+
+EXACT = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0)
+GOLDEN = Path(__file__).parent / "golden_lp"
+
+
+def test_every_model_family_has_a_checker_rule() -> None:
+    missing = sorted(set(CONSTRAINT_FAMILIES) - set(RULES))
+    assert missing == [], f"constraint families without a checker rule: {missing}"
+    golden = {p.stem for p in GOLDEN.glob("*.lp")}
+    assert golden <= set(RULES)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> tuple[ProblemData, Plan]:
+    """tiny_problem solved: 15 MW built at a:build:own in 2027, serving both regions."""
+    data = tiny_problem()
+    result = solve(data, EXACT, compute_duals=False)
+    assert result.solve.objective_usd == pytest.approx(TINY_OPTIMUM_USD, rel=1e-6)
+    assert check_plan(data, result) == []
+    return data, result
+
+
+def _families(data: ProblemData, plan: Plan) -> set[str]:
+    return {v.family for v in check_plan(data, plan)}
+
+
+def _with_build(plan: Plan, **changes: object) -> Plan:
+    return dataclasses.replace(plan, builds=(dataclasses.replace(plan.builds[0], **changes),))
+
+
+def test_each_rule_reports_only_under_its_own_key(tiny: tuple[ProblemData, Plan]) -> None:
+    data, good = tiny
+    bad = _with_build(good, mw=500.0, online_period="2028")
+    spec = spec_from_problem(data)
+    view = plan_view(spec, bad)
+    for key, rule in RULES.items():
+        found: list[Violation] = rule(spec, view, bad)
+        assert {v.family for v in found} <= {key}
+    assert len(check_with_spec(spec, bad)) > 3
+
+
+def test_capacity_accumulation_lead_time(tiny: tuple[ProblemData, Plan]) -> None:
+    data, good = tiny
+    assert "capacity_accumulation" in _families(data, _with_build(good, online_period="2028"))
+    # the lease at b needs one period: decided in 2028 it cannot serve within the horizon
+    lease = BuildRow("b:lease:colo", "b", Form.LEASE, "colo", "2028", "2028", 1.0)
+    late = dataclasses.replace(good, builds=(*good.builds, lease))
+    messages = [str(v) for v in check_plan(data, late)]
+    assert any("cannot serve within the horizon" in m for m in messages)
+
+
+def test_campus_rules(tiny: tuple[ProblemData, Plan]) -> None:
+    data, good = tiny
+    assert "campus_size" in _families(data, _with_build(good, mw=150.0))  # max 100 MW
+    assert "campus_size" in _families(data, _with_build(good, new_campus=False))
+    minimum = dataclasses.replace(data, campus_min_mw=np.array([20.0, 0.0]))
+    assert "campus_size" in _families(minimum, good)  # 15 MW < 20 MW
+
+
+def test_policy_limits(tiny: tuple[ProblemData, Plan]) -> None:
+    """15 MW built in 2027 (capex 15 MUSD + 1 MUSD campus); 15 MW x 0.4 t/MWh x 8760 h."""
+    data, good = tiny
+    cases = {
+        "equipment_supply": {"equipment_supply_mw": np.array([10.0, 10.0])},
+        "budget": {"budget_usd": np.array([10e6, 10e6])},
+        "carbon_cap": {"carbon_cap_t_per_year": np.array([50_000.0, 50_000.0])},
+        "power_headroom": {"power_headroom_mw": np.array([[10.0, 10.0], [np.inf, np.inf]])},
+        "availability": {"available_mw": np.array([[10.0, 10.0], [np.inf, np.inf]])},
+        "diversification_caps": {"max_share_market": 0.6},
+    }
+    for family, change in cases.items():
+        assert family in _families(dataclasses.replace(data, **change), good), family
+    # caps apply only from the demand threshold (15 MW of demand here)
+    late = dataclasses.replace(data, max_share_market=0.6, min_total_mw_for_caps=16.0)
+    assert "diversification_caps" not in _families(late, good)
+
+
+def test_utilisation_and_objective(tiny: tuple[ProblemData, Plan]) -> None:
+    data, good = tiny
+    half = dataclasses.replace(data, utilisation=0.5)
+    assert _families(half, good) == {"objective"}
+    carbon = dataclasses.replace(half, carbon_cap_t_per_year=np.array([30_000.0, 30_000.0]))
+    assert "carbon_cap" not in _families(carbon, good)  # 26,280 t/yr at utilisation 0.5
+
+
+def test_training_cluster(tiny: tuple[ProblemData, Plan]) -> None:
+    data, good = tiny
+    big = dataclasses.replace(data, training_min_cluster_mw=np.array([20.0]))
+    assert "training_cluster" in _families(big, good)
+
+
+def test_n1_basis_per_region(tiny: tuple[ProblemData, Plan]) -> None:
+    """With a 15 MW lease at b online from 2027 (lead 0), losing a leaves r1 (reachable from a
+    only) with nothing, while b can still serve r2's 5 of 15 MW (33 %) in aggregate."""
+    data, good = tiny
+    b_lease = BuildRow("b:lease:colo", "b", Form.LEASE, "colo", "2027", "2027", 15.0)
+    both = dataclasses.replace(good, builds=(*good.builds, b_lease))
+    base = dataclasses.replace(
+        data, lead_periods=np.array([0, 0]), n1_mode="market", n1_share=np.array([0.2])
+    )
+    per_region = dataclasses.replace(base, n1_basis="workload_region")
+    messages = [str(v) for v in check_plan(per_region, both) if v.family == "n1_resilience"]
+    assert messages == [
+        "n1_resilience: after losing a in 2027: the required share is short by 20.0% of demand "
+        "(workload_region basis)"
+    ]
+    aggregate = dataclasses.replace(base, n1_basis="workload")
+    assert "n1_resilience" not in _families(aggregate, both)
+    stricter = dataclasses.replace(aggregate, n1_share=np.array([0.5]))
+    assert "n1_resilience" in _families(stricter, both)  # 33 % < 50 %
