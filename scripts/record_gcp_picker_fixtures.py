@@ -15,7 +15,8 @@ Two kinds of runs:
   ``data/carbon.csv`` (27 slider settings x 3 location sets each), which exercises regions without
   carbon data and the skipping of zero-weight criteria.
 
-Run from the repository root (Node 18+ on the PATH; no npm packages)::
+Run from the repository root (Node 20.19 or later on the PATH, which loads the page's
+ES modules without a package.json; no npm packages)::
 
     python scripts/record_gcp_picker_fixtures.py --page PICKER_CHECKOUT [--carbon-dir DIR]
 
@@ -101,7 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     node = shutil.which("node")
     if node is None:
-        print("node is not on the PATH (Node 18 or later is needed)", file=sys.stderr)
+        print("node is not on the PATH (Node 20.19 or later is needed)", file=sys.stderr)
         return 2
     page = args.page.resolve()
     _check_page(page)
