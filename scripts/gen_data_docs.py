@@ -282,13 +282,17 @@ def coverage_page() -> str:
     ]
     d = catalog.load_demand_regions()
     h = catalog.load_hardware()
+    clouds = catalog.load_cloud_regions()
+    no_cloud = sorted(m for m, n in catalog.load_markets()["cloud_region_count"].items() if n == 0)
     out += [
         "## Other tables",
         "",
         f"- Demand regions: {len(d)} metros; population from UN WUP 2018 (2025 projection); internet users",
         f"  estimated as population x national ITU share ({int(d['internet_share_estimated'].sum())} regions use a",
         "  neighbour's share: Taiwan, Hong Kong's share).",
-        f"- Cloud regions: {len(catalog.load_cloud_regions())} (city-level coordinates).",
+        f"- Cloud regions: {len(clouds)} (city-level coordinates); {int((clouds['market_id'] != '').sum())}",
+        "  belong to a market (same country, within 300 km, the nearest such market; none across a",
+        f"  border). Markets with no cloud region: {', '.join(no_cloud)}.",
         f"- Hardware: {len(h)} profiles; {int(h['estimated'].sum())} carry an estimated figure (rack layout or",
         "  system power), each with its rule.",
         "",

@@ -159,3 +159,42 @@ def test_budapest_eu_personal_served_in_frankfurt(tmp_path: Path) -> None:
     assert p.unmet == ()
     served = {b.site_id.split(":")[0] for b in p.builds}
     assert served == {"frankfurt"}
+
+
+UK_ADEQUACY_EXTRA = [
+    "GI",
+    "AD",
+    "AR",
+    "CA",
+    "FO",
+    "GG",
+    "IL",
+    "IM",
+    "JP",
+    "JE",
+    "NZ",
+    "CH",
+    "UY",
+    "KR",
+]
+
+
+@pytest.mark.parametrize("country", [*EEA, *UK_ADEQUACY_EXTRA])
+def test_uk_adequacy_member_as_destination(country: str) -> None:
+    """DPA 2018 Sch. 21 (EEA, Gibraltar, pre-2021 EU adequacy list) and SI 2022/1213 (Korea)."""
+    assert residency.may_hold("uk_personal", "GB", country)
+    assert residency.may_hold("uk_personal", country, "CN")  # the UK rule binds GB data only
+
+
+@pytest.mark.parametrize("country", [*EEA, "GB"])
+def test_appi_whitelist_member_as_destination_and_origin(country: str) -> None:
+    assert residency.may_hold("jp_personal", "JP", country)
+    assert residency.may_hold("jp_personal", country, "US")  # the APPI rule binds JP data only
+
+
+def test_non_members_stay_conditional() -> None:
+    for cls, origin in (("uk_personal", "GB"), ("jp_personal", "JP")):
+        for dest in OUTSIDE:
+            assert not residency.may_hold(cls, origin, dest), (cls, dest)
+    assert residency.conditions("eu_personal", "HU", "US")[0].startswith("recipient certified")
+    assert residency.conditions("uk_personal", "GB", "US")[0].startswith("recipient certified")

@@ -172,7 +172,7 @@ def test_policy_filters_markets(tmp_path: Path, dataset) -> None:
     markets, _, _ = dataset
     s = _scenario(tmp_path)
     allowed = allowed_markets(s, markets)
-    assert "singapore" not in allowed.index  # democracy index 6.2 and a moratorium
+    assert "singapore" not in allowed.index  # democracy index 6.2 (below 7.5)
     assert "mumbai" not in allowed.index  # not in the OECD
     assert "sydney" in allowed.index
     assert "dallas" in allowed.index

@@ -1,27 +1,38 @@
 """Google Cloud's region picker, reproduced with computegeo's screening primitives.
 
-The picker (GoogleCloudPlatform/region-picker, Apache-2.0) ranks Google Cloud regions by a
-weighted sum of three criteria, each min-max normalised over all regions that have a value:
+The picker (GoogleCloudPlatform/region-picker @ 565d8fa, Apache-2.0; ``region-optimizer.js``
+``rankRegions`` and ``index.js``) ranks Google Cloud regions by a weighted sum of three
+criteria, each min-max normalised over the regions that have a value:
 
 * price: E2 core on-demand price ``gce`` [USD/hour], lower is better: ``1 - n(gce)``;
-* carbon: the region's hourly carbon-free-energy share ``CFE`` (Google region-carbon-info,
-  one year's file), higher is better: ``n(CFE)``; for a region without a CFE value the grid
+* carbon: the region's hourly carbon-free-energy share ``CFE``, higher is better: ``n(CFE)``;
+  for a region without a CFE value (missing, empty or 0: JavaScript truthiness) the grid
   intensity ``gCO2_kWh`` (parsed as an integer) is used instead, lower is better;
 * latency (only when its weight is > 0 and at least one location is chosen): the sum of
   great-circle distances [m] (haversine, R = 6371 km) from the region to each chosen country's
   centroid, lower is better: ``1 - n(distance)``.
 
 ``score = (1 - n(gce)) * w_price + carbon_part * w_carbon + (1 - n(distance)) * w_latency``
-with each weight the slider value 0-10 divided by 10; regions whose score is undefined (no
-price or carbon data) are dropped and the rest sorted by descending score, ties kept in
-``regions.json`` order. The picker's product-availability filter is not reproduced (its
-``products.json`` is not among the shipped data); it only removes regions after ranking.
+with each weight the slider value 0-10 divided by 10. A criterion whose weight is 0 is skipped,
+not multiplied in, so a region without carbon data still ranks when the carbon weight is 0.
+Regions whose score is undefined (no carbon value while the carbon weight is > 0) are dropped
+and the rest sorted by descending score, ties kept in ``regions.json`` order.
+
+The carbon data default to what the page serves: its own ``data/carbon.csv`` (region-carbon-info's
+2024 values without me-central1, us-central2 and us-east5). A region with no row keeps the
+``gCO2_kWh`` its ``regions.json`` entry carries (me-central1: 471), and a region with neither
+(us-east5) is dropped whenever the carbon weight is > 0. ``year=2019 ... 2024`` uses a
+region-carbon-info yearly file instead. The product filter is not reproduced: with the page's
+default products (Compute Engine, Cloud Storage, GKE, Cloud Run) all 40 regions are available.
+
+Agreement with the page's real code (``tests/fixtures/gcp_picker_rankings.json``, recorded by
+``scripts/record_gcp_picker_fixtures.py`` running ``index.js`` under Node): identical order in
+every recorded case (see ``docs/screening.md``).
 
 The shipped data (``computegeo/screen/data/gcp_picker_*.csv``, derived by
-``scripts/build_gcp_picker_data.py``) are the picker's own ``regions.json``, ``prices.json`` and
-``countries.json`` at commit 565d8fa9 (2025-08-11) and region-carbon-info's yearly files
-2019-2024. The default carbon year is 2023: it is the file whose regions are exactly the 40
-regions in that ``regions.json`` (an inference; the page's code at that commit was not read).
+``scripts/build_gcp_picker_data.py``) are the picker's own ``regions.json``, ``prices.json``,
+``countries.json`` and ``data/carbon.csv`` at commit 565d8fa9 (2025-08-11) and region-carbon-info's
+yearly files 2019-2024.
 """
 
 from __future__ import annotations
@@ -44,8 +55,8 @@ from computegeo.screen.scoring import rank_order, weighted_sum_of_utilities
 PICKER_EARTH_RADIUS_M = 6371e3
 """Earth radius used by the picker's haversine distance [m]."""
 
-DEFAULT_CARBON_YEAR = 2023
-"""Carbon data year whose region set matches the shipped ``regions.json`` (see module doc)."""
+DEFAULT_CARBON_YEAR: int | None = None
+"""Default carbon data: ``None`` = the page's own ``data/carbon.csv`` (what the page serves)."""
 
 _INT_PREFIX = re.compile(r"^\s*[+-]?\d+")
 _FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -89,32 +100,46 @@ def load_picker_countries() -> pd.DataFrame:
     return df
 
 
-def load_picker_regions(year: int = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
+def load_picker_regions(year: int | None = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
     """Regions with the values the picker scores, in ``regions.json`` order.
 
     Parameters
     ----------
-    year : int
-        Year of the region-carbon-info file (2019-2024).
+    year : int or None
+        ``None`` (default): the page's own ``data/carbon.csv``; else the year of a
+        region-carbon-info yearly file (2019-2024).
 
     Returns
     -------
     DataFrame
         Index ``region``; ``name``, ``latitude``, ``longitude`` [deg], ``gce_usd_per_hour``,
         ``google_cfe`` (0-1; NaN where the picker treats CFE as absent: missing, empty or 0),
-        ``grid_gco2_kwh`` (integer part, as the picker parses it; NaN if absent).
+        ``grid_gco2_kwh`` (integer part, as the picker parses it; the ``regions.json`` value
+        where the carbon file has no row; NaN if neither).
 
     Raises
     ------
     ConfigError
         If no carbon file is shipped for ``year``.
+
+    Examples
+    --------
+    >>> r = load_picker_regions()
+    >>> gco2 = r["grid_gco2_kwh"]
+    >>> int(gco2["me-central1"]), bool(np.isnan(gco2["us-east5"]))
+    (471, True)
     """
     regions = _read("gcp_picker_regions.csv").set_index("region")
-    carbon = _read("gcp_picker_carbon.csv")
-    years = sorted(set(carbon["year"].astype(int)))
-    if year not in years:
-        raise ConfigError("Unknown carbon year.", [f"{year}; shipped years: {years}"])
-    carbon = carbon[carbon["year"].astype(int) == year].set_index("region")
+    if year is None:
+        carbon = _read("gcp_picker_page_carbon.csv").set_index("region")
+    else:
+        carbon = _read("gcp_picker_carbon.csv")
+        years = sorted(set(carbon["year"].astype(int)))
+        if year not in years:
+            raise ConfigError(
+                "Unknown carbon year.", [f"{year}; shipped years: {years} (or None: the page's)"]
+            )
+        carbon = carbon[carbon["year"].astype(int) == year].set_index("region")
     out = pd.DataFrame(index=regions.index)
     out["name"] = regions["name"]
     out["latitude"] = regions["latitude"].map(_num)
@@ -122,6 +147,7 @@ def load_picker_regions(year: int = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
     out["gce_usd_per_hour"] = regions["gce_usd_per_hour"].map(_num)
     cfe = carbon["google_cfe"].map(js_parse_float).reindex(out.index)
     out["google_cfe"] = cfe.where(cfe.notna() & (cfe != 0.0))
+    # Object.assign(region, carbonData[region]): a region without a row keeps its own value
     in_file = out.index.isin(carbon.index)
     fallback = regions["gco2_kwh_fallback"].map(_num)
     parsed = carbon["grid_gco2_kwh"].map(js_parse_int).reindex(out.index)
@@ -154,8 +180,9 @@ def picker_carbon_utility(regions: pd.DataFrame) -> pd.Series:
     """The picker's carbon criterion as a 0-1 utility (1 = best).
 
     ``n(CFE)`` (min-max over regions with a CFE value) where the region has one, else
-    ``1 - n(gCO2/kWh)`` (min-max over regions with an intensity). In 2023 two regions
-    (me-central1, me-central2) publish CFE 0.00, which the picker treats as "no CFE".
+    ``1 - n(gCO2/kWh)`` (min-max over regions with an intensity); NaN for a region with
+    neither. In 2023 two regions (me-central1, me-central2) publish CFE 0.00, which the picker
+    treats as "no CFE".
     """
     cfe = regions["google_cfe"].to_numpy()
     carbon_u = np.where(
@@ -166,7 +193,9 @@ def picker_carbon_utility(regions: pd.DataFrame) -> pd.Series:
     return pd.Series(carbon_u, index=regions.index, name="carbon_utility")
 
 
-def picker_markets(locations: Sequence[str] = (), year: int = DEFAULT_CARBON_YEAR) -> pd.DataFrame:
+def picker_markets(
+    locations: Sequence[str] = (), year: int | None = DEFAULT_CARBON_YEAR
+) -> pd.DataFrame:
     """The picker's regions as a market table for :func:`computegeo.screen.screen`.
 
     Columns: ``name``, ``latitude``, ``longitude``, ``gce_usd_per_hour`` (lower is better),
@@ -224,7 +253,7 @@ def distance_sum_m(
 def picker_ranking(
     weights: PickerWeights = PickerWeights(),
     locations: Sequence[str] = (),
-    year: int = DEFAULT_CARBON_YEAR,
+    year: int | None = DEFAULT_CARBON_YEAR,
     *,
     regions: pd.DataFrame | None = None,
     countries: pd.DataFrame | None = None,
@@ -237,9 +266,10 @@ def picker_ranking(
         Slider positions 0-10.
     locations : Sequence[str]
         ISO2 codes of the countries the traffic comes from (the latency criterion is used only
-        if there is at least one and its weight is > 0).
-    year : int
-        Carbon data year.
+        if there is at least one and its weight is > 0). Distances are summed in the order
+        given; the page sums them in the order of its country list (sorted by name).
+    year : int or None
+        Carbon data: ``None`` = the page's own file, else a region-carbon-info year.
     regions, countries : DataFrame, optional
         Preloaded :func:`load_picker_regions` (``year``) and :func:`load_picker_countries`.
 
@@ -261,19 +291,28 @@ def picker_ranking(
         raise ConfigError("Invalid picker weights.", [f"{b}: must be an integer 0-10" for b in bad])
     regions = load_picker_regions(year) if regions is None else regions
     w_price, w_carbon, w_latency = weights.price / 10, weights.carbon / 10, weights.latency / 10
-    price_u = minmax_utility(regions["gce_usd_per_hour"].to_numpy(), Direction.MIN)
-    carbon_u = picker_carbon_utility(regions).to_numpy()
-    utilities = [price_u, carbon_u]
-    w = [w_price, w_carbon]
-    names = ["price_part", "carbon_part"]
     out = regions.copy()
+    # like rankRegions: a criterion whose weight is 0 is skipped, so its missing values
+    # (NaN) cannot drop a region
+    utilities: list[np.ndarray] = []
+    w: list[float] = []
+    names: list[str] = []
+    if w_price > 0:
+        utilities.append(minmax_utility(regions["gce_usd_per_hour"].to_numpy(), Direction.MIN))
+        w.append(w_price)
+        names.append("price_part")
+    if w_carbon > 0:
+        utilities.append(picker_carbon_utility(regions).to_numpy())
+        w.append(w_carbon)
+        names.append("carbon_part")
     if w_latency > 0 and locations:
         dist = distance_sum_m(regions, locations, countries)
         out["distance_sum_km"] = dist / 1000.0
         utilities.append(minmax_utility(dist.to_numpy(), Direction.MIN))
         w.append(w_latency)
         names.append("latency_part")
-    u = np.column_stack(utilities)
+    # every weight 0: every region scores 0 and keeps its regions.json place
+    u = np.column_stack(utilities) if utilities else np.zeros((len(regions), 0))
     raw = weighted_sum_of_utilities(u, np.array(w))
     for j, name in enumerate(names):
         out[name] = u[:, j] * w[j]
