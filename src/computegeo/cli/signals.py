@@ -157,8 +157,9 @@ def _table(report: SignalsReport, source: str) -> str:
         ]
         for e in report.emerging:
             where = f"{e.place}, {e.country}{'-' + e.admin1 if e.country == 'US' else ''}"
+            n = len(e.posting_ids)
             lines.append(
-                f"  {e.company:<12} {where:<24} {len(e.posting_ids):>3} postings;"
+                f"  {e.company:<12} {where:<24} {n:>3} posting{'' if n == 1 else 's'};"
                 f" nearest market {e.nearest_market} ({e.nearest_km:.0f} km)"
             )
     return "\n".join(lines) + "\n"
