@@ -12,9 +12,9 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 DATA_PACKAGE = "computegeo.signals.data"
 
@@ -92,8 +92,7 @@ REGION_NAMES: dict[str, str] = {
 """Regions that are not US states (folded) -> ISO2 country ("" for multi-country regions)."""
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     """A GeoNames city: name, ISO2 ``country``, first-level ``admin1`` code, position [deg]."""
 
     geonameid: int
@@ -111,9 +110,15 @@ def fold(text: str) -> str:
     >>> fold("São Paulo"), fold("Washington, D.C."), fold("Petaẖ Tiqva")
     ('sao paulo', 'washington dc', 'petah tiqva')
     """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    plain = plain.lower().replace(".", "").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = text.lower().replace(".", "").replace("'", "")
+    if plain.replace(" ", "").isalnum():
+        return " ".join(plain.split())  # the common case, without a regex
+    return _NON_ALNUM.sub(" ", plain).strip()
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
