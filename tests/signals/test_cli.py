@@ -78,6 +78,8 @@ def test_show_bundled_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert "sydney" in table
     assert "london" in table
     assert "New York City" in table  # an emerging location
+    assert main(["signals", "show", "--bundled", "--market", "london", "--postings"]) == 0
+    assert "    Transaction Principal  <https://" in capsys.readouterr().out
     assert main(["signals", "show", "--bundled", "--format", "json", "--market", "sydney"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {m["company"] for m in doc["markets"]} == {"anthropic"}

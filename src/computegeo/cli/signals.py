@@ -137,7 +137,7 @@ def _check_filters(data: PostingData, company: str | None, market: str | None) -
         raise InputError(msg + " See `computegeo markets`")
 
 
-def _table(report: SignalsReport, source: str) -> str:
+def _table(report: SignalsReport, source: str, postings: bool = False) -> str:
     lines = [f"Data-center hiring signals ({source})", ""]
     head = f"{'company':<12} {'market':<16} {'stage':<9} {'latest':<10} {'open':>4} {'change':>6}"
     lines.append(head + "  entry       classes")
@@ -148,6 +148,8 @@ def _table(report: SignalsReport, source: str) -> str:
             f"{m.company:<12} {m.market_id:<16} {m.stage:<9} {m.latest[:10]:<10}"
             f" {m.postings_latest:>4} {change:>6}  {(m.entered_at or '-')[:10]:<10}  {classes}"
         )
+        if postings:
+            lines.extend(f"    {t}  <{u}>" for t, u in zip(m.titles, m.urls, strict=True))
     if not report.markets:
         lines.append("(no data-center postings placed on a market)")
     if report.emerging:
@@ -265,6 +267,9 @@ def register(app: typer.Typer) -> None:
         bundled: Annotated[
             bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
         ] = False,
+        postings: Annotated[
+            bool, typer.Option("--postings", help="Table: list the postings under each row.")
+        ] = False,
     ) -> None:
         """Per company and market: stage, growth, new entries, and the postings behind them."""
         if fmt not in FORMATS:
@@ -285,7 +290,7 @@ def register(app: typer.Typer) -> None:
         elif fmt == "csv":
             sys.stdout.write(_csv(report))
         else:
-            sys.stdout.write(_table(report, source))
+            sys.stdout.write(_table(report, source, postings=postings))
 
     app.add_typer(signals_app)
 
