@@ -16,6 +16,7 @@ from html import escape
 from computegeo.report.formatting import mw
 from computegeo.report.view import PlanView
 from computegeo.signals.detect import MarketSignal, SignalsReport
+from computegeo.signals.placement import bundled_market_index
 
 MAX_EMERGING_ROWS = 12
 """Most emerging locations listed; the rest are counted."""
@@ -66,6 +67,8 @@ def job_board_section(view: PlanView, report: SignalsReport) -> str:
     for signal in report.markets:
         by_market[signal.market_id].append(signal)
     ids = sorted(set(capacity) | set(by_market), key=lambda m: (-capacity.get(m, 0.0), m))
+    index = bundled_market_index()
+    catalog_names = dict(zip(index.market_ids, index.names, strict=True))
     rows = []
     agree = {"both": 0, "plan only": 0, "postings only": 0}
     for market_id in ids:
@@ -73,7 +76,7 @@ def job_board_section(view: PlanView, report: SignalsReport) -> str:
         verdict = "both" if has_plan and has_posts else "plan only" if has_plan else "postings only"
         agree[verdict] += 1
         market = view.market(market_id)
-        name = market.name if market is not None else market_id
+        name = market.name if market is not None else catalog_names.get(market_id, market_id)
         rows.append(
             f"<tr><td>{escape(name)}<br><code>{escape(market_id)}</code></td>"
             f'<td class="num">{mw(capacity[market_id]) if has_plan else "—"}</td>'
