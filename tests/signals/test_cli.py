@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,20 @@ def test_ingest_with_one_bad_file_stores_nothing(
     assert main(["signals", "ingest", str(good), "--store", str(store)]) == 0
     with open_store(store) as conn:
         assert len(stored_snapshots(conn)) == 1
+
+
+def test_default_store_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delitem(sys.modules, "platformdirs", raising=False)
+    assert main(["signals", "show", "--format", "json"]) == 0  # no store yet: the bundle
+    assert json.loads(capsys.readouterr().out)["source"].startswith("bundled")
+    argv = ["signals", "ingest", str(DATA / "lever_cohere.json"), "--company", "cohere",
+            "--fetched-at", "2026-04-29T16:54:02Z"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    store = next((tmp_path / "data").rglob("signals.sqlite"))
+    assert f"store: {store}" in out
+    assert main(["signals", "show", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == f"store {store}"
