@@ -8,6 +8,7 @@ Examples (shell)::
     computegeo signals ingest gh.json --company xai --fetched-at 2026-04-29T10:00:00Z
     computegeo signals fetch anthropic --ats greenhouse --board anthropic
     computegeo signals classify postings.csv > classified.csv
+    computegeo signals policy --avoid xai --avoid openai   # a scenario block to paste
 
 The store is an SQLite file in the user's data directory unless ``--store PATH`` names one.
 ``show`` reads the store when it exists (or ``--store`` is given) and the bundled table of
@@ -35,7 +36,8 @@ from computegeo.signals.classify import classify
 from computegeo.signals.detect import SignalsReport
 from computegeo.signals.fetch import ATS_ENDPOINTS, FetchOptions, fetch_board
 from computegeo.signals.placement import MARKET_RADIUS_KM, bundled_market_index, place_location
-from computegeo.signals.records import DATA_CENTER_CLASSES, Snapshot
+from computegeo.signals.policy import DEFAULT_STAGES, exclude_policy_yaml
+from computegeo.signals.records import DATA_CENTER_CLASSES, Snapshot, Stage
 from computegeo.signals.store import default_store_path, ingest, open_store
 
 CLASSIFY_COLUMNS = ("company", "title", "location", "department")
@@ -126,10 +128,12 @@ def _classify_csv(path: Path) -> str:
     return buffer.getvalue()
 
 
-def _check_filters(data: PostingData, company: str | None, market: str | None) -> None:
+def _check_filters(
+    data: PostingData, company: str | None, market: str | None, flag: str = "--company"
+) -> None:
     companies = sorted({s.company for s in data.snapshots})
     if company is not None and company not in companies:
-        msg = f"--company {company!r} has no snapshots here.{suggest(company, companies)}"
+        msg = f"{flag} {company!r} has no snapshots here.{suggest(company, companies)}"
         raise InputError(msg + f" Known: {', '.join(companies) or 'none'}")
     ids = bundled_market_index().market_ids
     if market is not None and market not in ids:
@@ -275,14 +279,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             msg = f"--format {fmt!r} is not one of {', '.join(FORMATS)}.{suggest(fmt, FORMATS)}"
             raise InputError(msg)
-        if store is not None and not store.is_file():
-            msg = f"--store {store}: no such store; create it with `computegeo signals ingest`"
-            raise InputError(msg)
-        path = store or default_store_path()
-        if bundled or (store is None and not path.is_file()):
-            data, source = load_bundled(), "bundled postings of 2026-04-28 and 2026-04-29"
-        else:
-            data, source = load_store(path), f"store {path}"
+        data, source = _load_data(store, bundled)
         _check_filters(data, company, market)
         report = signals_report(data, company=company, market=market)
         if fmt == "json":
@@ -292,7 +289,45 @@ def register(app: typer.Typer) -> None:
         else:
             sys.stdout.write(_table(report, source, postings=postings))
 
+    @signals_app.command("policy")
+    def _policy(
+        avoid: Annotated[
+            list[str], typer.Option("--avoid", help="Competitor company slug; repeatable.")
+        ],
+        stage: Annotated[
+            list[str] | None,
+            typer.Option("--stage", help="Stages that count (default: building, operating)."),
+        ] = None,
+        store: StoreOption = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+        ] = False,
+    ) -> None:
+        """Print a scenario policy block excluding markets where the named competitors build."""
+        names = [s.value for s in Stage]
+        bad = [s for s in stage or () if s not in names]
+        if bad:
+            hints = "".join(suggest(s, names) for s in bad)
+            msg = f"--stage {', '.join(bad)}: not a stage ({', '.join(names)}).{hints}"
+            raise InputError(msg)
+        stages = tuple(Stage(s) for s in stage) if stage else DEFAULT_STAGES
+        data, _source = _load_data(store, bundled)
+        for company in avoid:
+            _check_filters(data, company, None, flag="--avoid")
+        sys.stdout.write(exclude_policy_yaml(signals_report(data), list(avoid), stages))
+
     app.add_typer(signals_app)
+
+
+def _load_data(store: Path | None, bundled: bool) -> tuple[PostingData, str]:
+    """The store (``--store``, else the default one when it exists) or the shipped postings."""
+    if store is not None and not store.is_file():
+        msg = f"--store {store}: no such store; create it with `computegeo signals ingest`"
+        raise InputError(msg)
+    path = store or default_store_path()
+    if bundled or (store is None and not path.is_file()):
+        return load_bundled(), "bundled postings of 2026-04-28 and 2026-04-29"
+    return load_store(path), f"store {path}"
 
 
 def _snapshot_json(snapshot: Snapshot) -> str:
