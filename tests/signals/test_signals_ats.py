@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA, JOBS, needs_snapshots
+from tests.signals.signals_paths import DATA, JOBS, needs_snapshots
 
 from computegeo.errors import DataError
 from computegeo.signals.ats import detect_shape, parse_snapshot, read_snapshot_file

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.signals.classify import classify
 from computegeo.signals.evaluation import read_labels, score

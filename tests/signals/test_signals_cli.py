@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.cli import main
 from computegeo.signals.store import open_store, stored_snapshots

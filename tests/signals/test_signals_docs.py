@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.signals.conftest import DATA, REPO
+from tests.signals.signals_paths import DATA, REPO
 
 from computegeo.signals.bundled import load_bundled
 from computegeo.signals.evaluation import read_labels, score

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.cli import main
 from computegeo.errors import InputError
