@@ -37,7 +37,7 @@ from computegeo.signals.detect import SignalsReport
 from computegeo.signals.fetch import ATS_ENDPOINTS, FetchOptions, fetch_board
 from computegeo.signals.placement import MARKET_RADIUS_KM, bundled_market_index, place_location
 from computegeo.signals.policy import DEFAULT_STAGES, exclude_policy_yaml
-from computegeo.signals.records import DATA_CENTER_CLASSES, Snapshot, Stage
+from computegeo.signals.records import DATA_CENTER_CLASSES, RoleClass, Snapshot, Stage
 from computegeo.signals.store import default_store_path, ingest, open_store
 
 CLASSIFY_COLUMNS = ("company", "title", "location", "department")
@@ -289,6 +289,34 @@ def register(app: typer.Typer) -> None:
         else:
             sys.stdout.write(_table(report, source, postings=postings))
 
+    @signals_app.command("postings")
+    def _postings(
+        company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
+        every: Annotated[
+            bool, typer.Option("--all", help="Every posting, not only data-center roles.")
+        ] = False,
+        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+        store: StoreOption = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+        ] = False,
+    ) -> None:
+        """List postings with class, markets, first/last seen and when they disappeared."""
+        if fmt not in ("csv", "json"):
+            msg = f"--format {fmt!r} is not csv or json.{suggest(fmt, ('csv', 'json'))}"
+            raise InputError(msg)
+        data, _source = _load_data(store, bundled)
+        _check_filters(data, company, None)
+        rows = _posting_rows(data, company, every)
+        if fmt == "json":
+            typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+            return
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=POSTING_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+
     @signals_app.command("policy")
     def _policy(
         avoid: Annotated[
@@ -317,6 +345,31 @@ def register(app: typer.Typer) -> None:
         sys.stdout.write(exclude_policy_yaml(signals_report(data), list(avoid), stages))
 
     app.add_typer(signals_app)
+
+
+POSTING_COLUMNS = (
+    "company", "posting_id", "title", "location", "department", "role_class", "markets",
+    "first_seen", "last_seen", "disappeared_at", "url",
+)  # fmt: skip
+"""Columns of ``computegeo signals postings``."""
+
+
+def _posting_rows(data: PostingData, company: str | None, every: bool) -> list[dict[str, str]]:
+    rows = []
+    for p in data.postings:
+        if company is not None and p.company != company:
+            continue
+        role = classify(p.title, p.department, p.company)
+        if role is RoleClass.NONE and not every:
+            continue
+        rows.append({
+            "company": p.company, "posting_id": p.posting_id, "title": p.title,
+            "location": p.location, "department": p.department, "role_class": role.value,
+            "markets": ";".join(place_location(p.location).markets),
+            "first_seen": p.first_seen, "last_seen": p.last_seen,
+            "disappeared_at": p.disappeared_at or "", "url": p.url,
+        })  # fmt: skip
+    return rows
 
 
 def _load_data(store: Path | None, bundled: bool) -> tuple[PostingData, str]:
