@@ -31,6 +31,15 @@ def test_codes_prefixes_and_site_suffixes() -> None:
     assert parse_location("US-CA-Dublin")[0].admin1 == "CA"  # not Dublin, Ireland
 
 
+def test_markers_regions_and_prefixes_are_not_misread() -> None:
+    assert parse_location("In-Office")[0].kind == "unresolved"  # not India
+    (state,) = parse_location("US-CA-Remote")
+    assert (state.country, state.admin1, state.kind, state.remote) == ("US", "CA", "region", True)
+    assert _names("CA-Ontario-Toronto") == [("Toronto", "CA", "city")]  # not Ontario, California
+    assert _names("IN Remote India") == [("India", "IN", "country")]
+    assert _names("Israel, Yokneam")[0][1:] == ("IL", "city")
+
+
 def test_remote_country_and_unresolved() -> None:
     (remote,) = parse_location("Remote-Friendly, United States")
     assert (remote.kind, remote.country, remote.remote) == ("country", "US", True)

@@ -40,6 +40,7 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "cologne": ("koln", "DE"),
     "kiev": ("kyiv", "UA"),
     "gyeonggi do": ("suwon", "KR"),
+    "yokneam": ("yoqneam illit", "IL"),
 }
 """Job-board spellings (folded) -> (GeoNames name folded, ISO2 country). Curated by hand."""
 
