@@ -67,3 +67,14 @@ def test_any_text_parses_without_error(text: str) -> None:
     for p in places:
         assert (p.latitude is None) == (p.kind != "city")
     place_location(text)
+
+
+def test_held_out_location_fields_are_parsed() -> None:
+    from tests.signals.signals_paths import DATA
+
+    from computegeo.signals.location_eval import score_locations
+
+    result = score_locations(DATA / "location_labels.csv", "heldout")
+    assert result.fields == 80
+    assert result.precision >= 0.9
+    assert result.recall >= 0.9

@@ -153,6 +153,26 @@ def _region_place(text: str, tokens: list[str], remote: bool) -> Place:
     return Place(text, text, "", "", None, None, "unresolved", remote)
 
 
+def _best_by_word(tokens: list[str]) -> tuple[int, int, City] | None:
+    """Second pass: single words of tokens as cities (``Hwaseong-Lucestar`` -> Hwaseong)."""
+    best: tuple[int, int, City] | None = None
+    for i, token in enumerate(tokens):
+        words = token.split()
+        if len(words) < 2:
+            continue
+        qualifiers = tokens[:i] + tokens[i + 1 :]
+        for word in words:
+            if len(word) < 4 or word in countries() or word in us_states():
+                continue
+            for city in lookup_city(word):
+                agree = _qualifies(city, qualifiers)
+                if _known_qualifiers(qualifiers) > agree:
+                    continue
+                if best is None or (agree, city.population) > best[:2]:
+                    best = (agree, city.population, city)
+    return best
+
+
 def _parse_part(part: str) -> Place:
     remote = bool(_REMOTE.search(fold(part)))
     tokens = _tokens(part)
@@ -160,6 +180,8 @@ def _parse_part(part: str) -> Place:
         return Place(part, part, "", "", None, None, "unresolved", remote)
     best: tuple[int, int, City] | None = None
     for i, token in enumerate(tokens):
+        if len(tokens) > 1 and token in REGION_NAMES:
+            continue  # "Central - United States" names a region, not Central, Louisiana
         qualifiers = tokens[:i] + tokens[i + 1 :]
         for city in lookup_city(token):
             agree = _qualifies(city, qualifiers)
@@ -168,6 +190,8 @@ def _parse_part(part: str) -> Place:
             key = (agree, city.population, city)
             if best is None or key[:2] > best[:2]:
                 best = key
+    if best is None:
+        best = _best_by_word(tokens)
     if best is not None:
         city = best[2]
         lone = len(tokens) == 1 and (
