@@ -9,7 +9,7 @@ from computegeo.signals.classify import classify
 from computegeo.signals.evaluation import read_labels, score
 
 HELD_OUT_GOAL = 0.9
-"""Issue #14's goal for precision and recall of "data-center role" on postings not tuned on."""
+"""The goal for precision and recall of "data-center role" on postings not tuned on."""
 
 
 @pytest.mark.parametrize(
