@@ -16,7 +16,7 @@ Stages, each timed on its own (best and median of ``--repeat`` runs, wall clock)
 * ``detect`` — signals for every company and market from the store.
 
 Writes ``benchmarks/results/signals_pipeline.json`` with the machine, the peak resident memory
-of the process [MiB] and postings per second for the classifier. The goal of issue 14 is all
+of the process [MiB] and postings per second for the classifier. The goal set for signals is all
 stages under 10 s on 2 cores and classification over 10,000 postings/s.
 """
 

@@ -1,4 +1,4 @@
-"""Print the role classifier's scores on the tune and held-out parts of the labelled set.
+"""Print the role classifier's and the location parser's scores on their labelled sets.
 
     python scripts/evaluate_signals_classifier.py [--labels tests/signals/data/role_labels.csv]
 
@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from computegeo.signals.evaluation import read_labels, score  # noqa: E402
+from computegeo.signals.location_eval import score_locations  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         for company, title, dept, truth, got in s.errors:
             print(f"- {company}: {title!r} [{dept}] labelled {truth}, classified {got}")
         print()
+    locations = REPO / "tests/signals/data/location_labels.csv"
+    for split in ("tune", "heldout"):
+        s = score_locations(locations, split)
+        print(f"## locations, {split}: {s.exact_fields} of {s.fields} fields exactly right; cities"
+              f" precision {s.precision:.3f}, recall {s.recall:.3f}")  # fmt: skip
+        for text, labels, got in s.errors:
+            print(f"- {text!r}: labelled {list(labels)}, parsed {list(got)}")
     return 0
 
 

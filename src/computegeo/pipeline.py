@@ -47,6 +47,7 @@ from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_pro
 from computegeo.scenario_template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
 from computegeo.screen import screen as screen_markets
+from computegeo.signals import signals_report
 
 DEFAULT_OUTPUT_DIR = Path("computegeo-out")
 """Where ``computegeo plan`` writes when ``--output`` is not given (relative to the working dir)."""
@@ -360,7 +361,7 @@ def write_outputs(
         shown = screen
         if screen is not None and scenario.screen is not None and scenario.screen.top:
             shown = dataclasses.replace(screen, table=screen.table.head(scenario.screen.top))
-        html = render_report(plan, screen=shown)
+        html = render_report(plan, screen=shown, signals=signals_report())
         (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(output_dir)
 

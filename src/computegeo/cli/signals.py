@@ -8,6 +8,7 @@ Examples (shell)::
     computegeo signals ingest gh.json --company xai --fetched-at 2026-04-29T10:00:00Z
     computegeo signals fetch anthropic --ats greenhouse --board anthropic
     computegeo signals classify postings.csv > classified.csv
+    computegeo signals policy --avoid xai --avoid openai   # a scenario block to paste
 
 The store is an SQLite file in the user's data directory unless ``--store PATH`` names one.
 ``show`` reads the store when it exists (or ``--store`` is given) and the bundled table of
@@ -35,7 +36,8 @@ from computegeo.signals.classify import classify
 from computegeo.signals.detect import SignalsReport
 from computegeo.signals.fetch import ATS_ENDPOINTS, FetchOptions, fetch_board
 from computegeo.signals.placement import MARKET_RADIUS_KM, bundled_market_index, place_location
-from computegeo.signals.records import DATA_CENTER_CLASSES, Snapshot
+from computegeo.signals.policy import DEFAULT_STAGES, exclude_policy_yaml
+from computegeo.signals.records import DATA_CENTER_CLASSES, RoleClass, Snapshot, Stage
 from computegeo.signals.store import default_store_path, ingest, open_store
 
 CLASSIFY_COLUMNS = ("company", "title", "location", "department")
@@ -126,10 +128,12 @@ def _classify_csv(path: Path) -> str:
     return buffer.getvalue()
 
 
-def _check_filters(data: PostingData, company: str | None, market: str | None) -> None:
+def _check_filters(
+    data: PostingData, company: str | None, market: str | None, flag: str = "--company"
+) -> None:
     companies = sorted({s.company for s in data.snapshots})
     if company is not None and company not in companies:
-        msg = f"--company {company!r} has no snapshots here.{suggest(company, companies)}"
+        msg = f"{flag} {company!r} has no snapshots here.{suggest(company, companies)}"
         raise InputError(msg + f" Known: {', '.join(companies) or 'none'}")
     ids = bundled_market_index().market_ids
     if market is not None and market not in ids:
@@ -137,7 +141,7 @@ def _check_filters(data: PostingData, company: str | None, market: str | None) -
         raise InputError(msg + " See `computegeo markets`")
 
 
-def _table(report: SignalsReport, source: str) -> str:
+def _table(report: SignalsReport, source: str, postings: bool = False) -> str:
     lines = [f"Data-center hiring signals ({source})", ""]
     head = f"{'company':<12} {'market':<16} {'stage':<9} {'latest':<10} {'open':>4} {'change':>6}"
     lines.append(head + "  entry       classes")
@@ -148,6 +152,8 @@ def _table(report: SignalsReport, source: str) -> str:
             f"{m.company:<12} {m.market_id:<16} {m.stage:<9} {m.latest[:10]:<10}"
             f" {m.postings_latest:>4} {change:>6}  {(m.entered_at or '-')[:10]:<10}  {classes}"
         )
+        if postings:
+            lines.extend(f"    {t}  <{u}>" for t, u in zip(m.titles, m.urls, strict=True))
     if not report.markets:
         lines.append("(no data-center postings placed on a market)")
     if report.emerging:
@@ -157,8 +163,9 @@ def _table(report: SignalsReport, source: str) -> str:
         ]
         for e in report.emerging:
             where = f"{e.place}, {e.country}{'-' + e.admin1 if e.country == 'US' else ''}"
+            n = len(e.posting_ids)
             lines.append(
-                f"  {e.company:<12} {where:<24} {len(e.posting_ids):>3} postings;"
+                f"  {e.company:<12} {where:<24} {n:>3} posting{'' if n == 1 else 's'};"
                 f" nearest market {e.nearest_market} ({e.nearest_km:.0f} km)"
             )
     return "\n".join(lines) + "\n"
@@ -264,19 +271,15 @@ def register(app: typer.Typer) -> None:
         bundled: Annotated[
             bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
         ] = False,
+        postings: Annotated[
+            bool, typer.Option("--postings", help="Table: list the postings under each row.")
+        ] = False,
     ) -> None:
         """Per company and market: stage, growth, new entries, and the postings behind them."""
         if fmt not in FORMATS:
             msg = f"--format {fmt!r} is not one of {', '.join(FORMATS)}.{suggest(fmt, FORMATS)}"
             raise InputError(msg)
-        if store is not None and not store.is_file():
-            msg = f"--store {store}: no such store; create it with `computegeo signals ingest`"
-            raise InputError(msg)
-        path = store or default_store_path()
-        if bundled or (store is None and not path.is_file()):
-            data, source = load_bundled(), "bundled postings of 2026-04-28 and 2026-04-29"
-        else:
-            data, source = load_store(path), f"store {path}"
+        data, source = _load_data(store, bundled)
         _check_filters(data, company, market)
         report = signals_report(data, company=company, market=market)
         if fmt == "json":
@@ -284,9 +287,100 @@ def register(app: typer.Typer) -> None:
         elif fmt == "csv":
             sys.stdout.write(_csv(report))
         else:
-            sys.stdout.write(_table(report, source))
+            sys.stdout.write(_table(report, source, postings=postings))
+
+    @signals_app.command("postings")
+    def _postings(
+        company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
+        every: Annotated[
+            bool, typer.Option("--all", help="Every posting, not only data-center roles.")
+        ] = False,
+        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+        store: StoreOption = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+        ] = False,
+    ) -> None:
+        """List postings with class, markets, first/last seen and when they disappeared."""
+        if fmt not in ("csv", "json"):
+            msg = f"--format {fmt!r} is not csv or json.{suggest(fmt, ('csv', 'json'))}"
+            raise InputError(msg)
+        data, _source = _load_data(store, bundled)
+        _check_filters(data, company, None)
+        rows = _posting_rows(data, company, every)
+        if fmt == "json":
+            typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+            return
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=POSTING_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+
+    @signals_app.command("policy")
+    def _policy(
+        avoid: Annotated[
+            list[str], typer.Option("--avoid", help="Competitor company slug; repeatable.")
+        ],
+        stage: Annotated[
+            list[str] | None,
+            typer.Option("--stage", help="Stages that count (default: building, operating)."),
+        ] = None,
+        store: StoreOption = None,
+        bundled: Annotated[
+            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+        ] = False,
+    ) -> None:
+        """Print a scenario policy block excluding markets where the named competitors build."""
+        names = [s.value for s in Stage]
+        bad = [s for s in stage or () if s not in names]
+        if bad:
+            hints = "".join(suggest(s, names) for s in bad)
+            msg = f"--stage {', '.join(bad)}: not a stage ({', '.join(names)}).{hints}"
+            raise InputError(msg)
+        stages = tuple(Stage(s) for s in stage) if stage else DEFAULT_STAGES
+        data, _source = _load_data(store, bundled)
+        for company in avoid:
+            _check_filters(data, company, None, flag="--avoid")
+        sys.stdout.write(exclude_policy_yaml(signals_report(data), list(avoid), stages))
 
     app.add_typer(signals_app)
+
+
+POSTING_COLUMNS = (
+    "company", "posting_id", "title", "location", "department", "role_class", "markets",
+    "first_seen", "last_seen", "disappeared_at", "url",
+)  # fmt: skip
+"""Columns of ``computegeo signals postings``."""
+
+
+def _posting_rows(data: PostingData, company: str | None, every: bool) -> list[dict[str, str]]:
+    rows = []
+    for p in data.postings:
+        if company is not None and p.company != company:
+            continue
+        role = classify(p.title, p.department, p.company)
+        if role is RoleClass.NONE and not every:
+            continue
+        rows.append({
+            "company": p.company, "posting_id": p.posting_id, "title": p.title,
+            "location": p.location, "department": p.department, "role_class": role.value,
+            "markets": ";".join(place_location(p.location).markets),
+            "first_seen": p.first_seen, "last_seen": p.last_seen,
+            "disappeared_at": p.disappeared_at or "", "url": p.url,
+        })  # fmt: skip
+    return rows
+
+
+def _load_data(store: Path | None, bundled: bool) -> tuple[PostingData, str]:
+    """The store (``--store``, else the default one when it exists) or the shipped postings."""
+    if store is not None and not store.is_file():
+        msg = f"--store {store}: no such store; create it with `computegeo signals ingest`"
+        raise InputError(msg)
+    path = store or default_store_path()
+    if bundled or (store is None and not path.is_file()):
+        return load_bundled(), "bundled postings of 2026-04-28 and 2026-04-29"
+    return load_store(path), f"store {path}"
 
 
 def _snapshot_json(snapshot: Snapshot) -> str:

@@ -15,6 +15,7 @@ from computegeo.report import summaries
 from computegeo.report.charts import Bar, Series, horizontal_bars, stacked_bars
 from computegeo.report.formatting import mw, quantity, seconds, share, usd
 from computegeo.report.geometry import WorldLand, load_world_land
+from computegeo.report.job_board_section import job_board_section
 from computegeo.report.maps import world_map
 from computegeo.report.palette import (
     CATEGORICAL,
@@ -27,6 +28,7 @@ from computegeo.report.screen_section import screen_section
 from computegeo.report.sources import bundled_input_sources, bundled_sources
 from computegeo.report.view import PlanView, Source, plan_view_from_json
 from computegeo.screen import ScreenResult
+from computegeo.signals.detect import SignalsReport
 
 MAX_MARKETS_IN_TIMELINE = 10
 """Markets drawn individually in the capacity timeline; the rest are summed as "Other"."""
@@ -75,6 +77,7 @@ def render_report(
     *,
     sources: Sequence[Source] | None = None,
     screen: ScreenResult | None = None,
+    signals: SignalsReport | None = None,
 ) -> str:
     """Render a plan as one self-contained HTML document.
 
@@ -87,6 +90,9 @@ def render_report(
     screen : ScreenResult, optional
         A screen of the plan's candidate markets (the scenario's ``screen:`` section); adds a
         "Market screen" section.
+    signals : SignalsReport, optional
+        Job-board signals (``computegeo.signals.signals_report``); adds "The job board vs the
+        plan" section.
 
     Returns
     -------
@@ -110,12 +116,16 @@ def render_report(
             "assumptions recorded in its scenario.yaml; every value's own source, year and "
             "estimate rule: <code>computegeo markets show MARKET</code>."
         )
-        return render_view(view, sources_note=note, screen=screen)
-    return render_view(view, screen=screen)
+        return render_view(view, sources_note=note, screen=screen, signals=signals)
+    return render_view(view, screen=screen, signals=signals)
 
 
 def render_view(
-    view: PlanView, *, sources_note: str = "", screen: ScreenResult | None = None
+    view: PlanView,
+    *,
+    sources_note: str = "",
+    screen: ScreenResult | None = None,
+    signals: SignalsReport | None = None,
 ) -> str:
     """Render an already parsed :class:`PlanView` (see :func:`render_report`).
 
@@ -135,6 +145,7 @@ def render_view(
         _binding_section(view),
         _unmet_section(view),
         screen_section(screen) if screen is not None else "",
+        job_board_section(view, signals) if signals is not None else "",
         _appendix(view, land.provenance, sources_note),
     ]
     return (

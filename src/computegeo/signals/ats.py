@@ -10,7 +10,9 @@ and field, and nothing of the file is returned):
 * Ashby ``GET /posting-api/job-board/{name}``: ``{apiVersion, jobs: [{id, title, location,
   department, jobUrl, publishedAt, descriptionPlain?}]}``;
 * Lever ``GET /v0/postings/{site}?mode=json``: ``[{id, text, categories: {location, department,
-  team}, hostedUrl, createdAt, descriptionPlain?}]``.
+  team}, hostedUrl, createdAt, descriptionPlain?}]``;
+* Workday ``POST .../wday/cxs/{tenant}/{site}/jobs`` (one page): ``{total, jobPostings: [{title,
+  externalPath, locationsText, postedOn}]}`` — no id, so the external path is the id.
 
 Raw answers carry neither the company nor the fetch time: the caller passes them.
 """
@@ -28,7 +30,7 @@ from pathlib import Path
 from computegeo.errors import DataError
 from computegeo.signals.records import Posting, Snapshot
 
-ATS_SHAPES: tuple[str, ...] = ("normalised", "greenhouse", "ashby", "lever")
+ATS_SHAPES: tuple[str, ...] = ("normalised", "greenhouse", "ashby", "lever", "workday")
 """Shapes :func:`parse_snapshot` recognises."""
 
 MAX_LISTED_PROBLEMS = 10
@@ -63,9 +65,13 @@ def detect_shape(document: JsonValue) -> str | None:
     'ashby'
     >>> detect_shape([{"id": "a", "text": "Engineer", "hostedUrl": "u"}])
     'lever'
+    >>> detect_shape({"total": 1, "jobPostings": [{"title": "x", "externalPath": "/job/x"}]})
+    'workday'
     >>> detect_shape({"hello": 1}) is None
     True
     """
+    if isinstance(document, dict) and isinstance(document.get("jobPostings"), list):
+        return "workday"
     if isinstance(document, list):
         if not document or all(isinstance(j, dict) and "text" in j for j in document):
             return "lever"
@@ -218,6 +224,32 @@ def _lever(
     )
 
 
+def _workday(
+    doc: Mapping[str, JsonValue],
+    i: int,
+    job: Mapping[str, JsonValue],
+    company: str,
+    problems: list[str],
+    where: str,
+) -> Posting:
+    # Workday's list answer has no id field: the external path (unique per posting) is the id.
+    path = _text(job, "externalPath", problems, where)
+    if not path:
+        problems.append(
+            f"{where}: field 'externalPath' (the posting's path, used as its id)"
+            " must be non-empty text"
+        )
+    return Posting(
+        company=company,
+        posting_id=path,
+        title=_text(job, "title", problems, where),
+        location=_text(job, "locationsText", problems, where),
+        department="",
+        url=path,
+        updated_at=_text(job, "postedOn", problems, where),
+    )  # fmt: skip
+
+
 _Reader = Callable[
     [Mapping[str, JsonValue], int, Mapping[str, JsonValue], str, list[str], str], Posting
 ]
@@ -226,6 +258,7 @@ _READERS: dict[str, _Reader] = {
     "greenhouse": _greenhouse,
     "ashby": _ashby,
     "lever": _lever,
+    "workday": _workday,
 }
 
 
@@ -321,7 +354,8 @@ def parse_snapshot(
                 f"a raw {shape} answer has no fetch time: pass --fetched-at with an ISO 8601 time",
             )
         fetched_at = when
-    jobs = document if isinstance(document, list) else document["jobs"]  # type: ignore[index]
+    key = "jobPostings" if shape == "workday" else "jobs"
+    jobs = document if isinstance(document, list) else document[key]  # type: ignore[index]
     reader = _READERS[shape]
     postings: list[Posting] = []
     seen: dict[str, int] = {}  # posting id -> index in postings

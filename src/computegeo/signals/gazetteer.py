@@ -12,9 +12,9 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 DATA_PACKAGE = "computegeo.signals.data"
 
@@ -40,6 +40,7 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "cologne": ("koln", "DE"),
     "kiev": ("kyiv", "UA"),
     "gyeonggi do": ("suwon", "KR"),
+    "yokneam": ("yoqneam illit", "IL"),
 }
 """Job-board spellings (folded) -> (GeoNames name folded, ISO2 country). Curated by hand."""
 
@@ -88,12 +89,19 @@ REGION_NAMES: dict[str, str] = {
     "north america": "",
     "latam": "",
     "europe": "",
+    "central": "",
+    "west coast": "US",
+    "east coast": "US",
+    "northeast": "US",
+    "southeast": "US",
+    "midwest": "US",
+    "southwest": "US",
+    "northwest": "US",
 }
 """Regions that are not US states (folded) -> ISO2 country ("" for multi-country regions)."""
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):
     """A GeoNames city: name, ISO2 ``country``, first-level ``admin1`` code, position [deg]."""
 
     geonameid: int
@@ -105,15 +113,35 @@ class City:
     population: int
 
 
+_NO_DECOMPOSITION = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d",
+     "Đ": "D", "þ": "th", "œ": "oe", "Œ": "Oe", "ı": "i"}
+)  # fmt: skip
+"""Letters that Unicode does not decompose into a base letter plus accent."""
+
+_SPELLED_OUT = str.maketrans(
+    {"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe", "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
+     "Ö": "Oe", "Ü": "Ue"}
+)  # fmt: skip
+"""The spelling job boards use without the letter (``Aarhus`` for Århus, ``Tromsoe``)."""
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, dots dropped, other punctuation to spaces.
 
-    >>> fold("São Paulo"), fold("Washington, D.C."), fold("Petaẖ Tiqva")
-    ('sao paulo', 'washington dc', 'petah tiqva')
+    >>> fold("São Paulo"), fold("Washington, D.C."), fold("Petaẖ Tiqva"), fold("Tromsø")
+    ('sao paulo', 'washington dc', 'petah tiqva', 'tromso')
     """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    plain = plain.lower().replace(".", "").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+    if not text.isascii():
+        text = text.translate(_NO_DECOMPOSITION)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = text.lower().replace(".", "").replace("'", "")
+    if plain.replace(" ", "").isalnum():
+        return " ".join(plain.split())  # the common case, without a regex
+    return _NON_ALNUM.sub(" ", plain).strip()
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
@@ -124,7 +152,10 @@ def _rows(filename: str) -> list[dict[str, str]]:
 def _name_variants(name: str) -> set[str]:
     key = fold(name)
     out = {key}
-    for suffix in (" si", " shi", " gun", " city", " am main"):
+    if not name.isascii():
+        out.add(fold(name.translate(_SPELLED_OUT)))
+    # " city" is not stripped: "Mexico" would become Mexico City ("New York" is an alias).
+    for suffix in (" si", " shi", " gun", " am main"):
         if key.endswith(suffix) and len(key) > len(suffix) + 2:
             out.add(key[: -len(suffix)])
     return out

@@ -43,9 +43,15 @@ MIN_POPULATION_CITY_OVER_REGION = 500_000
 
 _SPLIT = re.compile(r"\s*(?:\||;|/|\\|\band\b|&)\s*", re.IGNORECASE)
 _REMOTE = re.compile(
-    r"\b(remote|hybrid|in office|distributed|home based|work from home|wfh|travel required"
+    r"\b(remote|hybrid|distributed|home based|work from home|wfh|travel required"
     r"|anywhere|friendly|flexible)\b"
 )
+_MARKERS = re.compile(
+    r"\b(remote|hybrid|distributed|home[- ]based|work from home|wfh|travel[- ]required"
+    r"|anywhere|friendly|flexible|in[- ]office|on[- ]?site)\b",
+    re.IGNORECASE,
+)
+"""Words that are not places, removed before tokens are read (``In-Office`` is not India)."""
 _PAREN = re.compile(r"\(([^)]*)\)")
 _PREFIXED = re.compile(r"^[A-Za-z]{2}-[A-Za-z]")
 _TRAILING_NUMBER = re.compile(r"\s+\d+[a-z]?$")
@@ -84,6 +90,7 @@ class Place:
 
 
 def _tokens(part: str) -> list[str]:
+    part = _MARKERS.sub(" ", part)
     extra = [m.strip() for m in _PAREN.findall(part)]
     main = _PAREN.sub(" ", part)
     pieces: list[str] = []
@@ -96,21 +103,21 @@ def _tokens(part: str) -> list[str]:
     out = []
     for piece in [*pieces, *extra]:
         key = _TRAILING_NUMBER.sub("", fold(piece))
-        key = _REMOTE.sub(" ", key)
-        key = re.sub(r"\s+", " ", key).strip()
         if key:
             out.append(key)
     return out
 
 
 def _qualifies(city: City, qualifiers: list[str]) -> int:
-    """How many qualifier tokens agree with the city (country or US state)."""
+    """How many qualifier tokens agree with the city (country, US state, or a region's country)."""
     nations = countries()
     states = us_states()
     score = 0
     for q in qualifiers:
-        if nations.get(q) == city.country or (
-            city.country == "US" and states.get(q) == city.admin1
+        if (
+            nations.get(q) == city.country
+            or (city.country == "US" and states.get(q) == city.admin1)
+            or (REGION_NAMES.get(q) or None) == city.country
         ):
             score += 1
     return score
@@ -123,9 +130,11 @@ def _known_qualifiers(tokens: list[str]) -> int:
 
 def _region_place(text: str, tokens: list[str], remote: bool) -> Place:
     nations, states = countries(), us_states()
+    in_us = any(nations.get(t) == "US" for t in tokens if len(t) != 2 or t == "us")
     for token in reversed(tokens):
-        if token in states and len(token) > 2:
-            return Place(text, token.title(), "US", states[token], None, None, "region", remote)
+        if token in states and (len(token) > 2 or in_us):
+            name = token.title() if len(token) > 2 else token.upper()
+            return Place(text, name, "US", states[token], None, None, "region", remote)
         if token in REGION_NAMES:
             return Place(text, token.title(), REGION_NAMES[token], "", None, None, "region", remote)
     for token in reversed(tokens):
@@ -137,7 +146,31 @@ def _region_place(text: str, tokens: list[str], remote: bool) -> Place:
     for token in reversed(tokens):
         if token in states:
             return Place(text, token.upper(), "US", states[token], None, None, "region", remote)
+    # Last resort: a country name inside a longer token ("IN Remote India" -> "in india").
+    for word in reversed(" ".join(tokens).split()):
+        if len(word) > 3 and word in nations:
+            return Place(text, word.title(), nations[word], "", None, None, "country", remote)
     return Place(text, text, "", "", None, None, "unresolved", remote)
+
+
+def _best_by_word(tokens: list[str]) -> tuple[int, int, City] | None:
+    """Second pass: single words of tokens as cities (``Hwaseong-Lucestar`` -> Hwaseong)."""
+    best: tuple[int, int, City] | None = None
+    for i, token in enumerate(tokens):
+        words = token.split()
+        if len(words) < 2:
+            continue
+        qualifiers = tokens[:i] + tokens[i + 1 :]
+        for word in words:
+            if len(word) < 4 or word in countries() or word in us_states():
+                continue
+            for city in lookup_city(word):
+                agree = _qualifies(city, qualifiers)
+                if _known_qualifiers(qualifiers) > agree:
+                    continue
+                if best is None or (agree, city.population) > best[:2]:
+                    best = (agree, city.population, city)
+    return best
 
 
 def _parse_part(part: str) -> Place:
@@ -147,6 +180,8 @@ def _parse_part(part: str) -> Place:
         return Place(part, part, "", "", None, None, "unresolved", remote)
     best: tuple[int, int, City] | None = None
     for i, token in enumerate(tokens):
+        if len(tokens) > 1 and token in REGION_NAMES:
+            continue  # "Central - United States" names a region, not Central, Louisiana
         qualifiers = tokens[:i] + tokens[i + 1 :]
         for city in lookup_city(token):
             agree = _qualifies(city, qualifiers)
@@ -155,6 +190,8 @@ def _parse_part(part: str) -> Place:
             key = (agree, city.population, city)
             if best is None or key[:2] > best[:2]:
                 best = key
+    if best is None:
+        best = _best_by_word(tokens)
     if best is not None:
         city = best[2]
         lone = len(tokens) == 1 and (

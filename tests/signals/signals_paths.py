@@ -1,4 +1,4 @@
-"""Shared paths and helpers for the signals tests."""
+"""Shared paths and markers for the signals tests (a plain module: no conftest name clash)."""
 
 from __future__ import annotations
 

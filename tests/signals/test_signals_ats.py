@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA, JOBS, needs_snapshots
+from tests.signals.signals_paths import DATA, JOBS, needs_snapshots
 
 from computegeo.errors import DataError
 from computegeo.signals.ats import detect_shape, parse_snapshot, read_snapshot_file
@@ -126,3 +126,26 @@ def test_detect_shape_refuses_other_json() -> None:
     assert detect_shape([1, 2]) is None
     assert detect_shape("text") is None
     assert detect_shape({"jobs": "x"}) is None
+
+
+def test_workday_page_is_parsed_with_the_path_as_id() -> None:
+    # The shape of ../shared/reference/job-boards.md, with Micron's posting JR95670 of
+    # 2026-04-28 and a second record written for this test (Workday pages have no department).
+    path = "/job/San-Jose-CA/Core-Data-Center-Senior-Member-of-Technical-Staff_JR95670"
+    doc = {
+        "total": 2,
+        "jobPostings": [
+            {"title": "Core Data Center Senior Member of Technical Staff", "externalPath": path,
+             "locationsText": "5 Locations", "postedOn": "Posted 10 Days Ago"},
+            {"title": "Facilities Engineer", "externalPath": "/job/Boise-ID/Facilities-Engineer",
+             "locationsText": "Boise, ID - Main Site", "postedOn": "Posted 3 Days Ago"},
+        ],
+    }  # fmt: skip
+    snap = parse_snapshot(doc, "wd.json", company="micron", fetched_at=WHEN)
+    assert snap.ats == "workday"
+    assert [p.posting_id for p in snap.postings] == [path, "/job/Boise-ID/Facilities-Engineer"]
+    assert snap.postings[1].location == "Boise, ID - Main Site"
+    doc["jobPostings"].append({"title": "No path"})
+    with pytest.raises(DataError) as info:
+        parse_snapshot(doc, "wd.json", company="micron", fetched_at=WHEN)
+    assert "record 2: field 'externalPath'" in str(info.value)

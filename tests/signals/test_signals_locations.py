@@ -31,6 +31,15 @@ def test_codes_prefixes_and_site_suffixes() -> None:
     assert parse_location("US-CA-Dublin")[0].admin1 == "CA"  # not Dublin, Ireland
 
 
+def test_markers_regions_and_prefixes_are_not_misread() -> None:
+    assert parse_location("In-Office")[0].kind == "unresolved"  # not India
+    (state,) = parse_location("US-CA-Remote")
+    assert (state.country, state.admin1, state.kind, state.remote) == ("US", "CA", "region", True)
+    assert _names("CA-Ontario-Toronto") == [("Toronto", "CA", "city")]  # not Ontario, California
+    assert _names("IN Remote India") == [("India", "IN", "country")]
+    assert _names("Israel, Yokneam")[0][1:] == ("IL", "city")
+
+
 def test_remote_country_and_unresolved() -> None:
     (remote,) = parse_location("Remote-Friendly, United States")
     assert (remote.kind, remote.country, remote.remote) == ("country", "US", True)
@@ -58,3 +67,14 @@ def test_any_text_parses_without_error(text: str) -> None:
     for p in places:
         assert (p.latitude is None) == (p.kind != "city")
     place_location(text)
+
+
+def test_held_out_location_fields_are_parsed() -> None:
+    from tests.signals.signals_paths import DATA
+
+    from computegeo.signals.location_eval import score_locations
+
+    result = score_locations(DATA / "location_labels.csv", "heldout")
+    assert result.fields == 80
+    assert result.precision >= 0.9
+    assert result.recall >= 0.9

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.cli import main
 from computegeo.errors import InputError
@@ -181,3 +181,17 @@ def test_cli_fetch_failure_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "cannot connect" in err
     assert "Traceback" not in err
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_offline_dns_failure_is_reported_as_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fault injection: the resolver fails as it does without a network; nothing leaves the host.
+    def _no_dns(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", _no_dns)
+    waits: list[float] = []
+    with pytest.raises(FetchError) as info:
+        fetch_board("anthropic", "greenhouse", "anthropic", sleep=waits.append)
+    assert "looks offline" in str(info.value)
+    assert "boards-api.greenhouse.io" in str(info.value)
+    assert waits == []  # no point retrying without a network

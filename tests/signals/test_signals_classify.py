@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.signals.classify import classify
 from computegeo.signals.evaluation import read_labels, score
 
 HELD_OUT_GOAL = 0.9
-"""Issue #14's goal for precision and recall of "data-center role" on postings not tuned on."""
+"""The goal for precision and recall of "data-center role" on postings not tuned on."""
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import DATA
+from tests.signals.signals_paths import DATA
 
 from computegeo.cli import main
 from computegeo.signals.store import open_store, stored_snapshots
@@ -78,6 +79,8 @@ def test_show_bundled_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert "sydney" in table
     assert "london" in table
     assert "New York City" in table  # an emerging location
+    assert main(["signals", "show", "--bundled", "--market", "london", "--postings"]) == 0
+    assert "    Transaction Principal  <https://" in capsys.readouterr().out
     assert main(["signals", "show", "--bundled", "--format", "json", "--market", "sydney"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {m["company"] for m in doc["markets"]} == {"anthropic"}
@@ -140,3 +143,55 @@ def test_ingest_with_one_bad_file_stores_nothing(
     assert main(["signals", "ingest", str(good), "--store", str(store)]) == 0
     with open_store(store) as conn:
         assert len(stored_snapshots(conn)) == 1
+
+
+def test_default_store_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delitem(sys.modules, "platformdirs", raising=False)
+    assert main(["signals", "show", "--format", "json"]) == 0  # no store yet: the bundle
+    assert json.loads(capsys.readouterr().out)["source"].startswith("bundled")
+    argv = ["signals", "ingest", str(DATA / "lever_cohere.json"), "--company", "cohere",
+            "--fetched-at", "2026-04-29T16:54:02Z"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    store = next((tmp_path / "data").rglob("signals.sqlite"))
+    assert f"store: {store}" in out
+    assert main(["signals", "show", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == f"store {store}"
+
+
+def test_postings_lists_history_and_diffs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def snapshot(when: str, ids: list[str]) -> Path:
+        jobs = [{"id": i, "title": "Data Center Operations Technician", "location": "Tokyo",
+                 "department": "Data Center", "url": f"https://x/{i}"} for i in ids]  # fmt: skip
+        path = tmp_path / f"{when[:10]}.json"
+        path.write_text(json.dumps({"company": "lab", "fetchedAt": when, "jobs": jobs}))
+        return path
+
+    store = tmp_path / "s.sqlite"
+    day1 = snapshot("2026-05-01T00:00:00Z", ["a", "b"])
+    day2 = snapshot("2026-05-02T00:00:00Z", ["b", "c"])
+    assert main(["signals", "ingest", str(day1), str(day2), "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["signals", "postings", "--store", str(store)]) == 0
+    rows = {r["posting_id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["a"]["disappeared_at"] == "2026-05-02T00:00:00Z"
+    assert rows["c"]["first_seen"] == "2026-05-02T00:00:00Z"
+    assert rows["b"]["disappeared_at"] == ""
+    assert rows["b"]["markets"] == "tokyo"
+    assert rows["b"]["role_class"] == "operations"
+
+
+def test_postings_of_the_bundle_show_what_is_new_on_the_second_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["signals", "postings", "--bundled", "--company", "xai", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    new = [r for r in rows if r["first_seen"].startswith("2026-04-29")]
+    gone = [r for r in rows if r["disappeared_at"]]
+    assert len(rows) - len(gone) == 29  # xAI's data-center postings open on 2026-04-29
+    assert len(rows) - len(new) == 24  # and on 2026-04-28

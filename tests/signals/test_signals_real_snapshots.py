@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.signals.conftest import JOBS, REPO, needs_snapshots
+from tests.signals.signals_paths import JOBS, REPO, needs_snapshots
 
 from computegeo.signals.api import load_store, signals_report
 from computegeo.signals.ats import read_snapshot_file
