@@ -15,6 +15,7 @@ file, the line, the field path (``workloads[1].latency_limit_ms``) and the fix, 
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ from computegeo.scenario_schema import (
     Supply,
     Workload,
 )
+from computegeo.yamlio import YamlProblem, load_yaml
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -307,6 +309,8 @@ def _pydantic_problems(
             len(other) > len(raw_loc) and other[: len(raw_loc)] == raw_loc for other in locs
         ):
             continue  # a list item failed; pydantic also calls the list too short: say it once
+        if _is_union_noise(err, raw_loc, locs):
+            continue
         loc, text = _error_line(err)
         if not loc:
             for part in text.split(CROSS_SEP):
@@ -322,6 +326,26 @@ def _pydantic_problems(
             seen.add(rendered)
             out.append(rendered)
     return out
+
+
+_CONTAINER_ERRORS = frozenset({"tuple_type", "list_type", "dict_type", "set_type", "model_type"})
+
+
+def _is_union_noise(
+    err: Mapping[str, object], loc: tuple[str | int, ...], locs: list[tuple[str | int, ...]]
+) -> bool:
+    """Whether ``err`` is the other branch of a "number or list" union (e.g. ``annual_growth``).
+
+    A union reports every branch: a bad number also fails "must be a valid tuple", a bad list
+    also fails "is a list, not a number". Only the branch matching what was written is kept.
+    """
+    shared = sum(1 for other in locs if other[: len(loc)] == loc)
+    if shared < 2:
+        return False
+    kind = str(err.get("type", ""))
+    if kind in _CONTAINER_ERRORS:
+        return True
+    return kind == "number_type" and isinstance(err.get("input"), list | tuple | dict)
 
 
 def _nearest_line(
@@ -480,13 +504,33 @@ def _raw_reference_problems(data: Mapping[object, object], known: KnownIds) -> l
     return out
 
 
+_BUNDLED_PACKAGE = "computegeo.scenarios"
+_NOT_EXAMPLES = frozenset({"template"})
+
+
+def bundled_scenario_names() -> tuple[str, ...]:
+    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...)."""
+    root = importlib.resources.files(_BUNDLED_PACKAGE)
+    stems = (p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+    return tuple(sorted(n for n in stems if n not in _NOT_EXAMPLES))
+
+
+def _resolve_bundled(path: Path) -> Path:
+    """``path``, or the bundled example of that name when ``path`` is a bare name, not a file."""
+    if path.exists() or path.suffix or len(path.parts) != 1:
+        return path
+    resource = importlib.resources.files(_BUNDLED_PACKAGE) / f"{path.name}.yaml"
+    return Path(str(resource)) if resource.is_file() else path
+
+
 def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
     """Read and validate a scenario YAML file.
 
     Parameters
     ----------
     path : Path or str
-        The YAML file.
+        The YAML file, or the name of a bundled example (``"sovereign_eu"``) when no file of
+        that name exists.
     known : KnownIds, optional
         The dataset's identifiers for reference checks (see :func:`parse_scenario`);
         :func:`computegeo.inputs.known_ids` builds it from the bundled dataset.
@@ -501,27 +545,28 @@ def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
         When the file is missing, unreadable, not YAML, or invalid; the message lists every
         problem with its field path, line and fix.
     """
-    path = Path(path)
+    path = _resolve_bundled(Path(path))
+    if path.is_dir():
+        msg = f"scenario file {path} is a directory"
+        raise ConfigError(msg, ["give the path of a .yaml file inside it"])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         msg = f"scenario file {path} does not exist"
-        raise ConfigError(
-            msg, ["check the path, or run `computegeo init FILE` to write a documented template"]
-        ) from None
+        hint = "check the path, or run `computegeo init FILE` to write a documented template"
+        if path.suffix == "" and len(path.parts) == 1:
+            names = bundled_scenario_names()
+            hint += f"; bundled examples: {', '.join(names)}.{suggest(path.name, names)}"
+        raise ConfigError(msg, [hint]) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"cannot read scenario file {path}: {exc}"
         raise ConfigError(msg) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
         msg = f"{path} is not valid YAML{where}"
-        raise ConfigError(
-            msg, [f"{problem}; check indentation and that every key ends with ':'"]
-        ) from None
+        raise ConfigError(msg, [exc.problem]) from None
     if data is None:
         msg = f"{path} is empty"
         raise ConfigError(msg, ["run `computegeo init FILE` to write a documented template"])
