@@ -256,3 +256,13 @@ def test_override_year_out_of_range(tmp_path: Path) -> None:
 def test_override_directory_is_named_as_a_directory(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="is a directory"):
         catalog.load_markets(tmp_path)
+
+
+def test_load_scenario_accepts_a_bundled_name() -> None:
+    assert load_scenario("sovereign_eu").name.startswith("Sovereign EU")
+
+
+def test_load_scenario_suggests_a_bundled_name() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_scenario("sovereign")
+    assert "Did you mean 'sovereign_eu'?" in info.value.render()

@@ -52,7 +52,9 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
         lines.append("Latency demand set: " + ", ".join(result.demand) + " (weighted by users)")
     if filters:
         lines.append("Filters: " + "; ".join(filters))
-    lines.append(f"Ranked {len(result.table)} markets; excluded {len(result.excluded)}.")
+    from computegeo.report.formatting import count  # lazy: the report package is large
+
+    lines.append(f"Ranked {count(len(result.table), 'market')}; excluded {len(result.excluded)}.")
     table = result.table if top is None else result.table.head(top)
     show = table.copy()
     cols = [c.column for c in result.criteria]
@@ -205,7 +207,9 @@ def register(app: typer.Typer) -> None:
                 help="Demand region ids for the latency criterion (comma-separated or repeated)."
             ),
         ] = None,
-        top: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
+        top: Annotated[
+            int | None, typer.Option(help="Show only the first N rows (N >= 1).", min=1)
+        ] = None,
         format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
         explain: Annotated[
             str | None, typer.Option(help="Show how MARKET's score is made up.")

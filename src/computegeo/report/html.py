@@ -657,7 +657,8 @@ def _fmt_value(key: str, value: object) -> str:
         if k.endswith("_mw") or k.endswith(" mw"):
             return mw(v)
         if "margin" in k:
-            return f"{100.0 * v:+.1f} percentage points"
+            points = round(100.0 * v, 1) + 0.0  # + 0.0: no "-0.0" for a margin that rounds to 0
+            return f"{points:+.1f} percentage points"
         if ("share" in k or "required" in k) and 0.0 <= v <= 1.0:
             return share(v)
         return f"{v:,.4g}"
