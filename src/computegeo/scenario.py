@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -309,7 +310,7 @@ def _pydantic_problems(
             len(other) > len(raw_loc) and other[: len(raw_loc)] == raw_loc for other in locs
         ):
             continue  # a list item failed; pydantic also calls the list too short: say it once
-        if _is_union_noise(err, raw_loc, locs):
+        if _is_union_noise(err, raw_loc, locs, errors):
             continue
         loc, text = _error_line(err)
         if not loc:
@@ -332,16 +333,31 @@ _CONTAINER_ERRORS = frozenset({"tuple_type", "list_type", "dict_type", "set_type
 
 
 def _is_union_noise(
-    err: Mapping[str, object], loc: tuple[str | int, ...], locs: list[tuple[str | int, ...]]
+    err: Mapping[str, object],
+    loc: tuple[str | int, ...],
+    locs: list[tuple[str | int, ...]],
+    errors: list[Any],
 ) -> bool:
     """Whether ``err`` is the other branch of a "number or list" union (e.g. ``annual_growth``).
 
     A union reports every branch: a bad number also fails "must be a valid tuple", a bad list
-    also fails "is a list, not a number". Only the branch matching what was written is kept.
+    also fails "is a list, not a number". Only the branch matching what was written is kept;
+    when no branch matches (a mapping where a number or a list belongs), the number's message
+    is kept, which says what to write.
     """
-    shared = sum(1 for other in locs if other[: len(loc)] == loc)
-    if shared < 2:
+    if not _branch_mismatch(err):
         return False
+    group = [e for e, other in zip(errors, locs, strict=True) if other[: len(loc)] == loc]
+    if len(group) < 2:
+        return False
+    if any(not _branch_mismatch(e) for e in group):
+        return True
+    keep = next((e for e in group if e.get("type") == "number_type"), group[0])
+    return keep is not err
+
+
+def _branch_mismatch(err: Mapping[str, object]) -> bool:
+    """The input is of the wrong kind for this union branch (not wrong in value)."""
     kind = str(err.get("type", ""))
     if kind in _CONTAINER_ERRORS:
         return True
@@ -393,7 +409,7 @@ def parse_scenario(
         raise ConfigError(
             msg,
             [
-                "the top level must be a mapping of keys (name:, horizon:, ...), got "
+                "(top level): must be a mapping of keys (name:, horizon:, ...), got "
                 f"{type(data).__name__}"
             ],
         )
