@@ -266,3 +266,16 @@ def test_load_scenario_suggests_a_bundled_name() -> None:
     with pytest.raises(ConfigError) as info:
         load_scenario("sovereign")
     assert "Did you mean 'sovereign_eu'?" in info.value.render()
+
+
+def test_accelerator_demand_beyond_1_tw_is_refused_when_converted(tmp_path: Path) -> None:
+    from computegeo import pipeline
+
+    text = BASE.replace("demand:\n", "demand:\n  unit: accelerators\n  hardware: h100_hgx\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("start_total: 100", "start_total: 9.0e9"), encoding="utf-8")
+    scenario, dataset = pipeline.prepare(path)
+    with pytest.raises(ConfigError) as info:
+        pipeline.build(scenario, dataset)
+    assert "above the plausible maximum 1e+06 MW" in info.value.message
+    assert "demand.hardware" in info.value.problems[0]

@@ -220,3 +220,21 @@ def test_solver_limit_is_rounded_in_progress() -> None:
     messages: list[str] = []
     solve(build_model(tiny_problem()), SolveOptions(time_limit_s=44.2579), messages.append)
     assert any("limit 44.3 s" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("flags", "fragment"),
+    [
+        (["--seed", "-5"], "--seed: -5 is below the plausible range"),
+        (["--concentration", "nan"], "--concentration: .nan is not a finite number"),
+        (["--concentration", "inf"], "--concentration: .inf is not a finite number"),
+        (["--samples", "-1"], "--samples: -1 is below"),
+    ],
+)
+def test_screen_sensitivity_flags_are_checked(
+    flags: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["screen", "-c", "power_price=1", *flags]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert "internal error" not in err

@@ -36,19 +36,20 @@ Iso2 = Annotated[str, Field(pattern=_ISO2)]
 # narrow enough that a unit slip or a typo fails here, naming the field, instead of in the solver.
 _ANY = 1e15  # catch-all: no figure of a compute plan reaches 1e15 in the units used here
 # 1 TW: ~20x the world's data-centre load in 2024 (IEA, Energy and AI 2025: 415 TWh/yr, ~47 GW)
-_MAX_MW = 1e6
+MAX_MW = 1e6
+"""Plausible maximum of any capacity or demand figure, and of total demand in a year [MW]."""
 _TABLE = "the bound of the bundled markets table, schema.csv"
 
 Share = Annotated[float, Plausible(0.0, 1.0, "", "a share of 1 is all of it")]
 NonNegative = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos")]
 Positive = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos", True)]
 Year = Annotated[int, Plausible(2000, 2100, "", "calendar years 2000-2100", integer=True)]
-MW = Annotated[float, Plausible(0.0, _MAX_MW, "MW", "1 TW, ~20x the world's data-centre load")]
+MW = Annotated[float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load")]
 PositiveMW = Annotated[
-    float, Plausible(0.0, _MAX_MW, "MW", "1 TW, ~20x the world's data-centre load", True)
+    float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load", True)
 ]
 # demand figures are MW or accelerators; 1e10 accelerators at ~1 kW is ~10 TW, and figures in MW
-# are held to _MAX_MW by demand_range_problems
+# are held to MAX_MW by demand_range_problems
 _DEMAND_WHY = "for accelerators, ~10 TW at ~1 kW each; a figure in MW may reach 1e+06, 1 TW"
 DemandFigure = Annotated[float, Plausible(0.0, 1e10, "", _DEMAND_WHY)]
 PositiveDemandFigure = Annotated[float, Plausible(0.0, 1e10, "", _DEMAND_WHY, True)]
@@ -762,10 +763,10 @@ def demand_range_problems(s: Scenario) -> Iterator[str]:
                 value *= factor
                 path[year] = value
         worst = max(path, key=path.__getitem__, default=None)
-        if worst is not None and path[worst] > _MAX_MW:
+        if worst is not None and path[worst] > MAX_MW:
             yield (
                 f"demand.generated[{k}]: {path[worst]:.3g} MW of demand in {worst} is above the "
-                f"plausible maximum {_MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); "
+                f"plausible maximum {MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); "
                 "check start_total, annual_growth or totals_by_year and that the unit is MW"
             )
             return
@@ -775,9 +776,9 @@ def demand_range_problems(s: Scenario) -> Iterator[str]:
         if d.year in totals:
             totals[d.year] += d.amount
     worst_year = max(totals, key=totals.__getitem__)
-    if totals[worst_year] > _MAX_MW:
+    if totals[worst_year] > MAX_MW:
         yield (
             f"demand: {totals[worst_year]:.3g} MW of demand in {worst_year} in all is above the "
-            f"plausible maximum {_MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); check "
+            f"plausible maximum {MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); check "
             "the demand figures and that the unit is MW"
         )
