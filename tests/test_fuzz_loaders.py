@@ -28,6 +28,7 @@ from computegeo import catalog, pipeline
 from computegeo.errors import ComputegeoError, ConfigError, DataError
 from computegeo.scenario import Scenario, load_scenario
 from computegeo.schema import ColumnType, table_columns
+from computegeo.screen.config import ScreenConfig, load_screen_config
 
 FUZZ = settings(
     max_examples=120,
@@ -167,7 +168,8 @@ def _assert_clean(exc: BaseException, name: str) -> None:
     assert "Traceback" not in text
     for raw in _RAW_PYDANTIC:
         assert raw not in text, text
-    if "is not a valid scenario" in exc.message or "refers to things" in exc.message:
+    labelled = ("is not a valid scenario", "refers to things", "Invalid 'screen:' section")
+    if any(phrase in exc.message for phrase in labelled):
         assert exc.problems
         for problem in exc.problems:
             assert _PROBLEM.match(problem), problem
@@ -289,3 +291,47 @@ def test_any_override_file_loads_or_fails_cleanly(
 def test_bundled_tables_still_load(table: str) -> None:
     loader = catalog.load_markets if table == "markets" else catalog.load_demand_regions
     assert len(loader()) > 40
+
+
+# ----------------------------------------------------------------------- screen: sections
+
+SCREEN_BASE: dict[str, object] = {
+    "screen": {
+        "method": "topsis",
+        "criteria": {"power_price": 3, "carbon": {"weight": 2, "direction": "min"}},
+        "demand": ["tokyo_jp"],
+        "filters": ["democracy_index >= 7", "not moratorium"],
+        "sensitivity": {"samples": 100, "top_k": 3, "seed": 1, "concentration": 50},
+        "top": 10,
+    }
+}
+
+
+@st.composite
+def screen_texts(draw: st.DrawFn) -> str:
+    """The ``screen:`` base with random edits (as :func:`scenario_texts` does)."""
+    doc = copy.deepcopy(SCREEN_BASE)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(doc) if len(p) > 1]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = _parent(doc, path)
+        if draw(st.booleans()):
+            parent[path[-1]] = draw(_VALUES)  # type: ignore[index]
+        else:
+            del parent[path[-1]]  # type: ignore[attr-defined]
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+@FUZZ
+@given(text=screen_texts())
+def test_any_screen_section_loads_or_fails_cleanly(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "screen.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        config = load_screen_config(path)
+    except ComputegeoError as exc:
+        _assert_clean(exc, "screen.yaml")
+        return
+    assert isinstance(config, ScreenConfig)

@@ -20,12 +20,16 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from computegeo.errors import ConfigError, suggest
+from computegeo.input_errors import clean_loc as _clean_loc
+from computegeo.input_errors import format_path as _format_path
+from computegeo.input_errors import friendly_message as _enum_hint
+from computegeo.input_errors import is_union_noise as _is_union_noise
+from computegeo.input_errors import line_index as _line_index
+from computegeo.input_errors import nearest_line as _nearest_line
 from computegeo.scenario_schema import (
     CROSS_SEP,
     SCHEMA_VERSION,
@@ -181,63 +185,6 @@ def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
 # ------------------------------------------------------------------------------------ YAML loading
 
 
-def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map each key/item path in a YAML document to its 1-based line number."""
-    index: dict[tuple[str | int, ...], int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return index
-
-    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = key_node.value
-                index[(*path, key)] = key_node.start_mark.line + 1
-                walk(value_node, (*path, key))
-                index[(*path, key)] = key_node.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def _format_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-_UNION_TAGS = re.compile(
-    r"^(function-after|function-before|function-wrap|json-or-python|lax-or-strict)\["
-)
-
-
-def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop pydantic's union/type tags (``float``, ``tuple[...]``) from an error location."""
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (
-            _UNION_TAGS.match(part)
-            or part in {"float", "int", "str", "bool", "none", "is-instance[Path]"}
-            or part.startswith(("tuple[", "list[", "dict[", "constrained-", "literal["))
-            or "[" in part
-            and part.endswith("]")
-            and not part.startswith(("[",))
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The scenario model class whose fields live at ``loc`` (for "Did you mean" on keys)."""
     model: object = Scenario
@@ -269,10 +216,6 @@ def _inner_model(annotation: object) -> object:
     return None
 
 
-def _enum_hint(message: str) -> str:
-    return message.replace("Input should be", "must be")
-
-
 def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
     loc = _clean_loc(tuple(err.get("loc", ())))  # type: ignore[arg-type]
     kind = str(err.get("type", ""))
@@ -293,8 +236,6 @@ def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
             loc,
             "required key is missing; add it (see `computegeo init` for a documented template)",
         )
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
     return loc, _enum_hint(msg)
 
 
@@ -327,51 +268,6 @@ def _pydantic_problems(
             seen.add(rendered)
             out.append(rendered)
     return out
-
-
-_CONTAINER_ERRORS = frozenset({"tuple_type", "list_type", "dict_type", "set_type", "model_type"})
-
-
-def _is_union_noise(
-    err: Mapping[str, object],
-    loc: tuple[str | int, ...],
-    locs: list[tuple[str | int, ...]],
-    errors: list[Any],
-) -> bool:
-    """Whether ``err`` is the other branch of a "number or list" union (e.g. ``annual_growth``).
-
-    A union reports every branch: a bad number also fails "must be a valid tuple", a bad list
-    also fails "is a list, not a number". Only the branch matching what was written is kept;
-    when no branch matches (a mapping where a number or a list belongs), the number's message
-    is kept, which says what to write.
-    """
-    if not _branch_mismatch(err):
-        return False
-    group = [e for e, other in zip(errors, locs, strict=True) if other[: len(loc)] == loc]
-    if len(group) < 2:
-        return False
-    if any(not _branch_mismatch(e) for e in group):
-        return True
-    keep = next((e for e in group if e.get("type") == "number_type"), group[0])
-    return keep is not err
-
-
-def _branch_mismatch(err: Mapping[str, object]) -> bool:
-    """The input is of the wrong kind for this union branch (not wrong in value)."""
-    kind = str(err.get("type", ""))
-    if kind in _CONTAINER_ERRORS:
-        return True
-    return kind == "number_type" and isinstance(err.get("input"), list | tuple | dict)
-
-
-def _nearest_line(
-    loc: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]
-) -> int | None:
-    for cut in range(len(loc), -1, -1):
-        line = lines.get(loc[:cut])
-        if line is not None and cut > 0:
-            return line
-    return None
 
 
 def parse_scenario(

@@ -18,12 +18,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from computegeo.errors import ConfigError
+from computegeo.input_errors import (
+    clean_loc,
+    format_path,
+    friendly_message,
+    is_union_noise,
+    line_index,
+    nearest_line,
+)
 from computegeo.plausible import Plausible
 from computegeo.screen.criteria import Direction
 from computegeo.screen.scoring import Method
@@ -107,7 +116,8 @@ def load_screen_config(path: Path) -> ScreenConfig:
     if path.is_dir():
         raise ConfigError(f"{path} is a directory.", ["give the path of a .yaml file"])
     try:
-        data = load_yaml(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = load_yaml(text)
     except FileNotFoundError:
         raise ConfigError(f"{path} does not exist.", ["check the path"]) from None
     except OSError as exc:
@@ -121,8 +131,23 @@ def load_screen_config(path: Path) -> ScreenConfig:
     try:
         return ScreenConfig.model_validate(data["screen"] or {})
     except ValidationError as exc:
-        problems = [
-            f"{path}: screen.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            for err in exc.errors()
-        ]
+        problems = _problems(exc, line_index(text))
         raise ConfigError(f"Invalid 'screen:' section in {path}.", problems) from None
+
+
+def _problems(exc: ValidationError, lines: Mapping[tuple[str | int, ...], int]) -> list[str]:
+    """One ``screen.<path> (line N): message`` per problem, union noise dropped."""
+    errors = exc.errors()
+    tags = frozenset({WeightSpec.__name__})
+    locs = [clean_loc(tuple(e["loc"]), tags) for e in errors]
+    out: list[str] = []
+    for err, loc in zip(errors, locs, strict=True):
+        if is_union_noise(err, loc, locs, errors):
+            continue
+        full = ("screen", *loc)
+        line = nearest_line(full, lines)
+        where = format_path(full) + (f" (line {line})" if line else "")
+        problem = f"{where}: {friendly_message(err['msg'])}"
+        if problem not in out:
+            out.append(problem)
+    return out
