@@ -279,3 +279,15 @@ def test_accelerator_demand_beyond_1_tw_is_refused_when_converted(tmp_path: Path
         pipeline.build(scenario, dataset)
     assert "above the plausible maximum 1e+06 MW" in info.value.message
     assert "demand.hardware" in info.value.problems[0]
+
+
+def test_python_numbers_of_any_kind_are_numbers() -> None:
+    from decimal import Decimal
+
+    import numpy as np
+
+    from computegeo.scenario_schema import Horizon, SolverSettings
+
+    assert Horizon(start_year=np.int64(2027), end_year=2028).start_year == 2027
+    solver = SolverSettings(time_limit_s=Decimal("5"), threads=np.int32(2))
+    assert (solver.time_limit_s, solver.threads) == (5.0, 2)

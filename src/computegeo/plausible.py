@@ -30,6 +30,7 @@ true is a boolean, not a number; write the figure in MW (e.g. 1)
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ class Plausible:
             ``number_below`` or ``number_above``; each message says what to write instead.
         """
         unit = self._unit_text()
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
             what = (
                 "a whole number" if self.integer else f"the figure in{unit}" if unit else "a number"
             )
