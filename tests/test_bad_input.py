@@ -291,3 +291,16 @@ def test_python_numbers_of_any_kind_are_numbers() -> None:
     assert Horizon(start_year=np.int64(2027), end_year=2028).start_year == 2027
     solver = SolverSettings(time_limit_s=Decimal("5"), threads=np.int32(2))
     assert (solver.time_limit_s, solver.threads) == (5.0, 2)
+
+
+def test_bad_ids_and_country_codes_say_what_to_write_not_the_regex(tmp_path: Path) -> None:
+    text = BASE.replace("  - id: inference\n", "  - id: Chat Bot\n").replace(
+        "workload: inference", "workload: Chat Bot"
+    )
+    text += "policies:\n  markets: {exclude_countries: [de]}\n"
+    joined = "\n".join(_problems(tmp_path, text))
+    assert "'Chat Bot' is not an id" in joined
+    assert "did you mean 'chat_bot'?" in joined
+    assert "'de' is not a country code" in joined
+    assert "did you mean 'DE'?" in joined
+    assert "^[" not in joined  # no regular expression shown to the user

@@ -32,7 +32,9 @@ from computegeo.input_errors import line_index as _line_index
 from computegeo.input_errors import nearest_line as _nearest_line
 from computegeo.scenario_schema import (
     CROSS_SEP,
+    ISO2_PATTERN,
     SCHEMA_VERSION,
+    SLUG_PATTERN,
     BuildOptions,
     CarbonPolicy,
     CloudOptions,
@@ -236,7 +238,27 @@ def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
             loc,
             "required key is missing; add it (see `computegeo init` for a documented template)",
         )
+    if kind == "string_pattern_mismatch":
+        ctx = err.get("ctx")
+        pattern = ctx.get("pattern") if isinstance(ctx, Mapping) else None
+        shape = _PATTERN_HINTS.get(str(pattern))
+        value = err.get("input")
+        if shape is not None and isinstance(value, str):
+            fixed = re.sub(r"[^a-z0-9_]+", "_", value.lower()).strip("_")
+            if pattern == ISO2_PATTERN:
+                fixed = value.upper()
+            example = f"; did you mean {fixed!r}?" if re.match(str(pattern), fixed) else ""
+            return loc, f"{value!r} {shape}{example}"
+    if kind == "string_too_long" and loc:
+        return loc, f"{_enum_hint(msg)}; ids are at most 64 characters"
     return loc, _enum_hint(msg)
+
+
+_PATTERN_HINTS = {
+    SLUG_PATTERN: "is not an id: use lower-case letters, digits and '_' (e.g. 'interactive_chat')",
+    ISO2_PATTERN: "is not a country code: use ISO 3166-1 alpha-2 in capitals (e.g. 'DE')",
+}
+"""What a value failing each scenario text pattern must look like instead (no regex shown)."""
 
 
 def _pydantic_problems(

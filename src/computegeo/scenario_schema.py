@@ -25,11 +25,13 @@ from computegeo.screen.filters import parse_filter
 SCHEMA_VERSION = 1
 """Version of the scenario schema this module reads."""
 
-_SLUG = r"^[a-z0-9][a-z0-9_]*$"
-_ISO2 = r"^[A-Z]{2}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+"""Ids (workloads, markets, regions, data classes): lower-case letters, digits and ``_``."""
+ISO2_PATTERN = r"^[A-Z]{2}$"
+"""Country codes: ISO 3166-1 alpha-2 in capitals."""
 
-Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
-Iso2 = Annotated[str, Field(pattern=_ISO2)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN)]
 
 # Numbers. Every number is strict (``true`` or ``"100"`` is not a number), finite (no ``.nan`` or
 # ``.inf``) and inside a plausible range (computegeo.plausible): wide enough for any real plan,
