@@ -304,3 +304,13 @@ def test_bad_ids_and_country_codes_say_what_to_write_not_the_regex(tmp_path: Pat
     assert "'de' is not a country code" in joined
     assert "did you mean 'DE'?" in joined
     assert "^[" not in joined  # no regular expression shown to the user
+
+
+@pytest.mark.parametrize("key", ["continents", "countries"])
+def test_an_empty_region_filter_list_is_refused_at_load(tmp_path: Path, key: str) -> None:
+    text = BASE.replace(
+        "      annual_growth: 1.5\n", f"      annual_growth: 1.5\n      regions: {{{key}: []}}\n"
+    )
+    (problem,) = _problems(tmp_path, text)
+    assert problem.startswith("demand.generated[0].regions (line 11): ")
+    assert f"{key}: an empty list matches no region" in problem

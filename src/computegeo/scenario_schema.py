@@ -244,6 +244,14 @@ class RegionFilter(_Model):
     exclude_countries: tuple[Iso2, ...] = ()
     """Drop regions in these countries (e.g. where the lab does not sell)."""
 
+    @model_validator(mode="after")
+    def _check_not_empty(self) -> RegionFilter:
+        for name in ("continents", "countries"):
+            if getattr(self, name) == ():
+                msg = f"{name}: an empty list matches no region; list some, or write null for all"
+                raise ValueError(msg)
+        return self
+
 
 class GeneratedDemand(_Model):
     """Demand of one workload generated from a total and a growth path, spread over regions.
