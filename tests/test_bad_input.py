@@ -314,3 +314,38 @@ def test_an_empty_region_filter_list_is_refused_at_load(tmp_path: Path, key: str
     (problem,) = _problems(tmp_path, text)
     assert problem.startswith("demand.generated[0].regions (line 11): ")
     assert f"{key}: an empty list matches no region" in problem
+
+
+def _roundtrip(tmp_path: Path, scenario: Scenario) -> Scenario:
+    from computegeo.pipeline import scenario_yaml
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(scenario_yaml(scenario), encoding="utf-8")
+    return load_scenario(path)
+
+
+@pytest.mark.parametrize("name", ["reference", "sovereign_eu", "apac_tight_power", "template"])
+def test_the_scenario_yaml_written_with_a_plan_loads_again(tmp_path: Path, name: str) -> None:
+    from computegeo.scenario_template import bundled_path
+
+    path = bundled_path(name) if name != "template" else None
+    if path is None:
+        from computegeo.scenario_template import template_text
+
+        path = tmp_path / "template.yaml"
+        path.write_text(template_text(), encoding="utf-8")
+    scenario = load_scenario(path)
+    assert _roundtrip(tmp_path, scenario) == scenario
+
+
+def test_totals_by_year_survive_json_text_keys(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "      start_total: 100\n      annual_growth: 1.5\n",
+        "      totals_by_year: {2027: 10, 2028: 20.5}\n",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.demand.generated[0].totals_by_year == {2027: 10, 2028: 20.5}
+    assert _roundtrip(tmp_path, scenario) == scenario
+    assert Scenario.model_validate(scenario.model_dump(mode="json")) == scenario

@@ -92,6 +92,9 @@ class Plausible:
         When true the minimum itself is not allowed (a value must be greater than it).
     integer : bool
         When true the value must be a whole number.
+    text_key : bool
+        When true (with ``integer``), digits written as text are read as the number: for the
+        keys of a mapping, which JSON (and so a plan's ``scenario.yaml``) always writes as text.
     """
 
     minimum: float
@@ -100,6 +103,7 @@ class Plausible:
     why: str
     exclusive_minimum: bool = False
     integer: bool = False
+    text_key: bool = False
 
     def __get_pydantic_core_schema__(
         self, source: object, handler: GetCoreSchemaHandler
@@ -120,6 +124,8 @@ class Plausible:
             ``number_below`` or ``number_above``; each message says what to write instead.
         """
         unit = self._unit_text()
+        if self.text_key and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
             what = (
                 "a whole number" if self.integer else f"the figure in{unit}" if unit else "a number"
@@ -187,7 +193,7 @@ class Plausible:
                     "why": self.why,
                 },
             )
-        return int(x) if self.integer and isinstance(value, float) else value
+        return int(x) if self.integer and isinstance(value, float | str) else value
 
     def _sample(self) -> str:
         """A value inside the range, for "write ... (e.g. 300)" hints."""

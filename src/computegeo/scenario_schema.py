@@ -46,6 +46,10 @@ Share = Annotated[float, Plausible(0.0, 1.0, "", "a share of 1 is all of it")]
 NonNegative = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos")]
 Positive = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos", True)]
 Year = Annotated[int, Plausible(2000, 2100, "", "calendar years 2000-2100", integer=True)]
+# a year as a mapping key: JSON (a plan's scenario.yaml) writes keys as text ("2027")
+YearKey = Annotated[
+    int, Plausible(2000, 2100, "", "calendar years 2000-2100", integer=True, text_key=True)
+]
 MW = Annotated[float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load")]
 PositiveMW = Annotated[
     float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load", True)
@@ -268,7 +272,7 @@ class GeneratedDemand(_Model):
     annual_growth: Growth | tuple[Growth, ...] | None = None
     """Growth factor per year (2.0 = doubles each year): one number for every year, or one per
     year after the first (``end_year - start_year`` values) [-]."""
-    totals_by_year: dict[Year, DemandFigure] | None = None
+    totals_by_year: dict[YearKey, DemandFigure] | None = None
     """Total demand per calendar year, every horizon year present [``demand.unit``]."""
     regions: RegionFilter = RegionFilter()
     """Which regions the total is spread over."""
