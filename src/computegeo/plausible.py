@@ -169,7 +169,7 @@ class Plausible:
                 {"shown": format_number(x), "sample": self._sample()},
             )
         if x < self.minimum or (self.exclusive_minimum and x == self.minimum):
-            word = "greater than" if self.exclusive_minimum else "at least"
+            word = "greater than" if self.exclusive_minimum else "greater than or equal to"
             raise PydanticCustomError(
                 "number_below",
                 "{shown} is below the plausible range: it must be {word} {lo}{unit}; "
