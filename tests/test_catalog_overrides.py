@@ -124,10 +124,11 @@ def test_bad_yaml_items_and_duplicates(tmp_path: Path) -> None:
         catalog.load_markets(y)
     text = str(info.value)
     assert (
-        "bad.yaml, item 1, column 'hazard_class': 'extreme' is not one of low, medium, high" in text
+        "bad.yaml, item 1 (line 1), column 'hazard_class': 'extreme' is not one of low, medium, "
+        "high" in text
     )
-    assert "bad.yaml, item 2, column 'market_id': 'sydney' repeats item 1" in text
-    assert "bad.yaml, item 3, column 'market_id': missing" in text
+    assert "bad.yaml, item 2 (line 2), column 'market_id': 'sydney' repeats item 1" in text
+    assert "bad.yaml, item 3 (line 3), column 'market_id': missing" in text
 
 
 @pytest.mark.parametrize(

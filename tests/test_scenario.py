@@ -124,7 +124,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     joined = "\n".join(problems)
     assert "horizon" in joined
     assert "swap them" in joined
-    assert "workloads[0].latency_limit_ms (line 5): must be greater than 0" in joined
+    assert "workloads[0].latency_limit_ms (line 5): -5 is below the plausible range" in joined
     assert "workloads[1].id" in joined
     assert "policies.markets.require_membership_any[0]" in joined
     assert "'oecd'" in joined

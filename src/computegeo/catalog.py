@@ -233,19 +233,20 @@ def _override_values(override: Path, base_ids: set[str]) -> tuple[list[Attribute
             extra_columns=OVERRIDE_EXTRA_COLUMNS,
             first_row=row.number,
             row_label=row.label,
+            row_names=[row.name],
         )
         problems.extend(probs)
         if not mid:
             continue
         if mid in seen:
             problems.append(
-                f"{override.name}, {row.label} {row.number}, column 'market_id': {mid!r} repeats "
+                f"{override.name}, {row.label} {row.name}, column 'market_id': {mid!r} repeats "
                 f"{row.label} {seen[mid]} (give each market once)"
             )
         seen[mid] = row.number
         if is_new and mid != mid.lower().replace(" ", "_"):
             problems.append(
-                f"{override.name}, {row.label} {row.number}, column 'market_id': "
+                f"{override.name}, {row.label} {row.name}, column 'market_id': "
                 f"use a lower-case slug "
                 f"such as {mid.lower().replace(' ', '_')!r}"
             )
@@ -254,11 +255,14 @@ def _override_values(override: Path, base_ids: set[str]) -> tuple[list[Attribute
         year: int | None = None
         if year_raw not in (None, ""):
             try:
-                year = int(float(str(year_raw)))
-            except ValueError:
+                year = int(float(str(year_raw))) if not isinstance(year_raw, bool) else None
+            except (ValueError, OverflowError):
+                year = None
+            if year is None or not 1900 <= year <= 2100:
+                year = None
                 problems.append(
-                    f"{override.name}, {row.label} {row.number}, column 'year': "
-                    f"{year_raw!r} is not a year"
+                    f"{override.name}, {row.label} {row.name}, column 'year': "
+                    f"{year_raw!r} is not a year (give the year the values describe, e.g. 2025)"
                 )
         if probs:
             continue
@@ -436,10 +440,11 @@ def _apply_override(
             partial=rid in by_id,
             first_row=row.number,
             row_label=row.label,
+            row_names=[row.name],
         )
         if rid and rid in seen:
             probs.append(
-                f"{override.name}, {row.label} {row.number}, column {id_col!r}: {rid!r} repeats "
+                f"{override.name}, {row.label} {row.name}, column {id_col!r}: {rid!r} repeats "
                 f"{row.label} {seen[rid]}"
             )
         seen[rid] = row.number

@@ -17,7 +17,7 @@ Examples
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
 >>> _ = p.write_text("market_id,pue\\nsydney,1.3\\n")
 >>> read_override(p, "markets")[0]
-OverrideRow(number=2, label='row', record={'market_id': 'sydney', 'pue': '1.3'})
+OverrideRow(number=2, label='row', record={'market_id': 'sydney', 'pue': '1.3'}, line=None)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import yaml
 
 from computegeo.errors import DataError
 from computegeo.schema import table_columns
+from computegeo.yamlio import YamlProblem, load_yaml
 
 CSV_SUFFIXES = frozenset({".csv"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -42,6 +43,13 @@ class OverrideRow:
     number: int
     label: str
     record: dict[str, object]
+    line: int | None = None
+    """First line of the record in the file (YAML items; a CSV row's number is its line)."""
+
+    @property
+    def name(self) -> str:
+        """How messages name the record: ``"2"`` or, for a YAML item, ``"2 (line 5)"``."""
+        return f"{self.number} (line {self.line})" if self.line is not None else str(self.number)
 
 
 def read_override(path: Path, table: str) -> list[OverrideRow]:
@@ -60,6 +68,9 @@ def read_override(path: Path, table: str) -> list[OverrideRow]:
         If the file is missing, unreadable, of an unknown type or not laid out as documented.
     """
     path = Path(path)
+    if path.is_dir():
+        msg = f"override file {path} is a directory (give the path of a .csv or .yaml file)"
+        raise DataError(msg)
     if not path.is_file():
         msg = f"override file {path} not found (give the path of a .csv or .yaml file)"
         raise DataError(msg)
@@ -114,14 +125,19 @@ def _csv_rows(path: Path, text: str) -> list[OverrideRow]:
 
 def _yaml_rows(path: Path, text: str, table: str) -> list[OverrideRow]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        msg = f"override file {path} is not valid YAML: {exc}"
-        raise DataError(msg) from exc
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        msg = f"override file {path} is not valid YAML; nothing was loaded"
+        raise DataError(msg, [f"{path.name}, {exc}"]) from None
     id_col = next(iter(table_columns(table)))
+    lines = _item_lines(text, table)
     if isinstance(data, dict) and table in data:
         data = data[table]
     if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+        clash = [k for k, v in data.items() if id_col in v and v[id_col] != k]
+        if clash:
+            msg = f"override file {path}: the key and the '{id_col}' of an entry disagree"
+            raise DataError(msg, [f"{path.name}, entry {k!r}: give the id once" for k in clash])
         data = [{id_col: k, **v} for k, v in data.items()]
     if not isinstance(data, list) or not data:
         msg = (
@@ -133,14 +149,39 @@ def _yaml_rows(path: Path, text: str, table: str) -> list[OverrideRow]:
     rows: list[OverrideRow] = []
     problems = []
     for i, item in enumerate(data, start=1):
+        line = lines[i - 1] if i - 1 < len(lines) else None
+        where = f"item {i}" + (f" (line {line})" if line is not None else "")
         if not isinstance(item, dict):
             problems.append(
-                f"{path.name}, item {i}: expected a mapping of column: value, "
+                f"{path.name}, {where}: expected a mapping of column: value, "
                 f"got {type(item).__name__}"
             )
             continue
-        rows.append(OverrideRow(i, "item", {str(k): v for k, v in item.items() if v is not None}))
+        rows.append(
+            OverrideRow(i, "item", {str(k): v for k, v in item.items() if v is not None}, line)
+        )
     if problems:
         msg = f"override file {path} has {len(problems)} problem(s); nothing was loaded"
         raise DataError(msg, problems)
     return rows
+
+
+def _item_lines(text: str, table: str) -> list[int]:
+    """1-based first line of each record of a YAML override, in the order :func:`_yaml_rows` reads.
+
+    Mirrors the accepted layouts (a list, ``table:`` holding a list, or id -> mapping); a layout
+    that does not match gives no lines (messages then name the item number only).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return []
+    if isinstance(node, yaml.MappingNode):
+        inner = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == table]
+        if inner:
+            node = inner[0]
+    if isinstance(node, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return [key.start_mark.line + 1 for key, _ in node.value]
+    return []

@@ -14,6 +14,7 @@ import pandas as pd
 
 from computegeo.errors import ConfigError, DataError
 from computegeo.scenario import DemandUnit, Scenario
+from computegeo.scenario_schema import MAX_MW
 from computegeo.units import MONTHS_PER_YEAR
 
 
@@ -170,6 +171,17 @@ def demand_matrix(
         for t, ys in enumerate(periods.years):
             if ys[0] == d.year:
                 out[w_index[d.workload], r_index[d.region], t] += d.amount * to_mw
+    total_mw = out.sum(axis=(0, 1))
+    if scenario.demand.unit is DemandUnit.ACCELERATORS and total_mw.max(initial=0.0) > MAX_MW:
+        # figures in MW are bounded when the scenario loads; accelerators only here, where the
+        # hardware table turns them into MW
+        t = int(total_mw.argmax())
+        msg = (
+            f"demand: {total_mw[t]:.3g} MW of IT load in {periods.labels[t]} "
+            f"({scenario.demand.hardware} accelerators) is above the plausible maximum "
+            f"{MAX_MW:g} MW (1 TW, ~20x the world's data-centre load)"
+        )
+        raise ConfigError(msg, ["check the demand figures, demand.unit and demand.hardware"])
     return out
 
 

@@ -22,11 +22,61 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+def unwritable_reason(path: Path) -> str | None:
+    """Why ``path`` (a file or folder to be created or replaced) cannot be written, or ``None``.
+
+    Checks, without creating anything that stays, what a write would need: every existing
+    ancestor is a folder, and the nearest existing one accepts a new entry (probed by creating
+    and removing a temporary file, so read-only mounts and pseudo file systems such as /proc are
+    caught even where permission bits would allow it).
+
+    Parameters
+    ----------
+    path : Path
+        The output path as the user gave it.
+
+    Returns
+    -------
+    str or None
+        A reason naming ``path`` or its ancestor, or ``None`` when a write should succeed.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    for parent in (path.parent, *path.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"{parent} is a file, so {path} cannot be created inside it"
+    if path.exists() and path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+        return f"{path} is a folder that cannot be written"
+    try:
+        fd, probe = tempfile.mkstemp(dir=ancestor, prefix=".computegeo-probe-")
+    except OSError as exc:
+        return f"cannot create files in {ancestor}: {exc.strerror or exc}"
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    return None
+
+
+def _user_error(exc: OSError, path: Path) -> OSError:
+    """The same error naming the user's path instead of a hidden temporary one."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Raises
+    ------
+    OSError
+        If ``path`` cannot be written; ``filename`` is ``path``, never the temporary file.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _user_error(exc, path) from None
     try:
         # mkstemp creates 0600; the finished file gets the permissions of an ordinary file.
         os.fchmod(fd, 0o666 & ~_umask())
@@ -35,6 +85,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _user_error(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -48,19 +101,30 @@ def atomic_output_dir(path: Path) -> Iterator[Path]:
     An existing ``path`` is only removed after the new folder is complete.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial"))
-    # mkdtemp creates 0700; the finished folder gets the permissions of an ordinary folder.
-    staging.chmod(0o777 & ~_umask())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        )
+        # mkdtemp creates 0700; the finished folder gets the permissions of an ordinary folder.
+        staging.chmod(0o777 & ~_umask())
+    except OSError as exc:
+        raise _user_error(exc, path) from None
     try:
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        path.replace(old)
-    staging.replace(path)
+    try:
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            path.replace(old)
+        staging.replace(path)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and not path.exists():
+            old.replace(path)  # put the previous output back
+        raise _user_error(exc, path) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

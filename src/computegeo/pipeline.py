@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from computegeo.errors import ConfigError, InputError
-from computegeo.fileio import atomic_output_dir
+from computegeo.fileio import atomic_output_dir, unwritable_reason
 from computegeo.optimize.solve import SolveOptions
 from computegeo.plan import Plan, write_plan_json, write_tables
 from computegeo.planner import plan as plan_problem
@@ -255,10 +255,14 @@ def check_output_dir(output_dir: Path) -> None:
     Raises
     ------
     InputError
-        If ``output_dir`` is a file, the current or home folder, or a non-empty folder without
-        ``plan.json``.
+        If ``output_dir`` cannot be written (read-only place, under an existing file), is a
+        file, the current or home folder, or a non-empty folder without ``plan.json``.
     """
     path = Path(output_dir)
+    reason = unwritable_reason(path)
+    if reason is not None:
+        msg = f"--output {path} cannot be written: {reason}"
+        raise InputError(msg, ["give a folder in a place you can write, e.g. computegeo-out"])
     if not path.exists():
         return
     if not path.is_dir():

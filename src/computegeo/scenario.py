@@ -15,18 +15,26 @@ file, the line, the field path (``workloads[1].latency_limit_ms``) and the fix, 
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from computegeo.errors import ConfigError, suggest
+from computegeo.input_errors import clean_loc as _clean_loc
+from computegeo.input_errors import format_path as _format_path
+from computegeo.input_errors import friendly_message as _enum_hint
+from computegeo.input_errors import is_union_noise as _is_union_noise
+from computegeo.input_errors import line_index as _line_index
+from computegeo.input_errors import nearest_line as _nearest_line
 from computegeo.scenario_schema import (
     CROSS_SEP,
+    ISO2_PATTERN,
     SCHEMA_VERSION,
+    SLUG_PATTERN,
     BuildOptions,
     CarbonPolicy,
     CloudOptions,
@@ -54,6 +62,7 @@ from computegeo.scenario_schema import (
     Supply,
     Workload,
 )
+from computegeo.yamlio import YamlProblem, load_yaml
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -180,63 +189,6 @@ def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
 # ------------------------------------------------------------------------------------ YAML loading
 
 
-def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map each key/item path in a YAML document to its 1-based line number."""
-    index: dict[tuple[str | int, ...], int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return index
-
-    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = key_node.value
-                index[(*path, key)] = key_node.start_mark.line + 1
-                walk(value_node, (*path, key))
-                index[(*path, key)] = key_node.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def _format_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-_UNION_TAGS = re.compile(
-    r"^(function-after|function-before|function-wrap|json-or-python|lax-or-strict)\["
-)
-
-
-def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Drop pydantic's union/type tags (``float``, ``tuple[...]``) from an error location."""
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (
-            _UNION_TAGS.match(part)
-            or part in {"float", "int", "str", "bool", "none", "is-instance[Path]"}
-            or part.startswith(("tuple[", "list[", "dict[", "constrained-", "literal["))
-            or "[" in part
-            and part.endswith("]")
-            and not part.startswith(("[",))
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The scenario model class whose fields live at ``loc`` (for "Did you mean" on keys)."""
     model: object = Scenario
@@ -268,10 +220,6 @@ def _inner_model(annotation: object) -> object:
     return None
 
 
-def _enum_hint(message: str) -> str:
-    return message.replace("Input should be", "must be")
-
-
 def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
     loc = _clean_loc(tuple(err.get("loc", ())))  # type: ignore[arg-type]
     kind = str(err.get("type", ""))
@@ -292,9 +240,27 @@ def _error_line(err: Mapping[str, object]) -> tuple[tuple[str | int, ...], str]:
             loc,
             "required key is missing; add it (see `computegeo init` for a documented template)",
         )
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
+    if kind == "string_pattern_mismatch":
+        ctx = err.get("ctx")
+        pattern = ctx.get("pattern") if isinstance(ctx, Mapping) else None
+        shape = _PATTERN_HINTS.get(str(pattern))
+        value = err.get("input")
+        if shape is not None and isinstance(value, str):
+            fixed = re.sub(r"[^a-z0-9_]+", "_", value.lower()).strip("_")
+            if pattern == ISO2_PATTERN:
+                fixed = value.upper()
+            example = f"; did you mean {fixed!r}?" if re.match(str(pattern), fixed) else ""
+            return loc, f"{value!r} {shape}{example}"
+    if kind == "string_too_long" and loc:
+        return loc, f"{_enum_hint(msg)}; ids are at most 64 characters"
     return loc, _enum_hint(msg)
+
+
+_PATTERN_HINTS = {
+    SLUG_PATTERN: "is not an id: use lower-case letters, digits and '_' (e.g. 'interactive_chat')",
+    ISO2_PATTERN: "is not a country code: use ISO 3166-1 alpha-2 in capitals (e.g. 'DE')",
+}
+"""What a value failing each scenario text pattern must look like instead (no regex shown)."""
 
 
 def _pydantic_problems(
@@ -309,6 +275,8 @@ def _pydantic_problems(
             len(other) > len(raw_loc) and other[: len(raw_loc)] == raw_loc for other in locs
         ):
             continue  # a list item failed; pydantic also calls the list too short: say it once
+        if _is_union_noise(err, raw_loc, locs, errors):
+            continue
         loc, text = _error_line(err)
         if not loc:
             for part in text.split(CROSS_SEP):
@@ -324,16 +292,6 @@ def _pydantic_problems(
             seen.add(rendered)
             out.append(rendered)
     return out
-
-
-def _nearest_line(
-    loc: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]
-) -> int | None:
-    for cut in range(len(loc), -1, -1):
-        line = lines.get(loc[:cut])
-        if line is not None and cut > 0:
-            return line
-    return None
 
 
 def parse_scenario(
@@ -371,7 +329,7 @@ def parse_scenario(
         raise ConfigError(
             msg,
             [
-                "the top level must be a mapping of keys (name:, horizon:, ...), got "
+                "(top level): must be a mapping of keys (name:, horizon:, ...), got "
                 f"{type(data).__name__}"
             ],
         )
@@ -482,13 +440,33 @@ def _raw_reference_problems(data: Mapping[object, object], known: KnownIds) -> l
     return out
 
 
+_BUNDLED_PACKAGE = "computegeo.scenarios"
+_NOT_EXAMPLES = frozenset({"template"})
+
+
+def bundled_scenario_names() -> tuple[str, ...]:
+    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...)."""
+    root = importlib.resources.files(_BUNDLED_PACKAGE)
+    stems = (p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+    return tuple(sorted(n for n in stems if n not in _NOT_EXAMPLES))
+
+
+def _resolve_bundled(path: Path) -> Path:
+    """``path``, or the bundled example of that name when ``path`` is a bare name, not a file."""
+    if path.exists() or path.suffix or len(path.parts) != 1:
+        return path
+    resource = importlib.resources.files(_BUNDLED_PACKAGE) / f"{path.name}.yaml"
+    return Path(str(resource)) if resource.is_file() else path
+
+
 def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
     """Read and validate a scenario YAML file.
 
     Parameters
     ----------
     path : Path or str
-        The YAML file.
+        The YAML file, or the name of a bundled example (``"sovereign_eu"``) when no file of
+        that name exists.
     known : KnownIds, optional
         The dataset's identifiers for reference checks (see :func:`parse_scenario`);
         :func:`computegeo.inputs.known_ids` builds it from the bundled dataset.
@@ -503,27 +481,28 @@ def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
         When the file is missing, unreadable, not YAML, or invalid; the message lists every
         problem with its field path, line and fix.
     """
-    path = Path(path)
+    path = _resolve_bundled(Path(path))
+    if path.is_dir():
+        msg = f"scenario file {path} is a directory"
+        raise ConfigError(msg, ["give the path of a .yaml file inside it"])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         msg = f"scenario file {path} does not exist"
-        raise ConfigError(
-            msg, ["check the path, or run `computegeo init FILE` to write a documented template"]
-        ) from None
+        hint = "check the path, or run `computegeo init FILE` to write a documented template"
+        if path.suffix == "" and len(path.parts) == 1:
+            names = bundled_scenario_names()
+            hint += f"; bundled examples: {', '.join(names)}.{suggest(path.name, names)}"
+        raise ConfigError(msg, [hint]) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"cannot read scenario file {path}: {exc}"
         raise ConfigError(msg) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
         msg = f"{path} is not valid YAML{where}"
-        raise ConfigError(
-            msg, [f"{problem}; check indentation and that every key ends with ':'"]
-        ) from None
+        raise ConfigError(msg, [exc.problem]) from None
     if data is None:
         msg = f"{path} is empty"
         raise ConfigError(msg, ["run `computegeo init FILE` to write a documented template"])

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from computegeo.errors import ConfigError, suggest
+from computegeo.plausible import Plausible
 from computegeo.screen.config import ScreenConfig, WeightSpec
 from computegeo.screen.criteria import ALIASES, KNOWN_CRITERIA
 from computegeo.screen.filters import parse_filter
@@ -24,15 +25,80 @@ from computegeo.screen.filters import parse_filter
 SCHEMA_VERSION = 1
 """Version of the scenario schema this module reads."""
 
-_SLUG = r"^[a-z0-9][a-z0-9_]*$"
-_ISO2 = r"^[A-Z]{2}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+"""Ids (workloads, markets, regions, data classes): lower-case letters, digits and ``_``."""
+ISO2_PATTERN = r"^[A-Z]{2}$"
+"""Country codes: ISO 3166-1 alpha-2 in capitals."""
 
-Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
-Iso2 = Annotated[str, Field(pattern=_ISO2)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN)]
+
+# Numbers. Every number is strict (``true`` or ``"100"`` is not a number), finite (no ``.nan`` or
+# ``.inf``) and inside a plausible range (computegeo.plausible): wide enough for any real plan,
+# narrow enough that a unit slip or a typo fails here, naming the field, instead of in the solver.
+_ANY = 1e15  # catch-all: no figure of a compute plan reaches 1e15 in the units used here
+# 1 TW: ~20x the world's data-centre load in 2024 (IEA, Energy and AI 2025: 415 TWh/yr, ~47 GW)
+MAX_MW = 1e6
+"""Plausible maximum of any capacity or demand figure, and of total demand in a year [MW]."""
+_TABLE = "the bound of the bundled markets table, schema.csv"
+
+Share = Annotated[float, Plausible(0.0, 1.0, "", "a share of 1 is all of it")]
+NonNegative = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos")]
+Positive = Annotated[float, Plausible(0.0, _ANY, "", "larger figures are typos", True)]
+Year = Annotated[int, Plausible(2000, 2100, "", "calendar years 2000-2100", integer=True)]
+# a year as a mapping key: JSON (a plan's scenario.yaml) writes keys as text ("2027")
+YearKey = Annotated[
+    int, Plausible(2000, 2100, "", "calendar years 2000-2100", integer=True, text_key=True)
+]
+MW = Annotated[float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load")]
+PositiveMW = Annotated[
+    float, Plausible(0.0, MAX_MW, "MW", "1 TW, ~20x the world's data-centre load", True)
+]
+# demand figures are MW or accelerators; 1e10 accelerators at ~1 kW is ~10 TW, and figures in MW
+# are held to MAX_MW by demand_range_problems
+_DEMAND_WHY = "for accelerators, ~10 TW at ~1 kW each; a figure in MW may reach 1e+06, 1 TW"
+DemandFigure = Annotated[float, Plausible(0.0, 1e10, "", _DEMAND_WHY)]
+PositiveDemandFigure = Annotated[float, Plausible(0.0, 1e10, "", _DEMAND_WHY, True)]
+# the reference lab's ~5x in six months (seeds) is ~27x a year; 100x a year is not a forecast
+Growth = Annotated[float, Plausible(0.0, 100.0, "", "100x a year", True)]
+Months = Annotated[float, Plausible(0.0, 240.0, "months", "20 years; " + _TABLE)]
+# a 10x change to a sourced figure is a different figure, not an adjustment: override it instead
+Multiplier = Annotated[float, Plausible(0.0, 10.0, "", "use market_overrides for more", True)]
+LifeYears = Annotated[float, Plausible(0.0, 100.0, "years", "a century", True)]
+# the antipode is ~300 ms away by fibre; a larger limit means "no limit" (write null)
+LatencyMs = Annotated[float, Plausible(0.0, 1000.0, "ms", "write null for no limit", True)]
+# an H100 cloud MW-year at 2.35 USD/GPU-h is ~14 M USD; 1e9 is ~70x that
+_PRICE_WHY = "~70x a cloud MW-year of H100s"
+UsdPerMwYear = Annotated[float, Plausible(0.0, 1e9, "USD/MW-yr", _PRICE_WHY)]
+PositiveUsdPerMwYear = Annotated[float, Plausible(0.0, 1e9, "USD/MW-yr", _PRICE_WHY, True)]
+# a penalty far above every price only degrades the solver's numerics (1e10 ~ 700x cloud)
+Penalty = Annotated[float, Plausible(0.0, 1e10, "USD/MW-yr", "~700x a cloud MW-year", True)]
+# list prices of the dearest accelerators are ~10-15 USD/GPU-h (2025)
+UsdPerGpuHour = Annotated[
+    float, Plausible(0.0, 100.0, "USD/GPU-h", "~7x the dearest list price", True)
+]
+# ~20x the world's yearly data-centre capex (~0.5 trillion USD in 2024)
+Usd = Annotated[float, Plausible(0.0, 1e13, "USD", "10 trillion USD, ~20x world DC capex a year")]
+# ~60x the highest carbon price in force (Uruguay, ~167 USD/t in 2024)
+UsdPerTonne = Annotated[float, Plausible(0.0, 1e4, "USD/tCO2", "~60x the highest carbon price")]
+# 10 Gt/yr is a quarter of the world's CO2 emissions (~37 Gt in 2024)
+TonnesPerYear = Annotated[float, Plausible(0.0, 1e10, "tCO2/yr", "a quarter of world emissions")]
+Pue = Annotated[float, Plausible(1.0, 3.0, "", "PUE is at least 1 by definition; " + _TABLE)]
+# market overrides are held to the bounds the bundled table is validated with (schema.csv)
+BuildCostUsdPerMw = Annotated[float, Plausible(1e6, 5e7, "USD/MW", _TABLE)]
+RentUsdPerKwMonth = Annotated[float, Plausible(10.0, 2000.0, "USD/kW-month", _TABLE)]
+PowerPriceUsdPerMwh = Annotated[float, Plausible(0.0, 1000.0, "USD/MWh", _TABLE)]
+CarbonGPerKwh = Annotated[float, Plausible(0.0, 1500.0, "gCO2/kWh", _TABLE)]
+HeadroomMW = Annotated[float, Plausible(0.0, 1e5, "MW", _TABLE)]
+DemocracyIndex = Annotated[float, Plausible(0.0, 10.0, "", "the EIU index runs 0-10")]
+WgiScore = Annotated[float, Plausible(-2.5, 2.5, "", "WGI estimates run -2.5..2.5")]
+Rate = Annotated[float, Plausible(0.0, 0.5, "1/yr", "50 % a year")]
+Gap = Annotated[float, Plausible(0.0, 0.5, "", "a 50 % gap is no optimisation")]
+Seconds = Annotated[float, Plausible(0.0, 1e6, "s", "~12 days", True)]
+PeriodYears = Annotated[int, Plausible(1, 10, "years", "10-year periods", integer=True)]
+Count = Annotated[int, Plausible(1, 100_000, "", "100,000", integer=True)]
+Threads = Annotated[int, Plausible(1, 1024, "", "1,024 threads", integer=True)]
+Version = Annotated[int, Plausible(1, 1000, "", "schema versions are small", integer=True)]
 
 
 class _Model(BaseModel):
@@ -115,7 +181,7 @@ class Horizon(_Model):
     """First year in which new capacity can be in service [calendar year]."""
     end_year: Year
     """Last year of the horizon, inclusive [calendar year]."""
-    period_years: Annotated[int, Field(ge=1, le=10)] = 1
+    period_years: PeriodYears = 1
     """Length of one planning period [years]; the horizon must be a whole number of periods."""
     quarters: bool = False
     """Cut every year into four quarterly periods (labels ``2027Q1``...); needs
@@ -166,16 +232,16 @@ class Workload(_Model):
     """Identifier used by demand entries (lower-case slug, e.g. ``interactive_inference``)."""
     description: str = ""
     """Free text for the report."""
-    latency_limit_ms: Positive | None = None
+    latency_limit_ms: LatencyMs | None = None
     """Maximum round-trip time between a demand region and the serving market [ms];
     ``null`` = unconstrained (batch, training)."""
     data_class: Slug = "none"
     """Residency data class of the workload's data (see ``computegeo markets``/residency rules,
     e.g. ``eu_personal``, ``au_health``); ``none`` = may be held anywhere."""
-    min_cluster_mw: NonNegative = 0.0
+    min_cluster_mw: MW = 0.0
     """Smallest contiguous cluster the workload can use in one market [MW of IT load]
     (training); 0 = any size."""
-    unmet_penalty_usd_per_mw_year: Positive | None = None
+    unmet_penalty_usd_per_mw_year: Penalty | None = None
     """Cost of leaving 1 MW of this workload's demand unserved for a year [USD/MW-yr];
     default ``policies.unmet_penalty_usd_per_mw_year``."""
 
@@ -193,6 +259,14 @@ class RegionFilter(_Model):
     exclude_countries: tuple[Iso2, ...] = ()
     """Drop regions in these countries (e.g. where the lab does not sell)."""
 
+    @model_validator(mode="after")
+    def _check_not_empty(self) -> RegionFilter:
+        for name in ("continents", "countries"):
+            if getattr(self, name) == ():
+                msg = f"{name}: an empty list matches no region; list some, or write null for all"
+                raise ValueError(msg)
+        return self
+
 
 class GeneratedDemand(_Model):
     """Demand of one workload generated from a total and a growth path, spread over regions.
@@ -204,12 +278,12 @@ class GeneratedDemand(_Model):
 
     workload: Slug
     """The workload (``workloads[].id``) this demand belongs to."""
-    start_total: Positive | None = None
+    start_total: PositiveDemandFigure | None = None
     """Total demand in ``horizon.start_year`` [``demand.unit``]."""
-    annual_growth: Positive | tuple[Positive, ...] | None = None
+    annual_growth: Growth | tuple[Growth, ...] | None = None
     """Growth factor per year (2.0 = doubles each year): one number for every year, or one per
     year after the first (``end_year - start_year`` values) [-]."""
-    totals_by_year: dict[Year, NonNegative] | None = None
+    totals_by_year: dict[YearKey, DemandFigure] | None = None
     """Total demand per calendar year, every horizon year present [``demand.unit``]."""
     regions: RegionFilter = RegionFilter()
     """Which regions the total is spread over."""
@@ -237,7 +311,7 @@ class DirectDemand(_Model):
     """Demand region id (see ``computegeo markets --regions``)."""
     year: Year
     """Calendar year [year]; for multi-year periods, the period's first year."""
-    amount: NonNegative
+    amount: DemandFigure
     """Demand [``demand.unit``]; added to any generated demand for the same cell."""
 
 
@@ -253,7 +327,7 @@ class Demand(_Model):
     """Demand generated from totals and growth paths."""
     direct: tuple[DirectDemand, ...] = ()
     """Demand stated cell by cell."""
-    max_regions: Annotated[int, Field(ge=1)] | None = None
+    max_regions: Count | None = None
     """Keep at most this many demand regions (the largest by total demand, plus the largest of
     every country whose demand has a residency data class); each dropped region's demand moves to
     its nearest kept region in the same country, else the nearest kept region. Bounds model size;
@@ -280,19 +354,19 @@ class BuildOptions(_Model):
 
     enabled: bool = True
     """Allow new own-built campuses."""
-    campus_fixed_cost_usd: NonNegative = 0.0
+    campus_fixed_cost_usd: Usd = 0.0
     """Fixed cost of opening a campus in a market, on top of capex per MW [USD]."""
-    min_campus_mw: NonNegative = 0.0
+    min_campus_mw: MW = 0.0
     """Smallest campus worth opening [MW of IT load]."""
-    max_campus_mw: Positive | None = None
+    max_campus_mw: PositiveMW | None = None
     """Largest campus in one market over the horizon [MW of IT load]; ``null`` = power headroom."""
-    construction_months: NonNegative = 18.0
+    construction_months: Months = 18.0
     """Construction time; lead time = max(construction, the market's time to power) [months]."""
-    capex_multiplier: Positive = 1.0
+    capex_multiplier: Multiplier = 1.0
     """Multiplier on the dataset's build cost per MW (e.g. 1.08 for the AI-density premium) [-]."""
     fixed_opex_share_of_capex: Share = 0.0
     """Yearly non-power operating cost as a share of capex [1/yr]."""
-    life_years: Positive = 15.0
+    life_years: LifeYears = 15.0
     """Economic life used to value capacity beyond the horizon [years]."""
 
 
@@ -301,7 +375,7 @@ class LeaseOptions(_Model):
 
     enabled: bool = True
     """Allow new colocation leases."""
-    lead_time_months: NonNegative = 12.0
+    lead_time_months: Months = 12.0
     """Time from signing to ready-for-service [months]. A lease of new capacity also waits for
     the market's time to power (lead = max of the two) and is not offered in moratorium markets;
     vacant, already-powered space (``market_overrides.<market>.lease_vacant_mw``) takes this
@@ -310,7 +384,7 @@ class LeaseOptions(_Model):
     """Leasable MW per market as a share of its secured headroom (``supply.headroom_share`` x the
     dataset's pipeline MW) [-]; no per-market vacancy data exists for most markets, so this is an
     assumption; override per market with ``lease_available_mw``."""
-    rent_multiplier: Positive = 1.0
+    rent_multiplier: Multiplier = 1.0
     """Multiplier on the dataset's rent [-]."""
 
 
@@ -319,17 +393,17 @@ class CloudOptions(_Model):
 
     enabled: bool = True
     """Allow cloud commitments."""
-    price_usd_per_gpu_hour: Positive | None = 2.35
+    price_usd_per_gpu_hour: UsdPerGpuHour | None = 2.35
     """Price of one accelerator-hour of ``hardware`` [USD/GPU-h]; converted to USD/MW-yr with the
     hardware's IT power per accelerator. Ignored when ``price_usd_per_mw_year`` is set."""
-    price_usd_per_mw_year: Positive | None = None
+    price_usd_per_mw_year: PositiveUsdPerMwYear | None = None
     """Price of 1 MW of IT load for a year, power included [USD/MW-yr]."""
     hardware: Slug = "h100_hgx"
     """Hardware generation the GPU-hour price refers to."""
-    available_mw_per_market: NonNegative = 200.0
+    available_mw_per_market: MW = 200.0
     """Cloud MW each provider's region in a market can hold for you in a period, existing
     commitments included [MW]."""
-    lead_time_months: NonNegative = 3.0
+    lead_time_months: Months = 3.0
     """Time from commitment to availability [months]."""
     require_provider: bool = True
     """Only markets with at least one cloud provider region offer cloud capacity."""
@@ -344,13 +418,13 @@ class Supply(_Model):
     """Colocation leases."""
     cloud: CloudOptions = CloudOptions()
     """Cloud commitments."""
-    it_equipment_usd_per_mw_year: NonNegative = 0.0
+    it_equipment_usd_per_mw_year: UsdPerMwYear = 0.0
     """Yearly cost of owning the IT equipment (accelerators, servers, network) per MW of IT load,
     added to build and lease capacity; cloud prices already include it [USD/MW-yr]."""
     headroom_share: Share = 1.0
     """Share of each market's power headroom (the dataset's pipeline MW) this organisation can
     secure for its own builds and leases [-]."""
-    pue: Positive | None = None
+    pue: Pue | None = None
     """Power usage effectiveness applied everywhere [-]; ``null`` = the dataset's per-market PUE."""
     utilisation: Share = 1.0
     """Average share of IT capacity drawing power [-]: multiplies the energy of served load, so
@@ -361,31 +435,31 @@ class Supply(_Model):
 class MarketOverride(_Model):
     """Replace dataset values for one market (unset fields keep the dataset value)."""
 
-    build_cost_usd_per_mw: NonNegative | None = None
+    build_cost_usd_per_mw: BuildCostUsdPerMw | None = None
     """Build capex [USD/MW of IT load]."""
-    colo_rent_usd_per_kw_month: NonNegative | None = None
+    colo_rent_usd_per_kw_month: RentUsdPerKwMonth | None = None
     """Colocation rent, power excluded [USD/kW-month]."""
-    power_price_usd_per_mwh: NonNegative | None = None
+    power_price_usd_per_mwh: PowerPriceUsdPerMwh | None = None
     """Electricity price [USD/MWh]."""
-    carbon_intensity_g_per_kwh: NonNegative | None = None
+    carbon_intensity_g_per_kwh: CarbonGPerKwh | None = None
     """Grid carbon intensity [gCO2/kWh]."""
-    power_headroom_mw: NonNegative | None = None
+    power_headroom_mw: HeadroomMW | None = None
     """Grid power available to new data centres over the horizon [MW]."""
-    time_to_power_months: NonNegative | None = None
+    time_to_power_months: Months | None = None
     """Time from request to energised grid connection [months]."""
-    pue: Positive | None = None
+    pue: Pue | None = None
     """Power usage effectiveness [-]."""
-    lease_available_mw: NonNegative | None = None
+    lease_available_mw: MW | None = None
     """Leasable MW of new colocation capacity in this market, existing leases included [MW];
     it waits for the market's time to power and draws on its power headroom."""
-    lease_vacant_mw: NonNegative | None = None
+    lease_vacant_mw: MW | None = None
     """Vacant, already-powered colocation capacity leasable in this market [MW]; ``null`` = 0
     (the bundled dataset has no vacancy data, so only a figure you give here counts). It is
     ready after ``supply.lease.lead_time_months`` regardless of time to power and moratoria,
     and does not draw on the market's power headroom (site ``<market>:lease:vacant``)."""
-    cloud_available_mw: NonNegative | None = None
+    cloud_available_mw: MW | None = None
     """Cloud MW each provider in this market can hold for you in a period [MW]."""
-    cloud_price_usd_per_mw_year: Positive | None = None
+    cloud_price_usd_per_mw_year: PositiveUsdPerMwYear | None = None
     """Cloud price in this market [USD/MW-yr]."""
 
 
@@ -396,7 +470,7 @@ class ExistingCapacity(_Model):
     """Market id."""
     form: Form
     """How the capacity is held."""
-    capacity_mw: Positive
+    capacity_mw: PositiveMW
     """IT load [MW]."""
     online_year: Year
     """First year the capacity serves demand [calendar year]."""
@@ -421,9 +495,9 @@ class MarketPolicy(_Model):
     """Never these market ids."""
     exclude_countries: tuple[Iso2, ...] = ()
     """Never markets in these countries."""
-    min_democracy_index: Annotated[float, Field(ge=0.0, le=10.0)] | None = None
+    min_democracy_index: DemocracyIndex | None = None
     """Minimum EIU Democracy Index of the market's country [0-10]."""
-    min_political_stability: Annotated[float, Field(ge=-2.5, le=2.5)] | None = None
+    min_political_stability: WgiScore | None = None
     """Minimum World Bank WGI political-stability score [-2.5..2.5]."""
     require_membership_any: tuple[Membership, ...] = ()
     """The country must belong to at least one of these groups (empty = no requirement)."""
@@ -445,7 +519,7 @@ class Diversification(_Model):
     max_share_per_provider: Share | None = None
     """Largest share held with one provider [-]: ``own`` campuses, ``colo`` leases, or one cloud
     provider (``aws``, ``azure``, ``gcp``, ``oci``)."""
-    min_total_mw_for_caps: NonNegative = 0.0
+    min_total_mw_for_caps: MW = 0.0
     """Caps apply only in periods whose total demand (all workloads and regions) is at least
     this [MW]."""
 
@@ -469,9 +543,9 @@ class Resilience(_Model):
 class CarbonPolicy(_Model):
     """Carbon price and/or cap on grid emissions of the fleet."""
 
-    price_usd_per_tonne: NonNegative = 0.0
+    price_usd_per_tonne: UsdPerTonne = 0.0
     """Price on emissions [USD/tCO2]."""
-    cap_tonnes_per_year: NonNegative | None = None
+    cap_tonnes_per_year: TonnesPerYear | None = None
     """Cap on yearly emissions [tCO2/yr]; ``null`` = none."""
 
 
@@ -484,15 +558,15 @@ class Policies(_Model):
     """Concentration caps."""
     resilience: Resilience = Resilience()
     """N-1 resilience."""
-    equipment_mw_per_period: NonNegative | None = None
+    equipment_mw_per_period: MW | None = None
     """Transformer/switchgear supply: new build MW that can be energised (come online) per
     period, across all campuses [MW]; ``null`` = unlimited. A slot is used in the period the
     capacity comes online, not when it is decided."""
-    budget_usd_per_period: NonNegative | None = None
+    budget_usd_per_period: Usd | None = None
     """Capital budget for new builds per period [USD]; ``null`` = unlimited."""
     carbon: CarbonPolicy = CarbonPolicy()
     """Carbon price or cap."""
-    unmet_penalty_usd_per_mw_year: Positive = 50.0e6
+    unmet_penalty_usd_per_mw_year: Penalty = 50.0e6
     """Default cost of 1 MW-year of unserved demand [USD/MW-yr]; high so demand is served where
     possible. Unserved demand is always reported."""
 
@@ -513,11 +587,11 @@ class DatasetFiles(_Model):
 class SolverSettings(_Model):
     """How hard to solve."""
 
-    mip_rel_gap: Annotated[float, Field(ge=0.0, le=0.5)] = 1e-3
+    mip_rel_gap: Gap = 1e-3
     """Relative MIP gap at which to stop [-]."""
-    time_limit_s: Positive = 60.0
+    time_limit_s: Seconds = 60.0
     """Wall-clock limit for the solver [s]."""
-    threads: Annotated[int, Field(ge=1)] | None = None
+    threads: Threads | None = None
     """Solver threads; ``null`` = the solver decides."""
 
 
@@ -577,7 +651,7 @@ class PlanScreen(ScreenConfig):
 class Scenario(_Model):
     """One planning question: what to plan, with what, under which rules."""
 
-    schema_version: Annotated[int, Field(ge=1)] = SCHEMA_VERSION
+    schema_version: Version = SCHEMA_VERSION
     """Scenario schema version; this release reads version 1."""
     name: str
     """Short title shown in reports."""
@@ -585,7 +659,7 @@ class Scenario(_Model):
     """What the scenario represents."""
     currency_year: Year = 2025
     """Year whose US dollars all money figures are in [calendar year]."""
-    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08
+    discount_rate: Rate = 0.08
     """Real discount rate per year [1/yr]."""
     horizon: Horizon
     """Years and periods."""
@@ -703,4 +777,50 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
     if not (b.enabled or s.supply.lease.enabled or c.enabled) and not s.existing:
         yield (
             "supply: every form is disabled and there is no existing capacity; enable at least one"
+        )
+    yield from demand_range_problems(s)
+
+
+def demand_range_problems(s: Scenario) -> Iterator[str]:
+    """Demand in MW beyond the plausible maximum in any year, growth paths compounded.
+
+    Each figure is bounded on its own by its field type; a growth path can still compound a
+    plausible start into an implausible total (1,000 MW doubling for ten years is 1 TW).
+    """
+    if s.demand.unit is not DemandUnit.MW:
+        return  # accelerators: bounded per figure (DemandFigure); MW depend on the hardware table
+    years = range(s.horizon.start_year, s.horizon.end_year + 1)
+    totals = dict.fromkeys(years, 0.0)
+    for k, g in enumerate(s.demand.generated):
+        path: dict[int, float] = {}
+        if g.totals_by_year is not None:
+            path = {y: v for y, v in g.totals_by_year.items() if y in totals}
+        elif g.start_total is not None and g.annual_growth is not None:
+            growth = g.annual_growth
+            factors = (growth,) * (len(totals) - 1) if isinstance(growth, float | int) else growth
+            if len(factors) != len(totals) - 1:
+                continue  # reported by cross_field_problems
+            value = g.start_total
+            for year, factor in zip(years, (1.0, *factors), strict=True):
+                value *= factor
+                path[year] = value
+        worst = max(path, key=path.__getitem__, default=None)
+        if worst is not None and path[worst] > MAX_MW:
+            yield (
+                f"demand.generated[{k}]: {path[worst]:.3g} MW of demand in {worst} is above the "
+                f"plausible maximum {MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); "
+                "check start_total, annual_growth or totals_by_year and that the unit is MW"
+            )
+            return
+        for year, value in path.items():
+            totals[year] += value
+    for d in s.demand.direct:
+        if d.year in totals:
+            totals[d.year] += d.amount
+    worst_year = max(totals, key=totals.__getitem__)
+    if totals[worst_year] > MAX_MW:
+        yield (
+            f"demand: {totals[worst_year]:.3g} MW of demand in {worst_year} in all is above the "
+            f"plausible maximum {MAX_MW:g} MW (1 TW, ~20x the world's data-centre load); check "
+            "the demand figures and that the unit is MW"
         )

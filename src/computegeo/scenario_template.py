@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from computegeo.errors import ConfigError, suggest
+from computegeo.plausible import Plausible
 from computegeo.scenario import Scenario
 
 _PACKAGE = "computegeo.scenarios"
@@ -60,7 +61,9 @@ def _type_name(annotation: object) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _type_name(args[0])
+        bounds = next((m for m in args[1:] if isinstance(m, Plausible)), None)
+        name = _type_name(args[0])
+        return name if bounds is None else f"{name} {_range_text(bounds)}"
     if origin in (typing.Union, types.UnionType):
         parts = [_type_name(a) for a in args if a is not type(None)]
         text = " or ".join(parts)
@@ -74,6 +77,12 @@ def _type_name(annotation: object) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "section"
     return getattr(annotation, "__name__", str(annotation))
+
+
+def _range_text(bounds: Plausible) -> str:
+    """``in (0, 1e+06]``: the plausible range of a number as the docs show it."""
+    low = "(" if bounds.exclusive_minimum else "["
+    return f"in {low}{bounds.minimum:g}, {bounds.maximum:g}]"
 
 
 def _default_text(field: object) -> str:
@@ -114,9 +123,12 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         desc = " ".join((field.description or "").split()).replace("|", "\\|").replace("``", "`")
-        rows.append(
-            f"| `{path}` | {_type_name(field.annotation)} | {_default_text(field)} | {desc} |"
-        )
+        type_text = _type_name(field.annotation)
+        # pydantic moves the metadata of a plain Annotated field out of its annotation
+        bounds = next((m for m in field.metadata if isinstance(m, Plausible)), None)
+        if bounds is not None:
+            type_text += f" {_range_text(bounds)}"
+        rows.append(f"| `{path}` | {type_text} | {_default_text(field)} | {desc} |")
         inner = _inner(field.annotation)
         if inner is not None:
             text = str(field.annotation)

@@ -10,7 +10,7 @@ Examples
 >>> cols["pue"].unit
 'ratio'
 >>> parse_records("markets", [{"market_id": "x", "pue": "0.5"}], "f.csv", partial=True)[1]
-["f.csv, row 2, column 'pue': 0.5 is below the minimum 1 (ratio)"]
+["f.csv, row 2, column 'pue': 0.5 is below the minimum 1 (ratio); give a value from 1 to 3"]
 """
 
 from __future__ import annotations
@@ -121,12 +121,20 @@ def parse_value(text: object, col: Column) -> tuple[object, str]:
 
     Empty cells give ``None``. Bounds and allowed values are checked.
     """
-    if text is None or (isinstance(text, float) and math.isnan(text)):
+    if text is None:
         return None, ""
+    unit = f" ({col.unit})" if col.unit else ""
+    if isinstance(text, list | tuple | dict | set):
+        kind = "a mapping" if isinstance(text, dict) else "a list"
+        return None, f"{_short(text)} is {kind}; give one value{unit}"
+    if isinstance(text, bool) and col.type is not ColumnType.BOOLEAN:
+        # YAML reads an unquoted NO, no, off, yes as booleans (NO is Norway's country code)
+        shown = "true" if text else "false"
+        fix = "quote text (e.g. 'NO')" if col.type is ColumnType.STRING else "write the number"
+        return None, f"{shown} is a boolean, not {_type_word(col)}; {fix}"
     s = str(text).strip() if not isinstance(text, (bool, int, float)) else text
     if s == "":
         return None, ""
-    unit = f" ({col.unit})" if col.unit else ""
     try:
         if col.type is ColumnType.STRING:
             value: object = str(s)
@@ -138,30 +146,55 @@ def parse_value(text: object, col: Column) -> tuple[object, str]:
             elif str(s).lower() in FALSE_TEXT:
                 value = False
             else:
-                return None, f"{s!r} is not a boolean (use true or false)"
-        elif col.type is ColumnType.INTEGER:
-            f = float(s)
-            if not f.is_integer():
-                return None, f"{s!r} is not a whole number{unit}"
-            value = int(f)
+                return None, f"{_short(s)} is not a boolean (use true or false)"
         else:
             value = float(s)
             if not math.isfinite(value):
-                return None, f"{s!r} is not a finite number{unit}"
-    except (TypeError, ValueError):
-        return None, f"{s!r} is not a number{unit}"
+                return None, f"{_short(s)} is not a finite number{unit}{_range_fix(col)}"
+            if col.type is ColumnType.INTEGER:
+                if not value.is_integer():
+                    return None, f"{_short(s)} is not a whole number{unit}"
+                value = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None, f"{_short(s)} is not a number{unit}"
     if col.type in (ColumnType.FLOAT, ColumnType.INTEGER):
         num = float(value)  # type: ignore[arg-type]
         if col.minimum is not None and num < col.minimum:
-            return None, f"{s} is below the minimum {col.minimum:g}{unit}"
+            return None, f"{s} is below the minimum {col.minimum:g}{unit}{_range_fix(col)}"
         if col.maximum is not None and num > col.maximum:
-            return None, f"{s} is above the maximum {col.maximum:g}{unit}"
+            return None, f"{s} is above the maximum {col.maximum:g}{unit}{_range_fix(col)}"
     if col.allowed and value not in col.allowed:
         hint = suggest(str(value), col.allowed)
         return None, f"{value!r} is not one of {', '.join(col.allowed)}.{hint}".rstrip(".") + (
             "" if hint else ""
         )
     return value, ""
+
+
+def _short(value: object) -> str:
+    """``repr`` of a cell for messages, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _type_word(col: Column) -> str:
+    return {
+        ColumnType.STRING: "text",
+        ColumnType.FLOAT: "a number",
+        ColumnType.INTEGER: "a whole number",
+        ColumnType.BOOLEAN: "a boolean",
+    }[col.type]
+
+
+def _range_fix(col: Column) -> str:
+    """``"; give a value from 1 to 3"``: the fix for a number outside the column's range."""
+    if col.minimum is not None and col.maximum is not None:
+        return f"; give a value from {col.minimum:g} to {col.maximum:g}"
+    if col.minimum is not None:
+        return f"; give a value of at least {col.minimum:g}"
+    if col.maximum is not None:
+        return f"; give a value of at most {col.maximum:g}"
+    return "; give a finite number"
 
 
 def parse_records(

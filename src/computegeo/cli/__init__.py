@@ -51,16 +51,29 @@ def build_app() -> typer.Typer:
     return app
 
 
+INTERRUPTED_EXIT_CODE = 130
+"""Exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
+INTERRUPTED_MESSAGE = (
+    "computegeo: interrupted (Ctrl-C); nothing was written (a previous output is unchanged)"
+)
+"""The one line printed on standard error after Ctrl-C; outputs are atomic, so it is true."""
+
+
+def _interrupted() -> int:
+    print(INTERRUPTED_MESSAGE, file=sys.stderr)
+    return INTERRUPTED_EXIT_CODE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (0 ok, 1 infeasible/solver failure, 2 bad input)."""
-    app = build_app()
+    """Run the CLI and return its exit code (0 ok, 1 infeasible/solver failure, 2 bad input,
+    130 interrupted)."""
     try:
+        app = build_app()  # imports numpy, pandas, pydantic: Ctrl-C may come here too
         result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
-        print("computegeo: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except ComputegeoError as exc:
         print(f"computegeo: error: {exc.render()}", file=sys.stderr)
         return exc.exit_code
@@ -73,8 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"computegeo: error: {exc}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
-        print("computegeo: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except OSError as exc:
         # A file that cannot be read or written is an input problem: name it, no traceback.
         where = f" {exc.filename}" if exc.filename else ""
@@ -90,4 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if result == INTERRUPTED_EXIT_CODE:
+        # Typer turns Ctrl-C into a silent return of 130 (no command returns it): say so
+        return _interrupted()
     return result if isinstance(result, int) else 0

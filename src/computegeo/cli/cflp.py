@@ -21,11 +21,12 @@ from computegeo.errors import InputError
 
 
 @contextlib.contextmanager
-def _solver_output_to_stderr() -> Iterator[None]:
-    """Send anything the solver library prints on file descriptor 1 to standard error.
+def _solver_stdout_silenced() -> Iterator[None]:
+    """Send anything the solver library prints on file descriptor 1 to the null device.
 
-    HiGHS prints a banner from C++ when it is first constructed; with ``--json`` standard
-    output must hold the JSON object only.
+    HiGHS prints a licence banner from C++ when it is first constructed, even with logging
+    off; it is neither the result (standard output, which with ``--json`` must hold the JSON
+    object only) nor a diagnostic (standard error), so it goes nowhere.
     """
     sys.stdout.flush()
     try:
@@ -33,13 +34,15 @@ def _solver_output_to_stderr() -> Iterator[None]:
     except OSError:  # no real file descriptor (e.g. captured output in tests)
         yield
         return
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def _number(value: float) -> float | None:
@@ -71,6 +74,9 @@ def register(app: typer.Typer) -> None:
         from computegeo.optimize.cflp import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
         from computegeo.optimize.solve import SolveOptions, Status
 
+        if file.is_dir():
+            msg = f"{file} is a directory, not an instance file."
+            raise InputError(msg, ["give the path of an OR-Library cap*.txt file inside it"])
         if not file.is_file():
             msg = f"{file}: no such instance file."
             raise InputError(msg, ["give the path of an OR-Library cap*.txt file"])
@@ -78,7 +84,7 @@ def register(app: typer.Typer) -> None:
             msg = f"--time-limit must be positive, got {time_limit_s:g}."
             raise InputError(msg)
         instance = parse_orlib(file, capacity)
-        with _solver_output_to_stderr():
+        with _solver_stdout_silenced():
             sol = solve_cflp(
                 instance, SolveOptions(mip_rel_gap=DEFAULT_MIP_REL_GAP, time_limit_s=time_limit_s)
             )

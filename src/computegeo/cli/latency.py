@@ -110,6 +110,9 @@ def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
         text = sys.stdin.read()
     else:
         path = Path(source)
+        if path.is_dir():
+            msg = f"pairs file {source} is a directory (give a CSV file inside it)"
+            raise InputError(msg)
         if not path.is_file():
             cols = ",".join(PAIR_COLUMNS)
             msg = f"pairs file {source} does not exist (give a CSV with columns {cols})"
@@ -201,7 +204,7 @@ def register(app: typer.Typer) -> None:
                 msg = "give either two places or --pairs FILE, not both"
                 raise InputError(msg)
             header, rows, coords = _read_pairs(pairs)
-            rtt = rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
+            rtt = np.atleast_1d(rtt_ms(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3]))
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\n")
             writer.writerow([*header, "rtt_ms"])

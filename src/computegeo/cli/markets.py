@@ -555,7 +555,10 @@ def register(app: typer.Typer) -> None:
             )
             lines.append(f"from {origin_cc} is not restricted by it (all countries allowed).")
         else:
-            lines.append(f"May be held in {len(allowed)} countries: {', '.join(sorted(allowed))}")
+            from computegeo.report.formatting import count  # lazy: the report package is large
+
+            held_in = count(len(allowed), "country", "countries")
+            lines.append(f"May be held in {held_in}: {', '.join(sorted(allowed))}")
             for cond in rule.conditional:
                 scope = (
                     "any country"

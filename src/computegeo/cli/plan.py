@@ -243,12 +243,13 @@ def validate_command(
 ) -> None:
     """Check a scenario file: every key, value and dataset reference, without solving."""
     from computegeo import pipeline
+    from computegeo.report.formatting import count
 
     sc = pipeline.validate(scenario)
     typer.echo(
-        f"{scenario}: valid — {sc.name!r}, {len(sc.workloads)} workloads, "
+        f"{scenario}: valid — {sc.name!r}, {count(len(sc.workloads), 'workload')}, "
         f"{sc.horizon.start_year}–{sc.horizon.end_year} in "
-        f"{len(sc.horizon.period_start_years)} periods."
+        f"{count(len(sc.horizon.period_start_years), 'period')}."
     )
 
 

@@ -41,6 +41,33 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _check_sensitivity(options: SensitivityOptions) -> None:
+    """Check the sensitivity flags with the ``screen:`` section's own plausible ranges.
+
+    Raises
+    ------
+    ConfigError
+        Naming each bad flag (``--seed -5``, ``--concentration nan``) and its range.
+    """
+    from pydantic import ValidationError
+
+    from computegeo.screen.config import SensitivityConfig
+
+    values = {
+        "samples": options.samples,
+        "top_k": options.top_k,
+        "seed": options.seed,
+        "concentration": options.concentration,
+    }
+    try:
+        SensitivityConfig.model_validate(values)
+    except ValidationError as exc:
+        problems = [
+            f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}" for err in exc.errors()
+        ]
+        raise ConfigError("Invalid sensitivity options.", problems) from None
+
+
 def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> str:
     """Plain-text report: header (method, weights, filters), ranked rows, notes."""
     shares = result.weight_shares
@@ -52,7 +79,9 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
         lines.append("Latency demand set: " + ", ".join(result.demand) + " (weighted by users)")
     if filters:
         lines.append("Filters: " + "; ".join(filters))
-    lines.append(f"Ranked {len(result.table)} markets; excluded {len(result.excluded)}.")
+    from computegeo.report.formatting import count  # lazy: the report package is large
+
+    lines.append(f"Ranked {count(len(result.table), 'market')}; excluded {len(result.excluded)}.")
     table = result.table if top is None else result.table.head(top)
     show = table.copy()
     cols = [c.column for c in result.criteria]
@@ -205,7 +234,9 @@ def register(app: typer.Typer) -> None:
                 help="Demand region ids for the latency criterion (comma-separated or repeated)."
             ),
         ] = None,
-        top: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
+        top: Annotated[
+            int | None, typer.Option(help="Show only the first N rows (N >= 1).", min=1)
+        ] = None,
         format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
         explain: Annotated[
             str | None, typer.Option(help="Show how MARKET's score is made up.")
@@ -268,15 +299,7 @@ def register(app: typer.Typer) -> None:
             if uniform
             else (sens_cfg.concentration if concentration is None else concentration),
         )
-        if (
-            options.samples < 0
-            or options.top_k < 1
-            or (options.concentration is not None and options.concentration <= 0)
-        ):
-            raise ConfigError(
-                "Invalid sensitivity options.",
-                ["--samples must be >= 0, --top-k >= 1 and --concentration > 0"],
-            )
+        _check_sensitivity(options)
         if markets is not None and override is not None:
             raise ConfigError(
                 "Conflicting options.", ["give either --markets (a whole table) or --override"]

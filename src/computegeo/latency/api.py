@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,9 +24,19 @@ def default_model() -> LatencyModel:
     return build_model(load_shipped_params(), load_backbone())
 
 
+@overload
+def rtt_ms(lat1: float, lon1: float, lat2: float, lon2: float) -> float: ...
+
+
+@overload
 def rtt_ms(
     lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
-) -> NDArray[np.float64]:
+) -> NDArray[np.float64] | float: ...
+
+
+def rtt_ms(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
+) -> NDArray[np.float64] | float:
     """Typical (median) round-trip time between points over a well-connected backbone.
 
     Parameters
@@ -37,22 +48,29 @@ def rtt_ms(
 
     Returns
     -------
-    numpy.ndarray
-        RTT [ms] with the broadcast shape (0-d for scalars). Symmetric in the two points and
-        never below the fibre floor ``2 * great_circle_km / 200``.
+    float or numpy.ndarray
+        RTT [ms]: a Python ``float`` when all four inputs are scalars, else an array of the
+        broadcast shape (as NumPy's own functions do). Symmetric in the two points and never
+        below the fibre floor ``2 * great_circle_km / 200``.
 
     Raises
     ------
     InputError
-        If a coordinate is not finite or out of range.
+        If a coordinate is not a number, not finite or out of range.
 
     Examples
     --------
-    >>> float(rtt_ms(51.51, -0.13, 51.51, -0.13)) >= 0.0
-    True
+    >>> rtt = rtt_ms(51.51, -0.13, 48.86, 2.35)  # London - Paris
+    >>> type(rtt).__name__, 2.0 < rtt < 30.0
+    ('float', True)
+    >>> rtt_ms([51.51, 35.68], [-0.13, 139.69], 48.86, 2.35).shape
+    (2,)
     """
     _check_coordinates(lat1, lon1, lat2, lon2)
-    return predict_pairs_ms(default_model(), lat1, lon1, lat2, lon2)
+    out = predict_pairs_ms(default_model(), lat1, lon1, lat2, lon2)
+    if all(np.ndim(c) == 0 for c in (lat1, lon1, lat2, lon2)):
+        return float(out)
+    return out
 
 
 def rtt_matrix_ms(
@@ -86,9 +104,13 @@ def rtt_matrix_ms(
 
 def _check_coordinates(*coords: ArrayLike) -> None:
     for k, c in enumerate(coords):
-        arr = np.asarray(c, dtype=np.float64)
+        kind = "latitude" if k % 2 == 0 else "longitude"
+        try:
+            arr = np.asarray(c, dtype=np.float64)
+        except (TypeError, ValueError):
+            msg = f"{kind} values must be numbers [deg], got {c!r:.40}"
+            raise InputError(msg) from None
         limit = 90.0 if k % 2 == 0 else 180.0
         if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > limit):
-            kind = "latitude" if k % 2 == 0 else "longitude"
             msg = f"{kind} values must be finite and within [-{limit:g}, {limit:g}] degrees"
             raise InputError(msg)

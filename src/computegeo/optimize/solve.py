@@ -168,7 +168,9 @@ def solve(
     if opts.threads is not None:
         highs_options["threads"] = opts.threads
     if on_progress is not None:
-        on_progress(f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:g} s)")
+        on_progress(
+            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
+        )
     start = time.perf_counter()
     with _mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
         try:

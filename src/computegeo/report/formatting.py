@@ -5,6 +5,18 @@ from __future__ import annotations
 import math
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with its noun in the right number.
+
+    Examples
+    --------
+    >>> count(1, "workload"), count(3, "workload"), count(0, "country", "countries")
+    ('1 workload', '3 workloads', '0 countries')
+    """
+    word = noun if n == 1 else (plural or noun + "s")
+    return f"{n:,} {word}"
+
+
 def usd(value_usd: float | None) -> str:
     """Format an amount [USD] compactly.
 

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from computegeo.report import summaries
 from computegeo.report.charts import Bar, Series, horizontal_bars, stacked_bars
-from computegeo.report.formatting import mw, quantity, seconds, share, usd
+from computegeo.report.formatting import count, mw, quantity, seconds, share, usd
 from computegeo.report.geometry import WorldLand, load_world_land
 from computegeo.report.job_board_section import job_board_section
 from computegeo.report.maps import world_map
@@ -168,7 +168,7 @@ def _period_span(view: PlanView) -> str:
         return periods[0]
     if all(p.isdigit() for p in periods):
         return f"{periods[0]}–{periods[-1]}"
-    return f"{periods[0]} to {periods[-1]} ({len(periods)} periods)"
+    return f"{periods[0]} to {periods[-1]} ({count(len(periods), 'period')})"
 
 
 def _header(view: PlanView, *, with_screen: bool = False) -> str:
@@ -228,7 +228,7 @@ def _kpis(view: PlanView) -> str:
         _kpi(
             f"Capacity in {last}" if last else "Capacity",
             mw(total_mw),
-            f"{len(site_list)} markets in {n_countries} countries",
+            f"{count(len(site_list), 'market')} in {count(n_countries, 'country', 'countries')}",
             "capacity",
         ),
         _kpi(
@@ -496,7 +496,7 @@ def _latency_section(view: PlanView) -> str:
         else ""
     )
     full_txt = (
-        f'<p id="latency-full" class="note"><b>Fully served ({len(full)} regions):</b> '
+        f'<p id="latency-full" class="note"><b>Fully served ({count(len(full), "region")}):</b> '
         f"{escape(', '.join(names.get(r, r) for r in full))}.</p>"
         if full
         else ""
@@ -681,7 +681,8 @@ def _fmt_value(key: str, value: object) -> str:
         if k.endswith("_mw") or k.endswith(" mw"):
             return mw(v)
         if "margin" in k:
-            return f"{100.0 * v:+.1f} percentage points"
+            points = round(100.0 * v, 1) + 0.0  # + 0.0: no "-0.0" for a margin that rounds to 0
+            return f"{points:+.1f} percentage points"
         if ("share" in k or "required" in k) and 0.0 <= v <= 1.0:
             return share(v)
         return f"{v:,.4g}"

@@ -18,15 +18,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from computegeo.errors import ConfigError
+from computegeo.input_errors import (
+    clean_loc,
+    format_path,
+    friendly_message,
+    is_union_noise,
+    line_index,
+    nearest_line,
+)
+from computegeo.plausible import Plausible
 from computegeo.screen.criteria import Direction
 from computegeo.screen.scoring import Method
+from computegeo.yamlio import YamlProblem, load_yaml
+
+# Numbers are strict, finite and plausible (computegeo.plausible), as in a scenario file.
+# weights are relative; 1e6 between two criteria already makes the smaller one irrelevant
+Weight = Annotated[float, Plausible(0.0, 1e6, "", "weights are relative")]
+Samples = Annotated[int, Plausible(0, 1_000_000, "", "a million draws", integer=True)]
+TopK = Annotated[int, Plausible(1, 10_000, "", "more rows than any markets table", integer=True)]
+# numpy's generators take seeds 0 .. 2**63 - 1
+Seed = Annotated[int, Plausible(0, 2**63 - 1, "", "numpy seeds are non-negative", integer=True)]
+Concentration = Annotated[float, Plausible(0.0, 1e6, "", "1e6 is the weights exactly", True)]
 
 
 class _Model(BaseModel):
@@ -36,7 +55,7 @@ class _Model(BaseModel):
 class WeightSpec(_Model):
     """A criterion weight with an explicit direction."""
 
-    weight: float = Field(ge=0.0)
+    weight: Weight
     """Weight (any non-negative scale)."""
     direction: Direction | None = None
     """``max`` if higher is better, ``min`` if lower is better; default from the catalog."""
@@ -45,13 +64,13 @@ class WeightSpec(_Model):
 class SensitivityConfig(_Model):
     """Weight-sensitivity settings."""
 
-    samples: int = Field(default=1000, ge=0, le=1_000_000)
+    samples: Samples = 1000
     """Number of weight draws (0 = no sampling)."""
-    top_k: int = Field(default=5, ge=1)
+    top_k: TopK = 5
     """``k`` of the share-in-top-k figure."""
-    seed: int = 0
+    seed: Seed = 0
     """Random seed; the same seed gives the same figures."""
-    concentration: float | None = Field(default=50.0, gt=0.0)
+    concentration: Concentration | None = 50.0
     """Dirichlet concentration around the weights; null for uniform draws."""
 
 
@@ -60,7 +79,7 @@ class ScreenConfig(_Model):
 
     method: Method = Method.WEIGHTED_SUM
     """Scoring method: ``weighted_sum`` or ``topsis``."""
-    criteria: dict[str, Annotated[float, Field(ge=0.0)] | WeightSpec] = Field(default_factory=dict)
+    criteria: dict[str, Weight | WeightSpec] = Field(default_factory=dict)
     """Criterion (catalog column or alias) -> weight."""
     filters: list[str] = Field(default_factory=list)
     """Hard filters, e.g. ``democracy_index >= 7``."""
@@ -68,7 +87,7 @@ class ScreenConfig(_Model):
     """Demand region ids of the ``latency`` criterion."""
     sensitivity: SensitivityConfig = Field(default_factory=SensitivityConfig)
     """Weight-sensitivity settings."""
-    top: int | None = Field(default=None, ge=1)
+    top: TopK | None = None
     """Rows to show (default: all)."""
 
     def weights(self) -> dict[str, float]:
@@ -94,19 +113,41 @@ def load_screen_config(path: Path) -> ScreenConfig:
         every problem names the file and the field path.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a directory.", ["give the path of a .yaml file"])
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = load_yaml(text)
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist.", ["check the path"]) from None
     except OSError as exc:
         raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
-    except yaml.YAMLError as exc:
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text.", ["save it as UTF-8"]) from None
+    except YamlProblem as exc:
         raise ConfigError(f"{path} is not valid YAML.", [str(exc)]) from None
     if not isinstance(data, dict) or "screen" not in data:
         raise ConfigError(f"{path} has no 'screen:' section.", ["add a 'screen:' mapping"])
     try:
         return ScreenConfig.model_validate(data["screen"] or {})
     except ValidationError as exc:
-        problems = [
-            f"{path}: screen.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            for err in exc.errors()
-        ]
+        problems = _problems(exc, line_index(text))
         raise ConfigError(f"Invalid 'screen:' section in {path}.", problems) from None
+
+
+def _problems(exc: ValidationError, lines: Mapping[tuple[str | int, ...], int]) -> list[str]:
+    """One ``screen.<path> (line N): message`` per problem, union noise dropped."""
+    errors = exc.errors()
+    tags = frozenset({WeightSpec.__name__})
+    locs = [clean_loc(tuple(e["loc"]), tags) for e in errors]
+    out: list[str] = []
+    for err, loc in zip(errors, locs, strict=True):
+        if is_union_noise(err, loc, locs, errors):
+            continue
+        full = ("screen", *loc)
+        line = nearest_line(full, lines)
+        where = format_path(full) + (f" (line {line})" if line else "")
+        problem = f"{where}: {friendly_message(err['msg'])}"
+        if problem not in out:
+            out.append(problem)
+    return out

@@ -282,6 +282,46 @@ def _passes(flt: Filter, markets: pd.DataFrame, context: FilterContext) -> pd.Se
     return text.map(lambda v: compare(v, value)).astype(bool) & col.notna()
 
 
+def type_problems(filters: Sequence[Filter], markets: pd.DataFrame) -> list[str]:
+    """Comparisons of a text column with a number, or of a numeric column with text.
+
+    Such a filter is always false (or always true), so it would silently exclude every market
+    (``country >= 7`` excluded all 52): it is an input error instead.
+
+    >>> table = pd.DataFrame({"country": ["AU", "JP"], "pue": [1.2, 1.3]}, index=["a", "b"])
+    >>> problems = type_problems([parse_filter("country >= 7"), parse_filter("pue < 1.3")], table)
+    >>> len(problems), problems[0].split(":")[:2]
+    (1, ["filter 'country >= 7'", ' type error'])
+    """
+    problems: list[str] = []
+    columns = list(markets.columns)
+    for flt in filters:
+        if flt.kind is not FilterKind.COMPARE or isinstance(flt.value, bool):
+            continue
+        name = _column(flt, columns)
+        col = markets[name].dropna()
+        if col.empty:
+            continue
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        if isinstance(flt.value, float) and not numeric:
+            if pd.to_numeric(col, errors="coerce").notna().any():
+                continue  # numbers stored as text still compare as numbers
+            example = str(col.iloc[0])
+            problems.append(
+                f"filter '{flt.text}': type error: '{flt.column}' is a text column (e.g. "
+                f"'{example}') but is compared with the number {flt.value:g}; compare it with "
+                f"text ('{flt.column} == {example}', '{flt.column} in {example},NZ') or pick a "
+                "numeric column"
+            )
+        elif isinstance(flt.value, str) and numeric:
+            problems.append(
+                f"filter '{flt.text}': type error: '{flt.column}' is a numeric column (e.g. "
+                f"{float(col.iloc[0]):g}) but is compared with the text '{flt.value}'; give a "
+                f"number ('{flt.column} {flt.op} {float(col.median()):g}')"
+            )
+    return problems
+
+
 def apply_filters(
     markets: pd.DataFrame,
     filters: Sequence[Filter],
@@ -312,6 +352,9 @@ def apply_filters(
     """
     context = context or FilterContext()
     validate_filters(filters, list(markets.columns), context)
+    problems = type_problems(filters, markets)
+    if problems:
+        raise ConfigError("Invalid screening filters.", problems)
     failed: dict[str, list[str]] = {m: [] for m in markets.index}
     for flt in filters:
         ok = _passes(flt, markets, context)
