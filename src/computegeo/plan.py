@@ -45,7 +45,15 @@ class UnmetReason(enum.Enum):
     """Why a piece of demand was left unserved (the first cause that applies, in this order)."""
 
     NO_ALLOWED_MARKET = "no_allowed_market"
-    """No market lies within the latency limit and passes the residency rule."""
+    """No market lies within the latency limit and passes the residency rule (which of the two
+    excludes it is not known: see :attr:`LATENCY`, :attr:`RESIDENCY`, :attr:`POLICY_FILTER`)."""
+    LATENCY = "latency"
+    """No candidate market lies within the workload's latency limit of the region."""
+    RESIDENCY = "residency"
+    """Markets lie within the latency limit, but the residency rule allows none of them."""
+    POLICY_FILTER = "policy_filter"
+    """Markets within the latency limit may hold the data, but ``policies.markets`` (democracy
+    index, memberships, moratoria, exclude lists) removed every one of them."""
     LEAD_TIME = "lead_time"
     """Every allowed site needs longer than the time until this period to come online."""
     CAPACITY_LIMIT = "capacity_limit"
@@ -132,6 +140,8 @@ class UnmetRow:
     region_id: str
     mw: float
     reason: UnmetReason
+    detail: str = ""
+    """The reason in words, naming the rule and the markets it excludes (may be empty)."""
 
 
 @dataclass(frozen=True)

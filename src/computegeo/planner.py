@@ -249,6 +249,7 @@ def plan(
     with_n1_kpi: bool = True,
     max_n1_rounds: int = 20,
     strategy: Strategy | None = None,
+    extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -269,6 +270,9 @@ def plan(
         After this many lazy rounds every remaining contingency is added at once.
     strategy : Strategy, optional
         How each MILP is attacked (default :attr:`Strategy.AUTO`).
+    extra_rows : callable, optional
+        ``extra_rows(model, ctx)`` adds rows to every model built (see
+        :attr:`ModelContext.extra_rows`); ``computegeo.explain`` forces markets in with it.
 
     Returns
     -------
@@ -302,7 +306,9 @@ def plan(
     bound = float("nan")
     while True:
         rounds += 1
-        base = ModelContext(data=data, net=net, contingency_ids=tuple(included))
+        base = ModelContext(
+            data=data, net=net, contingency_ids=tuple(included), extra_rows=extra_rows
+        )
         outcome = _solve_round(base, opts, deadline, strategy, say)
         build_s += outcome.build_seconds
         solve_s += outcome.solve_seconds
