@@ -174,8 +174,7 @@ def _latency(f: PlanFacts, mk: int, served: np.ndarray) -> list[Reason]:
         limit = float(d.latency_limit_ms[w])
         if not math.isfinite(limit):
             continue
-        candidates = np.flatnonzero(f.allowed[w].any(axis=0) | f.within_latency[w].any(axis=0))
-        candidates = candidates[np.isfinite(cost[candidates])]
+        candidates = np.flatnonzero(np.isfinite(cost))  # every market that can hold capacity
         if len(candidates) == 0:
             continue
         cheapest = int(candidates[np.argmin(cost[candidates])])
