@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from tests.test_pipeline import SMALL
 
 from computegeo.cli import main
 from computegeo.pipeline import PlanRun, run_plan
 from computegeo.plan import TABLES
 from computegeo.scenario_template import bundled_path
-from tests.test_pipeline import SMALL
 
 REASON_KINDS = {
     "residency",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.test_explain_reasons import OPTS, two_markets
+from tests.test_explain_unmet import with_fields
 
 from computegeo.explain.alternatives import near_optimal_alternatives
 from computegeo.explain.forcing import force_markets, forced_scenario, moves
@@ -18,8 +20,6 @@ from computegeo.pipeline import prepare
 from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
 from computegeo.scenario import Scenario
-from tests.test_explain_reasons import OPTS, two_markets
-from tests.test_explain_unmet import with_fields
 
 COST_RTOL = 1e-6
 """Relative tolerance on hand-computed costs (the solves use a 1e-9 gap)."""
