@@ -72,6 +72,8 @@ def test_force_out_costs_the_rent_gap(scenario: Scenario, base) -> None:  # noqa
     assert result.feasible
     assert result.forced == "out"
     assert result.cost_delta_usd == pytest.approx(20e6, rel=COST_RTOL)
+    assert not result.within_gap  # 20 MUSD against a 1e-9 gap: a real cost
+    assert result.footprint == ("b",)
     assert result.moved == (Move("a", "b", pytest.approx(10.0, rel=1e-6)),)  # type: ignore[arg-type]
     doc = result.to_json_dict()
     assert {"market_id", "forced", "feasible", "cost_delta_usd", "moved"} <= set(doc)

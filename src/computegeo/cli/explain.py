@@ -102,6 +102,11 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
             f"({delta / plan.solve.objective_usd:+.2%} of ${plan.solve.objective_usd / 1e9:,.1f} "
             f"bn; re-solved to gap {result.mip_gap or 0:.2%} in {result.seconds:.1f} s)"
         )
+        if result.within_gap and result.gap_usd is not None:
+            typer.echo(
+                f"  within the ±${result.gap_usd / 1e9:,.2f} bn the two MIP gaps leave: the "
+                "two plans cost the same as far as the solver can tell"
+            )
         npv = result.npv_delta_usd
         if npv is not None and abs(npv - delta) > 0.01 * abs(delta) + 1e6:
             typer.echo(

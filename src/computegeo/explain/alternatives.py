@@ -28,7 +28,7 @@ from computegeo.errors import InfeasibleError, SolverError
 from computegeo.explain.types import Alternative
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan
+from computegeo.plan import Plan, PlanStatus
 from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
 
@@ -100,6 +100,7 @@ def near_optimal_alternatives(
     max_alternatives: int = 3,
     options: SolveOptions | None = None,
     budget_s: float = 120.0,
+    known: Sequence[frozenset[str]] = (),
 ) -> tuple[tuple[Alternative, ...], tuple[str, ...]]:
     """Plans within ``tolerance`` of ``base``'s cost with a different footprint, cheapest first.
 
@@ -116,6 +117,9 @@ def near_optimal_alternatives(
         Solver settings (use the plan's gap); the time limit is cut to the remaining budget.
     budget_s : float
         Wall time for all re-solves together [s].
+    known : sequence of frozenset of str
+        Footprints already known (e.g. of forced-out re-solves within the tolerance): the
+        search looks for others.
 
     Returns
     -------
@@ -126,7 +130,7 @@ def near_optimal_alternatives(
     start = time.perf_counter()
     ids = {m: i for i, m in enumerate(data.market_id)}
     base_set = frozenset(ids[m] for m in footprint(base) if m in ids)
-    found: list[frozenset[int]] = []
+    found: list[frozenset[int]] = [frozenset(ids[m] for m in k if m in ids) for k in known]
     out: list[Alternative] = []
     notes: list[str] = []
     if not base_set:
@@ -154,6 +158,13 @@ def near_optimal_alternatives(
             break
         delta = alt.solve.objective_usd - base.solve.objective_usd
         share = delta / abs(base.solve.objective_usd) if base.solve.objective_usd else 0.0
+        if share > tolerance and alt.solve.status is PlanStatus.TIME_LIMIT:
+            notes.append(
+                f"stopped: the time budget ran out; the best other footprint found costs "
+                f"{share:.2%} more, with {alt.solve.mip_gap:.1%} gap left, so one within "
+                f"{tolerance:.1%} may exist (give more time)"
+            )
+            break
         if share > tolerance:
             notes.append(
                 f"stopped: the next-cheapest different footprint costs {share:.2%} more than "

@@ -23,6 +23,7 @@ import linopy
 import numpy as np
 
 from computegeo.errors import ConfigError, InfeasibleError, SolverError
+from computegeo.explain.alternatives import footprint
 from computegeo.explain.types import ForcedResult, Move
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import SolveOptions
@@ -179,12 +180,19 @@ def force_markets(
         feasible=True,
         cost_delta_usd=forced.solve.objective_usd - base.solve.objective_usd,
         npv_delta_usd=forced.kpis.npv_usd - base.kpis.npv_usd,
+        gap_usd=_gap_usd(base, forced),
+        footprint=tuple(sorted(footprint(forced))),
         moved=moves(base, forced),
         min_mw=need if force_in else 0.0,
         objective_usd=forced.solve.objective_usd,
         mip_gap=forced.solve.mip_gap,
         seconds=time.perf_counter() - start,
     )
+
+
+def _gap_usd(base: Plan, forced: Plan) -> float:
+    gaps = [g for g in (base.solve.mip_gap, forced.solve.mip_gap) if g == g]  # NaN-free
+    return float(sum(gaps)) * max(abs(base.solve.objective_usd), abs(forced.solve.objective_usd))
 
 
 def _can_hold(data: ProblemData, mk: int) -> bool:

@@ -9,12 +9,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from computegeo.explain.alternatives import near_optimal_alternatives
+from computegeo.explain.alternatives import footprint, near_optimal_alternatives
 from computegeo.explain.facts import TOL_MW, plan_facts
 from computegeo.explain.filters import market_exclusions
 from computegeo.explain.forcing import BuildProblem, force_markets
 from computegeo.explain.market_reasons import explain_markets
-from computegeo.explain.types import ForcedResult, PlanExplanation
+from computegeo.explain.types import Alternative, ForcedResult, PlanExplanation
 from computegeo.explain.unmet import unmet_causes
 from computegeo.optimize.solve import SolveOptions
 from computegeo.plan import Plan
@@ -23,6 +23,9 @@ from computegeo.scenario import Scenario
 
 RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]
+
+ALTERNATIVES_SHARE = 0.25
+"""Share of the what-if budget kept for the alternatives search [-]."""
 
 NEAREST_UNCHOSEN = 3
 """Unchosen markets (cheapest allowed first) forced in for the report's what-if table."""
@@ -127,9 +130,10 @@ def what_if(
     jobs = [("out", m) for m in chosen] + [("in", m) for m in unchosen]
     results: list[ForcedResult] = []
     notes: list[str] = []
+    forcing_s = budget_s * (1.0 - ALTERNATIVES_SHARE if alternatives_tolerance is not None else 1.0)
     for k, (direction, market) in enumerate(jobs):
         elapsed = time.perf_counter() - start
-        if elapsed > budget_s:
+        if elapsed > forcing_s:
             rest = [f"{d} {m}" for d, m in jobs[k:]]
             notes.append(
                 f"not computed within the {budget_s:.0f} s budget: force {', '.join(rest)}"
@@ -148,15 +152,42 @@ def what_if(
                 ),
             )
         )
-    alternatives: tuple = ()
+    alternatives: tuple[Alternative, ...] = ()
     tolerance = None
     left = budget_s - (time.perf_counter() - start)
+    if alternatives_tolerance is not None:
+        # a forced-out plan within the tolerance is itself a near-optimal alternative
+        base = footprint(plan)
+        objective = abs(plan.solve.objective_usd) or 1.0
+        from_forcing = tuple(
+            Alternative(
+                markets=r.footprint,
+                dropped=tuple(sorted(base - set(r.footprint))),
+                added=tuple(sorted(set(r.footprint) - base)),
+                objective_usd=r.objective_usd or 0.0,
+                cost_delta_usd=r.cost_delta_usd or 0.0,
+                cost_delta_share=(r.cost_delta_usd or 0.0) / objective,
+                source="force_out",
+            )
+            for r in results
+            if r.forced == "out"
+            and r.feasible
+            and r.cost_delta_usd is not None
+            and r.cost_delta_usd / objective <= alternatives_tolerance
+        )
+        alternatives = tuple(sorted(from_forcing, key=lambda a: a.cost_delta_usd))
+        tolerance = alternatives_tolerance
     if alternatives_tolerance is not None and left > 1.0:
         say("what-if: near-optimal alternatives")
-        tolerance = alternatives_tolerance
-        alternatives, alt_notes = near_optimal_alternatives(
-            inputs.data, plan, tolerance=alternatives_tolerance, options=opts, budget_s=left
+        found, alt_notes = near_optimal_alternatives(
+            inputs.data,
+            plan,
+            tolerance=alternatives_tolerance,
+            options=opts,
+            budget_s=left,
+            known=[frozenset(a.markets) for a in alternatives],
         )
+        alternatives += found
         notes += list(alt_notes)
     elif alternatives_tolerance is not None:
         notes.append("near-optimal alternatives: not searched, the time budget was spent")

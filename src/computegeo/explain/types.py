@@ -105,6 +105,20 @@ class ForcedResult:
     npv_delta_usd: float | None = None
     """Change of the NPV without the unmet-demand penalty [USD]; differs from
     ``cost_delta_usd`` when the forcing changes how much demand is served."""
+    gap_usd: float | None = None
+    """Uncertainty of ``cost_delta_usd`` from the two MIP gaps (plan's + forced plan's, times
+    the objective) [USD]: a smaller delta does not tell the two plans apart."""
+    footprint: tuple[str, ...] = ()
+    """Markets holding at least 1 MW in the forced plan's final period."""
+
+    @property
+    def within_gap(self) -> bool:
+        """True when ``|cost_delta_usd|`` is below ``gap_usd`` (a coin toss, not a cost)."""
+        return (
+            self.cost_delta_usd is not None
+            and self.gap_usd is not None
+            and abs(self.cost_delta_usd) <= self.gap_usd
+        )
 
     def to_json_dict(self) -> dict[str, object]:
         """``{"market_id", "forced", "feasible", "cost_delta_usd", "moved"}`` plus details."""
@@ -120,6 +134,8 @@ class ForcedResult:
             "mip_gap": self.mip_gap,
             "seconds": self.seconds,
             "npv_delta_usd": self.npv_delta_usd,
+            "gap_usd": self.gap_usd,
+            "footprint": list(self.footprint),
         }
 
 
@@ -138,6 +154,8 @@ class Alternative:
     """Its objective minus the plan's [USD]."""
     cost_delta_share: float
     """``cost_delta_usd`` / the plan's objective [-]."""
+    source: str = "search"
+    """``"search"`` (no-good MILP) or ``"force_out"`` (a forced-out re-solve within tolerance)."""
 
     def to_json_dict(self) -> dict[str, object]:
         """All fields, tuples as lists."""
@@ -148,6 +166,7 @@ class Alternative:
             "objective_usd": self.objective_usd,
             "cost_delta_usd": self.cost_delta_usd,
             "cost_delta_share": self.cost_delta_share,
+            "source": self.source,
         }
 
 
@@ -223,6 +242,8 @@ class PlanExplanation:
                 mip_gap=num(f.get("mip_gap")),
                 seconds=num(f.get("seconds")) or 0.0,
                 npv_delta_usd=num(f.get("npv_delta_usd")),
+                gap_usd=num(f.get("gap_usd")),
+                footprint=tuple(str(x) for x in _list(f.get("footprint"))),
             )
             for f in items("forced")
         )
@@ -234,6 +255,7 @@ class PlanExplanation:
                 objective_usd=float(a["objective_usd"]),  # type: ignore[arg-type]
                 cost_delta_usd=float(a["cost_delta_usd"]),  # type: ignore[arg-type]
                 cost_delta_share=float(a["cost_delta_share"]),  # type: ignore[arg-type]
+                source=str(a.get("source", "search")),
             )
             for a in items("alternatives")
         )

@@ -10,6 +10,8 @@ from computegeo.explain.compare import PlanComparison
 from computegeo.explain.types import ForcedResult, MarketExplanation, PlanExplanation
 from computegeo.report.formatting import mw, usd
 
+_SOURCE = {"force_out": "forcing the market out", "search": "no-good search"}
+
 MAX_COMPARE_ROWS = 40
 """Most capacity rows in the comparison table (largest changes first)."""
 
@@ -88,7 +90,7 @@ def _what_if(explanation: PlanExplanation, names: dict[str, str]) -> str:
     rows = "".join(
         f"<tr><td>{escape(', '.join(names.get(m, m) for m in r.market_ids))}</td>"
         f"<td>{escape('forced out' if r.forced == 'out' else f'forced in ({mw(r.min_mw)})')}</td>"
-        f'<td class="num">{escape(_delta(r.cost_delta_usd) if r.feasible else "infeasible")}</td>'
+        f'<td class="num">{escape(_forced_cost(r))}</td>'
         f"<td>{_moved(r, names)}</td></tr>"
         for r in explanation.forced
     )
@@ -103,6 +105,15 @@ def _what_if(explanation: PlanExplanation, names: dict[str, str]) -> str:
         '<th class="num">Cost change</th><th>Load that moves</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>{notes}</section>"
     )
+
+
+def _forced_cost(r: ForcedResult) -> str:
+    if not r.feasible:
+        return "infeasible"
+    text = _delta(r.cost_delta_usd)
+    if r.within_gap and r.gap_usd is not None:
+        text += f" (within the ±{usd(r.gap_usd)} solver gap: a coin toss)"
+    return text
 
 
 def _delta(value: float | None) -> str:
@@ -126,12 +137,12 @@ def _alternatives(explanation: PlanExplanation, names: dict[str, str]) -> str:
             f"<td>{escape(', '.join(names.get(m, m) for m in a.dropped) or '—')}</td>"
             f"<td>{escape(', '.join(names.get(m, m) for m in a.added) or '—')}</td>"
             f'<td class="num">{escape(_delta(a.cost_delta_usd))} '
-            f"({a.cost_delta_share:+.2%})</td></tr>"
+            f"({a.cost_delta_share:+.2%})</td><td>{_SOURCE.get(a.source, a.source)}</td></tr>"
             for i, a in enumerate(explanation.alternatives, start=1)
         )
         body = (
             '<table id="table-alternatives"><thead><tr><th class="num">#</th><th>Drops</th>'
-            '<th>Adds</th><th class="num">Cost change</th></tr></thead>'
+            '<th>Adds</th><th class="num">Cost change</th><th>Found by</th></tr></thead>'
             f"<tbody>{rows}</tbody></table>"
         )
     notes = "".join(
