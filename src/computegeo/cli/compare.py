@@ -21,6 +21,10 @@ def register(app: typer.Typer) -> None:
     app.command("compare")(compare_command)
 
 
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
 def _usd(value: float) -> str:
     sign = "+" if value >= 0 else "-"
     return f"{sign}${abs(value) / 1e9:,.2f} bn"
@@ -45,7 +49,7 @@ def compare_command(
     typer.echo(f"B = {cmp.name_b} ({dir_b})")
     typer.echo(f"Scenario settings that differ ({len(cmp.settings)}):")
     for s in cmp.settings[:MAX_ROWS]:
-        typer.echo(f"  {s.path}: {s.a} -> {s.b}")
+        typer.echo(f"  {s.path}: {_short(s.a)} -> {_short(s.b)}")
     if len(cmp.settings) > MAX_ROWS:
         typer.echo(f"  ... and {len(cmp.settings) - MAX_ROWS} more (--json lists all)")
     typer.echo("Cost (discounted, USD), A -> B:")
@@ -60,7 +64,8 @@ def compare_command(
             if v.unit == "share"
             else ("{:.3f}" if v.unit == "0-1" else "{:,.0f} " + v.unit)
         )
-        typer.echo(f"  {v.name:<44} {fmt.format(v.a)} -> {fmt.format(v.b)}")
+        a, b = (fmt.format(x) if x == x else "—" for x in (v.a, v.b))  # NaN: not in that plan
+        typer.echo(f"  {v.name:<44} {a} -> {b}")
     changed = [c for c in cmp.capacity if abs(c.delta_mw) >= 0.5]
     typer.echo(f"Capacity changes by market, form and period ({len(changed)} rows; largest first):")
     for c in changed[:MAX_ROWS]:

@@ -182,7 +182,7 @@ def compare_plans(
     if scenario_a is not None and scenario_b is not None:
         fa, fb = _flatten(scenario_a), _flatten(scenario_b)
         for path in sorted(set(fa) | set(fb)):
-            va, vb = fa.get(path, "(absent)"), fb.get(path, "(absent)")
+            va, vb = fa.get(path, "None"), fb.get(path, "None")  # absent = default None
             if va != vb:
                 settings.append(SettingDelta(path, va, vb))
     return PlanComparison(
