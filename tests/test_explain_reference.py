@@ -24,11 +24,11 @@ def reference():  # noqa: ANN201
     data = pipeline.build(sc, dataset)
     run = pipeline.run_plan(sc, None)
     plan, explanation = explain_plan(run.plan, pipeline.explain_inputs(sc, dataset, data))
-    return sc, dataset, plan, explanation
+    return sc, dataset, plan, explanation, run
 
 
 def test_every_brief_market_is_explained(reference) -> None:  # noqa: ANN001
-    _, _, _, ex = reference
+    _, _, _, ex, _ = reference
     for market in ("sydney", "tokyo", *EU_CLUSTER, "singapore", "mumbai"):
         m = ex.market(market)
         assert m is not None, market
@@ -51,7 +51,7 @@ def test_every_brief_market_is_explained(reference) -> None:  # noqa: ANN001
 
 
 def test_force_out_sydney_matches_a_hand_re_solve(reference) -> None:  # noqa: ANN001
-    sc, dataset, plan, _ = reference
+    sc, dataset, plan, _, _ = reference
     result = force_markets(sc, lambda s: pipeline.build(s, dataset), plan, force_out=("sydney",))
     assert result.feasible
     # by hand: the same scenario with sydney in policies.markets.exclude
@@ -78,7 +78,7 @@ def sydney_load(plan) -> float:  # noqa: ANN001
 
 
 def test_force_in_singapore_holds_its_minimum(reference) -> None:  # noqa: ANN001
-    sc, dataset, plan, _ = reference
+    sc, dataset, plan, _, _ = reference
     result = force_markets(
         sc, lambda s: pipeline.build(s, dataset), plan, force_in=("singapore",), min_mw=50.0
     )
@@ -90,3 +90,21 @@ def test_force_in_singapore_holds_its_minimum(reference) -> None:  # noqa: ANN00
     assert served >= 50.0 - 1e-6
     assert any(m.from_market == "unmet" and m.to_market == "singapore" for m in result.moved)
     assert result.npv_delta_usd > 0
+
+
+def test_summary_names_every_market_and_what_binds(reference) -> None:  # noqa: ANN001
+    from computegeo.cli.plan import summary_lines
+
+    run = reference[4]
+    text = "\n".join(summary_lines(run, 1.0))
+    assert "more markets" not in text
+    last = run.plan.scenario.periods[-1]
+    names = {m.market_id: m.name.split(" (")[0] for m in run.plan.markets}
+    held = {c.market_id for c in run.plan.capacity if c.period == last and c.capacity_mw >= 0.5}
+    assert len(held) > 10
+    for market in held:
+        assert names[market] in text, market
+    assert "What binds" in text
+    assert "would save $" in text
+    assert "policy filter" in text
+    assert "min_democracy_index" in text
