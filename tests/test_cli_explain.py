@@ -194,3 +194,35 @@ def test_compare_two_bundled_examples(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert "Scenario settings that differ" in out
     assert "Capacity changes by market" in out
+
+
+def test_plan_with_baseline_adds_the_comparison(
+    small: PlanRun, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert small.output_dir is not None
+    scenario = small.output_dir / "scenario.yaml"
+    code = main(
+        [
+            "plan",
+            str(scenario),
+            "-q",
+            "-o",
+            str(tmp_path / "again"),
+            "--baseline",
+            str(small.output_dir),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    html = (tmp_path / "again" / "report.html").read_text(encoding="utf-8")
+    assert 'id="compare"' in html
+    assert "Scenario settings that differ" in html
+
+
+def test_plan_with_a_missing_baseline_fails_before_solving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["plan", "-q", "-o", str(tmp_path / "out"), "--baseline", str(tmp_path / "nope")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "no plan.json" in err
+    assert not (tmp_path / "out").exists()

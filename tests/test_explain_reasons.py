@@ -190,3 +190,34 @@ def test_market_that_cannot_hold_capacity_says_so() -> None:
     out = explain(no_space, rtt=(5.0, 5.0))
     assert kinds(out["b"]) == [ReasonKind.HEADROOM]
     assert "no site here can hold capacity" in out["b"].reasons[0].text
+
+
+def test_share_cap_binds_and_pushes_demand() -> None:
+    # at most 50 % of capacity in one market: 5 MW each
+    data = with_caps(two_markets(), max_share_market=0.5)
+    out = explain(data, rtt=(5.0, 5.0))
+    a, b = out["a"], out["b"]
+    assert a.capacity_mw == pytest.approx(5.0, rel=1e-6)
+    assert b.capacity_mw == pytest.approx(5.0, rel=1e-6)
+    assert any(r.kind is ReasonKind.CAP and "per-market cap of 50%" in r.text for r in a.reasons)
+    pushed = [r.text for r in b.reasons if r.kind is ReasonKind.CAP]
+    assert any("cheaper Alpha could serve" in t and "per-market cap of 50%" in t for t in pushed)
+
+
+def test_n1_spare_capacity_is_explained() -> None:
+    # losing either market must leave all demand servable: b holds 10 MW it does not use
+    data = with_caps(two_markets(), n1_mode=N1Mode.MARKET, n1_share=np.array([1.0]))
+    out = explain(data, rtt=(5.0, 5.0))
+    b = out["b"]
+    assert b.chosen
+    assert b.capacity_mw == pytest.approx(10.0, rel=1e-6)
+    n1 = [r.text for r in b.reasons if r.kind is ReasonKind.N1]
+    assert n1
+    assert n1[0].startswith("holds 10 MW beyond the 0 MW it serves in 2027")
+    assert "after losing any one market" in n1[0]
+
+
+def with_caps(data: ProblemData, **changes: object) -> ProblemData:
+    values = {f: getattr(data, f) for f in data.__dataclass_fields__}
+    values.update(changes)
+    return ProblemData(**values)  # type: ignore[arg-type]
