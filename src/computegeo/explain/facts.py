@@ -52,6 +52,9 @@ class PlanFacts:
         Some site of the market may hold capacity (availability > 0 or existing).
     first_online : ndarray of int, shape (M,)
         First period any capacity of the market can be online (``T`` when never).
+    assign_workload, assign_region, assign_market, assign_period : ndarray of int, shape (A,)
+        Indices of the plan's assignment rows (rows with ids unknown to ``data`` dropped).
+    assign_mw : ndarray, shape (A,)
     """
 
     data: ProblemData
@@ -70,6 +73,11 @@ class PlanFacts:
     first_online: np.ndarray
     region_country: tuple[str, ...]
     allowed_destinations: AllowedDestinations | None
+    assign_workload: np.ndarray
+    assign_region: np.ndarray
+    assign_market: np.ndarray
+    assign_period: np.ndarray
+    assign_mw: np.ndarray
 
     @property
     def last(self) -> int:
@@ -114,25 +122,31 @@ def plan_facts(
     last = d.n_periods - 1
     market_cap = np.zeros((d.n_markets, d.n_periods))
     site_cap = np.zeros((d.n_sites, d.n_periods))
+    form_mask = {form: np.array([f is form for f in d.site_form]) for form in set(d.site_form)}
     for row in plan.capacity:
         mk, t = m_index.get(row.market_id), p_index.get(row.period)
         if mk is None or t is None:
             continue
         market_cap[mk, t] += row.capacity_mw
-        sites = np.flatnonzero(
-            (d.site_market == mk) & np.array([f is row.form for f in d.site_form])
-        )
+        if row.form not in form_mask:
+            continue
+        sites = np.flatnonzero((d.site_market == mk) & form_mask[row.form])
         if len(sites):
             site_cap[sites, t] += row.capacity_mw / len(sites)
     served = np.zeros((d.n_workloads, d.n_regions, d.n_markets))
     served_any = np.zeros((d.n_workloads, d.n_regions), dtype=bool)
+    rows: list[tuple[int, int, int, int, float]] = []
     for a in plan.assignments:
         w, r, mk = w_index.get(a.workload), r_index.get(a.region_id), m_index.get(a.market_id)
-        if w is None or r is None or mk is None or a.mw <= TOL_MW:
+        t = p_index.get(a.period)
+        if w is None or r is None or mk is None or t is None or a.mw <= TOL_MW:
             continue
+        rows.append((w, r, mk, t, a.mw))
         served_any[w, r] = True
-        if p_index.get(a.period) == last:
+        if t == last:
             served[w, r, mk] += a.mw
+    table = np.array(rows, dtype=float).reshape(-1, 5)
+    index = table[:, :4].astype(np.int64)
     allowed = np.zeros((d.n_workloads, d.n_regions, d.n_markets), dtype=bool)
     allowed[d.arc_workload, d.arc_region, d.arc_market] = True
     if rtt_ms is None:
@@ -177,6 +191,11 @@ def plan_facts(
         first_online=first,
         region_country=tuple(region_country) if region_country is not None else ("",) * d.n_regions,
         allowed_destinations=allowed_destinations,
+        assign_workload=index[:, 0],
+        assign_region=index[:, 1],
+        assign_market=index[:, 2],
+        assign_period=index[:, 3],
+        assign_mw=table[:, 4],
     )
 
 

@@ -23,7 +23,6 @@ keeps a cheaper market out (``headroom``, ``lead_time``, ``cap``).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Mapping
 
 import numpy as np
@@ -258,12 +257,14 @@ def _at_cap(f: PlanFacts, mk: int) -> str:
 def _cheaper_alternatives(f: PlanFacts, mk: int, served: np.ndarray) -> dict[int, float]:
     """Cheaper allowed markets for load served at ``mk`` -> MW of that load [MW]."""
     cost = f.market_cost_usd_per_mw_year
-    out: dict[int, float] = defaultdict(float)
-    for w, r in zip(*np.nonzero(served > TOL_MW), strict=True):
-        for c in np.flatnonzero(f.allowed[w, r]):
-            if c != mk and cost[c] < cost[mk] - 1.0:
-                out[int(c)] += float(served[w, r])
-    return out
+    w, r = np.nonzero(served > TOL_MW)
+    if len(w) == 0:
+        return {}
+    cheaper = cost < cost[mk] - 1.0  # (M,): 1 USD/MW-yr keeps ties out
+    cheaper[mk] = False
+    mw = (f.allowed[w, r] & cheaper[None, :]) * served[w, r][:, None]  # (pairs, M)
+    total = mw.sum(axis=0)
+    return {int(c): float(total[c]) for c in np.flatnonzero(total > 0)}
 
 
 def _caps(f: PlanFacts, mk: int, served: np.ndarray) -> list[Reason]:
@@ -376,17 +377,15 @@ def _lead_time(f: PlanFacts, mk: int) -> list[Reason]:
             )
     # demand served here in a period before a cheaper allowed market can be online
     cost = f.market_cost_usd_per_mw_year
-    early: dict[int, float] = defaultdict(float)
-    for a in f.plan.assignments:
-        if a.market_id != d.market_id[mk] or a.mw <= TOL_MW:
-            continue
-        t = d.period_label.index(a.period) if a.period in d.period_label else None
-        if t is None or a.workload not in d.workload_id or a.region_id not in d.region_id:
-            continue
-        w, r = d.workload_id.index(a.workload), d.region_id.index(a.region_id)
-        for c in np.flatnonzero(f.allowed[w, r]):
-            if c != mk and cost[c] < cost[mk] - 1.0 and f.first_online[c] > t:
-                early[int(c)] = max(early[int(c)], a.mw)
+    rows = (f.assign_market == mk) & (f.assign_mw > TOL_MW)
+    early: dict[int, float] = {}
+    if rows.any():
+        cheaper = cost < cost[mk] - 1.0
+        cheaper[mk] = False
+        w, r, t = f.assign_workload[rows], f.assign_region[rows], f.assign_period[rows]
+        blocked = f.allowed[w, r] & cheaper[None, :] & (f.first_online[None, :] > t[:, None])
+        most = (blocked * f.assign_mw[rows][:, None]).max(axis=0)
+        early = {int(c): float(most[c]) for c in np.flatnonzero(most > 0)}
     if early:
         late = max(early, key=lambda k: early[k])
         first = int(f.first_online[late])
