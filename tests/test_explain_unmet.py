@@ -138,7 +138,7 @@ def test_near_markets_that_may_not_hold_the_data_is_residency() -> None:
     # x and y within 50 ms, but data from XX may be held only in QQ
     row = causes([10.0, 20.0, 300.0], data_class="xx_only", allowed=frozenset({"QQ"}))
     assert row.reason is UnmetReason.RESIDENCY
-    assert "2 markets lie within 50 ms" in row.detail
+    assert "2 markets within 50 ms" in row.detail
     assert "xx_only" in row.detail
 
 

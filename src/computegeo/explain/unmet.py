@@ -141,7 +141,7 @@ def _cause(  # noqa: PLR0913 - the arrays of one catalog, passed once
         more = len(idx) - len(listed)
         rules = sorted({r for i in idx for r in _RULE.findall(exclusions[ids[i]])})
         return UnmetReason.POLICY_FILTER, (
-            f"{len(idx)} markets within {limit_words} of {region} may hold it, but "
+            f"{_markets(len(idx))} within {limit_words} of {region} may hold it, but "
             f"policies.markets removes every one ({', '.join(rules)}): {', '.join(listed)}"
             + (f" and {more} more" if more > 0 else "")
             + " (computegeo explain PLAN_DIR --market MARKET gives each one's values)"
@@ -153,6 +153,11 @@ def _cause(  # noqa: PLR0913 - the arrays of one catalog, passed once
             f"{label[i]} at {rtt[i]:.0f} ms)"
         )
     return UnmetReason.RESIDENCY, (
-        f"{int(near.sum())} markets lie within {limit_words} of {region}, but the residency rule "
+        f"{_markets(int(near.sum()))} within {limit_words} of {region}, but the residency rule "
         f"of {data_class} lets data from {origin} be held in none of them"
     )
+
+
+def _markets(n: int) -> str:
+    """``"1 market"``, ``"3 markets"``."""
+    return f"{n} market" if n == 1 else f"{n} markets"
