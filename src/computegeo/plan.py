@@ -28,8 +28,11 @@ from computegeo.problem import Form
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-SCHEMA_VERSION = "1.0"
-"""Version of the ``plan.json`` schema; bump the major part on incompatible changes."""
+SCHEMA_VERSION = "1.1"
+"""Version of the ``plan.json`` schema; bump the major part on incompatible changes.
+
+1.1: unmet rows carry ``detail`` and the reasons ``latency``, ``residency`` and
+``policy_filter``; an optional top-level ``explanation`` (``computegeo.explain``)."""
 
 
 class PlanStatus(enum.Enum):
