@@ -221,3 +221,18 @@ def with_caps(data: ProblemData, **changes: object) -> ProblemData:
     values = {f: getattr(data, f) for f in data.__dataclass_fields__}
     values.update(changes)
     return ProblemData(**values)  # type: ignore[arg-type]
+
+
+def test_equipment_supply_binding_is_named() -> None:
+    # tiny_problem needs 15 MW at a in 2027; only 10 MW of transformer slots per period
+    from computegeo.testing import tiny_problem
+
+    data = with_caps(tiny_problem(), equipment_supply_mw=np.array([10.0, 10.0]))
+    plan = plan_problem(data, OPTS, with_n1_kpi=False)
+    assert any(b.family == "system-equipment_supply" for b in plan.binding_constraints)
+    facts = plan_facts(data, plan)
+    a = next(m for m in explain_markets(facts) if m.market_id == "a")
+    slots = [r.text for r in a.reasons if "switchgear" in r.text]
+    assert slots
+    assert slots[0].startswith("its 10 MW of campus decided in 2027")
+    assert "10 MW per period" in slots[0]

@@ -11,7 +11,9 @@ it (final period unless said):
   cannot take;
 - ``headroom``: its new grid-drawing capacity uses all of its power headroom in some period, or
   it serves demand that a cheaper market without headroom left cannot take;
-- ``lead_time``: it serves demand in a period before a cheaper allowed market can be online;
+- ``lead_time``: lease or cloud bridges the periods before its own campus is online, it serves
+  demand in a period before a cheaper allowed market can be online, or its campus decisions
+  fall in a period whose equipment (transformer/switchgear) supply binds;
 - ``cost``: its unit cost against the next-best allowed market for its largest demand.
 
 For a market without capacity: ``filter`` (a ``policies.markets`` rule removed it), ``no_demand``
@@ -109,6 +111,7 @@ def _chosen_reasons(f: PlanFacts, mk: int) -> list[Reason]:
     reasons += _caps(f, mk, served)
     reasons += _headroom(f, mk, served)
     reasons += _lead_time(f, mk)
+    reasons += _equipment(f, mk)
     reasons += _cost(f, mk, served)
     if not reasons:
         reasons.append(
@@ -398,6 +401,43 @@ def _lead_time(f: PlanFacts, mk: int) -> list[Reason]:
             )
         )
     return out
+
+
+def _equipment(f: PlanFacts, mk: int) -> list[Reason]:
+    """Campus decisions here in a period whose equipment supply binds (from the LP duals)."""
+    d = f.data
+    binding = {
+        p: b.relaxation_value_usd
+        for b in f.plan.binding_constraints
+        if b.family == "system-equipment_supply"
+        for p in d.period_label
+        if p in b.name
+    }
+    decided = sorted(
+        {
+            b.decision_period
+            for b in f.plan.builds
+            if b.market_id == d.market_id[mk] and b.form is Form.BUILD and b.mw > TOL_MW
+        }
+        & set(binding)
+    )
+    if not decided:
+        return []
+    t = decided[0]
+    limit = float(d.per_period("equipment_supply_mw")[d.period_label.index(t)])
+    mw = sum(
+        b.mw
+        for b in f.plan.builds
+        if b.market_id == d.market_id[mk] and b.form is Form.BUILD and b.decision_period == t
+    )
+    return [
+        Reason(
+            ReasonKind.LEAD_TIME,
+            f"its {_mw(mw)} of campus decided in {t} use transformer/switchgear slots, which bind "
+            f"that period ({_mw(limit)} per period for the whole plan; each extra MW of slots "
+            f"would save {_usd(binding[t])})",
+        )
+    ]
 
 
 def _next_best(f: PlanFacts, mk: int, w: int, r: int) -> int | None:
