@@ -68,7 +68,7 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
     if not folder.is_dir():
         msg = f"{folder} is not a folder"
         raise InputError(msg, ["give the --output folder of `computegeo plan`"])
-    plan, _, _ = pipeline.read_plan_dir(folder)
+    plan, _, stored = pipeline.read_plan_dir(folder)
     sc, dataset = pipeline.prepare(folder / "scenario.yaml")
     data = pipeline.build(sc, dataset)
     plan, explanation = explain_plan(plan, pipeline.explain_inputs(sc, dataset, data))
@@ -159,8 +159,21 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
         status = (
             f"in the plan, {m.capacity_mw:,.0f} MW in the final period"
             if m.chosen
-            else ("not in the plan")
+            else "not in the plan"
         )
         typer.echo(f"{m.name} ({m.market_id}): {status}")
         for r in m.reasons:
             typer.echo(f"  - [{r.kind.value}] {r.text}")
+    forced = [
+        f for f in (stored.forced if stored else ()) if market is None or market in f.market_ids
+    ]
+    if forced:
+        typer.echo("Stored what-if results (computegeo plan --what-if):")
+    for f in forced:
+        cost = (
+            "infeasible"
+            if not f.feasible or f.cost_delta_usd is None
+            else f"{'+' if f.cost_delta_usd >= 0 else '-'}${abs(f.cost_delta_usd) / 1e9:,.2f} bn"
+            + (" (within the solver gap)" if f.within_gap else "")
+        )
+        typer.echo(f"  force {f.forced} {','.join(f.market_ids)}: {cost}")
