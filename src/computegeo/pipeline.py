@@ -464,7 +464,7 @@ def run_plan(
     progress : callable
         ``progress(stage, message)`` for live display.
     what_if_budget_s : float
-        Time for forced re-solves (each chosen market out, the nearest unchosen in) and
+        Time for forced re-solves (each chosen market out, the cheapest unchosen in) and
         near-optimal alternatives [s]; 0 = none (the per-market reasons are always derived).
     baseline_dir : path, optional
         A previous output folder to compare with (a report section).

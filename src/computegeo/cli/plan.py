@@ -52,7 +52,7 @@ def plan_command(
         typer.Option(
             "--what-if",
             help="Seconds for what-if re-solves shown in the report: each chosen market forced "
-            "out, the nearest unchosen forced in, near-optimal alternatives (0 = none).",
+            "out, the cheapest unchosen forced in, near-optimal alternatives (0 = none).",
             min=0.0,
         ),
     ] = 0.0,

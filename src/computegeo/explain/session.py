@@ -28,7 +28,8 @@ ALTERNATIVES_SHARE = 0.25
 """Share of the what-if budget kept for the alternatives search [-]."""
 
 NEAREST_UNCHOSEN = 3
-"""Unchosen markets (cheapest allowed first) forced in for the report's what-if table."""
+"""Unchosen markets forced in for the report's what-if table: those where demand is allowed but
+dearer, cheapest unit cost first."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,11 +98,12 @@ def what_if(
     alternatives_tolerance: float | None = 0.01,
     on_progress: Callable[[str], None] | None = None,
 ) -> PlanExplanation:
-    """Force out each chosen market, force in the nearest unchosen ones, search alternatives.
+    """Force out each chosen market, force in the cheapest unchosen ones, search alternatives.
 
     Chosen markets are forced out largest first, then the :data:`NEAREST_UNCHOSEN` unchosen
-    candidates with the smallest cost gap are forced in, then near-optimal alternatives are
-    searched with what is left of ``budget_s``; whatever does not fit is listed in ``notes``.
+    candidates where demand is allowed (cheapest unit cost first) are forced in, within
+    ``1 - ALTERNATIVES_SHARE`` of ``budget_s``; near-optimal alternatives are searched with what
+    is left. Whatever does not fit is listed in ``notes``.
 
     Parameters
     ----------
@@ -119,14 +121,19 @@ def what_if(
         threads=sc.solver.threads,
     )
     chosen = [m.market_id for m in explanation.markets if m.chosen and m.capacity_mw > TOL_MW]
-    unchosen = [
-        m.market_id
-        for m in explanation.markets
-        if not m.chosen
-        and m.market_id in inputs.data.market_id
-        and m.reasons
-        and m.reasons[0].kind.value == "cost"
-    ][:NEAREST_UNCHOSEN]
+    # unchosen markets where demand is allowed but dearer, cheapest per MW-year first
+    unit_cost = plan_facts(inputs.data, plan).market_cost_usd_per_mw_year
+    unchosen = sorted(
+        (
+            m.market_id
+            for m in explanation.markets
+            if not m.chosen
+            and m.market_id in inputs.data.market_id
+            and m.reasons
+            and m.reasons[0].kind.value == "cost"
+        ),
+        key=lambda mid: unit_cost[inputs.data.market_id.index(mid)],
+    )[:NEAREST_UNCHOSEN]
     jobs = [("out", m) for m in chosen] + [("in", m) for m in unchosen]
     results: list[ForcedResult] = []
     notes: list[str] = []

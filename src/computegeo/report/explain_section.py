@@ -97,7 +97,7 @@ def _what_if(explanation: PlanExplanation, names: dict[str, str]) -> str:
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in explanation.notes)
     return (
         '<section id="what-if"><h2>What forcing a choice would cost</h2>'
-        f"<p>Each chosen market forced out and the nearest unchosen ones forced in, re-planned "
+        f"<p>Each chosen market forced out and the cheapest unchosen ones forced in, re-planned "
         f"with the plan's solver settings (time budget {explanation.what_if_budget_s:.0f} s). "
         "The cost change is the forced plan's discounted objective minus the plan's; moves are "
         "final-period load.</p>"
