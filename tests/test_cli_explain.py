@@ -226,3 +226,25 @@ def test_plan_with_a_missing_baseline_fails_before_solving(
     assert code == 2
     assert "no plan.json" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_what_if_budget_fills_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(textwrap.dedent(SMALL), encoding="utf-8")
+    run = run_plan(path, tmp_path / "out", what_if_budget_s=12.0)
+    ex = run.explanation
+    assert ex is not None
+    assert ex.what_if_budget_s == 12.0
+    assert ex.forced  # at least the largest market was forced out within the budget
+    chosen = [m.market_id for m in ex.markets if m.chosen]
+    assert ex.forced[0].forced == "out"
+    assert ex.forced[0].market_ids == (chosen[0],)
+    assert ex.alternatives_tolerance == 0.01
+    computed = {f.market_ids[0] for f in ex.forced}
+    if len(computed) < len(chosen):
+        assert any("not computed" in n for n in ex.notes)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="table-what-if"' in html
+    assert 'id="alternatives"' in html
+    stored = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert len(stored["explanation"]["forced"]) == len(ex.forced)
