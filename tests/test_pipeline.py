@@ -47,7 +47,7 @@ def test_output_folder_has_every_file(small_run) -> None:
     assert out is not None
     names = {p.name for p in out.iterdir()}
     assert {"plan.json", "scenario.yaml", "report.html", "tables"} <= names
-    assert {p.suffix for p in (out / "tables").iterdir()} == {".csv", ".parquet"}
+    assert {p.suffix for p in (out / "tables").iterdir()} == {".csv", ".parquet", ".xlsx"}
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert plan["scenario"]["name"] == "small pipeline test"
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]
@@ -56,7 +56,14 @@ def test_output_folder_has_every_file(small_run) -> None:
 def test_progress_reports_every_stage_in_order(small_run) -> None:
     _, stages = small_run
     order = list(dict.fromkeys(stages))
-    assert order == [Stage.LOAD, Stage.BUILD, Stage.SOLVE, Stage.WRITE, Stage.DONE]
+    assert order == [
+        Stage.LOAD,
+        Stage.BUILD,
+        Stage.SOLVE,
+        Stage.EVALUATE,
+        Stage.WRITE,
+        Stage.DONE,
+    ]
 
 
 def test_scenario_as_run_reloads_to_the_same_scenario(small_run) -> None:
@@ -66,7 +73,8 @@ def test_scenario_as_run_reloads_to_the_same_scenario(small_run) -> None:
 
 
 def test_only_unreachable_demand_is_unmet(small_run) -> None:
-    # supply is ample, so exactly the Australian chat demand (no market within 50 ms) is unmet
+    # supply is ample, so exactly the Australian chat demand (no market within 50 ms) is unmet;
+    # markets of the dataset within reach are outside `include`, so the filter is the cause
     run, _ = small_run
     data = run.data
     assert data.n_markets == 6
@@ -79,7 +87,10 @@ def test_only_unreachable_demand_is_unmet(small_run) -> None:
     assert unreachable, "the scenario must leave some demand out of reach"
     unmet = {(row.workload, row.region_id) for row in run.plan.unmet if row.mw > 0}
     assert unmet == unreachable
-    assert {row.reason.value for row in run.plan.unmet} == {"no_allowed_market"}
+    for row in run.plan.unmet:
+        assert row.reason.value in ("policy_filter", "latency")
+        if row.reason.value == "policy_filter":
+            assert "include" in row.detail
 
 
 def test_failed_write_leaves_the_previous_folder_untouched(

@@ -68,6 +68,26 @@ CANARY_WAIT_STEPS = 100
 """Wait up to 100 x 100 ms for the canary's requests to reach the recorder."""
 
 
+EXPLAIN_TABLES = ("table-why", "table-why-not", "table-compare-costs")
+"""Tables of the explanation and comparison sections that must be drawn."""
+
+
+def _explained_fixture():  # noqa: ANN202 - (Plan, PlanExplanation, PlanComparison)
+    """The fixture plan with its explanation (derived from the bundled apac_tight_power
+    scenario, no re-solve) and a comparison with itself (a report given --baseline)."""
+    from computegeo import pipeline
+    from computegeo.explain import compare_plans
+    from computegeo.explain.session import explain_plan
+
+    sc, dataset = pipeline.prepare("apac_tight_power")
+    data = pipeline.build(sc, dataset)
+    plan, explanation = explain_plan(
+        read_plan_json(FIXTURE), pipeline.explain_inputs(sc, dataset, data)
+    )
+    scenario = sc.model_dump(mode="json")
+    return plan, explanation, compare_plans(plan, plan, scenario, scenario)
+
+
 def _chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
@@ -185,7 +205,10 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         pytest.skip("playwright is not installed (the 'dev' extra)")
     folder = tmp_path_factory.mktemp("report")
     report = folder / "report.html"
-    report.write_text(render_report(read_plan_json(FIXTURE)), encoding="utf-8")
+    plan, explanation, comparison = _explained_fixture()
+    report.write_text(
+        render_report(plan, explanation=explanation, comparison=comparison), encoding="utf-8"
+    )
     canary = folder / "canary.html"
     canary.write_text(CANARY_HTML, encoding="utf-8")
     with sync_api.sync_playwright() as pw:
@@ -206,6 +229,7 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             seen = _record(page)
             page.goto(report.as_uri(), wait_until="load")
             boxes = {i: page.locator(f"svg#{i}").bounding_box() for i in DRAWN_SVGS}
+            boxes |= {i: page.locator(f"table#{i}").bounding_box() for i in EXPLAIN_TABLES}
             counts = page.evaluate(
                 """() => ({
                     land: document.querySelectorAll('#map-land path').length,
@@ -219,6 +243,10 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                     scripts: document.scripts.length,
                     images: document.images.length,
                     title: document.title,
+                    why: document.querySelectorAll('#table-why tbody tr').length,
+                    whyNot: document.querySelectorAll('#table-why-not tbody tr').length,
+                    reasons: document.querySelectorAll('#why ul.reasons li').length,
+                    navWhy: document.querySelectorAll('nav a[href="#why"]').length,
                 })"""
             )
             resources = page.evaluate(
@@ -276,6 +304,16 @@ def test_map_and_charts_are_drawn_with_real_size(browser_run: dict) -> None:
         assert box is not None, svg_id
         assert box["width"] > 300, (svg_id, box)
         assert box["height"] > 60, (svg_id, box)
+
+
+def test_explanation_sections_list_every_candidate_market(browser_run: dict) -> None:
+    plan, explanation, _ = _explained_fixture()
+    counts = browser_run["counts"]
+    chosen = [m for m in explanation.markets if m.chosen]
+    assert counts["why"] == len(chosen) > 0
+    assert counts["whyNot"] == len(explanation.markets) - len(chosen) > 0
+    assert counts["reasons"] >= len(chosen)
+    assert counts["navWhy"] == 1
     map_box = browser_run["boxes"]["map"]
     assert map_box["width"] / map_box["height"] == pytest.approx(
         MAP_WIDTH_PX / MAP_HEIGHT_PX, rel=0.02

@@ -16,6 +16,11 @@ Output folder
     The self-contained report (when the report module is installed).
 ``scenario.yaml``
     The scenario as run, defaults filled in, for reproducibility.
+``tables/plan.xlsx``
+    The same tables as one workbook with a summary sheet (when openpyxl is installed).
+``plan.json`` key ``explanation``
+    Why each candidate market is in the plan or not (:mod:`computegeo.explain`); with
+    ``what_if_budget_s`` also forced re-solves and near-optimal alternatives.
 ``tables/screen.csv``
     Only when the scenario has a ``screen:`` section: the ranked screen of the plan's candidate
     markets (also a "Market screen" section of report.html).
@@ -26,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import json
 import os
 import sys
 import time
@@ -37,9 +43,11 @@ import pandas as pd
 import yaml
 
 from computegeo.errors import ConfigError, InputError
-from computegeo.fileio import atomic_output_dir, unwritable_reason
+from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
+from computegeo.explain.session import ExplainInputs, explain_plan, what_if
+from computegeo.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan, write_plan_json, write_tables
+from computegeo.plan import Plan, read_plan_json, write_tables
 from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
 from computegeo.report import render_report
@@ -201,13 +209,18 @@ def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
     )
 
 
-def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
-    """Call the planner's ``plan(data, options)`` with the scenario's solver settings."""
-    options = SolveOptions(
+def solve_options(scenario: Scenario) -> SolveOptions:
+    """The scenario's solver settings."""
+    return SolveOptions(
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
         threads=scenario.solver.threads,
     )
+
+
+def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
+    """Call the planner's ``plan(data, options)`` with the scenario's solver settings."""
+    options = solve_options(scenario)
 
     def on_message(message: str) -> None:
         progress(Stage.SOLVE, message)
@@ -239,6 +252,10 @@ def _native_stdout_silenced() -> Iterator[None]:
         os.dup2(saved, fd)
         os.close(saved)
         os.close(devnull)
+
+
+native_stdout_silenced = _native_stdout_silenced
+"""Public name of :func:`_native_stdout_silenced` (the explain and compare commands use it)."""
 
 
 def scenario_yaml(scenario: Scenario) -> str:
@@ -339,24 +356,71 @@ def screen_csv(result: ScreenResult) -> str:
     return table.to_csv(index_label="market_id", float_format="%.6g")
 
 
-def write_outputs(
+def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> str:
+    """``plan.json`` text: the plan, plus its ``explanation`` when given."""
+    doc = plan.to_json_dict()
+    if explanation is not None:
+        doc["explanation"] = explanation.to_json_dict()
+    return json.dumps(doc, indent=1) + "\n"
+
+
+def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ExplainInputs:
+    """What :mod:`computegeo.explain` needs, with the real latency and residency models."""
+    from computegeo import residency
+    from computegeo.latency import rtt_matrix_ms
+
+    return ExplainInputs(
+        scenario=scenario,
+        data=data,
+        markets=dataset.markets,
+        demand_regions=dataset.demand_regions,
+        rtt_matrix_ms=rtt_matrix_ms,
+        allowed_destinations=residency.allowed_destinations,
+    )
+
+
+def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanation | None]:
+    """A previous output folder: its plan, its scenario.yaml (decoded) and its explanation.
+
+    Raises
+    ------
+    InputError
+        When the folder lacks plan.json or scenario.yaml.
+    """
+    folder = Path(plan_dir)
+    for name in ("plan.json", "scenario.yaml"):
+        if not (folder / name).is_file():
+            msg = f"{folder}: no {name} in it"
+            raise InputError(msg, ["give a folder written by `computegeo plan`"])
+    plan = read_plan_json(folder / "plan.json")
+    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8")) or {}
+    raw = json.loads((folder / "plan.json").read_text(encoding="utf-8")).get("explanation")
+    explanation = PlanExplanation.from_json_dict(raw) if isinstance(raw, dict) else None
+    return plan, scenario if isinstance(scenario, dict) else {}, explanation
+
+
+def write_outputs(  # noqa: PLR0913 - each optional part of the folder is one argument
     plan: Plan,
     scenario: Scenario,
     output_dir: Path,
     progress: Progress = _quiet,
     screen: ScreenResult | None = None,
+    explanation: PlanExplanation | None = None,
+    comparison: PlanComparison | None = None,
 ) -> Path:
     """Write plan.json, tables, report.html and scenario.yaml into ``output_dir`` atomically.
 
     With ``screen``, also tables/screen.csv (every ranked market) and a "Market screen" section
-    in report.html (the top ``screen.top`` rows when set).
+    in report.html (the top ``screen.top`` rows when set). ``explanation`` goes into plan.json
+    and the report; ``comparison`` adds the report's "Compared with the baseline" section.
     """
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
         progress(Stage.WRITE, "plan.json")
-        write_plan_json(plan, staging / "plan.json")
+        atomic_write_text(staging / "plan.json", plan_json_text(plan, explanation))
         progress(Stage.WRITE, "tables (CSV + Parquet)")
         write_tables(plan, staging / "tables")
+        _write_workbook(plan, scenario, staging / "tables" / "plan.xlsx")
         if screen is not None:
             (staging / "tables").mkdir(exist_ok=True)
             (staging / "tables" / "screen.csv").write_text(screen_csv(screen), encoding="utf-8")
@@ -365,9 +429,24 @@ def write_outputs(
         shown = screen
         if screen is not None and scenario.screen is not None and scenario.screen.top:
             shown = dataclasses.replace(screen, table=screen.table.head(scenario.screen.top))
-        html = render_report(plan, screen=shown, signals=signals_report())
+        html = render_report(
+            plan,
+            screen=shown,
+            signals=signals_report(),
+            explanation=explanation,
+            comparison=comparison,
+        )
         (staging / "report.html").write_text(html, encoding="utf-8")
     return Path(output_dir)
+
+
+def _write_workbook(plan: Plan, scenario: Scenario, path: Path) -> None:
+    """tables/plan.xlsx, when the ``report`` extra (openpyxl) is installed."""
+    try:
+        from computegeo.report.xlsx import workbook_bytes
+    except ImportError:  # openpyxl missing: the CSV and Parquet tables are still written
+        return
+    path.write_bytes(workbook_bytes(plan, scenario.name))
 
 
 @dataclass(frozen=True)
@@ -381,12 +460,16 @@ class PlanRun:
     output_dir: Path | None
     timings: RunTimings
     screen: ScreenResult | None = None
+    explanation: PlanExplanation | None = None
 
 
 def run_plan(
     scenario: Path | str | Scenario | None = None,
     output_dir: Path | str | None = DEFAULT_OUTPUT_DIR,
     progress: Progress = _quiet,
+    *,
+    what_if_budget_s: float = 0.0,
+    baseline_dir: Path | None = None,
 ) -> PlanRun:
     """Load, build, solve, evaluate and write one scenario.
 
@@ -399,6 +482,11 @@ def run_plan(
         Folder to write (replaced atomically); ``None`` writes nothing.
     progress : callable
         ``progress(stage, message)`` for live display.
+    what_if_budget_s : float
+        Time for forced re-solves (each chosen market out, the cheapest unchosen in) and
+        near-optimal alternatives [s]; 0 = none (the per-market reasons are always derived).
+    baseline_dir : path, optional
+        A previous output folder to compare with (a report section).
 
     Returns
     -------
@@ -414,6 +502,7 @@ def run_plan(
     seconds: dict[str, float] = {}
     if output_dir is not None:
         check_output_dir(Path(output_dir))  # fail before the solve, not after
+    baseline = read_plan_dir(baseline_dir) if baseline_dir is not None else None
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
     sc, dataset = prepare(scenario)
@@ -434,6 +523,25 @@ def run_plan(
     plan = _solve(data, sc, progress)
     seconds["solve"] = time.perf_counter() - start
 
+    start = time.perf_counter()
+    progress(Stage.EVALUATE, "explaining the plan")
+    inputs = explain_inputs(sc, dataset, data)
+    plan, explanation = explain_plan(plan, inputs)
+    if what_if_budget_s > 0:
+        with _native_stdout_silenced():
+            explanation = what_if(
+                plan,
+                explanation,
+                inputs,
+                lambda s: build(s, dataset),
+                budget_s=what_if_budget_s,
+                on_progress=lambda m: progress(Stage.EVALUATE, m),
+            )
+    comparison: PlanComparison | None = None
+    if baseline is not None:
+        comparison = compare_plans(baseline[0], plan, baseline[1], sc.model_dump(mode="json"))
+    seconds["explain"] = time.perf_counter() - start
+
     screened: ScreenResult | None = None
     if sc.screen is not None:
         start = time.perf_counter()
@@ -444,7 +552,15 @@ def run_plan(
     out: Path | None = None
     if output_dir is not None:
         start = time.perf_counter()
-        out = write_outputs(plan, sc, Path(output_dir), progress, screen=screened)
+        out = write_outputs(
+            plan,
+            sc,
+            Path(output_dir),
+            progress,
+            screen=screened,
+            explanation=explanation,
+            comparison=comparison,
+        )
         seconds["write"] = time.perf_counter() - start
     progress(Stage.DONE, "finished")
     return PlanRun(
@@ -454,6 +570,7 @@ def run_plan(
         output_dir=out,
         timings=RunTimings(seconds),
         screen=screened,
+        explanation=explanation,
     )
 
 

@@ -29,8 +29,12 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 SCHEMA_VERSION = "1.1"
-"""Version of the ``plan.json`` schema; bump the major part on incompatible changes (1.1 added
-the N-1 basis and the ``workloads`` list, both optional when reading)."""
+"""Version of the ``plan.json`` schema; bump the major part on incompatible changes.
+
+1.1: the N-1 basis and a ``workloads`` list (latency limit, data class, N-1 share); unmet rows
+carry ``detail`` and the reasons ``latency``, ``residency`` and ``policy_filter``; an optional
+top-level ``explanation`` (``computegeo.explain``). All are optional when reading.
+"""
 
 
 class PlanStatus(enum.Enum):
@@ -46,7 +50,15 @@ class UnmetReason(enum.Enum):
     """Why a piece of demand was left unserved (the first cause that applies, in this order)."""
 
     NO_ALLOWED_MARKET = "no_allowed_market"
-    """No market lies within the latency limit and passes the residency rule."""
+    """No market lies within the latency limit and passes the residency rule (which of the two
+    excludes it is not known: see :attr:`LATENCY`, :attr:`RESIDENCY`, :attr:`POLICY_FILTER`)."""
+    LATENCY = "latency"
+    """No candidate market lies within the workload's latency limit of the region."""
+    RESIDENCY = "residency"
+    """Markets lie within the latency limit, but the residency rule allows none of them."""
+    POLICY_FILTER = "policy_filter"
+    """Markets within the latency limit may hold the data, but ``policies.markets`` (democracy
+    index, memberships, moratoria, exclude lists) removed every one of them."""
     LEAD_TIME = "lead_time"
     """Every allowed site needs longer than the time until this period to come online."""
     CAPACITY_LIMIT = "capacity_limit"
@@ -156,6 +168,8 @@ class UnmetRow:
     region_id: str
     mw: float
     reason: UnmetReason
+    detail: str = ""
+    """The reason in words, naming the rule and the markets it excludes (may be empty)."""
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,7 @@ def plan(
     with_n1_kpi: bool = True,
     max_n1_rounds: int = 20,
     strategy: Strategy | None = None,
+    extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -305,6 +306,9 @@ def plan(
         After this many lazy rounds every remaining contingency is added at once.
     strategy : Strategy, optional
         How each MILP is attacked (default :attr:`Strategy.AUTO`).
+    extra_rows : callable, optional
+        ``extra_rows(model, ctx)`` adds rows to every model built (see
+        :attr:`ModelContext.extra_rows`); ``computegeo.explain`` forces markets in with it.
 
     Returns
     -------
@@ -342,7 +346,9 @@ def plan(
         final = final or len(included) == len(conts)
         now = time.perf_counter()
         round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
-        base = ModelContext(data=data, net=net, contingency_ids=tuple(included))
+        base = ModelContext(
+            data=data, net=net, contingency_ids=tuple(included), extra_rows=extra_rows
+        )
         try:
             outcome = _solve_round(base, opts, round_deadline, strategy, say)
         except NoIncumbentError:

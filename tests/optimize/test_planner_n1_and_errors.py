@@ -14,7 +14,7 @@ from computegeo.errors import InfeasibleError
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.formulation import build_model
 from computegeo.optimize.solve import solve
-from computegeo.plan import Plan, read_plan_json, write_plan_json, write_tables
+from computegeo.plan import SCHEMA_VERSION, Plan, read_plan_json, write_plan_json, write_tables
 from computegeo.planner import plan
 from computegeo.problem import N1Basis, N1Mode
 from computegeo.testing import random_problem, tiny_problem
@@ -154,7 +154,7 @@ def test_plan_json_and_tables_round_trip(tmp_path: object) -> None:
     again = read_plan_json(out / "plan.json")
     assert again == p
     obj = json.loads((out / "plan.json").read_text())
-    assert obj["schema_version"] == "1.0"
+    assert obj["schema_version"] == SCHEMA_VERSION
     assert {"scenario", "solve", "capacity", "builds", "assignments", "unmet", "kpis"} <= set(obj)
     assert obj["unmet"][0]["reason"] == "capacity_limit"
     write_tables(p, out / "tables")

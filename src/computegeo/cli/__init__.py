@@ -19,7 +19,16 @@ import typer
 
 from computegeo.errors import ComputegeoError
 
-COMMAND_MODULES: tuple[str, ...] = ("plan", "screen", "markets", "latency", "cflp", "signals")
+COMMAND_MODULES: tuple[str, ...] = (
+    "plan",
+    "explain",
+    "compare",
+    "screen",
+    "markets",
+    "latency",
+    "cflp",
+    "signals",
+)
 """Sub-command modules, in the order they appear in ``computegeo --help``."""
 
 

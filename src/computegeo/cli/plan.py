@@ -47,6 +47,19 @@ def plan_command(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    what_if_s: Annotated[
+        float,
+        typer.Option(
+            "--what-if",
+            help="Seconds for what-if re-solves shown in the report: each chosen market forced "
+            "out, the cheapest unchosen forced in, near-optimal alternatives (0 = none).",
+            min=0.0,
+        ),
+    ] = 0.0,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="A previous output folder to compare with in the report."),
+    ] = None,
 ) -> None:
     """Plan where, when, how much and in what form to add compute capacity.
 
@@ -66,7 +79,12 @@ def plan_command(
         )
     start = time.perf_counter()
     if quiet:
-        run = pipeline.run_plan(source, output)  # type: ignore[arg-type]
+        run = pipeline.run_plan(
+            source,  # type: ignore[arg-type]
+            output,
+            what_if_budget_s=what_if_s,
+            baseline_dir=baseline,
+        )
     else:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -86,7 +104,13 @@ def plan_command(
                     ):
                         err.print(f"  [dim]{message}[/]")
 
-            run = pipeline.run_plan(source, output, progress)  # type: ignore[arg-type]
+            run = pipeline.run_plan(
+                source,  # type: ignore[arg-type]
+                output,
+                progress,
+                what_if_budget_s=what_if_s,
+                baseline_dir=baseline,
+            )
     elapsed = time.perf_counter() - start
     for line in summary_lines(run, elapsed):
         out.print(line)
@@ -152,9 +176,7 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
         name = names.get(market_id, market_id).split(" (")[0][:24]
         lines.append(f"  {name:<24} {_fmt_mw(mw):>10}  ({form_text}; {when})")
-    if len(ranked) > 10:
-        rest = sum(sum(f.values()) for _, f in ranked[10:])
-        lines.append(f"  {f'{len(ranked) - 10} more markets':<24} {_fmt_mw(rest):>10}")
+    lines += _other_markets_lines(ranked[10:], names)
     k = plan.kpis
     opex = k.opex_usd
     lines.append(
@@ -171,6 +193,8 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             "cloud prices include them)"
         )
     lines.append(f"Overnight capex of new campuses: {_fmt_usd(k.overnight_capex_usd)}")
+    lines += _binding_lines(plan)
+    lines += _n1_lines(plan)
     if k.unmet_mw > 1e-6:
         reasons: dict[str, float] = defaultdict(float)
         where: dict[tuple[str, str], float] = defaultdict(float)
@@ -188,9 +212,9 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             f"[yellow]Unmet demand: up to {_fmt_mw(k.unmet_mw)} in a period"
             f"{f' ({last}: {why})' if why else ''}; largest in {top_text} — see tables/unmet.csv[/]"
         )
+        lines += _unmet_cause_lines(plan, last)
     else:
         lines.append("All demand is served within its latency and residency limits.")
-    lines.extend(_n1_lines(plan))
     if plan.solve.status.value == "time_limit":
         lines.append(
             f"[yellow]Stopped at the time limit ({scenario.solver.time_limit_s:g} s) with the best "
@@ -208,6 +232,87 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}."
         )
     return lines
+
+
+POLICY_FAMILIES: dict[str, tuple[str, str]] = {
+    "system-carbon_cap": ("the carbon cap", "tonne of CO2 per year allowed"),
+    "system-equipment_supply": ("equipment supply", "MW of transformer/switchgear slots"),
+    "system-budget": ("the capital budget", "USD of budget"),
+    "market-share_cap": ("the per-market cap", "MW of cap room"),
+    "country-share_cap": ("the per-country cap", "MW of cap room"),
+    "grid-share_cap": ("the per-grid cap", "MW of cap room"),
+    "provider-share_cap": ("the per-provider cap", "MW of cap room"),
+    "contingency-share": ("the N-1 rule", "MW less of N-1 requirement"),
+    "market-power_headroom": ("grid headroom", "MW of headroom"),
+    "site-availability": ("colocation space / cloud quota", "MW available"),
+    "site-campus_expansion_max": ("the campus size limit", "MW of campus size"),
+}
+"""Binding-constraint families named in the summary: words and the unit relaxed by one."""
+
+MAX_BINDING_LINES = 6
+"""Most binding constraints in the summary (policies first, then resources; all in plan.json)."""
+
+_POLICY_ORDER = tuple(POLICY_FAMILIES)
+
+
+def _other_markets_lines(
+    rest: list[tuple[str, dict[str, float]]], names: dict[str, str]
+) -> list[str]:
+    """Every market beyond the top ten, compactly: ``Name 123 MW``, wrapped."""
+    if not rest:
+        return []
+    total = sum(sum(f.values()) for _, f in rest)
+    items = [f"{names.get(m, m).split(' (')[0]} {sum(f.values()):,.0f}" for m, f in rest]
+    lines = [f"  and {len(rest)} more ({_fmt_mw(total)}, MW each):"]
+    line = "   "
+    for item in items:
+        if len(line) + len(item) > 96:
+            lines.append(line.rstrip(","))
+            line = "   "
+        line += f" {item},"
+    lines.append(line.rstrip(","))
+    return lines
+
+
+def _binding_lines(plan: object) -> list[str]:
+    """Binding policies and resources with their shadow prices in plain units."""
+    from rich.markup import escape
+
+    rows = [
+        b
+        for b in plan.binding_constraints  # type: ignore[attr-defined]
+        if b.family in POLICY_FAMILIES and b.relaxation_value_usd > 0.5
+    ]
+    if not rows:
+        return []
+    rows.sort(key=lambda b: (_POLICY_ORDER.index(b.family) > 7, -b.relaxation_value_usd))
+    lines = ["What binds (value of relaxing each limit by one unit, from the LP duals):"]
+    for b in rows[:MAX_BINDING_LINES]:
+        words, unit = POLICY_FAMILIES[b.family]
+        where = b.name.split("[", 1)[1].rstrip("]") if "[" in b.name else ""
+        value = b.relaxation_value_usd
+        money = f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
+        lines.append(escape(f"  {words} binds {where}: each extra {unit} would save {money}"))
+    more = len(rows) - MAX_BINDING_LINES
+    if more > 0:
+        lines.append(f"  ... and {more} more in report.html and plan.json")
+    return lines
+
+
+def _unmet_cause_lines(plan: object, last: str) -> list[str]:
+    """The rule behind the largest unmet demand of each cause in the final period."""
+    largest: dict[str, object] = {}
+    for u in plan.unmet:  # type: ignore[attr-defined]
+        if u.period == last and u.detail:
+            best = largest.get(u.reason.value)
+            if best is None or u.mw > best.mw:  # type: ignore[attr-defined]
+                largest[u.reason.value] = u
+    from rich.markup import escape
+
+    return [
+        escape(f"  {u.reason.value.replace('_', ' ')}: {u.workload} in {u.region_id}: {u.detail}")  # type: ignore[attr-defined]
+        for u in largest.values()
+    ]
 
 
 def _n1_lines(plan: object) -> list[str]:

@@ -74,35 +74,59 @@ def capacity_potential_mw(data: ProblemData) -> np.ndarray:
         sites = np.flatnonzero((data.site_market == mk) & grid)
         for t in range(t_n):
             head = data.power_headroom_mw[mk, t] / data.pue[mk]
-            new = (pot[sites, t] - data.existing_mw[sites, t]).clip(min=0)
-            if np.isfinite(head) and new.sum() > head:
-                scale = head / new.sum() if new.sum() > 0 else 0.0
-                pot[sites, t] = data.existing_mw[sites, t] + new * scale
+            if not np.isfinite(head):
+                continue
+            # an unlimited site (no campus maximum) could take the whole headroom alone: cap each
+            # site's new capacity at the headroom first, so the scaling below never meets inf * 0
+            new = np.minimum((pot[sites, t] - data.existing_mw[sites, t]).clip(min=0), head)
+            total = new.sum()
+            if total > head:
+                pot[sites, t] = data.existing_mw[sites, t] + new * (head / total)
+            else:
+                pot[sites, t] = data.existing_mw[sites, t] + new
     return pot
 
 
 def unmet_rows(
-    data: ProblemData, capacity_mw: np.ndarray, unmet_mw: np.ndarray
+    data: ProblemData,
+    capacity_mw: np.ndarray,
+    unmet_mw: np.ndarray,
+    rtt_ms: np.ndarray | None = None,
 ) -> tuple[UnmetRow, ...]:
     """Unmet-demand rows with the first reason that applies (see :class:`UnmetReason`).
 
+    Demand without any allowed market is put down to the latency limit when no candidate market
+    lies within it (known from ``rtt_ms``, or when the workload has no residency rule, since
+    then only the latency limit removes arcs), to the residency rule when some do, and to
+    :attr:`UnmetReason.NO_ALLOWED_MARKET` when that cannot be told. Markets that the policy
+    filters removed are not in ``data``: ``computegeo.explain.unmet_causes`` names them.
+
     Parameters
     ----------
+    data : ProblemData
     capacity_mw : ndarray, shape (S, T)
-        Capacity online in the plan.
+        Capacity online in the plan [MW].
     unmet_mw : ndarray, shape (W, R, T)
+        Unmet demand [MW].
+    rtt_ms : ndarray, shape (M, R), optional
+        Round-trip time between every market and region [ms].
+
+    Returns
+    -------
+    tuple of UnmetRow
     """
     allowed = np.zeros((data.n_workloads, data.n_regions, data.n_markets), dtype=bool)
     allowed[data.arc_workload, data.arc_region, data.arc_market] = True
     online_any = data.online_mask().any(axis=1) | (data.existing_mw > 0)  # (S, T)
     potential = capacity_potential_mw(data)
-    unit_cost = _cheapest_unit_cost(data)  # (S,) USD per MW-yr
+    unit_cost = site_unit_cost_usd_per_mw_year(data)  # (S,) USD per MW-yr
     rows: list[UnmetRow] = []
     for w, r, t in zip(*np.nonzero(unmet_mw > 0), strict=True):
+        detail = ""
         markets = np.flatnonzero(allowed[w, r])
         sites = np.flatnonzero(np.isin(data.site_market, markets))
         if len(markets) == 0 or len(sites) == 0:
-            reason = UnmetReason.NO_ALLOWED_MARKET
+            reason, detail = _no_market_reason(data, int(w), int(r), rtt_ms)
         elif not online_any[sites, t].any():
             reason = UnmetReason.LEAD_TIME
         else:
@@ -121,13 +145,47 @@ def unmet_rows(
                 region_id=data.region_id[r],
                 mw=float(unmet_mw[w, r, t]),
                 reason=reason,
+                detail=detail,
             )
         )
     return tuple(rows)
 
 
-def _cheapest_unit_cost(data: ProblemData) -> np.ndarray:
-    """Undiscounted yearly cost of serving one MW from each site [USD/MW-yr]."""
+def _no_market_reason(
+    data: ProblemData, w: int, r: int, rtt_ms: np.ndarray | None
+) -> tuple[UnmetReason, str]:
+    """Why workload ``w`` in region ``r`` has no allowed market among ``data``'s markets."""
+    limit = float(data.latency_limit_ms[w])
+    data_class = data.workload_data_class[w]
+    region = data.region_name[r]
+    if rtt_ms is not None:
+        within = np.flatnonzero(rtt_ms[:, r] <= limit)
+        if len(within) == 0:
+            near = int(np.argmin(rtt_ms[:, r]))
+            return UnmetReason.LATENCY, (
+                f"no candidate market lies within {_ms(limit)} of {region} (nearest: "
+                f"{data.market_name[near]} at {rtt_ms[near, r]:.0f} ms)"
+            )
+        if data_class != "none":
+            return UnmetReason.RESIDENCY, (
+                f"{len(within)} candidate markets lie within {_ms(limit)} of {region}, but the "
+                f"residency rule of {data_class} allows none of them"
+            )
+    if data_class == "none":
+        return UnmetReason.LATENCY, (
+            f"no candidate market lies within {_ms(limit)} of {region} (the workload has no "
+            "residency rule)"
+        )
+    return UnmetReason.NO_ALLOWED_MARKET, ""
+
+
+def site_unit_cost_usd_per_mw_year(data: ProblemData) -> np.ndarray:
+    """Undiscounted yearly cost of serving one MW from each site, shape (S,) [USD/MW-yr].
+
+    Annualised capex (capital recovery at the discount rate over the asset life) + rent, cloud
+    price or O&M + grid energy at full load (IT MW x PUE x 8,760 h x power price) for forms
+    drawing grid power. The one-off campus cost is not included.
+    """
     mk = data.site_market
     pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
     power = np.where(pays, data.pue[mk] * HOURS_PER_YEAR * data.power_price_usd_per_mwh[mk], 0.0)

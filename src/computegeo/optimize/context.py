@@ -5,8 +5,9 @@ Everything here is computed once from ``ProblemData`` with numpy; nothing touche
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from computegeo.problem import (
     ProblemData,
 )
 from computegeo.units import HOURS_PER_YEAR
+
+if TYPE_CHECKING:
+    import linopy
 
 OBJECTIVE_SCALE_USD = 1.0e6
 """The model's objective and budget rows are in MUSD (better-conditioned than USD)."""
@@ -54,6 +58,9 @@ class ModelContext:
     """Relax every binary to a continuous variable in [0, 1] (the LP relaxation)."""
     binary_allowed: Mapping[str, np.ndarray] = field(default_factory=dict)
     """Per binary family, where it may be 1 (elsewhere it is absent, i.e. fixed at 0)."""
+    extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None
+    """Adds rows (and variables) after every family, before the objective: used by
+    ``computegeo.explain`` to force markets in and to exclude footprints already found."""
 
     # ---------------------------------------------------------------- coordinates
     @property

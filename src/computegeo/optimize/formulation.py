@@ -138,6 +138,8 @@ def build_model_from_context(
     for name, add in CONSTRAINT_FAMILIES.items():
         if families is None or name in families:
             add(model, ctx)
+    if ctx.extra_rows is not None:
+        ctx.extra_rows(model, ctx)
     objective.add_cost_objective(model, ctx)
     return model
 

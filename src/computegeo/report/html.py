@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from computegeo.report import summaries
 from computegeo.report.charts import Bar, Series, horizontal_bars, stacked_bars
+from computegeo.report.explain_section import comparison_section, explanation_sections
 from computegeo.report.formatting import count, mw, quantity, seconds, share, usd
 from computegeo.report.geometry import WorldLand, load_world_land
 from computegeo.report.job_board_section import job_board_section
@@ -29,6 +30,9 @@ from computegeo.report.sources import bundled_input_sources, bundled_sources
 from computegeo.report.view import PlanView, Source, plan_view_from_json
 from computegeo.screen import ScreenResult
 from computegeo.signals.detect import SignalsReport
+
+if TYPE_CHECKING:
+    from computegeo.explain import PlanComparison, PlanExplanation
 
 MAX_MARKETS_IN_TIMELINE = 10
 """Markets drawn individually in the capacity timeline; the rest are summed as "Other"."""
@@ -56,6 +60,9 @@ COST_COMPONENTS: tuple[tuple[str, str], ...] = (
 
 UNMET_REASONS: dict[str, str] = {
     "no_allowed_market": "no market within the latency limit passes the residency rule",
+    "latency": "no candidate market lies within the latency limit",
+    "residency": "the residency rule allows none of the markets within the latency limit",
+    "policy_filter": "the markets within reach were removed by policies.markets",
     "lead_time": "every allowed site takes longer to come online",
     "capacity_limit": "allowed sites are full (power headroom, availability, supply, budget, caps)",
     "cost": "serving it would cost more than the unmet-demand penalty",
@@ -78,6 +85,8 @@ def render_report(
     sources: Sequence[Source] | None = None,
     screen: ScreenResult | None = None,
     signals: SignalsReport | None = None,
+    explanation: PlanExplanation | None = None,
+    comparison: PlanComparison | None = None,
 ) -> str:
     """Render a plan as one self-contained HTML document.
 
@@ -93,6 +102,10 @@ def render_report(
     signals : SignalsReport, optional
         Job-board signals (``computegeo.signals.signals_report``); adds "The job board vs the
         plan" section.
+    explanation : PlanExplanation, optional
+        Adds "Why these markets", "Why not the others", what-if and alternatives sections.
+    comparison : PlanComparison, optional
+        Adds "Compared with the baseline" (``computegeo plan --baseline DIR``).
 
     Returns
     -------
@@ -116,8 +129,17 @@ def render_report(
             "assumptions recorded in its scenario.yaml; every value's own source, year and "
             "estimate rule: <code>computegeo markets show MARKET</code>."
         )
-        return render_view(view, sources_note=note, screen=screen, signals=signals)
-    return render_view(view, screen=screen, signals=signals)
+        return render_view(
+            view,
+            sources_note=note,
+            screen=screen,
+            signals=signals,
+            explanation=explanation,
+            comparison=comparison,
+        )
+    return render_view(
+        view, screen=screen, signals=signals, explanation=explanation, comparison=comparison
+    )
 
 
 def render_view(
@@ -126,6 +148,8 @@ def render_view(
     sources_note: str = "",
     screen: ScreenResult | None = None,
     signals: SignalsReport | None = None,
+    explanation: PlanExplanation | None = None,
+    comparison: PlanComparison | None = None,
 ) -> str:
     """Render an already parsed :class:`PlanView` (see :func:`render_report`).
 
@@ -135,7 +159,7 @@ def render_view(
     land = load_world_land()
     title = f"computegeo plan — {view.scenario_name}" if view.scenario_name else "computegeo plan"
     body = [
-        _header(view, with_screen=screen is not None),
+        _header(view, with_screen=screen is not None, with_why=explanation is not None),
         _kpis(view),
         _map_section(view, land),
         _timeline_section(view),
@@ -144,6 +168,7 @@ def render_view(
         _resilience_section(view),
         _binding_section(view),
         _unmet_section(view),
+        _explain_sections(view, explanation, comparison),
         screen_section(screen) if screen is not None else "",
         job_board_section(view, signals) if signals is not None else "",
         _appendix(view, land.provenance, sources_note),
@@ -171,7 +196,7 @@ def _period_span(view: PlanView) -> str:
     return f"{periods[0]} to {periods[-1]} ({count(len(periods), 'period')})"
 
 
-def _header(view: PlanView, *, with_screen: bool = False) -> str:
+def _header(view: PlanView, *, with_screen: bool = False, with_why: bool = False) -> str:
     facts = [f"Horizon {_period_span(view)}"]
     if view.currency_year is not None:
         facts.append(f"money in {view.currency_year} USD")
@@ -192,6 +217,7 @@ def _header(view: PlanView, *, with_screen: bool = False) -> str:
         '<nav><a href="#where">Map</a><a href="#timeline">Timeline</a><a href="#costs">Costs</a>'
         '<a href="#latency">Latency</a><a href="#resilience">Resilience</a>'
         '<a href="#binding">Binding constraints</a>'
+        + ('<a href="#why">Why these markets</a>' if with_why else "")
         + ('<a href="#screen">Market screen</a>' if with_screen else "")
         + '<a href="#sources">Sources</a></nav></header>'
     )
@@ -727,6 +753,14 @@ def _binding_section(view: PlanView) -> str:
     )
 
 
+def _explain_sections(
+    view: PlanView, explanation: PlanExplanation | None, comparison: PlanComparison | None
+) -> str:
+    names = {m.market_id: m.name for m in view.markets}
+    out = explanation_sections(explanation, names) if explanation is not None else ""
+    return out + (comparison_section(comparison, names) if comparison is not None else "")
+
+
 def _unmet_section(view: PlanView) -> str:
     if not view.unmet:
         return ""
@@ -735,7 +769,8 @@ def _unmet_section(view: PlanView) -> str:
         f'<tr><td class="num">{u.period}</td><td>{escape(u.workload.replace("_", " "))}</td>'
         f"<td>{escape(names.get(u.region_id, u.region_id))}</td>"
         f'<td class="num">{escape(mw(u.mw))}</td>'
-        f"<td>{escape(UNMET_REASONS.get(u.reason, u.reason.replace('_', ' ')))}</td></tr>"
+        f"<td>{escape(u.detail or UNMET_REASONS.get(u.reason, u.reason.replace('_', ' ')))}"
+        "</td></tr>"
         for u in sorted(view.unmet, key=lambda u: (u.period, -u.mw))
     )
     return (
@@ -820,6 +855,10 @@ td.empty{color:#bbb}
 td.url,div.url{word-break:break-all;color:var(--muted);font-size:12px}
 code{font-size:12px}
 .note{font-size:13px;color:var(--muted)}
+ul.reasons{margin:0;padding-left:0;list-style:none}
+ul.reasons li{margin:0 0 3px}
+.kind{display:inline-block;min-width:68px;font-size:11px;color:var(--accent);
+border:1px solid var(--line);border-radius:10px;padding:0 6px;margin-right:4px;text-align:center}
 @media print{
  html{font-size:11pt}
  main{max-width:none;padding:0}

@@ -112,6 +112,8 @@ class UnmetRow:
     region_id: str
     mw: float
     reason: str
+    detail: str = ""
+    """The reason in words, naming the rule (empty in older plans)."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,7 @@ def plan_view_from_json(
             region_id=r.text(row, "region_id", f"unmet[{i}]", default=""),
             mw=r.number(row, "mw", f"unmet[{i}]"),
             reason=r.text(row, "reason", f"unmet[{i}]", default=""),
+            detail=r.text(row, "detail", f"unmet[{i}]", default=""),
         )
         for i, row in enumerate(r.rows(doc, "unmet", required=False))
     )

@@ -1,0 +1,179 @@
+"""``computegeo explain PLAN_DIR``: why each market, why not the others, what forcing would cost.
+
+Reads a folder written by ``computegeo plan`` (plan.json and scenario.yaml), rebuilds the
+problem from the scenario and the dataset, and prints reasons derived from the solution.
+``--force-in``/``--force-out`` re-plan with markets forced; ``--alternatives`` searches
+near-optimal plans with a different footprint. ``--json`` prints the machine-readable form.
+Exit codes: 0 success, 1 solver failure, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from computegeo.errors import InputError, suggest
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``explain`` to the application."""
+    app.command("explain")(explain_command)
+
+
+def explain_command(  # noqa: PLR0913 - one argument per flag
+    plan_dir: Annotated[
+        Path, typer.Argument(help="Output folder of `computegeo plan` (plan.json, scenario.yaml).")
+    ],
+    market: Annotated[
+        str | None, typer.Option("--market", "-m", help="Explain one market (id, e.g. sydney).")
+    ] = None,
+    force_in: Annotated[
+        list[str] | None,
+        typer.Option("--force-in", help="Re-plan with this market forced in (repeatable)."),
+    ] = None,
+    force_out: Annotated[
+        list[str] | None,
+        typer.Option("--force-out", help="Re-plan with this market forced out (repeatable)."),
+    ] = None,
+    min_mw: Annotated[
+        float | None,
+        typer.Option(
+            "--min-mw",
+            help="Capacity a forced-in market must hold in the final period [MW]; default: as "
+            "much as the plan's smallest market.",
+            min=0.0,
+        ),
+    ] = None,
+    alternatives: Annotated[
+        bool, typer.Option("--alternatives", help="Search near-optimal alternative footprints.")
+    ] = False,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", help="Cost tolerance of alternatives [-], e.g. 0.01.", min=0.0),
+    ] = 0.01,
+    budget: Annotated[
+        float, typer.Option("--budget", help="Time budget of the alternatives search [s].", min=1)
+    ] = 120.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Explain a plan: why each market is in it or not, and what forcing a choice would cost."""
+    from computegeo import pipeline
+    from computegeo.explain import force_markets, near_optimal_alternatives
+    from computegeo.explain.session import explain_plan
+
+    folder = Path(plan_dir)
+    if not folder.is_dir():
+        msg = f"{folder} is not a folder"
+        raise InputError(msg, ["give the --output folder of `computegeo plan`"])
+    plan, _, stored = pipeline.read_plan_dir(folder)
+    sc, dataset = pipeline.prepare(folder / "scenario.yaml")
+    data = pipeline.build(sc, dataset)
+    plan, explanation = explain_plan(plan, pipeline.explain_inputs(sc, dataset, data))
+    known = [m.market_id for m in explanation.markets]
+    for given in [market, *(force_in or []), *(force_out or [])]:
+        if given is not None and given not in known:
+            msg = f"unknown market {given!r}"
+            raise InputError(msg, [f"give a market id of the dataset{suggest(given, known)}"])
+    if force_in or force_out:
+        with pipeline.native_stdout_silenced():
+            result = force_markets(
+                sc,
+                lambda s: pipeline.build(s, dataset),
+                plan,
+                force_in=tuple(force_in or ()),
+                force_out=tuple(force_out or ()),
+                min_mw=min_mw,
+            )
+        if as_json:
+            typer.echo(json.dumps(result.to_json_dict(), indent=1))
+            return
+        names = {m.market_id: m.name for m in explanation.markets}
+        what = ", ".join(names.get(m, m) for m in result.market_ids)
+        how = "out" if result.forced == "out" else f"in (at least {result.min_mw:,.0f} MW)"
+        if not result.feasible:
+            typer.echo(f"Forcing {what} {how}: no feasible plan — {result.reason}")
+            return
+        delta = result.cost_delta_usd or 0.0
+        typer.echo(
+            f"Forcing {what} {how}: cost {'+' if delta >= 0 else '-'}${abs(delta) / 1e9:,.2f} bn "
+            f"({delta / plan.solve.objective_usd:+.2%} of ${plan.solve.objective_usd / 1e9:,.1f} "
+            f"bn; re-solved to gap {result.mip_gap or 0:.2%} in {result.seconds:.1f} s)"
+        )
+        if result.within_gap and result.gap_usd is not None:
+            typer.echo(
+                f"  within the ±${result.gap_usd / 1e9:,.2f} bn the two MIP gaps leave: the "
+                "two plans cost the same as far as the solver can tell"
+            )
+        npv = result.npv_delta_usd
+        if npv is not None and abs(npv - delta) > 0.01 * abs(delta) + 1e6:
+            typer.echo(
+                f"  NPV without the unmet-demand penalty: {'+' if npv >= 0 else '-'}"
+                f"${abs(npv) / 1e9:,.2f} bn (the rest is demand served or left unmet)"
+            )
+        for mv in result.moved[:15]:
+            typer.echo(
+                f"  {mv.mw:8,.0f} MW  {names.get(mv.from_market, mv.from_market)} -> "
+                f"{names.get(mv.to_market, mv.to_market)}"
+            )
+        if len(result.moved) > 15:
+            typer.echo(f"  ... and {len(result.moved) - 15} smaller moves")
+        return
+    if alternatives:
+        with pipeline.native_stdout_silenced():
+            alts, notes = near_optimal_alternatives(
+                data,
+                plan,
+                tolerance=tolerance,
+                options=pipeline.solve_options(sc),
+                budget_s=budget,
+            )
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {"alternatives": [a.to_json_dict() for a in alts], "notes": list(notes)},
+                    indent=1,
+                )
+            )
+            return
+        if not alts:
+            typer.echo(f"No footprint other than the plan's is within {tolerance:.1%} of its cost.")
+        for i, a in enumerate(alts, start=1):
+            typer.echo(
+                f"{i}. {a.cost_delta_share:+.2%} (${a.cost_delta_usd / 1e6:+,.0f} M): drops "
+                f"{', '.join(a.dropped) or '-'}; adds {', '.join(a.added) or '-'}"
+            )
+        for n in notes:
+            typer.echo(f"   {n}")
+        return
+    shown = [m for m in explanation.markets if market is None or m.market_id == market]
+    if as_json:
+        if market is not None:
+            typer.echo(json.dumps(shown[0].to_json_dict(), indent=1))
+        else:
+            typer.echo(json.dumps([m.to_json_dict() for m in shown], indent=1))
+        return
+    for m in shown:
+        status = (
+            f"in the plan, {m.capacity_mw:,.0f} MW in the final period"
+            if m.chosen
+            else "not in the plan"
+        )
+        typer.echo(f"{m.name} ({m.market_id}): {status}")
+        for r in m.reasons:
+            typer.echo(f"  - [{r.kind.value}] {r.text}")
+    forced = [
+        f for f in (stored.forced if stored else ()) if market is None or market in f.market_ids
+    ]
+    if forced:
+        typer.echo("Stored what-if results (computegeo plan --what-if):")
+    for f in forced:
+        cost = (
+            "infeasible"
+            if not f.feasible or f.cost_delta_usd is None
+            else f"{'+' if f.cost_delta_usd >= 0 else '-'}${abs(f.cost_delta_usd) / 1e9:,.2f} bn"
+            + (" (within the solver gap)" if f.within_gap else "")
+        )
+        typer.echo(f"  force {f.forced} {','.join(f.market_ids)}: {cost}")

@@ -1,0 +1,209 @@
+"""Arrays read once from a plan and its problem, shared by the market reasons.
+
+All figures are for the plan's final period unless a name says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from computegeo.evaluate.explain import site_unit_cost_usd_per_mw_year
+from computegeo.plan import Plan
+from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+
+TOL_MW = 1e-3
+"""Capacity or load below this is treated as none [MW]."""
+
+BINDS_REL = 1e-4
+"""A limit binds when use is within this share of it [-]."""
+
+AllowedDestinations = Callable[[str, str], frozenset[str]]
+
+
+@dataclass(frozen=True, eq=False)
+class PlanFacts:
+    """What the market reasons need, as arrays over ``data``'s indices.
+
+    Attributes
+    ----------
+    capacity_mw : ndarray, shape (S, T)
+        Capacity online per site [MW] (from the plan's capacity rows, split over a market's
+        sites of one form in proportion to nothing: rows are per market and form, so sites of
+        one form share the row equally).
+    market_capacity_mw : ndarray, shape (M, T)
+    served_mw : ndarray, shape (W, R, M)
+        Load served in the final period [MW].
+    served_any : ndarray of bool, shape (W, R)
+        The (workload, region) has load served somewhere in some period.
+    allowed : ndarray of bool, shape (W, R, M)
+        Arcs of the problem.
+    within_latency : ndarray of bool, shape (W, R, M)
+        Market within the workload's latency limit of the region (residency ignored).
+    rtt_ms : ndarray, shape (M, R)
+    site_cost_usd_per_mw_year : ndarray, shape (S,)
+    market_cost_usd_per_mw_year : ndarray, shape (M,)
+        Cheapest site that can hold capacity (``inf`` when none can).
+    market_cost_form : tuple of str, shape (M,)
+        Form of that site.
+    can_hold : ndarray of bool, shape (M,)
+        Some site of the market may hold capacity (availability > 0 or existing).
+    first_online : ndarray of int, shape (M,)
+        First period any capacity of the market can be online (``T`` when never).
+    assign_workload, assign_region, assign_market, assign_period : ndarray of int, shape (A,)
+        Indices of the plan's assignment rows (rows with ids unknown to ``data`` dropped).
+    assign_mw : ndarray, shape (A,)
+    """
+
+    data: ProblemData
+    plan: Plan
+    capacity_mw: np.ndarray
+    market_capacity_mw: np.ndarray
+    served_mw: np.ndarray
+    served_any: np.ndarray
+    allowed: np.ndarray
+    within_latency: np.ndarray
+    rtt_ms: np.ndarray
+    site_cost_usd_per_mw_year: np.ndarray
+    market_cost_usd_per_mw_year: np.ndarray
+    market_cost_form: tuple[str, ...]
+    can_hold: np.ndarray
+    first_online: np.ndarray
+    region_country: tuple[str, ...]
+    allowed_destinations: AllowedDestinations | None
+    assign_workload: np.ndarray
+    assign_region: np.ndarray
+    assign_market: np.ndarray
+    assign_period: np.ndarray
+    assign_mw: np.ndarray
+
+    @property
+    def last(self) -> int:
+        """Index of the final period."""
+        return self.data.n_periods - 1
+
+    def market_index(self, market_id: str) -> int | None:
+        """Index of a market of ``data``."""
+        try:
+            return self.data.market_id.index(market_id)
+        except ValueError:
+            return None
+
+
+def plan_facts(
+    data: ProblemData,
+    plan: Plan,
+    rtt_ms: np.ndarray | None = None,
+    region_country: Sequence[str] | None = None,
+    allowed_destinations: AllowedDestinations | None = None,
+) -> PlanFacts:
+    """Read ``plan`` onto ``data``'s indices (see :class:`PlanFacts`).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan answers.
+    plan : Plan
+    rtt_ms : ndarray, shape (M, R), optional
+        Round-trip times market -> region [ms]; without it the arcs stand in for the latency
+        limit (residency and latency cannot then be told apart).
+    region_country : sequence of str, optional
+        ISO2 country of each region (for residency wording).
+    allowed_destinations : callable, optional
+        ``(data_class, origin_country) -> countries`` (for residency wording).
+    """
+    d = data
+    m_index = {m: i for i, m in enumerate(d.market_id)}
+    r_index = {r: i for i, r in enumerate(d.region_id)}
+    w_index = {w: i for i, w in enumerate(d.workload_id)}
+    p_index = {p: i for i, p in enumerate(d.period_label)}
+    last = d.n_periods - 1
+    market_cap = np.zeros((d.n_markets, d.n_periods))
+    site_cap = np.zeros((d.n_sites, d.n_periods))
+    form_mask = {form: np.array([f is form for f in d.site_form]) for form in set(d.site_form)}
+    for row in plan.capacity:
+        mk, t = m_index.get(row.market_id), p_index.get(row.period)
+        if mk is None or t is None:
+            continue
+        market_cap[mk, t] += row.capacity_mw
+        if row.form not in form_mask:
+            continue
+        sites = np.flatnonzero((d.site_market == mk) & form_mask[row.form])
+        if len(sites):
+            site_cap[sites, t] += row.capacity_mw / len(sites)
+    served = np.zeros((d.n_workloads, d.n_regions, d.n_markets))
+    served_any = np.zeros((d.n_workloads, d.n_regions), dtype=bool)
+    rows: list[tuple[int, int, int, int, float]] = []
+    for a in plan.assignments:
+        w, r, mk = w_index.get(a.workload), r_index.get(a.region_id), m_index.get(a.market_id)
+        t = p_index.get(a.period)
+        if w is None or r is None or mk is None or t is None or a.mw <= TOL_MW:
+            continue
+        rows.append((w, r, mk, t, a.mw))
+        served_any[w, r] = True
+        if t == last:
+            served[w, r, mk] += a.mw
+    table = np.array(rows, dtype=float).reshape(-1, 5)
+    index = table[:, :4].astype(np.int64)
+    allowed = np.zeros((d.n_workloads, d.n_regions, d.n_markets), dtype=bool)
+    allowed[d.arc_workload, d.arc_region, d.arc_market] = True
+    if rtt_ms is None:
+        rtt = np.full((d.n_markets, d.n_regions), np.inf)
+        rtt[d.arc_market, d.arc_region] = d.arc_rtt_ms
+        within = allowed.copy()
+    else:
+        rtt = np.asarray(rtt_ms, dtype=float)
+        within = np.asarray(rtt.T[None, :, :] <= d.latency_limit_ms[:, None, None], dtype=bool)
+        pooled = [i for i, r in enumerate(d.region_id) if r == "anywhere"]
+        within[:, pooled, :] = True
+    site_cost = site_unit_cost_usd_per_mw_year(d)
+    holds = (d.available_mw.max(axis=1) > 0) | (d.existing_mw.max(axis=1) > 0)
+    online: np.ndarray = np.asarray(d.online_mask().any(axis=1), dtype=bool)
+    online &= d.available_mw > 0
+    online |= d.existing_mw > 0  # (S, T)
+    market_cost = np.full(d.n_markets, np.inf)
+    cost_form = ["none"] * d.n_markets
+    first = np.full(d.n_markets, d.n_periods)
+    for mk in range(d.n_markets):
+        sites = np.flatnonzero((d.site_market == mk) & holds)
+        if len(sites):
+            best = sites[int(np.argmin(site_cost[sites]))]
+            market_cost[mk] = site_cost[best]
+            cost_form[mk] = d.site_form[best].value
+            on = np.flatnonzero(online[sites].any(axis=0))
+            first[mk] = int(on[0]) if len(on) else d.n_periods
+    return PlanFacts(
+        data=d,
+        plan=plan,
+        capacity_mw=site_cap,
+        market_capacity_mw=market_cap,
+        served_mw=served,
+        served_any=served_any,
+        allowed=allowed,
+        within_latency=within,
+        rtt_ms=rtt,
+        site_cost_usd_per_mw_year=site_cost,
+        market_cost_usd_per_mw_year=market_cost,
+        market_cost_form=tuple(cost_form),
+        can_hold=np.array([bool(np.any(d.site_market[holds] == mk)) for mk in range(d.n_markets)]),
+        first_online=first,
+        region_country=tuple(region_country) if region_country is not None else ("",) * d.n_regions,
+        allowed_destinations=allowed_destinations,
+        assign_workload=index[:, 0],
+        assign_region=index[:, 1],
+        assign_market=index[:, 2],
+        assign_period=index[:, 3],
+        assign_mw=table[:, 4],
+    )
+
+
+def grid_sites(data: ProblemData) -> np.ndarray:
+    """(S,) sites drawing grid power (their new capacity uses headroom)."""
+    return np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
+
+
+def is_form(data: ProblemData, form: Form) -> np.ndarray:
+    """(S,) sites of one form."""
+    return np.array([f is form for f in data.site_form])
