@@ -1,0 +1,69 @@
+"""Run the app under uvicorn: one ``serving on http://HOST:PORT`` line when ready, clean stop.
+
+Uvicorn handles SIGINT and SIGTERM: it stops accepting connections, closes open event streams
+after a short grace time, and runs the app's shutdown (the dispatcher interrupts running jobs
+and puts them back in the queue), then the process exits with status 0.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import uvicorn
+
+from computegeo.web.app import create_app
+from computegeo.web.state import ServeSettings
+
+GRACEFUL_SHUTDOWN_S = 5.0
+"""Open connections (event streams) get this long to finish when the server stops [s]."""
+
+
+def ready_line(host: str, port: int) -> str:
+    """The line logged when the server listens.
+
+    >>> ready_line("127.0.0.1", 8765)
+    'serving on http://127.0.0.1:8765'
+    """
+    shown = f"[{host}]" if ":" in host else host
+    return f"serving on http://{shown}:{port}"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, printing the ready line once its sockets listen."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.started:
+            return
+        port = self.config.port
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                port = sock.getsockname()[1]
+                break
+        print(ready_line(self.config.host, port), file=sys.stderr, flush=True)
+
+
+def serve(settings: ServeSettings) -> int:
+    """Serve until stopped; returns the exit status (0 after a clean stop).
+
+    Raises
+    ------
+    InputError
+        For unsafe or impossible settings.
+    """
+    app = create_app(settings)
+    kwargs: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        "lifespan": "on",
+        "server_header": False,
+    }
+    config = uvicorn.Config(app, **kwargs)
+    server = _Server(config)
+    server.run()
+    return 0 if server.started else 2
