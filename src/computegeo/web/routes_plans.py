@@ -84,19 +84,16 @@ def _retry_after_s(state: ServerState) -> int:
     return max(1, math.ceil(per_slot))
 
 
+def _uploads(body: PlanRequest) -> dict[str, DatasetUpload]:
+    pairs = (("markets", body.markets_override), ("demand_regions", body.demand_regions_override))
+    return {key: DatasetUpload(up.format, up.content) for key, up in pairs if up is not None}
+
+
 @router.post("/plans", status_code=202, summary="Submit a plan job")
 def submit_plan(body: PlanRequest, request: Request) -> JSONResponse:
     """Validate the scenario, queue a job and return its id at once."""
     state = _state(request)
-    uploads = {
-        key: DatasetUpload(up.format, up.content)
-        for key, up in (
-            ("markets", body.markets_override),
-            ("demand_regions", body.demand_regions_override),
-        )
-        if up is not None
-    }
-    intake = stage_plan(state.data_dir / "staging", body.scenario, body.example, uploads)
+    intake = stage_plan(state.data_dir / "staging", body.scenario, body.example, _uploads(body))
     with state.submit_lock:
         existing = state.store.find_reusable("plan", intake.scenario_hash)
         if existing is not None:
@@ -120,9 +117,18 @@ def submit_plan(body: PlanRequest, request: Request) -> JSONResponse:
                 f"retry in about {retry} s",
                 headers={"Retry-After": str(retry)},
             )
-    state.store.add_event(job_id, "queued", f"queued: {intake.name}")
+    state.store.add_event(job_id, "queued", intake.name)
     state.dispatcher.wake()
     return JSONResponse({"id": job.id, "status": job.status.value}, 202)
+
+
+@router.post("/scenarios/validate", summary="Check a scenario without running it")
+def validate_scenario(body: PlanRequest, request: Request) -> dict[str, object]:
+    """``{"valid": true, "name", "scenario_hash"}``, or 422 with the field errors."""
+    state = _state(request)
+    intake = stage_plan(state.data_dir / "staging", body.scenario, body.example, _uploads(body))
+    shutil.rmtree(intake.folder, ignore_errors=True)
+    return {"valid": True, "name": intake.name, "scenario_hash": intake.scenario_hash}
 
 
 @router.get("/plans", summary="The newest plan jobs")
