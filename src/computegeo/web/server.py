@@ -7,8 +7,13 @@ and puts them back in the queue), then the process exits with status 0.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -18,6 +23,7 @@ from computegeo.web.state import ServeSettings
 
 GRACEFUL_SHUTDOWN_S = 5.0
 """Open connections (event streams) get this long to finish when the server stops [s]."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def ready_line(host: str, port: int) -> str:
@@ -31,7 +37,29 @@ def ready_line(host: str, port: int) -> str:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, printing the ready line once its sockets listen."""
+    """uvicorn's server, printing the ready line once its sockets listen.
+
+    uvicorn re-raises a captured SIGTERM/SIGINT after its graceful shutdown, so the process
+    would end "killed by signal"; a requested stop of this server is a clean exit (status 0).
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def on_signal(sig: int, _frame: FrameType | None) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True  # a second Ctrl-C: stop without waiting
+            self.should_exit = True
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)

@@ -1,0 +1,115 @@
+"""``computegeo serve`` as a process: the ready line, clean SIGTERM, restart after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from computegeo.web.store import JobStatus, JobStore
+from web_helpers import SRC, TINY_YAML, LiveServer, wait_status
+
+WORKER_EXIT_TIMEOUT_S = 10.0
+"""An orphaned worker notices its server is gone within about a second."""
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.add(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_logs_the_ready_line_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "data")
+    try:
+        markets = server.http.get("/api/markets")
+        assert markets.status_code == 200
+        job = server.http.post("/api/plans", json={"example": "sovereign_eu"}).json()
+        assert job["status"] == "queued"
+        wait_status(server.http, job["id"], ("running",))
+    finally:
+        code = server.stop(signal.SIGTERM)
+    assert code == 0
+    assert server.lines[0] == f"serving on http://127.0.0.1:{server.port}"
+    assert not any("Traceback" in line for line in server.lines), server.lines
+    # the interrupted job went back to the queue, to run again when the server restarts
+    stored = JobStore(tmp_path / "data" / "jobs.sqlite").get(job["id"])
+    assert stored is not None
+    assert stored.status is JobStatus.QUEUED
+
+
+@pytest.mark.slow  # two server starts and two solves: ~30-50 s on the shared 2-core machine
+def test_restart_after_a_kill_keeps_finished_results_and_reruns_the_running_job(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    server = LiveServer(data, "--workers", "1")
+    try:
+        done = server.http.post("/api/plans", json={"scenario": TINY_YAML}).json()["id"]
+        finished = wait_status(server.http, done, ("done", "failed"))
+        assert finished["status"] == "done"
+        running = server.http.post("/api/plans", json={"example": "sovereign_eu"}).json()["id"]
+        wait_status(server.http, running, ("running",))
+        # the server's children are the fork server; its children are the workers
+        workers = {w for child in _children(server.proc.pid) for w in _children(child)}
+        assert len(workers) == 1
+    finally:
+        server.stop(signal.SIGKILL)
+    # the killed server's worker exits by itself: no orphaned solve keeps running
+    deadline = time.monotonic() + WORKER_EXIT_TIMEOUT_S
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers)
+
+    again = LiveServer(data, "--workers", "1")
+    try:
+        kept = again.http.get(f"/api/plans/{done}").json()
+        assert kept["status"] == "done"
+        assert kept["plan"] == finished["plan"]
+        assert again.http.get(kept["report_url"]).status_code == 200
+        rerun = wait_status(again.http, running, ("done", "failed"))
+        assert rerun["status"] == "done", rerun
+        stages = again.http.get(f"/api/plans/{running}/events").text
+        assert "the server restarted; interrupted run re-queued" in stages
+        assert "started (attempt 2)" in stages
+    finally:
+        assert again.stop() == 0
+
+
+def test_serve_refuses_other_hosts_without_a_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "COMPUTEGEO_TOKEN"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "computegeo", "serve", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(SRC)},
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "token" in proc.stderr
+    assert "COMPUTEGEO_TOKEN" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "computegeo-serve").exists()
