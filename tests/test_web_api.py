@@ -298,3 +298,15 @@ def test_token_is_checked_on_every_request(tmp_path: Path) -> None:
         assert first.status_code == 200
         assert "HttpOnly" in first.headers["set-cookie"]
         assert c.get("/static/app.js").status_code == 200  # the cookie now carries the token
+
+
+def test_screen_is_the_cli_json(api: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["screen", "-c", "price=3", "-c", "carbon=1", "-f", "democracy_index >= 7"]
+    assert main([*args, "--samples", "50", "--seed", "3", "--format", "json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    body = {
+        "weights": {"price": 3, "carbon": 1},
+        "filters": ["democracy_index >= 7"],
+        "sensitivity": {"samples": 50, "seed": 3},
+    }
+    assert api.post("/api/screen", json=body).json() == cli

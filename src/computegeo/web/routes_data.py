@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 
+import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -29,11 +30,20 @@ def _markets_json() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _catalog() -> tuple[object, object, object]:
-    """The bundled markets, their provenance and the demand regions (read once per process)."""
+def _catalog() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The bundled markets, the provenance rows of their estimated values and the demand
+    regions (read once per process).
+
+    ``screen`` only reads the provenance table's ``estimated`` flags (pivoted per call); giving it
+    the estimated rows alone yields the same flags (absent rows count as measured) at about half
+    the cost of a screen.
+    """
     from computegeo.catalog import load_demand_regions, load_market_attributes, load_markets
 
-    return load_markets(), load_market_attributes(), load_demand_regions()
+    attributes = load_market_attributes()
+    estimated = attributes.loc[attributes["estimated"].astype(bool), ["market_id", "attribute"]]
+    estimated = estimated.assign(estimated=True).reset_index(drop=True)
+    return load_markets(), estimated, load_demand_regions()
 
 
 @router.get("/markets", summary="Every market with each value's unit, source and year")
@@ -70,9 +80,9 @@ def post_screen(body: ScreenRequest) -> Response:
             method=body.method,
             directions={k: Direction(v) for k, v in body.directions.items()},
             demand=body.demand,
-            markets=markets.copy(),  # type: ignore[attr-defined]
-            attributes=attributes,  # type: ignore[arg-type]
-            demand_regions=regions,  # type: ignore[arg-type]
+            markets=markets,
+            attributes=attributes,
+            demand_regions=regions,
             sensitivity=None
             if sens is None
             else SensitivityOptions(
