@@ -13,16 +13,19 @@ from computegeo.web.store import JobStatus, JobStore
 from web_helpers import TINY_YAML, client, tiny, wait_status
 
 
-def _events(c, job_id: str) -> tuple[list[dict[str, object]], dict[str, object]]:
+def _events(
+    c, job_id: str, last_event_id: int | None = None
+) -> tuple[list[dict[str, object]], dict[str, object]]:
     """Every progress event of a job's stream and its closing ``end`` event."""
-    with c.stream("GET", f"/api/plans/{job_id}/events") as s:
+    headers = {} if last_event_id is None else {"Last-Event-ID": str(last_event_id)}
+    with c.stream("GET", f"/api/plans/{job_id}/events", headers=headers) as s:
         assert s.headers["content-type"].startswith("text/event-stream")
         text = "".join(s.iter_text())
     progress, end = [], None
     for block in text.strip().split("\n\n"):
         fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
         if fields.get("event") == "progress":
-            progress.append(json.loads(fields["data"]))
+            progress.append({**json.loads(fields["data"]), "id": int(fields["id"])})
         elif fields.get("event") == "end":
             end = json.loads(fields["data"])
     assert end is not None, text
@@ -52,6 +55,9 @@ def test_a_plan_job_runs_in_a_worker_and_serves_plan_report_and_events(tmp_path:
         assert any(e["gap"] is not None for e in progress if e["stage"] == "solving")
         elapsed = [e["elapsed_s"] for e in progress if e["elapsed_s"] is not None]
         assert elapsed == sorted(elapsed)
+        # a reconnecting client (Last-Event-ID) gets only what it missed
+        resumed, _ = _events(c, job_id, last_event_id=progress[2]["id"])
+        assert resumed == progress[3:]
 
         report = c.get(doc["report_url"])
         assert report.status_code == 200

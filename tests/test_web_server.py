@@ -6,11 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
+from computegeo.web.server import GRACEFUL_SHUTDOWN_S
 from computegeo.web.store import JobStatus, JobStore
 from web_helpers import SRC, TINY_YAML, LiveServer, wait_status
 
@@ -48,9 +51,24 @@ def test_serve_logs_the_ready_line_and_stops_cleanly_on_sigterm(tmp_path: Path) 
         job = server.http.post("/api/plans", json={"example": "sovereign_eu"}).json()
         assert job["status"] == "queued"
         wait_status(server.http, job["id"], ("running",))
+        # a page following the job keeps an event stream open: the stop must not wait for it
+        ended = threading.Event()
+
+        def follow() -> None:
+            url = f"{server.url}/api/plans/{job['id']}/events"
+            with httpx.stream("GET", url, timeout=60.0) as r:
+                for _ in r.iter_text():
+                    pass
+            ended.set()
+
+        threading.Thread(target=follow, daemon=True).start()
+        time.sleep(1.0)
     finally:
+        start = time.monotonic()
         code = server.stop(signal.SIGTERM)
     assert code == 0
+    assert ended.wait(5.0)
+    assert time.monotonic() - start < GRACEFUL_SHUTDOWN_S + 10.0
     assert server.lines[0] == f"serving on http://127.0.0.1:{server.port}"
     assert not any("Traceback" in line for line in server.lines), server.lines
     # the interrupted job went back to the queue, to run again when the server restarts

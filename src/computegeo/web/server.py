@@ -14,12 +14,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
+from fastapi import FastAPI
 
 from computegeo.web.app import create_app
-from computegeo.web.state import ServeSettings
+from computegeo.web.state import ServerState, ServeSettings
 
 GRACEFUL_SHUTDOWN_S = 5.0
 """Open connections (event streams) get this long to finish when the server stops [s]."""
@@ -41,7 +42,13 @@ class _Server(uvicorn.Server):
 
     uvicorn re-raises a captured SIGTERM/SIGINT after its graceful shutdown, so the process
     would end "killed by signal"; a requested stop of this server is a clean exit (status 0).
+    The signal also sets ``stopping`` at once, so open event streams end and the graceful
+    shutdown does not wait for them.
     """
+
+    def __init__(self, config: uvicorn.Config, stopping: threading.Event) -> None:
+        super().__init__(config)
+        self.stopping = stopping
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -53,6 +60,7 @@ class _Server(uvicorn.Server):
             if self.should_exit and sig == signal.SIGINT:
                 self.force_exit = True  # a second Ctrl-C: stop without waiting
             self.should_exit = True
+            self.stopping.set()
 
         previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
         try:
@@ -92,6 +100,7 @@ def serve(settings: ServeSettings) -> int:
         "server_header": False,
     }
     config = uvicorn.Config(app, **kwargs)
-    server = _Server(config)
+    state: ServerState = cast(FastAPI, app.app).state.computegeo
+    server = _Server(config, state.stopping)
     server.run()
     return 0 if server.started else 2
