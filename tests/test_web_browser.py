@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from web_helpers import LiveServer
+from web_helpers import TINY_YAML, LiveServer, wait_status
 
 pytestmark = pytest.mark.browser
 
@@ -166,9 +166,12 @@ def test_a_bad_scenario_shows_the_message_next_to_its_field(page: tuple[object, 
 
 
 def test_the_reference_plan_runs_with_progress_and_its_map_appears(
-    page: tuple[object, Recorder],
+    page: tuple[object, Recorder], server: LiveServer
 ) -> None:
     pg, rec = page
+    # another run to compare with, submitted through the API
+    other = server.http.post("/api/plans", json={"scenario": TINY_YAML}).json()["id"]
+    wait_status(server.http, other, ("done",))
     pg.select_option("#example", "reference")  # type: ignore[attr-defined]
     deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
     while not pg.input_value("#yaml").startswith("# computegeo reference"):  # type: ignore[attr-defined]
@@ -191,5 +194,14 @@ def test_the_reference_plan_runs_with_progress_and_its_map_appears(
     assert box["width"] > 300
     assert box["height"] > 100
     assert "Cost (NPV)" in pg.inner_text("#result")  # type: ignore[attr-defined]
+    # compare the two runs
+    boxes = pg.locator("#runs input[type=checkbox]:not([disabled])")  # type: ignore[attr-defined]
+    assert boxes.count() == 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    pg.wait_for_selector("#compare-table", timeout=PAGE_TIMEOUT_MS)  # type: ignore[attr-defined]
+    table = pg.inner_text("#compare-table")  # type: ignore[attr-defined]
+    assert "tiny web test" in table
+    assert "cost (NPV), USD bn" in table
     assert rec.errors == []
     assert rec.blocked == []

@@ -7,6 +7,8 @@ or, where a job must still be running when the test acts, the bundled ``sovereig
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from computegeo.web.store import JobStatus, JobStore
@@ -53,6 +55,10 @@ def test_a_plan_job_runs_in_a_worker_and_serves_plan_report_and_events(tmp_path:
         for stage in ("queued", "running", "loading", "building", "solving", "writing", "done"):
             assert stage in stages
         assert any(e["gap"] is not None for e in progress if e["stage"] == "solving")
+        # the plan ran in a worker process, not in this (the web) process
+        (started,) = [e["message"] for e in progress if e["stage"] == "running"]
+        worker_pid = int(re.fullmatch(r"started \(attempt 1, process (\d+)\)", started)[1])
+        assert worker_pid != os.getpid()
         elapsed = [e["elapsed_s"] for e in progress if e["elapsed_s"] is not None]
         assert elapsed == sorted(elapsed)
         # a reconnecting client (Last-Event-ID) gets only what it missed

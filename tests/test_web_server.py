@@ -110,7 +110,7 @@ def test_restart_after_a_kill_keeps_finished_results_and_reruns_the_running_job(
         assert rerun["status"] == "done", rerun
         stages = again.http.get(f"/api/plans/{running}/events").text
         assert "the server restarted; interrupted run re-queued" in stages
-        assert "started (attempt 2)" in stages
+        assert "started (attempt 2, process " in stages
     finally:
         assert again.stop() == 0
 

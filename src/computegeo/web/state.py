@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,8 @@ class ServerState:
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir).resolve()
+        # submissions a previous server was validating when it stopped
+        shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
         self.store = JobStore(self.data_dir / "jobs.sqlite")
         self.dispatcher = Dispatcher(
             self.store, self.data_dir, settings.workers, settings.job_time_limit_s

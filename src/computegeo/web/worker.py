@@ -234,7 +234,6 @@ class Dispatcher:
                 job = self.store.claim_next()
                 if job is None:
                     break
-                self.store.add_event(job.id, "running", f"started (attempt {job.attempt})")
                 process = self._ctx.Process(  # type: ignore[attr-defined]
                     target=run_job,
                     args=(
@@ -248,6 +247,9 @@ class Dispatcher:
                     daemon=True,
                 )
                 process.start()
+                self.store.add_event(
+                    job.id, "running", f"started (attempt {job.attempt}, process {process.pid})"
+                )
                 self._running[job.id] = _Running(process, job.attempt, now + self.job_time_limit_s)
 
 
