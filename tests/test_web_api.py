@@ -310,3 +310,31 @@ def test_screen_is_the_cli_json(api: TestClient, capsys: pytest.CaptureFixture[s
         "sensitivity": {"samples": 50, "seed": 3},
     }
     assert api.post("/api/screen", json=body).json() == cli
+
+
+def test_a_body_that_is_not_a_json_object_is_422(api: TestClient) -> None:
+    # a plain-text body (what a cross-site form can send) is refused, not parsed
+    r = api.post(
+        "/api/plans",
+        content='{"example": "reference"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    assert r.status_code == 422
+    assert "application/json" in r.json()["errors"][0]["message"]
+
+
+def test_an_unexpected_error_is_500_json_without_a_traceback(tmp_path: Path) -> None:
+    from computegeo.web.store import JobStatus, JobStore
+
+    store = JobStore(tmp_path / "jobs.sqlite")
+    store.create_if_room("broken", "plan", "h", "n", limit=5)
+    store.finish("broken", JobStatus.DONE)
+    out = tmp_path / "jobs" / "broken" / "out"
+    out.mkdir(parents=True)
+    (out / "plan.json").write_text("{not json", encoding="utf-8")  # a damaged result file
+    app = create_app(ServeSettings(data_dir=tmp_path), start_dispatcher=False)
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as c:
+        r = c.get("/api/plans/broken")
+    assert r.status_code == 500
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == {"message": "internal error (JSONDecodeError); see the server log"}

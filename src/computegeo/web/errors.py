@@ -18,6 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from computegeo.web.intake import RequestInvalid
 
 LOG = logging.getLogger("computegeo.web")
+WHOLE_BODY_MESSAGE = (
+    "the request body must be a JSON object sent with 'Content-Type: application/json'"
+)
 
 
 class ApiError(Exception):
@@ -58,7 +61,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+            {
+                "field": _field(tuple(e.get("loc", ()))),
+                "message": WHOLE_BODY_MESSAGE
+                if tuple(e.get("loc", ())) == ("body",)
+                else str(e.get("msg", "invalid")),
+            }
             for e in exc.errors()
         ]
         return JSONResponse({"message": "the request is not valid", "errors": errors}, 422)
