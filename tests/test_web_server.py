@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,18 +22,15 @@ WORKER_EXIT_TIMEOUT_S = 10.0
 """An orphaned worker notices its server is gone within about a second."""
 
 
-def _children(pid: int) -> set[int]:
-    """Process ids whose parent is ``pid`` (from /proc)."""
-    out = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.add(int(entry.name))
-    return out
+def _worker_pid(http: httpx.Client, job_id: str) -> int:
+    """The worker process of a running job, read from its ``started`` event as it streams."""
+    with http.stream("GET", f"/api/plans/{job_id}/events") as events:
+        for line in events.iter_lines():
+            m = re.search(r"started \(attempt \d+, process (\d+)\)", line)
+            if m:
+                return int(m.group(1))
+    msg = f"job {job_id} ended without a started event"
+    raise AssertionError(msg)
 
 
 def _alive(pid: int) -> bool:
@@ -89,16 +87,15 @@ def test_restart_after_a_kill_keeps_finished_results_and_reruns_the_running_job(
         assert finished["status"] == "done"
         running = server.http.post("/api/plans", json={"example": "sovereign_eu"}).json()["id"]
         wait_status(server.http, running, ("running",))
-        # the server's children are the fork server; its children are the workers
-        workers = {w for child in _children(server.proc.pid) for w in _children(child)}
-        assert len(workers) == 1
+        worker = _worker_pid(server.http, running)
+        assert _alive(worker)
     finally:
         server.stop(signal.SIGKILL)
     # the killed server's worker exits by itself: no orphaned solve keeps running
     deadline = time.monotonic() + WORKER_EXIT_TIMEOUT_S
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+    while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(_alive(w) for w in workers)
+    assert not _alive(worker)
 
     again = LiveServer(data, "--workers", "1")
     try:
@@ -131,3 +128,31 @@ def test_serve_refuses_other_hosts_without_a_token(tmp_path: Path) -> None:
     assert "COMPUTEGEO_TOKEN" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "computegeo-serve").exists()
+
+
+def _serve(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "computegeo", "serve", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_port_or_data_folder_in_use_is_exit_2_with_a_message(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "one")
+    try:
+        port_taken = _serve("--port", str(server.port), "--data-dir", str(tmp_path / "two"))
+        folder_taken = _serve("--port", "0", "--data-dir", str(tmp_path / "one"))
+    finally:
+        assert server.stop() == 0
+    assert port_taken.returncode == 2
+    assert f"could not listen on 127.0.0.1:{server.port}" in port_taken.stderr
+    assert "--port" in port_taken.stderr
+    assert folder_taken.returncode == 2
+    assert "is in use by another computegeo serve (pid " in folder_taken.stderr
+    assert "--data-dir" in folder_taken.stderr
+    for proc in (port_taken, folder_taken):
+        assert "Traceback" not in proc.stderr

@@ -69,6 +69,7 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
             state.stopping.set()
             if start_dispatcher:
                 state.dispatcher.stop()
+            state.close()
 
     from computegeo import __version__
 

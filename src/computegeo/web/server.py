@@ -19,6 +19,7 @@ from typing import Any, cast
 import uvicorn
 from fastapi import FastAPI
 
+from computegeo.errors import InputError
 from computegeo.web.app import create_app
 from computegeo.web.state import ServerState, ServeSettings
 
@@ -87,7 +88,7 @@ def serve(settings: ServeSettings) -> int:
     Raises
     ------
     InputError
-        For unsafe or impossible settings.
+        For unsafe or impossible settings, or an address it cannot listen on.
     """
     app = create_app(settings)
     kwargs: dict[str, Any] = {
@@ -102,5 +103,13 @@ def serve(settings: ServeSettings) -> int:
     config = uvicorn.Config(app, **kwargs)
     state: ServerState = cast(FastAPI, app.app).state.computegeo
     server = _Server(config, state.stopping)
-    server.run()
-    return 0 if server.started else 2
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind; it has logged the OS error
+        started = False
+    else:
+        started = server.started
+    if not started:
+        msg = f"computegeo serve could not listen on {settings.host}:{settings.port}"
+        raise InputError(msg, ["the port is in use or not allowed: choose another with --port"])
+    return 0

@@ -8,6 +8,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from computegeo.errors import InputError
 from computegeo.web.store import JobStore
@@ -105,12 +106,46 @@ class ServeSettings:
             raise InputError("computegeo serve cannot start", problems)
 
 
+def _lock_data_dir(data_dir: Path) -> IO[str]:
+    """Hold an exclusive lock on ``data_dir/server.lock`` while this server runs.
+
+    Two servers on one data folder would each re-queue and run the other's jobs. The operating
+    system releases the lock when the process ends, however it ends, so a killed server never
+    leaves a stale lock.
+
+    Raises
+    ------
+    InputError
+        If another server holds the folder.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / "server.lock").open("a+", encoding="utf-8")
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: one server per folder is then the user's care
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        msg = f"the data folder {data_dir} is in use by another computegeo serve ({holder})"
+        raise InputError(msg, ["stop that server, or give this one another --data-dir"]) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
 class ServerState:
     """What the routes share: the settings, the job store and the dispatcher."""
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir).resolve()
+        self._lock_file = _lock_data_dir(self.data_dir)
         # submissions a previous server was validating when it stopped
         shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
         self.store = JobStore(self.data_dir / "jobs.sqlite")
@@ -119,6 +154,10 @@ class ServerState:
         )
         self.submit_lock = threading.Lock()
         self.stopping = threading.Event()
+
+    def close(self) -> None:
+        """Release the data folder for another server."""
+        self._lock_file.close()
 
     @property
     def workers(self) -> int:
