@@ -205,3 +205,15 @@ def test_the_reference_plan_runs_with_progress_and_its_map_appears(
     assert "cost (NPV), USD bn" in table
     assert rec.errors == []
     assert rec.blocked == []
+
+
+def test_the_api_docs_render_offline(browser: object, server: LiveServer) -> None:
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    pg = context.new_page()
+    rec = Recorder(pg, server.url)
+    pg.goto(server.url + "/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=PAGE_TIMEOUT_MS)
+    assert pg.locator(".swagger-ui .opblock").count() >= 10
+    assert rec.blocked == []
+    assert rec.errors == []
+    context.close()

@@ -14,10 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from computegeo.web.errors import install_error_handlers
+from computegeo.web.errors import ApiError, install_error_handlers
 from computegeo.web.guard import Guard
 from computegeo.web.routes_data import router as data_router
 from computegeo.web.routes_plans import router as plans_router
@@ -33,6 +34,35 @@ PAGE_CSP = (
 def static_dir() -> Path:
     """The folder of the page's files inside the installed package."""
     return Path(str(resources.files("computegeo.web").joinpath("static")))
+
+
+def _install_docs(app: FastAPI) -> None:
+    """OpenAPI docs at ``/docs`` from the Swagger UI files vendored by the ``fastapi-offline``
+    package (no network; only its static files are used).
+
+    Without that package ``/docs`` answers 404 with a message; ``/openapi.json`` is always there.
+    """
+    try:
+        swagger_dir = Path(str(resources.files("fastapi_offline").joinpath("static")))
+    except ModuleNotFoundError:
+
+        @app.get("/docs", include_in_schema=False)
+        def no_docs() -> None:
+            msg = "the API docs need the fastapi-offline package (web extra); see /openapi.json"
+            raise ApiError(404, msg)
+
+        return
+    app.mount("/docs-static", StaticFiles(directory=swagger_dir), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="computegeo API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )
 
 
 def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Guard:
@@ -78,12 +108,16 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
         version=__version__,
         description="Markets, screening, latency, residency and plan jobs of computegeo.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the installed Swagger UI files, not a CDN
+        redoc_url=None,
     )
     app.state.computegeo = state
     install_error_handlers(app)
     app.include_router(data_router)
     app.include_router(plans_router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    _install_docs(app)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
