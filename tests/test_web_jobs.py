@@ -135,6 +135,7 @@ def test_cancel_a_running_job_stops_its_worker(tmp_path: Path) -> None:
         r = c.delete(f"/api/plans/{job_id}")
         assert r.status_code == 200
         assert r.json()["status"] == "cancelled"
+        assert "error" not in r.json()
         assert dispatcher.running_ids() == []
         _, end = _events(c, job_id)
         assert end == {"status": "cancelled"}

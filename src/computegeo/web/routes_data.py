@@ -209,11 +209,12 @@ def get_example(name: str) -> PlainTextResponse:
     """The example's YAML text (the page's editor starts from it)."""
     from computegeo.scenario_template import bundled_names, bundled_path
 
-    if name not in bundled_names():
+    if name not in bundled_names():  # only the bundled names: never a path of the caller's
         try:
             bundled_path(name)
         except ConfigError as exc:
             raise ApiError(404, exc.message) from None
+        raise ApiError(404, f"no bundled example named {name!r}")
     return PlainTextResponse(
         bundled_path(name).read_text(encoding="utf-8"), media_type="application/yaml"
     )

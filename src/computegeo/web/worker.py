@@ -173,7 +173,7 @@ class Dispatcher:
         """Cancel a queued or running job; returns whether it was open."""
         with self._lock:
             run = self._running.pop(job_id, None)
-            changed = self.store.finish(job_id, JobStatus.CANCELLED, message="cancelled")
+            changed = self.store.finish(job_id, JobStatus.CANCELLED)
             if run is not None:
                 _stop_process(run.process)
         if changed:
