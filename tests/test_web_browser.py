@@ -112,6 +112,13 @@ def test_page_loads_offline_with_the_map_and_no_console_error(
     tip = pg.inner_text("#tooltip")  # type: ignore[attr-defined]
     assert "Sydney" in tip
     assert "source:" in tip
+    # colour by another attribute: the markets' fills change
+    dots = "#markets circle"
+    before = pg.eval_on_selector_all(dots, "cs => cs.map(c => c.getAttribute('fill'))")  # type: ignore[attr-defined]
+    pg.select_option("#colour-by", "carbon_intensity_g_per_kwh")  # type: ignore[attr-defined]
+    after = pg.eval_on_selector_all(dots, "cs => cs.map(c => c.getAttribute('fill'))")  # type: ignore[attr-defined]
+    assert after != before
+    assert pg.inner_text("#legend").strip().endswith("gCO2eq/kWh")  # type: ignore[attr-defined]
     assert rec.errors == []
     assert rec.blocked == []
 
