@@ -172,6 +172,7 @@ def test_a_bad_scenario_shows_the_message_next_to_its_field(page: tuple[object, 
     assert rec.blocked == []
 
 
+@pytest.mark.slow  # the reference plan: ~5 s alone, 20-25 s on the shared machine
 def test_the_reference_plan_runs_with_progress_and_its_map_appears(
     page: tuple[object, Recorder], server: LiveServer
 ) -> None:
