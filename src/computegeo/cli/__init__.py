@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "latency",
     "cflp",
     "signals",
+    "serve",
 )
 """Sub-command modules, in the order they appear in ``computegeo --help``."""
 
