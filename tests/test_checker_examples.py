@@ -10,7 +10,7 @@ from computegeo.pipeline import build, prepare
 from computegeo.planner import plan as solve
 
 
-@pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu"])
+@pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu", "apac_tight_power"])
 def test_bundled_example_plans_pass_the_checker(name: str) -> None:
     scenario, dataset = prepare(name)
     data = build(scenario, dataset)
