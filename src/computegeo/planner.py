@@ -65,7 +65,7 @@ from computegeo.plan import (
     SolveInfo,
     WorkloadInfo,
 )
-from computegeo.problem import ProblemData
+from computegeo.problem import N1Mode, ProblemData
 
 BINDING_FAMILIES: dict[str, str] = {
     "market-power_headroom": "USD per MW of grid headroom",
@@ -260,6 +260,29 @@ def _nearly_out(start: float, deadline: float) -> bool:
     return deadline - time.perf_counter() < N1_FINAL_RESERVE * (deadline - start)
 
 
+def _repaired(
+    base: ModelContext,
+    previous: Solution,
+    opts: SolveOptions,
+    deadline: float,
+    say: Callable[[str], None],
+) -> _Round | None:
+    """The previous round's campuses and training markets kept, everything else re-planned as
+    an LP with the final round's contingencies: a feasible plan to fall back on when the final
+    MILP, started from scratch, does worse in the time left. Its status is ``TIME_LIMIT`` (not
+    proven optimal); its gap is measured against the best bound of the full rounds."""
+    fixed = {"site-campus_open": previous.campus_open, "cluster-use": previous.cluster_use}
+    ctx = dataclasses.replace(base, fixed=fixed)
+    say("repairing the previous round's plan for every contingency (binaries kept, LP)")
+    try:
+        model, res, b_s, s_s = _run(ctx, opts, deadline, say)
+    except SolverError:
+        return None
+    if res.status is not Status.OPTIMAL:
+        return None
+    return _Round(model, ctx, Status.TIME_LIMIT, res.objective, float("nan"), b_s, s_s)
+
+
 def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> SolverError:
     msg = (
         f"No plan meeting every rule of scenario {data.name!r} was found within the time limit "
@@ -270,8 +293,13 @@ def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> Solv
         [
             "raise solver.time_limit_s in the scenario (or pass --time-limit SECONDS)",
             f"or loosen solver.mip_rel_gap (now {opts.mip_rel_gap:g})",
-            "or simplify the N-1 rule (policies.resilience.scope: market instead of "
-            "jurisdiction, fewer covered workloads)",
+            "or simplify the N-1 rule ("
+            + (
+                "policies.resilience.scope: market instead of jurisdiction, "
+                if data.n1_mode is N1Mode.JURISDICTION
+                else ""
+            )
+            + "fewer workloads in policies.resilience.workloads)",
         ],
     )
 
@@ -337,22 +365,26 @@ def plan(
     deadline = start + opts.time_limit_s
     bound = -np.inf  # best proven lower bound over rounds (each round relaxes the final one)
     final = not conts
+    previous: Solution | None = None  # the last round's plan, to repair in the final round
     while True:
         rounds += 1
         final = final or len(included) == len(conts)
         now = time.perf_counter()
         round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
         base = ModelContext(data=data, net=net, contingency_ids=tuple(included))
+        repair = _repaired(base, previous, opts, deadline, say) if final and previous else None
         try:
             outcome = _solve_round(base, opts, round_deadline, strategy, say)
         except NoIncumbentError:
-            if final:
+            if not final:
+                # the slice ran out before any plan: one last round with every contingency
+                say("no plan within this round's share of the time: adding every N-1 contingency")
+                included = list(range(len(conts)))
+                final = True
+                continue
+            if repair is None:
                 raise _no_plan_in_time(data, opts, rounds) from None
-            # the slice ran out before any plan: one last round with every contingency
-            say("no plan within this round's share of the time: adding every N-1 contingency")
-            included = list(range(len(conts)))
-            final = True
-            continue
+            outcome = repair
         build_s += outcome.build_seconds
         solve_s += outcome.solve_seconds
         if outcome.status is Status.INFEASIBLE:
@@ -360,9 +392,15 @@ def plan(
         if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
             msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
             raise SolverError(msg)
-        ctx, objective = outcome.ctx, outcome.objective
         if np.isfinite(outcome.bound):
             bound = max(bound, outcome.bound)
+        if repair is not None and outcome is not repair:
+            build_s += repair.build_seconds
+            solve_s += repair.solve_seconds
+            if repair.objective < outcome.objective:
+                say("the repaired plan of the previous round is the better one: kept")
+                outcome = repair
+        ctx, objective = outcome.ctx, outcome.objective
         sol = read_solution(outcome.model, ctx)
         new = _new_contingencies(data, sol, included)
         if not new:
@@ -376,6 +414,7 @@ def plan(
             new = [c for c in range(len(conts)) if c not in included]
             final = True
         included = sorted(set(included) | set(new))
+        previous = sol
         say(f"adding {len(new)} N-1 contingencies")
     if not np.isfinite(bound):
         bound = float("nan")

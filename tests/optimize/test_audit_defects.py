@@ -340,3 +340,55 @@ def test_equipment_supply_counts_mw_energised_per_period() -> None:
     for b in p.builds:
         energised[b.online_period] = energised.get(b.online_period, 0.0) + b.mw
     assert max(energised.values()) <= 10.0 + 1e-6
+
+
+# ------------------------------------------------------------------ N-1 rounds and the clock
+
+
+def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
+    """A market-level N-1 instance with a 2 s limit for all rounds: the run either returns the
+    best plan found (status and proven gap stated; it passes the checker, N-1 included) or fails
+    with a message that names the time limit as the fix, never "without a usable solution"."""
+    from computegeo.errors import SolverError
+    from computegeo.evaluate.checker import check_plan
+    from computegeo.optimize.solve import SolveOptions
+    from computegeo.plan import PlanStatus
+    from computegeo.testing import random_problem
+
+    data = random_problem(np.random.default_rng(11), 40, 20, 3, n1_mode=N1Mode.MARKET, n1_share=0.5)
+    options = SolveOptions(mip_rel_gap=1e-9, time_limit_s=2.0)
+    message = ""
+    try:
+        p = plan(data, options, compute_duals=False, with_n1_kpi=False)
+    except SolverError as err:
+        message = str(err)
+    if message:
+        assert "solver.time_limit_s" in message
+        assert "usable solution" not in message
+        return
+    assert p.solve.status in (PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT)
+    assert np.isfinite(p.solve.mip_gap)
+    assert check_plan(data, p) == []
+
+
+def test_plan_json_records_the_n1_rule_and_latency_limits() -> None:
+    from computegeo.plan import Plan
+
+    p = solve_checked(_n1_case(N1Basis.WORKLOAD_REGION))
+    doc = p.to_json_dict()
+    scenario = doc["scenario"]
+    assert isinstance(scenario, dict)
+    assert scenario["n1_basis"] == "workload_region"
+    assert scenario["n1_mode"] == "market"
+    assert scenario["n1_uncovered_workloads"] == []
+    assert doc["workloads"] == [
+        {
+            "workload": "inference",
+            "data_class": "none",
+            "max_rtt_ms": 50.0,
+            "n1_required_share": 0.5,
+        }
+    ]
+    again = Plan.from_json_dict(doc)
+    assert again.scenario.n1_basis == "workload_region"
+    assert again.workloads[0].max_rtt_ms == pytest.approx(50.0)

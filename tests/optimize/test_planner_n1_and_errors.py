@@ -154,7 +154,7 @@ def test_plan_json_and_tables_round_trip(tmp_path: object) -> None:
     again = read_plan_json(out / "plan.json")
     assert again == p
     obj = json.loads((out / "plan.json").read_text())
-    assert obj["schema_version"] == "1.0"
+    assert obj["schema_version"] == "1.1"
     assert {"scenario", "solve", "capacity", "builds", "assignments", "unmet", "kpis"} <= set(obj)
     assert obj["unmet"][0]["reason"] == "capacity_limit"
     write_tables(p, out / "tables")
