@@ -132,3 +132,54 @@ def test_n1_basis_per_region(tiny: tuple[ProblemData, Plan]) -> None:
     assert "n1_resilience" not in _families(aggregate, both)
     stricter = dataclasses.replace(aggregate, n1_share=np.array([0.5]))
     assert "n1_resilience" in _families(stricter, both)  # 33 % < 50 %
+
+
+CHECKS = Path(__file__).parents[1] / "src" / "computegeo" / "evaluate" / "checks"
+LABELS = {
+    "market_id",
+    "region_id",
+    "workload_id",
+    "period_label",
+    "period_start_year",
+    "period_length_years",
+    "site_id",
+    "site_market",
+    "site_form",
+    "site_provider",
+    "demand_mw",
+    "n_periods",
+    "n_markets",
+    "n_regions",
+    "n_sites",
+    "n_workloads",
+}
+"""What the scenario-derived checks may read from ``ProblemData``: labels and demand cells."""
+MODEL_LOGIC = (
+    "online_mask",
+    "decision_allowed",
+    "period_weight_years",
+    "capital_recovery_factor",
+    "discount_factor",
+    "FORMS_",
+    "headroom_sites",
+    "caps_active",
+    "contingencies()",
+    "computegeo.optimize",
+    "computegeo.evaluate.resilience",
+    "computegeo.evaluate.kpis",
+    "computegeo.evaluate.arrays",
+)
+"""Derived quantities of the model the checker must never reuse."""
+
+
+def test_checks_do_not_reuse_the_models_logic() -> None:
+    import re
+
+    for path in sorted(CHECKS.glob("*.py")):
+        text = path.read_text()
+        used = [token for token in MODEL_LOGIC if token in text]
+        assert used == [], f"{path.name} uses the model's {used}"
+        if path.name == "from_problem.py":
+            continue  # a hand-built problem has no scenario: its arrays are the specification
+        read = set(re.findall(r"\bdata\.(\w+)", text)) - LABELS
+        assert read == set(), f"{path.name} reads ProblemData.{sorted(read)}"

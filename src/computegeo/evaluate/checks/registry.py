@@ -1,6 +1,6 @@
 """The checker's rules, one per constraint family, keyed like the model's families.
 
-Keys of :data:`computegeo.optimize.formulation.CONSTRAINT_FAMILIES` each have a rule here (a
+Each key of the formulation's ``CONSTRAINT_FAMILIES`` has a rule here (a
 test fails otherwise); the other keys are rules the model meets by construction (ids, allowed
 markets, moratoria, latency and residency, demand totals, the objective).
 """

@@ -1,6 +1,6 @@
 """``CheckSpec``: what a plan must satisfy, as the checker derives it (not as the model does).
 
-The checker never reads the model's derived quantities (``online_mask``, discount weights, arc
+The checker never reads the model's derived quantities (vintage masks, discount weights, arc
 lists, form sets). It states each rule in the units of its source -- lead times in months,
 money per year, shares from the policy text -- and the rules in this package evaluate them on
 the plan's rows. A spec comes from one of two places:
