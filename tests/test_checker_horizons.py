@@ -63,3 +63,22 @@ def test_default_dataset_is_the_bundled_one() -> None:
     found = check_plan(case.data, more, case.scenario)
     assert found
     assert found == check_plan(case.data, more, case.scenario, case.dataset)
+
+
+def test_a_plan_of_another_scenario_is_refused_by_name() -> None:
+    from computegeo.errors import ConfigError
+
+    sc = own_build(
+        ["frankfurt"],
+        horizon={"start_year": 2027, "end_year": 2028},
+        demand={"direct": _direct("batch", "washington_d_c_us", {2028: 20.0})},
+    )
+    case = solved(sc)
+    other = changed(
+        sc,
+        workloads=[{"id": "training"}],
+        demand={"direct": _direct("training", "washington_d_c_us", {2028: 20.0})},
+    )
+    with pytest.raises(ConfigError) as err:
+        check_plan(case.data, case.plan, other, case.dataset)
+    assert "workload 'batch' of the problem is not in scenario" in err.value.problems[0]

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from computegeo.errors import ConfigError
 from computegeo.evaluate.checks.demand_totals import demand_totals_mw
 from computegeo.evaluate.checks.market_policy import policy_problems
 from computegeo.evaluate.checks.scenario_reach import admissible
@@ -93,8 +94,34 @@ def _shares(scenario: Scenario) -> dict[str, float]:
     return {k: 1.0 if v is None else float(v) for k, v in caps.items()}
 
 
+def _label_problems(scenario: Scenario, dataset: ReferenceData, data: ProblemData) -> list[str]:
+    workloads = set(scenario.workload_ids())
+    problems = [
+        f"workload {w!r} of the problem is not in scenario {scenario.name!r}"
+        for w in data.workload_id
+        if w not in workloads
+    ]
+    problems += [
+        f"market {m!r} of the problem is not in the dataset's market table"
+        for m in data.market_id
+        if m not in dataset.markets.index
+    ]
+    return problems
+
+
 def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: ProblemData) -> CheckSpec:
-    """The spec of ``scenario`` on ``dataset``, aligned with the labels of ``data``."""
+    """The spec of ``scenario`` on ``dataset``, aligned with the labels of ``data``.
+
+    Raises
+    ------
+    ConfigError
+        When ``data`` names workloads the scenario lacks or markets the dataset lacks (the plan
+        was made for another scenario).
+    """
+    problems = _label_problems(scenario, dataset, data)
+    if problems:
+        msg = "the plan cannot be checked against this scenario and dataset"
+        raise ConfigError(msg, problems)
     frame = dataset.markets.loc[list(data.market_id)]
     s, pol, h = scenario.supply, scenario.policies, scenario.horizon
     pue = (
