@@ -392,3 +392,25 @@ def test_plan_json_records_the_n1_rule_and_latency_limits() -> None:
     again = Plan.from_json_dict(doc)
     assert again.scenario.n1_basis == "workload_region"
     assert again.workloads[0].max_rtt_ms == pytest.approx(50.0)
+
+
+def test_capacity_limited_n1_is_explained_without_a_linopy_block(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """b can hold 2 MW: losing a leaves 2 of 15 MW = 13 % < 50 %. The solver proves it
+    infeasible; the message names the capacity, and linopy's own warning is not printed."""
+    from computegeo.errors import InfeasibleError
+
+    data = tiny_two_sided(
+        n1_mode=N1Mode.MARKET,
+        n1_share=np.array([0.5]),
+        available_mw=np.array([[np.inf, np.inf], [2.0, 2.0]]),
+    )
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, EXACT)
+    assert "at most 13%" in str(err.value)
+    assert "can hold at most 2 MW" in str(err.value)
+    linopy_warnings = [
+        r for r in caplog.records if r.name.startswith("linopy") and r.levelname == "WARNING"
+    ]
+    assert linopy_warnings == []
