@@ -27,6 +27,7 @@ from computegeo.evaluate.checks.scenario_reach import admissible
 from computegeo.evaluate.checks.scenario_sites import (
     VACANT_SUFFIX,
     MarketFacts,
+    SiteLabels,
     existing_mw,
     period_years,
     providers,
@@ -109,8 +110,16 @@ def _label_problems(scenario: Scenario, dataset: ReferenceData, data: ProblemDat
     return problems
 
 
-def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: ProblemData) -> CheckSpec:
+def spec_from_scenario(
+    scenario: Scenario,
+    dataset: ReferenceData,
+    data: ProblemData,
+    named_sites: tuple[str, ...] = (),
+) -> CheckSpec:
     """The spec of ``scenario`` on ``dataset``, aligned with the labels of ``data``.
+
+    ``named_sites`` are site ids a plan names; those the problem lacks are checked too, their
+    facts derived from the id (``<market>:<form>:<provider>``) and the scenario.
 
     Raises
     ------
@@ -137,14 +146,15 @@ def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: Problem
         headroom_mw=_market_values(scenario, frame, "power_headroom_mw"),
         providers=tuple(providers(dataset.markets, m) for m in data.market_id),
     )
-    sites = site_facts(scenario, data, mk, dataset.hardware)
-    existing, unplaced = existing_mw(scenario, dataset.markets, data)
+    labels = SiteLabels.of(data, named_sites)
+    sites = site_facts(scenario, labels, data.market_id, mk, dataset.hardware)
+    existing, unplaced = existing_mw(scenario, dataset.markets, labels)
     latency, residency, rtt = admissible(scenario, dataset.markets, dataset.demand_regions, data)
     scope, basis, n1_share = _n1(scenario, data.workload_id)
     by_id = {w.id: w for w in scenario.workloads}
     n_t = data.n_periods
-    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in data.site_id], dtype=bool)
-    is_cloud = np.array([f is Form.CLOUD for f in data.site_form], dtype=bool)
+    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in labels.site_id], dtype=bool)
+    is_cloud = np.array([f is Form.CLOUD for f in labels.form], dtype=bool)
     return CheckSpec(
         source="scenario",
         period_label=data.period_label,
@@ -165,15 +175,15 @@ def spec_from_scenario(scenario: Scenario, dataset: ReferenceData, data: Problem
         ),
         market_moratorium=mk.moratorium,
         market_policy_problem=policy_problems(scenario, dataset.markets, data.market_id),
-        site_id=data.site_id,
-        site_provider=data.site_provider,
-        site_market=data.site_market,
-        site_form=data.site_form,
+        site_id=labels.site_id,
+        site_provider=labels.provider,
+        site_market=labels.market,
+        site_form=labels.form,
         site_new_capacity=~is_cloud & ~vacant,
         site_lead_months=sites.lead,
         site_term_periods=sites.term,
         site_capex_usd_per_mw=sites.capex,
-        site_life_years=np.full(data.n_sites, s.build.life_years),
+        site_life_years=np.full(len(labels.site_id), s.build.life_years),
         site_campus_fixed_cost_usd=sites.fixed,
         site_recurring_usd_per_mw_year=sites.recurring,
         site_pays_power=~is_cloud,

@@ -35,6 +35,37 @@ class MarketFacts:
     providers: tuple[tuple[str, ...], ...]
 
 
+@dataclass(frozen=True)
+class SiteLabels:
+    """The sites checked: the problem's, plus sites the plan names that the problem lacks."""
+
+    site_id: tuple[str, ...]
+    market: np.ndarray
+    form: tuple[Form, ...]
+    provider: tuple[str, ...]
+
+    @classmethod
+    def of(cls, data: ProblemData, named: tuple[str, ...] = ()) -> SiteLabels:
+        """The problem's sites and every ``<market>:<form>:<provider>`` id in ``named`` that
+        it lacks (a site the planner should not have offered, e.g. a new lease in a moratorium
+        market, is then checked against the scenario rather than dismissed as unknown)."""
+        ids, market = list(data.site_id), list(data.site_market)
+        forms, provs = list(data.site_form), list(data.site_provider)
+        m_index = {m: i for i, m in enumerate(data.market_id)}
+        known_forms = {f.value: f for f in Form}
+        for sid in named:
+            parts = sid.split(":")
+            if sid in ids or len(parts) != 3 or parts[0] not in m_index:
+                continue
+            if parts[1] not in known_forms:
+                continue
+            ids.append(sid)
+            market.append(m_index[parts[0]])
+            forms.append(known_forms[parts[1]])
+            provs.append("colo" if sid.endswith(VACANT_SUFFIX) else parts[2])
+        return cls(tuple(ids), np.array(market, dtype=np.int64), tuple(forms), tuple(provs))
+
+
 @dataclass
 class SiteFacts:
     """Per-site facts (S sites, T periods), in the units of :class:`CheckSpec`."""
@@ -127,21 +158,25 @@ def _cloud(
 
 
 def site_facts(
-    scenario: Scenario, data: ProblemData, mk: MarketFacts, hardware: pd.DataFrame | None
+    scenario: Scenario,
+    sites: SiteLabels,
+    market_ids: tuple[str, ...],
+    mk: MarketFacts,
+    hardware: pd.DataFrame | None,
 ) -> SiteFacts:
-    """Facts of every site of ``data`` (identified by its market, form, provider and id)."""
-    f = SiteFacts(data.n_sites, data.n_periods)
+    """Facts of every site (identified by its market, form, provider and id)."""
+    n_t = len(period_years(scenario))
+    f = SiteFacts(len(sites.site_id), n_t)
     cloud_price = cloud_price_usd_per_mw_year(scenario, hardware)
-    for j, form in enumerate(data.site_form):
-        m = int(data.site_market[j])
-        f.term[j] = 1 if form is Form.CLOUD else data.n_periods  # cloud commits one period
+    for j, form in enumerate(sites.form):
+        m = int(sites.market[j])
+        f.term[j] = 1 if form is Form.CLOUD else n_t  # a cloud commitment lasts one period
         if form is Form.BUILD:
             _build(f, j, scenario, mk, m)
         elif form is Form.LEASE:
-            _lease(f, j, scenario, mk, m, data.site_id[j])
+            _lease(f, j, scenario, mk, m, sites.site_id[j])
         else:
-            site = (data.market_id[m], data.site_provider[j], cloud_price)
-            _cloud(f, j, scenario, mk, m, site)
+            _cloud(f, j, scenario, mk, m, (market_ids[m], sites.provider[j], cloud_price))
     return f
 
 
@@ -154,7 +189,7 @@ def period_years(scenario: Scenario) -> list[tuple[int, ...]]:
 
 
 def existing_mw(
-    scenario: Scenario, markets: pd.DataFrame, data: ProblemData
+    scenario: Scenario, markets: pd.DataFrame, sites: SiteLabels
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Existing capacity per site and period [MW], and the entries no site of ``data`` holds.
 
@@ -162,9 +197,9 @@ def existing_mw(
     at ``<market>:build:own``, leases at ``<market>:lease:colo``, cloud at the named provider,
     else the market's first.
     """
-    out = np.zeros((data.n_sites, data.n_periods))
     years = period_years(scenario)
-    index = {sid: j for j, sid in enumerate(data.site_id)}
+    out = np.zeros((len(sites.site_id), len(years)))
+    index = {sid: j for j, sid in enumerate(sites.site_id)}
     missing: list[str] = []
     for k, e in enumerate(scenario.existing):
         if e.form is ScenarioForm.CLOUD:
