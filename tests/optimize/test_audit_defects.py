@@ -414,3 +414,25 @@ def test_capacity_limited_n1_is_explained_without_a_linopy_block(
         r for r in caplog.records if r.name.startswith("linopy") and r.levelname == "WARNING"
     ]
     assert linopy_warnings == []
+
+
+def test_n1_blames_the_filters_when_demand_is_unreachable_before_any_loss() -> None:
+    """r1 (10 of 15 MW) has no allowed market at all: before any loss only 33 % of the demand
+    is reachable, below the 50 % N-1 share. The cause is the latency/residency/market filters,
+    not a contingency, and the message says so instead of listing losses."""
+    from computegeo.errors import InfeasibleError
+
+    data = tiny_two_sided(
+        arc_market=np.array([0, 1]),
+        arc_region=np.array([1, 1]),
+        arc_workload=np.array([0, 0]),
+        arc_rtt_ms=np.array([40.0, 5.0]),
+        n1_mode=N1Mode.MARKET,
+        n1_share=np.array([0.5]),
+        n1_basis=N1Basis.WORKLOAD,
+    )
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, EXACT)
+    text = str(err.value)
+    assert "before any loss, only 33% of the demand of workload 'inference' has an allowed" in text
+    assert "after losing" not in text
