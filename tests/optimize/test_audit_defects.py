@@ -436,3 +436,28 @@ def test_n1_blames_the_filters_when_demand_is_unreachable_before_any_loss() -> N
     text = str(err.value)
     assert "before any loss, only 33% of the demand of workload 'inference' has an allowed" in text
     assert "after losing" not in text
+
+
+def test_final_round_repairs_the_previous_plan_for_every_contingency() -> None:
+    """The fallback of a time-limited final N-1 round: the round without contingencies opens
+    the campus at a (15 MW); kept open and re-planned as an LP with every contingency, it
+    becomes a = b = 7.5 MW, the hand-solved N-1 optimum
+    2 x 7.5 x 0.1 + 0.2 + 2 x 7.5 x 0.3 + 2 x 15 x 0.438 MUSD."""
+    import time
+
+    from computegeo.optimize.context import make_context
+    from computegeo.optimize.extract import read_solution
+    from computegeo.optimize.formulation import build_model_from_context
+    from computegeo.optimize.solve import solve
+    from computegeo.planner import _repaired
+
+    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    first = make_context(data, contingency_ids=())
+    model = build_model_from_context(first)
+    solve(model, EXACT)
+    previous = read_solution(model, first)
+    assert previous.capacity_mw[0].max() == pytest.approx(15.0)
+    repaired = _repaired(make_context(data), previous, EXACT, time.perf_counter() + 30, print)
+    assert repaired is not None
+    expected = 2 * 7.5 * 1e5 + 2e5 + 2 * 7.5 * 3e5 + 2 * 15 * POWER
+    assert repaired.objective * MUSD == pytest.approx(expected, rel=OBJ_RTOL)
