@@ -64,3 +64,29 @@ def test_bundled_example_plans(
             assert workload in summary.split("not covered", 1)[1]
         report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
         assert f"basis <code>{scenario['n1_basis']}</code>" in report
+
+
+def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
+    """The audit's case: a jurisdiction N-1 of 75 % on interactive inference. 62 % of that
+    demand has an allowed market before anything is lost (the democracy/OECD filter and the
+    60 ms limit leave Lagos, Mumbai, Delhi ... without one), so no contingency is to blame; the
+    pre-check says so before any solve, naming the fix."""
+    from computegeo.errors import InfeasibleError
+    from computegeo.planner import plan
+    from computegeo.scenario import Resilience, ResilienceBasis, ResilienceScope
+
+    scenario, dataset = pipeline.prepare("reference")
+    rule = Resilience(
+        scope=ResilienceScope.JURISDICTION,
+        min_served_share=0.75,
+        workloads=("interactive_inference",),
+        basis=ResilienceBasis.WORKLOAD,
+    )
+    policies = scenario.policies.model_copy(update={"resilience": rule})
+    data = pipeline.build(scenario.model_copy(update={"policies": policies}), dataset)
+    with pytest.raises(InfeasibleError) as err:
+        plan(data)
+    text = str(err.value)
+    assert "before any loss, only 62% of the demand of workload 'interactive_inference'" in text
+    assert "after losing" not in text
+    assert "lower policies.resilience.min_served_share" in text
