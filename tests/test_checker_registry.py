@@ -183,3 +183,26 @@ def test_checks_do_not_reuse_the_models_logic() -> None:
             continue  # a hand-built problem has no scenario: its arrays are the specification
         read = set(re.findall(r"\bdata\.(\w+)", text)) - LABELS
         assert read == set(), f"{path.name} reads ProblemData.{sorted(read)}"
+
+
+def test_unmet_reasons_follow_the_rules(tiny: tuple[ProblemData, Plan]) -> None:
+    """r1 can be served from a (lead 0) in 2027: leaving it unmet is neither "no allowed market"
+    nor "lead time"; r2 in 2027 from b alone would be a lead-time case."""
+    from computegeo.plan import UnmetReason, UnmetRow
+
+    data, good = tiny
+    r1 = [a for a in good.assignments if a.region_id == "r1" and a.period == "2027"]
+    rest = tuple(a for a in good.assignments if a not in r1)
+    for reason, flagged in (
+        (UnmetReason.NO_ALLOWED_MARKET, True),
+        (UnmetReason.LEAD_TIME, True),
+        (UnmetReason.CAPACITY_LIMIT, False),
+        (UnmetReason.COST, False),
+    ):
+        unmet = UnmetRow("2027", "inference", "r1", 10.0, reason)
+        bad = dataclasses.replace(good, assignments=rest, unmet=(unmet,))
+        assert ("unmet_reason" in _families(data, bad)) is flagged, reason
+    only_b = dataclasses.replace(data, arc_market=np.array([1, 0, 1]))  # r1 from b only
+    unmet = UnmetRow("2027", "inference", "r1", 10.0, UnmetReason.LEAD_TIME)
+    bad = dataclasses.replace(good, assignments=rest, unmet=(unmet,))
+    assert "unmet_reason" not in _families(only_b, bad)
