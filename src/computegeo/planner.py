@@ -232,7 +232,7 @@ def _solve_round(
     )
 
 
-N1_ROUND_SHARE = 0.5
+N1_ROUND_SHARE = 0.7
 """Share of the remaining time a lazy N-1 round may use while contingencies may still be
 added; the round that includes every contingency gets all that is left."""
 N1_FINAL_RESERVE = 0.25
