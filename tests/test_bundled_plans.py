@@ -26,13 +26,15 @@ def template_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _plan_cli(source: str, out: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+def _plan_cli(
+    source: str, out: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[dict[str, object], str]:
     code = main(["plan", source, "-o", str(out), "-q"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "internal error" not in captured.err
     doc: dict[str, object] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    return doc
+    return doc, captured.out
 
 
 def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
@@ -48,7 +50,7 @@ def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
 def test_bundled_example_plans(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    doc = _plan_cli(name, tmp_path / "out", capsys)
+    doc, summary = _plan_cli(name, tmp_path / "out", capsys)
     scenario = doc["scenario"]
     assert isinstance(scenario, dict)
     assert scenario["n1_basis"] in {"workload", "workload_region"}
@@ -56,3 +58,35 @@ def test_bundled_example_plans(
     assert isinstance(workloads, list)
     assert workloads
     assert {"workload", "max_rtt_ms", "n1_required_share"} <= set(workloads[0])
+    if scenario["n1_mode"] != "none":
+        assert f"basis {scenario['n1_basis']}" in summary
+        for workload in scenario["n1_uncovered_workloads"]:
+            assert workload in summary.split("not covered", 1)[1]
+        report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+        assert f"basis <code>{scenario['n1_basis']}</code>" in report
+
+
+def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
+    """The audit's case: a jurisdiction N-1 of 75 % on interactive inference. 62 % of that
+    demand has an allowed market before anything is lost (the democracy/OECD filter and the
+    60 ms limit leave Lagos, Mumbai, Delhi ... without one), so no contingency is to blame; the
+    pre-check says so before any solve, naming the fix."""
+    from computegeo.errors import InfeasibleError
+    from computegeo.planner import plan
+    from computegeo.scenario import Resilience, ResilienceBasis, ResilienceScope
+
+    scenario, dataset = pipeline.prepare("reference")
+    rule = Resilience(
+        scope=ResilienceScope.JURISDICTION,
+        min_served_share=0.75,
+        workloads=("interactive_inference",),
+        basis=ResilienceBasis.WORKLOAD,
+    )
+    policies = scenario.policies.model_copy(update={"resilience": rule})
+    data = pipeline.build(scenario.model_copy(update={"policies": policies}), dataset)
+    with pytest.raises(InfeasibleError) as err:
+        plan(data)
+    text = str(err.value)
+    assert "before any loss, only 62% of the demand of workload 'interactive_inference'" in text
+    assert "after losing" not in text
+    assert "lower policies.resilience.min_served_share" in text

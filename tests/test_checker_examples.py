@@ -1,17 +1,21 @@
-"""The checker accepts the planner's plans of the bundled examples, from their scenarios."""
+"""The checker accepts the planner's plans of the bundled examples, from their scenarios, also
+after the plan went through ``plan.json``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
 from computegeo.pipeline import build, prepare
+from computegeo.plan import read_plan_json, write_plan_json
 from computegeo.planner import plan as solve
 
 
-@pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu"])
-def test_bundled_example_plans_pass_the_checker(name: str) -> None:
+@pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu", "apac_tight_power"])
+def test_bundled_example_plans_pass_the_checker(name: str, tmp_path: Path) -> None:
     scenario, dataset = prepare(name)
     data = build(scenario, dataset)
     options = SolveOptions(
@@ -21,3 +25,6 @@ def test_bundled_example_plans_pass_the_checker(name: str) -> None:
     from_scenario = check_plan(data, result, scenario, dataset)
     assert from_scenario == [], "\n".join(map(str, from_scenario))
     assert check_plan(data, result) == []
+    write_plan_json(result, tmp_path / "plan.json")
+    stored = read_plan_json(tmp_path / "plan.json")
+    assert check_plan(data, stored, scenario, dataset) == []

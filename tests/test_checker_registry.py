@@ -132,3 +132,77 @@ def test_n1_basis_per_region(tiny: tuple[ProblemData, Plan]) -> None:
     assert "n1_resilience" not in _families(aggregate, both)
     stricter = dataclasses.replace(aggregate, n1_share=np.array([0.5]))
     assert "n1_resilience" in _families(stricter, both)  # 33 % < 50 %
+
+
+CHECKS = Path(__file__).parents[1] / "src" / "computegeo" / "evaluate" / "checks"
+LABELS = {
+    "market_id",
+    "region_id",
+    "workload_id",
+    "period_label",
+    "period_start_year",
+    "period_length_years",
+    "site_id",
+    "site_market",
+    "site_form",
+    "site_provider",
+    "demand_mw",
+    "n_periods",
+    "n_markets",
+    "n_regions",
+    "n_sites",
+    "n_workloads",
+}
+"""What the scenario-derived checks may read from ``ProblemData``: labels and demand cells."""
+MODEL_LOGIC = (
+    "online_mask",
+    "decision_allowed",
+    "period_weight_years",
+    "capital_recovery_factor",
+    "discount_factor",
+    "FORMS_",
+    "headroom_sites",
+    "caps_active",
+    "contingencies()",
+    "computegeo.optimize",
+    "computegeo.evaluate.resilience",
+    "computegeo.evaluate.kpis",
+    "computegeo.evaluate.arrays",
+)
+"""Derived quantities of the model the checker must never reuse."""
+
+
+def test_checks_do_not_reuse_the_models_logic() -> None:
+    import re
+
+    for path in sorted(CHECKS.glob("*.py")):
+        text = path.read_text()
+        used = [token for token in MODEL_LOGIC if token in text]
+        assert used == [], f"{path.name} uses the model's {used}"
+        if path.name == "from_problem.py":
+            continue  # a hand-built problem has no scenario: its arrays are the specification
+        read = set(re.findall(r"\bdata\.(\w+)", text)) - LABELS
+        assert read == set(), f"{path.name} reads ProblemData.{sorted(read)}"
+
+
+def test_unmet_reasons_follow_the_rules(tiny: tuple[ProblemData, Plan]) -> None:
+    """r1 can be served from a (lead 0) in 2027: leaving it unmet is neither "no allowed market"
+    nor "lead time"; r2 in 2027 from b alone would be a lead-time case."""
+    from computegeo.plan import UnmetReason, UnmetRow
+
+    data, good = tiny
+    r1 = [a for a in good.assignments if a.region_id == "r1" and a.period == "2027"]
+    rest = tuple(a for a in good.assignments if a not in r1)
+    for reason, flagged in (
+        (UnmetReason.NO_ALLOWED_MARKET, True),
+        (UnmetReason.LEAD_TIME, True),
+        (UnmetReason.CAPACITY_LIMIT, False),
+        (UnmetReason.COST, False),
+    ):
+        unmet = UnmetRow("2027", "inference", "r1", 10.0, reason)
+        bad = dataclasses.replace(good, assignments=rest, unmet=(unmet,))
+        assert ("unmet_reason" in _families(data, bad)) is flagged, reason
+    only_b = dataclasses.replace(data, arc_market=np.array([1, 0, 1]))  # r1 from b only
+    unmet = UnmetRow("2027", "inference", "r1", 10.0, UnmetReason.LEAD_TIME)
+    bad = dataclasses.replace(good, assignments=rest, unmet=(unmet,))
+    assert "unmet_reason" not in _families(only_b, bad)

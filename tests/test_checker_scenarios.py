@@ -163,8 +163,16 @@ def test_latency_from_the_latency_model(sydney_case: Case) -> None:
 
 
 def test_market_policy_and_demand_totals(sydney_case: Case) -> None:
-    excluded = changed(sydney_case.scenario, policies={"markets": {"exclude": ["auckland"]}})
-    assert "market_policy" in sydney_case.families(excluded)
+    for rule, why in (
+        ({"exclude": ["auckland"]}, "in policies.markets.exclude"),
+        ({"exclude_countries": ["NZ"]}, "country NZ is in policies.markets.exclude_countries"),
+        ({"require_membership_any": ["eu_eea"]}, "member of none of ['eu_eea']"),
+        ({"min_political_stability": 1.5}, "political stability 1.31 is below 1.5"),
+    ):
+        policy = changed(sydney_case.scenario, policies={"markets": rule})
+        assert sydney_case.violations(policy) == [
+            f"market_policy: auckland is used but the policy excludes it: {why}"
+        ]
     more = changed(
         sydney_case.scenario, demand={"direct": _direct("health", "sydney_au", {2027: 12.0})}
     )

@@ -197,7 +197,8 @@ def test_lead_times_count_from_the_decision_year(tmp_path: Path, dataset) -> Non
     ttp = float(markets.loc["dallas", "time_to_power_months"])
     assert d.lead_periods[s] == int(np.ceil((max(18.0, ttp) - 12.0) / 12.0))
     lease = d.site_id.index("dallas:lease:colo")
-    assert d.lead_periods[lease] == 0  # 12-month lease signed in 2026 serves 2027
+    # a lease of new capacity waits for the market's power like a build (issue 9, defect 3)
+    assert d.lead_periods[lease] == int(np.ceil((max(12.0, ttp) - 12.0) / 12.0))
 
 
 def test_cloud_price_conversion(tmp_path: Path, dataset) -> None:
@@ -318,7 +319,8 @@ def test_quarterly_periods(tmp_path: Path, dataset) -> None:
     chat = d.demand_mw[d.workload_id.index("chat")].sum(axis=0)
     np.testing.assert_allclose(chat, [100] * 4 + [200] * 4, rtol=DEMAND_RTOL)
     lease = d.site_id.index("dallas:lease:colo")
-    assert d.lead_periods[lease] == 0  # 12 months, signed a year ahead
+    # new leased capacity waits for Dallas' 48 months to power, like the build
+    assert d.lead_periods[lease] == int(np.ceil((48 - 12) / 3))
     build = d.site_id.index("dallas:build:own")
     assert d.lead_periods[build] == int(np.ceil((48 - 12) / 3))
 

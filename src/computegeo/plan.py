@@ -79,9 +79,10 @@ class ScenarioInfo:
     """Real annual discount rate [1/yr]."""
     n1_mode: str = "none"
     """What one N-1 contingency removes: ``none``, ``market`` or ``jurisdiction``."""
-    n1_basis: str = "workload_region"
+    n1_basis: str = ""
     """Where the N-1 share holds: ``workload`` (per workload in aggregate) or
-    ``workload_region`` (per workload and demand region)."""
+    ``workload_region`` (per workload and demand region); empty in plans written before
+    schema 1.1."""
     n1_uncovered_workloads: tuple[str, ...] = ()
     """Workloads without an N-1 requirement while ``n1_mode`` is set: after a loss they may go
     unserved."""

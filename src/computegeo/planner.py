@@ -27,8 +27,8 @@ import numpy as np
 
 from computegeo.errors import InfeasibleError, SolverError
 from computegeo.evaluate.arrays import rows_arrays
+from computegeo.evaluate.binding import BINDING_FAMILIES, binding_constraints
 from computegeo.evaluate.explain import (
-    FAMILY_WORDS,
     iis_problems,
     n1_shortfalls,
     structural_problems,
@@ -65,26 +65,12 @@ from computegeo.plan import (
     SolveInfo,
     WorkloadInfo,
 )
-from computegeo.problem import ProblemData
+from computegeo.problem import N1Mode, ProblemData
 
-BINDING_FAMILIES: dict[str, str] = {
-    "market-power_headroom": "USD per MW of grid headroom",
-    "site-availability": "USD per MW of available space/quota",
-    "site-campus_expansion_max": "USD per MW of campus size",
-    "system-equipment_supply": "USD per MW of equipment supply",
-    "system-budget": "USD per USD of capital budget",
-    "system-carbon_cap": "USD per tCO2/yr of carbon cap",
-    "market-share_cap": "USD per MW of share-cap room",
-    "country-share_cap": "USD per MW of share-cap room",
-    "grid-share_cap": "USD per MW of share-cap room",
-    "provider-share_cap": "USD per MW of share-cap room",
-    "contingency-share": "USD per MW of N-1 requirement",
-}
-"""Constraint families whose duals are reported, with the unit of the relaxation value."""
-
-MAX_BINDING_REPORTED = 25
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
+
+__all__ = ["BINDING_FAMILIES", "Strategy", "plan"]
 NEIGHBOURHOOD_TOL = 1e-6
 """LP-relaxation values above this keep a binary free in the restricted MILP."""
 
@@ -246,9 +232,7 @@ def _solve_round(
     )
 
 
-DUAL_TOL = 1e-9
-
-N1_ROUND_SHARE = 0.5
+N1_ROUND_SHARE = 0.7
 """Share of the remaining time a lazy N-1 round may use while contingencies may still be
 added; the round that includes every contingency gets all that is left."""
 N1_FINAL_RESERVE = 0.25
@@ -258,6 +242,29 @@ contingency, so it is the last one and gets the rest of the time."""
 
 def _nearly_out(start: float, deadline: float) -> bool:
     return deadline - time.perf_counter() < N1_FINAL_RESERVE * (deadline - start)
+
+
+def _repaired(
+    base: ModelContext,
+    previous: Solution,
+    opts: SolveOptions,
+    deadline: float,
+    say: Callable[[str], None],
+) -> _Round | None:
+    """The previous round's campuses and training markets kept, everything else re-planned as
+    an LP with the final round's contingencies: a feasible plan to fall back on when the final
+    MILP, started from scratch, does worse in the time left. Its status is ``TIME_LIMIT`` (not
+    proven optimal); its gap is measured against the best bound of the full rounds."""
+    fixed = {"site-campus_open": previous.campus_open, "cluster-use": previous.cluster_use}
+    ctx = dataclasses.replace(base, fixed=fixed)
+    say("repairing the previous round's plan for every contingency (binaries kept, LP)")
+    try:
+        model, res, b_s, s_s = _run(ctx, opts, deadline, say)
+    except SolverError:
+        return None
+    if res.status is not Status.OPTIMAL:
+        return None
+    return _Round(model, ctx, Status.TIME_LIMIT, res.objective, float("nan"), b_s, s_s)
 
 
 def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> SolverError:
@@ -270,8 +277,13 @@ def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> Solv
         [
             "raise solver.time_limit_s in the scenario (or pass --time-limit SECONDS)",
             f"or loosen solver.mip_rel_gap (now {opts.mip_rel_gap:g})",
-            "or simplify the N-1 rule (policies.resilience.scope: market instead of "
-            "jurisdiction, fewer covered workloads)",
+            "or simplify the N-1 rule ("
+            + (
+                "policies.resilience.scope: market instead of jurisdiction, "
+                if data.n1_mode is N1Mode.JURISDICTION
+                else ""
+            )
+            + "fewer workloads in policies.resilience.workloads)",
         ],
     )
 
@@ -341,6 +353,7 @@ def plan(
     deadline = start + opts.time_limit_s
     bound = -np.inf  # best proven lower bound over rounds (each round relaxes the final one)
     final = not conts
+    previous: Solution | None = None  # the last round's plan, to repair in the final round
     while True:
         rounds += 1
         final = final or len(included) == len(conts)
@@ -349,16 +362,19 @@ def plan(
         base = ModelContext(
             data=data, net=net, contingency_ids=tuple(included), extra_rows=extra_rows
         )
+        repair = _repaired(base, previous, opts, deadline, say) if final and previous else None
         try:
             outcome = _solve_round(base, opts, round_deadline, strategy, say)
         except NoIncumbentError:
-            if final:
+            if not final:
+                # the slice ran out before any plan: one last round with every contingency
+                say("no plan within this round's share of the time: adding every N-1 contingency")
+                included = list(range(len(conts)))
+                final = True
+                continue
+            if repair is None:
                 raise _no_plan_in_time(data, opts, rounds) from None
-            # the slice ran out before any plan: one last round with every contingency
-            say("no plan within this round's share of the time: adding every N-1 contingency")
-            included = list(range(len(conts)))
-            final = True
-            continue
+            outcome = repair
         build_s += outcome.build_seconds
         solve_s += outcome.solve_seconds
         if outcome.status is Status.INFEASIBLE:
@@ -366,9 +382,15 @@ def plan(
         if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
             msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
             raise SolverError(msg)
-        ctx, objective = outcome.ctx, outcome.objective
         if np.isfinite(outcome.bound):
             bound = max(bound, outcome.bound)
+        if repair is not None and outcome is not repair:
+            build_s += repair.build_seconds
+            solve_s += repair.solve_seconds
+            if repair.objective < outcome.objective:
+                say("the repaired plan of the previous round is the better one: kept")
+                outcome = repair
+        ctx, objective = outcome.ctx, outcome.objective
         sol = read_solution(outcome.model, ctx)
         new = _new_contingencies(data, sol, included)
         if not new:
@@ -382,6 +404,7 @@ def plan(
             new = [c for c in range(len(conts)) if c not in included]
             final = True
         included = sorted(set(included) | set(new))
+        previous = sol
         say(f"adding {len(new)} N-1 contingencies")
     if not np.isfinite(bound):
         bound = float("nan")
@@ -396,7 +419,7 @@ def plan(
     extract_s = time.perf_counter() - t0
     binding: tuple[BindingConstraint, ...] = ()
     if compute_duals:
-        binding, dual_build_s, dual_solve_s = _binding_constraints(ctx, sol, opts)
+        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, sol, opts)
         build_s += dual_build_s
         solve_s += dual_solve_s
     info = SolveInfo(
@@ -492,104 +515,3 @@ def _infeasible(data: ProblemData, model: linopy.Model) -> InfeasibleError:
         ]
     msg = f"Scenario {data.name!r} has no feasible plan."
     return InfeasibleError(msg, problems)
-
-
-def _binding_constraints(
-    ctx: ModelContext, sol: Solution, opts: SolveOptions
-) -> tuple[tuple[BindingConstraint, ...], float, float]:
-    fixed = {"site-campus_open": sol.campus_open, "cluster-use": sol.cluster_use}
-    lp_ctx = dataclasses.replace(ctx, fixed=fixed)
-    t0 = time.perf_counter()
-    model = build_model_from_context(lp_ctx)
-    build_s = time.perf_counter() - t0
-    try:
-        result: SolveResult = solve(model, dataclasses.replace(opts, mip_rel_gap=1e-9))
-    except SolverError:
-        return (), build_s, 0.0
-    if result.status is not Status.OPTIMAL:
-        return (), build_s, result.solve_seconds
-    rows: list[BindingConstraint] = []
-    for family, unit in BINDING_FAMILIES.items():
-        if family not in model.constraints:
-            continue
-        dual = model.constraints[family].dual
-        series = dual.to_series().dropna()
-        series = series[series.abs() > DUAL_TOL]
-        scale = 1.0 if family == "system-budget" else OBJECTIVE_SCALE_USD
-        names = [str(n) for n in series.index.names]
-        for key, value in series.items():
-            where = _where(ctx, family, names, key)
-            rows.append(
-                BindingConstraint(
-                    family=family,
-                    name=f"{family}[{where}]",
-                    description=f"{FAMILY_WORDS.get(family, family)} binds {where} ({unit})",
-                    relaxation_value_usd=float(abs(value) * scale),
-                )
-            )
-    rows.sort(key=lambda r: -r.relaxation_value_usd)
-    return (
-        tuple(rows[:MAX_BINDING_REPORTED]),
-        build_s,
-        result.solve_seconds + (result.wall_seconds - result.solve_seconds),
-    )
-
-
-def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
-    """Words for a constraint row: its site, market, country, grid, provider, region, workload
-    and period labels, never integer positions.
-
-    Positional dimensions (``site``, ``market`` positions, ``period``) are mapped to labels;
-    label dimensions (the share caps' ``market``/``country``/``grid``/``provider`` ids) are used
-    as they are, with market ids shown by name.
-    """
-    d = ctx.data
-    parts = key if isinstance(key, tuple) else (key,)
-    values = dict(zip(names, parts, strict=False))
-    period = _label(d.period_label, values.get("period"))
-    if family == "contingency-share":
-        req_c, req_w, req_node = ctx.n1_requirements
-        i = int(values.get("n1requirement", -1))  # type: ignore[call-overload]
-        if not 0 <= i < len(req_c):
-            return f"for an N-1 requirement in {period}"
-        lost = d.contingencies()[ctx.contingency_ids[int(req_c[i])]][0]
-        w = int(req_w[i])
-        where = ""
-        if req_node[i] >= 0:
-            regions = [
-                d.region_id[r] for r in np.flatnonzero(ctx.net.member_node[w] == req_node[i])
-            ]
-            where = f" in {_short_list(regions)}"
-        return f"after losing {lost} for {d.workload_id[w]}{where} in {period}"
-    market_names = dict(zip(d.market_id, d.market_name, strict=True))
-    words: list[str] = []
-    for name, part in values.items():
-        if name in ("system", "period"):
-            continue
-        if name == "site":
-            words.append(_label(d.site_id, part))
-        elif name == "market" and family.startswith("market-share"):
-            words.append(market_names.get(str(part), str(part)))
-        elif name == "market":
-            words.append(_label(d.market_name, part))
-        elif name == "workload":
-            words.append(_label(d.workload_id, part))
-        elif name == "region":
-            words.append(_label(d.region_id, part))
-        else:  # country, grid and provider ids are labels already
-            words.append(str(part))
-    if "period" in values:
-        words.append(period)
-    return "in " + ", ".join(words) if words else "overall"
-
-
-def _label(labels: tuple[str, ...], part: object) -> str:
-    """``labels[part]`` when ``part`` is an integer position in range, else ``str(part)``."""
-    if isinstance(part, int | np.integer) and 0 <= int(part) < len(labels):
-        return labels[int(part)]
-    return str(part)
-
-
-def _short_list(ids: list[str], n: int = 3) -> str:
-    head = ", ".join(ids[:n])
-    return head + (f" and {len(ids) - n} more regions" if len(ids) > n else "")

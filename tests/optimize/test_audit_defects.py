@@ -340,3 +340,124 @@ def test_equipment_supply_counts_mw_energised_per_period() -> None:
     for b in p.builds:
         energised[b.online_period] = energised.get(b.online_period, 0.0) + b.mw
     assert max(energised.values()) <= 10.0 + 1e-6
+
+
+# ------------------------------------------------------------------ N-1 rounds and the clock
+
+
+def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
+    """A market-level N-1 instance with a 2 s limit for all rounds: the run either returns the
+    best plan found (status and proven gap stated; it passes the checker, N-1 included) or fails
+    with a message that names the time limit as the fix, never "without a usable solution"."""
+    from computegeo.errors import SolverError
+    from computegeo.evaluate.checker import check_plan
+    from computegeo.optimize.solve import SolveOptions
+    from computegeo.plan import PlanStatus
+    from computegeo.testing import random_problem
+
+    data = random_problem(np.random.default_rng(11), 40, 20, 3, n1_mode=N1Mode.MARKET, n1_share=0.5)
+    options = SolveOptions(mip_rel_gap=1e-9, time_limit_s=2.0)
+    message = ""
+    try:
+        p = plan(data, options, compute_duals=False, with_n1_kpi=False)
+    except SolverError as err:
+        message = str(err)
+    if message:
+        assert "solver.time_limit_s" in message
+        assert "usable solution" not in message
+        return
+    assert p.solve.status in (PlanStatus.OPTIMAL, PlanStatus.TIME_LIMIT)
+    assert np.isfinite(p.solve.mip_gap)
+    assert check_plan(data, p) == []
+
+
+def test_plan_json_records_the_n1_rule_and_latency_limits() -> None:
+    from computegeo.plan import Plan
+
+    p = solve_checked(_n1_case(N1Basis.WORKLOAD_REGION))
+    doc = p.to_json_dict()
+    scenario = doc["scenario"]
+    assert isinstance(scenario, dict)
+    assert scenario["n1_basis"] == "workload_region"
+    assert scenario["n1_mode"] == "market"
+    assert scenario["n1_uncovered_workloads"] == []
+    assert doc["workloads"] == [
+        {
+            "workload": "inference",
+            "data_class": "none",
+            "max_rtt_ms": 50.0,
+            "n1_required_share": 0.5,
+        }
+    ]
+    again = Plan.from_json_dict(doc)
+    assert again.scenario.n1_basis == "workload_region"
+    assert again.workloads[0].max_rtt_ms == pytest.approx(50.0)
+
+
+def test_capacity_limited_n1_is_explained_without_a_linopy_block(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """b can hold 2 MW: losing a leaves 2 of 15 MW = 13 % < 50 %. The solver proves it
+    infeasible; the message names the capacity, and linopy's own warning is not printed."""
+    from computegeo.errors import InfeasibleError
+
+    data = tiny_two_sided(
+        n1_mode=N1Mode.MARKET,
+        n1_share=np.array([0.5]),
+        available_mw=np.array([[np.inf, np.inf], [2.0, 2.0]]),
+    )
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, EXACT)
+    assert "at most 13%" in str(err.value)
+    assert "can hold at most 2 MW" in str(err.value)
+    linopy_warnings = [
+        r for r in caplog.records if r.name.startswith("linopy") and r.levelname == "WARNING"
+    ]
+    assert linopy_warnings == []
+
+
+def test_n1_blames_the_filters_when_demand_is_unreachable_before_any_loss() -> None:
+    """r1 (10 of 15 MW) has no allowed market at all: before any loss only 33 % of the demand
+    is reachable, below the 50 % N-1 share. The cause is the latency/residency/market filters,
+    not a contingency, and the message says so instead of listing losses."""
+    from computegeo.errors import InfeasibleError
+
+    data = tiny_two_sided(
+        arc_market=np.array([0, 1]),
+        arc_region=np.array([1, 1]),
+        arc_workload=np.array([0, 0]),
+        arc_rtt_ms=np.array([40.0, 5.0]),
+        n1_mode=N1Mode.MARKET,
+        n1_share=np.array([0.5]),
+        n1_basis=N1Basis.WORKLOAD,
+    )
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, EXACT)
+    text = str(err.value)
+    assert "before any loss, only 33% of the demand of workload 'inference' has an allowed" in text
+    assert "after losing" not in text
+
+
+def test_final_round_repairs_the_previous_plan_for_every_contingency() -> None:
+    """The fallback of a time-limited final N-1 round: the round without contingencies opens
+    the campus at a (15 MW); kept open and re-planned as an LP with every contingency, it
+    becomes a = b = 7.5 MW, the hand-solved N-1 optimum
+    2 x 7.5 x 0.1 + 0.2 + 2 x 7.5 x 0.3 + 2 x 15 x 0.438 MUSD."""
+    import time
+
+    from computegeo.optimize.context import make_context
+    from computegeo.optimize.extract import read_solution
+    from computegeo.optimize.formulation import build_model_from_context
+    from computegeo.optimize.solve import solve
+    from computegeo.planner import _repaired
+
+    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    first = make_context(data, contingency_ids=())
+    model = build_model_from_context(first)
+    solve(model, EXACT)
+    previous = read_solution(model, first)
+    assert previous.capacity_mw[0].max() == pytest.approx(15.0)
+    repaired = _repaired(make_context(data), previous, EXACT, time.perf_counter() + 30, print)
+    assert repaired is not None
+    expected = 2 * 7.5 * 1e5 + 2e5 + 2 * 7.5 * 3e5 + 2 * 15 * POWER
+    assert repaired.objective * MUSD == pytest.approx(expected, rel=OBJ_RTOL)

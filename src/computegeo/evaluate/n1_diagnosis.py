@@ -94,7 +94,7 @@ def n1_structural_problems(data: ProblemData) -> list[str]:
             share = _min_share(demand[w], before[w])
             if share < rho - SHARE_TOL:
                 problems.append(
-                    f"before any loss, only {share:.0%} of workload {wid!r}'s demand has an "
+                    f"before any loss, only {share:.0%} of the demand of workload {wid!r} has an "
                     f"allowed market (latency limit, residency rule and policies.markets "
                     f"filters), but N-1 requires {rho:.0%} to stay served after a loss; "
                     f"{_fix(data)}"

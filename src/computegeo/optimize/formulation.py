@@ -42,14 +42,15 @@ Objective (minimise discounted cost, base-year USD; the model is scaled to MUSD)
     \sum_{s,\tau} capex_s CRF_s \Big(\sum_t on[s,\tau,t] W_t\Big) b[s,\tau]
     + \sum_{s,\tau} F_s CRF_s \Big(\sum_{t \ge \tau+lead_s} W_t\Big) z[s,\tau]
     + \sum_{s,t} r_s W_t k[s,t]
-    + \sum_{s,t} (g_s p_{mk} + CI_{mk} cp_t) PUE_{mk} 8760 W_t y[s,t]
+    + \sum_{s,t} (g_s p_{mk} + CI_{mk} cp_t) PUE_{mk} u 8760 W_t y[s,t]
     + \sum_{n,t} pen_{w(n)} 8760 W_t u[n,t]
 
 Capex is **annualised** (PyPSA "Type II"): each vintage pays ``capex x CRF`` per year while it
 is online within the horizon, so end-of-horizon builds are not penalised with their full
 overnight cost; the capital budget (below) uses **overnight** capex in the decision period.
 ``g_s = 1`` for build and lease (we pay the power bill), 0 for cloud (price includes power);
-carbon is priced and capped for every form.
+carbon is priced and capped for every form. ``u`` is the utilisation (share of IT capacity
+drawing power): it scales energy only, so power cost and carbon (priced and capped).
 
 Constraints (one function each in ``computegeo.optimize.constraints``)
 ---------------------------------------------------------------------
@@ -59,23 +60,28 @@ Constraints (one function each in ``computegeo.optimize.constraints``)
 3. serving (``market-serving``, ``site-load_limit``): ``sum_{b at mk} x[b,t] = sum_{s in mk}
    y[s,t]``, ``y[s,t] <= k[s,t]``;
 4. availability (``site-availability``): ``k[s,t] <= max(A[s,t], ex[s,t])``;
-5. power headroom (``market-power_headroom``): ``sum_{s in mk, build/lease} PUE_mk (k[s,t] -
-   ex[s,t]) <= H[mk,t]``;
+5. power headroom (``market-power_headroom``): ``sum_{s in mk, build/new lease} PUE_mk (k[s,t] -
+   ex[s,t]) <= H[mk,t]`` (vacant colocation space draws none);
 6. campus size (``site-campus_once``, ``site-campus_max``, ``site-campus_min``,
    ``site-campus_expansion_max``): ``sum_tau z <= 1``; ``sum_{tau'<=tau} b <= Mbar_s,tau
-   sum_{tau'<=tau} z``; ``sum_tau b >= min_s sum_tau z``; existing campuses grow to ``max_s``;
+   sum_{tau'<=tau} z``; ``sum_tau b >= min_s sum_tau z``; a campus with existing capacity (in
+   any period) keeps ``k[s,t] <= max(max_s, ex[s,t])`` in every period;
 7. latency and residency: by construction, flow exists only on allowed arcs;
 8. training minimum cluster (``cluster-min``, ``cluster-max``): ``Cmin_w v <= sum_{b at mk of w}
    x[b,t] <= (sum_r D[w,r,t]) v``;
 9. diversification caps (``system-capacity_total``, ``{market,country,grid,provider}-share_cap``):
-   ``K_t = sum_s k[s,t]``, ``sum_{s in g} k[s,t] <= sigma K_t``;
+   ``K_t = sum_s k[s,t]``, ``sum_{s in g} k[s,t] <= sigma K_t`` in periods whose total demand
+   is at least ``min_total_mw_for_caps``;
 10. N-1 resilience (``contingency-demand``, ``contingency-capacity``, ``contingency-share``): for
     each c, ``sum_{b in n \ L_c} x^c[b,t] <= D[n,t]``, ``sum_{b at mk} x^c[b,t] <= sum_{s in mk}
-    k[s,t]`` for ``mk not in L_c``, ``sum_{b of w} x^c[b,t] >= rho_w sum_r D[w,r,t]``;
-11. equipment supply (``system-equipment_supply``): ``sum_{s build} b[s,tau] <= E_tau``;
+    k[s,t]`` for ``mk not in L_c``, ``sum_{b of w} x^c[b,t] >= rho_w sum_r D[w,r,t]`` (basis
+    ``workload``) or ``sum_{b in n} x^c[b,t] >= rho_w(n) D[n,t]`` for every node (basis
+    ``workload_region``: each region keeps its share);
+11. equipment supply (``system-equipment_supply``): MW energised per period,
+    ``sum_{s build} b[s, t - lead_s] <= E_t``;
 12. capital budget (``system-budget``): ``sum_{s build} capex_s b[s,tau] + F_s z[s,tau] <=
     Bud_tau``;
-13. carbon cap (``system-carbon_cap``): ``sum_s CI_mk PUE_mk 8760 y[s,t] <= Cap_t``.
+13. carbon cap (``system-carbon_cap``): ``sum_s CI_mk PUE_mk u 8760 y[s,t] <= Cap_t``.
 
 N-1 rows are added lazily by :func:`computegeo.planner.plan`: only contingencies that
 hit a market (or country) holding capacity in the current solution are added, and the MILP is

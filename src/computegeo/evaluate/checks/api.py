@@ -80,4 +80,6 @@ def check_plan(
     if scenario is None:
         return check_with_spec(spec_from_problem(data), plan)
     frames = dataset if dataset is not None else bundled_data(scenario)
-    return check_with_spec(spec_from_scenario(scenario, frames, data), plan)
+    named = {b.site_id for b in plan.builds} | {a.site_id for a in plan.assignments}
+    extra = tuple(sorted(named - set(data.site_id)))
+    return check_with_spec(spec_from_scenario(scenario, frames, data, extra), plan)

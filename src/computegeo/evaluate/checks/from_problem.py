@@ -73,6 +73,7 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
         site_campus_max_mw=data.campus_max_mw,
         site_available_mw=data.available_mw,
         site_existing_mw=data.existing_mw,
+        unplaced_existing=(),
         workload_id=data.workload_id,
         region_id=data.region_id,
         workload_min_cluster_mw=data.training_min_cluster_mw,

@@ -15,11 +15,13 @@ def _problem(scenario: Scenario, row: pd.Series, market_id: str) -> str:
         return "in policies.markets.exclude"
     if str(row["country"]) in p.exclude_countries:
         return f"country {row['country']} is in policies.markets.exclude_countries"
-    if p.min_democracy_index is not None and float(row["democracy_index"]) < p.min_democracy_index:
-        return f"democracy index {float(row['democracy_index']):.2f} < {p.min_democracy_index}"
+    democracy = float(row["democracy_index"])
+    # a missing score (NaN) does not meet a minimum
+    if p.min_democracy_index is not None and not democracy >= p.min_democracy_index:
+        return f"democracy index {democracy:.2f} is below {p.min_democracy_index}"
     stability = float(row["political_stability"])
-    if p.min_political_stability is not None and stability < p.min_political_stability:
-        return f"political stability {stability:.2f} < {p.min_political_stability}"
+    if p.min_political_stability is not None and not stability >= p.min_political_stability:
+        return f"political stability {stability:.2f} is below {p.min_political_stability}"
     groups = [g.value for g in p.require_membership_any]
     if groups and not any(bool(row[g]) for g in groups):
         return f"member of none of {groups}"

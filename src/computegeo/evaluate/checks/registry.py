@@ -1,8 +1,8 @@
 """The checker's rules, one per constraint family, keyed like the model's families.
 
-Keys of :data:`computegeo.optimize.formulation.CONSTRAINT_FAMILIES` each have a rule here (a
+Each key of the formulation's ``CONSTRAINT_FAMILIES`` has a rule here (a
 test fails otherwise); the other keys are rules the model meets by construction (ids, allowed
-markets, moratoria, latency and residency, demand totals, the objective).
+markets, moratoria, latency and residency, demand totals, unmet reasons, the objective).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
     "equipment_supply": rules_capacity.check_equipment_supply,
     "budget": rules_capacity.check_budget,
     "carbon_cap": rules_policy.check_carbon_cap,
+    "unmet_reason": rules_demand.check_unmet_reasons,
     "objective": rules_objective.check_objective,
 }
 """Every rule by family key, in the order they run."""

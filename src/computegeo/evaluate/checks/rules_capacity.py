@@ -15,6 +15,7 @@ from computegeo.problem import Form
 def check_ids(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
     """Every row names a known site, market, period, workload and region, consistently."""
     out = [Violation("ids", f"row does not match the problem: {ref}") for ref in view.unknown]
+    out += [Violation("ids", f"no site holds {e}") for e in spec.unplaced_existing]
     site = {s: i for i, s in enumerate(spec.site_id)}
     for b in plan.builds:
         j = site.get(b.site_id)

@@ -1,5 +1,6 @@
 """Rules on serving demand: balance per cell, totals per workload, site loads, latency and
-residency of every assignment, training clusters. Each is ``(spec, view, plan) -> violations``.
+residency of every assignment, training clusters, reasons for unmet demand. Each is
+``(spec, view, plan) -> violations``.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import numpy as np
 
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import ABS_TOL_MW, REL_TOL, CheckSpec, Violation
-from computegeo.plan import Plan
+from computegeo.plan import Plan, UnmetReason
 
 
 def check_demand_balance(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
@@ -107,3 +108,53 @@ def check_training_cluster(spec: CheckSpec, view: PlanView, plan: Plan) -> list[
             for m, t in zip(*np.nonzero(small), strict=True)
         ]
     return out
+
+
+def _reachable(spec: CheckSpec) -> np.ndarray:
+    """(S, T): the site can hold capacity in the period (existing, or a decision online then)."""
+    out = spec.site_existing_mw > ABS_TOL_MW
+    for s in range(len(spec.site_id)):
+        for tau in range(spec.n_periods):
+            out[s] |= spec.online_window(s, tau)
+    return out
+
+
+def check_unmet_reasons(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
+    """An unmet row's reason is ``no_allowed_market`` exactly when no site of a market within
+    the latency limit and residency rule exists, and ``lead_time`` exactly when such sites exist
+    but none can hold capacity by that period."""
+    w_i = {w: i for i, w in enumerate(spec.workload_id)}
+    r_i = {r: i for i, r in enumerate(spec.region_id)}
+    t_i = {p: i for i, p in enumerate(spec.period_label)}
+    reachable = _reachable(spec)
+    out = []
+    for u in plan.unmet:
+        if u.mw <= ABS_TOL_MW or u.workload not in w_i or u.region_id not in r_i:
+            continue
+        w, r, t = w_i[u.workload], r_i[u.region_id], t_i.get(u.period, -1)
+        if t < 0:
+            continue
+        ok = spec.latency_ok[w, r] & spec.residency_ok[w, r]
+        sites = np.flatnonzero(ok[spec.site_market])
+        if not len(sites):
+            cause = UnmetReason.NO_ALLOWED_MARKET
+        elif not reachable[sites, t].any():
+            cause = UnmetReason.LEAD_TIME
+        else:
+            cause = None  # capacity or cost: a judgement the checker leaves to the planner
+        said = u.reason if u.reason in _STRUCTURAL else None
+        if cause is not said:
+            got = u.reason.value
+            want = cause.value if cause is not None else "capacity_limit or cost"
+            out.append(
+                Violation(
+                    "unmet_reason",
+                    f"{u.workload} {u.region_id} {u.period}: reason {got}, but the rules give "
+                    f"{want}",
+                )
+            )
+    return out
+
+
+_STRUCTURAL = (UnmetReason.NO_ALLOWED_MARKET, UnmetReason.LEAD_TIME)
+"""Reasons that follow from the rules alone (the others weigh capacity and cost)."""

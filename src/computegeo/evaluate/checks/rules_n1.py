@@ -43,10 +43,8 @@ def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> flo
     if len(cells) == 0:
         return np.inf
     ok = spec.latency_ok & spec.residency_ok & ~lost[None, None, :] & (cap_m > 0)[None, None, :]
-    arcs = [(i, m) for i, (w, r) in enumerate(cells) for m in np.flatnonzero(ok[w, r])]
-    arc_cell = np.array([a[0] for a in arcs], dtype=np.int64)
-    arc_market = np.array([a[1] for a in arcs], dtype=np.int64)
-    n, n_c = len(arcs), len(cells)
+    arc_cell, arc_market = np.nonzero(ok[cells[:, 0], cells[:, 1]])  # (cell, market) pairs
+    n, n_c = len(arc_cell), len(cells)
     cols = np.arange(n)
     markets, m_row = np.unique(arc_market, return_inverse=True)
     cell_d = demand[cells[:, 0], cells[:, 1]]

@@ -1,6 +1,6 @@
 """``CheckSpec``: what a plan must satisfy, as the checker derives it (not as the model does).
 
-The checker never reads the model's derived quantities (``online_mask``, discount weights, arc
+The checker never reads the model's derived quantities (vintage masks, discount weights, arc
 lists, form sets). It states each rule in the units of its source -- lead times in months,
 money per year, shares from the policy text -- and the rules in this package evaluate them on
 the plan's rows. A spec comes from one of two places:
@@ -109,6 +109,8 @@ class CheckSpec:
         Size limits of own-built capacity at a build site [MW].
     site_available_mw, site_existing_mw : ndarray, (S, T)
         Most capacity the site may hold [MW]; capacity already there [MW].
+    unplaced_existing : tuple of str
+        Existing capacity the source states that no site of the problem holds.
     workload_id : tuple of str, (W,)
     workload_min_cluster_mw, workload_penalty_usd_per_mw_year, workload_n1_share : ndarray, (W,)
     demand_mw : ndarray, (W, R, T)
@@ -164,6 +166,7 @@ class CheckSpec:
     site_campus_max_mw: np.ndarray
     site_available_mw: np.ndarray
     site_existing_mw: np.ndarray
+    unplaced_existing: tuple[str, ...]
 
     workload_id: tuple[str, ...]
     region_id: tuple[str, ...]

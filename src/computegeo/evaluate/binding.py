@@ -1,0 +1,145 @@
+"""Binding constraints of a solved plan, in words: which limits bind and what relaxing each by
+one unit is worth.
+
+The LP with every binary fixed at its optimum is re-solved; its duals give the value of relaxing
+each binding limit. Every row is labelled with its site, market, country, grid zone, provider,
+region, workload and period labels (never integer positions), whatever family it belongs to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from computegeo.errors import SolverError
+from computegeo.evaluate.explain import FAMILY_WORDS
+from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
+from computegeo.optimize.extract import Solution
+from computegeo.optimize.formulation import build_model_from_context
+from computegeo.optimize.solve import SolveOptions, SolveResult, Status, solve
+from computegeo.plan import BindingConstraint
+
+BINDING_FAMILIES: dict[str, str] = {
+    "market-power_headroom": "USD per MW of grid headroom",
+    "site-availability": "USD per MW of available space/quota",
+    "site-campus_expansion_max": "USD per MW of campus size",
+    "system-equipment_supply": "USD per MW of equipment supply",
+    "system-budget": "USD per USD of capital budget",
+    "system-carbon_cap": "USD per tCO2/yr of carbon cap",
+    "market-share_cap": "USD per MW of share-cap room",
+    "country-share_cap": "USD per MW of share-cap room",
+    "grid-share_cap": "USD per MW of share-cap room",
+    "provider-share_cap": "USD per MW of share-cap room",
+    "contingency-share": "USD per MW of N-1 requirement",
+}
+"""Constraint families whose duals are reported, with the unit of the relaxation value."""
+
+MAX_BINDING_REPORTED = 25
+
+DUAL_TOL = 1e-9
+"""Duals smaller than this (in model units) are not binding."""
+
+
+def binding_constraints(
+    ctx: ModelContext, sol: Solution, opts: SolveOptions
+) -> tuple[tuple[BindingConstraint, ...], float, float]:
+    """The binding constraints of ``sol`` (largest relaxation value first, at most
+    :data:`MAX_BINDING_REPORTED`), the build and the solve seconds of the dual LP."""
+    fixed = {"site-campus_open": sol.campus_open, "cluster-use": sol.cluster_use}
+    lp_ctx = dataclasses.replace(ctx, fixed=fixed)
+    t0 = time.perf_counter()
+    model = build_model_from_context(lp_ctx)
+    build_s = time.perf_counter() - t0
+    try:
+        result: SolveResult = solve(model, dataclasses.replace(opts, mip_rel_gap=1e-9))
+    except SolverError:
+        return (), build_s, 0.0
+    if result.status is not Status.OPTIMAL:
+        return (), build_s, result.solve_seconds
+    rows: list[BindingConstraint] = []
+    for family, unit in BINDING_FAMILIES.items():
+        if family not in model.constraints:
+            continue
+        dual = model.constraints[family].dual
+        series = dual.to_series().dropna()
+        series = series[series.abs() > DUAL_TOL]
+        scale = 1.0 if family == "system-budget" else OBJECTIVE_SCALE_USD
+        names = [str(n) for n in series.index.names]
+        for key, value in series.items():
+            where = _where(ctx, family, names, key)
+            rows.append(
+                BindingConstraint(
+                    family=family,
+                    name=f"{family}[{where}]",
+                    description=f"{FAMILY_WORDS.get(family, family)} binds {where} ({unit})",
+                    relaxation_value_usd=float(abs(value) * scale),
+                )
+            )
+    rows.sort(key=lambda r: -r.relaxation_value_usd)
+    return (
+        tuple(rows[:MAX_BINDING_REPORTED]),
+        build_s,
+        result.solve_seconds + (result.wall_seconds - result.solve_seconds),
+    )
+
+
+def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
+    """Words for a constraint row: its site, market, country, grid, provider, region, workload
+    and period labels, never integer positions.
+
+    Positional dimensions (``site``, ``market`` positions, ``period``) are mapped to labels;
+    label dimensions (the share caps' ``market``/``country``/``grid``/``provider`` ids) are used
+    as they are, with market ids shown by name.
+    """
+    d = ctx.data
+    parts = key if isinstance(key, tuple) else (key,)
+    values = dict(zip(names, parts, strict=False))
+    period = _label(d.period_label, values.get("period"))
+    if family == "contingency-share":
+        req_c, req_w, req_node = ctx.n1_requirements
+        i = int(values.get("n1requirement", -1))  # type: ignore[call-overload]
+        if not 0 <= i < len(req_c):
+            return f"for an N-1 requirement in {period}"
+        lost = d.contingencies()[ctx.contingency_ids[int(req_c[i])]][0]
+        w = int(req_w[i])
+        where = ""
+        if req_node[i] >= 0:
+            regions = [
+                d.region_id[r] for r in np.flatnonzero(ctx.net.member_node[w] == req_node[i])
+            ]
+            where = f" in {_short_list(regions)}"
+        return f"after losing {lost} for {d.workload_id[w]}{where} in {period}"
+    market_names = dict(zip(d.market_id, d.market_name, strict=True))
+    words: list[str] = []
+    for name, part in values.items():
+        if name in ("system", "period"):
+            continue
+        if name == "site":
+            words.append(_label(d.site_id, part))
+        elif name == "market" and family.startswith("market-share"):
+            words.append(market_names.get(str(part), str(part)))
+        elif name == "market":
+            words.append(_label(d.market_name, part))
+        elif name == "workload":
+            words.append(_label(d.workload_id, part))
+        elif name == "region":
+            words.append(_label(d.region_id, part))
+        else:  # country, grid and provider ids are labels already
+            words.append(str(part))
+    if "period" in values:
+        words.append(period)
+    return "in " + ", ".join(words) if words else "overall"
+
+
+def _label(labels: tuple[str, ...], part: object) -> str:
+    """``labels[part]`` when ``part`` is an integer position in range, else ``str(part)``."""
+    if isinstance(part, int | np.integer) and 0 <= int(part) < len(labels):
+        return labels[int(part)]
+    return str(part)
+
+
+def _short_list(ids: list[str], n: int = 3) -> str:
+    head = ", ".join(ids[:n])
+    return head + (f" and {len(ids) - n} more regions" if len(ids) > n else "")

@@ -1,0 +1,61 @@
+"""Which markets may serve which demand cells: latency from the latency model on coordinates,
+residency from ``residency.may_hold`` on countries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from computegeo.latency import rtt_ms
+from computegeo.problem import ProblemData
+from computegeo.residency import may_hold
+from computegeo.scenario import Scenario
+
+RTT_TOL_MS = 1e-9
+"""Tolerance on the latency limit [ms]."""
+
+
+def region_market_rtt_ms(
+    markets: pd.DataFrame, regions: pd.DataFrame, data: ProblemData
+) -> tuple[np.ndarray, np.ndarray]:
+    """RTT region -> market [ms], (R, M), ``nan`` for regions not in the dataset (the pooled
+    ``anywhere`` region); and which regions are known, (R,)."""
+    known = np.array([r in regions.index for r in data.region_id], dtype=bool)
+    rows = regions.reindex(list(data.region_id))
+    rtt = np.full((data.n_regions, data.n_markets), np.nan)
+    if known.any():
+        rtt[known] = rtt_ms(
+            rows["latitude"].astype(float).to_numpy()[known][:, None],
+            rows["longitude"].astype(float).to_numpy()[known][:, None],
+            markets["latitude"].astype(float).to_numpy()[None, :],
+            markets["longitude"].astype(float).to_numpy()[None, :],
+        )
+    return rtt, known
+
+
+def admissible(
+    scenario: Scenario, markets: pd.DataFrame, regions: pd.DataFrame, data: ProblemData
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(latency_ok, residency_ok)`` of shape (W, R, M) and the RTT (R, M) [ms].
+
+    A region outside the dataset passes only workloads with no latency limit and no data class.
+    """
+    frame = markets.loc[list(data.market_id)]
+    rtt, known = region_market_rtt_ms(frame, regions, data)
+    m_country = frame["country"].astype(str).to_numpy()
+    r_country = regions.reindex(list(data.region_id))["country"].astype(str).to_numpy()
+    shape = (data.n_workloads, data.n_regions, data.n_markets)
+    latency, residency = np.ones(shape, dtype=bool), np.ones(shape, dtype=bool)
+    by_id = {w.id: w for w in scenario.workloads}
+    reach = np.nan_to_num(rtt, nan=np.inf)
+    for w_i, wid in enumerate(data.workload_id):
+        w = by_id[wid]
+        if w.latency_limit_ms is not None:
+            latency[w_i] = known[:, None] & (reach <= w.latency_limit_ms + RTT_TOL_MS)
+        if w.data_class == "none":
+            continue
+        for r_i in range(data.n_regions):
+            residency[w_i, r_i] = bool(known[r_i]) and np.array(
+                [may_hold(w.data_class, r_country[r_i], c) for c in m_country], dtype=bool
+            )
+    return latency, residency, rtt
