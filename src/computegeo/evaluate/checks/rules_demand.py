@@ -120,9 +120,11 @@ def _reachable(spec: CheckSpec) -> np.ndarray:
 
 
 def check_unmet_reasons(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """An unmet row's reason is ``no_allowed_market`` exactly when no site of a market within
-    the latency limit and residency rule exists, and ``lead_time`` exactly when such sites exist
-    but none can hold capacity by that period."""
+    """An unmet row's reason is one of the no-allowed-market reasons (``no_allowed_market``,
+    ``latency``, ``residency``, ``policy_filter``) exactly when no site of a market within the
+    latency limit and residency rule exists, and ``lead_time`` exactly when such sites exist but
+    none can hold capacity by that period. ``latency`` also needs no candidate market within the
+    limit, and ``residency`` some candidate within it."""
     w_i = {w: i for i, w in enumerate(spec.workload_id)}
     r_i = {r: i for i, r in enumerate(spec.region_id)}
     t_i = {p: i for i, p in enumerate(spec.period_label)}
@@ -143,6 +145,12 @@ def check_unmet_reasons(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vio
         else:
             cause = None  # capacity or cost: a judgement the checker leaves to the planner
         said = u.reason if u.reason in _STRUCTURAL else None
+        if said in _NO_MARKET:
+            said = UnmetReason.NO_ALLOWED_MARKET
+            if u.reason is UnmetReason.LATENCY and spec.latency_ok[w, r][spec.site_market].any():
+                said = UnmetReason.LATENCY  # a market within the limit: latency is not the cause
+            if u.reason is UnmetReason.RESIDENCY and not spec.latency_ok[w, r].any():
+                said = UnmetReason.RESIDENCY  # no market within the limit: latency is the cause
         if cause is not said:
             got = u.reason.value
             want = cause.value if cause is not None else "capacity_limit or cost"
@@ -156,5 +164,12 @@ def check_unmet_reasons(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vio
     return out
 
 
-_STRUCTURAL = (UnmetReason.NO_ALLOWED_MARKET, UnmetReason.LEAD_TIME)
+_NO_MARKET = (
+    UnmetReason.NO_ALLOWED_MARKET,
+    UnmetReason.LATENCY,
+    UnmetReason.RESIDENCY,
+    UnmetReason.POLICY_FILTER,
+)
+"""Reasons that say no allowed market can serve the demand (the last three say which rule)."""
+_STRUCTURAL = (*_NO_MARKET, UnmetReason.LEAD_TIME)
 """Reasons that follow from the rules alone (the others weigh capacity and cost)."""
