@@ -19,7 +19,7 @@ import typer
 
 from computegeo.errors import ComputegeoError
 
-COMMAND_MODULES: tuple[str, ...] = ("plan", "screen", "markets", "latency", "cflp")
+COMMAND_MODULES: tuple[str, ...] = ("plan", "risk", "screen", "markets", "latency", "cflp")
 """Sub-command modules, in the order they appear in ``computegeo --help``."""
 
 

@@ -75,6 +75,7 @@ def render_report(
     *,
     sources: Sequence[Source] | None = None,
     screen: ScreenResult | None = None,
+    extra_sections: Sequence[str] = (),
 ) -> str:
     """Render a plan as one self-contained HTML document.
 
@@ -87,6 +88,9 @@ def render_report(
     screen : ScreenResult, optional
         A screen of the plan's candidate markets (the scenario's ``screen:`` section); adds a
         "Market screen" section.
+    extra_sections : sequence of str
+        Further sections (trusted HTML, e.g. :func:`computegeo.report.risk_section.risk_section`)
+        placed before the appendix.
 
     Returns
     -------
@@ -110,12 +114,16 @@ def render_report(
             "assumptions recorded in its scenario.yaml; every value's own source, year and "
             "estimate rule: <code>computegeo markets show MARKET</code>."
         )
-        return render_view(view, sources_note=note, screen=screen)
-    return render_view(view, screen=screen)
+        return render_view(view, sources_note=note, screen=screen, extra_sections=extra_sections)
+    return render_view(view, screen=screen, extra_sections=extra_sections)
 
 
 def render_view(
-    view: PlanView, *, sources_note: str = "", screen: ScreenResult | None = None
+    view: PlanView,
+    *,
+    sources_note: str = "",
+    screen: ScreenResult | None = None,
+    extra_sections: Sequence[str] = (),
 ) -> str:
     """Render an already parsed :class:`PlanView` (see :func:`render_report`).
 
@@ -135,6 +143,7 @@ def render_view(
         _binding_section(view),
         _unmet_section(view),
         screen_section(screen) if screen is not None else "",
+        *extra_sections,
         _appendix(view, land.provenance, sources_note),
     ]
     return (
