@@ -2,7 +2,7 @@
 
 :func:`run_risk` loads and checks the scenario and its ``risk:`` section, plans it
 deterministically unless a finished plan folder is given, evaluates the plan
-(:func:`computegeo.risk.evaluate.evaluate`) and, with an output folder, writes it atomically:
+(:func:`computegeo.risk.evaluation.evaluate`) and, with an output folder, writes it atomically:
 
 ``risk.json``
     The risk summary (versioned schema; the same object ``--json`` prints).
@@ -36,7 +36,7 @@ from computegeo.report import render_report
 from computegeo.report.risk_section import risk_section
 from computegeo.risk.backends import Backend
 from computegeo.risk.backends import Progress as FutureProgress
-from computegeo.risk.evaluate import RiskSummary, evaluate
+from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files
 from computegeo.risk_config import RiskSection
 from computegeo.scenario import Scenario
@@ -124,8 +124,15 @@ def run_risk(
     progress(Stage.LOAD, "dataset and scenario")
     sc, dataset = prepare(scenario)
     section = sc.risk or RiskSection()
+    progress(Stage.BUILD, f"problem for {sc.name!r}")
+    data = build_problem(sc, dataset)
+    markets = dataset.markets.reindex(list(data.market_id))
+    try:  # bad risk: references and stress strings fail before the (slow) solve
+        check_inputs(data, section, markets, stress)
+    except ConfigError as exc:
+        msg = f"scenario {sc.name!r}: {exc.message}"
+        raise ConfigError(msg, exc.problems) from None
     if plan_dir is not None:
-        data = build_problem(sc, dataset)
         plan = load_plan_dir(plan_dir)
         if plan.scenario.periods != data.period_label:
             msg = f"--plan {plan_dir}: its periods do not match scenario {sc.name!r}"
@@ -133,7 +140,6 @@ def run_risk(
     else:
         run = run_plan(sc, None, progress)
         plan, data = run.plan, run.data
-    markets = dataset.markets.reindex(list(data.market_id))
     progress(Stage.EVALUATE, "futures")
     try:
         summary = evaluate(

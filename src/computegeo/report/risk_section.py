@@ -1,6 +1,6 @@
 """The report's "Risk" section: what the plan costs when the world does not follow the forecast.
 
-Built from a :class:`~computegeo.risk.evaluate.RiskSummary` by ``computegeo risk``: a histogram
+Built from a :class:`~computegeo.risk.evaluation.RiskSummary` by ``computegeo risk``: a histogram
 of the discounted cost over the sampled futures with VaR and CVaR marked, the distribution of
 each future's peak unmet load, market-criticality bars and the stress-test table. Inline SVG, no
 script: it opens offline like the rest of the report.
@@ -15,7 +15,7 @@ import numpy as np
 
 from computegeo.report.charts import FONT, Bar, horizontal_bars
 from computegeo.report.formatting import mw, share, usd
-from computegeo.risk.evaluate import RiskSummary, StressResult
+from computegeo.risk.evaluation import RiskSummary, StressResult
 
 HISTOGRAM_BINS = 30
 """Bars of each histogram."""

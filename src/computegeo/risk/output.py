@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from computegeo.fileio import atomic_write_bytes, atomic_write_text
-from computegeo.risk.evaluate import RISK_SCHEMA_VERSION, RiskSummary
+from computegeo.risk.evaluation import RISK_SCHEMA_VERSION, RiskSummary
 
 
 def _num(value: float) -> float | None:

@@ -290,6 +290,26 @@ def _pair_unmet(
     return out
 
 
+def check_inputs(
+    data: ProblemData,
+    section: RiskSection,
+    markets: pd.DataFrame | None,
+    stress: Sequence[str] = (),
+) -> None:
+    """Resolve the section and parse every stress string, raising on the first bad input.
+
+    Cheap (no solve): call it before planning so bad input fails fast.
+
+    Raises
+    ------
+    ConfigError, InputError
+    """
+    model = resolve(section, data, markets if markets is not None else pd.DataFrame())
+    forecast = forecast_future(model)
+    for text in (*section.stress, *stress):
+        parse_stress(text, data, forecast)
+
+
 def evaluate(
     data: ProblemData,
     plan: Plan | Commitments,
