@@ -69,6 +69,7 @@ def run_on_ray(
                     include_dashboard=False,
                     log_to_driver=False,
                     configure_logging=False,
+                    _node_ip_address="127.0.0.1",  # a local instance listens on loopback only
                 )
             else:
                 ray.init(address=address, log_to_driver=False, configure_logging=False)
