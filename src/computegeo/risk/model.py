@@ -142,7 +142,7 @@ def default_loss_per_year(markets: pd.DataFrame, market_ids: tuple[str, ...]) ->
     --------
     >>> table = pd.DataFrame({"hazard_class": ["low"], "seismic_hazard": [0.0],
     ...                       "political_stability": [1.5], "moratorium": [False]}, index=["x"])
-    >>> float(default_loss_per_year(table, ("x",))[0])
+    >>> round(float(default_loss_per_year(table, ("x",))[0]), 6)  # low hazard class only
     0.002
     """
     frame = markets.reindex(list(market_ids))

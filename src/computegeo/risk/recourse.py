@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
 from computegeo.errors import DataError, SolverError
-from computegeo.optimize.objective import cost_coefficients
-from computegeo.plan import Plan
 from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
 from computegeo.risk.sample import Future
+
+if TYPE_CHECKING:
+    from computegeo.plan import Plan
 
 COST_SCALE_USD = 1.0e6
 """The LP's objective is in MUSD (better conditioned than USD)."""
@@ -234,6 +236,10 @@ def build_structure(
     node_demand = np.array([demand[idx].sum(axis=0) for idx in node_pairs]).reshape(-1, t_n)
     narc_node = np.array([n for n, k in enumerate(keys) for _ in k[1]], dtype=np.int64)
     narc_market = np.array([m for k in keys for m in k[1]], dtype=np.int64)
+
+    # the planner's own unit costs, so the forecast future reproduces the plan's objective;
+    # imported here so that worker processes (which get the arrays) never import linopy
+    from computegeo.optimize.objective import cost_coefficients
 
     grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
     coeff = cost_coefficients(data, grid)
