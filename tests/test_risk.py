@@ -335,3 +335,21 @@ def test_bad_risk_references_are_named_by_field() -> None:
     assert "risk.slips[0].market" in text
     assert "risk.loss.jurisdictions.JX" in text
     assert "risk.demand.correlation" in text
+
+
+def test_regret_against_perfect_information_is_not_negative() -> None:
+    data = tiny_problem()
+    plan = plan_problem(data)
+    section = RiskSection.model_validate(
+        {
+            "loss": {"dataset_defaults": False, "markets": {"a": 0.5}},
+            "demand": {"volatility_per_year": 0.3},
+            "criticality_futures": 0,
+        }
+    )
+    s = evaluate(data, plan, section, futures=4, seed=2, regret=4)
+    assert s.regret is not None
+    assert s.regret.futures == 4
+    for row in s.regret.rows:
+        assert row.regret_usd >= -1e-6 * row.plan_cost_usd
+    assert any(row.regret_usd > 0 for row in s.regret.rows)

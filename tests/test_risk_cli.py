@@ -68,6 +68,10 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     assert {"market_id", "extra_cost_usd", "extra_unmet_mw"} <= set(crit[0])
     costs = [c["extra_cost_usd"] for c in crit]
     assert costs == sorted(costs, reverse=True)
+    # losing a market never lowers cost or unmet load (the recourse only loses options)
+    tol = 1e-9 * doc["cost_usd"]["mean"]
+    assert all(c["extra_cost_usd"] >= -tol and c["extra_unmet_mw"] >= -1e-6 for c in crit)
+    assert all(s["cost_usd"] >= doc["cost_usd"]["forecast"] - tol for s in doc["stress"])
     assert [s["name"] for s in doc["stress"]] == [
         "lose market tokyo",
         "demand x2 + equipment lead +4y",

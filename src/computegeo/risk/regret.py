@@ -3,8 +3,10 @@
 For future ``f``, :func:`future_problem` is the planning problem with ``f``'s demand, power
 prices, slips (longer lead times) and losses (no availability, headroom or existing capacity from
 the loss period) built in. The full planning MILP is solved on it; its plan and the evaluated
-plan are both scored by the same recourse LP in ``f``, and the regret is the difference
-(>= 0 up to the planner's MIP gap and the planning-only rules the recourse does not enforce).
+plan are both scored by the same recourse LP in ``f``. The perfect-information cost is the lower of the two (the evaluated plan
+is itself a candidate that knows nothing), so the regret is >= 0. It is a lower bound on the
+true regret when a market is lost during the horizon: capacity in ``ProblemData`` cannot end
+before its term, so the perfect-information MILP cannot use a market before losing it.
 """
 
 from __future__ import annotations
@@ -114,5 +116,6 @@ def regret_rows(
             data, commitments_from_plan(known, best), premium, new_leases=new_leases
         )
         pi = RecourseModel(structure, future).solve(future)
-        rows.append(RegretRow(future.index, outcome.cost_usd, pi.cost_usd))
+        best_cost = min(pi.cost_usd, outcome.cost_usd)
+        rows.append(RegretRow(future.index, outcome.cost_usd, best_cost))
     return rows, notes
