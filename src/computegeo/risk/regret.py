@@ -3,8 +3,9 @@
 For future ``f``, :func:`future_problem` is the planning problem with ``f``'s demand, power
 prices, slips (longer lead times) and losses (no availability, headroom or existing capacity from
 the loss period) built in. The full planning MILP is solved on it; its plan and the evaluated
-plan are both scored by the same recourse LP in ``f``. The perfect-information cost is the lower of the two (the evaluated plan
-is itself a candidate that knows nothing), so the regret is >= 0. It is a lower bound on the
+plan are both scored by the same recourse LP in ``f``. The perfect-information cost is the
+lower of the two (the evaluated plan is itself a candidate that knows nothing), so the regret is
+>= 0. It is a lower bound on the
 true regret when a market is lost during the horizon: capacity in ``ProblemData`` cannot end
 before its term, so the perfect-information MILP cannot use a market before losing it.
 """
