@@ -78,7 +78,7 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     ]
     assert all({"name", "cost_usd", "unmet_mw"} <= set(s) for s in doc["stress"])
     assert doc["seconds"] > 0
-    assert "LPs" in res.stderr  # progress goes to standard error
+    assert "futures (sampled, criticality, stress)" in res.stderr  # progress on stderr
     # the folder
     assert json.loads((out / "risk.json").read_text())["cost_usd"] == doc["cost_usd"]
     futures = pd.read_parquet(out / "tables" / "futures.parquet")

@@ -41,7 +41,8 @@ class _FutureProgress:
         rate = done / elapsed_s if elapsed_s > 0 else 0.0
         left = (total - done) / rate if rate > 0 else 0.0
         print(
-            f"risk: {done:,}/{total:,} LPs, {rate:,.0f}/s, {left:,.0f} s left",
+            f"risk: {done:,}/{total:,} futures (sampled, criticality, stress), "
+            f"{rate:,.0f}/s, {left:,.0f} s left",
             file=sys.stderr,
             flush=True,
         )
