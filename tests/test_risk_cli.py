@@ -147,3 +147,24 @@ def test_bad_flags_exit_2(
     assert code == 2
     assert needle in captured.err + captured.out
     assert not out.exists()
+
+
+def test_risk_of_a_finished_plan_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL, encoding="utf-8")
+    plan_dir = tmp_path / "plan"
+    assert main(["plan", str(scenario), "--output", str(plan_dir), "-q"]) == 0
+    capsys.readouterr()
+    code = main(
+        ["risk", str(scenario), "--plan", str(plan_dir), "-n", "5", "-w", "1", "--json", "-q"]
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert doc["futures"] == 5
+    plan = json.loads((plan_dir / "plan.json").read_text())
+    # the forecast future reproduces the plan's objective (same commitments, no shock)
+    assert doc["cost_usd"]["forecast"] == pytest.approx(plan["solve"]["objective_usd"], rel=1e-6)
+    other = tmp_path / "other.yaml"
+    other.write_text(SMALL.replace("end_year: 2028", "end_year: 2029"), encoding="utf-8")
+    assert main(["risk", str(other), "--plan", str(plan_dir), "-n", "2", "-q"]) == 2
+    assert "do not match" in capsys.readouterr().err
