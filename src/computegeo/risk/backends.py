@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import enum
 import multiprocessing
 import os
@@ -19,6 +20,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from computegeo.errors import InputError
 from computegeo.risk.model import UncertaintyModel
@@ -119,19 +122,16 @@ class Worker:
         """Evaluate tasks in order."""
         out = []
         for task in tasks:
-            outcome = self.model.solve(self.future(task))
-            if not task.detail:
-                outcome = _slim(outcome)
+            future = self.future(task)
+            outcome = self.model.solve(future)
+            if not task.detail:  # per-node detail only for stress tests; the draw for sampled
+                sampled = future if task.future is None and task.lost_market < 0 else None
+                outcome = dataclasses.replace(outcome, node_unmet_mw=_EMPTY, future=sampled)
             out.append(outcome)
         return out
 
 
-def _slim(outcome: FutureOutcome) -> FutureOutcome:
-    import dataclasses
-
-    import numpy as np
-
-    return dataclasses.replace(outcome, node_unmet_mw=np.zeros(0))
+_EMPTY = np.zeros(0)
 
 
 _PROCESS_WORKER: Worker | None = None

@@ -395,7 +395,10 @@ def evaluate(
     stressed = outcomes[n + (len(crit_markets) * k if k else 0) + 1 :]
     costs = np.array([o.cost_usd for o in sampled])
     peaks = np.array([o.peak_unmet_mw for o in sampled])
-    draws = tuple(sample_future(model, future_rng(seed_, i), i) for i in range(n))
+    draws = tuple(
+        o.future if o.future is not None else sample_future(model, future_rng(seed_, i), i)
+        for i, o in enumerate(sampled)
+    )
     regret_summary = None
     if regret > 0:
         k_r = min(regret, n)

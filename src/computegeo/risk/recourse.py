@@ -165,6 +165,8 @@ class FutureOutcome:
     demand_mw: np.ndarray
     node_unmet_mw: np.ndarray = dataclasses.field(repr=False, default_factory=lambda: np.zeros(0))
     """Unmet per pooled demand node and period (N, T) [MW] (for stress tests)."""
+    future: Future | None = dataclasses.field(repr=False, default=None)
+    """The sampled future itself, when the worker drew it (for tables/futures.parquet)."""
 
     @property
     def peak_unmet_mw(self) -> float:

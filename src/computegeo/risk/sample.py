@@ -155,17 +155,17 @@ def sample_losses(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarr
     p)^y``; a market is lost from the period containing the earliest event that takes it.
     """
     t_n = model.n_periods
-    loss = np.full(model.n_markets, t_n, dtype=np.int64)
-    draws = rng.random(len(model.loss_events))
-    for event, u in zip(model.loss_events, draws, strict=True):
-        p = event.probability_per_year
-        if p <= 0.0:
-            continue
-        years = 0.0 if p >= 1.0 else float(np.log1p(-u) / np.log1p(-p))
-        period = int(np.searchsorted(model.period_end_offset_years, years, side="right"))
-        if period < t_n:
-            loss = np.where(event.markets, np.minimum(loss, period), loss)
-    return loss
+    u = rng.random(len(model.loss_events))
+    if not len(u):
+        return np.full(model.n_markets, t_n, dtype=np.int64)
+    p = np.array([e.probability_per_year for e in model.loss_events])
+    masks = np.array([e.markets for e in model.loss_events])  # (E, M)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        years = np.where(p >= 1.0, 0.0, np.log1p(-u) / np.log1p(-p))
+    years = np.where(p <= 0.0, np.inf, years)
+    period = np.searchsorted(model.period_end_offset_years, years, side="right")  # (E,)
+    out: np.ndarray = np.where(masks, period[:, None], t_n).min(axis=0).astype(np.int64)
+    return np.minimum(out, t_n)
 
 
 def sample_future(model: UncertaintyModel, rng: np.random.Generator, index: int = 0) -> Future:
