@@ -41,8 +41,9 @@ def histogram(
     """
     fmt = value_format
     x = np.asarray(values, dtype=float)
-    lo = float(min(x.min(initial=0.0), *marks.values())) if len(x) else 0.0
-    hi = float(max(x.max(initial=0.0), *marks.values())) if len(x) else 1.0
+    points = [*x.tolist(), *marks.values()]
+    lo = float(min(points)) if points else 0.0
+    hi = float(max(points)) if points else 1.0
     if hi <= lo:
         hi = lo + 1.0
     counts, edges = np.histogram(x, bins=HISTOGRAM_BINS, range=(lo, hi))
@@ -74,17 +75,19 @@ def histogram(
             f'<line class="mark" data-mark="{escape(label)}" x1="{xv:.1f}" x2="{xv:.1f}" '
             f'y1="{top - 4:.1f}" y2="{top + plot_h:.1f}" stroke="{colour}" stroke-width="2"/>'
         )
+        right = xv > left + 0.75 * plot_w  # keep labels near the right edge inside the chart
         parts.append(
-            f'<text x="{xv + 3:.1f}" y="{top - 8 - 11 * (i % 2):.1f}" font-size="11" '
+            f'<text x="{xv - 3 if right else xv + 3:.1f}" y="{top - 8 - 11 * (i % 2):.1f}" '
+            f'font-size="11" text-anchor="{"end" if right else "start"}" '
             f'fill="{colour}">{escape(f"{label} {fmt(v)}")}</text>'
         )
     parts.append(
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" '
         'stroke="#666666"/>'
     )
-    for v in (lo, (lo + hi) / 2, hi):
+    for v, anchor in ((lo, "start"), ((lo + hi) / 2, "middle"), (hi, "end")):
         parts.append(
-            f'<text x="{px(v):.1f}" y="{height - 10:.1f}" font-size="11" text-anchor="middle" '
+            f'<text x="{px(v):.1f}" y="{height - 10:.1f}" font-size="11" text-anchor="{anchor}" '
             f'fill="#666666">{escape(str(fmt(v)))}</text>'
         )
     parts.append(
