@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from computegeo.errors import ConfigError, InputError
+from computegeo.errors import InputError
 from computegeo.fileio import atomic_output_dir
 from computegeo.optimize.solve import SolveOptions
 from computegeo.pipeline import (
@@ -127,11 +127,7 @@ def run_risk(
     progress(Stage.BUILD, f"problem for {sc.name!r}")
     data = build_problem(sc, dataset)
     markets = dataset.markets.reindex(list(data.market_id))
-    try:  # bad risk: references and stress strings fail before the (slow) solve
-        check_inputs(data, section, markets, stress)
-    except ConfigError as exc:
-        msg = f"scenario {sc.name!r}: {exc.message}"
-        raise ConfigError(msg, exc.problems) from None
+    check_inputs(data, section, markets, stress)  # bad input fails before the (slow) solve
     if plan_dir is not None:
         plan = load_plan_dir(plan_dir)
         if plan.scenario.periods != data.period_label:
@@ -141,29 +137,25 @@ def run_risk(
         run = run_plan(sc, None, progress)
         plan, data = run.plan, run.data
     progress(Stage.EVALUATE, "futures")
-    try:
-        summary = evaluate(
-            data,
-            plan,
-            section,
-            markets,
-            futures=futures,
-            seed=seed,
-            stress=stress,
-            regret=regret,
-            workers=workers,
-            backend=backend,
-            address=address,
-            progress=future_progress,
-            regret_options=SolveOptions(
-                mip_rel_gap=max(sc.solver.mip_rel_gap, 1e-3),
-                time_limit_s=min(sc.solver.time_limit_s, 120.0),
-                threads=1,
-            ),
-        )
-    except ConfigError as exc:
-        msg = f"scenario {sc.name!r}: {exc.message}"
-        raise ConfigError(msg, exc.problems) from None
+    summary = evaluate(
+        data,
+        plan,
+        section,
+        markets,
+        futures=futures,
+        seed=seed,
+        stress=stress,
+        regret=regret,
+        workers=workers,
+        backend=backend,
+        address=address,
+        progress=future_progress,
+        regret_options=SolveOptions(
+            mip_rel_gap=max(sc.solver.mip_rel_gap, 1e-3),
+            time_limit_s=min(sc.solver.time_limit_s, 120.0),
+            threads=1,
+        ),
+    )
     out: Path | None = None
     if output_dir is not None:
         progress(Stage.WRITE, "risk.json, tables, report.html")
