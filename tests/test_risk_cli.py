@@ -52,6 +52,8 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
         "lose market tokyo",
         "--stress",
         "demand x2 + equipment lead +4y",
+        "--unmet-threshold",
+        "1e9",
         "--output",
         str(out),
     )
@@ -63,6 +65,8 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     assert doc["cost_usd"]["p05"] <= doc["cost_usd"]["p50"] <= doc["cost_usd"]["p95"]
     assert doc["cost_usd"]["var95"] <= doc["cost_usd"]["cvar95"]
     assert set(doc["unmet_mw"]) >= {"mean", "p95", "max"}
+    assert doc["unmet_mw"]["threshold_mw"] == 1e9
+    assert doc["unmet_mw"]["probability_above_threshold"] == 0.0
     crit = doc["criticality"]
     assert crit
     assert {"market_id", "extra_cost_usd", "extra_unmet_mw"} <= set(crit[0])

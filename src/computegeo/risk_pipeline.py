@@ -81,6 +81,7 @@ def run_risk(
     seed: int | None = None,
     stress: Sequence[str] = (),
     regret: int = 0,
+    unmet_threshold_mw: float | None = None,
     workers: int = 1,
     backend: Backend = Backend.LOCAL,
     address: str | None = None,
@@ -103,6 +104,8 @@ def run_risk(
         Extra stress tests.
     regret : int
         Futures with the perfect-information regret (0 = off).
+    unmet_threshold_mw : float, optional
+        Overrides ``risk.unmet_threshold_mw`` [MW].
     workers : int
     backend : Backend
     address : str, optional
@@ -124,6 +127,8 @@ def run_risk(
     progress(Stage.LOAD, "dataset and scenario")
     sc, dataset = prepare(scenario)
     section = sc.risk or RiskSection()
+    if unmet_threshold_mw is not None:
+        section = section.model_copy(update={"unmet_threshold_mw": unmet_threshold_mw})
     progress(Stage.BUILD, f"problem for {sc.name!r}")
     data = build_problem(sc, dataset)
     markets = dataset.markets.reindex(list(data.market_id))

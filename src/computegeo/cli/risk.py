@@ -93,6 +93,14 @@ def risk_command(
         int,
         typer.Option("--regret", min=0, help="Futures with regret vs perfect information."),
     ] = 0,
+    unmet_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--unmet-threshold",
+            min=0.0,
+            help="Report P(peak unmet load > this) [MW] (default: risk.unmet_threshold_mw).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (risk.json) on stdout.")
     ] = False,
@@ -122,6 +130,7 @@ def risk_command(
         seed=seed,
         stress=tuple(stress or ()),
         regret=regret,
+        unmet_threshold_mw=unmet_threshold,
         workers=n_workers,
         backend=backend,
         address=address,
@@ -139,7 +148,8 @@ def risk_command(
         f"Cost (discounted USD): mean {c.mean / 1e9:,.1f} bn, p05 {c.p05 / 1e9:,.1f}, "
         f"p50 {c.p50 / 1e9:,.1f}, p95 {c.p95 / 1e9:,.1f}, VaR95 {c.var95 / 1e9:,.1f}, "
         f"CVaR95 {c.cvar95 / 1e9:,.1f} (forecast {s.forecast_cost_usd / 1e9:,.1f})",
-        f"Peak unmet load: mean {u.mean:,.0f} MW, p95 {u.p95:,.0f} MW, max {u.max:,.0f} MW",
+        f"Peak unmet load: mean {u.mean:,.0f} MW, p95 {u.p95:,.0f} MW, max {u.max:,.0f} MW; "
+        f"P(> {u.threshold_mw:,.0f} MW) = {u.probability_above:.1%}",
     ]
     if s.criticality:
         top = ", ".join(

@@ -19,7 +19,7 @@ disappears from the period its market is lost; what adapts is
 
     \min \sum_t \Big[\sum_s (c^y_{s,t} y + c^e_{s,t} e + c^l_{s,t} l) + \sum_n pen_{w(n)} u\Big]
     \quad\text{s.t.}\quad \sum_{b \in n} x[b,t] + u[n,t] = D[n,t],\;
-    \sum_{b \at mk} x[b,t] \le \sum_{s \in mk} (y + e + l)[s,t]
+    \sum_{b \in B(mk)} x[b,t] \le \sum_{s \in mk} (y + e + l)[s,t]
 
 Demand nodes pool the (workload, region) pairs of one workload with the same allowed markets
 (exact: demand multipliers are per workload). The cost of a future is the fixed cost of the
