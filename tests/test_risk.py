@@ -353,3 +353,25 @@ def test_regret_against_perfect_information_is_not_negative() -> None:
     for row in s.regret.rows:
         assert row.regret_usd >= -1e-6 * row.plan_cost_usd
     assert any(row.regret_usd > 0 for row in s.regret.rows)
+
+
+def test_slips_delay_and_losses_remove_committed_capacity() -> None:
+    import dataclasses
+
+    from computegeo.risk.recourse import committed_capacity_mw
+
+    data = tiny_problem()
+    plan = plan_problem(data)
+    commitments = commitments_from_plan(data, plan)
+    base = forecast_future(resolve(RiskSection(), data, pd.DataFrame()))
+    k = committed_capacity_mw(data, commitments, base)
+    assert k[0].tolist() == pytest.approx([15.0, 15.0])  # 15 MW built at a in 2027
+    slipped = parse_stress("slip market a 1y", data, base).future
+    assert committed_capacity_mw(data, commitments, slipped)[0].tolist() == pytest.approx([0, 15])
+    lost = dataclasses.replace(base, loss_period=np.array([1, 2]))
+    assert committed_capacity_mw(data, commitments, lost)[0].tolist() == pytest.approx([15, 0])
+    # in 2027 nothing else can serve r1 (10 MW) and the lease at b needs a period: all unmet
+    structure = build_structure(data, commitments, PREMIUM)
+    model = RecourseModel(structure, base)
+    outcome = model.solve(slipped)
+    assert outcome.unmet_mw[0].tolist() == pytest.approx([15.0, 0.0])
