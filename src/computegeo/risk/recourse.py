@@ -447,6 +447,9 @@ class RecourseModel:
             h.clearSolver()
             h.setBasis(self._basis)
         h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal and self._basis is not None:
+            h.clearSolver()  # numerical trouble from the warm basis: once more from scratch
+            h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             msg = f"HiGHS ended the recourse LP of future {future.index} with status " + str(
                 h.modelStatusToString(h.getModelStatus())
