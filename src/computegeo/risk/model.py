@@ -10,13 +10,16 @@ table by the rules of :func:`default_loss_per_year` (documented in ``docs/risk.m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from computegeo.errors import ConfigError, suggest
 from computegeo.problem import ProblemData
 from computegeo.risk_config import RiskSection, SlipForm, years_to_periods
+
+if TYPE_CHECKING:  # pandas is imported where it is used: worker processes never need it
+    import pandas as pd
 
 LOSS_RULE_GRID_PER_YEAR: dict[str, float] = {"low": 0.002, "medium": 0.005, "high": 0.01}
 """Estimate (rule): yearly probability of losing a market to a grid failure or a non-seismic
@@ -140,11 +143,14 @@ def default_loss_per_year(markets: pd.DataFrame, market_ids: tuple[str, ...]) ->
 
     Examples
     --------
+    >>> import pandas as pd
     >>> table = pd.DataFrame({"hazard_class": ["low"], "seismic_hazard": [0.0],
     ...                       "political_stability": [1.5], "moratorium": [False]}, index=["x"])
     >>> round(float(default_loss_per_year(table, ("x",))[0]), 6)  # low hazard class only
     0.002
     """
+    import pandas as pd
+
     frame = markets.reindex(list(market_ids))
 
     def column(name: str, fill: object) -> pd.Series:
