@@ -172,3 +172,17 @@ def test_risk_of_a_finished_plan_folder(tmp_path: Path, capsys: pytest.CaptureFi
     other.write_text(SMALL.replace("end_year: 2028", "end_year: 2029"), encoding="utf-8")
     assert main(["risk", str(other), "--plan", str(plan_dir), "-n", "2", "-q"]) == 2
     assert "do not match" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_contract_command_same_numbers_for_any_worker_count() -> None:
+    """The exact contract command (default workers: a spawned pool) against one worker."""
+    pooled = _run("--futures", "20", "--seed", "5", "--json")
+    single = _run("--futures", "20", "--seed", "5", "--json", "--workers", "1")
+    assert pooled.returncode == 0, pooled.stderr
+    assert single.returncode == 0, single.stderr
+    a, b = json.loads(pooled.stdout), json.loads(single.stdout)
+    for key in ("seconds", "workers"):
+        a.pop(key)
+        b.pop(key)
+    assert a == b
