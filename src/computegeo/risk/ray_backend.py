@@ -78,6 +78,9 @@ def run_on_ray(
             raise InputError(msg, ["check the address, or leave --address out"]) from None
         started_here = True
     try:
+        # an actor the cluster has no CPU for would never start and its batches never finish
+        cpus = int(ray.cluster_resources().get("CPU", workers))
+        workers = max(1, min(workers, cpus))
         actor_cls = ray.remote(num_cpus=1)(_ActorBody)
         spec_ref = ray.put(spec)
         actors = [actor_cls.remote(spec_ref) for _ in range(workers)]  # type: ignore[attr-defined]
