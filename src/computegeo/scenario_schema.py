@@ -18,6 +18,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from computegeo.errors import ConfigError, suggest
 from computegeo.plausible import Plausible
+from computegeo.risk_config import RiskSection
 from computegeo.screen.config import ScreenConfig, WeightSpec
 from computegeo.screen.criteria import ALIASES, KNOWN_CRITERIA
 from computegeo.screen.filters import parse_filter
@@ -683,6 +684,9 @@ class Scenario(_Model):
     """Optional market screen of the plan's candidate markets (criteria, weights, filters,
     sensitivity; the ``computegeo screen`` section), shown in report.html and written to
     tables/screen.csv."""
+    risk: RiskSection | None = None
+    """Optional uncertainty model of ``computegeo risk`` (demand paths, power prices, slips,
+    equipment shock, loss events, stress tests; see docs/risk.md); defaults apply without it."""
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> Scenario:

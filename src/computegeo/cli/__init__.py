@@ -21,6 +21,7 @@ from computegeo.errors import ComputegeoError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "plan",
+    "risk",
     "explain",
     "compare",
     "screen",

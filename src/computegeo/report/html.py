@@ -87,6 +87,7 @@ def render_report(
     signals: SignalsReport | None = None,
     explanation: PlanExplanation | None = None,
     comparison: PlanComparison | None = None,
+    extra_sections: Sequence[str] = (),
 ) -> str:
     """Render a plan as one self-contained HTML document.
 
@@ -106,6 +107,9 @@ def render_report(
         Adds "Why these markets", "Why not the others", what-if and alternatives sections.
     comparison : PlanComparison, optional
         Adds "Compared with the baseline" (``computegeo plan --baseline DIR``).
+    extra_sections : sequence of str
+        Further sections (trusted HTML, e.g. :func:`computegeo.report.risk_section.risk_section`)
+        placed before the appendix.
 
     Returns
     -------
@@ -136,9 +140,15 @@ def render_report(
             signals=signals,
             explanation=explanation,
             comparison=comparison,
+            extra_sections=extra_sections,
         )
     return render_view(
-        view, screen=screen, signals=signals, explanation=explanation, comparison=comparison
+        view,
+        screen=screen,
+        signals=signals,
+        explanation=explanation,
+        comparison=comparison,
+        extra_sections=extra_sections,
     )
 
 
@@ -150,6 +160,7 @@ def render_view(
     signals: SignalsReport | None = None,
     explanation: PlanExplanation | None = None,
     comparison: PlanComparison | None = None,
+    extra_sections: Sequence[str] = (),
 ) -> str:
     """Render an already parsed :class:`PlanView` (see :func:`render_report`).
 
@@ -171,6 +182,7 @@ def render_view(
         _explain_sections(view, explanation, comparison),
         screen_section(screen) if screen is not None else "",
         job_board_section(view, signals) if signals is not None else "",
+        *extra_sections,
         _appendix(view, land.provenance, sources_note),
     ]
     return (

@@ -1,0 +1,498 @@
+r"""The recourse LP of one future, as ONE persistent HiGHS model re-solved per future.
+
+The plan's commitments are fixed (campuses and builds decided, leases signed, cloud committed,
+all paid as planned). In a future, committed capacity comes online late where it slipped and
+disappears from the period its market is lost; what adapts is
+
+- ``x[b,t]``: re-assignment of demand node ``n`` to market ``mk`` on allowed arcs ``b = (n, mk)``
+  (within the workload's latency limit and residency rule, as in planning);
+- ``y[s,t] <= K[s,t]``: load on committed capacity ``K`` (after slips and losses), paying
+  energy at the future's power price and the carbon price;
+- ``e[s,t] <= A[s,t] - K[s,t]``: emergency cloud at cloud sites of surviving markets, at the
+  committed price times ``1 + premium``;
+- ``l[s,t] <= A[s,t] - K[s,t]``: new colocation leases at lease sites of surviving markets, only
+  from the period ``lead_s + slip`` (decided at the horizon start), within the market's remaining
+  grid headroom ``sum_{s in mk} PUE l[s,t] <= H[mk,t] - PUE (K_new[mk,t])``;
+- ``u[n,t] <= D[n,t]``: unmet demand at the scenario's penalty.
+
+.. math::
+
+    \min \sum_t \Big[\sum_s (c^y_{s,t} y + c^e_{s,t} e + c^l_{s,t} l) + \sum_n pen_{w(n)} u\Big]
+    \quad\text{s.t.}\quad \sum_{b \in n} x[b,t] + u[n,t] = D[n,t],\;
+    \sum_{b \in B(mk)} x[b,t] \le \sum_{s \in mk} (y + e + l)[s,t]
+
+Demand nodes pool the (workload, region) pairs of one workload with the same allowed markets
+(exact: demand multipliers are per workload). The cost of a future is the fixed cost of the
+commitments plus this LP's optimum. Between futures only column bounds, column costs and row
+bounds change; every solve starts from the forecast's optimal basis, so a future's result does
+not depend on which futures the worker solved before (bit-for-bit reproducible).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from computegeo.errors import DataError, SolverError
+from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.risk.sample import Future
+
+if TYPE_CHECKING:
+    from computegeo.plan import Plan
+
+COST_SCALE_USD = 1.0e6
+"""The LP's objective is in MUSD (better conditioned than USD)."""
+TOL_MW = 1e-6
+"""Solution values below this are solver noise [MW]."""
+
+
+@dataclass(frozen=True, eq=False)
+class Commitments:
+    """First-stage decisions of a plan, fixed in every future.
+
+    Attributes
+    ----------
+    build_mw : ndarray, shape (S, T)
+        MW decided at site ``s`` in period ``tau`` (online from ``tau + lead``) [MW].
+    campus_open : ndarray, shape (S, T)
+        1 where a new campus is opened by that decision [-].
+    """
+
+    build_mw: np.ndarray
+    campus_open: np.ndarray
+
+
+def commitments_from_plan(data: ProblemData, plan: Plan) -> Commitments:
+    """The plan's build, lease and cloud decisions as arrays over ``data``'s sites and periods.
+
+    Raises
+    ------
+    DataError
+        When the plan names a site or period the problem does not have (a plan of another
+        scenario).
+    """
+    build = np.zeros((data.n_sites, data.n_periods))
+    campus = np.zeros((data.n_sites, data.n_periods))
+    site = {s: i for i, s in enumerate(data.site_id)}
+    period = {p: i for i, p in enumerate(data.period_label)}
+    problems = []
+    for row in plan.builds:
+        if row.site_id not in site or row.decision_period not in period:
+            problems.append(
+                f"build of {row.mw:.1f} MW at {row.site_id!r} in {row.decision_period!r}"
+            )
+            continue
+        build[site[row.site_id], period[row.decision_period]] += row.mw
+        if row.new_campus:
+            campus[site[row.site_id], period[row.decision_period]] = 1.0
+    if problems:
+        msg = f"the plan does not belong to scenario {data.name!r}: it has decisions it cannot map"
+        raise DataError(msg, problems[:10])
+    return Commitments(build_mw=build, campus_open=campus)
+
+
+def committed_capacity_mw(
+    data: ProblemData, commitments: Commitments, future: Future
+) -> np.ndarray:
+    """Committed capacity online per site and period in ``future`` [MW], shape (S, T).
+
+    Vintages of build (lease) sites start ``slip_build_periods`` (``slip_lease_periods``) of
+    their market later and keep their term; everything in a market is gone from its loss
+    period on.
+    """
+    t_n = data.n_periods
+    forms = data.site_form
+    slip = np.where(
+        np.array([f is Form.BUILD for f in forms]),
+        future.slip_build_periods[data.site_market],
+        np.where(
+            np.array([f is Form.LEASE for f in forms]),
+            future.slip_lease_periods[data.site_market],
+            0,
+        ),
+    )
+    start = data.lead_periods + slip  # (S,)
+    tau = np.arange(t_n)[None, :, None]
+    t = np.arange(t_n)[None, None, :]
+    on = (t >= tau + start[:, None, None]) & (
+        t < tau + start[:, None, None] + data.term_periods[:, None, None]
+    )
+    new = np.einsum("st,stu->su", commitments.build_mw, on)
+    alive = ~future.lost()[data.site_market]  # (S, T)
+    out: np.ndarray = (data.existing_mw + new) * alive
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class FutureOutcome:
+    """What one future costs and leaves unserved.
+
+    Attributes
+    ----------
+    index : int
+    cost_usd : float
+        Fixed cost of the commitments + recourse cost [USD, discounted to the base year].
+    recourse_cost_usd : float
+        The LP's optimum [USD].
+    energy_usd, emergency_cloud_usd, new_lease_usd, unmet_penalty_usd : float
+        Parts of the recourse cost [USD].
+    unmet_mw : ndarray, shape (W, T)
+        Unmet load per workload and period [MW].
+    served_share : ndarray, shape (W,)
+        Served / demanded energy over the horizon per workload (all served load is within its
+        latency limit and residency rule) [-].
+    emergency_cloud_mw, new_lease_mw : ndarray, shape (T,)
+        Recourse capacity used per period [MW].
+    demand_mw : ndarray, shape (W, T)
+        Total demand per workload and period in this future [MW].
+    """
+
+    index: int
+    cost_usd: float
+    recourse_cost_usd: float
+    energy_usd: float
+    emergency_cloud_usd: float
+    new_lease_usd: float
+    unmet_penalty_usd: float
+    unmet_mw: np.ndarray
+    served_share: np.ndarray
+    emergency_cloud_mw: np.ndarray
+    new_lease_mw: np.ndarray
+    demand_mw: np.ndarray
+    node_unmet_mw: np.ndarray = dataclasses.field(repr=False, default_factory=lambda: np.zeros(0))
+    """Unmet per pooled demand node and period (N, T) [MW] (for stress tests)."""
+    future: Future | None = dataclasses.field(repr=False, default=None)
+    """The sampled future itself, when the worker drew it (for tables/futures.parquet)."""
+
+    @property
+    def peak_unmet_mw(self) -> float:
+        """Largest total unmet load in any period [MW]."""
+        return float(self.unmet_mw.sum(axis=0).max(initial=0.0))
+
+
+@dataclass(frozen=True, eq=False)
+class RecourseStructure:
+    """Index sets and unit costs of the recourse LP (pure numpy; cheap to pickle to workers)."""
+
+    data: ProblemData
+    commitments: Commitments
+    premium: float
+    new_leases: bool
+    node_workload: np.ndarray
+    """(N,) workload of each pooled node."""
+    node_demand_mw: np.ndarray
+    """(N, T) forecast demand of each node [MW]."""
+    node_pairs: tuple[np.ndarray, ...]
+    """Per node, the (workload, region) flat indices ``w * R + r`` it pools."""
+    narc_node: np.ndarray
+    narc_market: np.ndarray
+    cloud_sites: np.ndarray
+    lease_sites: np.ndarray
+    headroom_markets: np.ndarray
+    fixed_cost_usd: float
+    power_usd_per_mw: np.ndarray
+    """(S, T) discounted energy cost of 1 MW of load at the forecast price [USD/MW]."""
+    carbon_usd_per_mw: np.ndarray
+    capacity_usd_per_mw: np.ndarray
+    unmet_usd_per_mw: np.ndarray
+    """(W, T)."""
+
+    @property
+    def n_nodes(self) -> int:
+        """N."""
+        return len(self.node_workload)
+
+
+def build_structure(
+    data: ProblemData, commitments: Commitments, premium: float, *, new_leases: bool = True
+) -> RecourseStructure:
+    """Pool demand nodes, index the recourse columns and compute unit costs.
+
+    Parameters
+    ----------
+    data : ProblemData
+    commitments : Commitments
+    premium : float
+        Emergency cloud premium over the committed price [-].
+    new_leases : bool
+        Whether new leases are a recourse option.
+    """
+    w_n, r_n, t_n = data.n_workloads, data.n_regions, data.n_periods
+    pair = data.arc_workload * r_n + data.arc_region
+    markets_of: dict[int, list[int]] = {}
+    for p, mk in zip(pair.tolist(), data.arc_market.tolist(), strict=True):
+        markets_of.setdefault(p, []).append(mk)
+    demand = data.demand_mw.reshape(w_n * r_n, t_n)
+    groups: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    for p in range(w_n * r_n):
+        if p in markets_of or demand[p].max(initial=0.0) > 0:
+            key = (p // r_n, tuple(markets_of.get(p, [])))
+            groups.setdefault(key, []).append(p)
+    keys = sorted(groups)
+    node_workload = np.array([k[0] for k in keys], dtype=np.int64)
+    node_pairs = tuple(np.array(groups[k], dtype=np.int64) for k in keys)
+    node_demand = np.array([demand[idx].sum(axis=0) for idx in node_pairs]).reshape(-1, t_n)
+    narc_node = np.array([n for n, k in enumerate(keys) for _ in k[1]], dtype=np.int64)
+    narc_market = np.array([m for k in keys for m in k[1]], dtype=np.int64)
+
+    # the planner's own unit costs, so the forecast future reproduces the plan's objective;
+    # imported here so that worker processes (which get the arrays) never import linopy
+    from computegeo.optimize.objective import cost_coefficients
+
+    grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
+    coeff = cost_coefficients(data, grid)
+    fixed = float((coeff.build_usd_per_mw * commitments.build_mw).sum()) + float(
+        (coeff.campus_usd * commitments.campus_open).sum()
+    )
+    # recurring cost of committed capacity as planned (contracts are paid whatever happens)
+    on = data.online_mask()
+    planned = data.existing_mw + np.einsum("st,stu->su", commitments.build_mw, on)
+    fixed += float((coeff.capacity_usd_per_mw * planned).sum())
+    lease = np.array([f is Form.LEASE for f in data.site_form]) & new_leases
+    lease_markets = np.unique(data.site_market[lease])
+    headroom = lease_markets[np.isfinite(data.power_headroom_mw[lease_markets]).any(axis=1)]
+    return RecourseStructure(
+        data=data,
+        commitments=commitments,
+        premium=premium,
+        new_leases=new_leases,
+        node_workload=node_workload,
+        node_demand_mw=node_demand,
+        node_pairs=node_pairs,
+        narc_node=narc_node,
+        narc_market=narc_market,
+        cloud_sites=np.flatnonzero([f is Form.CLOUD for f in data.site_form]),
+        lease_sites=np.flatnonzero(lease),
+        headroom_markets=headroom.astype(np.int64),
+        fixed_cost_usd=fixed,
+        power_usd_per_mw=coeff.power_usd_per_mw,
+        carbon_usd_per_mw=coeff.carbon_usd_per_mw,
+        capacity_usd_per_mw=coeff.capacity_usd_per_mw,
+        unmet_usd_per_mw=coeff.unmet_usd_per_mw,
+    )
+
+
+class RecourseModel:
+    """One persistent HiGHS LP for a plan; :meth:`solve` evaluates a future on it.
+
+    Built once per worker. Per future only column bounds, column costs and row bounds are
+    changed (all of them that can vary, so the model's state after the update depends only on
+    the future) and the solve starts from the forecast future's optimal basis.
+
+    Parameters
+    ----------
+    structure : RecourseStructure
+    forecast : Future
+        The future whose optimal basis every solve starts from (the forecast).
+    """
+
+    def __init__(self, structure: RecourseStructure, forecast: Future) -> None:
+        self.st = structure
+        d = structure.data
+        s_n = d.n_sites
+        b_n, n_n = len(structure.narc_node), structure.n_nodes
+        c_n, l_n = len(structure.cloud_sites), len(structure.lease_sites)
+        h_n = len(structure.headroom_markets)
+        self._width = b_n + s_n + c_n + l_n + n_n  # columns per period
+        self._rows = n_n + d.n_markets + h_n  # rows per period
+        self._off_y = b_n
+        self._off_e = b_n + s_n
+        self._off_l = b_n + s_n + c_n
+        self._off_u = b_n + s_n + c_n + l_n
+        self._h = highspy.Highs()
+        self._h.setOptionValue("output_flag", False)
+        self._h.setOptionValue("threads", 1)
+        self._h.setOptionValue("solver", "simplex")
+        self._h.setOptionValue("presolve", "off")  # warm starts need the original model
+        self._pass_model()
+        self._basis: highspy.HighsBasis | None = None
+        self.solve(forecast)
+        self._basis = self._h.getBasis()
+
+    # ---------------------------------------------------------------- construction
+    def _pass_model(self) -> None:
+        st, d = self.st, self.st.data
+        t_n, s_n = d.n_periods, d.n_sites
+        b_n, n_n = len(st.narc_node), st.n_nodes
+        m_n = d.n_markets
+        rows_i: list[np.ndarray] = []
+        cols_i: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for t in range(t_n):
+            c0, r0 = t * self._width, t * self._rows
+            arcs = np.arange(b_n)
+            # demand rows: x + u = D
+            rows_i += [r0 + st.narc_node, r0 + np.arange(n_n)]
+            cols_i += [c0 + arcs, c0 + self._off_u + np.arange(n_n)]
+            vals += [np.ones(b_n), np.ones(n_n)]
+            # serving rows: x - (y + e + l) <= 0
+            sr = r0 + n_n
+            rows_i += [sr + st.narc_market, sr + d.site_market]
+            cols_i += [c0 + arcs, c0 + self._off_y + np.arange(s_n)]
+            vals += [np.ones(b_n), -np.ones(s_n)]
+            rows_i += [sr + d.site_market[st.cloud_sites], sr + d.site_market[st.lease_sites]]
+            cols_i += [
+                c0 + self._off_e + np.arange(len(st.cloud_sites)),
+                c0 + self._off_l + np.arange(len(st.lease_sites)),
+            ]
+            vals += [-np.ones(len(st.cloud_sites)), -np.ones(len(st.lease_sites))]
+            # headroom rows for new leases: PUE l <= remaining headroom
+            hr = r0 + n_n + m_n
+            pos = {int(mk): k for k, mk in enumerate(st.headroom_markets)}
+            sel = [j for j, s in enumerate(st.lease_sites) if int(d.site_market[s]) in pos]
+            if sel:
+                sel_a = np.array(sel, dtype=np.int64)
+                mk = d.site_market[st.lease_sites[sel_a]]
+                rows_i.append(hr + np.array([pos[int(m)] for m in mk], dtype=np.int64))
+                cols_i.append(c0 + self._off_l + sel_a)
+                vals.append(d.pue[mk])
+        n_col, n_row = t_n * self._width, t_n * self._rows
+        r = np.concatenate(rows_i)
+        c = np.concatenate(cols_i)
+        v = np.concatenate(vals)
+        order = np.lexsort((r, c))
+        r, c, v = r[order], c[order], v[order]
+        starts = np.searchsorted(c, np.arange(n_col)).astype(np.int32)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_col
+        lp.num_row_ = n_row
+        lp.col_cost_ = np.zeros(n_col)
+        lp.col_lower_ = np.zeros(n_col)
+        lp.col_upper_ = np.full(n_col, highspy.kHighsInf)
+        lp.row_lower_ = np.full(n_row, -highspy.kHighsInf)
+        lp.row_upper_ = np.zeros(n_row)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.append(starts, len(v)).astype(np.int32)
+        lp.a_matrix_.index_ = r.astype(np.int32)
+        lp.a_matrix_.value_ = v
+        self._h.passModel(lp)
+        var = np.arange(t_n)[:, None] * self._width
+        self._var_cols = (var + np.arange(b_n, self._width)[None, :]).ravel().astype(np.int32)
+        demand_rows = np.arange(t_n)[:, None] * self._rows + np.arange(n_n)[None, :]
+        head_rows = (
+            np.arange(t_n)[:, None] * self._rows
+            + n_n
+            + m_n
+            + np.arange(len(st.headroom_markets))[None, :]
+        )
+        self._var_rows = np.concatenate([demand_rows.ravel(), head_rows.ravel()]).astype(np.int32)
+
+    # ---------------------------------------------------------------- per future
+    def _future_arrays(
+        self, future: Future
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Upper bounds and costs of the variable columns, row bounds, committed capacity."""
+        st, d = self.st, self.st.data
+        t_n = d.n_periods
+        k = committed_capacity_mw(d, st.commitments, future)  # (S, T)
+        alive = ~future.lost()[d.site_market]  # (S, T)
+        scale = 1.0 / COST_SCALE_USD
+        load_cost = (
+            st.power_usd_per_mw * future.price_multiplier[d.site_market][:, None]
+            + st.carbon_usd_per_mw
+        )  # (S, T)
+        limit = np.maximum(d.available_mw, d.existing_mw)
+        room = np.where(alive, np.maximum(limit - k, 0.0), 0.0)  # (S, T); inf = no quota
+        cs, ls = st.cloud_sites, st.lease_sites
+        e_up = room[cs]
+        e_cost = st.capacity_usd_per_mw[cs] * (1.0 + st.premium) + load_cost[cs]
+        slip = future.slip_lease_periods[d.site_market[ls]]
+        ready = np.arange(t_n)[None, :] >= (d.lead_periods[ls] + slip)[:, None]
+        l_up = np.where(ready, room[ls], 0.0)
+        l_cost = st.capacity_usd_per_mw[ls] + load_cost[ls]
+        demand = st.node_demand_mw * future.demand_multiplier[st.node_workload]  # (N, T)
+        u_cost = st.unmet_usd_per_mw[st.node_workload]
+        upper = np.concatenate([k.T, e_up.T, l_up.T, demand.T], axis=1)  # (T, width - B)
+        cost = np.concatenate([load_cost.T, e_cost.T, l_cost.T, u_cost.T], axis=1) * scale
+        # remaining grid headroom for new leases: H - PUE x (committed new grid capacity)
+        grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in d.site_form])
+        new = (
+            np.where(grid[:, None], np.maximum(k - d.existing_mw, 0.0), 0.0)
+            * d.pue[d.site_market][:, None]
+        )
+        used = np.zeros((d.n_markets, t_n))
+        np.add.at(used, d.site_market, new)
+        hm = st.headroom_markets
+        head = np.maximum(d.power_headroom_mw[hm] - used[hm], 0.0)  # (H, T)
+        row_up = np.concatenate([demand.T.ravel(), head.T.ravel()])
+        row_lo = np.concatenate([demand.T.ravel(), np.full(head.size, -np.inf)])
+        return upper.ravel(), cost.ravel(), row_lo, row_up, k, demand
+
+    def solve(self, future: Future) -> FutureOutcome:
+        """Evaluate ``future``: update bounds, costs and right-hand sides, re-solve warm.
+
+        Raises
+        ------
+        SolverError
+            When HiGHS does not reach an optimum (the LP is always feasible: unmet demand is
+            priced, so this means a numerical failure).
+        """
+        d = self.st.data
+        upper, cost, row_lo, row_up, _k, demand = self._future_arrays(future)
+        h = self._h
+        n_var = len(self._var_cols)
+        upper = np.where(np.isfinite(upper), upper, highspy.kHighsInf)
+        h.changeColsBounds(n_var, self._var_cols, np.zeros(n_var), upper)
+        h.changeColsCost(n_var, self._var_cols, cost)
+        n_r = len(self._var_rows)
+        row_lo = np.where(np.isfinite(row_lo), row_lo, -highspy.kHighsInf)
+        h.changeRowsBounds(n_r, self._var_rows, row_lo, row_up)  # type: ignore[attr-defined]
+        if self._basis is not None:
+            # drop factorisation and edge weights of the previous future, then start from the
+            # forecast's basis: the result depends on this future only (and it is faster)
+            h.clearSolver()
+            h.setBasis(self._basis)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal and self._basis is not None:
+            h.clearSolver()  # numerical trouble from the warm basis: once more from scratch
+            h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            msg = f"HiGHS ended the recourse LP of future {future.index} with status " + str(
+                h.modelStatusToString(h.getModelStatus())
+            )
+            raise SolverError(msg)
+        values = np.asarray(h.getSolution().col_value).reshape(d.n_periods, self._width)
+        return self._outcome(future, values, cost.reshape(d.n_periods, -1), demand)
+
+    def _outcome(
+        self, future: Future, values: np.ndarray, cost: np.ndarray, demand: np.ndarray
+    ) -> FutureOutcome:
+        st, d = self.st, self.st.data
+        b_n = len(st.narc_node)
+        var = values[:, b_n:]  # (T, width - B)
+        spend = var * cost * COST_SCALE_USD  # (T, width - B) [USD]
+        s_n, c_n, l_n = d.n_sites, len(st.cloud_sites), len(st.lease_sites)
+        parts = np.cumsum([0, s_n, c_n, l_n, st.n_nodes])
+        energy, emergency, lease, unmet = (
+            float(spend[:, parts[i] : parts[i + 1]].sum()) for i in range(4)
+        )
+        u = values[:, self._off_u :].T  # (N, T)
+        u = np.where(u < TOL_MW, 0.0, u)
+        w_n = d.n_workloads
+        unmet_w = np.zeros((w_n, d.n_periods))
+        np.add.at(unmet_w, st.node_workload, u)
+        demand_w = np.zeros((w_n, d.n_periods))
+        np.add.at(demand_w, st.node_workload, demand)
+        hours = d.hours_per_period
+        asked = demand_w @ hours
+        served = np.where(asked > 0, 1.0 - (unmet_w @ hours) / np.where(asked > 0, asked, 1.0), 1.0)
+        recourse = energy + emergency + lease + unmet
+        return FutureOutcome(
+            index=future.index,
+            cost_usd=st.fixed_cost_usd + recourse,
+            recourse_cost_usd=recourse,
+            energy_usd=energy,
+            emergency_cloud_usd=emergency,
+            new_lease_usd=lease,
+            unmet_penalty_usd=unmet,
+            unmet_mw=unmet_w,
+            served_share=np.clip(served, 0.0, 1.0),
+            emergency_cloud_mw=values[:, self._off_e : self._off_l].sum(axis=1),
+            new_lease_mw=values[:, self._off_l : self._off_u].sum(axis=1),
+            demand_mw=demand_w,
+            node_unmet_mw=u,
+        )
