@@ -17,9 +17,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-PeriodCount = Annotated[int, Field(ge=1, le=40)]
+from computegeo.plausible import Plausible
+
+# Numbers are strict, finite and plausible as in the rest of the scenario (computegeo.plausible).
+Probability = Annotated[float, Plausible(0.0, 1.0, "", "a probability")]
+# a 1-sigma of 500 % a year is no forecast at all
+Volatility = Annotated[float, Plausible(0.0, 5.0, "", "500 % a year")]
+Correlation = Annotated[float, Plausible(-1.0, 1.0, "", "a correlation")]
+PeriodCount = Annotated[int, Plausible(1, 40, "periods", "the longest horizon", integer=True)]
+Premium = Annotated[float, Plausible(0.0, 10.0, "", "10x the committed price")]
+SlipYears = Annotated[float, Plausible(0.0, 20.0, "years", "a longer slip is a loss", True)]
 _SLUG = r"^[a-z0-9][a-z0-9_]*$"
 _ISO2 = r"^[A-Z]{2}$"
 
@@ -62,7 +69,7 @@ class DemandCase(_Model):
     """Label of the case (shown in tables/futures.parquet)."""
     probability: Probability
     """Probability that a future follows this case [-]; cases are mutually exclusive."""
-    multiplier: Annotated[float, Field(gt=0.0)]
+    multiplier: Annotated[float, Plausible(0.0, 100.0, "", "100x the forecast", True)]
     """Demand multiplier reached at the end of the horizon [-] (2.0 = twice the forecast)."""
     ramp: bool = True
     """Grow the multiplier geometrically from 1 at the horizon start to ``multiplier`` at its
@@ -74,14 +81,12 @@ class DemandCase(_Model):
 class DemandUncertainty(_Model):
     """Multiplicative, mean-one lognormal growth paths around the demand forecast."""
 
-    volatility_per_year: NonNegative = DEFAULT_DEMAND_VOLATILITY_PER_YEAR
+    volatility_per_year: Volatility = DEFAULT_DEMAND_VOLATILITY_PER_YEAR
     """Volatility of the log demand multiplier per sqrt(year) [1/sqrt(yr)] (a random walk:
     the spread grows with the years since the horizon start)."""
-    workload_volatility: dict[Annotated[str, Field(pattern=_SLUG)], NonNegative] = {}
+    workload_volatility: dict[Annotated[str, Field(pattern=_SLUG)], Volatility] = {}
     """Per-workload overrides of ``volatility_per_year``, keyed by workload id."""
-    correlation: Annotated[float, Field(ge=-1.0, le=1.0)] | tuple[tuple[float, ...], ...] = (
-        DEFAULT_DEMAND_CORRELATION
-    )
+    correlation: Correlation | tuple[tuple[Correlation, ...], ...] = DEFAULT_DEMAND_CORRELATION
     """Correlation of the workloads' yearly shocks: one number for every pair, or a full
     matrix in ``workloads`` order (symmetric, unit diagonal, positive semi-definite) [-]."""
     cases: tuple[DemandCase, ...] = ()
@@ -104,9 +109,9 @@ class DemandUncertainty(_Model):
 class PowerPriceUncertainty(_Model):
     """Mean-one lognormal shocks of each grid zone's power price, held over the horizon."""
 
-    volatility: NonNegative = DEFAULT_POWER_PRICE_VOLATILITY
+    volatility: Volatility = DEFAULT_POWER_PRICE_VOLATILITY
     """Volatility of the log price multiplier of a grid zone [-]."""
-    country_correlation: Annotated[float, Field(ge=0.0, le=1.0)] = (
+    country_correlation: Annotated[float, Plausible(0.0, 1.0, "", "a correlation")] = (
         DEFAULT_POWER_PRICE_COUNTRY_CORRELATION
     )
     """Correlation of the shocks of two grid zones in the same country [-]; zones in different
@@ -126,7 +131,7 @@ class Slip(_Model):
     """Probability that the slip happens in a future [-]."""
     periods: PeriodCount | None = None
     """Size of the slip [periods] (give ``periods`` or ``years``)."""
-    years: Annotated[float, Field(gt=0.0, le=20.0)] | None = None
+    years: SlipYears | None = None
     """Size of the slip [yr], rounded up to whole periods."""
     forms: tuple[SlipForm, ...] = (SlipForm.BUILD, SlipForm.LEASE)
     """Forms whose new capacity is delayed (cloud is never delayed)."""
@@ -148,7 +153,7 @@ class EquipmentShock(_Model):
 
     probability: Probability = 0.0
     """Probability of the shock in a future [-]; 0 = off."""
-    extra_years: Annotated[float, Field(gt=0.0, le=20.0)] = 2.0
+    extra_years: SlipYears = 2.0
     """How much longer every new own-build takes to come online [yr], rounded up to periods.
     Default 2: high-capacity transformers now take up to 4 years (PwC via pv magazine, S83,
     2026) against about 2.5 years (~128-143 weeks, WoodMac, S82, 2025) — 1.5 years more, rounded
@@ -184,15 +189,17 @@ class LossEvents(_Model):
 class RiskSection(_Model):
     """How ``computegeo risk`` samples futures and what it reports."""
 
-    futures: Annotated[int, Field(ge=1, le=10_000_000)] = 1000
+    futures: Annotated[int, Plausible(1, 1e7, "", "a sweep's size", integer=True)] = 1000
     """Number of sampled futures (``--futures`` overrides it)."""
-    seed: Annotated[int, Field(ge=0)] = 2026
+    seed: Annotated[int, Plausible(0, 2**63 - 1, "", "a 64-bit seed", integer=True)] = 2026
     """Seed of the sampler (``--seed`` overrides it); same seed, same numbers."""
-    var_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.95
+    var_level: Annotated[float, Plausible(0.0, 0.9999, "", "a quantile below 1", True)] = 0.95
     """Level of the value at risk and conditional value at risk of the cost [-]."""
-    unmet_threshold_mw: NonNegative = 0.0
+    unmet_threshold_mw: Annotated[float, Plausible(0.0, 1e6, "MW", "1 TW")] = 0.0
     """Report the probability that the largest unmet load in a period exceeds this [MW]."""
-    emergency_cloud_premium: NonNegative = DEFAULT_EMERGENCY_CLOUD_PREMIUM
+    emergency_cloud_premium: Annotated[
+        float, Plausible(0.0, 10.0, "", "10x the committed price")
+    ] = DEFAULT_EMERGENCY_CLOUD_PREMIUM
     """Premium of emergency (on-demand) cloud over the committed price of the same cloud site
     [-]; 0.375 = 37.5 % more (see the default's source)."""
     new_leases: bool = True
@@ -210,7 +217,7 @@ class RiskSection(_Model):
     """Market, jurisdiction and regional loss events."""
     stress: tuple[str, ...] = ()
     """Named stress tests (e.g. ``demand x2``, ``lose market tokyo``); see docs/risk.md."""
-    criticality_futures: Annotated[int, Field(ge=0, le=100_000)] = 20
+    criticality_futures: Annotated[int, Plausible(0, 1e5, "", "a sweep's size", integer=True)] = 20
     """Futures on which each market's loss is re-evaluated for the criticality table; 0 = off."""
 
 
