@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from pathlib import Path
@@ -149,3 +150,23 @@ def test_bad_dataset_override_file_is_named(tmp_path: Path) -> None:
     assert info.value.exit_code == 2
     assert "mine.csv" in info.value.render()
     assert "pue" in info.value.render()
+
+
+def test_every_run_is_checked_independently(small_run) -> None:
+    run, _ = small_run
+    assert run.violations == ()
+    assert run.timings.seconds["check"] >= 0.0
+
+
+def test_a_checker_violation_is_named_in_the_summary(small_run) -> None:
+    from computegeo.cli.plan import summary_lines
+    from computegeo.evaluate.checker import Violation
+
+    run, _ = small_run
+    broken = dataclasses.replace(
+        run, violations=(Violation("serving", "chat r1 [2027]: served 5 MW over demand"),)
+    )
+    text = "\n".join(summary_lines(broken, 1.0))
+    assert "1 rule violation(s)" in text
+    assert "serving: chat r1 [2027]: served 5 MW over demand" in text
+    assert not any("violation" in line for line in summary_lines(run, 1.0))

@@ -43,6 +43,7 @@ import pandas as pd
 import yaml
 
 from computegeo.errors import ConfigError, InputError
+from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
 from computegeo.explain.session import ExplainInputs, explain_plan, what_if
 from computegeo.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
@@ -92,6 +93,10 @@ class Dataset:
     countries: pd.DataFrame | None = None
     attributes: pd.DataFrame | None = None
     """Provenance of ``markets`` (loaded with the same override file: user values say so)."""
+
+
+MAX_VIOLATIONS_SHOWN = 5
+"""Checker violations reported as progress lines (all are in :attr:`PlanRun.violations`)."""
 
 
 @dataclass(frozen=True)
@@ -461,6 +466,8 @@ class PlanRun:
     timings: RunTimings
     screen: ScreenResult | None = None
     explanation: PlanExplanation | None = None
+    violations: tuple[Violation, ...] = ()
+    """What the independent checker found wrong with the plan (empty when every rule holds)."""
 
 
 def run_plan(
@@ -524,6 +531,13 @@ def run_plan(
     seconds["solve"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    progress(Stage.EVALUATE, "checking the plan against the scenario and the dataset")
+    violations = tuple(check_plan(data, plan, sc, dataset))
+    for v in violations[:MAX_VIOLATIONS_SHOWN]:
+        progress(Stage.EVALUATE, f"checker: {v}")
+    seconds["check"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     progress(Stage.EVALUATE, "explaining the plan")
     inputs = explain_inputs(sc, dataset, data)
     plan, explanation = explain_plan(plan, inputs)
@@ -571,6 +585,7 @@ def run_plan(
         timings=RunTimings(seconds),
         screen=screened,
         explanation=explanation,
+        violations=violations,
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from computegeo.errors import ConfigError, InputError
 
@@ -215,6 +216,12 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         lines += _unmet_cause_lines(plan, last)
     else:
         lines.append("All demand is served within its latency and residency limits.")
+    violations = getattr(run, "violations", ())
+    if violations:
+        lines.append(
+            f"[red]The independent checker found {len(violations)} rule violation(s) in this "
+            f"plan, first: {escape(str(violations[0]))} — please report it with scenario.yaml[/]"
+        )
     if plan.solve.status.value == "time_limit":
         lines.append(
             f"[yellow]Stopped at the time limit ({scenario.solver.time_limit_s:g} s) with the best "
