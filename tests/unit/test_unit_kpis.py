@@ -25,6 +25,7 @@ KPI_RTOL = 1e-9
 _SITES = {
     "a:build:own": ("a", Form.BUILD, "own", 0),
     "b:lease:colo": ("b", Form.LEASE, "colo", 1),
+    "b:cloud:aws": ("b", Form.CLOUD, "aws", 0),
     "nowhere:build:own": ("nowhere", Form.BUILD, "own", 0),
 }
 """Market, form, provider and lead [periods] of the tiny problem's sites (and one unknown)."""
@@ -185,3 +186,53 @@ def test_rows_with_unknown_references_are_listed() -> None:
     )
     assert float(arrays.build_mw.sum()) == 0.0
     assert float(arrays.load_mw.sum()) == 0.0
+
+
+def test_cloud_pays_no_power_but_its_carbon_counts() -> None:
+    """Site b becomes a cloud commitment (lead 0, one-period term, 4 MUSD/MW-yr, power included);
+    site a's own campus pays 0.1 MUSD/MW-yr O&M. Carbon price 10 USD/t.
+
+    Plan: 10 MW built at a in 2027; 5 MW of cloud committed in 2027 and again in 2028 (each
+    lasts one period); r1 from a, r2 from the cloud, both years.
+    - capex 2.2 MUSD as before; O&M 0.1 x 10 MW x 2 yr = 2 MUSD; cloud 4 x 5 x 2 = 40 MUSD;
+    - power only at a: 10 x 8,760 x 50 x 2 = 8.76 MUSD (cloud prices include power);
+    - carbon a 70,080 t + cloud 5 x 8,760 x 0.1 x 2 = 8,760 t = 78,840 t, cost 788,400 USD;
+    - NPV = 2.2 + 2 + 40 + 8.76 + 0.7884 = 53.7484 MUSD; energy 15 x 8,760 x 2 = 262,800 MWh.
+    """
+    base = tiny_problem()
+    data = dataclasses.replace(
+        base,
+        site_id=("a:build:own", "b:cloud:aws"),
+        site_form=(Form.BUILD, Form.CLOUD),
+        site_provider=("own", "aws"),
+        lead_periods=np.array([0, 0]),
+        term_periods=np.array([99, 1]),
+        recurring_usd_per_mw_year=np.array([1.0e5, 4.0e6]),
+        carbon_price_usd_per_t=np.array([10.0, 10.0]),
+    )
+    builds = (
+        _build("a:build:own", "2027", 10.0, True),
+        _build("b:cloud:aws", "2027", 5.0, False),
+        _build("b:cloud:aws", "2028", 5.0, False),
+    )
+    assignments = tuple(
+        a
+        for p in ("2027", "2028")
+        for a in (
+            _assign("r1", "a:build:own", "a", p, 10.0),
+            _assign("r2", "b:cloud:aws", "b", p, 5.0),
+        )
+    )
+    arrays = rows_arrays(data, builds, assignments, ())
+    assert arrays.capacity_mw.tolist() == [[10.0, 10.0], [5.0, 5.0]]  # one vintage per period
+    k = compute_kpis(data, arrays, with_n1=False)
+    assert k.capex_usd == pytest.approx(2.2e6, rel=KPI_RTOL)
+    assert k.opex_usd.om == pytest.approx(2.0e6, rel=KPI_RTOL)
+    assert k.opex_usd.cloud == pytest.approx(40.0e6, rel=KPI_RTOL)
+    assert k.opex_usd.rent == 0.0
+    assert k.opex_usd.power == pytest.approx(8.76e6, rel=KPI_RTOL)
+    assert k.carbon_t == pytest.approx(78_840.0, rel=KPI_RTOL)
+    assert k.opex_usd.carbon == pytest.approx(788_400.0, rel=KPI_RTOL)
+    assert k.npv_usd == pytest.approx(53_748_400.0, rel=KPI_RTOL)
+    assert k.energy_mwh == pytest.approx(262_800.0, rel=KPI_RTOL)
+    assert k.overnight_capex_usd == pytest.approx(11.0e6, rel=KPI_RTOL)
