@@ -11,6 +11,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 
 from computegeo.report.charts import (
@@ -28,8 +29,12 @@ from computegeo.report.maps import (
     DEMAND_RADIUS_MAX_PX,
     FLOW_WIDTH_MAX_PX,
     FLOW_WIDTH_MIN_PX,
+    LABEL_CHAR_WIDTH_PX,
+    MAP_HEIGHT_PX,
+    MAP_WIDTH_PX,
     SITE_RADIUS_MAX_PX,
     SITE_RADIUS_MIN_PX,
+    _place_labels,
     project,
     world_map,
 )
@@ -251,3 +256,77 @@ def test_map_demand_and_flow_marks() -> None:
     big = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", by_width[1].attrib["d"])]
     assert big[:2] == pytest.approx(r1, abs=PX_ATOL)
     assert big[-2:] == pytest.approx(project(0.0, 0.0), abs=PX_ATOL)
+
+
+# --------------------------------------------------------------------------- site labels
+
+
+def _label_boxes(elements: list[str]) -> list[tuple[float, float, float, float, str]]:
+    """Boxes of placed labels (x0, y0, x1, y1, anchor), as the placer measures them."""
+    out = []
+    for markup in elements:
+        el = _svg(markup.replace("<text ", f'<text xmlns="{SVG[1:-1]}" ', 1))
+        x, y, anchor = _float(el, "x"), _float(el, "y"), el.attrib["text-anchor"]
+        w = LABEL_CHAR_WIDTH_PX * len(el.text or "")
+        x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+        out.append((x0, y - 10.0, x0 + w, y + 2.0, anchor))
+    return out
+
+
+def test_label_goes_right_then_left_then_above() -> None:
+    """A lone circle at (500, 200), r 10: its label starts 3 px right of it (x 513, y 204).
+
+    Near the right edge (x 990, r 5) a 10-character label (63 px) would leave the map: it
+    goes to the left, ending 3 px before the circle (x 982).
+    """
+    (lone,) = _label_boxes(_place_labels(["Alpha"], [(500.0, 200.0, 10.0)]))
+    assert lone[0] == pytest.approx(513.0)
+    assert lone[4] == "start"
+    (edge,) = _label_boxes(_place_labels(["Abcdefghij"], [(990.0, 200.0, 5.0)]))
+    assert edge[4] == "end"
+    assert edge[2] == pytest.approx(982.0)
+
+
+def test_label_blocked_on_both_sides_goes_above() -> None:
+    """Circles at x 400, 440 and 480 (r 8, same y): the middle label, placed last, has a circle
+    at 13 px on each side, so it goes above: centred at x 440, baseline 200 - 8 - 4 = 188."""
+    circles = [(400.0, 200.0, 8.0), (480.0, 200.0, 8.0), (440.0, 200.0, 8.0)]
+    boxes = _label_boxes(_place_labels(["L", "R", "Middle"], circles))
+    middle = boxes[-1]
+    assert middle[4] == "middle"
+    assert (middle[0] + middle[2]) / 2 == pytest.approx(440.0)
+    assert middle[3] == pytest.approx(190.0)  # baseline 188 + 2 px descent
+
+
+def test_placed_labels_never_overlap_and_stay_on_the_map() -> None:
+    """60 random circles: every placed label is inside the map, clear of every other label and
+    of every circle but its own."""
+    rng = np.random.default_rng(3)
+    circles = [
+        (float(x), float(y), float(r))
+        for x, y, r in zip(
+            rng.uniform(0, MAP_WIDTH_PX, 60),
+            rng.uniform(0, MAP_HEIGHT_PX, 60),
+            rng.uniform(4, 26, 60),
+            strict=True,
+        )
+    ]
+    texts = [f"Site {i} {'x' * (i % 7)}" for i in range(60)]
+    elements = _place_labels(texts, circles)
+    assert 0 < len(elements) < 60  # a crowded map leaves some out
+    boxes = _label_boxes(elements)
+    placed_text = [
+        _svg(e.replace("<text ", f'<text xmlns="{SVG[1:-1]}" ', 1)).text for e in elements
+    ]
+    owners = [circles[texts.index(t)] for t in placed_text]
+    for i, (x0, y0, x1, y1, _) in enumerate(boxes):
+        assert 0 <= x0 < x1 <= MAP_WIDTH_PX
+        assert 0 <= y0 < y1 <= MAP_HEIGHT_PX
+        for j, other in enumerate(boxes):
+            if i != j:
+                assert not (x0 < other[2] and other[0] < x1 and y0 < other[3] and other[1] < y1)
+        for c in circles:
+            if c is owners[i]:
+                continue
+            cx, cy, r = c
+            assert not (x0 < cx + r and cx - r < x1 and y0 < cy + r and cy - r < y1)
