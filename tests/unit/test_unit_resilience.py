@@ -130,3 +130,15 @@ def test_n1_margin_summary_picks_the_worst_contingency() -> None:
     assert summary.worst_contingency == "a"
     assert summary.margin == pytest.approx(-0.5, abs=LP_ATOL)
     assert summary.served_share_after_loss == pytest.approx({"a": 0.0, "b": 0.8}, abs=LP_ATOL)
+
+
+def test_unlimited_capacity_serves_all_demand_after_the_loss() -> None:
+    """Site a unlimited (inf MW), b 5 MW. Losing b: a serves both regions in full, so each
+    gets 1 = 0.5 + lam of its demand: lam = 0.5 (the most the demand caps allow), share 1."""
+    capacity = np.array([[np.inf, np.inf], [5.0, 5.0]])
+    results = {
+        r.name: r for r in evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), capacity)
+    }
+    assert results["b"].margin == pytest.approx(0.5, abs=LP_ATOL)
+    assert results["b"].served_share == pytest.approx(1.0, abs=LP_ATOL)
+    assert results["a"].margin == pytest.approx(-0.5, abs=LP_ATOL)
