@@ -144,5 +144,13 @@ def hub_rtt_matrix_ms(
     factor = np.where(backbone.link_subsea, subsea_route_factor, land_route_factor)
     weight = factor * fibre_floor_rtt_ms(backbone.link_km()) + hop_ms
     n = backbone.n_hubs
-    graph = coo_matrix((weight, (backbone.link_a, backbone.link_b)), shape=(n, n)).tocsr()
+    # Parallel links (e.g. a land and a subsea route between the same hubs) are alternatives:
+    # keep the fastest of each pair, since a sparse matrix would add their weights together.
+    lo = np.minimum(backbone.link_a, backbone.link_b)
+    hi = np.maximum(backbone.link_a, backbone.link_b)
+    order = np.lexsort((weight, hi, lo))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (np.diff(lo[order]) != 0) | (np.diff(hi[order]) != 0)
+    keep = order[first]
+    graph = coo_matrix((weight[keep], (lo[keep], hi[keep])), shape=(n, n)).tocsr()
     return np.asarray(shortest_path(graph, method="D", directed=False))
