@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from computegeo.dataset_version import dataset_version
 from computegeo.errors import ConfigError, InputError
 from computegeo.fileio import atomic_output_dir
 from computegeo.optimize.solve import SolveOptions
@@ -212,7 +213,8 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
         progress(Stage.SOLVE, message)
 
     with _native_stdout_silenced():
-        return plan_problem(data, options, on_progress=on_message)
+        result = plan_problem(data, options, on_progress=on_message)
+    return dataclasses.replace(result, dataset_version=dataset_version().version)
 
 
 @contextlib.contextmanager

@@ -28,9 +28,10 @@ from computegeo.problem import Form
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes (1.1 added
-the N-1 basis and the ``workloads`` list, both optional when reading)."""
+the N-1 basis and the ``workloads`` list, 1.2 the ``dataset_version``, all optional when
+reading)."""
 
 
 class PlanStatus(enum.Enum):
@@ -267,6 +268,9 @@ class Plan:
     regions: tuple[RegionInfo, ...]
     workloads: tuple[WorkloadInfo, ...] = ()
     schema_version: str = SCHEMA_VERSION
+    dataset_version: str = ""
+    """Version of the bundled dataset the plan was made with (e.g. ``2026.12.0``; empty in plans
+    written before schema 1.2)."""
 
     def to_json_dict(self) -> dict[str, object]:
         """The ``plan.json`` object (enums as their values, tuples as lists)."""

@@ -25,6 +25,7 @@ import typer
 
 from computegeo import residency
 from computegeo.catalog import AttributeValue, load_market_attributes, load_markets, market_values
+from computegeo.dataset_version import dataset_version
 from computegeo.errors import InputError, suggest
 from computegeo.fileio import atomic_write_text
 from computegeo.schema import table_columns
@@ -476,8 +477,18 @@ def register(app: typer.Typer) -> None:
                 help="Write to this file (atomically) instead of standard output.",
             ),
         ] = None,
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                help="Print the bundled dataset's version and date, then exit.",
+            ),
+        ] = False,
     ) -> None:
         """List candidate markets (all, or narrowed by region and attribute filters)."""
+        if version:
+            typer.echo(f"computegeo dataset {dataset_version()}")
+            return
         if ctx.invoked_subcommand is not None:
             ctx.obj = {"override": override}
             return
