@@ -207,6 +207,7 @@ def _admissible(
     r_country = rows["country"].astype(str).to_numpy()
     shape = (data.n_workloads, data.n_regions, data.n_markets)
     latency, residency = np.ones(shape, dtype=bool), np.ones(shape, dtype=bool)
+    met = scenario.policies.residency_conditions  # conditions the scenario states it meets
     by_id = {w.id: w for w in scenario.workloads}
     for w_i, wid in enumerate(data.workload_id):
         w = by_id[wid]
@@ -217,7 +218,11 @@ def _admissible(
         if w.data_class != "none":
             for r_i in range(data.n_regions):
                 residency[w_i, r_i] = known[r_i] and np.array(
-                    [may_hold(w.data_class, r_country[r_i], c) for c in m_country], dtype=bool
+                    [
+                        may_hold(w.data_class, r_country[r_i], c, conditions_met=met)
+                        for c in m_country
+                    ],
+                    dtype=bool,
                 )
     return latency, residency, rtt
 
