@@ -218,6 +218,10 @@ def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
             out.append(
                 fact_value(r.market_id, "power_price_usd_per_mwh", seed.POWER_PRICE[r.market_id])
             )
+        elif r.market_id in campuses.PRICE:
+            out.append(
+                fact_value(r.market_id, "power_price_usd_per_mwh", campuses.PRICE[r.market_id])
+            )
         elif campuses.STATE.get(r.market_id) == "TX":
             out.append(fact_value(r.market_id, "power_price_usd_per_mwh", campuses.TEXAS_PRICE))
         elif r.market_id in campuses.STATE:
@@ -383,6 +387,7 @@ def headroom_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
     markets (not counted in the regional medians), else the median of sourced figures in the
     same region."""
     campus = campuses.campus_notes(raw)
+    announced = {a.seed.market_id: a for a in campuses.ANNOUNCED}
     idx = ident.set_index("market_id")
     by_group: dict[str, list[float]] = {}
     for k, f in seed.POWER_HEADROOM.items():
@@ -400,6 +405,12 @@ def headroom_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
             src = f"{cite('epoch_frontier_dc')}; {note}"
             out.append(Value(mid, attr, float(mw), src, 2025, True, campuses.HEADROOM_RULE))
             continue
+        ann = announced.get(mid)
+        if ann is not None and ann.headroom_mw is not None:
+            src = f"{cite(ann.source)}; {ann.note}"
+            rule = campuses.ANNOUNCED_RULE
+            out.append(Value(mid, attr, float(ann.headroom_mw), src, ann.year, True, rule))
+            continue
         group = region_group(r.continent, r.country)
         vals = by_group[group]
         med = statistics.median(vals)
@@ -410,12 +421,13 @@ def headroom_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
                 if region_group(idx.loc[k, "continent"], idx.loc[k, "country"]) == group
             }
         )
+        what = f"; what is there: {ann.note} ({cite(ann.source)})" if ann is not None else ""
         out.append(
             Value(
                 mid,
                 attr,
                 float(round(med)),
-                "; ".join(cite(s) for s in srcs),
+                "; ".join(cite(s) for s in srcs) + what,
                 2025,
                 True,
                 f"{seed.HEADROOM_RULE}: region {group}, median of {len(vals)} sourced market(s)",

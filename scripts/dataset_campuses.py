@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from dataset_markets_seed import Fact, MarketSeed
+from dataset_markets_seed import _EUR, Fact, MarketSeed
 
 EPOCH_DIR = "epoch_ai"
 
@@ -171,9 +171,114 @@ CAMPUS_MARKETS: tuple[CampusMarket, ...] = (
         ("OpenAI-Oracle Stargate Abu Dhabi",),
     ),
 )
-SEEDS: tuple[MarketSeed, ...] = tuple(c.seed for c in CAMPUS_MARKETS)
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A campus market outside the Epoch AI files: what is there, from a published source."""
+
+    seed: MarketSeed
+    note: str  # operator, campus, MW and year, as the source states them
+    source: str  # key in dataset_sources.SOURCES
+    year: int
+    headroom_mw: float | None = None  # announced MW still to come; None = no figure published
+    state: str = ""
+
+
+ANNOUNCED: tuple[Announced, ...] = (
+    Announced(
+        MarketSeed(
+            "reno",
+            "Reno (Tahoe-Reno Industrial Center)",
+            "US",
+            "north_america",
+            ("Reno", "US", "NV"),
+            "US-NW-NEVP",
+            ("USA", "Reno"),
+        ),
+        "Tract: 2,200-acre park in the Tahoe-Reno Industrial Center with an NV Energy agreement for over 2 GW from 2026 (Oct 2023), beside Switch, Apple, Google and Microsoft campuses; EdgeCore, Novva",
+        "dcf_reno_2023",
+        2023,
+        2000.0,
+        "NV",
+    ),
+    Announced(
+        MarketSeed(
+            "cheyenne",
+            "Cheyenne",
+            "US",
+            "north_america",
+            ("Cheyenne", "US", "WY"),
+            "US-NW-WACM",
+            ("USA", "Cheyenne"),
+        ),
+        "Crusoe and Tallgrass: 1.8 GW AI campus (Project Jade, announced 24 Jul 2025, scalable to 10 GW, own gas generation; county approval Jan 2026, first buildings 2027); Microsoft (since 2012) and Meta campuses",
+        "crusoe_cheyenne_2025",
+        2025,
+        1800.0,
+        "WY",
+    ),
+    Announced(
+        MarketSeed(
+            "marseille",
+            "Marseille",
+            "FR",
+            "europe",
+            ("Marseille", "FR", "93"),
+            "FR",
+            ("FRA", "Marseille"),
+        ),
+        "58 MW live IT, 12 subsea cable landings; Digital Realty 43.8 MW in four sites, MRS5 (2026, +40 % of its capacity) and MRS6 planned; Evroc sovereign cloud announced (DC Byte 2025)",
+        "dcbyte_marseille_2025",
+        2025,
+        round(43.8 * 0.40),
+    ),
+    Announced(
+        MarketSeed(
+            "lulea",
+            "Luleå",
+            "SE",
+            "europe",
+            ("Luleå", "SE", "14"),
+            "SE-SE1",
+            ("SWE", "Kiruna"),
+            "Kiruna station, ~270 km north-west (no Luleå station in the table)",
+        ),
+        "Meta (Facebook) campus since 2013, 120 MW of hydropower supply, third hall announced 2018 (total ~1 bn USD); no published pipeline MW",
+        "nodepole_lulea",
+        2018,
+    ),
+)
+# Markets outside France's and Sweden's capitals take the national Eurostat non-household price.
+PRICE = {
+    "marseille": Fact(
+        round(17.1 * 10 * _EUR, 1),
+        "S47",
+        2024,
+        True,
+        "France national non-household price (Eurostat H1 2024) used for Marseille",
+    ),
+    "lulea": Fact(
+        round(9.4 * 10 * _EUR, 1),
+        "S47",
+        2024,
+        True,
+        "Sweden national non-household price (Eurostat H1 2024) used for Luleå",
+    ),
+}
+SEEDS: tuple[MarketSeed, ...] = (
+    *(c.seed for c in CAMPUS_MARKETS),
+    *(a.seed for a in ANNOUNCED),
+)
 SITE_COORDINATES = frozenset(c.seed.market_id for c in CAMPUS_MARKETS if c.seed.geonames[0] == "")
-STATE = {c.seed.market_id: c.state for c in CAMPUS_MARKETS if c.state}
+STATE = {
+    **{c.seed.market_id: c.state for c in CAMPUS_MARKETS if c.state},
+    **{a.seed.market_id: a.state for a in ANNOUNCED if a.state},
+}
+ANNOUNCED_RULE = (
+    "announced campus capacity still to come (the source's MW for the named project); other "
+    "projects in the metro are not counted"
+)
 HEADROOM_RULE = (
     "tracked frontier campuses only: Epoch AI planned facility power (latest timeline point) minus "
     "current facility power, taken as MW of IT load; other projects in the metro are not counted"

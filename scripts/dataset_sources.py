@@ -16,6 +16,10 @@ SOURCES: dict[str, str] = {
         "data_center_timelines tables, CC BY 4.0), epoch.ai/data/data-centers, via "
         "cnyke/cnyke.github.io (file 2025-12-17)"
     ),
+    "dcf_reno_2023": "Data Center Frontier, 'Hyperscale-driven US Mountain West data center markets continue building up, and big' (5 Oct 2023), datacenterfrontier.com; NNBW (19 Oct 2023)",
+    "crusoe_cheyenne_2025": "Crusoe, 'Crusoe and Tallgrass announce AI data center in Wyoming', GlobeNewswire (24 Jul 2025); Cowboy State Daily (29 Jul 2025); finmar.news (26 Jan 2026, county approval)",
+    "dcbyte_marseille_2025": "DC Byte, Mediterranean data centre markets report (2025), via europesays.com; Le Journal des Entreprises (Digital Realty MRS5, 2024)",
+    "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
         "Electricity Maps yearly zone aggregates 2024 (lifecycle gCO2eq/kWh, renewable % of "

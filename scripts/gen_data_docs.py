@@ -123,7 +123,7 @@ def data_page() -> str:
         ">>> sorted(residency.allowed_destinations('au_health', 'AU'))",
         "['AU']",
         ">>> [m.market_id for m in catalog.market_objects() if m.eu_eea and m.democracy_index >= 9.2]",
-        "['stockholm', 'oslo', 'helsinki', 'copenhagen']",
+        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea']",
         "",
         "```",
         "",

@@ -20,6 +20,13 @@ CAMPUS_MARKETS = {
     "amarillo": ("US", "Crusoe"),
     "abu_dhabi": ("AE", "G42"),
 }
+ANNOUNCED_MARKETS = {
+    # market: (country, operator named in the notes, headroom MW or None for the regional median)
+    "reno": ("US", "Tract", 2000.0),
+    "cheyenne": ("US", "Crusoe", 1800.0),
+    "marseille": ("FR", "Digital Realty", 18.0),
+    "lulea": ("SE", "Meta", None),
+}
 
 
 @pytest.mark.parametrize("market", sorted(CAMPUS_MARKETS))
@@ -39,6 +46,22 @@ def test_campus_market_has_every_attribute_sourced(market: str) -> None:
     assert "MW planned by" in head["source"]
 
 
+@pytest.mark.parametrize("market", sorted(ANNOUNCED_MARKETS))
+def test_announced_campus_market_names_what_is_there(market: str) -> None:
+    country, operator, mw = ANNOUNCED_MARKETS[market]
+    prov = load_market_attributes()
+    rows = prov[prov["market_id"] == market].set_index("attribute")
+    assert rows.loc["country", "value"] == country
+    head = rows.loc["power_headroom_mw"]
+    assert operator in head["source"]
+    assert bool(head["estimated"])
+    if mw is not None:
+        assert float(head["value"]) == mw
+        assert "announced campus capacity" in head["estimate_rule"]
+    else:
+        assert "median" in head["estimate_rule"]
+
+
 def test_campus_headroom_is_planned_minus_current() -> None:
     m = load_markets()
     # Colossus 1 498 MW (complete) + Colossus 2 276 -> 1,379 MW; Hyperion 0 -> 2,262 MW.
@@ -51,5 +74,7 @@ def test_cloud_regions_go_to_the_same_country_market() -> None:
     owner = load_cloud_regions()["market_id"].fillna("")
     assert owner["azure:uaecentral"] == "abu_dhabi"
     assert owner["gcp:us-central1"] == "omaha"  # Council Bluffs, Iowa
+    assert owner["azure:westcentralus"] == "cheyenne"
+    assert owner["oci:eu-marseille-1"] == owner["azure:francesouth"] == "marseille"
     # GovCloud coordinates in the source are the centre of the contiguous US: no market.
     assert owner["aws:us-gov-east-1"] == owner["aws:us-gov-west-1"] == ""
