@@ -220,6 +220,30 @@ ANNOUNCED: tuple[Announced, ...] = (
     ),
     Announced(
         MarketSeed(
+            "salt_lake_city",
+            "Salt Lake City",
+            "US",
+            "north_america",
+            ("Salt Lake City", "US", "UT"),
+            "US-NW-PACE",
+            ("USA", "Salt Lake City"),
+        ),
+        "Meta Eagle Mountain campus (504 MW, operating); Tract Project Tripletail, Eagle Mountain, 400 MW planned; Novva West Jordan campus 175 MW at completion, 2 bn USD financing Mar 2025; Google land in Eagle Mountain",
+        "utah_dc_2025",
+        2025,
+        400.0 + 175.0,
+        "UT",
+    ),
+    Announced(
+        MarketSeed(
+            "athens", "Athens", "GR", "europe", ("Athens", "GR", "ESYE31"), "GR", ("GRC", "Athens")
+        ),
+        "Microsoft Greece cloud region: three sites in East Attica (Spata, Koropi), about 1 bn EUR, ATH04 19.2 MW IT, in service by end 2026; Digital Realty (ex-Lamda Hellix) plans four more sites beside ATH3; no published metro pipeline MW",
+        "athens_dc_2025",
+        2023,
+    ),
+    Announced(
+        MarketSeed(
             "marseille",
             "Marseille",
             "FR",

@@ -26,6 +26,8 @@ ANNOUNCED_MARKETS = {
     "cheyenne": ("US", "Crusoe", 1800.0),
     "marseille": ("FR", "Digital Realty", 18.0),
     "lulea": ("SE", "Meta", None),
+    "salt_lake_city": ("US", "Tract", 575.0),
+    "athens": ("GR", "Microsoft", None),
 }
 
 
@@ -75,6 +77,7 @@ def test_cloud_regions_go_to_the_same_country_market() -> None:
     assert owner["azure:uaecentral"] == "abu_dhabi"
     assert owner["gcp:us-central1"] == "omaha"  # Council Bluffs, Iowa
     assert owner["azure:westcentralus"] == "cheyenne"
+    assert owner["gcp:us-west3"] == "salt_lake_city"
     assert owner["oci:eu-marseille-1"] == owner["azure:francesouth"] == "marseille"
     # GovCloud coordinates in the source are the centre of the contiguous US: no market.
     assert owner["aws:us-gov-east-1"] == owner["aws:us-gov-west-1"] == ""
