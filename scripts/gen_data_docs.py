@@ -123,7 +123,7 @@ def data_page() -> str:
         ">>> sorted(residency.allowed_destinations('au_health', 'AU'))",
         "['AU']",
         ">>> [m.market_id for m in catalog.market_objects() if m.eu_eea and m.democracy_index >= 9.2]",
-        "['stockholm', 'oslo', 'helsinki', 'copenhagen']",
+        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea']",
         "",
         "```",
         "",
@@ -185,9 +185,10 @@ def data_page() -> str:
         "## Data-residency rules (`residency.yaml`)",
         "",
         "`may_hold(data_class, origin_country, destination_country)` answers yes/no. A destination is",
-        "allowed when it is the origin, is on the class's allowed list, or (only with",
-        "`accept_conditions=True`) is on its conditional list. A class binds data originating in its",
-        "origin countries only.",
+        "allowed when it is the origin, is on the class's allowed list, or is on a conditional entry",
+        "whose condition id the caller states it meets (`conditions_met=[...]`; in a scenario",
+        "`policies.residency_conditions`, default none; `accept_conditions=True` accepts all). A class",
+        "binds data originating in its origin countries only.",
         "",
         "| data class | origins | allowed destinations (besides origin) | conditional | legal basis | source |",
         "|---|---|---|---|---|---|",
@@ -197,7 +198,8 @@ def data_page() -> str:
         allowed = "any" if len(r.allowed) > 200 else (", ".join(sorted(r.allowed)) or "none")
         cond = (
             "; ".join(
-                f"{'any' if len(c.countries) > 200 else ', '.join(sorted(c.countries))}: {c.condition}"
+                f"[`{c.id}`] {'any' if len(c.countries) > 200 else ', '.join(sorted(c.countries))}: "
+                f"{c.condition}"
                 for c in r.conditional
             )
             or "-"
@@ -222,17 +224,25 @@ def data_page() -> str:
     j = residency.load_jurisdictions()
     out += [
         "",
-        "Data-protection regimes sourced so far (`residency.load_jurisdictions()`):",
+        f"Data-protection regime of {len(j)} countries: every market country and the larger demand"
+        " countries sourced so far (`jurisdictions.yaml`, `residency.load_jurisdictions()`; the EEA"
+        " members share one record, shown once). `transfer` is `free`, `adequacy_or_safeguards`,"
+        " `safeguards` or `restricted`:",
         "",
-        "| country | regime | localisation | note |",
-        "|---|---|---|---|",
+        "| country | regime and act | transfer | transfer rule | localisation | source |",
+        "|---|---|---|---|---|---|",
     ]
     for cc, r in j.iterrows():
         if cc in residency.load_rules().classes["eu_personal"].origins and cc != "DE":
             continue
         label = "EU/EEA (e.g. DE)" if cc == "DE" else cc
+        local = r["localisation"] + (
+            f": {r['localisation_rules']}" if r["localisation_rules"] else ""
+        )
         out.append(
-            f"| {label} | {md_escape(r['regime'])} | {r['localisation']} | {md_escape(r['note'])} |"
+            f"| {label} | {md_escape(r['regime'])}: {md_escape(r['act'])} | {r['transfer']} | "
+            f"{md_escape(r['transfer_basis'])} | {md_escape(local)} | "
+            f"{md_escape(r['source'])} ({r['year']}) |"
         )
     return "\n".join(out) + "\n"
 

@@ -52,7 +52,9 @@ EU27 = [
     "SE",
 ]
 EEA = (*EU27, "IS", "LI", "NO")
-EU_ADEQUACY = ["AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"]
+# Full adequacy decisions; Canada's (2002/2/EC) covers commercial organisations under PIPEDA only,
+# so it is the group eu_adequacy_pipeda, opened by the condition ca_pipeda_commercial.
+EU_ADEQUACY = ["AD", "AR", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"]
 OUTSIDE = ("US", "CN", "IN", "SG", "BR", "AE")  # no adequacy decision: conditional at most
 
 
@@ -61,6 +63,7 @@ def test_groups_match_the_treaty_lists() -> None:
     assert groups["eu"] == frozenset(EU27)
     assert groups["eea"] == frozenset(EEA)
     assert groups["eu_adequacy"] == frozenset(EU_ADEQUACY)
+    assert groups["eu_adequacy_pipeda"] == groups["uk_adequacy_pipeda"] == frozenset({"CA"})
     assert len(groups["oecd"]) == 38
     assert len(groups["nato"]) == 32
     assert groups["five_eyes"] == frozenset({"AU", "CA", "GB", "NZ", "US"})
@@ -165,7 +168,6 @@ UK_ADEQUACY_EXTRA = [
     "GI",
     "AD",
     "AR",
-    "CA",
     "FO",
     "GG",
     "IL",
@@ -184,6 +186,16 @@ def test_uk_adequacy_member_as_destination(country: str) -> None:
     """DPA 2018 Sch. 21 (EEA, Gibraltar, pre-2021 EU adequacy list) and SI 2022/1213 (Korea)."""
     assert residency.may_hold("uk_personal", "GB", country)
     assert residency.may_hold("uk_personal", country, "CN")  # the UK rule binds GB data only
+
+
+def test_canada_is_open_to_commercial_organisations_under_pipeda_only() -> None:
+    """Commission Decision 2002/2/EC covers PIPEDA-covered commercial organisations; the UK kept
+    it with that scope (DPA 2018 Sch. 21 para 5)."""
+    for cls, origin in (("eu_personal", "DE"), ("eu_personal", "HU"), ("uk_personal", "GB")):
+        assert not residency.may_hold(cls, origin, "CA")
+        assert residency.may_hold(cls, origin, "CA", conditions_met=["ca_pipeda_commercial"])
+        assert residency.may_hold(cls, origin, "CA", accept_conditions=True)
+        assert not residency.may_hold(cls, origin, "US", conditions_met=["ca_pipeda_commercial"])
 
 
 @pytest.mark.parametrize("country", [*EEA, "GB"])

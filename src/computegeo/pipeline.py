@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import json
 import os
 import sys
@@ -42,6 +43,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from computegeo.dataset_version import dataset_version
 from computegeo.errors import ConfigError, InputError
 from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
@@ -180,6 +182,7 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
     markets_file = (base / files.markets).resolve() if files.markets else None
     regions_file = (base / files.demand_regions).resolve() if files.demand_regions else None
     dataset = load_dataset(markets_file, regions_file)
+    _check_residency_conditions(scenario)
     known = known_ids(dataset)
     if path is not None:
         scenario = load_scenario(path, known=known)
@@ -198,8 +201,20 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
     return scenario, dataset
 
 
+def _check_residency_conditions(scenario: Scenario) -> None:
+    """Every id of ``policies.residency_conditions`` must be a condition of the rules."""
+    from computegeo import residency
+
+    try:
+        residency.check_conditions(scenario.policies.residency_conditions)
+    except InputError as exc:
+        msg = f"scenario {scenario.name!r} states a residency condition the rules do not have"
+        raise ConfigError(msg, [f"policies.residency_conditions: {exc}"]) from None
+
+
 def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
-    """Scenario + dataset -> ProblemData with the real latency and residency models."""
+    """Scenario + dataset -> ProblemData with the real latency and residency models (the
+    scenario's ``policies.residency_conditions`` open their conditional destinations)."""
     from computegeo import residency
     from computegeo.inputs import build_problem
     from computegeo.latency import rtt_matrix_ms
@@ -210,7 +225,10 @@ def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
         dataset.demand_regions,
         hardware=dataset.hardware,
         rtt_matrix_ms=rtt_matrix_ms,
-        allowed_destinations=residency.allowed_destinations,
+        allowed_destinations=functools.partial(
+            residency.allowed_destinations,
+            conditions_met=scenario.policies.residency_conditions,
+        ),
     )
 
 
@@ -231,7 +249,8 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
         progress(Stage.SOLVE, message)
 
     with _native_stdout_silenced():
-        return plan_problem(data, options, on_progress=on_message)
+        result = plan_problem(data, options, on_progress=on_message)
+    return dataclasses.replace(result, dataset_version=dataset_version().version)
 
 
 @contextlib.contextmanager

@@ -28,12 +28,13 @@ from computegeo.problem import Form
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes.
 
 1.1: the N-1 basis and a ``workloads`` list (latency limit, data class, N-1 share); unmet rows
 carry ``detail`` and the reasons ``latency``, ``residency`` and ``policy_filter``; an optional
-top-level ``explanation`` (``computegeo.explain``). All are optional when reading.
+top-level ``explanation`` (``computegeo.explain``). 1.2: the ``dataset_version``. All are
+optional when reading.
 """
 
 
@@ -282,6 +283,9 @@ class Plan:
     regions: tuple[RegionInfo, ...]
     workloads: tuple[WorkloadInfo, ...] = ()
     schema_version: str = SCHEMA_VERSION
+    dataset_version: str = ""
+    """Version of the bundled dataset the plan was made with (e.g. ``2026.12.0``; empty in plans
+    written before schema 1.2)."""
 
     def to_json_dict(self) -> dict[str, object]:
         """The ``plan.json`` object (enums as their values, tuples as lists)."""

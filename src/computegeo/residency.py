@@ -5,9 +5,14 @@ localisation laws; every class cites its legal basis and source). Every country 
 name (``group:eu``, ``group:eea``, ``group:eu_adequacy``, ...) comes from the one membership table
 ``computegeo/data/country_groups.csv`` (see :func:`country_groups`), which records the legal
 instrument and year of each membership. A destination is allowed when
-it is the origin country itself, is on the class's ``allowed`` list, or -- only when the caller
-accepts the stated conditions (``accept_conditions=True``) -- is on its ``conditional`` list
-(e.g. EU personal data to a US recipient certified under the Data Privacy Framework).
+it is the origin country itself, is on the class's ``allowed`` list, or is on one of its
+``conditional`` entries whose condition the caller states it meets (``conditions_met``, e.g.
+``["eu_us_dpf"]``: our US recipient is certified under the Data Privacy Framework) or when the
+caller accepts every condition (``accept_conditions=True``). Each conditional entry has an id;
+a scenario states the ones it meets in ``policies.residency_conditions`` (default: none).
+
+The regime of each country (act, transfer rule, localisation rules, with legal sources) ships
+as ``computegeo/data/jurisdictions.yaml`` (:func:`load_jurisdictions`).
 
 A class's rule binds data that originates in the class's origin countries (EU personal data
 originates in the EEA; Australian health records in Australia). Data of a class from any other
@@ -23,6 +28,11 @@ False
 False
 >>> may_hold("eu_personal", "FR", "US", accept_conditions=True)
 True
+>>> may_hold("eu_personal", "FR", "US", conditions_met=["eu_us_dpf"])
+True
+>>> may_hold("eu_personal", "FR", "CA"), may_hold("eu_personal", "FR", "CA",
+...     conditions_met=["ca_pipeda_commercial"])
+(False, True)
 >>> sorted(allowed_destinations("au_health", "AU"))
 ['AU']
 >>> may_hold("eu_personal", "HU", "US"), may_hold("eu_personal", "DE", "HU")
@@ -32,7 +42,7 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,6 +53,20 @@ from computegeo.errors import DataError, InputError, suggest
 from computegeo.schema import read_data_text
 
 RULES_FILE = "residency.yaml"
+JURISDICTIONS_FILE = "jurisdictions.yaml"
+TRANSFER_KINDS = ("free", "adequacy_or_safeguards", "safeguards", "restricted")
+LOCALISATION_KINDS = ("none", "sectoral", "broad")
+JURISDICTION_FIELDS = (
+    "regime",
+    "act",
+    "transfer",
+    "transfer_basis",
+    "localisation",
+    "localisation_rules",
+    "note",
+    "source",
+    "year",
+)
 GROUPS_FILE = "country_groups.csv"
 GROUP_PREFIX = "group:"
 ANY = "any"
@@ -50,10 +74,21 @@ ANY = "any"
 
 @dataclass(frozen=True)
 class ConditionalTransfer:
-    """Destinations allowed only under a stated condition (e.g. DPF certification)."""
+    """Destinations allowed only under a stated condition (e.g. DPF certification).
+
+    Parameters
+    ----------
+    countries
+        ISO2 destinations the condition opens.
+    condition
+        What must hold, with its legal source.
+    id
+        Condition id a scenario states it meets (``policies.residency_conditions``).
+    """
 
     countries: frozenset[str]
     condition: str
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,9 +257,13 @@ def load_rules() -> ResidencyRules:
             ConditionalTransfer(
                 _expand(c["countries"], groups, universe, f"{where}.conditional", problems),
                 str(c["condition"]),
+                str(c.get("id", "")),
             )
             for c in spec.get("conditional", [])
         )
+        for i, c in enumerate(conds, start=1):
+            if not c.id:
+                problems.append(f"{RULES_FILE}, {where}.conditional item {i}: give it an 'id'")
         classes[name] = DataClassRule(
             name=name,
             description=str(spec["description"]),
@@ -235,16 +274,42 @@ def load_rules() -> ResidencyRules:
             source=str(spec["source"]),
             year=int(spec["year"]),
         )
-    juris: list[Mapping[str, object]] = []
-    for i, j in enumerate(doc.get("jurisdictions", []), start=1):
-        for c in sorted(
-            _expand([j["country"]], groups, universe, f"jurisdictions item {i}", problems)
-        ):
-            juris.append({**j, "country": c})
+    juris = _load_jurisdiction_records(groups, universe, problems)
     if problems:
         msg = f"the bundled {RULES_FILE} is invalid"
         raise DataError(msg, problems)
     return ResidencyRules(classes=classes, countries=universe, jurisdictions=tuple(juris))
+
+
+def _load_jurisdiction_records(
+    groups: Mapping[str, frozenset[str]], universe: frozenset[str], problems: list[str]
+) -> list[Mapping[str, object]]:
+    """Records of ``jurisdictions.yaml``, one per country (groups expanded), checked."""
+    doc = yaml.safe_load(read_data_text(JURISDICTIONS_FILE))
+    out: list[Mapping[str, object]] = []
+    seen: set[str] = set()
+    for i, j in enumerate(doc.get("jurisdictions", []), start=1):
+        where = f"{JURISDICTIONS_FILE}, jurisdictions item {i}"
+        missing = [f for f in JURISDICTION_FIELDS if f not in j]
+        if missing:
+            problems.append(f"{where}: missing field(s) {', '.join(missing)}")
+            continue
+        if j["transfer"] not in TRANSFER_KINDS:
+            problems.append(
+                f"{where}, field 'transfer': {j['transfer']!r} is not one of "
+                f"{', '.join(TRANSFER_KINDS)}"
+            )
+        if j["localisation"] not in LOCALISATION_KINDS:
+            problems.append(
+                f"{where}, field 'localisation': {j['localisation']!r} is not one of "
+                f"{', '.join(LOCALISATION_KINDS)}"
+            )
+        for c in sorted(_expand([j["country"]], groups, universe, where, problems)):
+            if c in seen:
+                problems.append(f"{where}: {c} has a record already")
+            seen.add(c)
+            out.append({**j, "country": c})
+    return out
 
 
 def data_classes() -> tuple[str, ...]:
@@ -286,8 +351,43 @@ def _country(code: str, role: str) -> str:
     return c
 
 
+def condition_ids() -> tuple[str, ...]:
+    """Every condition id of the rules, in file order (a scenario may state it meets them).
+
+    >>> "eu_us_dpf" in condition_ids() and "in_rbi_processing_only" in condition_ids()
+    True
+    """
+    ids: dict[str, None] = {}
+    for r in load_rules().classes.values():
+        for c in r.conditional:
+            ids[c.id] = None
+    return tuple(ids)
+
+
+def check_conditions(ids: Iterable[str]) -> frozenset[str]:
+    """The given condition ids as a set, after checking each is known.
+
+    Raises
+    ------
+    InputError
+        For an unknown id (with close matches and the known ids).
+    """
+    known = condition_ids()
+    out = frozenset(str(i) for i in ids)
+    for i in sorted(out):
+        if i not in known:
+            hint = suggest(i, known)
+            msg = f"unknown residency condition {i!r}.{hint} Known: {', '.join(known)}."
+            raise InputError(msg)
+    return out
+
+
 def allowed_destinations(
-    data_class: str, origin_country: str, *, accept_conditions: bool = False
+    data_class: str,
+    origin_country: str,
+    *,
+    accept_conditions: bool = False,
+    conditions_met: Iterable[str] = (),
 ) -> frozenset[str]:
     """Countries (ISO2) that may hold data of ``data_class`` originating in ``origin_country``.
 
@@ -298,8 +398,11 @@ def allowed_destinations(
     origin_country
         ISO 3166-1 alpha-2 code of the country the data comes from.
     accept_conditions
-        Also allow destinations that need a stated condition (DPF certification, SCCs,
-        consent, CAC assessment). Default ``False``: unconditional destinations only.
+        Also allow every destination that needs a stated condition (DPF certification, SCCs,
+        consent, CAC assessment). Default ``False``.
+    conditions_met
+        Ids of the conditions the caller meets (see :func:`condition_ids`); their
+        destinations are allowed. Default none: unconditional destinations only.
 
     Returns
     -------
@@ -309,16 +412,17 @@ def allowed_destinations(
     Raises
     ------
     InputError
-        Unknown data class or country code.
+        Unknown data class, country code or condition id.
     """
     r = rule(data_class)
     origin = _country(origin_country, "origin")
+    met = check_conditions(conditions_met)
     rules = load_rules()
     if origin not in r.origins:
         return rules.countries
     out = set(r.allowed) | {origin}
-    if accept_conditions:
-        for c in r.conditional:
+    for c in r.conditional:
+        if accept_conditions or c.id in met:
             out |= c.countries
     return frozenset(out)
 
@@ -329,6 +433,7 @@ def may_hold(
     destination_country: str,
     *,
     accept_conditions: bool = False,
+    conditions_met: Iterable[str] = (),
 ) -> bool:
     """Whether ``data_class`` data from ``origin_country`` may be held in ``destination_country``.
 
@@ -341,7 +446,10 @@ def may_hold(
     """
     dest = _country(destination_country, "destination")
     return dest in allowed_destinations(
-        data_class, origin_country, accept_conditions=accept_conditions
+        data_class,
+        origin_country,
+        accept_conditions=accept_conditions,
+        conditions_met=conditions_met,
     )
 
 
@@ -355,11 +463,16 @@ def conditions(data_class: str, origin_country: str, destination_country: str) -
 
 
 def load_jurisdictions() -> pd.DataFrame:
-    """Data-protection regime per country (countries sourced in this pass), indexed by ISO2.
+    """Data-protection regime per country (``jurisdictions.yaml``), indexed by ISO2.
 
-    Columns ``regime``, ``localisation`` (``none``/``sectoral``/``broad``), ``note``, ``source``,
-    ``year``.
+    Columns ``regime``, ``act`` (with its date), ``transfer`` (one of
+    :data:`TRANSFER_KINDS`), ``transfer_basis`` (articles), ``localisation``
+    (``none``/``sectoral``/``broad``), ``localisation_rules``, ``note``, ``source``, ``year``.
+
+    >>> j = load_jurisdictions()
+    >>> j.loc["SG", "transfer"], j.loc["DE", "regime"]
+    ('safeguards', 'GDPR')
     """
     rows = load_rules().jurisdictions
     frame = pd.DataFrame([dict(r) for r in rows])
-    return frame.set_index("country")[["regime", "localisation", "note", "source", "year"]]
+    return frame.set_index("country")[list(JURISDICTION_FIELDS)]

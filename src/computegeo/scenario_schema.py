@@ -570,6 +570,11 @@ class Policies(_Model):
     unmet_penalty_usd_per_mw_year: Penalty = 50.0e6
     """Default cost of 1 MW-year of unserved demand [USD/MW-yr]; high so demand is served where
     possible. Unserved demand is always reported."""
+    residency_conditions: tuple[Slug, ...] = ()
+    """Residency conditions the organisation meets, by id (``computegeo markets residency
+    CLASS --from XX`` lists them), e.g. ``[eu_us_dpf]``: our US recipient is certified under the
+    EU-US Data Privacy Framework, so EU personal data may be held in the US. Default none:
+    only unconditional destinations."""
 
 
 class DatasetFiles(_Model):

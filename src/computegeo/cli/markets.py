@@ -25,6 +25,7 @@ import typer
 
 from computegeo import residency
 from computegeo.catalog import AttributeValue, load_market_attributes, load_markets, market_values
+from computegeo.dataset_version import dataset_version
 from computegeo.errors import InputError, suggest
 from computegeo.fileio import atomic_write_text
 from computegeo.schema import table_columns
@@ -379,6 +380,56 @@ def select_markets(
     return markets[mask]
 
 
+def residency_answer(
+    data_class: str, origin: str, accept_conditions: bool, meets: Sequence[str]
+) -> str:
+    """The text of ``computegeo markets residency``: destinations, conditions, legal basis.
+
+    Raises
+    ------
+    InputError
+        Unknown data class, country or condition id.
+    """
+    met = residency.check_conditions(meets)
+    allowed = residency.allowed_destinations(
+        data_class, origin, accept_conditions=accept_conditions, conditions_met=met
+    )
+    rule = residency.rule(data_class)
+    origin_cc = origin.strip().upper()
+    lines = [f"{data_class} from {origin_cc}: {rule.description}"]
+    if origin_cc not in rule.origins:
+        lines.append(f"The {data_class} rule binds data from its origin countries only, so data")
+        lines.append(f"from {origin_cc} is not restricted by it (all countries allowed).")
+    else:
+        from computegeo.report.formatting import count  # lazy: the report package is large
+
+        held_in = count(len(allowed), "country", "countries")
+        lines.append(f"May be held in {held_in}: {', '.join(sorted(allowed))}")
+        for cond in rule.conditional:
+            scope = ", ".join(sorted(cond.countries))
+            if len(cond.countries) > 200:
+                scope = "any country"
+            if accept_conditions or cond.id in met:
+                state = "met, included"
+            else:
+                state = f"not included; add --meets {cond.id}"
+            lines.append(f"Conditional [{cond.id}] ({state}): {scope} if {cond.condition}")
+        lines.append(f"Legal basis: {rule.legal_basis}")
+        lines.append(f"Source: {rule.source} ({rule.year})")
+    regimes = residency.load_jurisdictions()
+    if origin_cc in regimes.index:
+        j = regimes.loc[origin_cc]
+        lines.append(
+            f"Regime of {origin_cc}: {j['regime']} - {j['act']}; transfers: {j['transfer']} "
+            f"({j['transfer_basis']}); localisation: {j['localisation']}"
+            + (f" ({j['localisation_rules']})" if j["localisation_rules"] else "")
+            + f". Source: {j['source']} ({j['year']})"
+        )
+    else:
+        lines.append(f"Regime of {origin_cc}: no jurisdiction record in this dataset release.")
+    return "\n".join(lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``markets`` command group to the CLI."""
     markets_app = typer.Typer(
@@ -476,8 +527,18 @@ def register(app: typer.Typer) -> None:
                 help="Write to this file (atomically) instead of standard output.",
             ),
         ] = None,
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                help="Print the bundled dataset's version and date, then exit.",
+            ),
+        ] = False,
     ) -> None:
         """List candidate markets (all, or narrowed by region and attribute filters)."""
+        if version:
+            typer.echo(f"computegeo dataset {dataset_version()}")
+            return
         if ctx.invoked_subcommand is not None:
             ctx.obj = {"override": override}
             return
@@ -539,36 +600,17 @@ def register(app: typer.Typer) -> None:
         ],
         accept_conditions: Annotated[
             bool,
-            typer.Option("--accept-conditions", help="Include conditional destinations."),
+            typer.Option("--accept-conditions", help="Include every conditional destination."),
         ] = False,
+        meets: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--meets",
+                help="A condition id you meet (e.g. eu_us_dpf); repeatable.",
+            ),
+        ] = None,
     ) -> None:
         """Which countries may hold a data class from an origin, with the legal basis."""
-        allowed = residency.allowed_destinations(
-            data_class, origin, accept_conditions=accept_conditions
-        )
-        rule = residency.rule(data_class)
-        origin_cc = origin.strip().upper()
-        lines = [f"{data_class} from {origin_cc}: {rule.description}"]
-        if origin_cc not in rule.origins:
-            lines.append(
-                f"The {data_class} rule binds data from its origin countries only, so data"
-            )
-            lines.append(f"from {origin_cc} is not restricted by it (all countries allowed).")
-        else:
-            from computegeo.report.formatting import count  # lazy: the report package is large
-
-            held_in = count(len(allowed), "country", "countries")
-            lines.append(f"May be held in {held_in}: {', '.join(sorted(allowed))}")
-            for cond in rule.conditional:
-                scope = (
-                    "any country"
-                    if len(cond.countries) > 200
-                    else ", ".join(sorted(cond.countries))
-                )
-                state = "included" if accept_conditions else "not included; add --accept-conditions"
-                lines.append(f"Conditional ({state}): {scope} if {cond.condition}")
-        lines.append(f"Legal basis: {rule.legal_basis}")
-        lines.append(f"Source: {rule.source} ({rule.year})")
-        typer.echo("\n".join(lines))
+        typer.echo(residency_answer(data_class, origin, accept_conditions, meets or []))
 
     app.add_typer(markets_app, name="markets")

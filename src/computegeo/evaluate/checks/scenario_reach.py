@@ -47,6 +47,7 @@ def admissible(
     shape = (data.n_workloads, data.n_regions, data.n_markets)
     latency, residency = np.ones(shape, dtype=bool), np.ones(shape, dtype=bool)
     by_id = {w.id: w for w in scenario.workloads}
+    met = scenario.policies.residency_conditions  # conditions the scenario states it meets
     reach = np.nan_to_num(rtt, nan=np.inf)
     for w_i, wid in enumerate(data.workload_id):
         w = by_id[wid]
@@ -56,6 +57,7 @@ def admissible(
             continue
         for r_i in range(data.n_regions):
             residency[w_i, r_i] = bool(known[r_i]) and np.array(
-                [may_hold(w.data_class, r_country[r_i], c) for c in m_country], dtype=bool
+                [may_hold(w.data_class, r_country[r_i], c, conditions_met=met) for c in m_country],
+                dtype=bool,
             )
     return latency, residency, rtt
