@@ -174,7 +174,7 @@ def test_residency_command_states_what_rbi_allows(capsys: pytest.CaptureFixture[
     code = main(["markets", "residency", "in_payment", "--from", "IN"])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "May be held in 1 countries: IN" in out
+    assert "May be held in 1 country: IN" in out
     assert "one business day or 24 hours" in out
     code = main(
         ["markets", "residency", "in_payment", "--from", "IN", "--meets", "in_rbi_processing_only"]
