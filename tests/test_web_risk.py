@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from computegeo.plan import read_plan_json
 from computegeo.risk import evaluate
 from computegeo.risk.output import summary_json
 from computegeo.risk_config import RiskSection
-from web_helpers import TINY_YAML, client, tiny, wait_status
+from web_helpers import TINY_YAML, LiveServer, client, tiny, wait_status
 
 RISK = "/api/risk"
 SEED = 7
@@ -217,3 +218,34 @@ def test_cancel_a_running_risk_job_stops_its_worker(tmp_path: Path) -> None:
         assert c.get(f"{RISK}/{job_id}/report").status_code == 409
         assert c.delete(f"{RISK}/{job_id}").status_code == 409
         assert c.get(f"{RISK}/nosuchjob").status_code == 404
+
+
+def test_risk_jobs_survive_a_killed_server(tmp_path: Path) -> None:
+    """Through ``computegeo serve``: a finished risk result is kept, a running one re-runs."""
+    data = tmp_path / "data"
+    server = LiveServer(data, "--workers", "1")
+    try:
+        body = {"scenario": TINY_YAML, "futures": 30, "seed": SEED}
+        done = server.http.post(RISK, json=body).json()["id"]
+        finished = wait_status(server.http, done, ("done", "failed"), prefix=RISK)
+        assert finished["status"] == "done", finished
+        body = {"example": "sovereign_eu", "futures": 100, "seed": SEED}
+        running = server.http.post(RISK, json=body).json()["id"]
+        wait_status(server.http, running, ("running",), prefix=RISK)
+    finally:
+        server.stop(signal.SIGKILL)
+
+    again = LiveServer(data, "--workers", "1")
+    try:
+        kept = again.http.get(f"{RISK}/{done}").json()
+        assert kept["status"] == "done"
+        assert kept["risk"] == finished["risk"]
+        assert again.http.get(kept["report_url"]).status_code == 200
+        rerun = wait_status(again.http, running, ("done", "failed"), prefix=RISK)
+        assert rerun["status"] == "done", rerun
+        assert rerun["risk"]["futures"] == 100
+        stages = again.http.get(f"{RISK}/{running}/events").text
+        assert "the server restarted; interrupted run re-queued" in stages
+        assert "started (attempt 2, process " in stages
+    finally:
+        assert again.stop() == 0
