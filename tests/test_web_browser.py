@@ -4,7 +4,8 @@ Debian's headless Chromium (the system package, never a downloaded browser) driv
 Playwright; every request that is not to the server under test is aborted and recorded, so the
 page must work with the network off. Checks: the page loads with no console error and draws the
 map; moving a weight slider re-ranks; a bad scenario shows the message next to the field it
-names; the reference plan runs with visible progress and its report's map appears.
+names; the reference plan runs with visible progress and its report's map appears; a risk run
+shows a bad stress test's message, then its futures progress, summary and report.
 """
 
 from __future__ import annotations
@@ -225,3 +226,31 @@ def test_the_api_docs_render_offline(browser: object, server: LiveServer) -> Non
     assert rec.blocked == []
     assert rec.errors == []
     context.close()
+
+
+def test_a_risk_run_shows_futures_progress_and_its_summary(page: tuple[object, Recorder]) -> None:
+    pg, rec = page
+    pg.select_option("#example", "sovereign_eu")  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "document.getElementById('yaml').value.includes('sovereign')", timeout=PAGE_TIMEOUT_MS
+    )
+    pg.fill("#risk-futures", "100")  # type: ignore[attr-defined]
+    pg.fill("#risk-stress", "lose market pari")  # type: ignore[attr-defined]
+    pg.click("#run-risk")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#yaml-errors li", timeout=PAGE_TIMEOUT_MS)  # type: ignore[attr-defined]
+    assert "Did you mean 'paris'" in pg.inner_text("#yaml-errors")  # type: ignore[attr-defined]
+    pg.fill("#risk-stress", "lose market paris")  # type: ignore[attr-defined]
+    pg.click("#run-risk")  # type: ignore[attr-defined]
+    pg.wait_for_selector('#progress li[data-stage="futures"]', timeout=PLAN_TIMEOUT_MS)  # type: ignore[attr-defined]
+    pg.wait_for_selector("#job-status[data-status]", timeout=PLAN_TIMEOUT_MS)  # type: ignore[attr-defined]
+    assert pg.get_attribute("#job-status", "data-status") == "done"  # type: ignore[attr-defined]
+    result = pg.inner_text("#result")  # type: ignore[attr-defined]
+    assert "100 futures" in result
+    assert "CVaR" in result
+    assert 'stress "lose market paris"' in result
+    frame = pg.frame_locator("#report")  # type: ignore[attr-defined]
+    frame.locator("svg#map").wait_for(timeout=PAGE_TIMEOUT_MS)
+    # the only console message is the browser's note on the 422 answer
+    assert len(rec.errors) == 1, rec.errors
+    assert "422" in rec.errors[0]
+    assert rec.blocked == []

@@ -70,11 +70,12 @@ def wait_status(
     job_id: str,
     statuses: tuple[str, ...],
     timeout_s: float = PLAN_TIMEOUT_S,
+    prefix: str = "/api/plans",
 ) -> dict[str, object]:
-    """Poll ``GET /api/plans/{id}`` until its status is one of ``statuses``."""
+    """Poll ``GET {prefix}/{id}`` until its status is one of ``statuses``."""
     deadline = time.monotonic() + timeout_s
     while True:
-        doc = http.get(f"/api/plans/{job_id}").json()
+        doc = http.get(f"{prefix}/{job_id}").json()
         if doc["status"] in statuses:
             return doc
         if time.monotonic() > deadline:

@@ -22,6 +22,7 @@ from computegeo.web.errors import ApiError, install_error_handlers
 from computegeo.web.guard import Guard
 from computegeo.web.routes_data import router as data_router
 from computegeo.web.routes_plans import router as plans_router
+from computegeo.web.routes_risk import router as risk_router
 from computegeo.web.state import ServerState, ServeSettings, is_loopback
 
 PAGE_CSP = (
@@ -106,7 +107,7 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
     app = FastAPI(
         title="computegeo",
         version=__version__,
-        description="Markets, screening, latency, residency and plan jobs of computegeo.",
+        description="Markets, screening, latency, residency, plan and risk jobs of computegeo.",
         lifespan=lifespan,
         docs_url=None,  # served below from the installed Swagger UI files, not a CDN
         redoc_url=None,
@@ -115,6 +116,7 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
     install_error_handlers(app)
     app.include_router(data_router)
     app.include_router(plans_router)
+    app.include_router(risk_router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
     _install_docs(app)

@@ -17,13 +17,17 @@ import json
 import re
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from computegeo.errors import ComputegeoError, ConfigError, InputError, suggest
+
+if TYPE_CHECKING:
+    from computegeo.scenario import Scenario
 
 OVERRIDE_FILES = {"markets": "markets_override", "demand_regions": "demand_regions_override"}
 """Scenario ``dataset:`` key -> request field that carries that file's content."""
@@ -163,6 +167,7 @@ def stage_plan(
     scenario: str | dict[str, object] | None,
     example: str | None,
     uploads: dict[str, DatasetUpload],
+    validator: Callable[[Path], Scenario] | None = None,
 ) -> Intake:
     """Validate a plan submission and stage it in a new folder under ``staging_root``.
 
@@ -176,6 +181,10 @@ def stage_plan(
         Name of a bundled example instead of ``scenario``.
     uploads : dict
         Scenario ``dataset:`` key (``markets``, ``demand_regions``) -> uploaded content.
+    validator : callable, optional
+        Checks the staged ``scenario.yaml`` and returns the scenario (default
+        :func:`computegeo.pipeline.validate`); a risk job's also checks its ``risk:`` section
+        and stress tests. It may raise :class:`RequestInvalid` itself.
 
     Returns
     -------
@@ -204,7 +213,7 @@ def stage_plan(
         path = folder / "scenario.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            validated = pipeline.validate(path)
+            validated = (validator or pipeline.validate)(path)
         except InputError as exc:
             raise _invalid(exc, folder) from None
         relative = validated.model_copy(

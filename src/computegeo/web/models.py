@@ -8,6 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 MAX_SCREEN_SAMPLES = 5000
 """Upper bound of weight draws per screen request: a 5,000-draw screen takes well under 1 s."""
+MAX_RISK_FUTURES = 100_000
+"""Upper bound of futures per risk job; larger sweeps belong on ``computegeo risk`` with Ray."""
+MAX_RISK_STRESS = 50
+"""Upper bound of extra stress tests per risk job."""
 
 
 class _Body(BaseModel):
@@ -34,6 +38,17 @@ class PlanRequest(_Body):
     """Content of a markets override file (the scenario's ``dataset.markets``)."""
     demand_regions_override: Upload | None = None
     """Content of a demand-regions override file (the scenario's ``dataset.demand_regions``)."""
+
+
+class RiskRequest(PlanRequest):
+    """A risk run: a plan request plus the ``computegeo risk`` options a web job takes."""
+
+    futures: Annotated[int, Field(ge=1, le=MAX_RISK_FUTURES)] | None = None
+    """Sampled futures (default: the scenario's ``risk.futures``)."""
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    """Sampler seed (default: ``risk.seed``); the same seed gives the same numbers."""
+    stress: Annotated[list[str], Field(max_length=MAX_RISK_STRESS)] = []
+    """Extra named stress tests, e.g. ``lose market tokyo`` (as ``--stress``)."""
 
 
 class ScreenSensitivity(_Body):

@@ -204,11 +204,12 @@ class JobStore:
             ).fetchone()
         return None if row is None else _job(row)
 
-    def list_jobs(self, limit: int = 100) -> list[Job]:
-        """The newest ``limit`` jobs, newest first."""
+    def list_jobs(self, limit: int = 100, kind: str | None = None) -> list[Job]:
+        """The newest ``limit`` jobs (of ``kind``, else of every kind), newest first."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT * FROM jobs ORDER BY created_s DESC LIMIT ?", (limit,)
+                "SELECT * FROM jobs WHERE ? IS NULL OR kind = ? ORDER BY created_s DESC LIMIT ?",
+                (kind, kind, limit),
             ).fetchall()
         return [_job(r) for r in rows]
 

@@ -1,4 +1,4 @@
-"""Plan jobs in worker processes: the child's entry point and the dispatcher that runs them.
+"""Plan and risk jobs in worker processes: the child's entry point and the dispatcher.
 
 Each job runs in its own process, started from a fork server that has already imported the
 planner (so a job starts in milliseconds, not the second the imports take) and never in the web
@@ -13,16 +13,23 @@ solve running; the restarted server re-queues the job (see :meth:`JobStore.reque
 
 from __future__ import annotations
 
+import json
+import math
 import multiprocessing
 import multiprocessing.context
 import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from computegeo.web.store import JobStatus, JobStore
+
+if TYPE_CHECKING:
+    from computegeo.pipeline import Stage
 
 POLL_INTERVAL_S = 0.1
 """How often the dispatcher looks for finished, overdue and queued jobs [s]."""
@@ -30,6 +37,10 @@ WATCHDOG_INTERVAL_S = 1.0
 """How often a worker checks that the server that started it is still alive [s]."""
 TERMINATE_GRACE_S = 3.0
 """How long a terminated worker gets to exit before it is killed [s]."""
+RISK_OPTIONS_FILE = "risk_options.json"
+"""A risk job's ``futures``, ``seed`` and ``stress``, next to its scenario."""
+FUTURES_EVENT_EVERY_S = 0.5
+"""Shortest time between two futures-progress events of a risk job [s]."""
 _GAP_RE = re.compile(r"gap\s+(\d+(?:\.\d+)?)\s*%")
 
 
@@ -63,8 +74,10 @@ def _watch_server(server_pid: int) -> None:
             os._exit(3)
 
 
-def run_job(db_path: str, job_id: str, attempt: int, data_dir: str, server_pid: int) -> None:
-    """Run one plan job (the worker process's target).
+def run_job(
+    db_path: str, job_id: str, attempt: int, data_dir: str, server_pid: int, kind: str = "plan"
+) -> None:
+    """Run one plan or risk job (the worker process's target).
 
     Parameters
     ----------
@@ -78,6 +91,9 @@ def run_job(db_path: str, job_id: str, attempt: int, data_dir: str, server_pid: 
         The server's data folder.
     server_pid : int
         The web process; the worker exits when it disappears.
+    kind : str
+        ``plan`` (:func:`computegeo.pipeline.run_plan`) or ``risk``
+        (:func:`computegeo.risk_pipeline.run_risk` with the options of ``RISK_OPTIONS_FILE``).
     """
     from computegeo import pipeline
     from computegeo.errors import ComputegeoError
@@ -91,7 +107,10 @@ def run_job(db_path: str, job_id: str, attempt: int, data_dir: str, server_pid: 
         store.add_event(job_id, stage.value, message, gap_of(message), time.perf_counter() - start)
 
     try:
-        pipeline.run_plan(scenario_file, out_dir, progress)
+        if kind == "risk":
+            _run_risk(store, job_id, scenario_file, out_dir, progress, start)
+        else:
+            pipeline.run_plan(scenario_file, out_dir, progress)
     except ComputegeoError as exc:
         store.add_event(job_id, "failed", exc.message, None, time.perf_counter() - start)
         store.finish(
@@ -108,12 +127,55 @@ def run_job(db_path: str, job_id: str, attempt: int, data_dir: str, server_pid: 
     store.finish(job_id, JobStatus.DONE, attempt=attempt)
 
 
+def _run_risk(
+    store: JobStore,
+    job_id: str,
+    scenario_file: Path,
+    out_dir: Path,
+    progress: Callable[[Stage, str], None],
+    start: float,
+) -> None:
+    """Plan the scenario and evaluate it on sampled futures with the job's options.
+
+    One future-evaluation worker: this is already a worker process, one of ``--workers``.
+    Futures progress is recorded at most every ``FUTURES_EVENT_EVERY_S`` (and at the end) as
+    ``"DONE/TOTAL futures, RATE/s, LEFT s left"``.
+    """
+    from computegeo.risk_pipeline import run_risk
+
+    options = json.loads((scenario_file.parent / RISK_OPTIONS_FILE).read_text(encoding="utf-8"))
+    last = [-math.inf]
+
+    def futures(done: int, total: int, elapsed_s: float) -> None:
+        now = time.perf_counter()
+        if now - last[0] < FUTURES_EVENT_EVERY_S and done < total:
+            return
+        last[0] = now
+        rate = done / elapsed_s if elapsed_s > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        message = f"{done}/{total} futures, {rate:.1f}/s, {left:.0f} s left"
+        store.add_event(job_id, "futures", message, None, now - start)
+
+    run_risk(
+        scenario_file,
+        output_dir=out_dir,
+        futures=options.get("futures"),
+        seed=options.get("seed"),
+        stress=tuple(options.get("stress", ())),
+        workers=1,
+        progress=progress,
+        future_progress=futures,
+    )
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """The process context for workers: a fork server with the planner preloaded (Linux, macOS),
     else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["computegeo.pipeline", "computegeo.web.worker"])
+        ctx.set_forkserver_preload(
+            ["computegeo.pipeline", "computegeo.risk_pipeline", "computegeo.web.worker"]
+        )
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -225,8 +287,8 @@ class Dispatcher:
                         attempt=run.attempt,
                         message=message,
                         problems=[
-                            "lower solver.time_limit_s in the scenario, or start the server"
-                            " with a larger --job-time-limit"
+                            "lower solver.time_limit_s in the scenario (a risk job: ask for"
+                            " fewer futures), or start the server with a larger --job-time-limit"
                         ],
                     )
                     self.store.add_event(job_id, "failed", message)
@@ -242,6 +304,7 @@ class Dispatcher:
                         job.attempt,
                         str(self.data_dir),
                         os.getpid(),
+                        job.kind,
                     ),
                     name=f"computegeo-job-{job.id}",
                     daemon=True,

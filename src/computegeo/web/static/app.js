@@ -11,7 +11,7 @@ const SAMPLES = 200;          // weight draws of the robustness figures
 const ROBUST_DELAY_MS = 250;  // robustness is recomputed once the sliders rest this long
 const COLOURS = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
 
-const state = { markets: [], byId: {}, map: null, rankSeq: 0, robustTimer: null, job: null, source: null };
+const state = { markets: [], byId: {}, map: null, rankSeq: 0, robustTimer: null, job: null, source: null, prefix: "/api/plans" };
 const $ = (id) => document.getElementById(id);
 const svgNS = "http://www.w3.org/2000/svg";
 
@@ -250,15 +250,28 @@ async function runPlan() {
   follow(res.body.id);
 }
 
-function follow(id) {
+async function runRisk() {
+  const stress = $("risk-stress").value.split("\n").map((t) => t.trim()).filter((t) => t);
+  const body = { scenario: $("yaml").value, futures: Number($("risk-futures").value), seed: Number($("risk-seed").value), stress };
+  const res = await postJson("/api/risk", body);
+  if (res.status === 422) { showErrors(res.body); return; }
+  if (res.status === 429) { $("job-status").textContent = `${res.body.message} (Retry-After ${res.headers.get("Retry-After")} s)`; return; }
+  if (res.status !== 200 && res.status !== 202) { $("job-status").textContent = res.body.message; return; }
+  clearErrors();
+  follow(res.body.id, "/api/risk");
+}
+
+function follow(id, prefix = "/api/plans") {
   if (state.source) state.source.close();
   state.job = id;
+  state.prefix = prefix;
+  delete $("job-status").dataset.status;
   $("progress").replaceChildren();
   $("result").replaceChildren();
   $("report").hidden = true;
   $("cancel").disabled = false;
   $("job-status").textContent = `job ${id}: queued`;
-  const source = new EventSource(`/api/plans/${id}/events`);
+  const source = new EventSource(`${prefix}/${id}/events`);
   state.source = source;
   source.addEventListener("progress", (ev) => {
     const e = JSON.parse(ev.data);
@@ -273,11 +286,13 @@ function follow(id) {
 
 async function finished(id) {
   $("cancel").disabled = true;
-  const res = await api(`/api/plans/${id}`);
+  const res = await api(`${state.prefix}/${id}`);
   const job = res.body;
   $("job-status").textContent = `job ${id}: ${job.status}`;
   $("job-status").dataset.status = job.status;
-  if (job.status === "done") {
+  if (job.status === "done" && job.risk) {
+    showRisk(job);
+  } else if (job.status === "done") {
     showResult(job);
   } else if (job.error) {
     $("result").replaceChildren(el("p", { class: "error" }, [job.error.message, ...job.error.problems].join(" — ")));
@@ -316,8 +331,23 @@ function showResult(job) {
   frame.hidden = false;
 }
 
+function showRisk(job) {
+  const r = job.risk;
+  const bn = (usd) => `$${(usd / 1e9).toFixed(2)} bn`;
+  const items = [
+    el("p", {}, `${job.name}: ${fmt(r.futures)} futures, seed ${r.seed}. Cost (NPV) mean ${bn(r.cost_usd.mean)}, p95 ${bn(r.cost_usd.p95)}, CVaR ${Math.round(r.cost_usd.var_level * 100)} % ${bn(r.cost_usd.cvar)}; forecast ${bn(r.cost_usd.forecast)}. Unmet demand above ${fmt(r.unmet_mw.threshold_mw)} MW in ${(r.unmet_mw.probability_above_threshold * 100).toFixed(1)} % of futures (max ${fmt(r.unmet_mw.max)} MW).`),
+  ];
+  for (const st of r.stress) items.push(el("p", { class: "note" }, `stress "${st.name}": cost ${bn(st.cost_usd)} (+${bn(st.extra_cost_usd)}), unmet ${fmt(st.unmet_mw)} MW`));
+  items.push(el("a", { href: job.report_url, target: "_blank" }, "open the report"));
+  $("result").replaceChildren(...items);
+  $("sites").replaceChildren();
+  const frame = $("report");
+  frame.src = job.report_url;
+  frame.hidden = false;
+}
+
 async function cancelPlan() {
-  if (state.job) await api(`/api/plans/${state.job}`, { method: "DELETE" });
+  if (state.job) await api(`${state.prefix}/${state.job}`, { method: "DELETE" });
 }
 
 async function refreshRuns() {
@@ -386,6 +416,7 @@ async function start() {
   $("yaml").addEventListener("change", fieldsFromYaml);
   $("validate").addEventListener("click", validateScenario);
   $("run").addEventListener("click", runPlan);
+  $("run-risk").addEventListener("click", runRisk);
   $("cancel").addEventListener("click", cancelPlan);
   await loadExample();
   refreshRuns();

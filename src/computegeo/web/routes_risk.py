@@ -1,0 +1,163 @@
+"""Risk jobs: ``computegeo risk`` over HTTP, as plan jobs are ``computegeo plan``.
+
+``POST /api/risk`` takes a plan body (``{"scenario": "<YAML>"}`` or ``{"example": "reference"}``,
+dataset overrides as content) plus ``futures``, ``seed`` and ``stress``; it validates all of it in
+the web process (the scenario as :func:`computegeo.pipeline.validate` does, then the ``risk:``
+section and every stress string against the built problem) and answers 202 ``{"id", "status"}``
+or 422 ``{"errors": [{"field", "message"}]}``. The worker process plans the scenario and
+evaluates the plan with :func:`computegeo.risk_pipeline.run_risk` (one future-evaluation worker).
+``GET /api/risk/{id}`` carries, when done, ``risk``: the object ``computegeo risk --json`` prints
+(``risk.json``), and ``report_url``. Queue, time limit, cache and persistence are the plan jobs'
+(:mod:`computegeo.web.job_http`); the cache key adds the effective futures, seed and stress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+
+from computegeo.errors import InputError
+from computegeo.risk.stress import ACCEPTED_FORMS
+from computegeo.risk_config import RiskSection
+from computegeo.scenario import Scenario
+from computegeo.web.intake import FieldError, RequestInvalid, stage_plan
+from computegeo.web.job_http import (
+    RISK,
+    cancel_job,
+    event_stream,
+    job_json,
+    job_or_404,
+    queue_job,
+    report_file,
+    server_state,
+)
+from computegeo.web.models import RiskRequest
+from computegeo.web.routes_plans import uploads
+from computegeo.web.worker import RISK_OPTIONS_FILE
+
+router = APIRouter(prefix="/api")
+
+ACCEPTED_FORMS_TEXT = "; ".join(" ".join(form.split()) for form in ACCEPTED_FORMS)
+"""The stress forms on one line, for the message of a stress string that does not parse."""
+
+
+class RiskCheck:
+    """Validate a staged scenario for a risk run; keeps the resolved ``risk:`` section.
+
+    Parameters
+    ----------
+    stress : sequence of str
+        The request's extra stress tests (errors name ``stress[i]``; the scenario's own
+        ``risk.stress[i]``).
+    """
+
+    def __init__(self, stress: Sequence[str]) -> None:
+        self.stress = tuple(stress)
+        self.section = RiskSection()
+
+    def __call__(self, path: Path) -> Scenario:
+        """Load and build the scenario, resolve its risk model, parse every stress string.
+
+        Raises
+        ------
+        ConfigError, DataError
+            A bad scenario or ``risk:`` section (reported as the plan route reports them).
+        RequestInvalid
+            Stress strings that do not parse, each naming its field and the accepted forms.
+        """
+        from computegeo import pipeline
+        from computegeo.risk.model import resolve
+        from computegeo.risk.sample import forecast_future
+        from computegeo.risk.stress import parse_stress
+
+        sc, dataset = pipeline.prepare(path)
+        data = pipeline.build(sc, dataset)
+        self.section = sc.risk or RiskSection()
+        markets = dataset.markets.reindex(list(data.market_id))
+        forecast = forecast_future(resolve(self.section, data, markets))
+        errors = []
+        named = [(f"risk.stress[{i}]", t) for i, t in enumerate(self.section.stress)]
+        named += [(f"stress[{i}]", t) for i, t in enumerate(self.stress)]
+        for field, text in named:
+            try:
+                parse_stress(text, data, forecast)
+            except InputError as exc:
+                end = " " if exc.message.endswith((".", "?", "!")) else ". "
+                message = f"{exc.message}{end}Accepted forms: {ACCEPTED_FORMS_TEXT}"
+                errors.append(FieldError(field, message))
+        if errors:
+            raise RequestInvalid(f"{len(errors)} stress test(s) do not parse", errors)
+        return sc
+
+
+def risk_options(body: RiskRequest, section: RiskSection) -> dict[str, object]:
+    """The options the worker runs with: the request's, else the scenario's ``risk:`` values.
+
+    >>> risk_options(RiskRequest(example="reference", seed=3), RiskSection(futures=50))
+    {'futures': 50, 'seed': 3, 'stress': []}
+    """
+    return {
+        "futures": body.futures if body.futures is not None else section.futures,
+        "seed": body.seed if body.seed is not None else section.seed,
+        "stress": list(body.stress),
+    }
+
+
+@router.post("/risk", status_code=202, summary="Submit a risk job")
+def submit_risk(body: RiskRequest, request: Request) -> JSONResponse:
+    """Validate the scenario, its risk section and the stress tests; queue a job at once."""
+    state = server_state(request)
+    check = RiskCheck(body.stress)
+    intake = stage_plan(
+        state.data_dir / "staging", body.scenario, body.example, uploads(body), validator=check
+    )
+    options = risk_options(body, check.section)
+    key = json.dumps({"scenario": intake.scenario_hash, **options}, sort_keys=True)
+    job_hash = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return queue_job(
+        state, RISK, intake, job_hash, {RISK_OPTIONS_FILE: json.dumps(options, indent=2) + "\n"}
+    )
+
+
+@router.get("/risk", summary="The newest risk jobs")
+def list_risk(request: Request, limit: int = 50) -> list[dict[str, object]]:
+    """Newest first, without the risk summaries themselves."""
+    state = server_state(request)
+    limit = max(1, min(limit, 500))
+    jobs = state.store.list_jobs(limit, kind=RISK.name)
+    return [job_json(state, RISK, j, with_result=False) for j in jobs]
+
+
+@router.get("/risk/{job_id}", summary="A risk job's status, and its summary when done")
+def get_risk(job_id: str, request: Request) -> dict[str, object]:
+    """``{"id", "status", ...}``; ``risk`` (the risk.json object) and ``report_url`` when done."""
+    state = server_state(request)
+    return job_json(state, RISK, job_or_404(state, RISK, job_id))
+
+
+@router.delete("/risk/{job_id}", summary="Cancel a queued or running risk job")
+def cancel_risk(job_id: str, request: Request) -> dict[str, object]:
+    """Cancel; a finished job answers 409."""
+    return cancel_job(server_state(request), RISK, job_id)
+
+
+@router.get("/risk/{job_id}/report", summary="The risk run's HTML report (with a Risk section)")
+def get_risk_report(job_id: str, request: Request) -> FileResponse:
+    """report.html of a finished risk job."""
+    return report_file(server_state(request), RISK, job_id)
+
+
+@router.get("/risk/{job_id}/events", summary="Risk progress as Server-Sent Events")
+async def risk_events(
+    job_id: str,
+    request: Request,
+    last_event_id: str | None = Header(None, alias="Last-Event-ID"),
+) -> StreamingResponse:
+    """``progress`` events (stage, message, elapsed [s]; ``futures`` events also carry
+    ``futures_done``, ``futures_total`` and ``futures_per_s``); one ``end`` event closes it."""
+    return event_stream(server_state(request), RISK, job_id, request, last_event_id)
