@@ -40,7 +40,7 @@ def test_classify_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     got = {r[0]: (r[6], r[7]) for r in out[1:]}
     assert got["1"] == ("deal_sourcing", "sydney")
     assert got["2"] == ("none", "silicon_valley")  # markets are placed for every row
-    assert got["3"] == ("operations", "")  # Memphis: no market within 100 km
+    assert got["3"] == ("operations", "memphis")  # a market since dataset 2026.12.0
     assert got["4"] == ("electrical", "silicon_valley;london")
     assert got["5"] == ("none", "")
 

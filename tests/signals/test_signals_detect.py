@@ -35,12 +35,16 @@ def test_anthropic_sydney_and_london_are_deal_sourcing_signals() -> None:
         assert signal.urls[0].startswith("https://job-boards.greenhouse.io/anthropic/jobs/")
 
 
-def test_xai_memphis_is_an_emerging_location() -> None:
-    report = signals_report(company="xai")
-    memphis = next(e for e in report.emerging if e.place == "Memphis")
-    assert (memphis.country, memphis.admin1) == ("US", "TN")
-    assert len(memphis.posting_ids) >= 20
-    assert memphis.nearest_km > 100
+def test_xai_memphis_is_a_market_and_new_york_city_an_emerging_location() -> None:
+    # xAI's Memphis cluster was the emerging location that prompted the memphis market
+    # (dataset 2026.12.0); New York City is 350 km from the upstate new_york market
+    assert all(e.place != "Memphis" for e in signals_report(company="xai").emerging)
+    nyc = next(
+        e for e in signals_report(company="anthropic").emerging if e.place == "New York City"
+    )
+    assert (nyc.country, nyc.admin1) == ("US", "NY")
+    assert len(nyc.posting_ids) >= 3
+    assert nyc.nearest_km > 100
 
 
 def test_counts_per_snapshot_follow_the_two_real_dates() -> None:

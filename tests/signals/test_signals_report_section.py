@@ -30,7 +30,7 @@ def test_section_compares_plan_capacity_and_postings() -> None:
     assert "<b>anthropic</b> scouting: 1 open (deal sourcing 1)" in sydney_row
     expected = "both" if "sydney" in planned else "postings only"
     assert sydney_row.endswith(f"<td>{expected}</td>")
-    assert "Memphis" in html  # xAI's cluster: an emerging location
+    assert "New York City" in html  # Anthropic's: an emerging location
 
 
 def test_report_gains_the_section_only_when_given_signals() -> None:

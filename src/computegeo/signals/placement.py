@@ -1,8 +1,8 @@
 """Place postings on computegeo markets: every market within ``MARKET_RADIUS_KM`` of a place.
 
 Only city-level places that are not remote have coordinates to measure from; a city with no
-market within the radius is an *emerging location* (e.g. Memphis for xAI) — a prompt to add a
-market to the catalog.
+market within the radius is an *emerging location* — a prompt to add a market to the catalog
+(xAI's Memphis cluster was one, until dataset 2026.12.0 added the market).
 """
 
 from __future__ import annotations
@@ -98,8 +98,8 @@ def place_location(location: str, index: MarketIndex | None = None) -> Placement
     --------
     >>> place_location("Transaction Principal | London, UK").markets
     ('london',)
-    >>> [p.name for p, _, _ in place_location("Memphis, TN").emerging]
-    ['Memphis']
+    >>> [p.name for p, _, _ in place_location("Houston, TX").emerging]
+    ['Houston']
     """
     if index is None:
         return _place_bundled(location)

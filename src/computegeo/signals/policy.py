@@ -9,7 +9,7 @@ Examples
 --------
 >>> from computegeo.signals.api import signals_report
 >>> competitor_markets(signals_report(), ["openai", "xai"])
-('oregon', 'silicon_valley')
+('memphis', 'oregon', 'silicon_valley')
 """
 
 from __future__ import annotations
