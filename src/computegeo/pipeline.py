@@ -17,7 +17,7 @@ Output folder
 ``scenario.yaml``
     The scenario as run, defaults filled in, for reproducibility.
 ``tables/plan.xlsx``
-    The same tables as one workbook with a summary sheet (when openpyxl is installed).
+    The same tables as one workbook with a summary sheet.
 ``plan.json`` key ``explanation``
     Why each candidate market is in the plan or not (:mod:`computegeo.explain`); with
     ``what_if_budget_s`` also forced re-solves and near-optimal alternatives.
@@ -54,6 +54,7 @@ from computegeo.plan import Plan, read_plan_json, write_tables
 from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
 from computegeo.report import render_report
+from computegeo.report.xlsx import workbook_bytes
 from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_problems
 from computegeo.scenario_template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
@@ -465,11 +466,7 @@ def write_outputs(  # noqa: PLR0913 - each optional part of the folder is one ar
 
 
 def _write_workbook(plan: Plan, scenario: Scenario, path: Path) -> None:
-    """tables/plan.xlsx, when the ``report`` extra (openpyxl) is installed."""
-    try:
-        from computegeo.report.xlsx import workbook_bytes
-    except ImportError:  # openpyxl missing: the CSV and Parquet tables are still written
-        return
+    """tables/plan.xlsx: a summary sheet plus one sheet per table."""
     path.write_bytes(workbook_bytes(plan, scenario.name))
 
 

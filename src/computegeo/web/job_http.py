@@ -190,7 +190,7 @@ def report_file(state: ServerState, kind: JobKind, job_id: str) -> FileResponse:
     _, out_dir = job_paths(state.data_dir, job_id)
     report = Path(out_dir) / "report.html"
     if not report.is_file():
-        raise ApiError(404, f"job {job_id} has no report.html (the report extra is missing)")
+        raise ApiError(404, f"job {job_id} has no report.html (its output folder was removed)")
     return FileResponse(report, media_type="text/html")
 
 
