@@ -28,6 +28,7 @@ from computegeo.explain.forcing import default_min_mw
 from computegeo.explain.session import explain_plan
 from computegeo.optimize.context import make_context
 from computegeo.optimize.formulation import build_model_from_context
+from computegeo.optimize.solve import native_stdout_silenced
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "explain_warm_start.json"
@@ -70,7 +71,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     sc, dataset = pipeline.prepare("reference")
     data = pipeline.build(sc, dataset)
-    with pipeline.native_stdout_silenced():
+    with native_stdout_silenced():
         run = pipeline.run_plan(sc, None)
         plan, explanation = explain_plan(run.plan, pipeline.explain_inputs(sc, dataset, data))
         ctx = make_context(data, contingency_ids=())

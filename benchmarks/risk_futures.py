@@ -80,8 +80,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     args = parser.parse_args()
 
     from computegeo import pipeline
+    from computegeo.optimize.solve import native_stdout_silenced
     from computegeo.risk import Backend, RecourseModel, commitments_from_plan, resolve
-    from computegeo.risk.backends import stdout_silenced
     from computegeo.risk.recourse import Commitments, build_structure
     from computegeo.risk.sample import forecast_future, sample_futures
     from computegeo.risk_config import RiskSection
@@ -101,7 +101,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     structure = build_structure(data, commitments_from_plan(data, plan), 0.375)
 
     # 1. in process
-    with stdout_silenced():
+    with native_stdout_silenced():
         t0 = time.perf_counter()
         rm = RecourseModel(structure, forecast_future(model))
         build_s = time.perf_counter() - t0
@@ -175,7 +175,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         zeros = np.zeros((xxl.n_sites, xxl.n_periods))
         st = build_structure(xxl, Commitments(zeros, zeros), 0.375)
         xmodel = resolve(RiskSection(), xxl, markets.iloc[0:0])
-        with stdout_silenced():
+        with native_stdout_silenced():
             t0 = time.perf_counter()
             xrm = RecourseModel(st, forecast_future(xmodel))
             x_build = time.perf_counter() - t0

@@ -28,15 +28,12 @@ Output folder
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import functools
 import json
-import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +46,7 @@ from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
 from computegeo.explain.session import ExplainInputs, explain_plan, what_if
 from computegeo.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
-from computegeo.optimize.solve import SolveOptions
+from computegeo.optimize.solve import SolveOptions, native_stdout_silenced
 from computegeo.plan import Plan, read_plan_json, write_tables
 from computegeo.planner import plan as plan_problem
 from computegeo.problem import ProblemData
@@ -249,38 +246,9 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
     def on_message(message: str) -> None:
         progress(Stage.SOLVE, message)
 
-    with _native_stdout_silenced():
+    with native_stdout_silenced():
         result = plan_problem(data, options, on_progress=on_message)
     return dataclasses.replace(result, dataset_version=dataset_version().version)
-
-
-@contextlib.contextmanager
-def _native_stdout_silenced() -> Iterator[None]:
-    """Send file descriptor 1 to the null device for the duration (restored afterwards).
-
-    HiGHS prints a licence banner on standard output from C++ even with logging off; the run's
-    summary owns standard output, and progress goes to standard error, so nothing is lost.
-    """
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stdout (e.g. a notebook)
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
-
-
-native_stdout_silenced = _native_stdout_silenced
-"""Public name of :func:`_native_stdout_silenced` (the explain and compare commands use it)."""
 
 
 def scenario_yaml(scenario: Scenario) -> str:
@@ -558,7 +526,7 @@ def run_plan(
     inputs = explain_inputs(sc, dataset, data)
     plan, explanation = explain_plan(plan, inputs)
     if what_if_budget_s > 0:
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             explanation = what_if(
                 plan,
                 explanation,

@@ -6,43 +6,15 @@ published OR-Library optimum (see docs/cflp.md).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from computegeo.errors import InputError
-
-
-@contextlib.contextmanager
-def _solver_stdout_silenced() -> Iterator[None]:
-    """Send anything the solver library prints on file descriptor 1 to the null device.
-
-    HiGHS prints a licence banner from C++ when it is first constructed, even with logging
-    off; it is neither the result (standard output, which with ``--json`` must hold the JSON
-    object only) nor a diagnostic (standard error), so it goes nowhere.
-    """
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real file descriptor (e.g. captured output in tests)
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+from computegeo.optimize.solve import native_stdout_silenced
 
 
 def _number(value: float) -> float | None:
@@ -84,7 +56,7 @@ def register(app: typer.Typer) -> None:
             msg = f"--time-limit must be positive, got {time_limit_s:g}."
             raise InputError(msg)
         instance = parse_orlib(file, capacity)
-        with _solver_stdout_silenced():
+        with native_stdout_silenced():
             sol = solve_cflp(
                 instance, SolveOptions(mip_rel_gap=DEFAULT_MIP_REL_GAP, time_limit_s=time_limit_s)
             )

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from computegeo.errors import InputError, suggest
+from computegeo.optimize.solve import native_stdout_silenced
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +79,7 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
             msg = f"unknown market {given!r}"
             raise InputError(msg, [f"give a market id of the dataset{suggest(given, known)}"])
     if force_in or force_out:
-        with pipeline.native_stdout_silenced():
+        with native_stdout_silenced():
             result = force_markets(
                 sc,
                 lambda s: pipeline.build(s, dataset),
@@ -122,7 +123,7 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
             typer.echo(f"  ... and {len(result.moved) - 15} smaller moves")
         return
     if alternatives:
-        with pipeline.native_stdout_silenced():
+        with native_stdout_silenced():
             alts, notes = near_optimal_alternatives(
                 data,
                 plan,

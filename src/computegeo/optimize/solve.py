@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -93,6 +95,33 @@ class SolveResult:
 
 class NoIncumbentError(SolverError):
     """HiGHS reached the time limit before finding any feasible solution."""
+
+
+@contextlib.contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Send file descriptor 1 to the null device for the duration (restored afterwards).
+
+    HiGHS prints a licence banner on standard output from C++ even with logging off. It is
+    neither a result (standard output, which with ``--json`` must hold the JSON only) nor a
+    diagnostic (standard error), so it goes nowhere. Without a real standard output (a notebook,
+    captured output) nothing is redirected.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextlib.contextmanager

@@ -11,19 +11,18 @@ by task position, so every statistic is summed in the same order whatever the ba
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import dataclasses
 import enum
 import multiprocessing
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from computegeo.errors import InputError
+from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.model import UncertaintyModel
 from computegeo.risk.recourse import FutureOutcome, RecourseModel, RecourseStructure
 from computegeo.risk.sample import Future, forecast_future, future_rng, sample_future
@@ -77,27 +76,6 @@ class WorkerSpec:
 
 Progress = Callable[[int, int, float], None]
 """``progress(done, total, elapsed_seconds)``."""
-
-
-@contextlib.contextmanager
-def stdout_silenced() -> Iterator[None]:
-    """Point file descriptor 1 at the null device (HiGHS prints a banner from C++)."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
 
 
 class Worker:
@@ -193,7 +171,7 @@ def run_tasks(
 
         results = run_on_ray(spec, batches, workers, address, total, start, say)
     elif workers == 1 or len(batches) <= 1:
-        with stdout_silenced():
+        with native_stdout_silenced():
             worker = Worker(spec)
             results = []
             for k, b in enumerate(batches):
