@@ -270,7 +270,7 @@ def _other_markets_lines(
         return []
     total = sum(sum(f.values()) for _, f in rest)
     items = [f"{names.get(m, m).split(' (')[0]} {sum(f.values()):,.0f}" for m, f in rest]
-    lines = [f"  and {len(rest)} more markets, {_fmt_mw(total)} in all (MW in each):"]
+    lines = [f"  and {len(rest)} others, {_fmt_mw(total)} in all (MW in each):"]
     line = "   "
     for item in items:
         if len(line) + len(item) > 96:
