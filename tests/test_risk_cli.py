@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from computegeo.cli import main
+from computegeo.scenario import load_scenario
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -76,7 +77,11 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     tol = 1e-9 * doc["cost_usd"]["mean"]
     assert all(c["extra_cost_usd"] >= -tol and c["extra_unmet_mw"] >= -1e-6 for c in crit)
     assert all(s["cost_usd"] >= doc["cost_usd"]["forecast"] - tol for s in doc["stress"])
+    # the reference scenario's own stress list, then the --stress flags, in order
+    bundled = list(load_scenario("reference").risk.stress)
+    assert len(bundled) == 4
     assert [s["name"] for s in doc["stress"]] == [
+        *bundled,
         "lose market tokyo",
         "demand x2 + equipment lead +4y",
     ]
@@ -89,7 +94,7 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     assert len(futures) == 6
     assert futures["cost_usd"].mean() == pytest.approx(doc["cost_usd"]["mean"], rel=1e-12)
     assert len(pd.read_csv(out / "tables" / "criticality.csv")) == len(crit)
-    assert len(pd.read_csv(out / "tables" / "stress.csv")) == 2
+    assert len(pd.read_csv(out / "tables" / "stress.csv")) == len(bundled) + 2
     html = (out / "report.html").read_text()
     assert 'id="risk"' in html
     assert 'id="risk-cost-histogram"' in html
