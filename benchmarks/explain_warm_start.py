@@ -23,7 +23,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
-from computegeo import pipeline
+import computegeo.pipeline.plan as pipeline
 from computegeo.explain.forcing import default_min_mw
 from computegeo.explain.session import explain_plan
 from computegeo.optimize.context import make_context

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from computegeo.fileio import atomic_write_text
+from computegeo.core.fileio import atomic_write_text
 from computegeo.latency import default_model, rtt_matrix_ms
 
 ROOT = Path(__file__).resolve().parents[1]

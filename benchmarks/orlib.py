@@ -6,7 +6,7 @@ Usage (from the repository root, with ``../shared`` beside it)::
 
 Writes ``orlib.json`` and ``orlib.md`` (per instance: published optimum, our objective,
 relative error, proven gap, status, seconds). Instance files: ``../shared/data/orlib/``.
-Optima: ``computegeo.optimize.cflp_optima`` (OR-Library ``capopt`` and UflLib; sources there).
+Optima: ``computegeo.cflp.optima`` (OR-Library ``capopt`` and UflLib; sources there).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import highspy
 
-from computegeo.fileio import atomic_write_text
-from computegeo.optimize.cflp import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
-from computegeo.optimize.cflp_optima import LARGE_OPTIMA, OPTIMUM_RTOL, SMALL_OPTIMA, UFLP_OPTIMA
+from computegeo.cflp.model import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
+from computegeo.cflp.optima import LARGE_OPTIMA, OPTIMUM_RTOL, SMALL_OPTIMA, UFLP_OPTIMA
+from computegeo.core.fileio import atomic_write_text
 from computegeo.optimize.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -79,12 +79,12 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     parser.add_argument("--skip-xxl", action="store_true")
     args = parser.parse_args()
 
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
     from computegeo.optimize.solve import native_stdout_silenced
     from computegeo.risk import Backend, RecourseModel, commitments_from_plan, resolve
     from computegeo.risk.recourse import Commitments, build_structure
     from computegeo.risk.sample import forecast_future, sample_futures
-    from computegeo.risk_config import RiskSection
+    from computegeo.scenario.risk import RiskSection
 
     out: dict[str, object] = {
         "python": platform.python_version(),

@@ -79,7 +79,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
     from computegeo.optimize.context import make_context
     from computegeo.optimize.solve import SolveOptions
     from computegeo.planner import plan
-    from computegeo.problem import N1Mode
+    from computegeo.problem.data import N1Mode
     from computegeo.testing import random_problem, tiny_problem
 
     plan(tiny_problem(), compute_duals=False)  # warm imports and code paths

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from computegeo.fileio import atomic_write_text
+from computegeo.core.fileio import atomic_write_text
 from computegeo.signals import locations, placement
 from computegeo.signals.api import load_store, signals_report
 from computegeo.signals.ats import read_snapshot_file

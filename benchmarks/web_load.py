@@ -42,8 +42,8 @@ from pathlib import Path
 import httpx
 import yaml
 
-from computegeo.fileio import atomic_write_text
-from computegeo.scenario_template import bundled_path
+from computegeo.core.fileio import atomic_write_text
+from computegeo.scenario.template import bundled_path
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 60.0

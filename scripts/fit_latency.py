@@ -34,7 +34,7 @@ from scipy.sparse import coo_matrix
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from computegeo.fileio import atomic_write_bytes, atomic_write_text  # noqa: E402
+from computegeo.core.fileio import atomic_write_bytes, atomic_write_text  # noqa: E402
 from computegeo.latency.geodesy import fibre_floor_rtt_ms, great_circle_km  # noqa: E402
 from computegeo.latency.model import (  # noqa: E402
     build_model,

@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from computegeo import catalog, residency
-from computegeo.schema import load_schema, table_names
+from computegeo.dataset import catalog, residency
+from computegeo.dataset.schema import load_schema, table_names
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_MD = REPO / "docs" / "data.md"
@@ -104,7 +104,7 @@ def data_page() -> str:
         "## Use from Python",
         "",
         "```pycon",
-        ">>> from computegeo import catalog, residency",
+        ">>> from computegeo.dataset import catalog, residency",
         ">>> markets = catalog.load_markets()                 # DataFrame indexed by market_id",
         ">>> float(markets.loc['sydney', 'power_price_usd_per_mwh'])",
         "120.0",
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in stale:
             print(f"stale: {p.relative_to(REPO)} (run scripts/gen_data_docs.py)", file=sys.stderr)
         return 1 if stale else 0
-    from computegeo.fileio import atomic_write_text
+    from computegeo.core.fileio import atomic_write_text
 
     for p, text in pages.items():
         atomic_write_text(p, text)

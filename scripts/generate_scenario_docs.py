@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from computegeo.scenario_template import scenario_reference_markdown
+from computegeo.scenario.template import scenario_reference_markdown
 
 START, END = "<!-- keys:start -->\n", "<!-- keys:end -->\n"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from computegeo import catalog
-from computegeo.errors import ConfigError, DataError
-from computegeo.plausible import Plausible
-from computegeo.scenario import Scenario, load_scenario
-from computegeo.scenario_schema import MarketOverride
-from computegeo.schema import table_columns
+from computegeo.core.errors import ConfigError, DataError
+from computegeo.core.plausible import Plausible
+from computegeo.dataset import catalog
+from computegeo.dataset.schema import table_columns
+from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.scenario.schema import MarketOverride
 from computegeo.screen.config import ScreenConfig
 
 BASE = """\
@@ -269,7 +269,7 @@ def test_load_scenario_suggests_a_bundled_name() -> None:
 
 
 def test_accelerator_demand_beyond_1_tw_is_refused_when_converted(tmp_path: Path) -> None:
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
 
     text = BASE.replace("demand:\n", "demand:\n  unit: accelerators\n  hardware: h100_hgx\n")
     path = tmp_path / "s.yaml"
@@ -286,7 +286,7 @@ def test_python_numbers_of_any_kind_are_numbers() -> None:
 
     import numpy as np
 
-    from computegeo.scenario_schema import Horizon, SolverSettings
+    from computegeo.scenario.schema import Horizon, SolverSettings
 
     assert Horizon(start_year=np.int64(2027), end_year=2028).start_year == 2027
     solver = SolverSettings(time_limit_s=Decimal("5"), threads=np.int32(2))
@@ -317,7 +317,7 @@ def test_an_empty_region_filter_list_is_refused_at_load(tmp_path: Path, key: str
 
 
 def _roundtrip(tmp_path: Path, scenario: Scenario) -> Scenario:
-    from computegeo.pipeline import scenario_yaml
+    from computegeo.pipeline.plan import scenario_yaml
 
     path = tmp_path / "scenario.yaml"
     path.write_text(scenario_yaml(scenario), encoding="utf-8")
@@ -326,11 +326,11 @@ def _roundtrip(tmp_path: Path, scenario: Scenario) -> Scenario:
 
 @pytest.mark.parametrize("name", ["reference", "sovereign_eu", "apac_tight_power", "template"])
 def test_the_scenario_yaml_written_with_a_plan_loads_again(tmp_path: Path, name: str) -> None:
-    from computegeo.scenario_template import bundled_path
+    from computegeo.scenario.template import bundled_path
 
     path = bundled_path(name) if name != "template" else None
     if path is None:
-        from computegeo.scenario_template import template_text
+        from computegeo.scenario.template import template_text
 
         path = tmp_path / "template.yaml"
         path.write_text(template_text(), encoding="utf-8")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from computegeo.catalog import load_markets
 from computegeo.cli import INTERRUPTED_EXIT_CODE, INTERRUPTED_MESSAGE, main
-from computegeo.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
+from computegeo.core.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
+from computegeo.dataset.catalog import load_markets
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PROC = Path("/proc")
@@ -203,7 +203,7 @@ def test_rtt_ms_is_a_float_for_scalars_and_an_array_for_arrays() -> None:
 
 
 def test_rtt_ms_text_coordinate_is_an_input_error() -> None:
-    from computegeo.errors import InputError
+    from computegeo.core.errors import InputError
     from computegeo.latency import rtt_ms
 
     with pytest.raises(InputError, match="latitude values must be numbers"):

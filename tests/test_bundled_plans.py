@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from computegeo import pipeline
+import computegeo.pipeline.plan as pipeline
 from computegeo.cli import main
 from computegeo.cli.plan import summary_lines
 from computegeo.evaluate.checker import check_plan
-from computegeo.scenario_template import bundled_names
+from computegeo.scenario.template import bundled_names
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +71,9 @@ def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
     demand has an allowed market before anything is lost (the democracy/OECD filter and the
     60 ms limit leave Lagos, Mumbai, Delhi ... without one), so no contingency is to blame; the
     pre-check says so before any solve, naming the fix."""
-    from computegeo.errors import InfeasibleError
+    from computegeo.core.errors import InfeasibleError
     from computegeo.planner import plan
-    from computegeo.scenario import Resilience, ResilienceBasis, ResilienceScope
+    from computegeo.scenario.load import Resilience, ResilienceBasis, ResilienceScope
 
     scenario, dataset = pipeline.prepare("reference")
     rule = Resilience(

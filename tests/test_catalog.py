@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from computegeo import catalog
-from computegeo.schema import ColumnType, load_schema, table_columns
+from computegeo.dataset import catalog
+from computegeo.dataset.schema import ColumnType, load_schema, table_columns
 
 CORE_COLUMNS = (
     "name",
@@ -253,7 +253,7 @@ def test_hardware_profiles() -> None:
 
 
 def test_market_values_unknown_id_suggests() -> None:
-    from computegeo.errors import DataError
+    from computegeo.core.errors import DataError
 
     with pytest.raises(DataError) as info:
         catalog.market_values("tokio")

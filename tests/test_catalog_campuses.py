@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from computegeo.catalog import load_cloud_regions, load_market_attributes, load_markets
-from computegeo.schema import table_columns
+from computegeo.dataset.catalog import load_cloud_regions, load_market_attributes, load_markets
+from computegeo.dataset.schema import table_columns
 
 CAMPUS_MARKETS = {
     # market: (country, operator named in the notes)

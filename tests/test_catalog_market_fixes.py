@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from computegeo import catalog
+from computegeo.dataset import catalog
 
 PRICE_RTOL = 1e-9
 """Relative tolerance on converted prices (pure arithmetic)."""

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from computegeo import catalog
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
+from computegeo.dataset import catalog
 
 FULL_NEW_MARKET = {
     "market_id": "perth",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from computegeo import catalog
+from computegeo.dataset import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO.parent / "shared" / "data" / "raw"

@@ -1,7 +1,7 @@
 """External check of exactness: OR-Library CFLP instances against their published optima.
 
 Instance files: ``../shared/data/orlib/`` (beside the repository; see its PROVENANCE.md).
-Optima: ``computegeo.optimize.cflp_optima`` (its docstring gives the sources). MP1 (UflLib,
+Optima: ``computegeo.cflp.optima`` (its docstring gives the sources). MP1 (UflLib,
 200 x 200) takes about a minute and is left to ``benchmarks/orlib.py``.
 
 Every solution is also checked independently of the model: each customer fully served,
@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from computegeo.cflp.model import CflpInstance, CflpSolution, parse_orlib, solve_cflp
+from computegeo.cflp.optima import LARGE_OPTIMA, OPTIMUM_RTOL, SMALL_OPTIMA, UFLP_OPTIMA
 from computegeo.cli import main
-from computegeo.errors import DataError
-from computegeo.optimize.cflp import CflpInstance, CflpSolution, parse_orlib, solve_cflp
-from computegeo.optimize.cflp_optima import LARGE_OPTIMA, OPTIMUM_RTOL, SMALL_OPTIMA, UFLP_OPTIMA
+from computegeo.core.errors import DataError
 from computegeo.optimize.solve import Status
 
 ORLIB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "orlib"

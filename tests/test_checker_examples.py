@@ -9,9 +9,9 @@ import pytest
 
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline import build, prepare
-from computegeo.plan import read_plan_json, write_plan_json
+from computegeo.pipeline.plan import build, prepare
 from computegeo.planner import plan as solve
+from computegeo.results.plan import read_plan_json, write_plan_json
 
 
 @pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu", "apac_tight_power"])

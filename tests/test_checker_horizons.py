@@ -66,7 +66,7 @@ def test_default_dataset_is_the_bundled_one() -> None:
 
 
 def test_a_plan_of_another_scenario_is_refused_by_name() -> None:
-    from computegeo.errors import ConfigError
+    from computegeo.core.errors import ConfigError
 
     sc = own_build(
         ["frankfurt"],

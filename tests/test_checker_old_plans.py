@@ -16,10 +16,17 @@ from typing import Any
 
 import pytest
 
-from computegeo.plan import AssignmentRow, BuildRow, CapacityRow, Plan, UnmetReason, UnmetRow
-from computegeo.problem import Form
-from computegeo.residency import may_hold
-from computegeo.scenario import Scenario
+from computegeo.dataset.residency import may_hold
+from computegeo.problem.data import Form
+from computegeo.results.plan import (
+    AssignmentRow,
+    BuildRow,
+    CapacityRow,
+    Plan,
+    UnmetReason,
+    UnmetRow,
+)
+from computegeo.scenario.load import Scenario
 from test_checker_scenarios import MUSD, Case, _direct, changed, cloud_only, own_build, solved
 
 OLD_PLANS: dict[str, dict[str, Any]] = {

@@ -18,9 +18,9 @@ from computegeo.evaluate.checks.from_problem import spec_from_problem
 from computegeo.evaluate.checks.plan_view import plan_view
 from computegeo.optimize.formulation import CONSTRAINT_FAMILIES
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import BuildRow, Plan
 from computegeo.planner import plan as solve
-from computegeo.problem import Form, ProblemData
+from computegeo.problem.data import Form, ProblemData
+from computegeo.results.plan import BuildRow, Plan
 from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0)
@@ -188,7 +188,7 @@ def test_checks_do_not_reuse_the_models_logic() -> None:
 def test_unmet_reasons_follow_the_rules(tiny: tuple[ProblemData, Plan]) -> None:
     """r1 can be served from a (lead 0) in 2027: leaving it unmet is neither "no allowed market"
     nor "lead time"; r2 in 2027 from b alone would be a lead-time case."""
-    from computegeo.plan import UnmetReason, UnmetRow
+    from computegeo.results.plan import UnmetReason, UnmetRow
 
     data, good = tiny
     r1 = [a for a in good.assignments if a.region_id == "r1" and a.period == "2027"]

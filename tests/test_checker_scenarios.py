@@ -17,11 +17,11 @@ import pytest
 
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline import Dataset, build, prepare
-from computegeo.plan import Plan
+from computegeo.pipeline.plan import Dataset, build, prepare
 from computegeo.planner import plan as solve
-from computegeo.problem import ProblemData
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
+from computegeo.scenario.load import Scenario
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0)
 MUSD = 1.0e6

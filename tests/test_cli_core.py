@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from computegeo.cli import main
-from computegeo.errors import ConfigError, suggest
+from computegeo.core.errors import ConfigError, suggest
 
 
 def test_help_exits_zero(capsys) -> None:

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from tests.test_pipeline import SMALL
 
 from computegeo.cli import main
-from computegeo.pipeline import PlanRun, run_plan
-from computegeo.plan import TABLES
-from computegeo.scenario_template import bundled_path
+from computegeo.pipeline.plan import PlanRun, run_plan
+from computegeo.results.plan import TABLES
+from computegeo.scenario.template import bundled_path
 
 REASON_KINDS = {
     "residency",

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from computegeo.cli import main
-from computegeo.scenario import load_scenario
-from computegeo.scenario_template import bundled_path
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.template import bundled_path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from computegeo import catalog, residency
-from computegeo.pipeline import run_plan
-from computegeo.scenario import load_scenario
-from computegeo.schema import read_data_text
+from computegeo.dataset import catalog, residency
+from computegeo.dataset.schema import read_data_text
+from computegeo.pipeline.plan import run_plan
+from computegeo.scenario.load import load_scenario
 
 OBJ_RTOL = 1e-6
 """Relative tolerance on the hand-computed plan cost."""

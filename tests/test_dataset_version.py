@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from computegeo.cli import main
-from computegeo.dataset_version import dataset_version
-from computegeo.plan import SCHEMA_VERSION, Plan
+from computegeo.dataset.version import dataset_version
+from computegeo.results.plan import SCHEMA_VERSION, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANGELOG = ROOT / "docs" / "data-changes.md"
@@ -50,7 +50,7 @@ def test_plan_json_without_dataset_version_still_loads(
 
 @pytest.fixture(scope="module")
 def small_plan_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    from computegeo.pipeline import run_plan
+    from computegeo.pipeline.plan import run_plan
 
     root = tmp_path_factory.mktemp("dsv")
     path = root / "s.yaml"

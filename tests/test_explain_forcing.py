@@ -16,10 +16,10 @@ from computegeo.explain.alternatives import near_optimal_alternatives
 from computegeo.explain.forcing import force_markets, forced_scenario, moves
 from computegeo.explain.types import Move
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline import prepare
+from computegeo.pipeline.plan import prepare
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import ProblemData
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.load import Scenario
 
 COST_RTOL = 1e-6
 """Relative tolerance on hand-computed costs (the solves use a 1e-9 gap)."""

@@ -11,7 +11,7 @@ from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import MarketExplanation, ReasonKind
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import Form, N1Mode, ProblemData
+from computegeo.problem.data import Form, N1Mode, ProblemData
 
 OPTS = SolveOptions(mip_rel_gap=1e-9, time_limit_s=30, threads=1)
 COST_A = 1.0e6

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from computegeo import pipeline
+import computegeo.pipeline.plan as pipeline
 from computegeo.explain import force_markets
 from computegeo.explain.session import explain_plan
 from computegeo.explain.types import ReasonKind
-from computegeo.plan import PlanStatus
+from computegeo.results.plan import PlanStatus
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,9 @@ import pytest
 
 from computegeo.evaluate.explain import capacity_potential_mw, n1_shortfalls, unmet_rows
 from computegeo.explain.unmet import unmet_causes
-from computegeo.pipeline import run_plan
-from computegeo.plan import UnmetReason, UnmetRow
-from computegeo.problem import N1Mode, ProblemData
+from computegeo.pipeline.plan import run_plan
+from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.results.plan import UnmetReason, UnmetRow
 from computegeo.testing import tiny_problem
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from computegeo.fileio import atomic_output_dir, atomic_write_text
+from computegeo.core.fileio import atomic_output_dir, atomic_write_text
 
 
 def test_atomic_write_text_replaces(tmp_path: Path) -> None:

@@ -24,10 +24,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from computegeo import catalog, pipeline
-from computegeo.errors import ComputegeoError, ConfigError, DataError
-from computegeo.scenario import Scenario, load_scenario
-from computegeo.schema import ColumnType, table_columns
+import computegeo.pipeline.plan as pipeline
+from computegeo.core.errors import ComputegeoError, ConfigError, DataError
+from computegeo.dataset import catalog
+from computegeo.dataset.schema import ColumnType, table_columns
+from computegeo.scenario.load import Scenario, load_scenario
 from computegeo.screen.config import ScreenConfig, load_screen_config
 
 FUZZ = settings(

@@ -9,20 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from computegeo import catalog, residency
-from computegeo.demand import fold_regions, mw_per_accelerator
-from computegeo.errors import ConfigError
-from computegeo.inputs import (
+from computegeo.core.errors import ConfigError
+from computegeo.core.units import HOURS_PER_YEAR
+from computegeo.dataset import catalog, residency
+from computegeo.latency import rtt_matrix_ms, rtt_ms
+from computegeo.problem.build import (
     ANYWHERE_REGION_ID,
     allowed_markets,
     build_problem,
     cloud_price_usd_per_mw_year,
 )
-from computegeo.latency import rtt_matrix_ms, rtt_ms
-from computegeo.problem import Form, N1Mode, ProblemData
-from computegeo.scenario import Scenario, load_scenario
-from computegeo.scenario_template import bundled_names, bundled_path
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.problem.demand import fold_regions, mw_per_accelerator
+from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.scenario.template import bundled_names, bundled_path
 
 DEMAND_RTOL = 1e-9
 """Relative tolerance on demand totals (pure arithmetic)."""

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from computegeo import pipeline
-from computegeo.problem import Form, N1Basis, ProblemData
-from computegeo.scenario import load_scenario
+import computegeo.pipeline.plan as pipeline
+from computegeo.problem.data import Form, N1Basis, ProblemData
+from computegeo.scenario.load import load_scenario
 
 SCENARIO = """\
 name: lease audit

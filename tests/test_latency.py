@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import computegeo.latency as latency_pkg
-from computegeo.errors import DataError, InputError
+from computegeo.core.errors import DataError, InputError
+from computegeo.core.units import FIBRE_KM_PER_MS
 from computegeo.latency import (
     default_model,
     geodesy,
@@ -24,7 +25,6 @@ from computegeo.latency import (
     rtt_ms,
 )
 from computegeo.latency.params import load_shipped_params, params_from_json
-from computegeo.units import FIBRE_KM_PER_MS
 
 FLOAT_RTOL = 1e-9
 """Tolerance for equalities that hold up to floating-point rounding."""

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from computegeo import pipeline
-from computegeo.errors import InputError
-from computegeo.pipeline import Stage, run_plan
-from computegeo.scenario import load_scenario
+import computegeo.pipeline.plan as pipeline
+from computegeo.core.errors import InputError
+from computegeo.pipeline.plan import Stage, run_plan
+from computegeo.scenario.load import load_scenario
 
 SMALL = """\
 name: small pipeline test

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from tests.test_pipeline import SMALL
 
-from computegeo.errors import ConfigError
-from computegeo.pipeline import run_plan
-from computegeo.scenario import load_scenario
+from computegeo.core.errors import ConfigError
+from computegeo.pipeline.plan import run_plan
+from computegeo.scenario.load import load_scenario
 
 SCREEN = """\
 screen:

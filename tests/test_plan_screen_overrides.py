@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.test_pipeline import SMALL
 
-from computegeo.pipeline import build, prepare, screen_candidates
+from computegeo.pipeline.plan import build, prepare, screen_candidates
 
 RENT = "colo_rent_usd_per_kw_month"
 

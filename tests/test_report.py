@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from computegeo.errors import DataError
-from computegeo.plan import SCHEMA_VERSION, Plan, read_plan_json
+from computegeo.core.errors import DataError
 from computegeo.report import Source, plan_view_from_json, render_report, summaries
 from computegeo.report.geometry import equal_earth, great_circle_points, load_world_land
 from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX, project
+from computegeo.results.plan import SCHEMA_VERSION, Plan, read_plan_json
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_reference.json"
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from computegeo.plan import read_plan_json
 from computegeo.report import plan_view_from_json, render_report, summaries
 from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX
+from computegeo.results.plan import read_plan_json
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ EXPLAIN_TABLES = ("table-why", "table-why-not", "table-compare-costs")
 def _explained_fixture():  # noqa: ANN202 - (Plan, PlanExplanation, PlanComparison)
     """The fixture plan with its explanation (derived from the bundled apac_tight_power
     scenario, no re-solve) and a comparison with itself (a report given --baseline)."""
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
     from computegeo.explain import compare_plans
     from computegeo.explain.session import explain_plan
 

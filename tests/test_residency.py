@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from computegeo import residency
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
+from computegeo.dataset import residency
 
 
 def test_contract_classes() -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from computegeo import residency
-from computegeo.catalog import load_demand_regions, load_markets
 from computegeo.cli import main
 from computegeo.cli.markets import residency_answer
-from computegeo.errors import ConfigError
-from computegeo.pipeline import run_plan
-from computegeo.scenario import load_scenario
+from computegeo.core.errors import ConfigError
+from computegeo.dataset import residency
+from computegeo.dataset.catalog import load_demand_regions, load_markets
+from computegeo.pipeline.plan import run_plan
+from computegeo.scenario.load import load_scenario
 
 OBJ_RTOL = 1e-6
 GDPR_ADEQ = "GDPR Art. 45; CNPD Luxembourg adequacy list (2024)"

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from computegeo.errors import ConfigError, InputError
+from computegeo.core.errors import ConfigError, InputError
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import Form, N1Mode, ProblemData
+from computegeo.problem.data import Form, N1Mode, ProblemData
 from computegeo.risk import evaluate
 from computegeo.risk.model import default_loss_per_year, resolve
 from computegeo.risk.output import futures_table, summary_json
@@ -30,7 +30,7 @@ from computegeo.risk.sample import (
 )
 from computegeo.risk.stats import conditional_value_at_risk, value_at_risk
 from computegeo.risk.stress import parse_stress
-from computegeo.risk_config import RiskSection
+from computegeo.scenario.risk import RiskSection
 from computegeo.testing import tiny_problem
 
 COST_RTOL = 1e-9

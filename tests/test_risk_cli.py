@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from computegeo.cli import main
-from computegeo.scenario import load_scenario
+from computegeo.scenario.load import load_scenario
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

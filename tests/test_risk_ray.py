@@ -9,7 +9,7 @@ import pytest
 from computegeo.planner import plan as plan_problem
 from computegeo.risk import Backend, evaluate
 from computegeo.risk.output import summary_json
-from computegeo.risk_config import RiskSection
+from computegeo.scenario.risk import RiskSection
 from computegeo.testing import tiny_problem
 
 ray = pytest.importorskip("ray")

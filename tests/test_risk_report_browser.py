@@ -10,7 +10,7 @@ from computegeo.planner import plan as plan_problem
 from computegeo.report import render_report
 from computegeo.report.risk_section import risk_section
 from computegeo.risk import evaluate
-from computegeo.risk_config import RiskSection
+from computegeo.scenario.risk import RiskSection
 from computegeo.testing import tiny_problem
 from test_report_browser import CHROMIUM_ARGS, VIEWPORT, _chromium, _record
 

@@ -10,8 +10,8 @@ import pydantic
 import pytest
 import yaml
 
-from computegeo.errors import ConfigError
-from computegeo.scenario import (
+from computegeo.core.errors import ConfigError
+from computegeo.scenario.load import (
     KnownIds,
     Scenario,
     load_scenario,
@@ -19,7 +19,7 @@ from computegeo.scenario import (
     parse_scenario,
     reference_problems,
 )
-from computegeo.scenario_template import (
+from computegeo.scenario.template import (
     bundled_names,
     bundled_path,
     scenario_reference_markdown,

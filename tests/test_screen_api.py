@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from computegeo.errors import ConfigError
+from computegeo.core.errors import ConfigError
 from computegeo.screen import SensitivityOptions, screen
 from computegeo.screen.config import load_screen_config
 
@@ -152,8 +152,8 @@ def test_screen_config_file(tmp_path) -> None:  # noqa: ANN001
 
 def test_shipped_catalog_issue_example() -> None:
     """The issue's example on the shipped catalog: every ranked market passes every filter."""
-    pytest.importorskip("computegeo.catalog")
-    from computegeo.catalog import load_markets
+    pytest.importorskip("computegeo.dataset.catalog")
+    from computegeo.dataset.catalog import load_markets
     from computegeo.latency import rtt_ms
 
     result = screen(
@@ -178,8 +178,8 @@ def test_shipped_catalog_issue_example() -> None:
 
 def test_residency_filter_with_shipped_rules() -> None:
     """EU personal data from Germany: ranked markets are exactly those whose country may hold it."""
-    from computegeo.catalog import load_markets
-    from computegeo.residency import allowed_destinations
+    from computegeo.dataset.catalog import load_markets
+    from computegeo.dataset.residency import allowed_destinations
 
     result = screen({"power_price": 1.0}, ["residency eu_personal from DE"])
     markets = load_markets()

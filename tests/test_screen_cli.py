@@ -234,7 +234,7 @@ def test_shipped_catalog_cli(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     doc = json.loads(out)
-    from computegeo.catalog import load_markets
+    from computegeo.dataset.catalog import load_markets
 
     markets = load_markets()
     ranked = [r["market_id"] for r in doc["ranking"]]

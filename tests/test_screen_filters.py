@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from computegeo.errors import ConfigError
+from computegeo.core.errors import ConfigError
 from computegeo.screen import FilterKind, apply_filters, parse_filter
 from computegeo.screen.filters import FilterContext
 

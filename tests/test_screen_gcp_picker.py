@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from computegeo.errors import ConfigError
+from computegeo.core.errors import ConfigError
 from computegeo.screen import Direction, screen
 from computegeo.screen.gcp_picker import (
     PickerWeights,

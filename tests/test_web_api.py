@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from computegeo import residency
 from computegeo.cli import main
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
+from computegeo.dataset import residency
 from computegeo.latency import rtt_ms
 from computegeo.web.app import create_app
 from computegeo.web.state import ServeSettings

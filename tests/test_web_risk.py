@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from computegeo import pipeline
-from computegeo.plan import read_plan_json
+import computegeo.pipeline.plan as pipeline
+from computegeo.results.plan import read_plan_json
 from computegeo.risk import evaluate
 from computegeo.risk.output import summary_json
-from computegeo.risk_config import RiskSection
+from computegeo.scenario.risk import RiskSection
 from web_helpers import TINY_YAML, LiveServer, client, tiny, wait_status
 
 RISK = "/api/risk"

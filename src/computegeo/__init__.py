@@ -7,7 +7,7 @@ resilience. Importing this package only defines things: no I/O, no network.
 
 from __future__ import annotations
 
-from computegeo.errors import (
+from computegeo.core.errors import (
     ComputegeoError,
     ConfigError,
     DataError,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 import linopy
 import numpy as np
 
-from computegeo.errors import InfeasibleError, SolverError
+from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.evaluate.arrays import rows_arrays
 from computegeo.evaluate.binding import BINDING_FAMILIES, binding_constraints
 from computegeo.evaluate.explain import (
@@ -55,7 +55,8 @@ from computegeo.optimize.solve import (
     quiet_linopy,
     solve,
 )
-from computegeo.plan import (
+from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.results.plan import (
     BindingConstraint,
     MarketInfo,
     Plan,
@@ -65,7 +66,6 @@ from computegeo.plan import (
     SolveInfo,
     WorkloadInfo,
 )
-from computegeo.problem import N1Mode, ProblemData
 
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""

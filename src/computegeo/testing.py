@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from computegeo.problem import Form, N1Mode, ProblemData
-from computegeo.units import EARTH_RADIUS_KM
+from computegeo.core.units import EARTH_RADIUS_KM
+from computegeo.problem.data import Form, N1Mode, ProblemData
 
 TINY_OPTIMUM_USD = 16_340_000.0
 """Optimal objective of :func:`tiny_problem` [USD], derived by hand in its docstring."""

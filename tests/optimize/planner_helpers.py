@@ -8,9 +8,9 @@ import numpy as np
 
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan
 from computegeo.planner import plan
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
 from computegeo.testing import tiny_problem
 
 OBJ_RTOL = 1e-6

@@ -13,7 +13,7 @@ import pytest
 from planner_helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
 from computegeo.planner import plan
-from computegeo.problem import Form, N1Basis, N1Mode, ProblemData
+from computegeo.problem.data import Form, N1Basis, N1Mode, ProblemData
 from computegeo.testing import TINY_OPTIMUM_USD
 
 MUSD = 1.0e6
@@ -349,10 +349,10 @@ def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
     """A market-level N-1 instance with a 2 s limit for all rounds: the run either returns the
     best plan found (status and proven gap stated; it passes the checker, N-1 included) or fails
     with a message that names the time limit as the fix, never "without a usable solution"."""
-    from computegeo.errors import SolverError
+    from computegeo.core.errors import SolverError
     from computegeo.evaluate.checker import check_plan
     from computegeo.optimize.solve import SolveOptions
-    from computegeo.plan import PlanStatus
+    from computegeo.results.plan import PlanStatus
     from computegeo.testing import random_problem
 
     data = random_problem(np.random.default_rng(11), 40, 20, 3, n1_mode=N1Mode.MARKET, n1_share=0.5)
@@ -372,7 +372,7 @@ def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
 
 
 def test_plan_json_records_the_n1_rule_and_latency_limits() -> None:
-    from computegeo.plan import Plan
+    from computegeo.results.plan import Plan
 
     p = solve_checked(_n1_case(N1Basis.WORKLOAD_REGION))
     doc = p.to_json_dict()
@@ -399,7 +399,7 @@ def test_capacity_limited_n1_is_explained_without_a_linopy_block(
 ) -> None:
     """b can hold 2 MW: losing a leaves 2 of 15 MW = 13 % < 50 %. The solver proves it
     infeasible; the message names the capacity, and linopy's own warning is not printed."""
-    from computegeo.errors import InfeasibleError
+    from computegeo.core.errors import InfeasibleError
 
     data = tiny_two_sided(
         n1_mode=N1Mode.MARKET,
@@ -420,7 +420,7 @@ def test_n1_blames_the_filters_when_demand_is_unreachable_before_any_loss() -> N
     """r1 (10 of 15 MW) has no allowed market at all: before any loss only 33 % of the demand
     is reachable, below the 50 % N-1 share. The cause is the latency/residency/market filters,
     not a contingency, and the message says so instead of listing losses."""
-    from computegeo.errors import InfeasibleError
+    from computegeo.core.errors import InfeasibleError
 
     data = tiny_two_sided(
         arc_market=np.array([0, 1]),

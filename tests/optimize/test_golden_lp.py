@@ -15,7 +15,7 @@ from planner_helpers import tiny_two_sided
 
 from computegeo.optimize.context import make_context
 from computegeo.optimize.formulation import CONSTRAINT_FAMILIES, build_model_from_context
-from computegeo.problem import N1Mode, ProblemData
+from computegeo.problem.data import N1Mode, ProblemData
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden_lp"
 UPDATE = os.environ.get("COMPUTEGEO_UPDATE_GOLDEN") == "1"

@@ -10,13 +10,19 @@ import numpy as np
 import pytest
 from planner_helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
-from computegeo.errors import InfeasibleError
+from computegeo.core.errors import InfeasibleError
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.formulation import build_model
 from computegeo.optimize.solve import solve
-from computegeo.plan import SCHEMA_VERSION, Plan, read_plan_json, write_plan_json, write_tables
 from computegeo.planner import plan
-from computegeo.problem import N1Basis, N1Mode
+from computegeo.problem.data import N1Basis, N1Mode
+from computegeo.results.plan import (
+    SCHEMA_VERSION,
+    Plan,
+    read_plan_json,
+    write_plan_json,
+    write_tables,
+)
 from computegeo.testing import random_problem, tiny_problem
 
 POWER = 438_000.0
@@ -100,7 +106,7 @@ def test_solve_never_mutates_inputs() -> None:
 
 
 def test_problem_data_rejects_inconsistent_arrays() -> None:
-    from computegeo.errors import DataError
+    from computegeo.core.errors import DataError
 
     with pytest.raises(DataError) as err:
         tiny(demand_mw=np.zeros((1, 2, 3)), pue=np.array([0.5, 1.0]))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests.signals.signals_paths import DATA, JOBS, needs_snapshots
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.signals.ats import detect_shape, parse_snapshot, read_snapshot_file
 
 WHEN = "2026-04-29T17:10:38Z"

@@ -13,7 +13,7 @@ import pytest
 from tests.signals.signals_paths import DATA
 
 from computegeo.cli import main
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.signals.fetch import FetchError, FetchOptions, board_url, fetch_board
 from computegeo.signals.store import open_store, stored_snapshots
 

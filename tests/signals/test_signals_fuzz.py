@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from computegeo.cli import main
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.signals.ats import parse_snapshot
 from computegeo.signals.store import ingest, open_store, stored_snapshots
 

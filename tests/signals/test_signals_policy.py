@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from computegeo.cli import main
-from computegeo.scenario import load_scenario
-from computegeo.scenario_template import bundled_path
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.template import bundled_path
 from computegeo.signals.api import signals_report
 from computegeo.signals.policy import competitor_markets
 from computegeo.signals.records import Stage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from computegeo.catalog import load_markets
+from computegeo.dataset.catalog import load_markets
 from computegeo.screen import Direction, rank_markets
 from computegeo.signals.screening import (
     COMPETITOR_POSTINGS_COLUMN,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.signals.records import Posting, Snapshot
 from computegeo.signals.store import (
     default_store_path,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-from computegeo.optimize.cflp_instance import CflpInstance
-from computegeo.optimize.cflp_lagrangian import (
+from computegeo.cflp.instance import CflpInstance
+from computegeo.cflp.lagrangian import (
     _knapsacks,
     lagrangian_phase,
     min_facility_count,

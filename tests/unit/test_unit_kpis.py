@@ -15,8 +15,8 @@ import pytest
 
 from computegeo.evaluate.arrays import rows_arrays
 from computegeo.evaluate.kpis import compute_kpis
-from computegeo.plan import AssignmentRow, BuildRow, Kpis, UnmetReason, UnmetRow
-from computegeo.problem import Form, ProblemData
+from computegeo.problem.data import Form, ProblemData
+from computegeo.results.plan import AssignmentRow, BuildRow, Kpis, UnmetReason, UnmetRow
 from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
 
 KPI_RTOL = 1e-9

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from computegeo.core.units import FIBRE_KM_PER_MS
 from computegeo.latency.geodesy import great_circle_km
 from computegeo.latency.network import Backbone, hub_rtt_matrix_ms
-from computegeo.units import FIBRE_KM_PER_MS
 
 
 @pytest.mark.parametrize("second_from", [0, 1])

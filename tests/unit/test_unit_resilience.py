@@ -13,7 +13,7 @@ import pytest
 
 from computegeo.evaluate.kpis import n1_margin
 from computegeo.evaluate.resilience import evaluate_n1, market_capacity_mw
-from computegeo.problem import N1Basis, N1Mode, ProblemData
+from computegeo.problem.data import N1Basis, N1Mode, ProblemData
 from computegeo.testing import tiny_problem
 
 LP_ATOL = 1e-7

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import typer
 
-from computegeo.errors import ComputegeoError
+from computegeo.core.errors import ComputegeoError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "plan",

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.optimize.solve import native_stdout_silenced
 
 
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         ] = 600.0,
     ) -> None:
         """Solve a capacitated facility-location instance to proven optimality; print its cost."""
-        from computegeo.optimize.cflp import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
+        from computegeo.cflp.model import DEFAULT_MIP_REL_GAP, parse_orlib, solve_cflp
         from computegeo.optimize.solve import SolveOptions, Status
 
         if file.is_dir():

@@ -36,7 +36,7 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare two plans: MW per market and form, cost by component, unmet demand, coverage."""
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
     from computegeo.explain import compare_plans
 
     plan_a, sc_a, _ = pipeline.read_plan_dir(dir_a)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from computegeo.errors import InputError, suggest
+from computegeo.core.errors import InputError, suggest
 from computegeo.optimize.solve import native_stdout_silenced
 
 
@@ -61,7 +61,7 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Explain a plan: why each market is in it or not, and what forcing a choice would cost."""
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
     from computegeo.explain import force_markets, near_optimal_alternatives
     from computegeo.explain.session import explain_plan
 

@@ -26,7 +26,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from computegeo.errors import InputError, suggest
+from computegeo.core.errors import InputError, suggest
 from computegeo.latency import fibre_floor_rtt_ms, great_circle_km, rtt_ms
 
 PAIR_COLUMNS = ("from_lat", "from_lon", "to_lat", "to_lon")
@@ -69,7 +69,7 @@ def resolve_place(text: str) -> Place:
         lat, lon = float(m.group(1)), float(m.group(2))
         _check_range(lat, lon, repr(text))
         return Place("point", lat, lon)
-    from computegeo.catalog import load_demand_regions, load_markets
+    from computegeo.dataset.catalog import load_demand_regions, load_markets
 
     key = _fold(text)
     markets = load_markets()

@@ -23,12 +23,17 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from computegeo import residency
-from computegeo.catalog import AttributeValue, load_market_attributes, load_markets, market_values
-from computegeo.dataset_version import dataset_version
-from computegeo.errors import InputError, suggest
-from computegeo.fileio import atomic_write_text
-from computegeo.schema import table_columns
+from computegeo.core.errors import InputError, suggest
+from computegeo.core.fileio import atomic_write_text
+from computegeo.dataset import residency
+from computegeo.dataset.catalog import (
+    AttributeValue,
+    load_market_attributes,
+    load_markets,
+    market_values,
+)
+from computegeo.dataset.schema import table_columns
+from computegeo.dataset.version import dataset_version
 
 FORMATS = ("table", "json", "csv")
 CONTINENTS = ("africa", "asia", "europe", "north_america", "oceania", "south_america")

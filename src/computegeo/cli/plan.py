@@ -1,6 +1,7 @@
 """``computegeo plan``, ``computegeo validate`` and ``computegeo init``.
 
-``plan`` runs :func:`computegeo.pipeline.run_plan` with a live progress display on standard error
+``plan`` runs :func:`computegeo.pipeline.plan.run_plan` with a live progress display on standard
+error
 and ends with a short summary on standard output. ``validate`` checks a scenario (schema, dataset
 references, problem building) without solving. ``init`` writes the documented template.
 Exit codes: 0 success, 1 infeasible or solver failure, 2 bad input.
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from computegeo.errors import ConfigError, InputError
+from computegeo.core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from computegeo.pipeline import Stage
+    from computegeo.pipeline.plan import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +69,7 @@ def plan_command(
     """
     from rich.console import Console
 
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
 
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, soft_wrap=True)
@@ -354,7 +355,7 @@ def validate_command(
     ],
 ) -> None:
     """Check a scenario file: every key, value and dataset reference, without solving."""
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
     from computegeo.report.formatting import count
 
     sc = pipeline.validate(scenario)
@@ -376,8 +377,8 @@ def init_command(
     ] = None,
 ) -> None:
     """Write a documented scenario template (every key, with units and defaults)."""
-    from computegeo.fileio import atomic_write_text
-    from computegeo.scenario_template import bundled_path, template_text
+    from computegeo.core.fileio import atomic_write_text
+    from computegeo.scenario.template import bundled_path, template_text
 
     if file.exists() and not force:
         msg = f"{file} already exists"

@@ -108,10 +108,10 @@ def risk_command(
 ) -> None:
     """Evaluate a plan on sampled futures: cost distribution, VaR/CVaR, unmet demand,
     market criticality, stress tests and regret."""
-    from computegeo.errors import InputError
+    from computegeo.core.errors import InputError
+    from computegeo.pipeline.risk import run_risk
     from computegeo.risk.backends import default_workers
     from computegeo.risk.output import summary_json
-    from computegeo.risk_pipeline import run_risk
 
     if address is not None and backend is not Backend.RAY:
         msg = "--address is only for --backend ray"

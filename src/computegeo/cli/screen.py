@@ -10,9 +10,9 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from computegeo.catalog import load_market_attributes, load_markets
-from computegeo.errors import ConfigError
-from computegeo.fileio import atomic_write_text
+from computegeo.core.errors import ConfigError
+from computegeo.core.fileio import atomic_write_text
+from computegeo.dataset.catalog import load_market_attributes, load_markets
 from computegeo.screen.api import ScreenResult, SensitivityOptions, screen
 from computegeo.screen.config import ScreenConfig, load_screen_config
 from computegeo.screen.criteria import Direction, parse_criterion_flag

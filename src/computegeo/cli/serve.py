@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 
 
 def register(app: typer.Typer) -> None:

@@ -27,8 +27,8 @@ from typing import Annotated
 
 import typer
 
-from computegeo.errors import InputError, suggest
-from computegeo.fileio import atomic_write_text
+from computegeo.core.errors import InputError, suggest
+from computegeo.core.fileio import atomic_write_text
 from computegeo.signals.api import load_store, signals_report
 from computegeo.signals.ats import read_snapshot_file
 from computegeo.signals.bundled import PostingData, load_bundled

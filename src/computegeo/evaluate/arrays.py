@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.plan import AssignmentRow, BuildRow, Plan, UnmetRow
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import AssignmentRow, BuildRow, Plan, UnmetRow
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,13 +13,13 @@ import time
 
 import numpy as np
 
-from computegeo.errors import SolverError
+from computegeo.core.errors import SolverError
 from computegeo.evaluate.explain import FAMILY_WORDS
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.extract import Solution
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.solve import SolveOptions, SolveResult, Status, solve
-from computegeo.plan import BindingConstraint
+from computegeo.results.plan import BindingConstraint
 
 BINDING_FAMILIES: dict[str, str] = {
     "market-power_headroom": "USD per MW of grid headroom",

@@ -19,10 +19,10 @@ import math
 import linopy
 import numpy as np
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.resilience import _margin_lp
-from computegeo.plan import UnmetReason, UnmetRow
-from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.results.plan import UnmetReason, UnmetRow
 
 MAX_LISTED = 5
 """Most contingencies listed one by one in an explanation."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.arrays import PlanArrays
 from computegeo.evaluate.resilience import evaluate_n1
-from computegeo.plan import Kpis, N1Margin, OpexBreakdown
-from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.results.plan import Kpis, N1Margin, OpexBreakdown
 
 
 def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) -> Kpis:
@@ -104,7 +104,8 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
 
 
 def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:
-    """Worst N-1 margin over contingencies and periods (see :class:`computegeo.plan.N1Margin`)."""
+    """Worst N-1 margin over contingencies and periods (see
+    :class:`computegeo.results.plan.N1Margin`)."""
     results = evaluate_n1(data, site_capacity_mw)
     if not results:
         return N1Margin(mode=data.n1_mode.value)

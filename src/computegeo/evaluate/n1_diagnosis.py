@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from computegeo.problem import N1Basis, ProblemData
+from computegeo.problem.data import N1Basis, ProblemData
 
 MAX_LISTED = 5
 """Most items listed one by one in a message."""

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from computegeo.problem import N1Basis, ProblemData
+from computegeo.problem.data import N1Basis, ProblemData
 
 
 @dataclass(frozen=True)

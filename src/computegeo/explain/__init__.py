@@ -1,7 +1,7 @@
 """Why the plan is what it is: reasons per market, forced re-solves, alternatives, comparisons.
 
-Everything here is derived from a solved :class:`~computegeo.plan.Plan`, the
-:class:`~computegeo.problem.ProblemData` it answers and the scenario and dataset it was built
+Everything here is derived from a solved :class:`~computegeo.results.plan.Plan`, the
+:class:`~computegeo.problem.data.ProblemData` it answers and the scenario and dataset it was built
 from; nothing is a template filled with fixed words. Re-solves (forcing markets in or out,
 near-optimal alternatives) call :func:`computegeo.planner.plan`.
 """

@@ -24,13 +24,13 @@ from collections.abc import Sequence
 import linopy
 import numpy as np
 
-from computegeo.errors import InfeasibleError, SolverError
+from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.explain.types import Alternative
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan, PlanStatus
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan, PlanStatus
 
 FOOTPRINT_FLOOR_MW = 1.0
 """Least final-period capacity for a market to count as in the footprint [MW]."""

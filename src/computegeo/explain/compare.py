@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from computegeo.plan import Plan
+from computegeo.results.plan import Plan
 
 COST_FIELDS: tuple[tuple[str, str], ...] = (
     ("npv_usd", "total (NPV, excl. unmet penalty)"),

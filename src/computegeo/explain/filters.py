@@ -1,15 +1,15 @@
 """Which ``policies.markets`` rule removes each candidate market, in words.
 
-:func:`computegeo.inputs.allowed_markets` keeps or drops markets; this module says why, naming
-the scenario field and the market's value, so "why not Singapore?" has a checkable answer.
+:func:`computegeo.problem.build.allowed_markets` keeps or drops markets; this module says why,
+naming the scenario field and the market's value, so "why not Singapore?" has a checkable answer.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from computegeo.inputs import allowed_markets
-from computegeo.scenario import Scenario
+from computegeo.problem.build import allowed_markets
+from computegeo.scenario.load import Scenario
 
 
 def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, str]:
@@ -29,9 +29,9 @@ def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, st
 
     Examples
     --------
-    >>> from computegeo.catalog import load_markets
-    >>> from computegeo.scenario import load_scenario
-    >>> from computegeo.scenario_template import bundled_path
+    >>> from computegeo.dataset.catalog import load_markets
+    >>> from computegeo.scenario.load import load_scenario
+    >>> from computegeo.scenario.template import bundled_path
     >>> sc = load_scenario(bundled_path("reference"))
     >>> print(market_exclusions(sc, load_markets())["mumbai"])  # doctest: +ELLIPSIS
     policies.markets.min_democracy_index 7.5: IN scores 7...

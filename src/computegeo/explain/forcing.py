@@ -22,15 +22,15 @@ from collections.abc import Callable, Sequence
 import linopy
 import numpy as np
 
-from computegeo.errors import ConfigError, InfeasibleError, SolverError
+from computegeo.core.errors import ConfigError, InfeasibleError, SolverError
 from computegeo.explain.alternatives import footprint
 from computegeo.explain.types import ForcedResult, Move
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import ProblemData
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
+from computegeo.scenario.load import Scenario
 
 UNMET = "unmet"
 """Stands for demand not served in :class:`Move` rows."""
@@ -104,7 +104,7 @@ def force_markets(
         The scenario ``base`` was planned from.
     build : callable
         ``build(scenario) -> ProblemData`` with the dataset ``base`` used
-        (:func:`computegeo.pipeline.build` bound to the dataset).
+        (:func:`computegeo.pipeline.plan.build` bound to the dataset).
     base : Plan
         The plan to compare with.
     force_in, force_out : sequence of str

@@ -17,9 +17,9 @@ from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import Alternative, ForcedResult, PlanExplanation
 from computegeo.explain.unmet import unmet_causes
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan
-from computegeo.problem import ProblemData
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
+from computegeo.scenario.load import Scenario
 
 RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]

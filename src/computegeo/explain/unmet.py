@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from computegeo.plan import Plan, UnmetReason, UnmetRow
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan, UnmetReason, UnmetRow
 
 RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]

@@ -8,7 +8,7 @@ from typing import overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.latency.model import LatencyModel, build_model, predict_matrix_ms, predict_pairs_ms
 from computegeo.latency.network import load_backbone
 from computegeo.latency.params import load_shipped_params

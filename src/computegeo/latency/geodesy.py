@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from computegeo.units import EARTH_RADIUS_KM, FIBRE_KM_PER_MS
+from computegeo.core.units import EARTH_RADIUS_KM, FIBRE_KM_PER_MS
 
 
 def great_circle_km(

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import shortest_path
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.latency.geodesy import fibre_floor_rtt_ms, great_circle_km
 
 DATA_PACKAGE = "computegeo.latency.data"

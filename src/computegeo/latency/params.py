@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import TypedDict
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 
 PARAMS_SCHEMA_VERSION = 1
 PARAMS_FILE = "params.json"

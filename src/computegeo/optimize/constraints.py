@@ -13,7 +13,7 @@ import pandas as pd
 import xarray as xr
 from linopy import Model
 
-from computegeo.errors import InfeasibleError
+from computegeo.core.errors import InfeasibleError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.terms import grouped_sum, has_terms, linear, terms_expression
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.optimize.network import Network, build_network
-from computegeo.problem import (
+from computegeo.problem.data import (
     FORMS_DRAWING_GRID_POWER,
     FORMS_USING_EQUIPMENT_SUPPLY,
     FORMS_WITH_CAPEX_BUDGET,
@@ -21,7 +22,6 @@ from computegeo.problem import (
     N1Basis,
     ProblemData,
 )
-from computegeo.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import linopy

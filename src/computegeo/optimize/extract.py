@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from computegeo.optimize.context import ModelContext
-from computegeo.plan import AssignmentRow, BuildRow, CapacityRow
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import AssignmentRow, BuildRow, CapacityRow
 
 TOL_MW = 1e-6
 """Values below this are solver noise and are reported as zero [MW]."""

@@ -99,7 +99,7 @@ import numpy as np
 
 from computegeo.optimize import constraints, objective, variables
 from computegeo.optimize.context import ModelContext, make_context
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
 
 VARIABLE_FAMILIES: tuple[Callable[[linopy.Model, ModelContext], None], ...] = (
     variables.add_site_variables,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,10 +14,10 @@ import pandas as pd
 import xarray as xr
 from linopy import LinearExpression, Model
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.terms import linear
-from computegeo.problem import ProblemData
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.problem.data import ProblemData
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ from typing import TypedDict
 
 import linopy
 
-from computegeo.errors import SolverError
+from computegeo.core.errors import SolverError
 
 
 class Status(enum.Enum):

@@ -67,12 +67,13 @@ UNMET_REASONS: dict[str, str] = {
     "capacity_limit": "allowed sites are full (power headroom, availability, supply, budget, caps)",
     "cost": "serving it would cost more than the unmet-demand penalty",
 }
-"""Plain-words meaning of ``plan.json`` unmet-demand reasons (``computegeo.plan.UnmetReason``)."""
+"""Plain-words meaning of ``plan.json`` unmet-demand reasons
+(``computegeo.results.plan.UnmetReason``)."""
 
 
 @runtime_checkable
 class SupportsPlanJson(Protocol):
-    """Anything that serialises to a ``plan.json`` document (``computegeo.plan.Plan``)."""
+    """Anything that serialises to a ``plan.json`` document (``computegeo.results.plan.Plan``)."""
 
     def to_json_dict(self) -> Mapping[str, object]:
         """The ``plan.json`` document."""
@@ -94,7 +95,8 @@ def render_report(
     Parameters
     ----------
     plan : Plan or Mapping
-        A ``computegeo.plan.Plan`` (anything with ``to_json_dict()``) or a decoded ``plan.json``.
+        A ``computegeo.results.plan.Plan`` (anything with ``to_json_dict()``) or a decoded
+        ``plan.json``.
     sources : sequence of Source, optional
         Data sources to list in the appendix, in addition to any ``sources`` in the plan.
     screen : ScreenResult, optional
@@ -118,7 +120,7 @@ def render_report(
 
     Raises
     ------
-    computegeo.errors.DataError
+    computegeo.core.errors.DataError
         When the plan document lacks fields the report needs (all are listed at once).
     """
     doc = plan.to_json_dict() if isinstance(plan, SupportsPlanJson) else plan

@@ -1,8 +1,8 @@
 """The report appendix's list of data sources, derived from the dataset's per-value provenance.
 
 Every market value in the bundled dataset carries its source, year and, for estimates, the rule
-that made it (``computegeo.catalog.load_market_attributes``). This module groups those rows by
-publication for the markets a plan considered.
+that made it (``computegeo.dataset.catalog.load_market_attributes``). This module groups those rows
+by publication for the markets a plan considered.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-from computegeo.catalog import load_market_attributes
+from computegeo.dataset.catalog import load_market_attributes
 from computegeo.report.view import Source
 
 DATASET_FILES_USED: dict[str, str] = {
@@ -37,7 +37,7 @@ def sources_from_attributes(
     ----------
     attributes : pandas.DataFrame
         Columns ``market_id, attribute, source, year, estimated`` (as returned by
-        ``computegeo.catalog.load_market_attributes``).
+        ``computegeo.dataset.catalog.load_market_attributes``).
     market_ids : collection of str
         Markets whose values count (those the plan considered).
 

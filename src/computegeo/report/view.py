@@ -1,6 +1,7 @@
 """The report's read-only view of a plan, parsed from the versioned ``plan.json`` document.
 
-The report depends only on the ``plan.json`` schema (see ``computegeo.plan``), never on solver
+The report depends only on the ``plan.json`` schema (see ``computegeo.results.plan``), never on
+solver
 internals: ``plan_view_from_json`` turns that document into small frozen dataclasses and collects
 every missing or mistyped field into one ``DataError``. Unknown keys are ignored so that newer
 plan files still render.
@@ -12,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 
 SUPPORTED_SCHEMA_MAJOR = "1"
 """Major ``plan.json`` schema version this report can read (``"1.0"``, ``"1.1"``, ...)."""

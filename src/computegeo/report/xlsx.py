@@ -1,7 +1,7 @@
 """``tables/plan.xlsx``: a summary sheet plus one sheet per plan table, written with openpyxl.
 
-The sheets hold the same rows and columns as the CSV tables (``computegeo.plan.TABLES``), so a
-strategy team can open the plan in a spreadsheet without re-importing four files.
+The sheets hold the same rows and columns as the CSV tables (``computegeo.results.plan.TABLES``),
+so a strategy team can open the plan in a spreadsheet without re-importing four files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from computegeo.plan import TABLES, Plan
+from computegeo.results.plan import TABLES, Plan
 
 SUMMARY_SHEET = "summary"
 """Name of the first sheet."""
@@ -49,7 +49,7 @@ def workbook_bytes(plan: Plan, scenario_name: str) -> bytes:
     -------
     bytes
         An .xlsx file: sheet ``summary`` (key figures with units) then one sheet per table of
-        :data:`computegeo.plan.TABLES`, header row first.
+        :data:`computegeo.results.plan.TABLES`, header row first.
     """
     book = Workbook()
     summary = book.active

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.model import UncertaintyModel
 from computegeo.risk.recourse import FutureOutcome, RecourseModel, RecourseStructure

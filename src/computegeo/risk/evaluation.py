@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from computegeo.optimize.solve import SolveOptions
-from computegeo.plan import Plan
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
 from computegeo.risk.backends import Backend, Progress, Task, WorkerSpec, run_tasks
 from computegeo.risk.model import UncertaintyModel, resolve
 from computegeo.risk.recourse import (
@@ -34,7 +34,7 @@ from computegeo.risk.regret import RegretRow, regret_rows
 from computegeo.risk.sample import Future, forecast_future, future_rng, sample_future
 from computegeo.risk.stats import conditional_value_at_risk, quantile, value_at_risk
 from computegeo.risk.stress import StressCase, parse_stress
-from computegeo.risk_config import RiskSection
+from computegeo.scenario.risk import RiskSection
 
 RISK_SCHEMA_VERSION = "1.0"
 """Version of the ``risk.json`` schema; bump the major part on incompatible changes."""

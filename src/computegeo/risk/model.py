@@ -1,6 +1,6 @@
 """The uncertainty model as arrays aligned with a ``ProblemData``: :func:`resolve`.
 
-A :class:`~computegeo.risk_config.RiskSection` names markets, countries and workloads by id;
+A :class:`~computegeo.scenario.risk.RiskSection` names markets, countries and workloads by id;
 :func:`resolve` checks every reference against the problem (one :class:`ConfigError` listing
 every bad field, with close matches) and returns an :class:`UncertaintyModel` that
 :mod:`computegeo.risk.sample` draws from. Default loss probabilities come from the market
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from computegeo.errors import ConfigError, suggest
-from computegeo.problem import ProblemData
-from computegeo.risk_config import RiskSection, SlipForm, years_to_periods
+from computegeo.core.errors import ConfigError, suggest
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.risk import RiskSection, SlipForm, years_to_periods
 
 if TYPE_CHECKING:  # pandas is imported where it is used: worker processes never need it
     import pandas as pd

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from computegeo.fileio import atomic_write_bytes, atomic_write_text
+from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
 from computegeo.risk.evaluation import RISK_SCHEMA_VERSION, RiskSummary
 
 

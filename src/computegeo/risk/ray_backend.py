@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.risk.recourse import FutureOutcome
 
 if TYPE_CHECKING:

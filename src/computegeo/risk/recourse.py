@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
-from computegeo.errors import DataError, SolverError
-from computegeo.problem import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.core.errors import DataError, SolverError
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
 from computegeo.risk.sample import Future
 
 if TYPE_CHECKING:
-    from computegeo.plan import Plan
+    from computegeo.results.plan import Plan
 
 COST_SCALE_USD = 1.0e6
 """The LP's objective is in MUSD (better conditioned than USD)."""

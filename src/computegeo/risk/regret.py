@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.errors import ComputegeoError
+from computegeo.core.errors import ComputegeoError
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import Form, ProblemData
+from computegeo.problem.data import Form, ProblemData
 from computegeo.risk.recourse import (
     FutureOutcome,
     RecourseModel,
@@ -52,7 +52,7 @@ def future_problem(data: ProblemData, future: Future) -> ProblemData:
     >>> from computegeo.testing import tiny_problem
     >>> from computegeo.risk.sample import forecast_future
     >>> from computegeo.risk.model import resolve
-    >>> from computegeo.risk_config import RiskSection
+    >>> from computegeo.scenario.risk import RiskSection
     >>> import pandas as pd
     >>> d = tiny_problem()
     >>> f = forecast_future(resolve(RiskSection(), d, pd.DataFrame()))

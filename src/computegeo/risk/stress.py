@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.errors import InputError, suggest
-from computegeo.problem import ProblemData
+from computegeo.core.errors import InputError, suggest
+from computegeo.problem.data import ProblemData
 from computegeo.risk.sample import Future
-from computegeo.risk_config import years_to_periods
+from computegeo.scenario.risk import years_to_periods
 
 ACCEPTED_FORMS: tuple[str, ...] = (
     "demand xF [WORKLOAD]            e.g. 'demand x2', 'demand x1.5 training'",
@@ -122,7 +122,7 @@ def parse_stress(text: str, data: ProblemData, forecast: Future) -> StressCase:
     >>> from computegeo.testing import tiny_problem
     >>> from computegeo.risk.sample import forecast_future
     >>> from computegeo.risk.model import resolve
-    >>> from computegeo.risk_config import RiskSection
+    >>> from computegeo.scenario.risk import RiskSection
     >>> import pandas as pd
     >>> data = tiny_problem()
     >>> base = forecast_future(resolve(RiskSection(), data, pd.DataFrame()))

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from computegeo.catalog import load_demand_regions, load_market_attributes, load_markets
-from computegeo.errors import ConfigError, suggest
+from computegeo.core.errors import ConfigError, suggest
+from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
+from computegeo.dataset.residency import allowed_destinations as default_allowed_destinations
 from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
-from computegeo.residency import allowed_destinations as default_allowed_destinations
 from computegeo.screen.criteria import (
     KNOWN_CRITERIA,
     LATENCY_COLUMN,
@@ -161,7 +161,7 @@ def estimated_flags(attributes: pd.DataFrame) -> pd.DataFrame:
     ----------
     attributes : DataFrame
         Long form with columns ``market_id``, ``attribute``, ``estimated`` (as returned by
-        ``computegeo.catalog.load_market_attributes``).
+        ``computegeo.dataset.catalog.load_market_attributes``).
     """
     flags = attributes.assign(estimated=attributes["estimated"].map(_as_bool))
     table = flags.pivot_table(
@@ -214,7 +214,7 @@ def screen(
     rtt_matrix_ms : callable, optional
         Round-trip time model; default ``computegeo.latency.rtt_matrix_ms``.
     allowed_destinations : callable, optional
-        Residency rules; default ``computegeo.residency.allowed_destinations``.
+        Residency rules; default ``computegeo.dataset.residency.allowed_destinations``.
     sensitivity : SensitivityOptions, optional
         Sample weights and find the swap point of the top two.
 

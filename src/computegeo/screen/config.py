@@ -24,8 +24,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from computegeo.errors import ConfigError
-from computegeo.input_errors import (
+from computegeo.core.errors import ConfigError
+from computegeo.core.input_errors import (
     clean_loc,
     format_path,
     friendly_message,
@@ -33,12 +33,12 @@ from computegeo.input_errors import (
     line_index,
     nearest_line,
 )
-from computegeo.plausible import Plausible
+from computegeo.core.plausible import Plausible
+from computegeo.core.yamlio import YamlProblem, load_yaml
 from computegeo.screen.criteria import Direction
 from computegeo.screen.scoring import Method
-from computegeo.yamlio import YamlProblem, load_yaml
 
-# Numbers are strict, finite and plausible (computegeo.plausible), as in a scenario file.
+# Numbers are strict, finite and plausible (computegeo.core.plausible), as in a scenario file.
 # weights are relative; 1e6 between two criteria already makes the smaller one irrelevant
 Weight = Annotated[float, Plausible(0.0, 1e6, "", "weights are relative")]
 Samples = Annotated[int, Plausible(0, 1_000_000, "", "a million draws", integer=True)]

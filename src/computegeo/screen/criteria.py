@@ -1,6 +1,7 @@
 """Screening criteria: which market columns can be scored, in which direction, with what weight.
 
-A criterion is a numeric column of the market table (``computegeo.catalog.load_markets``) or the
+A criterion is a numeric column of the market table (``computegeo.dataset.catalog.load_markets``)
+or the
 derived ``latency_ms`` column (user-weighted round-trip time to a demand set). Each column has a
 direction: ``min`` (lower is better: prices, carbon, hazard, latency) or ``max`` (higher is
 better: headroom, governance, connectivity). Short aliases (``carbon``, ``rent``) map to the
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from computegeo.errors import ConfigError, suggest
+from computegeo.core.errors import ConfigError, suggest
 
 
 class Direction(Enum):

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from computegeo.errors import ConfigError, suggest
+from computegeo.core.errors import ConfigError, suggest
 from computegeo.screen.criteria import ALIASES, LATENCY_COLUMN, column_problem
 
 
@@ -162,7 +162,7 @@ class FilterContext:
         ``latency_ms[...]`` filters.
     allowed_destinations : callable or None
         ``(data_class, origin_country) -> frozenset of ISO2 codes`` for ``residency`` filters
-        (normally :func:`computegeo.residency.allowed_destinations`).
+        (normally :func:`computegeo.dataset.residency.allowed_destinations`).
     demand_region_ids : tuple[str, ...]
         Every known demand region id, for "did you mean" hints.
     """

@@ -47,7 +47,7 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
-from computegeo.errors import ConfigError, suggest
+from computegeo.core.errors import ConfigError, suggest
 from computegeo.screen.criteria import Direction
 from computegeo.screen.normalise import minmax_utility
 from computegeo.screen.scoring import rank_order, weighted_sum_of_utilities

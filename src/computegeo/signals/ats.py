@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.signals.records import Posting, Snapshot
 
 ATS_SHAPES: tuple[str, ...] = ("normalised", "greenhouse", "ashby", "lever", "workday")

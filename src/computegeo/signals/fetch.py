@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from computegeo.errors import ComputegeoError, InputError
+from computegeo.core.errors import ComputegeoError, InputError
 from computegeo.signals.ats import parse_snapshot
 from computegeo.signals.records import Snapshot
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from computegeo.catalog import load_markets
+from computegeo.dataset.catalog import load_markets
 from computegeo.latency import great_circle_km
 from computegeo.signals.locations import Place, parse_location
 

@@ -1,6 +1,6 @@
 """Signals as screening columns: competitors' data-center hiring per market.
 
-:func:`with_signal_columns` returns a copy of a market table (``computegeo.catalog.
+:func:`with_signal_columns` returns a copy of a market table (``computegeo.dataset.catalog.
 load_markets``) with two numeric columns that ``computegeo.screen.screen`` and
 ``rank_markets`` can use as criteria or filters (they are user-added columns, so give their
 direction):
@@ -16,7 +16,7 @@ being claimed), maximise them to follow the leaders, or filter, e.g.
 
 Examples
 --------
->>> from computegeo.catalog import load_markets
+>>> from computegeo.dataset.catalog import load_markets
 >>> table = with_signal_columns(load_markets(), signals_report_for(["openai", "xai"]))
 >>> int(table.loc["silicon_valley", "competitor_dc_postings"])
 13

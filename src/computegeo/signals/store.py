@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 from computegeo.signals.records import Snapshot
 
 SCHEMA_VERSION = 1

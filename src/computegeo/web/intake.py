@@ -3,7 +3,7 @@
 A plan request carries a scenario as YAML text, as a JSON object, or by the name of a bundled
 example, plus optional dataset overrides as uploaded *content* (never a path on the server). The
 scenario is written into a fresh staging folder inside the data folder and validated there by
-:func:`computegeo.pipeline.validate`, exactly as ``computegeo validate`` does it, so the web
+:func:`computegeo.pipeline.plan.validate`, exactly as ``computegeo validate`` does it, so the web
 reports the same field paths, line numbers and "did you mean" hints as the CLI.
 
 The validated scenario (defaults filled in) and the overrides' contents are hashed: identical
@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from computegeo.errors import ComputegeoError, ConfigError, InputError, suggest
+from computegeo.core.errors import ComputegeoError, ConfigError, InputError, suggest
 
 if TYPE_CHECKING:
-    from computegeo.scenario import Scenario
+    from computegeo.scenario.load import Scenario
 
 OVERRIDE_FILES = {"markets": "markets_override", "demand_regions": "demand_regions_override"}
 """Scenario ``dataset:`` key -> request field that carries that file's content."""
@@ -103,7 +103,7 @@ class Intake:
 
 def _scenario_text(scenario: str | dict[str, object] | None, example: str | None) -> str:
     """The YAML text to validate, from exactly one of ``scenario`` and ``example``."""
-    from computegeo.scenario_template import bundled_names, bundled_path
+    from computegeo.scenario.template import bundled_names, bundled_path
 
     if (scenario is None) == (example is None):
         raise RequestInvalid(
@@ -183,7 +183,7 @@ def stage_plan(
         Scenario ``dataset:`` key (``markets``, ``demand_regions``) -> uploaded content.
     validator : callable, optional
         Checks the staged ``scenario.yaml`` and returns the scenario (default
-        :func:`computegeo.pipeline.validate`); a risk job's also checks its ``risk:`` section
+        :func:`computegeo.pipeline.plan.validate`); a risk job's also checks its ``risk:`` section
         and stress tests. It may raise :class:`RequestInvalid` itself.
 
     Returns
@@ -195,7 +195,7 @@ def stage_plan(
     RequestInvalid
         With one field error per problem (field path, message, line).
     """
-    from computegeo import pipeline
+    import computegeo.pipeline.plan as pipeline
 
     text = _scenario_text(scenario, example)
     _check_no_paths(text)

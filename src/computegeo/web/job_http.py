@@ -23,7 +23,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
-from computegeo.fileio import atomic_write_text
+from computegeo.core.fileio import atomic_write_text
 from computegeo.web.errors import ApiError
 from computegeo.web.intake import Intake
 from computegeo.web.state import ServerState

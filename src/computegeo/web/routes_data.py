@@ -13,7 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from computegeo.errors import ConfigError, InputError
+from computegeo.core.errors import ConfigError, InputError
 from computegeo.web.errors import ApiError
 from computegeo.web.intake import FieldError, RequestInvalid, field_errors
 from computegeo.web.models import ScreenRequest
@@ -23,8 +23,8 @@ router = APIRouter(prefix="/api")
 
 @functools.lru_cache(maxsize=1)
 def _markets_json() -> str:
-    from computegeo.catalog import load_market_attributes, load_markets
     from computegeo.cli.markets import render_json
+    from computegeo.dataset.catalog import load_market_attributes, load_markets
 
     return render_json(load_markets(), load_market_attributes())
 
@@ -38,7 +38,7 @@ def _catalog() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     the estimated rows alone yields the same flags (absent rows count as measured) at about half
     the cost of a screen.
     """
-    from computegeo.catalog import load_demand_regions, load_market_attributes, load_markets
+    from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
 
     attributes = load_market_attributes()
     estimated = attributes.loc[attributes["estimated"].astype(bool), ["market_id", "attribute"]]
@@ -55,8 +55,8 @@ def list_markets() -> Response:
 @router.get("/markets/{market_id}", summary="One market with each value's source and year")
 def get_market(market_id: str) -> dict[str, object]:
     """The JSON object of ``computegeo markets show ID --format json``."""
-    from computegeo.catalog import market_values
     from computegeo.cli.markets import market_object
+    from computegeo.dataset.catalog import market_values
 
     try:
         values = market_values(market_id)
@@ -132,7 +132,7 @@ def get_residency(
     accept_conditions: bool = Query(False, description="Include conditional destinations"),
 ) -> dict[str, object]:
     """Allowed destination countries with the rule's legal basis, source and year."""
-    from computegeo import residency
+    from computegeo.dataset import residency
 
     try:
         rule = residency.rule(data_class)
@@ -199,7 +199,7 @@ def get_map() -> Response:
 @router.get("/examples", summary="Names of the bundled example scenarios")
 def list_examples() -> JSONResponse:
     """The bundled scenario names (``computegeo plan NAME``)."""
-    from computegeo.scenario_template import bundled_names
+    from computegeo.scenario.template import bundled_names
 
     return JSONResponse(list(bundled_names()))
 
@@ -207,7 +207,7 @@ def list_examples() -> JSONResponse:
 @router.get("/examples/{name}", summary="A bundled example scenario as YAML text")
 def get_example(name: str) -> PlainTextResponse:
     """The example's YAML text (the page's editor starts from it)."""
-    from computegeo.scenario_template import bundled_names, bundled_path
+    from computegeo.scenario.template import bundled_names, bundled_path
 
     if name not in bundled_names():  # only the bundled names: never a path of the caller's
         try:

@@ -2,10 +2,10 @@
 
 ``POST /api/risk`` takes a plan body (``{"scenario": "<YAML>"}`` or ``{"example": "reference"}``,
 dataset overrides as content) plus ``futures``, ``seed`` and ``stress``; it validates all of it in
-the web process (the scenario as :func:`computegeo.pipeline.validate` does, then the ``risk:``
+the web process (the scenario as :func:`computegeo.pipeline.plan.validate` does, then the ``risk:``
 section and every stress string against the built problem) and answers 202 ``{"id", "status"}``
 or 422 ``{"errors": [{"field", "message"}]}``. The worker process plans the scenario and
-evaluates the plan with :func:`computegeo.risk_pipeline.run_risk` (one future-evaluation worker).
+evaluates the plan with :func:`computegeo.pipeline.risk.run_risk` (one future-evaluation worker).
 ``GET /api/risk/{id}`` carries, when done, ``risk``: the object ``computegeo risk --json`` prints
 (``risk.json``), and ``report_url``. Queue, time limit, cache and persistence are the plan jobs'
 (:mod:`computegeo.web.job_http`); the cache key adds the effective futures, seed and stress.
@@ -21,10 +21,10 @@ from pathlib import Path
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.risk.stress import ACCEPTED_FORMS
-from computegeo.risk_config import RiskSection
-from computegeo.scenario import Scenario
+from computegeo.scenario.load import Scenario
+from computegeo.scenario.risk import RiskSection
 from computegeo.web.intake import FieldError, RequestInvalid, stage_plan
 from computegeo.web.job_http import (
     RISK,
@@ -70,7 +70,7 @@ class RiskCheck:
         RequestInvalid
             Stress strings that do not parse, each naming its field and the accepted forms.
         """
-        from computegeo import pipeline
+        import computegeo.pipeline.plan as pipeline
         from computegeo.risk.model import resolve
         from computegeo.risk.sample import forecast_future
         from computegeo.risk.stress import parse_stress

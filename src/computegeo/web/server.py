@@ -19,7 +19,7 @@ from typing import Any, cast
 import uvicorn
 from fastapi import FastAPI
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.web.app import create_app
 from computegeo.web.state import ServerState, ServeSettings
 

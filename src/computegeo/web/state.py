@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from computegeo.errors import InputError
+from computegeo.core.errors import InputError
 from computegeo.web.store import JobStore
 from computegeo.web.worker import Dispatcher
 

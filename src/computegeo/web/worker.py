@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from computegeo.web.store import JobStatus, JobStore
 
 if TYPE_CHECKING:
-    from computegeo.pipeline import Stage
+    from computegeo.pipeline.plan import Stage
 
 POLL_INTERVAL_S = 0.1
 """How often the dispatcher looks for finished, overdue and queued jobs [s]."""
@@ -92,11 +92,11 @@ def run_job(
     server_pid : int
         The web process; the worker exits when it disappears.
     kind : str
-        ``plan`` (:func:`computegeo.pipeline.run_plan`) or ``risk``
-        (:func:`computegeo.risk_pipeline.run_risk` with the options of ``RISK_OPTIONS_FILE``).
+        ``plan`` (:func:`computegeo.pipeline.plan.run_plan`) or ``risk``
+        (:func:`computegeo.pipeline.risk.run_risk` with the options of ``RISK_OPTIONS_FILE``).
     """
-    from computegeo import pipeline
-    from computegeo.errors import ComputegeoError
+    import computegeo.pipeline.plan as pipeline
+    from computegeo.core.errors import ComputegeoError
 
     threading.Thread(target=_watch_server, args=(server_pid,), daemon=True).start()
     store = JobStore(Path(db_path))
@@ -141,7 +141,7 @@ def _run_risk(
     Futures progress is recorded at most every ``FUTURES_EVENT_EVERY_S`` (and at the end) as
     ``"DONE/TOTAL futures, RATE/s, LEFT s left"``.
     """
-    from computegeo.risk_pipeline import run_risk
+    from computegeo.pipeline.risk import run_risk
 
     options = json.loads((scenario_file.parent / RISK_OPTIONS_FILE).read_text(encoding="utf-8"))
     last = [-math.inf]
@@ -174,7 +174,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(
-            ["computegeo.pipeline", "computegeo.risk_pipeline", "computegeo.web.worker"]
+            ["computegeo.pipeline.plan", "computegeo.pipeline.risk", "computegeo.web.worker"]
         )
         return ctx
     return multiprocessing.get_context("spawn")

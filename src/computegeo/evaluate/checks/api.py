@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from computegeo import catalog
+from computegeo.dataset import catalog
 from computegeo.evaluate.checks.from_problem import spec_from_problem
 from computegeo.evaluate.checks.from_scenario import ReferenceData, spec_from_scenario
 from computegeo.evaluate.checks.plan_view import plan_view
 from computegeo.evaluate.checks.registry import RULES
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
-from computegeo.plan import Plan
-from computegeo.problem import ProblemData
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.results.plan import Plan
+from computegeo.scenario.load import Scenario
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def check_plan(
         The validated scenario: every rule is then re-derived from it and ``dataset``.
         Without it, ``data`` is the specification (hand-built test problems).
     dataset : optional
-        Frames ``markets``, ``demand_regions``, ``hardware`` (``computegeo.pipeline.Dataset``);
+        Frames ``markets``, ``demand_regions``, ``hardware`` (``computegeo.pipeline.plan.Dataset``);
         default: the bundled tables with the scenario's override files.
 
     Examples

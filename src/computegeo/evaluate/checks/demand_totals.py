@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from computegeo.scenario import DemandUnit, Scenario
+from computegeo.scenario.load import DemandUnit, Scenario
 
 
 def _mw_per_unit(scenario: Scenario, hardware: pd.DataFrame | None) -> float:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from computegeo.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR
 from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
-from computegeo.problem import Form, ProblemData
-from computegeo.units import HOURS_PER_YEAR, MONTHS_PER_YEAR
+from computegeo.problem.data import Form, ProblemData
 
 VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space (no new grid power)."""

@@ -7,7 +7,7 @@ Each rule states its source:
 
 - lead times from months (:mod:`.scenario_sites`);
 - latency from :func:`computegeo.latency.rtt_ms` on the market and region coordinates and
-  residency from :func:`computegeo.residency.may_hold` on their countries
+  residency from :func:`computegeo.dataset.residency.may_hold` on their countries
   (:mod:`.scenario_reach`);
 - allowed markets, caps, N-1, equipment, budget and carbon from the policy text;
 - money from the dataset's prices with the scenario's multipliers and overrides.
@@ -20,7 +20,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from computegeo.errors import ConfigError
+from computegeo.core.errors import ConfigError
+from computegeo.core.units import MONTHS_PER_YEAR
 from computegeo.evaluate.checks.demand_totals import demand_totals_mw
 from computegeo.evaluate.checks.market_policy import policy_problems
 from computegeo.evaluate.checks.scenario_reach import admissible
@@ -34,16 +35,15 @@ from computegeo.evaluate.checks.scenario_sites import (
     site_facts,
 )
 from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
-from computegeo.problem import Form, ProblemData
-from computegeo.scenario import Scenario
-from computegeo.units import MONTHS_PER_YEAR
+from computegeo.problem.data import Form, ProblemData
+from computegeo.scenario.load import Scenario
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh."""
 
 
 class ReferenceData(Protocol):
-    """The dataset frames the checker reads (``computegeo.pipeline.Dataset`` has them)."""
+    """The dataset frames the checker reads (``computegeo.pipeline.plan.Dataset`` has them)."""
 
     @property
     def markets(self) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from computegeo.evaluate.checks.spec import CheckSpec
-from computegeo.plan import Plan
+from computegeo.results.plan import Plan
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ from computegeo.evaluate.checks import (
 )
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
-from computegeo.plan import Plan
+from computegeo.results.plan import Plan
 
 Rule = Callable[[CheckSpec, PlanView, Plan], list[Violation]]
 """A rule: the spec, the plan as arrays and its rows -> every violation of that rule."""

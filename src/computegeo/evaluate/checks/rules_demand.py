@@ -9,7 +9,7 @@ import numpy as np
 
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import ABS_TOL_MW, REL_TOL, CheckSpec, Violation
-from computegeo.plan import Plan, UnmetReason
+from computegeo.results.plan import Plan, UnmetReason
 
 
 def check_demand_balance(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:

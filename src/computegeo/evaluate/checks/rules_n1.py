@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope, Violation
-from computegeo.plan import Plan
+from computegeo.results.plan import Plan
 
 MARGIN_TOL = 1e-6
 """Shortfall of the N-1 share tolerated as solver noise [-]."""

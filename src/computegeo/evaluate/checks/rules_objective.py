@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
-from computegeo.plan import Plan
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.results.plan import Plan
 
 OBJECTIVE_RTOL = 1e-5
 """Relative tolerance between the recomputed cost and the solver objective [-]."""

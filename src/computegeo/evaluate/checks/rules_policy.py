@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import REL_TOL, CheckSpec, Violation, over
-from computegeo.plan import Plan
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.results.plan import Plan
 
 
 def _site_groups(spec: CheckSpec) -> dict[str, np.ndarray]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import may_hold
 from computegeo.latency import rtt_ms
-from computegeo.problem import ProblemData
-from computegeo.residency import may_hold
-from computegeo.scenario import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.load import Scenario
 
 RTT_TOL_MS = 1e-9
 """Tolerance on the latency limit [ms]."""

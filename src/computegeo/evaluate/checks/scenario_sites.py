@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from computegeo.problem import Form, ProblemData
-from computegeo.scenario import Form as ScenarioForm
-from computegeo.scenario import Scenario
-from computegeo.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
+from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
+from computegeo.problem.data import Form, ProblemData
+from computegeo.scenario.load import Form as ScenarioForm
+from computegeo.scenario.load import Scenario
 
 VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space."""

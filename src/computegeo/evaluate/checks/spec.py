@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.problem import Form
-from computegeo.units import MONTHS_PER_YEAR
+from computegeo.core.units import MONTHS_PER_YEAR
+from computegeo.problem.data import Form
 
 ABS_TOL_MW = 1e-4
 """Absolute tolerance on MW balances (solver feasibility tolerance is 1e-7 on scaled rows)."""

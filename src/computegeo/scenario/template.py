@@ -1,7 +1,8 @@
 """Bundled scenarios, the documented ``init`` template and the generated key reference.
 
-The template (``computegeo/scenarios/template.yaml``) is a hand-commented YAML file listing every
-scenario key; a test checks it validates and mentions every key of :mod:`computegeo.scenario`.
+The template (``computegeo/scenario/examples/template.yaml``) is a hand-commented YAML file listing
+every
+scenario key; a test checks it validates and mentions every key of :mod:`computegeo.scenario.load`.
 :func:`scenario_reference_markdown` renders the key table of ``docs/scenario.md`` from the
 pydantic models' field docstrings, so the docs cannot drift from the code.
 """
@@ -17,11 +18,11 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from computegeo.errors import ConfigError, suggest
-from computegeo.plausible import Plausible
-from computegeo.scenario import Scenario
+from computegeo.core.errors import ConfigError, suggest
+from computegeo.core.plausible import Plausible
+from computegeo.scenario.load import Scenario
 
-_PACKAGE = "computegeo.scenarios"
+_PACKAGE = "computegeo.scenario.examples"
 TEMPLATE_NAME = "template"
 REFERENCE_NAME = "reference"
 

@@ -1,7 +1,7 @@
 """Planning periods and demand: totals and growth paths spread over demand regions.
 
-Pure functions from a :class:`~computegeo.scenario.Scenario` and the catalog's region and
-hardware tables to arrays; :mod:`computegeo.inputs` assembles them into ``ProblemData``.
+Pure functions from a :class:`~computegeo.scenario.load.Scenario` and the catalog's region and
+hardware tables to arrays; :mod:`computegeo.problem.build` assembles them into ``ProblemData``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from computegeo.errors import ConfigError, DataError
-from computegeo.scenario import DemandUnit, Scenario
-from computegeo.scenario_schema import MAX_MW
-from computegeo.units import MONTHS_PER_YEAR
+from computegeo.core.errors import ConfigError, DataError
+from computegeo.core.units import MONTHS_PER_YEAR
+from computegeo.scenario.load import DemandUnit, Scenario
+from computegeo.scenario.schema import MAX_MW
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def make_periods(scenario: Scenario) -> Periods:
 
     Examples
     --------
-    >>> from computegeo.scenario import Horizon
+    >>> from computegeo.scenario.load import Horizon
     >>> h = Horizon(start_year=2027, end_year=2030, period_years=2)
     >>> h.period_start_years
     (2027, 2029)

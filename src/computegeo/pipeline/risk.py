@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from computegeo.errors import InputError
-from computegeo.fileio import atomic_output_dir
+from computegeo.core.errors import InputError
+from computegeo.core.fileio import atomic_output_dir
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline import (
+from computegeo.pipeline.plan import (
     Progress,
     Stage,
     check_output_dir,
@@ -29,17 +29,17 @@ from computegeo.pipeline import (
     run_plan,
     scenario_yaml,
 )
-from computegeo.pipeline import build as build_problem
-from computegeo.plan import Plan, read_plan_json, write_plan_json, write_tables
-from computegeo.problem import ProblemData
+from computegeo.pipeline.plan import build as build_problem
+from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.risk_section import risk_section
+from computegeo.results.plan import Plan, read_plan_json, write_plan_json, write_tables
 from computegeo.risk.backends import Backend
 from computegeo.risk.backends import Progress as FutureProgress
 from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files
-from computegeo.risk_config import RiskSection
-from computegeo.scenario import Scenario
+from computegeo.scenario.load import Scenario
+from computegeo.scenario.risk import RiskSection
 
 
 def _quiet(stage: Stage, message: str) -> None:
@@ -93,7 +93,7 @@ def run_risk(
     Parameters
     ----------
     scenario : path, name, Scenario or None
-        As for :func:`computegeo.pipeline.run_plan` (``None`` = the bundled reference case).
+        As for :func:`computegeo.pipeline.plan.run_plan` (``None`` = the bundled reference case).
     plan_dir : path, optional
         Folder of a finished plan of this scenario; without it the scenario is planned first.
     output_dir : path, optional

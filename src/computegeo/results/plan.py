@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
-from computegeo.errors import DataError
-from computegeo.fileio import atomic_write_bytes, atomic_write_text
-from computegeo.problem import Form
+from computegeo.core.errors import DataError
+from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
+from computegeo.problem.data import Form
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -4,7 +4,7 @@ Every field's docstring (with its unit) is its documentation: ``docs/scenario.md
 ``computegeo init`` template are checked against these models. Cross-field rules (workload ids
 referenced by demand, growth-path length, horizon shape) live in :func:`cross_field_problems` and
 run as the :class:`Scenario` model validator. Loading YAML and rendering errors is
-:mod:`computegeo.scenario`'s job.
+:mod:`computegeo.scenario.load`'s job.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from computegeo.errors import ConfigError, suggest
-from computegeo.plausible import Plausible
-from computegeo.risk_config import RiskSection
+from computegeo.core.errors import ConfigError, suggest
+from computegeo.core.plausible import Plausible
+from computegeo.scenario.risk import RiskSection
 from computegeo.screen.config import ScreenConfig, WeightSpec
 from computegeo.screen.criteria import ALIASES, KNOWN_CRITERIA
 from computegeo.screen.filters import parse_filter
@@ -35,7 +35,7 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 Iso2 = Annotated[str, Field(pattern=ISO2_PATTERN)]
 
 # Numbers. Every number is strict (``true`` or ``"100"`` is not a number), finite (no ``.nan`` or
-# ``.inf``) and inside a plausible range (computegeo.plausible): wide enough for any real plan,
+# ``.inf``) and inside a plausible range (computegeo.core.plausible): wide enough for any real plan,
 # narrow enough that a unit slip or a typo fails here, naming the field, instead of in the solver.
 _ANY = 1e15  # catch-all: no figure of a compute plan reaches 1e15 in the units used here
 # 1 TW: ~20x the world's data-centre load in 2024 (IEA, Energy and AI 2025: 415 TWh/yr, ~47 GW)

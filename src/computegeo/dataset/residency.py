@@ -48,9 +48,9 @@ from dataclasses import dataclass
 import pandas as pd
 import yaml
 
-from computegeo.catalog import load_countries, load_country_groups
-from computegeo.errors import DataError, InputError, suggest
-from computegeo.schema import read_data_text
+from computegeo.core.errors import DataError, InputError, suggest
+from computegeo.dataset.catalog import load_countries, load_country_groups
+from computegeo.dataset.schema import read_data_text
 
 RULES_FILE = "residency.yaml"
 JURISDICTIONS_FILE = "jurisdictions.yaml"

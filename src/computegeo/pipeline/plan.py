@@ -3,13 +3,13 @@
 :func:`run_plan` is what ``computegeo plan`` calls and what notebooks can call too. Each stage is
 reported through a ``progress`` callback (a :class:`Stage` and a short message) so the CLI can
 show a live display without this module knowing about terminals. The output folder is written
-atomically (:func:`computegeo.fileio.atomic_output_dir`): a failed or interrupted run leaves the
-previous folder, if any, untouched and no half-written one.
+atomically (:func:`computegeo.core.fileio.atomic_output_dir`): a failed or interrupted run leaves
+the previous folder, if any, untouched and no half-written one.
 
 Output folder
 -------------
 ``plan.json``
-    The plan (versioned schema, see :mod:`computegeo.plan`).
+    The plan (versioned schema, see :mod:`computegeo.results.plan`).
 ``tables/*.csv``, ``tables/*.parquet``
     Capacity, builds, assignments and unmet demand.
 ``report.html``
@@ -40,20 +40,20 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from computegeo.dataset_version import dataset_version
-from computegeo.errors import ConfigError, InputError
+from computegeo.core.errors import ConfigError, InputError
+from computegeo.core.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
+from computegeo.dataset.version import dataset_version
 from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
 from computegeo.explain.session import ExplainInputs, explain_plan, what_if
-from computegeo.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
 from computegeo.optimize.solve import SolveOptions, native_stdout_silenced
-from computegeo.plan import Plan, read_plan_json, write_tables
 from computegeo.planner import plan as plan_problem
-from computegeo.problem import ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.xlsx import workbook_bytes
-from computegeo.scenario import KnownIds, Scenario, load_scenario, reference_problems
-from computegeo.scenario_template import REFERENCE_NAME, bundled_path
+from computegeo.results.plan import Plan, read_plan_json, write_tables
+from computegeo.scenario.load import KnownIds, Scenario, load_scenario, reference_problems
+from computegeo.scenario.template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
 from computegeo.screen import screen as screen_markets
 from computegeo.signals import signals_report
@@ -115,7 +115,7 @@ def load_dataset(
     markets_override: Path | None = None, regions_override: Path | None = None
 ) -> Dataset:
     """Load the bundled dataset, with optional user override files for markets and regions."""
-    from computegeo import catalog, residency
+    from computegeo.dataset import catalog, residency
 
     hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
     if (
@@ -136,7 +136,7 @@ def load_dataset(
 
 def known_ids(dataset: Dataset) -> KnownIds:
     """Identifiers in the dataset that a scenario may refer to."""
-    from computegeo.inputs import known_ids_from
+    from computegeo.problem.build import known_ids_from
 
     return known_ids_from(
         dataset.markets,
@@ -201,7 +201,7 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
 
 def _check_residency_conditions(scenario: Scenario) -> None:
     """Every id of ``policies.residency_conditions`` must be a condition of the rules."""
-    from computegeo import residency
+    from computegeo.dataset import residency
 
     try:
         residency.check_conditions(scenario.policies.residency_conditions)
@@ -213,9 +213,9 @@ def _check_residency_conditions(scenario: Scenario) -> None:
 def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
     """Scenario + dataset -> ProblemData with the real latency and residency models (the
     scenario's ``policies.residency_conditions`` open their conditional destinations)."""
-    from computegeo import residency
-    from computegeo.inputs import build_problem
+    from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
+    from computegeo.problem.build import build_problem
 
     return build_problem(
         scenario,
@@ -302,7 +302,7 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
         If the scenario has no ``screen:`` section, or the screen cannot run (unknown demand
         region, a criterion the markets table has no column for, every market filtered out).
     """
-    from computegeo.catalog import apply_market_values, load_market_attributes
+    from computegeo.dataset.catalog import apply_market_values, load_market_attributes
 
     cfg = scenario.screen
     if cfg is None:
@@ -359,7 +359,7 @@ def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> st
 
 def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ExplainInputs:
     """What :mod:`computegeo.explain` needs, with the real latency and residency models."""
-    from computegeo import residency
+    from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
 
     return ExplainInputs(

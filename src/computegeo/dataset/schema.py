@@ -26,7 +26,7 @@ from importlib import resources
 
 import pandas as pd
 
-from computegeo.errors import suggest
+from computegeo.core.errors import suggest
 
 DATA_PACKAGE = "computegeo.data"
 TRUE_TEXT = frozenset({"true", "yes", "1", "y", "t"})

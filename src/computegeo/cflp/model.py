@@ -69,15 +69,15 @@ import linopy
 import numpy as np
 import xarray as xr
 
-from computegeo.errors import SolverError
-from computegeo.optimize.cflp_instance import CflpInstance, parse_orlib
-from computegeo.optimize.cflp_lagrangian import (
+from computegeo.cflp.instance import CflpInstance, parse_orlib
+from computegeo.cflp.lagrangian import (
     FIX_RTOL,
     LagrangianResult,
     lagrangian_phase,
     min_facility_count,
     probe_open,
 )
+from computegeo.core.errors import SolverError
 from computegeo.optimize.solve import SolveOptions, SolveResult, Status, solve
 
 __all__ = ["DEFAULT_MIP_REL_GAP", "CflpInstance", "CflpSolution", "parse_orlib", "solve_cflp"]

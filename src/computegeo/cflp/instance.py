@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,7 @@ from importlib import resources
 
 import yaml
 
-from computegeo.errors import DataError
+from computegeo.core.errors import DataError
 
 VERSION_FILE = "dataset.yaml"
 _VERSION_RE = re.compile(r"^\d{4}\.\d{1,2}\.\d+$")

@@ -17,9 +17,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from computegeo.plausible import Plausible
+from computegeo.core.plausible import Plausible
 
-# Numbers are strict, finite and plausible as in the rest of the scenario (computegeo.plausible).
+# Numbers are strict, finite and plausible as in the rest of the scenario
+# (computegeo.core.plausible).
 Probability = Annotated[float, Plausible(0.0, 1.0, "", "a probability")]
 # a 1-sigma of 500 % a year is no forecast at all
 Volatility = Annotated[float, Plausible(0.0, 5.0, "", "500 % a year")]

@@ -3,12 +3,12 @@
 A scenario says *what* to plan (horizon, workloads, demand), *with what* (supply forms and their
 defaults, existing footprint, per-market overrides of the dataset) and *under which rules*
 (allowed markets, diversification, N-1 resilience, equipment supply, budget, carbon). Everything
-not stated comes from the bundled dataset (:mod:`computegeo.catalog`).
+not stated comes from the bundled dataset (:mod:`computegeo.dataset.catalog`).
 
 Validation happens once, here, at the boundary: :func:`load_scenario` reads a YAML file, checks
 it against the pydantic models below (``extra="forbid"``, frozen) and, when given the dataset's
 identifiers, checks every market, region, country, data class and hardware name it mentions. All
-problems are collected into one :class:`~computegeo.errors.ConfigError` whose bullets name the
+problems are collected into one :class:`~computegeo.core.errors.ConfigError` whose bullets name the
 file, the line, the field path (``workloads[1].latency_limit_ms``) and the fix, with a
 "Did you mean" hint for misspelt keys and identifiers.
 """
@@ -23,14 +23,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from computegeo.errors import ConfigError, suggest
-from computegeo.input_errors import clean_loc as _clean_loc
-from computegeo.input_errors import format_path as _format_path
-from computegeo.input_errors import friendly_message as _enum_hint
-from computegeo.input_errors import is_union_noise as _is_union_noise
-from computegeo.input_errors import line_index as _line_index
-from computegeo.input_errors import nearest_line as _nearest_line
-from computegeo.scenario_schema import (
+from computegeo.core.errors import ConfigError, suggest
+from computegeo.core.input_errors import clean_loc as _clean_loc
+from computegeo.core.input_errors import format_path as _format_path
+from computegeo.core.input_errors import friendly_message as _enum_hint
+from computegeo.core.input_errors import is_union_noise as _is_union_noise
+from computegeo.core.input_errors import line_index as _line_index
+from computegeo.core.input_errors import nearest_line as _nearest_line
+from computegeo.core.yamlio import YamlProblem, load_yaml
+from computegeo.scenario.schema import (
     CROSS_SEP,
     ISO2_PATTERN,
     SCHEMA_VERSION,
@@ -62,7 +63,6 @@ from computegeo.scenario_schema import (
     Supply,
     Workload,
 )
-from computegeo.yamlio import YamlProblem, load_yaml
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -440,7 +440,7 @@ def _raw_reference_problems(data: Mapping[object, object], known: KnownIds) -> l
     return out
 
 
-_BUNDLED_PACKAGE = "computegeo.scenarios"
+_BUNDLED_PACKAGE = "computegeo.scenario.examples"
 _NOT_EXAMPLES = frozenset({"template"})
 
 
@@ -469,7 +469,7 @@ def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
         that name exists.
     known : KnownIds, optional
         The dataset's identifiers for reference checks (see :func:`parse_scenario`);
-        :func:`computegeo.inputs.known_ids` builds it from the bundled dataset.
+        :func:`computegeo.problem.build.known_ids` builds it from the bundled dataset.
 
     Returns
     -------

@@ -1,6 +1,7 @@
 """``ProblemData``: the numeric, array-shaped planning problem the optimizer sees.
 
-``computegeo.inputs`` builds it from a scenario and the catalog; ``computegeo.optimize`` turns it
+``computegeo.problem.build`` builds it from a scenario and the catalog; ``computegeo.optimize``
+turns it
 into a MILP; ``computegeo.evaluate`` checks plans against it. It holds no pandas objects and no
 strings that the model must parse: only labels (for reporting) and numpy arrays.
 
@@ -41,8 +42,8 @@ from typing import Literal
 
 import numpy as np
 
-from computegeo.errors import DataError
-from computegeo.units import HOURS_PER_YEAR
+from computegeo.core.errors import DataError
+from computegeo.core.units import HOURS_PER_YEAR
 
 
 class Form(enum.Enum):

@@ -1,4 +1,5 @@
-"""Scenario + dataset -> :class:`~computegeo.problem.ProblemData` (the arrays the optimizer sees).
+"""Scenario + dataset -> :class:`~computegeo.problem.data.ProblemData` (the arrays the optimizer
+sees).
 
 Defaults come from the dataset (market table, demand regions, hardware); the scenario overrides
 them. The steps, each a small pure function:
@@ -13,7 +14,7 @@ them. The steps, each a small pure function:
    ``demand.max_regions`` folds small regions into their nearest kept neighbour;
 4. sparse arcs: a market may serve a region's workload only within the workload's latency limit
    (:func:`computegeo.latency.rtt_matrix_ms`) and where its residency rule allows
-   (:func:`computegeo.residency.allowed_destinations`);
+   (:func:`computegeo.dataset.residency.allowed_destinations`);
 5. sites: one own-campus, one colocation (new capacity) and one cloud site per provider in each
    allowed market, plus a vacant-colocation site where ``market_overrides.<market>.lease_vacant_mw``
    is given,
@@ -22,8 +23,8 @@ them. The steps, each a small pure function:
 6. policies: caps, N-1, equipment supply, budget, carbon.
 
 Nothing here reads files: callers pass the catalog frames and the latency and residency functions
-(:func:`computegeo.pipeline.build` does it with the bundled dataset). Periods and demand
-generation live in :mod:`computegeo.demand`.
+(:func:`computegeo.pipeline.plan.build` does it with the bundled dataset). Periods and demand
+generation live in :mod:`computegeo.problem.demand`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from computegeo.demand import (
+from computegeo.core.errors import ConfigError, DataError
+from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
+from computegeo.problem.data import Form as ProblemForm
+from computegeo.problem.data import N1Basis, N1Mode, ProblemData
+from computegeo.problem.demand import (
     Periods,
     demand_matrix,
     fold_regions,
@@ -43,17 +48,13 @@ from computegeo.demand import (
     make_periods,
     mw_per_accelerator,
 )
-from computegeo.errors import ConfigError, DataError
-from computegeo.problem import Form as ProblemForm
-from computegeo.problem import N1Basis, N1Mode, ProblemData
-from computegeo.scenario import (
+from computegeo.scenario.load import (
     Form,
     KnownIds,
     ResilienceBasis,
     ResilienceScope,
     Scenario,
 )
-from computegeo.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
 
 ANYWHERE_REGION_ID = "anywhere"
 """Region that pools demand of workloads with no latency limit and no residency rule."""

@@ -29,9 +29,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from computegeo.catalog_overrides import OverrideRow, read_override
-from computegeo.errors import DataError, suggest
-from computegeo.schema import parse_records, parse_value, read_data_text, table_columns, typed_frame
+from computegeo.core.errors import DataError, suggest
+from computegeo.dataset.overrides import OverrideRow, read_override
+from computegeo.dataset.schema import (
+    parse_records,
+    parse_value,
+    read_data_text,
+    table_columns,
+    typed_frame,
+)
 
 MARKETS_FILE = "markets.csv"
 MARKET_ATTRIBUTES_FILE = "market_attributes.csv"
@@ -561,7 +567,7 @@ def load_country_groups() -> pd.DataFrame:
 
     The single membership table behind the residency rules and the dataset's membership
     attributes. ``member`` is an ISO2 code or ``group:<id>`` (every member of another group);
-    :func:`computegeo.residency.group_members` expands it.
+    :func:`computegeo.dataset.residency.group_members` expands it.
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """Beasley's Lagrangian relaxation for the capacitated facility-location problem.
 
 Lower bounds from relaxing the demand rows, upper bounds from transportation LPs over the open
-set, and the forced-open/forced-closed bounds that let :mod:`computegeo.optimize.cflp` fix
+set, and the forced-open/forced-closed bounds that let :mod:`computegeo.cflp.model` fix
 facilities before the MIP (see that module's docstring for the method and references).
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse
 
-from computegeo.optimize.cflp_instance import CflpInstance
+from computegeo.cflp.instance import CflpInstance
 
 FIX_RTOL = 1e-9
 """Relative slack [-] added to the upper bound before a facility is fixed (conservative)."""

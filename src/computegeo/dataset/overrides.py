@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from computegeo.errors import DataError
-from computegeo.schema import table_columns
-from computegeo.yamlio import YamlProblem, load_yaml
+from computegeo.core.errors import DataError
+from computegeo.core.yamlio import YamlProblem, load_yaml
+from computegeo.dataset.schema import table_columns
 
 CSV_SUFFIXES = frozenset({".csv"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})

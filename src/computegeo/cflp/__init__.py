@@ -1,0 +1,1 @@
+"""The OR-Library capacitated facility location mode (exactness check)."""

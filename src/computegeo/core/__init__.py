@@ -1,0 +1,1 @@
+"""Shared low-level helpers: errors, units, atomic files, YAML reading."""

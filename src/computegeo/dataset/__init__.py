@@ -1,0 +1,1 @@
+"""The bundled dataset: markets, overrides, schema, residency, version."""

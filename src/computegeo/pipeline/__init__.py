@@ -1,0 +1,1 @@
+"""Thin runners that join the layers: plan runs and risk runs."""

@@ -1,0 +1,1 @@
+"""The optimisation problem's data (ProblemData), its builder and demand."""

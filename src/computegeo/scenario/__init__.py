@@ -1,0 +1,1 @@
+"""Scenarios: the models users write, their rules, loading, template, examples."""
