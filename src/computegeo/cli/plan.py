@@ -62,6 +62,14 @@ def plan_command(
         Path | None,
         typer.Option("--baseline", help="A previous output folder to compare with in the report."),
     ] = None,
+    robust: Annotated[
+        bool,
+        typer.Option(
+            "--robust",
+            help="Plan against sampled futures (two-stage, the scenario's risk.optimize section "
+            "or its defaults) and compare with the deterministic plan out of sample.",
+        ),
+    ] = False,
 ) -> None:
     """Plan where, when, how much and in what form to add compute capacity.
 
@@ -80,6 +88,9 @@ def plan_command(
             update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})}
         )
     start = time.perf_counter()
+    if robust:
+        _robust_plan(source, output, quiet, err, out)
+        return
     if quiet:
         run = pipeline.run_plan(
             source,  # type: ignore[arg-type]
@@ -116,6 +127,27 @@ def plan_command(
     elapsed = time.perf_counter() - start
     for line in summary_lines(run, elapsed):
         out.print(line)
+
+
+def _robust_plan(source: object, output: Path, quiet: bool, err: object, out: object) -> None:
+    """``plan --robust``: the robust pipeline with stage messages on standard error."""
+    from computegeo.pipeline.robust import run_robust_plan
+    from computegeo.risk.backends import default_workers
+    from computegeo.robust.output import summary_lines as robust_lines
+
+    def progress(stage: Stage, message: str) -> None:
+        if not quiet:
+            err.print(f"[dim]{stage.value:<10} {escape(message)}[/]")  # type: ignore[attr-defined]
+
+    start = time.perf_counter()
+    run = run_robust_plan(
+        source,  # type: ignore[arg-type]
+        output,
+        progress,
+        workers=min(2, default_workers()),
+    )
+    for line in [*summary_lines(run, time.perf_counter() - start), *robust_lines(run.result)]:
+        out.print(line)  # type: ignore[attr-defined]
 
 
 class _StageClock:

@@ -104,6 +104,15 @@ def committed_capacity_mw(
     their market later and keep their term; everything in a market is gone from its loss
     period on.
     """
+    new = np.einsum("st,stu->su", commitments.build_mw, vintage_online(data, future))
+    alive = ~future.lost()[data.site_market]  # (S, T)
+    out: np.ndarray = (data.existing_mw + new) * alive
+    return out
+
+
+def vintage_online(data: ProblemData, future: Future) -> np.ndarray:
+    """(S, tau, t) bool: a vintage of site ``s`` decided in ``tau`` is online in ``t`` in
+    ``future`` (its lead time plus the future's slip of its form and market; term unchanged)."""
     t_n = data.n_periods
     forms = data.site_form
     slip = np.where(
@@ -118,13 +127,10 @@ def committed_capacity_mw(
     start = data.lead_periods + slip  # (S,)
     tau = np.arange(t_n)[None, :, None]
     t = np.arange(t_n)[None, None, :]
-    on = (t >= tau + start[:, None, None]) & (
+    on: np.ndarray = (t >= tau + start[:, None, None]) & (
         t < tau + start[:, None, None] + data.term_periods[:, None, None]
     )
-    new = np.einsum("st,stu->su", commitments.build_mw, on)
-    alive = ~future.lost()[data.site_market]  # (S, T)
-    out: np.ndarray = (data.existing_mw + new) * alive
-    return out
+    return on
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,6 +282,57 @@ def build_structure(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class RecourseCosts:
+    """What a future does to the recourse LP that does not depend on the commitments.
+
+    Attributes
+    ----------
+    load_usd_per_mw : ndarray, shape (S, T)
+        Energy at the future's power price plus carbon, per MW of load [USD/MW].
+    emergency_usd_per_mw : ndarray, shape (C, T)
+        Emergency cloud at the cloud sites: committed price x (1 + premium) + load [USD/MW].
+    lease_usd_per_mw : ndarray, shape (L, T)
+        New leases at the lease sites: rent + load [USD/MW].
+    unmet_usd_per_mw : ndarray, shape (N, T)
+        Penalty per pooled demand node [USD/MW].
+    alive : ndarray of bool, shape (S, T)
+        Site's market not lost.
+    lease_ready : ndarray of bool, shape (L, T)
+        New leases possible: from period ``lead + slip`` of the market on.
+    demand_mw : ndarray, shape (N, T)
+        Demand of each pooled node in this future [MW].
+    """
+
+    load_usd_per_mw: np.ndarray
+    emergency_usd_per_mw: np.ndarray
+    lease_usd_per_mw: np.ndarray
+    unmet_usd_per_mw: np.ndarray
+    alive: np.ndarray
+    lease_ready: np.ndarray
+    demand_mw: np.ndarray
+
+
+def recourse_costs(st: RecourseStructure, future: Future) -> RecourseCosts:
+    """Unit costs, availability and demand of the recourse LP in ``future`` [USD/MW, MW]."""
+    d = st.data
+    t_n = d.n_periods
+    load_cost = (
+        st.power_usd_per_mw * future.price_multiplier[d.site_market][:, None] + st.carbon_usd_per_mw
+    )  # (S, T)
+    cs, ls = st.cloud_sites, st.lease_sites
+    slip = future.slip_lease_periods[d.site_market[ls]]
+    return RecourseCosts(
+        load_usd_per_mw=load_cost,
+        emergency_usd_per_mw=st.capacity_usd_per_mw[cs] * (1.0 + st.premium) + load_cost[cs],
+        lease_usd_per_mw=st.capacity_usd_per_mw[ls] + load_cost[ls],
+        unmet_usd_per_mw=st.unmet_usd_per_mw[st.node_workload],
+        alive=~future.lost()[d.site_market],
+        lease_ready=np.arange(t_n)[None, :] >= (d.lead_periods[ls] + slip)[:, None],
+        demand_mw=st.node_demand_mw * future.demand_multiplier[st.node_workload],
+    )
+
+
 class RecourseModel:
     """One persistent HiGHS LP for a plan; :meth:`solve` evaluates a future on it.
 
@@ -389,23 +446,17 @@ class RecourseModel:
         st, d = self.st, self.st.data
         t_n = d.n_periods
         k = committed_capacity_mw(d, st.commitments, future)  # (S, T)
-        alive = ~future.lost()[d.site_market]  # (S, T)
+        rc = recourse_costs(st, future)
+        alive, load_cost, demand = rc.alive, rc.load_usd_per_mw, rc.demand_mw
         scale = 1.0 / COST_SCALE_USD
-        load_cost = (
-            st.power_usd_per_mw * future.price_multiplier[d.site_market][:, None]
-            + st.carbon_usd_per_mw
-        )  # (S, T)
         limit = np.maximum(d.available_mw, d.existing_mw)
         room = np.where(alive, np.maximum(limit - k, 0.0), 0.0)  # (S, T); inf = no quota
         cs, ls = st.cloud_sites, st.lease_sites
         e_up = room[cs]
-        e_cost = st.capacity_usd_per_mw[cs] * (1.0 + st.premium) + load_cost[cs]
-        slip = future.slip_lease_periods[d.site_market[ls]]
-        ready = np.arange(t_n)[None, :] >= (d.lead_periods[ls] + slip)[:, None]
-        l_up = np.where(ready, room[ls], 0.0)
-        l_cost = st.capacity_usd_per_mw[ls] + load_cost[ls]
-        demand = st.node_demand_mw * future.demand_multiplier[st.node_workload]  # (N, T)
-        u_cost = st.unmet_usd_per_mw[st.node_workload]
+        e_cost = rc.emergency_usd_per_mw
+        l_up = np.where(rc.lease_ready, room[ls], 0.0)
+        l_cost = rc.lease_usd_per_mw
+        u_cost = rc.unmet_usd_per_mw
         upper = np.concatenate([k.T, e_up.T, l_up.T, demand.T], axis=1)  # (T, width - B)
         cost = np.concatenate([load_cost.T, e_cost.T, l_cost.T, u_cost.T], axis=1) * scale
         # remaining grid headroom for new leases: H - PUE x (committed new grid capacity)
@@ -457,6 +508,51 @@ class RecourseModel:
             raise SolverError(msg)
         values = np.asarray(h.getSolution().col_value).reshape(d.n_periods, self._width)
         return self._outcome(future, values, cost.reshape(d.n_periods, -1), demand)
+
+    def recommit(self, commitments: Commitments, fixed_cost_usd: float) -> None:
+        """Evaluate other commitments on the same LP (no rebuild; the next solves start from
+        the basis of the last solve, which is what Benders iterations want)."""
+        self.st = dataclasses.replace(
+            self.st, commitments=commitments, fixed_cost_usd=fixed_cost_usd
+        )
+        self._basis = self._h.getBasis()
+
+    def capacity_sensitivity(self, future: Future) -> np.ndarray:
+        """d(recourse optimum)/d(committed capacity) of the last solve [USD/MW], shape (S, T).
+
+        From the duals of that solve (``future`` must be the future last solved): the
+        reduced cost of the load column bounded by ``K``, minus those of emergency cloud and
+        new leases bounded by ``A - K``, minus the dual of the market's headroom row times
+        ``PUE`` for new grid capacity. A subgradient of the (convex, piecewise linear) recourse
+        value wherever the room ``A - K`` and the headroom ``H - PUE K_new`` are not clipped
+        at zero.
+        """
+        st, d = self.st, self.st.data
+        t_n, s_n = d.n_periods, d.n_sites
+        sol = self._h.getSolution()
+        col = np.asarray(sol.col_dual).reshape(t_n, self._width)
+        row = np.asarray(sol.row_dual).reshape(t_n, self._rows)
+        b_n = len(st.narc_node)
+        grad = col[:, b_n : b_n + s_n].T.copy()  # (S, T): y <= K
+        k = committed_capacity_mw(d, st.commitments, future)
+        limit = np.maximum(d.available_mw, d.existing_mw)
+        alive = ~future.lost()[d.site_market]
+        open_room = alive & np.isfinite(limit) & (limit - k >= 0)
+        cs, ls = st.cloud_sites, st.lease_sites
+        rc_e = col[:, self._off_e : self._off_l].T  # (C, T)
+        grad[cs] -= np.where(open_room[cs], rc_e, 0.0)
+        rc_l = col[:, self._off_l : self._off_u].T  # (L, T)
+        grad[ls] -= np.where(open_room[ls], rc_l, 0.0)
+        hm = st.headroom_markets
+        if len(hm):
+            n_n, m_n = st.n_nodes, d.n_markets
+            pi = np.zeros((m_n, t_n))
+            pi[hm] = row[:, n_n + m_n : n_n + m_n + len(hm)].T
+            grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in d.site_form])
+            new = grid[:, None] & (k - d.existing_mw > 0) & alive
+            grad -= np.where(new, pi[d.site_market] * d.pue[d.site_market][:, None], 0.0)
+        out: np.ndarray = grad * COST_SCALE_USD
+        return out
 
     def _outcome(
         self, future: Future, values: np.ndarray, cost: np.ndarray, demand: np.ndarray

@@ -187,6 +187,64 @@ class LossEvents(_Model):
     """Correlated events that each take a named set of markets."""
 
 
+class RobustObjective(enum.Enum):
+    """What robust planning minimises over the sampled futures."""
+
+    EXPECTED = "expected"
+    """Expected discounted cost."""
+    CVAR = "cvar"
+    """``(1 - w) E[cost] + w CVaR_alpha(cost)`` (Rockafellar-Uryasev)."""
+    MINIMAX_REGRET = "minimax_regret"
+    """The largest regret against each future's perfect-information optimum (small sets)."""
+
+
+class RobustMethod(enum.Enum):
+    """How the two-stage program is solved."""
+
+    AUTO = "auto"
+    """Extensive form up to ``extensive_max_futures`` futures, Benders above."""
+    EXTENSIVE = "extensive"
+    """One MILP with a ``future`` dimension."""
+    BENDERS = "benders"
+    """L-shaped decomposition with one cut per future per iteration."""
+
+
+class RobustOptimize(_Model):
+    """``risk.optimize``: plan against sampled futures (``computegeo plan --robust``)."""
+
+    futures: Annotated[int, Plausible(1, 1e5, "", "a sample size", integer=True)] = 50
+    """Number of sampled futures of the sample average approximation."""
+    seed: Annotated[int, Plausible(0, 2**63 - 1, "", "a 64-bit seed", integer=True)] | None = None
+    """Seed of the planning sample (default: ``risk.seed``)."""
+    objective: RobustObjective = RobustObjective.EXPECTED
+    """``expected``, ``cvar`` or ``minimax_regret``."""
+    cvar_weight: Probability = 0.5
+    """Weight ``w`` of the CVaR term of the ``cvar`` objective [-]; 1 = CVaR alone."""
+    cvar_alpha: Annotated[float, Plausible(0.0, 0.9999, "", "a quantile below 1", True)] = 0.9
+    """Level ``alpha`` of the CVaR: the mean of the worst ``1 - alpha`` share of futures [-]."""
+    method: RobustMethod = RobustMethod.AUTO
+    """``auto``, ``extensive`` or ``benders``."""
+    extensive_max_futures: Annotated[int, Plausible(1, 1e5, "", "a sample size", integer=True)] = 30
+    """Largest future set solved as an extensive form under ``method: auto``."""
+    gap: Annotated[float, Plausible(0.0, 0.5, "", "a 50 % gap", True)] = 0.01
+    """Relative gap between the plan's objective and the proven bound at which to stop [-]."""
+    time_limit_s: Annotated[float, Plausible(1.0, 1e6, "s", "11 days", True)] = 600.0
+    """Wall-clock limit of the robust solve [s]."""
+    max_iterations: Annotated[int, Plausible(1, 1e4, "", "iterations", integer=True)] = 200
+    """Most Benders iterations."""
+    evaluation_futures: Annotated[int, Plausible(0, 1e6, "", "a sweep's size", integer=True)] = 200
+    """Fresh futures on which the robust and the deterministic plan are compared; 0 = none."""
+    evaluation_seed: (
+        Annotated[int, Plausible(0, 2**63 - 1, "", "a 64-bit seed", integer=True)] | None
+    ) = None
+    """Seed of the evaluation sample (default: the planning seed + 1, a different sample)."""
+    replications: Annotated[int, Plausible(0, 100, "", "replications", integer=True)] = 0
+    """Independent planning samples for the SAA statistical bounds (0 = off; 3-10 typical)."""
+    wait_and_see_futures: Annotated[int, Plausible(0, 1e4, "", "MILPs", integer=True)] = 10
+    """Planning futures solved with perfect information for the EVPI (one MILP each; 0 = no
+    EVPI). Minimax regret solves every planning future this way."""
+
+
 class RiskSection(_Model):
     """How ``computegeo risk`` samples futures and what it reports."""
 
@@ -220,6 +278,8 @@ class RiskSection(_Model):
     """Named stress tests (e.g. ``demand x2``, ``lose market tokyo``); see docs/risk.md."""
     criticality_futures: Annotated[int, Plausible(0, 1e5, "", "a sweep's size", integer=True)] = 20
     """Futures on which each market's loss is re-evaluated for the criticality table; 0 = off."""
+    optimize: RobustOptimize = RobustOptimize()
+    """Robust planning over sampled futures (``computegeo plan --robust``); see docs/robust.md."""
 
 
 def years_to_periods(years: float, period_length_years: float) -> int:

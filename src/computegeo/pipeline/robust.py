@@ -1,0 +1,257 @@
+"""``computegeo plan --robust`` end to end: scenario -> futures -> two-stage plan -> folder.
+
+:func:`run_robust_plan` samples the planning futures of ``risk.optimize`` (defaults when the
+scenario has no ``risk:`` section), plans deterministically (the comparison), solves the
+two-stage program (:func:`computegeo.robust.solve.solve_two_stage`), turns the robust
+commitments into a full :class:`~computegeo.results.plan.Plan` (the planner with the
+commitments fixed: assignments, KPIs and binding rows in the forecast future), assesses both
+plans out of sample and writes the usual plan folder plus ``robust.json`` and
+``tables/robust_futures.csv``, with a "Robust plan" section in report.html.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import linopy
+import numpy as np
+import xarray as xr
+
+from computegeo.core.fileio import atomic_output_dir
+from computegeo.dataset.version import dataset_version
+from computegeo.evaluate.checker import Violation, check_plan
+from computegeo.explain.session import explain_plan
+from computegeo.optimize.context import ModelContext
+from computegeo.optimize.solve import native_stdout_silenced
+from computegeo.optimize.terms import linear
+from computegeo.pipeline.plan import (
+    Progress,
+    Stage,
+    build,
+    check_output_dir,
+    explain_inputs,
+    plan_json_text,
+    prepare,
+    scenario_yaml,
+    solve_options,
+)
+from computegeo.planner import plan as plan_problem
+from computegeo.problem.data import ProblemData
+from computegeo.report import render_report
+from computegeo.report.robust_section import robust_section
+from computegeo.results.plan import Plan, write_tables
+from computegeo.risk.backends import Backend
+from computegeo.risk.evaluation import RiskSummary
+from computegeo.risk.model import resolve
+from computegeo.risk.recourse import Commitments, commitments_from_plan
+from computegeo.risk.sample import sample_futures
+from computegeo.robust.assess import Assessment, assessment, saa_bounds, sample_costs
+from computegeo.robust.output import RobustResult, robust_futures_csv, robust_json_text
+from computegeo.robust.program import RiskMeasure, TwoStageProblem
+from computegeo.robust.solve import perfect_information_usd, solve_two_stage
+from computegeo.scenario.load import Scenario
+from computegeo.scenario.risk import RiskSection, RobustObjective, RobustOptimize
+
+REPLICATION_SEED_STRIDE = 1_000_003
+"""Seed offset between SAA replications (a prime, far from the evaluation seed)."""
+
+
+def _quiet(stage: Stage, message: str) -> None:
+    """Progress callback that ignores everything."""
+
+
+@dataclass(frozen=True)
+class RobustRun:
+    """A finished robust run."""
+
+    plan: Plan
+    """The robust commitments as a plan (operations in the forecast future)."""
+    result: RobustResult
+    scenario: Scenario
+    data: ProblemData
+    output_dir: Path | None
+    violations: tuple[Violation, ...]
+    seconds: float
+
+
+def fixing_rows(commitments: Commitments) -> Callable[[linopy.Model, ModelContext], None]:
+    """``extra_rows`` for the planner that fix builds and campus openings to ``commitments``."""
+
+    def add(m: linopy.Model, ctx: ModelContext) -> None:
+        coords = [ctx.sites, ctx.periods]
+        allowed = xr.DataArray(ctx.decision_allowed, coords=coords)
+        value = xr.DataArray(
+            np.where(ctx.decision_allowed, commitments.build_mw, 0.0), coords=coords
+        )
+        b = linear(m, m.variables["site-build"])  # absent slots are empty terms, explicitly
+        m.add_constraints(b == value, name="robust-fixed_build", mask=allowed)
+        if "site-campus_open" in m.variables:
+            var = m.variables["site-campus_open"]
+            fixed = xr.DataArray(np.round(commitments.campus_open), coords=coords)
+            m.add_constraints(
+                linear(m, var) == fixed, name="robust-fixed_campus", mask=var.labels >= 0
+            )
+
+    return add
+
+
+def measure_of(section: RobustOptimize) -> RiskMeasure:
+    """The risk measure ``risk.optimize`` asks for."""
+    weight = section.cvar_weight if section.objective is RobustObjective.CVAR else 0.0
+    return RiskMeasure(section.objective, weight, section.cvar_alpha)
+
+
+def run_robust_plan(  # noqa: PLR0913, PLR0915 - one orchestrator, each step a call
+    scenario: Path | str | Scenario | None = None,
+    output_dir: Path | str | None = None,
+    progress: Progress = _quiet,
+    *,
+    futures: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    backend: Backend = Backend.LOCAL,
+    evaluate_out_of_sample: bool = True,
+) -> RobustRun:
+    """Plan ``scenario`` robustly and (with ``output_dir``) write the folder.
+
+    Parameters
+    ----------
+    scenario : path, name, Scenario or None
+        As for :func:`computegeo.pipeline.plan.run_plan`.
+    output_dir : path, optional
+        Folder to write atomically; ``None`` writes nothing.
+    futures, seed : int, optional
+        Override ``risk.optimize.futures`` / its seed.
+    workers : int
+        Subproblem and evaluation workers.
+    backend : Backend
+    evaluate_out_of_sample : bool
+        Run the out-of-sample comparison (``risk.optimize.evaluation_futures``).
+
+    Raises
+    ------
+    ConfigError, InputError
+        Bad scenario or ``risk:`` section (before any solve).
+    InfeasibleError, SolverError
+    """
+    start = time.perf_counter()
+    if output_dir is not None:
+        check_output_dir(Path(output_dir))
+    progress(Stage.LOAD, "dataset and scenario")
+    sc, dataset = prepare(scenario)
+    risk = sc.risk or RiskSection()
+    opt = risk.optimize
+    if futures is not None:
+        opt = opt.model_copy(update={"futures": futures})
+    plan_seed = seed if seed is not None else (opt.seed if opt.seed is not None else risk.seed)
+    progress(Stage.BUILD, f"problem for {sc.name!r}")
+    data = build(sc, dataset)
+    markets = dataset.markets.reindex(list(data.market_id))
+    model = resolve(risk, data, markets)  # bad references fail here, before any solve
+    draws = tuple(sample_futures(model, plan_seed, range(opt.futures)))
+    options = solve_options(sc)
+    measure = measure_of(opt)
+    say = lambda message: progress(Stage.SOLVE, message)  # noqa: E731
+    with native_stdout_silenced():
+        progress(Stage.SOLVE, "deterministic plan (for the comparison)")
+        det = dataclasses.replace(
+            plan_problem(data, options), dataset_version=dataset_version().version
+        )
+        problem = TwoStageProblem(
+            data, draws, measure, risk.emergency_cloud_premium, risk.new_leases
+        )
+        ws = np.zeros(0)
+        if measure.kind is RobustObjective.MINIMAX_REGRET or opt.wait_and_see_futures > 0:
+            k = None if measure.kind is RobustObjective.MINIMAX_REGRET else opt.wait_and_see_futures
+            progress(Stage.SOLVE, "wait-and-see: each future with perfect information")
+            ws = perfect_information_usd(problem, opt, k)
+            if measure.kind is RobustObjective.MINIMAX_REGRET:
+                problem = dataclasses.replace(problem, perfect_usd=ws)
+        progress(Stage.SOLVE, f"robust plan over {opt.futures} futures")
+        solution = solve_two_stage(problem, opt, workers=workers, backend=backend, on_progress=say)
+        progress(Stage.SOLVE, "the robust commitments as a plan")
+        robust = plan_problem(data, options, extra_rows=fixing_rows(solution.commitments))
+        robust = dataclasses.replace(robust, dataset_version=dataset_version().version)
+    violations = tuple(check_plan(data, robust, sc, dataset))
+    inputs = explain_inputs(sc, dataset, data)
+    robust, explanation = explain_plan(robust, inputs)
+
+    result: Assessment | None = None
+    if evaluate_out_of_sample and opt.evaluation_futures > 0:
+        progress(Stage.EVALUATE, f"both plans on {opt.evaluation_futures} fresh futures")
+        eval_seed = opt.evaluation_seed if opt.evaluation_seed is not None else plan_seed + 1
+        det_c = commitments_from_plan(data, det)
+
+        def run(c: Commitments, n: int, s: int) -> RiskSummary:
+            return sample_costs(data, c, risk, markets, n, s, workers=workers, backend=backend)
+
+        r_eval = run(solution.commitments, opt.evaluation_futures, eval_seed)
+        d_eval = run(det_c, opt.evaluation_futures, eval_seed)
+        d_in = run(det_c, opt.futures, plan_seed)
+        saa = None
+        if opt.replications > 1:
+            bounds = []
+            for j in range(opt.replications):
+                progress(Stage.EVALUATE, f"SAA replication {j + 1} of {opt.replications}")
+                s_j = plan_seed + REPLICATION_SEED_STRIDE * (j + 1)
+                rep = dataclasses.replace(
+                    problem, futures=tuple(sample_futures(model, s_j, range(opt.futures)))
+                )
+                with native_stdout_silenced():
+                    bounds.append(
+                        solve_two_stage(rep, opt, workers=workers, backend=backend).bound_usd
+                    )
+            saa = saa_bounds(bounds, r_eval, measure, opt.futures)
+        d_costs = np.array([o.cost_usd for o in d_in.outcomes])
+        result = assessment(
+            robust_eval=r_eval,
+            deterministic_eval=d_eval,
+            measure=measure,
+            robust_optimum_usd=solution.objective_usd,
+            deterministic_in_sample_usd=measure.value(d_costs, problem.perfect_usd),
+            robust_in_sample_usd=solution.future_cost_usd,
+            wait_and_see_usd=ws,
+            saa=saa,
+        )
+    out: Path | None = None
+    summary = RobustResult(
+        solution=solution,
+        assessment=result,
+        section=opt,
+        planning_seed=plan_seed,
+        robust_plan=robust,
+        deterministic_plan=det,
+    )
+    run_ = RobustRun(
+        plan=robust,
+        result=summary,
+        scenario=sc,
+        data=data,
+        output_dir=None,
+        violations=violations,
+        seconds=time.perf_counter() - start,
+    )
+    if output_dir is not None:
+        progress(Stage.WRITE, "plan.json, robust.json, tables, report.html")
+        out = Path(output_dir)
+        with atomic_output_dir(out) as staging:
+            (staging / "plan.json").write_text(
+                plan_json_text(robust, explanation), encoding="utf-8"
+            )
+            write_tables(robust, staging / "tables")
+            (staging / "tables" / "robust_futures.csv").write_text(
+                robust_futures_csv(summary), encoding="utf-8"
+            )
+            (staging / "robust.json").write_text(robust_json_text(summary), encoding="utf-8")
+            (staging / "scenario.yaml").write_text(scenario_yaml(sc), encoding="utf-8")
+            html = render_report(
+                robust, explanation=explanation, extra_sections=(robust_section(summary),)
+            )
+            (staging / "report.html").write_text(html, encoding="utf-8")
+        run_ = dataclasses.replace(run_, output_dir=out)
+    progress(Stage.DONE, "finished")
+    return run_

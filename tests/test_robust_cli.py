@@ -1,0 +1,88 @@
+"""``computegeo plan --robust``: the folder other commands read, robust.json, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from computegeo.results.plan import read_plan_json
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+SMALL = """\
+name: small
+horizon: {start_year: 2027, end_year: 2028}
+workloads:
+  - {id: chat, latency_limit_ms: 50}
+demand:
+  generated: [{workload: chat, start_total: 10, annual_growth: 1.2}]
+risk:
+  loss: {markets: {tokyo: 0.3}}
+  optimize:
+    futures: 3
+    objective: cvar
+    cvar_weight: 0.5
+    cvar_alpha: 0.5
+    evaluation_futures: 6
+    wait_and_see_futures: 1
+    replications: 2
+"""
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run(
+        [sys.executable, "-m", "computegeo", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.mark.slow  # about 30 s: deterministic, wait-and-see, robust, 2 SAA replications
+def test_plan_robust_writes_a_plan_folder_with_robust_json(tmp_path: Path) -> None:
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "robust-out"
+    res = _run("plan", str(scenario), "--robust", "--quiet", "--output", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "Robust plan" in res.stdout
+    assert "out of sample" in res.stdout
+    assert "SAA bounds" in res.stdout
+    plan = read_plan_json(out / "plan.json")  # the format every other command reads
+    assert plan.scenario.name == "small"
+    robust = json.loads((out / "robust.json").read_text(encoding="utf-8"))
+    assert robust["futures"] == 3
+    assert robust["method"] == "extensive"
+    assert robust["objective"] == "cvar"
+    assert robust["bound_usd"] <= robust["objective_usd"] * (1 + 1e-9)
+    assert robust["gap"] <= 0.01 + 1e-12
+    assert robust["out_of_sample"]["futures"] == 6
+    assert robust["saa"]["replications"] == 2
+    assert set(robust["out_of_sample"]["robust"]) >= {"expected_usd", "cvar_usd", "unmet_mean_mw"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="robust"' in html
+    assert "robust-comparison" in html
+    lines = (out / "tables" / "robust_futures.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "future,cost_usd"
+    assert len(lines) == 4
+    # the folder works with the commands that read plan folders
+    res = _run("risk", str(scenario), "--plan", str(out), "--futures", "4", "--workers", "1")
+    assert res.returncode == 0, res.stderr
+
+
+def test_bad_optimize_section_is_one_message_exit_2(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(SMALL.replace("objective: cvar", "objective: safest"), encoding="utf-8")
+    res = _run("plan", str(scenario), "--robust", "--quiet", "--output", str(tmp_path / "o"))
+    assert res.returncode == 2
+    assert "risk.optimize.objective" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "o").exists()
