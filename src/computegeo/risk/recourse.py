@@ -533,6 +533,10 @@ class RecourseModel:
         col = np.asarray(sol.col_dual).reshape(t_n, self._width)
         row = np.asarray(sol.row_dual).reshape(t_n, self._rows)
         b_n = len(st.narc_node)
+        # the multiplier of an upper bound is the reduced cost when negative (a column at its
+        # lower bound has a positive reduced cost and no sensitivity to its upper bound)
+        col = np.minimum(col, 0.0)
+        row = np.minimum(row, 0.0)  # headroom rows have only an upper side
         grad = col[:, b_n : b_n + s_n].T.copy()  # (S, T): y <= K
         k = committed_capacity_mw(d, st.commitments, future)
         limit = np.maximum(d.available_mw, d.existing_mw)

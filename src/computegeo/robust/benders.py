@@ -20,25 +20,23 @@ and the cuts are valid (see the clipping caveat of ``capacity_sensitivity``).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
-import linopy
+import highspy
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
-from computegeo.optimize.solve import SolveOptions, Status, solve
+from computegeo.optimize.solve import quiet_linopy
 from computegeo.risk.backends import Backend
 from computegeo.risk.recourse import Commitments, build_structure
 from computegeo.robust.extensive import (
     add_measure_objective,
-    expression,
     first_stage_expression,
-    read_commitments,
 )
 from computegeo.robust.program import (
     Method,
@@ -49,6 +47,12 @@ from computegeo.robust.program import (
 )
 from computegeo.robust.subproblems import Cut, Subproblems
 
+LP_PHASE_SHARE = 0.3
+"""Most of the time limit spent cutting on the LP relaxation [-]."""
+LP_PHASE_GAP_SHARE = 0.5
+"""The LP phase ends when the relaxation's gap is below this share of the target gap [-]."""
+IN_OUT_WEIGHT = 0.5
+"""Weight of the master's plan in the in-out separation point (the rest: the incumbent)."""
 MASTER_GAP_SHARE = 0.25
 """The master MILP is solved to this share of the target gap (its bound is valid anyway)."""
 CUT_TOL_USD = 1.0
@@ -79,38 +83,49 @@ def solve_benders(
     start = time.perf_counter()
     say = on_progress or (lambda _m: None)
     d = problem.data
-    f_n = problem.n_futures
-    m = build_model_from_context(ctx)
-    future = pd.RangeIndex(f_n, name="future")
-    m.add_variables(lower=0.0, coords=[future], name="future-recourse_cost")
-    first = first_stage_expression(m, ctx)
-    add_measure_objective(m, problem, first)
-    theta = m.variables["future-recourse_cost"]
-    b_lab = m.variables["site-build"].labels.transpose("site", "period").values.ravel()
     zero = Commitments(np.zeros((d.n_sites, d.n_periods)), np.zeros((d.n_sites, d.n_periods)))
     st = build_structure(d, zero, problem.premium, new_leases=problem.new_leases)
+    batches: list[tuple[Commitments, list[Cut]]] = []
     best: tuple[float, Commitments, np.ndarray, float] | None = None
     bound = -np.inf
     history: list[tuple[float, float, float]] = []
     cuts = 0
     it = 0
     with Subproblems(st, problem.futures, workers, backend) as subs:
+        # phase 1: cuts on the LP relaxation (cheap masters; its bounds are valid for the MILP)
+        master = _Master(problem, ctx, relax=True)
+        relaxed_best = np.inf
+        while it < max_iterations and time.perf_counter() - start < time_limit_s * LP_PHASE_SHARE:
+            it += 1
+            lb, c, th = master.solve(gap, time_limit_s - (time.perf_counter() - start))
+            bound = max(bound, lb * OBJECTIVE_SCALE_USD)
+            got = subs.evaluate(c)
+            q_lp = np.array([k.recourse_usd for k in got])
+            relaxed = problem.measure.value(master.first_usd(c) + q_lp, problem.perfect_usd)
+            relaxed_best = min(relaxed_best, relaxed)
+            history.append((time.perf_counter() - start, bound, np.nan))
+            g_lp = relative_gap(relaxed_best, bound)
+            say(f"Benders LP iteration {it}: bound {bound:,.0f}, relaxed plan gap {g_lp:.3%}")
+            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
+            if not violated:
+                break
+            master.add_cuts(c, violated, it)
+            batches.append((c, violated))
+            cuts += len(violated)
+            if g_lp <= gap * LP_PHASE_GAP_SHARE:
+                break
+        # phase 2: the MILP master with every cut so far; cuts at its plan and at the
+        # in-out point between it and the incumbent (stabilises the tail)
+        master = _Master(problem, ctx, relax=False)
+        for k, (at, batch) in enumerate(batches):
+            master.add_cuts(at, batch, k)
         while it < max_iterations:
             it += 1
             left = time_limit_s - (time.perf_counter() - start)
             if left <= 1.0 and best is not None:
                 break
-            opts = SolveOptions(mip_rel_gap=gap * MASTER_GAP_SHARE, time_limit_s=max(left, 1.0))
-            result = solve(m, opts)
-            if result.status is Status.INFEASIBLE:
-                msg = f"Scenario {d.name!r} has no feasible robust plan."
-                raise InfeasibleError(msg, ["the planning rules cannot hold"])
-            if not result.has_solution:
-                msg = f"HiGHS ended the Benders master with status {result.status.value}"
-                raise SolverError(msg)
-            bound = max(bound, result.dual_bound * OBJECTIVE_SCALE_USD)
-            c = read_commitments(m, ctx)
-            th = np.nan_to_num(theta.solution.values) * OBJECTIVE_SCALE_USD
+            lb, c, th = master.solve(gap * MASTER_GAP_SHARE, left)
+            bound = max(bound, lb * OBJECTIVE_SCALE_USD)
             got = subs.evaluate(c)
             q = np.array([k.recourse_usd for k in got])
             first_usd = first_stage_cost_usd(d, c)
@@ -118,8 +133,7 @@ def solve_benders(
             if best is None or value < best[0]:
                 best = (value, c, first_usd + q, first_usd)
             upper = best[0]
-            elapsed = time.perf_counter() - start
-            history.append((elapsed, bound, upper))
+            history.append((time.perf_counter() - start, bound, upper))
             g = relative_gap(upper, bound)
             say(f"Benders iteration {it}: bound {bound:,.0f}, plan {upper:,.0f}, gap {g:.3%}")
             if g <= gap:
@@ -127,8 +141,16 @@ def solve_benders(
             violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
             if not violated:
                 break  # the master's theta are exact at its plan: bound = value up to tolerance
-            _add_cuts(m, theta.labels.values, b_lab, c, violated, it, f_n)
+            master.add_cuts(c, violated, it)
             cuts += len(violated)
+            if best[1] is not c:
+                mid = Commitments(
+                    IN_OUT_WEIGHT * c.build_mw + (1 - IN_OUT_WEIGHT) * best[1].build_mw,
+                    c.campus_open,
+                )
+                extra = subs.evaluate(mid)
+                master.add_cuts(mid, extra, -it)
+                cuts += len(extra)
     if best is None:  # pragma: no cover - the loop always evaluates once
         msg = "Benders ended without a plan"
         raise SolverError(msg)
@@ -152,36 +174,84 @@ def solve_benders(
     )
 
 
-def _add_cuts(
-    m: linopy.Model,
-    theta: np.ndarray,
-    b_lab: np.ndarray,
-    at: Commitments,
-    cuts: list[Cut],
-    iteration: int,
-    f_n: int,
-) -> None:
-    """``theta_f - g_f . b >= (Q_f - g_f . b^)`` [MUSD] for the violated futures."""
-    scale = 1.0 / OBJECTIVE_SCALE_USD
-    b_hat = at.build_mw.ravel()
-    keep = b_lab >= 0
-    n = int(keep.sum())
-    labels = np.full((f_n, n + 1), -1, dtype=np.int64)
-    coeffs = np.zeros((f_n, n + 1))
-    rhs = np.zeros(f_n)
-    mask = np.zeros(f_n, dtype=bool)
-    for k in cuts:
-        g = k.gradient_usd_per_mw.ravel()
-        labels[k.future, 0] = theta[k.future]
-        coeffs[k.future, 0] = 1.0
-        labels[k.future, 1:] = b_lab[keep]
-        coeffs[k.future, 1:] = -g[keep] * scale
-        rhs[k.future] = (k.recourse_usd - float(g[keep] @ b_hat[keep])) * scale
-        mask[k.future] = True
-    future = pd.RangeIndex(f_n, name="future")
-    lhs = expression(m, labels, coeffs, [future])
-    m.add_constraints(
-        lhs >= xr.DataArray(rhs, coords=[future]),
-        name=f"robust-cut_{iteration}",
-        mask=xr.DataArray(mask, coords=[future]),
-    )
+class _Master:
+    """The master problem: planning model + ``theta`` + the measure's objective + cuts.
+
+    Translated to HiGHS once; cuts are appended as rows and each solve starts from the last
+    one (the LP phase re-solves warm with the dual simplex).
+    """
+
+    def __init__(self, problem: TwoStageProblem, ctx: ModelContext, *, relax: bool) -> None:
+        self.problem = problem
+        self.ctx = dataclasses.replace(ctx, relax=relax)
+        m = build_model_from_context(self.ctx)
+        future = pd.RangeIndex(problem.n_futures, name="future")
+        theta = m.add_variables(lower=0.0, coords=[future], name="future-recourse_cost")
+        add_measure_objective(m, problem, first_stage_expression(m, self.ctx))
+        vlabels = np.asarray(m.matrices.vlabels)
+        self.col = np.full(int(vlabels.max()) + 2, -1, dtype=np.int64)
+        self.col[vlabels] = np.arange(len(vlabels))
+        self.col[-1] = -1  # label -1 (absent) maps to no column
+        d = problem.data
+        shape = (d.n_sites, d.n_periods)
+        self.b_lab = m.variables["site-build"].labels.transpose("site", "period").values
+        self.z_lab = (
+            m.variables["site-campus_open"].labels.transpose("site", "period").values
+            if "site-campus_open" in m.variables
+            else np.full(shape, -1, dtype=np.int64)
+        )
+        self.theta_col = self.col[theta.labels.values]
+        with quiet_linopy():
+            self.h = m.to_highspy()
+        self.h.setOptionValue("output_flag", False)
+        self.is_mip = not relax and bool(len(m.binaries.data) if m.binaries is not None else 0)
+
+    def _values(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        cols = self.col[labels]
+        v = np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
+        return np.where(np.abs(v) < 1e-7, 0.0, v)
+
+    def first_usd(self, c: Commitments) -> float:
+        """First-stage cost of (possibly fractional) commitments [USD]."""
+        return first_stage_cost_usd(self.problem.data, c)
+
+    def solve(self, gap: float, left_s: float) -> tuple[float, Commitments, np.ndarray]:
+        """Solve; return the proven bound [MUSD], the commitments and theta [USD].
+
+        Raises
+        ------
+        InfeasibleError, SolverError
+        """
+        h = self.h
+        h.setOptionValue("mip_rel_gap", gap)
+        h.setOptionValue("time_limit", max(left_s, 1.0))
+        h.run()
+        status = h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible,):
+            msg = f"Scenario {self.problem.data.name!r} has no feasible robust plan."
+            raise InfeasibleError(msg, ["the planning rules cannot hold"])
+        info = h.getInfo()
+        if status != highspy.HighsModelStatus.kOptimal and info.primal_solution_status != 2:
+            msg = f"HiGHS ended the Benders master with status {h.modelStatusToString(status)}"
+            raise SolverError(msg)
+        x = np.asarray(h.getSolution().col_value)
+        bound = float(info.mip_dual_bound) if self.is_mip else float(info.objective_function_value)
+        z = self._values(x, self.z_lab)
+        c = Commitments(self._values(x, self.b_lab), np.round(z) if self.is_mip else z)
+        th = x[self.theta_col] * OBJECTIVE_SCALE_USD
+        return bound, c, th
+
+    def add_cuts(self, at: Commitments, cuts: list[Cut], tag: int) -> None:
+        """Append ``theta_f - g_f . b >= Q_f - g_f . b^`` [MUSD] for each cut taken at ``at``."""
+        del tag  # rows are unnamed in the solver
+        scale = 1.0 / OBJECTIVE_SCALE_USD
+        b_cols = self.col[self.b_lab.ravel()]
+        keep = b_cols >= 0
+        b_hat = at.build_mw.ravel()[keep]
+        for k in cuts:
+            g = k.gradient_usd_per_mw.ravel()[keep]
+            nz = np.abs(g) > 0
+            idx = np.concatenate([[self.theta_col[k.future]], b_cols[keep][nz]]).astype(np.int32)
+            val = np.concatenate([[1.0], -g[nz] * scale])
+            rhs = (k.recourse_usd - float(g @ b_hat)) * scale
+            self.h.addRow(rhs, highspy.kHighsInf, len(idx), idx, val)

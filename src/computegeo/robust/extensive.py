@@ -299,7 +299,7 @@ def build_extensive(problem: TwoStageProblem, ctx: ModelContext) -> tuple[Model,
     return m, st
 
 
-def read_commitments(m: Model, ctx: ModelContext) -> Commitments:
+def read_commitments(m: Model, ctx: ModelContext, *, rounded: bool = True) -> Commitments:
     """The solved first stage: builds [MW] and campus openings."""
     d = ctx.data
     shape = (d.n_sites, d.n_periods)
@@ -310,7 +310,8 @@ def read_commitments(m: Model, ctx: ModelContext) -> Commitments:
         v = np.nan_to_num(m.variables[name].solution.transpose("site", "period").values)
         return np.where(np.abs(v) < 1e-7, 0.0, v)
 
-    return Commitments(build_mw=get("site-build"), campus_open=np.round(get("site-campus_open")))
+    z = get("site-campus_open")
+    return Commitments(build_mw=get("site-build"), campus_open=np.round(z) if rounded else z)
 
 
 def recourse_usd(
