@@ -1,0 +1,154 @@
+"""Robust planning speed on the bundled reference case (``docs/robust.md``).
+
+1. subproblems: one Benders round (every future's recourse LP, value and gradient) for 200
+   futures at the deterministic plan's commitments, on 1 in-process worker, 2 pool workers and 2
+   Ray actors (the second round is timed: workers are warm);
+2. ``--futures N`` (default 20 200): the two-stage program with N futures to a 1 % proven gap,
+   by Benders on 2 pool workers and, where ``--extensive-max`` allows, by the extensive form,
+   each within ``--limit`` seconds.
+
+Each part is written to ``results/robust.json`` as soon as it finishes (with ``--write``), so
+a bounded run keeps what it measured. The machine may be shared: the load averages before and
+after each part are recorded with it.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/robust.py --write --futures 20 200 --limit 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _save(out: dict[str, object], write: bool) -> None:
+    text = json.dumps(out, indent=2) + "\n"
+    print(text, flush=True)
+    if write:
+        (RESULTS / "robust.json").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    """Run the parts asked for and print (and with ``--write`` save) the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--futures", type=int, nargs="*", default=[20, 200])
+    parser.add_argument("--limit", type=float, default=600.0)
+    parser.add_argument("--extensive-max", type=int, default=50)
+    parser.add_argument("--skip-subproblems", action="store_true")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+
+    from computegeo.optimize.solve import native_stdout_silenced
+    from computegeo.pipeline.plan import build, prepare, solve_options
+    from computegeo.planner import plan as plan_problem
+    from computegeo.risk.backends import Backend
+    from computegeo.risk.model import resolve
+    from computegeo.risk.recourse import build_structure, commitments_from_plan
+    from computegeo.risk.sample import sample_futures
+    from computegeo.robust.program import Method, RiskMeasure, TwoStageProblem
+    from computegeo.robust.solve import solve_two_stage
+    from computegeo.robust.subproblems import Subproblems
+    from computegeo.scenario.risk import RiskSection, RobustOptimize
+
+    sc, ds = prepare("reference")
+    data = build(sc, ds)
+    risk = sc.risk or RiskSection()
+    model = resolve(risk, data, ds.markets.reindex(list(data.market_id)))
+    out: dict[str, object] = {
+        "case": "reference",
+        "markets": data.n_markets,
+        "sites": data.n_sites,
+        "periods": data.n_periods,
+        "cpus": os.cpu_count(),
+        "note": "2-vCPU machine shared with other work while measuring; see load averages",
+        "subproblems": {},
+        "two_stage": [],
+    }
+    with native_stdout_silenced():
+        det = plan_problem(data, solve_options(sc))
+    commitments = commitments_from_plan(data, det)
+    st = build_structure(data, commitments, risk.emergency_cloud_premium, new_leases=True)
+    futures = tuple(sample_futures(model, risk.seed, range(200)))
+    if not args.skip_subproblems:
+        rows: dict[str, object] = {}
+        for name, workers, backend in (
+            ("local_1", 1, Backend.LOCAL),
+            ("pool_2", 2, Backend.LOCAL),
+            ("ray_2", 2, Backend.RAY),
+        ):
+            load = _load()
+            try:
+                t0 = time.perf_counter()
+                with Subproblems(st, futures, workers, backend) as subs:
+                    started = time.perf_counter() - t0
+                    subs.evaluate(commitments)
+                    t1 = time.perf_counter()
+                    subs.evaluate(commitments)
+                    round_s = time.perf_counter() - t1
+            except Exception as exc:  # noqa: BLE001 - record why a backend is missing
+                rows[name] = {"error": str(exc)}
+                continue
+            rows[name] = {
+                "futures": len(futures),
+                "start_and_first_round_s": round(started, 2),
+                "warm_round_s": round(round_s, 3),
+                "futures_per_s": round(len(futures) / round_s, 1),
+                "load_before": load,
+                "load_after": _load(),
+            }
+        base = rows.get("local_1", {})
+        for k in ("pool_2", "ray_2"):
+            r = rows.get(k, {})
+            if isinstance(r, dict) and "warm_round_s" in r and isinstance(base, dict):
+                r["speed_up_vs_1"] = round(base["warm_round_s"] / r["warm_round_s"], 2)
+        out["subproblems"] = rows
+        _save(out, args.write)
+    runs: list[dict[str, object]] = []
+    for n in args.futures:
+        sample = tuple(sample_futures(model, risk.seed, range(n)))
+        problem = TwoStageProblem(
+            data, sample, RiskMeasure(), risk.emergency_cloud_premium, risk.new_leases
+        )
+        methods = [Method.BENDERS] + ([Method.EXTENSIVE] if n <= args.extensive_max else [])
+        for method in methods:
+            load = _load()
+            section = RobustOptimize(gap=0.01, time_limit_s=args.limit)
+            t0 = time.perf_counter()
+            try:
+                with native_stdout_silenced():
+                    sol = solve_two_stage(problem, section, workers=2, method=method)
+            except Exception as exc:  # noqa: BLE001 - a bounded run records its failure
+                runs.append({"futures": n, "method": method.value, "error": str(exc)})
+                continue
+            runs.append(
+                {
+                    "futures": n,
+                    "method": method.value,
+                    "seconds": round(time.perf_counter() - t0, 1),
+                    "gap": round(sol.gap, 5),
+                    "objective_usd": sol.objective_usd,
+                    "bound_usd": sol.bound_usd,
+                    "iterations": sol.iterations,
+                    "cuts": sol.cuts,
+                    "reached_1pct": sol.gap <= 0.01,
+                    "time_limit_s": args.limit,
+                    "load_before": load,
+                    "load_after": _load(),
+                }
+            )
+            out["two_stage"] = runs
+            _save(out, args.write)
+
+
+if __name__ == "__main__":
+    main()
