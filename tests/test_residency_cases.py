@@ -14,8 +14,8 @@ import pytest
 from computegeo.cli import main
 from computegeo.cli.markets import residency_answer
 from computegeo.core.errors import ConfigError
-from computegeo.dataset import residency
-from computegeo.dataset.catalog import load_demand_regions, load_markets
+from computegeo.dataset import catalog, residency
+from computegeo.dataset.catalog import load_markets
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
 
@@ -43,6 +43,8 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("uk_personal", "GB", "US", ("eu_us_dpf",), False, "the UK Extension is a separate opt-in"),
     ("uk_personal", "GB", "CA", (), False, "Decision 2002/2/EC scope kept by DPA 2018 Sch. 21"),
     ("uk_personal", "GB", "CA", ("ca_pipeda_commercial",), True, "DPA 2018 Sch. 21 para 5"),
+    ("uk_personal", "GB", "SG", (), False, "no UK adequacy regulations for Singapore"),
+    ("uk_personal", "GB", "SG", ("uk_idta",), True, "UK GDPR Art. 46: IDTA or UK Addendum"),
     ("ru_personal", "RU", "RU", (), True, "152-FZ Art. 18(5) (242-FZ, 2014)"),
     ("ru_personal", "RU", "DE", (), False, "152-FZ Art. 18(5) as reworded by 23-FZ (1 Jul 2025)"),
     ("ru_personal", "RU", "KZ", ("*",), False, "152-FZ Art. 18(5): no exception for a country"),
@@ -73,6 +75,17 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ),
     ("sa_personal", "SA", "AE", (), False, "PDPL Art. 29; no SDAIA adequacy list (2024)"),
     ("sa_personal", "SA", "AE", ("sa_pdpl_safeguards",), True, "Transfer Regulation (Sep 2024)"),
+    ("ae_health", "AE", "AE", (), True, "Federal Law No. 2 of 2019 Art. 13"),
+    ("ae_health", "AE", "SA", (), False, "Federal Law 2/2019 Art. 13: not outside the State"),
+    ("ae_health", "AE", "GB", ("ae_health_resolution_51",), True, "Ministerial Res. 51/2021"),
+    ("ae_health", "AE", "IN", ("sa_pdpl_safeguards",), False, "a Saudi condition opens nothing"),
+    ("kr_emr", "KR", "KR", (), True, "Medical Service Act Art. 23 (Chambers 2025, Kim & Chang)"),
+    ("kr_emr", "KR", "JP", (), False, "Medical Service Act: EMR not stored outside Korea"),
+    ("kr_emr", "KR", "US", ("*",), False, "Medical Service Act: no exception for a country"),
+    ("eu_personal", "FR", "KR", (), True, "Implementing Decision (EU) 2022/254 (PIPA scope)"),
+    ("uk_personal", "GB", "JP", (), True, "DPA 2018 Sch. 21 para 5: EU decision 2019/419 kept"),
+    ("eu_personal", "DE", "AE", (), False, "no EU adequacy decision for the UAE (CNPD list 2024)"),
+    ("eu_personal", "DE", "IN", (), False, "no EU adequacy decision for India (CNPD list 2024)"),
     # Oceania
     ("au_health", "AU", "AU", (), True, "My Health Records Act 2012 s77"),
     ("au_health", "AU", "NZ", (), False, "My Health Records Act 2012 s77"),
@@ -84,10 +97,22 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("eu_personal", "FR", "BR", (), False, "no EU adequacy decision for Brazil (CNPD list 2024)"),
     ("eu_personal", "IT", "MX", (), False, "no EU adequacy decision for Mexico (CNPD list 2024)"),
     ("eu_personal", "IT", "CL", (), False, "no EU adequacy decision for Chile (CNPD list 2024)"),
+    ("eu_personal", "ES", "CO", (), False, "no EU adequacy decision for Colombia (CNPD list 2024)"),
+    ("eu_personal", "FR", "CA", ("eu_sccs",), True, "GDPR Art. 46: SCCs for any recipient"),
+    ("uk_personal", "GB", "AR", (), True, "DPA 2018 Sch. 21 para 5: EU decision 2003/490/EC kept"),
+    ("uk_personal", "GB", "BR", (), False, "no UK adequacy regulations for Brazil"),
+    ("eu_personal", "DE", "US", ("ca_pipeda_commercial",), False, "PIPEDA opens Canada only"),
     # Africa
     ("eu_personal", "DE", "ZA", (), False, "no EU adequacy decision for South Africa"),
     ("eu_personal", "PT", "KE", (), False, "no EU adequacy decision for Kenya"),
     ("eu_personal", "FR", "EG", (), False, "no EU adequacy decision for Egypt"),
+    ("eu_personal", "FR", "CI", (), False, "no EU adequacy decision for Cote d'Ivoire"),
+    ("eu_personal", "PT", "AO", (), False, "no EU adequacy decision for Angola"),
+    ("eu_personal", "PT", "AO", ("eu_sccs",), True, "GDPR Art. 46(2)(c); Decision (EU) 2021/914"),
+    ("ke_strategic", "KE", "KE", (), True, "DP (General) Regulations 2021 reg. 26(1)(a)"),
+    ("ke_strategic", "KE", "ZA", (), False, "DPA 2019 s50; General Regulations 2021 reg. 26"),
+    ("ke_strategic", "KE", "ZA", ("ke_serving_copy_in_kenya",), True, "reg. 26(1)(b): a copy"),
+    ("ke_strategic", "NG", "GB", (), True, "reg. 26 binds data processed for Kenya's state only"),
     # A rule binds data from its origins only
     ("eu_personal", "US", "CN", (), True, "GDPR Art. 3: the EU rule binds EEA-origin data"),
     ("in_payment", "SG", "US", (), True, "the RBI rule binds Indian payment data only"),
@@ -116,9 +141,22 @@ def test_known_case(
 
 def test_cases_cover_every_continent_and_new_class() -> None:
     assert len(CASES) >= 40
-    continents = {"DE", "JP", "AU", "BR", "ZA", "SA", "AR", "KE"}
-    assert continents <= {c[1] for c in CASES} | {c[2] for c in CASES}
-    assert {"ru_personal", "vn_user_data", "sa_personal", "in_payment"} <= {c[0] for c in CASES}
+    continent = catalog.load_countries()["continent"]
+    seen: dict[str, int] = {}
+    for c in CASES:
+        for cc in {c[1], c[2]}:
+            seen[continent[cc]] = seen.get(continent[cc], 0) + 1
+    assert set(seen) == set(continent), sorted(set(continent) - set(seen))
+    assert min(seen.values()) >= 5, seen
+    new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
+    assert new | {"in_payment"} <= {c[0] for c in CASES}
+
+
+def test_every_data_class_and_condition_has_a_case() -> None:
+    """A class or a condition without a known case is a rule nobody checked."""
+    assert set(residency.data_classes()) == {c[0] for c in CASES}
+    used = {m for c in CASES for m in c[3] if m != "*"}
+    assert set(residency.condition_ids()) <= used, sorted(set(residency.condition_ids()) - used)
 
 
 def test_every_condition_is_reachable_and_documented() -> None:
@@ -144,17 +182,6 @@ def test_every_market_country_has_a_sourced_jurisdiction_record() -> None:
     assert records.loc["CN", "transfer"] == "restricted"
     assert records.loc["RU", "localisation"] == "broad"
     assert records.loc["KE", "localisation"] == "sectoral"  # General Regulations 2021 reg. 26
-
-
-# Countries of demand regions over 5 million people without a record yet (no stored source read).
-UNSOURCED_BIG_DEMAND = frozenset({"AO", "CD", "CI", "IQ", "IR", "MM", "SD"})
-
-
-def test_big_demand_region_countries_have_records_except_the_listed_gap() -> None:
-    regions = load_demand_regions()
-    big = set(regions.loc[regions["population"] > 5e6, "country"])
-    missing = big - set(residency.load_jurisdictions().index)
-    assert missing == UNSOURCED_BIG_DEMAND
 
 
 def test_residency_command_answers_for_every_market_country(

@@ -1,0 +1,113 @@
+"""Jurisdiction records: one per country that hosts a market or a demand region over 5 million
+people, each sourced, consistent with the residency classes, and answered by the CLI.
+
+The list of countries that must have a record is derived from the bundled tables (markets and
+demand regions), so a market or region added in a later release without a record fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import typer
+
+from computegeo.cli import build_app, main
+from computegeo.dataset import catalog, residency
+
+BIG_DEMAND_POPULATION = 5e6
+"""Demand regions above this population (people) need a record of their country (issue 16)."""
+
+
+def _required_countries() -> set[str]:
+    regions = catalog.load_demand_regions()
+    big = regions.loc[regions["population"] > BIG_DEMAND_POPULATION, "country"]
+    return set(catalog.load_markets()["country"]) | set(big)
+
+
+@pytest.fixture(scope="module")
+def records() -> pd.DataFrame:
+    return residency.load_jurisdictions()
+
+
+def test_every_market_and_big_demand_country_has_a_record(records: pd.DataFrame) -> None:
+    required = _required_countries()
+    assert len(required) > 50  # the bundled tables (57 countries in Dec 2026), not empty
+    missing = sorted(required - set(records.index))
+    assert not missing, f"countries without a jurisdictions.yaml record: {missing}"
+
+
+def test_every_record_names_its_act_with_a_date_and_a_source(records: pd.DataFrame) -> None:
+    for cc, r in records.iterrows():
+        assert re.search(r"\b(19|20)\d\d\b", str(r["act"])), (cc, "act has no year")
+        assert len(str(r["source"])) > 8, cc
+        assert len(str(r["transfer_basis"])) > 10, cc
+        assert 2000 <= int(r["year"]) <= 2026, cc
+        if str(r["regime"]).startswith("none"):
+            # no comprehensive law: the act field says so (with the source in 'source')
+            assert re.search(r"\bno\b", str(r["act"])), cc
+        if r["localisation"] != "none":
+            assert str(r["localisation_rules"]).strip(), (cc, "localisation without its rule")
+
+
+def test_localisation_classes_match_their_country_records(records: pd.DataFrame) -> None:
+    """A class that keeps one country's data at home (no unconditional destination abroad) is
+    named in that country's localisation rules, and that country's record is not 'none'."""
+    for name, r in residency.load_rules().classes.items():
+        if len(r.origins) != 1 or r.allowed:
+            continue
+        (cc,) = r.origins
+        assert cc in records.index, name
+        assert records.loc[cc, "localisation"] != "none", name
+        assert f"class {name}" in str(records.loc[cc, "localisation_rules"]), name
+
+
+@pytest.mark.parametrize(
+    ("country", "regime_prefix", "transfer", "localisation", "source"),
+    [
+        ("AO", "LPDP", "restricted", "none", "Law 22/11: APD approval for non-adequate countries"),
+        ("CI", "Law 2013-450", "restricted", "none", "Law 2013-450 Art. 26; ARTCI 2016-0113"),
+        ("CD", "Digital Code", "restricted", "broad", "Ordinance-Law 23/010 (13 Mar 2023)"),
+        ("IQ", "none", "free", "none", "no private-sector law (DataGuidance, Jun 2024)"),
+        ("IR", "none", "free", "none", "2018 draft act not enacted (DataGuidance)"),
+        ("SD", "none", "free", "none", "no comprehensive law, no DPA (EUI DTI database)"),
+        ("MM", "none", "safeguards", "sectoral", "ETL s27-A(ii) (2021); Cybersecurity Law 2025"),
+        ("KE", "Data Protection Act", "safeguards", "sectoral", "DPA 2019 s48-50; reg. 26"),
+        ("HK", "PDPO", "free", "none", "PDPO s33 never brought into operation"),
+        ("CN", "CSL", "restricted", "broad", "PIPL Art. 38-40; CSL Art. 37"),
+    ],
+)
+def test_regimes_as_the_sources_say(
+    records: pd.DataFrame,
+    country: str,
+    regime_prefix: str,
+    transfer: str,
+    localisation: str,
+    source: str,
+) -> None:
+    assert source
+    r = records.loc[country]
+    assert str(r["regime"]).startswith(regime_prefix)
+    assert (r["transfer"], r["localisation"]) == (transfer, localisation)
+
+
+def test_residency_command_answers_for_every_country_with_a_record(
+    records: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``computegeo markets residency CLASS --from XX`` for every recorded country, in process:
+    the EU class (binding or not) and every class whose origin the country is. The click command
+    is built once (building it is ~0.25 s); ``main`` itself is run for the first country."""
+    classes = residency.load_rules().classes
+    command = typer.main.get_command(build_app())
+    for i, cc in enumerate(sorted(records.index)):
+        own = [n for n, r in classes.items() if cc in r.origins and len(r.origins) < 200]
+        for data_class in ["eu_personal", *own]:
+            args = ["markets", "residency", data_class, "--from", cc]
+            code = main(args) if i == 0 else command.main(args=args, standalone_mode=False)
+            out, err = capsys.readouterr()
+            assert code in (0, None), (cc, data_class, err)
+            assert f"Regime of {cc}: {records.loc[cc, 'regime']}" in out, (cc, data_class)
+            if data_class in own:
+                assert "May be held in" in out, (cc, data_class)
+                assert "Legal basis:" in out, (cc, data_class)
