@@ -98,6 +98,11 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("eu_personal", "IT", "MX", (), False, "no EU adequacy decision for Mexico (CNPD list 2024)"),
     ("eu_personal", "IT", "CL", (), False, "no EU adequacy decision for Chile (CNPD list 2024)"),
     ("eu_personal", "ES", "CO", (), False, "no EU adequacy decision for Colombia (CNPD list 2024)"),
+    ("br_personal", "BR", "BR", (), True, "LGPD Art. 33"),
+    ("br_personal", "BR", "US", (), False, "LGPD Art. 33; no ANPD adequacy decision (2025)"),
+    ("br_personal", "BR", "PT", (), False, "no ANPD adequacy decision, not even for the EU"),
+    ("br_personal", "BR", "US", ("br_lgpd_transfer_mechanism",), True, "Res. CD/ANPD 19/2024"),
+    ("br_personal", "AR", "US", (), True, "the LGPD transfer rule binds Brazilian data only"),
     ("eu_personal", "FR", "CA", ("eu_sccs",), True, "GDPR Art. 46: SCCs for any recipient"),
     ("uk_personal", "GB", "AR", (), True, "DPA 2018 Sch. 21 para 5: EU decision 2003/490/EC kept"),
     ("uk_personal", "GB", "BR", (), False, "no UK adequacy regulations for Brazil"),
@@ -149,6 +154,7 @@ def test_cases_cover_every_continent_and_new_class() -> None:
     assert set(seen) == set(continent), sorted(set(continent) - set(seen))
     assert min(seen.values()) >= 5, seen
     new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
+    new |= {"br_personal"}
     assert new | {"in_payment"} <= {c[0] for c in CASES}
 
 
