@@ -98,6 +98,12 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("eu_personal", "IT", "MX", (), False, "no EU adequacy decision for Mexico (CNPD list 2024)"),
     ("eu_personal", "IT", "CL", (), False, "no EU adequacy decision for Chile (CNPD list 2024)"),
     ("eu_personal", "ES", "CO", (), False, "no EU adequacy decision for Colombia (CNPD list 2024)"),
+    ("co_personal", "CO", "US", (), True, "SIC External Circular 005 (10 Aug 2017) lists the US"),
+    ("co_personal", "CO", "ES", (), True, "SIC External Circular 005 (2017): EU members"),
+    ("co_personal", "CO", "JP", (), True, "SIC list as amended (Circulars 008/2017, 002/2018)"),
+    ("co_personal", "CO", "BR", (), False, "Law 1581 Art. 26: Brazil not on the SIC list"),
+    ("co_personal", "CO", "SG", (), False, "Law 1581 Art. 26: Singapore not on the SIC list"),
+    ("co_personal", "CO", "SG", ("co_art26_exception",), True, "Law 1581 Art. 26(a): consent"),
     ("br_personal", "BR", "BR", (), True, "LGPD Art. 33"),
     ("br_personal", "BR", "US", (), False, "LGPD Art. 33; no ANPD adequacy decision (2025)"),
     ("br_personal", "BR", "PT", (), False, "no ANPD adequacy decision, not even for the EU"),
@@ -154,7 +160,7 @@ def test_cases_cover_every_continent_and_new_class() -> None:
     assert set(seen) == set(continent), sorted(set(continent) - set(seen))
     assert min(seen.values()) >= 5, seen
     new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
-    new |= {"br_personal"}
+    new |= {"br_personal", "co_personal"}
     assert new | {"in_payment"} <= {c[0] for c in CASES}
 
 
