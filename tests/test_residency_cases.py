@@ -63,6 +63,14 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("cn_important", "CN", "HK", (), False, "CSL Art. 37; PIPL Art. 40: CIIO data stays in China"),
     ("cn_important", "CN", "HK", ("cn_cac_assessment",), True, "PIPL Art. 40; CAC rules 2024"),
     ("id_public_sector", "ID", "SG", (), False, "Government Regulation 71/2019"),
+    (
+        "id_public_sector",
+        "ID",
+        "SG",
+        ("id_tech_unavailable_in_indonesia",),
+        True,
+        "GR 71/2019 Art. 20: offshore when the technology is not available in Indonesia",
+    ),
     ("vn_user_data", "VN", "VN", (), True, "Decree 53/2022/ND-CP Art. 26"),
     ("vn_user_data", "VN", "SG", (), False, "Cybersecurity Law 2018 Art. 26(3); Decree 53/2022"),
     (
