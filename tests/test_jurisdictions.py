@@ -67,6 +67,32 @@ def test_every_country_class_is_named_in_its_country_record(records: pd.DataFram
             assert records.loc[cc, "localisation"] != "none", name
 
 
+def test_transfer_classes_agree_with_the_transfer_kind_of_their_record(
+    records: pd.DataFrame,
+) -> None:
+    """A class named in a record's transfer rule follows that record's transfer kind: a country
+    with an adequacy or whitelist list lets data go to it unconditionally; one where every
+    destination needs safeguards or an approval has no unconditional destination abroad."""
+    checked = 0
+    for name, r in residency.load_rules().classes.items():
+        if len(r.origins) != 1:
+            continue
+        (cc,) = r.origins
+        if f"class {name}" not in str(records.loc[cc, "transfer_basis"]):
+            continue
+        kind = records.loc[cc, "transfer"]
+        if kind == "adequacy_or_safeguards":
+            assert r.allowed, (name, kind)
+        elif kind in ("safeguards", "restricted"):
+            assert not r.allowed, (name, kind)
+            assert r.conditional, (
+                name,
+                "no way abroad at all is localisation, not a transfer rule",
+            )
+        checked += 1
+    assert checked >= 4  # uk_personal, jp_personal, br_personal, co_personal at least
+
+
 @pytest.mark.parametrize(
     ("country", "regime_prefix", "transfer", "localisation", "source"),
     [
