@@ -237,7 +237,8 @@ def data_page() -> str:
     out += [
         "",
         f"Data-protection regime of {len(j)} countries: every market country and every country of a"
-        " demand region over 5 million people (`jurisdictions.yaml`, `residency.load_jurisdictions()`;"
+        " demand region over 5 million people, and smaller demand countries with a localisation or"
+        " approval rule (`jurisdictions.yaml`, `residency.load_jurisdictions()`;"
         " the EEA members share one record, shown once; a country without a comprehensive law says"
         " so, with its source). `transfer` is `free`, `adequacy_or_safeguards`, `safeguards` or"
         " `restricted`:",

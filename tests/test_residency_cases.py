@@ -71,6 +71,14 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
         True,
         "GR 71/2019 Art. 20: offshore when the technology is not available in Indonesia",
     ),
+    ("uz_local", "UZ", "UZ", (), True, "Law ZRU-547 Art. 27-1 as amended by Law 1125 (2026)"),
+    ("uz_local", "UZ", "KZ", (), False, "Art. 27-1 (2026): biometric, genetic, telecom data"),
+    ("uz_local", "UZ", "DE", ("*",), False, "Art. 27-1 (2026): no exception"),
+    ("uz_personal", "UZ", "DE", (), False, "Art. 27-1 (2026): abroad only on one of three bases"),
+    ("uz_personal", "UZ", "DE", ("uz_transfer_safeguards",), True, "Law 1125 (26 Mar 2026)"),
+    ("kz_personal", "KZ", "KZ", (), True, "Law 94-V Art. 12(2) (in force 1 Jan 2016)"),
+    ("kz_personal", "KZ", "RU", (), False, "Law 94-V Art. 12(2): database kept in Kazakhstan"),
+    ("kz_personal", "KZ", "DE", ("kz_database_in_kazakhstan",), True, "Art. 12(2): copies abroad"),
     ("vn_user_data", "VN", "VN", (), True, "Decree 53/2022/ND-CP Art. 26"),
     ("vn_user_data", "VN", "SG", (), False, "Cybersecurity Law 2018 Art. 26(3); Decree 53/2022"),
     (
@@ -168,7 +176,7 @@ def test_cases_cover_every_continent_and_new_class() -> None:
     assert set(seen) == set(continent), sorted(set(continent) - set(seen))
     assert min(seen.values()) >= 5, seen
     new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
-    new |= {"br_personal", "co_personal"}
+    new |= {"br_personal", "co_personal", "uz_local", "uz_personal", "kz_personal"}
     assert new | {"in_payment"} <= {c[0] for c in CASES}
 
 
