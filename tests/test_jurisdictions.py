@@ -8,6 +8,7 @@ demand regions), so a market or region added in a later release without a record
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,6 +16,8 @@ import typer
 
 from computegeo.cli import build_app, main
 from computegeo.dataset import catalog, residency
+from computegeo.pipeline.plan import run_plan
+from computegeo.scenario.load import load_scenario
 
 BIG_DEMAND_POPULATION = 5e6
 """Demand regions above this population (people) need a record of their country (issue 16)."""
@@ -141,3 +144,78 @@ def test_residency_command_answers_for_every_country_with_a_record(
             if data_class in own:
                 assert "May be held in" in out, (cc, data_class)
                 assert "Legal basis:" in out, (cc, data_class)
+
+
+PLAN_OBJ_RTOL = 1e-6
+"""Relative tolerance on a hand-computed plan cost."""
+
+HAND_CASE = """\
+name: {name}
+discount_rate: 0.0
+horizon: {{start_year: 2027, end_year: 2027, decision_year: 2026}}
+workloads:
+  - {{id: w, data_class: {data_class}}}
+demand:
+  direct:
+    - {{workload: w, region: {region}, year: 2027, amount: 10}}
+supply:
+  build: {{enabled: false}}
+  lease: {{enabled: false}}
+  cloud: {{price_usd_per_mw_year: 9000000, lead_time_months: 0}}
+market_overrides:
+{overrides}
+policies:
+  markets: {{include: [{markets}]}}
+  residency_conditions: [{conditions}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("data_class", "region", "prices_musd", "conditions", "market", "objective_usd"),
+    [
+        # Colombia: the US is on the SIC list (Circular 005 of 2017), Brazil is not.
+        ("co_personal", "bogota_co", {"bogota": 3, "sao_paulo": 1, "n_virginia": 2}, [],
+         "n_virginia", 20e6),
+        ("co_personal", "bogota_co", {"bogota": 3, "sao_paulo": 1, "n_virginia": 2},
+         ["co_art26_exception"], "sao_paulo", 10e6),
+        # Kenya: strategic-interest data processed in Kenya unless a serving copy stays there;
+        # Nairobi has no cloud region (cloud_regions.csv), so without the copy nothing may
+        # serve it: 10 MW unmet at the default penalty of 50 MUSD/MW-yr.
+        ("ke_strategic", "nairobi_ke", {"nairobi": 3, "johannesburg": 1}, [], None, 500e6),
+        ("ke_strategic", "nairobi_ke", {"nairobi": 3, "johannesburg": 1},
+         ["ke_serving_copy_in_kenya"], "johannesburg", 10e6),
+    ],
+)  # fmt: skip
+def test_new_classes_bind_the_plan_as_hard_constraints(
+    tmp_path: Path,
+    data_class: str,
+    region: str,
+    prices_musd: dict[str, float],
+    conditions: list[str],
+    market: str | None,
+    objective_usd: float,
+) -> None:
+    """10 MW of one class's demand, cloud only, one year, no discounting: the cheapest market
+    the class allows serves it (cost = 10 MW x its price), or none may and it is unmet."""
+    overrides = "\n".join(
+        f"  {m}: {{cloud_price_usd_per_mw_year: {p * 1_000_000:.0f}}}"
+        for m, p in prices_musd.items()
+    )
+    text = HAND_CASE.format(
+        name=f"{data_class} hand case",
+        data_class=data_class,
+        region=region,
+        overrides=overrides,
+        markets=", ".join(prices_musd),
+        conditions=", ".join(conditions),
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = run_plan(load_scenario(path), None).plan
+    assert plan.solve.objective_usd == pytest.approx(objective_usd, rel=PLAN_OBJ_RTOL)
+    if market is None:
+        assert plan.builds == ()
+        assert sum(u.mw for u in plan.unmet) == pytest.approx(10.0)
+        return
+    assert plan.unmet == ()
+    assert {b.site_id.split(":")[0] for b in plan.builds} == {market}
