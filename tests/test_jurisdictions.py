@@ -219,3 +219,12 @@ def test_new_classes_bind_the_plan_as_hard_constraints(
         return
     assert plan.unmet == ()
     assert {b.site_id.split(":")[0] for b in plan.builds} == {market}
+
+
+def test_a_record_citing_an_unknown_class_is_reported_with_a_close_match() -> None:
+    problems: list[str] = []
+    bad = [{"country": "KE", "localisation_rules": "reg. 26 (class ke_strategik)"}]
+    residency._check_class_references(bad, residency.load_rules().classes, problems)
+    assert len(problems) == 1
+    assert "jurisdictions.yaml, record KE, field 'localisation_rules'" in problems[0]
+    assert "ke_strategic" in problems[0]
