@@ -133,6 +133,9 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("eu_personal", "DE", "ZA", (), False, "no EU adequacy decision for South Africa"),
     ("eu_personal", "PT", "KE", (), False, "no EU adequacy decision for Kenya"),
     ("eu_personal", "FR", "EG", (), False, "no EU adequacy decision for Egypt"),
+    ("eg_personal", "EG", "EG", (), True, "Law 151/2020 Art. 14"),
+    ("eg_personal", "EG", "SA", (), False, "Law 151/2020 Art. 14: PDPC licence needed"),
+    ("eg_personal", "EG", "DE", ("eg_pdpc_transfer_licence",), True, "Decree 816/2025 licence"),
     ("eu_personal", "FR", "CI", (), False, "no EU adequacy decision for Cote d'Ivoire"),
     ("eu_personal", "PT", "AO", (), False, "no EU adequacy decision for Angola"),
     ("eu_personal", "PT", "AO", ("eu_sccs",), True, "GDPR Art. 46(2)(c); Decision (EU) 2021/914"),
@@ -177,6 +180,7 @@ def test_cases_cover_every_continent_and_new_class() -> None:
     assert min(seen.values()) >= 5, seen
     new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
     new |= {"br_personal", "co_personal", "uz_local", "uz_personal", "kz_personal"}
+    new |= {"eg_personal"}
     assert new | {"in_payment"} <= {c[0] for c in CASES}
 
 
