@@ -62,6 +62,10 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("in_payment", "IN", "US", ("*",), True, "RBI FAQ (26 Jun 2019): no bar on processing abroad"),
     ("cn_important", "CN", "HK", (), False, "CSL Art. 37; PIPL Art. 40: CIIO data stays in China"),
     ("cn_important", "CN", "HK", ("cn_cac_assessment",), True, "PIPL Art. 40; CAC rules 2024"),
+    ("cn_personal", "CN", "HK", (), False, "PIPL Art. 38: Hong Kong is outside the mainland"),
+    ("cn_personal", "CN", "SG", ("cn_pipl_mechanism",), True, "PIPL Art. 38(1)-(3)"),
+    ("cn_personal", "CN", "JP", ("cn_cbdf_exemption",), True, "CAC Provisions (22 Mar 2024)"),
+    ("cn_personal", "CN", "US", ("cn_cac_assessment",), False, "the CIIO condition is another"),
     ("id_public_sector", "ID", "SG", (), False, "Government Regulation 71/2019"),
     (
         "id_public_sector",
@@ -180,7 +184,7 @@ def test_cases_cover_every_continent_and_new_class() -> None:
     assert min(seen.values()) >= 5, seen
     new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
     new |= {"br_personal", "co_personal", "uz_local", "uz_personal", "kz_personal"}
-    new |= {"eg_personal"}
+    new |= {"eg_personal", "cn_personal"}
     assert new | {"in_payment"} <= {c[0] for c in CASES}
 
 
