@@ -52,6 +52,7 @@ def robust_section(result: RobustResult) -> str:
                 ("expected cost", r.expected_usd, d.expected_usd, _usd),
                 (f"CVaR {a.alpha:g}", r.cvar_usd, d.cvar_usd, _usd),
                 ("objective's measure", r.measure_usd, d.measure_usd, _usd),
+                ("forecast future, with recourse", r.forecast_usd, d.forecast_usd, _usd),
                 ("mean peak unmet", r.unmet_mean_mw, d.unmet_mean_mw, mw),
                 ("95th percentile peak unmet", r.unmet_p95_mw, d.unmet_p95_mw, mw),
             )
@@ -83,7 +84,9 @@ def robust_section(result: RobustResult) -> str:
         '<section id="robust"><h2>Robust plan</h2>'
         f"<p>Commitments chosen against {len(sol.future_cost_usd)} sampled futures (seed "
         f"{result.planning_seed}) minimising {what}; the recourse in each future is the risk "
-        "model's. The rest of this report shows these commitments operated in the forecast.</p>"
+        "model's. The rest of this report shows these commitments operated in the forecast "
+        "without that recourse (no emergency cloud or new leases), so its cost counts at the "
+        "unmet-demand penalty what the recourse would buy.</p>"
         f"<p id='robust-figures'>Objective {_usd(sol.objective_usd)}, proven bound "
         f"{_usd(sol.bound_usd)}, gap {sol.gap:.2%} ({escape(sol.method.value)}: "
         f"{escape(sol.reason)}; {sol.iterations} iteration(s), {sol.cuts} cuts, "

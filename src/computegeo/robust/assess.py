@@ -48,6 +48,7 @@ class PlanScore:
     std_usd : float
     unmet_mean_mw, unmet_p95_mw : float
         Mean and 95th percentile of each future's peak unmet load [MW].
+    forecast_usd : float
     """
 
     expected_usd: float
@@ -56,6 +57,8 @@ class PlanScore:
     std_usd: float
     unmet_mean_mw: float
     unmet_p95_mw: float
+    forecast_usd: float
+    """Cost in the forecast future with the recourse [USD]."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ def score(summary: RiskSummary, measure: RiskMeasure) -> PlanScore:
         std_usd=float(costs.std(ddof=1)) if len(costs) > 1 else 0.0,
         unmet_mean_mw=float(peaks.mean()),
         unmet_p95_mw=float(np.quantile(peaks, 0.95)),
+        forecast_usd=summary.forecast_cost_usd,
     )
 
 

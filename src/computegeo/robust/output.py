@@ -58,6 +58,7 @@ def _score(s: PlanScore) -> dict[str, float | None]:
         "std_usd": _num(s.std_usd),
         "unmet_mean_mw": _num(s.unmet_mean_mw),
         "unmet_p95_mw": _num(s.unmet_p95_mw),
+        "forecast_usd": _num(s.forecast_usd),
     }
 
 
@@ -87,7 +88,7 @@ def robust_json_dict(result: RobustResult) -> dict[str, object]:
             "mean": _num(float(np.mean(sol.future_cost_usd))),
             "max": _num(float(np.max(sol.future_cost_usd))),
         },
-        "forecast_cost_usd": {
+        "forecast_plan_objective_usd": {
             "robust": result.robust_plan.solve.objective_usd,
             "deterministic": result.deterministic_plan.solve.objective_usd,
         },
@@ -172,7 +173,8 @@ def summary_lines(result: RobustResult) -> list[str]:
             f"    expected cost {_usd(r.expected_usd)} vs {_usd(d.expected_usd)}; CVaR{a.alpha:g} "
             f"{_usd(r.cvar_usd)} vs {_usd(d.cvar_usd)}",
             f"    peak unmet mean {r.unmet_mean_mw:,.0f} MW vs {d.unmet_mean_mw:,.0f} MW "
-            f"(p95 {r.unmet_p95_mw:,.0f} vs {d.unmet_p95_mw:,.0f})",
+            f"(p95 {r.unmet_p95_mw:,.0f} vs {d.unmet_p95_mw:,.0f}); in the forecast future "
+            f"{_usd(r.forecast_usd)} vs {_usd(d.forecast_usd)}",
             f"  VSS {_usd(a.vss_usd)} in sample, {_usd(a.vss_out_of_sample_usd)} out of sample; "
             f"EVPI {_usd(a.evpi_usd)} (on {a.wait_and_see_futures} futures)",
         ]
