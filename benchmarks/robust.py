@@ -44,7 +44,9 @@ def main() -> None:
     parser.add_argument("--futures", type=int, nargs="*", default=[20, 200])
     parser.add_argument("--limit", type=float, default=600.0)
     parser.add_argument("--extensive-max", type=int, default=50)
-    parser.add_argument("--skip-subproblems", action="store_true")
+    parser.add_argument(
+        "--skip-subproblems", action="store_true", help="keep the saved subproblem figures"
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
 
@@ -114,6 +116,12 @@ def main() -> None:
         out["subproblems"] = rows
         _save(out, args.write)
     runs: list[dict[str, object]] = []
+    previous = RESULTS / "robust.json"
+    if args.skip_subproblems and args.write and previous.is_file():
+        # keep what earlier bounded runs measured; this run adds its rows
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        out["subproblems"] = kept.get("subproblems", {})
+        runs = [r for r in kept.get("two_stage", []) if r.get("futures") not in args.futures]
     for n in args.futures:
         sample = tuple(sample_futures(model, risk.seed, range(n)))
         problem = TwoStageProblem(
