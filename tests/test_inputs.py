@@ -19,8 +19,9 @@ from computegeo.problem.build import (
     build_problem,
     cloud_price_usd_per_mw_year,
 )
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import fold_regions, mw_per_accelerator
+from computegeo.scenario.enums import Form, ResilienceScope
 from computegeo.scenario.load import Scenario, load_scenario
 from computegeo.scenario.template import bundled_names, bundled_path
 
@@ -224,7 +225,7 @@ def test_accelerator_demand_is_converted_to_mw(tmp_path: Path, dataset) -> None:
 
 def test_policies_reach_the_problem(tmp_path: Path, dataset) -> None:
     d = _build(_scenario(tmp_path), dataset)
-    assert d.n1_mode is N1Mode.JURISDICTION
+    assert d.n1_mode is ResilienceScope.JURISDICTION
     assert d.n1_share[d.workload_id.index("chat")] == 0.5
     assert d.n1_share[d.workload_id.index("training")] == 0.0
     assert d.training_min_cluster_mw[d.workload_id.index("training")] == 100

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from computegeo.evaluate.explain import site_unit_cost_usd_per_mw_year
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import Form
 
 TOL_MW = 1e-3
 """Capacity or load below this is treated as none [MW]."""

@@ -16,12 +16,12 @@ from computegeo.explain.forcing import BuildProblem, force_markets
 from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import Alternative, ForcedResult, PlanExplanation
 from computegeo.explain.unmet import unmet_causes
+from computegeo.latency import RttMatrix
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
 from computegeo.scenario.load import Scenario
 
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 ALTERNATIVES_SHARE = 0.25

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from computegeo.latency import RttMatrix
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan, UnmetReason, UnmetRow
 
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 _RULE = re.compile(r"policies\.markets\.(\w+)")

@@ -38,8 +38,8 @@ import pandas as pd
 
 from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
-from computegeo.problem.data import Form as ProblemForm
-from computegeo.problem.data import N1Basis, N1Mode, ProblemData
+from computegeo.latency import RttMatrix
+from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import (
     Periods,
     demand_matrix,
@@ -51,7 +51,6 @@ from computegeo.problem.demand import (
 from computegeo.scenario.load import (
     Form,
     KnownIds,
-    ResilienceBasis,
     ResilienceScope,
     Scenario,
 )
@@ -62,10 +61,7 @@ ANYWHERE_REGION_ID = "anywhere"
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh (1 g/kWh = 1 kg/MWh = 0.001 t/MWh)."""
 
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 AllowedDestinations = Callable[[str, str], frozenset[str]]
-
-_CLOUD_PROVIDERS = ("aws", "azure", "gcp", "oci")
 
 
 # ---------------------------------------------------------------------------------------- markets
@@ -188,7 +184,7 @@ def build_arcs(
 class _Site:
     site_id: str
     market: int
-    form: ProblemForm
+    form: Form
     provider: str
     lead_months: float
     term_periods: int
@@ -265,7 +261,7 @@ def build_sites(
                 _Site(
                     site_id=f"{mid}:build:own",
                     market=i,
-                    form=ProblemForm.BUILD,
+                    form=Form.BUILD,
                     provider="own",
                     lead_months=max(s.build.construction_months, float(ttp[i])),
                     term_periods=n_t,
@@ -294,7 +290,7 @@ def build_sites(
                 _Site(
                     site_id=f"{mid}:lease:colo",
                     market=i,
-                    form=ProblemForm.LEASE,
+                    form=Form.LEASE,
                     provider="colo",
                     lead_months=max(s.lease.lead_time_months, float(ttp[i])),
                     term_periods=n_t,
@@ -314,7 +310,7 @@ def build_sites(
                 _Site(
                     site_id=f"{mid}:lease:vacant",
                     market=i,
-                    form=ProblemForm.LEASE,
+                    form=Form.LEASE,
                     provider="colo",
                     lead_months=s.lease.lead_time_months,
                     term_periods=n_t,
@@ -349,7 +345,7 @@ def build_sites(
                 _Site(
                     site_id=f"{mid}:cloud:{provider}",
                     market=i,
-                    form=ProblemForm.CLOUD,
+                    form=Form.CLOUD,
                     provider=provider,
                     lead_months=s.cloud.lead_time_months,
                     term_periods=1,
@@ -502,15 +498,6 @@ def build_problem(
             for w in scenario.workloads
         ]
     )
-    n1_basis = {
-        ResilienceBasis.WORKLOAD: N1Basis.WORKLOAD,
-        ResilienceBasis.WORKLOAD_REGION: N1Basis.WORKLOAD_REGION,
-    }[res.basis]
-    n1_mode = {
-        ResilienceScope.NONE: N1Mode.NONE,
-        ResilienceScope.MARKET: N1Mode.MARKET,
-        ResilienceScope.JURISDICTION: N1Mode.JURISDICTION,
-    }[res.scope]
     div = pol.diversification
     return ProblemData(
         name=scenario.name,
@@ -575,8 +562,8 @@ def build_problem(
         max_share_provider=div.max_share_per_provider
         if div.max_share_per_provider is not None
         else 1.0,
-        n1_mode=n1_mode,
-        n1_basis=n1_basis,
+        n1_mode=res.scope,
+        n1_basis=res.basis,
         utilisation=scenario.supply.utilisation,
         min_total_mw_for_caps=div.min_total_mw_for_caps,
         site_headroom_exempt=np.array([s.headroom_exempt for s in sites], dtype=bool),

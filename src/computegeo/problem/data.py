@@ -35,7 +35,6 @@ Conventions
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass, fields
 from typing import Literal
@@ -44,39 +43,7 @@ import numpy as np
 
 from computegeo.core.errors import DataError
 from computegeo.core.units import HOURS_PER_YEAR
-
-
-class Form(enum.Enum):
-    """How capacity is procured at a site."""
-
-    BUILD = "build"
-    """Own-built campus: capex, fixed campus cost, min/max campus size, lead time incl. power."""
-    LEASE = "lease"
-    """Colocation lease: rent per MW-year, lead time, available MW."""
-    CLOUD = "cloud"
-    """Cloud commitment: price per MW-year (power included), available MW."""
-
-
-class N1Mode(enum.Enum):
-    """What one contingency removes in the N-1 resilience rule."""
-
-    NONE = "none"
-    """No N-1 rule."""
-    MARKET = "market"
-    """Losing any one market."""
-    JURISDICTION = "jurisdiction"
-    """Losing every market of any one country."""
-
-
-class N1Basis(enum.Enum):
-    """Over what the N-1 required share is counted."""
-
-    WORKLOAD = "workload"
-    """The share holds per workload in aggregate over its demand regions."""
-    WORKLOAD_REGION = "workload_region"
-    """The share holds per workload and per demand region: each region keeps at least the share
-    of its own demand (a region left with nothing is an outage for its users)."""
-
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 
 FORMS_DRAWING_GRID_POWER: frozenset[Form] = frozenset({Form.BUILD, Form.LEASE})
 """Forms whose new capacity needs grid headroom in its market and whose power we pay for.
@@ -200,7 +167,7 @@ class ProblemData:
     max_share_market, max_share_country, max_share_grid, max_share_provider : float
         Diversification caps: most share of total capacity in one market / country / grid zone /
         provider, per period [-]; 1.0 = no cap.
-    n1_mode : N1Mode
+    n1_mode : ResilienceScope
         What one contingency removes.
     equipment_supply_mw : ndarray, shape (T,)
         Transformer/switchgear slots for new builds decided in each period [MW IT]; ``inf`` =
@@ -218,7 +185,7 @@ class ProblemData:
     min_total_mw_for_caps : float
         Diversification caps apply only in periods whose total demand (all workloads and
         regions) is at least this [MW]; 0 = always.
-    n1_basis : N1Basis
+    n1_basis : ResilienceBasis
         Whether ``n1_share`` holds per workload or per workload and demand region.
     site_headroom_exempt : ndarray of bool, shape (S,), optional
         Build or lease sites whose capacity does *not* draw on their market's power headroom:
@@ -282,14 +249,14 @@ class ProblemData:
     max_share_country: float = 1.0
     max_share_grid: float = 1.0
     max_share_provider: float = 1.0
-    n1_mode: N1Mode = N1Mode.NONE
+    n1_mode: ResilienceScope = ResilienceScope.NONE
     equipment_supply_mw: np.ndarray | None = None
     budget_usd: np.ndarray | None = None
     carbon_price_usd_per_t: np.ndarray | None = None
     carbon_cap_t_per_year: np.ndarray | None = None
     utilisation: float = 1.0
     min_total_mw_for_caps: float = 0.0
-    n1_basis: N1Basis = N1Basis.WORKLOAD_REGION
+    n1_basis: ResilienceBasis = ResilienceBasis.WORKLOAD_REGION
     site_headroom_exempt: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
@@ -313,8 +280,8 @@ class ProblemData:
                 object.__setattr__(self, f.name, tuple(str(v) for v in value))
             elif f.name == "site_form":
                 object.__setattr__(self, f.name, tuple(Form(v) for v in value))
-        object.__setattr__(self, "n1_mode", N1Mode(self.n1_mode))
-        object.__setattr__(self, "n1_basis", N1Basis(self.n1_basis))
+        object.__setattr__(self, "n1_mode", ResilienceScope(self.n1_mode))
+        object.__setattr__(self, "n1_basis", ResilienceBasis(self.n1_basis))
         object.__setattr__(self, "utilisation", float(self.utilisation))
         object.__setattr__(self, "min_total_mw_for_caps", float(self.min_total_mw_for_caps))
         if self.site_headroom_exempt is not None:
@@ -445,9 +412,9 @@ class ProblemData:
 
     def contingencies(self) -> tuple[tuple[str, np.ndarray], ...]:
         """The N-1 contingencies as (name, bool mask over markets lost), per ``n1_mode``."""
-        if self.n1_mode is N1Mode.NONE or not np.any(self.n1_share > 0):
+        if self.n1_mode is ResilienceScope.NONE or not np.any(self.n1_share > 0):
             return ()
-        if self.n1_mode is N1Mode.MARKET:
+        if self.n1_mode is ResilienceScope.MARKET:
             return tuple(
                 (mid, np.arange(self.n_markets) == m) for m, mid in enumerate(self.market_id)
             )

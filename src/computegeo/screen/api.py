@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
 from computegeo.dataset.residency import allowed_destinations as default_allowed_destinations
+from computegeo.latency import RttMatrix
 from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
 from computegeo.screen.criteria import (
     KNOWN_CRITERIA,
@@ -35,7 +36,6 @@ from computegeo.screen.filters import (
 from computegeo.screen.scoring import Method, rank_order, score
 from computegeo.screen.sensitivity import Sensitivity, swap_points, weight_stability
 
-RttMatrix = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.float64]]
 """``rtt_matrix_ms(lat_a, lon_a, lat_b, lon_b) -> (len(a), len(b))`` round-trip times [ms]."""
 
 

@@ -19,7 +19,7 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from computegeo.evaluate.checks.plan_view import PlanView
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope, Violation
+from computegeo.evaluate.checks.spec import CheckSpec, N1Scope, ResilienceBasis, Violation
 from computegeo.results.plan import Plan
 
 MARGIN_TOL = 1e-6
@@ -48,7 +48,7 @@ def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> flo
     cols = np.arange(n)
     markets, m_row = np.unique(arc_market, return_inverse=True)
     cell_d = demand[cells[:, 0], cells[:, 1]]
-    if spec.n1_basis is N1Basis.WORKLOAD:
+    if spec.n1_basis is ResilienceBasis.WORKLOAD:
         groups, g_row = np.unique(cells[:, 0], return_inverse=True)
         need = np.bincount(g_row, weights=cell_d)
         req_w = rho[groups]
