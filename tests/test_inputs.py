@@ -13,14 +13,11 @@ from computegeo.core.errors import ConfigError
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.dataset import catalog, residency
 from computegeo.latency import rtt_matrix_ms, rtt_ms
-from computegeo.problem.build import (
-    ANYWHERE_REGION_ID,
-    allowed_markets,
-    build_problem,
-    cloud_price_usd_per_mw_year,
-)
+from computegeo.problem.build import ANYWHERE_REGION_ID, build_problem
 from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import fold_regions, mw_per_accelerator
+from computegeo.problem.markets import allowed_markets
+from computegeo.problem.sites import cloud_price_usd_per_mw_year
 from computegeo.scenario.enums import Form, ResilienceScope
 from computegeo.scenario.load import Scenario, load_scenario
 from computegeo.scenario.template import bundled_names, bundled_path

@@ -24,32 +24,33 @@ them. The steps, each a small pure function:
 
 Nothing here reads files: callers pass the catalog frames and the latency and residency functions
 (:func:`computegeo.pipeline.plan.build` does it with the bundled dataset). Periods and demand
-generation live in :mod:`computegeo.problem.demand`.
+generation live in :mod:`computegeo.problem.demand`, markets and arcs in
+:mod:`computegeo.problem.markets`, sites in :mod:`computegeo.problem.sites`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from computegeo.core.errors import ConfigError, DataError
-from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
+from computegeo.core.errors import ConfigError
+from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.latency import RttMatrix
 from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import (
-    Periods,
     demand_matrix,
     fold_regions,
     is_pooled,
     make_periods,
-    mw_per_accelerator,
 )
+from computegeo.problem.markets import (
+    AllowedDestinations,
+    allowed_markets,
+    build_arcs,
+    market_value,
+)
+from computegeo.problem.sites import build_sites, existing_matrix
 from computegeo.scenario.load import (
-    Form,
     KnownIds,
     ResilienceScope,
     Scenario,
@@ -60,325 +61,6 @@ ANYWHERE_REGION_ID = "anywhere"
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh (1 g/kWh = 1 kg/MWh = 0.001 t/MWh)."""
-
-AllowedDestinations = Callable[[str, str], frozenset[str]]
-
-
-# ---------------------------------------------------------------------------------------- markets
-
-
-def allowed_markets(scenario: Scenario, markets: pd.DataFrame) -> pd.DataFrame:
-    """Markets that pass ``policies.markets`` (plus markets holding existing capacity).
-
-    Parameters
-    ----------
-    scenario : Scenario
-    markets : DataFrame
-        The catalog's market table (index ``market_id``).
-
-    Returns
-    -------
-    DataFrame
-        The allowed rows, in catalog order.
-    """
-    p = scenario.policies.markets
-    keep = pd.Series(True, index=markets.index)
-    if p.include is not None:
-        keep &= markets.index.isin(p.include)
-    keep &= ~markets.index.isin(p.exclude)
-    keep &= ~markets["country"].isin(p.exclude_countries)
-    if p.min_democracy_index is not None:
-        keep &= markets["democracy_index"].astype(float) >= p.min_democracy_index
-    if p.min_political_stability is not None:
-        keep &= markets["political_stability"].astype(float) >= p.min_political_stability
-    if p.require_membership_any:
-        member = pd.Series(False, index=markets.index)
-        for group in p.require_membership_any:
-            member |= markets[group.value].astype(bool)
-        keep &= member
-    if not p.allow_moratorium:
-        keep &= ~markets["moratorium"].astype(bool)
-    forced = set(p.always_allow) | {e.market for e in scenario.existing}
-    keep |= markets.index.isin(sorted(forced))
-    return markets.loc[keep]
-
-
-def _market_value(markets: pd.DataFrame, scenario: Scenario, column: str) -> np.ndarray:
-    values = markets[column].astype(float).to_numpy(copy=True)
-    for i, market_id in enumerate(markets.index):
-        override = scenario.market_overrides.get(str(market_id))
-        if override is not None and getattr(override, column, None) is not None:
-            values[i] = float(getattr(override, column))
-    return values
-
-
-# ------------------------------------------------------------------------------------------- arcs
-
-
-def build_arcs(
-    scenario: Scenario,
-    markets: pd.DataFrame,
-    regions: pd.DataFrame,
-    demand_mw: np.ndarray,
-    rtt_matrix_ms: RttMatrix,
-    allowed_destinations: AllowedDestinations,
-    pooled_region: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Allowed (market, region, workload) arcs, sorted by (workload, region, market).
-
-    An arc exists where the region has demand for the workload, the market-region RTT is within
-    the workload's limit, and the market's country may hold the workload's data class coming from
-    the region's country. The pooled region connects to every market.
-
-    Returns
-    -------
-    (arc_market, arc_region, arc_workload, arc_rtt_ms)
-    """
-    rtt = rtt_matrix_ms(
-        markets["latitude"].astype(float).to_numpy(),
-        markets["longitude"].astype(float).to_numpy(),
-        regions["latitude"].astype(float).to_numpy(),
-        regions["longitude"].astype(float).to_numpy(),
-    )  # (M, R)
-    m_country = markets["country"].astype(str).to_numpy()
-    r_country = regions["country"].astype(str).to_numpy()
-    am: list[np.ndarray] = []
-    ar: list[np.ndarray] = []
-    aw: list[np.ndarray] = []
-    art: list[np.ndarray] = []
-    cache: dict[tuple[str, str], np.ndarray] = {}
-    for w_i, w in enumerate(scenario.workloads):
-        limit = np.inf if w.latency_limit_ms is None else float(w.latency_limit_ms)
-        has_demand = demand_mw[w_i].sum(axis=1) > 0
-        for r_i in np.flatnonzero(has_demand):
-            if pooled_region is not None and r_i == pooled_region:
-                ok = np.ones(len(markets), dtype=bool)
-            else:
-                ok = rtt[:, r_i] <= limit
-                if w.data_class != "none":
-                    key = (w.data_class, str(r_country[r_i]))
-                    if key not in cache:
-                        dest = allowed_destinations(*key)
-                        cache[key] = np.isin(m_country, sorted(dest))
-                    ok &= cache[key]
-            idx = np.flatnonzero(ok)
-            am.append(idx)
-            ar.append(np.full(len(idx), r_i))
-            aw.append(np.full(len(idx), w_i))
-            art.append(rtt[idx, r_i])
-    if not am:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, np.zeros(0)
-    return (
-        np.concatenate(am).astype(np.int64),
-        np.concatenate(ar).astype(np.int64),
-        np.concatenate(aw).astype(np.int64),
-        np.concatenate(art).astype(float),
-    )
-
-
-# ------------------------------------------------------------------------------------------ sites
-
-
-@dataclass(frozen=True)
-class _Site:
-    site_id: str
-    market: int
-    form: Form
-    provider: str
-    lead_months: float
-    term_periods: int
-    capex_usd_per_mw: float
-    asset_life_years: float
-    campus_fixed_cost_usd: float
-    campus_min_mw: float
-    campus_max_mw: float
-    recurring_usd_per_mw_year: float
-    available_mw: float
-    headroom_exempt: bool = False
-    """Vacant, already-powered space: draws none of the market's power headroom."""
-
-
-def cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | None) -> float:
-    """Cloud price converted to [USD/MW-yr] of IT load.
-
-    ``price_usd_per_gpu_hour * hours per year / MW per accelerator`` unless
-    ``price_usd_per_mw_year`` is set.
-    """
-    c = scenario.supply.cloud
-    if c.price_usd_per_mw_year is not None:
-        return float(c.price_usd_per_mw_year)
-    if hardware is None:
-        msg = "cloud is priced per GPU-hour but no hardware table was given"
-        raise DataError(msg)
-    assert c.price_usd_per_gpu_hour is not None  # guaranteed by the schema
-    return (
-        float(c.price_usd_per_gpu_hour) * HOURS_PER_YEAR / mw_per_accelerator(hardware, c.hardware)
-    )
-
-
-def _providers(markets: pd.DataFrame, i: int) -> tuple[str, ...]:
-    raw = markets["cloud_providers"].iloc[i]
-    if not isinstance(raw, str) or not raw.strip():
-        return ()
-    return tuple(p.strip() for p in raw.split(";") if p.strip())
-
-
-def _cloud_provider(provider: str | None, markets: pd.DataFrame, i: int) -> str:
-    """The named provider, else the market's first cloud provider, else ``cloud``."""
-    return provider or (_providers(markets, i) or ("cloud",))[0]
-
-
-def build_sites(
-    scenario: Scenario, markets: pd.DataFrame, periods: Periods, hardware: pd.DataFrame | None
-) -> list[_Site]:
-    """Supply options per allowed market: own campus, colocation, one cloud site per provider.
-
-    New own-built and new leased capacity waits for the market's time to power (lead =
-    max(construction or lease lead, time to power)) and neither is offered in a moratorium
-    market. Vacant colocation space (``lease_vacant_mw``) is the stated exception.
-    """
-    s = scenario.supply
-    n_t = len(periods.labels)
-    sites: list[_Site] = []
-    build_cost = (
-        _market_value(markets, scenario, "build_cost_usd_per_mw") * s.build.capex_multiplier
-    )
-    rent = _market_value(markets, scenario, "colo_rent_usd_per_kw_month") * s.lease.rent_multiplier
-    ttp = _market_value(markets, scenario, "time_to_power_months")
-    headroom = _market_value(markets, scenario, "power_headroom_mw")
-    moratorium = markets["moratorium"].astype(bool).to_numpy()
-    has_cloud = s.cloud.enabled or any(e.form is Form.CLOUD for e in scenario.existing)
-    # existing cloud commitments are paid at the cloud price even when new cloud is disabled
-    cloud_price = cloud_price_usd_per_mw_year(scenario, hardware) if has_cloud else 0.0
-    existing_forms = {(e.market, e.form) for e in scenario.existing}
-    for i, market_id in enumerate(markets.index):
-        mid = str(market_id)
-        override = scenario.market_overrides.get(mid)
-        if (s.build.enabled and not moratorium[i]) or (mid, Form.BUILD) in existing_forms:
-            max_mw = s.build.max_campus_mw if s.build.max_campus_mw is not None else math.inf
-            sites.append(
-                _Site(
-                    site_id=f"{mid}:build:own",
-                    market=i,
-                    form=Form.BUILD,
-                    provider="own",
-                    lead_months=max(s.build.construction_months, float(ttp[i])),
-                    term_periods=n_t,
-                    capex_usd_per_mw=float(build_cost[i]),
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=s.build.campus_fixed_cost_usd,
-                    campus_min_mw=min(s.build.min_campus_mw, max_mw),
-                    campus_max_mw=max_mw,
-                    recurring_usd_per_mw_year=float(build_cost[i])
-                    * s.build.fixed_opex_share_of_capex
-                    + s.it_equipment_usd_per_mw_year,
-                    available_mw=math.inf if s.build.enabled and not moratorium[i] else 0.0,
-                )
-            )
-        lease_rent = float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR + s.it_equipment_usd_per_mw_year
-        new_lease = s.lease.enabled and not moratorium[i]
-        if new_lease or (mid, Form.LEASE) in existing_forms:
-            if override is not None and override.lease_available_mw is not None:
-                lease_mw = float(override.lease_available_mw)
-            else:
-                lease_mw = (
-                    s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
-                )
-            # new colocation capacity waits for the grid like a build does
-            sites.append(
-                _Site(
-                    site_id=f"{mid}:lease:colo",
-                    market=i,
-                    form=Form.LEASE,
-                    provider="colo",
-                    lead_months=max(s.lease.lead_time_months, float(ttp[i])),
-                    term_periods=n_t,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=lease_rent,
-                    available_mw=lease_mw if new_lease else 0.0,
-                )
-            )
-        vacant = override.lease_vacant_mw if override is not None else None
-        if s.lease.enabled and vacant is not None and vacant > 0:
-            # vacant, already-powered space: lease lead only, no headroom, moratoria do not bind
-            sites.append(
-                _Site(
-                    site_id=f"{mid}:lease:vacant",
-                    market=i,
-                    form=Form.LEASE,
-                    provider="colo",
-                    lead_months=s.lease.lead_time_months,
-                    term_periods=n_t,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=lease_rent,
-                    available_mw=float(vacant),
-                    headroom_exempt=True,
-                )
-            )
-        providers = _providers(markets, i)
-        if not s.cloud.require_provider and not providers:
-            providers = ("cloud",)
-        if not s.cloud.enabled:
-            providers = ()
-        existing_cloud = tuple(
-            _cloud_provider(e.provider, markets, i)
-            for e in scenario.existing
-            if e.market == mid and e.form is Form.CLOUD
-        )
-        for provider in dict.fromkeys(providers + existing_cloud):
-            price = cloud_price
-            if override is not None and override.cloud_price_usd_per_mw_year is not None:
-                price = float(override.cloud_price_usd_per_mw_year)
-            avail = s.cloud.available_mw_per_market
-            if override is not None and override.cloud_available_mw is not None:
-                avail = float(override.cloud_available_mw)
-            sites.append(
-                _Site(
-                    site_id=f"{mid}:cloud:{provider}",
-                    market=i,
-                    form=Form.CLOUD,
-                    provider=provider,
-                    lead_months=s.cloud.lead_time_months,
-                    term_periods=1,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=price,
-                    available_mw=avail if s.cloud.enabled and provider in providers else 0.0,
-                )
-            )
-    return sites
-
-
-def existing_matrix(
-    scenario: Scenario, markets: pd.DataFrame, sites: list[_Site], periods: Periods
-) -> np.ndarray:
-    """Existing capacity [MW IT] per site and period, shape (S, T)."""
-    out = np.zeros((len(sites), len(periods.labels)))
-    index = {s.site_id: j for j, s in enumerate(sites)}
-    for e in scenario.existing:
-        i = list(markets.index).index(e.market)
-        if e.form is Form.CLOUD:
-            key = f"{e.market}:cloud:{_cloud_provider(e.provider, markets, i)}"
-        else:
-            key = f"{e.market}:{e.form.value}:{'own' if e.form is Form.BUILD else 'colo'}"
-        j = index[key]
-        for t, ys in enumerate(periods.years):
-            last = e.until_year if e.until_year is not None else 10_000
-            online = [y for y in ys if e.online_year <= y <= last]
-            out[j, t] += e.capacity_mw * len(online) / len(ys)
-    return out
 
 
 # ------------------------------------------------------------------------------------ the builder
@@ -478,9 +160,9 @@ def build_problem(
     pue = (
         np.full(len(allowed), float(scenario.supply.pue))
         if scenario.supply.pue is not None
-        else _market_value(allowed, scenario, "pue")
+        else market_value(allowed, scenario, "pue")
     )
-    headroom = _market_value(allowed, scenario, "power_headroom_mw")
+    headroom = market_value(allowed, scenario, "power_headroom_mw")
     pol = scenario.policies
     penalty = np.array(
         [
@@ -513,9 +195,9 @@ def build_problem(
         market_grid_zone=tuple(str(g) for g in allowed["grid_zone"]),
         market_latitude_deg=allowed["latitude"].astype(float).to_numpy(),
         market_longitude_deg=allowed["longitude"].astype(float).to_numpy(),
-        power_price_usd_per_mwh=_market_value(allowed, scenario, "power_price_usd_per_mwh"),
+        power_price_usd_per_mwh=market_value(allowed, scenario, "power_price_usd_per_mwh"),
         pue=pue,
-        carbon_intensity_t_per_mwh=_market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
+        carbon_intensity_t_per_mwh=market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
         * G_PER_KWH_TO_T_PER_MWH,
         power_headroom_mw=np.repeat(
             (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
