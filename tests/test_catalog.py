@@ -274,14 +274,3 @@ def test_generated_docs_up_to_date() -> None:
         env={**__import__("os").environ, "PYTHONPATH": str(repo / "src")},
     )
     assert res.returncode == 0, res.stderr
-
-
-def test_market_objects_match_frame(markets: pd.DataFrame) -> None:
-    objs = catalog.market_objects()
-    assert [o.market_id for o in objs] == list(markets.index)
-    syd = objs[list(markets.index).index("sydney")]
-    assert syd.pue == markets.loc["sydney", "pue"]
-    assert isinstance(syd.cloud_providers, tuple)
-    assert isinstance(syd.moratorium, bool)
-    with pytest.raises(AttributeError):
-        syd.pue = 1.0  # type: ignore[misc]
