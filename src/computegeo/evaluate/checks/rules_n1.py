@@ -19,8 +19,9 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from computegeo.evaluate.checks.plan_view import PlanView
-from computegeo.evaluate.checks.spec import CheckSpec, N1Scope, ResilienceBasis, Violation
+from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 
 MARGIN_TOL = 1e-6
 """Shortfall of the N-1 share tolerated as solver noise [-]."""
@@ -28,9 +29,9 @@ MARGIN_TOL = 1e-6
 
 def contingencies(spec: CheckSpec) -> list[tuple[str, np.ndarray]]:
     """(name, markets lost) of every contingency the scope allows."""
-    if spec.n1_scope is N1Scope.MARKET:
+    if spec.n1_scope is ResilienceScope.MARKET:
         return [(m, np.array(spec.market_id) == m) for m in spec.market_id]
-    if spec.n1_scope is N1Scope.JURISDICTION:
+    if spec.n1_scope is ResilienceScope.JURISDICTION:
         country = np.array(spec.market_country)
         return [(c, country == c) for c in sorted(set(spec.market_country))]
     return []
