@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.explain.alternatives import footprint, near_optimal_alternatives
 from computegeo.explain.facts import TOL_MW, plan_facts
 from computegeo.explain.filters import market_exclusions
@@ -21,8 +22,6 @@ from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
 from computegeo.scenario.load import Scenario
-
-AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 ALTERNATIVES_SHARE = 0.25
 """Share of the what-if budget kept for the alternatives search [-]."""

@@ -35,6 +35,7 @@ import pandas as pd
 
 from computegeo.core.errors import ConfigError
 from computegeo.core.units import HOURS_PER_YEAR
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.latency import RttMatrix
 from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import (
@@ -43,12 +44,7 @@ from computegeo.problem.demand import (
     is_pooled,
     make_periods,
 )
-from computegeo.problem.markets import (
-    AllowedDestinations,
-    allowed_markets,
-    build_arcs,
-    market_value,
-)
+from computegeo.problem.markets import allowed_markets, build_arcs, market_value
 from computegeo.problem.sites import build_sites, existing_matrix
 from computegeo.scenario.load import (
     KnownIds,

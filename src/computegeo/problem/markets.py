@@ -7,17 +7,12 @@ within the workload's latency limit and where its residency rule allows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.latency import RttMatrix
 from computegeo.scenario.load import Scenario
-
-AllowedDestinations = Callable[[str, str], frozenset[str]]
-"""``allowed_destinations(data_class, origin_country)`` -> ISO2 countries that may hold it."""
-
 
 # ---------------------------------------------------------------------------------------- markets
 

@@ -7,7 +7,7 @@ demand regions, latency model and residency rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.dataset.residency import allowed_destinations as default_allowed_destinations
 from computegeo.latency import RttMatrix
 from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
@@ -187,7 +188,7 @@ def screen(
     attributes: pd.DataFrame | None = None,
     demand_regions: pd.DataFrame | None = None,
     rtt_matrix_ms: RttMatrix | None = None,
-    allowed_destinations: Callable[[str, str], frozenset[str]] | None = None,
+    allowed_destinations: AllowedDestinations | None = None,
     sensitivity: SensitivityOptions | None = None,
 ) -> ScreenResult:
     """Filter, score and rank markets, and (optionally) test the ranking's weight dependence.

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.errors import ConfigError, suggest
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.screen.criteria import ALIASES, LATENCY_COLUMN, column_problem
 
 
@@ -169,7 +170,7 @@ class FilterContext:
     """
 
     rtt_ms: pd.DataFrame | None = None
-    allowed_destinations: Callable[[str, str], frozenset[str]] | None = None
+    allowed_destinations: AllowedDestinations | None = None
     demand_region_ids: tuple[str, ...] = ()
 
 
