@@ -96,11 +96,6 @@ class AttributeValue:
     estimate_rule: str
 
 
-def resources_path(filename: str) -> io.StringIO:
-    """A readable text buffer of a bundled data file (for pandas or csv readers)."""
-    return io.StringIO(read_data_text(filename))
-
-
 def _csv_records(filename: str) -> list[dict[str, str]]:
     """Rows of a bundled CSV file as text."""
     return list(csv.DictReader(io.StringIO(read_data_text(filename))))
@@ -526,8 +521,3 @@ def load_country_groups() -> pd.DataFrame:
     )
     _raise_bundle(problems, "country_groups.csv")
     return typed_frame("country_groups", rows).reset_index()
-
-
-def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
-    """Values of one market keyed by attribute name."""
-    return {v.attribute: v for v in values}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -525,8 +525,3 @@ def model_field_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> li
             sub = f"{path}.<market>." if is_map else (f"{path}[]." if is_seq else f"{path}.")
             out.extend(model_field_paths(inner, sub))
     return out
-
-
-def known_keys(paths: Collection[str]) -> set[str]:
-    """Last key of each path (helper for template/docs completeness checks)."""
-    return {p.rsplit(".", 1)[-1].removesuffix("[]") for p in paths}
