@@ -30,6 +30,9 @@ generation live in :mod:`computegeo.problem.demand`, markets and arcs in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -39,13 +42,14 @@ from computegeo.dataset.residency import AllowedDestinations
 from computegeo.latency import RttMatrix
 from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import (
+    Periods,
     demand_matrix,
     fold_regions,
     is_pooled,
     make_periods,
 )
 from computegeo.problem.markets import allowed_markets, build_arcs, market_value
-from computegeo.problem.sites import build_sites, existing_matrix
+from computegeo.problem.sites import Site, build_sites, existing_matrix
 from computegeo.scenario.load import (
     KnownIds,
     ResilienceScope,
@@ -107,6 +111,99 @@ def build_problem(
             msg,
             ["loosen min_democracy_index / require_membership_any / include, or set always_allow"],
         )
+    regions = _demand_regions(scenario, demand_regions, periods, hardware)
+    region_frame = pd.DataFrame(
+        {"latitude": regions.latitude, "longitude": regions.longitude, "country": regions.country},
+        index=pd.Index(regions.ids, name="region_id"),
+    )
+    arc_m, arc_r, arc_w, arc_rtt = build_arcs(
+        scenario,
+        allowed,
+        region_frame,
+        regions.demand_mw,
+        rtt_matrix_ms,
+        allowed_destinations,
+        regions.pooled_region,
+    )
+    sites = build_sites(scenario, allowed, periods, hardware)
+    n_t = len(periods.labels)
+    pue = (
+        np.full(len(allowed), float(scenario.supply.pue))
+        if scenario.supply.pue is not None
+        else market_value(allowed, scenario, "pue")
+    )
+    headroom = market_value(allowed, scenario, "power_headroom_mw")
+    return ProblemData(
+        name=scenario.name,
+        currency_year=scenario.currency_year,
+        discount_rate=scenario.discount_rate,
+        base_year=float(scenario.horizon.start_year),
+        period_label=periods.labels,
+        period_start_year=periods.start_year,
+        period_length_years=periods.length_years,
+        market_id=tuple(str(m) for m in allowed.index),
+        market_name=tuple(str(n) for n in allowed["name"]),
+        market_country=tuple(str(c) for c in allowed["country"]),
+        market_grid_zone=tuple(str(g) for g in allowed["grid_zone"]),
+        market_latitude_deg=allowed["latitude"].astype(float).to_numpy(),
+        market_longitude_deg=allowed["longitude"].astype(float).to_numpy(),
+        power_price_usd_per_mwh=market_value(allowed, scenario, "power_price_usd_per_mwh"),
+        pue=pue,
+        carbon_intensity_t_per_mwh=market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
+        * G_PER_KWH_TO_T_PER_MWH,
+        power_headroom_mw=np.repeat(
+            (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
+        ),
+        region_id=regions.ids,
+        region_name=regions.names,
+        region_latitude_deg=regions.latitude,
+        region_longitude_deg=regions.longitude,
+        workload_id=scenario.workload_ids(),
+        workload_data_class=tuple(w.data_class for w in scenario.workloads),
+        latency_limit_ms=np.array(
+            [
+                np.inf if w.latency_limit_ms is None else w.latency_limit_ms
+                for w in scenario.workloads
+            ]
+        ),
+        training_min_cluster_mw=np.array([w.min_cluster_mw for w in scenario.workloads]),
+        demand_mw=regions.demand_mw,
+        arc_market=arc_m,
+        arc_region=arc_r,
+        arc_workload=arc_w,
+        arc_rtt_ms=arc_rtt,
+        existing_mw=existing_matrix(scenario, allowed, sites, periods),
+        site_headroom_exempt=np.array([s.headroom_exempt for s in sites], dtype=bool),
+        **_site_fields(sites, periods),
+        **_policy_fields(scenario, n_t),
+    )
+
+
+@dataclass(frozen=True)
+class _Regions:
+    """Demand regions after folding, with the pooled ``anywhere`` region appended if used."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    latitude: np.ndarray
+    longitude: np.ndarray
+    country: np.ndarray
+    demand_mw: np.ndarray
+    """(W, R, T) IT load demanded [MW]."""
+    pooled_region: int | None
+    """Index of the ``anywhere`` region, or None."""
+
+
+def _demand_regions(
+    scenario: Scenario,
+    demand_regions: pd.DataFrame,
+    periods: Periods,
+    hardware: pd.DataFrame | None,
+) -> _Regions:
+    """Step 3: demand per workload, region and period, on folded regions plus ``anywhere``.
+
+    Regions holding residency-bound demand keep one region per country when folding.
+    """
     demand_full = demand_matrix(scenario, demand_regions, periods, hardware)
     pooled = [i for i in range(len(scenario.workloads)) if is_pooled(scenario, i)]
     pooled_total = demand_full[pooled].sum(axis=1) if pooled else None  # (Wp, T)
@@ -144,21 +241,39 @@ def build_problem(
         extra = np.zeros((demand.shape[0], 1, demand.shape[2]))
         extra[pooled, 0, :] = pooled_total
         demand = np.concatenate([demand, extra], axis=1)
-    region_frame = pd.DataFrame(
-        {"latitude": region_lat, "longitude": region_lon, "country": region_country},
-        index=pd.Index(region_ids, name="region_id"),
+    return _Regions(
+        tuple(region_ids),
+        tuple(region_names),
+        region_lat,
+        region_lon,
+        region_country,
+        demand,
+        pooled_region,
     )
-    arc_m, arc_r, arc_w, arc_rtt = build_arcs(
-        scenario, allowed, region_frame, demand, rtt_matrix_ms, allowed_destinations, pooled_region
-    )
-    sites = build_sites(scenario, allowed, periods, hardware)
+
+
+def _site_fields(sites: list[Site], periods: Periods) -> dict[str, Any]:
+    """The site arrays of ``ProblemData`` (shape (S,), ``available_mw`` (S, T))."""
     n_t = len(periods.labels)
-    pue = (
-        np.full(len(allowed), float(scenario.supply.pue))
-        if scenario.supply.pue is not None
-        else market_value(allowed, scenario, "pue")
+    return dict(
+        site_id=tuple(s.site_id for s in sites),
+        site_market=np.array([s.market for s in sites], dtype=np.int64),
+        site_form=tuple(s.form for s in sites),
+        site_provider=tuple(s.provider for s in sites),
+        lead_periods=np.array([periods.lead_periods(s.lead_months) for s in sites], dtype=np.int64),
+        term_periods=np.array([s.term_periods for s in sites], dtype=np.int64),
+        capex_usd_per_mw=np.array([s.capex_usd_per_mw for s in sites]),
+        asset_life_years=np.array([s.asset_life_years for s in sites]),
+        campus_fixed_cost_usd=np.array([s.campus_fixed_cost_usd for s in sites]),
+        campus_min_mw=np.array([s.campus_min_mw for s in sites]),
+        campus_max_mw=np.array([s.campus_max_mw for s in sites]),
+        recurring_usd_per_mw_year=np.array([s.recurring_usd_per_mw_year for s in sites]),
+        available_mw=np.array([[s.available_mw] * n_t for s in sites]).reshape(len(sites), n_t),
     )
-    headroom = market_value(allowed, scenario, "power_headroom_mw")
+
+
+def _policy_fields(scenario: Scenario, n_t: int) -> dict[str, Any]:
+    """Step 6: penalties, N-1, diversification caps, equipment supply, budget, carbon."""
     pol = scenario.policies
     penalty = np.array(
         [
@@ -177,61 +292,9 @@ def build_problem(
         ]
     )
     div = pol.diversification
-    return ProblemData(
-        name=scenario.name,
-        currency_year=scenario.currency_year,
-        discount_rate=scenario.discount_rate,
-        base_year=float(scenario.horizon.start_year),
-        period_label=periods.labels,
-        period_start_year=periods.start_year,
-        period_length_years=periods.length_years,
-        market_id=tuple(str(m) for m in allowed.index),
-        market_name=tuple(str(n) for n in allowed["name"]),
-        market_country=tuple(str(c) for c in allowed["country"]),
-        market_grid_zone=tuple(str(g) for g in allowed["grid_zone"]),
-        market_latitude_deg=allowed["latitude"].astype(float).to_numpy(),
-        market_longitude_deg=allowed["longitude"].astype(float).to_numpy(),
-        power_price_usd_per_mwh=market_value(allowed, scenario, "power_price_usd_per_mwh"),
-        pue=pue,
-        carbon_intensity_t_per_mwh=market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
-        * G_PER_KWH_TO_T_PER_MWH,
-        power_headroom_mw=np.repeat(
-            (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
-        ),
-        region_id=tuple(region_ids),
-        region_name=tuple(region_names),
-        region_latitude_deg=region_lat,
-        region_longitude_deg=region_lon,
-        workload_id=scenario.workload_ids(),
-        workload_data_class=tuple(w.data_class for w in scenario.workloads),
-        latency_limit_ms=np.array(
-            [
-                np.inf if w.latency_limit_ms is None else w.latency_limit_ms
-                for w in scenario.workloads
-            ]
-        ),
-        training_min_cluster_mw=np.array([w.min_cluster_mw for w in scenario.workloads]),
+    return dict(
         unmet_penalty_usd_per_mwh=penalty,
         n1_share=n1_share,
-        demand_mw=demand,
-        arc_market=arc_m,
-        arc_region=arc_r,
-        arc_workload=arc_w,
-        arc_rtt_ms=arc_rtt,
-        site_id=tuple(s.site_id for s in sites),
-        site_market=np.array([s.market for s in sites], dtype=np.int64),
-        site_form=tuple(s.form for s in sites),
-        site_provider=tuple(s.provider for s in sites),
-        lead_periods=np.array([periods.lead_periods(s.lead_months) for s in sites], dtype=np.int64),
-        term_periods=np.array([s.term_periods for s in sites], dtype=np.int64),
-        capex_usd_per_mw=np.array([s.capex_usd_per_mw for s in sites]),
-        asset_life_years=np.array([s.asset_life_years for s in sites]),
-        campus_fixed_cost_usd=np.array([s.campus_fixed_cost_usd for s in sites]),
-        campus_min_mw=np.array([s.campus_min_mw for s in sites]),
-        campus_max_mw=np.array([s.campus_max_mw for s in sites]),
-        recurring_usd_per_mw_year=np.array([s.recurring_usd_per_mw_year for s in sites]),
-        available_mw=np.array([[s.available_mw] * n_t for s in sites]).reshape(len(sites), n_t),
-        existing_mw=existing_matrix(scenario, allowed, sites, periods),
         max_share_market=div.max_share_per_market if div.max_share_per_market is not None else 1.0,
         max_share_country=div.max_share_per_country
         if div.max_share_per_country is not None
@@ -244,7 +307,6 @@ def build_problem(
         n1_basis=res.basis,
         utilisation=scenario.supply.utilisation,
         min_total_mw_for_caps=div.min_total_mw_for_caps,
-        site_headroom_exempt=np.array([s.headroom_exempt for s in sites], dtype=bool),
         equipment_supply_mw=np.full(
             n_t, np.inf if pol.equipment_mw_per_period is None else pol.equipment_mw_per_period
         ),

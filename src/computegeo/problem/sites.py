@@ -20,11 +20,12 @@ from computegeo.problem.demand import Periods, mw_per_accelerator
 from computegeo.problem.markets import market_value
 from computegeo.scenario.load import Form, Scenario
 
-# ------------------------------------------------------------------------------------------ sites
-
 
 @dataclass(frozen=True)
-class _Site:
+class Site:
+    """One supply option in a market, in the units of the ``ProblemData`` site fields
+    (``docs/problem-data.md``): lead time in months, costs in USD, sizes in MW of IT load."""
+
     site_id: str
     market: int
     form: Form
@@ -74,7 +75,7 @@ def _cloud_provider(provider: str | None, markets: pd.DataFrame, i: int) -> str:
 
 def build_sites(
     scenario: Scenario, markets: pd.DataFrame, periods: Periods, hardware: pd.DataFrame | None
-) -> list[_Site]:
+) -> list[Site]:
     """Supply options per allowed market: own campus, colocation, one cloud site per provider.
 
     New own-built and new leased capacity waits for the market's time to power (lead =
@@ -83,7 +84,7 @@ def build_sites(
     """
     s = scenario.supply
     n_t = len(periods.labels)
-    sites: list[_Site] = []
+    sites: list[Site] = []
     build_cost = market_value(markets, scenario, "build_cost_usd_per_mw") * s.build.capex_multiplier
     rent = market_value(markets, scenario, "colo_rent_usd_per_kw_month") * s.lease.rent_multiplier
     ttp = market_value(markets, scenario, "time_to_power_months")
@@ -99,7 +100,7 @@ def build_sites(
         if (s.build.enabled and not moratorium[i]) or (mid, Form.BUILD) in existing_forms:
             max_mw = s.build.max_campus_mw if s.build.max_campus_mw is not None else math.inf
             sites.append(
-                _Site(
+                Site(
                     site_id=f"{mid}:build:own",
                     market=i,
                     form=Form.BUILD,
@@ -128,7 +129,7 @@ def build_sites(
                 )
             # new colocation capacity waits for the grid like a build does
             sites.append(
-                _Site(
+                Site(
                     site_id=f"{mid}:lease:colo",
                     market=i,
                     form=Form.LEASE,
@@ -148,7 +149,7 @@ def build_sites(
         if s.lease.enabled and vacant is not None and vacant > 0:
             # vacant, already-powered space: lease lead only, no headroom, moratoria do not bind
             sites.append(
-                _Site(
+                Site(
                     site_id=f"{mid}:lease:vacant",
                     market=i,
                     form=Form.LEASE,
@@ -183,7 +184,7 @@ def build_sites(
             if override is not None and override.cloud_available_mw is not None:
                 avail = float(override.cloud_available_mw)
             sites.append(
-                _Site(
+                Site(
                     site_id=f"{mid}:cloud:{provider}",
                     market=i,
                     form=Form.CLOUD,
@@ -203,7 +204,7 @@ def build_sites(
 
 
 def existing_matrix(
-    scenario: Scenario, markets: pd.DataFrame, sites: list[_Site], periods: Periods
+    scenario: Scenario, markets: pd.DataFrame, sites: list[Site], periods: Periods
 ) -> np.ndarray:
     """Existing capacity [MW IT] per site and period, shape (S, T)."""
     out = np.zeros((len(sites), len(periods.labels)))
