@@ -28,12 +28,15 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import dataset_campuses as campuses  # noqa: E402
 import dataset_demand  # noqa: E402
 import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
+
+from computegeo.latency.geodesy import great_circle_km  # noqa: E402
 
 ALL_MARKETS = (*seed.MARKETS, *campuses.SEEDS)  # curated metros, then frontier-campus markets
 
@@ -75,15 +78,6 @@ class Value:
     year: int | None
     estimated: bool
     estimate_rule: str = ""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance [km] from one point to arrays of points (degrees in)."""
-    p1, p2 = math.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - math.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def cite(key: str) -> str:
@@ -541,7 +535,7 @@ def hazard_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     lat, lon = q["latitude"].to_numpy(), q["longitude"].to_numpy()
     out = []
     for r in ident.itertuples():
-        n = int((haversine_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
+        n = int((great_circle_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
         score = round(1.0 - math.exp(-n / QUAKE_SATURATION), 3)
         out.append(
             Value(
@@ -688,7 +682,7 @@ def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Seri
         if same.empty or (round(c.latitude, 4), round(c.longitude, 4)) in PLACEHOLDER_COORDINATES:
             owner.append("")
             continue
-        d = haversine_km(
+        d = great_circle_km(
             c.latitude, c.longitude, same["latitude"].to_numpy(), same["longitude"].to_numpy()
         )
         i = int(np.argmin(d))
@@ -724,7 +718,9 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
             )
         out.append(Value(r.market_id, "cloud_providers", provs, src, 2025, False))
         out.append(Value(r.market_id, "cloud_region_count", len(near), src, 2025, False))
-        n_lp = int((haversine_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum())
+        n_lp = int(
+            (great_circle_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum()
+        )
         out.append(
             Value(
                 r.market_id, "subsea_cable_landings", n_lp, cite("telegeography_2024"), 2024, False
@@ -732,7 +728,9 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
         )
         gbps = (
             float(
-                ix_mbps[haversine_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM].sum()
+                ix_mbps[
+                    great_circle_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM
+                ].sum()
             )
             / 1000
         )

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from computegeo.dataset.residency import may_hold
-from computegeo.problem.data import Form
 from computegeo.results.plan import (
     AssignmentRow,
     BuildRow,
@@ -26,6 +25,7 @@ from computegeo.results.plan import (
     UnmetReason,
     UnmetRow,
 )
+from computegeo.scenario.enums import Form
 from computegeo.scenario.load import Scenario
 from test_checker_scenarios import MUSD, Case, _direct, changed, cloud_only, own_build, solved
 

@@ -19,8 +19,9 @@ from computegeo.evaluate.checks.plan_view import plan_view
 from computegeo.optimize.formulation import CONSTRAINT_FAMILIES
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as solve
-from computegeo.problem.data import Form, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.results.plan import BuildRow, Plan
+from computegeo.scenario.enums import Form
 from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0)

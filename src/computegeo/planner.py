@@ -55,7 +55,7 @@ from computegeo.optimize.solve import (
     quiet_linopy,
     solve,
 )
-from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.results.plan import (
     BindingConstraint,
     MarketInfo,
@@ -66,6 +66,7 @@ from computegeo.results.plan import (
     SolveInfo,
     WorkloadInfo,
 )
+from computegeo.scenario.enums import ResilienceScope
 
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
@@ -280,7 +281,7 @@ def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> Solv
             "or simplify the N-1 rule ("
             + (
                 "policies.resilience.scope: market instead of jurisdiction, "
-                if data.n1_mode is N1Mode.JURISDICTION
+                if data.n1_mode is ResilienceScope.JURISDICTION
                 else ""
             )
             + "fewer workloads in policies.resilience.workloads)",

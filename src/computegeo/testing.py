@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from computegeo.core.units import EARTH_RADIUS_KM
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.latency.geodesy import great_circle_km
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceScope
 
 TINY_OPTIMUM_USD = 16_340_000.0
 """Optimal objective of :func:`tiny_problem` [USD], derived by hand in its docstring."""
@@ -77,7 +78,7 @@ def tiny_problem() -> ProblemData:
         recurring_usd_per_mw_year=np.array([0.0, 3.0e5]),
         available_mw=np.full((2, 2), np.inf),
         existing_mw=np.zeros((2, 2)),
-        n1_mode=N1Mode.NONE,
+        n1_mode=ResilienceScope.NONE,
     )
 
 
@@ -87,7 +88,7 @@ def random_problem(
     n_regions: int = 10,
     n_periods: int = 4,
     *,
-    n1_mode: N1Mode = N1Mode.NONE,
+    n1_mode: ResilienceScope = ResilienceScope.NONE,
     n1_share: float = 0.0,
     max_share_market: float = 1.0,
     training_min_cluster_mw: float = 0.0,
@@ -120,7 +121,7 @@ def random_problem(
     rtt = (
         2.0
         + 1.5
-        * _great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :])
+        * great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :])
         / 100.0
     )
 
@@ -221,12 +222,3 @@ def random_problem(
         carbon_price_usd_per_t=np.full(t, 50.0) if finite_policies else None,
         carbon_cap_t_per_year=None,
     )
-
-
-def _great_circle_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dl = np.radians(lon2 - lon1)
-    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    return EARTH_RADIUS_KM * np.arccos(np.clip(cos, -1.0, 1.0))

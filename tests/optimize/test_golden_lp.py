@@ -15,7 +15,8 @@ from planner_helpers import tiny_two_sided
 
 from computegeo.optimize.context import make_context
 from computegeo.optimize.formulation import CONSTRAINT_FAMILIES, build_model_from_context
-from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceScope
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden_lp"
 UPDATE = os.environ.get("COMPUTEGEO_UPDATE_GOLDEN") == "1"
@@ -32,7 +33,7 @@ def golden_problem() -> ProblemData:
         max_share_country=0.9,
         max_share_grid=0.9,
         max_share_provider=0.9,
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.4]),
         equipment_supply_mw=np.array([12.0, 12.0]),
         budget_usd=np.array([30e6, 30e6]),

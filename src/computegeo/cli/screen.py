@@ -17,6 +17,7 @@ from computegeo.screen.api import ScreenResult, SensitivityOptions, screen
 from computegeo.screen.config import ScreenConfig, load_screen_config
 from computegeo.screen.criteria import Direction, parse_criterion_flag
 from computegeo.screen.scoring import Method
+from computegeo.screen.screen_json import render_json
 
 FORMATS = ("table", "csv", "json")
 
@@ -161,42 +162,6 @@ def render_explain(result: ScreenResult, market_id: str) -> str:
     lines.append("")
     lines.append(shown.to_string(float_format=lambda v: f"{v:.4g}"))
     return "\n".join(lines) + "\n"
-
-
-def render_json(result: ScreenResult, filters: list[str]) -> str:
-    """JSON document with method, weights, filters, ranking, exclusions and sensitivity."""
-    table = result.table.reset_index()
-    sens = result.sensitivity
-    doc = {
-        "method": result.method.value,
-        "method_description": result.method.label,
-        "weights": result.weight_shares,
-        "directions": {c.column: c.direction.value for c in result.criteria},
-        "filters": filters,
-        "demand": list(result.demand),
-        "ranking": json.loads(table.to_json(orient="records")),
-        "excluded": json.loads(result.excluded.reset_index().to_json(orient="records")),
-        "sensitivity": None
-        if sens is None
-        else {
-            "samples": sens.samples,
-            "top_k": sens.top_k,
-            "seed": sens.seed,
-            "concentration": sens.concentration,
-            "swaps": [
-                {
-                    "leader": s.leader,
-                    "runner_up": s.runner_up,
-                    "criterion": s.criterion,
-                    "share_now": s.share_now,
-                    "share_at_swap": s.share_at_swap,
-                    "description": s.describe(),
-                }
-                for s in sens.swaps
-            ],
-        },
-    }
-    return json.dumps(doc, indent=2) + "\n"
 
 
 def render_csv(result: ScreenResult) -> str:

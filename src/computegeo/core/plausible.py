@@ -5,7 +5,7 @@ A number in a scenario file is accepted only when it is a real number (not ``tru
 for any real planning question and narrow enough that a unit slip (W for MW, USD/kW for USD/MW)
 or a typo (``1e300``) is caught at load time, with the field, the bound and what to check,
 instead of failing inside the solver. The ranges themselves are stated next to the fields they
-bound (:mod:`computegeo.scenario.schema`), each with the reason for its bound.
+bound (:mod:`computegeo.scenario.fields`), each with the reason for its bound.
 
 Examples
 --------

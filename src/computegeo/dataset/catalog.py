@@ -96,70 +96,6 @@ class AttributeValue:
     estimate_rule: str
 
 
-def resources_path(filename: str) -> io.StringIO:
-    """A readable text buffer of a bundled data file (for pandas or csv readers)."""
-    return io.StringIO(read_data_text(filename))
-
-
-@dataclass(frozen=True)
-class Market:
-    """One candidate market with its core attribute values (units as in ``schema.csv``)."""
-
-    market_id: str
-    name: str
-    country: str
-    continent: str
-    latitude: float
-    longitude: float
-    grid_zone: str
-    power_price_usd_per_mwh: float
-    carbon_intensity_g_per_kwh: float
-    renewable_share: float
-    build_cost_usd_per_mw: float
-    colo_rent_usd_per_kw_month: float
-    power_headroom_mw: float
-    time_to_power_months: float
-    moratorium: bool
-    design_temp_c: float
-    pue: float
-    seismic_hazard: float
-    hazard_class: str
-    political_stability: float
-    rule_of_law: float
-    democracy_index: float
-    eu_eea: bool
-    five_eyes: bool
-    oecd: bool
-    nato: bool
-    cloud_providers: tuple[str, ...]
-    cloud_region_count: int
-    subsea_cable_landings: int
-    ix_capacity_gbps: float
-
-
-def market_objects(override: Path | None = None) -> tuple[Market, ...]:
-    """The markets as typed frozen objects (same content and order as :func:`load_markets`).
-
-    >>> tokyo = next(m for m in market_objects() if m.market_id == "tokyo")
-    >>> tokyo.country, tokyo.build_cost_usd_per_mw
-    ('JP', 15200000.0)
-    """
-    frame = load_markets(override)
-    out = []
-    for mid, row in frame.iterrows():
-        values: dict[str, object] = {}
-        for col in frame.columns:
-            v = row[col]
-            if col == "cloud_providers":
-                values[col] = tuple(p for p in str(v).split(";") if p)
-            elif hasattr(v, "item"):
-                values[col] = v.item()
-            else:
-                values[col] = v
-        out.append(Market(market_id=str(mid), **values))  # type: ignore[arg-type]
-    return tuple(out)
-
-
 def _csv_records(filename: str) -> list[dict[str, str]]:
     """Rows of a bundled CSV file as text."""
     return list(csv.DictReader(io.StringIO(read_data_text(filename))))
@@ -585,8 +521,3 @@ def load_country_groups() -> pd.DataFrame:
     )
     _raise_bundle(problems, "country_groups.csv")
     return typed_frame("country_groups", rows).reset_index()
-
-
-def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
-    """Values of one market keyed by attribute name."""
-    return {v.attribute: v for v in values}

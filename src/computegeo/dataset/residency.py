@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -400,6 +400,11 @@ def check_conditions(ids: Iterable[str]) -> frozenset[str]:
             msg = f"unknown residency condition {i!r}.{hint} Known: {', '.join(known)}."
             raise InputError(msg)
     return out
+
+
+AllowedDestinations = Callable[[str, str], frozenset[str]]
+"""The shape of :func:`allowed_destinations` with the conditions bound: (data class, origin
+ISO2) -> ISO2 countries that may hold it; builders, screens and explainers take one."""
 
 
 def allowed_destinations(

@@ -21,8 +21,9 @@ import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.resilience import _margin_lp
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import UnmetReason, UnmetRow
+from computegeo.scenario.enums import Form
 
 MAX_LISTED = 5
 """Most contingencies listed one by one in an explanation."""

@@ -18,8 +18,9 @@ import numpy as np
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.arrays import PlanArrays
 from computegeo.evaluate.resilience import evaluate_n1
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import Kpis, N1Margin, OpexBreakdown
+from computegeo.scenario.enums import Form
 
 
 def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) -> Kpis:

@@ -12,7 +12,8 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from computegeo.problem.data import N1Basis, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceBasis
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _margin_lp(
     if not need.any():
         return np.inf, 1.0
     pair_demand = data.demand_mw.reshape(-1, data.n_periods)[:, t]  # (W x R,)
-    by_region = data.n1_basis is N1Basis.WORKLOAD_REGION
+    by_region = data.n1_basis is ResilienceBasis.WORKLOAD_REGION
     # requirement groups: workloads, or (workload, region) pairs with demand
     if by_region:
         groups = np.flatnonzero(np.repeat(need, data.n_regions) & (pair_demand > 0))

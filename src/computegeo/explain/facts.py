@@ -5,22 +5,22 @@ All figures are for the plan's final period unless a name says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.evaluate.explain import site_unit_cost_usd_per_mw_year
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import Form
 
 TOL_MW = 1e-3
 """Capacity or load below this is treated as none [MW]."""
 
 BINDS_REL = 1e-4
 """A limit binds when use is within this share of it [-]."""
-
-AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,6 +1,6 @@
 """Which ``policies.markets`` rule removes each candidate market, in words.
 
-:func:`computegeo.problem.build.allowed_markets` keeps or drops markets; this module says why,
+:func:`computegeo.problem.markets.allowed_markets` keeps or drops markets; this module says why,
 naming the scenario field and the market's value, so "why not Singapore?" has a checkable answer.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from computegeo.problem.build import allowed_markets
+from computegeo.problem.markets import allowed_markets
 from computegeo.scenario.load import Scenario
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.explain.alternatives import footprint, near_optimal_alternatives
 from computegeo.explain.facts import TOL_MW, plan_facts
 from computegeo.explain.filters import market_exclusions
@@ -16,13 +17,11 @@ from computegeo.explain.forcing import BuildProblem, force_markets
 from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import Alternative, ForcedResult, PlanExplanation
 from computegeo.explain.unmet import unmet_causes
+from computegeo.latency import RttMatrix
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
 from computegeo.scenario.load import Scenario
-
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 ALTERNATIVES_SHARE = 0.25
 """Share of the what-if budget kept for the alternatives search [-]."""

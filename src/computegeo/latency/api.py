@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import overload
 
@@ -12,6 +13,12 @@ from computegeo.core.errors import InputError
 from computegeo.latency.model import LatencyModel, build_model, predict_matrix_ms, predict_pairs_ms
 from computegeo.latency.network import load_backbone
 from computegeo.latency.params import load_shipped_params
+
+RttMatrix = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.float64]]
+"""The shape of :func:`rtt_matrix_ms`: (lat_a, lon_a, lat_b, lon_b) [deg] -> RTT [ms], a x b.
+
+Builders and screens take one as a parameter so that tests and what-if runs can pass another
+latency model."""
 
 
 @cache

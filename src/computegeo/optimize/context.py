@@ -18,10 +18,9 @@ from computegeo.problem.data import (
     FORMS_DRAWING_GRID_POWER,
     FORMS_USING_EQUIPMENT_SUPPLY,
     FORMS_WITH_CAPEX_BUDGET,
-    Form,
-    N1Basis,
     ProblemData,
 )
+from computegeo.scenario.enums import Form, ResilienceBasis
 
 if TYPE_CHECKING:
     import linopy
@@ -201,7 +200,7 @@ class ModelContext:
         """
         d, net = self.data, self.net
         n_c = len(self.contingency_ids)
-        if d.n1_basis is N1Basis.WORKLOAD:
+        if d.n1_basis is ResilienceBasis.WORKLOAD:
             wl = np.flatnonzero(d.n1_share > 0)
             c = np.repeat(np.arange(n_c, dtype=np.int64), len(wl))
             return c, np.tile(wl, n_c).astype(np.int64), np.full(len(c), -1, dtype=np.int64)

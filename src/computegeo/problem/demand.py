@@ -14,8 +14,9 @@ import pandas as pd
 
 from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.units import MONTHS_PER_YEAR
+from computegeo.latency.geodesy import great_circle_km
+from computegeo.scenario.fields import MAX_MW
 from computegeo.scenario.load import DemandUnit, Scenario
-from computegeo.scenario.schema import MAX_MW
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,8 @@ def fold_regions(
         if int(i) not in kept:
             kept.append(int(i))
     kept_arr = np.array(sorted(kept))
-    lat = np.radians(regions["latitude"].astype(float).to_numpy())
-    lon = np.radians(regions["longitude"].astype(float).to_numpy())
+    lat = regions["latitude"].astype(float).to_numpy()
+    lon = regions["longitude"].astype(float).to_numpy()
     out = demand_mw[:, kept_arr, :].copy()
     pos = {int(r): j for j, r in enumerate(kept_arr)}
     for i in order:
@@ -230,16 +231,7 @@ def fold_regions(
             continue
         same = kept_arr[countries[kept_arr] == countries[i]]
         pool = same if len(same) else kept_arr
-        d = _haversine(lat[i], lon[i], lat[pool], lon[pool])
+        d = great_circle_km(lat[i], lon[i], lat[pool], lon[pool])
         target = pos[int(pool[int(np.argmin(d))])]
         out[:, target, :] += demand_mw[:, i, :]
     return out, regions.iloc[kept_arr]
-
-
-def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Central angle [rad] (only used to rank distances)."""
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

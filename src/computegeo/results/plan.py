@@ -23,7 +23,7 @@ import pandas as pd
 
 from computegeo.core.errors import DataError
 from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
-from computegeo.problem.data import Form
+from computegeo.scenario.enums import Form
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

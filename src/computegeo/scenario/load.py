@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,34 +31,33 @@ from computegeo.core.input_errors import is_union_noise as _is_union_noise
 from computegeo.core.input_errors import line_index as _line_index
 from computegeo.core.input_errors import nearest_line as _nearest_line
 from computegeo.core.yamlio import YamlProblem, load_yaml
-from computegeo.scenario.schema import (
-    CROSS_SEP,
-    ISO2_PATTERN,
-    SCHEMA_VERSION,
-    SLUG_PATTERN,
+from computegeo.scenario.enums import (
+    Continent,
+    DemandUnit,
+    Form,
+    Membership,
+    ResilienceBasis,
+    ResilienceScope,
+)
+from computegeo.scenario.fields import ISO2_PATTERN, SLUG_PATTERN
+from computegeo.scenario.schema import CROSS_SEP, SCHEMA_VERSION, Scenario
+from computegeo.scenario.sections import (
     BuildOptions,
     CarbonPolicy,
     CloudOptions,
-    Continent,
     DatasetFiles,
     Demand,
-    DemandUnit,
     DirectDemand,
     Diversification,
     ExistingCapacity,
-    Form,
     GeneratedDemand,
     Horizon,
     LeaseOptions,
     MarketOverride,
     MarketPolicy,
-    Membership,
     Policies,
     RegionFilter,
     Resilience,
-    ResilienceBasis,
-    ResilienceScope,
-    Scenario,
     SolverSettings,
     Supply,
     Workload,
@@ -526,8 +525,3 @@ def model_field_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> li
             sub = f"{path}.<market>." if is_map else (f"{path}[]." if is_seq else f"{path}.")
             out.extend(model_field_paths(inner, sub))
     return out
-
-
-def known_keys(paths: Collection[str]) -> set[str]:
-    """Last key of each path (helper for template/docs completeness checks)."""
-    return {p.rsplit(".", 1)[-1].removesuffix("[]") for p in paths}

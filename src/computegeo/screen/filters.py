@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.errors import ConfigError, suggest
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.screen.criteria import ALIASES, LATENCY_COLUMN, column_problem
 
 
@@ -46,7 +47,8 @@ class FilterKind(Enum):
     RESIDENCY = "residency"
 
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
+COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    # the one table of comparison operators (screen filters and ``markets --where``)
     ">=": operator.ge,
     "<=": operator.le,
     "!=": operator.ne,
@@ -56,7 +58,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
 }
 
-_COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
+COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
 _LATENCY_RE = re.compile(r"^\s*(latency_ms|latency)\s*\[\s*([^\]]+)\]\s*(<=|<)\s*([0-9.eE+-]+)\s*$")
 _RESIDENCY_RE = re.compile(r"^\s*residency\s+(\w+)\s+from\s+([A-Za-z]{2})\s*$")
 _IN_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s+(not\s+in|in|has)\s+(.+?)\s*$")
@@ -134,7 +136,7 @@ def parse_filter(text: str) -> Filter:
         )
     if m := _RESIDENCY_RE.match(text):
         return Filter(text, FilterKind.RESIDENCY, "country", items=(m.group(1), m.group(2).upper()))
-    if m := _COMPARE_RE.match(text):
+    if m := COMPARE_RE.match(text):
         return Filter(text, FilterKind.COMPARE, m.group(1), m.group(2), _parse_scalar(m.group(3)))
     if m := _IN_RE.match(text):
         word = " ".join(m.group(2).split())
@@ -168,7 +170,7 @@ class FilterContext:
     """
 
     rtt_ms: pd.DataFrame | None = None
-    allowed_destinations: Callable[[str, str], frozenset[str]] | None = None
+    allowed_destinations: AllowedDestinations | None = None
     demand_region_ids: tuple[str, ...] = ()
 
 
@@ -270,7 +272,7 @@ def _passes(flt: Filter, markets: pd.DataFrame, context: FilterContext) -> pd.Se
             return all(item in present for item in flt.items)
 
         return col.map(has_all).astype(bool)
-    compare = _OPS[flt.op]
+    compare = COMPARE_OPS[flt.op]
     value = flt.value
     if isinstance(value, bool):
         t = _truthy(col)

@@ -15,10 +15,9 @@ bit-identical to tools that do the same (Google's region picker, see
 ``D+_i = ||v_i - v+||``, ``D-_i = ||v_i - v-||``; score ``C_i = D-_i / (D+_i + D-_i)`` in [0, 1].
 The parts reported per criterion are ``(v_ij - v+_j)^2`` and ``(v_ij - v-_j)^2``.
 
-Why not pymcdm: it is an optional extra (``computegeo[mcda]``) that pulls matplotlib and takes
-about 2 s to import; both methods are a few lines of numpy here, and ``--explain`` needs the
-per-criterion parts. The test suite checks TOPSIS against ``pymcdm.methods.TOPSIS`` with vector
-normalisation when pymcdm is installed.
+Why not pymcdm: it pulls matplotlib and takes about 2 s to import; both methods are a few lines
+of numpy here, and ``--explain`` needs the per-criterion parts. The test suite checks TOPSIS
+against ``pymcdm.methods.TOPSIS`` with vector normalisation when pymcdm is installed.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ router = APIRouter(prefix="/api")
 
 @functools.lru_cache(maxsize=1)
 def _markets_json() -> str:
-    from computegeo.cli.markets import render_json
     from computegeo.dataset.catalog import load_market_attributes, load_markets
+    from computegeo.dataset.market_json import render_json
 
     return render_json(load_markets(), load_market_attributes())
 
@@ -55,8 +55,8 @@ def list_markets() -> Response:
 @router.get("/markets/{market_id}", summary="One market with each value's source and year")
 def get_market(market_id: str) -> dict[str, object]:
     """The JSON object of ``computegeo markets show ID --format json``."""
-    from computegeo.cli.markets import market_object
     from computegeo.dataset.catalog import market_values
+    from computegeo.dataset.market_json import market_object
 
     try:
         values = market_values(market_id)
@@ -68,8 +68,8 @@ def get_market(market_id: str) -> dict[str, object]:
 @router.post("/screen", summary="Filter and rank markets; the ranking's sensitivity to weights")
 def post_screen(body: ScreenRequest) -> Response:
     """The JSON document of ``computegeo screen --format json``."""
-    from computegeo.cli.screen import render_json
     from computegeo.screen import Direction, SensitivityOptions, screen
+    from computegeo.screen.screen_json import render_json
 
     markets, attributes, regions = _catalog()
     sens = body.sensitivity
@@ -105,7 +105,7 @@ def get_latency(
     to: str = Query(description="Market id or name, region id or name, or lat,lon"),
 ) -> dict[str, object]:
     """Median RTT [ms] of the calibrated model, great-circle distance [km] and fibre floor [ms]."""
-    from computegeo.cli.latency import resolve_place
+    from computegeo.dataset.places import resolve_place
     from computegeo.latency import fibre_floor_rtt_ms, great_circle_km, rtt_ms
 
     places = []

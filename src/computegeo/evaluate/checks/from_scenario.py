@@ -34,8 +34,9 @@ from computegeo.evaluate.checks.scenario_sites import (
     providers,
     site_facts,
 )
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
-from computegeo.problem.data import Form, ProblemData
+from computegeo.evaluate.checks.spec import CheckSpec
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 from computegeo.scenario.load import Scenario
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
@@ -75,13 +76,15 @@ def _limit(value: float | None, n_t: int) -> np.ndarray:
     return np.full(n_t, np.inf if value is None else float(value))
 
 
-def _n1(scenario: Scenario, workload_ids: tuple[str, ...]) -> tuple[N1Scope, N1Basis, np.ndarray]:
+def _n1(
+    scenario: Scenario, workload_ids: tuple[str, ...]
+) -> tuple[ResilienceScope, ResilienceBasis, np.ndarray]:
     res = scenario.policies.resilience
-    scope = N1Scope(res.scope.value)
+    scope = res.scope
     covered = set(res.workloads) if res.workloads is not None else set(workload_ids)
-    on = scope is not N1Scope.NONE
+    on = scope is not ResilienceScope.NONE
     share = np.array([res.min_served_share if on and w in covered else 0.0 for w in workload_ids])
-    return scope, N1Basis(res.basis.value), share
+    return scope, res.basis, share
 
 
 def _shares(scenario: Scenario) -> dict[str, float]:

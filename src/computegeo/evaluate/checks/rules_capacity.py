@@ -8,8 +8,8 @@ import numpy as np
 
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import ABS_TOL_MW, REL_TOL, CheckSpec, Violation, over
-from computegeo.problem.data import Form
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import Form
 
 
 def check_ids(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:

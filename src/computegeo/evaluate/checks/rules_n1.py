@@ -19,8 +19,9 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from computegeo.evaluate.checks.plan_view import PlanView
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope, Violation
+from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 
 MARGIN_TOL = 1e-6
 """Shortfall of the N-1 share tolerated as solver noise [-]."""
@@ -28,9 +29,9 @@ MARGIN_TOL = 1e-6
 
 def contingencies(spec: CheckSpec) -> list[tuple[str, np.ndarray]]:
     """(name, markets lost) of every contingency the scope allows."""
-    if spec.n1_scope is N1Scope.MARKET:
+    if spec.n1_scope is ResilienceScope.MARKET:
         return [(m, np.array(spec.market_id) == m) for m in spec.market_id]
-    if spec.n1_scope is N1Scope.JURISDICTION:
+    if spec.n1_scope is ResilienceScope.JURISDICTION:
         country = np.array(spec.market_country)
         return [(c, country == c) for c in sorted(set(spec.market_country))]
     return []
@@ -48,7 +49,7 @@ def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> flo
     cols = np.arange(n)
     markets, m_row = np.unique(arc_market, return_inverse=True)
     cell_d = demand[cells[:, 0], cells[:, 1]]
-    if spec.n1_basis is N1Basis.WORKLOAD:
+    if spec.n1_basis is ResilienceBasis.WORKLOAD:
         groups, g_row = np.unique(cells[:, 0], return_inverse=True)
         need = np.bincount(g_row, weights=cell_d)
         req_w = rho[groups]

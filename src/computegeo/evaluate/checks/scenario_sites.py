@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
-from computegeo.problem.data import Form, ProblemData
-from computegeo.scenario.load import Form as ScenarioForm
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form
 from computegeo.scenario.load import Scenario
 
 VACANT_SUFFIX = ":lease:vacant"
@@ -202,10 +202,10 @@ def existing_mw(
     index = {sid: j for j, sid in enumerate(sites.site_id)}
     missing: list[str] = []
     for k, e in enumerate(scenario.existing):
-        if e.form is ScenarioForm.CLOUD:
+        if e.form is Form.CLOUD:
             provider = e.provider or (providers(markets, e.market) or ("cloud",))[0]
         else:
-            provider = "own" if e.form is ScenarioForm.BUILD else "colo"
+            provider = "own" if e.form is Form.BUILD else "colo"
         site_id = f"{e.market}:{e.form.value}:{provider}"
         if site_id not in index:
             missing.append(f"existing[{k}] ({e.capacity_mw:g} MW at {site_id})")

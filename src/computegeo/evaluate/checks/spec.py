@@ -18,13 +18,12 @@ plan's rows up with the spec.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
 from computegeo.core.units import MONTHS_PER_YEAR
-from computegeo.problem.data import Form
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 
 ABS_TOL_MW = 1e-4
 """Absolute tolerance on MW balances (solver feasibility tolerance is 1e-7 on scaled rows)."""
@@ -32,23 +31,6 @@ REL_TOL = 1e-6
 """Relative tolerance on limits."""
 MONTH_TOL = 1e-6
 """Tolerance when comparing dates in months [months]."""
-
-
-class N1Basis(enum.Enum):
-    """Where the N-1 share must hold."""
-
-    WORKLOAD = "workload"
-    """Per workload, summed over its regions."""
-    WORKLOAD_REGION = "workload_region"
-    """Per workload and region."""
-
-
-class N1Scope(enum.Enum):
-    """What one contingency removes."""
-
-    NONE = "none"
-    MARKET = "market"
-    JURISDICTION = "jurisdiction"
 
 
 @dataclass(frozen=True)
@@ -125,7 +107,7 @@ class CheckSpec:
         Diversification caps by group kind (``market``, ``country``, ``grid``, ``provider``).
     caps_min_total_mw : float
         Caps apply only in periods whose total demand is at least this [MW].
-    n1_scope, n1_basis : N1Scope, N1Basis
+    n1_scope, n1_basis : ResilienceScope, ResilienceBasis
     equipment_mw_per_period, budget_usd_per_period, carbon_cap_t_per_year,
     carbon_price_usd_per_t : ndarray, (T,)
     utilisation : float
@@ -181,8 +163,8 @@ class CheckSpec:
 
     max_share: dict[str, float]
     caps_min_total_mw: float
-    n1_scope: N1Scope
-    n1_basis: N1Basis
+    n1_scope: ResilienceScope
+    n1_basis: ResilienceBasis
     equipment_mw_per_period: np.ndarray
     budget_usd_per_period: np.ndarray
     carbon_cap_t_per_year: np.ndarray
