@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import math
 import typing
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ class _Missing:
 
 
 MISSING_VALUE = _Missing()
+"""The one :class:`_Missing` instance (compared by identity)."""
 
 
 class Reader:
@@ -50,7 +52,6 @@ class Reader:
 
     def __init__(self, problems: list[str] | None = None) -> None:
         self.problems: list[str] = [] if problems is None else problems
-        self._hints: dict[type, dict[str, Any]] = {}
 
     def read(self, cls: type[_T], obj: object, where: str) -> _T | None:
         """Build ``cls`` from ``obj`` (a JSON object), or ``None`` when it has problems.
@@ -62,76 +63,71 @@ class Reader:
         obj : object
             The decoded JSON value.
         where : str
-            The field path used in problem lines, e.g. ``"kpis"`` or ``"capacity[3]"``.
+            The field path used in problem lines, e.g. ``"kpis"`` or ``"capacity[3]"``; empty
+            for the top-level object.
         """
-        value = self._value(cls, obj, where)
+        value = self._dataclass(cls, obj, where)
         return None if isinstance(value, _Missing) else value  # type: ignore[return-value]
-
-    def _fields(self, cls: type) -> dict[str, Any]:
-        if cls not in self._hints:
-            self._hints[cls] = typing.get_type_hints(cls)
-        return self._hints[cls]
 
     def _dataclass(self, cls: type, obj: object, where: str) -> object:
         if not isinstance(obj, Mapping):
             self.problems.append(f"'{where}': expected an object, got {_shown(obj)}")
             return MISSING_VALUE
-        hints = self._fields(cls)
         kwargs: dict[str, object] = {}
         ok = True
-        for f in dataclasses.fields(cls):
-            path = f"{where}.{f.name}" if where else f.name
-            if f.name not in obj:
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    self.problems.append(f"'{path}': missing ({_expected(hints[f.name])})")
+        for name, tp, required in _fields(cls):
+            if name not in obj:
+                if required:
+                    self.problems.append(f"'{_path(where, name)}': missing ({_expected(tp)})")
                     ok = False
                 continue
-            value = self._value(hints[f.name], obj[f.name], path)
-            if isinstance(value, _Missing):
+            value = self._value(tp, obj[name], where, name)
+            if value is MISSING_VALUE:
                 ok = False
             else:
-                kwargs[f.name] = value
+                kwargs[name] = value
         return cls(**kwargs) if ok else MISSING_VALUE
 
-    def _value(self, tp: Any, value: object, where: str) -> object:  # noqa: PLR0911 - one per kind
-        origin = typing.get_origin(tp)
-        if origin is tuple:
-            return self._sequence(typing.get_args(tp)[0], value, where)
-        if origin is dict:
-            return self._mapping(typing.get_args(tp)[1], value, where)
-        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-            return self._dataclass(tp, value, where)
-        if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            return self._enum(tp, value, where)
-        if tp is float:
+    def _value(self, tp: Any, value: object, parent: str, key: str | int) -> object:  # noqa: C901, PLR0911, PLR0912 - one branch per kind
+        kind, arg = _kind(tp)
+        if kind is _Kind.FLOAT:
+            if type(value) is float:
+                return value
             if value is None:
                 return math.nan
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, int | float) and not isinstance(value, bool):  # numpy too
                 return float(value)
-        elif tp is bool:
-            if isinstance(value, bool):
-                return value
-        elif tp is int:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-        elif tp is str:
-            if isinstance(value, str):
+        elif kind is _Kind.STR:
+            if type(value) is str:
                 return value
             # period labels such as 2027 are strings in the schema; older writers left numbers
-            if isinstance(value, int) and not isinstance(value, bool):
+            if type(value) is int:
                 return str(value)
-        else:  # pragma: no cover - a field type this reader does not support is a coding error
-            msg = f"unsupported field type {tp!r} at {where}"
-            raise TypeError(msg)
-        self.problems.append(f"'{where}': expected {_KIND_WORDS[tp]}, got {_shown(value)}")
+        elif kind is _Kind.INT:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return int(value)
+        elif kind is _Kind.BOOL:
+            if type(value) is bool:
+                return value
+        elif kind is _Kind.ENUM:
+            return self._enum(arg, value, _path(parent, key))
+        elif kind is _Kind.DATACLASS:
+            return self._dataclass(arg, value, _path(parent, key))
+        elif kind is _Kind.TUPLE:
+            return self._sequence(arg, value, _path(parent, key))
+        else:
+            return self._mapping(arg, value, _path(parent, key))
+        self.problems.append(
+            f"'{_path(parent, key)}': expected {_KIND_WORDS[tp]}, got {_shown(value)}"
+        )
         return MISSING_VALUE
 
     def _sequence(self, item: Any, value: object, where: str) -> object:
         if not isinstance(value, list):
             self.problems.append(f"'{where}': expected a list, got {_shown(value)}")
             return MISSING_VALUE
-        items = [self._value(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if any(isinstance(v, _Missing) for v in items):
+        items = [self._value(item, v, where, i) for i, v in enumerate(value)]
+        if any(v is MISSING_VALUE for v in items):
             return MISSING_VALUE
         return tuple(items)
 
@@ -139,21 +135,74 @@ class Reader:
         if not isinstance(value, Mapping):
             self.problems.append(f"'{where}': expected an object, got {_shown(value)}")
             return MISSING_VALUE
-        out = {str(k): self._value(item, v, f"{where}.{k}") for k, v in value.items()}
-        if any(isinstance(v, _Missing) for v in out.values()):
+        out = {str(k): self._value(item, v, where, str(k)) for k, v in value.items()}
+        if any(v is MISSING_VALUE for v in out.values()):
             return MISSING_VALUE
         return out
 
     def _enum(self, tp: type[enum.Enum], value: object, where: str) -> object:
-        choices = [str(m.value) for m in tp]
         try:
             return tp(value)
         except ValueError:
+            choices = [str(m.value) for m in tp]
             hint = suggest(str(value), choices) if isinstance(value, str) else ""
             self.problems.append(
                 f"'{where}': {_shown(value)} is not one of {', '.join(choices)}.{hint}"
             )
             return MISSING_VALUE
+
+
+class _Kind(enum.Enum):
+    FLOAT = "float"
+    STR = "str"
+    INT = "int"
+    BOOL = "bool"
+    ENUM = "enum"
+    DATACLASS = "dataclass"
+    TUPLE = "tuple"
+    DICT = "dict"
+
+
+_SCALARS = {float: _Kind.FLOAT, str: _Kind.STR, int: _Kind.INT, bool: _Kind.BOOL}
+
+
+@functools.cache
+def _kind(tp: Any) -> tuple[_Kind, Any]:
+    """How to read a field of annotation ``tp`` (computed once per annotation)."""
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return _Kind.TUPLE, typing.get_args(tp)[0]
+    if origin is dict:
+        return _Kind.DICT, typing.get_args(tp)[1]
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _Kind.DATACLASS, tp
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _Kind.ENUM, tp
+    if tp in _SCALARS:
+        return _SCALARS[tp], None
+    msg = f"unsupported field type {tp!r}"  # a coding error in the result model
+    raise TypeError(msg)
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, annotation, required) of each field of the dataclass ``cls``."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (
+            f.name,
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+    )
+
+
+def _path(parent: str, key: str | int) -> str:
+    """The path of ``key`` under ``parent``: ``a.b``, ``a[3]`` or ``b`` at the top."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
 
 
 def _expected(tp: Any) -> str:
