@@ -226,3 +226,28 @@ def test_schema_doc_names_every_field() -> None:
 
     walk(Plan, "")
     assert not missing
+
+
+def test_plan_folder_readers_report_a_bad_file_without_a_traceback(
+    tmp_path: Path, reference_doc: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`computegeo explain` and `compare` read folders with read_plan_dir: exit 2, one message."""
+    from computegeo.cli import main
+    from computegeo.pipeline.plan import read_plan_dir
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_text("name: test\n", encoding="utf-8")
+    doc = copy.deepcopy(reference_doc)
+    del doc["explanation"]["markets"][0]["chosen"]  # type: ignore[index]
+    (folder / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_plan_dir(folder)
+    assert info.value.message == f"{folder / 'plan.json'}: the 'explanation' key is malformed"
+    assert "'chosen'" in info.value.problems[0]
+    doc["schema_version"] = "2.1"
+    (folder / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["compare", str(folder), str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "schema_version '2.1' cannot be read" in err
+    assert "Traceback" not in err

@@ -388,7 +388,8 @@ def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanat
     plan, document = read_plan_document(folder / "plan.json")
     scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8")) or {}
     raw = document.get("explanation")
-    explanation = PlanExplanation.from_json_dict(raw) if isinstance(raw, dict) else None
+    origin = str(folder / "plan.json")
+    explanation = PlanExplanation.from_json_dict(raw, origin) if isinstance(raw, dict) else None
     return plan, scenario if isinstance(scenario, dict) else {}, explanation
 
 
