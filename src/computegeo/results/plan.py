@@ -1,9 +1,10 @@
 """``Plan``: the result of a planning solve, its versioned ``plan.json`` form and its tables.
 
-A ``Plan`` is a frozen tree of small dataclasses. ``Plan.to_json_dict()`` /
-``Plan.from_json_dict()``
-round-trip it through ``plan.json`` (key ``schema_version``); :func:`write_plan_json` and
-:func:`write_tables` write the files atomically. The report reads only ``plan.json`` or a ``Plan``.
+A ``Plan`` is a frozen tree of small dataclasses, typed with the enums (``Form``, ``PlanStatus``,
+``UnmetReason``): the one result model. ``Plan.to_json_dict()`` / ``Plan.from_json_dict()``
+round-trip it through ``plan.json`` (key ``schema_version``; every field: docs/plan-json.md);
+``from_json_dict`` is the only reader of plan.json, built on :mod:`computegeo.results.reading`.
+:func:`write_plan_json` and :func:`write_tables` write the files atomically.
 
 Units: capacity and load in MW of IT load; money in constant USD of the scenario's currency year,
 discounted to its base year where the name says ``npv``; energy in MWh; emissions in tCO2.
