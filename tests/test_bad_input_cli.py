@@ -211,10 +211,10 @@ def test_rtt_ms_text_coordinate_is_an_input_error() -> None:
 
 
 def test_margin_that_rounds_to_zero_has_no_minus_sign() -> None:
-    from computegeo.report.html import _fmt_value
+    from computegeo.report.service_sections import fmt_margin_points
 
-    assert _fmt_value("margin", -0.0001) == "+0.0 percentage points"
-    assert _fmt_value("margin", -0.012) == "-1.2 percentage points"
+    assert fmt_margin_points(-0.0001) == "+0.0 percentage points"
+    assert fmt_margin_points(-0.012) == "-1.2 percentage points"
 
 
 def test_solver_limit_is_rounded_in_progress() -> None:

@@ -16,6 +16,7 @@ import computegeo.pipeline.plan as pipeline
 from computegeo.cli import main
 from computegeo.cli.plan import summary_lines
 from computegeo.evaluate.checker import check_plan
+from computegeo.results.plan import Plan
 from computegeo.scenario.template import bundled_names
 
 
@@ -58,6 +59,10 @@ def test_bundled_example_plans(
     assert isinstance(workloads, list)
     assert workloads
     assert {"workload", "max_rtt_ms", "n1_required_share"} <= set(workloads[0])
+    # the one plan.json reader gives back exactly what was written (explanation aside)
+    assert Plan.from_json_dict(doc).to_json_dict() == {
+        k: v for k, v in doc.items() if k != "explanation"
+    }
     if scenario["n1_mode"] != "none":
         assert f"basis {scenario['n1_basis']}" in summary
         for workload in scenario["n1_uncovered_workloads"]:

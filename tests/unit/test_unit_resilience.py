@@ -144,6 +144,8 @@ def test_n1_margin_summary_picks_the_worst_contingency() -> None:
     assert summary.worst_contingency == "a"
     assert summary.margin == pytest.approx(-0.5, abs=LP_ATOL)
     assert summary.served_share_after_loss == pytest.approx({"a": 0.0, "b": 0.8}, abs=LP_ATOL)
+    # each contingency's own margin (plan.json 1.3): required 0.5 of each region's demand
+    assert summary.margin_after_loss == pytest.approx({"a": -0.5, "b": 0.3}, abs=LP_ATOL)
 
 
 def test_unlimited_capacity_serves_all_demand_after_the_loss() -> None:

@@ -116,6 +116,7 @@ def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:
         worst_contingency=worst.name,
         margin=float(worst.margin),
         served_share_after_loss={r.name: float(r.served_share) for r in results},
+        margin_after_loss={r.name: float(r.margin) for r in results},
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from computegeo.core.errors import DataError
+
 
 class ReasonKind(enum.Enum):
     """What a reason is about."""
@@ -200,8 +202,23 @@ class PlanExplanation:
         }
 
     @classmethod
-    def from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
-        """Rebuild from :meth:`to_json_dict` output."""
+    def from_json_dict(cls, obj: dict[str, object], origin: str = "plan.json") -> PlanExplanation:
+        """Rebuild from :meth:`to_json_dict` output (the ``explanation`` key of ``origin``).
+
+        Raises
+        ------
+        DataError
+            Naming ``origin`` when a key is missing or has the wrong type.
+        """
+        try:
+            return cls._from_json_dict(obj)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            msg = f"{origin}: the 'explanation' key is malformed"
+            fix = "re-run `computegeo plan` (or `computegeo explain DIR`) to write it again"
+            raise DataError(msg, [f"'explanation': {type(exc).__name__} {exc}; {fix}"]) from exc
+
+    @classmethod
+    def _from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
 
         def items(key: str) -> list[dict[str, object]]:
             value = obj.get(key) or []

@@ -51,7 +51,7 @@ from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.xlsx import workbook_bytes
-from computegeo.results.plan import Plan, read_plan_json, write_tables
+from computegeo.results.plan import Plan, read_plan_document, write_tables
 from computegeo.scenario.load import KnownIds, Scenario, load_scenario, reference_problems
 from computegeo.scenario.template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
@@ -385,10 +385,11 @@ def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanat
         if not (folder / name).is_file():
             msg = f"{folder}: no {name} in it"
             raise InputError(msg, ["give a folder written by `computegeo plan`"])
-    plan = read_plan_json(folder / "plan.json")
+    plan, document = read_plan_document(folder / "plan.json")
     scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8")) or {}
-    raw = json.loads((folder / "plan.json").read_text(encoding="utf-8")).get("explanation")
-    explanation = PlanExplanation.from_json_dict(raw) if isinstance(raw, dict) else None
+    raw = document.get("explanation")
+    origin = str(folder / "plan.json")
+    explanation = PlanExplanation.from_json_dict(raw, origin) if isinstance(raw, dict) else None
     return plan, scenario if isinstance(scenario, dict) else {}, explanation
 
 

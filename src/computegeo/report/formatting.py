@@ -111,3 +111,12 @@ def seconds(value_s: float | None) -> str:
     if value_s is None or not math.isfinite(value_s):
         return "—"
     return f"{value_s:.2f} s"
+
+
+def finite(value: float) -> float | None:
+    """The value, or ``None`` when it is NaN or infinite (``null`` in plan.json).
+
+    >>> finite(2.5), finite(float("nan"))
+    (2.5, None)
+    """
+    return value if math.isfinite(value) else None

@@ -8,13 +8,47 @@ by publication for the markets a plan considered.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
 
 from computegeo.dataset.catalog import load_market_attributes
-from computegeo.report.view import Source
+
+
+@dataclass(frozen=True)
+class Source:
+    """One data source listed in the report's appendix.
+
+    Parameters
+    ----------
+    name : str
+        What the source is (publisher and data set).
+    used_for : str
+        Which inputs it provided, e.g. ``"power_price_usd_per_mwh"``.
+    year : str
+        Year (or vintage) of the data, as the source states it.
+    licence : str
+        Licence or terms of use.
+    url : str
+        Where it is published (rendered as text, never fetched).
+    note : str
+        Anything else the reader should know (e.g. how many values are estimates, and how).
+    """
+
+    name: str
+    used_for: str = ""
+    year: str = ""
+    licence: str = ""
+    url: str = ""
+    note: str = ""
+
+
+def dedupe_sources(sources: Sequence[Source]) -> tuple[Source, ...]:
+    """The sources in their order, each listed once."""
+    return tuple(dict.fromkeys(sources))
+
 
 DATASET_FILES_USED: dict[str, str] = {
     "demand_regions.csv": "demand regions (population, internet users)",

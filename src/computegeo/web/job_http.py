@@ -24,6 +24,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from computegeo.core.fileio import atomic_write_text
+from computegeo.results.plan import read_plan_document
 from computegeo.web.errors import ApiError
 from computegeo.web.intake import Intake
 from computegeo.web.state import ServerState
@@ -100,8 +101,11 @@ def job_json(
         _, out_dir = job_paths(state.data_dir, job.id)
         out["report_url"] = f"{kind.prefix}/{job.id}/report"
         if with_result:
-            text = (out_dir / kind.result_file).read_text(encoding="utf-8")
-            out[kind.result_key] = json.loads(text)
+            path = out_dir / kind.result_file
+            if kind.result_file == PLAN.result_file:  # through the one plan.json reader
+                out[kind.result_key] = read_plan_document(path)[1]
+            else:
+                out[kind.result_key] = json.loads(path.read_text(encoding="utf-8"))
     return out
 
 
