@@ -18,7 +18,22 @@ def _umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : Path
+        The file to create or replace; missing parent folders are created.
+    text : str
+        The whole content.
+    encoding : str, optional
+        Text encoding of the file.
+
+    Raises
+    ------
+    OSError
+        If ``path`` cannot be written; ``filename`` is ``path``, never the temporary file.
+    """
     atomic_write_bytes(path, text.encode(encoding))
 
 
@@ -65,6 +80,13 @@ def _user_error(exc: OSError, path: Path) -> OSError:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : Path
+        The file to create or replace; missing parent folders are created.
+    data : bytes
+        The whole content.
 
     Raises
     ------

@@ -104,6 +104,7 @@ def unmet_rows(
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     capacity_mw : ndarray, shape (S, T)
         Capacity online in the plan [MW].
     unmet_mw : ndarray, shape (W, R, T)

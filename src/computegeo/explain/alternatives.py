@@ -109,6 +109,7 @@ def near_optimal_alternatives(
     data : ProblemData
         The problem ``base`` answers.
     base : Plan
+        The cost-optimal plan the alternatives are compared with.
     tolerance : float
         Largest cost increase over ``base``'s objective [-], e.g. 0.01 for 1 %.
     max_alternatives : int

@@ -69,8 +69,11 @@ class MarketExplanation:
 
 @dataclass(frozen=True)
 class Move:
-    """Demand served from ``from_market`` in the plan and from ``to_market`` in another plan,
-    in the final period [MW]; ``"unmet"`` stands for demand not served."""
+    """Final-period demand served from one market in a plan and another in a second plan [MW].
+
+    Served from ``from_market`` in the plan and from ``to_market`` in the other;
+    ``"unmet"`` stands for demand not served.
+    """
 
     from_market: str
     to_market: str

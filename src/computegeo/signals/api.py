@@ -22,6 +22,21 @@ def signals_report(
 ) -> SignalsReport:
     """Signals per company and market from ``data`` (the bundled postings when ``None``).
 
+    Parameters
+    ----------
+    data : PostingData, optional
+        Stored postings, their sightings and snapshots; the shipped postings when omitted.
+    company : str, optional
+        Keep only this company slug.
+    market : str, optional
+        Keep only this market id.
+
+    Returns
+    -------
+    SignalsReport
+        Snapshots, data-center posting counts per company and class, market signals (stage,
+        postings open in the latest snapshot, growth) and emerging locations.
+
     Examples
     --------
     >>> report = signals_report(company="anthropic")

@@ -296,6 +296,11 @@ def parse_snapshot(
     fetched_at
         Fetch time (ISO 8601); required for raw answers, a normalised file carries its own.
 
+    Returns
+    -------
+    Snapshot
+        The company, fetch time, ATS name, source and postings of the document.
+
     Raises
     ------
     DataError
@@ -398,6 +403,20 @@ def read_snapshot_file(
     path: Path, company: str | None = None, fetched_at: str | None = None
 ) -> Snapshot:
     """Read and parse one snapshot file (JSON); see :func:`parse_snapshot`.
+
+    Parameters
+    ----------
+    path : Path
+        The snapshot file (a raw ATS answer or a normalised snapshot).
+    company : str, optional
+        Company slug; required for a raw ATS answer.
+    fetched_at : str, optional
+        Fetch time (ISO 8601); required for a raw ATS answer.
+
+    Returns
+    -------
+    Snapshot
+        As :func:`parse_snapshot`, with ``path`` as its source.
 
     Raises
     ------

@@ -1,5 +1,6 @@
-"""Measure the role classifier on a labelled set: precision/recall of "data-center role" and
-per-class accuracy.
+"""Measure the role classifier on a labelled set: data-center-role precision and recall.
+
+Per-class accuracy is measured too.
 
 The labelled set of the project is ``tests/signals/data/role_labels.csv`` (how it was made:
 docs/signals.md); ``scripts/evaluate_signals_classifier.py`` prints the figures quoted there.

@@ -174,6 +174,18 @@ def ingest(conn: sqlite3.Connection, snapshots: Iterable[Snapshot]) -> list[Inge
     A snapshot already stored (same company and fetch time) adds nothing and is reported with
     ``added=False``.
 
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store (:func:`open_store`).
+    snapshots : iterable of Snapshot
+        The snapshots to store.
+
+    Returns
+    -------
+    list of IngestResult
+        One per snapshot: whether it was added, new postings and sightings.
+
     Examples
     --------
     >>> from computegeo.signals.records import Posting, Snapshot
@@ -245,7 +257,20 @@ def _ingest_one(conn: sqlite3.Connection, snap: Snapshot) -> IngestResult:
 
 
 def stored_postings(conn: sqlite3.Connection, company: str | None = None) -> list[StoredPosting]:
-    """Every stored posting with first/last seen and disappearance, ordered by company and id."""
+    """Every stored posting with first/last seen and disappearance, ordered by company and id.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+    company : str, optional
+        Keep only this company slug.
+
+    Returns
+    -------
+    list of StoredPosting
+        The postings, by company, first sighting and id.
+    """
     query = _POSTINGS_QUERY + (" WHERE p.company = ?" if company else "")
     query += " ORDER BY p.company, s.first_seen, p.posting_id"
     rows = conn.execute(query, (company,) if company else ()).fetchall()

@@ -38,10 +38,10 @@ def static_dir() -> Path:
 
 
 def _install_docs(app: FastAPI) -> None:
-    """OpenAPI docs at ``/docs`` from the Swagger UI files vendored by the ``fastapi-offline``
-    package (no network; only its static files are used).
+    """OpenAPI docs at ``/docs`` from the Swagger UI files vendored by ``fastapi-offline``.
 
-    Without that package ``/docs`` answers 404 with a message; ``/openapi.json`` is always there.
+    No network is used; only that package's static files are. Without that package ``/docs``
+    answers 404 with a message; ``/openapi.json`` is always there.
     """
     try:
         swagger_dir = Path(str(resources.files("fastapi_offline").joinpath("static")))

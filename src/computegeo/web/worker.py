@@ -57,7 +57,20 @@ def gap_of(message: str) -> float | None:
 
 
 def job_paths(data_dir: Path, job_id: str) -> tuple[Path, Path]:
-    """The scenario file a job runs and the output folder it writes [paths in the data dir]."""
+    """The scenario file a job runs and the output folder it writes.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The server's data folder.
+    job_id : str
+        The job.
+
+    Returns
+    -------
+    (Path, Path)
+        ``jobs/<id>/input/scenario.yaml`` and ``jobs/<id>/out`` under ``data_dir``.
+    """
     root = Path(data_dir) / "jobs" / job_id
     return root / "input" / "scenario.yaml", root / "out"
 
@@ -169,8 +182,10 @@ def _run_risk(
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """The process context for workers: a fork server with the planner preloaded (Linux, macOS),
-    else spawn."""
+    """The process context for workers: a fork server with the planner preloaded, else spawn.
+
+    Fork servers exist on Linux and macOS; elsewhere workers are spawned.
+    """
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(
