@@ -17,6 +17,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _SECTION = r"^\s*{name}\s*\n\s*-{{3,}}\s*$"
@@ -73,8 +74,88 @@ def _returns_value(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return not (ret is None or (isinstance(ret, ast.Constant) and ret.value is None))
 
 
+@dataclass
+class Coverage:
+    """Counts of public functions and the sections their docstrings have."""
+
+    total: int = 0
+    commands: int = 0
+    multi: int = 0
+    multi_params: int = 0
+    single: int = 0
+    single_params: int = 0
+    returning: int = 0
+    returning_doc: int = 0
+    missing: list[str] = field(default_factory=list)
+    """``path:line name`` of each function lacking Parameters, or Returns (marked so)."""
+
+
+def python_files(paths: list[str]) -> list[Path]:
+    """The ``.py`` files under ``paths`` (files or folders), private modules left out.
+
+    Parameters
+    ----------
+    paths
+        Files or folders.
+
+    Returns
+    -------
+    list of Path
+        Sorted.
+    """
+    return sorted(
+        p
+        for root in paths
+        for p in (Path(root).rglob("*.py") if Path(root).is_dir() else [Path(root)])
+        if not any(part.startswith("_") and part != "__init__.py" for part in p.parts)
+    )
+
+
+def scan(files: list[Path]) -> Coverage:
+    """Count the public functions of ``files`` and the numpydoc sections they carry.
+
+    Parameters
+    ----------
+    files
+        Python source files.
+
+    Returns
+    -------
+    Coverage
+        The counts and the functions lacking a section.
+    """
+    cov = Coverage()
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        for name, func in _public_functions(tree):
+            cov.total += 1
+            doc = _docstring(func, classes)
+            if _is_typer_command(func):
+                cov.commands += 1
+                continue
+            # numpydoc documents a property as an attribute: no Returns section.
+            is_property = any(ast.unparse(d).endswith("property") for d in func.decorator_list)
+            if _returns_value(func) and func.name != "__init__" and not is_property:
+                cov.returning += 1
+                if RETURNS.search(doc):
+                    cov.returning_doc += 1
+                else:
+                    cov.missing.append(f"{path}:{func.lineno} {name} (Returns)")
+            n_args = _n_args(func)
+            if n_args >= 1:
+                has_params = bool(PARAMETERS.search(doc))
+                cov.single += n_args == 1
+                cov.single_params += n_args == 1 and has_params
+                cov.multi += n_args > 1
+                cov.multi_params += n_args > 1 and has_params
+                if not has_params:
+                    cov.missing.append(f"{path}:{func.lineno} {name}")
+    return cov
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the counts; ``--missing`` lists multi-argument functions lacking a section.
+    """Print the counts; ``--missing`` lists the functions lacking a section.
 
     Parameters
     ----------
@@ -90,40 +171,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", default=["src/computegeo"])
     parser.add_argument("--missing", action="store_true")
     ns = parser.parse_args(argv)
-    files = sorted(
-        p
-        for root in ns.paths
-        for p in (Path(root).rglob("*.py") if Path(root).is_dir() else [Path(root)])
-        if not any(part.startswith("_") and part != "__init__.py" for part in p.parts)
+    cov = scan(python_files(ns.paths))
+    print(f"public functions: {cov.total}")
+    print(f"Typer commands (parameters documented by help=): {cov.commands}")
+    print(f"multi-arg public functions with Parameters: {cov.multi_params} of {cov.multi}")
+    print(f"one-argument public functions with Parameters: {cov.single_params} of {cov.single}")
+    print(
+        "value-returning public functions (properties aside) with Returns: "
+        f"{cov.returning_doc} of {cov.returning}"
     )
-    total = commands = multi = multi_params = returning = returning_doc = 0
-    missing: list[str] = []
-    for path in files:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-        for name, func in _public_functions(tree):
-            total += 1
-            doc = _docstring(func, classes)
-            if _returns_value(func) and func.name != "__init__":
-                returning += 1
-                if RETURNS.search(doc):
-                    returning_doc += 1
-                elif _n_args(func) > 1:
-                    missing.append(f"{path}:{func.lineno} {name} (Returns)")
-            if _is_typer_command(func):
-                commands += 1
-            elif _n_args(func) > 1:
-                multi += 1
-                if PARAMETERS.search(doc):
-                    multi_params += 1
-                else:
-                    missing.append(f"{path}:{func.lineno} {name}")
-    print(f"public functions: {total}")
-    print(f"Typer commands (parameters documented by help=): {commands}")
-    print(f"multi-arg public functions with Parameters: {multi_params} of {multi}")
-    print(f"value-returning public functions with Returns: {returning_doc} of {returning}")
     if ns.missing:
-        print("\n".join(missing))
+        print("\n".join(cov.missing))
     return 0
 
 

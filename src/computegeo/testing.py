@@ -29,6 +29,11 @@ def tiny_problem() -> ProblemData:
     everything in both years (the lease would cost 0.3 MUSD/MW-yr against 0 for capacity that
     already exists). Cost = 2 yr x (15 MW x 0.1 + 0.1 campus) MUSD + 2 yr x 15 MW x 0.438 MUSD
     = 3.2 + 13.14 = 16.34 MUSD (:data:`TINY_OPTIMUM_USD`).
+
+    Returns
+    -------
+    ProblemData
+        The problem; its optimum is :data:`TINY_OPTIMUM_USD`.
     """
     return ProblemData(
         name="tiny",

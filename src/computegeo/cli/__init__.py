@@ -35,7 +35,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_app() -> typer.Typer:
-    """Create the Typer application with every sub-command registered."""
+    """Create the Typer application with every sub-command registered.
+
+    Returns
+    -------
+    typer.Typer
+        The ``computegeo`` application (imports each command's module).
+    """
     app = typer.Typer(
         name="computegeo",
         help="Plan where to put AI compute capacity: markets, latency, screening and planning.",

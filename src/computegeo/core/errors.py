@@ -30,7 +30,13 @@ class ComputegeoError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """The message followed by one bulleted line per problem."""
+        """The message followed by one bulleted line per problem.
+
+        Returns
+        -------
+        str
+            The message, then ``  - problem`` lines.
+        """
         if not self.problems:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {p}" for p in self.problems)

@@ -121,6 +121,16 @@ def atomic_output_dir(path: Path) -> Iterator[Path]:
 
     The staging folder is a sibling of ``path`` so the final rename stays on one file system.
     An existing ``path`` is only removed after the new folder is complete.
+
+    Parameters
+    ----------
+    path : Path
+        The output folder to create or replace.
+
+    Yields
+    ------
+    Path
+        The staging folder (a hidden sibling of ``path``) to write into.
     """
     path = Path(path)
     try:

@@ -16,7 +16,18 @@ import yaml
 
 
 def line_index(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map each key/item path in a YAML document to its 1-based line number."""
+    """Map each key/item path in a YAML document to its 1-based line number.
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+
+    Returns
+    -------
+    dict
+        Path of keys and list indices -> 1-based line; empty when the text does not parse.
+    """
     index: dict[tuple[str | int, ...], int] = {}
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -45,6 +56,16 @@ def format_path(loc: tuple[str | int, ...]) -> str:
 
     >>> format_path(("workloads", 1, "id")), format_path(())
     ('workloads[1].id', '(top level)')
+
+    Parameters
+    ----------
+    loc : tuple of str or int
+        Keys and list indices.
+
+    Returns
+    -------
+    str
+        The dotted path with ``[i]`` for list items.
     """
     out = ""
     for part in loc:
@@ -108,6 +129,16 @@ def friendly_message(message: str) -> str:
 
     >>> friendly_message("Input should be a valid string")
     'must be a valid string'
+
+    Parameters
+    ----------
+    message : str
+        Pydantic's message.
+
+    Returns
+    -------
+    str
+        The message in the project's words.
     """
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

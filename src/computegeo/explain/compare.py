@@ -79,7 +79,13 @@ class PlanComparison:
     settings: tuple[SettingDelta, ...]
 
     def to_json_dict(self) -> dict[str, object]:
-        """Plain JSON object."""
+        """Plain JSON object.
+
+        Returns
+        -------
+        dict
+            ``a``, ``b`` (plan names), ``capacity``, ``costs``, ``outcomes`` and ``settings`` lists.
+        """
         return {
             "a": self.name_a,
             "b": self.name_b,

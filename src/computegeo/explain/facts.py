@@ -85,7 +85,18 @@ class PlanFacts:
         return self.data.n_periods - 1
 
     def market_index(self, market_id: str) -> int | None:
-        """Index of a market of ``data``."""
+        """Index of a market of ``data``.
+
+        Parameters
+        ----------
+        market_id : str
+            A market id.
+
+        Returns
+        -------
+        int or None
+            Its position in ``data.market_id``, or ``None`` when the problem lacks it.
+        """
         try:
             return self.data.market_id.index(market_id)
         except ValueError:
@@ -207,7 +218,18 @@ def plan_facts(
 
 
 def grid_sites(data: ProblemData) -> np.ndarray:
-    """(S,) sites drawing grid power (their new capacity uses headroom)."""
+    """(S,) sites drawing grid power (their new capacity uses headroom).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (S,)
+        ``True`` for build and lease sites.
+    """
     return np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
 
 

@@ -41,7 +41,13 @@ class Reason:
     text: str
 
     def to_json_dict(self) -> dict[str, str]:
-        """``{"kind", "text"}``."""
+        """``{"kind", "text"}``.
+
+        Returns
+        -------
+        dict
+            The reason's kind (its enum value) and text.
+        """
         return {"kind": self.kind.value, "text": self.text}
 
 
@@ -58,7 +64,13 @@ class MarketExplanation:
     reasons: tuple[Reason, ...]
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"market_id", "chosen", "capacity_mw", "reasons": [{"kind", "text"}]}``."""
+        """``{"market_id", "chosen", "capacity_mw", "reasons": [{"kind", "text"}]}``.
+
+        Returns
+        -------
+        dict
+            The market's id, whether chosen, its final-period capacity [MW] and its reasons.
+        """
         return {
             "market_id": self.market_id,
             "chosen": self.chosen,
@@ -80,7 +92,13 @@ class Move:
     mw: float
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"from_market", "to_market", "mw"}``."""
+        """``{"from_market", "to_market", "mw"}``.
+
+        Returns
+        -------
+        dict
+            The two market ids and the load moved [MW].
+        """
         return {"from_market": self.from_market, "to_market": self.to_market, "mw": self.mw}
 
 
@@ -124,7 +142,13 @@ class ForcedResult:
         )
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"market_id", "forced", "feasible", "cost_delta_usd", "moved"}`` plus details."""
+        """``{"market_id", "forced", "feasible", "cost_delta_usd", "moved"}`` plus details.
+
+        Returns
+        -------
+        dict
+            The forcing, its feasibility, cost change [USD] and the load it moves.
+        """
         return {
             "market_id": ",".join(self.market_ids),
             "forced": self.forced,
@@ -161,7 +185,13 @@ class Alternative:
     """``"search"`` (no-good MILP) or ``"force_out"`` (a forced-out re-solve within tolerance)."""
 
     def to_json_dict(self) -> dict[str, object]:
-        """All fields, tuples as lists."""
+        """All fields, tuples as lists.
+
+        Returns
+        -------
+        dict
+            The alternative's fields.
+        """
         return {
             "markets": list(self.markets),
             "dropped": list(self.dropped),
@@ -188,11 +218,28 @@ class PlanExplanation:
     """What was not computed within the budget, and similar remarks."""
 
     def market(self, market_id: str) -> MarketExplanation | None:
-        """The explanation of one market, if it is a candidate."""
+        """The explanation of one market, if it is a candidate.
+
+        Parameters
+        ----------
+        market_id : str
+            A market id.
+
+        Returns
+        -------
+        MarketExplanation or None
+            ``None`` when the market is not a candidate.
+        """
         return next((m for m in self.markets if m.market_id == market_id), None)
 
     def to_json_dict(self) -> dict[str, object]:
-        """The JSON object stored under ``explanation`` in plan.json."""
+        """The JSON object stored under ``explanation`` in plan.json.
+
+        Returns
+        -------
+        dict
+            ``markets`` (each with its name), forcings, alternatives and notes.
+        """
         return {
             "markets": [m.to_json_dict() | {"name": m.name} for m in self.markets],
             "forced": [f.to_json_dict() for f in self.forced],
@@ -204,7 +251,18 @@ class PlanExplanation:
 
     @classmethod
     def from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
-        """Rebuild from :meth:`to_json_dict` output."""
+        """Rebuild from :meth:`to_json_dict` output.
+
+        Parameters
+        ----------
+        obj : dict
+            The ``explanation`` object of plan.json.
+
+        Returns
+        -------
+        PlanExplanation
+            The explanation it holds.
+        """
 
         def items(key: str) -> list[dict[str, object]]:
             value = obj.get(key) or []

@@ -10,7 +10,18 @@ from computegeo.signals.store import open_store, sightings, stored_postings, sto
 
 
 def load_store(path: Path) -> PostingData:
-    """Every posting, sighting and snapshot in the store at ``path``."""
+    """Every posting, sighting and snapshot in the store at ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The SQLite store (``computegeo signals ingest`` writes it).
+
+    Returns
+    -------
+    PostingData
+        Postings, sightings and snapshots.
+    """
     with open_store(path) as conn:
         return PostingData(
             tuple(stored_postings(conn)), sightings(conn), tuple(stored_snapshots(conn))

@@ -49,6 +49,16 @@ def html_to_text(markup: str) -> str:
 
     >>> html_to_text("&lt;p&gt;Data &amp;amp; power&lt;/p&gt;")
     'Data & power'
+
+    Parameters
+    ----------
+    markup : str
+        The posting's HTML (possibly escaped twice).
+
+    Returns
+    -------
+    str
+        Plain text, whitespace collapsed.
     """
     text = html.unescape(html.unescape(markup))
     return _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
@@ -69,6 +79,16 @@ def detect_shape(document: JsonValue) -> str | None:
     'workday'
     >>> detect_shape({"hello": 1}) is None
     True
+
+    Parameters
+    ----------
+    document : JsonValue
+        The decoded JSON.
+
+    Returns
+    -------
+    str or None
+        A key of ``ATS_SHAPES``, or ``None``.
     """
     if isinstance(document, dict) and isinstance(document.get("jobPostings"), list):
         return "workday"

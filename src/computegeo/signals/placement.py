@@ -47,7 +47,13 @@ class Placement:
 
 @lru_cache(maxsize=1)
 def bundled_market_index() -> MarketIndex:
-    """The bundled catalog's markets as a :class:`MarketIndex` (loaded once)."""
+    """The bundled catalog's markets as a :class:`MarketIndex` (loaded once).
+
+    Returns
+    -------
+    MarketIndex
+        Market ids with their coordinates [deg].
+    """
     frame = load_markets()
     return MarketIndex(
         market_ids=tuple(str(i) for i in frame.index),

@@ -67,6 +67,11 @@ def default_store_path() -> Path:
 
     ``platformdirs.user_data_dir("computegeo")`` when platformdirs is installed, else
     ``$XDG_DATA_HOME/computegeo`` (``~/.local/share/computegeo`` when unset).
+
+    Returns
+    -------
+    Path
+        The path (the file may not exist yet).
     """
     try:
         import platformdirs
@@ -140,6 +145,16 @@ def open_store(path: Path | str) -> Iterator[sqlite3.Connection]:
     """Open (creating when absent) a store and yield its connection; closed on exit.
 
     ``":memory:"`` gives a private in-memory store (used for the bundled postings).
+
+    Parameters
+    ----------
+    path : Path or str
+        The SQLite file, or ``":memory:"``.
+
+    Yields
+    ------
+    sqlite3.Connection
+        The connection, with the schema created.
 
     Raises
     ------
@@ -278,7 +293,18 @@ def stored_postings(conn: sqlite3.Connection, company: str | None = None) -> lis
 
 
 def stored_snapshots(conn: sqlite3.Connection) -> list[SnapshotInfo]:
-    """Every stored snapshot, ordered by company and fetch time."""
+    """Every stored snapshot, ordered by company and fetch time.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+
+    Returns
+    -------
+    list of SnapshotInfo
+        By company and fetch time.
+    """
     rows = conn.execute(
         "SELECT company, fetched_at, ats, source, n_postings FROM snapshots"
         " ORDER BY company, fetched_at"
@@ -287,7 +313,18 @@ def stored_snapshots(conn: sqlite3.Connection) -> list[SnapshotInfo]:
 
 
 def sightings(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
-    """``(company, posting_id) -> fetch times that saw it`` (sorted)."""
+    """``(company, posting_id) -> fetch times that saw it`` (sorted).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+
+    Returns
+    -------
+    dict
+        ``(company, posting_id)`` -> sorted fetch times (ISO 8601).
+    """
     out: dict[tuple[str, str], list[str]] = {}
     for company, posting_id, when in conn.execute(
         "SELECT company, posting_id, fetched_at FROM sightings ORDER BY fetched_at"

@@ -33,7 +33,13 @@ PAGE_CSP = (
 
 
 def static_dir() -> Path:
-    """The folder of the page's files inside the installed package."""
+    """The folder of the page's files inside the installed package.
+
+    Returns
+    -------
+    Path
+        The ``computegeo/web/static`` folder.
+    """
     return Path(str(resources.files("computegeo.web").joinpath("static")))
 
 

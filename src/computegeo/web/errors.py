@@ -56,7 +56,13 @@ def _field(loc: tuple[object, ...]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the JSON error handlers on ``app``."""
+    """Register the JSON error handlers on ``app``.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The application.
+    """
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:

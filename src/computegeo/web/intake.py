@@ -58,7 +58,13 @@ class FieldError:
     line: int | None = None
 
     def as_json(self) -> dict[str, object]:
-        """The ``{"field", "message"}`` object of a 422 response (``line`` when known)."""
+        """The ``{"field", "message"}`` object of a 422 response (``line`` when known).
+
+        Returns
+        -------
+        dict
+            ``field``, ``message`` and, when known, ``line``.
+        """
         out: dict[str, object] = {"field": self.field, "message": self.message}
         if self.line is not None:
             out["line"] = self.line

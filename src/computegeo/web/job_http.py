@@ -66,7 +66,18 @@ RISK = JobKind("risk", "/api/risk", "risk", "risk.json")
 
 
 def server_state(request: Request) -> ServerState:
-    """The state the routes share."""
+    """The state the routes share.
+
+    Parameters
+    ----------
+    request : Request
+        The HTTP request.
+
+    Returns
+    -------
+    ServerState
+        The state stored on the application.
+    """
     state: ServerState = request.app.state.computegeo
     return state
 
@@ -144,7 +155,18 @@ def job_json(
 
 
 def retry_after_s(state: ServerState) -> int:
-    """Seconds until a queue slot is likely free: median job time x open jobs / workers."""
+    """Seconds until a queue slot is likely free: median job time x open jobs / workers.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state.
+
+    Returns
+    -------
+    int
+        The ``Retry-After`` value of a 429 [s], at least 1.
+    """
     durations = state.store.recent_durations_s()
     if not durations:
         return DEFAULT_RETRY_AFTER_S
@@ -281,6 +303,16 @@ def futures_of(message: str) -> tuple[int, int, float] | None:
     (120, 400, 35.5)
     >>> futures_of("solving") is None
     True
+
+    Parameters
+    ----------
+    message : str
+        A progress message.
+
+    Returns
+    -------
+    (int, int, float) or None
+        ``None`` when the message is not a futures count.
     """
     m = _FUTURES_RE.match(message)
     return None if m is None else (int(m[1]), int(m[2]), float(m[3]))

@@ -36,7 +36,18 @@ router = APIRouter(prefix="/api")
 
 
 def uploads(body: PlanRequest) -> dict[str, DatasetUpload]:
-    """The request's dataset override contents by scenario ``dataset:`` key."""
+    """The request's dataset override contents by scenario ``dataset:`` key.
+
+    Parameters
+    ----------
+    body : PlanRequest
+        The request.
+
+    Returns
+    -------
+    dict
+        ``"markets"`` / ``"demand_regions"`` -> the uploaded table.
+    """
     pairs = (("markets", body.markets_override), ("demand_regions", body.demand_regions_override))
     return {key: DatasetUpload(up.format, up.content) for key, up in pairs if up is not None}
 

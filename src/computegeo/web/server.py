@@ -99,6 +99,16 @@ class _Server(uvicorn.Server):
 def serve(settings: ServeSettings) -> int:
     """Serve until stopped; returns the exit status (0 after a clean stop).
 
+    Parameters
+    ----------
+    settings : ServeSettings
+        Host, port, data folder, workers, queue size, limits and token.
+
+    Returns
+    -------
+    int
+        Exit status: 0 after a clean stop.
+
     Raises
     ------
     InputError

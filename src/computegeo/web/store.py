@@ -201,7 +201,18 @@ class JobStore:
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job | None:
-        """The job with this id, or ``None``."""
+        """The job with this id, or ``None``.
+
+        Parameters
+        ----------
+        job_id : str
+            The job.
+
+        Returns
+        -------
+        Job or None
+            The stored job.
+        """
         with self._connect() as db:
             row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _job(row)
@@ -258,7 +269,13 @@ class JobStore:
         return [_job(r) for r in rows]
 
     def count_open(self) -> int:
-        """Jobs queued or running."""
+        """Jobs queued or running.
+
+        Returns
+        -------
+        int
+            Jobs queued or running.
+        """
         with self._connect() as db:
             (n,) = db.execute(
                 "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?)",
@@ -267,7 +284,18 @@ class JobStore:
         return int(n)
 
     def recent_durations_s(self, n: int = 20) -> list[float]:
-        """Run times of the last ``n`` finished jobs [s]."""
+        """Run times of the last ``n`` finished jobs [s].
+
+        Parameters
+        ----------
+        n : int, optional
+            Jobs to look at.
+
+        Returns
+        -------
+        list of float
+            Run times [s], newest first.
+        """
         with self._connect() as db:
             rows = db.execute(
                 "SELECT finished_s - started_s FROM jobs WHERE status = ? AND started_s IS NOT NULL"
@@ -277,7 +305,13 @@ class JobStore:
         return [float(r[0]) for r in rows]
 
     def claim_next(self) -> Job | None:
-        """Mark the oldest queued job running (attempt + 1) and return it, or ``None``."""
+        """Mark the oldest queued job running (attempt + 1) and return it, or ``None``.
+
+        Returns
+        -------
+        Job or None
+            The job now running, or ``None`` when nothing is queued.
+        """
         with self._transaction() as db:
             row = db.execute(
                 "SELECT id FROM jobs WHERE status = ? ORDER BY created_s LIMIT 1",
@@ -345,6 +379,16 @@ class JobStore:
 
         Called when the server starts (jobs left running by a server that was killed) and when
         it stops (jobs it had to interrupt). Returns the ids re-queued.
+
+        Parameters
+        ----------
+        reason : str
+            Why (recorded as an event), e.g. a server restart.
+
+        Returns
+        -------
+        list of str
+            Ids of the jobs put back in the queue.
         """
         with self._transaction() as db:
             rows = db.execute(
