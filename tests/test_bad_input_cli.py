@@ -96,6 +96,7 @@ def test_atomic_writers_name_the_users_path_not_the_temporary_one() -> None:
     assert info2.value.filename == str(folder)
 
 
+@pytest.mark.slow  # a real process building the reference plan until HiGHS starts
 def test_ctrl_c_during_the_solve_exits_130_with_one_line(tmp_path: Path) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(SRC)}

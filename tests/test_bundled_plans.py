@@ -38,6 +38,7 @@ def _plan_cli(
     return doc, captured.out
 
 
+@pytest.mark.slow  # a whole plan with binding-constraint duals
 def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
     """One solve: the pipeline the CLI calls, its summary, and the independent checker."""
     run = pipeline.run_plan(template_file, tmp_path / "out")
@@ -47,6 +48,7 @@ def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
     assert check_plan(run.data, run.plan) == []
 
 
+@pytest.mark.slow  # a whole plan and report per bundled example
 @pytest.mark.parametrize("name", bundled_names())
 def test_bundled_example_plans(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -30,6 +30,11 @@ def tiny_problem() -> ProblemData:
     everything in both years (the lease would cost 0.3 MUSD/MW-yr against 0 for capacity that
     already exists). Cost = 2 yr x (15 MW x 0.1 + 0.1 campus) MUSD + 2 yr x 15 MW x 0.438 MUSD
     = 3.2 + 13.14 = 16.34 MUSD (:data:`TINY_OPTIMUM_USD`).
+
+    Returns
+    -------
+    ProblemData
+        The problem; its optimum is :data:`TINY_OPTIMUM_USD`.
     """
     return ProblemData(
         name="tiny",
@@ -108,6 +113,34 @@ def random_problem(
     order for 2026 markets
     (capex 9-14 MUSD/MW, rent 1.5-2.5 MUSD/MW-yr, cloud 4-6 MUSD/MW-yr, power 40-120 USD/MWh);
     they exercise the model, they are not a dataset.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random draw (same seed, same instance).
+    n_sites : int, optional
+        Candidate sites (two per market).
+    n_regions : int, optional
+        Demand regions.
+    n_periods : int, optional
+        Yearly periods.
+    n1_mode : N1Mode, optional
+        N-1 resilience rule.
+    n1_share : float, optional
+        Share of demand that must stay served after the loss [-].
+    max_share_market : float, optional
+        Largest share of capacity in one market [-].
+    training_min_cluster_mw : float, optional
+        Smallest training cluster in one market [MW].
+    finite_policies : bool, optional
+        Add an equipment supply cap, a budget and a carbon price (otherwise none).
+    total_demand_mw : float, optional
+        First-period demand over all regions [MW]; default 2 MW per site.
+
+    Returns
+    -------
+    ProblemData
+        The instance.
     """
     n_markets = max(n_sites // 2, 1)
     n_countries = min(30, n_markets)

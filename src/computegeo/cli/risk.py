@@ -106,8 +106,11 @@ def risk_command(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
-    """Evaluate a plan on sampled futures: cost distribution, VaR/CVaR, unmet demand,
-    market criticality, stress tests and regret."""
+    """Evaluate a plan on sampled futures.
+
+    Reports the cost distribution, VaR/CVaR, unmet demand, market criticality, stress tests and
+    regret.
+    """
     from computegeo.core.errors import InputError
     from computegeo.pipeline.risk import run_risk
     from computegeo.risk.backends import default_workers

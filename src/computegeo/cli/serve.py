@@ -55,7 +55,15 @@ def serve_command(
         ),
     ] = None,
 ) -> int:
-    """Serve the web page and HTTP API; logs 'serving on http://HOST:PORT' when ready."""
+    """Serve the web page and HTTP API; logs 'serving on http://HOST:PORT' when ready.
+
+    \f
+
+    Returns
+    -------
+    int
+        Exit code: 0 after a clean stop.
+    """
     try:
         from computegeo.web.server import serve
         from computegeo.web.state import TOKEN_ENV, ServeSettings, default_workers

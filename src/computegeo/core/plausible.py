@@ -49,6 +49,16 @@ def format_number(value: float) -> str:
 
     >>> format_number(1e300), format_number(300.0), format_number(0.25), format_number(-2.5)
     ('1e+300', '300', '0.25', '-2.5')
+
+    Parameters
+    ----------
+    value : float
+        The number.
+
+    Returns
+    -------
+    str
+        ``f"{value:g}"``.
     """
     return f"{value:g}"
 
@@ -116,6 +126,16 @@ class Plausible:
 
     def check(self, value: object) -> object:
         """Return ``value`` unchanged when it is a plausible number; raise otherwise.
+
+        Parameters
+        ----------
+        value : object
+            The raw input (before pydantic's number schema).
+
+        Returns
+        -------
+        object
+            ``value`` unchanged.
 
         Raises
         ------

@@ -43,7 +43,21 @@ class PlanArrays:
 
 
 def plan_arrays(data: ProblemData, plan: Plan) -> PlanArrays:
-    """Recompute capacity, loads and served demand from the plan's rows."""
+    """Recompute capacity, loads and served demand from the plan's rows.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan answers (its ids give the array positions).
+    plan : Plan
+        The plan whose build, assignment and unmet rows are read.
+
+    Returns
+    -------
+    PlanArrays
+        Arrays over the problem's sites, markets, regions, workloads and periods [MW]; rows
+        naming ids the problem lacks are listed in ``unknown``, not placed.
+    """
     return rows_arrays(data, plan.builds, plan.assignments, plan.unmet)
 
 
@@ -53,7 +67,24 @@ def rows_arrays(
     assignments: tuple[AssignmentRow, ...],
     unmet_rows: tuple[UnmetRow, ...],
 ) -> PlanArrays:
-    """Like :func:`plan_arrays`, from the row tuples of a plan under construction."""
+    """Like :func:`plan_arrays`, from the row tuples of a plan under construction.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the rows answer.
+    builds : tuple of BuildRow
+        Capacity added per site and decision period [MW].
+    assignments : tuple of AssignmentRow
+        Demand served per region, workload, market and period [MW].
+    unmet_rows : tuple of UnmetRow
+        Demand not served per region, workload and period [MW].
+
+    Returns
+    -------
+    PlanArrays
+        As :func:`plan_arrays`.
+    """
     site = {s: i for i, s in enumerate(data.site_id)}
     period = {p: i for i, p in enumerate(data.period_label)}
     workload = {w: i for i, w in enumerate(data.workload_id)}

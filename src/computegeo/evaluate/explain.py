@@ -63,6 +63,16 @@ def capacity_potential_mw(data: ProblemData) -> np.ndarray:
     site's availability and maximum campus size, then scaled down per market to its power
     headroom (build and lease only). Equipment supply, budget and caps are ignored (they are
     reported separately).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray, shape (S, T)
+        Capacity potential [MW].
     """
     t_n = data.n_periods
     online_any = data.online_mask().any(axis=1)  # (S, t): some vintage can be online at t
@@ -105,6 +115,7 @@ def unmet_rows(
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     capacity_mw : ndarray, shape (S, T)
         Capacity online in the plan [MW].
     unmet_mw : ndarray, shape (W, R, T)
@@ -186,6 +197,16 @@ def site_unit_cost_usd_per_mw_year(data: ProblemData) -> np.ndarray:
     Annualised capex (capital recovery at the discount rate over the asset life) + rent, cloud
     price or O&M + grid energy at full load (IT MW x PUE x 8,760 h x power price) for forms
     drawing grid power. The one-off campus cost is not included.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray, shape (S,)
+        Cost of one MW-year at each site [USD/MW-yr].
     """
     mk = data.site_market
     pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
@@ -198,7 +219,18 @@ def site_unit_cost_usd_per_mw_year(data: ProblemData) -> np.ndarray:
 
 
 def structural_problems(data: ProblemData) -> list[str]:
-    """Reasons found without any LP why the hard constraints cannot all hold."""
+    """Reasons found without any LP why the hard constraints cannot all hold.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem found; empty when none is found (the LP may still be infeasible).
+    """
     problems: list[str] = []
     allowed_w = [
         set(data.arc_market[data.arc_workload == w].tolist()) for w in range(data.n_workloads)
@@ -233,7 +265,18 @@ def structural_problems(data: ProblemData) -> list[str]:
 
 
 def n1_shortfalls(data: ProblemData) -> list[str]:
-    """N-1 requirements that fail even with every market at its capacity potential."""
+    """N-1 requirements that fail even with every market at its capacity potential.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    list of str
+        One sentence per contingency and period that falls short.
+    """
     conts = data.contingencies()
     if not conts:
         return []
@@ -325,7 +368,18 @@ def _n1_words(
 
 
 def iis_problems(model: linopy.Model) -> list[str]:
-    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words."""
+    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words.
+
+    Parameters
+    ----------
+    model : linopy.Model
+        The solved, infeasible model.
+
+    Returns
+    -------
+    list of str
+        One line per constraint family in the IIS, with its row count; empty when HiGHS gives none.
+    """
     try:
         labels = model.compute_infeasibilities()
     except Exception:  # noqa: BLE001 - the IIS is a best-effort diagnostic

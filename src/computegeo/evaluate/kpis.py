@@ -29,10 +29,18 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     arrays : PlanArrays
         The plan's rows as arrays (:func:`computegeo.evaluate.arrays.plan_arrays`).
     with_n1 : bool
         Compute N-1 margins (one LP per contingency holding capacity and period).
+
+    Returns
+    -------
+    Kpis
+        Discounted cost by component [USD], overnight capex [USD], opex breakdown, carbon
+        [t CO2], unmet demand [MWh], market concentration (HHI [-]) and capacity by period
+        [MW], and the worst N-1 margin (``mode="not computed"`` when ``with_n1`` is false).
     """
     weight = data.period_weight_years
     crf = data.capital_recovery_factor
@@ -105,8 +113,22 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
 
 
 def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:
-    """Worst N-1 margin over contingencies and periods (see
-    :class:`computegeo.results.plan.N1Margin`)."""
+    """Worst N-1 margin over contingencies and periods.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (its N-1 mode, required share and contingencies).
+    site_capacity_mw : numpy.ndarray, shape (S, T)
+        Capacity online per site and period [MW].
+
+    Returns
+    -------
+    N1Margin
+        The contingency and period with the smallest margin (see
+        :class:`computegeo.results.plan.N1Margin`); only ``mode`` is set when N-1 is off or
+        no contingency removes capacity.
+    """
     results = evaluate_n1(data, site_capacity_mw)
     if not results:
         return N1Margin(mode=data.n1_mode.value)

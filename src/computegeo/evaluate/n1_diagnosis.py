@@ -60,6 +60,7 @@ def n1_structural_problems(data: ProblemData) -> list[str]:
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
 
     Returns
     -------

@@ -18,6 +18,7 @@ def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, st
     Parameters
     ----------
     scenario : Scenario
+        The scenario whose ``policies.markets`` rules are read.
     markets : DataFrame
         The catalog's market table (index ``market_id``).
 

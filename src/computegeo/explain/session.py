@@ -47,6 +47,13 @@ class ExplainInputs:
 def explain_plan(plan: Plan, inputs: ExplainInputs) -> tuple[Plan, PlanExplanation]:
     """The plan with true unmet causes, and its per-market reasons (no re-solve).
 
+    Parameters
+    ----------
+    plan : Plan
+        The solved plan.
+    inputs : ExplainInputs
+        The scenario, problem, catalog tables, latency and residency rules it was made from.
+
     Returns
     -------
     (Plan, PlanExplanation)
@@ -106,10 +113,26 @@ def what_if(
 
     Parameters
     ----------
+    plan : Plan
+        The solved plan.
+    explanation : PlanExplanation
+        Its per-market reasons (:func:`explain_plan`).
+    inputs : ExplainInputs
+        What the plan was made from.
+    build : callable
+        ``Scenario -> ProblemData``, used to rebuild the problem of each forced scenario.
     budget_s : float
         Wall time for all re-solves [s].
     alternatives_tolerance : float or None
         Cost tolerance of alternatives [-]; ``None`` skips the search.
+    on_progress : callable, optional
+        Called with one line of text per re-solve.
+
+    Returns
+    -------
+    PlanExplanation
+        ``explanation`` with the forcing results (cost of each forced plan [USD] and the load
+        it moves), the alternatives found and notes on what did not fit in the budget.
     """
     say = on_progress or (lambda _m: None)
     start = time.perf_counter()

@@ -45,6 +45,7 @@ def unmet_causes(
     Parameters
     ----------
     plan : Plan
+        The solved plan.
     data : ProblemData
         The problem the plan answers.
     markets : DataFrame
