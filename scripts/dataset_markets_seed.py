@@ -38,6 +38,8 @@ class Fact:
     estimated: bool = False
     rule: str = ""
     note: str = ""  # how a measured value was read off the source (sum, midpoint, conversion)
+    low: float | None = None  # lower end of the published range (same unit as value)
+    high: float | None = None  # upper end of the published range
 
 
 MARKETS: tuple[MarketSeed, ...] = (
@@ -363,6 +365,22 @@ _EUR = 1.08  # USD per EUR, the research notes' conversion rate
 _CAD = 0.73
 """USD per CAD: the research notes' rate, = 1 / 1.3698, the Bank of Canada 2024 annual average."""
 _US_2023 = "EIA industrial average price, state average 2023"
+EIA_2023_INDUSTRIAL_US_CENTS_PER_KWH: dict[str, float] = {
+    # US EIA, Electric Power Annual 2023 (released 17 Oct 2024), average revenue per kWh sold
+    # to the industrial sector by state (S45); revenue / sales, so taxes passed through are
+    # excluded. Wyoming is not in the stored copy of the table.
+    "IN": 8.24,
+    "LA": 5.88,
+    "MS": 6.96,
+    "NE": 7.63,
+    "NV": 10.36,
+    "NY": 6.87,
+    "OK": 6.26,
+    "TN": 6.23,
+    "UT": 6.99,
+    "WA": 6.35,
+    "WI": 8.68,
+}
 
 # ---------------------------------------------------------------------------------------------
 # Published facts per attribute (from ../shared/reference/facts.md; values converted to the
@@ -373,9 +391,23 @@ POWER_PRICE: dict[str, Fact] = {
     "dallas": Fact(66.0, "S45", 2023),
     "phoenix": Fact(81.1, "S45", 2023),
     "atlanta": Fact(68.8, "S45", 2023),
-    "columbus": Fact(70.3, "S45", 2023),
+    "columbus": Fact(
+        70.3,
+        "S45",
+        2023,
+        note="range: 2023 annual 70.3 to the April 2025 month 79.0 (EIA Electric Power Monthly, S46)",
+        low=70.3,
+        high=79.0,
+    ),
     "oregon": Fact(75.2, "S45", 2023),
-    "chicago": Fact(82.0, "S45", 2023),
+    "chicago": Fact(
+        82.0,
+        "S45",
+        2023,
+        note="range: 2023 annual 82.0 to the April 2025 month 98.1 (EIA Electric Power Monthly, S46)",
+        low=82.0,
+        high=98.1,
+    ),
     "silicon_valley": Fact(186.4, "S45", 2023),
     "dublin": Fact(round(25.6 * 10 * _EUR, 1), "S48", 2024),
     "frankfurt": Fact(round(23.3 * 10 * _EUR, 1), "S47", 2024),
@@ -415,6 +447,10 @@ POWER_PRICE: dict[str, Fact] = {
         "Hydro-Quebec rate for new data centres above 5 MW, 13 CAD c/kWh (proposed, pending "
         "approval, H2 2026; Rate L's ~6.5 c is for existing industrial loads) x 0.73 USD/CAD "
         "(Bank of Canada 2024 annual average, 1.3698 CAD per USD)",
+        low=round(6.5 * 10 * _CAD, 1),
+        high=round(13.0 * 10 * _CAD, 1),
+        note="range: Rate L ~6.5 CAD c/kWh (if the data-centre rate is not approved) to the "
+        "proposed 13 CAD c/kWh",
     ),
 }
 
@@ -448,6 +484,14 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
         2025,
         True,
         "C&W 2025 Malaysia mid estimate (6.94-10.63 range) covering Johor and KL",
+        low=6.94,
+        high=10.63,
+    ),
+    "reno": Fact(
+        15.0,
+        "S8",
+        2025,
+        note="the highest of the 19 US markets (C&W 2025: 15.0 M USD/MW in Reno to 9.3 in San Antonio)",
     ),
     "sydney": Fact(9.63, "S10", 2025),
     "melbourne": Fact(9.63, "S10", 2025, True, "C&W 2025 Australia mid figure (Sydney, Melbourne)"),
@@ -486,6 +530,8 @@ US_AVERAGE_BUILD_USD_PER_W = Fact(
     2025,
     True,
     "C&W 2025 average of 19 US markets (range 9.3-15.0) used for US markets without a figure",
+    low=9.3,
+    high=15.0,
 )
 EMEA_AVERAGE_BUILD_USD_PER_W = Fact(
     9.9, "S5", 2024, True, "T&T 2024 EMEA average used for EMEA markets without a figure"
@@ -498,25 +544,57 @@ AFRICA_BUILD_RULE = "South Africa (Cape Town, T&T 2023) used for other African m
 
 # Wholesale colocation rent, USD/kW-month (range midpoints).
 COLO_RENT: dict[str, Fact] = {
-    "n_virginia": Fact(200.0, "S16", 2024, note="midpoint of the published 175-225 range"),
+    "n_virginia": Fact(
+        200.0, "S16", 2024, note="midpoint of the published 175-225 range", low=175.0, high=225.0
+    ),
     "silicon_valley": Fact(
-        185.0, "S18", 2024, note="midpoint of the published 170-200 range (3-10+ MW deals)"
+        185.0,
+        "S18",
+        2024,
+        note="midpoint of the published 170-200 range (3-10+ MW deals)",
+        low=170.0,
+        high=200.0,
     ),
     "chicago": Fact(
-        132.5, "S18", 2024, note="midpoint of the published 125-140 range (3-10+ MW deals)"
+        132.5,
+        "S18",
+        2024,
+        note="midpoint of the published 125-140 range (3-10+ MW deals)",
+        low=125.0,
+        high=140.0,
     ),
     "dallas": Fact(
-        130.0, "S18", 2024, note="midpoint of the published 125-135 range (3-10+ MW deals)"
+        130.0,
+        "S18",
+        2024,
+        note="midpoint of the published 125-135 range (3-10+ MW deals)",
+        low=125.0,
+        high=135.0,
     ),
     "phoenix": Fact(
-        150.0, "S18", 2024, note="midpoint of the published 130-170 range (3-10+ MW deals)"
+        150.0,
+        "S18",
+        2024,
+        note="midpoint of the published 130-170 range (3-10+ MW deals)",
+        low=130.0,
+        high=170.0,
     ),
     "singapore": Fact(
-        375.0, "S19", 2023, note="midpoint of the published 300-450 range (250-500 kW)"
+        375.0,
+        "S19",
+        2023,
+        note="midpoint of the published 300-450 range (250-500 kW)",
+        low=300.0,
+        high=450.0,
     ),
     "tokyo": Fact(200.0, "S20", 2023),
     "frankfurt": Fact(
-        round(155 * _EUR, 1), "S22", 2025, note="midpoint of EUR 130-180 x 1.08 USD/EUR"
+        round(155 * _EUR, 1),
+        "S22",
+        2025,
+        note="midpoint of EUR 130-180 x 1.08 USD/EUR",
+        low=round(130 * _EUR, 1),
+        high=round(180 * _EUR, 1),
     ),
 }
 NA_AVERAGE_RENT = Fact(
@@ -593,9 +671,13 @@ TIME_TO_POWER: dict[str, Fact] = {
         "S73",
         2024,
         note="Dominion (Sep 2024): usual 3-4 years plus 1-3 years for large loads, 4-7 years in all; midpoint 5.5 years",
+        low=48,
+        high=84,
     ),
-    "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections"),
-    "melbourne": Fact(30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections"),
+    "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections", low=24, high=36),
+    "melbourne": Fact(
+        30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections", low=24, high=36
+    ),
     "jakarta": Fact(36, "S51", 2025, note="new connections up to 3 years (upper figure)"),
     "mumbai": Fact(9, "S51", 2025, note="power wait under 270 days"),
     "chennai": Fact(9, "S51", 2025, note="India (Tamil Nadu): power wait under 270 days"),
@@ -637,6 +719,8 @@ TIME_TO_POWER: dict[str, Fact] = {
         2025,
         True,
         "APAC typical 18-36 months (midpoint); ~1/3 of recent Johor applications rejected",
+        low=18,
+        high=36,
     ),
     "tokyo": Fact(
         27,
@@ -644,10 +728,20 @@ TIME_TO_POWER: dict[str, Fact] = {
         2025,
         True,
         "APAC typical 18-36 months (midpoint); TEPCO Inzai supply rises 1.7 to 2.3 GW by 2027",
+        low=18,
+        high=36,
     ),
 }
 US_TTP = Fact(48, "S79", 2025, True, "US utilities quoting >=4 years for large loads (C&W 2025)")
-APAC_TTP = Fact(27, "S52", 2025, True, "APAC new connections typically 18-36 months (midpoint)")
+APAC_TTP = Fact(
+    27,
+    "S52",
+    2025,
+    True,
+    "APAC new connections typically 18-36 months (midpoint)",
+    low=18,
+    high=36,
+)
 OTHER_TTP = Fact(
     48,
     "S79",

@@ -21,6 +21,8 @@ SOURCES: dict[str, str] = {
     "dcbyte_marseille_2025": "DC Byte, Mediterranean data centre markets report (2025), via europesays.com; Le Journal des Entreprises (Digital Realty MRS5, 2024)",
     "utah_dc_2025": "Salt Lake Tribune, 'In Utah, a $2 billion investment is helping build one of the biggest data centers in the world' (12 Mar 2025, Novva 175 MW); Utah data-centre project list (Tract Tripletail 400 MW, Meta Eagle Mountain 504 MW), michaelbommarito.com wiki (2025)",
     "athens_dc_2025": "Greek City Times (27 May 2023, Microsoft three sites); aidatacenterindex.com (ATH04 19.2 MW, 2025); Naftemporiki (14 Dec 2023, Digital Realty plans)",
+    "quincy_dc": "Vantage Data Centers, WA13 delivery news release (19 Oct 2023, via datacentre.me); Columbia Basin Herald, 'Quincy continues to be a draw for data centers' (14 Oct 2023); Data Center Signal, 'Future Harvests: how Quincy became a data center boomtown' (2025); Tulsa Flyer (Jan 2026)",
+    "stargate_norway_2025": "Nscale, Aker and OpenAI, 'Stargate Norway' news release, PR Newswire (31 Jul 2025); Reuters via CNA (31 Jul 2025)",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (

@@ -48,6 +48,24 @@ TABLE_INTRO = {
 }
 
 
+PREVIOUS_RELEASE = "2026.12.0"
+PREVIOUS_MARKETS = 68
+PREVIOUS_ESTIMATED = {
+    # estimated values per attribute in the previous release (its docs/data-coverage.md)
+    "power_price_usd_per_mwh": 49,
+    "build_cost_usd_per_mw": 56,
+    "colo_rent_usd_per_kw_month": 60,
+    "power_headroom_mw": 54,
+    "time_to_power_months": 61,
+    "moratorium": 59,
+    "design_temp_c": 10,
+    "pue": 68,
+    "seismic_hazard": 68,
+    "hazard_class": 68,
+}
+"""Estimates per attribute in the previous release, for the before/after column."""
+
+
 def md_escape(text: str) -> str:
     """Escape table-breaking characters."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -123,7 +141,7 @@ def data_page() -> str:
         ">>> sorted(residency.allowed_destinations('au_health', 'AU'))",
         "['AU']",
         ">>> [m.market_id for m in catalog.market_objects() if m.eu_eea and m.democracy_index >= 9.2]",
-        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea']",
+        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea', 'narvik']",
         "",
         "```",
         "",
@@ -260,12 +278,14 @@ def coverage_page() -> str:
         f"{n} markets. For each attribute: how many markets have a value (all must), how many values are",
         "measured (a published or directly derived figure for that market) and how many are estimates",
         "(each states its rule; `computegeo markets show <id>` prints it). Identity columns (name,",
-        "country, continent, coordinates, grid zone) are not counted.",
+        "country, continent, coordinates, grid zone, notes) are not counted. `ranged` counts the values",
+        "stored with an evidence range (`low`, `high`); the risk model draws a ranged power price within",
+        f"it. The last column is the count of estimates in release {PREVIOUS_RELEASE} ({PREVIOUS_MARKETS} markets).",
         "",
-        "| attribute | values | measured | estimated | estimated share | most common estimate rule |",
-        "|---|---|---|---|---|---|",
+        "| attribute | values | measured | estimated | estimated share | ranged | most common estimate rule | estimated before |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    ident = {"name", "country", "continent", "latitude", "longitude", "grid_zone"}
+    ident = {"name", "country", "continent", "latitude", "longitude", "grid_zone", "notes"}
     total_m = total_e = 0
     for attr in markets.columns:
         if attr in ident:
@@ -281,13 +301,18 @@ def coverage_page() -> str:
             short = rules.str.split(r": |; | \(", regex=True).str[0].str.strip()
             vc = short.value_counts()
             top = f"{vc.index[0][:90]} ({vc.iloc[0]})"
+        ranged = int(p["low"].notna().sum())
+        before = PREVIOUS_ESTIMATED.get(attr, 0)
         out.append(
-            f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {md_escape(top)} |"
+            f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {ranged} | "
+            f"{md_escape(top)} | {before} |"
         )
+    prev_total = sum(PREVIOUS_ESTIMATED.values())
     out += [
         "",
         f"Total: {total_m} measured and {total_e} estimated values "
-        f"({total_e / (total_m + total_e):.0%} estimated).",
+        f"({total_e / (total_m + total_e):.0%} estimated); release {PREVIOUS_RELEASE}: "
+        f"{prev_total} of 1564 ({prev_total / 1564:.0%}).",
         "",
     ]
     d = catalog.load_demand_regions()
@@ -308,11 +333,14 @@ def coverage_page() -> str:
         "",
         "## Weakest attributes (read before relying on them)",
         "",
-        "- `colo_rent_usd_per_kw_month`: broker rents exist for only 8 markets; the rest use the CBRE global",
+        "- `colo_rent_usd_per_kw_month`: broker rents exist for only 8 markets (the per-market tables of",
+        "  the CBRE and JLL reports are images in the stored pages); the rest use the CBRE global",
         "  or North American average.",
         "- `power_headroom_mw`: published pipelines for about half the markets; the rest use a regional median.",
-        "- `power_price_usd_per_mwh`: large-user tariffs for the US states, EU countries, UK, Singapore,",
-        "  Korea; elsewhere a national business tariff (GlobalPetrolPrices) as proxy.",
+        "- `power_price_usd_per_mwh`: large-user prices (EIA state industrial averages, Eurostat",
+        "  non-household, UK DESNZ, Singapore, KEPCO) where published; elsewhere the national business",
+        "  tariff (GlobalPetrolPrices) converted to the large-user basis by the median ratio of the two",
+        "  where both are known, with the range of those ratios (docs/data.md, 'One price basis').",
         "- `seismic_hazard`/`hazard_class`: a count of M5+ earthquakes within 300 km (2013-2023), not a",
         "  probabilistic ground-motion hazard model.",
         "- `pue`: a rule from the cooling design temperature, not a measured value.",
