@@ -9,7 +9,7 @@ derived from the raw files under ``../shared/data/raw/``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -453,6 +453,18 @@ POWER_PRICE: dict[str, Fact] = {
         "proposed 13 CAD c/kWh",
     ),
 }
+
+# Name the conversion each measured foreign-currency price used (docs/data.md, 'One price basis').
+for _mid in ("dublin", "frankfurt", "paris", "stockholm", "helsinki", "copenhagen"):
+    POWER_PRICE[_mid] = replace(
+        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' 2024 rate)"
+    )
+POWER_PRICE["london"] = replace(
+    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' 2024 rate)"
+)
+POWER_PRICE["seoul"] = replace(
+    POWER_PRICE["seoul"], note="182.7 KRW/kWh / 1,380 KRW/USD (research notes' rate) x 1,000"
+)
 
 # Build cost in USD per W of IT (converted to USD/MW by the build script).
 _SCALE_2018 = 13.3 / 9.2  # Silicon Valley 2025 / 2018 (T&T), used to bring 2018 ratios to 2025

@@ -66,6 +66,46 @@ PREVIOUS_ESTIMATED = {
 """Estimates per attribute in the previous release, for the before/after column."""
 
 
+PRICE_BASIS_SECTION = [
+    "## One price basis (`power_price_usd_per_mwh`)",
+    "",
+    "Every power price is on one basis: what a **large industrial user** pays per MWh, **taxes",
+    "excluded where the source says so**, in US dollars of the value's `year`. By source, in order",
+    "of preference:",
+    "",
+    "1. **Large-user figures** (measured): the US EIA Electric Power Annual 2023 state industrial",
+    "   average revenue per kWh (revenue / sales; pass-through taxes excluded) for US markets; Eurostat",
+    "   non-household prices excluding VAT (H1 2024) for EU countries; UK DESNZ very large industrial",
+    "   users (H2 2024); Singapore (C&W APAC, Nov 2024); KEPCO industrial Type B (Korea, Oct 2024).",
+    "   A market outside the capital of its country takes the national figure and says so (Berlin,",
+    "   Marseille, Luleå: estimated). Wyoming is not in the stored 2023 table: Cheyenne keeps the EIA",
+    "   2019 state figure (estimated, year 2019).",
+    "2. **Converted business tariffs** (estimated): elsewhere the GlobalPetrolPrices business tariff",
+    "   (small and medium firms, taxes included; about Q4 2025, or June 2019 where that is the latest)",
+    "   is multiplied by **0.848**, the median over the six countries with both figures of the ratio",
+    "   large-user price / business tariff (DE 0.886, DK 0.446, FI 0.810, FR 0.993, KR 1.122, SG",
+    "   0.713), computed by `scripts/build_dataset.py`. The value's `low` and `high` are the tariff",
+    "   times the smallest and largest ratio, so the range says how uncertain the conversion is. New",
+    "   Zealand has no tariff in the raw files and takes Australia's (labelled).",
+    "3. **Market-specific estimates** with their own rule: Sydney and Melbourne (implied by C&W's",
+    "   cost of a 20 MW facility), Montreal (Hydro-Québec's proposed data-centre rate, range down to",
+    "   Rate L).",
+    "",
+    "**Currency.** Conversions use one rate per currency, as the research notes",
+    "(`../shared/reference/facts.md`) state them: 1 EUR = 1.08 USD, 1 GBP = 1.27 USD (2024 levels),",
+    "1 USD = 1,380 KRW, and 1 CAD = 0.73 USD (= 1 / 1.3698, the Bank of Canada 2024 annual",
+    "average). The source note or rule of each converted value names the rate it used.",
+    "",
+    "**Ranges.** Where the evidence is a range (a published low-high, a low/mid/high estimate, or",
+    "the spread of a conversion) the value carries `low` and `high` in `market_attributes.csv`. The",
+    "risk model (`computegeo risk`) draws a ranged power price uniformly within its range, using",
+    "the same correlated normal draw as the unranged markets mapped through its CDF; a price that",
+    "an override or a scenario changed no longer uses the bundled range.",
+    "",
+]
+"""Text of the price-basis section of docs/data.md."""
+
+
 def md_escape(text: str) -> str:
     """Escape table-breaking characters."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -194,6 +234,7 @@ def data_page() -> str:
         "  - bad.csv, row 3, column 'democrazy_index': unknown column for table markets. Did you mean 'democracy_index'?",
         "```",
         "",
+        *PRICE_BASIS_SECTION,
         "## Tables and columns",
         "",
     ]
