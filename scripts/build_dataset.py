@@ -372,8 +372,8 @@ def build_cost_values(ident: pd.DataFrame) -> list[Value]:
                     mid,
                     attr,
                     round(per_w["cape_town"] * 1e6),
-                    cite("S6"),
-                    2023,
+                    cite("tt_dcci_2025_africa"),
+                    2025,
                     True,
                     seed.AFRICA_BUILD_RULE,
                 )

@@ -486,10 +486,11 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
     ),
     "jakarta": Fact(10.5, "S6", 2023),
     "riyadh": Fact(10.0, "S6", 2023),
-    "cape_town": Fact(7.9, "S6", 2023),
-    "johannesburg": Fact(
-        7.9, "S6", 2023, True, "Cape Town figure (T&T 2023) used for South Africa's other market"
+    "cape_town": Fact(
+        10.33, "tt_dcci_2025_africa", 2025, note="was 7.9 USD/W in the 2023 index (S6)"
     ),
+    "nairobi": Fact(9.74, "tt_dcci_2025_africa", 2025),
+    "johannesburg": Fact(10.06, "tt_dcci_2025_africa", 2025),
     "johor": Fact(
         8.78,
         "S9",
@@ -508,26 +509,19 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
     "sydney": Fact(9.63, "S10", 2025),
     "melbourne": Fact(9.63, "S10", 2025, True, "C&W 2025 Australia mid figure (Sydney, Melbourne)"),
     "auckland": Fact(
-        9.63,
-        "S10",
+        9.3,
+        "cw_apac_dccg_2025",
         2025,
-        True,
-        "Australia mid figure (C&W 2025) used for New Zealand (no NZ figure found)",
+        note="New Zealand mid-range construction cost 9.3 M USD/MW (Australia 9.6)",
     ),
     "seoul": Fact(
-        9.63,
-        "S9",
-        2025,
-        True,
-        "C&W 2025 ranks Korea just below Australia; Australia mid 9.63 USD/W used as upper estimate",
+        9.23,
+        "cw_apac_dccg_2024",
+        2024,
+        note="South Korea construction cost (C&W 2023/2024 guide; Korea ranks below Australia in 2025)",
     ),
-    "hong_kong": Fact(
-        9.63,
-        "S9",
-        2025,
-        True,
-        "C&W 2025 ranks Hong Kong below Australia; Australia mid 9.63 USD/W used as upper estimate",
-    ),
+    "hong_kong": Fact(9.20, "cw_apac_dccg_2024", 2024, note="Hong Kong construction cost"),
+    "taipei": Fact(6.15, "cw_apac_dccg_2024", 2024, note="Taiwan construction cost"),
     "n_virginia": Fact(round(8.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "dallas": Fact(round(7.4 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "phoenix": Fact(round(7.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
@@ -552,7 +546,7 @@ LATAM_BUILD_RULE = (
     "mean of the Brazil and Chile 2025-scaled T&T figures used for other Latin American markets"
 )
 APAC_BUILD_RULE = "median of the sourced APAC market figures used for APAC markets without a figure"
-AFRICA_BUILD_RULE = "South Africa (Cape Town, T&T 2023) used for other African markets"
+AFRICA_BUILD_RULE = "Cape Town (T&T 2025) used for African markets without a figure"
 
 # Wholesale colocation rent, USD/kW-month (range midpoints).
 COLO_RENT: dict[str, Fact] = {
@@ -634,9 +628,42 @@ POWER_HEADROOM: dict[str, Fact] = {
     "n_virginia": Fact(
         1800 + 15400, "S34", 2024, note="Virginia under construction 1,800 + planned 15,400 MW"
     ),
-    "phoenix": Fact(4700, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
-    "dallas": Fact(4000, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
-    "columbus": Fact(3300, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
+    "phoenix": Fact(
+        478 + 4700,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 478 (end 2024) + planned 4,700 MW",
+    ),
+    "dallas": Fact(
+        500 + 4000,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 500 (end 2024) + planned 4,000 MW",
+    ),
+    "columbus": Fact(
+        546 + 3300,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 546 (end 2024) + planned 3,300 MW",
+    ),
+    "reno": Fact(
+        305 + 3400,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 305 (end 2024) + planned 3,400 MW (Tract's >2 GW park among them)",
+    ),
+    "dublin": Fact(
+        249,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction only (249 MW, end 2024; no planned figure published)",
+    ),
+    "seoul": Fact(
+        715,
+        "cw_apac_h1_2025",
+        2025,
+        note="under construction + planned 715 MW (H1 2025); land banks for a further 250 MW not counted",
+    ),
     "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
     "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
@@ -659,9 +686,30 @@ POWER_HEADROOM: dict[str, Fact] = {
         2025,
         True,
         "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)",
+        note="range: C&W's published Paris pipeline of H1 2023 (136 UC + 493 planned = 629 MW, "
+        "EMEA Data Centre Update H1 2023) to this estimate",
+        low=136 + 493,
+        high=round(3400 * _EMEA_PIPE_SHARE),
+    ),
+    "madrid": Fact(
+        41 + 132,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 41 + planned 132 MW (H1 2023; 114 MW in operation)",
+    ),
+    "johannesburg": Fact(
+        99 + 99,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 99 + planned 99 MW (H1 2023; 133 MW in operation)",
     ),
     "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
-    "oslo": Fact(round(423 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
+    "oslo": Fact(
+        58 + 229,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 58 + planned 229 MW (H1 2023; 423 MW live + pipeline in H2 2024, S40)",
+    ),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),

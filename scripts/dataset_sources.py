@@ -23,6 +23,12 @@ SOURCES: dict[str, str] = {
     "athens_dc_2025": "Greek City Times (27 May 2023, Microsoft three sites); aidatacenterindex.com (ATH04 19.2 MW, 2025); Naftemporiki (14 Dec 2023, Digital Realty plans)",
     "quincy_dc": "Vantage Data Centers, WA13 delivery news release (19 Oct 2023, via datacentre.me); Columbia Basin Herald, 'Quincy continues to be a draw for data centers' (14 Oct 2023); Data Center Signal, 'Future Harvests: how Quincy became a data center boomtown' (2025); Tulsa Flyer (Jan 2026)",
     "stargate_norway_2025": "Nscale, Aker and OpenAI, 'Stargate Norway' news release, PR Newswire (31 Jul 2025); Reuters via CNA (31 Jul 2025)",
+    "cw_gdcmc_2025": "Cushman & Wakefield, Global Data Center Market Comparison 2025: capacity under construction at end 2024 by market (top ten, via affairscloud.com, Jun 2025) and planned pipeline (p.15), cushwake.cld.bz",
+    "cw_apac_h1_2025": "Cushman & Wakefield, Asia Pacific Data Centre Update H1 2025, via W.Media, 'Seoul DC market to see steady growth' (2025)",
+    "cw_emea_h1_2023": "Cushman & Wakefield, EMEA Data Centre Update H1 2023 (October 2023), market key indicators (MW in operation, under construction, planned), cushwake.cld.bz/emea-dc-h1-2023-update",
+    "cw_apac_dccg_2024": "Cushman & Wakefield, Asia Pacific Data Centre Construction Cost Guide 2023/2024, via Vietnam Investment Review (vir.com.vn, 2024): Japan 12.73, Singapore 11.23, South Korea 9.23, Hong Kong 9.20, Australia 9.17, Taiwan 6.15 USD/W",
+    "cw_apac_dccg_2025": "Cushman & Wakefield, Asia Pacific Data Centre Construction Cost Guide 2025 (15 Jan 2025), via W.Media, 'ANZ data centre build costs up 3.5% in 2024' (2025)",
+    "tt_dcci_2025_africa": "Turner & Townsend, Data Centre Construction Cost Index 2025-2026, African markets (Lagos 10.50, Cape Town 10.33, Johannesburg 10.06, Nairobi 9.74 USD/W), via iAfrica.com (Nov 2025)",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (

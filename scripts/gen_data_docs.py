@@ -349,6 +349,8 @@ def coverage_page() -> str:
             f"{md_escape(top)} | {before} |"
         )
     prev_total = sum(PREVIOUS_ESTIMATED.values())
+    hp = prov[prov["attribute"] == "power_headroom_mw"]
+    head_measured = int((~hp["estimated"].astype(bool)).sum())
     out += [
         "",
         f"Total: {total_m} measured and {total_e} estimated values "
@@ -377,7 +379,8 @@ def coverage_page() -> str:
         "- `colo_rent_usd_per_kw_month`: broker rents exist for only 8 markets (the per-market tables of",
         "  the CBRE and JLL reports are images in the stored pages); the rest use the CBRE global",
         "  or North American average.",
-        "- `power_headroom_mw`: published pipelines for about half the markets; the rest use a regional median.",
+        f"- `power_headroom_mw`: published pipelines for {head_measured} markets; the AI-campus markets count",
+        "  their tracked or announced campuses only; the rest use a regional median.",
         "- `power_price_usd_per_mwh`: large-user prices (EIA state industrial averages, Eurostat",
         "  non-household, UK DESNZ, Singapore, KEPCO) where published; elsewhere the national business",
         "  tariff (GlobalPetrolPrices) converted to the large-user basis by the median ratio of the two",
