@@ -59,6 +59,8 @@ PROVENANCE_COLUMNS: tuple[str, ...] = (
     "year",
     "estimated",
     "estimate_rule",
+    "low",
+    "high",
 )
 OVERRIDE_EXTRA_COLUMNS: tuple[str, ...] = ("source", "year", "estimate_rule")
 """Optional columns of a markets override file giving the provenance of its values."""
@@ -84,6 +86,9 @@ class AttributeValue:
         Whether the value is an estimate.
     estimate_rule
         The rule that made an estimate (empty for measured values).
+    low, high
+        Ends of the evidence range in the unit of the value (``None`` when the evidence is one
+        figure, and for every value of an override file).
     """
 
     market_id: str
@@ -94,6 +99,8 @@ class AttributeValue:
     year: int | None
     estimated: bool
     estimate_rule: str
+    low: float | None = None
+    high: float | None = None
 
 
 def _csv_records(filename: str) -> list[dict[str, str]]:
@@ -136,6 +143,8 @@ def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
                 year=int(rec["year"]) if rec["year"] else None,
                 estimated=rec["estimated"] == "true",
                 estimate_rule=rec["estimate_rule"],
+                low=float(rec["low"]) if rec.get("low") else None,
+                high=float(rec["high"]) if rec.get("high") else None,
             )
         )
     _raise_bundle(problems, MARKET_ATTRIBUTES_FILE)
@@ -259,8 +268,9 @@ def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``market_id, attribute, value, unit, source, year, estimated, estimate_rule``;
-        ``value`` holds typed Python values, ``year`` is a nullable integer.
+        Columns ``market_id, attribute, value, unit, source, year, estimated, estimate_rule,
+        low, high``; ``value`` holds typed Python values, ``year`` is a nullable integer,
+        ``low``/``high`` the evidence range (``None`` when there is none).
 
     Raises
     ------
@@ -279,6 +289,8 @@ def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
                 v.year,
                 v.estimated,
                 v.estimate_rule,
+                v.low,
+                v.high,
             )
             for v in values
         ],
@@ -521,3 +533,31 @@ def load_country_groups() -> pd.DataFrame:
     )
     _raise_bundle(problems, "country_groups.csv")
     return typed_frame("country_groups", rows).reset_index()
+
+
+def value_ranges(attribute: str) -> dict[str, tuple[float, float, float]]:
+    """Bundled ``(value, low, high)`` of one numeric attribute, for the markets with a range.
+
+    Parameters
+    ----------
+    attribute
+        A numeric markets column, e.g. ``"power_price_usd_per_mwh"``.
+
+    Returns
+    -------
+    dict
+        market id -> (value, low, high), in the attribute's unit. A caller whose value differs
+        from the bundled one (an override, a scenario edit) should not use the bundled range.
+    """
+    out: dict[str, tuple[float, float, float]] = {}
+    for v in _bundled_attribute_values():
+        if v.attribute != attribute or v.low is None or v.high is None:
+            continue
+        if isinstance(v.value, (int, float)):
+            out[v.market_id] = (float(v.value), v.low, v.high)
+    return out
+
+
+def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
+    """Values of one market keyed by attribute name."""
+    return {v.attribute: v for v in values}
