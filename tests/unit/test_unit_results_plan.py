@@ -145,6 +145,18 @@ def test_every_problem_is_reported_at_once(reference_doc: dict[str, object]) -> 
     assert err.exit_code == 2
 
 
+def test_rows_must_name_listed_markets(reference_doc: dict[str, object]) -> None:
+    doc = copy.deepcopy(reference_doc)
+    doc["capacity"][0]["market_id"] = "atlantis"  # type: ignore[index]
+    doc["assignments"][3]["market_id"] = "atlantis"  # type: ignore[index]
+    with pytest.raises(DataError) as info:
+        Plan.from_json_dict(doc)
+    assert info.value.problems == [
+        "'capacity': market_id 'atlantis' not listed in 'markets'",
+        "'assignments': market_id 'atlantis' not listed in 'markets'",
+    ]
+
+
 def test_schema_2_is_refused_with_a_clear_message(reference_doc: dict[str, object]) -> None:
     doc = copy.deepcopy(reference_doc)
     doc["schema_version"] = "2.0"

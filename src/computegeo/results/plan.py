@@ -341,6 +341,8 @@ class Plan:
             raise DataError(msg, [f"'schema_version': {fix}"])
         reader = Reader()
         plan = reader.read(cls, obj, "")
+        if plan is not None:
+            reader.problems.extend(_unknown_markets(plan))
         if plan is None or reader.problems:
             msg = (
                 f"{origin}: not a valid plan.json (schema {version}): fix the fields below or "
@@ -365,6 +367,23 @@ class Plan:
     def unmet_frame(self) -> pd.DataFrame:
         """Unmet-demand rows as a DataFrame."""
         return _frame(self.unmet, UnmetRow)
+
+
+def _unknown_markets(plan: Plan) -> list[str]:
+    """Rows naming a market that ``markets`` does not list (the maps and tables need it)."""
+    known = {m.market_id for m in plan.markets}
+    problems = []
+    for key, rows in (
+        ("capacity", plan.capacity),
+        ("builds", plan.builds),
+        ("assignments", plan.assignments),
+    ):
+        unknown = sorted({r.market_id for r in rows} - known)
+        if unknown:
+            problems.append(
+                f"'{key}': market_id {', '.join(repr(m) for m in unknown)} not listed in 'markets'"
+            )
+    return problems
 
 
 def _to_jsonable(value: object) -> object:
