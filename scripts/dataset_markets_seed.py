@@ -751,7 +751,32 @@ TIME_TO_POWER: dict[str, Fact] = {
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
     "london": Fact(
-        48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"
+        48,
+        "S70",
+        2025,
+        True,
+        "West London projects slip to 2030+ (CBRE), ~4 years from late 2026",
+        note="range up to 10 years: large HV/MV connections (+150 MVA) 'could take 10 years or "
+        "more' (Rider Levett Bucknall, Construction Market Intelligence Q3 2024: Data centres, "
+        "rlbinsights.com)",
+        low=48,
+        high=120,
+    ),
+    "chicago": Fact(
+        48,
+        "cbre_chicago_h2_2022",
+        2023,
+        note="O'Hare market: large power deliveries take up to 3-5 years; midpoint 4 years",
+        low=36,
+        high=60,
+    ),
+    "oregon": Fact(
+        72,
+        "cbre_hillsboro_h1_2024",
+        2024,
+        True,
+        "Hillsboro: timelines for delivery of additional power capacity extend into the 2030s "
+        "(CBRE H1 2024); 2030 from mid-2024 = ~72 months, taken as the wait (a lower bound)",
     ),
     "silicon_valley": Fact(
         36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"
