@@ -439,6 +439,13 @@ POWER_PRICE: dict[str, Fact] = {
         "Sydney figure (C&W implied ~12.0 US c/kWh) used for Melbourne (same national market, NEM)",
     ),
     "seoul": Fact(132.4, "S53", 2024),
+    "taipei": Fact(
+        135.5,
+        "taipei_times_2024",
+        2024,
+        note="Taipower average industrial rate after the Oct 2024 review, NT$4.29/kWh = US$0.1355 "
+        "(the source's own conversion); whether business tax is included is not stated",
+    ),
     "montreal": Fact(
         round(13.0 * 10 * _CAD, 1),
         "S44",
