@@ -464,10 +464,10 @@ POWER_PRICE: dict[str, Fact] = {
 # Name the conversion each measured foreign-currency price used (docs/data.md, 'One price basis').
 for _mid in ("dublin", "frankfurt", "paris", "stockholm", "helsinki", "copenhagen"):
     POWER_PRICE[_mid] = replace(
-        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' 2024 rate)"
+        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)"
     )
 POWER_PRICE["london"] = replace(
-    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' 2024 rate)"
+    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' rate)"
 )
 POWER_PRICE["seoul"] = replace(
     POWER_PRICE["seoul"], note="182.7 KRW/kWh / 1,380 KRW/USD (research notes' rate) x 1,000"
