@@ -439,6 +439,13 @@ POWER_PRICE: dict[str, Fact] = {
         "Sydney figure (C&W implied ~12.0 US c/kWh) used for Melbourne (same national market, NEM)",
     ),
     "seoul": Fact(132.4, "S53", 2024),
+    "taipei": Fact(
+        135.5,
+        "taipei_times_2024",
+        2024,
+        note="Taipower average industrial rate after the Oct 2024 review, NT$4.29/kWh = US$0.1355 "
+        "(the source's own conversion); whether business tax is included is not stated",
+    ),
     "montreal": Fact(
         round(13.0 * 10 * _CAD, 1),
         "S44",
@@ -457,10 +464,10 @@ POWER_PRICE: dict[str, Fact] = {
 # Name the conversion each measured foreign-currency price used (docs/data.md, 'One price basis').
 for _mid in ("dublin", "frankfurt", "paris", "stockholm", "helsinki", "copenhagen"):
     POWER_PRICE[_mid] = replace(
-        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' 2024 rate)"
+        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)"
     )
 POWER_PRICE["london"] = replace(
-    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' 2024 rate)"
+    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' rate)"
 )
 POWER_PRICE["seoul"] = replace(
     POWER_PRICE["seoul"], note="182.7 KRW/kWh / 1,380 KRW/USD (research notes' rate) x 1,000"
@@ -751,7 +758,32 @@ TIME_TO_POWER: dict[str, Fact] = {
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
     "london": Fact(
-        48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"
+        48,
+        "S70",
+        2025,
+        True,
+        "West London projects slip to 2030+ (CBRE), ~4 years from late 2026",
+        note="range up to 10 years: large HV/MV connections (+150 MVA) 'could take 10 years or "
+        "more' (Rider Levett Bucknall, Construction Market Intelligence Q3 2024: Data centres, "
+        "rlbinsights.com)",
+        low=48,
+        high=120,
+    ),
+    "chicago": Fact(
+        48,
+        "cbre_chicago_h2_2022",
+        2023,
+        note="O'Hare market: large power deliveries take up to 3-5 years; midpoint 4 years",
+        low=36,
+        high=60,
+    ),
+    "oregon": Fact(
+        72,
+        "cbre_hillsboro_h1_2024",
+        2024,
+        True,
+        "Hillsboro: timelines for delivery of additional power capacity extend into the 2030s "
+        "(CBRE H1 2024); 2030 from mid-2024 = ~72 months, taken as the wait (a lower bound)",
     ),
     "silicon_valley": Fact(
         36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"

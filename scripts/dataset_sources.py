@@ -29,6 +29,9 @@ SOURCES: dict[str, str] = {
     "cw_apac_dccg_2024": "Cushman & Wakefield, Asia Pacific Data Centre Construction Cost Guide 2023/2024, via Vietnam Investment Review (vir.com.vn, 2024): Japan 12.73, Singapore 11.23, South Korea 9.23, Hong Kong 9.20, Australia 9.17, Taiwan 6.15 USD/W",
     "cw_apac_dccg_2025": "Cushman & Wakefield, Asia Pacific Data Centre Construction Cost Guide 2025 (15 Jan 2025), via W.Media, 'ANZ data centre build costs up 3.5% in 2024' (2025)",
     "tt_dcci_2025_africa": "Turner & Townsend, Data Centre Construction Cost Index 2025-2026, African markets (Lagos 10.50, Cape Town 10.33, Johannesburg 10.06, Nairobi 9.74 USD/W), via iAfrica.com (Nov 2025)",
+    "cbre_chicago_h2_2022": "CBRE, North America Data Center Trends H2 2022, Primary Market: Chicago (17 Feb 2023), cbre.com/insights/local-response",
+    "cbre_hillsboro_h1_2024": "CBRE, North America Data Center Trends H1 2024, market profile Hillsboro (19 Aug 2024), cbre.com/insights/local-response",
+    "taipei_times_2024": "Taipei Times, 'Taipower to hike industrial electricity rates' (1 Oct 2024), citing the Ministry of Economic Affairs price review: industrial rates NT$4.29 (US$0.1355) per kWh on average",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
