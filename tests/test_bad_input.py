@@ -17,7 +17,8 @@ from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.plausible import Plausible
 from computegeo.dataset import catalog
 from computegeo.dataset.schema import table_columns
-from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.sections import MarketOverride
 from computegeo.screen.config import ScreenConfig
 

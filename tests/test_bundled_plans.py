@@ -80,7 +80,8 @@ def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
     pre-check says so before any solve, naming the fix."""
     from computegeo.core.errors import InfeasibleError
     from computegeo.planner import plan
-    from computegeo.scenario.load import Resilience, ResilienceBasis, ResilienceScope
+    from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
+    from computegeo.scenario.sections import Resilience
 
     scenario, dataset = pipeline.prepare("reference")
     rule = Resilience(

@@ -27,7 +27,7 @@ from computegeo.results.plan import (
     UnmetRow,
 )
 from computegeo.scenario.enums import Form
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 from test_checker_scenarios import MUSD, Case, _direct, changed, cloud_only, own_build, solved
 
 OLD_PLANS: dict[str, dict[str, Any]] = {

@@ -19,7 +19,8 @@ from computegeo.problem.demand import fold_regions, mw_per_accelerator
 from computegeo.problem.markets import allowed_markets
 from computegeo.problem.sites import cloud_price_usd_per_mw_year
 from computegeo.scenario.enums import Form, ResilienceScope
-from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import bundled_names, bundled_path
 
 DEMAND_RTOL = 1e-9

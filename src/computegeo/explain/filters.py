@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from computegeo.problem.markets import allowed_markets
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 
 def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, str]:

@@ -30,7 +30,7 @@ from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 UNMET = "unmet"
 """Stands for demand not served in :class:`Move` rows."""

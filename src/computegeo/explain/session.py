@@ -21,7 +21,7 @@ from computegeo.latency import RttMatrix
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 ALTERNATIVES_SHARE = 0.25
 """Share of the what-if budget kept for the alternatives search [-]."""

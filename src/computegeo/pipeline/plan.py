@@ -52,7 +52,8 @@ from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.xlsx import workbook_bytes
 from computegeo.results.plan import Plan, read_plan_document, write_tables
-from computegeo.scenario.load import KnownIds, Scenario, load_scenario, reference_problems
+from computegeo.scenario.load import KnownIds, load_scenario, reference_problems
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
 from computegeo.screen import screen as screen_markets

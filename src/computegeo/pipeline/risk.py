@@ -38,8 +38,8 @@ from computegeo.risk.backends import Backend
 from computegeo.risk.backends import Progress as FutureProgress
 from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files
-from computegeo.scenario.load import Scenario
 from computegeo.scenario.risk import RiskSection
+from computegeo.scenario.schema import Scenario
 
 
 def _quiet(stage: Stage, message: str) -> None:

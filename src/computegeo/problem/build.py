@@ -50,11 +50,9 @@ from computegeo.problem.demand import (
 )
 from computegeo.problem.markets import allowed_markets, build_arcs, market_value
 from computegeo.problem.sites import Site, build_sites, existing_matrix
-from computegeo.scenario.load import (
-    KnownIds,
-    ResilienceScope,
-    Scenario,
-)
+from computegeo.scenario.enums import ResilienceScope
+from computegeo.scenario.load import KnownIds
+from computegeo.scenario.schema import Scenario
 
 ANYWHERE_REGION_ID = "anywhere"
 """Region that pools demand of workloads with no latency limit and no residency rule."""

@@ -1,6 +1,6 @@
 """Planning periods and demand: totals and growth paths spread over demand regions.
 
-Pure functions from a :class:`~computegeo.scenario.load.Scenario` and the catalog's region and
+Pure functions from a :class:`~computegeo.scenario.schema.Scenario` and the catalog's region and
 hardware tables to arrays; :mod:`computegeo.problem.build` assembles them into ``ProblemData``.
 """
 
@@ -15,8 +15,9 @@ import pandas as pd
 from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.units import MONTHS_PER_YEAR
 from computegeo.latency.geodesy import great_circle_km
+from computegeo.scenario.enums import DemandUnit
 from computegeo.scenario.fields import MAX_MW
-from computegeo.scenario.load import DemandUnit, Scenario
+from computegeo.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def make_periods(scenario: Scenario) -> Periods:
 
     Examples
     --------
-    >>> from computegeo.scenario.load import Horizon
+    >>> from computegeo.scenario.sections import Horizon
     >>> h = Horizon(start_year=2027, end_year=2030, period_years=2)
     >>> h.period_start_years
     (2027, 2029)

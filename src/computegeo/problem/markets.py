@@ -12,7 +12,7 @@ import pandas as pd
 
 from computegeo.dataset.residency import AllowedDestinations
 from computegeo.latency import RttMatrix
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 # ---------------------------------------------------------------------------------------- markets
 

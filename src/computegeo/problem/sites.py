@@ -18,7 +18,8 @@ from computegeo.core.errors import DataError
 from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
 from computegeo.problem.demand import Periods, mw_per_accelerator
 from computegeo.problem.markets import market_value
-from computegeo.scenario.load import Form, Scenario
+from computegeo.scenario.enums import Form
+from computegeo.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -31,73 +31,9 @@ from computegeo.core.input_errors import is_union_noise as _is_union_noise
 from computegeo.core.input_errors import line_index as _line_index
 from computegeo.core.input_errors import nearest_line as _nearest_line
 from computegeo.core.yamlio import YamlProblem, load_yaml
-from computegeo.scenario.enums import (
-    Continent,
-    DemandUnit,
-    Form,
-    Membership,
-    ResilienceBasis,
-    ResilienceScope,
-)
 from computegeo.scenario.fields import ISO2_PATTERN, SLUG_PATTERN
-from computegeo.scenario.schema import CROSS_SEP, SCHEMA_VERSION, Scenario
-from computegeo.scenario.sections import (
-    BuildOptions,
-    CarbonPolicy,
-    CloudOptions,
-    DatasetFiles,
-    Demand,
-    DirectDemand,
-    Diversification,
-    ExistingCapacity,
-    GeneratedDemand,
-    Horizon,
-    LeaseOptions,
-    MarketOverride,
-    MarketPolicy,
-    Policies,
-    RegionFilter,
-    Resilience,
-    SolverSettings,
-    Supply,
-    Workload,
-)
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "BuildOptions",
-    "CarbonPolicy",
-    "CloudOptions",
-    "Continent",
-    "DatasetFiles",
-    "Demand",
-    "DemandUnit",
-    "DirectDemand",
-    "Diversification",
-    "ExistingCapacity",
-    "Form",
-    "GeneratedDemand",
-    "Horizon",
-    "KnownIds",
-    "LeaseOptions",
-    "MarketOverride",
-    "MarketPolicy",
-    "Membership",
-    "Policies",
-    "RegionFilter",
-    "Resilience",
-    "ResilienceBasis",
-    "ResilienceScope",
-    "Scenario",
-    "SolverSettings",
-    "Supply",
-    "Workload",
-    "load_scenario",
-    "model_field_paths",
-    "parse_scenario",
-    "reference_problems",
-]
-
+from computegeo.scenario.schema import CROSS_SEP, Scenario
+from computegeo.scenario.sections import MarketOverride
 
 # ------------------------------------------------------------------------------ reference checks
 

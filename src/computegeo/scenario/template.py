@@ -20,7 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.core.plausible import Plausible
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 _PACKAGE = "computegeo.scenario.examples"
 TEMPLATE_NAME = "template"

@@ -27,7 +27,7 @@ import yaml
 from computegeo.core.errors import ComputegeoError, ConfigError, InputError, suggest
 
 if TYPE_CHECKING:
-    from computegeo.scenario.load import Scenario
+    from computegeo.scenario.schema import Scenario
 
 OVERRIDE_FILES = {"markets": "markets_override", "demand_regions": "demand_regions_override"}
 """Scenario ``dataset:`` key -> request field that carries that file's content."""

@@ -23,8 +23,8 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from computegeo.core.errors import InputError
 from computegeo.risk.stress import ACCEPTED_FORMS
-from computegeo.scenario.load import Scenario
 from computegeo.scenario.risk import RiskSection
+from computegeo.scenario.schema import Scenario
 from computegeo.web.intake import FieldError, RequestInvalid, stage_plan
 from computegeo.web.job_http import (
     RISK,

@@ -15,7 +15,7 @@ from computegeo.evaluate.checks.registry import RULES
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

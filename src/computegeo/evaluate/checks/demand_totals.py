@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from computegeo.scenario.load import DemandUnit, Scenario
+from computegeo.scenario.enums import DemandUnit
+from computegeo.scenario.schema import Scenario
 
 
 def _mw_per_unit(scenario: Scenario, hardware: pd.DataFrame | None) -> float:

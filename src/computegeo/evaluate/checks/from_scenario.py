@@ -37,7 +37,7 @@ from computegeo.evaluate.checks.scenario_sites import (
 from computegeo.evaluate.checks.spec import CheckSpec
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 
 def _problem(scenario: Scenario, row: pd.Series, market_id: str) -> str:

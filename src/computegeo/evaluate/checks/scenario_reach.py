@@ -9,7 +9,7 @@ import pandas as pd
 from computegeo.dataset.residency import may_hold
 from computegeo.latency import rtt_ms
 from computegeo.problem.data import ProblemData
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 RTT_TOL_MS = 1e-9
 """Tolerance on the latency limit [ms]."""

@@ -17,7 +17,7 @@ import pandas as pd
 from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space."""
