@@ -124,7 +124,7 @@ def random_problem(
         Demand regions.
     n_periods : int, optional
         Yearly periods.
-    n1_mode : N1Mode, optional
+    n1_mode : ResilienceScope, optional
         N-1 resilience rule.
     n1_share : float, optional
         Share of demand that must stay served after the loss [-].

@@ -18,7 +18,6 @@ from computegeo.explain.compare import COST_FIELDS, compare_plans
 from computegeo.explain.forcing import MIN_MOVE_MW, UNMET, default_min_mw, moves
 from computegeo.explain.types import Move
 from computegeo.planner import plan as plan_problem
-from computegeo.problem.data import Form
 from computegeo.results.plan import (
     AssignmentRow,
     CapacityRow,
@@ -27,6 +26,7 @@ from computegeo.results.plan import (
     UnmetReason,
     UnmetRow,
 )
+from computegeo.scenario.enums import Form
 from computegeo.testing import tiny_problem
 
 MW_ABS = 1e-9

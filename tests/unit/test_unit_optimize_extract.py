@@ -25,7 +25,8 @@ from computegeo.optimize.extract import (
     unmet_by_region,
 )
 from computegeo.optimize.network import build_network
-from computegeo.problem.data import Form, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form
 from computegeo.testing import tiny_problem
 
 MW_RTOL = 1e-12
