@@ -65,7 +65,9 @@ def _is_typer_command(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     # A Typer command documents each parameter once, in its ``help=`` (shown by ``--help``).
     args = func.args.posonlyargs + func.args.args + func.args.kwonlyargs
     return bool(args) and all(
-        a.annotation is not None and "typer." in ast.unparse(a.annotation) for a in args
+        a.annotation is not None
+        and re.search(r"typer\.(Option|Argument)\(", ast.unparse(a.annotation)) is not None
+        for a in args
     )
 
 

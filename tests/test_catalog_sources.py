@@ -149,6 +149,7 @@ def test_cloud_region_coordinates_in_country() -> None:
         assert r["country"] in set(near), (rid, r["country"], list(near))
 
 
+@pytest.mark.slow  # runs scripts/build_dataset.py in a real process
 def test_rebuild_reproduces_shipped_tables(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_dataset.py"), "--out", str(tmp_path)],

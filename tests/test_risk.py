@@ -263,6 +263,7 @@ def test_default_loss_rules_from_the_dataset() -> None:
     assert p[1] == pytest.approx(0.002)
 
 
+@pytest.mark.slow  # starts a pool of worker processes
 def test_seed_determinism_across_worker_counts() -> None:
     data = tiny_problem()
     plan = plan_problem(data)

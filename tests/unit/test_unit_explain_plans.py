@@ -1,5 +1,6 @@
 """Unit tests of the plan-to-plan explanations: :func:`computegeo.explain.compare_plans`,
-:func:`computegeo.explain.forcing.moves` and :func:`computegeo.explain.forcing.default_min_mw`.
+:func:`computegeo.explain.forcing.moves`, :func:`computegeo.explain.forcing.default_min_mw` and
+:func:`computegeo.explain.alternatives.footprint`.
 
 Each test writes the rows of two plans by hand on top of the solved tiny problem
 (:func:`computegeo.testing.tiny_problem`; only its periods 2027 and 2028 and its KPI record
@@ -14,6 +15,7 @@ import math
 
 import pytest
 
+from computegeo.explain.alternatives import FOOTPRINT_FLOOR_MW, footprint
 from computegeo.explain.compare import COST_FIELDS, compare_plans
 from computegeo.explain.forcing import MIN_MOVE_MW, UNMET, default_min_mw, moves
 from computegeo.explain.types import Move
@@ -259,3 +261,20 @@ def test_default_min_mw_is_at_least_one_mw(base: Plan) -> None:
     small = (_cap("b", Form.LEASE, "2028", 0.5),)
     assert default_min_mw(_with(base, "A", capacity=small)) == 1.0
     assert default_min_mw(_with(base, "A", capacity=())) == 1.0
+
+
+# ------------------------------------------------------------------ footprint
+
+
+def test_footprint_is_the_final_period_markets_of_at_least_the_floor(base: Plan) -> None:
+    """2028: a = 0.6 + 0.6 MW over two forms (1.2, counts), b = 0.9 MW (under the 1 MW floor),
+    c = 1.0 MW (at the floor, counts); d holds 50 MW in 2027 only (not the final period)."""
+    capacity = (
+        _cap("a", Form.BUILD, "2028", 0.6),
+        _cap("a", Form.CLOUD, "2028", 0.6),
+        _cap("b", Form.LEASE, "2028", 0.9),
+        _cap("c", Form.LEASE, "2028", 1.0),
+        _cap("d", Form.BUILD, "2027", 50.0),
+    )
+    assert FOOTPRINT_FLOOR_MW == 1.0
+    assert footprint(_with(base, "A", capacity=capacity)) == frozenset({"a", "c"})

@@ -22,7 +22,13 @@ PROGRESS_EVERY_S = 1.0
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``risk`` to the application."""
+    """Add ``risk`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("risk")(risk_command)
 
 

@@ -19,7 +19,13 @@ from computegeo.core.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve`` to the application."""
+    """Add ``serve`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("serve")(serve_command)
 
 
