@@ -102,7 +102,13 @@ def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``latency`` command to ``app``."""
+    """Add the ``latency`` command to ``app``.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
 
     @app.command(
         "latency",

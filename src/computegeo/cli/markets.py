@@ -66,6 +66,17 @@ def _fmt(value: object, divisor: float = 1.0) -> str:
 def table_layout(columns: Sequence[str]) -> tuple[tuple[str, str, float], ...]:
     """Table columns (column, header, divisor): the default set, or the named columns.
 
+    Parameters
+    ----------
+    columns : Sequence[str]
+        Attribute names from ``--columns``, in display order; empty for the default set.
+
+    Returns
+    -------
+    tuple[tuple[str, str, float], ...]
+        One ``(column, header, divisor)`` per column; a value is divided by ``divisor``
+        before it is shown (1.0 for columns outside the default set).
+
     Raises
     ------
     InputError
@@ -89,7 +100,23 @@ def render_table(
     provenance: pd.DataFrame,
     layout: tuple[tuple[str, str, float], ...] = TABLE_COLUMNS,
 ) -> str:
-    """A readable fixed-width table; ``*`` marks an estimated value."""
+    """A readable fixed-width table; ``*`` marks an estimated value.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market attributes indexed by ``market_id``, with a ``name`` column and every column
+        of ``layout`` (units as in ``schema.csv``).
+    provenance : pandas.DataFrame
+        One row per (``market_id``, ``attribute``) with a boolean ``estimated`` column.
+    layout : tuple[tuple[str, str, float], ...], optional
+        ``(column, header, divisor)`` per shown column, from :func:`table_layout`.
+
+    Returns
+    -------
+    str
+        The table, one line per market, and a footer giving the market count.
+    """
     est = provenance.set_index(["market_id", "attribute"])["estimated"]
     headers = ["id", "name", *[h for _, h, _ in layout]]
     rows = []
@@ -124,14 +151,38 @@ def render_table(
 
 
 def render_csv(markets: pd.DataFrame) -> str:
-    """Wide CSV: ``market_id`` plus one column per attribute (units in ``schema.csv``)."""
+    """Wide CSV: ``market_id`` plus one column per attribute (units in ``schema.csv``).
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market attributes indexed by ``market_id``.
+
+    Returns
+    -------
+    str
+        The CSV text, ``\\n`` line ends, with a header row.
+    """
     buf = io.StringIO()
     markets.to_csv(buf, lineterminator="\n")
     return buf.getvalue()
 
 
 def render_show(values: Sequence[AttributeValue]) -> str:
-    """One market, one line per value with unit, year, measured/estimated and source."""
+    """One market, one line per value with unit, year, measured/estimated and source.
+
+    Parameters
+    ----------
+    values : Sequence[AttributeValue]
+        Every attribute value of one market; must include ``name``, ``country``,
+        ``continent``, ``latitude`` and ``longitude`` (the heading).
+
+    Returns
+    -------
+    str
+        A heading line, then per value a line with value, unit, year and kind, its source
+        and, for an estimate, its rule.
+    """
     by = {v.attribute: v for v in values}
     head = (
         f"{by['name'].value} ({values[0].market_id}) - {by['country'].value}, "
@@ -172,6 +223,23 @@ def residency_answer(
     data_class: str, origin: str, accept_conditions: bool, meets: Sequence[str]
 ) -> str:
     """The text of ``computegeo markets residency``: destinations, conditions, legal basis.
+
+    Parameters
+    ----------
+    data_class : str
+        Residency data class id (a rule of ``residency.yaml``).
+    origin : str
+        ISO 3166-1 alpha-2 code of the country the data comes from (any case).
+    accept_conditions : bool
+        Count every conditional destination as allowed (``--accept-conditions``).
+    meets : Sequence[str]
+        Ids of the conditions the user says are met (``--meets``).
+
+    Returns
+    -------
+    str
+        The answer, one statement a line: allowed countries, each conditional destination
+        and whether it is included, legal basis, source, and the origin's regime.
 
     Raises
     ------
@@ -219,7 +287,13 @@ def residency_answer(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``markets`` command group to the CLI."""
+    """Add the ``markets`` command group to the CLI.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     markets_app = typer.Typer(
         name="markets",
         help="List, filter and inspect candidate markets (every value with source and year).",

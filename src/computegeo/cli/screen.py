@@ -70,7 +70,23 @@ def _check_sensitivity(options: SensitivityOptions) -> None:
 
 
 def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> str:
-    """Plain-text report: header (method, weights, filters), ranked rows, notes."""
+    """Plain-text report: header (method, weights, filters), ranked rows, notes.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+    top : int or None
+        Show the first ``top`` ranked markets only; None shows all.
+    filters : list[str]
+        The hard filters as the user wrote them, echoed in the header.
+
+    Returns
+    -------
+    str
+        The report; ``*`` marks an estimated value, and the weight-sensitivity notes follow
+        the table when ``result`` has them.
+    """
     shares = result.weight_shares
     lines = [
         f"Method: {result.method.label}",
@@ -122,7 +138,26 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
 
 
 def render_explain(result: ScreenResult, market_id: str) -> str:
-    """Plain-text breakdown of one market's score."""
+    """Plain-text breakdown of one market's score.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+    market_id : str
+        The market to explain; it must be ranked in ``result``.
+
+    Returns
+    -------
+    str
+        Rank, score and the formula of the method, then one row per criterion (value, unit,
+        utility, weight share and its part of the score).
+
+    Raises
+    ------
+    ConfigError
+        When ``market_id`` is not in the ranked table.
+    """
     parts = result.explain(market_id)
     row = result.table.loc[market_id]
     lines = [
@@ -165,7 +200,18 @@ def render_explain(result: ScreenResult, market_id: str) -> str:
 
 
 def render_csv(result: ScreenResult) -> str:
-    """The ranked table as CSV, with the method in a column."""
+    """The ranked table as CSV, with the method in a column.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+
+    Returns
+    -------
+    str
+        CSV text indexed by ``market_id``, with a ``method`` column.
+    """
     return result.table.assign(method=result.method.value).to_csv()
 
 
@@ -174,7 +220,13 @@ def _split(values: list[str]) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``screen`` command to ``app``."""
+    """Add the ``screen`` command to ``app``.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
 
     @app.command("screen")
     def screen_command(
