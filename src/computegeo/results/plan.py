@@ -296,7 +296,13 @@ class Plan:
     written before schema 1.2)."""
 
     def to_json_dict(self) -> dict[str, object]:
-        """The ``plan.json`` object (enums as their values, tuples as lists)."""
+        """The ``plan.json`` object (enums as their values, tuples as lists).
+
+        Returns
+        -------
+        dict[str, object]
+            JSON-ready values: NaN becomes ``None``, mapping keys become strings.
+        """
         return _to_jsonable(asdict(self))  # type: ignore[return-value]
 
     @classmethod
@@ -316,6 +322,7 @@ class Plan:
         Returns
         -------
         Plan
+            The plan, every field checked.
 
         Raises
         ------
@@ -353,19 +360,48 @@ class Plan:
 
     # ---------------------------------------------------------------- tables
     def capacity_frame(self) -> pd.DataFrame:
-        """Capacity rows as a DataFrame (``form`` as its string value)."""
+        """Capacity rows as a DataFrame (``form`` as its string value).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``capacity`` entry, columns the fields of :class:`CapacityRow` in order
+            (an empty frame with those columns when there are none).
+        """
         return _frame(self.capacity, CapacityRow)
 
     def builds_frame(self) -> pd.DataFrame:
-        """Build rows as a DataFrame."""
+        """Build rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``builds`` entry, columns the fields of :class:`BuildRow` in order,
+            enums as their values (an empty frame with those columns when there are none).
+        """
         return _frame(self.builds, BuildRow)
 
     def assignments_frame(self) -> pd.DataFrame:
-        """Assignment rows as a DataFrame."""
+        """Assignment rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``assignments`` entry, columns the fields of :class:`AssignmentRow`
+            in order, enums as their values (an empty frame with those columns when there are
+            none).
+        """
         return _frame(self.assignments, AssignmentRow)
 
     def unmet_frame(self) -> pd.DataFrame:
-        """Unmet-demand rows as a DataFrame."""
+        """Unmet-demand rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``unmet`` entry, columns the fields of :class:`UnmetRow` in order,
+            enums as their values (an empty frame with those columns when there are none).
+        """
         return _frame(self.unmet, UnmetRow)
 
 
@@ -408,12 +444,30 @@ def _frame(rows: tuple[object, ...], row_type: type) -> pd.DataFrame:
 
 
 def write_plan_json(plan: Plan, path: Path) -> None:
-    """Write ``plan.json`` atomically (UTF-8, indented, keys in schema order)."""
+    """Write ``plan.json`` atomically (UTF-8, indented, keys in schema order).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to write.
+    path : Path
+        The file to write (replaced if it exists).
+    """
     atomic_write_text(Path(path), json.dumps(plan.to_json_dict(), indent=1) + "\n")
 
 
 def read_plan_json(path: Path) -> Plan:
     """Read a ``plan.json`` file.
+
+    Parameters
+    ----------
+    path : Path
+        The ``plan.json`` file.
+
+    Returns
+    -------
+    Plan
+        The validated plan.
 
     Raises
     ------
@@ -428,6 +482,11 @@ def read_plan_document(path: Path) -> tuple[Plan, dict[str, object]]:
 
     The document also holds the keys that belong to other layers (``explanation``, written by
     ``computegeo.explain``), which the caller decodes itself.
+
+    Parameters
+    ----------
+    path : Path
+        The ``plan.json`` file.
 
     Returns
     -------
@@ -453,6 +512,14 @@ TABLES = ("capacity", "builds", "assignments", "unmet")
 
 def write_tables(plan: Plan, directory: Path) -> tuple[Path, ...]:
     """Write capacity, builds, assignments and unmet demand as CSV and Parquet files.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan whose tables are written.
+    directory : Path
+        An existing directory; each table is written atomically as ``<name>.csv`` and
+        ``<name>.parquet`` there (names in :data:`TABLES`).
 
     Returns
     -------

@@ -65,6 +65,12 @@ class Reader:
         where : str
             The field path used in problem lines, e.g. ``"kpis"`` or ``"capacity[3]"``; empty
             for the top-level object.
+
+        Returns
+        -------
+        object or None
+            The ``cls`` instance, or ``None`` when a field had a problem (the problem lines
+            are appended to :attr:`problems`).
         """
         value = self._dataclass(cls, obj, where)
         return None if isinstance(value, _Missing) else value  # type: ignore[return-value]
