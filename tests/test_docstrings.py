@@ -27,6 +27,7 @@ DOCUMENTED = (
     "evaluate/resilience.py",
     "explain",
     "results",
+    "scenario",
     "signals",
     "web/app.py",
     "web/errors.py",

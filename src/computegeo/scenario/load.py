@@ -69,7 +69,9 @@ def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
     Parameters
     ----------
     scenario : Scenario
+        The validated scenario.
     known : KnownIds
+        The ids the dataset knows (markets, regions, countries, data classes, hardware).
 
     Returns
     -------
@@ -305,8 +307,11 @@ def _add_line(problem: str, lines: Mapping[tuple[str | int, ...], int]) -> str:
 def _raw_workload_ref_problems(
     data: Mapping[object, object], lines: Mapping[tuple[str | int, ...], int]
 ) -> list[str]:
-    """Workload-id references checked on the raw document (the model-level check only runs when
-    every field is valid, and all problems should be reported at once)."""
+    """Workload-id references checked on the raw document.
+
+    The model-level check only runs when every field is valid, and all problems should be
+    reported at once.
+    """
     workloads = data.get("workloads")
     if not isinstance(workloads, list):
         return []
@@ -380,7 +385,13 @@ _NOT_EXAMPLES = frozenset({"template"})
 
 
 def bundled_scenario_names() -> tuple[str, ...]:
-    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...)."""
+    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...).
+
+    Returns
+    -------
+    tuple of str
+        File stems of the bundled ``.yaml`` files, sorted, the template excluded.
+    """
     root = importlib.resources.files(_BUNDLED_PACKAGE)
     stems = (p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
     return tuple(sorted(n for n in stems if n not in _NOT_EXAMPLES))
@@ -448,6 +459,18 @@ def model_field_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> li
     """Every key path a scenario can have (lists as ``[]``, market overrides as ``<market>``).
 
     Used to check that the template and docs document every key.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel, optional
+        The model whose fields are listed (recursively into nested models).
+    prefix : str, optional
+        Prepended to every path (the parent's path and a dot when recursing).
+
+    Returns
+    -------
+    list of str
+        Dotted key paths, each parent before its children, in field order.
     """
     out: list[str] = []
     for name, field in model.model_fields.items():

@@ -91,7 +91,13 @@ class Scenario(ScenarioModel):
         return self
 
     def workload_ids(self) -> tuple[str, ...]:
-        """Ids of the workloads in file order."""
+        """Ids of the workloads in file order.
+
+        Returns
+        -------
+        tuple of str
+            One id per workload.
+        """
         return tuple(w.id for w in self.workloads)
 
 
@@ -100,6 +106,23 @@ CROSS_SEP = "\n"
 
 
 def cross_field_problems(s: Scenario) -> Iterator[str]:
+    """The rules that span fields of a scenario, each broken one as a problem line.
+
+    Schema version, unique workload ids, workload references, ``totals_by_year`` covering
+    the horizon, one growth rate or one per year, direct demand on period start years,
+    resilience share, existing-capacity years, campus size bounds, a cloud price when cloud
+    is used, at least one supply form, and :func:`demand_range_problems`.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario, every field already valid on its own.
+
+    Yields
+    ------
+    str
+        ``"<field path>: <what is wrong and the fix>"``, one per problem.
+    """
     if s.schema_version != SCHEMA_VERSION:
         yield (
             f"schema_version: {s.schema_version} is not supported; this release reads "
@@ -185,6 +208,18 @@ def demand_range_problems(s: Scenario) -> Iterator[str]:
 
     Each figure is bounded on its own by its field type; a growth path can still compound a
     plausible start into an implausible total (1,000 MW doubling for ten years is 1 TW).
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario; only demand given in MW is checked (accelerator counts are bounded per
+        figure).
+
+    Yields
+    ------
+    str
+        At most one problem line: the first generated workload whose peak year [MW] is
+        above ``MAX_MW``, else the first year whose total over all demand [MW] is.
     """
     if s.demand.unit is not DemandUnit.MW:
         return  # accelerators: bounded per figure (DemandFigure); MW depend on the hardware table

@@ -1,5 +1,7 @@
-"""The sections of a scenario file: horizon, workloads, demand, supply, overrides, policies,
-dataset files, solver settings and the plan's market screen.
+"""The sections of a scenario file, one frozen pydantic model each.
+
+Horizon, workloads, demand, supply, overrides, policies, dataset files, solver settings and
+the plan's market screen.
 
 Each section is a frozen pydantic model with documented fields (units in the docstrings); the
 root :class:`~computegeo.scenario.schema.Scenario` and its cross-field rules are in
