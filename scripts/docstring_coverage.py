@@ -25,18 +25,27 @@ PARAMETERS = re.compile(_SECTION.format(name="Parameters"), re.MULTILINE)
 RETURNS = re.compile(_SECTION.format(name="(Returns|Yields)"), re.MULTILINE)
 
 
+def _is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    # An @overload stub is documented by its implementation (ruff's D418 forbids a docstring).
+    return any(ast.unparse(d).split(".")[-1] == "overload" for d in func.decorator_list)
+
+
 def _public_functions(
     tree: ast.Module,
 ) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
     for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _is_overload(node):
+            continue
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(
             "_"
         ):
             yield node.name, node
         elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                    not item.name.startswith("_") or item.name == "__init__"
+                if (
+                    isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and not _is_overload(item)
+                    and (not item.name.startswith("_") or item.name == "__init__")
                 ):
                     yield f"{node.name}.{item.name}", item
 

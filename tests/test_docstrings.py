@@ -26,6 +26,7 @@ DOCUMENTED = (
     "evaluate/n1_diagnosis.py",
     "evaluate/resilience.py",
     "explain",
+    "latency",
     "results",
     "scenario",
     "signals",
@@ -79,12 +80,16 @@ def test_documented_packages_have_parameters_and_returns() -> None:
 
 def test_the_scan_finds_a_missing_section(tmp_path: Path) -> None:
     """A two-argument function without Parameters, and one returning a value without
-    Returns, are both reported; a Typer command and a property are not."""
+    Returns, are both reported; a Typer command, a property and an overload stub are not."""
     src = tmp_path / "mod.py"
     src.write_text(
         '''"""Module."""
 import typer
-from typing import Annotated
+from typing import Annotated, overload
+
+
+@overload
+def one(a: int, b: int) -> int: ...
 
 
 def add(a: int, b: int) -> int:

@@ -27,6 +27,16 @@ def default_model() -> LatencyModel:
 
     The model is immutable, so caching it changes no result; it only avoids re-reading the
     package data and re-running the hub shortest-path computation on every call.
+
+    Returns
+    -------
+    LatencyModel
+        The shipped parameters bound to the shipped backbone.
+
+    Raises
+    ------
+    DataError
+        If the packaged parameter or backbone files are malformed (a packaging fault).
     """
     return build_model(load_shipped_params(), load_backbone())
 
