@@ -29,6 +29,7 @@ DOCUMENTED = (
     "latency",
     "results",
     "scenario",
+    "problem",
     "signals",
     "web/app.py",
     "web/errors.py",

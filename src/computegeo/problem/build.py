@@ -1,5 +1,4 @@
-"""Scenario + dataset -> :class:`~computegeo.problem.data.ProblemData` (the arrays the optimizer
-sees).
+"""Scenario + dataset -> :class:`~computegeo.problem.data.ProblemData`, the optimizer's arrays.
 
 Defaults come from the dataset (market table, demand regions, hardware); the scenario overrides
 them. The steps, each a small pure function:
@@ -330,6 +329,24 @@ def known_ids_from(
 
     Countries are every ISO code of the country table (when given) plus those of markets and
     regions, so an EU country list may name members without a demand region.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table, index ``market_id``, with a ``country`` column (ISO2).
+    demand_regions : pandas.DataFrame
+        Demand-region table, index region id, with a ``country`` column (ISO2).
+    data_classes : tuple of str
+        Residency data class ids; ``"none"`` is always added.
+    hardware : pandas.DataFrame or None
+        Hardware table indexed by generation id; None gives no hardware ids.
+    countries : pandas.DataFrame or None, optional
+        Country table indexed by ISO2 code.
+
+    Returns
+    -------
+    KnownIds
+        Frozen sets of market, region, country, data class and hardware ids.
     """
     known_countries = set(markets["country"].astype(str)) | set(
         demand_regions["country"].astype(str)

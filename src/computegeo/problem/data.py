@@ -234,8 +234,10 @@ class ProblemData:
 
     @property
     def capital_recovery_factor(self) -> np.ndarray:
-        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) "
-        "[1/yr]."""
+        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) [1/yr].
+
+        ``r / (1 - (1 + r)^-n)``, or ``1 / n`` when the rate is 0.
+        """
         r = self.discount_rate
         n = self.asset_life_years
         if r == 0.0:
@@ -254,6 +256,16 @@ class ProblemData:
         default to +inf (no limit) and ``carbon_price_usd_per_t`` [USD/t] to 0 when not given,
         so after ``__post_init__`` none of them is ``None``.
 
+        Parameters
+        ----------
+        name : PerPeriodLimit
+            The field name, e.g. ``"budget_usd"``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The field's array, shape (T,), in the field's unit.
+
         Raises
         ------
         DataError
@@ -266,23 +278,41 @@ class ProblemData:
         return value
 
     def headroom_sites(self) -> np.ndarray:
-        """(S,) bool: sites whose new capacity draws on the market's power headroom (build and
-        lease, ``FORMS_DRAWING_GRID_POWER``, except ``site_headroom_exempt``)."""
+        """(S,) bool: sites whose new capacity draws on the market's power headroom.
+
+        Build and lease (``FORMS_DRAWING_GRID_POWER``), except ``site_headroom_exempt`` sites.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean mask over sites, shape (S,).
+        """
         draws = np.array([f in FORMS_DRAWING_GRID_POWER for f in self.site_form], dtype=bool)
         if self.site_headroom_exempt is not None:
             draws &= ~self.site_headroom_exempt
         return draws
 
     def caps_active(self) -> np.ndarray:
-        """(T,) bool: periods in which the diversification caps apply (total demand >=
-        ``min_total_mw_for_caps`` [MW])."""
+        """(T,) bool: periods in which the diversification caps apply.
+
+        Returns
+        -------
+        numpy.ndarray
+            True where total demand [MW] is at least ``min_total_mw_for_caps`` [MW] (1e-9 MW
+            slack), shape (T,).
+        """
         total = self.demand_mw.sum(axis=(0, 1)) if self.demand_mw.size else np.zeros(self.n_periods)
         return np.asarray(total >= self.min_total_mw_for_caps - 1e-9)
 
     def online_mask(self) -> np.ndarray:
-        """Which vintages are online when: ``mask[s, tau, t]`` is True when capacity decided at
-        site ``s`` in period ``tau`` is online in period ``t`` (``tau + lead <= t < tau + lead +
-        term``). Shape (S, T, T), bool."""
+        """Which vintages are online when, shape (S, T, T), bool.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``mask[s, tau, t]`` is True when capacity decided at site ``s`` in period ``tau``
+            is online in period ``t`` (``tau + lead <= t < tau + lead + term``, in periods).
+        """
         tau = np.arange(self.n_periods)[None, :, None]
         t = np.arange(self.n_periods)[None, None, :]
         lead = self.lead_periods[:, None, None]
@@ -290,12 +320,25 @@ class ProblemData:
         return (t >= tau + lead) & (t < tau + lead + term)
 
     def decision_allowed(self) -> np.ndarray:
-        """``allowed[s, tau]``: a decision at site ``s`` in period ``tau`` comes online within the
-        horizon (``tau + lead < T``). Shape (S, T), bool."""
+        """Whether a decision at site ``s`` in period ``tau`` comes online within the horizon.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``allowed[s, tau]``, True when ``tau + lead < T`` (lead in periods), shape (S, T).
+        """
         return np.arange(self.n_periods)[None, :] + self.lead_periods[:, None] < self.n_periods
 
     def contingencies(self) -> tuple[tuple[str, np.ndarray], ...]:
-        """The N-1 contingencies as (name, bool mask over markets lost), per ``n1_mode``."""
+        """The N-1 contingencies as (name, bool mask over markets lost), per ``n1_mode``.
+
+        Returns
+        -------
+        tuple of (str, numpy.ndarray)
+            Empty when ``n1_mode`` is none or no ``n1_share`` is positive; else one per market
+            (named by market id) or one per country of the markets (named by ISO2 code, sorted),
+            each with a mask of shape (M,).
+        """
         if self.n1_mode is ResilienceScope.NONE or not np.any(self.n1_share > 0):
             return ()
         if self.n1_mode is ResilienceScope.MARKET:

@@ -38,12 +38,37 @@ class Periods:
         return float(self.length_years[0]) * MONTHS_PER_YEAR
 
     def lead_periods(self, lead_months: float) -> int:
-        """Periods from decision to service for a lead time [months], given the head start."""
+        """Periods from decision to service for a lead time [months], given the head start.
+
+        Parameters
+        ----------
+        lead_months : float
+            Time from decision to service [months].
+
+        Returns
+        -------
+        int
+            ``ceil((lead_months - head_start_months) / period_months)``, at least 0.
+        """
         return max(0, math.ceil((lead_months - self.head_start_months) / self.period_months - 1e-9))
 
 
 def make_periods(scenario: Scenario) -> Periods:
     """Periods of the scenario's horizon.
+
+    Quarterly horizons give four periods of 0.25 yr per year, labelled ``2027Q1``; otherwise
+    periods of ``period_years`` years, labelled ``2027`` or ``2027-2028``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (its ``horizon``).
+
+    Returns
+    -------
+    Periods
+        Labels, start years, lengths [yr], the calendar years of each period and the head
+        start [months] from the decision year to the first period.
 
     Examples
     --------
@@ -84,6 +109,18 @@ def mw_per_accelerator(hardware: pd.DataFrame, hardware_id: str) -> float:
     """IT power of one accelerator of a hardware generation, host and network share included [MW].
 
     ``1 / accelerators_per_mw_it`` from the hardware table.
+
+    Parameters
+    ----------
+    hardware : pandas.DataFrame
+        Hardware table indexed by generation id, with ``accelerators_per_mw_it`` [1/MW].
+    hardware_id : str
+        The generation.
+
+    Returns
+    -------
+    float
+        IT power per accelerator [MW].
 
     Raises
     ------
@@ -138,7 +175,20 @@ def _spread_weights(scenario: Scenario, k: int, regions: pd.DataFrame) -> np.nda
 
 
 def is_pooled(scenario: Scenario, workload_index: int) -> bool:
-    """True when a workload has neither a latency limit nor a residency rule (pooled demand)."""
+    """True when a workload has neither a latency limit nor a residency rule (pooled demand).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    workload_index : int
+        Position of the workload in ``scenario.workloads``.
+
+    Returns
+    -------
+    bool
+        Whether its demand may be pooled on one region.
+    """
     w = scenario.workloads[workload_index]
     return w.latency_limit_ms is None and w.data_class == "none"
 
@@ -152,6 +202,30 @@ def demand_matrix(
     """Demand [MW IT], shape (W, R, T), over the catalog's regions (before pooling/folding).
 
     Multi-year periods hold the average of their years.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (workloads, generated and direct demand, unit).
+    regions : pandas.DataFrame
+        The catalog's demand regions (population, internet users, continent, country).
+    periods : Periods
+        From :func:`make_periods`.
+    hardware : pandas.DataFrame or None, optional
+        Hardware table; needed when demand is in accelerators.
+
+    Returns
+    -------
+    numpy.ndarray
+        Demand [MW IT], shape (W, R, T).
+
+    Raises
+    ------
+    DataError
+        Demand in accelerators without a hardware table, or an unknown generation.
+    ConfigError
+        No region matches a generated entry's filter, or demand in accelerators converts to
+        more than the plausible maximum [MW].
     """
     n_w, n_r, n_t = len(scenario.workloads), len(regions), len(periods.labels)
     out = np.zeros((n_w, n_r, n_t))
@@ -199,6 +273,17 @@ def fold_regions(
     residency rule, so that origin survives), then the largest others up to ``max_regions``. A
     dropped region's demand moves to the nearest kept region in its country, else to the
     nearest kept region (by great-circle distance).
+
+    Parameters
+    ----------
+    demand_mw : numpy.ndarray
+        Demand [MW IT], shape (W, R, T), from :func:`demand_matrix`.
+    regions : pandas.DataFrame
+        The R region rows (country, latitude, longitude).
+    max_regions : int or None
+        Most regions kept; None keeps every region with demand.
+    protected_countries : frozenset of str, optional
+        ISO2 codes whose largest region is always kept.
 
     Returns
     -------

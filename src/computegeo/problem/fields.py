@@ -92,7 +92,13 @@ class FieldSpec:
     fill: float | None = None
 
     def interval(self) -> str:
-        """The allowed values as an interval, e.g. ``[0, 1)``; ``""`` when unbounded."""
+        """The allowed values as an interval, e.g. ``[0, 1)``; ``""`` when unbounded.
+
+        Returns
+        -------
+        str
+            The interval text (``-inf`` / ``inf`` for a missing bound).
+        """
         if self.lower is None and self.upper is None:
             return ""
         lo = "-inf" if self.lower is None else f"{self.lower:g}"

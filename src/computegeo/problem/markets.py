@@ -23,6 +23,7 @@ def allowed_markets(scenario: Scenario, markets: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     scenario : Scenario
+        The validated scenario (``policies.markets`` and ``existing``).
     markets : DataFrame
         The catalog's market table (index ``market_id``).
 
@@ -54,6 +55,22 @@ def allowed_markets(scenario: Scenario, markets: pd.DataFrame) -> pd.DataFrame:
 
 
 def market_value(markets: pd.DataFrame, scenario: Scenario, column: str) -> np.ndarray:
+    """A market attribute per market, with ``market_overrides`` applied.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table, index ``market_id``.
+    scenario : Scenario
+        The validated scenario (its ``market_overrides``).
+    column : str
+        A numeric attribute, e.g. ``build_cost_usd_per_mw``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float per market row, in the column's unit (a copy).
+    """
     values = markets[column].astype(float).to_numpy(copy=True)
     for i, market_id in enumerate(markets.index):
         override = scenario.market_overrides.get(str(market_id))
@@ -80,9 +97,27 @@ def build_arcs(
     the workload's limit, and the market's country may hold the workload's data class coming from
     the region's country. The pooled region connects to every market.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (workload latency limits [ms] and data classes).
+    markets : pandas.DataFrame
+        The M allowed markets (latitude, longitude, country).
+    regions : pandas.DataFrame
+        The R demand regions (latitude, longitude, country).
+    demand_mw : numpy.ndarray
+        Demand [MW IT], shape (W, R, T).
+    rtt_matrix_ms : RttMatrix
+        Market-to-region RTT [ms] from coordinates [deg].
+    allowed_destinations : AllowedDestinations
+        Countries that may hold a data class from an origin country.
+    pooled_region : int or None
+        Index of the pooled ``anywhere`` region, if any.
+
     Returns
     -------
     (arc_market, arc_region, arc_workload, arc_rtt_ms)
+        Market, region and workload index per arc (int64) and its RTT [ms].
     """
     rtt = rtt_matrix_ms(
         markets["latitude"].astype(float).to_numpy(),

@@ -24,8 +24,10 @@ from computegeo.scenario.schema import Scenario
 
 @dataclass(frozen=True)
 class Site:
-    """One supply option in a market, in the units of the ``ProblemData`` site fields
-    (``docs/problem-data.md``): lead time in months, costs in USD, sizes in MW of IT load."""
+    """One supply option in a market, in the units of the ``ProblemData`` site fields.
+
+    See ``docs/problem-data.md``: lead time in months, costs in USD, sizes in MW of IT load.
+    """
 
     site_id: str
     market: int
@@ -49,6 +51,23 @@ def cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | Non
 
     ``price_usd_per_gpu_hour * hours per year / MW per accelerator`` unless
     ``price_usd_per_mw_year`` is set.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (``supply.cloud``).
+    hardware : pandas.DataFrame or None
+        Hardware table; needed when cloud is priced per GPU-hour.
+
+    Returns
+    -------
+    float
+        Cloud price [USD/MW-yr].
+
+    Raises
+    ------
+    DataError
+        Priced per GPU-hour without a hardware table, or an unknown generation.
     """
     c = scenario.supply.cloud
     if c.price_usd_per_mw_year is not None:
@@ -82,6 +101,27 @@ def build_sites(
     New own-built and new leased capacity waits for the market's time to power (lead =
     max(construction or lease lead, time to power)) and neither is offered in a moratorium
     market. Vacant colocation space (``lease_vacant_mw``) is the stated exception.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (``supply``, ``market_overrides``, ``existing``).
+    markets : pandas.DataFrame
+        The allowed markets (costs, time to power, headroom, moratorium, cloud providers).
+    periods : Periods
+        From :func:`~computegeo.problem.demand.make_periods`.
+    hardware : pandas.DataFrame or None
+        Hardware table, for a cloud price per GPU-hour.
+
+    Returns
+    -------
+    list of Site
+        The sites, market by market.
+
+    Raises
+    ------
+    DataError
+        From :func:`cloud_price_usd_per_mw_year`.
     """
     s = scenario.supply
     n_t = len(periods.labels)
@@ -207,7 +247,26 @@ def build_sites(
 def existing_matrix(
     scenario: Scenario, markets: pd.DataFrame, sites: list[Site], periods: Periods
 ) -> np.ndarray:
-    """Existing capacity [MW IT] per site and period, shape (S, T)."""
+    """Existing capacity [MW IT] per site and period, shape (S, T).
+
+    A multi-year period holds the share of its years in which the capacity is online.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (``existing``).
+    markets : pandas.DataFrame
+        The allowed markets (each existing entry's market among them).
+    sites : list of Site
+        From :func:`build_sites`.
+    periods : Periods
+        The periods and their calendar years.
+
+    Returns
+    -------
+    numpy.ndarray
+        Capacity [MW IT], shape (S, T).
+    """
     out = np.zeros((len(sites), len(periods.labels)))
     index = {s.site_id: j for j, s in enumerate(sites)}
     for e in scenario.existing:
