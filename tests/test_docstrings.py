@@ -18,6 +18,7 @@ PKG = ROOT / "src" / "computegeo"
 DOCUMENTED = (
     "cflp",
     "core",
+    "dataset",
     "evaluate/__init__.py",
     "evaluate/arrays.py",
     "evaluate/checker.py",

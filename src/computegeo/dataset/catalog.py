@@ -344,12 +344,30 @@ def load_markets(override: Path | None = None) -> pd.DataFrame:
 
 
 def market_ids() -> tuple[str, ...]:
-    """Ids of the bundled markets."""
+    """Ids of the bundled markets.
+
+    Returns
+    -------
+    tuple of str
+        Market ids in file order.
+    """
     return tuple(dict.fromkeys(v.market_id for v in _bundled_attribute_values()))
 
 
 def market_values(market_id: str, override: Path | None = None) -> tuple[AttributeValue, ...]:
     """Every value of one market with provenance.
+
+    Parameters
+    ----------
+    market_id : str
+        The market.
+    override : Path or None, optional
+        A markets override file (CSV or YAML); its values win per market and attribute.
+
+    Returns
+    -------
+    tuple of AttributeValue
+        Each attribute's value with unit, source, year and, for an estimate, its rule.
 
     Raises
     ------
@@ -485,28 +503,81 @@ def apply_market_values(
 def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
     """Demand regions (metros) with population and internet users.
 
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
     Returns
     -------
     pandas.DataFrame
         Indexed by ``region_id``; ``name``, ``country``, ``continent``, ``latitude``,
         ``longitude`` [deg], ``population`` [persons], ``internet_users`` [persons] and the
         internet share used to estimate them.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
     """
     return _load_simple("demand_regions", "demand_regions.csv", override)
 
 
 def load_cloud_regions(override: Path | None = None) -> pd.DataFrame:
-    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``."""
+    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``.
+
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``cloud_regions`` columns of ``schema.csv``, indexed by ``region_id``.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
+    """
     return _load_simple("cloud_regions", "cloud_regions.csv", override)
 
 
 def load_hardware(override: Path | None = None) -> pd.DataFrame:
-    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT)."""
+    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT).
+
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``hardware`` columns of ``schema.csv``, indexed by the generation id.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
+    """
     return _load_simple("hardware", "hardware.csv", override)
 
 
 def load_countries() -> pd.DataFrame:
-    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``."""
+    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ISO2 code.
+
+    Raises
+    ------
+    DataError
+        If the bundled table is invalid (a packaging fault).
+    """
     return _load_simple("countries", "countries.csv", None)
 
 
@@ -540,7 +611,7 @@ def value_ranges(attribute: str) -> dict[str, tuple[float, float, float]]:
 
     Parameters
     ----------
-    attribute
+    attribute : str
         A numeric markets column, e.g. ``"power_price_usd_per_mwh"``.
 
     Returns
@@ -559,5 +630,16 @@ def value_ranges(attribute: str) -> dict[str, tuple[float, float, float]]:
 
 
 def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
-    """Values of one market keyed by attribute name."""
+    """Values of one market keyed by attribute name.
+
+    Parameters
+    ----------
+    values : Sequence[AttributeValue]
+        Values of one market, e.g. from :func:`market_values`.
+
+    Returns
+    -------
+    Mapping[str, AttributeValue]
+        Attribute name -> value (the last one wins if a name repeats).
+    """
     return {v.attribute: v for v in values}

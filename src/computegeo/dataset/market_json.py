@@ -24,7 +24,22 @@ def _json_value(v: object) -> object:
 
 
 def market_object(mid: str, values: Sequence[AttributeValue]) -> dict[str, object]:
-    """The JSON object of one market: id, name, country, latitude, longitude, attributes."""
+    """The JSON object of one market: id, name, country, latitude, longitude, attributes.
+
+    Parameters
+    ----------
+    mid : str
+        The market id.
+    values : Sequence[AttributeValue]
+        Every value of the market; must include ``name``, ``country``, ``latitude`` and
+        ``longitude``.
+
+    Returns
+    -------
+    dict[str, object]
+        JSON-ready; each attribute holds value, unit, source, year, estimated and
+        estimate_rule (NaN as ``None``).
+    """
     by = {v.attribute: v for v in values}
     return {
         "id": mid,
@@ -47,7 +62,20 @@ def market_object(mid: str, values: Sequence[AttributeValue]) -> dict[str, objec
 
 
 def render_json(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
-    """JSON array of market objects (see :func:`market_object`)."""
+    """JSON array of market objects (see :func:`market_object`).
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        The markets to include, index ``market_id``, in output order.
+    provenance : pandas.DataFrame
+        One row per (market, attribute): value, unit, source, year, estimated, estimate_rule.
+
+    Returns
+    -------
+    str
+        Indented JSON text (non-ASCII kept).
+    """
     keep = provenance[provenance["market_id"].isin(markets.index)]
     groups: dict[str, list[AttributeValue]] = {}
     for r in keep.itertuples(index=False):

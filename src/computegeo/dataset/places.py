@@ -43,6 +43,18 @@ def _check_range(lat: float, lon: float, what: str) -> None:
 def resolve_place(text: str) -> Place:
     """Resolve ``lat,lon``, a market id or name, or a demand-region id or name.
 
+    Names match after folding case, accents and punctuation; markets are tried before regions.
+
+    Parameters
+    ----------
+    text : str
+        ``"lat,lon"`` [deg] or a market / demand-region id or name.
+
+    Returns
+    -------
+    Place
+        Its label and coordinates [deg]; the label of a ``lat,lon`` is ``"point"``.
+
     Raises
     ------
     InputError
