@@ -31,6 +31,7 @@ DOCUMENTED = (
     "results",
     "scenario",
     "problem",
+    "screen",
     "signals",
     "web/app.py",
     "web/errors.py",

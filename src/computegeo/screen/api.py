@@ -106,6 +106,18 @@ class ScreenResult:
     def explain(self, market_id: str) -> pd.DataFrame:
         """How one market's score is made up, one row per criterion.
 
+        Parameters
+        ----------
+        market_id : str
+            A ranked market.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by criterion: value, unit, direction, utility, weight share and the
+            criterion's part of the score (TOPSIS also its part of the anti-ideal distance),
+            and whether the value is estimated.
+
         Raises
         ------
         ConfigError
@@ -143,6 +155,19 @@ def _demand_latency(
 def user_weighted_latency_ms(rtt_ms: pd.DataFrame, users: pd.Series) -> pd.Series:
     """Mean round-trip time to a demand set, weighted by each region's internet users [ms].
 
+    Parameters
+    ----------
+    rtt_ms : pandas.DataFrame
+        RTT [ms], one row per market, one column per demand region.
+    users : pandas.Series
+        Internet users per demand region [persons]; equal weights are used when any is
+        missing or not finite, or they sum to 0.
+
+    Returns
+    -------
+    pandas.Series
+        Weighted mean RTT per market [ms].
+
     Examples
     --------
     >>> rtt = pd.DataFrame({"a": [10.0, 30.0], "b": [50.0, 30.0]}, index=["x", "y"])
@@ -163,6 +188,12 @@ def estimated_flags(attributes: pd.DataFrame) -> pd.DataFrame:
     attributes : DataFrame
         Long form with columns ``market_id``, ``attribute``, ``estimated`` (as returned by
         ``computegeo.dataset.catalog.load_market_attributes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Bool, indexed by ``market_id``, one column per attribute; True when any row of that
+        market and attribute is estimated.
     """
     flags = attributes.assign(estimated=attributes["estimated"].map(_as_bool))
     table = flags.pivot_table(
@@ -324,8 +355,9 @@ def _filter_context(
     rtt_matrix_ms: RttMatrix | None,
     allowed_destinations: AllowedDestinations | None,
 ) -> tuple[pd.DataFrame, FilterContext]:
-    """The market table (with the ``latency_ms`` criterion column when used) and what the
-    latency and residency filters need: RTTs to the named demand regions [ms] and the rules.
+    """The market table (with ``latency_ms`` when used) and what the latency/residency filters need.
+
+    That is the RTTs to the named demand regions [ms] and the residency rules.
 
     Raises
     ------
@@ -412,8 +444,10 @@ def _sensitivity(
     columns: tuple[str, ...],
     ids: pd.Index,
 ) -> Sensitivity:
-    """Swap points of the leaders and, with ``options.samples`` > 0, the rank stability under
-    sampled weights (its table is indexed by market)."""
+    """Swap points of the leaders and, with ``options.samples`` > 0, the rank stability.
+
+    The stability under sampled weights has its table indexed by market.
+    """
     swaps = swap_points(matrix, shares, directions, method, columns, ids)
     stab = None
     if options.samples > 0:
@@ -456,5 +490,25 @@ def _estimated_matrix(
 def rank_markets(
     criteria: Mapping[str, float], filters: Sequence[str] = (), **kwargs: object
 ) -> pd.DataFrame:
-    """Shortcut: :func:`screen` and return only the ranked table (a DataFrame)."""
+    """Shortcut: :func:`screen` and return only the ranked table (a DataFrame).
+
+    Parameters
+    ----------
+    criteria : Mapping[str, float]
+        Criterion or column name -> weight [-].
+    filters : Sequence[str], optional
+        Hard filter expressions.
+    **kwargs : object
+        Passed to :func:`screen` (``method``, ``directions``, ``demand``, ``markets``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :attr:`ScreenResult.table`.
+
+    Raises
+    ------
+    ConfigError
+        As :func:`screen`.
+    """
     return screen(criteria, filters, **kwargs).table  # type: ignore[arg-type]

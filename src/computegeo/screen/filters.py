@@ -113,6 +113,16 @@ def _split_items(text: str) -> tuple[str, ...]:
 def parse_filter(text: str) -> Filter:
     """Parse one filter expression (see the module docstring for the forms).
 
+    Parameters
+    ----------
+    text : str
+        The expression, e.g. ``"democracy_index >= 8"``.
+
+    Returns
+    -------
+    Filter
+        Its kind, column, operator, value and items.
+
     Raises
     ------
     ConfigError
@@ -175,7 +185,18 @@ class FilterContext:
 
 
 def latency_regions(filters: Iterable[Filter]) -> tuple[str, ...]:
-    """Demand region ids named by ``latency_ms[...]`` filters, in first-seen order."""
+    """Demand region ids named by ``latency_ms[...]`` filters, in first-seen order.
+
+    Parameters
+    ----------
+    filters : Iterable[Filter]
+        Parsed filters.
+
+    Returns
+    -------
+    tuple of str
+        Unique region ids.
+    """
     out: list[str] = []
     for flt in filters:
         if flt.kind is FilterKind.LATENCY:
@@ -191,6 +212,15 @@ def validate_filters(
     filters: Sequence[Filter], columns: Sequence[str], context: FilterContext
 ) -> None:
     """Check every filter against the table and context; raise one error listing all problems.
+
+    Parameters
+    ----------
+    filters : Sequence[Filter]
+        Parsed filters.
+    columns : Sequence[str]
+        Columns of the market table.
+    context : FilterContext
+        RTTs to demand regions [ms], their ids and the residency rules, when available.
 
     Raises
     ------
@@ -290,6 +320,20 @@ def type_problems(filters: Sequence[Filter], markets: pd.DataFrame) -> list[str]
     Such a filter is always false (or always true), so it would silently exclude every market
     (``country >= 7`` excluded all 52): it is an input error instead.
 
+    Parameters
+    ----------
+    filters : Sequence[Filter]
+        Parsed filters; only comparisons are checked.
+    markets : pandas.DataFrame
+        The market table.
+
+    Returns
+    -------
+    list of str
+        One problem per mistyped comparison, with a corrected example.
+
+    Examples
+    --------
     >>> table = pd.DataFrame({"country": ["AU", "JP"], "pue": [1.2, 1.3]}, index=["a", "b"])
     >>> problems = type_problems([parse_filter("country >= 7"), parse_filter("pue < 1.3")], table)
     >>> len(problems), problems[0].split(":")[:2]

@@ -32,6 +32,18 @@ HAZARD_ORDER = ("low", "medium", "high")
 def region_mask(markets: pd.DataFrame, regions: Sequence[str]) -> pd.Series:
     """Rows whose continent, region alias, ``middle_east`` or ISO2 country matches any region.
 
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table with ``continent`` and ``country``.
+    regions : Sequence[str]
+        ``--region`` values (any case; ``-`` and spaces read as ``_``).
+
+    Returns
+    -------
+    pandas.Series
+        Bool per market.
+
     Raises
     ------
     InputError
@@ -62,6 +74,18 @@ def region_mask(markets: pd.DataFrame, regions: Sequence[str]) -> pd.Series:
 
 def where_mask(markets: pd.DataFrame, expression: str) -> pd.Series:
     """Rows satisfying ``column OP value`` (OP one of >=, <=, >, <, ==, !=).
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table.
+    expression : str
+        One ``--where`` value, e.g. ``"democracy_index>=7"``; the value in the column's unit.
+
+    Returns
+    -------
+    pandas.Series
+        Bool per market.
 
     Raises
     ------
@@ -105,6 +129,20 @@ def residency_mask(
 ) -> pd.Series:
     """Rows whose country may hold a data class from an origin, ``spec`` = ``CLASS:ORIGIN``.
 
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table with ``country`` (ISO2).
+    spec : str
+        ``DATA_CLASS:ORIGIN``, e.g. ``"eu_personal:DE"``.
+    accept_conditions : bool, optional
+        Count conditional destinations as allowed.
+
+    Returns
+    -------
+    pandas.Series
+        Bool per market.
+
     Raises
     ------
     InputError
@@ -125,6 +163,18 @@ def residency_mask(
 
 def sort_markets(markets: pd.DataFrame, key: str | None) -> pd.DataFrame:
     """Markets sorted by a column (``-column`` for descending); unchanged when ``key`` is None.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table.
+    key : str or None
+        A markets column, ``-`` first for descending.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, stably sorted.
 
     Raises
     ------
@@ -149,7 +199,33 @@ def select_markets(
     flags: dict[str, bool],
     max_hazard: str | None,
 ) -> pd.DataFrame:
-    """Apply the list filters; every filter narrows the selection."""
+    """Apply the list filters; every filter narrows the selection.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table.
+    regions : Sequence[str]
+        ``--region`` values (see :func:`region_mask`); none keeps every region.
+    where : Sequence[str]
+        ``--where`` expressions (see :func:`where_mask`).
+    min_democracy : float or None
+        Lowest ``democracy_index`` kept [0-10].
+    flags : dict[str, bool]
+        Boolean column -> required; a True entry keeps only markets where it is true.
+    max_hazard : str or None
+        Highest ``hazard_class`` kept: low, medium or high.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows passing every filter, in input order.
+
+    Raises
+    ------
+    InputError
+        From any filter: unknown region, column, hazard class or a malformed expression.
+    """
     mask = pd.Series(True, index=markets.index)
     if regions:
         mask &= region_mask(markets, regions)

@@ -126,6 +126,18 @@ def weighted_sum_of_utilities(
     The fixed order of additions makes the result reproducible to the last bit, so that ties
     and near-ties rank the same way as in other tools that add in the same order.
 
+    Parameters
+    ----------
+    utility : ndarray, shape (n, m)
+        Utility of each market on each criterion [-].
+    weights : ndarray, shape (m,)
+        Weight of each criterion [-].
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The weighted sum per market [-].
+
     Examples
     --------
     >>> weighted_sum_of_utilities(np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0.3, 0.7])).tolist()
@@ -191,7 +203,24 @@ def score(
     directions: tuple[Direction, ...],
     method: Method,
 ) -> Scores:
-    """Dispatch to :func:`weighted_sum` or :func:`topsis`."""
+    """Dispatch to :func:`weighted_sum` or :func:`topsis`.
+
+    Parameters
+    ----------
+    matrix : ndarray, shape (n, m)
+        Criterion values per market, in each criterion's unit.
+    weights : ndarray, shape (m,)
+        Weight of each criterion [-].
+    directions : tuple of Direction
+        Per criterion, whether more (max) or less (min) is better.
+    method : Method
+        Weighted sum or TOPSIS.
+
+    Returns
+    -------
+    Scores
+        Scores, rank key and the per-criterion parts.
+    """
     if method is Method.WEIGHTED_SUM:
         return weighted_sum(matrix, weights, directions)
     return topsis(matrix, weights, directions)
@@ -199,6 +228,16 @@ def score(
 
 def rank_order(rank_key: NDArray[np.float64]) -> NDArray[np.intp]:
     """Positions sorted best first; ties keep the input order (a stable descending sort).
+
+    Parameters
+    ----------
+    rank_key : ndarray, shape (n,)
+        Higher is better (:attr:`Scores.rank_key`).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Indices into ``rank_key``, best first.
 
     Examples
     --------

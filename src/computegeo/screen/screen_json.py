@@ -12,7 +12,20 @@ from computegeo.screen.api import ScreenResult
 
 
 def render_json(result: ScreenResult, filters: list[str]) -> str:
-    """JSON document with method, weights, filters, ranking, exclusions and sensitivity."""
+    """JSON document with method, weights, filters, ranking, exclusions and sensitivity.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+    filters : list of str
+        The hard filters as the user wrote them.
+
+    Returns
+    -------
+    str
+        Indented JSON text ending in a newline; ``sensitivity`` is null when not asked for.
+    """
     table = result.table.reset_index()
     sens = result.sensitivity
     doc = {
