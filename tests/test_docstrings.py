@@ -31,6 +31,7 @@ DOCUMENTED = (
     "results",
     "scenario",
     "problem",
+    "report",
     "screen",
     "signals",
     "web/app.py",

@@ -1,5 +1,6 @@
-"""The report's "The job board vs the plan" section: where labs hire data-center staff, and
-where the plan puts capacity.
+"""The report's "The job board vs the plan" section: where labs hire vs where the plan builds.
+
+Where labs hire data-center staff, and where the plan puts capacity.
 
 One row per market that the plan gives capacity in its last period or where a company's
 data-center postings point (``computegeo.signals``: postings within 100 km of the market, open

@@ -52,6 +52,20 @@ MAP_HEIGHT_PX = (_Y_TOP - _Y_BOTTOM) * _SCALE
 def project(lon_deg: float, lat_deg: float) -> tuple[float, float]:
     """Map coordinates [px] of a point: Equal Earth, 1,000 px wide, y down, cropped band.
 
+    Parameters
+    ----------
+    lon_deg : float
+        Longitude [deg].
+    lat_deg : float
+        Latitude [deg]; clamped to the map's band.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(x, y)`` [px].
+
+    Examples
+    --------
     >>> project(0.0, 0.0)[0]
     500.0
     """
@@ -155,6 +169,11 @@ def world_map(
         Region id -> (name, latitude, longitude) [deg].
     period_label : str
         Which period is shown (in the hover text).
+
+    Returns
+    -------
+    str
+        The SVG markup: ocean, graticule, land, flows, demand rings, sites, labels, legend.
     """
     parts = [
         f'<svg id="map" class="map" viewBox="0 0 {MAP_WIDTH_PX:.0f} {MAP_HEIGHT_PX:.0f}" '

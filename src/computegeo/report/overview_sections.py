@@ -54,7 +54,19 @@ def _kpi(label: str, value: str, note: str = "", kpi_id: str = "") -> str:
 
 
 def kpis_section(plan: Plan) -> str:
-    """The headline KPI cards (``<section id="kpis">``)."""
+    """The headline KPI cards (``<section id="kpis">``).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        The section: NPV and capex [USD], capacity [MW], energy [MWh], emissions
+        [t CO2], latency share, unmet demand [MW] and market HHI.
+    """
     k = plan.kpis
     last = summaries.last_period(plan)
     site_list = summaries.sites(plan, last) if last is not None else ()
@@ -104,7 +116,18 @@ def kpis_section(plan: Plan) -> str:
 
 
 def money_note(plan: Plan) -> str:
-    """The money basis in words, e.g. ``"2025 USD, at 8.0%"``."""
+    """The money basis in words, e.g. ``"2025 USD, at 8.0%"``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        Currency year and, when finite, the discount rate.
+    """
     bits = [f"{plan.scenario.currency_year} USD"]
     rate = finite(plan.scenario.discount_rate)
     if rate is not None:
@@ -113,12 +136,36 @@ def money_note(plan: Plan) -> str:
 
 
 def fmt_hhi(value: float | None) -> str:
-    """An HHI [0-1] with three decimals (``—`` when unknown)."""
+    """An HHI [0-1] with three decimals (``—`` when unknown).
+
+    Parameters
+    ----------
+    value : float or None
+        Herfindahl-Hirschman index of capacity shares [-].
+
+    Returns
+    -------
+    str
+        The formatted index.
+    """
     return "—" if value is None else f"{value:.3f}"
 
 
 def map_section(plan: Plan, land: WorldLand) -> str:
-    """The world map of the last period's sites and flows, with the table of sites."""
+    """The world map of the last period's sites and flows, with the table of sites.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    land : WorldLand
+        Country outlines for the map.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>``; a note instead of the map when the plan has no periods.
+    """
     last = summaries.last_period(plan)
     if last is None:
         return (
@@ -156,7 +203,18 @@ def map_section(plan: Plan, land: WorldLand) -> str:
 
 
 def timeline_section(plan: Plan) -> str:
-    """Capacity by period, stacked by market and by form, and the largest commitments."""
+    """Capacity by period, stacked by market and by form, and the largest commitments.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>`` with two stacked-bar charts [MW] and the builds table.
+    """
     periods = summaries.all_periods(plan)
     order = {p: i for i, p in enumerate(periods)}
     cats = [str(p) for p in periods]
@@ -225,7 +283,18 @@ def timeline_section(plan: Plan) -> str:
 
 
 def cost_section(plan: Plan) -> str:
-    """The discounted cost by component: bars, table and notes."""
+    """The discounted cost by component: bars, table and notes.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>``; costs in discounted USD.
+    """
     k = plan.kpis
     values: list[tuple[str, str, float | None]] = [
         ("capex", COST_COMPONENTS[0][1], finite(k.capex_usd))
@@ -273,7 +342,18 @@ def cost_section(plan: Plan) -> str:
 
 
 def market_colour(rank: int) -> str:
-    """Colour of the market ranked ``rank`` by last-period capacity (same in every chart)."""
+    """Colour of the market ranked ``rank`` by last-period capacity (same in every chart).
+
+    Parameters
+    ----------
+    rank : int
+        0 for the market with the most capacity.
+
+    Returns
+    -------
+    str
+        A categorical colour, or ``OTHER_COLOUR`` past the markets drawn apart.
+    """
     return (
         CATEGORICAL[rank] if rank < min(MAX_MARKETS_IN_TIMELINE, len(CATEGORICAL)) else OTHER_COLOUR
     )

@@ -51,15 +51,48 @@ COST_COLOURS: dict[str, str] = {
 
 
 def form_colour(form: Form) -> str:
-    """Colour of a capacity form."""
+    """Colour of a capacity form.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    str
+        CSS colour.
+    """
     return FORM_COLOURS[form]
 
 
 def form_label(form: Form) -> str:
-    """Readable label of a capacity form."""
+    """Readable label of a capacity form.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    str
+        The label shown in the report.
+    """
     return FORM_LABELS[form]
 
 
 def form_sort_key(form: Form) -> int:
-    """Sort forms own -> lease -> cloud."""
+    """Sort forms own -> lease -> cloud.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    int
+        Position in that order.
+    """
     return FORM_ORDER.index(form)

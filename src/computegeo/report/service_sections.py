@@ -1,5 +1,6 @@
-"""The report's service sections: latency coverage, resilience (diversification and N-1),
-binding constraints and unmet demand.
+"""The report's service sections: latency, resilience, binding constraints, unmet demand.
+
+Latency coverage, resilience (diversification and N-1), binding constraints and unmet demand.
 
 Each function takes the :class:`~computegeo.results.plan.Plan` and returns one HTML
 ``<section>``; page assembly is in :mod:`computegeo.report.html`.
@@ -47,7 +48,18 @@ UNMET_REASONS: dict[UnmetReason, str] = {
 
 
 def latency_section(plan: Plan) -> str:
-    """Latency coverage: per workload (the planner's KPI) and per demand region."""
+    """Latency coverage: per workload (the planner's KPI) and per demand region.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>``: a bar per workload and the regions not fully served.
+    """
     bars = [
         Bar(w.replace("_", " "), v, _share_colour(v))
         for w, v in sorted(plan.kpis.latency_served_share.items())
@@ -146,7 +158,18 @@ def _share_colour(value: float, light: bool = False) -> str:
 
 
 def resilience_section(plan: Plan) -> str:
-    """Diversification (capacity shares, HHI) and the N-1 margins."""
+    """Diversification (capacity shares, HHI) and the N-1 margins.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>`` for the last period; empty when the plan has no periods.
+    """
     last = summaries.last_period(plan)
     if last is None:
         return ""
@@ -278,13 +301,36 @@ def _n1_block(plan: Plan, names: Mapping[str, str]) -> str:
 
 
 def required_n1_shares(plan: Plan) -> dict[str, float]:
-    """The N-1 required share of each protected workload [-] (``plan.workloads``, schema 1.1)."""
+    """The N-1 required share of each protected workload [-] (``plan.workloads``, schema 1.1).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    dict[str, float]
+        Workload id -> required share [-], for the workloads with a positive share.
+    """
     return {w.workload: w.n1_required_share for w in plan.workloads if w.n1_required_share > 0}
 
 
 def fmt_margin_points(margin: float) -> str:
     """An N-1 margin [-] in signed percentage points.
 
+    Parameters
+    ----------
+    margin : float
+        Served share after the loss minus the required share [-].
+
+    Returns
+    -------
+    str
+        E.g. ``+11.0 percentage points``; ``nan`` / ``inf`` as Python prints them.
+
+    Examples
+    --------
     >>> fmt_margin_points(0.11), fmt_margin_points(-0.0001)
     ('+11.0 percentage points', '+0.0 percentage points')
     """
@@ -295,7 +341,18 @@ def fmt_margin_points(margin: float) -> str:
 
 
 def binding_section(plan: Plan) -> str:
-    """The binding constraints, largest relaxation value first."""
+    """The binding constraints, largest relaxation value first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>``; relaxation values in discounted USD.
+    """
     ranked = sorted(
         plan.binding_constraints,
         key=lambda b: (-(finite(b.relaxation_value_usd) or 0.0), b.family, b.name),
@@ -333,7 +390,18 @@ def binding_section(plan: Plan) -> str:
 
 
 def unmet_section(plan: Plan) -> str:
-    """Unmet demand, row by row with the reason in words (empty when all demand is served)."""
+    """Unmet demand, row by row with the reason in words (empty when all demand is served).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str
+        One HTML ``<section>`` (unmet load in MW), or an empty string.
+    """
     if not plan.unmet:
         return ""
     names = {r.region_id: r.name for r in plan.regions}

@@ -1,5 +1,6 @@
-"""Pure aggregations of a :class:`~computegeo.results.plan.Plan` into the small tables the
-report draws.
+"""Pure aggregations of a :class:`~computegeo.results.plan.Plan` into the report's tables.
+
+The small tables the report draws.
 
 Nothing here knows HTML or SVG; every function takes the plan and returns plain data.
 """
@@ -75,13 +76,35 @@ class Coverage:
 
 
 def last_period(plan: Plan) -> str | None:
-    """The last planning period (in the scenario's order), or ``None`` without periods."""
+    """The last planning period (in the scenario's order), or ``None`` without periods.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    str or None
+        The last label of :func:`all_periods`.
+    """
     periods = all_periods(plan)
     return periods[-1] if periods else None
 
 
 def all_periods(plan: Plan) -> tuple[str, ...]:
-    """The scenario's periods in its order, then any other period found in the capacity rows."""
+    """The scenario's periods in its order, then any other period found in the capacity rows.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    tuple of str
+        Period labels; the extra ones sorted numerically, then by text.
+    """
     extra = sorted({c.period for c in plan.capacity} - set(plan.scenario.periods), key=_period_key)
     return (*plan.scenario.periods, *extra)
 
@@ -95,6 +118,11 @@ def _period_key(label: str) -> tuple[float, str]:
 
 def capacity_by_market(plan: Plan) -> dict[str, tuple[float, ...]]:
     """Capacity [MW] per period by market id, largest last-period first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
 
     Returns
     -------
@@ -111,7 +139,18 @@ def capacity_by_market(plan: Plan) -> dict[str, tuple[float, ...]]:
 
 
 def capacity_by_form(plan: Plan) -> dict[Form, tuple[float, ...]]:
-    """Capacity [MW] per period of :func:`all_periods`, by form (own, lease, cloud)."""
+    """Capacity [MW] per period of :func:`all_periods`, by form (own, lease, cloud).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    dict[Form, tuple of float]
+        Form -> one value [MW] per period, forms in own, lease, cloud order.
+    """
     periods = all_periods(plan)
     index = {p: i for i, p in enumerate(periods)}
     acc: dict[Form, list[float]] = defaultdict(lambda: [0.0] * len(periods))
@@ -121,7 +160,21 @@ def capacity_by_form(plan: Plan) -> dict[Form, tuple[float, ...]]:
 
 
 def sites(plan: Plan, period: str) -> tuple[SiteSummary, ...]:
-    """Markets with capacity in ``period``, largest first."""
+    """Markets with capacity in ``period``, largest first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    period : str
+        A period label of the plan.
+
+    Returns
+    -------
+    tuple of SiteSummary
+        Per market its position [deg] and capacity [MW] by form; markets
+        missing from ``plan.markets`` are left out.
+    """
     acc: dict[str, dict[Form, float]] = defaultdict(lambda: defaultdict(float))
     for c in plan.capacity:
         if c.period == period and c.capacity_mw > 0:
@@ -146,7 +199,20 @@ def sites(plan: Plan, period: str) -> tuple[SiteSummary, ...]:
 
 
 def flows(plan: Plan, period: str) -> tuple[Flow, ...]:
-    """Served demand [MW] in ``period`` per (region, market, form), largest first."""
+    """Served demand [MW] in ``period`` per (region, market, form), largest first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    period : str
+        A period label of the plan.
+
+    Returns
+    -------
+    tuple of Flow
+        One per (region, market, form) with positive served demand [MW].
+    """
     acc: dict[tuple[str, str, Form], float] = defaultdict(float)
     for a in plan.assignments:
         if a.period == period and a.mw > 0:
@@ -156,7 +222,20 @@ def flows(plan: Plan, period: str) -> tuple[Flow, ...]:
 
 
 def demand_by_region(plan: Plan, period: str) -> dict[str, float]:
-    """Demand [MW] per region in ``period`` (served plus unmet)."""
+    """Demand [MW] per region in ``period`` (served plus unmet).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    period : str
+        A period label of the plan.
+
+    Returns
+    -------
+    dict[str, float]
+        Region id -> demand [MW].
+    """
     acc: dict[str, float] = defaultdict(float)
     for a in plan.assignments:
         if a.period == period:
@@ -173,6 +252,17 @@ def coverage(plan: Plan) -> tuple[Coverage, ...]:
     An assignment counts as within the limit when its ``rtt_ms`` is at most the workload's
     ``max_rtt_ms`` (``plan.workloads``, schema 1.1); workloads without a limit (NaN) count
     every served MW. When the plan carries no workload limits, ``within`` equals ``served``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    tuple of Coverage
+        Sorted by (region, workload); demand, served and within-limit load
+        summed over periods [MW x periods].
     """
     limits = {w.workload: w.max_rtt_ms for w in plan.workloads if math.isfinite(w.max_rtt_ms)}
     demand: dict[tuple[str, str], float] = defaultdict(float)
@@ -193,7 +283,20 @@ def coverage(plan: Plan) -> tuple[Coverage, ...]:
 
 
 def market_shares(plan: Plan, period: str) -> tuple[tuple[str, float], ...]:
-    """Each market's share of total capacity in ``period`` [0-1], largest first."""
+    """Each market's share of total capacity in ``period`` [0-1], largest first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    period : str
+        A period label of the plan.
+
+    Returns
+    -------
+    tuple of (str, float)
+        (market id, share [-]); empty when there is no capacity.
+    """
     site_list = sites(plan, period)
     total = sum(s.total_mw for s in site_list)
     if total <= 0:
@@ -202,7 +305,21 @@ def market_shares(plan: Plan, period: str) -> tuple[tuple[str, float], ...]:
 
 
 def country_shares(plan: Plan, period: str) -> tuple[tuple[str, float], ...]:
-    """Each country's share of total capacity in ``period`` [0-1], largest first."""
+    """Each country's share of total capacity in ``period`` [0-1], largest first.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    period : str
+        A period label of the plan.
+
+    Returns
+    -------
+    tuple of (str, float)
+        (ISO2 code, ``?`` when unknown; share [-]); empty when there is no
+        capacity.
+    """
     acc: dict[str, float] = defaultdict(float)
     for s in sites(plan, period):
         acc[s.country or "?"] += s.total_mw
@@ -215,6 +332,18 @@ def country_shares(plan: Plan, period: str) -> tuple[tuple[str, float], ...]:
 def hhi(shares: tuple[tuple[str, float], ...]) -> float:
     """Herfindahl-Hirschman index of shares [0-1] (1 = everything in one place).
 
+    Parameters
+    ----------
+    shares : tuple of (str, float)
+        (name, share [-]) pairs, e.g. from :func:`market_shares`.
+
+    Returns
+    -------
+    float
+        The sum of squared shares [-].
+
+    Examples
+    --------
     >>> hhi((("a", 0.5), ("b", 0.5)))
     0.5
     """
