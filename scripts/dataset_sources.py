@@ -32,6 +32,9 @@ SOURCES: dict[str, str] = {
     "cbre_chicago_h2_2022": "CBRE, North America Data Center Trends H2 2022, Primary Market: Chicago (17 Feb 2023), cbre.com/insights/local-response",
     "cbre_hillsboro_h1_2024": "CBRE, North America Data Center Trends H1 2024, market profile Hillsboro (19 Aug 2024), cbre.com/insights/local-response",
     "taipei_times_2024": "Taipei Times, 'Taipower to hike industrial electricity rates' (1 Oct 2024), citing the Ministry of Economic Affairs price review: industrial rates NT$4.29 (US$0.1355) per kWh on average",
+    "dcm_google_ohio_2026": "Data Centre Magazine, 'Top 10 sustainable data centres: Google - Lancaster & Columbus' (February 2026, p. 46), publication.datacentremagazine.com",
+    "msft_quincy_2022": "Microsoft in your community, 'Understanding energy use and sustainability investments at the Quincy datacenters' (undated; figures through February 2022), local.microsoft.com",
+    "meta_lulea_2013": "Adweek SocialTimes, 'Facebook flips switch on data center in Luleå, Sweden' (June 2013), quoting Facebook's Luleå Data Center page; Converge Digest (Jun 2013)",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
