@@ -684,6 +684,37 @@ POWER_HEADROOM: dict[str, Fact] = {
         "allocated to its operators",
     ),
     "johor": Fact(434 + 1232, "S31", 2024, note="under construction 434 + planned 1,232 MW"),
+    "hong_kong": Fact(
+        208 + 490,
+        "cw_apac_h2_2024_hk",
+        2024,
+        note="under construction 208 + planned 490 MW (H2 2024; 581 MW in operation)",
+    ),
+    "bangkok": Fact(
+        169 + 515,
+        "cw_apac_h1_2025_bangkok",
+        2025,
+        note="under construction 169 + planned 515 MW (H1 2025)",
+    ),
+    "auckland": Fact(
+        9 + 116,
+        "cw_apac_h1_2024_auckland",
+        2024,
+        note="under construction 9 + planned 116 MW (H1 2024; 56 MW in operation)",
+    ),
+    "melbourne": Fact(
+        934.8,
+        "kf_apac_2025_melbourne",
+        2025,
+        note="committed and under construction pipeline 934.8 MW (Q2 2025; 337.1 MW live)",
+    ),
+    "taipei": Fact(
+        50,
+        "cw_apac_h1_2025_taipei",
+        2025,
+        note="under construction only (50 MW, H1 2025; no planned figure published; northern "
+        "Taiwan power supply restricted by government)",
+    ),
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
     "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),

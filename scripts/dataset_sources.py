@@ -35,6 +35,11 @@ SOURCES: dict[str, str] = {
     "dcm_google_ohio_2026": "Data Centre Magazine, 'Top 10 sustainable data centres: Google - Lancaster & Columbus' (February 2026, p. 46), publication.datacentremagazine.com",
     "msft_quincy_2022": "Microsoft in your community, 'Understanding energy use and sustainability investments at the Quincy datacenters' (undated; figures through February 2022), local.microsoft.com",
     "meta_lulea_2013": "Adweek SocialTimes, 'Facebook flips switch on data center in Luleå, Sweden' (June 2013), quoting Facebook's Luleå Data Center page; Converge Digest (Jun 2013)",
+    "cw_apac_h2_2024_hk": "Cushman & Wakefield, Asia Pacific Data Centre Update H2 2024 (Feb 2025), Hong Kong primary market key indicators (581 MW in operation; 208 MW / 490 MW UC / planned), cushwake.cld.bz",
+    "cw_apac_h1_2025_taipei": "Cushman & Wakefield, Asia Pacific Data Centre Update H1 2025, Taipei secondary market spotlight, via Real Estate Asia, 'Taipei to see 30MW worth of new data centre capacity by year-end' (2025): 50 MW under construction",
+    "cw_apac_h1_2025_bangkok": "Cushman & Wakefield, Asia Pacific Data Centre Update H1 2025, Bangkok secondary market spotlight, via Real Estate Asia, 'Bangkok to see another USD8.8b worth of data centre investment' (2025): under construction 46 -> 169 MW, planned 186 -> 515 MW",
+    "cw_apac_h1_2024_auckland": "Cushman & Wakefield, APAC Data Centre Update H1 2024 (3 Sep 2024), Auckland emerging market key indicators (56 MW in operation; 9 MW / 116 MW UC / planned), cushwake.cld.bz/apac-dc-h1-2024-update/23",
+    "kf_apac_2025_melbourne": "Knight Frank, Asia-Pacific Data Centre Report (Q2 2025), via The Urban Developer, Melbourne data centres (Sep 2025): live IT 337.1 MW, pipeline of 934.8 MW committed and under construction",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
