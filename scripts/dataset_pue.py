@@ -47,4 +47,28 @@ MEASURED_PUE: dict[str, MeasuredPue] = {
         "measured at Facebook's Luleå campus: PUE 'in the region of 1.07' in early tests "
         "after go-live (June 2013)",
     ),
+    "dublin": MeasuredPue(
+        1.22,
+        "msft_ireland_2021",
+        2021,
+        "measured at Microsoft's Ireland (Dublin) datacenters: 12-month weighted average PUE "
+        "1.22 for 2021 (new buildings designed from January 2021 for 1.12, not used)",
+    ),
+    "amsterdam": MeasuredPue(
+        1.16,
+        "msft_netherlands_2022",
+        2022,
+        "measured at Microsoft's North Holland datacenters (Middenmeer, about 55 km north of "
+        "Amsterdam; the campus of Azure West Europe): 12-month weighted average PUE 1.16 "
+        "through February 2022",
+    ),
+    "chicago": MeasuredPue(
+        1.22,
+        "msft_chicago_2010",
+        2010,
+        "measured at Microsoft's Chicago (Northlake) datacenter: PUE 1.15-1.22 across the "
+        "facility as the source states it (2010); value = the upper end",
+        low=1.15,
+        high=1.22,
+    ),
 }

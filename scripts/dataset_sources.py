@@ -40,6 +40,9 @@ SOURCES: dict[str, str] = {
     "cw_apac_h1_2025_bangkok": "Cushman & Wakefield, Asia Pacific Data Centre Update H1 2025, Bangkok secondary market spotlight, via Real Estate Asia, 'Bangkok to see another USD8.8b worth of data centre investment' (2025): under construction 46 -> 169 MW, planned 186 -> 515 MW",
     "cw_apac_h1_2024_auckland": "Cushman & Wakefield, APAC Data Centre Update H1 2024 (3 Sep 2024), Auckland emerging market key indicators (56 MW in operation; 9 MW / 116 MW UC / planned), cushwake.cld.bz/apac-dc-h1-2024-update/23",
     "kf_apac_2025_melbourne": "Knight Frank, Asia-Pacific Data Centre Report (Q2 2025), via The Urban Developer, Melbourne data centres (Sep 2025): live IT 337.1 MW, pipeline of 934.8 MW committed and under construction",
+    "msft_ireland_2021": "Microsoft in your community, 'Understanding energy use and sustainability investments at the Ireland datacenters' (undated; figures for 2021), local.microsoft.com",
+    "msft_netherlands_2022": "Microsoft in your community, 'Understanding energy use and sustainability investments at the Netherlands datacenters' (undated; figures through February 2022), local.microsoft.com",
+    "msft_chicago_2010": "Microsoft Global Foundation Services blog, 'Chicago Datacenter Wins Green Enterprise IT Award from Uptime Institute' (18 May 2010), blogs.technet.microsoft.com",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
