@@ -672,6 +672,20 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction + planned 715 MW (H1 2025); land banks for a further 250 MW not counted",
     ),
     "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
+    "chicago": Fact(
+        169,
+        "cw_americas_h2_2024_chicago",
+        2024,
+        note="under construction only (169 MW, H2 2024; 1,159 MW in operation; no planned figure "
+        "published; a lower bound of the pipeline)",
+    ),
+    "oregon": Fact(
+        280.8,
+        "cbre_hillsboro_2024",
+        2023,
+        note="Hillsboro under construction only (280.8 MW, end 2023; power delivery timelines "
+        "into the 2030s; a lower bound of the pipeline)",
+    ),
     "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
     "singapore": Fact(
