@@ -743,6 +743,13 @@ POWER_HEADROOM: dict[str, Fact] = {
         low=136 + 493,
         high=round(3400 * _EMEA_PIPE_SHARE),
     ),
+    "lisbon": Fact(
+        9.3 + 180,
+        "cw_emea_h2_2024_lisbon",
+        2024,
+        note="under construction only: AtlasEdge 9.3 + Merlin Properties 180 MW (H2 2024; 15 MW "
+        "live; Start Campus Sines 1.2 GW is early stage, outside the market and not counted)",
+    ),
     "madrid": Fact(
         41 + 132,
         "cw_emea_h1_2023",
