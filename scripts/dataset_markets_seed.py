@@ -730,6 +730,12 @@ POWER_HEADROOM: dict[str, Fact] = {
         "Taiwan power supply restricted by government)",
     ),
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
+    "chennai": Fact(
+        224,
+        "wmedia_chennai_2024",
+        2024,
+        note="new supply expected 2024-2026 (224 MW; 88 MW operational in 2023)",
+    ),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
     "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
     "paris": Fact(

@@ -46,6 +46,7 @@ SOURCES: dict[str, str] = {
     "cw_americas_h2_2024_chicago": "Cushman & Wakefield, Americas Data Center H2 2024 Update, Chicago primary market key indicators (1,159 MW in operation; 169 MW under construction; 5.4% colo vacancy), cushwake.cld.bz/Americas-Data-Center-H2-2024-Update/10",
     "cbre_hillsboro_2024": "CBRE, 'Hillsboro's Data Center Inventory Grows 334% Since 2020' (press release, 27 Mar 2024), cbre.com: 280.8 MW under construction at the end of 2023",
     "cw_emea_h2_2024_lisbon": "Cushman & Wakefield Portugal, 'Expanding Data Centres in Portugal: A Strategic Market in the European Landscape' (13 Feb 2025), on the EMEA Data Centre Update H2 2024: Lisbon 15 MW live, AtlasEdge (9.3 MW) and Merlin Properties (180 MW) under construction",
+    "wmedia_chennai_2024": "W.Media (J. Karlekar), 'Chennai expected to attract US$1.5 billion in investments and add 224 MW of new capacity by 2026' (2024): operational capacity 88 MW as of 2023, 224 MW new supply during 2024-26",
     "nodepole_lulea": "The Node Pole, 'Information about Luleå' (thenodepole.com); The Local Sweden (8 May 2018, third hall)",
     "geonames_hand": "GeoNames place coordinates (place below the 50k-population file; entered by hand), geonames.org",
     "electricitymaps_2024": (
