@@ -34,6 +34,7 @@ import dataset_campuses as campuses  # noqa: E402
 import dataset_demand  # noqa: E402
 import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
+from dataset_pue import MEASURED_PUE  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
 
 from computegeo.latency.geodesy import great_circle_km  # noqa: E402
@@ -564,6 +565,23 @@ def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
                 pue = float(cap.value)
                 rule += f"; regulatory cap {cap.value} applied"
             srcs.append(cite(cap.source))
+        measured = MEASURED_PUE.get(m.market_id)
+        if measured is not None:
+            # an operating campus's measured PUE replaces the design rule
+            out.append(
+                Value(
+                    m.market_id,
+                    "pue",
+                    measured.value,
+                    cite(measured.source) + f"; {measured.campus}",
+                    measured.year,
+                    False,
+                    "",
+                    measured.low,
+                    measured.high,
+                )
+            )
+            continue
         out.append(Value(m.market_id, "pue", pue, "; ".join(srcs), 2024, True, rule))
     return out
 

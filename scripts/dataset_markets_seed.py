@@ -672,6 +672,20 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction + planned 715 MW (H1 2025); land banks for a further 250 MW not counted",
     ),
     "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
+    "chicago": Fact(
+        169,
+        "cw_americas_h2_2024_chicago",
+        2024,
+        note="under construction only (169 MW, H2 2024; 1,159 MW in operation; no planned figure "
+        "published; a lower bound of the pipeline)",
+    ),
+    "oregon": Fact(
+        280.8,
+        "cbre_hillsboro_2024",
+        2023,
+        note="Hillsboro under construction only (280.8 MW, end 2023; power delivery timelines "
+        "into the 2030s; a lower bound of the pipeline)",
+    ),
     "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
     "singapore": Fact(
@@ -684,7 +698,44 @@ POWER_HEADROOM: dict[str, Fact] = {
         "allocated to its operators",
     ),
     "johor": Fact(434 + 1232, "S31", 2024, note="under construction 434 + planned 1,232 MW"),
+    "hong_kong": Fact(
+        208 + 490,
+        "cw_apac_h2_2024_hk",
+        2024,
+        note="under construction 208 + planned 490 MW (H2 2024; 581 MW in operation)",
+    ),
+    "bangkok": Fact(
+        169 + 515,
+        "cw_apac_h1_2025_bangkok",
+        2025,
+        note="under construction 169 + planned 515 MW (H1 2025)",
+    ),
+    "auckland": Fact(
+        9 + 116,
+        "cw_apac_h1_2024_auckland",
+        2024,
+        note="under construction 9 + planned 116 MW (H1 2024; 56 MW in operation)",
+    ),
+    "melbourne": Fact(
+        934.8,
+        "kf_apac_2025_melbourne",
+        2025,
+        note="committed and under construction pipeline 934.8 MW (Q2 2025; 337.1 MW live)",
+    ),
+    "taipei": Fact(
+        50,
+        "cw_apac_h1_2025_taipei",
+        2025,
+        note="under construction only (50 MW, H1 2025; no planned figure published; northern "
+        "Taiwan power supply restricted by government)",
+    ),
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
+    "chennai": Fact(
+        224,
+        "wmedia_chennai_2024",
+        2024,
+        note="new supply expected 2024-2026 (224 MW; 88 MW operational in 2023)",
+    ),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
     "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
     "paris": Fact(
@@ -697,6 +748,13 @@ POWER_HEADROOM: dict[str, Fact] = {
         "EMEA Data Centre Update H1 2023) to this estimate",
         low=136 + 493,
         high=round(3400 * _EMEA_PIPE_SHARE),
+    ),
+    "lisbon": Fact(
+        9.3 + 180,
+        "cw_emea_h2_2024_lisbon",
+        2024,
+        note="under construction only: AtlasEdge 9.3 + Merlin Properties 180 MW (H2 2024; 15 MW "
+        "live; Start Campus Sines 1.2 GW is early stage, outside the market and not counted)",
     ),
     "madrid": Fact(
         41 + 132,

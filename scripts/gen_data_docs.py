@@ -369,6 +369,8 @@ def coverage_page() -> str:
     prev_total = sum(PREVIOUS_ESTIMATED.values())
     hp = prov[prov["attribute"] == "power_headroom_mw"]
     head_measured = int((~hp["estimated"].astype(bool)).sum())
+    pp = prov[prov["attribute"] == "pue"]
+    pue_measured = int((~pp["estimated"].astype(bool)).sum())
     out += [
         "",
         f"Total: {total_m} measured and {total_e} estimated values "
@@ -405,7 +407,9 @@ def coverage_page() -> str:
         "  where both are known, with the range of those ratios (docs/data.md, 'One price basis').",
         "- `seismic_hazard`/`hazard_class`: a count of M5+ earthquakes within 300 km (2013-2023), not a",
         "  probabilistic ground-motion hazard model.",
-        "- `pue`: a rule from the cooling design temperature, not a measured value.",
+        f"- `pue`: measured at an operating large campus in {pue_measured} markets (operator-published",
+        "  12-month or early-test figures, some years old); elsewhere a rule from the cooling design",
+        "  temperature, not a measured value.",
     ]
     return "\n".join(out) + "\n"
 
