@@ -50,7 +50,6 @@ from computegeo.problem.demand import (
 )
 from computegeo.scenario.load import (
     Form,
-    KnownIds,
     ResilienceBasis,
     ResilienceScope,
     Scenario,
@@ -591,30 +590,4 @@ def build_problem(
             n_t,
             np.inf if pol.carbon.cap_tonnes_per_year is None else pol.carbon.cap_tonnes_per_year,
         ),
-    )
-
-
-def known_ids_from(
-    markets: pd.DataFrame,
-    demand_regions: pd.DataFrame,
-    data_classes: tuple[str, ...],
-    hardware: pd.DataFrame | None,
-    countries: pd.DataFrame | None = None,
-) -> KnownIds:
-    """Identifiers a scenario may refer to, from the dataset frames.
-
-    Countries are every ISO code of the country table (when given) plus those of markets and
-    regions, so an EU country list may name members without a demand region.
-    """
-    known_countries = set(markets["country"].astype(str)) | set(
-        demand_regions["country"].astype(str)
-    )
-    if countries is not None:
-        known_countries |= {str(c) for c in countries.index}
-    return KnownIds(
-        markets=frozenset(str(m) for m in markets.index),
-        regions=frozenset(str(r) for r in demand_regions.index),
-        countries=frozenset(known_countries),
-        data_classes=frozenset(data_classes) | {"none"},
-        hardware=frozenset(str(h) for h in hardware.index) if hardware is not None else frozenset(),
     )
