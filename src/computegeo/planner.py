@@ -419,7 +419,7 @@ def plan(
     extract_s = time.perf_counter() - t0
     binding: tuple[BindingConstraint, ...] = ()
     if compute_duals:
-        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, sol, opts)
+        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, outcome.model, opts)
         build_s += dual_build_s
         solve_s += dual_solve_s
     info = SolveInfo(

@@ -21,38 +21,15 @@ import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.resilience import _margin_lp
+from computegeo.optimize.families import ROW_WORDS
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
 from computegeo.results.plan import UnmetReason, UnmetRow
 
 MAX_LISTED = 5
 """Most contingencies listed one by one in an explanation."""
 
-FAMILY_WORDS: dict[str, str] = {
-    "site-capacity_accumulation": "lead times (capacity arrives only after its lead time)",
-    "node-demand": "demand balance",
-    "market-serving": "serving capacity",
-    "site-load_limit": "site capacity",
-    "site-availability": "available colocation space / cloud quota",
-    "market-power_headroom": "grid power headroom",
-    "site-campus_once": "one campus per site",
-    "site-campus_max": "maximum campus size",
-    "site-campus_min": "minimum campus size",
-    "site-campus_expansion_max": "maximum campus size",
-    "cluster-min": "minimum training cluster size",
-    "cluster-max": "training cluster placement",
-    "system-capacity_total": "total capacity",
-    "market-share_cap": "per-market diversification cap",
-    "country-share_cap": "per-country diversification cap",
-    "grid-share_cap": "per-grid diversification cap",
-    "provider-share_cap": "per-provider diversification cap",
-    "contingency-demand": "N-1 demand",
-    "contingency-capacity": "N-1 surviving capacity",
-    "contingency-share": "N-1 required share",
-    "system-equipment_supply": "equipment (transformer/switchgear) supply",
-    "system-budget": "capital budget",
-    "system-carbon_cap": "carbon cap",
-}
-"""Plain words for each constraint family (model row names)."""
+FAMILY_WORDS: dict[str, str] = dict(ROW_WORDS)
+"""Plain words for each row set of the model (from :mod:`computegeo.optimize.families`)."""
 
 
 def capacity_potential_mw(data: ProblemData) -> np.ndarray:
