@@ -41,3 +41,16 @@ def test_resolve_fixed_lp_matches_a_rebuilt_fixed_lp() -> None:
         np.testing.assert_allclose(got, expected, atol=DUAL_TOL, err_msg=name)
     # the MILP's own solution is left as it was
     np.testing.assert_allclose(read_solution(milp, ctx).capacity_mw, sol.capacity_mw)
+
+
+def test_resolve_fixed_lp_after_solves_with_other_thread_counts() -> None:
+    """HiGHS sizes a per-thread scheduler on its first run: re-solves with another ``threads``
+    value in the same process must still succeed."""
+    for threads in (None, 1, 2):
+        ctx = make_context(golden_problem())
+        model = build_model_from_context(ctx)
+        opts = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0, threads=threads)
+        assert solve(model, opts).status is Status.OPTIMAL
+        result, duals = resolve_fixed_lp(model, ["node-demand"], opts)
+        assert result.status is Status.OPTIMAL, f"threads={threads}"
+        assert "node-demand" in duals

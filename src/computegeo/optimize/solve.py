@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import linopy
 import numpy as np
@@ -320,6 +320,18 @@ def _mip_log_watch(
             reader.join()
 
 
+def _run_in_fresh_thread(h: Any) -> None:
+    """``h.run()`` in a new thread, as linopy runs every solve.
+
+    HiGHS keeps its task scheduler per thread, sized by the first run's ``threads`` option; a
+    later run in the same thread with another ``threads`` value fails. A fresh thread gets a
+    fresh scheduler, whatever ran before in this process.
+    """
+    worker = threading.Thread(target=h.run, name="computegeo-highs-rerun", daemon=True)
+    worker.start()
+    worker.join()
+
+
 def resolve_fixed_lp(
     model: linopy.Model, names: Iterable[str], options: SolveOptions | None = None
 ) -> tuple[SolveResult, dict[str, xr.DataArray]]:
@@ -368,7 +380,7 @@ def resolve_fixed_lp(
     h.setOptionValue("time_limit", float(opts.time_limit_s))
     h.setOptionValue("solver", opts.lp_algorithm)
     h.clearSolver()  # solve from scratch, as a freshly built LP would be
-    h.run()
+    _run_in_fresh_thread(h)
     wall = time.perf_counter() - start
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     objective = float(h.getInfo().objective_function_value) if optimal else float("nan")
