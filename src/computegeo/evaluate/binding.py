@@ -87,20 +87,22 @@ def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str
     """Words for a constraint row: its site, market, country, grid, provider, region, workload
     and period labels, never integer positions.
 
-    Positional dimensions (``site``, ``market`` positions, ``period``) are mapped to labels;
-    label dimensions (the share caps' ``market``/``country``/``grid``/``provider`` ids) are used
-    as they are, with market ids shown by name.
+    The model's coordinates are labels already (site and market ids, period labels; see
+    :class:`~computegeo.optimize.context.ModelContext`); market ids are shown by name and an
+    N-1 requirement by the contingency, workload and regions it stands for.
     """
     d = ctx.data
     parts = key if isinstance(key, tuple) else (key,)
     values = dict(zip(names, parts, strict=False))
     period = _label(d.period_label, values.get("period"))
     if family == "contingency-share":
-        req_c, req_w, req_node = ctx.n1_requirements
-        i = int(values.get("n1requirement", -1))  # type: ignore[call-overload]
-        if not 0 <= i < len(req_c):
+        index = ctx.n1requirement_index
+        label = values.get("n1requirement")
+        if label not in index:
             return f"for an N-1 requirement in {period}"
-        lost = d.contingencies()[ctx.contingency_ids[int(req_c[i])]][0]
+        i = int(index.get_loc(label))  # type: ignore[arg-type]
+        req_c, req_w, req_node = ctx.n1_requirements
+        lost = ctx.contingency_names[int(req_c[i])]
         w = int(req_w[i])
         where = ""
         if req_node[i] >= 0:
@@ -116,10 +118,8 @@ def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str
             continue
         if name == "site":
             words.append(_label(d.site_id, part))
-        elif name == "market" and family.startswith("market-share"):
-            words.append(market_names.get(str(part), str(part)))
         elif name == "market":
-            words.append(_label(d.market_name, part))
+            words.append(market_names.get(str(part), str(part)))
         elif name == "workload":
             words.append(_label(d.workload_id, part))
         elif name == "region":

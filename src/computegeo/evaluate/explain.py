@@ -300,21 +300,36 @@ def _n1_words(
     return text
 
 
+IIS_EXAMPLES = 3
+"""Rows named per constraint family in an infeasibility report."""
+
+
 def iis_problems(model: linopy.Model) -> list[str]:
-    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words."""
+    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words,
+    each with a few of its rows named by their coordinates (site, market, node, period labels)."""
     try:
         labels = model.compute_infeasibilities()
     except Exception:  # noqa: BLE001 - the IIS is a best-effort diagnostic
         return []
     families: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
     for label in labels:
         info = model.constraints.get_label_position(label)
         name = str(info[0]) if isinstance(info, tuple) else str(info)
         families[name] = families.get(name, 0) + 1
-    return [
-        f"conflicting constraints: {FAMILY_WORDS.get(name, name)} ({count} rows of '{name}')"
-        for name, count in sorted(families.items())
-    ]
+        coords = info[1] if isinstance(info, tuple) and len(info) > 1 else None
+        if isinstance(coords, dict) and len(examples.setdefault(name, [])) < IIS_EXAMPLES:
+            examples[name].append(", ".join(str(v) for v in coords.values()))
+    out: list[str] = []
+    for name, count in sorted(families.items()):
+        rows = examples.get(name) or []
+        shown = f": {'; '.join(f'[{r}]' for r in rows)}" if rows else ""
+        more = " ..." if count > len(rows) and rows else ""
+        out.append(
+            f"conflicting constraints: {FAMILY_WORDS.get(name, name)} "
+            f"({count} rows of '{name}'{shown}{more})"
+        )
+    return out
 
 
 def _names(ids: list[str], n: int = 5) -> str:
