@@ -14,7 +14,8 @@ checking (profiling inflates Python time, so the split is read as shares, the pl
 the wall figures). On a shared machine wall time depends on the load; CPU seconds do much less:
 ``outside_cpu_s`` is the CPU time of the main thread (all model building, translation, read-back
 and checking run there while HiGHS runs in linopy's worker thread) and ``highs_cpu_s`` the CPU
-time of every other thread (HiGHS).
+time of every other thread (HiGHS). Each case also builds its full model (every contingency)
+three more times without solving and reports the median: the modelling layer's own cost.
 
 Usage::
 
@@ -109,6 +110,61 @@ class Counters:
             linopy.Model.__init__ = init  # type: ignore[method-assign]
 
 
+def _case_problem(name: str) -> Any:
+    """The ``ProblemData`` of case ``name`` (the reference scenario or a ladder rung)."""
+    if name == "reference":
+        from computegeo.pipeline.plan import build, prepare
+
+        return build(*prepare("reference"))
+    import numpy as np
+    from scale_ladder import RUNGS
+
+    from computegeo.problem.data import N1Mode
+    from computegeo.testing import random_problem
+
+    rung = {r.name: r for r in RUNGS}[name]
+    return random_problem(
+        np.random.default_rng(2026),
+        rung.sites,
+        rung.regions,
+        rung.periods,
+        max_share_market=rung.max_share_market,
+        training_min_cluster_mw=rung.training_min_cluster_mw,
+        n1_mode=N1Mode.MARKET if rung.n1_share > 0 else N1Mode.NONE,
+        n1_share=rung.n1_share,
+    )
+
+
+BUILD_REPEATS = 3
+"""Model builds timed per case (the median is reported)."""
+
+
+def model_build_seconds(name: str) -> dict[str, float]:
+    """Median wall and CPU seconds of building case ``name``'s full model (every contingency),
+    without solving: the cost of the modelling layer alone."""
+    import statistics
+
+    from computegeo.optimize.context import make_context
+    from computegeo.optimize.formulation import build_model_from_context
+
+    data = _case_problem(name)
+    build_model_from_context(make_context(data))  # warm
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(BUILD_REPEATS):
+        ctx = make_context(data)
+        t0, c0 = time.perf_counter(), time.thread_time()
+        model = build_model_from_context(ctx)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+    return {
+        "model_build_wall_s": round(statistics.median(wall), 3),
+        "model_build_cpu_s": round(statistics.median(cpu), 3),
+        "model_variables": float(model.nvars),
+        "model_constraints": float(model.ncons),
+    }
+
+
 def _case_runner(name: str) -> Callable[[], dict[str, object]]:
     """A function running case ``name`` once and returning facts about the result."""
     if name == "reference":
@@ -125,25 +181,13 @@ def _case_runner(name: str) -> Callable[[], dict[str, object]]:
             }
 
         return reference
-    import numpy as np
     from scale_ladder import GAP, RUNGS
 
     from computegeo.optimize.solve import SolveOptions
     from computegeo.planner import plan
-    from computegeo.problem.data import N1Mode
-    from computegeo.testing import random_problem
 
     rung = {r.name: r for r in RUNGS}[name]
-    data = random_problem(
-        np.random.default_rng(2026),
-        rung.sites,
-        rung.regions,
-        rung.periods,
-        max_share_market=rung.max_share_market,
-        training_min_cluster_mw=rung.training_min_cluster_mw,
-        n1_mode=N1Mode.MARKET if rung.n1_share > 0 else N1Mode.NONE,
-        n1_share=rung.n1_share,
-    )
+    data = _case_problem(name)
     opts = SolveOptions(mip_rel_gap=GAP, time_limit_s=rung.time_limit_s, threads=1)
 
     def ladder() -> dict[str, object]:
@@ -205,6 +249,7 @@ def run_case(name: str, profile: bool) -> dict[str, object]:
         "highs_runs": counters.highs_runs,
         "load_average_1min": round(os.getloadavg()[0], 2),
         **facts,
+        **model_build_seconds(name),
     }
     if profile:
         profiler = cProfile.Profile()
@@ -234,6 +279,13 @@ def _trim_profile(text: str) -> list[str]:
     return out
 
 
+def _build_cell(row: dict[str, Any]) -> str:
+    """The model-build column: median wall (CPU) seconds of one full build, when measured."""
+    if "model_build_wall_s" not in row:
+        return "not measured"
+    return f"{row['model_build_wall_s']:.2f} ({row['model_build_cpu_s']:.2f})"
+
+
 def _markdown(doc: dict[str, Any]) -> str:
     lines = [
         "# Time outside HiGHS in a plan",
@@ -254,8 +306,9 @@ def _markdown(doc: dict[str, Any]) -> str:
             f"## {label}",
             "",
             "| case | wall s | HiGHS s | outside s | outside / HiGHS | outside CPU s | HiGHS CPU s"
-            " | models built | HiGHS runs | N-1 rounds | objective USD | load |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            " | models built | HiGHS runs | N-1 rounds | objective USD | one model build s (CPU s)"
+            " | load |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows.values():
             lines.append(
@@ -263,7 +316,8 @@ def _markdown(doc: dict[str, Any]) -> str:
                 f"{r['outside_over_highs']:.0%} | {r['outside_cpu_s']:.2f} | "
                 f"{r['highs_cpu_s']:.2f} | "
                 f"{r['models_built']} | {r['highs_runs']} | "
-                f"{r['n1_rounds']} | {r['objective_usd']:.6e} | {r['load_average_1min']} |"
+                f"{r['n1_rounds']} | {r['objective_usd']:.6e} | {_build_cell(r)} | "
+                f"{r['load_average_1min']} |"
             )
         lines.append("")
         for r in rows.values():
@@ -280,6 +334,19 @@ def _markdown(doc: dict[str, Any]) -> str:
             lines += [f"| {p} | {v['seconds']:.2f} | {v['calls']} |" for p, v in parts.items()]
             lines += ["", "<details><summary>cProfile, top 25 by cumulative time</summary>", ""]
             lines += ["```", *r["profile_top"], "```", "", "</details>", ""]
+    for label, rows in doc.get("builds_only", {}).items():
+        lines += [
+            f"## Model build only, {label} (no solve; median of {BUILD_REPEATS})",
+            "",
+            "| case | variables | constraints | build s (CPU s) |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['case']} | {r['model_variables']:,.0f} | {r['model_constraints']:,.0f} | "
+            f"{_build_cell(r)} |"
+            for r in rows.values()
+        ]
+        lines.append("")
     if doc.get("notes"):
         lines += ["## Notes", "", *doc["notes"], ""]
     return "\n".join(lines)
@@ -292,16 +359,26 @@ def main() -> None:
     parser.add_argument("--label", default="before", help="results section, e.g. before/after")
     parser.add_argument("--profile-rungs", action="store_true", help="profile ladder rungs too")
     parser.add_argument("--write", action="store_true", help="merge into benchmarks/results/")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only time model builds (no solve); merged into the label's existing rows",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_case(args.child, args.profile)))
+        if args.build_only:
+            print(json.dumps({"case": args.child, **model_build_seconds(args.child)}))
+        else:
+            print(json.dumps(run_case(args.child, args.profile)))
         return
     rows: dict[str, dict[str, object]] = {}
     for name in args.cases:
         command = [sys.executable, __file__, "--child", name]
-        if name == "reference" or args.profile_rungs:
+        if args.build_only:
+            command.append("--build-only")
+        elif name == "reference" or args.profile_rungs:
             command.append("--profile")
         proc = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
         if proc.returncode != 0:
@@ -315,7 +392,14 @@ def main() -> None:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / "plan_overhead.json"
         doc = json.loads(path.read_text()) if path.exists() else {"runs": {}}
-        doc.setdefault("runs", {}).setdefault(args.label, {}).update(rows)
+        section = doc.setdefault("runs", {}).setdefault(args.label, {})
+        for name, row in rows.items():
+            if args.build_only and name in section:
+                section[name].update(row)
+            elif not args.build_only:
+                section[name] = row
+            else:
+                doc.setdefault("builds_only", {}).setdefault(args.label, {})[name] = row
         path.write_text(json.dumps(doc, indent=1) + "\n")
         (RESULTS / "plan_overhead.md").write_text(_markdown(doc))
 
