@@ -57,3 +57,18 @@ def test_grouped_sum_without_elements_gives_rows_without_terms() -> None:
     expr = grouped_sum(x, "narc", np.zeros(0, dtype=np.int64), nodes)
     assert list(expr.indexes["node"]) == list(nodes)
     assert not bool(has_terms(expr).any())
+
+
+def test_grouped_sum_with_every_element_dropped_can_be_a_masked_constraint() -> None:
+    """No site draws headroom: the rows have no terms and, masked, add no constraint."""
+    from computegeo.optimize.terms import grouped_sum, has_terms
+
+    m = linopy.Model(force_dim_names=True)
+    sites = pd.Index(["a:cloud:aws", "b:cloud:aws"], name="site")
+    periods = pd.Index(["2027"], name="period")
+    k = m.add_variables(lower=0, coords=[sites, periods], name="site-capacity")
+    markets = pd.Index(["a", "b"], name="market")
+    lhs = grouped_sum(k, "site", np.array([-1, -1]), markets)
+    assert not bool(has_terms(lhs).any())
+    m.add_constraints(lhs <= 10.0, name="market-power_headroom", mask=has_terms(lhs))
+    assert m.constraints["market-power_headroom"].labels.values.max() < 0

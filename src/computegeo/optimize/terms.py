@@ -82,7 +82,12 @@ def grouped_sum(
     groups = np.asarray(groups)
     kept = np.flatnonzero(groups >= 0)
     if len(kept) == 0:  # no element: one row without terms per group
-        return expr.isel({along: kept}).sum(along).expand_dims({name: index})
+        if var.indexes[along].size == 0:  # nothing to sum at all: a zero per group
+            return expr.sum(along).expand_dims({name: index})
+        # absent terms (not a constant), so a masked constraint on it is still a constraint
+        first = expr.isel({along: np.zeros(len(index), dtype=np.int64)})
+        empty = first.where(xr.DataArray(False)).rename({along: name})
+        return empty.assign_coords({name: index}).fillna(0)
     expr = expr.isel({along: kept})
     grouper = pd.Series(np.asarray(index)[groups[kept]], index=expr.indexes[along], name=name)
     summed = expr.groupby(grouper).sum()
