@@ -26,7 +26,7 @@ import linopy
 import numpy as np
 
 from computegeo.core.errors import InfeasibleError, SolverError
-from computegeo.evaluate.arrays import rows_arrays
+from computegeo.evaluate.arrays import solution_arrays
 from computegeo.evaluate.binding import BINDING_FAMILIES, binding_constraints
 from computegeo.evaluate.explain import (
     iis_problems,
@@ -39,6 +39,7 @@ from computegeo.evaluate.n1_diagnosis import n1_structural_problems
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.extract import (
     Solution,
+    assignment_frame,
     assignment_rows,
     build_rows,
     capacity_rows,
@@ -413,14 +414,16 @@ def plan(
     say("reading the plan back and computing KPIs")
     t0 = time.perf_counter()
     builds = build_rows(data, sol)
-    assignments = assignment_rows(ctx, sol)
-    unmet = unmet_rows(data, sol.capacity_mw, unmet_by_region(ctx, sol))
-    arrays = rows_arrays(data, builds, assignments, unmet)
+    frame = assignment_frame(ctx, sol)
+    assignments = assignment_rows(ctx, sol, frame)
+    unmet_mw = unmet_by_region(ctx, sol)
+    unmet = unmet_rows(data, sol.capacity_mw, unmet_mw)
+    arrays = solution_arrays(data, sol.build_mw, sol.campus_open, frame, unmet_mw)
     kpis = compute_kpis(data, arrays, with_n1=with_n1_kpi)
     extract_s = time.perf_counter() - t0
     binding: tuple[BindingConstraint, ...] = ()
     if compute_duals:
-        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, sol, opts)
+        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, outcome.model, opts)
         build_s += dual_build_s
         solve_s += dual_solve_s
     info = SolveInfo(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,30 +63,97 @@ class ModelContext:
     ``computegeo.explain`` to force markets in and to exclude footprints already found."""
 
     # ---------------------------------------------------------------- coordinates
+    # Named coordinates (ids and labels, never positions), so LP files and infeasibility
+    # reports name the site, market, node or period of every row and column.
     @property
     def periods(self) -> pd.Index:
-        """Period coordinate (integer positions; labels are applied when reading back)."""
-        return pd.RangeIndex(self.data.n_periods, name="period")
+        """Period coordinate (period labels)."""
+        return pd.Index(list(self.data.period_label), name="period")
+
+    @property
+    def vintages(self) -> pd.Index:
+        """Decision-period coordinate of a vintage summed into a period (period labels)."""
+        return pd.Index(list(self.data.period_label), name="vintage")
 
     @property
     def sites(self) -> pd.Index:
-        """Site coordinate (integer positions)."""
-        return pd.RangeIndex(self.data.n_sites, name="site")
+        """Site coordinate (site ids)."""
+        return pd.Index(list(self.data.site_id), name="site")
 
     @property
     def markets(self) -> pd.Index:
-        """Market coordinate (integer positions)."""
-        return pd.RangeIndex(self.data.n_markets, name="market")
+        """Market coordinate (market ids)."""
+        return pd.Index(list(self.data.market_id), name="market")
+
+    @cached_property
+    def node_labels(self) -> tuple[str, ...]:
+        """Label of each demand node: ``workload/first region`` (``+k`` more pooled regions)."""
+        d, net = self.data, self.net
+        out: list[str] = []
+        for node, w in enumerate(net.node_workload.tolist()):
+            regions = np.flatnonzero(net.member_node[w] == node)
+            more = f"+{len(regions) - 1}" if len(regions) > 1 else ""
+            out.append(f"{d.workload_id[w]}/{d.region_id[regions[0]]}{more}")
+        return tuple(out)
 
     @property
     def nodes(self) -> pd.Index:
-        """Demand-node coordinate (integers)."""
-        return pd.RangeIndex(self.net.n_nodes, name="node")
+        """Demand-node coordinate (:attr:`node_labels`)."""
+        return pd.Index(list(self.node_labels), name="node")
+
+    @cached_property
+    def narc_labels(self) -> tuple[str, ...]:
+        """Label of each node arc: ``node>market``."""
+        nodes, markets = self.node_labels, self.data.market_id
+        net = self.net
+        return tuple(
+            f"{nodes[n]}>{markets[m]}"
+            for n, m in zip(net.narc_node.tolist(), net.narc_market.tolist(), strict=True)
+        )
 
     @property
     def narcs(self) -> pd.Index:
-        """Node-arc coordinate (integers)."""
-        return pd.RangeIndex(self.net.n_narcs, name="narc")
+        """Node-arc coordinate (:attr:`narc_labels`)."""
+        return pd.Index(list(self.narc_labels), name="narc")
+
+    @property
+    def clusters(self) -> pd.Index:
+        """Training-cluster coordinate: ``market/workload`` of each :attr:`cluster_pairs`."""
+        d = self.data
+        markets, workloads = self.cluster_pairs
+        labels = [
+            f"{d.market_id[m]}/{d.workload_id[w]}"
+            for m, w in zip(markets.tolist(), workloads.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="cluster")
+
+    @property
+    def contingency_names(self) -> tuple[str, ...]:
+        """Name of each included contingency (the market or country lost)."""
+        conts = self.data.contingencies()
+        return tuple(conts[c][0] for c in self.contingency_ids)
+
+    @property
+    def n1arc_index(self) -> pd.Index:
+        """Post-contingency arc coordinate: ``contingency|node>market``."""
+        cont, narc = self.n1_arcs
+        names, arcs = self.contingency_names, self.narc_labels
+        labels = [
+            f"{names[c]}|{arcs[b]}" for c, b in zip(cont.tolist(), narc.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="n1arc")
+
+    @property
+    def n1requirement_index(self) -> pd.Index:
+        """Coordinate of ``contingency-share`` rows: ``contingency|workload`` or, basis
+        ``workload_region``, ``contingency|node``."""
+        req_c, req_w, req_node = self.n1_requirements
+        names, nodes, wl = self.contingency_names, self.node_labels, self.data.workload_id
+        labels = [
+            f"{names[c]}|{nodes[n] if n >= 0 else wl[w]}"
+            for c, w, n in zip(req_c.tolist(), req_w.tolist(), req_node.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="n1requirement")
 
     # ---------------------------------------------------------------- site parameters
     @property

@@ -110,13 +110,21 @@ def build_rows(data: ProblemData, sol: Solution) -> tuple[BuildRow, ...]:
     return tuple(rows)
 
 
-def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ...]:
-    """Split pooled node flows to member regions (by demand share) and to the market's sites
-    (by their load share); the split preserves every region's balance and every site's load."""
+def assignment_frame(ctx: ModelContext, sol: Solution) -> pd.DataFrame:
+    """Pooled node flows split to member regions (by demand share) and to the market's sites
+    (by their load share); the split preserves every region's balance and every site's load.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (period, workload, region, market, site) with MW above :data:`TOL_MW`:
+        integer positions ``period, workload, region, market, site`` and ``mw`` [MW].
+    """
     d, net = ctx.data, ctx.net
+    columns = ["period", "workload", "region", "market", "site", "mw"]
     b_idx, t_idx = np.nonzero(sol.flow_mw > TOL_MW)
     if len(b_idx) == 0:
-        return ()
+        return pd.DataFrame({c: np.zeros(0, dtype=float if c == "mw" else int) for c in columns})
     flows = pd.DataFrame(
         {
             "node": net.narc_node[b_idx],
@@ -130,7 +138,29 @@ def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ..
     site_share = _site_shares(d, sol.load_mw)
     flows = flows.merge(site_share, on=["market", "period"], how="inner")
     flows["mw"] = flows["flow"] * flows["region_share"] * flows["site_share"]
-    flows = flows[flows["mw"] > TOL_MW]
+    return flows.loc[flows["mw"] > TOL_MW, columns]
+
+
+def assignment_rows(
+    ctx: ModelContext, sol: Solution, frame: pd.DataFrame | None = None
+) -> tuple[AssignmentRow, ...]:
+    """The assignments of :func:`assignment_frame` as plan rows, with each arc's RTT.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+    sol : Solution
+    frame : pandas.DataFrame, optional
+        :func:`assignment_frame` of ``sol`` when already computed.
+
+    Returns
+    -------
+    tuple of AssignmentRow
+    """
+    d = ctx.data
+    flows = assignment_frame(ctx, sol) if frame is None else frame
+    if flows.empty:
+        return ()
     rtt = _arc_rtt(d)
     keys = (
         flows["workload"].to_numpy() * d.n_regions + flows["region"].to_numpy()

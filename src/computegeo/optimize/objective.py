@@ -16,7 +16,7 @@ from linopy import LinearExpression, Model
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
-from computegeo.optimize.terms import linear
+from computegeo.optimize.terms import scaled
 from computegeo.problem.data import ProblemData
 
 
@@ -97,13 +97,13 @@ def cost_expression(m: Model, ctx: ModelContext) -> LinearExpression:
     s = 1.0 / OBJECTIVE_SCALE_USD
     v = m.variables
     parts = [
-        linear(m, v["site-build"], c.build_usd_per_mw * s).sum(),
-        linear(m, v["site-capacity"], c.capacity_usd_per_mw * s).sum(),
-        linear(m, v["site-load"], c.load_usd_per_mw * s).sum(),
-        linear(m, v["node-unmet"], c.unmet_usd_per_mw[ctx.net.node_workload] * s).sum(),
+        scaled(v["site-build"], c.build_usd_per_mw * s).sum(),
+        scaled(v["site-capacity"], c.capacity_usd_per_mw * s).sum(),
+        scaled(v["site-load"], c.load_usd_per_mw * s).sum(),
+        scaled(v["node-unmet"], c.unmet_usd_per_mw[ctx.net.node_workload] * s).sum(),
     ]
     if "site-campus_open" in v:
-        parts.append(linear(m, v["site-campus_open"], c.campus_usd * s).sum())
+        parts.append(scaled(v["site-campus_open"], c.campus_usd * s).sum())
     return linopy.merge(parts, cls=LinearExpression)
 
 

@@ -56,7 +56,7 @@ def add_cluster_variables(m: Model, ctx: ModelContext) -> None:
     markets, _ = ctx.cluster_pairs
     if len(markets) == 0:
         return
-    index = pd.RangeIndex(len(markets), name="cluster")
+    index = ctx.clusters
     _add_binary(
         m,
         ctx,
@@ -72,8 +72,7 @@ def add_contingency_variables(m: Model, ctx: ModelContext) -> None:
     cont, _ = ctx.n1_arcs
     if len(cont) == 0:
         return
-    index = pd.RangeIndex(len(cont), name="n1arc")
-    m.add_variables(lower=0.0, coords=[index, ctx.periods], name="contingency-flow")
+    m.add_variables(lower=0.0, coords=[ctx.n1arc_index, ctx.periods], name="contingency-flow")
 
 
 def _add_binary(

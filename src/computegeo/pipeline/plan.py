@@ -37,11 +37,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from computegeo.core.errors import ConfigError, InputError
 from computegeo.core.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
+from computegeo.dataset.bundle import Dataset, KnownIds, load_dataset
 from computegeo.dataset.version import dataset_version
 from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
@@ -52,7 +52,7 @@ from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.xlsx import workbook_bytes
 from computegeo.results.plan import Plan, read_plan_document, write_tables
-from computegeo.scenario.load import KnownIds, load_scenario, reference_problems
+from computegeo.scenario.load import load_scenario, reference_problems
 from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
@@ -83,19 +83,6 @@ def _quiet(stage: Stage, message: str) -> None:
     """Progress callback that ignores everything."""
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """The bundled dataset frames a scenario is built against."""
-
-    markets: pd.DataFrame
-    demand_regions: pd.DataFrame
-    hardware: pd.DataFrame | None
-    data_classes: tuple[str, ...]
-    countries: pd.DataFrame | None = None
-    attributes: pd.DataFrame | None = None
-    """Provenance of ``markets`` (loaded with the same override file: user values say so)."""
-
-
 MAX_VIOLATIONS_SHOWN = 5
 """Checker violations reported as progress lines (all are in :attr:`PlanRun.violations`)."""
 
@@ -112,40 +99,9 @@ class RunTimings:
         return float(sum(self.seconds.values()))
 
 
-def load_dataset(
-    markets_override: Path | None = None, regions_override: Path | None = None
-) -> Dataset:
-    """Load the bundled dataset, with optional user override files for markets and regions."""
-    from computegeo.dataset import catalog, residency
-
-    hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
-    if (
-        hardware is not None
-        and hardware.index.name != "hardware_id"
-        and "hardware_id" in hardware.columns
-    ):
-        hardware = hardware.set_index("hardware_id")
-    return Dataset(
-        markets=catalog.load_markets(markets_override),
-        demand_regions=catalog.load_demand_regions(regions_override),
-        hardware=hardware,
-        data_classes=tuple(residency.data_classes()),
-        countries=catalog.load_countries() if hasattr(catalog, "load_countries") else None,
-        attributes=catalog.load_market_attributes(markets_override),
-    )
-
-
 def known_ids(dataset: Dataset) -> KnownIds:
     """Identifiers in the dataset that a scenario may refer to."""
-    from computegeo.problem.build import known_ids_from
-
-    return known_ids_from(
-        dataset.markets,
-        dataset.demand_regions,
-        dataset.data_classes,
-        dataset.hardware,
-        dataset.countries,
-    )
+    return dataset.known_ids()
 
 
 def scenario_path(source: Path | str | None) -> Path:
@@ -159,12 +115,22 @@ def scenario_path(source: Path | str | None) -> Path:
     return path
 
 
-def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
+def prepare(
+    source: Path | str | Scenario | None, dataset: Dataset | None = None
+) -> tuple[Scenario, Dataset]:
     """Load a scenario and the dataset it names, and check it fully (schema and references).
 
-    The schema is checked first; then the dataset is loaded with the scenario's override files
-    (``dataset.markets``, ``dataset.demand_regions``, relative to the scenario file) and every
-    market, region, country, data class and hardware reference is checked against it.
+    The file is read and validated once; then the dataset is loaded with the scenario's override
+    files (``dataset.markets``, ``dataset.demand_regions``, relative to the scenario file) and
+    every market, region, country, data class and hardware reference is checked against it.
+
+    Parameters
+    ----------
+    source : path, name, Scenario or None
+        As for :func:`run_plan`.
+    dataset : Dataset, optional
+        An already loaded dataset to check against (not loaded again); it must be the one the
+        scenario's override files give.
 
     Raises
     ------
@@ -180,11 +146,16 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
     files = scenario.dataset
     markets_file = (base / files.markets).resolve() if files.markets else None
     regions_file = (base / files.demand_regions).resolve() if files.demand_regions else None
-    dataset = load_dataset(markets_file, regions_file)
+    if dataset is None:
+        dataset = load_dataset(markets_file, regions_file)
     _check_residency_conditions(scenario)
     known = known_ids(dataset)
+    problems = reference_problems(scenario, known)
     if path is not None:
-        scenario = load_scenario(path, known=known)
+        if problems:
+            load_scenario(path, known=known)  # failure path only: the problems with line numbers
+            msg = f"{path} refers to things the dataset does not have"
+            raise ConfigError(msg, problems)
         # absolute override paths, so the scenario.yaml written with the plan reruns anywhere
         absolute = scenario.dataset.model_copy(
             update={
@@ -193,7 +164,6 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
             }
         )
         return scenario.model_copy(update={"dataset": absolute}), dataset
-    problems = reference_problems(scenario, known)
     if problems:
         msg = f"scenario {scenario.name!r} refers to things the dataset does not have"
         raise ConfigError(msg, problems)
@@ -463,6 +433,8 @@ def run_plan(
     *,
     what_if_budget_s: float = 0.0,
     baseline_dir: Path | None = None,
+    time_limit_s: float | None = None,
+    dataset: Dataset | None = None,
 ) -> PlanRun:
     """Load, build, solve, evaluate and write one scenario.
 
@@ -480,6 +452,11 @@ def run_plan(
         near-optimal alternatives [s]; 0 = none (the per-market reasons are always derived).
     baseline_dir : path, optional
         A previous output folder to compare with (a report section).
+    time_limit_s : float, optional
+        Solver time limit for this run [s], in place of the scenario's ``solver.time_limit_s``
+        (the CLI's ``--time-limit``).
+    dataset : Dataset, optional
+        The dataset already loaded for this scenario (see :func:`prepare`), not loaded again.
 
     Returns
     -------
@@ -498,7 +475,10 @@ def run_plan(
     baseline = read_plan_dir(baseline_dir) if baseline_dir is not None else None
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
-    sc, dataset = prepare(scenario)
+    sc, dataset = prepare(scenario, dataset)
+    if time_limit_s is not None:
+        solver = sc.solver.model_copy(update={"time_limit_s": time_limit_s})
+        sc = sc.model_copy(update={"solver": solver})
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -139,7 +139,7 @@ def run_risk(
             msg = f"--plan {plan_dir}: its periods do not match scenario {sc.name!r}"
             raise InputError(msg, ["give the plan folder of this scenario"])
     else:
-        run = run_plan(sc, None, progress)
+        run = run_plan(sc, None, progress, dataset=dataset)
         plan, data = run.plan, run.data
     progress(Stage.EVALUATE, "futures")
     summary = evaluate(

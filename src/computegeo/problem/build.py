@@ -50,7 +50,6 @@ from computegeo.problem.demand import (
 from computegeo.problem.markets import allowed_markets, build_arcs, market_value
 from computegeo.problem.sites import Site, build_sites, existing_matrix
 from computegeo.scenario.enums import ResilienceScope
-from computegeo.scenario.load import KnownIds
 from computegeo.scenario.schema import Scenario
 
 ANYWHERE_REGION_ID = "anywhere"
@@ -315,48 +314,4 @@ def _policy_fields(scenario: Scenario, n_t: int) -> dict[str, Any]:
             n_t,
             np.inf if pol.carbon.cap_tonnes_per_year is None else pol.carbon.cap_tonnes_per_year,
         ),
-    )
-
-
-def known_ids_from(
-    markets: pd.DataFrame,
-    demand_regions: pd.DataFrame,
-    data_classes: tuple[str, ...],
-    hardware: pd.DataFrame | None,
-    countries: pd.DataFrame | None = None,
-) -> KnownIds:
-    """Identifiers a scenario may refer to, from the dataset frames.
-
-    Countries are every ISO code of the country table (when given) plus those of markets and
-    regions, so an EU country list may name members without a demand region.
-
-    Parameters
-    ----------
-    markets : pandas.DataFrame
-        Market table, index ``market_id``, with a ``country`` column (ISO2).
-    demand_regions : pandas.DataFrame
-        Demand-region table, index region id, with a ``country`` column (ISO2).
-    data_classes : tuple of str
-        Residency data class ids; ``"none"`` is always added.
-    hardware : pandas.DataFrame or None
-        Hardware table indexed by generation id; None gives no hardware ids.
-    countries : pandas.DataFrame or None, optional
-        Country table indexed by ISO2 code.
-
-    Returns
-    -------
-    KnownIds
-        Frozen sets of market, region, country, data class and hardware ids.
-    """
-    known_countries = set(markets["country"].astype(str)) | set(
-        demand_regions["country"].astype(str)
-    )
-    if countries is not None:
-        known_countries |= {str(c) for c in countries.index}
-    return KnownIds(
-        markets=frozenset(str(m) for m in markets.index),
-        regions=frozenset(str(r) for r in demand_regions.index),
-        countries=frozenset(known_countries),
-        data_classes=frozenset(data_classes) | {"none"},
-        hardware=frozenset(str(h) for h in hardware.index) if hardware is not None else frozenset(),
     )

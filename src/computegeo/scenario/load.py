@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib.resources
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -31,36 +30,12 @@ from computegeo.core.input_errors import is_union_noise as _is_union_noise
 from computegeo.core.input_errors import line_index as _line_index
 from computegeo.core.input_errors import nearest_line as _nearest_line
 from computegeo.core.yamlio import YamlProblem, load_yaml
+from computegeo.dataset.bundle import KnownIds
 from computegeo.scenario.fields import ISO2_PATTERN, SLUG_PATTERN
 from computegeo.scenario.schema import CROSS_SEP, Scenario
 from computegeo.scenario.sections import MarketOverride
 
 # ------------------------------------------------------------------------------ reference checks
-
-
-@dataclass(frozen=True)
-class KnownIds:
-    """Identifiers of the dataset a scenario may refer to (for reference checks).
-
-    Attributes
-    ----------
-    markets : frozenset of str
-        Market ids.
-    regions : frozenset of str
-        Demand region ids.
-    countries : frozenset of str
-        ISO2 codes of countries that have a market or a demand region.
-    data_classes : frozenset of str
-        Residency data classes.
-    hardware : frozenset of str
-        Hardware generation ids.
-    """
-
-    markets: frozenset[str]
-    regions: frozenset[str]
-    countries: frozenset[str]
-    data_classes: frozenset[str]
-    hardware: frozenset[str]
 
 
 def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
@@ -415,7 +390,7 @@ def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
         that name exists.
     known : KnownIds, optional
         The dataset's identifiers for reference checks (see :func:`parse_scenario`);
-        :func:`computegeo.problem.build.known_ids` builds it from the bundled dataset.
+        :meth:`computegeo.dataset.bundle.Dataset.known_ids` builds it from a loaded dataset.
 
     Returns
     -------

@@ -66,8 +66,9 @@ def check_plan(
         The validated scenario: every rule is then re-derived from it and ``dataset``.
         Without it, ``data`` is the specification (hand-built test problems).
     dataset : optional
-        Frames ``markets``, ``demand_regions``, ``hardware`` (``computegeo.pipeline.plan.Dataset``);
-        default: the bundled tables with the scenario's override files.
+        Frames ``markets``, ``demand_regions``, ``hardware``
+        (:class:`computegeo.dataset.bundle.Dataset`); default: the bundled tables with the
+        scenario's override files.
 
     Examples
     --------

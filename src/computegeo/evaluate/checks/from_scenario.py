@@ -44,7 +44,7 @@ G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 
 
 class ReferenceData(Protocol):
-    """The dataset frames the checker reads (``computegeo.pipeline.plan.Dataset`` has them)."""
+    """The dataset frames the checker reads (``computegeo.dataset.bundle.Dataset`` has them)."""
 
     @property
     def markets(self) -> pd.DataFrame:
