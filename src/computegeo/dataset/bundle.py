@@ -96,7 +96,13 @@ class Dataset:
     """Provenance of ``markets`` (loaded with the same override file: user values say so)."""
 
     def known_ids(self) -> KnownIds:
-        """Identifiers in this dataset that a scenario may refer to."""
+        """Identifiers in this dataset that a scenario may refer to.
+
+        Returns
+        -------
+        KnownIds
+            Frozen sets of market, region, country, data class and hardware ids.
+        """
         return known_ids_from(
             self.markets, self.demand_regions, self.data_classes, self.hardware, self.countries
         )
