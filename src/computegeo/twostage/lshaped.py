@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
+from computegeo.twostage.dualpool import DualPool
 from computegeo.twostage.highs import finite, load, new_highs, set_integrality
 from computegeo.twostage.problem import TwoStageProblem
 from computegeo.twostage.recourse import Evaluation, ScenarioPool
@@ -47,6 +48,9 @@ MAX_ENUMERATED = 1 << 20
 """Most first-stage points for the enumerated master."""
 MAX_TABLE = 80_000_000
 """Most entries (scenarios x points) of the enumerated master's table."""
+
+LP_CHUNK = 128
+"""Scenarios whose LP is solved between two checks of the lazy evaluation."""
 
 Progress = Callable[[int, float, float, float], None]
 """``progress(iteration, seconds, bound, objective)``."""
@@ -105,6 +109,10 @@ class _Master:
         sol = np.asarray(self.h.getSolution().col_value)
         return sol[: self.n1], sol[self.n1 :], float(self.h.getInfo().objective_function_value)
 
+    def runner_up(self) -> float:
+        """A bound no other point is known to beat (none known here: +inf)."""
+        return math.inf
+
     def set_exact(
         self, x: np.ndarray, scenarios: np.ndarray, value: np.ndarray, lower: np.ndarray
     ) -> None:
@@ -135,6 +143,7 @@ class _EnumeratedMaster:
         self.theta = np.repeat(lower[:, None], len(points), axis=1)
         self.index = {row.astype(np.int8).tobytes(): k for k, row in enumerate(points)}
         self.cuts = 0
+        self._runner_up = math.inf
 
     def add_cuts(self, scenarios: np.ndarray, coef_x: np.ndarray, rhs: np.ndarray) -> None:
         """Add ``theta_s >= rhs[k] + coef_x[k]'x`` for each ``s = scenarios[k]``."""
@@ -156,7 +165,12 @@ class _EnumeratedMaster:
         """``(x, theta, bound)``: the feasible point of least master cost."""
         total = self.first + self.p @ self.theta
         k = int(np.argmin(total))
+        self._runner_up = float(np.partition(total, 1)[1]) if len(total) > 1 else math.inf
         return self.points[k].astype(float), self.theta[:, k].copy(), float(total[k])
+
+    def runner_up(self) -> float:
+        """The second least master cost at the last solve."""
+        return self._runner_up
 
 
 def feasible_binary_points(
@@ -224,12 +238,30 @@ def solve_integer_lshaped(
     p = problem.probability
     S = problem.n_scenarios
     pool = ScenarioPool(problem, workers)
-    lp_seen: set[bytes] = set()
     ip_seen: set[bytes] = set()
     history: list[tuple[float, float, float]] = []
     lp_cuts = int_cuts = iterations = 0
     best, best_x = math.inf, np.zeros(problem.n1)
     cuts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    seconds = {"lp": 0.0, "integer": 0.0, "master": 0.0, "pool": 0.0}
+    counts = {"lp": 0, "integer": 0, "phase1": 0, "pool_cuts": 0, "mips": 0}
+    duals = DualPool(problem)
+
+    def evaluate(x: np.ndarray, integer: bool, which: np.ndarray | None = None) -> Evaluation:
+        t = time.perf_counter()
+        ev = pool.evaluate(x, integer=integer, scenarios=None if which is None else list(which))
+        kind = "integer" if integer else "lp"
+        seconds[kind] += time.perf_counter() - t
+        counts[kind] += 1
+        return ev
+
+    def solve_master(
+        m: _Master | _EnumeratedMaster, integer: bool
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        t = time.perf_counter()
+        out = m.solve(integer=integer)
+        seconds["master"] += time.perf_counter() - t
+        return out
 
     def note(bound: float) -> None:
         nonlocal iterations
@@ -250,8 +282,10 @@ def solve_integer_lshaped(
     try:
         # first LP cuts at the box centre give every theta a finite lower bound L_s
         x0 = np.clip(0.5 * (problem.x_lo + problem.x_hi), problem.x_lo, problem.x_hi)
-        ev0 = pool.evaluate(x0, integer=False)
+        ev0 = evaluate(x0, False)
         assert ev0.gradient is not None
+        assert ev0.duals is not None
+        duals.add(ev0.duals)
         lower = _box_minimum(ev0.gradient, x0, ev0.value, problem.x_lo, problem.x_hi) - 1e-6
         relaxed = _Master(problem, lower)
         first = lp_cut(x0, ev0, np.full(S, -np.inf))
@@ -260,12 +294,16 @@ def solve_integer_lshaped(
         # phase 1: L-shaped on the master's LP relaxation (cuts at fractional x)
         last = -math.inf
         for _ in range(PHASE1_MAX_ROUNDS):
-            x, theta, bound = relaxed.solve(integer=False)
+            x, theta, bound = solve_master(relaxed, False)
+            counts["phase1"] += 1
             note(bound)
             if bound - last <= PHASE1_REL_TOL * max(1.0, abs(bound)):
                 break
             last = bound
-            new = lp_cut(x, pool.evaluate(x, integer=False), theta)
+            ev = evaluate(x, False)
+            assert ev.duals is not None
+            duals.add(ev.duals)
+            new = lp_cut(x, ev, theta)
             if new[3] <= 0:
                 break
             relaxed.add_cuts(*new[:3])
@@ -283,30 +321,74 @@ def solve_integer_lshaped(
             master = relaxed
             master.cuts = 0
         bound = -math.inf
+        pooled: set[bytes] = set()
+        lp_at: dict[bytes, Evaluation] = {}
+        lp_val: dict[bytes, np.ndarray] = {}
+        lp_int: dict[bytes, np.ndarray] = {}
+        order = np.random.default_rng(0).permutation(S)  # fixed: runs are reproducible
         while time.perf_counter() - start < time_limit_s:
-            x, theta, bound = master.solve(integer=True)
+            x, theta, bound = solve_master(master, True)
             x = np.round(x)
             note(bound)
             if bound >= best - ABS_TOL * max(1.0, abs(best)):
                 break
             key = x.astype(np.int8).tobytes()
-            if key not in lp_seen:  # the recourse of each x is solved once (LP, then integer)
-                lp_seen.add(key)
-                new = lp_cut(x, pool.evaluate(x, integer=False), theta)
-                master.add_cuts(*new[:3])
-                lp_cuts += len(new[0])
-                if new[3] > ABS_TOL * max(1.0, abs(bound)):
+            significant = ABS_TOL * max(1.0, abs(bound))
+            if duals.usable and key not in pooled and key not in lp_at:
+                pooled.add(key)  # first the pooled duals' cuts: no LP solved
+                t = time.perf_counter()
+                value, coef, intercept = duals.cuts(x)
+                seconds["pool"] += time.perf_counter() - t
+                viol = value - theta
+                new_s = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(value)))
+                master.add_cuts(new_s, coef[new_s], intercept[new_s])
+                counts["pool_cuts"] += len(new_s)
+                if p[new_s] @ viol[new_s] > significant:
+                    continue
+            if key not in lp_at:  # the recourse of each x is solved once (LP, then integer)
+                vals = lp_val.setdefault(key, np.full(S, np.nan))
+                ints = lp_int.setdefault(key, np.zeros(S, dtype=bool))
+                todo = order[np.isnan(vals[order])]
+                # lazily: stop once x no longer has the least bound; the rest waits for its return
+                runner_up = master.runner_up()
+                lift = 0.0
+                for k in range(0, len(todo), LP_CHUNK):
+                    ev = evaluate(x, False, todo[k : k + LP_CHUNK])
+                    assert ev.duals is not None
+                    assert ev.gradient is not None
+                    assert ev.integral is not None
+                    duals.add(ev.duals)
+                    sc = ev.scenarios
+                    vals[sc], ints[sc] = ev.value, ev.integral
+                    viol = ev.value - theta[sc]
+                    m = viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value))
+                    master.add_cuts(sc[m], ev.gradient[m], ev.value[m] - ev.gradient[m] @ x)
+                    lp_cuts += int(m.sum())
+                    lift += float(p[sc[m]] @ viol[m])
+                    if bound + lift > runner_up + significant:
+                        break
+                if np.isnan(vals).any():
+                    continue
+                lp_at[key] = Evaluation(np.arange(S), vals, None, None, ints)
+                if lift > significant:
                     continue
             if key in ip_seen:  # pragma: no cover - theta is exact at x after its integer cuts
                 break
             ip_seen.add(key)
-            ev = pool.evaluate(x, integer=True)
-            cost = float(problem.c @ x + p @ ev.value)
+            # an LP optimum that is integral is the integer recourse: MIPs only for the others
+            at = lp_at[key]
+            assert at.integral is not None
+            values = at.value.copy()
+            need = np.flatnonzero(~at.integral)
+            if len(need):
+                values[need] = evaluate(x, True, need).value
+            counts["mips"] += len(need)
+            cost = float(problem.c @ x + p @ values)
             if cost < best:
                 best, best_x = cost, x.copy()
-            viol = ev.value - theta
-            tight = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value)))
-            master.set_exact(x, tight, ev.value[tight], lower)
+            viol = values - theta
+            tight = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(values)))
+            master.set_exact(x, tight, values[tight], lower)
             int_cuts += len(tight)
     finally:
         pool.close()
@@ -322,9 +404,20 @@ def solve_integer_lshaped(
         scenarios=scenarios_in_file or problem.n_scenarios,
         distinct_scenarios=problem.n_scenarios,
         iterations=iterations,
-        lp_cuts=lp_cuts,
+        lp_cuts=lp_cuts + counts["pool_cuts"],
         integer_cuts=int_cuts,
         candidates=len(ip_seen),
         workers=pool.workers,
         history=history,
+        timing={
+            "lp_seconds": seconds["lp"],
+            "integer_seconds": seconds["integer"],
+            "master_seconds": seconds["master"],
+            "lp_rounds": counts["lp"],
+            "integer_rounds": counts["integer"],
+            "phase1_rounds": counts["phase1"],
+            "pool_seconds": seconds["pool"],
+            "pool_cuts": counts["pool_cuts"],
+            "subproblem_mips": counts["mips"],
+        },
     )

@@ -31,6 +31,8 @@ from computegeo.twostage.problem import TwoStageProblem
 SUBPROBLEM_REL_GAP = 1e-9
 """MIP gap of each integer recourse solve [-]: the recourse must be exact for the L-shaped cut."""
 BATCH = 32
+INTEGRALITY_TOL = 1e-9
+"""An LP value this close to an integer counts as integral (then LP = integer recourse)."""
 """Scenarios per task handed to a worker."""
 RELATIVELY_COMPLETE = "the decomposition needs relatively complete recourse; use --method extensive"
 
@@ -46,11 +48,18 @@ class Evaluation:
         ``Q_s(x)`` (LP relaxation or integer, as asked).
     gradient : numpy.ndarray or None
         ``-T_s' pi_s`` per scenario (scenarios x n1), LP only.
+    duals : numpy.ndarray or None
+        Row duals ``pi_s`` (scenarios x m2), LP only.
+    integral : numpy.ndarray of bool or None
+        LP only: the LP optimum is integral on the integer columns, so it is also the integer
+        recourse (no MIP needed for that scenario at this ``x``).
     """
 
     scenarios: np.ndarray
     value: np.ndarray
     gradient: np.ndarray | None
+    duals: np.ndarray | None = None
+    integral: np.ndarray | None = None
 
 
 class ScenarioWorker:
@@ -97,6 +106,9 @@ class ScenarioWorker:
         h = self.mip if integer else self.lp
         values = np.empty(len(scenarios))
         grads = None if integer else np.empty((len(scenarios), self.problem.n1))
+        duals = None if integer else np.empty((len(scenarios), self.problem.m2))
+        integral = None if integer else np.empty(len(scenarios), dtype=bool)
+        int_cols = self.problem.y_int
         for k, s in enumerate(scenarios):
             self._set_rows(h, int(s), x)
             h.run()
@@ -111,10 +123,14 @@ class ScenarioWorker:
                     [RELATIVELY_COMPLETE],
                 )
             values[k] = h.getInfo().objective_function_value
-            if grads is not None:
-                pi = np.asarray(h.getSolution().row_dual)
+            if grads is not None and duals is not None and integral is not None:
+                sol = h.getSolution()
+                pi = np.asarray(sol.row_dual)
                 grads[k] = -(self.problem.T[int(s)].T @ pi)
-        return Evaluation(np.asarray(scenarios), values, grads)
+                duals[k] = pi
+                y = np.asarray(sol.col_value)[int_cols]
+                integral[k] = bool(np.all(np.abs(y - np.round(y)) <= INTEGRALITY_TOL))
+        return Evaluation(np.asarray(scenarios), values, grads, duals, integral)
 
 
 class ScenarioPool:
@@ -157,12 +173,15 @@ class ScenarioPool:
             parts = [self._run(x, b, integer) for b in batches]
         else:
             parts = list(self._executor.map(lambda b: self._run(x, b, integer), batches))
-        grads = (
-            None
-            if integer
-            else np.concatenate([p.gradient for p in parts if p.gradient is not None])
+        if integer:
+            return Evaluation(idx, np.concatenate([p.value for p in parts]), None)
+        return Evaluation(
+            idx,
+            np.concatenate([p.value for p in parts]),
+            np.concatenate([p.gradient for p in parts if p.gradient is not None]),
+            np.concatenate([p.duals for p in parts if p.duals is not None]),
+            np.concatenate([p.integral for p in parts if p.integral is not None]),
         )
-        return Evaluation(idx, np.concatenate([p.value for p in parts]), grads)
 
     def close(self) -> None:
         """Stop the threads."""

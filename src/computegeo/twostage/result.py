@@ -42,6 +42,10 @@ class TwoStageResult:
         Branch-and-bound nodes (extensive form) or 0.
     history : list of tuple
         ``(seconds, bound, objective)`` per iteration (decomposition).
+    timing : dict
+        Where the decomposition's time went: ``lp_seconds``, ``integer_seconds``,
+        ``master_seconds`` [s] and the rounds of each (``lp_rounds``, ``integer_rounds``,
+        ``phase1_rounds``).
     """
 
     method: str
@@ -59,6 +63,7 @@ class TwoStageResult:
     workers: int = 1
     nodes: int = 0
     history: list[tuple[float, float, float]] = field(default_factory=list)
+    timing: dict[str, float] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:

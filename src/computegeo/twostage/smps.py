@@ -23,8 +23,9 @@ from computegeo.core.errors import InputError
 from computegeo.twostage.mps import MpsModel, line_error, parse_number, read_mps, row_bounds
 from computegeo.twostage.problem import TwoStageProblem
 
-PROBABILITY_ATOL = 1e-6
-"""Scenario probabilities must sum to 1 within this [-]."""
+PROBABILITY_ATOL = 1e-4
+"""Scenario probabilities must sum to 1 within this [-]; they are then rescaled to sum 1
+exactly (files round them: sslp_15_45_15 gives 15 x 0.066667 = 1.000005)."""
 MAX_SCENARIOS = 1_000_000
 """Largest product of INDEP/BLOCKS realisations expanded into scenarios."""
 
@@ -301,6 +302,7 @@ def read_smps(base: Path) -> TwoStageProblem:
         Ws.append(W)
         qs.append(q)
     h_lo, h_hi = row_bounds(core.senses[m1:], rhs, core.ranges[m1:])
+    prob = np.asarray([p for _n, p, _c in scen])
     return TwoStageProblem(
         name=core.name or base.name,
         x_names=core.col_names[:n1],
@@ -316,7 +318,7 @@ def read_smps(base: Path) -> TwoStageProblem:
         y_lo=core.col_lo[n1:].copy(),
         y_hi=core.col_hi[n1:].copy(),
         y_int=core.integer[n1:].copy(),
-        probability=np.asarray([p for _n, p, _c in scen]),
+        probability=prob / prob.sum(),
         h_lo=h_lo,
         h_hi=h_hi,
         T=tuple(Ts),
