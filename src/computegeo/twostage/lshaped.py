@@ -41,7 +41,7 @@ ABS_TOL = 1e-7
 """Cut violation below which a cut is not added, per unit of objective [-]."""
 PHASE1_MAX_ROUNDS = 60
 """Rounds of LP cuts at the master's LP relaxation before the integer phase."""
-PHASE1_REL_TOL = 1e-6
+PHASE1_REL_TOL = 1e-4
 """Phase 1 stops when a round raises the LP bound by less than this, relatively [-]."""
 
 MAX_ENUMERATED = 1 << 20
@@ -71,6 +71,7 @@ class _Master:
         matrix = sp.hstack([problem.A, sp.csr_matrix((problem.A.shape[0], S))])
         self.integer = np.concatenate([problem.x_int, np.zeros(S, dtype=bool)])
         load(self.h, cost, lo, hi, self.integer, matrix.tocsr(), problem.a_lo, problem.a_hi)
+        self._integer_now = True
         self.cuts = 0
 
     def add_cuts(self, scenarios: np.ndarray, coef_x: np.ndarray, rhs: np.ndarray) -> None:
@@ -99,7 +100,9 @@ class _Master:
 
     def solve(self, integer: bool) -> tuple[np.ndarray, np.ndarray, float]:
         """``(x, theta, bound)`` of the master (its LP relaxation when ``integer`` is False)."""
-        set_integrality(self.h, self.integer if integer else np.zeros_like(self.integer))
+        if integer != self._integer_now:  # unchanged integrality keeps the LP basis warm
+            set_integrality(self.h, self.integer if integer else np.zeros_like(self.integer))
+            self._integer_now = integer
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             status = self.h.modelStatusToString(self.h.getModelStatus())
@@ -206,6 +209,7 @@ def solve_integer_lshaped(
     scenarios_in_file: int | None = None,
     progress: Progress | None = None,
     enumerate_master: bool = True,
+    phase1_rounds: int = PHASE1_MAX_ROUNDS,
 ) -> TwoStageResult:
     """Solve a two-stage program with binary first stage by the integer L-shaped method.
 
@@ -224,6 +228,8 @@ def solve_integer_lshaped(
     enumerate_master : bool
         Solve the integer master by enumeration when the first stage is small enough
         (``MAX_ENUMERATED`` points, ``MAX_TABLE`` table entries); else by HiGHS.
+    phase1_rounds : int
+        Most rounds of LP cuts at the master's LP relaxation before the integer phase.
 
     Raises
     ------
@@ -293,7 +299,7 @@ def solve_integer_lshaped(
         cuts.append(first[:3])
         # phase 1: L-shaped on the master's LP relaxation (cuts at fractional x)
         last = -math.inf
-        for _ in range(PHASE1_MAX_ROUNDS):
+        for _ in range(phase1_rounds):
             x, theta, bound = solve_master(relaxed, False)
             counts["phase1"] += 1
             note(bound)
