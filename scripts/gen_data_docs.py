@@ -190,6 +190,18 @@ def data_page() -> str:
         "`policies.residency_conditions`, default none; `accept_conditions=True` accepts all). A class",
         "binds data originating in its origin countries only.",
         "",
+        "How conditions are stated: a transfer that the law allows only under a condition (a",
+        "recipient certified under the EU-US Data Privacy Framework, a commercial organisation under",
+        "PIPEDA, SCCs, RBI payment data processed abroad and returned within one business day, a",
+        "serving copy kept in Kenya, ...) is a `conditional` entry with an id, never an unconditional",
+        "destination. A scenario lists the ids it meets, e.g.",
+        "`policies: {residency_conditions: [eu_us_dpf, in_rbi_processing_only]}`; on the command line",
+        "`computegeo markets residency eu_personal --from DE --meets eu_us_dpf`. Scope limits of an",
+        "adequacy decision that do not bind a commercial operator are kept unconditional and stated",
+        "here: Japan's decision (EU) 2019/419 covers business operators under the APPI (not the",
+        "public sector); Korea's (EU) 2022/254 covers processors under PIPA except credit information",
+        "processed under the Credit Information Act by FSC-supervised entities.",
+        "",
         "| data class | origins | allowed destinations (besides origin) | conditional | legal basis | source |",
         "|---|---|---|---|---|---|",
     ]
@@ -224,10 +236,12 @@ def data_page() -> str:
     j = residency.load_jurisdictions()
     out += [
         "",
-        f"Data-protection regime of {len(j)} countries: every market country and the larger demand"
-        " countries sourced so far (`jurisdictions.yaml`, `residency.load_jurisdictions()`; the EEA"
-        " members share one record, shown once). `transfer` is `free`, `adequacy_or_safeguards`,"
-        " `safeguards` or `restricted`:",
+        f"Data-protection regime of {len(j)} countries: every market country and every country of a"
+        " demand region over 5 million people, and smaller demand countries with a localisation or"
+        " approval rule (`jurisdictions.yaml`, `residency.load_jurisdictions()`;"
+        " the EEA members share one record, shown once; a country without a comprehensive law says"
+        " so, with its source). `transfer` is `free`, `adequacy_or_safeguards`, `safeguards` or"
+        " `restricted`:",
         "",
         "| country | regime and act | transfer | transfer rule | localisation | source |",
         "|---|---|---|---|---|---|",

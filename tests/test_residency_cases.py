@@ -14,8 +14,8 @@ import pytest
 from computegeo.cli import main
 from computegeo.cli.markets import residency_answer
 from computegeo.core.errors import ConfigError
-from computegeo.dataset import residency
-from computegeo.dataset.catalog import load_demand_regions, load_markets
+from computegeo.dataset import catalog, residency
+from computegeo.dataset.catalog import load_markets
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
 
@@ -43,6 +43,8 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("uk_personal", "GB", "US", ("eu_us_dpf",), False, "the UK Extension is a separate opt-in"),
     ("uk_personal", "GB", "CA", (), False, "Decision 2002/2/EC scope kept by DPA 2018 Sch. 21"),
     ("uk_personal", "GB", "CA", ("ca_pipeda_commercial",), True, "DPA 2018 Sch. 21 para 5"),
+    ("uk_personal", "GB", "SG", (), False, "no UK adequacy regulations for Singapore"),
+    ("uk_personal", "GB", "SG", ("uk_idta",), True, "UK GDPR Art. 46: IDTA or UK Addendum"),
     ("ru_personal", "RU", "RU", (), True, "152-FZ Art. 18(5) (242-FZ, 2014)"),
     ("ru_personal", "RU", "DE", (), False, "152-FZ Art. 18(5) as reworded by 23-FZ (1 Jul 2025)"),
     ("ru_personal", "RU", "KZ", ("*",), False, "152-FZ Art. 18(5): no exception for a country"),
@@ -60,7 +62,27 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("in_payment", "IN", "US", ("*",), True, "RBI FAQ (26 Jun 2019): no bar on processing abroad"),
     ("cn_important", "CN", "HK", (), False, "CSL Art. 37; PIPL Art. 40: CIIO data stays in China"),
     ("cn_important", "CN", "HK", ("cn_cac_assessment",), True, "PIPL Art. 40; CAC rules 2024"),
+    ("cn_personal", "CN", "HK", (), False, "PIPL Art. 38: Hong Kong is outside the mainland"),
+    ("cn_personal", "CN", "SG", ("cn_pipl_mechanism",), True, "PIPL Art. 38(1)-(3)"),
+    ("cn_personal", "CN", "JP", ("cn_cbdf_exemption",), True, "CAC Provisions (22 Mar 2024)"),
+    ("cn_personal", "CN", "US", ("cn_cac_assessment",), False, "the CIIO condition is another"),
     ("id_public_sector", "ID", "SG", (), False, "Government Regulation 71/2019"),
+    (
+        "id_public_sector",
+        "ID",
+        "SG",
+        ("id_tech_unavailable_in_indonesia",),
+        True,
+        "GR 71/2019 Art. 20: offshore when the technology is not available in Indonesia",
+    ),
+    ("uz_local", "UZ", "UZ", (), True, "Law ZRU-547 Art. 27-1 as amended by Law 1125 (2026)"),
+    ("uz_local", "UZ", "KZ", (), False, "Art. 27-1 (2026): biometric, genetic, telecom data"),
+    ("uz_local", "UZ", "DE", ("*",), False, "Art. 27-1 (2026): no exception"),
+    ("uz_personal", "UZ", "DE", (), False, "Art. 27-1 (2026): abroad only on one of three bases"),
+    ("uz_personal", "UZ", "DE", ("uz_transfer_safeguards",), True, "Law 1125 (26 Mar 2026)"),
+    ("kz_personal", "KZ", "KZ", (), True, "Law 94-V Art. 12(2) (in force 1 Jan 2016)"),
+    ("kz_personal", "KZ", "RU", (), False, "Law 94-V Art. 12(2): database kept in Kazakhstan"),
+    ("kz_personal", "KZ", "DE", ("kz_database_in_kazakhstan",), True, "Art. 12(2): copies abroad"),
     ("vn_user_data", "VN", "VN", (), True, "Decree 53/2022/ND-CP Art. 26"),
     ("vn_user_data", "VN", "SG", (), False, "Cybersecurity Law 2018 Art. 26(3); Decree 53/2022"),
     (
@@ -73,6 +95,17 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ),
     ("sa_personal", "SA", "AE", (), False, "PDPL Art. 29; no SDAIA adequacy list (2024)"),
     ("sa_personal", "SA", "AE", ("sa_pdpl_safeguards",), True, "Transfer Regulation (Sep 2024)"),
+    ("ae_health", "AE", "AE", (), True, "Federal Law No. 2 of 2019 Art. 13"),
+    ("ae_health", "AE", "SA", (), False, "Federal Law 2/2019 Art. 13: not outside the State"),
+    ("ae_health", "AE", "GB", ("ae_health_resolution_51",), True, "Ministerial Res. 51/2021"),
+    ("ae_health", "AE", "IN", ("sa_pdpl_safeguards",), False, "a Saudi condition opens nothing"),
+    ("kr_emr", "KR", "KR", (), True, "Medical Service Act Art. 23 (Chambers 2025, Kim & Chang)"),
+    ("kr_emr", "KR", "JP", (), False, "Medical Service Act: EMR not stored outside Korea"),
+    ("kr_emr", "KR", "US", ("*",), False, "Medical Service Act: no exception for a country"),
+    ("eu_personal", "FR", "KR", (), True, "Implementing Decision (EU) 2022/254 (PIPA scope)"),
+    ("uk_personal", "GB", "JP", (), True, "DPA 2018 Sch. 21 para 5: EU decision 2019/419 kept"),
+    ("eu_personal", "DE", "AE", (), False, "no EU adequacy decision for the UAE (CNPD list 2024)"),
+    ("eu_personal", "DE", "IN", (), False, "no EU adequacy decision for India (CNPD list 2024)"),
     # Oceania
     ("au_health", "AU", "AU", (), True, "My Health Records Act 2012 s77"),
     ("au_health", "AU", "NZ", (), False, "My Health Records Act 2012 s77"),
@@ -84,10 +117,36 @@ CASES: list[tuple[str, str, str, tuple[str, ...], bool, str]] = [
     ("eu_personal", "FR", "BR", (), False, "no EU adequacy decision for Brazil (CNPD list 2024)"),
     ("eu_personal", "IT", "MX", (), False, "no EU adequacy decision for Mexico (CNPD list 2024)"),
     ("eu_personal", "IT", "CL", (), False, "no EU adequacy decision for Chile (CNPD list 2024)"),
+    ("eu_personal", "ES", "CO", (), False, "no EU adequacy decision for Colombia (CNPD list 2024)"),
+    ("co_personal", "CO", "US", (), True, "SIC External Circular 005 (10 Aug 2017) lists the US"),
+    ("co_personal", "CO", "ES", (), True, "SIC External Circular 005 (2017): EU members"),
+    ("co_personal", "CO", "JP", (), True, "SIC list as amended (Circulars 008/2017, 002/2018)"),
+    ("co_personal", "CO", "BR", (), False, "Law 1581 Art. 26: Brazil not on the SIC list"),
+    ("co_personal", "CO", "SG", (), False, "Law 1581 Art. 26: Singapore not on the SIC list"),
+    ("co_personal", "CO", "SG", ("co_art26_exception",), True, "Law 1581 Art. 26(a): consent"),
+    ("br_personal", "BR", "BR", (), True, "LGPD Art. 33"),
+    ("br_personal", "BR", "US", (), False, "LGPD Art. 33; no ANPD adequacy decision (2025)"),
+    ("br_personal", "BR", "PT", (), False, "no ANPD adequacy decision, not even for the EU"),
+    ("br_personal", "BR", "US", ("br_lgpd_transfer_mechanism",), True, "Res. CD/ANPD 19/2024"),
+    ("br_personal", "AR", "US", (), True, "the LGPD transfer rule binds Brazilian data only"),
+    ("eu_personal", "FR", "CA", ("eu_sccs",), True, "GDPR Art. 46: SCCs for any recipient"),
+    ("uk_personal", "GB", "AR", (), True, "DPA 2018 Sch. 21 para 5: EU decision 2003/490/EC kept"),
+    ("uk_personal", "GB", "BR", (), False, "no UK adequacy regulations for Brazil"),
+    ("eu_personal", "DE", "US", ("ca_pipeda_commercial",), False, "PIPEDA opens Canada only"),
     # Africa
     ("eu_personal", "DE", "ZA", (), False, "no EU adequacy decision for South Africa"),
     ("eu_personal", "PT", "KE", (), False, "no EU adequacy decision for Kenya"),
     ("eu_personal", "FR", "EG", (), False, "no EU adequacy decision for Egypt"),
+    ("eg_personal", "EG", "EG", (), True, "Law 151/2020 Art. 14"),
+    ("eg_personal", "EG", "SA", (), False, "Law 151/2020 Art. 14: PDPC licence needed"),
+    ("eg_personal", "EG", "DE", ("eg_pdpc_transfer_licence",), True, "Decree 816/2025 licence"),
+    ("eu_personal", "FR", "CI", (), False, "no EU adequacy decision for Cote d'Ivoire"),
+    ("eu_personal", "PT", "AO", (), False, "no EU adequacy decision for Angola"),
+    ("eu_personal", "PT", "AO", ("eu_sccs",), True, "GDPR Art. 46(2)(c); Decision (EU) 2021/914"),
+    ("ke_strategic", "KE", "KE", (), True, "DP (General) Regulations 2021 reg. 26(1)(a)"),
+    ("ke_strategic", "KE", "ZA", (), False, "DPA 2019 s50; General Regulations 2021 reg. 26"),
+    ("ke_strategic", "KE", "ZA", ("ke_serving_copy_in_kenya",), True, "reg. 26(1)(b): a copy"),
+    ("ke_strategic", "NG", "GB", (), True, "reg. 26 binds data processed for Kenya's state only"),
     # A rule binds data from its origins only
     ("eu_personal", "US", "CN", (), True, "GDPR Art. 3: the EU rule binds EEA-origin data"),
     ("in_payment", "SG", "US", (), True, "the RBI rule binds Indian payment data only"),
@@ -116,9 +175,24 @@ def test_known_case(
 
 def test_cases_cover_every_continent_and_new_class() -> None:
     assert len(CASES) >= 40
-    continents = {"DE", "JP", "AU", "BR", "ZA", "SA", "AR", "KE"}
-    assert continents <= {c[1] for c in CASES} | {c[2] for c in CASES}
-    assert {"ru_personal", "vn_user_data", "sa_personal", "in_payment"} <= {c[0] for c in CASES}
+    continent = catalog.load_countries()["continent"]
+    seen: dict[str, int] = {}
+    for c in CASES:
+        for cc in {c[1], c[2]}:
+            seen[continent[cc]] = seen.get(continent[cc], 0) + 1
+    assert set(seen) == set(continent), sorted(set(continent) - set(seen))
+    assert min(seen.values()) >= 5, seen
+    new = {"ru_personal", "vn_user_data", "sa_personal", "ae_health", "ke_strategic", "kr_emr"}
+    new |= {"br_personal", "co_personal", "uz_local", "uz_personal", "kz_personal"}
+    new |= {"eg_personal", "cn_personal"}
+    assert new | {"in_payment"} <= {c[0] for c in CASES}
+
+
+def test_every_data_class_and_condition_has_a_case() -> None:
+    """A class or a condition without a known case is a rule nobody checked."""
+    assert set(residency.data_classes()) == {c[0] for c in CASES}
+    used = {m for c in CASES for m in c[3] if m != "*"}
+    assert set(residency.condition_ids()) <= used, sorted(set(residency.condition_ids()) - used)
 
 
 def test_every_condition_is_reachable_and_documented() -> None:
@@ -144,17 +218,6 @@ def test_every_market_country_has_a_sourced_jurisdiction_record() -> None:
     assert records.loc["CN", "transfer"] == "restricted"
     assert records.loc["RU", "localisation"] == "broad"
     assert records.loc["KE", "localisation"] == "sectoral"  # General Regulations 2021 reg. 26
-
-
-# Countries of demand regions over 5 million people without a record yet (no stored source read).
-UNSOURCED_BIG_DEMAND = frozenset({"AO", "CD", "CI", "IQ", "IR", "MM", "SD"})
-
-
-def test_big_demand_region_countries_have_records_except_the_listed_gap() -> None:
-    regions = load_demand_regions()
-    big = set(regions.loc[regions["population"] > 5e6, "country"])
-    missing = big - set(residency.load_jurisdictions().index)
-    assert missing == UNSOURCED_BIG_DEMAND
 
 
 def test_residency_command_answers_for_every_market_country(

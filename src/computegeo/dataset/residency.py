@@ -42,6 +42,7 @@ True
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -275,6 +276,7 @@ def load_rules() -> ResidencyRules:
             year=int(spec["year"]),
         )
     juris = _load_jurisdiction_records(groups, universe, problems)
+    _check_class_references(juris, classes, problems)
     if problems:
         msg = f"the bundled {RULES_FILE} is invalid"
         raise DataError(msg, problems)
@@ -310,6 +312,24 @@ def _load_jurisdiction_records(
             seen.add(c)
             out.append({**j, "country": c})
     return out
+
+
+_CLASS_REF = re.compile(r"\bclass ([a-z][a-z0-9_]*)")
+
+
+def _check_class_references(
+    records: list[Mapping[str, object]], classes: Mapping[str, DataClassRule], problems: list[str]
+) -> None:
+    """Every ``class NAME`` a jurisdiction record cites is a data class of the rules file."""
+    for j in records:
+        for field in ("transfer_basis", "localisation_rules", "note"):
+            for name in _CLASS_REF.findall(str(j.get(field, ""))):
+                if name not in classes:
+                    problems.append(
+                        f"{JURISDICTIONS_FILE}, record {j['country']}, field {field!r}: "
+                        f"class {name!r} is not a data class of {RULES_FILE}."
+                        f"{suggest(name, classes)}"
+                    )
 
 
 def data_classes() -> tuple[str, ...]:
