@@ -21,6 +21,7 @@ from tests.test_twostage_smps import (
 )
 
 from computegeo.core.errors import InputError
+from computegeo.twostage.dualpool import DualPool
 from computegeo.twostage.extensive import solve_extensive
 from computegeo.twostage.lshaped import feasible_binary_points, solve_integer_lshaped
 from computegeo.twostage.optima import OPTIMUM_ATOL, SSLP_OPTIMA
@@ -150,3 +151,36 @@ def test_extensive_and_lshaped_agree_on_sslp_5_25_50() -> None:
         assert res.bound == pytest.approx(res.objective, abs=1e-6)
     assert ef.objective == pytest.approx(ls.objective, abs=1e-6)
     np.testing.assert_allclose(ef.x, ls.x, atol=1e-6)
+
+
+@needs_sslp
+def test_pooled_dual_cuts_are_valid_and_tight_at_their_own_point() -> None:
+    p = read_smps(SSLP / "sslp_5_25_50")
+    pool = ScenarioPool(p)
+    x = np.array([1.0, 0.0, 1.0, 0.0, 0.0])
+    ev = pool.evaluate(x, integer=False)
+    assert ev.duals is not None
+    duals = DualPool(p)
+    duals.add(ev.duals)
+    value, coef, intercept = duals.cuts(x)
+    # the pool holds each scenario's own optimal dual: its bound is the LP value (duality)
+    np.testing.assert_allclose(value, ev.value, atol=1e-6)
+    np.testing.assert_allclose(intercept + coef @ x, value, atol=1e-9)
+    # at other points the pooled cuts stay below the LP recourse (valid cuts)
+    rng = np.random.default_rng(3)
+    for _ in range(4):
+        x2 = (rng.random(p.n1) < 0.5).astype(float)
+        lp2 = pool.evaluate(x2, integer=False).value
+        assert np.all(intercept + coef @ x2 <= lp2 + 1e-6)
+    pool.close()
+
+
+@needs_sslp
+def test_highs_master_and_enumerated_master_agree() -> None:
+    p = _first_scenarios(read_smps(SSLP / "sslp_5_25_50"), 6)
+    a = solve_integer_lshaped(p, enumerate_master=True)
+    b = solve_integer_lshaped(p, enumerate_master=False)
+    assert a.optimal
+    assert b.optimal
+    assert a.objective == pytest.approx(b.objective, abs=1e-6)
+    np.testing.assert_allclose(a.x, b.x)
