@@ -317,6 +317,9 @@ def solve_integer_lshaped(
         lp_cuts = relaxed.cuts
         # phase 2: integer master, alternating LP and integer cuts
         points = feasible_binary_points(problem) if enumerate_master else None
+        if points is not None and len(points) == 0:
+            msg = "no binary first stage satisfies the first-stage rows"
+            raise SolverError(msg, ["check the first-stage rows of the .cor file"])
         master: _Master | _EnumeratedMaster
         if points is not None and len(points) * S <= MAX_TABLE:
             master = _EnumeratedMaster(problem, lower, points)
