@@ -153,7 +153,11 @@ class _EnumeratedMaster:
         if len(scenarios) == 0:
             return
         vals = rhs[:, None] + coef_x @ self.points.T
-        np.maximum.at(self.theta, np.asarray(scenarios), vals)
+        sc = np.asarray(scenarios)
+        if len(np.unique(sc)) == len(sc):  # one cut per scenario: plain (fast) fancy indexing
+            self.theta[sc] = np.maximum(self.theta[sc], vals)
+        else:
+            np.maximum.at(self.theta, sc, vals)
         self.cuts += len(scenarios)
 
     def set_exact(
