@@ -3,7 +3,8 @@
 Usage (from the repository root, with ``../shared`` beside it)::
 
     PYTHONPATH=src python benchmarks/sslp.py [--only NAME ...] [--workers 2]
-        [--extensive-limit 120] [--no-extensive] [--scaling NAME] [--output benchmarks/results]
+        [--extensive-limit 120] [--no-extensive | --extensive-only] [--scaling NAME]
+        [--output benchmarks/results]
 
 Writes ``sslp.json`` (merged with the rows already there, so instances can be run in parts)
 and ``sslp.md``. Per instance: published optimum, objective, bound, gap, method, seconds,
@@ -57,7 +58,9 @@ def _row(res: TwoStageResult, name: str) -> dict[str, object]:
     }
 
 
-def run(name: str, workers: int, extensive_limit_s: float | None) -> dict[str, object]:
+def run(
+    name: str, workers: int, extensive_limit_s: float | None, decomposition: bool = True
+) -> dict[str, object]:
     """Solve one instance by the decomposition (and the extensive form where it fits)."""
     problem = read_smps(DATA / name)
     out: dict[str, object] = {
@@ -68,7 +71,10 @@ def run(name: str, workers: int, extensive_limit_s: float | None) -> dict[str, o
         "optimum": SSLP_OPTIMA[name],
     }
     with native_stdout_silenced():
-        out["decomposition"] = _row(solve(problem, method=Method.LSHAPED, workers=workers), name)
+        if decomposition:
+            out["decomposition"] = _row(
+                solve(problem, method=Method.LSHAPED, workers=workers), name
+            )
         if extensive_limit_s and problem.n_scenarios <= EXTENSIVE_MAX_SCENARIOS:
             ef = solve(
                 problem, method=Method.EXTENSIVE, workers=workers, time_limit_s=extensive_limit_s
@@ -113,8 +119,8 @@ def markdown(data: dict[str, object]) -> str:
         if r is None:
             lines.append(f"| {name} | | {SSLP_OPTIMA[name]} | not run | | | | | | | | |")
             continue
-        d = r["decomposition"]
         ef = r.get("extensive")
+        d = r.get("decomposition")
         if ef is None:
             ef_text = f"not tried ({r['extensive_binaries']:,} binaries)"
         elif ef["optimal"]:
@@ -123,6 +129,11 @@ def markdown(data: dict[str, object]) -> str:
             ef_text = f"stopped at {ef['time_limit_s']:g} s: no solution yet"
         else:
             ef_text = f"stopped at {ef['time_limit_s']:g} s: gap {ef['gap']:.1%}"
+        if d is None:
+            lines.append(
+                f"| {name} | {r['scenarios']} | {r['optimum']} | | | | | | | | | {ef_text} |"
+            )
+            continue
         lines.append(
             f"| {name} | {r['scenarios']} | {r['optimum']} | {d['objective']:.4f} |"
             f" {d['bound']:.4f} | {d['method']} ({d['workers']} workers) | {d['seconds']} |"
@@ -149,6 +160,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--extensive-limit", type=float, default=120.0)
     ap.add_argument("--no-extensive", action="store_true")
+    ap.add_argument("--extensive-only", action="store_true", help="rows keep their decomposition")
     ap.add_argument("--scaling", nargs="*", default=[])
     ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args()
