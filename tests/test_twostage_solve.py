@@ -184,3 +184,13 @@ def test_highs_master_and_enumerated_master_agree() -> None:
     assert b.optimal
     assert a.objective == pytest.approx(b.objective, abs=1e-6)
     np.testing.assert_allclose(a.x, b.x)
+
+
+def test_extensive_form_after_the_decomposition_in_one_process(tmp_path: Path) -> None:
+    # HiGHS fixes its thread pool at the first solve; the extensive form must still run after
+    # the decomposition's one-thread workers (it once returned "no solution" in 0.04 s)
+    p = read_smps(write_tiny(tmp_path))
+    solve(p, method=Method.LSHAPED, workers=2)
+    res = solve(p, method=Method.EXTENSIVE, workers=2)
+    assert res.optimal
+    assert res.objective == pytest.approx(TINY_OPTIMUM, abs=1e-9)

@@ -14,6 +14,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from computegeo.core.errors import SolverError
 from computegeo.twostage.highs import load, new_highs
 from computegeo.twostage.problem import TwoStageProblem
 from computegeo.twostage.result import TwoStageResult
@@ -58,7 +59,9 @@ def solve_extensive(
     rel_gap : float
         HiGHS ``mip_rel_gap`` [-].
     threads : int
-        HiGHS threads.
+        HiGHS threads. HiGHS fixes its thread pool at the first solve of the process (the
+        decomposition's workers use 1), so a process that already solved with another count
+        must keep it; :func:`~computegeo.twostage.solve.solve` passes 1.
     scenarios_in_file : int, optional
         Scenarios before merging (reported).
     """
@@ -69,7 +72,9 @@ def solve_extensive(
     if math.isfinite(time_limit_s):
         h.setOptionValue("time_limit", float(time_limit_s))
     load(h, *extensive_form(problem))
-    h.run()
+    if h.run() == highspy.HighsStatus.kError:
+        msg = f"HiGHS could not solve the extensive form of {problem.name}"
+        raise SolverError(msg, ["try --method lshaped"])
     info = h.getInfo()
     status = h.getModelStatus()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible

@@ -74,7 +74,7 @@ def solve(
     method : Method
         ``auto`` picks by size (:func:`choose`).
     workers : int
-        Subproblem worker threads (decomposition); HiGHS threads (extensive form).
+        Subproblem worker threads (decomposition); the extensive form runs on one HiGHS thread.
     time_limit_s : float
         Wall-clock limit [s]; the result then says ``optimal=False`` with its gap.
     progress : callable, optional
@@ -86,7 +86,7 @@ def solve(
         return solve_extensive(
             merged,
             time_limit_s=time_limit_s,
-            threads=workers,
+            threads=1,  # HiGHS fixes its thread pool per process (the workers use 1)
             scenarios_in_file=problem.n_scenarios,
         )
     return solve_integer_lshaped(
