@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "markets",
     "latency",
     "cflp",
+    "sslp",
     "signals",
     "serve",
 )
