@@ -200,7 +200,7 @@ def feasible_binary_points(
 def _box_minimum(
     grad: np.ndarray, at: np.ndarray, value: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> np.ndarray:
-    """min over the box of ``value + grad'(x - at)`` per scenario (row)."""
+    """Min over the box of ``value + grad'(x - at)`` per scenario (row)."""
     best = np.where(grad > 0, lo, hi)
     return value + ((best - at) * grad).sum(axis=1)
 

@@ -71,6 +71,7 @@ def solve(
     Parameters
     ----------
     problem : TwoStageProblem
+        The two-stage program as read (identical scenarios are merged here).
     method : Method
         ``auto`` picks by size (:func:`choose`).
     workers : int
@@ -79,6 +80,11 @@ def solve(
         Wall-clock limit [s]; the result then says ``optimal=False`` with its gap.
     progress : callable, optional
         Decomposition progress, once per iteration.
+
+    Returns
+    -------
+    TwoStageResult
+        Objective, proven bound, gap, method used, iterations and cuts, first-stage solution.
     """
     merged = problem.merged()
     chosen = choose(merged, method)
