@@ -21,6 +21,7 @@ DOCUMENTED = (
     "dataset",
     "evaluate/__init__.py",
     "evaluate/arrays.py",
+    "evaluate/binding.py",
     "evaluate/checker.py",
     "evaluate/explain.py",
     "evaluate/kpis.py",
@@ -57,6 +58,7 @@ DOCUMENTED = (
     "cli/screen.py",
     "cli/serve.py",
     "cli/signals.py",
+    "planner.py",
     "testing.py",
 )
 """Packages and modules (relative to src/computegeo) held to the rule."""

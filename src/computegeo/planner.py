@@ -253,10 +253,14 @@ def _repaired(
     deadline: float,
     say: Callable[[str], None],
 ) -> _Round | None:
-    """The previous round's campuses and training markets kept, everything else re-planned as
-    an LP with the final round's contingencies: a feasible plan to fall back on when the final
-    MILP, started from scratch, does worse in the time left. Its status is ``TIME_LIMIT`` (not
-    proven optimal); its gap is measured against the best bound of the full rounds."""
+    """The previous round's plan, repaired for the final round's contingencies.
+
+    The previous round's campuses and training markets are kept and everything else is
+    re-planned as an LP with the final round's contingencies: a feasible plan to fall back on
+    when the final MILP, started from scratch, does worse in the time left. Its status is
+    ``TIME_LIMIT`` (not proven optimal); its gap is measured against the best bound of the full
+    rounds.
+    """
     fixed = {"site-campus_open": previous.campus_open, "cluster-use": previous.cluster_use}
     ctx = dataclasses.replace(base, fixed=fixed)
     say("repairing the previous round's plan for every contingency (binaries kept, LP)")

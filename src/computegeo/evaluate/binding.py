@@ -1,5 +1,6 @@
-"""Binding constraints of a solved plan, in words: which limits bind and what relaxing each by
-one unit is worth.
+"""Binding constraints of a solved plan, in words.
+
+Which limits bind and what relaxing each by one unit is worth.
 
 The LP with every binary fixed at its optimum is re-solved in the solved model's HiGHS instance
 (no second build); its duals give the value of relaxing each binding limit. Every row is
@@ -84,9 +85,10 @@ def binding_constraints(
 
 
 def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
-    """Words for a constraint row: its site, market, country, grid, provider, region, workload
-    and period labels, never integer positions.
+    """Words for a constraint row, from its labels.
 
+    The row's site, market, country, grid, provider, region, workload and period labels,
+    never integer positions.
     The model's coordinates are labels already (site and market ids, period labels; see
     :class:`~computegeo.optimize.context.ModelContext`); market ids are shown by name and an
     N-1 requirement by the contingency, workload and regions it stands for.
