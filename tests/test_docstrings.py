@@ -58,6 +58,7 @@ DOCUMENTED = (
     "cli/screen.py",
     "cli/serve.py",
     "cli/signals.py",
+    "pipeline/plan.py",
     "planner.py",
     "testing.py",
 )

@@ -100,13 +100,41 @@ class RunTimings:
 
 
 def known_ids(dataset: Dataset) -> KnownIds:
-    """Identifiers in the dataset that a scenario may refer to."""
+    """Identifiers in the dataset that a scenario may refer to.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+
+    Returns
+    -------
+    KnownIds
+        Its market, region, country, data-class and hardware ids (``dataset.known_ids()``).
+    """
     return dataset.known_ids()
 
 
 def scenario_path(source: Path | str | None) -> Path:
-    """The scenario file for ``source``: ``None`` = the bundled reference case; a bare name such
-    as ``sovereign_eu`` that is not an existing file = that bundled example."""
+    """The scenario file for ``source``.
+
+    Parameters
+    ----------
+    source : path, str or None
+        A scenario file; ``None`` for the bundled reference case; or a bare name such as
+        ``sovereign_eu`` (no suffix, no ``/``) that is not an existing file, for that bundled
+        example.
+
+    Returns
+    -------
+    Path
+        The file to load (not checked to exist unless it is a bundled name).
+
+    Raises
+    ------
+    ConfigError
+        When a bare name is not a bundled scenario.
+    """
     if source is None:
         return bundled_path(REFERENCE_NAME)
     path = Path(source)
@@ -131,6 +159,13 @@ def prepare(
     dataset : Dataset, optional
         An already loaded dataset to check against (not loaded again); it must be the one the
         scenario's override files give.
+
+    Returns
+    -------
+    tuple of (Scenario, Dataset)
+        The validated scenario (read from a file: with its override paths made absolute, so the
+        scenario.yaml written with the plan reruns anywhere) and the dataset it was checked
+        against.
 
     Raises
     ------
@@ -182,8 +217,27 @@ def _check_residency_conditions(scenario: Scenario) -> None:
 
 
 def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
-    """Scenario + dataset -> ProblemData with the real latency and residency models (the
-    scenario's ``policies.residency_conditions`` open their conditional destinations)."""
+    """Build the optimisation problem of a scenario with the real latency and residency models.
+
+    The scenario's ``policies.residency_conditions`` open their conditional destinations.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario checked against ``dataset`` (see :func:`prepare`).
+    dataset : Dataset
+        The dataset it refers to (markets, demand regions, hardware).
+
+    Returns
+    -------
+    ProblemData
+        The arrays the planner solves.
+
+    Raises
+    ------
+    ConfigError
+        When the scenario leaves no market, or refers to markets that policies removed.
+    """
     from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
     from computegeo.problem.build import build_problem
@@ -202,7 +256,18 @@ def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
 
 
 def solve_options(scenario: Scenario) -> SolveOptions:
-    """The scenario's solver settings."""
+    """The scenario's solver settings.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario whose ``solver:`` section is read.
+
+    Returns
+    -------
+    SolveOptions
+        Its MIP relative gap, time limit [s] and thread count.
+    """
     return SolveOptions(
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
@@ -223,7 +288,18 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """The scenario with every default filled in, as YAML."""
+    """The scenario with every default filled in, as YAML.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run.
+
+    Returns
+    -------
+    str
+        YAML text (keys in schema order, Unicode kept).
+    """
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
@@ -232,6 +308,11 @@ def check_output_dir(output_dir: Path) -> None:
 
     The folder is replaced whole, so it must not exist, be empty, or be a previous computegeo
     output (it holds ``plan.json``).
+
+    Parameters
+    ----------
+    output_dir : Path
+        The folder a run would write.
 
     Raises
     ------
@@ -266,6 +347,20 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
     override file (``dataset.markets``) and its ``market_overrides`` applied. Provenance follows
     the values: a user value is labelled as the user's (file row or scenario field), never with
     the bundled value's "estimated" flag.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run; its ``screen:`` section and ``market_overrides`` are used.
+    dataset : Dataset
+        The dataset the plan was built from (markets, attributes, demand regions).
+    data : ProblemData
+        The plan's problem; its ``market_id`` are the candidates screened.
+
+    Returns
+    -------
+    ScreenResult
+        The ranked candidate markets.
 
     Raises
     ------
@@ -315,13 +410,38 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
 
 
 def screen_csv(result: ScreenResult) -> str:
-    """The ranked screen as CSV text: one row per market (``market_id`` first), ``method`` last."""
+    """The ranked screen as CSV text.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        A market screen.
+
+    Returns
+    -------
+    str
+        One row per market (``market_id`` first, ``method`` last), numbers to 6 significant
+        digits.
+    """
     table = result.table.assign(method=result.method.value)
     return table.to_csv(index_label="market_id", float_format="%.6g")
 
 
 def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> str:
-    """``plan.json`` text: the plan, plus its ``explanation`` when given."""
+    """``plan.json`` text: the plan, plus its ``explanation`` when given.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    explanation : PlanExplanation, optional
+        Stored under the ``explanation`` key when given.
+
+    Returns
+    -------
+    str
+        JSON text (indent 1) ending in a newline.
+    """
     doc = plan.to_json_dict()
     if explanation is not None:
         doc["explanation"] = explanation.to_json_dict()
@@ -329,7 +449,22 @@ def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> st
 
 
 def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ExplainInputs:
-    """What :mod:`computegeo.explain` needs, with the real latency and residency models."""
+    """What :mod:`computegeo.explain` needs, with the real latency and residency models.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run.
+    dataset : Dataset
+        The dataset it was checked against.
+    data : ProblemData
+        The problem the plan solved.
+
+    Returns
+    -------
+    ExplainInputs
+        The scenario, problem, markets, demand regions, RTT model [ms] and residency rules.
+    """
     from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
 
@@ -345,6 +480,17 @@ def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> E
 
 def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanation | None]:
     """A previous output folder: its plan, its scenario.yaml (decoded) and its explanation.
+
+    Parameters
+    ----------
+    plan_dir : Path
+        A folder written by ``computegeo plan``.
+
+    Returns
+    -------
+    tuple of (Plan, dict, PlanExplanation or None)
+        The plan from plan.json, the scenario.yaml mapping (empty if it is not a mapping) and
+        the explanation stored in plan.json (``None`` when there is none).
 
     Raises
     ------
@@ -378,6 +524,33 @@ def write_outputs(  # noqa: PLR0913 - each optional part of the folder is one ar
     With ``screen``, also tables/screen.csv (every ranked market) and a "Market screen" section
     in report.html (the top ``screen.top`` rows when set). ``explanation`` goes into plan.json
     and the report; ``comparison`` adds the report's "Compared with the baseline" section.
+
+    Parameters
+    ----------
+    plan : Plan
+        The solved plan.
+    scenario : Scenario
+        The scenario as run (written as scenario.yaml, its name in the workbook).
+    output_dir : Path
+        Folder to write; replaced whole (see :func:`check_output_dir`).
+    progress : callable
+        ``progress(stage, message)`` for live display.
+    screen : ScreenResult, optional
+        A market screen to add.
+    explanation : PlanExplanation, optional
+        The plan's explanation.
+    comparison : PlanComparison, optional
+        A comparison with a baseline plan.
+
+    Returns
+    -------
+    Path
+        ``output_dir``.
+
+    Raises
+    ------
+    InputError
+        When ``output_dir`` may not be replaced (see :func:`check_output_dir`).
     """
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
@@ -412,8 +585,12 @@ def _write_workbook(plan: Plan, scenario: Scenario, path: Path) -> None:
 
 @dataclass(frozen=True)
 class PlanRun:
-    """A finished run: the plan, the scenario as run, the problem size, stage timings and the
-    market screen (``None`` without a ``screen:`` section)."""
+    """A finished run.
+
+    The plan, the scenario as run, the problem, the folder written (``None`` when nothing was
+    written), stage timings [s], the market screen (``None`` without a ``screen:`` section),
+    the explanation and the checker's violations.
+    """
 
     plan: Plan
     scenario: Scenario
@@ -461,6 +638,7 @@ def run_plan(
     Returns
     -------
     PlanRun
+        The plan, the scenario as run and the rest of the run (see :class:`PlanRun`).
 
     Raises
     ------
@@ -557,6 +735,16 @@ def run_plan(
 
 def validate(source: Path | str | None) -> Scenario:
     """Validate a scenario fully: schema, dataset references, and that a problem can be built.
+
+    Parameters
+    ----------
+    source : path, str or None
+        As for :func:`run_plan`.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario (see :func:`prepare`).
 
     Raises
     ------
