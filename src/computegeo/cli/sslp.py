@@ -24,7 +24,13 @@ def _number(value: float) -> float | None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``sslp`` command to ``app``."""
+    """Add the ``sslp`` command to ``app``.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
 
     @app.command("sslp")
     def sslp(

@@ -27,7 +27,14 @@ REDUCED_COST_TOL = 1e-9
 
 
 class DualPool:
-    """Distinct sign-projected row duals, each with its box term ``min (q - W'pi)'y``."""
+    """Distinct sign-projected row duals, each with its box term ``min (q - W'pi)'y``.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The program whose recourse rows the duals price. The pool stays empty (``usable`` is
+        False) unless the recourse is fixed and every scenario has the same finite row bounds.
+    """
 
     def __init__(self, problem: TwoStageProblem) -> None:
         self.problem = problem
@@ -44,7 +51,15 @@ class DualPool:
         self._seen: set[bytes] = set()
 
     def add(self, duals: np.ndarray) -> None:
-        """Add row-dual vectors (one per row of ``duals``); invalid or repeated ones are dropped."""
+        """Add row-dual vectors; invalid or repeated ones are dropped.
+
+        Parameters
+        ----------
+        duals : numpy.ndarray
+            Row duals, one vector per row (k x m2). Each is sign-projected and rounded to 9
+            decimals; it is dropped when a nonzero reduced cost points to an infinite column
+            bound, or when it is already pooled. Only the last ``POOL_MAX`` are kept.
+        """
         if not self.usable or len(duals) == 0:
             return
         pi = np.where((duals > 0) & ~self.has_lo, 0.0, duals)
@@ -72,6 +87,18 @@ class DualPool:
         """Per scenario, the best pooled cut at ``x``: ``(value at x, coef of x, intercept)``.
 
         The cut of scenario ``s`` reads ``theta_s >= intercept[s] + coef[s]'x``.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            A first-stage point (n1).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(value, coef, intercept)``: the cut's value at ``x`` per scenario (S)
+            [objective units], its coefficients of ``x`` (S x n1) and its intercept (S). With
+            an empty pool, value and intercept are ``-inf`` and coef is zero.
         """
         S = self.problem.n_scenarios
         if len(self.const) == 0:

@@ -26,7 +26,20 @@ DEFAULT_REL_GAP = 1e-9
 def extensive_form(
     problem: TwoStageProblem,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Cost, column bounds, integrality, matrix and row bounds of the extensive form."""
+    """Cost, column bounds, integrality, matrix and row bounds of the extensive form.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The two-stage program.
+
+    Returns
+    -------
+    tuple
+        ``(cost, col_lo, col_hi, integer, matrix, row_lo, row_hi)`` over the columns
+        ``[x, y_1, ..., y_S]`` (recourse costs weighted by scenario probability) and the rows
+        ``[A x; T_s x + W_s y_s]``; ``matrix`` is sparse CSR.
+    """
     S = problem.n_scenarios
     cost = np.concatenate([problem.c] + [problem.probability[s] * problem.q[s] for s in range(S)])
     col_lo = np.concatenate([problem.x_lo, np.tile(problem.y_lo, S)])
@@ -64,6 +77,17 @@ def solve_extensive(
         must keep it; :func:`~computegeo.twostage.solve.solve` passes 1.
     scenarios_in_file : int, optional
         Scenarios before merging (reported).
+
+    Returns
+    -------
+    TwoStageResult
+        The best first stage found, its objective and HiGHS' bound [objective units], whether
+        it is proven optimal, the solve time [s] and the branch-and-bound node count.
+
+    Raises
+    ------
+    SolverError
+        When HiGHS returns an error status.
     """
     start = time.perf_counter()
     h = new_highs(threads=threads)

@@ -183,7 +183,21 @@ class _EnumeratedMaster:
 def feasible_binary_points(
     problem: TwoStageProblem, limit: int = MAX_ENUMERATED
 ) -> np.ndarray | None:
-    """Every binary x within its bounds with ``a_lo <= A x <= a_hi``, or None if over ``limit``."""
+    """Every binary x within its bounds with ``a_lo <= A x <= a_hi``.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        A program with binary first stage.
+    limit : int
+        Most points enumerated (``2 ** free columns``).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The feasible points (points x n1), or None when there are more than ``limit``
+        candidates.
+    """
     free = np.flatnonzero(problem.x_lo < problem.x_hi)
     if 2 ** len(free) > limit:
         return None
@@ -234,6 +248,12 @@ def solve_integer_lshaped(
         (``MAX_ENUMERATED`` points, ``MAX_TABLE`` table entries); else by HiGHS.
     phase1_rounds : int
         Most rounds of LP cuts at the master's LP relaxation before the integer phase.
+
+    Returns
+    -------
+    TwoStageResult
+        The best first stage found, its objective and the master's bound [objective units],
+        whether it is proven optimal, the solve time [s] and the cut and iteration counts.
 
     Raises
     ------

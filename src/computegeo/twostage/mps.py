@@ -24,14 +24,53 @@ BOUND_TYPES = ("UP", "LO", "FX", "FR", "MI", "PL", "BV", "LI", "UI")
 
 
 def line_error(path: Path, lineno: int, expected: str, line: str = "") -> InputError:
-    """One message naming the file, the line and what was expected there."""
+    """One message naming the file, the line and what was expected there.
+
+    Parameters
+    ----------
+    path : Path
+        The file read.
+    lineno : int
+        1-based line number; 0 or less names the file only.
+    expected : str
+        What should have been there.
+    line : str
+        The line as read (its first 60 characters are quoted).
+
+    Returns
+    -------
+    InputError
+        The error to raise.
+    """
     seen = f" (read: {line.strip()[:60]!r})" if line.strip() else ""
     where = f"{path}, line {lineno}" if lineno > 0 else str(path)
     return InputError(f"{where}: expected {expected}{seen}.", ["fix or replace the file"])
 
 
 def parse_number(path: Path, lineno: int, token: str, line: str) -> float:
-    """A finite float, or one clear error."""
+    """A number of an MPS or SMPS line, or one clear error.
+
+    Parameters
+    ----------
+    path : Path
+        The file read.
+    lineno : int
+        1-based line number.
+    token : str
+        The text of the number.
+    line : str
+        The whole line (quoted in the error).
+
+    Returns
+    -------
+    float
+        The value; ``inf`` and ``-inf`` are accepted (infinite bounds).
+
+    Raises
+    ------
+    InputError
+        When ``token`` is not a number, or is NaN.
+    """
     try:
         value = float(token)
     except ValueError:
@@ -88,7 +127,18 @@ class MpsModel:
     objective_row: str = ""
 
     def row_bounds(self, rhs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Row lower and upper bounds for ``rhs`` (default: the core's), with RANGES applied."""
+        """Row lower and upper bounds for ``rhs`` (default: the core's), with RANGES applied.
+
+        Parameters
+        ----------
+        rhs : numpy.ndarray, optional
+            Right-hand sides (rows, or scenarios x rows); default the model's own.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(lo, hi)`` row bounds, shaped like ``rhs`` (see :func:`row_bounds`).
+        """
         return row_bounds(self.senses, self.rhs if rhs is None else rhs, self.ranges)
 
 
@@ -98,6 +148,20 @@ def row_bounds(
     """Row bounds ``lo <= a x <= hi`` from MPS senses, right-hand sides and ranges.
 
     ``rhs`` may be 1-D (one row set) or 2-D (scenarios x rows).
+
+    Parameters
+    ----------
+    senses : numpy.ndarray of str
+        ``"G"``, ``"L"`` or ``"E"`` per row.
+    rhs : numpy.ndarray
+        Right-hand sides.
+    ranges : numpy.ndarray
+        RANGES value per row (NaN where absent).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(lo, hi)``: ``-inf`` / ``inf`` where a row has no lower / upper bound.
     """
     lo = np.where(senses == "L", -np.inf, rhs)
     hi = np.where(senses == "G", np.inf, rhs)
@@ -140,6 +204,16 @@ def _apply_bound(
 
 def read_mps(path: Path) -> MpsModel:
     """Read a fixed MPS file.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.mps`` or ``.cor`` file (ASCII).
+
+    Returns
+    -------
+    MpsModel
+        The model, its objective row excluded from the rows.
 
     Raises
     ------

@@ -115,6 +115,12 @@ class TwoStageProblem:
         Two scenarios are identical when their row bounds are equal and they share the same
         ``T``, ``W`` and ``q`` objects; the optimum is unchanged (the recourse of equal
         scenarios is equal), and fewer subproblems are solved.
+
+        Returns
+        -------
+        TwoStageProblem
+            ``self`` when no two scenarios are identical, else a copy with one scenario per
+            distinct one.
         """
         keys: dict[tuple[bytes, bytes, int, int, int], int] = {}
         first: list[int] = []

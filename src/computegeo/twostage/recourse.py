@@ -31,9 +31,9 @@ from computegeo.twostage.problem import TwoStageProblem
 SUBPROBLEM_REL_GAP = 1e-9
 """MIP gap of each integer recourse solve [-]: the recourse must be exact for the L-shaped cut."""
 BATCH = 32
+"""Scenarios per task handed to a worker."""
 INTEGRALITY_TOL = 1e-9
 """An LP value this close to an integer counts as integral (then LP = integer recourse)."""
-"""Scenarios per task handed to a worker."""
 RELATIVELY_COMPLETE = "the decomposition needs relatively complete recourse; use --method extensive"
 
 
@@ -63,7 +63,18 @@ class Evaluation:
 
 
 class ScenarioWorker:
-    """One LP and one MIP model of the recourse, built once, re-solved with new row bounds."""
+    """One LP and one MIP model of the recourse, built once, re-solved with new row bounds.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        A program with fixed recourse.
+
+    Raises
+    ------
+    SolverError
+        When the recourse is not fixed (``W`` or ``q`` differ between scenarios).
+    """
 
     def __init__(self, problem: TwoStageProblem) -> None:
         if not problem.fixed_recourse:  # pragma: no cover - solve() routes these elsewhere
@@ -96,6 +107,21 @@ class ScenarioWorker:
 
     def evaluate(self, x: np.ndarray, scenarios: np.ndarray, integer: bool) -> Evaluation:
         """Solve the recourse of ``scenarios`` at ``x``.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            A first-stage point (n1).
+        scenarios : numpy.ndarray of int
+            Scenario indices.
+        integer : bool
+            Solve the integer recourse (MIP) instead of its LP relaxation.
+
+        Returns
+        -------
+        Evaluation
+            ``Q_s(x)`` per scenario [objective units]; for the LP also gradients, row duals and
+            whether each LP optimum is integral.
 
         Raises
         ------
@@ -134,7 +160,15 @@ class ScenarioWorker:
 
 
 class ScenarioPool:
-    """``workers`` scenario workers on threads; results in scenario order."""
+    """``workers`` scenario workers on threads; results in scenario order.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        A program with fixed recourse.
+    workers : int
+        Threads (at least 1); each builds its own :class:`ScenarioWorker` once.
+    """
 
     def __init__(self, problem: TwoStageProblem, workers: int = 1) -> None:
         self.problem = problem
@@ -166,7 +200,27 @@ class ScenarioPool:
     def evaluate(
         self, x: np.ndarray, integer: bool, scenarios: Sequence[int] | None = None
     ) -> Evaluation:
-        """Recourse of every scenario (or of ``scenarios``) at ``x``."""
+        """Recourse of every scenario (or of ``scenarios``) at ``x``.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            A first-stage point (n1).
+        integer : bool
+            Solve the integer recourse (MIP) instead of its LP relaxation.
+        scenarios : sequence of int, optional
+            Scenario indices; default all.
+
+        Returns
+        -------
+        Evaluation
+            In the order of ``scenarios`` (see :meth:`ScenarioWorker.evaluate`).
+
+        Raises
+        ------
+        SolverError
+            A subproblem is infeasible or not solved to optimality.
+        """
         idx = np.arange(self.problem.n_scenarios) if scenarios is None else np.asarray(scenarios)
         batches = [idx[i : i + BATCH] for i in range(0, len(idx), BATCH)]
         if self._executor is None:

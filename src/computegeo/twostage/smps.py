@@ -55,7 +55,24 @@ def _lines(path: Path) -> list[tuple[int, str]]:
 
 
 def read_tim(path: Path) -> list[tuple[str, str, str]]:
-    """Periods as ``(first column, first row, period name)`` in file order."""
+    """Read the periods of a ``.tim`` file.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.tim`` file.
+
+    Returns
+    -------
+    list of tuple of str
+        ``(first column, first row, period name)`` per period, in file order (exactly two).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not ASCII, malformed, truncated or has other than two
+        periods.
+    """
     periods: list[tuple[str, str, str]] = []
     section = ""
     last = 0
@@ -101,7 +118,32 @@ def _entry(change: _Change, tok: list[str], core: MpsModel, obj: str) -> None:
 def read_sto(
     path: Path, core: MpsModel, obj_row: str, periods: list[str]
 ) -> list[tuple[str, float, _Change]]:
-    """Scenarios as ``(name, probability, change)``; INDEP and BLOCKS expanded as products."""
+    """Read the scenarios of a ``.sto`` file; INDEP and BLOCKS are expanded as products.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.sto`` file.
+    core : MpsModel
+        The core model (names the rows, columns and RHS sets a change may refer to).
+    obj_row : str
+        The core's objective row (a change on it is a cost change).
+    periods : list of str
+        The two period names of the ``.tim`` file; every change must be in the second.
+
+    Returns
+    -------
+    list of tuple
+        ``(name, probability, change)`` per scenario; ``change`` holds the RHS, cost and
+        coefficient values it sets.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, malformed or truncated, names an unknown row or column, has
+        no scenario, has probabilities that are negative or do not sum to 1, or expands to more
+        than ``MAX_SCENARIOS`` scenarios.
+    """
     section = ""
     scenarios: list[tuple[str, float, _Change]] = []
     indep: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -234,6 +276,16 @@ def read_smps(base: Path) -> TwoStageProblem:
     InputError
         A file is missing, malformed or truncated (one message: file, line, what was expected),
         or the model is not two-stage (a first-stage row uses a second-stage column).
+
+    Parameters
+    ----------
+    base : Path
+        Instance path without extension.
+
+    Returns
+    -------
+    TwoStageProblem
+        The program, one scenario per ``.sto`` scenario (identical ones not yet merged).
     """
     cor, tim, sto = (base.with_name(base.name + ext) for ext in (".cor", ".tim", ".sto"))
     for p in (cor, tim, sto):

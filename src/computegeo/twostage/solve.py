@@ -29,7 +29,18 @@ class Method(enum.Enum):
 
 
 def decomposable(problem: TwoStageProblem) -> str | None:
-    """None when the integer L-shaped method applies, else the reason it does not."""
+    """Whether the integer L-shaped method applies.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The two-stage program.
+
+    Returns
+    -------
+    str or None
+        None when it applies (binary first stage, fixed recourse), else the reason it does not.
+    """
     binary = problem.x_int & (problem.x_lo >= 0) & (problem.x_hi <= 1)
     if not binary.all():
         return "the first stage is not all binary"
@@ -40,6 +51,20 @@ def decomposable(problem: TwoStageProblem) -> str | None:
 
 def choose(problem: TwoStageProblem, method: Method = Method.AUTO) -> Method:
     """The method ``auto`` resolves to, or ``method`` checked against the problem.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The two-stage program.
+    method : Method
+        The method asked for.
+
+    Returns
+    -------
+    Method
+        ``method`` itself unless it is ``auto``; ``auto`` gives the extensive form when the
+        L-shaped method does not apply or the extensive form has at most
+        ``EXTENSIVE_MAX_COLUMNS`` columns, else ``lshaped``.
 
     Raises
     ------
