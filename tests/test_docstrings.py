@@ -23,6 +23,7 @@ DOCUMENTED = (
     "evaluate/arrays.py",
     "evaluate/binding.py",
     "evaluate/checker.py",
+    "evaluate/checks",
     "evaluate/explain.py",
     "evaluate/kpis.py",
     "evaluate/n1_diagnosis.py",

@@ -23,6 +23,16 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
 
     Lead times in periods become months (``lead x period length``, no head start); the arc list
     is the latency and residency rule.
+
+    Parameters
+    ----------
+    data : ProblemData
+        A problem built by hand (tests); its arrays are the specification.
+
+    Returns
+    -------
+    CheckSpec
+        The rules, with ``source = "problem"``.
     """
     w_n, r_n, m_n = data.n_workloads, data.n_regions, data.n_markets
     allowed = np.zeros((w_n, r_n, m_n), dtype=bool)

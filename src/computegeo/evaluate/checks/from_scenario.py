@@ -124,6 +124,22 @@ def spec_from_scenario(
     ``named_sites`` are site ids a plan names; those the problem lacks are checked too, their
     facts derived from the id (``<market>:<form>:<provider>``) and the scenario.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    dataset : ReferenceData
+        Markets, demand regions and hardware (with the scenario's override files).
+    data : ProblemData
+        The problem the plan was solved on; only its labels and demand cells are used.
+    named_sites : tuple of str
+        Site ids a plan names.
+
+    Returns
+    -------
+    CheckSpec
+        The rules, with ``source = "scenario"``.
+
     Raises
     ------
     ConfigError
