@@ -30,6 +30,7 @@ DOCUMENTED = (
     "evaluate/resilience.py",
     "explain",
     "latency",
+    "optimize",
     "results",
     "scenario",
     "problem",

@@ -28,8 +28,18 @@ def _vintages(m: Model, ctx: ModelContext, name: str) -> Variable:
 
 
 def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
-    """Lead times and vintages: ``k[s,t] - sum_{tau: tau+lead_s <= t < tau+lead_s+term_s} b[s,tau]
-    = existing[s,t]`` (``site-capacity_accumulation``)."""
+    """Lead times and vintages (``site-capacity_accumulation``).
+
+    ``k[s,t] - sum_{tau: tau+lead_s <= t < tau+lead_s+term_s} b[s,tau] = existing[s,t]``
+    [MW].
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     online = _da(d.online_mask(), ctx.sites, ctx.vintages, ctx.periods)  # (S, tau, t)
     lhs = m.variables["site-capacity"] - summed_over(
@@ -41,8 +51,17 @@ def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
 
 
 def add_demand_balance(m: Model, ctx: ModelContext) -> None:
-    """Demand with priced unmet load: ``sum_{b in arcs(n)} x[b,t] + u[n,t] = D[n,t]``
-    (``node-demand``)."""
+    """Demand with priced unmet load (``node-demand``).
+
+    ``sum_{b in arcs(n)} x[b,t] + u[n,t] = D[n,t]`` [MW].
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     net = ctx.net
     served = grouped_sum(m.variables["arc-flow"], "narc", net.narc_node, ctx.nodes)
     lhs = served + m.variables["node-unmet"]
@@ -50,8 +69,17 @@ def add_demand_balance(m: Model, ctx: ModelContext) -> None:
 
 
 def add_serving(m: Model, ctx: ModelContext) -> None:
-    """Serving and capacity: ``sum_{b at market mk} x[b,t] = sum_{s in mk} y[s,t]``
-    (``market-serving``) and ``y[s,t] <= k[s,t]`` (``site-load_limit``)."""
+    """Serving and capacity (``market-serving``, ``site-load_limit``).
+
+    ``sum_{b at market mk} x[b,t] = sum_{s in mk} y[s,t]`` and ``y[s,t] <= k[s,t]`` [MW].
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d, net = ctx.data, ctx.net
     flows = grouped_sum(m.variables["arc-flow"], "narc", net.narc_market, ctx.markets)
     loads = grouped_sum(m.variables["site-load"], "site", d.site_market, ctx.markets, -1.0)
@@ -63,8 +91,17 @@ def add_serving(m: Model, ctx: ModelContext) -> None:
 
 
 def add_availability(m: Model, ctx: ModelContext) -> None:
-    """Colo space, cloud quota: ``k[s,t] <= max(available[s,t], existing[s,t])``
-    (``site-availability``, only where finite)."""
+    """Colo space and cloud quota (``site-availability``).
+
+    ``k[s,t] <= max(available[s,t], existing[s,t])`` [MW], only where finite.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     limit = np.maximum(d.available_mw, d.existing_mw)
     finite = np.isfinite(limit)
@@ -78,9 +115,18 @@ def add_availability(m: Model, ctx: ModelContext) -> None:
 
 
 def add_power_headroom(m: Model, ctx: ModelContext) -> None:
-    """Grid headroom for new build and new-capacity lease load: ``sum_{s in mk, s draws
-    headroom} PUE_mk (k[s,t] - existing[s,t]) <= H[mk,t]`` (``market-power_headroom``); vacant
-    colocation space is already powered and draws none."""
+    """Grid headroom for new build and new-capacity lease load (``market-power_headroom``).
+
+    ``sum_{s in mk, s draws headroom} PUE_mk (k[s,t] - existing[s,t]) <= H[mk,t]`` [MW], only
+    where the headroom is finite; vacant colocation space is already powered and draws none.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     finite = np.isfinite(d.power_headroom_mw)
     if not finite.any():
@@ -108,6 +154,13 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     - ``site-campus_expansion_max``: for build sites with existing capacity (online in any
       period), ``k[s,t] <= max(max_s, existing[s,t])`` in every period: the campus maximum
       bounds own-built capacity, existing capacity included whenever it is online.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
     """
     d = ctx.data
     campus = ctx.campus_site
@@ -152,9 +205,19 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
 
 
 def add_training_cluster(m: Model, ctx: ModelContext) -> None:
-    """Minimum contiguous training cluster: for each (market mk, training workload w),
-    ``Cmin_w v <= sum_{b at mk, workload w} x[b,t] <= D_w,t v`` (``cluster-min``,
-    ``cluster-max``), v binary."""
+    """Minimum contiguous training cluster (``cluster-min``, ``cluster-max``).
+
+    For each (market mk, training workload w), ``Cmin_w v <= sum_{b at mk, workload w} x[b,t]
+    <= D_w,t v`` [MW], v binary. Without the ``cluster-use`` variable (restricted) the flow is
+    forced to 0.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d, net = ctx.data, ctx.net
     markets, workloads = ctx.cluster_pairs
     if len(markets) == 0:
@@ -177,11 +240,20 @@ def add_training_cluster(m: Model, ctx: ModelContext) -> None:
 
 
 def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
-    """Diversification: ``K_t = sum_s k[s,t]`` (``system-capacity_total``) and, per group g of
-    markets / countries / grid zones / providers with share cap sigma < 1,
-    ``sum_{s in g} k[s,t] <= sigma K_t`` (``market-share_cap``, ``country-share_cap``,
-    ``grid-share_cap``, ``provider-share_cap``) in the periods whose total demand reaches
-    ``min_total_mw_for_caps``."""
+    """Diversification caps (``system-capacity_total`` and ``<entity>-share_cap``).
+
+    ``K_t = sum_s k[s,t]`` and, per group g of markets / countries / grid zones / providers with
+    share cap sigma < 1, ``sum_{s in g} k[s,t] <= sigma K_t`` (``market-share_cap``,
+    ``country-share_cap``, ``grid-share_cap``, ``provider-share_cap``) in the periods whose total
+    demand reaches ``min_total_mw_for_caps`` [MW].
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     k = m.variables["site-capacity"]
     m.add_constraints(
@@ -212,8 +284,10 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
 
 
 def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
-    """N-1: for each included contingency c (a market or a country lost) a separate flow x^c on
-    the surviving arcs with
+    """N-1 resilience rows, one flow per included contingency.
+
+    For each included contingency c (a market or a country lost) a separate flow x^c on the
+    surviving arcs with
 
     - ``contingency-demand``: ``sum_{b in arcs(n), b survives c} x^c[b,t] <= D[n,t]``;
     - ``contingency-capacity``: ``sum_{b at mk} x^c[b,t] <= sum_{s in mk} k[s,t]`` for every
@@ -221,6 +295,15 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
     - ``contingency-share``: basis ``workload``: ``sum_{b of workload w} x^c[b,t] >= rho_w
       sum_{n of w} D[n,t]``; basis ``workload_region``: ``sum_{b in arcs(n)} x^c[b,t] >=
       rho_w(n) D[n,t]`` for every node n (each region keeps its own share).
+
+    Nothing is added when the model has no ``contingency-flow`` variable.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
 
     Raises
     ------
@@ -311,11 +394,18 @@ def _listed(ids: list[str], n: int = 4) -> str:
 
 
 def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
-    """Transformer/switchgear slots: MW energised (coming online) per period,
-    ``sum_{s build} b[s, t - lead_s] <= E_t`` (``system-equipment_supply``).
+    """Transformer/switchgear slots (``system-equipment_supply``).
 
+    MW energised (coming online) per period, ``sum_{s build} b[s, t - lead_s] <= E_t`` [MW].
     A slot is consumed when the capacity it serves is energised, i.e. in the period a vintage
     comes online, not when it is decided.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
     """
     d = ctx.data
     limit = d.per_period("equipment_supply_mw")
@@ -335,8 +425,18 @@ def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
 
 
 def add_budget(m: Model, ctx: ModelContext) -> None:
-    """Capital budget: ``sum_{s build} (capex_s b[s,tau] + F_s z[s,tau]) <= B_tau``
-    (``system-budget``; stated in MUSD)."""
+    """Capital budget (``system-budget``).
+
+    ``sum_{s build} (capex_s b[s,tau] + F_s z[s,tau]) <= B_tau`` per decision period, stated in
+    MUSD (USD / ``OBJECTIVE_SCALE_USD``).
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     limit = d.per_period("budget_usd")
     finite = np.isfinite(limit)
@@ -365,8 +465,17 @@ def add_budget(m: Model, ctx: ModelContext) -> None:
 
 
 def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
-    """Carbon cap: ``sum_s CI_mk(s) PUE_mk(s) u 8760 y[s,t] <= Cap_t`` [tCO2/yr], ``u`` the
-    utilisation (``system-carbon_cap``)."""
+    """Carbon cap (``system-carbon_cap``).
+
+    ``sum_s CI_mk(s) PUE_mk(s) u 8760 y[s,t] <= Cap_t`` [tCO2/yr], ``u`` the utilisation.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built; the variables of :mod:`computegeo.optimize.variables` exist.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     d = ctx.data
     coeff = d.carbon_intensity_t_per_mwh[d.site_market] * ctx.energy_mwh_per_mw_year
     _system_row(

@@ -145,8 +145,10 @@ class ModelContext:
 
     @property
     def n1requirement_index(self) -> pd.Index:
-        """Coordinate of ``contingency-share`` rows: ``contingency|workload`` or, basis
-        ``workload_region``, ``contingency|node``."""
+        """Coordinate of ``contingency-share`` rows.
+
+        Labels ``contingency|workload`` or, basis ``workload_region``, ``contingency|node``.
+        """
         req_c, req_w, req_node = self.n1_requirements
         names, nodes, wl = self.contingency_names, self.node_labels, self.data.workload_id
         labels = [
@@ -163,8 +165,11 @@ class ModelContext:
 
     @property
     def campus_site(self) -> np.ndarray:
-        """(S,) build sites without existing capacity in any period: opening one is a binary
-        decision (a campus with capacity online later in the horizon is already committed)."""
+        """(S,) build sites without existing capacity in any period.
+
+        Opening one is a binary decision (a campus with capacity online later in the horizon is
+        already committed).
+        """
         d = self.data
         is_build = np.array([f is Form.BUILD for f in d.site_form])
         return is_build & (d.existing_mw.max(axis=1, initial=0.0) <= 0)
@@ -195,7 +200,18 @@ class ModelContext:
         return np.where(np.isfinite(bound), bound, fallback)
 
     def form_mask(self, forms: frozenset[Form]) -> np.ndarray:
-        """(S,) sites whose form is in ``forms``."""
+        """(S,) sites whose form is in ``forms``.
+
+        Parameters
+        ----------
+        forms : frozenset of Form
+            The forms selected.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One entry per site.
+        """
         return np.array([f in forms for f in self.data.site_form])
 
     @property
@@ -205,8 +221,10 @@ class ModelContext:
 
     @property
     def headroom_sites(self) -> np.ndarray:
-        """(S,) sites whose new capacity needs the market's power headroom (grid sites except
-        vacant, already-powered colocation space)."""
+        """(S,) sites whose new capacity needs the market's power headroom.
+
+        Grid sites except vacant, already-powered colocation space.
+        """
         return self.data.headroom_sites()
 
     @property
@@ -221,16 +239,21 @@ class ModelContext:
 
     @property
     def energy_mwh_per_mw_year(self) -> np.ndarray:
-        """(S,) grid energy per MW of IT load served for a year at the site's market, at the
-        scenario's utilisation [MWh/MW-yr]: ``PUE x utilisation x 8760``."""
+        """(S,) grid energy per MW of IT load served for a year [MWh/MW-yr].
+
+        At the site's market and the scenario's utilisation: ``PUE x utilisation x 8760``.
+        """
         d = self.data
         return d.pue[d.site_market] * d.utilisation * HOURS_PER_YEAR
 
     # ---------------------------------------------------------------- training clusters
     @property
     def cluster_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(market, workload) pairs needing a minimum-cluster binary: training workloads with a
-        minimum size and markets with at least one node arc of that workload."""
+        """(market, workload) pairs needing a minimum-cluster binary.
+
+        Training workloads with a minimum size, and markets with at least one node arc of that
+        workload.
+        """
         d, net = self.data, self.net
         needs = d.training_min_cluster_mw[net.node_workload[net.narc_node]] > 0
         key = np.unique(
@@ -241,8 +264,10 @@ class ModelContext:
     # ---------------------------------------------------------------- N-1
     @property
     def n1_arcs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(contingency position, node arc) of every post-contingency arc: arcs of nodes whose
-        workload has an N-1 share, whose market survives the contingency."""
+        """(contingency position, node arc) of every post-contingency arc.
+
+        Arcs of nodes whose workload has an N-1 share, whose market survives the contingency.
+        """
         d, net = self.data, self.net
         conts = d.contingencies()
         needs = d.n1_share[net.node_workload[net.narc_node]] > 0
@@ -284,7 +309,24 @@ def make_context(
     fixed: Mapping[str, np.ndarray] | None = None,
     net: Network | None = None,
 ) -> ModelContext:
-    """Context for a model with the given contingencies (default: all of them)."""
+    """Context for a model with the given contingencies (default: all of them).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+    contingency_ids : tuple of int, optional
+        Positions in ``data.contingencies()`` to include; default all.
+    fixed : mapping of str to numpy.ndarray, optional
+        Binary variables fixed at these values, by variable name.
+    net : Network, optional
+        The demand-node network, when already built; default built from ``data``.
+
+    Returns
+    -------
+    ModelContext
+        The context the model builders read.
+    """
     if contingency_ids is None:
         contingency_ids = tuple(range(len(data.contingencies())))
     return ModelContext(

@@ -40,7 +40,20 @@ class Solution:
 
 
 def read_solution(model: linopy.Model, ctx: ModelContext) -> Solution:
-    """Primal values of every variable family (missing families are zeros)."""
+    """Primal values of every variable family (missing families are zeros).
+
+    Parameters
+    ----------
+    model : linopy.Model
+        A solved model.
+    ctx : ModelContext
+        The context it was built from (shapes of the families).
+
+    Returns
+    -------
+    Solution
+        MW values with magnitudes below :data:`TOL_MW` set to 0; binaries rounded.
+    """
 
     def get(name: str, shape: tuple[int, int]) -> np.ndarray:
         if name not in model.variables:
@@ -63,7 +76,20 @@ def read_solution(model: linopy.Model, ctx: ModelContext) -> Solution:
 
 
 def capacity_rows(data: ProblemData, sol: Solution) -> tuple[CapacityRow, ...]:
-    """Capacity online per (market, form, period), summed over providers."""
+    """Capacity online per (market, form, period), summed over providers.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (site markets, forms, labels).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    tuple of CapacityRow
+        Rows with more than :data:`TOL_MW` online [MW].
+    """
     rows: list[CapacityRow] = []
     forms = np.array([f.value for f in data.site_form])
     frame = pd.DataFrame(
@@ -90,7 +116,20 @@ def capacity_rows(data: ProblemData, sol: Solution) -> tuple[CapacityRow, ...]:
 
 
 def build_rows(data: ProblemData, sol: Solution) -> tuple[BuildRow, ...]:
-    """One row per decision with MW > 0 or a campus opening."""
+    """One row per decision with MW > 0 or a campus opening.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (site labels, lead times in periods).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    tuple of BuildRow
+        Decision and online period, MW decided and whether it opens a campus.
+    """
     rows: list[BuildRow] = []
     s_idx, t_idx = np.nonzero((sol.build_mw > TOL_MW) | (sol.campus_open > 0.5))
     for s, tau in zip(s_idx.tolist(), t_idx.tolist(), strict=True):
@@ -111,8 +150,17 @@ def build_rows(data: ProblemData, sol: Solution) -> tuple[BuildRow, ...]:
 
 
 def assignment_frame(ctx: ModelContext, sol: Solution) -> pd.DataFrame:
-    """Pooled node flows split to member regions (by demand share) and to the market's sites
-    (by their load share); the split preserves every region's balance and every site's load.
+    """Pooled node flows split to member regions and to the market's sites.
+
+    Regions get a flow by their demand share, sites by their load share; the split preserves
+    every region's balance and every site's load.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context the model was built from (network of demand nodes).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
 
     Returns
     -------
@@ -149,13 +197,16 @@ def assignment_rows(
     Parameters
     ----------
     ctx : ModelContext
+        The context the model was built from.
     sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
     frame : pandas.DataFrame, optional
         :func:`assignment_frame` of ``sol`` when already computed.
 
     Returns
     -------
     tuple of AssignmentRow
+        One row per (period, workload, region, market, site) [MW], with the arc's RTT [ms].
     """
     d = ctx.data
     flows = assignment_frame(ctx, sol) if frame is None else frame
@@ -192,7 +243,20 @@ def assignment_rows(
 
 
 def unmet_by_region(ctx: ModelContext, sol: Solution) -> np.ndarray:
-    """Unmet demand per (workload, region, period) [MW], nodes split by demand share."""
+    """Unmet demand per (workload, region, period) [MW], nodes split by demand share.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context the model was built from.
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Unmet demand (W, R, T) [MW]; below :data:`TOL_MW` set to 0.
+    """
     d, net = ctx.data, ctx.net
     out = np.zeros((d.n_workloads, d.n_regions, d.n_periods))
     ww, rr = np.nonzero(net.member_node >= 0)

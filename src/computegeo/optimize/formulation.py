@@ -124,11 +124,26 @@ def build_model_from_context(
 ) -> linopy.Model:
     """Build the model for a prepared context.
 
+    Variables first, then the constraint families, then ``ctx.extra_rows`` (when set), then
+    the cost objective [MUSD].
+
     Parameters
     ----------
     ctx : ModelContext
+        The problem with its coordinates, contingencies and fixed binaries.
     families : tuple of str, optional
         Constraint families to add (default: all, in :data:`CONSTRAINT_FAMILIES` order).
+
+    Returns
+    -------
+    linopy.Model
+        The model, not solved.
+
+    Raises
+    ------
+    InfeasibleError
+        When the N-1 rows cannot hold (see
+        :func:`~computegeo.optimize.constraints.add_n1_resilience`).
     """
     model = linopy.Model(force_dim_names=True)
     for add in VARIABLE_FAMILIES:
@@ -161,6 +176,12 @@ def build_model(
     Returns
     -------
     linopy.Model
+        The model, not solved.
+
+    Raises
+    ------
+    InfeasibleError
+        When the N-1 rows cannot hold.
 
     Examples
     --------

@@ -107,6 +107,11 @@ def native_stdout_silenced() -> Iterator[None]:
     neither a result (standard output, which with ``--json`` must hold the JSON only) nor a
     diagnostic (standard error), so it goes nowhere. Without a real standard output (a notebook,
     captured output) nothing is redirected.
+
+    Yields
+    ------
+    None
+        Control, with standard output silenced.
     """
     try:
         fd = sys.stdout.fileno()
@@ -128,8 +133,17 @@ def native_stdout_silenced() -> Iterator[None]:
 
 @contextlib.contextmanager
 def quiet_linopy() -> Iterator[None]:
-    """Hold back linopy's own warnings (e.g. its "Optimization potentially failed" block on an
-    infeasible model) while solving: the status is returned typed and explained in words."""
+    """Hold back linopy's own warnings while solving.
+
+    E.g. its "Optimization potentially failed" block on an infeasible model: the status is
+    returned typed and explained in words. The ``linopy`` logger is set to ERROR and restored
+    afterwards.
+
+    Yields
+    ------
+    None
+        Control, with linopy's warnings held back.
+    """
     logger = logging.getLogger("linopy")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -263,8 +277,20 @@ LOG_POLL_S = 1.0
 
 
 def mip_progress_line(line: str) -> str | None:
-    """Turn one row of HiGHS' branch-and-bound log into a progress message, else ``None``.
+    """Turn one row of HiGHS' branch-and-bound log into a progress message.
 
+    Parameters
+    ----------
+    line : str
+        One line of the HiGHS log.
+
+    Returns
+    -------
+    str or None
+        The message with the current gap, or ``None`` for a line that is not a table row.
+
+    Examples
+    --------
     >>> mip_progress_line(" L  0  0  0   0.00%   73.4558   73.7651    0.42%   504  46  0  9  0.9s")
     'HiGHS: gap 0.42% between the best plan and the proven bound'
     >>> mip_progress_line("Solving report") is None

@@ -16,7 +16,18 @@ from linopy import LinearExpression, Variable
 
 
 def filled(var: Variable) -> LinearExpression:
-    """``var`` as an expression whose absent slots have no term and a zero constant."""
+    """``var`` as an expression whose absent slots have no term and a zero constant.
+
+    Parameters
+    ----------
+    var : linopy.Variable
+        A variable, possibly masked.
+
+    Returns
+    -------
+    linopy.LinearExpression
+        ``1 * var`` on the variable's dims.
+    """
     if bool((var.labels.values >= 0).all()):  # no absent slot: nothing to fill
         return var.to_linexpr()
     expr = var.fillna(0)
@@ -29,12 +40,14 @@ def scaled(var: Variable, coeffs: np.ndarray | float = 1.0) -> LinearExpression:
     Parameters
     ----------
     var : linopy.Variable
+        The variable, possibly masked.
     coeffs : float or ndarray broadcastable to the variable's shape
         Coefficient per slot [objective or row units per variable unit].
 
     Returns
     -------
     linopy.LinearExpression
+        ``coeffs * var`` on the variable's dims.
     """
     labels = var.labels
     values = np.broadcast_to(np.asarray(coeffs, dtype=float), labels.shape)
@@ -110,10 +123,22 @@ def summed_over(var: Variable, dim: str | list[str], where: xr.DataArray) -> Lin
     Returns
     -------
     linopy.LinearExpression
+        The sum, on the remaining dims.
     """
     return filled(var.where(where)).sum(dim)
 
 
 def has_terms(expr: LinearExpression) -> xr.DataArray:
-    """True where the expression has at least one variable (for constraint masks)."""
+    """True where the expression has at least one variable (for constraint masks).
+
+    Parameters
+    ----------
+    expr : linopy.LinearExpression
+        A row expression.
+
+    Returns
+    -------
+    xarray.DataArray of bool
+        On the expression's dims, without the term dimension.
+    """
     return (expr.vars >= 0).any("_term")
