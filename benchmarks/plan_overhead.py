@@ -270,11 +270,12 @@ def _trim_profile(text: str) -> list[str]:
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith(("Ordered by", "List reduced")):
             continue
-        for marker in ("site-packages/", "/src/"):
+        for marker in ("site-packages/", "/src/", "/benchmarks/", "/lib/python3"):
             if marker in line:
                 head, _, tail = line.partition(marker)
                 cut = head.rfind(" ")
-                line = head[: cut + 1] + tail
+                keep = {"/benchmarks/": "benchmarks/", "/lib/python3": "python3"}.get(marker, "")
+                line = head[: cut + 1] + keep + tail
         out.append(line.rstrip())
     return out
 
