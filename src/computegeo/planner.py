@@ -312,7 +312,7 @@ def plan(
     data : ProblemData
         The problem; never modified.
     options : SolveOptions, optional
-        HiGHS gap and time limit (the limit covers all rounds together).
+        HiGHS relative gap [-] and time limit [s] (the limit covers all rounds together).
     on_progress : callable, optional
         Receives short progress messages.
     compute_duals : bool
@@ -331,6 +331,8 @@ def plan(
     Returns
     -------
     Plan
+        The least-cost plan found, with its solve status, KPIs and (with ``compute_duals``)
+        its binding constraints.
 
     Raises
     ------
