@@ -79,7 +79,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
     from computegeo.optimize.context import make_context
     from computegeo.optimize.solve import SolveOptions
     from computegeo.planner import plan
-    from computegeo.problem.data import N1Mode
+    from computegeo.scenario.enums import ResilienceScope
     from computegeo.testing import random_problem, tiny_problem
 
     plan(tiny_problem(), compute_duals=False)  # warm imports and code paths
@@ -91,7 +91,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
         rung.periods,
         max_share_market=rung.max_share_market,
         training_min_cluster_mw=rung.training_min_cluster_mw,
-        n1_mode=N1Mode.MARKET if rung.n1_share > 0 else N1Mode.NONE,
+        n1_mode=ResilienceScope.MARKET if rung.n1_share > 0 else ResilienceScope.NONE,
         n1_share=rung.n1_share,
     )
     net = make_context(data).net

@@ -28,12 +28,16 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import dataset_campuses as campuses  # noqa: E402
 import dataset_demand  # noqa: E402
 import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
+from dataset_pue import MEASURED_PUE  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
+
+from computegeo.latency.geodesy import great_circle_km  # noqa: E402
 
 ALL_MARKETS = (*seed.MARKETS, *campuses.SEEDS)  # curated metros, then frontier-campus markets
 
@@ -75,15 +79,8 @@ class Value:
     year: int | None
     estimated: bool
     estimate_rule: str = ""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance [km] from one point to arrays of points (degrees in)."""
-    p1, p2 = math.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - math.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    low: float | None = None  # lower end of the evidence range (schema unit), None = no range
+    high: float | None = None
 
 
 def cite(key: str) -> str:
@@ -159,7 +156,9 @@ def fact_value(mid: str, attr: str, fact: seed.Fact, scale: float = 1.0) -> Valu
     """A Value from a curated Fact (optionally scaled into the schema unit)."""
     v = fact.value if isinstance(fact.value, bool) else round(float(fact.value) * scale, 4)
     source = cite(fact.source) + (f"; {fact.note}" if fact.note else "")
-    return Value(mid, attr, v, source, fact.year, fact.estimated, fact.rule)
+    low = None if fact.low is None else round(fact.low * scale, 4)
+    high = None if fact.high is None else round(fact.high * scale, 4)
+    return Value(mid, attr, v, source, fact.year, fact.estimated, fact.rule, low, high)
 
 
 def grid_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
@@ -212,8 +211,11 @@ def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
         / "eia_avgprice_annual_1990_2019"
         / "eia_avgprice_by_state_total_industry_2010_2019_cents_kwh.csv"
     )
+    basis = business_to_large_user(gpp, ident)
+    eia23 = seed.EIA_2023_INDUSTRIAL_US_CENTS_PER_KWH
     out = []
     for r in ident.itertuples():
+        state = "NY" if r.market_id == "new_york" else campuses.STATE.get(r.market_id, "")
         if r.market_id in seed.POWER_PRICE:
             out.append(
                 fact_value(r.market_id, "power_price_usd_per_mwh", seed.POWER_PRICE[r.market_id])
@@ -222,10 +224,20 @@ def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
             out.append(
                 fact_value(r.market_id, "power_price_usd_per_mwh", campuses.PRICE[r.market_id])
             )
-        elif campuses.STATE.get(r.market_id) == "TX":
+        elif state == "TX":
             out.append(fact_value(r.market_id, "power_price_usd_per_mwh", campuses.TEXAS_PRICE))
-        elif r.market_id in campuses.STATE:
-            state = campuses.STATE[r.market_id]
+        elif state in eia23:
+            out.append(
+                Value(
+                    r.market_id,
+                    "power_price_usd_per_mwh",
+                    round(eia23[state] * 10, 1),
+                    cite("S45") + f"; {state} state industrial average {eia23[state]} US c/kWh",
+                    2023,
+                    False,
+                )
+            )
+        elif state:
             row = eia[(eia["State"] == state) & (eia["Year"] == 2019)].iloc[0]
             out.append(
                 Value(
@@ -236,71 +248,81 @@ def power_price_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
                     2019,
                     True,
                     f"{state} state industrial average 2019 (latest EIA state year in the raw "
-                    "files; no newer state figure in the research notes), excluding taxes",
-                )
-            )
-        elif r.market_id == "new_york":
-            row = eia[(eia["State"] == "NY") & (eia["Year"] == 2019)].iloc[0]
-            out.append(
-                Value(
-                    r.market_id,
-                    "power_price_usd_per_mwh",
-                    round(float(row["Industrial"]) * 10, 1),
-                    cite("eia_861_2019"),
-                    2019,
-                    True,
-                    "New York State industrial average 2019 (latest EIA state year in the raw "
-                    "files; "
-                    "no 2023 NY figure in the research notes)",
+                    "files; the state is not in the stored copy of the 2023 table), "
+                    "excluding taxes",
                 )
             )
         elif r.country in gpp and not pd.isna(gpp[r.country]):
-            out.append(
-                Value(
-                    r.market_id,
-                    "power_price_usd_per_mwh",
-                    round(float(gpp[r.country]) * 1000, 1),
-                    cite("gpp_2025"),
-                    2025,
-                    True,
-                    "national business electricity tariff (GlobalPetrolPrices, taxes incl.) "
-                    "used as "
-                    "proxy for the large-user price",
-                )
-            )
+            tariff = float(gpp[r.country]) * 1000
+            out.append(basis.convert(r.market_id, tariff, cite("gpp_2025"), 2025, ""))
         elif r.country in PRICE_NEIGHBOUR:
             alt = PRICE_NEIGHBOUR[r.country]
-            out.append(
-                Value(
-                    r.market_id,
-                    "power_price_usd_per_mwh",
-                    round(float(gpp[alt]) * 1000, 1),
-                    cite("gpp_2025"),
-                    2025,
-                    True,
-                    f"no {r.country} figure in the raw files or research notes; "
-                    f"{alt} national business "
-                    "tariff (GlobalPetrolPrices) used as neighbour proxy",
-                )
-            )
+            tariff = float(gpp[alt]) * 1000
+            what = f"no {r.country} figure in the raw files or research notes; {alt} tariff used; "
+            out.append(basis.convert(r.market_id, tariff, cite("gpp_2025"), 2025, what))
         else:
             key = {"AE": "United Arab Emirates"}.get(r.country, name_of[r.country])
             if key not in gpp19_by_name:
                 raise SystemExit(f"no power price for {r.market_id}")
-            out.append(
-                Value(
-                    r.market_id,
-                    "power_price_usd_per_mwh",
-                    round(float(gpp19_by_name[key]) * 1000, 1),
-                    cite("gpp_2019"),
-                    2019,
-                    True,
-                    "national business tariff June 2019 (GlobalPetrolPrices; no newer figure "
-                    "in the "
-                    "raw files) used as proxy for the large-user price",
-                )
-            )
+            tariff = float(gpp19_by_name[key]) * 1000
+            what = "June 2019 tariff (no newer figure in the raw files); "
+            out.append(basis.convert(r.market_id, tariff, cite("gpp_2019"), 2019, what))
     return out
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    """Conversion of a GlobalPetrolPrices business tariff to the large-user basis.
+
+    ``factor`` is the median, over the countries with both figures, of the measured large-user
+    price (Eurostat non-household excluding VAT, or the national regulator's large-user tariff)
+    divided by the country's GPP business tariff (small and medium firms, taxes included);
+    ``low`` and ``high`` are the smallest and largest of those ratios.
+    """
+
+    factor: float
+    low: float
+    high: float
+    pairs: str  # "DE 0.886, FR 0.993, ..." for the rule text
+
+    def convert(self, mid: str, tariff: float, source: str, year: int, what: str) -> Value:
+        """The converted price [USD/MWh] of one market, with its range and rule."""
+        rule = (
+            f"{what}national business electricity tariff (GlobalPetrolPrices, small firms, "
+            f"taxes incl.) {tariff:.1f} USD/MWh x {self.factor:.3f} = median ratio of the "
+            f"large-user price to that tariff in the countries with both ({self.pairs}); "
+            f"range = tariff x the smallest and largest ratio"
+        )
+        return Value(
+            mid,
+            "power_price_usd_per_mwh",
+            round(tariff * self.factor, 1),
+            source + "; " + "; ".join(cite(k) for k in ("S47", "S51", "S53")),
+            year,
+            True,
+            rule,
+            round(tariff * self.low, 1),
+            round(tariff * self.high, 1),
+        )
+
+
+def business_to_large_user(gpp: dict[str, float], ident: pd.DataFrame) -> PriceBasis:
+    """Calibrate :class:`PriceBasis` on the markets whose large-user price is measured.
+
+    One market per country (the first in market order) outside the US, whose state prices
+    are not national figures.
+    """
+    country = dict(zip(ident["market_id"], ident["country"], strict=True))
+    ratios: dict[str, float] = {}
+    for mid, fact in seed.POWER_PRICE.items():
+        cc = country[mid]
+        g = gpp.get(cc)
+        if fact.estimated or cc == "US" or cc in ratios or g is None or pd.isna(g):
+            continue
+        ratios[cc] = float(fact.value) / (float(g) * 1000)
+    vals = list(ratios.values())
+    pairs = ", ".join(f"{cc} {v:.3f}" for cc, v in sorted(ratios.items()))
+    return PriceBasis(round(statistics.median(vals), 3), min(vals), max(vals), pairs)
 
 
 def build_cost_values(ident: pd.DataFrame) -> list[Value]:
@@ -345,8 +367,8 @@ def build_cost_values(ident: pd.DataFrame) -> list[Value]:
                     mid,
                     attr,
                     round(per_w["cape_town"] * 1e6),
-                    cite("S6"),
-                    2023,
+                    cite("tt_dcci_2025_africa"),
+                    2025,
                     True,
                     seed.AFRICA_BUILD_RULE,
                 )
@@ -433,6 +455,26 @@ def headroom_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
                 f"{seed.HEADROOM_RULE}: region {group}, median of {len(vals)} sourced market(s)",
             )
         )
+    return out
+
+
+def notes_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
+    """What is there in each AI-campus market (operator, campus, MW, year), with the source.
+
+    The curated metros carry an empty note (their values are sourced attribute by attribute).
+    """
+    campus = campuses.campus_notes(raw)
+    announced = {a.seed.market_id: a for a in campuses.ANNOUNCED}
+    out = []
+    for r in ident.itertuples():
+        mid = r.market_id
+        if mid in campus:
+            out.append(Value(mid, "notes", campus[mid][1], cite("epoch_frontier_dc"), 2025, False))
+        elif mid in announced:
+            a = announced[mid]
+            out.append(Value(mid, "notes", a.note, cite(a.source), a.year, False))
+        else:
+            out.append(Value(mid, "notes", "", "computegeo market list (curated)", None, False))
     return out
 
 
@@ -523,6 +565,23 @@ def climate_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
                 pue = float(cap.value)
                 rule += f"; regulatory cap {cap.value} applied"
             srcs.append(cite(cap.source))
+        measured = MEASURED_PUE.get(m.market_id)
+        if measured is not None:
+            # an operating campus's measured PUE replaces the design rule
+            out.append(
+                Value(
+                    m.market_id,
+                    "pue",
+                    measured.value,
+                    cite(measured.source) + f"; {measured.campus}",
+                    measured.year,
+                    False,
+                    "",
+                    measured.low,
+                    measured.high,
+                )
+            )
+            continue
         out.append(Value(m.market_id, "pue", pue, "; ".join(srcs), 2024, True, rule))
     return out
 
@@ -541,7 +600,7 @@ def hazard_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     lat, lon = q["latitude"].to_numpy(), q["longitude"].to_numpy()
     out = []
     for r in ident.itertuples():
-        n = int((haversine_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
+        n = int((great_circle_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
         score = round(1.0 - math.exp(-n / QUAKE_SATURATION), 3)
         out.append(
             Value(
@@ -688,7 +747,7 @@ def market_of_cloud_region(ident: pd.DataFrame, clouds: pd.DataFrame) -> pd.Seri
         if same.empty or (round(c.latitude, 4), round(c.longitude, 4)) in PLACEHOLDER_COORDINATES:
             owner.append("")
             continue
-        d = haversine_km(
+        d = great_circle_km(
             c.latitude, c.longitude, same["latitude"].to_numpy(), same["longitude"].to_numpy()
         )
         i = int(np.argmin(d))
@@ -724,7 +783,9 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
             )
         out.append(Value(r.market_id, "cloud_providers", provs, src, 2025, False))
         out.append(Value(r.market_id, "cloud_region_count", len(near), src, 2025, False))
-        n_lp = int((haversine_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum())
+        n_lp = int(
+            (great_circle_km(r.latitude, r.longitude, lp_lat, lp_lon) <= CABLE_RADIUS_KM).sum()
+        )
         out.append(
             Value(
                 r.market_id, "subsea_cable_landings", n_lp, cite("telegeography_2024"), 2024, False
@@ -732,7 +793,9 @@ def network_values(raw: Path, ident: pd.DataFrame, clouds: pd.DataFrame) -> list
         )
         gbps = (
             float(
-                ix_mbps[haversine_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM].sum()
+                ix_mbps[
+                    great_circle_km(r.latitude, r.longitude, ix_lat, ix_lon) <= IX_RADIUS_KM
+                ].sum()
             )
             / 1000
         )
@@ -955,6 +1018,8 @@ def long_table(values: Iterable[Value], ident: pd.DataFrame) -> pd.DataFrame:
                     "year": "",
                     "estimated": "false",
                     "estimate_rule": "",
+                    "low": "",
+                    "high": "",
                 }
             )
     for v in values:
@@ -968,6 +1033,8 @@ def long_table(values: Iterable[Value], ident: pd.DataFrame) -> pd.DataFrame:
                 "year": "" if v.year is None else v.year,
                 "estimated": "true" if v.estimated else "false",
                 "estimate_rule": v.estimate_rule,
+                "low": "" if v.low is None else to_text(float(v.low)),
+                "high": "" if v.high is None else to_text(float(v.high)),
             }
         )
     df = pd.DataFrame(rows)
@@ -1006,6 +1073,7 @@ def main(argv: list[str] | None = None) -> int:
     values += governance_values(raw, ident)
     values += membership_values(ident)
     values += network_values(raw, ident, clouds)
+    values += notes_values(ident, raw)
     attrs = long_table(values, ident)
     countries = read_countries(raw)
     ctab = pd.DataFrame(

@@ -272,6 +272,39 @@ ANNOUNCED: tuple[Announced, ...] = (
         "nodepole_lulea",
         2018,
     ),
+    Announced(
+        MarketSeed(
+            "quincy",
+            "Quincy (Central Washington)",
+            "US",
+            "north_america",
+            ("", "47.2343", "-119.85255"),  # GeoNames 5807575, below the 50k-people file
+            "US-NW-GCPD",
+            ("USA", "Wenatchee-Pangborn Mem AP"),
+            "Wenatchee station, ~45 km west (no Quincy station in the table)",
+        ),
+        "Microsoft Columbia campus (since 2007), Sabey, Yahoo, H5, CyrusOne (building, 2023) and Vantage WA1 (89 MW IT across three buildings, last 64 MW delivered Oct 2023) on Grant County PUD hydropower; at least 27 data-centre buildings; Grant PUD raised large-load rates 9.5 % (2025) and is building new transmission; no published pipeline MW",
+        "quincy_dc",
+        2023,
+        None,
+        "WA",
+    ),
+    Announced(
+        MarketSeed(
+            "narvik",
+            "Narvik",
+            "NO",
+            "europe",
+            ("", "68.43838", "17.42724"),  # GeoNames 3144987, below the 50k-people file
+            "NO-NO4",
+            ("SWE", "Kiruna"),
+            "Kiruna station (Sweden), ~130 km east (no northern Norway station in the table)",
+        ),
+        "Stargate Norway (Nscale and Aker 50/50, OpenAI offtaker) at Kvandal outside Narvik: 230 MW planned with ambitions for a further 290 MW, 100,000 NVIDIA GPUs targeted by end 2026, hydropower, announced 31 Jul 2025",
+        "stargate_norway_2025",
+        2025,
+        230.0,
+    ),
 )
 # Markets outside France's and Sweden's capitals take the national Eurostat non-household price.
 PRICE = {

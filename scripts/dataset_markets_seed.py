@@ -9,7 +9,7 @@ derived from the raw files under ``../shared/data/raw/``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Fact:
     estimated: bool = False
     rule: str = ""
     note: str = ""  # how a measured value was read off the source (sum, midpoint, conversion)
+    low: float | None = None  # lower end of the published range (same unit as value)
+    high: float | None = None  # upper end of the published range
 
 
 MARKETS: tuple[MarketSeed, ...] = (
@@ -363,6 +365,22 @@ _EUR = 1.08  # USD per EUR, the research notes' conversion rate
 _CAD = 0.73
 """USD per CAD: the research notes' rate, = 1 / 1.3698, the Bank of Canada 2024 annual average."""
 _US_2023 = "EIA industrial average price, state average 2023"
+EIA_2023_INDUSTRIAL_US_CENTS_PER_KWH: dict[str, float] = {
+    # US EIA, Electric Power Annual 2023 (released 17 Oct 2024), average revenue per kWh sold
+    # to the industrial sector by state (S45); revenue / sales, so taxes passed through are
+    # excluded. Wyoming is not in the stored copy of the table.
+    "IN": 8.24,
+    "LA": 5.88,
+    "MS": 6.96,
+    "NE": 7.63,
+    "NV": 10.36,
+    "NY": 6.87,
+    "OK": 6.26,
+    "TN": 6.23,
+    "UT": 6.99,
+    "WA": 6.35,
+    "WI": 8.68,
+}
 
 # ---------------------------------------------------------------------------------------------
 # Published facts per attribute (from ../shared/reference/facts.md; values converted to the
@@ -373,9 +391,23 @@ POWER_PRICE: dict[str, Fact] = {
     "dallas": Fact(66.0, "S45", 2023),
     "phoenix": Fact(81.1, "S45", 2023),
     "atlanta": Fact(68.8, "S45", 2023),
-    "columbus": Fact(70.3, "S45", 2023),
+    "columbus": Fact(
+        70.3,
+        "S45",
+        2023,
+        note="range: 2023 annual 70.3 to the April 2025 month 79.0 (EIA Electric Power Monthly, S46)",
+        low=70.3,
+        high=79.0,
+    ),
     "oregon": Fact(75.2, "S45", 2023),
-    "chicago": Fact(82.0, "S45", 2023),
+    "chicago": Fact(
+        82.0,
+        "S45",
+        2023,
+        note="range: 2023 annual 82.0 to the April 2025 month 98.1 (EIA Electric Power Monthly, S46)",
+        low=82.0,
+        high=98.1,
+    ),
     "silicon_valley": Fact(186.4, "S45", 2023),
     "dublin": Fact(round(25.6 * 10 * _EUR, 1), "S48", 2024),
     "frankfurt": Fact(round(23.3 * 10 * _EUR, 1), "S47", 2024),
@@ -407,6 +439,13 @@ POWER_PRICE: dict[str, Fact] = {
         "Sydney figure (C&W implied ~12.0 US c/kWh) used for Melbourne (same national market, NEM)",
     ),
     "seoul": Fact(132.4, "S53", 2024),
+    "taipei": Fact(
+        135.5,
+        "taipei_times_2024",
+        2024,
+        note="Taipower average industrial rate after the Oct 2024 review, NT$4.29/kWh = US$0.1355 "
+        "(the source's own conversion); whether business tax is included is not stated",
+    ),
     "montreal": Fact(
         round(13.0 * 10 * _CAD, 1),
         "S44",
@@ -415,8 +454,24 @@ POWER_PRICE: dict[str, Fact] = {
         "Hydro-Quebec rate for new data centres above 5 MW, 13 CAD c/kWh (proposed, pending "
         "approval, H2 2026; Rate L's ~6.5 c is for existing industrial loads) x 0.73 USD/CAD "
         "(Bank of Canada 2024 annual average, 1.3698 CAD per USD)",
+        low=round(6.5 * 10 * _CAD, 1),
+        high=round(13.0 * 10 * _CAD, 1),
+        note="range: Rate L ~6.5 CAD c/kWh (if the data-centre rate is not approved) to the "
+        "proposed 13 CAD c/kWh",
     ),
 }
+
+# Name the conversion each measured foreign-currency price used (docs/data.md, 'One price basis').
+for _mid in ("dublin", "frankfurt", "paris", "stockholm", "helsinki", "copenhagen"):
+    POWER_PRICE[_mid] = replace(
+        POWER_PRICE[_mid], note="EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)"
+    )
+POWER_PRICE["london"] = replace(
+    POWER_PRICE["london"], note="22.32 p/kWh x 10 x 1.27 USD/GBP (research notes' rate)"
+)
+POWER_PRICE["seoul"] = replace(
+    POWER_PRICE["seoul"], note="182.7 KRW/kWh / 1,380 KRW/USD (research notes' rate) x 1,000"
+)
 
 # Build cost in USD per W of IT (converted to USD/MW by the build script).
 _SCALE_2018 = 13.3 / 9.2  # Silicon Valley 2025 / 2018 (T&T), used to bring 2018 ratios to 2025
@@ -438,40 +493,42 @@ BUILD_COST_USD_PER_W: dict[str, Fact] = {
     ),
     "jakarta": Fact(10.5, "S6", 2023),
     "riyadh": Fact(10.0, "S6", 2023),
-    "cape_town": Fact(7.9, "S6", 2023),
-    "johannesburg": Fact(
-        7.9, "S6", 2023, True, "Cape Town figure (T&T 2023) used for South Africa's other market"
+    "cape_town": Fact(
+        10.33, "tt_dcci_2025_africa", 2025, note="was 7.9 USD/W in the 2023 index (S6)"
     ),
+    "nairobi": Fact(9.74, "tt_dcci_2025_africa", 2025),
+    "johannesburg": Fact(10.06, "tt_dcci_2025_africa", 2025),
     "johor": Fact(
         8.78,
         "S9",
         2025,
         True,
         "C&W 2025 Malaysia mid estimate (6.94-10.63 range) covering Johor and KL",
+        low=6.94,
+        high=10.63,
+    ),
+    "reno": Fact(
+        15.0,
+        "S8",
+        2025,
+        note="the highest of the 19 US markets (C&W 2025: 15.0 M USD/MW in Reno to 9.3 in San Antonio)",
     ),
     "sydney": Fact(9.63, "S10", 2025),
     "melbourne": Fact(9.63, "S10", 2025, True, "C&W 2025 Australia mid figure (Sydney, Melbourne)"),
     "auckland": Fact(
-        9.63,
-        "S10",
+        9.3,
+        "cw_apac_dccg_2025",
         2025,
-        True,
-        "Australia mid figure (C&W 2025) used for New Zealand (no NZ figure found)",
+        note="New Zealand mid-range construction cost 9.3 M USD/MW (Australia 9.6)",
     ),
     "seoul": Fact(
-        9.63,
-        "S9",
-        2025,
-        True,
-        "C&W 2025 ranks Korea just below Australia; Australia mid 9.63 USD/W used as upper estimate",
+        9.23,
+        "cw_apac_dccg_2024",
+        2024,
+        note="South Korea construction cost (C&W 2023/2024 guide; Korea ranks below Australia in 2025)",
     ),
-    "hong_kong": Fact(
-        9.63,
-        "S9",
-        2025,
-        True,
-        "C&W 2025 ranks Hong Kong below Australia; Australia mid 9.63 USD/W used as upper estimate",
-    ),
+    "hong_kong": Fact(9.20, "cw_apac_dccg_2024", 2024, note="Hong Kong construction cost"),
+    "taipei": Fact(6.15, "cw_apac_dccg_2024", 2024, note="Taiwan construction cost"),
     "n_virginia": Fact(round(8.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "dallas": Fact(round(7.4 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
     "phoenix": Fact(round(7.1 * _SCALE_2018, 2), "S7", 2025, True, _RULE_2018),
@@ -486,6 +543,8 @@ US_AVERAGE_BUILD_USD_PER_W = Fact(
     2025,
     True,
     "C&W 2025 average of 19 US markets (range 9.3-15.0) used for US markets without a figure",
+    low=9.3,
+    high=15.0,
 )
 EMEA_AVERAGE_BUILD_USD_PER_W = Fact(
     9.9, "S5", 2024, True, "T&T 2024 EMEA average used for EMEA markets without a figure"
@@ -494,29 +553,61 @@ LATAM_BUILD_RULE = (
     "mean of the Brazil and Chile 2025-scaled T&T figures used for other Latin American markets"
 )
 APAC_BUILD_RULE = "median of the sourced APAC market figures used for APAC markets without a figure"
-AFRICA_BUILD_RULE = "South Africa (Cape Town, T&T 2023) used for other African markets"
+AFRICA_BUILD_RULE = "Cape Town (T&T 2025) used for African markets without a figure"
 
 # Wholesale colocation rent, USD/kW-month (range midpoints).
 COLO_RENT: dict[str, Fact] = {
-    "n_virginia": Fact(200.0, "S16", 2024, note="midpoint of the published 175-225 range"),
+    "n_virginia": Fact(
+        200.0, "S16", 2024, note="midpoint of the published 175-225 range", low=175.0, high=225.0
+    ),
     "silicon_valley": Fact(
-        185.0, "S18", 2024, note="midpoint of the published 170-200 range (3-10+ MW deals)"
+        185.0,
+        "S18",
+        2024,
+        note="midpoint of the published 170-200 range (3-10+ MW deals)",
+        low=170.0,
+        high=200.0,
     ),
     "chicago": Fact(
-        132.5, "S18", 2024, note="midpoint of the published 125-140 range (3-10+ MW deals)"
+        132.5,
+        "S18",
+        2024,
+        note="midpoint of the published 125-140 range (3-10+ MW deals)",
+        low=125.0,
+        high=140.0,
     ),
     "dallas": Fact(
-        130.0, "S18", 2024, note="midpoint of the published 125-135 range (3-10+ MW deals)"
+        130.0,
+        "S18",
+        2024,
+        note="midpoint of the published 125-135 range (3-10+ MW deals)",
+        low=125.0,
+        high=135.0,
     ),
     "phoenix": Fact(
-        150.0, "S18", 2024, note="midpoint of the published 130-170 range (3-10+ MW deals)"
+        150.0,
+        "S18",
+        2024,
+        note="midpoint of the published 130-170 range (3-10+ MW deals)",
+        low=130.0,
+        high=170.0,
     ),
     "singapore": Fact(
-        375.0, "S19", 2023, note="midpoint of the published 300-450 range (250-500 kW)"
+        375.0,
+        "S19",
+        2023,
+        note="midpoint of the published 300-450 range (250-500 kW)",
+        low=300.0,
+        high=450.0,
     ),
     "tokyo": Fact(200.0, "S20", 2023),
     "frankfurt": Fact(
-        round(155 * _EUR, 1), "S22", 2025, note="midpoint of EUR 130-180 x 1.08 USD/EUR"
+        round(155 * _EUR, 1),
+        "S22",
+        2025,
+        note="midpoint of EUR 130-180 x 1.08 USD/EUR",
+        low=round(130 * _EUR, 1),
+        high=round(180 * _EUR, 1),
     ),
 }
 NA_AVERAGE_RENT = Fact(
@@ -544,10 +635,57 @@ POWER_HEADROOM: dict[str, Fact] = {
     "n_virginia": Fact(
         1800 + 15400, "S34", 2024, note="Virginia under construction 1,800 + planned 15,400 MW"
     ),
-    "phoenix": Fact(4700, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
-    "dallas": Fact(4000, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
-    "columbus": Fact(3300, "S35", 2025, note="planned pipeline only (C&W H2 2024 / 2025)"),
+    "phoenix": Fact(
+        478 + 4700,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 478 (end 2024) + planned 4,700 MW",
+    ),
+    "dallas": Fact(
+        500 + 4000,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 500 (end 2024) + planned 4,000 MW",
+    ),
+    "columbus": Fact(
+        546 + 3300,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 546 (end 2024) + planned 3,300 MW",
+    ),
+    "reno": Fact(
+        305 + 3400,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction 305 (end 2024) + planned 3,400 MW (Tract's >2 GW park among them)",
+    ),
+    "dublin": Fact(
+        249,
+        "cw_gdcmc_2025",
+        2025,
+        note="under construction only (249 MW, end 2024; no planned figure published)",
+    ),
+    "seoul": Fact(
+        715,
+        "cw_apac_h1_2025",
+        2025,
+        note="under construction + planned 715 MW (H1 2025); land banks for a further 250 MW not counted",
+    ),
     "atlanta": Fact(1100 + 3000, "S35", 2025, note="under construction 1,100 + planned 3,000 MW"),
+    "chicago": Fact(
+        169,
+        "cw_americas_h2_2024_chicago",
+        2024,
+        note="under construction only (169 MW, H2 2024; 1,159 MW in operation; no planned figure "
+        "published; a lower bound of the pipeline)",
+    ),
+    "oregon": Fact(
+        280.8,
+        "cbre_hillsboro_2024",
+        2023,
+        note="Hillsboro under construction only (280.8 MW, end 2023; power delivery timelines "
+        "into the 2030s; a lower bound of the pipeline)",
+    ),
     "tokyo": Fact(261 + 1410, "S28", 2024, note="under construction 261 + planned 1,410 MW"),
     "sydney": Fact(232 + 874, "S27", 2025, note="under construction 232 + planned 874 MW"),
     "singapore": Fact(
@@ -560,7 +698,44 @@ POWER_HEADROOM: dict[str, Fact] = {
         "allocated to its operators",
     ),
     "johor": Fact(434 + 1232, "S31", 2024, note="under construction 434 + planned 1,232 MW"),
+    "hong_kong": Fact(
+        208 + 490,
+        "cw_apac_h2_2024_hk",
+        2024,
+        note="under construction 208 + planned 490 MW (H2 2024; 581 MW in operation)",
+    ),
+    "bangkok": Fact(
+        169 + 515,
+        "cw_apac_h1_2025_bangkok",
+        2025,
+        note="under construction 169 + planned 515 MW (H1 2025)",
+    ),
+    "auckland": Fact(
+        9 + 116,
+        "cw_apac_h1_2024_auckland",
+        2024,
+        note="under construction 9 + planned 116 MW (H1 2024; 56 MW in operation)",
+    ),
+    "melbourne": Fact(
+        934.8,
+        "kf_apac_2025_melbourne",
+        2025,
+        note="committed and under construction pipeline 934.8 MW (Q2 2025; 337.1 MW live)",
+    ),
+    "taipei": Fact(
+        50,
+        "cw_apac_h1_2025_taipei",
+        2025,
+        note="under construction only (50 MW, H1 2025; no planned figure published; northern "
+        "Taiwan power supply restricted by government)",
+    ),
     "mumbai": Fact(335, "S35", 2025, note="under construction only"),
+    "chennai": Fact(
+        224,
+        "wmedia_chennai_2024",
+        2024,
+        note="new supply expected 2024-2026 (224 MW; 88 MW operational in 2023)",
+    ),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
     "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
     "paris": Fact(
@@ -569,9 +744,37 @@ POWER_HEADROOM: dict[str, Fact] = {
         2025,
         True,
         "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)",
+        note="range: C&W's published Paris pipeline of H1 2023 (136 UC + 493 planned = 629 MW, "
+        "EMEA Data Centre Update H1 2023) to this estimate",
+        low=136 + 493,
+        high=round(3400 * _EMEA_PIPE_SHARE),
+    ),
+    "lisbon": Fact(
+        9.3 + 180,
+        "cw_emea_h2_2024_lisbon",
+        2024,
+        note="under construction only: AtlasEdge 9.3 + Merlin Properties 180 MW (H2 2024; 15 MW "
+        "live; Start Campus Sines 1.2 GW is early stage, outside the market and not counted)",
+    ),
+    "madrid": Fact(
+        41 + 132,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 41 + planned 132 MW (H1 2023; 114 MW in operation)",
+    ),
+    "johannesburg": Fact(
+        99 + 99,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 99 + planned 99 MW (H1 2023; 133 MW in operation)",
     ),
     "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
-    "oslo": Fact(round(423 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
+    "oslo": Fact(
+        58 + 229,
+        "cw_emea_h1_2023",
+        2023,
+        note="under construction 58 + planned 229 MW (H1 2023; 423 MW live + pipeline in H2 2024, S40)",
+    ),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
     "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
@@ -593,9 +796,13 @@ TIME_TO_POWER: dict[str, Fact] = {
         "S73",
         2024,
         note="Dominion (Sep 2024): usual 3-4 years plus 1-3 years for large loads, 4-7 years in all; midpoint 5.5 years",
+        low=48,
+        high=84,
     ),
-    "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections"),
-    "melbourne": Fact(30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections"),
+    "sydney": Fact(30, "S11", 2025, note="midpoint of 2-3 year new connections", low=24, high=36),
+    "melbourne": Fact(
+        30, "S11", 2025, note="Australia: midpoint of 2-3 year new connections", low=24, high=36
+    ),
     "jakarta": Fact(36, "S51", 2025, note="new connections up to 3 years (upper figure)"),
     "mumbai": Fact(9, "S51", 2025, note="power wait under 270 days"),
     "chennai": Fact(9, "S51", 2025, note="India (Tamil Nadu): power wait under 270 days"),
@@ -609,7 +816,32 @@ TIME_TO_POWER: dict[str, Fact] = {
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
     "london": Fact(
-        48, "S70", 2025, True, "West London projects slip to 2030+ (CBRE), ~4 years from late 2026"
+        48,
+        "S70",
+        2025,
+        True,
+        "West London projects slip to 2030+ (CBRE), ~4 years from late 2026",
+        note="range up to 10 years: large HV/MV connections (+150 MVA) 'could take 10 years or "
+        "more' (Rider Levett Bucknall, Construction Market Intelligence Q3 2024: Data centres, "
+        "rlbinsights.com)",
+        low=48,
+        high=120,
+    ),
+    "chicago": Fact(
+        48,
+        "cbre_chicago_h2_2022",
+        2023,
+        note="O'Hare market: large power deliveries take up to 3-5 years; midpoint 4 years",
+        low=36,
+        high=60,
+    ),
+    "oregon": Fact(
+        72,
+        "cbre_hillsboro_h1_2024",
+        2024,
+        True,
+        "Hillsboro: timelines for delivery of additional power capacity extend into the 2030s "
+        "(CBRE H1 2024); 2030 from mid-2024 = ~72 months, taken as the wait (a lower bound)",
     ),
     "silicon_valley": Fact(
         36, "S78", 2025, True, "SVP capacity reserved until the 2028-29 upgrade (~3 years)"
@@ -637,6 +869,8 @@ TIME_TO_POWER: dict[str, Fact] = {
         2025,
         True,
         "APAC typical 18-36 months (midpoint); ~1/3 of recent Johor applications rejected",
+        low=18,
+        high=36,
     ),
     "tokyo": Fact(
         27,
@@ -644,10 +878,20 @@ TIME_TO_POWER: dict[str, Fact] = {
         2025,
         True,
         "APAC typical 18-36 months (midpoint); TEPCO Inzai supply rises 1.7 to 2.3 GW by 2027",
+        low=18,
+        high=36,
     ),
 }
 US_TTP = Fact(48, "S79", 2025, True, "US utilities quoting >=4 years for large loads (C&W 2025)")
-APAC_TTP = Fact(27, "S52", 2025, True, "APAC new connections typically 18-36 months (midpoint)")
+APAC_TTP = Fact(
+    27,
+    "S52",
+    2025,
+    True,
+    "APAC new connections typically 18-36 months (midpoint)",
+    low=18,
+    high=36,
+)
 OTHER_TTP = Fact(
     48,
     "S79",

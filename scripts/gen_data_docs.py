@@ -48,6 +48,67 @@ TABLE_INTRO = {
 }
 
 
+PREVIOUS_RELEASE = "2026.12.0"
+PREVIOUS_MARKETS = 68
+PREVIOUS_ESTIMATED = {
+    # estimated values per attribute in the previous release (its docs/data-coverage.md)
+    "power_price_usd_per_mwh": 49,
+    "build_cost_usd_per_mw": 56,
+    "colo_rent_usd_per_kw_month": 60,
+    "power_headroom_mw": 54,
+    "time_to_power_months": 61,
+    "moratorium": 59,
+    "design_temp_c": 10,
+    "pue": 68,
+    "seismic_hazard": 68,
+    "hazard_class": 68,
+}
+"""Estimates per attribute in the previous release, for the before/after column."""
+
+
+PRICE_BASIS_SECTION = [
+    "## One price basis (`power_price_usd_per_mwh`)",
+    "",
+    "Every power price is on one basis: what a **large industrial user** pays per MWh, **taxes",
+    "excluded where the source says so**, in US dollars of the value's `year`. By source, in order",
+    "of preference:",
+    "",
+    "1. **Large-user figures** (measured): the US EIA Electric Power Annual 2023 state industrial",
+    "   average revenue per kWh (revenue / sales; pass-through taxes excluded) for US markets; Eurostat",
+    "   non-household prices excluding VAT (H1 2024) for EU countries; UK DESNZ very large industrial",
+    "   users (H2 2024); Singapore (C&W APAC, Nov 2024); KEPCO industrial Type B (Korea, Oct 2024);",
+    "   Taipower's average industrial rate (Taiwan, Oct 2024).",
+    "   A market outside the capital of its country takes the national figure and says so (Berlin,",
+    "   Marseille, Luleå: estimated). Wyoming is not in the stored 2023 table: Cheyenne keeps the EIA",
+    "   2019 state figure (estimated, year 2019).",
+    "2. **Converted business tariffs** (estimated): elsewhere the GlobalPetrolPrices business tariff",
+    "   (small and medium firms, taxes included; about Q4 2025, or June 2019 where that is the latest)",
+    "   is multiplied by **0.848**, the median over the six countries with both figures of the ratio",
+    "   large-user price / business tariff (DE 0.886, DK 0.446, FI 0.810, FR 0.993, KR 1.122, SG",
+    "   0.713), computed by `scripts/build_dataset.py`. The value's `low` and `high` are the tariff",
+    "   times the smallest and largest ratio, so the range says how uncertain the conversion is. New",
+    "   Zealand has no tariff in the raw files and takes Australia's (labelled).",
+    "3. **Market-specific estimates** with their own rule: Sydney and Melbourne (implied by C&W's",
+    "   cost of a 20 MW facility), Montreal (Hydro-Québec's proposed data-centre rate, range down to",
+    "   Rate L).",
+    "",
+    "**Currency.** Conversions use one rate per currency, as the research notes",
+    "(`../shared/reference/facts.md`) state them: 1 EUR = 1.08 USD, 1 GBP = 1.27 USD, 1 USD =",
+    "1,380 KRW, and 1 CAD = 0.73 USD (= 1 / 1.3698, the Bank of Canada 2024 annual average);",
+    "Taipei's price uses its source's own conversion. The source note or rule of each converted",
+    "value names the rate it used. The EUR, GBP and KRW rates are not tied to a published annual",
+    "average of a stated year in the sources reviewed: a known gap.",
+    "",
+    "**Ranges.** Where the evidence is a range (a published low-high, a low/mid/high estimate, or",
+    "the spread of a conversion) the value carries `low` and `high` in `market_attributes.csv`. The",
+    "risk model (`computegeo risk`) draws a ranged power price uniformly within its range, using",
+    "the same correlated normal draw as the unranged markets mapped through its CDF; a price that",
+    "an override or a scenario changed no longer uses the bundled range.",
+    "",
+]
+"""Text of the price-basis section of docs/data.md."""
+
+
 def md_escape(text: str) -> str:
     """Escape table-breaking characters."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -122,8 +183,9 @@ def data_page() -> str:
         "False",
         ">>> sorted(residency.allowed_destinations('au_health', 'AU'))",
         "['AU']",
-        ">>> [m.market_id for m in catalog.market_objects() if m.eu_eea and m.democracy_index >= 9.2]",
-        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea']",
+        ">>> m = catalog.load_markets()",
+        ">>> list(m.index[m.eu_eea & (m.democracy_index >= 9.2)])",
+        "['stockholm', 'oslo', 'helsinki', 'copenhagen', 'lulea', 'narvik']",
         "",
         "```",
         "",
@@ -176,6 +238,7 @@ def data_page() -> str:
         "  - bad.csv, row 3, column 'democrazy_index': unknown column for table markets. Did you mean 'democracy_index'?",
         "```",
         "",
+        *PRICE_BASIS_SECTION,
         "## Tables and columns",
         "",
     ]
@@ -274,12 +337,14 @@ def coverage_page() -> str:
         f"{n} markets. For each attribute: how many markets have a value (all must), how many values are",
         "measured (a published or directly derived figure for that market) and how many are estimates",
         "(each states its rule; `computegeo markets show <id>` prints it). Identity columns (name,",
-        "country, continent, coordinates, grid zone) are not counted.",
+        "country, continent, coordinates, grid zone, notes) are not counted. `ranged` counts the values",
+        "stored with an evidence range (`low`, `high`); the risk model draws a ranged power price within",
+        f"it. The last column is the count of estimates in release {PREVIOUS_RELEASE} ({PREVIOUS_MARKETS} markets).",
         "",
-        "| attribute | values | measured | estimated | estimated share | most common estimate rule |",
-        "|---|---|---|---|---|---|",
+        "| attribute | values | measured | estimated | estimated share | ranged | most common estimate rule | estimated before |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    ident = {"name", "country", "continent", "latitude", "longitude", "grid_zone"}
+    ident = {"name", "country", "continent", "latitude", "longitude", "grid_zone", "notes"}
     total_m = total_e = 0
     for attr in markets.columns:
         if attr in ident:
@@ -295,13 +360,22 @@ def coverage_page() -> str:
             short = rules.str.split(r": |; | \(", regex=True).str[0].str.strip()
             vc = short.value_counts()
             top = f"{vc.index[0][:90]} ({vc.iloc[0]})"
+        ranged = int(p["low"].notna().sum())
+        before = PREVIOUS_ESTIMATED.get(attr, 0)
         out.append(
-            f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {md_escape(top)} |"
+            f"| `{attr}` | {len(p)}/{n} | {meas} | {est} | {est / max(len(p), 1):.0%} | {ranged} | "
+            f"{md_escape(top)} | {before} |"
         )
+    prev_total = sum(PREVIOUS_ESTIMATED.values())
+    hp = prov[prov["attribute"] == "power_headroom_mw"]
+    head_measured = int((~hp["estimated"].astype(bool)).sum())
+    pp = prov[prov["attribute"] == "pue"]
+    pue_measured = int((~pp["estimated"].astype(bool)).sum())
     out += [
         "",
         f"Total: {total_m} measured and {total_e} estimated values "
-        f"({total_e / (total_m + total_e):.0%} estimated).",
+        f"({total_e / (total_m + total_e):.0%} estimated); release {PREVIOUS_RELEASE}: "
+        f"{prev_total} of 1564 ({prev_total / 1564:.0%}).",
         "",
     ]
     d = catalog.load_demand_regions()
@@ -322,14 +396,20 @@ def coverage_page() -> str:
         "",
         "## Weakest attributes (read before relying on them)",
         "",
-        "- `colo_rent_usd_per_kw_month`: broker rents exist for only 8 markets; the rest use the CBRE global",
+        "- `colo_rent_usd_per_kw_month`: broker rents exist for only 8 markets (the per-market tables of",
+        "  the CBRE and JLL reports are images in the public sources reviewed); the rest use the CBRE global",
         "  or North American average.",
-        "- `power_headroom_mw`: published pipelines for about half the markets; the rest use a regional median.",
-        "- `power_price_usd_per_mwh`: large-user tariffs for the US states, EU countries, UK, Singapore,",
-        "  Korea; elsewhere a national business tariff (GlobalPetrolPrices) as proxy.",
+        f"- `power_headroom_mw`: published pipelines for {head_measured} markets; the AI-campus markets count",
+        "  their tracked or announced campuses only; the rest use a regional median.",
+        "- `power_price_usd_per_mwh`: large-user prices (EIA state industrial averages, Eurostat",
+        "  non-household, UK DESNZ, Singapore, KEPCO, Taipower) where published; elsewhere the national business",
+        "  tariff (GlobalPetrolPrices) converted to the large-user basis by the median ratio of the two",
+        "  where both are known, with the range of those ratios (docs/data.md, 'One price basis').",
         "- `seismic_hazard`/`hazard_class`: a count of M5+ earthquakes within 300 km (2013-2023), not a",
         "  probabilistic ground-motion hazard model.",
-        "- `pue`: a rule from the cooling design temperature, not a measured value.",
+        f"- `pue`: measured at an operating large campus in {pue_measured} markets (operator-published",
+        "  12-month or early-test figures, some years old); elsewhere a rule from the cooling design",
+        "  temperature, not a measured value.",
     ]
     return "\n".join(out) + "\n"
 

@@ -17,8 +17,9 @@ from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.plausible import Plausible
 from computegeo.dataset import catalog
 from computegeo.dataset.schema import table_columns
-from computegeo.scenario.load import Scenario, load_scenario
-from computegeo.scenario.schema import MarketOverride
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.schema import Scenario
+from computegeo.scenario.sections import MarketOverride
 from computegeo.screen.config import ScreenConfig
 
 BASE = """\
@@ -286,7 +287,7 @@ def test_python_numbers_of_any_kind_are_numbers() -> None:
 
     import numpy as np
 
-    from computegeo.scenario.schema import Horizon, SolverSettings
+    from computegeo.scenario.sections import Horizon, SolverSettings
 
     assert Horizon(start_year=np.int64(2027), end_year=2028).start_year == 2027
     solver = SolverSettings(time_limit_s=Decimal("5"), threads=np.int32(2))

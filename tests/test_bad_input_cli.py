@@ -96,6 +96,7 @@ def test_atomic_writers_name_the_users_path_not_the_temporary_one() -> None:
     assert info2.value.filename == str(folder)
 
 
+@pytest.mark.slow  # a real process building the reference plan until HiGHS starts
 def test_ctrl_c_during_the_solve_exits_130_with_one_line(tmp_path: Path) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -211,10 +212,10 @@ def test_rtt_ms_text_coordinate_is_an_input_error() -> None:
 
 
 def test_margin_that_rounds_to_zero_has_no_minus_sign() -> None:
-    from computegeo.report.html import _fmt_value
+    from computegeo.report.service_sections import fmt_margin_points
 
-    assert _fmt_value("margin", -0.0001) == "+0.0 percentage points"
-    assert _fmt_value("margin", -0.012) == "-1.2 percentage points"
+    assert fmt_margin_points(-0.0001) == "+0.0 percentage points"
+    assert fmt_margin_points(-0.012) == "-1.2 percentage points"
 
 
 def test_solver_limit_is_rounded_in_progress() -> None:

@@ -16,6 +16,7 @@ import computegeo.pipeline.plan as pipeline
 from computegeo.cli import main
 from computegeo.cli.plan import summary_lines
 from computegeo.evaluate.checker import check_plan
+from computegeo.results.plan import Plan
 from computegeo.scenario.template import bundled_names
 
 
@@ -37,6 +38,7 @@ def _plan_cli(
     return doc, captured.out
 
 
+@pytest.mark.slow  # a whole plan with binding-constraint duals
 def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
     """One solve: the pipeline the CLI calls, its summary, and the independent checker."""
     run = pipeline.run_plan(template_file, tmp_path / "out")
@@ -46,6 +48,7 @@ def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
     assert check_plan(run.data, run.plan) == []
 
 
+@pytest.mark.slow  # a whole plan and report per bundled example
 @pytest.mark.parametrize("name", bundled_names())
 def test_bundled_example_plans(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -58,6 +61,10 @@ def test_bundled_example_plans(
     assert isinstance(workloads, list)
     assert workloads
     assert {"workload", "max_rtt_ms", "n1_required_share"} <= set(workloads[0])
+    # the one plan.json reader gives back exactly what was written (explanation aside)
+    assert Plan.from_json_dict(doc).to_json_dict() == {
+        k: v for k, v in doc.items() if k != "explanation"
+    }
     if scenario["n1_mode"] != "none":
         assert f"basis {scenario['n1_basis']}" in summary
         for workload in scenario["n1_uncovered_workloads"]:
@@ -73,7 +80,8 @@ def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
     pre-check says so before any solve, naming the fix."""
     from computegeo.core.errors import InfeasibleError
     from computegeo.planner import plan
-    from computegeo.scenario.load import Resilience, ResilienceBasis, ResilienceScope
+    from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
+    from computegeo.scenario.sections import Resilience
 
     scenario, dataset = pipeline.prepare("reference")
     rule = Resilience(

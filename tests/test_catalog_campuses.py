@@ -22,12 +22,15 @@ CAMPUS_MARKETS = {
 }
 ANNOUNCED_MARKETS = {
     # market: (country, operator named in the notes, headroom MW or None for the regional median)
-    "reno": ("US", "Tract", 2000.0),
+    # Reno's headroom is C&W's published pipeline since dataset 2026.12.1 (see below).
+    "reno": ("US", "Tract", None),
     "cheyenne": ("US", "Crusoe", 1800.0),
     "marseille": ("FR", "Digital Realty", 18.0),
     "lulea": ("SE", "Meta", None),
     "salt_lake_city": ("US", "Tract", 575.0),
     "athens": ("GR", "Microsoft", None),
+    "quincy": ("US", "Vantage", None),
+    "narvik": ("NO", "Nscale", 230.0),
 }
 
 
@@ -42,6 +45,7 @@ def test_campus_market_has_every_attribute_sourced(market: str) -> None:
     assert rows.loc["country", "value"] == country
     est = rows[rows["estimated"].astype(bool)]
     assert (est["estimate_rule"].astype(str).str.len() > 5).all()
+    assert operator in rows.loc["notes", "value"]
     head = rows.loc["power_headroom_mw"]
     assert "Epoch AI, Frontier Data Centers" in head["source"]
     assert operator in head["source"]
@@ -54,7 +58,14 @@ def test_announced_campus_market_names_what_is_there(market: str) -> None:
     prov = load_market_attributes()
     rows = prov[prov["market_id"] == market].set_index("attribute")
     assert rows.loc["country", "value"] == country
+    assert operator in rows.loc["notes", "value"]  # what is there, shown by 'markets show'
+    assert len(rows.loc["notes", "source"]) > 10
     head = rows.loc["power_headroom_mw"]
+    if market == "reno":
+        # C&W Global Data Center Market Comparison 2025: 305 MW under construction + 3,400 planned.
+        assert float(head["value"]) == 305 + 3400
+        assert not bool(head["estimated"])
+        return
     assert operator in head["source"]
     assert bool(head["estimated"])
     if mw is not None:

@@ -46,7 +46,18 @@ def _check_solution(inst: CflpInstance, sol: CflpSolution, optimum: float) -> No
     assert inst.cost_of(open_mask, x) == pytest.approx(sol.objective, rel=1e-7)
 
 
-@pytest.mark.parametrize("name", sorted(SMALL_OPTIMA))
+QUICK_SMALL = frozenset({"cap71", "cap101", "cap131"})
+"""One small instance of each size (16, 25 and 50 facilities x 50 customers) in the quick tier;
+the other small ones are marked slow (about 1-5 s each on the shared 2-core machine)."""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=() if n in QUICK_SMALL else pytest.mark.slow)
+        for n in sorted(SMALL_OPTIMA)
+    ],
+)
 def test_small_orlib_instance_reproduces_optimum(name: str) -> None:
     inst = parse_orlib(CAP / f"{name}.txt")
     _check_solution(inst, solve_cflp(inst), SMALL_OPTIMA[name])

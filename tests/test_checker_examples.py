@@ -14,6 +14,7 @@ from computegeo.planner import plan as solve
 from computegeo.results.plan import read_plan_json, write_plan_json
 
 
+@pytest.mark.slow  # a whole plan of each bundled example
 @pytest.mark.parametrize("name", ["reference", "template", "sovereign_eu", "apac_tight_power"])
 def test_bundled_example_plans_pass_the_checker(name: str, tmp_path: Path) -> None:
     scenario, dataset = prepare(name)

@@ -12,12 +12,12 @@ planner's own hand-case test does).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import pytest
 
 from computegeo.dataset.residency import may_hold
-from computegeo.problem.data import Form
 from computegeo.results.plan import (
     AssignmentRow,
     BuildRow,
@@ -26,7 +26,8 @@ from computegeo.results.plan import (
     UnmetReason,
     UnmetRow,
 )
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.enums import Form
+from computegeo.scenario.schema import Scenario
 from test_checker_scenarios import MUSD, Case, _direct, changed, cloud_only, own_build, solved
 
 OLD_PLANS: dict[str, dict[str, Any]] = {
@@ -296,10 +297,16 @@ def _skeleton(name: str, scenario: Scenario) -> Case:
     return solved(scenario)
 
 
+@functools.cache
+def _scenario_and_skeleton(name: str) -> tuple[Scenario, Case]:
+    """Each skeleton is solved once and judged by both tests below (nothing mutates a Case)."""
+    scenario = SCENARIOS[name]()
+    return scenario, _skeleton(name, scenario)
+
+
 @pytest.mark.parametrize("name", sorted(OLD_PLANS))
 def test_old_plans_fail_the_rule_they_broke(name: str) -> None:
-    scenario = SCENARIOS[name]()
-    case = _skeleton(name, scenario)
+    scenario, case = _scenario_and_skeleton(name)
     old = _old_plan(case.plan, name)
     judged = Case(scenario, case.dataset, case.data, old)
     assert judged.families() == DEFECTS[name]
@@ -319,8 +326,7 @@ def test_old_plans_pass_the_rules_the_old_code_applied() -> None:
         "utilisation": {"supply": {"utilisation": 1.0}},
     }
     for name, rule in lenient.items():
-        scenario = SCENARIOS[name]()
-        case = _skeleton(name, scenario)
+        scenario, case = _scenario_and_skeleton(name)
         judged = Case(
             changed(scenario, **rule), case.dataset, case.data, _old_plan(case.plan, name)
         )

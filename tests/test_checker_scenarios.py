@@ -21,7 +21,7 @@ from computegeo.pipeline.plan import Dataset, build, prepare
 from computegeo.planner import plan as solve
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, time_limit_s=60.0)
 MUSD = 1.0e6

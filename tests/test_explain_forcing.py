@@ -19,7 +19,7 @@ from computegeo.optimize.solve import SolveOptions
 from computegeo.pipeline.plan import prepare
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 COST_RTOL = 1e-6
 """Relative tolerance on hand-computed costs (the solves use a 1e-9 gap)."""

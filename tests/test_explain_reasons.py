@@ -11,7 +11,8 @@ from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import MarketExplanation, ReasonKind
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceScope
 
 OPTS = SolveOptions(mip_rel_gap=1e-9, time_limit_s=30, threads=1)
 COST_A = 1.0e6
@@ -80,7 +81,7 @@ def two_markets(
         recurring_usd_per_mw_year=np.array([COST_A, COST_B]),
         available_mw=np.full((2, 1), np.inf),
         existing_mw=np.zeros((2, 1)),
-        n1_mode=N1Mode.NONE,
+        n1_mode=ResilienceScope.NONE,
     )
 
 
@@ -206,7 +207,7 @@ def test_share_cap_binds_and_pushes_demand() -> None:
 
 def test_n1_spare_capacity_is_explained() -> None:
     # losing either market must leave all demand servable: b holds 10 MW it does not use
-    data = with_caps(two_markets(), n1_mode=N1Mode.MARKET, n1_share=np.array([1.0]))
+    data = with_caps(two_markets(), n1_mode=ResilienceScope.MARKET, n1_share=np.array([1.0]))
     out = explain(data, rtt=(5.0, 5.0))
     b = out["b"]
     assert b.chosen

@@ -14,8 +14,9 @@ import pytest
 from computegeo.evaluate.explain import capacity_potential_mw, n1_shortfalls, unmet_rows
 from computegeo.explain.unmet import unmet_causes
 from computegeo.pipeline.plan import run_plan
-from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.results.plan import UnmetReason, UnmetRow
+from computegeo.scenario.enums import ResilienceScope
 from computegeo.testing import tiny_problem
 
 
@@ -48,7 +49,7 @@ def test_n1_shortfall_words_carry_no_nan() -> None:
     d = with_fields(
         unlimited_campus(),
         n1_share=np.array([0.9]),
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         arc_market=np.array([0, 1, 0, 1]),
         arc_region=np.array([0, 0, 1, 1]),
         arc_workload=np.array([0, 0, 0, 0]),

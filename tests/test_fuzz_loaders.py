@@ -28,7 +28,8 @@ import computegeo.pipeline.plan as pipeline
 from computegeo.core.errors import ComputegeoError, ConfigError, DataError
 from computegeo.dataset import catalog
 from computegeo.dataset.schema import ColumnType, table_columns
-from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.schema import Scenario
 from computegeo.screen.config import ScreenConfig, load_screen_config
 
 FUZZ = settings(

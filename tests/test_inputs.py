@@ -13,15 +13,14 @@ from computegeo.core.errors import ConfigError
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.dataset import catalog, residency
 from computegeo.latency import rtt_matrix_ms, rtt_ms
-from computegeo.problem.build import (
-    ANYWHERE_REGION_ID,
-    allowed_markets,
-    build_problem,
-    cloud_price_usd_per_mw_year,
-)
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.problem.build import ANYWHERE_REGION_ID, build_problem
+from computegeo.problem.data import ProblemData
 from computegeo.problem.demand import fold_regions, mw_per_accelerator
-from computegeo.scenario.load import Scenario, load_scenario
+from computegeo.problem.markets import allowed_markets
+from computegeo.problem.sites import cloud_price_usd_per_mw_year
+from computegeo.scenario.enums import Form, ResilienceScope
+from computegeo.scenario.load import load_scenario
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import bundled_names, bundled_path
 
 DEMAND_RTOL = 1e-9
@@ -224,7 +223,7 @@ def test_accelerator_demand_is_converted_to_mw(tmp_path: Path, dataset) -> None:
 
 def test_policies_reach_the_problem(tmp_path: Path, dataset) -> None:
     d = _build(_scenario(tmp_path), dataset)
-    assert d.n1_mode is N1Mode.JURISDICTION
+    assert d.n1_mode is ResilienceScope.JURISDICTION
     assert d.n1_share[d.workload_id.index("chat")] == 0.5
     assert d.n1_share[d.workload_id.index("training")] == 0.0
     assert d.training_min_cluster_mw[d.workload_id.index("training")] == 100

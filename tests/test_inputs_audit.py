@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import computegeo.pipeline.plan as pipeline
-from computegeo.problem.data import Form, N1Basis, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceBasis
 from computegeo.scenario.load import load_scenario
 
 SCENARIO = """\
@@ -83,7 +84,7 @@ def test_no_vacant_site_without_a_stated_vacancy(problem: ProblemData) -> None:
 def test_policies_reach_the_problem(problem: ProblemData) -> None:
     assert problem.utilisation == pytest.approx(0.8)
     assert problem.min_total_mw_for_caps == pytest.approx(200.0)
-    assert problem.n1_basis is N1Basis.WORKLOAD
+    assert problem.n1_basis is ResilienceBasis.WORKLOAD
     assert not problem.caps_active().any()  # 50 MW < 200 MW
 
 

@@ -14,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from computegeo.core.errors import DataError
-from computegeo.report import Source, plan_view_from_json, render_report, summaries
+from computegeo.report import Source, render_report, summaries
 from computegeo.report.geometry import equal_earth, great_circle_points, load_world_land
 from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX, project
 from computegeo.results.plan import SCHEMA_VERSION, Plan, read_plan_json
+from computegeo.scenario.enums import Form
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_reference.json"
 
@@ -218,18 +219,75 @@ def test_latency_table_by_region(parsed: _Collector) -> None:
     text = parsed.text_by_id["table-latency"]
     # Singapore interactive demand over the horizon: served 10 x (1..6)/6 ... capped at tokyo cloud
     # capacity; 12.5 MW of it is unmet in 2031. Recompute from the fixture instead of hard-coding.
-    view = plan_view_from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
-    cov = {(c.region_id, c.workload): c for c in summaries.coverage(view)}
+    cov = {(c.region_id, c.workload): c for c in summaries.coverage(read_plan_json(FIXTURE))}
     sg = cov[("singapore_sg", "interactive_inference")]
     assert sg.served_share < 1.0
     assert f"{100 * sg.served_share:.1f}%" in text
     assert cov[("mumbai_in", "interactive_inference")].served_share == 0.0
 
 
-def test_n1_section_uses_contingency_shares(parsed: _Collector) -> None:
-    text = parsed.text_by_id["resilience"]
+def test_n1_section_uses_contingency_shares(parsed: _Collector, html: str) -> None:
+    text = parsed.text_by_id["table-n1"]
     assert "+11.0 percentage points" in text
-    assert "60.0%" in text  # required share = worst 71% - margin 11 pp
+    assert "required share60.0%" in text  # the workloads' n1_required_share, not worst - margin
+    chart = html.split('id="chart-n1"')[1].split("</svg>")[0]
+    assert chart.count('fill="#3f9f5a"') == 5  # every contingency's own margin is >= 0
+    assert (
+        "Not covered by the rule (they may go unserved after a loss): training"
+        in (parsed.text_by_id["resilience"])
+    )
+
+
+def test_n1_bars_take_their_colour_from_each_contingencys_margin(plan_doc: dict) -> None:
+    doc = copy.deepcopy(plan_doc)
+    doc["kpis"]["n1_margin"]["margin_after_loss"]["dallas"] = -0.02  # fails after losing Dallas
+    chart = render_report(doc).split('id="chart-n1"')[1].split("</svg>")[0]
+    assert chart.count('fill="#c8473b"') == 1
+    assert chart.count('fill="#3f9f5a"') == 4
+
+
+def test_n1_required_share_is_not_guessed_for_plans_before_schema_1_1(plan_doc: dict) -> None:
+    doc = copy.deepcopy(plan_doc)
+    doc["schema_version"] = "1.0"
+    del doc["workloads"]
+    del doc["kpis"]["n1_margin"]["margin_after_loss"]
+    out = render_report(doc)
+    assert "not in this plan.json (written before schema 1.1)" in out
+    assert "60.0%" not in out.split('id="table-n1"')[1].split("</table>")[0]
+    chart = out.split('id="chart-n1"')[1].split("</svg>")[0]
+    assert 'fill="#3f9f5a"' not in chart  # no required share: neutral bars, not a guess
+
+
+def test_latency_by_region_counts_only_assignments_within_the_workload_limit(
+    plan_doc: dict,
+) -> None:
+    """plan.json's workloads[].max_rtt_ms drives the per-region "within the limit" share."""
+    plan = Plan.from_json_dict(plan_doc)
+    interactive = [a for a in plan.assignments if a.workload == "interactive_inference"]
+    limit_ms = sorted(a.rtt_ms for a in interactive)[len(interactive) // 2]  # the median RTT
+    doc = copy.deepcopy(plan_doc)
+    for w in doc["workloads"]:
+        if w["workload"] == "interactive_inference":
+            w["max_rtt_ms"] = limit_ms
+    tightened = Plan.from_json_dict(doc)
+    cov = {(c.region_id, c.workload): c for c in summaries.coverage(tightened)}
+    far = max(interactive, key=lambda a: a.rtt_ms)
+    cell = cov[(far.region_id, "interactive_inference")]
+    beyond = sum(
+        a.mw
+        for a in interactive
+        if a.region_id == far.region_id and a.rtt_ms > limit_ms + summaries.RTT_TOLERANCE_MS
+    )
+    assert beyond > 0
+    assert cell.within_mw_periods == pytest.approx(cell.served_mw_periods - beyond)
+    assert cell.within_share < cell.served_share
+    collector = _Collector()
+    collector.feed(render_report(tightened))
+    text = collector.text_by_id["latency"]
+    assert f"interactive inference ≤ {limit_ms:g} ms" in text
+    region_name = {r.region_id: r.name for r in plan.regions}[far.region_id]
+    row = collector.text_by_id["table-latency"].split(region_name)[1]
+    assert f"{100 * cell.within_share:.1f}%" in row
 
 
 def test_appendix_lists_supplied_sources_and_map_provenance(plan_doc: dict) -> None:
@@ -332,17 +390,17 @@ def test_pacific_flows_are_split_at_the_antimeridian() -> None:
 
 
 def test_capacity_by_groups_sum_to_the_total(plan_doc: dict) -> None:
-    view = plan_view_from_json(plan_doc)
-    periods = summaries.all_periods(view)
-    by_market = summaries.capacity_by(view, "market")
-    by_form = summaries.capacity_by(view, "form")
+    plan = Plan.from_json_dict(plan_doc)
+    periods = summaries.all_periods(plan)
+    by_market = summaries.capacity_by_market(plan)
+    by_form = summaries.capacity_by_form(plan)
     for i, p in enumerate(periods):
-        total = sum(c.capacity_mw for c in view.capacity if c.period == p)
+        total = sum(c.capacity_mw for c in plan.capacity if c.period == p)
         assert sum(v[i] for v in by_market.values()) == pytest.approx(total)
         assert sum(v[i] for v in by_form.values()) == pytest.approx(total)
-    assert list(by_form) == ["build", "lease", "cloud"]
+    assert list(by_form) == [Form.BUILD, Form.LEASE, Form.CLOUD]
     assert list(by_market)[0] == "dallas"
-    shares = summaries.market_shares(view, periods[-1])
+    shares = summaries.market_shares(plan, periods[-1])
     assert sum(s for _, s in shares) == pytest.approx(1.0)
     assert summaries.hhi(shares) == pytest.approx(sum(s * s for _, s in shares))
 

@@ -12,7 +12,6 @@ download is never used.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import struct
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from computegeo.report import plan_view_from_json, render_report, summaries
+from computegeo.report import render_report, summaries
 from computegeo.report.maps import MAP_HEIGHT_PX, MAP_WIDTH_PX
 from computegeo.results.plan import read_plan_json
 
@@ -321,20 +320,20 @@ def test_explanation_sections_list_every_candidate_market(browser_run: dict) -> 
 
 
 def test_map_content_matches_the_plan(browser_run: dict) -> None:
-    view = plan_view_from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
-    last = summaries.last_period(view)
+    plan = read_plan_json(FIXTURE)
+    last = summaries.last_period(plan)
     assert last is not None
     counts = browser_run["counts"]
     assert counts["land"] > 150
     assert counts["landWidth"] > 900  # land spans the 1,000-unit-wide map
     assert counts["landHeight"] > 350
-    assert counts["sites"] == len(summaries.sites(view, last))
+    assert counts["sites"] == len(summaries.sites(plan, last))
     drawable_flows = [
-        f for f in summaries.flows(view, last) if f.region_id in {r.region_id for r in view.regions}
+        f for f in summaries.flows(plan, last) if f.region_id in {r.region_id for r in plan.regions}
     ]
     assert counts["flows"] == len(drawable_flows)
-    assert counts["demand"] == len(view.regions)
-    assert counts["bars"] > len(summaries.all_periods(view))
+    assert counts["demand"] == len(plan.regions)
+    assert counts["bars"] > len(summaries.all_periods(plan))
     assert counts["title"].startswith("computegeo plan")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from computegeo.core.errors import ConfigError, InputError
 from computegeo.planner import plan as plan_problem
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.risk import evaluate
 from computegeo.risk.model import default_loss_per_year, resolve
 from computegeo.risk.output import futures_table, summary_json
@@ -30,6 +30,7 @@ from computegeo.risk.sample import (
 )
 from computegeo.risk.stats import conditional_value_at_risk, value_at_risk
 from computegeo.risk.stress import parse_stress
+from computegeo.scenario.enums import Form, ResilienceScope
 from computegeo.scenario.risk import RiskSection
 from computegeo.testing import tiny_problem
 
@@ -105,7 +106,7 @@ def two_market_problem() -> ProblemData:
         recurring_usd_per_mw_year=np.array([0.0, CLOUD_USD_PER_MW_YEAR]),
         available_mw=np.array([[np.inf], [CLOUD_MW]]),
         existing_mw=np.array([[DEMAND_MW], [0.0]]),
-        n1_mode=N1Mode.NONE,
+        n1_mode=ResilienceScope.NONE,
     )
 
 
@@ -262,6 +263,7 @@ def test_default_loss_rules_from_the_dataset() -> None:
     assert p[1] == pytest.approx(0.002)
 
 
+@pytest.mark.slow  # starts a pool of worker processes
 def test_seed_determinism_across_worker_counts() -> None:
     data = tiny_problem()
     plan = plan_problem(data)

@@ -39,6 +39,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # plans the reference case, then its futures, in a real process
 def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     out = tmp_path / "risk-out"
     res = _run(
@@ -102,6 +103,15 @@ def test_json_contract_and_output_folder(tmp_path: Path) -> None:
     assert (out / "plan.json").is_file()
 
 
+def test_bad_risk_section_in_a_real_process_is_exit_2(tmp_path: Path) -> None:
+    """The quick tier's real-process run of ``risk``: exit code 2 and one message on stderr."""
+    res = _run(str(_bad_case(tmp_path, "risk:\n  futures: 0\n")), "-q")
+    assert res.returncode == 2, res.stderr
+    assert "risk.futures" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert res.stdout == ""
+
+
 def _bad_case(tmp_path: Path, risk_yaml: str) -> Path:
     path = tmp_path / "bad.yaml"
     path.write_text(SMALL + textwrap.dedent(risk_yaml), encoding="utf-8")
@@ -158,6 +168,7 @@ def test_bad_flags_exit_2(
     assert not out.exists()
 
 
+@pytest.mark.slow  # a plan with duals and report, then risk on it (~30 s on the shared machine)
 def test_risk_of_a_finished_plan_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = tmp_path / "small.yaml"
     scenario.write_text(SMALL, encoding="utf-8")

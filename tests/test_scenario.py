@@ -13,12 +13,12 @@ import yaml
 from computegeo.core.errors import ConfigError
 from computegeo.scenario.load import (
     KnownIds,
-    Scenario,
     load_scenario,
     model_field_paths,
     parse_scenario,
     reference_problems,
 )
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import (
     bundled_names,
     bundled_path,

@@ -342,4 +342,5 @@ def test_an_unexpected_error_is_500_json_without_a_traceback(tmp_path: Path) -> 
         r = c.get("/api/plans/broken")
     assert r.status_code == 500
     assert r.headers["content-type"] == "application/json"
-    assert r.json() == {"message": "internal error (JSONDecodeError); see the server log"}
+    # read through Plan's one plan.json reader, whose DataError the server did not expect here
+    assert r.json() == {"message": "internal error (DataError); see the server log"}

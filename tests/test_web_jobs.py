@@ -11,6 +11,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from computegeo.web.store import JobStatus, JobStore
 from web_helpers import TINY_YAML, client, tiny, wait_status
 
@@ -76,6 +78,7 @@ def test_a_plan_job_runs_in_a_worker_and_serves_plan_report_and_events(tmp_path:
         assert "plan" not in listed[0]
 
 
+@pytest.mark.slow  # plans solved in worker processes (17 s on the shared machine)
 def test_identical_requests_are_served_from_the_cache(tmp_path: Path) -> None:
     with client(tmp_path) as c:
         first = c.post("/api/plans", json={"scenario": TINY_YAML}).json()
@@ -92,6 +95,7 @@ def test_identical_requests_are_served_from_the_cache(tmp_path: Path) -> None:
         wait_status(c, other.json()["id"], ("done",))
 
 
+@pytest.mark.slow  # a plan solved in a worker process
 def test_uploaded_override_content_is_used_by_the_plan(tmp_path: Path) -> None:
     upload = {
         "format": "csv",

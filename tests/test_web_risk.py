@@ -220,6 +220,7 @@ def test_cancel_a_running_risk_job_stops_its_worker(tmp_path: Path) -> None:
         assert c.get(f"{RISK}/nosuchjob").status_code == 404
 
 
+@pytest.mark.slow  # a server killed and restarted around a risk job (71 s when busy)
 def test_risk_jobs_survive_a_killed_server(tmp_path: Path) -> None:
     """Through ``computegeo serve``: a finished risk result is kept, a running one re-runs."""
     data = tmp_path / "data"

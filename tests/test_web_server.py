@@ -41,6 +41,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow  # a live server planning sovereign_eu, stopped mid-solve
 def test_serve_logs_the_ready_line_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "data")
     try:
@@ -141,6 +142,7 @@ def _serve(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # three server processes (21 s on the shared machine)
 def test_a_port_or_data_folder_in_use_is_exit_2_with_a_message(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "one")
     try:

@@ -26,7 +26,7 @@ import linopy
 import numpy as np
 
 from computegeo.core.errors import InfeasibleError, SolverError
-from computegeo.evaluate.arrays import rows_arrays
+from computegeo.evaluate.arrays import solution_arrays
 from computegeo.evaluate.binding import BINDING_FAMILIES, binding_constraints
 from computegeo.evaluate.explain import (
     iis_problems,
@@ -39,6 +39,7 @@ from computegeo.evaluate.n1_diagnosis import n1_structural_problems
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.extract import (
     Solution,
+    assignment_frame,
     assignment_rows,
     build_rows,
     capacity_rows,
@@ -55,7 +56,7 @@ from computegeo.optimize.solve import (
     quiet_linopy,
     solve,
 )
-from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.results.plan import (
     BindingConstraint,
     MarketInfo,
@@ -66,6 +67,7 @@ from computegeo.results.plan import (
     SolveInfo,
     WorkloadInfo,
 )
+from computegeo.scenario.enums import ResilienceScope
 
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
@@ -251,10 +253,14 @@ def _repaired(
     deadline: float,
     say: Callable[[str], None],
 ) -> _Round | None:
-    """The previous round's campuses and training markets kept, everything else re-planned as
-    an LP with the final round's contingencies: a feasible plan to fall back on when the final
-    MILP, started from scratch, does worse in the time left. Its status is ``TIME_LIMIT`` (not
-    proven optimal); its gap is measured against the best bound of the full rounds."""
+    """The previous round's plan, repaired for the final round's contingencies.
+
+    The previous round's campuses and training markets are kept and everything else is
+    re-planned as an LP with the final round's contingencies: a feasible plan to fall back on
+    when the final MILP, started from scratch, does worse in the time left. Its status is
+    ``TIME_LIMIT`` (not proven optimal); its gap is measured against the best bound of the full
+    rounds.
+    """
     fixed = {"site-campus_open": previous.campus_open, "cluster-use": previous.cluster_use}
     ctx = dataclasses.replace(base, fixed=fixed)
     say("repairing the previous round's plan for every contingency (binaries kept, LP)")
@@ -280,7 +286,7 @@ def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> Solv
             "or simplify the N-1 rule ("
             + (
                 "policies.resilience.scope: market instead of jurisdiction, "
-                if data.n1_mode is N1Mode.JURISDICTION
+                if data.n1_mode is ResilienceScope.JURISDICTION
                 else ""
             )
             + "fewer workloads in policies.resilience.workloads)",
@@ -306,7 +312,7 @@ def plan(
     data : ProblemData
         The problem; never modified.
     options : SolveOptions, optional
-        HiGHS gap and time limit (the limit covers all rounds together).
+        HiGHS relative gap [-] and time limit [s] (the limit covers all rounds together).
     on_progress : callable, optional
         Receives short progress messages.
     compute_duals : bool
@@ -325,6 +331,8 @@ def plan(
     Returns
     -------
     Plan
+        The least-cost plan found, with its solve status, KPIs and (with ``compute_duals``)
+        its binding constraints.
 
     Raises
     ------
@@ -412,14 +420,16 @@ def plan(
     say("reading the plan back and computing KPIs")
     t0 = time.perf_counter()
     builds = build_rows(data, sol)
-    assignments = assignment_rows(ctx, sol)
-    unmet = unmet_rows(data, sol.capacity_mw, unmet_by_region(ctx, sol))
-    arrays = rows_arrays(data, builds, assignments, unmet)
+    frame = assignment_frame(ctx, sol)
+    assignments = assignment_rows(ctx, sol, frame)
+    unmet_mw = unmet_by_region(ctx, sol)
+    unmet = unmet_rows(data, sol.capacity_mw, unmet_mw)
+    arrays = solution_arrays(data, sol.build_mw, sol.campus_open, frame, unmet_mw)
     kpis = compute_kpis(data, arrays, with_n1=with_n1_kpi)
     extract_s = time.perf_counter() - t0
     binding: tuple[BindingConstraint, ...] = ()
     if compute_duals:
-        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, sol, opts)
+        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, outcome.model, opts)
         build_s += dual_build_s
         solve_s += dual_solve_s
     info = SolveInfo(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from computegeo.core.units import EARTH_RADIUS_KM
-from computegeo.problem.data import Form, N1Mode, ProblemData
+from computegeo.latency.geodesy import great_circle_km
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceScope
 
 TINY_OPTIMUM_USD = 16_340_000.0
 """Optimal objective of :func:`tiny_problem` [USD], derived by hand in its docstring."""
@@ -29,6 +30,11 @@ def tiny_problem() -> ProblemData:
     everything in both years (the lease would cost 0.3 MUSD/MW-yr against 0 for capacity that
     already exists). Cost = 2 yr x (15 MW x 0.1 + 0.1 campus) MUSD + 2 yr x 15 MW x 0.438 MUSD
     = 3.2 + 13.14 = 16.34 MUSD (:data:`TINY_OPTIMUM_USD`).
+
+    Returns
+    -------
+    ProblemData
+        The problem; its optimum is :data:`TINY_OPTIMUM_USD`.
     """
     return ProblemData(
         name="tiny",
@@ -77,7 +83,7 @@ def tiny_problem() -> ProblemData:
         recurring_usd_per_mw_year=np.array([0.0, 3.0e5]),
         available_mw=np.full((2, 2), np.inf),
         existing_mw=np.zeros((2, 2)),
-        n1_mode=N1Mode.NONE,
+        n1_mode=ResilienceScope.NONE,
     )
 
 
@@ -87,7 +93,7 @@ def random_problem(
     n_regions: int = 10,
     n_periods: int = 4,
     *,
-    n1_mode: N1Mode = N1Mode.NONE,
+    n1_mode: ResilienceScope = ResilienceScope.NONE,
     n1_share: float = 0.0,
     max_share_market: float = 1.0,
     training_min_cluster_mw: float = 0.0,
@@ -107,6 +113,34 @@ def random_problem(
     order for 2026 markets
     (capex 9-14 MUSD/MW, rent 1.5-2.5 MUSD/MW-yr, cloud 4-6 MUSD/MW-yr, power 40-120 USD/MWh);
     they exercise the model, they are not a dataset.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of every random draw (same seed, same instance).
+    n_sites : int, optional
+        Candidate sites (two per market).
+    n_regions : int, optional
+        Demand regions.
+    n_periods : int, optional
+        Yearly periods.
+    n1_mode : ResilienceScope, optional
+        N-1 resilience rule.
+    n1_share : float, optional
+        Share of demand that must stay served after the loss [-].
+    max_share_market : float, optional
+        Largest share of capacity in one market [-].
+    training_min_cluster_mw : float, optional
+        Smallest training cluster in one market [MW].
+    finite_policies : bool, optional
+        Add an equipment supply cap, a budget and a carbon price (otherwise none).
+    total_demand_mw : float, optional
+        First-period demand over all regions [MW]; default 2 MW per site.
+
+    Returns
+    -------
+    ProblemData
+        The instance.
     """
     n_markets = max(n_sites // 2, 1)
     n_countries = min(30, n_markets)
@@ -120,7 +154,7 @@ def random_problem(
     rtt = (
         2.0
         + 1.5
-        * _great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :])
+        * great_circle_km(r_lat[:, None], r_lon[:, None], m_lat[None, :], m_lon[None, :])
         / 100.0
     )
 
@@ -221,12 +255,3 @@ def random_problem(
         carbon_price_usd_per_t=np.full(t, 50.0) if finite_policies else None,
         carbon_cap_t_per_year=None,
     )
-
-
-def _great_circle_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dl = np.radians(lon2 - lon1)
-    cos = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    return EARTH_RADIUS_KM * np.arccos(np.clip(cos, -1.0, 1.0))

@@ -13,7 +13,8 @@ import pytest
 from planner_helpers import EXACT, OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
 from computegeo.planner import plan
-from computegeo.problem.data import Form, N1Basis, N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 from computegeo.testing import TINY_OPTIMUM_USD
 
 MUSD = 1.0e6
@@ -138,7 +139,7 @@ BINDING_CASES = {
         "2027",
     ),
     "contingency-share": (
-        lambda: tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5])),
+        lambda: tiny_two_sided(n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5])),
         "after losing",
     ),
 }
@@ -275,12 +276,12 @@ N1_CASE = {
 }
 
 
-def _n1_case(basis: N1Basis) -> ProblemData:
+def _n1_case(basis: ResilienceBasis) -> ProblemData:
     return cloud_problem(
         N1_CASE["prices"],  # type: ignore[arg-type]
         N1_CASE["demand"],  # type: ignore[arg-type]
         N1_CASE["reach"],  # type: ignore[arg-type]
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.5]),
         n1_basis=basis,
     )
@@ -289,16 +290,16 @@ def _n1_case(basis: N1Basis) -> ProblemData:
 def test_n1_per_workload_can_leave_a_region_empty() -> None:
     """Basis workload: a = 10 (r1), b = 10 (r2) = 20 MUSD; losing a leaves r1 0 % served while
     the workload keeps 50 % (b serves r2)."""
-    p = solve_checked(_n1_case(N1Basis.WORKLOAD))
+    p = solve_checked(_n1_case(ResilienceBasis.WORKLOAD))
     assert p.solve.objective_usd == pytest.approx(20 * MUSD, rel=OBJ_RTOL)
 
 
 def test_n1_per_region_keeps_each_region_served() -> None:
     """Basis workload_region: losing a, r1 needs 5 MW from c (3 MUSD/MW-yr): c = 5, and the
     other 15 MW at 1 MUSD: 15 + 15 = 30 MUSD."""
-    p = solve_checked(_n1_case(N1Basis.WORKLOAD_REGION))
+    p = solve_checked(_n1_case(ResilienceBasis.WORKLOAD_REGION))
     assert p.solve.objective_usd == pytest.approx(30 * MUSD, rel=OBJ_RTOL)
-    cap = _cap_by_site(p, _n1_case(N1Basis.WORKLOAD_REGION))
+    cap = _cap_by_site(p, _n1_case(ResilienceBasis.WORKLOAD_REGION))
     assert cap[("c", "2027")] == pytest.approx(5.0)
     assert p.kpis.n1_margin.margin >= -1e-6
 
@@ -308,10 +309,10 @@ def test_n1_default_basis_is_per_region() -> None:
         N1_CASE["prices"],  # type: ignore[arg-type]
         N1_CASE["demand"],  # type: ignore[arg-type]
         N1_CASE["reach"],  # type: ignore[arg-type]
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.5]),
     )
-    assert data.n1_basis is N1Basis.WORKLOAD_REGION
+    assert data.n1_basis is ResilienceBasis.WORKLOAD_REGION
 
 
 # ------------------------------------------------------------------ equipment: MW energised
@@ -355,7 +356,9 @@ def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
     from computegeo.results.plan import PlanStatus
     from computegeo.testing import random_problem
 
-    data = random_problem(np.random.default_rng(11), 40, 20, 3, n1_mode=N1Mode.MARKET, n1_share=0.5)
+    data = random_problem(
+        np.random.default_rng(11), 40, 20, 3, n1_mode=ResilienceScope.MARKET, n1_share=0.5
+    )
     options = SolveOptions(mip_rel_gap=1e-9, time_limit_s=2.0)
     message = ""
     try:
@@ -374,7 +377,7 @@ def test_short_time_limit_keeps_a_checked_plan_or_says_how_to_fix() -> None:
 def test_plan_json_records_the_n1_rule_and_latency_limits() -> None:
     from computegeo.results.plan import Plan
 
-    p = solve_checked(_n1_case(N1Basis.WORKLOAD_REGION))
+    p = solve_checked(_n1_case(ResilienceBasis.WORKLOAD_REGION))
     doc = p.to_json_dict()
     scenario = doc["scenario"]
     assert isinstance(scenario, dict)
@@ -402,7 +405,7 @@ def test_capacity_limited_n1_is_explained_without_a_linopy_block(
     from computegeo.core.errors import InfeasibleError
 
     data = tiny_two_sided(
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.5]),
         available_mw=np.array([[np.inf, np.inf], [2.0, 2.0]]),
     )
@@ -427,9 +430,9 @@ def test_n1_blames_the_filters_when_demand_is_unreachable_before_any_loss() -> N
         arc_region=np.array([1, 1]),
         arc_workload=np.array([0, 0]),
         arc_rtt_ms=np.array([40.0, 5.0]),
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.5]),
-        n1_basis=N1Basis.WORKLOAD,
+        n1_basis=ResilienceBasis.WORKLOAD,
     )
     with pytest.raises(InfeasibleError) as err:
         plan(data, EXACT)
@@ -451,7 +454,7 @@ def test_final_round_repairs_the_previous_plan_for_every_contingency() -> None:
     from computegeo.optimize.solve import solve
     from computegeo.planner import _repaired
 
-    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    data = tiny_two_sided(n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]))
     first = make_context(data, contingency_ids=())
     model = build_model_from_context(first)
     solve(model, EXACT)

@@ -14,8 +14,10 @@ import pytest
 from planner_helpers import tiny_two_sided
 
 from computegeo.optimize.context import make_context
-from computegeo.optimize.formulation import CONSTRAINT_FAMILIES, build_model_from_context
-from computegeo.problem.data import N1Mode, ProblemData
+from computegeo.optimize.families import BY_KEY, FAMILIES
+from computegeo.optimize.formulation import build_model_from_context
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceScope
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden_lp"
 UPDATE = os.environ.get("COMPUTEGEO_UPDATE_GOLDEN") == "1"
@@ -32,7 +34,7 @@ def golden_problem() -> ProblemData:
         max_share_country=0.9,
         max_share_grid=0.9,
         max_share_provider=0.9,
-        n1_mode=N1Mode.MARKET,
+        n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.4]),
         equipment_supply_mw=np.array([12.0, 12.0]),
         budget_usd=np.array([30e6, 30e6]),
@@ -48,7 +50,7 @@ def _lp_text(family: str, tmp_path: Path) -> str:
     return path.read_text()
 
 
-@pytest.mark.parametrize("family", sorted(CONSTRAINT_FAMILIES))
+@pytest.mark.parametrize("family", sorted(BY_KEY))
 def test_golden_lp(family: str, tmp_path: Path) -> None:
     text = _lp_text(family, tmp_path)
     golden = GOLDEN_DIR / f"{family}.lp"
@@ -62,8 +64,13 @@ def test_golden_lp(family: str, tmp_path: Path) -> None:
 
 def test_every_golden_belongs_to_a_family_and_adds_rows(tmp_path: Path) -> None:
     files = {p.stem for p in GOLDEN_DIR.glob("*.lp")}
-    assert files == set(CONSTRAINT_FAMILIES)
+    assert files == set(BY_KEY)
     base = build_model_from_context(make_context(golden_problem()), families=())
-    for family in CONSTRAINT_FAMILIES:
-        model = build_model_from_context(make_context(golden_problem()), families=(family,))
-        assert model.ncons > base.ncons, f"family {family!r} adds no rows on the golden problem"
+    for family in FAMILIES:
+        model = build_model_from_context(make_context(golden_problem()), families=(family.key,))
+        assert model.ncons > base.ncons, f"family {family.key!r} adds no rows on the golden problem"
+        # the row sets it adds are the ones the registry declares for it, and no others
+        added = set(model.constraints) - set(base.constraints)
+        declared = {r.name for r in family.rows}
+        assert added <= declared, f"family {family.key!r} adds undeclared rows {added - declared}"
+        assert added, f"family {family.key!r} adds none of its declared rows"

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from planner_helpers import OBJ_RTOL, solve_checked, tiny, tiny_two_sided
 
-from computegeo.problem.data import Form
 from computegeo.results.plan import PlanStatus, UnmetReason
+from computegeo.scenario.enums import Form
 from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
 
 POWER = 438_000.0  # USD per MW-yr at 50 USD/MWh, PUE 1

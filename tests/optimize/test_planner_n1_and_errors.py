@@ -15,7 +15,6 @@ from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.formulation import build_model
 from computegeo.optimize.solve import solve
 from computegeo.planner import plan
-from computegeo.problem.data import N1Basis, N1Mode
 from computegeo.results.plan import (
     SCHEMA_VERSION,
     Plan,
@@ -23,6 +22,7 @@ from computegeo.results.plan import (
     write_plan_json,
     write_tables,
 )
+from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 from computegeo.testing import random_problem, tiny_problem
 
 POWER = 438_000.0
@@ -31,7 +31,7 @@ POWER = 438_000.0
 def test_n1_market_hand_solved_and_lazy_equals_full() -> None:
     """Losing either market must leave 50 % of 15 MW: a >= 7.5 and b >= 7.5 MW. Cheapest:
     a = b = 7.5. Cost = 2 x 7.5 x 0.1 + 0.2 + 2 x 7.5 x 0.3 + 2 x 15 x 0.438 MUSD."""
-    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    data = tiny_two_sided(n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]))
     p = solve_checked(data)
     expected = 2 * 7.5 * 1e5 + 2e5 + 2 * 7.5 * 3e5 + 2 * 15 * POWER
     assert p.solve.objective_usd == pytest.approx(expected, rel=OBJ_RTOL)
@@ -46,7 +46,7 @@ def test_n1_market_hand_solved_and_lazy_equals_full() -> None:
 def test_n1_jurisdiction_mode_groups_markets_by_country() -> None:
     """Both markets in one country: losing it leaves nothing, explained in words."""
     data = tiny_two_sided(
-        n1_mode=N1Mode.JURISDICTION, n1_share=np.array([0.5]), market_country=("AA", "AA")
+        n1_mode=ResilienceScope.JURISDICTION, n1_share=np.array([0.5]), market_country=("AA", "AA")
     )
     with pytest.raises(InfeasibleError) as err:
         plan(data, EXACT)
@@ -58,7 +58,9 @@ def test_n1_jurisdiction_mode_groups_markets_by_country() -> None:
 def test_n1_shortfall_is_explained_with_causes() -> None:
     """r1 is reachable from a only: losing a leaves at most b's 5 MW of r2 = 33 % < 50 %
     (basis workload), whatever is built."""
-    data = tiny(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]), n1_basis=N1Basis.WORKLOAD)
+    data = tiny(
+        n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]), n1_basis=ResilienceBasis.WORKLOAD
+    )
     with pytest.raises(InfeasibleError) as err:
         plan(data, EXACT)
     assert err.value.exit_code == 1
@@ -69,7 +71,7 @@ def test_n1_shortfall_is_explained_with_causes() -> None:
 
 def test_n1_shortfall_per_region_names_the_region() -> None:
     """Basis workload_region: losing a leaves region r1 with no allowed market at all."""
-    data = tiny(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    data = tiny(n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]))
     with pytest.raises(InfeasibleError) as err:
         plan(data, EXACT)
     text = str(err.value)
@@ -79,7 +81,9 @@ def test_n1_shortfall_per_region_names_the_region() -> None:
 
 def test_random_instances_checked_and_lazy_n1_exact() -> None:
     rng = np.random.default_rng(7)
-    data = random_problem(rng, 16, 8, 3, n1_mode=N1Mode.MARKET, n1_share=0.5, max_share_market=0.4)
+    data = random_problem(
+        rng, 16, 8, 3, n1_mode=ResilienceScope.MARKET, n1_share=0.5, max_share_market=0.4
+    )
     p = solve_checked(data, compute_duals=False)
     full = solve(build_model(data), EXACT)
     assert p.solve.objective_usd == pytest.approx(full.objective * 1e6, rel=1e-6)
@@ -93,7 +97,7 @@ def test_random_instance_with_every_policy() -> None:
 
 
 def test_solve_never_mutates_inputs() -> None:
-    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]))
+    data = tiny_two_sided(n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]))
     before = copy.deepcopy(data)
     plan(data, EXACT)
     for f in dataclasses.fields(data):
@@ -138,9 +142,11 @@ def test_checker_catches_tampered_plans() -> None:
 
 
 def test_checker_catches_n1_and_cap_violations() -> None:
-    data = tiny_two_sided(n1_mode=N1Mode.MARKET, n1_share=np.array([0.5]), max_share_market=0.6)
+    data = tiny_two_sided(
+        n1_mode=ResilienceScope.MARKET, n1_share=np.array([0.5]), max_share_market=0.6
+    )
     unconstrained = plan(
-        dataclasses.replace(data, n1_mode=N1Mode.NONE, max_share_market=1.0),
+        dataclasses.replace(data, n1_mode=ResilienceScope.NONE, max_share_market=1.0),
         EXACT,
         compute_duals=False,
     )

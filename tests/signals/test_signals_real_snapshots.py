@@ -55,6 +55,7 @@ def test_anthropic_compute_postings_point_to_sydney_and_london(store: Path) -> N
     assert by_market["london"].class_counts == {"deal_sourcing": 1}
 
 
+@pytest.mark.slow  # runs scripts/build_signals_postings.py in a real process
 def test_the_bundled_table_is_reproduced(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_signals_postings.py"), "--jobs", str(JOBS),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from computegeo.report import plan_view_from_json, render_report
+from computegeo.report import render_report
 from computegeo.report.job_board_section import job_board_section
+from computegeo.results.plan import Plan
 from computegeo.signals import signals_report
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "plan_reference.json"
@@ -18,11 +19,11 @@ def _doc() -> dict[str, object]:
 
 def test_section_compares_plan_capacity_and_postings() -> None:
     doc = _doc()
-    view = plan_view_from_json(doc)
-    html = job_board_section(view, signals_report())
+    plan = Plan.from_json_dict(doc)
+    html = job_board_section(plan, signals_report())
     assert html.startswith('<section id="jobboard"><h2>The job board vs the plan</h2>')
-    last = view.periods[-1]
-    planned = {r.market_id for r in view.capacity if r.period == last and r.capacity_mw > 0}
+    last = plan.scenario.periods[-1]
+    planned = {r.market_id for r in plan.capacity if r.period == last and r.capacity_mw > 0}
     for market_id in planned:
         assert f"<code>{market_id}</code>" in html
     # Anthropic's Transaction Principal in Sydney is on the board whatever the plan says

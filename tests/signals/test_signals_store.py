@@ -92,6 +92,7 @@ def _ingest_many(path: str, company: str, n_snapshots: int) -> None:
             ingest(conn, [_snap(when, ids, company)])
 
 
+@pytest.mark.slow  # two real processes writing one store
 def test_two_processes_ingesting_at_once_do_not_corrupt(tmp_path: Path) -> None:
     path = str(tmp_path / "shared.sqlite")
     context = multiprocessing.get_context("spawn")

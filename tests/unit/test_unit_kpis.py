@@ -15,8 +15,9 @@ import pytest
 
 from computegeo.evaluate.arrays import rows_arrays
 from computegeo.evaluate.kpis import compute_kpis
-from computegeo.problem.data import Form, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.results.plan import AssignmentRow, BuildRow, Kpis, UnmetReason, UnmetRow
+from computegeo.scenario.enums import Form
 from computegeo.testing import TINY_OPTIMUM_USD, tiny_problem
 
 KPI_RTOL = 1e-9

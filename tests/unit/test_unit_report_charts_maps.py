@@ -39,6 +39,7 @@ from computegeo.report.maps import (
     world_map,
 )
 from computegeo.report.summaries import Flow, SiteSummary
+from computegeo.scenario.enums import Form
 
 SVG = "{http://www.w3.org/2000/svg}"
 PX_ATOL = 0.051
@@ -178,10 +179,10 @@ def _map() -> ET.Element:
         provenance={},
     )
     sites = [
-        SiteSummary("m1", "Alpha", "AA", 0.0, 0.0, (("build", 75.0), ("lease", 25.0))),
-        SiteSummary("m2", "Beta", "BB", 40.0, 90.0, (("cloud", 25.0),)),
+        SiteSummary("m1", "Alpha", "AA", 0.0, 0.0, ((Form.BUILD, 75.0), (Form.LEASE, 25.0))),
+        SiteSummary("m2", "Beta", "BB", 40.0, 90.0, ((Form.CLOUD, 25.0),)),
     ]
-    flows = [Flow("r1", "m1", "build", 80.0), Flow("r2", "m2", "cloud", 20.0)]
+    flows = [Flow("r1", "m1", Form.BUILD, 80.0), Flow("r2", "m2", Form.CLOUD, 20.0)]
     regions = {"r1": ("Region 1", 10.0, 10.0), "r2": ("Region 2", 30.0, 100.0)}
     return _svg(
         world_map(land, sites, flows, {"r1": 100.0, "r2": 36.0}, regions, period_label="2030")

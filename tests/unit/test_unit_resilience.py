@@ -13,7 +13,8 @@ import pytest
 
 from computegeo.evaluate.kpis import n1_margin
 from computegeo.evaluate.resilience import evaluate_n1, market_capacity_mw
-from computegeo.problem.data import N1Basis, N1Mode, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 from computegeo.testing import tiny_problem
 
 LP_ATOL = 1e-7
@@ -23,7 +24,7 @@ CAPACITY_MW = np.array([[12.0, 12.0], [5.0, 5.0]])
 """Site a holds 12 MW, site b 5 MW, in both periods."""
 
 
-def _n1(mode: N1Mode, basis: N1Basis, **changes: object) -> ProblemData:
+def _n1(mode: ResilienceScope, basis: ResilienceBasis, **changes: object) -> ProblemData:
     return dataclasses.replace(
         tiny_problem(), n1_mode=mode, n1_share=np.array([0.5]), n1_basis=basis, **changes
     )
@@ -61,7 +62,10 @@ def test_market_loss_per_region() -> None:
     lam = 0.3, and then both regions get exactly 0.8 of their demand.
     """
     results = {
-        r.name: r for r in evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), CAPACITY_MW)
+        r.name: r
+        for r in evaluate_n1(
+            _n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD_REGION), CAPACITY_MW
+        )
     }
     assert set(results) == {"a", "b"}
     assert results["a"].margin == pytest.approx(-0.5, abs=LP_ATOL)
@@ -74,7 +78,10 @@ def test_market_loss_per_region() -> None:
 def test_market_loss_per_workload() -> None:
     """Basis workload: losing a leaves b's 5 MW for r2, 5 of 15 MW: 5 = (0.5 + lam) 15,
     lam = -1/6, share 1/3. Losing b is as in the per-region case: lam = 0.3, share 0.8."""
-    results = {r.name: r for r in evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD), CAPACITY_MW)}
+    results = {
+        r.name: r
+        for r in evaluate_n1(_n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD), CAPACITY_MW)
+    }
     assert results["a"].margin == pytest.approx(-1.0 / 6.0, abs=LP_ATOL)
     assert results["a"].served_share == pytest.approx(1.0 / 3.0, abs=LP_ATOL)
     assert results["b"].margin == pytest.approx(0.3, abs=LP_ATOL)
@@ -85,7 +92,10 @@ def test_worst_period_is_reported() -> None:
     """Market b holds 5 MW in 2027 but only 2 MW in 2028. Losing a, per workload: 2027 serves
     5 of 15 (lam = -1/6), 2028 serves 2 of 15 (lam = 2/15 - 1/2 = -11/30): 2028 is worst."""
     capacity = np.array([[12.0, 12.0], [5.0, 2.0]])
-    results = {r.name: r for r in evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD), capacity)}
+    results = {
+        r.name: r
+        for r in evaluate_n1(_n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD), capacity)
+    }
     assert results["a"].period == "2028"
     assert results["a"].margin == pytest.approx(-11.0 / 30.0, abs=LP_ATOL)
     assert results["a"].served_share == pytest.approx(2.0 / 15.0, abs=LP_ATOL)
@@ -94,14 +104,16 @@ def test_worst_period_is_reported() -> None:
 def test_markets_without_capacity_are_not_contingencies() -> None:
     """Only a holds capacity (15 MW): losing b changes nothing, so only "a" is evaluated."""
     capacity = np.array([[15.0, 15.0], [0.0, 0.0]])
-    results = evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), capacity)
+    results = evaluate_n1(_n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD_REGION), capacity)
     assert [r.name for r in results] == ["a"]
     assert results[0].margin == pytest.approx(-0.5, abs=LP_ATOL)
 
 
 def test_no_capacity_anywhere_reports_the_no_loss_case() -> None:
     """No market holds capacity: the "(none lost)" case serves nothing: lam = -0.5."""
-    results = evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), np.zeros((2, 2)))
+    results = evaluate_n1(
+        _n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD_REGION), np.zeros((2, 2))
+    )
     assert [r.name for r in results] == ["(none lost)"]
     assert results[0].margin == pytest.approx(-0.5, abs=LP_ATOL)
     assert results[0].served_share == pytest.approx(0.0, abs=LP_ATOL)
@@ -109,7 +121,9 @@ def test_no_capacity_anywhere_reports_the_no_loss_case() -> None:
 
 def test_jurisdiction_loss_removes_every_market_of_the_country() -> None:
     """Both markets in country AA: losing AA loses everything (lam = -0.5)."""
-    data = _n1(N1Mode.JURISDICTION, N1Basis.WORKLOAD_REGION, market_country=("AA", "AA"))
+    data = _n1(
+        ResilienceScope.JURISDICTION, ResilienceBasis.WORKLOAD_REGION, market_country=("AA", "AA")
+    )
     results = evaluate_n1(data, CAPACITY_MW)
     assert [r.name for r in results] == ["AA"]
     assert results[0].margin == pytest.approx(-0.5, abs=LP_ATOL)
@@ -118,18 +132,20 @@ def test_jurisdiction_loss_removes_every_market_of_the_country() -> None:
 def test_no_rule_means_no_contingencies() -> None:
     """n1_mode NONE, or a market mode with every required share 0: nothing to evaluate."""
     assert evaluate_n1(tiny_problem(), CAPACITY_MW) == ()
-    zero_share = dataclasses.replace(tiny_problem(), n1_mode=N1Mode.MARKET)
+    zero_share = dataclasses.replace(tiny_problem(), n1_mode=ResilienceScope.MARKET)
     assert evaluate_n1(zero_share, CAPACITY_MW) == ()
     assert n1_margin(tiny_problem(), CAPACITY_MW).mode == "none"
 
 
 def test_n1_margin_summary_picks_the_worst_contingency() -> None:
     """The summary of the per-region case: worst is losing a (-0.5); shares a 0, b 0.8."""
-    summary = n1_margin(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), CAPACITY_MW)
+    summary = n1_margin(_n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD_REGION), CAPACITY_MW)
     assert summary.mode == "market"
     assert summary.worst_contingency == "a"
     assert summary.margin == pytest.approx(-0.5, abs=LP_ATOL)
     assert summary.served_share_after_loss == pytest.approx({"a": 0.0, "b": 0.8}, abs=LP_ATOL)
+    # each contingency's own margin (plan.json 1.3): required 0.5 of each region's demand
+    assert summary.margin_after_loss == pytest.approx({"a": -0.5, "b": 0.3}, abs=LP_ATOL)
 
 
 def test_unlimited_capacity_serves_all_demand_after_the_loss() -> None:
@@ -137,7 +153,8 @@ def test_unlimited_capacity_serves_all_demand_after_the_loss() -> None:
     gets 1 = 0.5 + lam of its demand: lam = 0.5 (the most the demand caps allow), share 1."""
     capacity = np.array([[np.inf, np.inf], [5.0, 5.0]])
     results = {
-        r.name: r for r in evaluate_n1(_n1(N1Mode.MARKET, N1Basis.WORKLOAD_REGION), capacity)
+        r.name: r
+        for r in evaluate_n1(_n1(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD_REGION), capacity)
     }
     assert results["b"].margin == pytest.approx(0.5, abs=LP_ATOL)
     assert results["b"].served_share == pytest.approx(1.0, abs=LP_ATOL)

@@ -53,7 +53,21 @@ class CflpInstance:
         return int(self.demand.shape[0])
 
     def cost_of(self, open_mask: np.ndarray, allocation: np.ndarray) -> float:
-        """Objective of a solution: fixed costs of open facilities plus allocation costs [cost]."""
+        """Objective of a solution: fixed costs of open facilities plus allocation costs [cost].
+
+        Parameters
+        ----------
+        open_mask : numpy.ndarray, shape (m,)
+            1 (or ``True``) for each open facility, else 0.
+        allocation : numpy.ndarray, shape (m, n)
+            Share of each customer's demand served by each facility [-], rows summing over
+            facilities to 1.
+
+        Returns
+        -------
+        float
+            ``f @ y + sum(c * x)`` in the instance's cost units.
+        """
         return float(self.fixed_cost @ open_mask + (self.allocation_cost * allocation).sum())
 
 

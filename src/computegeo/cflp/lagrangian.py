@@ -32,7 +32,26 @@ _PROBE_OVERSHOOT = 1e-3
 
 
 def min_facility_count(capacity: np.ndarray, total_demand: float) -> int:
-    """Fewest facilities whose (largest) capacities reach the total demand."""
+    """Fewest facilities whose (largest) capacities reach the total demand.
+
+    Parameters
+    ----------
+    capacity : numpy.ndarray, shape (m,)
+        Capacity of each facility [demand units].
+    total_demand : float
+        Sum of all customers' demand [demand units].
+
+    Returns
+    -------
+    int
+        A lower bound on the number of open facilities in any feasible solution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> min_facility_count(np.array([10.0, 30.0, 20.0]), 45.0)
+    2
+    """
     cum = np.cumsum(np.sort(capacity)[::-1])
     return int(np.searchsorted(cum, total_demand - 1e-9 * max(total_demand, 1.0)) + 1)
 
@@ -211,6 +230,7 @@ def lagrangian_phase(
     Parameters
     ----------
     inst : CflpInstance
+        The OR-Library instance (capacities, fixed costs, demands, allocation costs).
     max_iterations : int
         Cap on subgradient iterations.
 
@@ -301,6 +321,24 @@ def probe_open(
     A short subgradient run on the restricted problem (like strong branching), stopped as
     soon as the bound exceeds ``threshold``. Any value returned is a valid lower bound on
     every solution with the facility open [cost].
+
+    Parameters
+    ----------
+    inst : CflpInstance
+        The instance.
+    lag : LagrangianResult
+        The root Lagrangian phase, whose multipliers start the run.
+    facility : int
+        0-based index of the facility forced open.
+    threshold : float
+        Stop as soon as the bound exceeds this [cost] (typically the incumbent).
+    iterations : int
+        Most subgradient steps.
+
+    Returns
+    -------
+    float
+        The best bound found [cost], at least ``lag.bound_if_open[facility]``.
     """
     c, d, s, f = inst.allocation_cost, inst.demand, inst.capacity, inst.fixed_cost
     cover = _make_cover(inst)

@@ -10,7 +10,9 @@ Formulation (multi-source CFLP)
 -------------------------------
 Sets
     facilities ``i = 1..m``, customers ``j = 1..n``.
+
 Parameters
+----------
     capacity ``s_i`` [demand units], fixed cost ``f_i`` [cost], demand ``d_j`` [demand units],
     ``c_ij`` = cost of allocating **all** of customer j's demand to facility i [cost];
     ``D = sum_j d_j``.
@@ -158,6 +160,7 @@ def build_model(
     Parameters
     ----------
     inst : CflpInstance
+        The OR-Library instance (capacities, fixed costs, demands, allocation costs).
     facilities : numpy.ndarray
         0-based indices of the facilities kept in the model.
     forced_open : numpy.ndarray
@@ -265,6 +268,7 @@ def solve_cflp(inst: CflpInstance, options: SolveOptions | None = None) -> CflpS
     Parameters
     ----------
     inst : CflpInstance
+        The OR-Library instance (capacities, fixed costs, demands, allocation costs).
     options : SolveOptions, optional
         HiGHS settings for the MIP; default ``mip_rel_gap = 1e-7`` and a 600 s limit. The
         Lagrangian phase counts against ``time_limit_s``.

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "markets",
     "latency",
     "cflp",
+    "sslp",
     "signals",
     "serve",
 )
@@ -35,7 +36,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_app() -> typer.Typer:
-    """Create the Typer application with every sub-command registered."""
+    """Create the Typer application with every sub-command registered.
+
+    Returns
+    -------
+    typer.Typer
+        The ``computegeo`` application (imports each command's module).
+    """
     app = typer.Typer(
         name="computegeo",
         help="Plan where to put AI compute capacity: markets, latency, screening and planning.",
@@ -76,8 +83,18 @@ def _interrupted() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (0 ok, 1 infeasible/solver failure, 2 bad input,
-    130 interrupted)."""
+    """Run the CLI and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 ok, 1 infeasible or solver failure, 2 bad input, 130 interrupted.
+    """
     try:
         app = build_app()  # imports numpy, pandas, pydantic: Ctrl-C may come here too
         result = app(args=list(argv) if argv is not None else None, standalone_mode=False)

@@ -23,7 +23,13 @@ def _number(value: float) -> float | None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``cflp`` command to ``app``."""
+    """Add the ``cflp`` command to ``app``.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
 
     @app.command("cflp")
     def cflp(

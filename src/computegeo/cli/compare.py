@@ -17,7 +17,13 @@ MAX_ROWS = 20
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``compare`` to the application."""
+    """Add ``compare`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("compare")(compare_command)
 
 

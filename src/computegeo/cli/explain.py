@@ -20,7 +20,13 @@ from computegeo.optimize.solve import native_stdout_silenced
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``explain`` to the application."""
+    """Add ``explain`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("explain")(explain_command)
 
 

@@ -14,11 +14,9 @@ from __future__ import annotations
 import io
 import json
 import math
-import operator
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -32,21 +30,12 @@ from computegeo.dataset.catalog import (
     load_markets,
     market_values,
 )
+from computegeo.dataset.market_json import market_object, render_json
 from computegeo.dataset.schema import table_columns
 from computegeo.dataset.version import dataset_version
+from computegeo.screen.market_select import residency_mask, select_markets, sort_markets
 
 FORMATS = ("table", "json", "csv")
-CONTINENTS = ("africa", "asia", "europe", "north_america", "oceania", "south_america")
-REGION_ALIASES: dict[str, tuple[str, ...]] = {
-    "apac": ("asia", "oceania"),
-    "americas": ("north_america", "south_america"),
-    "latam": ("south_america",),
-    "emea": ("europe", "africa"),
-}
-MIDDLE_EAST = frozenset(
-    {"AE", "SA", "IL", "QA", "BH", "KW", "OM", "JO", "TR", "IR", "IQ", "LB", "SY", "YE"}
-)
-HAZARD_ORDER = ("low", "medium", "high")
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
     # (column, header, divisor)
     ("country", "cc", 1.0),
@@ -61,110 +50,6 @@ TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("democracy_index", "democracy", 1.0),
     ("cloud_region_count", "clouds", 1.0),
 )
-_WHERE_RE = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|==|!=|=|>|<)\s*(.+?)\s*$")
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-    "==": operator.eq,
-    "=": operator.eq,
-    "!=": operator.ne,
-}
-
-
-def region_mask(markets: pd.DataFrame, regions: Sequence[str]) -> pd.Series:
-    """Rows whose continent, region alias, ``middle_east`` or ISO2 country matches any region.
-
-    Raises
-    ------
-    InputError
-        For a region that is none of these (with close matches).
-    """
-    mask = pd.Series(False, index=markets.index)
-    known = [*CONTINENTS, *REGION_ALIASES, "middle_east"]
-    for reg in regions:
-        r = reg.strip().lower().replace("-", "_").replace(" ", "_")
-        if r in CONTINENTS:
-            mask |= markets["continent"] == r
-        elif r in REGION_ALIASES:
-            mask |= markets["continent"].isin(REGION_ALIASES[r])
-        elif r == "middle_east":
-            mask |= markets["country"].isin(MIDDLE_EAST)
-        elif len(r) == 2 and r.upper() in set(markets["country"]):
-            mask |= markets["country"] == r.upper()
-        else:
-            msg = (
-                f"unknown --region {reg!r}.{suggest(r, known)} Use a continent "
-                f"({', '.join(CONTINENTS)}), apac, emea, americas, latam, middle_east, "
-                "or a country "
-                "code of a listed market (e.g. JP)."
-            )
-            raise InputError(msg)
-    return mask
-
-
-def where_mask(markets: pd.DataFrame, expression: str) -> pd.Series:
-    """Rows satisfying ``column OP value`` (OP one of >=, <=, >, <, ==, !=).
-
-    Raises
-    ------
-    InputError
-        For a malformed expression, unknown column or a value of the wrong type.
-    """
-    m = _WHERE_RE.match(expression)
-    if not m:
-        msg = (
-            f"cannot read --where {expression!r}: write it as COLUMN OP VALUE, "
-            "e.g. 'democracy_index>=7'."
-        )
-        raise InputError(msg)
-    col, op, text = m.groups()
-    cols = table_columns("markets")
-    if col not in cols or col == "market_id":
-        names = [c for c in cols if c != "market_id"]
-        msg = f"unknown column {col!r} in --where.{suggest(col, names)}"
-        raise InputError(msg)
-    series = markets[col]
-    value: object
-    if series.dtype == bool:
-        low = text.lower()
-        if low not in ("true", "false"):
-            msg = f"--where {expression!r}: {col} is true/false, got {text!r}."
-            raise InputError(msg)
-        value = low == "true"
-    elif pd.api.types.is_numeric_dtype(series):
-        try:
-            value = float(text)
-        except ValueError:
-            msg = f"--where {expression!r}: {col} is a number, got {text!r}."
-            raise InputError(msg) from None
-    else:
-        value = text.strip("'\"")
-    return series.map(lambda v: bool(_OPS[op](v, value)))
-
-
-def residency_mask(
-    markets: pd.DataFrame, spec: str, *, accept_conditions: bool = False
-) -> pd.Series:
-    """Rows whose country may hold a data class from an origin, ``spec`` = ``CLASS:ORIGIN``.
-
-    Raises
-    ------
-    InputError
-        For a malformed spec, unknown data class or country (with close matches).
-    """
-    if ":" not in spec:
-        msg = (
-            f"cannot read --residency {spec!r}: write DATA_CLASS:ORIGIN, e.g. 'eu_personal:DE'. "
-            f"Data classes: {', '.join(residency.data_classes())}."
-        )
-        raise InputError(msg)
-    data_class, origin = (p.strip() for p in spec.split(":", 1))
-    allowed = residency.allowed_destinations(
-        data_class, origin, accept_conditions=accept_conditions
-    )
-    return markets["country"].isin(sorted(allowed))
 
 
 def _fmt(value: object, divisor: float = 1.0) -> str:
@@ -180,6 +65,17 @@ def _fmt(value: object, divisor: float = 1.0) -> str:
 
 def table_layout(columns: Sequence[str]) -> tuple[tuple[str, str, float], ...]:
     """Table columns (column, header, divisor): the default set, or the named columns.
+
+    Parameters
+    ----------
+    columns : Sequence[str]
+        Attribute names from ``--columns``, in display order; empty for the default set.
+
+    Returns
+    -------
+    tuple[tuple[str, str, float], ...]
+        One ``(column, header, divisor)`` per column; a value is divided by ``divisor``
+        before it is shown (1.0 for columns outside the default set).
 
     Raises
     ------
@@ -199,30 +95,28 @@ def table_layout(columns: Sequence[str]) -> tuple[tuple[str, str, float], ...]:
     return tuple(out)
 
 
-def sort_markets(markets: pd.DataFrame, key: str | None) -> pd.DataFrame:
-    """Markets sorted by a column (``-column`` for descending); unchanged when ``key`` is None.
-
-    Raises
-    ------
-    InputError
-        For an unknown column name (with close matches).
-    """
-    if not key:
-        return markets
-    col = key.lstrip("-")
-    names = [c for c in table_columns("markets") if c != "market_id"]
-    if col not in names:
-        msg = f"unknown column {col!r} in --sort.{suggest(col, names)}"
-        raise InputError(msg)
-    return markets.sort_values(col, ascending=not key.startswith("-"), kind="stable")
-
-
 def render_table(
     markets: pd.DataFrame,
     provenance: pd.DataFrame,
     layout: tuple[tuple[str, str, float], ...] = TABLE_COLUMNS,
 ) -> str:
-    """A readable fixed-width table; ``*`` marks an estimated value."""
+    """A readable fixed-width table; ``*`` marks an estimated value.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market attributes indexed by ``market_id``, with a ``name`` column and every column
+        of ``layout`` (units as in ``schema.csv``).
+    provenance : pandas.DataFrame
+        One row per (``market_id``, ``attribute``) with a boolean ``estimated`` column.
+    layout : tuple[tuple[str, str, float], ...], optional
+        ``(column, header, divisor)`` per shown column, from :func:`table_layout`.
+
+    Returns
+    -------
+    str
+        The table, one line per market, and a footer giving the market count.
+    """
     est = provenance.set_index(["market_id", "attribute"])["estimated"]
     headers = ["id", "name", *[h for _, h, _ in layout]]
     rows = []
@@ -256,69 +150,39 @@ def render_table(
     return "\n".join(out)
 
 
-def _json_value(v: object) -> object:
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if hasattr(v, "item"):
-        return v.item()  # type: ignore[union-attr]
-    return v
-
-
-def market_object(mid: str, values: Sequence[AttributeValue]) -> dict[str, object]:
-    """The JSON object of one market: id, name, country, latitude, longitude, attributes."""
-    by = {v.attribute: v for v in values}
-    return {
-        "id": mid,
-        "name": by["name"].value,
-        "country": by["country"].value,
-        "latitude": _json_value(by["latitude"].value),
-        "longitude": _json_value(by["longitude"].value),
-        "attributes": {
-            v.attribute: {
-                "value": _json_value(v.value),
-                "unit": v.unit,
-                "source": v.source,
-                "year": v.year,
-                "estimated": v.estimated,
-                "estimate_rule": v.estimate_rule,
-            }
-            for v in values
-        },
-    }
-
-
-def render_json(markets: pd.DataFrame, provenance: pd.DataFrame) -> str:
-    """JSON array of market objects (see :func:`market_object`)."""
-    keep = provenance[provenance["market_id"].isin(markets.index)]
-    groups: dict[str, list[AttributeValue]] = {}
-    for r in keep.itertuples(index=False):
-        year = None if pd.isna(r.year) else int(r.year)
-        groups.setdefault(r.market_id, []).append(
-            AttributeValue(
-                r.market_id,
-                r.attribute,
-                r.value,
-                r.unit,
-                r.source,
-                year,
-                bool(r.estimated),
-                r.estimate_rule,
-            )
-        )
-    return json.dumps(
-        [market_object(mid, groups[mid]) for mid in markets.index], indent=2, ensure_ascii=False
-    )
-
-
 def render_csv(markets: pd.DataFrame) -> str:
-    """Wide CSV: ``market_id`` plus one column per attribute (units in ``schema.csv``)."""
+    """Wide CSV: ``market_id`` plus one column per attribute (units in ``schema.csv``).
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market attributes indexed by ``market_id``.
+
+    Returns
+    -------
+    str
+        The CSV text, ``\\n`` line ends, with a header row.
+    """
     buf = io.StringIO()
     markets.to_csv(buf, lineterminator="\n")
     return buf.getvalue()
 
 
 def render_show(values: Sequence[AttributeValue]) -> str:
-    """One market, one line per value with unit, year, measured/estimated and source."""
+    """One market, one line per value with unit, year, measured/estimated and source.
+
+    Parameters
+    ----------
+    values : Sequence[AttributeValue]
+        Every attribute value of one market; must include ``name``, ``country``,
+        ``continent``, ``latitude`` and ``longitude`` (the heading).
+
+    Returns
+    -------
+    str
+        A heading line, then per value a line with value, unit, year and kind, its source
+        and, for an estimate, its rule.
+    """
     by = {v.attribute: v for v in values}
     head = (
         f"{by['name'].value} ({values[0].market_id}) - {by['country'].value}, "
@@ -355,40 +219,27 @@ def _emit(text: str, output: Path | None) -> None:
         typer.echo(f"wrote {output}", err=True)
 
 
-def select_markets(
-    markets: pd.DataFrame,
-    regions: Sequence[str],
-    where: Sequence[str],
-    min_democracy: float | None,
-    flags: dict[str, bool],
-    max_hazard: str | None,
-) -> pd.DataFrame:
-    """Apply the list filters; every filter narrows the selection."""
-    mask = pd.Series(True, index=markets.index)
-    if regions:
-        mask &= region_mask(markets, regions)
-    if min_democracy is not None:
-        mask &= markets["democracy_index"] >= min_democracy
-    for col, on in flags.items():
-        if on:
-            mask &= markets[col]
-    if max_hazard is not None:
-        h = max_hazard.lower()
-        if h not in HAZARD_ORDER:
-            hint = suggest(h, HAZARD_ORDER)
-            msg = f"unknown --max-hazard {max_hazard!r}.{hint} Use low, medium or high."
-            raise InputError(msg)
-        allowed = HAZARD_ORDER[: HAZARD_ORDER.index(h) + 1]
-        mask &= markets["hazard_class"].isin(allowed)
-    for expr in where:
-        mask &= where_mask(markets, expr)
-    return markets[mask]
-
-
 def residency_answer(
     data_class: str, origin: str, accept_conditions: bool, meets: Sequence[str]
 ) -> str:
     """The text of ``computegeo markets residency``: destinations, conditions, legal basis.
+
+    Parameters
+    ----------
+    data_class : str
+        Residency data class id (a rule of ``residency.yaml``).
+    origin : str
+        ISO 3166-1 alpha-2 code of the country the data comes from (any case).
+    accept_conditions : bool
+        Count every conditional destination as allowed (``--accept-conditions``).
+    meets : Sequence[str]
+        Ids of the conditions the user says are met (``--meets``).
+
+    Returns
+    -------
+    str
+        The answer, one statement a line: allowed countries, each conditional destination
+        and whether it is included, legal basis, source, and the origin's regime.
 
     Raises
     ------
@@ -436,7 +287,13 @@ def residency_answer(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``markets`` command group to the CLI."""
+    """Add the ``markets`` command group to the CLI.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     markets_app = typer.Typer(
         name="markets",
         help="List, filter and inspect candidate markets (every value with source and year).",

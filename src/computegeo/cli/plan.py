@@ -82,11 +82,6 @@ def plan_command(
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, soft_wrap=True)
     source: object = scenario
-    if time_limit is not None:
-        sc, _ = pipeline.prepare(scenario)
-        source = sc.model_copy(
-            update={"solver": sc.solver.model_copy(update={"time_limit_s": time_limit})}
-        )
     start = time.perf_counter()
     if robust:
         _robust_plan(source, output, quiet, err, out)
@@ -97,6 +92,7 @@ def plan_command(
             output,
             what_if_budget_s=what_if_s,
             baseline_dir=baseline,
+            time_limit_s=time_limit,
         )
     else:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -123,6 +119,7 @@ def plan_command(
                 progress,
                 what_if_budget_s=what_if_s,
                 baseline_dir=baseline,
+                time_limit_s=time_limit,
             )
     elapsed = time.perf_counter() - start
     for line in summary_lines(run, elapsed):

@@ -22,7 +22,13 @@ PROGRESS_EVERY_S = 1.0
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``risk`` to the application."""
+    """Add ``risk`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("risk")(risk_command)
 
 
@@ -106,8 +112,11 @@ def risk_command(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
-    """Evaluate a plan on sampled futures: cost distribution, VaR/CVaR, unmet demand,
-    market criticality, stress tests and regret."""
+    """Evaluate a plan on sampled futures.
+
+    Reports the cost distribution, VaR/CVaR, unmet demand, market criticality, stress tests and
+    regret.
+    """
     from computegeo.core.errors import InputError
     from computegeo.pipeline.risk import run_risk
     from computegeo.risk.backends import default_workers

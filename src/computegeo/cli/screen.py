@@ -17,6 +17,7 @@ from computegeo.screen.api import ScreenResult, SensitivityOptions, screen
 from computegeo.screen.config import ScreenConfig, load_screen_config
 from computegeo.screen.criteria import Direction, parse_criterion_flag
 from computegeo.screen.scoring import Method
+from computegeo.screen.screen_json import render_json
 
 FORMATS = ("table", "csv", "json")
 
@@ -69,7 +70,23 @@ def _check_sensitivity(options: SensitivityOptions) -> None:
 
 
 def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> str:
-    """Plain-text report: header (method, weights, filters), ranked rows, notes."""
+    """Plain-text report: header (method, weights, filters), ranked rows, notes.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+    top : int or None
+        Show the first ``top`` ranked markets only; None shows all.
+    filters : list[str]
+        The hard filters as the user wrote them, echoed in the header.
+
+    Returns
+    -------
+    str
+        The report; ``*`` marks an estimated value, and the weight-sensitivity notes follow
+        the table when ``result`` has them.
+    """
     shares = result.weight_shares
     lines = [
         f"Method: {result.method.label}",
@@ -121,7 +138,26 @@ def render_table(result: ScreenResult, top: int | None, filters: list[str]) -> s
 
 
 def render_explain(result: ScreenResult, market_id: str) -> str:
-    """Plain-text breakdown of one market's score."""
+    """Plain-text breakdown of one market's score.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+    market_id : str
+        The market to explain; it must be ranked in ``result``.
+
+    Returns
+    -------
+    str
+        Rank, score and the formula of the method, then one row per criterion (value, unit,
+        utility, weight share and its part of the score).
+
+    Raises
+    ------
+    ConfigError
+        When ``market_id`` is not in the ranked table.
+    """
     parts = result.explain(market_id)
     row = result.table.loc[market_id]
     lines = [
@@ -163,44 +199,19 @@ def render_explain(result: ScreenResult, market_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(result: ScreenResult, filters: list[str]) -> str:
-    """JSON document with method, weights, filters, ranking, exclusions and sensitivity."""
-    table = result.table.reset_index()
-    sens = result.sensitivity
-    doc = {
-        "method": result.method.value,
-        "method_description": result.method.label,
-        "weights": result.weight_shares,
-        "directions": {c.column: c.direction.value for c in result.criteria},
-        "filters": filters,
-        "demand": list(result.demand),
-        "ranking": json.loads(table.to_json(orient="records")),
-        "excluded": json.loads(result.excluded.reset_index().to_json(orient="records")),
-        "sensitivity": None
-        if sens is None
-        else {
-            "samples": sens.samples,
-            "top_k": sens.top_k,
-            "seed": sens.seed,
-            "concentration": sens.concentration,
-            "swaps": [
-                {
-                    "leader": s.leader,
-                    "runner_up": s.runner_up,
-                    "criterion": s.criterion,
-                    "share_now": s.share_now,
-                    "share_at_swap": s.share_at_swap,
-                    "description": s.describe(),
-                }
-                for s in sens.swaps
-            ],
-        },
-    }
-    return json.dumps(doc, indent=2) + "\n"
-
-
 def render_csv(result: ScreenResult) -> str:
-    """The ranked table as CSV, with the method in a column."""
+    """The ranked table as CSV, with the method in a column.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        The ranking.
+
+    Returns
+    -------
+    str
+        CSV text indexed by ``market_id``, with a ``method`` column.
+    """
     return result.table.assign(method=result.method.value).to_csv()
 
 
@@ -209,7 +220,13 @@ def _split(values: list[str]) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``screen`` command to ``app``."""
+    """Add the ``screen`` command to ``app``.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
 
     @app.command("screen")
     def screen_command(

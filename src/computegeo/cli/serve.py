@@ -19,7 +19,13 @@ from computegeo.core.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve`` to the application."""
+    """Add ``serve`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("serve")(serve_command)
 
 
@@ -55,7 +61,15 @@ def serve_command(
         ),
     ] = None,
 ) -> int:
-    """Serve the web page and HTTP API; logs 'serving on http://HOST:PORT' when ready."""
+    """Serve the web page and HTTP API; logs 'serving on http://HOST:PORT' when ready.
+
+    \f
+
+    Returns
+    -------
+    int
+        Exit code: 0 after a clean stop.
+    """
     try:
         from computegeo.web.server import serve
         from computegeo.web.state import TOKEN_ENV, ServeSettings, default_workers

@@ -195,7 +195,13 @@ def _ingest_summary(results: list[tuple[str, int, int, bool]]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``signals`` command group to the CLI."""
+    """Add the ``signals`` command group to the CLI.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     signals_app = typer.Typer(
         name="signals",
         help="Data-center hiring signals from public job boards: ingest, fetch, classify, show.",

@@ -12,7 +12,15 @@ from collections.abc import Iterable, Sequence
 
 
 class ComputegeoError(Exception):
-    """Base class of all computegeo errors."""
+    """Base class of all computegeo errors.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong, in one sentence.
+    problems : sequence of str, optional
+        One entry per problem found (each names the file, field and fix); rendered as bullets.
+    """
 
     exit_code: int = 1
 
@@ -22,7 +30,13 @@ class ComputegeoError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """The message followed by one bulleted line per problem."""
+        """The message followed by one bulleted line per problem.
+
+        Returns
+        -------
+        str
+            The message, then ``  - problem`` lines.
+        """
         if not self.problems:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
@@ -57,6 +71,23 @@ class SolverError(ComputegeoError):
 def suggest(name: str, choices: Iterable[str], n: int = 3) -> str:
     """Return a " Did you mean ...?" hint for a misspelt name, or an empty string.
 
+    Parameters
+    ----------
+    name : str
+        The name as the user wrote it.
+    choices : iterable of str
+        The names that exist.
+    n : int, optional
+        Most matches to offer.
+
+    Returns
+    -------
+    str
+        ``" Did you mean 'a' or 'b'?"`` (with a leading space, to append to a message), or
+        ``""`` when nothing is close (difflib ratio below 0.6).
+
+    Examples
+    --------
     >>> suggest("sydny", ["sydney", "tokyo"])
     " Did you mean 'sydney'?"
     >>> suggest("zzz", ["sydney"])

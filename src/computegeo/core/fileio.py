@@ -18,7 +18,22 @@ def _umask() -> int:
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : Path
+        The file to create or replace; missing parent folders are created.
+    text : str
+        The whole content.
+    encoding : str, optional
+        Text encoding of the file.
+
+    Raises
+    ------
+    OSError
+        If ``path`` cannot be written; ``filename`` is ``path``, never the temporary file.
+    """
     atomic_write_bytes(path, text.encode(encoding))
 
 
@@ -66,6 +81,13 @@ def _user_error(exc: OSError, path: Path) -> OSError:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
+    Parameters
+    ----------
+    path : Path
+        The file to create or replace; missing parent folders are created.
+    data : bytes
+        The whole content.
+
     Raises
     ------
     OSError
@@ -99,6 +121,16 @@ def atomic_output_dir(path: Path) -> Iterator[Path]:
 
     The staging folder is a sibling of ``path`` so the final rename stays on one file system.
     An existing ``path`` is only removed after the new folder is complete.
+
+    Parameters
+    ----------
+    path : Path
+        The output folder to create or replace.
+
+    Yields
+    ------
+    Path
+        The staging folder (a hidden sibling of ``path``) to write into.
     """
     path = Path(path)
     try:

@@ -16,7 +16,18 @@ import yaml
 
 
 def line_index(text: str) -> dict[tuple[str | int, ...], int]:
-    """Map each key/item path in a YAML document to its 1-based line number."""
+    """Map each key/item path in a YAML document to its 1-based line number.
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+
+    Returns
+    -------
+    dict
+        Path of keys and list indices -> 1-based line; empty when the text does not parse.
+    """
     index: dict[tuple[str | int, ...], int] = {}
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -45,6 +56,16 @@ def format_path(loc: tuple[str | int, ...]) -> str:
 
     >>> format_path(("workloads", 1, "id")), format_path(())
     ('workloads[1].id', '(top level)')
+
+    Parameters
+    ----------
+    loc : tuple of str or int
+        Keys and list indices.
+
+    Returns
+    -------
+    str
+        The dotted path with ``[i]`` for list items.
     """
     out = ""
     for part in loc:
@@ -68,6 +89,20 @@ def clean_loc(
     ``model_tags`` are the class names pydantic uses as tags for models inside unions (e.g.
     ``WeightSpec`` in ``float | WeightSpec``).
 
+    Parameters
+    ----------
+    loc : tuple of str or int
+        Pydantic's ``loc`` of one error.
+    model_tags : frozenset of str, optional
+        Class names of models that appear inside unions.
+
+    Returns
+    -------
+    tuple of str or int
+        The location as the user wrote it (keys and list indices only).
+
+    Examples
+    --------
     >>> clean_loc(("criteria", "carbon", "function-before[check(), float]"))
     ('criteria', 'carbon')
     >>> clean_loc(("criteria", "carbon", "WeightSpec", "weight"), frozenset({"WeightSpec"}))
@@ -94,6 +129,16 @@ def friendly_message(message: str) -> str:
 
     >>> friendly_message("Input should be a valid string")
     'must be a valid string'
+
+    Parameters
+    ----------
+    message : str
+        Pydantic's message.
+
+    Returns
+    -------
+    str
+        The message in the project's words.
     """
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -115,6 +160,22 @@ def is_union_noise(
     also fails "is a list, not a number". Only the branch matching what was written is kept;
     when no branch matches (a mapping where a number or a list belongs), the number's message
     is kept, which says what to write.
+
+    Parameters
+    ----------
+    err : mapping
+        One pydantic error (``type``, ``input``, ...).
+    loc : tuple of str or int
+        Its cleaned location (:func:`clean_loc`).
+    locs : list of tuple
+        The cleaned locations of all errors, in the order of ``errors``.
+    errors : list
+        All errors of the validation.
+
+    Returns
+    -------
+    bool
+        ``True`` when ``err`` should be dropped from the report.
     """
     if not _branch_mismatch(err):
         return False
@@ -138,7 +199,20 @@ def _branch_mismatch(err: Mapping[str, object]) -> bool:
 def nearest_line(
     loc: tuple[str | int, ...], lines: Mapping[tuple[str | int, ...], int]
 ) -> int | None:
-    """Line of ``loc`` or of its nearest parent present in ``lines`` (``None`` at the top)."""
+    """Line of ``loc`` or of its nearest parent present in ``lines`` (``None`` at the top).
+
+    Parameters
+    ----------
+    loc : tuple of str or int
+        A field location (keys and list indices).
+    lines : mapping
+        Location -> 1-based line of the YAML file where it is written.
+
+    Returns
+    -------
+    int or None
+        The 1-based line, or ``None`` when only the document itself contains ``loc``.
+    """
     for cut in range(len(loc), -1, -1):
         line = lines.get(loc[:cut])
         if line is not None and cut > 0:

@@ -5,7 +5,7 @@ A number in a scenario file is accepted only when it is a real number (not ``tru
 for any real planning question and narrow enough that a unit slip (W for MW, USD/kW for USD/MW)
 or a typo (``1e300``) is caught at load time, with the field, the bound and what to check,
 instead of failing inside the solver. The ranges themselves are stated next to the fields they
-bound (:mod:`computegeo.scenario.schema`), each with the reason for its bound.
+bound (:mod:`computegeo.scenario.fields`), each with the reason for its bound.
 
 Examples
 --------
@@ -49,6 +49,16 @@ def format_number(value: float) -> str:
 
     >>> format_number(1e300), format_number(300.0), format_number(0.25), format_number(-2.5)
     ('1e+300', '300', '0.25', '-2.5')
+
+    Parameters
+    ----------
+    value : float
+        The number.
+
+    Returns
+    -------
+    str
+        ``f"{value:g}"``.
     """
     return f"{value:g}"
 
@@ -116,6 +126,16 @@ class Plausible:
 
     def check(self, value: object) -> object:
         """Return ``value`` unchanged when it is a plausible number; raise otherwise.
+
+        Parameters
+        ----------
+        value : object
+            The raw input (before pydantic's number schema).
+
+        Returns
+        -------
+        object
+            ``value`` unchanged.
 
         Raises
         ------

@@ -21,6 +21,16 @@ def usd_per_kw_month_to_usd_per_mw_year(rent_usd_per_kw_month: float) -> float:
 
     >>> usd_per_kw_month_to_usd_per_mw_year(150.0)
     1800000.0
+
+    Parameters
+    ----------
+    rent_usd_per_kw_month : float
+        Rent [USD/kW-month].
+
+    Returns
+    -------
+    float
+        The same rent [USD/MW-year] (x 1,000 kW/MW x 12 months/year).
     """
     return rent_usd_per_kw_month * KW_PER_MW * MONTHS_PER_YEAR
 
@@ -30,5 +40,15 @@ def mw_year_to_mwh(mw_year: float) -> float:
 
     >>> mw_year_to_mwh(1.0)
     8760.0
+
+    Parameters
+    ----------
+    mw_year : float
+        Capacity held for a year [MW-year].
+
+    Returns
+    -------
+    float
+        Energy [MWh] (x 8,760 h/yr).
     """
     return mw_year * HOURS_PER_YEAR

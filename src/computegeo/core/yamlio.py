@@ -1,4 +1,4 @@
-"""Strict YAML reading for user files: a key written twice is an error, not "the last one wins".
+r"""Strict YAML reading for user files: a key written twice is an error, not "the last one wins".
 
 PyYAML's safe loader silently keeps the last of two equal keys in a mapping, so a scenario that
 states ``start_total`` twice plans with whichever comes last. :func:`load_yaml` reads with the
@@ -8,10 +8,10 @@ occurrence), which callers re-raise as their own typed error.
 
 Examples
 --------
->>> load_yaml("a: 1\\nb: [2, 3]\\nc: 1e6\\n")
+>>> load_yaml("a: 1\nb: [2, 3]\nc: 1e6\n")
 {'a': 1, 'b': [2, 3], 'c': 1000000.0}
 >>> try:
-...     load_yaml("a: 1\\nb: 2\\na: 3\\n")
+...     load_yaml("a: 1\nb: 2\na: 3\n")
 ... except YamlProblem as exc:
 ...     print(exc.line, exc.problem)
 3 key 'a' is written twice (lines 1 and 3); keep one of them

@@ -59,6 +59,8 @@ PROVENANCE_COLUMNS: tuple[str, ...] = (
     "year",
     "estimated",
     "estimate_rule",
+    "low",
+    "high",
 )
 OVERRIDE_EXTRA_COLUMNS: tuple[str, ...] = ("source", "year", "estimate_rule")
 """Optional columns of a markets override file giving the provenance of its values."""
@@ -84,6 +86,9 @@ class AttributeValue:
         Whether the value is an estimate.
     estimate_rule
         The rule that made an estimate (empty for measured values).
+    low, high
+        Ends of the evidence range in the unit of the value (``None`` when the evidence is one
+        figure, and for every value of an override file).
     """
 
     market_id: str
@@ -94,70 +99,8 @@ class AttributeValue:
     year: int | None
     estimated: bool
     estimate_rule: str
-
-
-def resources_path(filename: str) -> io.StringIO:
-    """A readable text buffer of a bundled data file (for pandas or csv readers)."""
-    return io.StringIO(read_data_text(filename))
-
-
-@dataclass(frozen=True)
-class Market:
-    """One candidate market with its core attribute values (units as in ``schema.csv``)."""
-
-    market_id: str
-    name: str
-    country: str
-    continent: str
-    latitude: float
-    longitude: float
-    grid_zone: str
-    power_price_usd_per_mwh: float
-    carbon_intensity_g_per_kwh: float
-    renewable_share: float
-    build_cost_usd_per_mw: float
-    colo_rent_usd_per_kw_month: float
-    power_headroom_mw: float
-    time_to_power_months: float
-    moratorium: bool
-    design_temp_c: float
-    pue: float
-    seismic_hazard: float
-    hazard_class: str
-    political_stability: float
-    rule_of_law: float
-    democracy_index: float
-    eu_eea: bool
-    five_eyes: bool
-    oecd: bool
-    nato: bool
-    cloud_providers: tuple[str, ...]
-    cloud_region_count: int
-    subsea_cable_landings: int
-    ix_capacity_gbps: float
-
-
-def market_objects(override: Path | None = None) -> tuple[Market, ...]:
-    """The markets as typed frozen objects (same content and order as :func:`load_markets`).
-
-    >>> tokyo = next(m for m in market_objects() if m.market_id == "tokyo")
-    >>> tokyo.country, tokyo.build_cost_usd_per_mw
-    ('JP', 15200000.0)
-    """
-    frame = load_markets(override)
-    out = []
-    for mid, row in frame.iterrows():
-        values: dict[str, object] = {}
-        for col in frame.columns:
-            v = row[col]
-            if col == "cloud_providers":
-                values[col] = tuple(p for p in str(v).split(";") if p)
-            elif hasattr(v, "item"):
-                values[col] = v.item()
-            else:
-                values[col] = v
-        out.append(Market(market_id=str(mid), **values))  # type: ignore[arg-type]
-    return tuple(out)
+    low: float | None = None
+    high: float | None = None
 
 
 def _csv_records(filename: str) -> list[dict[str, str]]:
@@ -200,6 +143,8 @@ def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
                 year=int(rec["year"]) if rec["year"] else None,
                 estimated=rec["estimated"] == "true",
                 estimate_rule=rec["estimate_rule"],
+                low=float(rec["low"]) if rec.get("low") else None,
+                high=float(rec["high"]) if rec.get("high") else None,
             )
         )
     _raise_bundle(problems, MARKET_ATTRIBUTES_FILE)
@@ -323,8 +268,9 @@ def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``market_id, attribute, value, unit, source, year, estimated, estimate_rule``;
-        ``value`` holds typed Python values, ``year`` is a nullable integer.
+        Columns ``market_id, attribute, value, unit, source, year, estimated, estimate_rule,
+        low, high``; ``value`` holds typed Python values, ``year`` is a nullable integer,
+        ``low``/``high`` the evidence range (``None`` when there is none).
 
     Raises
     ------
@@ -343,6 +289,8 @@ def load_market_attributes(override: Path | None = None) -> pd.DataFrame:
                 v.year,
                 v.estimated,
                 v.estimate_rule,
+                v.low,
+                v.high,
             )
             for v in values
         ],
@@ -396,12 +344,30 @@ def load_markets(override: Path | None = None) -> pd.DataFrame:
 
 
 def market_ids() -> tuple[str, ...]:
-    """Ids of the bundled markets."""
+    """Ids of the bundled markets.
+
+    Returns
+    -------
+    tuple of str
+        Market ids in file order.
+    """
     return tuple(dict.fromkeys(v.market_id for v in _bundled_attribute_values()))
 
 
 def market_values(market_id: str, override: Path | None = None) -> tuple[AttributeValue, ...]:
     """Every value of one market with provenance.
+
+    Parameters
+    ----------
+    market_id : str
+        The market.
+    override : Path or None, optional
+        A markets override file (CSV or YAML); its values win per market and attribute.
+
+    Returns
+    -------
+    tuple of AttributeValue
+        Each attribute's value with unit, source, year and, for an estimate, its rule.
 
     Raises
     ------
@@ -537,28 +503,81 @@ def apply_market_values(
 def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
     """Demand regions (metros) with population and internet users.
 
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
     Returns
     -------
     pandas.DataFrame
         Indexed by ``region_id``; ``name``, ``country``, ``continent``, ``latitude``,
         ``longitude`` [deg], ``population`` [persons], ``internet_users`` [persons] and the
         internet share used to estimate them.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
     """
     return _load_simple("demand_regions", "demand_regions.csv", override)
 
 
 def load_cloud_regions(override: Path | None = None) -> pd.DataFrame:
-    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``."""
+    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``.
+
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``cloud_regions`` columns of ``schema.csv``, indexed by ``region_id``.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
+    """
     return _load_simple("cloud_regions", "cloud_regions.csv", override)
 
 
 def load_hardware(override: Path | None = None) -> pd.DataFrame:
-    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT)."""
+    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT).
+
+    Parameters
+    ----------
+    override : Path or None, optional
+        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``hardware`` columns of ``schema.csv``, indexed by the generation id.
+
+    Raises
+    ------
+    DataError
+        If the bundled table or the override is invalid (every problem listed).
+    """
     return _load_simple("hardware", "hardware.csv", override)
 
 
 def load_countries() -> pd.DataFrame:
-    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``."""
+    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ISO2 code.
+
+    Raises
+    ------
+    DataError
+        If the bundled table is invalid (a packaging fault).
+    """
     return _load_simple("countries", "countries.csv", None)
 
 
@@ -587,6 +606,40 @@ def load_country_groups() -> pd.DataFrame:
     return typed_frame("country_groups", rows).reset_index()
 
 
+def value_ranges(attribute: str) -> dict[str, tuple[float, float, float]]:
+    """Bundled ``(value, low, high)`` of one numeric attribute, for the markets with a range.
+
+    Parameters
+    ----------
+    attribute : str
+        A numeric markets column, e.g. ``"power_price_usd_per_mwh"``.
+
+    Returns
+    -------
+    dict
+        market id -> (value, low, high), in the attribute's unit. A caller whose value differs
+        from the bundled one (an override, a scenario edit) should not use the bundled range.
+    """
+    out: dict[str, tuple[float, float, float]] = {}
+    for v in _bundled_attribute_values():
+        if v.attribute != attribute or v.low is None or v.high is None:
+            continue
+        if isinstance(v.value, (int, float)):
+            out[v.market_id] = (float(v.value), v.low, v.high)
+    return out
+
+
 def attribute_table(values: Sequence[AttributeValue]) -> Mapping[str, AttributeValue]:
-    """Values of one market keyed by attribute name."""
+    """Values of one market keyed by attribute name.
+
+    Parameters
+    ----------
+    values : Sequence[AttributeValue]
+        Values of one market, e.g. from :func:`market_values`.
+
+    Returns
+    -------
+    Mapping[str, AttributeValue]
+        Attribute name -> value (the last one wins if a name repeats).
+    """
     return {v.attribute: v for v in values}

@@ -1,4 +1,4 @@
-"""Read user override files (CSV or YAML) into numbered raw records for schema validation.
+r"""Read user override files (CSV or YAML) into numbered raw records for schema validation.
 
 Accepted layouts
 ----------------
@@ -15,7 +15,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
->>> _ = p.write_text("market_id,pue\\nsydney,1.3\\n")
+>>> _ = p.write_text("market_id,pue\nsydney,1.3\n")
 >>> read_override(p, "markets")[0]
 OverrideRow(number=2, label='row', record={'market_id': 'sydney', 'pue': '1.3'}, line=None)
 """
@@ -57,10 +57,15 @@ def read_override(path: Path, table: str) -> list[OverrideRow]:
 
     Parameters
     ----------
-    path
+    path : Path
         ``.csv``, ``.yaml`` or ``.yml`` file.
-    table
+    table : str
         Table the file overrides (names the id column and the YAML top-level key).
+
+    Returns
+    -------
+    list of OverrideRow
+        The raw records in file order, numbered for messages.
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""Data-residency rules: may data class C originating in country X be held in country Y?
+"""Data-residency rules: whether data class C originating in country X may be held in Y.
 
 The rules ship as ``computegeo/data/residency.yaml`` (curated from adequacy decisions and
 localisation laws; every class cites its legal basis and source). Every country group the rules
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -200,14 +200,21 @@ def _expand_groups(
 def country_groups() -> Mapping[str, frozenset[str]]:
     """Every country group of the membership table, expanded to ISO2 codes (cached).
 
-    >>> groups = country_groups()
-    >>> len(groups["eu"]), len(groups["eea"]), "HU" in groups["eu"]
-    (27, 30, True)
+    Returns
+    -------
+    Mapping[str, frozenset of str]
+        Group id (``eu``, ``eea``, ...) -> ISO2 member codes, nested groups expanded.
 
     Raises
     ------
     DataError
         If the shipped membership table is inconsistent (every problem listed).
+
+    Examples
+    --------
+    >>> groups = country_groups()
+    >>> len(groups["eu"]), len(groups["eea"]), "HU" in groups["eu"]
+    (27, 30, True)
     """
     problems: list[str] = []
     groups = _expand_groups(load_country_groups(), frozenset(load_countries().index), problems)
@@ -219,6 +226,16 @@ def country_groups() -> Mapping[str, frozenset[str]]:
 
 def group_members(group: str) -> frozenset[str]:
     """ISO2 members of one country group (``eu``, ``eea``, ``eu_adequacy``, ``oecd``, ...).
+
+    Parameters
+    ----------
+    group : str
+        The group id, without ``group:``.
+
+    Returns
+    -------
+    frozenset of str
+        ISO2 codes.
 
     Raises
     ------
@@ -237,6 +254,11 @@ def group_members(group: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def load_rules() -> ResidencyRules:
     """Load and validate the shipped residency rules (cached; immutable).
+
+    Returns
+    -------
+    ResidencyRules
+        The data-class rules, the country universe and the jurisdiction records.
 
     Raises
     ------
@@ -335,6 +357,13 @@ def _check_class_references(
 def data_classes() -> tuple[str, ...]:
     """Names of the data classes with a residency rule (``none`` = unrestricted).
 
+    Returns
+    -------
+    tuple of str
+        Class names in file order.
+
+    Examples
+    --------
     >>> "eu_personal" in data_classes() and "none" in data_classes()
     True
     """
@@ -343,6 +372,16 @@ def data_classes() -> tuple[str, ...]:
 
 def rule(data_class: str) -> DataClassRule:
     """The rule of one data class.
+
+    Parameters
+    ----------
+    data_class : str
+        One of :func:`data_classes`.
+
+    Returns
+    -------
+    DataClassRule
+        Origins, allowed and conditional destinations, legal basis, source and year.
 
     Raises
     ------
@@ -374,6 +413,13 @@ def _country(code: str, role: str) -> str:
 def condition_ids() -> tuple[str, ...]:
     """Every condition id of the rules, in file order (a scenario may state it meets them).
 
+    Returns
+    -------
+    tuple of str
+        Unique ids.
+
+    Examples
+    --------
     >>> "eu_us_dpf" in condition_ids() and "in_rbi_processing_only" in condition_ids()
     True
     """
@@ -386,6 +432,16 @@ def condition_ids() -> tuple[str, ...]:
 
 def check_conditions(ids: Iterable[str]) -> frozenset[str]:
     """The given condition ids as a set, after checking each is known.
+
+    Parameters
+    ----------
+    ids : Iterable[str]
+        Condition ids (see :func:`condition_ids`).
+
+    Returns
+    -------
+    frozenset of str
+        The ids.
 
     Raises
     ------
@@ -402,6 +458,11 @@ def check_conditions(ids: Iterable[str]) -> frozenset[str]:
     return out
 
 
+AllowedDestinations = Callable[[str, str], frozenset[str]]
+"""The shape of :func:`allowed_destinations` with the conditions bound: (data class, origin
+ISO2) -> ISO2 countries that may hold it; builders, screens and explainers take one."""
+
+
 def allowed_destinations(
     data_class: str,
     origin_country: str,
@@ -413,14 +474,14 @@ def allowed_destinations(
 
     Parameters
     ----------
-    data_class
+    data_class : str
         One of :func:`data_classes`.
-    origin_country
+    origin_country : str
         ISO 3166-1 alpha-2 code of the country the data comes from.
-    accept_conditions
+    accept_conditions : bool, optional
         Also allow every destination that needs a stated condition (DPF certification, SCCs,
         consent, CAC assessment). Default ``False``.
-    conditions_met
+    conditions_met : Iterable[str], optional
         Ids of the conditions the caller meets (see :func:`condition_ids`); their
         destinations are allowed. Default none: unconditional destinations only.
 
@@ -457,8 +518,31 @@ def may_hold(
 ) -> bool:
     """Whether ``data_class`` data from ``origin_country`` may be held in ``destination_country``.
 
-    See :func:`allowed_destinations` for the parameters.
+    Parameters
+    ----------
+    data_class : str
+        One of :func:`data_classes`.
+    origin_country : str
+        ISO2 code of the country the data comes from.
+    destination_country : str
+        ISO2 code of the country that would hold it.
+    accept_conditions : bool, optional
+        Allow every conditional destination, as in :func:`allowed_destinations`.
+    conditions_met : Iterable[str], optional
+        Ids of the conditions the caller meets, as in :func:`allowed_destinations`.
 
+    Returns
+    -------
+    bool
+        Whether the destination is among :func:`allowed_destinations`.
+
+    Raises
+    ------
+    InputError
+        Unknown data class, country code or condition id.
+
+    Examples
+    --------
     >>> may_hold("in_payment", "IN", "SG")
     False
     >>> may_hold("none", "CN", "US")
@@ -474,7 +558,28 @@ def may_hold(
 
 
 def conditions(data_class: str, origin_country: str, destination_country: str) -> tuple[str, ...]:
-    """Conditions under which a conditional destination becomes allowed (empty if none apply)."""
+    """Conditions under which a conditional destination becomes allowed (empty if none apply).
+
+    Parameters
+    ----------
+    data_class : str
+        One of :func:`data_classes`.
+    origin_country : str
+        ISO2 code of the country the data comes from.
+    destination_country : str
+        ISO2 code of the candidate destination.
+
+    Returns
+    -------
+    tuple of str
+        The condition texts of the conditional entries naming the destination; empty when
+        the rule does not bind data from the origin.
+
+    Raises
+    ------
+    InputError
+        Unknown data class or country code.
+    """
     r = rule(data_class)
     dest = _country(destination_country, "destination")
     if _country(origin_country, "origin") not in r.origins:
@@ -489,6 +594,13 @@ def load_jurisdictions() -> pd.DataFrame:
     :data:`TRANSFER_KINDS`), ``transfer_basis`` (articles), ``localisation``
     (``none``/``sectoral``/``broad``), ``localisation_rules``, ``note``, ``source``, ``year``.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country with a record.
+
+    Examples
+    --------
     >>> j = load_jurisdictions()
     >>> j.loc["SG", "transfer"], j.loc["DE", "regime"]
     ('safeguards', 'GDPR')

@@ -76,13 +76,30 @@ class Column:
 
 
 def read_data_text(filename: str) -> str:
-    """Text of a file shipped in ``computegeo/data`` (no network, no ../shared)."""
+    """Text of a file shipped in ``computegeo/data`` (no network, no ../shared).
+
+    Parameters
+    ----------
+    filename : str
+        File name inside the data package, e.g. ``"schema.csv"``.
+
+    Returns
+    -------
+    str
+        The UTF-8 text.
+    """
     return resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)
 def load_schema() -> tuple[Column, ...]:
-    """Every column of every table, in schema order."""
+    """Every column of every table, in schema order.
+
+    Returns
+    -------
+    tuple of Column
+        One per row of ``schema.csv`` (read once, cached).
+    """
     rows = csv.DictReader(io.StringIO(read_data_text("schema.csv")))
     out = []
     for r in rows:
@@ -103,12 +120,34 @@ def load_schema() -> tuple[Column, ...]:
 
 
 def table_names() -> tuple[str, ...]:
-    """Names of the tables described by the schema."""
+    """Names of the tables described by the schema.
+
+    Returns
+    -------
+    tuple of str
+        Table names in schema order.
+    """
     return tuple(dict.fromkeys(c.table for c in load_schema()))
 
 
 def table_columns(table: str) -> dict[str, Column]:
-    """Columns of one table, keyed by name, in schema order."""
+    """Columns of one table, keyed by name, in schema order.
+
+    Parameters
+    ----------
+    table : str
+        A table of the schema, e.g. ``"markets"``.
+
+    Returns
+    -------
+    dict[str, Column]
+        Column name -> column; the id column first.
+
+    Raises
+    ------
+    KeyError
+        For an unknown table (with close matches).
+    """
     cols = {c.name: c for c in load_schema() if c.table == table}
     if not cols:
         msg = f"unknown table {table!r}.{suggest(table, table_names())}"
@@ -120,6 +159,19 @@ def parse_value(text: object, col: Column) -> tuple[object, str]:
     """Parse one cell by its column type; return ``(value, problem)`` (problem empty if fine).
 
     Empty cells give ``None``. Bounds and allowed values are checked.
+
+    Parameters
+    ----------
+    text : object
+        The raw cell: CSV text, or a YAML scalar.
+    col : Column
+        The column it belongs to (type, unit, bounds, allowed values).
+
+    Returns
+    -------
+    tuple of (object, str)
+        The parsed value (``None`` when empty or invalid) and a problem text, empty when the
+        cell is fine.
     """
     if text is None:
         return None, ""
@@ -281,7 +333,20 @@ def _missing_reported(problems: Sequence[str], where: str, column: str) -> bool:
 
 
 def typed_frame(table: str, rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
-    """A data frame with the schema's columns and dtypes, indexed by the id column."""
+    """A data frame with the schema's columns and dtypes, indexed by the id column.
+
+    Parameters
+    ----------
+    table : str
+        A table of the schema.
+    rows : Sequence[Mapping[str, object]]
+        Parsed records (from :func:`parse_records`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float, int64, bool or str columns by schema type (missing text as ``""``).
+    """
     cols = table_columns(table)
     id_col = next(iter(cols))
     frame = pd.DataFrame.from_records(list(rows), columns=list(cols))

@@ -51,6 +51,11 @@ class DatasetVersion:
 def dataset_version() -> DatasetVersion:
     """The version of the bundled dataset (cached).
 
+    Returns
+    -------
+    DatasetVersion
+        ``version`` (YEAR.MONTH.PATCH) and release ``date`` (YYYY-MM-DD) of ``dataset.yaml``.
+
     Raises
     ------
     DataError

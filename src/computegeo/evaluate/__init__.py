@@ -1,2 +1,1 @@
-"""Evaluate plans independently of the model: checker, KPIs, resilience, infeasibility "
-"explanation."""
+"""Evaluate plans apart from the model: checker, KPIs, resilience, infeasibility explanation."""

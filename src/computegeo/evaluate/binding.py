@@ -1,40 +1,28 @@
-"""Binding constraints of a solved plan, in words: which limits bind and what relaxing each by
-one unit is worth.
+"""Binding constraints of a solved plan, in words.
 
-The LP with every binary fixed at its optimum is re-solved; its duals give the value of relaxing
-each binding limit. Every row is labelled with its site, market, country, grid zone, provider,
-region, workload and period labels (never integer positions), whatever family it belongs to.
+Which limits bind and what relaxing each by one unit is worth.
+
+The LP with every binary fixed at its optimum is re-solved in the solved model's HiGHS instance
+(no second build); its duals give the value of relaxing each binding limit. Every row is
+labelled with its site, market, country, grid zone, provider, region, workload and period labels
+(never integer positions), whatever family it belongs to.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import time
-
+import linopy
 import numpy as np
 
 from computegeo.core.errors import SolverError
 from computegeo.evaluate.explain import FAMILY_WORDS
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
-from computegeo.optimize.extract import Solution
-from computegeo.optimize.formulation import build_model_from_context
-from computegeo.optimize.solve import SolveOptions, SolveResult, Status, solve
+from computegeo.optimize.families import BINDING_UNITS
+from computegeo.optimize.solve import SolveOptions, Status, resolve_fixed_lp
 from computegeo.results.plan import BindingConstraint
 
-BINDING_FAMILIES: dict[str, str] = {
-    "market-power_headroom": "USD per MW of grid headroom",
-    "site-availability": "USD per MW of available space/quota",
-    "site-campus_expansion_max": "USD per MW of campus size",
-    "system-equipment_supply": "USD per MW of equipment supply",
-    "system-budget": "USD per USD of capital budget",
-    "system-carbon_cap": "USD per tCO2/yr of carbon cap",
-    "market-share_cap": "USD per MW of share-cap room",
-    "country-share_cap": "USD per MW of share-cap room",
-    "grid-share_cap": "USD per MW of share-cap room",
-    "provider-share_cap": "USD per MW of share-cap room",
-    "contingency-share": "USD per MW of N-1 requirement",
-}
-"""Constraint families whose duals are reported, with the unit of the relaxation value."""
+BINDING_FAMILIES: dict[str, str] = dict(BINDING_UNITS)
+"""Row sets whose duals are reported, with the unit of the relaxation value (from the registry
+:data:`computegeo.optimize.families.FAMILIES`)."""
 
 MAX_BINDING_REPORTED = 25
 
@@ -43,26 +31,41 @@ DUAL_TOL = 1e-9
 
 
 def binding_constraints(
-    ctx: ModelContext, sol: Solution, opts: SolveOptions
+    ctx: ModelContext, model: linopy.Model, opts: SolveOptions
 ) -> tuple[tuple[BindingConstraint, ...], float, float]:
-    """The binding constraints of ``sol`` (largest relaxation value first, at most
-    :data:`MAX_BINDING_REPORTED`), the build and the solve seconds of the dual LP."""
-    fixed = {"site-campus_open": sol.campus_open, "cluster-use": sol.cluster_use}
-    lp_ctx = dataclasses.replace(ctx, fixed=fixed)
-    t0 = time.perf_counter()
-    model = build_model_from_context(lp_ctx)
-    build_s = time.perf_counter() - t0
+    """The binding constraints of the solved ``model`` and the seconds outside / inside HiGHS.
+
+    The model's HiGHS instance is re-solved as the LP with every binary fixed at its optimum
+    (:func:`computegeo.optimize.solve.resolve_fixed_lp`: no second build); its duals give the
+    value of relaxing each limit by one unit.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context ``model`` was built from (for the rows' labels).
+    model : linopy.Model
+        The solved model of the plan.
+    opts : SolveOptions
+        Time limit and LP algorithm of the re-solve.
+
+    Returns
+    -------
+    tuple of BindingConstraint, float, float
+        Largest relaxation value first, at most :data:`MAX_BINDING_REPORTED`; the seconds
+        outside HiGHS (changing the instance, reading duals) and inside it [s].
+    """
     try:
-        result: SolveResult = solve(model, dataclasses.replace(opts, mip_rel_gap=1e-9))
+        result, duals = resolve_fixed_lp(model, BINDING_FAMILIES, opts)
     except SolverError:
-        return (), build_s, 0.0
+        return (), 0.0, 0.0
+    outside_s = result.wall_seconds - result.solve_seconds
     if result.status is not Status.OPTIMAL:
-        return (), build_s, result.solve_seconds
+        return (), outside_s, result.solve_seconds
     rows: list[BindingConstraint] = []
     for family, unit in BINDING_FAMILIES.items():
-        if family not in model.constraints:
+        if family not in duals:
             continue
-        dual = model.constraints[family].dual
+        dual = duals[family]
         series = dual.to_series().dropna()
         series = series[series.abs() > DUAL_TOL]
         scale = 1.0 if family == "system-budget" else OBJECTIVE_SCALE_USD
@@ -78,31 +81,30 @@ def binding_constraints(
                 )
             )
     rows.sort(key=lambda r: -r.relaxation_value_usd)
-    return (
-        tuple(rows[:MAX_BINDING_REPORTED]),
-        build_s,
-        result.solve_seconds + (result.wall_seconds - result.solve_seconds),
-    )
+    return tuple(rows[:MAX_BINDING_REPORTED]), outside_s, result.solve_seconds
 
 
 def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str:
-    """Words for a constraint row: its site, market, country, grid, provider, region, workload
-    and period labels, never integer positions.
+    """Words for a constraint row, from its labels.
 
-    Positional dimensions (``site``, ``market`` positions, ``period``) are mapped to labels;
-    label dimensions (the share caps' ``market``/``country``/``grid``/``provider`` ids) are used
-    as they are, with market ids shown by name.
+    The row's site, market, country, grid, provider, region, workload and period labels,
+    never integer positions.
+    The model's coordinates are labels already (site and market ids, period labels; see
+    :class:`~computegeo.optimize.context.ModelContext`); market ids are shown by name and an
+    N-1 requirement by the contingency, workload and regions it stands for.
     """
     d = ctx.data
     parts = key if isinstance(key, tuple) else (key,)
     values = dict(zip(names, parts, strict=False))
     period = _label(d.period_label, values.get("period"))
     if family == "contingency-share":
-        req_c, req_w, req_node = ctx.n1_requirements
-        i = int(values.get("n1requirement", -1))  # type: ignore[call-overload]
-        if not 0 <= i < len(req_c):
+        index = ctx.n1requirement_index
+        label = values.get("n1requirement")
+        if label not in index:
             return f"for an N-1 requirement in {period}"
-        lost = d.contingencies()[ctx.contingency_ids[int(req_c[i])]][0]
+        i = int(index.get_loc(label))  # type: ignore[arg-type]
+        req_c, req_w, req_node = ctx.n1_requirements
+        lost = ctx.contingency_names[int(req_c[i])]
         w = int(req_w[i])
         where = ""
         if req_node[i] >= 0:
@@ -118,10 +120,8 @@ def _where(ctx: ModelContext, family: str, names: list[str], key: object) -> str
             continue
         if name == "site":
             words.append(_label(d.site_id, part))
-        elif name == "market" and family.startswith("market-share"):
-            words.append(market_names.get(str(part), str(part)))
         elif name == "market":
-            words.append(_label(d.market_name, part))
+            words.append(market_names.get(str(part), str(part)))
         elif name == "workload":
             words.append(_label(d.workload_id, part))
         elif name == "region":

@@ -1,5 +1,4 @@
-"""Independent plan checker (kept importable here; the rules live in
-:mod:`computegeo.evaluate.checks`).
+"""Independent plan checker; the rules live in :mod:`computegeo.evaluate.checks`.
 
 Each rule re-derives what it checks from the scenario and the dataset -- residency from
 ``residency.may_hold``, latency from ``latency.rtt_ms``, lead times from months, discounting

@@ -21,38 +21,16 @@ import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.resilience import _margin_lp
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.optimize.families import ROW_WORDS
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import UnmetReason, UnmetRow
+from computegeo.scenario.enums import Form
 
 MAX_LISTED = 5
 """Most contingencies listed one by one in an explanation."""
 
-FAMILY_WORDS: dict[str, str] = {
-    "site-capacity_accumulation": "lead times (capacity arrives only after its lead time)",
-    "node-demand": "demand balance",
-    "market-serving": "serving capacity",
-    "site-load_limit": "site capacity",
-    "site-availability": "available colocation space / cloud quota",
-    "market-power_headroom": "grid power headroom",
-    "site-campus_once": "one campus per site",
-    "site-campus_max": "maximum campus size",
-    "site-campus_min": "minimum campus size",
-    "site-campus_expansion_max": "maximum campus size",
-    "cluster-min": "minimum training cluster size",
-    "cluster-max": "training cluster placement",
-    "system-capacity_total": "total capacity",
-    "market-share_cap": "per-market diversification cap",
-    "country-share_cap": "per-country diversification cap",
-    "grid-share_cap": "per-grid diversification cap",
-    "provider-share_cap": "per-provider diversification cap",
-    "contingency-demand": "N-1 demand",
-    "contingency-capacity": "N-1 surviving capacity",
-    "contingency-share": "N-1 required share",
-    "system-equipment_supply": "equipment (transformer/switchgear) supply",
-    "system-budget": "capital budget",
-    "system-carbon_cap": "carbon cap",
-}
-"""Plain words for each constraint family (model row names)."""
+FAMILY_WORDS: dict[str, str] = dict(ROW_WORDS)
+"""Plain words for each row set of the model (from :mod:`computegeo.optimize.families`)."""
 
 
 def capacity_potential_mw(data: ProblemData) -> np.ndarray:
@@ -62,6 +40,16 @@ def capacity_potential_mw(data: ProblemData) -> np.ndarray:
     site's availability and maximum campus size, then scaled down per market to its power
     headroom (build and lease only). Equipment supply, budget and caps are ignored (they are
     reported separately).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray, shape (S, T)
+        Capacity potential [MW].
     """
     t_n = data.n_periods
     online_any = data.online_mask().any(axis=1)  # (S, t): some vintage can be online at t
@@ -104,6 +92,7 @@ def unmet_rows(
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     capacity_mw : ndarray, shape (S, T)
         Capacity online in the plan [MW].
     unmet_mw : ndarray, shape (W, R, T)
@@ -185,6 +174,16 @@ def site_unit_cost_usd_per_mw_year(data: ProblemData) -> np.ndarray:
     Annualised capex (capital recovery at the discount rate over the asset life) + rent, cloud
     price or O&M + grid energy at full load (IT MW x PUE x 8,760 h x power price) for forms
     drawing grid power. The one-off campus cost is not included.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray, shape (S,)
+        Cost of one MW-year at each site [USD/MW-yr].
     """
     mk = data.site_market
     pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
@@ -197,7 +196,18 @@ def site_unit_cost_usd_per_mw_year(data: ProblemData) -> np.ndarray:
 
 
 def structural_problems(data: ProblemData) -> list[str]:
-    """Reasons found without any LP why the hard constraints cannot all hold."""
+    """Reasons found without any LP why the hard constraints cannot all hold.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem found; empty when none is found (the LP may still be infeasible).
+    """
     problems: list[str] = []
     allowed_w = [
         set(data.arc_market[data.arc_workload == w].tolist()) for w in range(data.n_workloads)
@@ -232,7 +242,18 @@ def structural_problems(data: ProblemData) -> list[str]:
 
 
 def n1_shortfalls(data: ProblemData) -> list[str]:
-    """N-1 requirements that fail even with every market at its capacity potential."""
+    """N-1 requirements that fail even with every market at its capacity potential.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    list of str
+        One sentence per contingency and period that falls short.
+    """
     conts = data.contingencies()
     if not conts:
         return []
@@ -323,21 +344,49 @@ def _n1_words(
     return text
 
 
+IIS_EXAMPLES = 3
+"""Rows named per constraint family in an infeasibility report."""
+
+
 def iis_problems(model: linopy.Model) -> list[str]:
-    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words."""
+    """Translate a HiGHS IIS of an infeasible, solved model into constraint families in words.
+
+    Each family comes with a few of its rows named by their coordinates (site, market, node,
+    period labels).
+
+    Parameters
+    ----------
+    model : linopy.Model
+        The solved, infeasible model.
+
+    Returns
+    -------
+    list of str
+        One line per constraint family in the IIS, with its row count; empty when HiGHS gives none.
+    """
     try:
         labels = model.compute_infeasibilities()
     except Exception:  # noqa: BLE001 - the IIS is a best-effort diagnostic
         return []
     families: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
     for label in labels:
         info = model.constraints.get_label_position(label)
         name = str(info[0]) if isinstance(info, tuple) else str(info)
         families[name] = families.get(name, 0) + 1
-    return [
-        f"conflicting constraints: {FAMILY_WORDS.get(name, name)} ({count} rows of '{name}')"
-        for name, count in sorted(families.items())
-    ]
+        coords = info[1] if isinstance(info, tuple) and len(info) > 1 else None
+        if isinstance(coords, dict) and len(examples.setdefault(name, [])) < IIS_EXAMPLES:
+            examples[name].append(", ".join(str(v) for v in coords.values()))
+    out: list[str] = []
+    for name, count in sorted(families.items()):
+        rows = examples.get(name) or []
+        shown = f": {'; '.join(f'[{r}]' for r in rows)}" if rows else ""
+        more = " ..." if count > len(rows) and rows else ""
+        out.append(
+            f"conflicting constraints: {FAMILY_WORDS.get(name, name)} "
+            f"({count} rows of '{name}'{shown}{more})"
+        )
+    return out
 
 
 def _names(ids: list[str], n: int = 5) -> str:

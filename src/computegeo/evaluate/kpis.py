@@ -18,8 +18,9 @@ import numpy as np
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.arrays import PlanArrays
 from computegeo.evaluate.resilience import evaluate_n1
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import Kpis, N1Margin, OpexBreakdown
+from computegeo.scenario.enums import Form
 
 
 def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) -> Kpis:
@@ -28,10 +29,18 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     arrays : PlanArrays
         The plan's rows as arrays (:func:`computegeo.evaluate.arrays.plan_arrays`).
     with_n1 : bool
         Compute N-1 margins (one LP per contingency holding capacity and period).
+
+    Returns
+    -------
+    Kpis
+        Discounted cost by component [USD], overnight capex [USD], opex breakdown, carbon
+        [t CO2], unmet demand [MWh], market concentration (HHI [-]) and capacity by period
+        [MW], and the worst N-1 margin (``mode="not computed"`` when ``with_n1`` is false).
     """
     weight = data.period_weight_years
     crf = data.capital_recovery_factor
@@ -104,8 +113,22 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
 
 
 def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:
-    """Worst N-1 margin over contingencies and periods (see
-    :class:`computegeo.results.plan.N1Margin`)."""
+    """Worst N-1 margin over contingencies and periods.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (its N-1 mode, required share and contingencies).
+    site_capacity_mw : numpy.ndarray, shape (S, T)
+        Capacity online per site and period [MW].
+
+    Returns
+    -------
+    N1Margin
+        The contingency and period with the smallest margin (see
+        :class:`computegeo.results.plan.N1Margin`); only ``mode`` is set when N-1 is off or
+        no contingency removes capacity.
+    """
     results = evaluate_n1(data, site_capacity_mw)
     if not results:
         return N1Margin(mode=data.n1_mode.value)
@@ -115,6 +138,7 @@ def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:
         worst_contingency=worst.name,
         margin=float(worst.margin),
         served_share_after_loss={r.name: float(r.served_share) for r in results},
+        margin_after_loss={r.name: float(r.margin) for r in results},
     )
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from computegeo.problem.data import N1Basis, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceBasis
 
 MAX_LISTED = 5
 """Most items listed one by one in a message."""
@@ -43,7 +44,7 @@ def _listed(items: list[str], n: int = MAX_LISTED) -> str:
 def _fix(data: ProblemData) -> str:
     basis = (
         "set policies.resilience.basis: workload (the share then holds per workload in aggregate), "
-        if data.n1_basis is N1Basis.WORKLOAD_REGION
+        if data.n1_basis is ResilienceBasis.WORKLOAD_REGION
         else ""
     )
     return (
@@ -59,6 +60,7 @@ def n1_structural_problems(data: ProblemData) -> list[str]:
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
 
     Returns
     -------
@@ -73,7 +75,7 @@ def n1_structural_problems(data: ProblemData) -> list[str]:
     none_lost = np.zeros(data.n_markets, dtype=bool)
     before = _reachable(data, none_lost)
     problems: list[str] = []
-    by_region = data.n1_basis is N1Basis.WORKLOAD_REGION
+    by_region = data.n1_basis is ResilienceBasis.WORKLOAD_REGION
     for w in covered:
         has = demand[w].max(axis=1) > 0  # (R,)
         if not has.any():

@@ -12,7 +12,8 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from computegeo.problem.data import N1Basis, ProblemData
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import ResilienceBasis
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,42 @@ class ContingencyResult:
 
 
 def market_capacity_mw(data: ProblemData, site_capacity_mw: np.ndarray) -> np.ndarray:
-    """Capacity per (market, period) [MW] from per-site capacity (S, T)."""
+    """Capacity per (market, period) [MW] from per-site capacity (S, T).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (``site_market`` maps each site to its market).
+    site_capacity_mw : numpy.ndarray, shape (S, T)
+        Capacity online per site and period [MW].
+
+    Returns
+    -------
+    numpy.ndarray, shape (M, T)
+        Sum over each market's sites [MW].
+    """
     out = np.zeros((data.n_markets, data.n_periods))
     np.add.at(out, data.site_market, site_capacity_mw)
     return out
 
 
 def evaluate_n1(data: ProblemData, site_capacity_mw: np.ndarray) -> tuple[ContingencyResult, ...]:
-    """Margins of every contingency that removes capacity (others equal the no-loss case, which
-    is reported as ``"(none lost)"`` when no contingency removes capacity).
+    """Margins of every contingency that removes capacity.
+
+    Contingencies that remove nothing equal the no-loss case, which is reported once as
+    ``"(none lost)"`` when no contingency removes capacity.
 
     Parameters
     ----------
     data : ProblemData
+        The problem (N-1 mode, required share, contingencies, demand and latency reach).
     site_capacity_mw : ndarray, shape (S, T)
         Capacity online per site and period [MW].
+
+    Returns
+    -------
+    tuple of ContingencyResult
+        One result per contingency and period; empty when N-1 is off.
     """
     conts = data.contingencies()
     if not conts:
@@ -90,7 +112,7 @@ def _margin_lp(
     if not need.any():
         return np.inf, 1.0
     pair_demand = data.demand_mw.reshape(-1, data.n_periods)[:, t]  # (W x R,)
-    by_region = data.n1_basis is N1Basis.WORKLOAD_REGION
+    by_region = data.n1_basis is ResilienceBasis.WORKLOAD_REGION
     # requirement groups: workloads, or (workload, region) pairs with demand
     if by_region:
         groups = np.flatnonzero(np.repeat(need, data.n_regions) & (pair_demand > 0))

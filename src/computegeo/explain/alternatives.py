@@ -40,7 +40,18 @@ DEFAULT_TOLERANCE = 0.01
 
 
 def footprint(plan: Plan) -> frozenset[str]:
-    """Markets holding at least :data:`FOOTPRINT_FLOOR_MW` in the plan's final period."""
+    """Markets holding at least :data:`FOOTPRINT_FLOOR_MW` in the plan's final period.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    frozenset of str
+        Market ids of the plan's final-period footprint.
+    """
     last = plan.scenario.periods[-1]
     by_market: dict[str, float] = defaultdict(float)
     for row in plan.capacity:
@@ -109,6 +120,7 @@ def near_optimal_alternatives(
     data : ProblemData
         The problem ``base`` answers.
     base : Plan
+        The cost-optimal plan the alternatives are compared with.
     tolerance : float
         Largest cost increase over ``base``'s objective [-], e.g. 0.01 for 1 %.
     max_alternatives : int

@@ -1,5 +1,8 @@
-"""Compare two plans: capacity by market and form, cost, unmet demand, coverage, concentration,
-and the scenario settings that differ (the causes to look at first)."""
+"""Compare two plans: capacity, cost, unmet demand, coverage, concentration, settings.
+
+Capacity is compared by market and form; the scenario settings that differ are listed as the
+causes to look at first.
+"""
 
 from __future__ import annotations
 
@@ -76,7 +79,13 @@ class PlanComparison:
     settings: tuple[SettingDelta, ...]
 
     def to_json_dict(self) -> dict[str, object]:
-        """Plain JSON object."""
+        """Plain JSON object.
+
+        Returns
+        -------
+        dict
+            ``a``, ``b`` (plan names), ``capacity``, ``costs``, ``outcomes`` and ``settings`` lists.
+        """
         return {
             "a": self.name_a,
             "b": self.name_b,
@@ -145,6 +154,7 @@ def compare_plans(
     Parameters
     ----------
     a, b : Plan
+        The baseline plan and the plan compared with it.
     scenario_a, scenario_b : mapping, optional
         The scenarios as run (``scenario.yaml`` of each output folder, decoded); their
         differing settings are listed.
@@ -152,6 +162,8 @@ def compare_plans(
     Returns
     -------
     PlanComparison
+        Differences (``b - a``) in capacity by market, form and period [MW], cost by component
+        [USD], unmet demand, coverage and concentration, and the settings that differ.
     """
     cap_a, cap_b = _capacity(a), _capacity(b)
     order = {p: i for i, p in enumerate((*a.scenario.periods, *b.scenario.periods))}

@@ -5,22 +5,22 @@ All figures are for the plan's final period unless a name says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.evaluate.explain import site_unit_cost_usd_per_mw_year
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import Form
 
 TOL_MW = 1e-3
 """Capacity or load below this is treated as none [MW]."""
 
 BINDS_REL = 1e-4
 """A limit binds when use is within this share of it [-]."""
-
-AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +85,18 @@ class PlanFacts:
         return self.data.n_periods - 1
 
     def market_index(self, market_id: str) -> int | None:
-        """Index of a market of ``data``."""
+        """Index of a market of ``data``.
+
+        Parameters
+        ----------
+        market_id : str
+            A market id.
+
+        Returns
+        -------
+        int or None
+            Its position in ``data.market_id``, or ``None`` when the problem lacks it.
+        """
         try:
             return self.data.market_id.index(market_id)
         except ValueError:
@@ -106,6 +117,7 @@ def plan_facts(
     data : ProblemData
         The problem the plan answers.
     plan : Plan
+        The solved plan.
     rtt_ms : ndarray, shape (M, R), optional
         Round-trip times market -> region [ms]; without it the arcs stand in for the latency
         limit (residency and latency cannot then be told apart).
@@ -113,6 +125,12 @@ def plan_facts(
         ISO2 country of each region (for residency wording).
     allowed_destinations : callable, optional
         ``(data_class, origin_country) -> countries`` (for residency wording).
+
+    Returns
+    -------
+    PlanFacts
+        Capacity, load and served demand per market, site and period [MW], unit costs
+        [USD/MW-yr] and the rule excluding each market from each demand.
     """
     d = data
     m_index = {m: i for i, m in enumerate(d.market_id)}
@@ -200,10 +218,34 @@ def plan_facts(
 
 
 def grid_sites(data: ProblemData) -> np.ndarray:
-    """(S,) sites drawing grid power (their new capacity uses headroom)."""
+    """(S,) sites drawing grid power (their new capacity uses headroom).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (S,)
+        ``True`` for build and lease sites.
+    """
     return np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
 
 
 def is_form(data: ProblemData, form: Form) -> np.ndarray:
-    """(S,) sites of one form."""
+    """(S,) sites of one form.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+    form : Form
+        The form (build, lease, cloud).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (S,)
+        ``True`` for each site of that form.
+    """
     return np.array([f is form for f in data.site_form])

@@ -1,6 +1,6 @@
 """Which ``policies.markets`` rule removes each candidate market, in words.
 
-:func:`computegeo.problem.build.allowed_markets` keeps or drops markets; this module says why,
+:func:`computegeo.problem.markets.allowed_markets` keeps or drops markets; this module says why,
 naming the scenario field and the market's value, so "why not Singapore?" has a checkable answer.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from computegeo.problem.build import allowed_markets
-from computegeo.scenario.load import Scenario
+from computegeo.problem.markets import allowed_markets
+from computegeo.scenario.schema import Scenario
 
 
 def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, str]:
@@ -18,6 +18,7 @@ def market_exclusions(scenario: Scenario, markets: pd.DataFrame) -> dict[str, st
     Parameters
     ----------
     scenario : Scenario
+        The scenario whose ``policies.markets`` rules are read.
     markets : DataFrame
         The catalog's market table (index ``market_id``).
 

@@ -30,7 +30,7 @@ from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 UNMET = "unmet"
 """Stands for demand not served in :class:`Move` rows."""
@@ -44,8 +44,24 @@ BuildProblem = Callable[[Scenario], ProblemData]
 def forced_scenario(
     scenario: Scenario, force_in: Sequence[str] = (), force_out: Sequence[str] = ()
 ) -> Scenario:
-    """The scenario with ``force_out`` excluded (existing capacity there dropped) and
-    ``force_in`` always allowed."""
+    """The scenario with ``force_out`` excluded and ``force_in`` always allowed.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the plan was made from; not changed.
+    force_in : sequence of str, optional
+        Market ids to allow whatever the market policies say (added to ``include`` when the
+        policy lists markets to include).
+    force_out : sequence of str, optional
+        Market ids to exclude; existing capacity in them is dropped too.
+
+    Returns
+    -------
+    Scenario
+        A copy with ``policies.markets`` and ``existing`` updated; a market in both lists is
+        forced out.
+    """
     p = scenario.policies.markets
     out = set(force_out)
     markets = p.model_copy(
@@ -63,8 +79,19 @@ def forced_scenario(
 
 
 def default_min_mw(plan: Plan) -> float:
-    """Capacity a forced-in market must hold by default: as much as the smallest market of the
-    plan's final period, at least 1 MW [MW]."""
+    """Capacity a forced-in market must hold by default [MW].
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan whose final-period capacity per market is read.
+
+    Returns
+    -------
+    float
+        The capacity of the plan's smallest market (of those with at least 1 MW) in the final
+        period, and at least 1 MW.
+    """
     last = plan.scenario.periods[-1]
     by_market: dict[str, float] = defaultdict(float)
     for row in plan.capacity:
@@ -217,6 +244,13 @@ def moves(base: Plan, other: Plan) -> tuple[Move, ...]:
     Per (workload, region), each market's decrease is split over the markets that gain, in
     proportion to their gains; unserved demand counts as the market ``"unmet"``. Opposite
     moves between two markets (of different demands) are netted.
+
+    Parameters
+    ----------
+    base : Plan
+        The plan moved from.
+    other : Plan
+        The plan moved to (same scenario periods, workloads and regions).
 
     Returns
     -------

@@ -31,7 +31,7 @@ import numpy as np
 
 from computegeo.explain.facts import BINDS_REL, TOL_MW, PlanFacts, grid_sites, is_form
 from computegeo.explain.types import MarketExplanation, Reason, ReasonKind
-from computegeo.problem.data import Form
+from computegeo.scenario.enums import Form
 
 MAX_NAMED = 4
 """Most regions or markets named in one reason."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.explain.alternatives import footprint, near_optimal_alternatives
 from computegeo.explain.facts import TOL_MW, plan_facts
 from computegeo.explain.filters import market_exclusions
@@ -16,13 +17,11 @@ from computegeo.explain.forcing import BuildProblem, force_markets
 from computegeo.explain.market_reasons import explain_markets
 from computegeo.explain.types import Alternative, ForcedResult, PlanExplanation
 from computegeo.explain.unmet import unmet_causes
+from computegeo.latency import RttMatrix
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
-
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-AllowedDestinations = Callable[[str, str], frozenset[str]]
+from computegeo.scenario.schema import Scenario
 
 ALTERNATIVES_SHARE = 0.25
 """Share of the what-if budget kept for the alternatives search [-]."""
@@ -47,6 +46,13 @@ class ExplainInputs:
 
 def explain_plan(plan: Plan, inputs: ExplainInputs) -> tuple[Plan, PlanExplanation]:
     """The plan with true unmet causes, and its per-market reasons (no re-solve).
+
+    Parameters
+    ----------
+    plan : Plan
+        The solved plan.
+    inputs : ExplainInputs
+        The scenario, problem, catalog tables, latency and residency rules it was made from.
 
     Returns
     -------
@@ -107,10 +113,26 @@ def what_if(
 
     Parameters
     ----------
+    plan : Plan
+        The solved plan.
+    explanation : PlanExplanation
+        Its per-market reasons (:func:`explain_plan`).
+    inputs : ExplainInputs
+        What the plan was made from.
+    build : callable
+        ``Scenario -> ProblemData``, used to rebuild the problem of each forced scenario.
     budget_s : float
         Wall time for all re-solves [s].
     alternatives_tolerance : float or None
         Cost tolerance of alternatives [-]; ``None`` skips the search.
+    on_progress : callable, optional
+        Called with one line of text per re-solve.
+
+    Returns
+    -------
+    PlanExplanation
+        ``explanation`` with the forcing results (cost of each forced plan [USD] and the load
+        it moves), the alternatives found and notes on what did not fit in the budget.
     """
     say = on_progress or (lambda _m: None)
     start = time.perf_counter()

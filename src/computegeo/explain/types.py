@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from computegeo.core.errors import DataError
+
 
 class ReasonKind(enum.Enum):
     """What a reason is about."""
@@ -41,7 +43,13 @@ class Reason:
     text: str
 
     def to_json_dict(self) -> dict[str, str]:
-        """``{"kind", "text"}``."""
+        """``{"kind", "text"}``.
+
+        Returns
+        -------
+        dict
+            The reason's kind (its enum value) and text.
+        """
         return {"kind": self.kind.value, "text": self.text}
 
 
@@ -58,7 +66,13 @@ class MarketExplanation:
     reasons: tuple[Reason, ...]
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"market_id", "chosen", "capacity_mw", "reasons": [{"kind", "text"}]}``."""
+        """``{"market_id", "chosen", "capacity_mw", "reasons": [{"kind", "text"}]}``.
+
+        Returns
+        -------
+        dict
+            The market's id, whether chosen, its final-period capacity [MW] and its reasons.
+        """
         return {
             "market_id": self.market_id,
             "chosen": self.chosen,
@@ -69,15 +83,24 @@ class MarketExplanation:
 
 @dataclass(frozen=True)
 class Move:
-    """Demand served from ``from_market`` in the plan and from ``to_market`` in another plan,
-    in the final period [MW]; ``"unmet"`` stands for demand not served."""
+    """Final-period demand served from one market in a plan and another in a second plan [MW].
+
+    Served from ``from_market`` in the plan and from ``to_market`` in the other;
+    ``"unmet"`` stands for demand not served.
+    """
 
     from_market: str
     to_market: str
     mw: float
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"from_market", "to_market", "mw"}``."""
+        """``{"from_market", "to_market", "mw"}``.
+
+        Returns
+        -------
+        dict
+            The two market ids and the load moved [MW].
+        """
         return {"from_market": self.from_market, "to_market": self.to_market, "mw": self.mw}
 
 
@@ -121,7 +144,13 @@ class ForcedResult:
         )
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"market_id", "forced", "feasible", "cost_delta_usd", "moved"}`` plus details."""
+        """``{"market_id", "forced", "feasible", "cost_delta_usd", "moved"}`` plus details.
+
+        Returns
+        -------
+        dict
+            The forcing, its feasibility, cost change [USD] and the load it moves.
+        """
         return {
             "market_id": ",".join(self.market_ids),
             "forced": self.forced,
@@ -158,7 +187,13 @@ class Alternative:
     """``"search"`` (no-good MILP) or ``"force_out"`` (a forced-out re-solve within tolerance)."""
 
     def to_json_dict(self) -> dict[str, object]:
-        """All fields, tuples as lists."""
+        """All fields, tuples as lists.
+
+        Returns
+        -------
+        dict
+            The alternative's fields.
+        """
         return {
             "markets": list(self.markets),
             "dropped": list(self.dropped),
@@ -185,11 +220,28 @@ class PlanExplanation:
     """What was not computed within the budget, and similar remarks."""
 
     def market(self, market_id: str) -> MarketExplanation | None:
-        """The explanation of one market, if it is a candidate."""
+        """The explanation of one market, if it is a candidate.
+
+        Parameters
+        ----------
+        market_id : str
+            A market id.
+
+        Returns
+        -------
+        MarketExplanation or None
+            ``None`` when the market is not a candidate.
+        """
         return next((m for m in self.markets if m.market_id == market_id), None)
 
     def to_json_dict(self) -> dict[str, object]:
-        """The JSON object stored under ``explanation`` in plan.json."""
+        """The JSON object stored under ``explanation`` in plan.json.
+
+        Returns
+        -------
+        dict
+            ``markets`` (each with its name), forcings, alternatives and notes.
+        """
         return {
             "markets": [m.to_json_dict() | {"name": m.name} for m in self.markets],
             "forced": [f.to_json_dict() for f in self.forced],
@@ -200,8 +252,35 @@ class PlanExplanation:
         }
 
     @classmethod
-    def from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
-        """Rebuild from :meth:`to_json_dict` output."""
+    def from_json_dict(cls, obj: dict[str, object], origin: str = "plan.json") -> PlanExplanation:
+        """Rebuild from :meth:`to_json_dict` output (the ``explanation`` key of ``origin``).
+
+        Parameters
+        ----------
+        obj : dict
+            The ``explanation`` object of plan.json.
+        origin : str, optional
+            The file it came from, for messages.
+
+        Returns
+        -------
+        PlanExplanation
+            The explanation it holds.
+
+        Raises
+        ------
+        DataError
+            Naming ``origin`` when a key is missing or has the wrong type.
+        """
+        try:
+            return cls._from_json_dict(obj)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            msg = f"{origin}: the 'explanation' key is malformed"
+            fix = "re-run `computegeo plan` (or `computegeo explain DIR`) to write it again"
+            raise DataError(msg, [f"'explanation': {type(exc).__name__} {exc}; {fix}"]) from exc
+
+    @classmethod
+    def _from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
 
         def items(key: str) -> list[dict[str, object]]:
             value = obj.get(key) or []

@@ -12,16 +12,15 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from computegeo.dataset.residency import AllowedDestinations
+from computegeo.latency import RttMatrix
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan, UnmetReason, UnmetRow
-
-RttMatrix = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-AllowedDestinations = Callable[[str, str], frozenset[str]]
 
 _RULE = re.compile(r"policies\.markets\.(\w+)")
 """The rule names in a :func:`computegeo.explain.market_exclusions` text."""
@@ -46,6 +45,7 @@ def unmet_causes(
     Parameters
     ----------
     plan : Plan
+        The solved plan.
     data : ProblemData
         The problem the plan answers.
     markets : DataFrame

@@ -18,7 +18,14 @@ True
 
 from __future__ import annotations
 
-from computegeo.latency.api import default_model, rtt_matrix_ms, rtt_ms
+from computegeo.latency.api import RttMatrix, default_model, rtt_matrix_ms, rtt_ms
 from computegeo.latency.geodesy import fibre_floor_rtt_ms, great_circle_km
 
-__all__ = ["default_model", "fibre_floor_rtt_ms", "great_circle_km", "rtt_matrix_ms", "rtt_ms"]
+__all__ = [
+    "RttMatrix",
+    "default_model",
+    "fibre_floor_rtt_ms",
+    "great_circle_km",
+    "rtt_matrix_ms",
+    "rtt_ms",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import overload
 
@@ -13,6 +14,12 @@ from computegeo.latency.model import LatencyModel, build_model, predict_matrix_m
 from computegeo.latency.network import load_backbone
 from computegeo.latency.params import load_shipped_params
 
+RttMatrix = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.float64]]
+"""The shape of :func:`rtt_matrix_ms`: (lat_a, lon_a, lat_b, lon_b) [deg] -> RTT [ms], a x b.
+
+Builders and screens take one as a parameter so that tests and what-if runs can pass another
+latency model."""
+
 
 @cache
 def default_model() -> LatencyModel:
@@ -20,6 +27,16 @@ def default_model() -> LatencyModel:
 
     The model is immutable, so caching it changes no result; it only avoids re-reading the
     package data and re-running the hub shortest-path computation on every call.
+
+    Returns
+    -------
+    LatencyModel
+        The shipped parameters bound to the shipped backbone.
+
+    Raises
+    ------
+    DataError
+        If the packaged parameter or backbone files are malformed (a packaging fault).
     """
     return build_model(load_shipped_params(), load_backbone())
 

@@ -44,6 +44,18 @@ def great_circle_km(
 def fibre_floor_rtt_ms(distance_km: ArrayLike) -> NDArray[np.float64]:
     """Physical lower bound of a round trip: ``2 * distance / FIBRE_KM_PER_MS`` [ms].
 
+    Parameters
+    ----------
+    distance_km : array_like
+        One-way distance [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        RTT over a straight fibre of that length [ms], the shape of ``distance_km``.
+
+    Examples
+    --------
     >>> float(fibre_floor_rtt_ms(1000.0))
     10.0
     """

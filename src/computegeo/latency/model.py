@@ -50,6 +50,18 @@ def build_model(params: LatencyParams, backbone: Backbone) -> LatencyModel:
     """Bind parameters to a backbone and precompute the hub path matrix.
 
     Hubs missing from ``params.hub_log_offset`` get no correction (offset 0).
+
+    Parameters
+    ----------
+    params : LatencyParams
+        Route factors, hop and constant costs, access settings and hub offsets.
+    backbone : Backbone
+        Hubs and links.
+
+    Returns
+    -------
+    LatencyModel
+        The bound model, with the hub-to-hub RTT matrix [ms] from :func:`hub_rtt_matrix_ms`.
     """
     offsets = np.array([params.hub_log_offset.get(h, 0.0) for h in backbone.hub_ids])
     hub_rtt = hub_rtt_matrix_ms(
@@ -62,8 +74,17 @@ def build_model(params: LatencyParams, backbone: Backbone) -> LatencyModel:
 
 @dataclass(frozen=True)
 class HubAccess:
-    """Per point: indices of the nearest hubs (n, k), the access RTT to each [ms] and the weight
-    of each hub's log offset in the point's correction (rows sum to 1)."""
+    """Per point: its nearest hubs, the access RTT to each and their weights in its correction.
+
+    Attributes
+    ----------
+    hub_index : numpy.ndarray
+        Indices of the nearest hubs, nearest first, shape (n, k) [-].
+    access_ms : numpy.ndarray
+        Access RTT from the point to each of those hubs, shape (n, k) [ms].
+    offset_weight : numpy.ndarray
+        Weight of each hub's log offset in the point's correction, rows sum to 1 [-].
+    """
 
     hub_index: NDArray[np.int64]
     access_ms: NDArray[np.float64]
@@ -73,7 +94,23 @@ class HubAccess:
 def nearest_hubs(
     model: LatencyModel, lat: NDArray[np.float64], lon: NDArray[np.float64]
 ) -> HubAccess:
-    """The ``n_access_hubs`` hubs nearest each point (nearest first) and the access RTT [ms]."""
+    """The ``n_access_hubs`` hubs nearest each point (nearest first) and the access RTT [ms].
+
+    Parameters
+    ----------
+    model : LatencyModel
+        The bound model.
+    lat, lon : numpy.ndarray
+        The points, 1-D [deg].
+
+    Returns
+    -------
+    HubAccess
+        ``k = min(n_access_hubs, n_hubs)`` hubs per point; access RTT is
+        ``access_route_factor`` times the fibre floor to the hub [ms]; offset weights decay
+        as ``exp(-(d - d_nearest) / offset_smoothing_km)``, or all on the nearest hub when
+        the smoothing is 0.
+    """
     bb = model.backbone
     k = min(model.params.n_access_hubs, bb.n_hubs)
     dist = great_circle_km(
@@ -93,7 +130,20 @@ def nearest_hubs(
 
 
 def point_log_offset(model: LatencyModel, acc: HubAccess) -> NDArray[np.float64]:
-    """Log correction of each point: hub offsets weighted by nearness [-]."""
+    """Log correction of each point: hub offsets weighted by nearness [-].
+
+    Parameters
+    ----------
+    model : LatencyModel
+        The bound model (its per-hub log offsets).
+    acc : HubAccess
+        The points' access hubs and weights, from :func:`nearest_hubs`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One natural-log offset per point [-].
+    """
     return np.asarray((model.hub_log_offset[acc.hub_index] * acc.offset_weight).sum(axis=1))
 
 
@@ -120,7 +170,22 @@ def _to_every_hub_ms(model: LatencyModel, acc: HubAccess) -> NDArray[np.float64]
 def predict_pairs_ms(
     model: LatencyModel, lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
 ) -> NDArray[np.float64]:
-    """Median RTT between point pairs [ms], broadcasting the four inputs (degrees)."""
+    """Median RTT between point pairs [ms], broadcasting the four inputs (degrees).
+
+    Parameters
+    ----------
+    model : LatencyModel
+        The bound model.
+    lat1, lon1 : array_like
+        First point of each pair [deg].
+    lat2, lon2 : array_like
+        Second point of each pair [deg].
+
+    Returns
+    -------
+    numpy.ndarray
+        RTT of each pair [ms], in the broadcast shape; never below the fibre floor.
+    """
     b = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (lat1, lon1, lat2, lon2)))
     shape = b[0].shape
     la1, lo1, la2, lo2 = (x.reshape(-1) for x in b)
@@ -139,7 +204,24 @@ def predict_pairs_ms(
 def predict_matrix_ms(
     model: LatencyModel, lat_a: ArrayLike, lon_a: ArrayLike, lat_b: ArrayLike, lon_b: ArrayLike
 ) -> NDArray[np.float64]:
-    """Median RTT from every point of set *a* to every point of set *b* [ms], shape (n_a, n_b)."""
+    """Median RTT from every point of set *a* to every point of set *b* [ms], shape (n_a, n_b).
+
+    Computed :data:`MATRIX_CHUNK_ROWS` rows at a time to bound memory.
+
+    Parameters
+    ----------
+    model : LatencyModel
+        The bound model.
+    lat_a, lon_a : array_like
+        Points of set *a* [deg], flattened.
+    lat_b, lon_b : array_like
+        Points of set *b* [deg], flattened.
+
+    Returns
+    -------
+    numpy.ndarray
+        RTT matrix [ms], shape (n_a, n_b); never below the fibre floor.
+    """
     la_a = np.asarray(lat_a, dtype=np.float64).reshape(-1)
     lo_a = np.asarray(lon_a, dtype=np.float64).reshape(-1)
     la_b = np.asarray(lat_b, dtype=np.float64).reshape(-1)

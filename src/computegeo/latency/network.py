@@ -61,7 +61,13 @@ class Backbone:
         return len(self.hub_ids)
 
     def link_km(self) -> NDArray[np.float64]:
-        """Great-circle length of every link [km]."""
+        """Great-circle length of every link [km].
+
+        Returns
+        -------
+        numpy.ndarray
+            One length per link, in link order [km].
+        """
         return great_circle_km(
             self.hub_lat_deg[self.link_a],
             self.hub_lon_deg[self.link_a],
@@ -130,6 +136,7 @@ def hub_rtt_matrix_ms(
     Parameters
     ----------
     backbone : Backbone
+        Hubs and links (with each link's medium).
     land_route_factor, subsea_route_factor : float
         Fibre path length over great-circle length [-], >= 1.
     hop_ms : float

@@ -49,7 +49,18 @@ class LatencyParams:
     hub_log_offset: dict[str, float] = field(default_factory=dict)
 
     def to_json(self, provenance: dict[str, str]) -> str:
-        """Serialise with a schema version and a provenance block (sources, date, script)."""
+        """Serialise with a schema version and a provenance block (sources, date, script).
+
+        Parameters
+        ----------
+        provenance : dict of str to str
+            Written as the ``provenance`` object (e.g. sources, fit date, fitting script).
+
+        Returns
+        -------
+        str
+            Indented JSON text ending in a newline, readable by :func:`params_from_json`.
+        """
         body = {"schema_version": PARAMS_SCHEMA_VERSION, "provenance": provenance, **asdict(self)}
         return json.dumps(body, indent=2, sort_keys=False) + "\n"
 
@@ -74,6 +85,11 @@ def params_from_json(text: str, source: str) -> LatencyParams:
         JSON text as written by :meth:`LatencyParams.to_json`.
     source : str
         Name of the file, used in error messages.
+
+    Returns
+    -------
+    LatencyParams
+        The parameters (``provenance`` is not kept).
 
     Raises
     ------
@@ -106,7 +122,18 @@ def params_from_json(text: str, source: str) -> LatencyParams:
 
 
 def load_shipped_params() -> LatencyParams:
-    """Load the parameters fitted by ``scripts/fit_latency.py`` and shipped with the package."""
+    """Load the parameters fitted by ``scripts/fit_latency.py`` and shipped with the package.
+
+    Returns
+    -------
+    LatencyParams
+        The contents of ``computegeo/latency/data/params.json``.
+
+    Raises
+    ------
+    DataError
+        If the shipped file is malformed (a packaging fault).
+    """
     path = resources.files("computegeo.latency.data").joinpath(PARAMS_FILE)
     return params_from_json(
         path.read_text(encoding="utf-8"), f"computegeo/latency/data/{PARAMS_FILE}"

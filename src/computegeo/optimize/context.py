@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,10 +19,9 @@ from computegeo.problem.data import (
     FORMS_DRAWING_GRID_POWER,
     FORMS_USING_EQUIPMENT_SUPPLY,
     FORMS_WITH_CAPEX_BUDGET,
-    Form,
-    N1Basis,
     ProblemData,
 )
+from computegeo.scenario.enums import Form, ResilienceBasis
 
 if TYPE_CHECKING:
     import linopy
@@ -63,30 +63,99 @@ class ModelContext:
     ``computegeo.explain`` to force markets in and to exclude footprints already found."""
 
     # ---------------------------------------------------------------- coordinates
+    # Named coordinates (ids and labels, never positions), so LP files and infeasibility
+    # reports name the site, market, node or period of every row and column.
     @property
     def periods(self) -> pd.Index:
-        """Period coordinate (integer positions; labels are applied when reading back)."""
-        return pd.RangeIndex(self.data.n_periods, name="period")
+        """Period coordinate (period labels)."""
+        return pd.Index(list(self.data.period_label), name="period")
+
+    @property
+    def vintages(self) -> pd.Index:
+        """Decision-period coordinate of a vintage summed into a period (period labels)."""
+        return pd.Index(list(self.data.period_label), name="vintage")
 
     @property
     def sites(self) -> pd.Index:
-        """Site coordinate (integer positions)."""
-        return pd.RangeIndex(self.data.n_sites, name="site")
+        """Site coordinate (site ids)."""
+        return pd.Index(list(self.data.site_id), name="site")
 
     @property
     def markets(self) -> pd.Index:
-        """Market coordinate (integer positions)."""
-        return pd.RangeIndex(self.data.n_markets, name="market")
+        """Market coordinate (market ids)."""
+        return pd.Index(list(self.data.market_id), name="market")
+
+    @cached_property
+    def node_labels(self) -> tuple[str, ...]:
+        """Label of each demand node: ``workload/first region`` (``+k`` more pooled regions)."""
+        d, net = self.data, self.net
+        out: list[str] = []
+        for node, w in enumerate(net.node_workload.tolist()):
+            regions = np.flatnonzero(net.member_node[w] == node)
+            more = f"+{len(regions) - 1}" if len(regions) > 1 else ""
+            out.append(f"{d.workload_id[w]}/{d.region_id[regions[0]]}{more}")
+        return tuple(out)
 
     @property
     def nodes(self) -> pd.Index:
-        """Demand-node coordinate (integers)."""
-        return pd.RangeIndex(self.net.n_nodes, name="node")
+        """Demand-node coordinate (:attr:`node_labels`)."""
+        return pd.Index(list(self.node_labels), name="node")
+
+    @cached_property
+    def narc_labels(self) -> tuple[str, ...]:
+        """Label of each node arc: ``node>market``."""
+        nodes, markets = self.node_labels, self.data.market_id
+        net = self.net
+        return tuple(
+            f"{nodes[n]}>{markets[m]}"
+            for n, m in zip(net.narc_node.tolist(), net.narc_market.tolist(), strict=True)
+        )
 
     @property
     def narcs(self) -> pd.Index:
-        """Node-arc coordinate (integers)."""
-        return pd.RangeIndex(self.net.n_narcs, name="narc")
+        """Node-arc coordinate (:attr:`narc_labels`)."""
+        return pd.Index(list(self.narc_labels), name="narc")
+
+    @property
+    def clusters(self) -> pd.Index:
+        """Training-cluster coordinate: ``market/workload`` of each :attr:`cluster_pairs`."""
+        d = self.data
+        markets, workloads = self.cluster_pairs
+        labels = [
+            f"{d.market_id[m]}/{d.workload_id[w]}"
+            for m, w in zip(markets.tolist(), workloads.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="cluster")
+
+    @property
+    def contingency_names(self) -> tuple[str, ...]:
+        """Name of each included contingency (the market or country lost)."""
+        conts = self.data.contingencies()
+        return tuple(conts[c][0] for c in self.contingency_ids)
+
+    @property
+    def n1arc_index(self) -> pd.Index:
+        """Post-contingency arc coordinate: ``contingency|node>market``."""
+        cont, narc = self.n1_arcs
+        names, arcs = self.contingency_names, self.narc_labels
+        labels = [
+            f"{names[c]}|{arcs[b]}" for c, b in zip(cont.tolist(), narc.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="n1arc")
+
+    @property
+    def n1requirement_index(self) -> pd.Index:
+        """Coordinate of ``contingency-share`` rows.
+
+        Labels ``contingency|workload`` or, basis ``workload_region``, ``contingency|node``.
+        """
+        req_c, req_w, req_node = self.n1_requirements
+        names, nodes, wl = self.contingency_names, self.node_labels, self.data.workload_id
+        labels = [
+            f"{names[c]}|{nodes[n] if n >= 0 else wl[w]}"
+            for c, w, n in zip(req_c.tolist(), req_w.tolist(), req_node.tolist(), strict=True)
+        ]
+        return pd.Index(labels, name="n1requirement")
 
     # ---------------------------------------------------------------- site parameters
     @property
@@ -96,8 +165,11 @@ class ModelContext:
 
     @property
     def campus_site(self) -> np.ndarray:
-        """(S,) build sites without existing capacity in any period: opening one is a binary
-        decision (a campus with capacity online later in the horizon is already committed)."""
+        """(S,) build sites without existing capacity in any period.
+
+        Opening one is a binary decision (a campus with capacity online later in the horizon is
+        already committed).
+        """
         d = self.data
         is_build = np.array([f is Form.BUILD for f in d.site_form])
         return is_build & (d.existing_mw.max(axis=1, initial=0.0) <= 0)
@@ -128,7 +200,18 @@ class ModelContext:
         return np.where(np.isfinite(bound), bound, fallback)
 
     def form_mask(self, forms: frozenset[Form]) -> np.ndarray:
-        """(S,) sites whose form is in ``forms``."""
+        """(S,) sites whose form is in ``forms``.
+
+        Parameters
+        ----------
+        forms : frozenset of Form
+            The forms selected.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One entry per site.
+        """
         return np.array([f in forms for f in self.data.site_form])
 
     @property
@@ -138,8 +221,10 @@ class ModelContext:
 
     @property
     def headroom_sites(self) -> np.ndarray:
-        """(S,) sites whose new capacity needs the market's power headroom (grid sites except
-        vacant, already-powered colocation space)."""
+        """(S,) sites whose new capacity needs the market's power headroom.
+
+        Grid sites except vacant, already-powered colocation space.
+        """
         return self.data.headroom_sites()
 
     @property
@@ -154,16 +239,21 @@ class ModelContext:
 
     @property
     def energy_mwh_per_mw_year(self) -> np.ndarray:
-        """(S,) grid energy per MW of IT load served for a year at the site's market, at the
-        scenario's utilisation [MWh/MW-yr]: ``PUE x utilisation x 8760``."""
+        """(S,) grid energy per MW of IT load served for a year [MWh/MW-yr].
+
+        At the site's market and the scenario's utilisation: ``PUE x utilisation x 8760``.
+        """
         d = self.data
         return d.pue[d.site_market] * d.utilisation * HOURS_PER_YEAR
 
     # ---------------------------------------------------------------- training clusters
     @property
     def cluster_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(market, workload) pairs needing a minimum-cluster binary: training workloads with a
-        minimum size and markets with at least one node arc of that workload."""
+        """(market, workload) pairs needing a minimum-cluster binary.
+
+        Training workloads with a minimum size, and markets with at least one node arc of that
+        workload.
+        """
         d, net = self.data, self.net
         needs = d.training_min_cluster_mw[net.node_workload[net.narc_node]] > 0
         key = np.unique(
@@ -174,8 +264,10 @@ class ModelContext:
     # ---------------------------------------------------------------- N-1
     @property
     def n1_arcs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(contingency position, node arc) of every post-contingency arc: arcs of nodes whose
-        workload has an N-1 share, whose market survives the contingency."""
+        """(contingency position, node arc) of every post-contingency arc.
+
+        Arcs of nodes whose workload has an N-1 share, whose market survives the contingency.
+        """
         d, net = self.data, self.net
         conts = d.contingencies()
         needs = d.n1_share[net.node_workload[net.narc_node]] > 0
@@ -201,7 +293,7 @@ class ModelContext:
         """
         d, net = self.data, self.net
         n_c = len(self.contingency_ids)
-        if d.n1_basis is N1Basis.WORKLOAD:
+        if d.n1_basis is ResilienceBasis.WORKLOAD:
             wl = np.flatnonzero(d.n1_share > 0)
             c = np.repeat(np.arange(n_c, dtype=np.int64), len(wl))
             return c, np.tile(wl, n_c).astype(np.int64), np.full(len(c), -1, dtype=np.int64)
@@ -217,7 +309,24 @@ def make_context(
     fixed: Mapping[str, np.ndarray] | None = None,
     net: Network | None = None,
 ) -> ModelContext:
-    """Context for a model with the given contingencies (default: all of them)."""
+    """Context for a model with the given contingencies (default: all of them).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+    contingency_ids : tuple of int, optional
+        Positions in ``data.contingencies()`` to include; default all.
+    fixed : mapping of str to numpy.ndarray, optional
+        Binary variables fixed at these values, by variable name.
+    net : Network, optional
+        The demand-node network, when already built; default built from ``data``.
+
+    Returns
+    -------
+    ModelContext
+        The context the model builders read.
+    """
     if contingency_ids is None:
         contingency_ids = tuple(range(len(data.contingencies())))
     return ModelContext(

@@ -40,7 +40,20 @@ class Solution:
 
 
 def read_solution(model: linopy.Model, ctx: ModelContext) -> Solution:
-    """Primal values of every variable family (missing families are zeros)."""
+    """Primal values of every variable family (missing families are zeros).
+
+    Parameters
+    ----------
+    model : linopy.Model
+        A solved model.
+    ctx : ModelContext
+        The context it was built from (shapes of the families).
+
+    Returns
+    -------
+    Solution
+        MW values with magnitudes below :data:`TOL_MW` set to 0; binaries rounded.
+    """
 
     def get(name: str, shape: tuple[int, int]) -> np.ndarray:
         if name not in model.variables:
@@ -63,7 +76,20 @@ def read_solution(model: linopy.Model, ctx: ModelContext) -> Solution:
 
 
 def capacity_rows(data: ProblemData, sol: Solution) -> tuple[CapacityRow, ...]:
-    """Capacity online per (market, form, period), summed over providers."""
+    """Capacity online per (market, form, period), summed over providers.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (site markets, forms, labels).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    tuple of CapacityRow
+        Rows with more than :data:`TOL_MW` online [MW].
+    """
     rows: list[CapacityRow] = []
     forms = np.array([f.value for f in data.site_form])
     frame = pd.DataFrame(
@@ -90,7 +116,20 @@ def capacity_rows(data: ProblemData, sol: Solution) -> tuple[CapacityRow, ...]:
 
 
 def build_rows(data: ProblemData, sol: Solution) -> tuple[BuildRow, ...]:
-    """One row per decision with MW > 0 or a campus opening."""
+    """One row per decision with MW > 0 or a campus opening.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (site labels, lead times in periods).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    tuple of BuildRow
+        Decision and online period, MW decided and whether it opens a campus.
+    """
     rows: list[BuildRow] = []
     s_idx, t_idx = np.nonzero((sol.build_mw > TOL_MW) | (sol.campus_open > 0.5))
     for s, tau in zip(s_idx.tolist(), t_idx.tolist(), strict=True):
@@ -110,13 +149,30 @@ def build_rows(data: ProblemData, sol: Solution) -> tuple[BuildRow, ...]:
     return tuple(rows)
 
 
-def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ...]:
-    """Split pooled node flows to member regions (by demand share) and to the market's sites
-    (by their load share); the split preserves every region's balance and every site's load."""
+def assignment_frame(ctx: ModelContext, sol: Solution) -> pd.DataFrame:
+    """Pooled node flows split to member regions and to the market's sites.
+
+    Regions get a flow by their demand share, sites by their load share; the split preserves
+    every region's balance and every site's load.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context the model was built from (network of demand nodes).
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (period, workload, region, market, site) with MW above :data:`TOL_MW`:
+        integer positions ``period, workload, region, market, site`` and ``mw`` [MW].
+    """
     d, net = ctx.data, ctx.net
+    columns = ["period", "workload", "region", "market", "site", "mw"]
     b_idx, t_idx = np.nonzero(sol.flow_mw > TOL_MW)
     if len(b_idx) == 0:
-        return ()
+        return pd.DataFrame({c: np.zeros(0, dtype=float if c == "mw" else int) for c in columns})
     flows = pd.DataFrame(
         {
             "node": net.narc_node[b_idx],
@@ -130,7 +186,32 @@ def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ..
     site_share = _site_shares(d, sol.load_mw)
     flows = flows.merge(site_share, on=["market", "period"], how="inner")
     flows["mw"] = flows["flow"] * flows["region_share"] * flows["site_share"]
-    flows = flows[flows["mw"] > TOL_MW]
+    return flows.loc[flows["mw"] > TOL_MW, columns]
+
+
+def assignment_rows(
+    ctx: ModelContext, sol: Solution, frame: pd.DataFrame | None = None
+) -> tuple[AssignmentRow, ...]:
+    """The assignments of :func:`assignment_frame` as plan rows, with each arc's RTT.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context the model was built from.
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+    frame : pandas.DataFrame, optional
+        :func:`assignment_frame` of ``sol`` when already computed.
+
+    Returns
+    -------
+    tuple of AssignmentRow
+        One row per (period, workload, region, market, site) [MW], with the arc's RTT [ms].
+    """
+    d = ctx.data
+    flows = assignment_frame(ctx, sol) if frame is None else frame
+    if flows.empty:
+        return ()
     rtt = _arc_rtt(d)
     keys = (
         flows["workload"].to_numpy() * d.n_regions + flows["region"].to_numpy()
@@ -162,7 +243,20 @@ def assignment_rows(ctx: ModelContext, sol: Solution) -> tuple[AssignmentRow, ..
 
 
 def unmet_by_region(ctx: ModelContext, sol: Solution) -> np.ndarray:
-    """Unmet demand per (workload, region, period) [MW], nodes split by demand share."""
+    """Unmet demand per (workload, region, period) [MW], nodes split by demand share.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The context the model was built from.
+    sol : Solution
+        Primal values of the solved model (see :func:`read_solution`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Unmet demand (W, R, T) [MW]; below :data:`TOL_MW` set to 0.
+    """
     d, net = ctx.data, ctx.net
     out = np.zeros((d.n_workloads, d.n_regions, d.n_periods))
     ww, rr = np.nonzero(net.member_node >= 0)

@@ -52,7 +52,8 @@ overnight cost; the capital budget (below) uses **overnight** capex in the decis
 carbon is priced and capped for every form. ``u`` is the utilisation (share of IT capacity
 drawing power): it scales energy only, so power cost and carbon (priced and capped).
 
-Constraints (one function each in ``computegeo.optimize.constraints``)
+Constraints (one function each in ``computegeo.optimize.constraints``, registered in
+``computegeo.optimize.families``)
 ---------------------------------------------------------------------
 1. capacity accumulation / lead times (``site-capacity_accumulation``):
    ``k[s,t] = ex[s,t] + sum_tau on[s,tau,t] b[s,tau]``;
@@ -99,6 +100,7 @@ import numpy as np
 
 from computegeo.optimize import constraints, objective, variables
 from computegeo.optimize.context import ModelContext, make_context
+from computegeo.optimize.families import FAMILIES
 from computegeo.problem.data import ProblemData
 
 VARIABLE_FAMILIES: tuple[Callable[[linopy.Model, ModelContext], None], ...] = (
@@ -111,20 +113,10 @@ VARIABLE_FAMILIES: tuple[Callable[[linopy.Model, ModelContext], None], ...] = (
 """Variable builders, in order."""
 
 CONSTRAINT_FAMILIES: dict[str, Callable[[linopy.Model, ModelContext], None]] = {
-    "capacity_accumulation": constraints.add_capacity_accumulation,
-    "demand_balance": constraints.add_demand_balance,
-    "serving": constraints.add_serving,
-    "availability": constraints.add_availability,
-    "power_headroom": constraints.add_power_headroom,
-    "campus_size": constraints.add_campus_size,
-    "training_cluster": constraints.add_training_cluster,
-    "diversification_caps": constraints.add_diversification_caps,
-    "n1_resilience": constraints.add_n1_resilience,
-    "equipment_supply": constraints.add_equipment_supply,
-    "budget": constraints.add_budget,
-    "carbon_cap": constraints.add_carbon_cap,
+    family.key: getattr(constraints, family.builder) for family in FAMILIES
 }
-"""Constraint families by name, in the order they are added (each has a golden LP test)."""
+"""Builders by family key, in the order they are added (from the registry
+:data:`computegeo.optimize.families.FAMILIES`; each family has a golden LP test)."""
 
 
 def build_model_from_context(
@@ -132,11 +124,26 @@ def build_model_from_context(
 ) -> linopy.Model:
     """Build the model for a prepared context.
 
+    Variables first, then the constraint families, then ``ctx.extra_rows`` (when set), then
+    the cost objective [MUSD].
+
     Parameters
     ----------
     ctx : ModelContext
+        The problem with its coordinates, contingencies and fixed binaries.
     families : tuple of str, optional
         Constraint families to add (default: all, in :data:`CONSTRAINT_FAMILIES` order).
+
+    Returns
+    -------
+    linopy.Model
+        The model, not solved.
+
+    Raises
+    ------
+    InfeasibleError
+        When the N-1 rows cannot hold (see
+        :func:`~computegeo.optimize.constraints.add_n1_resilience`).
     """
     model = linopy.Model(force_dim_names=True)
     for add in VARIABLE_FAMILIES:
@@ -169,6 +176,12 @@ def build_model(
     Returns
     -------
     linopy.Model
+        The model, not solved.
+
+    Raises
+    ------
+    InfeasibleError
+        When the N-1 rows cannot hold.
 
     Examples
     --------

@@ -56,6 +56,17 @@ def build_network(data: ProblemData) -> Network:
 
     Pairs with demand but no allowed market become nodes without arcs (all their demand is
     unmet). Pairs without demand in any period are left out.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (its arcs and demand).
+
+    Returns
+    -------
+    Network
+        Demand nodes with their workload and demand [MW], the node of every (workload, region)
+        pair (-1 when left out), and the node arcs to markets.
     """
     w_n, r_n = data.n_workloads, data.n_regions
     has_demand = data.demand_mw.max(axis=2) > 0  # (W, R)

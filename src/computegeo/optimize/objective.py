@@ -16,7 +16,7 @@ from linopy import LinearExpression, Model
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
-from computegeo.optimize.terms import linear
+from computegeo.optimize.terms import scaled
 from computegeo.problem.data import ProblemData
 
 
@@ -55,8 +55,15 @@ def cost_coefficients(data: ProblemData, pays_power: np.ndarray) -> CostCoeffici
     Parameters
     ----------
     data : ProblemData
+        Prices, lead times, lives and discounted period weights.
     pays_power : ndarray of bool, shape (S,)
         Sites whose load pays for grid energy (build and lease).
+
+    Returns
+    -------
+    CostCoefficients
+        Cost per MW built, per campus opened, per MW held, per MW of load (power and carbon)
+        and per MW unmet, each discounted to the base year [USD].
     """
     weight = data.period_weight_years  # (T,) discounted years
     online = data.online_mask()  # (S, tau, t)
@@ -92,22 +99,45 @@ def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
 
 
 def cost_expression(m: Model, ctx: ModelContext) -> LinearExpression:
-    """The objective expression [MUSD]."""
+    """The objective expression [MUSD].
+
+    Parameters
+    ----------
+    m : linopy.Model
+        A model with the variables of :mod:`computegeo.optimize.variables`.
+    ctx : ModelContext
+        The problem data with its labelled coordinates.
+
+    Returns
+    -------
+    linopy.LinearExpression
+        Discounted cost, in USD / :data:`~computegeo.optimize.context.OBJECTIVE_SCALE_USD`.
+    """
     c = cost_coefficients(ctx.data, ctx.grid_sites)
     s = 1.0 / OBJECTIVE_SCALE_USD
     v = m.variables
     parts = [
-        linear(m, v["site-build"], c.build_usd_per_mw * s).sum(),
-        linear(m, v["site-capacity"], c.capacity_usd_per_mw * s).sum(),
-        linear(m, v["site-load"], c.load_usd_per_mw * s).sum(),
-        linear(m, v["node-unmet"], c.unmet_usd_per_mw[ctx.net.node_workload] * s).sum(),
+        scaled(v["site-build"], c.build_usd_per_mw * s).sum(),
+        scaled(v["site-capacity"], c.capacity_usd_per_mw * s).sum(),
+        scaled(v["site-load"], c.load_usd_per_mw * s).sum(),
+        scaled(v["node-unmet"], c.unmet_usd_per_mw[ctx.net.node_workload] * s).sum(),
     ]
     if "site-campus_open" in v:
-        parts.append(linear(m, v["site-campus_open"], c.campus_usd * s).sum())
+        parts.append(scaled(v["site-campus_open"], c.campus_usd * s).sum())
     return linopy.merge(parts, cls=LinearExpression)
 
 
 def add_cost_objective(m: Model, ctx: ModelContext) -> None:
-    """Minimise discounted cost: annualised capex and campus cost, recurring capacity cost,
-    power and carbon price on load, and the unmet-demand penalty [MUSD]."""
+    """Minimise discounted cost [MUSD].
+
+    Annualised capex and campus cost, recurring capacity cost, power and carbon price on load,
+    and the unmet-demand penalty.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        A model with the variables of :mod:`computegeo.optimize.variables`.
+    ctx : ModelContext
+        The problem data with its labelled coordinates.
+    """
     m.add_objective(cost_expression(m, ctx))

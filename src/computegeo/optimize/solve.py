@@ -14,12 +14,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import linopy
+import numpy as np
+import xarray as xr
 
 from computegeo.core.errors import SolverError
 
@@ -105,6 +107,11 @@ def native_stdout_silenced() -> Iterator[None]:
     neither a result (standard output, which with ``--json`` must hold the JSON only) nor a
     diagnostic (standard error), so it goes nowhere. Without a real standard output (a notebook,
     captured output) nothing is redirected.
+
+    Yields
+    ------
+    None
+        Control, with standard output silenced.
     """
     try:
         fd = sys.stdout.fileno()
@@ -126,8 +133,17 @@ def native_stdout_silenced() -> Iterator[None]:
 
 @contextlib.contextmanager
 def quiet_linopy() -> Iterator[None]:
-    """Hold back linopy's own warnings (e.g. its "Optimization potentially failed" block on an
-    infeasible model) while solving: the status is returned typed and explained in words."""
+    """Hold back linopy's own warnings while solving.
+
+    E.g. its "Optimization potentially failed" block on an infeasible model: the status is
+    returned typed and explained in words. The ``linopy`` logger is set to ERROR and restored
+    afterwards.
+
+    Yields
+    ------
+    None
+        Control, with linopy's warnings held back.
+    """
     logger = logging.getLogger("linopy")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -261,8 +277,20 @@ LOG_POLL_S = 1.0
 
 
 def mip_progress_line(line: str) -> str | None:
-    """Turn one row of HiGHS' branch-and-bound log into a progress message, else ``None``.
+    """Turn one row of HiGHS' branch-and-bound log into a progress message.
 
+    Parameters
+    ----------
+    line : str
+        One line of the HiGHS log.
+
+    Returns
+    -------
+    str or None
+        The message with the current gap, or ``None`` for a line that is not a table row.
+
+    Examples
+    --------
     >>> mip_progress_line(" L  0  0  0   0.00%   73.4558   73.7651    0.42%   504  46  0  9  0.9s")
     'HiGHS: gap 0.42% between the best plan and the proven bound'
     >>> mip_progress_line("Solving report") is None
@@ -316,3 +344,93 @@ def _mip_log_watch(
         finally:
             stop.set()
             reader.join()
+
+
+def _run_in_fresh_thread(h: Any) -> None:
+    """``h.run()`` in a new thread, as linopy runs every solve.
+
+    HiGHS keeps its task scheduler per thread, sized by the first run's ``threads`` option; a
+    later run in the same thread with another ``threads`` value fails. A fresh thread gets a
+    fresh scheduler, whatever ran before in this process.
+    """
+    worker = threading.Thread(target=h.run, name="computegeo-highs-rerun", daemon=True)
+    worker.start()
+    worker.join()
+
+
+def resolve_fixed_lp(
+    model: linopy.Model, names: Iterable[str], options: SolveOptions | None = None
+) -> tuple[SolveResult, dict[str, xr.DataArray]]:
+    """Re-solve a solved model as the LP with every integer column fixed at its value; the duals.
+
+    The HiGHS instance that solved ``model`` is changed in place (integer columns become
+    continuous with both bounds at their rounded solution value) and run again, so the LP is
+    neither rebuilt nor translated again. ``model``'s own solution is left as it was.
+
+    Parameters
+    ----------
+    model : linopy.Model
+        A model solved by :func:`solve` (its ``solver_model`` holds the HiGHS instance).
+    names : iterable of str
+        Constraint families whose duals to return (absent ones are skipped).
+    options : SolveOptions, optional
+        Time limit and LP algorithm of the re-solve.
+
+    Returns
+    -------
+    SolveResult, dict of str to xarray.DataArray
+        The LP's result and, per family, its row duals on the family's coordinates [objective
+        units per row unit] (NaN where a row is absent); empty unless the LP is optimal.
+
+    Raises
+    ------
+    SolverError
+        When the model holds no HiGHS instance or HiGHS fails.
+    """
+    import highspy
+
+    opts = options or SolveOptions()
+    h = model.solver_model
+    if h is None:
+        msg = "the model was not solved with HiGHS: nothing to re-solve"
+        raise SolverError(msg)
+    start = time.perf_counter()
+    integrality = np.asarray(h.getLp().integrality_, dtype=np.int64)
+    cols = np.flatnonzero(integrality != 0)
+    if len(cols):
+        values = np.round(np.asarray(h.getSolution().col_value, dtype=float)[cols])
+        h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+        h.changeColsBounds(len(cols), cols, values, values)
+    h.setOptionValue("output_flag", opts.log)
+    h.setOptionValue("log_file", "")
+    h.setOptionValue("time_limit", float(opts.time_limit_s))
+    h.setOptionValue("solver", opts.lp_algorithm)
+    h.clearSolver()  # solve from scratch, as a freshly built LP would be
+    _run_in_fresh_thread(h)
+    wall = time.perf_counter() - start
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    objective = float(h.getInfo().objective_function_value) if optimal else float("nan")
+    result = SolveResult(
+        status=Status.OPTIMAL if optimal else Status.ERROR,
+        objective=objective,
+        dual_bound=objective,
+        mip_gap=0.0,
+        solve_seconds=float(h.getRunTime()),
+        wall_seconds=wall,
+    )
+    if not optimal:
+        return result, {}
+    clabels = np.asarray(model.constraints.label_index.clabels, dtype=np.int64)
+    row_dual = np.asarray(h.getSolution().row_dual, dtype=float)
+    by_label = np.full(int(clabels.max(initial=-1)) + 1, np.nan)
+    by_label[clabels] = row_dual[: len(clabels)]
+    duals: dict[str, xr.DataArray] = {}
+    for name in names:
+        if name not in model.constraints:
+            continue
+        labels = model.constraints[name].labels
+        flat = labels.values
+        inside = (flat >= 0) & (flat < len(by_label))
+        values = np.where(inside, by_label[np.where(inside, flat, 0)], np.nan)
+        duals[name] = labels.copy(data=values)
+    return result, duals

@@ -18,8 +18,19 @@ def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
 
 
 def add_site_variables(m: Model, ctx: ModelContext) -> None:
-    """``site-build`` b[s, tau] >= 0 (decided MW; only where the vintage comes online within the
-    horizon), ``site-capacity`` k[s, t] >= 0 (MW online), ``site-load`` y[s, t] >= 0 (MW served)."""
+    """Site and system variables.
+
+    ``site-build`` b[s, tau] >= 0 (decided MW; only where the vintage comes online within the
+    horizon), ``site-capacity`` k[s, t] >= 0 (MW online), ``site-load`` y[s, t] >= 0 (MW served)
+    and ``system-capacity`` K[t] >= 0 (MW online in total).
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     m.add_variables(
         lower=0.0,
         coords=[ctx.sites, ctx.periods],
@@ -32,8 +43,18 @@ def add_site_variables(m: Model, ctx: ModelContext) -> None:
 
 
 def add_flow_variables(m: Model, ctx: ModelContext) -> None:
-    """``arc-flow`` x[b, t] >= 0 (MW of a node's demand served from a market) and
-    ``node-unmet`` u[n, t] in [0, demand] (MW not served)."""
+    """Flow and unmet-demand variables.
+
+    ``arc-flow`` x[b, t] >= 0 (MW of a node's demand served from a market) and ``node-unmet``
+    u[n, t] in [0, demand] (MW not served).
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     m.add_variables(lower=0.0, coords=[ctx.narcs, ctx.periods], name="arc-flow")
     m.add_variables(
         lower=0.0,
@@ -44,19 +65,45 @@ def add_flow_variables(m: Model, ctx: ModelContext) -> None:
 
 
 def add_campus_variables(m: Model, ctx: ModelContext) -> None:
-    """``site-campus_open`` z[s, tau] in {0, 1}: a new campus is started at site ``s`` in
-    period ``tau`` (build sites without existing capacity only)."""
+    """Campus-opening binaries ``site-campus_open`` z[s, tau] in {0, 1}.
+
+    A new campus is started at site ``s`` in period ``tau`` (build sites without existing
+    capacity only).
+    The binary is relaxed to [0, 1] when ``ctx.relax``, fixed at ``ctx.fixed[name]`` when
+    given, and restricted to ``ctx.binary_allowed[name]`` when given; nothing is added when no
+    entry is left.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     mask = ctx.campus_site[:, None] & ctx.decision_allowed
     _add_binary(m, ctx, "site-campus_open", [ctx.sites, ctx.periods], mask)
 
 
 def add_cluster_variables(m: Model, ctx: ModelContext) -> None:
-    """``cluster-use`` v[c, t] in {0, 1}: training workload of pair ``c`` = (market, workload)
-    is placed in that market in period ``t`` (then at least its minimum cluster size)."""
+    """Training-cluster binaries ``cluster-use`` v[c, t] in {0, 1}.
+
+    The training workload of pair ``c`` = (market, workload) is placed in that market in period
+    ``t`` (then at least its minimum cluster size); nothing is added without such pairs.
+    The binary is relaxed to [0, 1] when ``ctx.relax``, fixed at ``ctx.fixed[name]`` when
+    given, and restricted to ``ctx.binary_allowed[name]`` when given; nothing is added when no
+    entry is left.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     markets, _ = ctx.cluster_pairs
     if len(markets) == 0:
         return
-    index = pd.RangeIndex(len(markets), name="cluster")
+    index = ctx.clusters
     _add_binary(
         m,
         ctx,
@@ -67,13 +114,22 @@ def add_cluster_variables(m: Model, ctx: ModelContext) -> None:
 
 
 def add_contingency_variables(m: Model, ctx: ModelContext) -> None:
-    """``contingency-flow`` x^c[b, t] >= 0: flow on node arc ``b`` in the world where
-    contingency ``c`` happened (one entry per surviving arc of each included contingency)."""
+    """N-1 flow variables ``contingency-flow`` x^c[b, t] >= 0 [MW].
+
+    Flow on node arc ``b`` in the world where contingency ``c`` happened (one entry per
+    surviving arc of each included contingency); nothing is added without contingencies.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model being built.
+    ctx : ModelContext
+        The problem data with its labelled coordinates and derived sets.
+    """
     cont, _ = ctx.n1_arcs
     if len(cont) == 0:
         return
-    index = pd.RangeIndex(len(cont), name="n1arc")
-    m.add_variables(lower=0.0, coords=[index, ctx.periods], name="contingency-flow")
+    m.add_variables(lower=0.0, coords=[ctx.n1arc_index, ctx.periods], name="contingency-flow")
 
 
 def _add_binary(

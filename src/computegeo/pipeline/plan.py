@@ -37,11 +37,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from computegeo.core.errors import ConfigError, InputError
 from computegeo.core.fileio import atomic_output_dir, atomic_write_text, unwritable_reason
+from computegeo.dataset.bundle import Dataset, KnownIds, load_dataset
 from computegeo.dataset.version import dataset_version
 from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
@@ -51,8 +51,9 @@ from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.xlsx import workbook_bytes
-from computegeo.results.plan import Plan, read_plan_json, write_tables
-from computegeo.scenario.load import KnownIds, Scenario, load_scenario, reference_problems
+from computegeo.results.plan import Plan, read_plan_document, write_tables
+from computegeo.scenario.load import load_scenario, reference_problems
+from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import REFERENCE_NAME, bundled_path
 from computegeo.screen import ScreenResult, SensitivityOptions
 from computegeo.screen import screen as screen_markets
@@ -82,19 +83,6 @@ def _quiet(stage: Stage, message: str) -> None:
     """Progress callback that ignores everything."""
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """The bundled dataset frames a scenario is built against."""
-
-    markets: pd.DataFrame
-    demand_regions: pd.DataFrame
-    hardware: pd.DataFrame | None
-    data_classes: tuple[str, ...]
-    countries: pd.DataFrame | None = None
-    attributes: pd.DataFrame | None = None
-    """Provenance of ``markets`` (loaded with the same override file: user values say so)."""
-
-
 MAX_VIOLATIONS_SHOWN = 5
 """Checker violations reported as progress lines (all are in :attr:`PlanRun.violations`)."""
 
@@ -111,45 +99,42 @@ class RunTimings:
         return float(sum(self.seconds.values()))
 
 
-def load_dataset(
-    markets_override: Path | None = None, regions_override: Path | None = None
-) -> Dataset:
-    """Load the bundled dataset, with optional user override files for markets and regions."""
-    from computegeo.dataset import catalog, residency
-
-    hardware = catalog.load_hardware() if hasattr(catalog, "load_hardware") else None
-    if (
-        hardware is not None
-        and hardware.index.name != "hardware_id"
-        and "hardware_id" in hardware.columns
-    ):
-        hardware = hardware.set_index("hardware_id")
-    return Dataset(
-        markets=catalog.load_markets(markets_override),
-        demand_regions=catalog.load_demand_regions(regions_override),
-        hardware=hardware,
-        data_classes=tuple(residency.data_classes()),
-        countries=catalog.load_countries() if hasattr(catalog, "load_countries") else None,
-        attributes=catalog.load_market_attributes(markets_override),
-    )
-
-
 def known_ids(dataset: Dataset) -> KnownIds:
-    """Identifiers in the dataset that a scenario may refer to."""
-    from computegeo.problem.build import known_ids_from
+    """Identifiers in the dataset that a scenario may refer to.
 
-    return known_ids_from(
-        dataset.markets,
-        dataset.demand_regions,
-        dataset.data_classes,
-        dataset.hardware,
-        dataset.countries,
-    )
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+
+    Returns
+    -------
+    KnownIds
+        Its market, region, country, data-class and hardware ids (``dataset.known_ids()``).
+    """
+    return dataset.known_ids()
 
 
 def scenario_path(source: Path | str | None) -> Path:
-    """The scenario file for ``source``: ``None`` = the bundled reference case; a bare name such
-    as ``sovereign_eu`` that is not an existing file = that bundled example."""
+    """The scenario file for ``source``.
+
+    Parameters
+    ----------
+    source : path, str or None
+        A scenario file; ``None`` for the bundled reference case; or a bare name such as
+        ``sovereign_eu`` (no suffix, no ``/``) that is not an existing file, for that bundled
+        example.
+
+    Returns
+    -------
+    Path
+        The file to load (not checked to exist unless it is a bundled name).
+
+    Raises
+    ------
+    ConfigError
+        When a bare name is not a bundled scenario.
+    """
     if source is None:
         return bundled_path(REFERENCE_NAME)
     path = Path(source)
@@ -158,12 +143,29 @@ def scenario_path(source: Path | str | None) -> Path:
     return path
 
 
-def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
+def prepare(
+    source: Path | str | Scenario | None, dataset: Dataset | None = None
+) -> tuple[Scenario, Dataset]:
     """Load a scenario and the dataset it names, and check it fully (schema and references).
 
-    The schema is checked first; then the dataset is loaded with the scenario's override files
-    (``dataset.markets``, ``dataset.demand_regions``, relative to the scenario file) and every
-    market, region, country, data class and hardware reference is checked against it.
+    The file is read and validated once; then the dataset is loaded with the scenario's override
+    files (``dataset.markets``, ``dataset.demand_regions``, relative to the scenario file) and
+    every market, region, country, data class and hardware reference is checked against it.
+
+    Parameters
+    ----------
+    source : path, name, Scenario or None
+        As for :func:`run_plan`.
+    dataset : Dataset, optional
+        An already loaded dataset to check against (not loaded again); it must be the one the
+        scenario's override files give.
+
+    Returns
+    -------
+    tuple of (Scenario, Dataset)
+        The validated scenario (read from a file: with its override paths made absolute, so the
+        scenario.yaml written with the plan reruns anywhere) and the dataset it was checked
+        against.
 
     Raises
     ------
@@ -179,11 +181,16 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
     files = scenario.dataset
     markets_file = (base / files.markets).resolve() if files.markets else None
     regions_file = (base / files.demand_regions).resolve() if files.demand_regions else None
-    dataset = load_dataset(markets_file, regions_file)
+    if dataset is None:
+        dataset = load_dataset(markets_file, regions_file)
     _check_residency_conditions(scenario)
     known = known_ids(dataset)
+    problems = reference_problems(scenario, known)
     if path is not None:
-        scenario = load_scenario(path, known=known)
+        if problems:
+            load_scenario(path, known=known)  # failure path only: the problems with line numbers
+            msg = f"{path} refers to things the dataset does not have"
+            raise ConfigError(msg, problems)
         # absolute override paths, so the scenario.yaml written with the plan reruns anywhere
         absolute = scenario.dataset.model_copy(
             update={
@@ -192,7 +199,6 @@ def prepare(source: Path | str | Scenario | None) -> tuple[Scenario, Dataset]:
             }
         )
         return scenario.model_copy(update={"dataset": absolute}), dataset
-    problems = reference_problems(scenario, known)
     if problems:
         msg = f"scenario {scenario.name!r} refers to things the dataset does not have"
         raise ConfigError(msg, problems)
@@ -211,8 +217,27 @@ def _check_residency_conditions(scenario: Scenario) -> None:
 
 
 def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
-    """Scenario + dataset -> ProblemData with the real latency and residency models (the
-    scenario's ``policies.residency_conditions`` open their conditional destinations)."""
+    """Build the optimisation problem of a scenario with the real latency and residency models.
+
+    The scenario's ``policies.residency_conditions`` open their conditional destinations.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario checked against ``dataset`` (see :func:`prepare`).
+    dataset : Dataset
+        The dataset it refers to (markets, demand regions, hardware).
+
+    Returns
+    -------
+    ProblemData
+        The arrays the planner solves.
+
+    Raises
+    ------
+    ConfigError
+        When the scenario leaves no market, or refers to markets that policies removed.
+    """
     from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
     from computegeo.problem.build import build_problem
@@ -231,7 +256,18 @@ def build(scenario: Scenario, dataset: Dataset) -> ProblemData:
 
 
 def solve_options(scenario: Scenario) -> SolveOptions:
-    """The scenario's solver settings."""
+    """The scenario's solver settings.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario whose ``solver:`` section is read.
+
+    Returns
+    -------
+    SolveOptions
+        Its MIP relative gap, time limit [s] and thread count.
+    """
     return SolveOptions(
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
@@ -252,7 +288,18 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """The scenario with every default filled in, as YAML."""
+    """The scenario with every default filled in, as YAML.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run.
+
+    Returns
+    -------
+    str
+        YAML text (keys in schema order, Unicode kept).
+    """
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
@@ -261,6 +308,11 @@ def check_output_dir(output_dir: Path) -> None:
 
     The folder is replaced whole, so it must not exist, be empty, or be a previous computegeo
     output (it holds ``plan.json``).
+
+    Parameters
+    ----------
+    output_dir : Path
+        The folder a run would write.
 
     Raises
     ------
@@ -295,6 +347,20 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
     override file (``dataset.markets``) and its ``market_overrides`` applied. Provenance follows
     the values: a user value is labelled as the user's (file row or scenario field), never with
     the bundled value's "estimated" flag.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run; its ``screen:`` section and ``market_overrides`` are used.
+    dataset : Dataset
+        The dataset the plan was built from (markets, attributes, demand regions).
+    data : ProblemData
+        The plan's problem; its ``market_id`` are the candidates screened.
+
+    Returns
+    -------
+    ScreenResult
+        The ranked candidate markets.
 
     Raises
     ------
@@ -344,13 +410,38 @@ def screen_candidates(scenario: Scenario, dataset: Dataset, data: ProblemData) -
 
 
 def screen_csv(result: ScreenResult) -> str:
-    """The ranked screen as CSV text: one row per market (``market_id`` first), ``method`` last."""
+    """The ranked screen as CSV text.
+
+    Parameters
+    ----------
+    result : ScreenResult
+        A market screen.
+
+    Returns
+    -------
+    str
+        One row per market (``market_id`` first, ``method`` last), numbers to 6 significant
+        digits.
+    """
     table = result.table.assign(method=result.method.value)
     return table.to_csv(index_label="market_id", float_format="%.6g")
 
 
 def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> str:
-    """``plan.json`` text: the plan, plus its ``explanation`` when given."""
+    """``plan.json`` text: the plan, plus its ``explanation`` when given.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    explanation : PlanExplanation, optional
+        Stored under the ``explanation`` key when given.
+
+    Returns
+    -------
+    str
+        JSON text (indent 1) ending in a newline.
+    """
     doc = plan.to_json_dict()
     if explanation is not None:
         doc["explanation"] = explanation.to_json_dict()
@@ -358,7 +449,22 @@ def plan_json_text(plan: Plan, explanation: PlanExplanation | None = None) -> st
 
 
 def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> ExplainInputs:
-    """What :mod:`computegeo.explain` needs, with the real latency and residency models."""
+    """What :mod:`computegeo.explain` needs, with the real latency and residency models.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as run.
+    dataset : Dataset
+        The dataset it was checked against.
+    data : ProblemData
+        The problem the plan solved.
+
+    Returns
+    -------
+    ExplainInputs
+        The scenario, problem, markets, demand regions, RTT model [ms] and residency rules.
+    """
     from computegeo.dataset import residency
     from computegeo.latency import rtt_matrix_ms
 
@@ -375,6 +481,17 @@ def explain_inputs(scenario: Scenario, dataset: Dataset, data: ProblemData) -> E
 def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanation | None]:
     """A previous output folder: its plan, its scenario.yaml (decoded) and its explanation.
 
+    Parameters
+    ----------
+    plan_dir : Path
+        A folder written by ``computegeo plan``.
+
+    Returns
+    -------
+    tuple of (Plan, dict, PlanExplanation or None)
+        The plan from plan.json, the scenario.yaml mapping (empty if it is not a mapping) and
+        the explanation stored in plan.json (``None`` when there is none).
+
     Raises
     ------
     InputError
@@ -385,10 +502,11 @@ def read_plan_dir(plan_dir: Path) -> tuple[Plan, dict[str, object], PlanExplanat
         if not (folder / name).is_file():
             msg = f"{folder}: no {name} in it"
             raise InputError(msg, ["give a folder written by `computegeo plan`"])
-    plan = read_plan_json(folder / "plan.json")
+    plan, document = read_plan_document(folder / "plan.json")
     scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8")) or {}
-    raw = json.loads((folder / "plan.json").read_text(encoding="utf-8")).get("explanation")
-    explanation = PlanExplanation.from_json_dict(raw) if isinstance(raw, dict) else None
+    raw = document.get("explanation")
+    origin = str(folder / "plan.json")
+    explanation = PlanExplanation.from_json_dict(raw, origin) if isinstance(raw, dict) else None
     return plan, scenario if isinstance(scenario, dict) else {}, explanation
 
 
@@ -406,6 +524,33 @@ def write_outputs(  # noqa: PLR0913 - each optional part of the folder is one ar
     With ``screen``, also tables/screen.csv (every ranked market) and a "Market screen" section
     in report.html (the top ``screen.top`` rows when set). ``explanation`` goes into plan.json
     and the report; ``comparison`` adds the report's "Compared with the baseline" section.
+
+    Parameters
+    ----------
+    plan : Plan
+        The solved plan.
+    scenario : Scenario
+        The scenario as run (written as scenario.yaml, its name in the workbook).
+    output_dir : Path
+        Folder to write; replaced whole (see :func:`check_output_dir`).
+    progress : callable
+        ``progress(stage, message)`` for live display.
+    screen : ScreenResult, optional
+        A market screen to add.
+    explanation : PlanExplanation, optional
+        The plan's explanation.
+    comparison : PlanComparison, optional
+        A comparison with a baseline plan.
+
+    Returns
+    -------
+    Path
+        ``output_dir``.
+
+    Raises
+    ------
+    InputError
+        When ``output_dir`` may not be replaced (see :func:`check_output_dir`).
     """
     check_output_dir(Path(output_dir))
     with atomic_output_dir(Path(output_dir)) as staging:
@@ -440,8 +585,12 @@ def _write_workbook(plan: Plan, scenario: Scenario, path: Path) -> None:
 
 @dataclass(frozen=True)
 class PlanRun:
-    """A finished run: the plan, the scenario as run, the problem size, stage timings and the
-    market screen (``None`` without a ``screen:`` section)."""
+    """A finished run.
+
+    The plan, the scenario as run, the problem, the folder written (``None`` when nothing was
+    written), stage timings [s], the market screen (``None`` without a ``screen:`` section),
+    the explanation and the checker's violations.
+    """
 
     plan: Plan
     scenario: Scenario
@@ -461,6 +610,8 @@ def run_plan(
     *,
     what_if_budget_s: float = 0.0,
     baseline_dir: Path | None = None,
+    time_limit_s: float | None = None,
+    dataset: Dataset | None = None,
 ) -> PlanRun:
     """Load, build, solve, evaluate and write one scenario.
 
@@ -478,10 +629,16 @@ def run_plan(
         near-optimal alternatives [s]; 0 = none (the per-market reasons are always derived).
     baseline_dir : path, optional
         A previous output folder to compare with (a report section).
+    time_limit_s : float, optional
+        Solver time limit for this run [s], in place of the scenario's ``solver.time_limit_s``
+        (the CLI's ``--time-limit``).
+    dataset : Dataset, optional
+        The dataset already loaded for this scenario (see :func:`prepare`), not loaded again.
 
     Returns
     -------
     PlanRun
+        The plan, the scenario as run and the rest of the run (see :class:`PlanRun`).
 
     Raises
     ------
@@ -496,7 +653,10 @@ def run_plan(
     baseline = read_plan_dir(baseline_dir) if baseline_dir is not None else None
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
-    sc, dataset = prepare(scenario)
+    sc, dataset = prepare(scenario, dataset)
+    if time_limit_s is not None:
+        solver = sc.solver.model_copy(update={"time_limit_s": time_limit_s})
+        sc = sc.model_copy(update={"solver": solver})
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -575,6 +735,16 @@ def run_plan(
 
 def validate(source: Path | str | None) -> Scenario:
     """Validate a scenario fully: schema, dataset references, and that a problem can be built.
+
+    Parameters
+    ----------
+    source : path, str or None
+        As for :func:`run_plan`.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario (see :func:`prepare`).
 
     Raises
     ------

@@ -38,8 +38,8 @@ from computegeo.risk.backends import Backend
 from computegeo.risk.backends import Progress as FutureProgress
 from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files
-from computegeo.scenario.load import Scenario
 from computegeo.scenario.risk import RiskSection
+from computegeo.scenario.schema import Scenario
 
 
 def _quiet(stage: Stage, message: str) -> None:
@@ -139,7 +139,7 @@ def run_risk(
             msg = f"--plan {plan_dir}: its periods do not match scenario {sc.name!r}"
             raise InputError(msg, ["give the plan folder of this scenario"])
     else:
-        run = run_plan(sc, None, progress)
+        run = run_plan(sc, None, progress, dataset=dataset)
         plan, data = run.plan, run.data
     progress(Stage.EVALUATE, "futures")
     summary = evaluate(

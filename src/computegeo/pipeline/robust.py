@@ -27,7 +27,7 @@ from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain.session import explain_plan
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import native_stdout_silenced
-from computegeo.optimize.terms import linear
+from computegeo.optimize.terms import scaled
 from computegeo.pipeline.plan import (
     Progress,
     Stage,
@@ -87,13 +87,13 @@ def fixing_rows(commitments: Commitments) -> Callable[[linopy.Model, ModelContex
         value = xr.DataArray(
             np.where(ctx.decision_allowed, commitments.build_mw, 0.0), coords=coords
         )
-        b = linear(m, m.variables["site-build"])  # absent slots are empty terms, explicitly
+        b = scaled(m.variables["site-build"])  # absent slots are empty terms, explicitly
         m.add_constraints(b == value, name="robust-fixed_build", mask=allowed)
         if "site-campus_open" in m.variables:
             var = m.variables["site-campus_open"]
             fixed = xr.DataArray(np.round(commitments.campus_open), coords=coords)
             m.add_constraints(
-                linear(m, var) == fixed, name="robust-fixed_campus", mask=var.labels >= 0
+                scaled(var) == fixed, name="robust-fixed_campus", mask=var.labels >= 0
             )
 
     return add

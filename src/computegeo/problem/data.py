@@ -35,48 +35,16 @@ Conventions
 
 from __future__ import annotations
 
-import enum
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from computegeo.core.errors import DataError
 from computegeo.core.units import HOURS_PER_YEAR
-
-
-class Form(enum.Enum):
-    """How capacity is procured at a site."""
-
-    BUILD = "build"
-    """Own-built campus: capex, fixed campus cost, min/max campus size, lead time incl. power."""
-    LEASE = "lease"
-    """Colocation lease: rent per MW-year, lead time, available MW."""
-    CLOUD = "cloud"
-    """Cloud commitment: price per MW-year (power included), available MW."""
-
-
-class N1Mode(enum.Enum):
-    """What one contingency removes in the N-1 resilience rule."""
-
-    NONE = "none"
-    """No N-1 rule."""
-    MARKET = "market"
-    """Losing any one market."""
-    JURISDICTION = "jurisdiction"
-    """Losing every market of any one country."""
-
-
-class N1Basis(enum.Enum):
-    """Over what the N-1 required share is counted."""
-
-    WORKLOAD = "workload"
-    """The share holds per workload in aggregate over its demand regions."""
-    WORKLOAD_REGION = "workload_region"
-    """The share holds per workload and per demand region: each region keeps at least the share
-    of its own demand (a region left with nothing is an outage for its users)."""
-
+from computegeo.problem.fields import FIELDS, Dtype, shape_problems, value_problems
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 
 FORMS_DRAWING_GRID_POWER: frozenset[Form] = frozenset({Form.BUILD, Form.LEASE})
 """Forms whose new capacity needs grid headroom in its market and whose power we pay for.
@@ -107,123 +75,12 @@ def _frozen(values: object, dtype: type) -> np.ndarray:
 class ProblemData:
     """The planning problem as arrays. All arrays are read-only copies.
 
-    Attributes
-    ----------
-    name : str
-        Scenario name (for reports).
-    currency_year : int
-        Year of the constant USD all money is stated in.
-    discount_rate : float
-        Real annual discount rate [1/yr], e.g. 0.08.
-    base_year : float
-        Year to which all cash flows are discounted (usually the first period's start).
-    period_label : tuple[str, ...]
-        Period labels, shape (T,), e.g. ``("2027", "2028")`` or ``("2027Q1", ...)``.
-    period_start_year : ndarray of float, shape (T,)
-        Start of each period [yr, calendar]; strictly increasing.
-    period_length_years : ndarray of float, shape (T,)
-        Length of each period [yr]; positive.
-
-    market_id, market_name, market_country, market_grid_zone : tuple[str, ...], shape (M,)
-        Market slug, display name, ISO 3166-1 alpha-2 country, grid/balancing zone.
-    market_latitude_deg, market_longitude_deg : ndarray, shape (M,)
-        Location [deg].
-    power_price_usd_per_mwh : ndarray, shape (M,)
-        Price of grid energy at the meter [USD/MWh].
-    pue : ndarray, shape (M,)
-        Power usage effectiveness [-], >= 1.
-    carbon_intensity_t_per_mwh : ndarray, shape (M,)
-        Grid emission factor [tCO2/MWh] (= g/kWh / 1000).
-    power_headroom_mw : ndarray, shape (M, T)
-        Grid power available for *new* build and lease load in the market by period [MW at the
-        meter, i.e. IT MW x PUE]; ``inf`` = unconstrained.
-
-    region_id, region_name : tuple[str, ...], shape (R,)
-    region_latitude_deg, region_longitude_deg : ndarray, shape (R,)
-        Location [deg].
-
-    workload_id : tuple[str, ...], shape (W,)
-    workload_data_class : tuple[str, ...], shape (W,)
-        Residency data class (``"none"`` when unrestricted); already applied to the arcs.
-    latency_limit_ms : ndarray, shape (W,)
-        Round-trip-time limit between users and serving market [ms]; ``inf`` = none. Already
-        applied to the arcs.
-    training_min_cluster_mw : ndarray, shape (W,)
-        Minimum IT load placed in one market when the workload uses that market at all [MW];
-        0 = no minimum (non-training workloads).
-    unmet_penalty_usd_per_mwh : ndarray, shape (W,)
-        Price of demand not served [USD per MWh of IT energy not delivered]; > 0.
-    n1_share : ndarray, shape (W,)
-        Share of each workload's demand (per period) that must still be servable within its
-        limits after any one contingency (see ``n1_mode``) [-], in [0, 1]; 0 = none.
-    demand_mw : ndarray, shape (W, R, T)
-        IT load demanded [MW] (average load over the period).
-
-    arc_market, arc_region, arc_workload : ndarray of int, shape (A,)
-        Indices of the allowed (market, region, workload) triples; unique, sorted by
-        (workload, region, market).
-    arc_rtt_ms : ndarray, shape (A,)
-        Round-trip time on each arc [ms]; <= the workload's latency limit.
-
-    site_id : tuple[str, ...], shape (S,)
-        Unique site label, e.g. ``"sydney:build:own"``.
-    site_market : ndarray of int, shape (S,)
-        Market index of each site.
-    site_form : tuple[Form, ...], shape (S,)
-    site_provider : tuple[str, ...], shape (S,)
-        Provider group for the provider diversification cap (e.g. ``"own"``, ``"colo"``,
-        ``"aws"``).
-    lead_periods : ndarray of int, shape (S,)
-        Periods from decision to power-on, time to power included [periods]; a decision in
-        period ``t`` is online from period ``t + lead``.
-    term_periods : ndarray of int, shape (S,)
-        How many periods a vintage stays online [periods] (asset life, lease term, or 1 for a
-        one-period cloud commitment); values >= T mean "to the end of the horizon".
-    capex_usd_per_mw : ndarray, shape (S,)
-        Overnight capital cost per MW of IT capacity [USD/MW]; 0 for lease and cloud.
-    asset_life_years : ndarray, shape (S,)
-        Economic life over which capex is annualised [yr]; > 0.
-    campus_fixed_cost_usd : ndarray, shape (S,)
-        One-off cost of opening a new campus (land, substation) [USD]; build only, else 0.
-    campus_min_mw, campus_max_mw : ndarray, shape (S,)
-        Total size of a new campus if opened [MW IT]; build only (lease/cloud: 0 and ``inf``).
-    recurring_usd_per_mw_year : ndarray, shape (S,)
-        Cost of holding one MW of capacity for a year [USD/MW-yr]: colocation rent, cloud
-        commitment price (power included), or own-campus fixed O&M.
-    available_mw : ndarray, shape (S, T)
-        Most capacity the site can hold in a period [MW IT] (colo space, cloud quota); ``inf`` =
-        none besides the campus size.
-    existing_mw : ndarray, shape (S, T)
-        Capacity already online from before the horizon [MW IT]; sunk, no capex; its recurring
-        cost is still paid.
-
-    max_share_market, max_share_country, max_share_grid, max_share_provider : float
-        Diversification caps: most share of total capacity in one market / country / grid zone /
-        provider, per period [-]; 1.0 = no cap.
-    n1_mode : N1Mode
-        What one contingency removes.
-    equipment_supply_mw : ndarray, shape (T,)
-        Transformer/switchgear slots for new builds decided in each period [MW IT]; ``inf`` =
-        none.
-    budget_usd : ndarray, shape (T,)
-        Capital budget for build decisions in each period (overnight capex + campus fixed cost)
-        [USD]; ``inf`` = none.
-    carbon_price_usd_per_t : ndarray, shape (T,)
-        Carbon price applied to all served energy (cloud included) [USD/tCO2].
-    carbon_cap_t_per_year : ndarray, shape (T,)
-        Most emissions per year in each period [tCO2/yr]; ``inf`` = none.
-    utilisation : float
-        Average share of IT capacity drawing power [-], in [0, 1]; multiplies the energy of
-        served load (power cost, carbon emissions priced and capped), nothing else.
-    min_total_mw_for_caps : float
-        Diversification caps apply only in periods whose total demand (all workloads and
-        regions) is at least this [MW]; 0 = always.
-    n1_basis : N1Basis
-        Whether ``n1_share`` holds per workload or per workload and demand region.
-    site_headroom_exempt : ndarray of bool, shape (S,), optional
-        Build or lease sites whose capacity does *not* draw on their market's power headroom:
-        vacant colocation space (``<market>:lease:vacant``) is already powered. ``None`` = none
-        exempt. See :meth:`headroom_sites`.
+    Every field (its dimensions, dtype, unit, bounds and meaning) is a row of
+    :data:`computegeo.problem.fields.FIELDS`; ``docs/problem-data.md`` is that table. Construction
+    converts each field to its dtype, freezes arrays, fills the optional per-period limits and
+    checks every invariant (shapes, NaN, bounds and finiteness by the table; then the
+    relations between fields), raising :class:`~computegeo.core.errors.DataError` with every
+    problem at once.
     """
 
     name: str
@@ -282,44 +139,38 @@ class ProblemData:
     max_share_country: float = 1.0
     max_share_grid: float = 1.0
     max_share_provider: float = 1.0
-    n1_mode: N1Mode = N1Mode.NONE
+    n1_mode: ResilienceScope = ResilienceScope.NONE
     equipment_supply_mw: np.ndarray | None = None
     budget_usd: np.ndarray | None = None
     carbon_price_usd_per_t: np.ndarray | None = None
     carbon_cap_t_per_year: np.ndarray | None = None
     utilisation: float = 1.0
     min_total_mw_for_caps: float = 0.0
-    n1_basis: N1Basis = N1Basis.WORKLOAD_REGION
+    n1_basis: ResilienceBasis = ResilienceBasis.WORKLOAD_REGION
     site_headroom_exempt: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self) -> None:
-        t = len(self.period_label)
-        defaults = {
-            "equipment_supply_mw": np.full(t, np.inf),
-            "budget_usd": np.full(t, np.inf),
-            "carbon_price_usd_per_t": np.zeros(t),
-            "carbon_cap_t_per_year": np.full(t, np.inf),
-        }
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None and f.name in defaults:
-                value = defaults[f.name]
-            if f.name in _INT_ARRAYS:
-                object.__setattr__(self, f.name, _frozen(value, np.int64))
-            elif f.name in _FLOAT_ARRAYS:
-                object.__setattr__(self, f.name, _frozen(value, np.float64))
-            elif f.name in _STR_TUPLES:
-                object.__setattr__(self, f.name, tuple(str(v) for v in value))
-            elif f.name == "site_form":
-                object.__setattr__(self, f.name, tuple(Form(v) for v in value))
-        object.__setattr__(self, "n1_mode", N1Mode(self.n1_mode))
-        object.__setattr__(self, "n1_basis", N1Basis(self.n1_basis))
+        for spec in FIELDS:
+            value = getattr(self, spec.name)
+            if value is None and spec.fill is not None:
+                value = np.full(len(self.period_label), spec.fill)
+            if value is None or not spec.dims:
+                continue
+            if spec.dtype is Dtype.INT:
+                object.__setattr__(self, spec.name, _frozen(value, np.int64))
+            elif spec.dtype is Dtype.FLOAT:
+                object.__setattr__(self, spec.name, _frozen(value, np.float64))
+            elif spec.dtype is Dtype.BOOL:
+                object.__setattr__(self, spec.name, _frozen(value, np.bool_))
+            elif spec.dtype is Dtype.STR:
+                object.__setattr__(self, spec.name, tuple(str(v) for v in value))
+            elif spec.dtype is Dtype.FORM:
+                object.__setattr__(self, spec.name, tuple(Form(v) for v in value))
+        object.__setattr__(self, "n1_mode", ResilienceScope(self.n1_mode))
+        object.__setattr__(self, "n1_basis", ResilienceBasis(self.n1_basis))
         object.__setattr__(self, "utilisation", float(self.utilisation))
         object.__setattr__(self, "min_total_mw_for_caps", float(self.min_total_mw_for_caps))
-        if self.site_headroom_exempt is not None:
-            exempt = _frozen(self.site_headroom_exempt, np.bool_)
-            object.__setattr__(self, "site_headroom_exempt", exempt)
         problems = _validate(self)
         if problems:
             msg = f"ProblemData for scenario {self.name!r} is inconsistent."
@@ -383,8 +234,10 @@ class ProblemData:
 
     @property
     def capital_recovery_factor(self) -> np.ndarray:
-        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) "
-        "[1/yr]."""
+        """Annuity per USD of capex over each site's asset life at ``discount_rate``, (S,) [1/yr].
+
+        ``r / (1 - (1 + r)^-n)``, or ``1 / n`` when the rate is 0.
+        """
         r = self.discount_rate
         n = self.asset_life_years
         if r == 0.0:
@@ -403,6 +256,16 @@ class ProblemData:
         default to +inf (no limit) and ``carbon_price_usd_per_t`` [USD/t] to 0 when not given,
         so after ``__post_init__`` none of them is ``None``.
 
+        Parameters
+        ----------
+        name : PerPeriodLimit
+            The field name, e.g. ``"budget_usd"``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The field's array, shape (T,), in the field's unit.
+
         Raises
         ------
         DataError
@@ -415,23 +278,41 @@ class ProblemData:
         return value
 
     def headroom_sites(self) -> np.ndarray:
-        """(S,) bool: sites whose new capacity draws on the market's power headroom (build and
-        lease, ``FORMS_DRAWING_GRID_POWER``, except ``site_headroom_exempt``)."""
+        """(S,) bool: sites whose new capacity draws on the market's power headroom.
+
+        Build and lease (``FORMS_DRAWING_GRID_POWER``), except ``site_headroom_exempt`` sites.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean mask over sites, shape (S,).
+        """
         draws = np.array([f in FORMS_DRAWING_GRID_POWER for f in self.site_form], dtype=bool)
         if self.site_headroom_exempt is not None:
             draws &= ~self.site_headroom_exempt
         return draws
 
     def caps_active(self) -> np.ndarray:
-        """(T,) bool: periods in which the diversification caps apply (total demand >=
-        ``min_total_mw_for_caps`` [MW])."""
+        """(T,) bool: periods in which the diversification caps apply.
+
+        Returns
+        -------
+        numpy.ndarray
+            True where total demand [MW] is at least ``min_total_mw_for_caps`` [MW] (1e-9 MW
+            slack), shape (T,).
+        """
         total = self.demand_mw.sum(axis=(0, 1)) if self.demand_mw.size else np.zeros(self.n_periods)
         return np.asarray(total >= self.min_total_mw_for_caps - 1e-9)
 
     def online_mask(self) -> np.ndarray:
-        """Which vintages are online when: ``mask[s, tau, t]`` is True when capacity decided at
-        site ``s`` in period ``tau`` is online in period ``t`` (``tau + lead <= t < tau + lead +
-        term``). Shape (S, T, T), bool."""
+        """Which vintages are online when, shape (S, T, T), bool.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``mask[s, tau, t]`` is True when capacity decided at site ``s`` in period ``tau``
+            is online in period ``t`` (``tau + lead <= t < tau + lead + term``, in periods).
+        """
         tau = np.arange(self.n_periods)[None, :, None]
         t = np.arange(self.n_periods)[None, None, :]
         lead = self.lead_periods[:, None, None]
@@ -439,15 +320,28 @@ class ProblemData:
         return (t >= tau + lead) & (t < tau + lead + term)
 
     def decision_allowed(self) -> np.ndarray:
-        """``allowed[s, tau]``: a decision at site ``s`` in period ``tau`` comes online within the
-        horizon (``tau + lead < T``). Shape (S, T), bool."""
+        """Whether a decision at site ``s`` in period ``tau`` comes online within the horizon.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``allowed[s, tau]``, True when ``tau + lead < T`` (lead in periods), shape (S, T).
+        """
         return np.arange(self.n_periods)[None, :] + self.lead_periods[:, None] < self.n_periods
 
     def contingencies(self) -> tuple[tuple[str, np.ndarray], ...]:
-        """The N-1 contingencies as (name, bool mask over markets lost), per ``n1_mode``."""
-        if self.n1_mode is N1Mode.NONE or not np.any(self.n1_share > 0):
+        """The N-1 contingencies as (name, bool mask over markets lost), per ``n1_mode``.
+
+        Returns
+        -------
+        tuple of (str, numpy.ndarray)
+            Empty when ``n1_mode`` is none or no ``n1_share`` is positive; else one per market
+            (named by market id) or one per country of the markets (named by ISO2 code, sorted),
+            each with a mask of shape (M,).
+        """
+        if self.n1_mode is ResilienceScope.NONE or not np.any(self.n1_share > 0):
             return ()
-        if self.n1_mode is N1Mode.MARKET:
+        if self.n1_mode is ResilienceScope.MARKET:
             return tuple(
                 (mid, np.arange(self.n_markets) == m) for m, mid in enumerate(self.market_id)
             )
@@ -456,111 +350,16 @@ class ProblemData:
         return tuple((c, country == c) for c in countries)
 
 
-_INT_ARRAYS = frozenset(
-    {"arc_market", "arc_region", "arc_workload", "site_market", "lead_periods", "term_periods"}
-)
-_FLOAT_ARRAYS = frozenset(
-    {
-        "period_start_year",
-        "period_length_years",
-        "market_latitude_deg",
-        "market_longitude_deg",
-        "power_price_usd_per_mwh",
-        "pue",
-        "carbon_intensity_t_per_mwh",
-        "power_headroom_mw",
-        "region_latitude_deg",
-        "region_longitude_deg",
-        "latency_limit_ms",
-        "training_min_cluster_mw",
-        "unmet_penalty_usd_per_mwh",
-        "n1_share",
-        "demand_mw",
-        "arc_rtt_ms",
-        "capex_usd_per_mw",
-        "asset_life_years",
-        "campus_fixed_cost_usd",
-        "campus_min_mw",
-        "campus_max_mw",
-        "recurring_usd_per_mw_year",
-        "available_mw",
-        "existing_mw",
-        "equipment_supply_mw",
-        "budget_usd",
-        "carbon_price_usd_per_t",
-        "carbon_cap_t_per_year",
-    }
-)
-_STR_TUPLES = frozenset(
-    {
-        "period_label",
-        "market_id",
-        "market_name",
-        "market_country",
-        "market_grid_zone",
-        "region_id",
-        "region_name",
-        "workload_id",
-        "workload_data_class",
-        "site_id",
-        "site_provider",
-    }
-)
+def _validate(d: ProblemData) -> list[str]:
+    """Every invariant of ``ProblemData``; returns one message per violation.
 
-
-def _validate(d: ProblemData) -> list[str]:  # noqa: C901 - a flat list of checks reads best
-    """Every invariant of ``ProblemData``; returns one message per violation."""
+    Shapes, NaN, bounds and finiteness come from the field table; the checks here relate
+    fields to one another (unique labels, increasing periods, arcs, campus sizes, forms).
+    """
     p: list[str] = []
-    t, m, r, w, s, a = d.n_periods, d.n_markets, d.n_regions, d.n_workloads, d.n_sites, d.n_arcs
-    shapes = {
-        "period_start_year": (t,),
-        "period_length_years": (t,),
-        "market_name": (m,),
-        "market_country": (m,),
-        "market_grid_zone": (m,),
-        "market_latitude_deg": (m,),
-        "market_longitude_deg": (m,),
-        "power_price_usd_per_mwh": (m,),
-        "pue": (m,),
-        "carbon_intensity_t_per_mwh": (m,),
-        "power_headroom_mw": (m, t),
-        "region_name": (r,),
-        "region_latitude_deg": (r,),
-        "region_longitude_deg": (r,),
-        "workload_data_class": (w,),
-        "latency_limit_ms": (w,),
-        "training_min_cluster_mw": (w,),
-        "unmet_penalty_usd_per_mwh": (w,),
-        "n1_share": (w,),
-        "demand_mw": (w, r, t),
-        "arc_region": (a,),
-        "arc_workload": (a,),
-        "arc_rtt_ms": (a,),
-        "site_market": (s,),
-        "site_form": (s,),
-        "site_provider": (s,),
-        "lead_periods": (s,),
-        "term_periods": (s,),
-        "capex_usd_per_mw": (s,),
-        "asset_life_years": (s,),
-        "campus_fixed_cost_usd": (s,),
-        "campus_min_mw": (s,),
-        "campus_max_mw": (s,),
-        "recurring_usd_per_mw_year": (s,),
-        "available_mw": (s, t),
-        "existing_mw": (s, t),
-        "equipment_supply_mw": (t,),
-        "budget_usd": (t,),
-        "carbon_price_usd_per_t": (t,),
-        "carbon_cap_t_per_year": (t,),
-    }
-    if d.site_headroom_exempt is not None:
-        shapes["site_headroom_exempt"] = (s,)
-    for name, shape in shapes.items():
-        value = getattr(d, name)
-        got = value.shape if isinstance(value, np.ndarray) else (len(value),)
-        if got != shape:
-            p.append(f"{name}: shape {got}, expected {shape}")
+    m, r, w, s, a = d.n_markets, d.n_regions, d.n_workloads, d.n_sites, d.n_arcs
+    values = {spec.name: getattr(d, spec.name) for spec in FIELDS}
+    p.extend(shape_problems(values))
     if p:
         return p  # index checks below assume the shapes
 
@@ -573,84 +372,15 @@ def _validate(d: ProblemData) -> list[str]:  # noqa: C901 - a flat list of check
     ):
         if len(set(ids)) != len(ids):
             p.append(f"{label}: duplicate labels")
-    if t == 0:
+    if d.n_periods == 0:
         p.append("period_label: at least one period is needed")
-    if not (0.0 <= d.discount_rate < 1.0):
-        p.append(f"discount_rate: {d.discount_rate} is outside [0, 1)")
     if np.any(np.diff(d.period_start_year) <= 0):
         p.append("period_start_year: must be strictly increasing")
-    if np.any(d.period_length_years <= 0):
-        p.append("period_length_years: must be positive")
+    p.extend(value_problems(values))
 
-    for name in _FLOAT_ARRAYS:
-        value = getattr(d, name)
-        if np.any(np.isnan(value)):
-            p.append(f"{name}: contains NaN")
-    nonneg = (
-        "power_price_usd_per_mwh",
-        "carbon_intensity_t_per_mwh",
-        "power_headroom_mw",
-        "training_min_cluster_mw",
-        "demand_mw",
-        "arc_rtt_ms",
-        "capex_usd_per_mw",
-        "campus_fixed_cost_usd",
-        "campus_min_mw",
-        "campus_max_mw",
-        "recurring_usd_per_mw_year",
-        "available_mw",
-        "existing_mw",
-        "equipment_supply_mw",
-        "budget_usd",
-        "carbon_price_usd_per_t",
-        "carbon_cap_t_per_year",
-    )
-    for name in nonneg:
-        if np.any(getattr(d, name) < 0):
-            p.append(f"{name}: must be >= 0")
-    finite = (
-        "power_price_usd_per_mwh",
-        "carbon_intensity_t_per_mwh",
-        "pue",
-        "demand_mw",
-        "arc_rtt_ms",
-        "capex_usd_per_mw",
-        "campus_fixed_cost_usd",
-        "campus_min_mw",
-        "recurring_usd_per_mw_year",
-        "existing_mw",
-        "carbon_price_usd_per_t",
-        "unmet_penalty_usd_per_mwh",
-        "training_min_cluster_mw",
-    )
-    for name in finite:
-        if not np.all(np.isfinite(getattr(d, name))):
-            p.append(f"{name}: must be finite")
-    if np.any(d.pue < 1.0):
-        p.append("pue: must be >= 1")
-    if np.any(d.unmet_penalty_usd_per_mwh <= 0):
-        p.append("unmet_penalty_usd_per_mwh: must be > 0 (unmet demand is only allowed at a price)")
-    if np.any((d.n1_share < 0) | (d.n1_share > 1)):
-        p.append("n1_share: must be within [0, 1]")
-    if np.any(d.latency_limit_ms <= 0):
-        p.append("latency_limit_ms: must be > 0 (use inf for no limit)")
-    if np.any(d.asset_life_years <= 0):
-        p.append("asset_life_years: must be > 0")
     if np.any(d.campus_min_mw > d.campus_max_mw):
         bad = [d.site_id[i] for i in np.flatnonzero(d.campus_min_mw > d.campus_max_mw)]
         p.append(f"campus_min_mw exceeds campus_max_mw at sites {bad[:5]}")
-    if not (0.0 <= d.utilisation <= 1.0):
-        p.append(f"utilisation: {d.utilisation} is outside [0, 1]")
-    if not (np.isfinite(d.min_total_mw_for_caps) and d.min_total_mw_for_caps >= 0):
-        p.append(f"min_total_mw_for_caps: {d.min_total_mw_for_caps} must be finite and >= 0")
-    if np.any(d.lead_periods < 0):
-        p.append("lead_periods: must be >= 0")
-    if np.any(d.term_periods < 1):
-        p.append("term_periods: must be >= 1")
-    for name in ("max_share_market", "max_share_country", "max_share_grid", "max_share_provider"):
-        share = getattr(d, name)
-        if not (0.0 < share <= 1.0):
-            p.append(f"{name}: {share} is outside (0, 1]")
 
     if a:
         bad_index = False

@@ -1,6 +1,6 @@
 """Planning periods and demand: totals and growth paths spread over demand regions.
 
-Pure functions from a :class:`~computegeo.scenario.load.Scenario` and the catalog's region and
+Pure functions from a :class:`~computegeo.scenario.schema.Scenario` and the catalog's region and
 hardware tables to arrays; :mod:`computegeo.problem.build` assembles them into ``ProblemData``.
 """
 
@@ -14,8 +14,10 @@ import pandas as pd
 
 from computegeo.core.errors import ConfigError, DataError
 from computegeo.core.units import MONTHS_PER_YEAR
-from computegeo.scenario.load import DemandUnit, Scenario
-from computegeo.scenario.schema import MAX_MW
+from computegeo.latency.geodesy import great_circle_km
+from computegeo.scenario.enums import DemandUnit
+from computegeo.scenario.fields import MAX_MW
+from computegeo.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,41 @@ class Periods:
         return float(self.length_years[0]) * MONTHS_PER_YEAR
 
     def lead_periods(self, lead_months: float) -> int:
-        """Periods from decision to service for a lead time [months], given the head start."""
+        """Periods from decision to service for a lead time [months], given the head start.
+
+        Parameters
+        ----------
+        lead_months : float
+            Time from decision to service [months].
+
+        Returns
+        -------
+        int
+            ``ceil((lead_months - head_start_months) / period_months)``, at least 0.
+        """
         return max(0, math.ceil((lead_months - self.head_start_months) / self.period_months - 1e-9))
 
 
 def make_periods(scenario: Scenario) -> Periods:
     """Periods of the scenario's horizon.
 
+    Quarterly horizons give four periods of 0.25 yr per year, labelled ``2027Q1``; otherwise
+    periods of ``period_years`` years, labelled ``2027`` or ``2027-2028``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (its ``horizon``).
+
+    Returns
+    -------
+    Periods
+        Labels, start years, lengths [yr], the calendar years of each period and the head
+        start [months] from the decision year to the first period.
+
     Examples
     --------
-    >>> from computegeo.scenario.load import Horizon
+    >>> from computegeo.scenario.sections import Horizon
     >>> h = Horizon(start_year=2027, end_year=2030, period_years=2)
     >>> h.period_start_years
     (2027, 2029)
@@ -82,6 +109,18 @@ def mw_per_accelerator(hardware: pd.DataFrame, hardware_id: str) -> float:
     """IT power of one accelerator of a hardware generation, host and network share included [MW].
 
     ``1 / accelerators_per_mw_it`` from the hardware table.
+
+    Parameters
+    ----------
+    hardware : pandas.DataFrame
+        Hardware table indexed by generation id, with ``accelerators_per_mw_it`` [1/MW].
+    hardware_id : str
+        The generation.
+
+    Returns
+    -------
+    float
+        IT power per accelerator [MW].
 
     Raises
     ------
@@ -136,7 +175,20 @@ def _spread_weights(scenario: Scenario, k: int, regions: pd.DataFrame) -> np.nda
 
 
 def is_pooled(scenario: Scenario, workload_index: int) -> bool:
-    """True when a workload has neither a latency limit nor a residency rule (pooled demand)."""
+    """True when a workload has neither a latency limit nor a residency rule (pooled demand).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    workload_index : int
+        Position of the workload in ``scenario.workloads``.
+
+    Returns
+    -------
+    bool
+        Whether its demand may be pooled on one region.
+    """
     w = scenario.workloads[workload_index]
     return w.latency_limit_ms is None and w.data_class == "none"
 
@@ -150,6 +202,30 @@ def demand_matrix(
     """Demand [MW IT], shape (W, R, T), over the catalog's regions (before pooling/folding).
 
     Multi-year periods hold the average of their years.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (workloads, generated and direct demand, unit).
+    regions : pandas.DataFrame
+        The catalog's demand regions (population, internet users, continent, country).
+    periods : Periods
+        From :func:`make_periods`.
+    hardware : pandas.DataFrame or None, optional
+        Hardware table; needed when demand is in accelerators.
+
+    Returns
+    -------
+    numpy.ndarray
+        Demand [MW IT], shape (W, R, T).
+
+    Raises
+    ------
+    DataError
+        Demand in accelerators without a hardware table, or an unknown generation.
+    ConfigError
+        No region matches a generated entry's filter, or demand in accelerators converts to
+        more than the plausible maximum [MW].
     """
     n_w, n_r, n_t = len(scenario.workloads), len(regions), len(periods.labels)
     out = np.zeros((n_w, n_r, n_t))
@@ -198,6 +274,17 @@ def fold_regions(
     dropped region's demand moves to the nearest kept region in its country, else to the
     nearest kept region (by great-circle distance).
 
+    Parameters
+    ----------
+    demand_mw : numpy.ndarray
+        Demand [MW IT], shape (W, R, T), from :func:`demand_matrix`.
+    regions : pandas.DataFrame
+        The R region rows (country, latitude, longitude).
+    max_regions : int or None
+        Most regions kept; None keeps every region with demand.
+    protected_countries : frozenset of str, optional
+        ISO2 codes whose largest region is always kept.
+
     Returns
     -------
     (demand_mw, regions)
@@ -221,8 +308,8 @@ def fold_regions(
         if int(i) not in kept:
             kept.append(int(i))
     kept_arr = np.array(sorted(kept))
-    lat = np.radians(regions["latitude"].astype(float).to_numpy())
-    lon = np.radians(regions["longitude"].astype(float).to_numpy())
+    lat = regions["latitude"].astype(float).to_numpy()
+    lon = regions["longitude"].astype(float).to_numpy()
     out = demand_mw[:, kept_arr, :].copy()
     pos = {int(r): j for j, r in enumerate(kept_arr)}
     for i in order:
@@ -230,16 +317,7 @@ def fold_regions(
             continue
         same = kept_arr[countries[kept_arr] == countries[i]]
         pool = same if len(same) else kept_arr
-        d = _haversine(lat[i], lon[i], lat[pool], lon[pool])
+        d = great_circle_km(lat[i], lon[i], lat[pool], lon[pool])
         target = pos[int(pool[int(np.argmin(d))])]
         out[:, target, :] += demand_mw[:, i, :]
     return out, regions.iloc[kept_arr]
-
-
-def _haversine(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Central angle [rad] (only used to rank distances)."""
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

@@ -46,6 +46,17 @@ MAX_TICKS = 5
 def nice_axis(value: float) -> tuple[float, float]:
     """Axis maximum and tick step for data up to ``value``: a round step, at most 5 intervals.
 
+    Parameters
+    ----------
+    value : float
+        Largest value to show, in the data's unit.
+
+    Returns
+    -------
+    tuple of (float, float)
+        Axis maximum and tick step, in the data's unit; ``(1.0, 0.25)`` when ``value`` is not
+        positive and finite.
+
     Examples
     --------
     >>> nice_axis(3470.0)
@@ -89,6 +100,20 @@ LABEL_CHAR_WIDTH_PX = 6.8
 def fit_label(label: str, width_px: float) -> str:
     """Shorten ``label`` with an ellipsis so it fits ``width_px`` at 12 px.
 
+    Parameters
+    ----------
+    label : str
+        The text.
+    width_px : float
+        Room for it [px].
+
+    Returns
+    -------
+    str
+        ``label``, or its start and ``…``.
+
+    Examples
+    --------
     >>> fit_label("New York (upstate, Buffalo-Niagara)", 150.0)
     'New York (upstate, Bu…'
     >>> fit_label("Paris", 150.0)
@@ -141,6 +166,15 @@ def stacked_bars(
         Formats a value for totals and hover text, with its unit.
     axis_label : str
         Y axis label including the unit, e.g. ``"Capacity [MW]"``.
+    width : float, optional
+        Width of the plot area and ``viewBox`` [px].
+    height : float, optional
+        Height of the plot area [px]; the legend is added below.
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element.
     """
     n = max(len(categories), 1)
     totals = [sum(max(s.values[i], 0.0) for s in series) for i in range(len(categories))]
@@ -217,6 +251,17 @@ def horizontal_bars(
         Accessible description of the chart.
     max_value : float, optional
         Value of a full-length bar; defaults to the largest value.
+    width : float, optional
+        Width of the chart [px].
+    row_height : float, optional
+        Height of one row [px].
+    label_width : float, optional
+        Room for the labels left of the bars [px]; longer labels are shortened.
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element.
     """
     top = 8.0
     height = top + row_height * max(len(bars), 1) + 8.0

@@ -1,5 +1,8 @@
-"""The report's explanation sections: why each market, why not the others, what forcing a
-choice would cost, near-optimal alternatives, and the comparison with a baseline plan."""
+"""The report's explanation sections, each one HTML ``<section>``.
+
+Why each market, why not the others, what forcing a choice would cost, near-optimal
+alternatives, and the comparison with a baseline plan.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +33,14 @@ def explanation_sections(explanation: PlanExplanation, names: dict[str, str] | N
     Parameters
     ----------
     explanation : PlanExplanation
+        The plan's explanation (:mod:`computegeo.explain`).
     names : dict, optional
         Market display names by id.
+
+    Returns
+    -------
+    str
+        Four ``<section>`` elements: ``why``, ``why-not``, the what-if and the alternatives.
     """
     names = names or {}
     chosen = [m for m in explanation.markets if m.chosen]
@@ -160,7 +169,21 @@ def _alternatives(explanation: PlanExplanation, names: dict[str, str]) -> str:
 
 
 def comparison_section(comparison: PlanComparison, names: dict[str, str] | None = None) -> str:
-    """HTML of the "Compared with the baseline" section (baseline = plan A)."""
+    """HTML of the "Compared with the baseline" section (baseline = plan A).
+
+    Parameters
+    ----------
+    comparison : PlanComparison
+        Plan A (the baseline) against plan B (this plan).
+    names : dict, optional
+        Market display names by id.
+
+    Returns
+    -------
+    str
+        One ``<section id="compare">``: settings that differ, costs [USD], outcomes and the
+        largest capacity changes [MW].
+    """
     names = names or {}
     costs = "".join(
         f'<tr><td>{escape(v.name)}</td><td class="num">{escape(usd(v.a))}</td>'

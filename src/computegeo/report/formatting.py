@@ -8,6 +8,20 @@ import math
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` with its noun in the right number.
 
+    Parameters
+    ----------
+    n : int
+        The count.
+    noun : str
+        Singular noun.
+    plural : str or None, optional
+        Plural noun; default ``noun + "s"``.
+
+    Returns
+    -------
+    str
+        ``n`` with thousands separators, then the noun.
+
     Examples
     --------
     >>> count(1, "workload"), count(3, "workload"), count(0, "country", "countries")
@@ -19,6 +33,17 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 
 def usd(value_usd: float | None) -> str:
     """Format an amount [USD] compactly.
+
+    Parameters
+    ----------
+    value_usd : float or None
+        Amount [USD].
+
+    Returns
+    -------
+    str
+        ``$`` (``−`` first if negative), k/M/B/T with two decimals from 1,000 USD up; ``—``
+        when None or not finite.
 
     Examples
     --------
@@ -43,6 +68,16 @@ def usd(value_usd: float | None) -> str:
 
 def mw(value_mw: float | None) -> str:
     """Format a power [MW]; GW above 10,000 MW.
+
+    Parameters
+    ----------
+    value_mw : float or None
+        Power [MW].
+
+    Returns
+    -------
+    str
+        The text with its unit; ``—`` when None or not finite.
 
     Examples
     --------
@@ -69,6 +104,18 @@ def mw(value_mw: float | None) -> str:
 def share(value: float | None, digits: int = 1) -> str:
     """Format a share in [0, 1] as a percentage.
 
+    Parameters
+    ----------
+    value : float or None
+        Share [-].
+    digits : int, optional
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+        The percentage; ``—`` when None or not finite.
+
     Examples
     --------
     >>> share(0.9623)
@@ -83,6 +130,18 @@ def share(value: float | None, digits: int = 1) -> str:
 
 def quantity(value: float | None, unit: str) -> str:
     """Format a large quantity with thousands separators and SI suffix (k, M, B).
+
+    Parameters
+    ----------
+    value : float or None
+        The quantity, in ``unit``.
+    unit : str
+        Unit text appended, e.g. ``MWh``.
+
+    Returns
+    -------
+    str
+        The text; ``—`` when None or not finite.
 
     Examples
     --------
@@ -105,9 +164,42 @@ def quantity(value: float | None, unit: str) -> str:
 def seconds(value_s: float | None) -> str:
     """Format a duration [s].
 
+    Parameters
+    ----------
+    value_s : float or None
+        Duration [s].
+
+    Returns
+    -------
+    str
+        Two decimals and ``s``; ``—`` when None or not finite.
+
+    Examples
+    --------
     >>> seconds(3.414)
     '3.41 s'
     """
     if value_s is None or not math.isfinite(value_s):
         return "—"
     return f"{value_s:.2f} s"
+
+
+def finite(value: float) -> float | None:
+    """The value, or ``None`` when it is NaN or infinite (``null`` in plan.json).
+
+    Parameters
+    ----------
+    value : float
+        Any number.
+
+    Returns
+    -------
+    float or None
+        ``value`` if finite.
+
+    Examples
+    --------
+    >>> finite(2.5), finite(float("nan"))
+    (2.5, None)
+    """
+    return value if math.isfinite(value) else None

@@ -149,6 +149,16 @@ def split_at_antimeridian(
     Each crossing is closed at +-180 deg with the interpolated latitude, so both pieces reach the
     map's edge.
 
+    Parameters
+    ----------
+    points : list of (float, float)
+        (longitude, latitude) [deg] vertices in order.
+
+    Returns
+    -------
+    list of list of (float, float)
+        The pieces, in order; empty for no points.
+
     Examples
     --------
     >>> [len(p) for p in split_at_antimeridian([(170.0, 0.0), (-170.0, 0.0)])]

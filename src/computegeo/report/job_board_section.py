@@ -1,5 +1,6 @@
-"""The report's "The job board vs the plan" section: where labs hire data-center staff, and
-where the plan puts capacity.
+"""The report's "The job board vs the plan" section: where labs hire vs where the plan builds.
+
+Where labs hire data-center staff, and where the plan puts capacity.
 
 One row per market that the plan gives capacity in its last period or where a company's
 data-center postings point (``computegeo.signals``: postings within 100 km of the market, open
@@ -14,7 +15,7 @@ from collections import defaultdict
 from html import escape
 
 from computegeo.report.formatting import mw
-from computegeo.report.view import PlanView
+from computegeo.results.plan import Plan
 from computegeo.signals.detect import MarketSignal, SignalsReport
 from computegeo.signals.placement import bundled_market_index
 
@@ -22,12 +23,12 @@ MAX_EMERGING_ROWS = 12
 """Most emerging locations listed; the rest are counted."""
 
 
-def _final_capacity_mw(view: PlanView) -> dict[str, float]:
-    if not view.periods:
+def _final_capacity_mw(plan: Plan) -> dict[str, float]:
+    if not plan.scenario.periods:
         return {}
-    last = view.periods[-1]
+    last = plan.scenario.periods[-1]
     out: dict[str, float] = defaultdict(float)
-    for row in view.capacity:
+    for row in plan.capacity:
         if row.period == last:
             out[row.market_id] += row.capacity_mw
     return {m: v for m, v in out.items() if v > 0}
@@ -47,13 +48,13 @@ def _hiring_cell(signals: list[MarketSignal]) -> str:
     return "<br>".join(parts)
 
 
-def job_board_section(view: PlanView, report: SignalsReport) -> str:
+def job_board_section(plan: Plan, report: SignalsReport) -> str:
     """The "job board vs the plan" section (HTML).
 
     Parameters
     ----------
-    view : PlanView
-        The plan as the report reads it.
+    plan : Plan
+        The plan the report shows.
     report : SignalsReport
         Signals from ``computegeo.signals.signals_report`` (the shipped postings or a store).
 
@@ -62,21 +63,25 @@ def job_board_section(view: PlanView, report: SignalsReport) -> str:
     str
         ``<section id="jobboard">`` with the comparison table and the emerging locations.
     """
-    capacity = _final_capacity_mw(view)
+    capacity = _final_capacity_mw(plan)
     by_market: dict[str, list[MarketSignal]] = defaultdict(list)
     for signal in report.markets:
         by_market[signal.market_id].append(signal)
     ids = sorted(set(capacity) | set(by_market), key=lambda m: (-capacity.get(m, 0.0), m))
     index = bundled_market_index()
     catalog_names = dict(zip(index.market_ids, index.names, strict=True))
+    plan_names = {m.market_id: m.name for m in plan.markets}
     rows = []
     agree = {"both": 0, "plan only": 0, "postings only": 0}
     for market_id in ids:
         has_plan, has_posts = market_id in capacity, bool(by_market.get(market_id))
         verdict = "both" if has_plan and has_posts else "plan only" if has_plan else "postings only"
         agree[verdict] += 1
-        market = view.market(market_id)
-        name = market.name if market is not None else catalog_names.get(market_id, market_id)
+        name = (
+            plan_names[market_id]
+            if market_id in plan_names
+            else catalog_names.get(market_id, market_id)
+        )
         rows.append(
             f"<tr><td>{escape(name)}<br><code>{escape(market_id)}</code></td>"
             f'<td class="num">{mw(capacity[market_id]) if has_plan else "—"}</td>'
@@ -85,7 +90,8 @@ def job_board_section(view: PlanView, report: SignalsReport) -> str:
         )
     dates = sorted({s.fetched_at[:10] for s in report.snapshots})
     companies = sorted({s.company for s in report.snapshots})
-    last = escape(view.periods[-1]) if view.periods else "the last period"
+    periods = plan.scenario.periods
+    last = escape(periods[-1]) if periods else "the last period"
     intro = (
         f"<p>Data-center job postings of {len(companies)} companies' public job boards"
         f" ({escape(', '.join(dates))}), classified and placed on markets within 100 km"

@@ -28,6 +28,7 @@ from computegeo.report.palette import (
     form_sort_key,
 )
 from computegeo.report.summaries import Flow, SiteSummary
+from computegeo.scenario.enums import Form
 
 MAP_WIDTH_PX = 1000.0
 LAT_NORTH_DEG = 84.0
@@ -51,6 +52,20 @@ MAP_HEIGHT_PX = (_Y_TOP - _Y_BOTTOM) * _SCALE
 def project(lon_deg: float, lat_deg: float) -> tuple[float, float]:
     """Map coordinates [px] of a point: Equal Earth, 1,000 px wide, y down, cropped band.
 
+    Parameters
+    ----------
+    lon_deg : float
+        Longitude [deg].
+    lat_deg : float
+        Latitude [deg]; clamped to the map's band.
+
+    Returns
+    -------
+    tuple of (float, float)
+        ``(x, y)`` [px].
+
+    Examples
+    --------
     >>> project(0.0, 0.0)[0]
     500.0
     """
@@ -103,13 +118,15 @@ def _graticule() -> str:
     return "".join(d)
 
 
-def _pie(cx: float, cy: float, r: float, parts: Sequence[tuple[str, float]], title: str) -> str:
+def _pie(cx: float, cy: float, r: float, parts: Sequence[tuple[Form, float]], title: str) -> str:
     total = sum(v for _, v in parts)
+    if not parts:
+        return ""
     if len(parts) == 1 or total <= 0:
-        form = parts[0][0] if parts else ""
+        form = parts[0][0]
         return (
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{form_colour(form)}" '
-            f'data-form="{escape(form)}"><title>{escape(title)}</title></circle>'
+            f'data-form="{form.value}"><title>{escape(title)}</title></circle>'
         )
     out = [f"<g><title>{escape(title)}</title>"]
     angle = -math.pi / 2
@@ -120,7 +137,7 @@ def _pie(cx: float, cy: float, r: float, parts: Sequence[tuple[str, float]], tit
         large = 1 if sweep > math.pi else 0
         out.append(
             f'<path d="M{cx:.1f} {cy:.1f}L{x0:.1f} {y0:.1f}A{r:.1f} {r:.1f} 0 {large} 1 '
-            f'{x1:.1f} {y1:.1f}Z" fill="{form_colour(form)}" data-form="{escape(form)}"/>'
+            f'{x1:.1f} {y1:.1f}Z" fill="{form_colour(form)}" data-form="{form.value}"/>'
         )
         angle += sweep
     out.append("</g>")
@@ -152,6 +169,11 @@ def world_map(
         Region id -> (name, latitude, longitude) [deg].
     period_label : str
         Which period is shown (in the hover text).
+
+    Returns
+    -------
+    str
+        The SVG markup: ocean, graticule, land, flows, demand rings, sites, labels, legend.
     """
     parts = [
         f'<svg id="map" class="map" viewBox="0 0 {MAP_WIDTH_PX:.0f} {MAP_HEIGHT_PX:.0f}" '
@@ -276,7 +298,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _map_legend(forms: Sequence[str], max_site_mw: float) -> str:
+def _map_legend(forms: Sequence[Form], max_site_mw: float) -> str:
     x, y = 18.0, MAP_HEIGHT_PX - 92.0
     out = [
         f'<g id="map-legend" font-size="11" fill="#222"><rect x="{x - 8}" y="{y - 16}" width="190" '

@@ -1,29 +1,21 @@
 """Colours and labels shared by the report's map and charts (one place, so they agree)."""
 
-from __future__ import annotations
+from computegeo.scenario.enums import Form
 
-FORM_COLOURS: dict[str, str] = {
-    "build": "#1d4e89",
-    "own": "#1d4e89",
-    "campus": "#1d4e89",
-    "lease": "#e07a1f",
-    "colo": "#e07a1f",
-    "colocation": "#e07a1f",
-    "cloud": "#21998f",
+FORM_COLOURS: dict[Form, str] = {
+    Form.BUILD: "#1d4e89",
+    Form.LEASE: "#e07a1f",
+    Form.CLOUD: "#21998f",
 }
 """Colour of each capacity form (own campus blue, colocation lease orange, cloud teal)."""
 
-FORM_LABELS: dict[str, str] = {
-    "build": "Own campus",
-    "own": "Own campus",
-    "campus": "Own campus",
-    "lease": "Colocation lease",
-    "colo": "Colocation lease",
-    "colocation": "Colocation lease",
-    "cloud": "Cloud commitment",
+FORM_LABELS: dict[Form, str] = {
+    Form.BUILD: "Own campus",
+    Form.LEASE: "Colocation lease",
+    Form.CLOUD: "Cloud commitment",
 }
 
-FORM_ORDER: tuple[str, ...] = ("build", "own", "campus", "lease", "colo", "colocation", "cloud")
+FORM_ORDER: tuple[Form, ...] = (Form.BUILD, Form.LEASE, Form.CLOUD)
 
 CATEGORICAL: tuple[str, ...] = (
     "#4e79a7",
@@ -58,17 +50,49 @@ COST_COLOURS: dict[str, str] = {
 }
 
 
-def form_colour(form: str) -> str:
-    """Colour of a capacity form; unknown forms get a neutral purple."""
-    return FORM_COLOURS.get(form.lower(), "#8e6c8a")
+def form_colour(form: Form) -> str:
+    """Colour of a capacity form.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    str
+        CSS colour.
+    """
+    return FORM_COLOURS[form]
 
 
-def form_label(form: str) -> str:
-    """Readable label of a capacity form."""
-    return FORM_LABELS.get(form.lower(), form.replace("_", " ").capitalize())
+def form_label(form: Form) -> str:
+    """Readable label of a capacity form.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    str
+        The label shown in the report.
+    """
+    return FORM_LABELS[form]
 
 
-def form_sort_key(form: str) -> tuple[int, str]:
-    """Sort forms own -> lease -> cloud -> others."""
-    f = form.lower()
-    return (FORM_ORDER.index(f) if f in FORM_ORDER else len(FORM_ORDER), f)
+def form_sort_key(form: Form) -> int:
+    """Sort forms own -> lease -> cloud.
+
+    Parameters
+    ----------
+    form : Form
+        The capacity form.
+
+    Returns
+    -------
+    int
+        Position in that order.
+    """
+    return FORM_ORDER.index(form)

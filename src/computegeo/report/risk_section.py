@@ -37,7 +37,25 @@ def histogram(
 ) -> str:
     """An SVG histogram of ``values`` with vertical lines at ``marks`` (label -> value).
 
-    ``value_format`` formats an axis value with its unit.
+    Parameters
+    ----------
+    svg_id : str
+        ``id`` of the ``<svg>`` element.
+    values : numpy.ndarray
+        One value per future, in the unit ``value_format`` shows.
+    marks : dict[str, float]
+        Label -> value of each vertical line (``VaR``, ``CVaR``, ``forecast`` are coloured).
+    value_format : callable
+        Formats an axis value with its unit.
+    aria_label : str
+        Accessible description of the chart.
+    width, height : float, optional
+        Size of the chart [px].
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element.
     """
     fmt = value_format
     x = np.asarray(values, dtype=float)
@@ -98,7 +116,18 @@ def histogram(
 
 
 def risk_section(summary: RiskSummary) -> str:
-    """The "Risk" section (HTML): key figures, two histograms, criticality bars, stress table."""
+    """The "Risk" section (HTML): key figures, two histograms, criticality bars, stress table.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        The risk run's results (costs in discounted USD, unmet load in MW).
+
+    Returns
+    -------
+    str
+        One ``<section id="risk">``.
+    """
     c, u = summary.cost_usd, summary.unmet_mw
     costs = np.array([o.cost_usd for o in summary.outcomes])
     peaks = np.array([o.peak_unmet_mw for o in summary.outcomes])

@@ -8,13 +8,58 @@ by publication for the markets a plan considered.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
 
 from computegeo.dataset.catalog import load_market_attributes
-from computegeo.report.view import Source
+
+
+@dataclass(frozen=True)
+class Source:
+    """One data source listed in the report's appendix.
+
+    Parameters
+    ----------
+    name : str
+        What the source is (publisher and data set).
+    used_for : str
+        Which inputs it provided, e.g. ``"power_price_usd_per_mwh"``.
+    year : str
+        Year (or vintage) of the data, as the source states it.
+    licence : str
+        Licence or terms of use.
+    url : str
+        Where it is published (rendered as text, never fetched).
+    note : str
+        Anything else the reader should know (e.g. how many values are estimates, and how).
+    """
+
+    name: str
+    used_for: str = ""
+    year: str = ""
+    licence: str = ""
+    url: str = ""
+    note: str = ""
+
+
+def dedupe_sources(sources: Sequence[Source]) -> tuple[Source, ...]:
+    """The sources in their order, each listed once.
+
+    Parameters
+    ----------
+    sources : Sequence[Source]
+        Sources, possibly repeated.
+
+    Returns
+    -------
+    tuple of Source
+        First occurrences, in order.
+    """
+    return tuple(dict.fromkeys(sources))
+
 
 DATASET_FILES_USED: dict[str, str] = {
     "demand_regions.csv": "demand regions (population, internet users)",
@@ -97,7 +142,18 @@ def sources_from_attributes(
 
 
 def bundled_sources(market_ids: Collection[str]) -> tuple[Source, ...]:
-    """Sources of the bundled market dataset for ``market_ids`` (no user overrides applied)."""
+    """Sources of the bundled market dataset for ``market_ids`` (no user overrides applied).
+
+    Parameters
+    ----------
+    market_ids : Collection[str]
+        Markets whose values count.
+
+    Returns
+    -------
+    tuple of Source
+        As :func:`sources_from_attributes`.
+    """
     return sources_from_attributes(load_market_attributes(), market_ids)
 
 
@@ -109,6 +165,11 @@ def dataset_file_sources(sources_md: str) -> tuple[Source, ...]:
     sources_md : str
         Text of ``computegeo/data/SOURCES.md``; its table rows read
         ``| `file` | content | derived from | licence |``.
+
+    Returns
+    -------
+    tuple of Source
+        One per row naming a file of ``DATASET_FILES_USED``, in table order.
 
     Examples
     --------
@@ -137,6 +198,18 @@ def dataset_file_sources(sources_md: str) -> tuple[Source, ...]:
 def latency_model_source(params_json: str) -> Source:
     """The latency model's calibration data, from the provenance block of its shipped parameters.
 
+    Parameters
+    ----------
+    params_json : str
+        Text of ``computegeo/latency/data/params.json``.
+
+    Returns
+    -------
+    Source
+        Named after ``provenance.fitted_on`` (``unknown`` when absent).
+
+    Examples
+    --------
     >>> latency_model_source('{"provenance": {"fitted_on": "pings 2020", "script": "fit.py"}}').name
     'RTT model calibrated on: pings 2020'
     """
@@ -149,7 +222,13 @@ def latency_model_source(params_json: str) -> Source:
 
 
 def bundled_input_sources() -> tuple[Source, ...]:
-    """Sources of the shipped demand, residency, hardware, cloud-region and latency data."""
+    """Sources of the shipped demand, residency, hardware, cloud-region and latency data.
+
+    Returns
+    -------
+    tuple of Source
+        Those of ``SOURCES.md``'s file table, then the latency model's.
+    """
     sources_md = resources.files("computegeo.data").joinpath("SOURCES.md").read_text("utf-8")
     params = resources.files("computegeo.latency.data").joinpath("params.json").read_text("utf-8")
     return (*dataset_file_sources(sources_md), latency_model_source(params))

@@ -42,6 +42,7 @@ def workbook_bytes(plan: Plan, scenario_name: str) -> bytes:
     Parameters
     ----------
     plan : Plan
+        The plan whose figures and tables are written.
     scenario_name : str
         Shown on the summary sheet.
 

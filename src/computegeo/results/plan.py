@@ -1,9 +1,10 @@
 """``Plan``: the result of a planning solve, its versioned ``plan.json`` form and its tables.
 
-A ``Plan`` is a frozen tree of small dataclasses. ``Plan.to_json_dict()`` /
-``Plan.from_json_dict()``
-round-trip it through ``plan.json`` (key ``schema_version``); :func:`write_plan_json` and
-:func:`write_tables` write the files atomically. The report reads only ``plan.json`` or a ``Plan``.
+A ``Plan`` is a frozen tree of small dataclasses, typed with the enums (``Form``, ``PlanStatus``,
+``UnmetReason``): the one result model. ``Plan.to_json_dict()`` / ``Plan.from_json_dict()``
+round-trip it through ``plan.json`` (key ``schema_version``; every field: docs/plan-json.md);
+``from_json_dict`` is the only reader of plan.json, built on :mod:`computegeo.results.reading`.
+:func:`write_plan_json` and :func:`write_tables` write the files atomically.
 
 Units: capacity and load in MW of IT load; money in constant USD of the scenario's currency year,
 discounted to its base year where the name says ``npv``; energy in MWh; emissions in tCO2.
@@ -15,27 +16,29 @@ from __future__ import annotations
 import enum
 import io
 import json
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from computegeo.core.errors import DataError
 from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
-from computegeo.problem.data import Form
+from computegeo.results.reading import Reader
+from computegeo.scenario.enums import Form
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes.
 
 1.1: the N-1 basis and a ``workloads`` list (latency limit, data class, N-1 share); unmet rows
 carry ``detail`` and the reasons ``latency``, ``residency`` and ``policy_filter``; an optional
-top-level ``explanation`` (``computegeo.explain``). 1.2: the ``dataset_version``. All are
-optional when reading.
+top-level ``explanation`` (``computegeo.explain``). 1.2: the ``dataset_version``. 1.3: the
+N-1 margin of every contingency (``kpis.n1_margin.margin_after_loss``). All are optional when
+reading, and keys a reader does not know are ignored within the same major version.
 """
+
+READS_SCHEMA_MAJOR = SCHEMA_VERSION.split(".", maxsplit=1)[0]
+"""Major ``plan.json`` schema version this computegeo reads (``1``: every ``1.x``)."""
 
 
 class PlanStatus(enum.Enum):
@@ -192,14 +195,19 @@ class N1Margin:
 
     ``served_share_after_loss[c]`` is, for contingency ``c``, the smallest over workloads with an
     N-1 requirement and periods of (demand still servable within limits after the loss) /
-    (demand) [-]. ``margin`` is the smallest over contingencies of that share minus the
-    required share [-]; >= 0 means the rule holds.
+    (demand) [-]. ``margin_after_loss[c]`` is the smallest over those workloads (or workload
+    and region pairs) and periods of that share minus the workload's required share
+    (``WorkloadInfo.n1_required_share``) [-]; ``margin`` is its smallest value over
+    contingencies; >= 0 means the rule holds.
     """
 
     mode: str = "none"
     worst_contingency: str = ""
     margin: float = 0.0
     served_share_after_loss: dict[str, float] = field(default_factory=dict)
+    margin_after_loss: dict[str, float] = field(default_factory=dict)
+    """Per contingency, its margin over the required shares [-] (schema 1.3; empty in older
+    plans)."""
 
 
 @dataclass(frozen=True)
@@ -288,47 +296,130 @@ class Plan:
     written before schema 1.2)."""
 
     def to_json_dict(self) -> dict[str, object]:
-        """The ``plan.json`` object (enums as their values, tuples as lists)."""
+        """The ``plan.json`` object (enums as their values, tuples as lists).
+
+        Returns
+        -------
+        dict[str, object]
+            JSON-ready values: NaN becomes ``None``, mapping keys become strings.
+        """
         return _to_jsonable(asdict(self))  # type: ignore[return-value]
 
     @classmethod
-    def from_json_dict(cls, obj: dict[str, object]) -> Plan:
-        """Rebuild a plan from a ``plan.json`` object.
+    def from_json_dict(cls, obj: Mapping[str, object], origin: str = "plan.json") -> Plan:
+        """Rebuild a plan from a decoded ``plan.json`` object (the only reader of plan.json).
+
+        Keys this version does not know are ignored within schema 1.x; fields added in later
+        1.x versions take their defaults when absent.
+
+        Parameters
+        ----------
+        obj : Mapping
+            The decoded JSON object.
+        origin : str
+            The file (or other source) named in error messages.
+
+        Returns
+        -------
+        Plan
+            The plan, every field checked.
 
         Raises
         ------
         DataError
-            If the schema version is missing or incompatible, or a key is missing.
+            Naming ``origin``, with one line per missing or mistyped field (all at once), or
+            the one line saying the schema version is not 1.x.
         """
-        version = str(obj.get("schema_version", ""))
-        if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        if not isinstance(obj, Mapping):
+            msg = f"{origin}: not a plan.json object (got {type(obj).__name__})"
+            raise DataError(msg, ["give the plan.json written by `computegeo plan`"])
+        version = obj.get("schema_version")
+        major = str(version).split(".", maxsplit=1)[0] if isinstance(version, str) else ""
+        if major != READS_SCHEMA_MAJOR:
+            shown = "missing" if version is None else repr(version)
             msg = (
-                f"plan.json schema_version {version!r} is not compatible with {SCHEMA_VERSION!r}; "
-                "re-run the plan with this version of computegeo."
+                f"{origin}: schema_version {shown} cannot be read: this computegeo reads "
+                f"plan.json schema {READS_SCHEMA_MAJOR}.x (it writes {SCHEMA_VERSION})"
             )
-            raise DataError(msg)
-        try:
-            return _from_dict(cls, obj)
-        except (KeyError, TypeError, ValueError) as exc:
-            msg = f"plan.json is malformed: {exc}"
-            raise DataError(msg) from exc
+            fix = (
+                "re-run `computegeo plan` with this version of computegeo, or read the file "
+                "with the computegeo version that wrote it"
+            )
+            raise DataError(msg, [f"'schema_version': {fix}"])
+        reader = Reader()
+        plan = reader.read(cls, obj, "")
+        if plan is not None:
+            reader.problems.extend(_unknown_markets(plan))
+        if plan is None or reader.problems:
+            msg = (
+                f"{origin}: not a valid plan.json (schema {version}): fix the fields below or "
+                "write the file again with `computegeo plan`"
+            )
+            raise DataError(msg, reader.problems)
+        return plan
 
     # ---------------------------------------------------------------- tables
     def capacity_frame(self) -> pd.DataFrame:
-        """Capacity rows as a DataFrame (``form`` as its string value)."""
+        """Capacity rows as a DataFrame (``form`` as its string value).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``capacity`` entry, columns the fields of :class:`CapacityRow` in order
+            (an empty frame with those columns when there are none).
+        """
         return _frame(self.capacity, CapacityRow)
 
     def builds_frame(self) -> pd.DataFrame:
-        """Build rows as a DataFrame."""
+        """Build rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``builds`` entry, columns the fields of :class:`BuildRow` in order,
+            enums as their values (an empty frame with those columns when there are none).
+        """
         return _frame(self.builds, BuildRow)
 
     def assignments_frame(self) -> pd.DataFrame:
-        """Assignment rows as a DataFrame."""
+        """Assignment rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``assignments`` entry, columns the fields of :class:`AssignmentRow`
+            in order, enums as their values (an empty frame with those columns when there are
+            none).
+        """
         return _frame(self.assignments, AssignmentRow)
 
     def unmet_frame(self) -> pd.DataFrame:
-        """Unmet-demand rows as a DataFrame."""
+        """Unmet-demand rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``unmet`` entry, columns the fields of :class:`UnmetRow` in order,
+            enums as their values (an empty frame with those columns when there are none).
+        """
         return _frame(self.unmet, UnmetRow)
+
+
+def _unknown_markets(plan: Plan) -> list[str]:
+    """Rows naming a market that ``markets`` does not list (the maps and tables need it)."""
+    known = {m.market_id for m in plan.markets}
+    problems = []
+    for key, rows in (
+        ("capacity", plan.capacity),
+        ("builds", plan.builds),
+        ("assignments", plan.assignments),
+    ):
+        unknown = sorted({r.market_id for r in rows} - known)
+        if unknown:
+            problems.append(
+                f"'{key}': market_id {', '.join(repr(m) for m in unknown)} not listed in 'markets'"
+            )
+    return problems
 
 
 def _to_jsonable(value: object) -> object:
@@ -343,54 +434,6 @@ def _to_jsonable(value: object) -> object:
     return value
 
 
-_T = TypeVar("_T", bound="DataclassInstance")
-
-_ENUM_FIELDS: dict[str, type[enum.Enum]] = {
-    "status": PlanStatus,
-    "form": Form,
-    "reason": UnmetReason,
-}
-
-
-def _from_dict(cls: type[_T], obj: dict[str, object]) -> _T:  # noqa: C901
-    hints = {
-        Plan: {
-            "scenario": ScenarioInfo,
-            "solve": SolveInfo,
-            "capacity": CapacityRow,
-            "builds": BuildRow,
-            "assignments": AssignmentRow,
-            "unmet": UnmetRow,
-            "kpis": Kpis,
-            "binding_constraints": BindingConstraint,
-            "markets": MarketInfo,
-            "regions": RegionInfo,
-            "workloads": WorkloadInfo,
-        },
-        Kpis: {"opex_usd": OpexBreakdown, "n1_margin": N1Margin},
-    }.get(cls, {})
-    kwargs: dict[str, object] = {}
-    for f in fields(cls):
-        if f.name not in obj:
-            if f.default is not MISSING or f.default_factory is not MISSING:
-                continue
-            raise KeyError(f"{cls.__name__}.{f.name}")
-        value = obj[f.name]
-        sub = hints.get(f.name)
-        if sub is not None and isinstance(value, list):
-            value = tuple(_from_dict(sub, v) for v in value)  # type: ignore[arg-type]
-        elif sub is not None and isinstance(value, dict):
-            value = _from_dict(sub, value)
-        elif f.name in _ENUM_FIELDS:
-            value = _ENUM_FIELDS[f.name](value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        elif value is None:
-            value = float("nan")
-        kwargs[f.name] = value
-    return cls(**kwargs)
-
-
 def _frame(rows: tuple[object, ...], row_type: type) -> pd.DataFrame:
     columns = [f.name for f in fields(row_type)]
     records = [
@@ -401,24 +444,66 @@ def _frame(rows: tuple[object, ...], row_type: type) -> pd.DataFrame:
 
 
 def write_plan_json(plan: Plan, path: Path) -> None:
-    """Write ``plan.json`` atomically (UTF-8, indented, keys in schema order)."""
+    """Write ``plan.json`` atomically (UTF-8, indented, keys in schema order).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to write.
+    path : Path
+        The file to write (replaced if it exists).
+    """
     atomic_write_text(Path(path), json.dumps(plan.to_json_dict(), indent=1) + "\n")
 
 
 def read_plan_json(path: Path) -> Plan:
     """Read a ``plan.json`` file.
 
+    Parameters
+    ----------
+    path : Path
+        The ``plan.json`` file.
+
+    Returns
+    -------
+    Plan
+        The validated plan.
+
     Raises
     ------
     DataError
         If the file is not valid JSON or does not match the schema.
     """
+    return read_plan_document(path)[0]
+
+
+def read_plan_document(path: Path) -> tuple[Plan, dict[str, object]]:
+    """Read a ``plan.json`` file once: the plan and the whole decoded document.
+
+    The document also holds the keys that belong to other layers (``explanation``, written by
+    ``computegeo.explain``), which the caller decodes itself.
+
+    Parameters
+    ----------
+    path : Path
+        The ``plan.json`` file.
+
+    Returns
+    -------
+    tuple of (Plan, dict)
+        The validated plan and the decoded JSON object.
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read, is not valid JSON or does not match the schema.
+    """
     try:
         obj = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         msg = f"{path}: cannot read plan.json: {exc}"
-        raise DataError(msg) from exc
-    return Plan.from_json_dict(obj)
+        raise DataError(msg, ["give the plan.json written by `computegeo plan`"]) from exc
+    return Plan.from_json_dict(obj, origin=str(path)), obj
 
 
 TABLES = ("capacity", "builds", "assignments", "unmet")
@@ -427,6 +512,14 @@ TABLES = ("capacity", "builds", "assignments", "unmet")
 
 def write_tables(plan: Plan, directory: Path) -> tuple[Path, ...]:
     """Write capacity, builds, assignments and unmet demand as CSV and Parquet files.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan whose tables are written.
+    directory : Path
+        An existing directory; each table is written atomically as ``<name>.csv`` and
+        ``<name>.parquet`` there (names in :data:`TABLES`).
 
     Returns
     -------

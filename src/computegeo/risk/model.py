@@ -92,6 +92,10 @@ class UncertaintyModel:
     loss_events : tuple of LossEvent
     period_start_offset_years, period_end_offset_years : ndarray, shape (T,)
         Period bounds in years since the horizon start [yr].
+    price_range_multiplier : ndarray, shape (M, 2), or None
+        ``(low, high)`` of each market's power price as a factor on its value, from the
+        dataset's evidence range; NaN where the value has no range (or was overridden). A
+        ranged price is drawn within its range (:func:`computegeo.risk.sample.sample_power_price`).
     """
 
     demand_sigma_per_sqrt_year: np.ndarray
@@ -109,6 +113,7 @@ class UncertaintyModel:
     loss_events: tuple[LossEvent, ...]
     period_start_offset_years: np.ndarray
     period_end_offset_years: np.ndarray
+    price_range_multiplier: np.ndarray | None = None
 
     @property
     def n_workloads(self) -> int:
@@ -377,4 +382,22 @@ def resolve(section: RiskSection, data: ProblemData, markets: pd.DataFrame) -> U
         loss_events=tuple(events),
         period_start_offset_years=start,
         period_end_offset_years=start + data.period_length_years,
+        price_range_multiplier=price_ranges(data),
     )
+
+
+def price_ranges(data: ProblemData) -> np.ndarray:
+    """(M, 2) ``(low, high) / value`` of each market's power price from the dataset's evidence
+    ranges; NaN rows where there is no range or the problem's price is not the bundled value
+    (an override or a scenario edit replaced it, so the bundled range does not describe it)."""
+    from computegeo.dataset.catalog import value_ranges  # main process only: pulls in pandas
+
+    ranges = value_ranges("power_price_usd_per_mwh")
+    out = np.full((data.n_markets, 2), np.nan)
+    for m, mid in enumerate(data.market_id):
+        hit = ranges.get(mid)
+        price = float(data.power_price_usd_per_mwh[m])
+        if hit is None or price <= 0 or abs(hit[0] - price) > 1e-6 * max(1.0, price):
+            continue
+        out[m] = (hit[1] / price, hit[2] / price)
+    return out

@@ -38,8 +38,9 @@ import highspy
 import numpy as np
 
 from computegeo.core.errors import DataError, SolverError
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, Form, ProblemData
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.risk.sample import Future
+from computegeo.scenario.enums import Form
 
 if TYPE_CHECKING:
     from computegeo.results.plan import Plan

@@ -20,7 +20,7 @@ import numpy as np
 from computegeo.core.errors import ComputegeoError
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
-from computegeo.problem.data import Form, ProblemData
+from computegeo.problem.data import ProblemData
 from computegeo.risk.recourse import (
     FutureOutcome,
     RecourseModel,
@@ -28,6 +28,7 @@ from computegeo.risk.recourse import (
     commitments_from_plan,
 )
 from computegeo.risk.sample import Future
+from computegeo.scenario.enums import Form
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ demand drawn for a future (only rules listed after it).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,13 +117,23 @@ def sample_case(model: UncertaintyModel, rng: np.random.Generator) -> int:
 
 def sample_power_price(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarray:
     """Mean-one lognormal price multipliers per market, shape (M,) [-]; zones of one country
-    correlate with ``price_country_corr``, markets of one zone share the zone's draw."""
+    correlate with ``price_country_corr``, markets of one zone share the zone's draw. A market
+    whose price has an evidence range (``model.price_range_multiplier``) draws uniformly within
+    it instead (unless the volatility is zero)."""
     country = rng.standard_normal(model.n_countries)
     zone = rng.standard_normal(len(model.country_of_zone))
     rho = model.price_country_corr
     z = np.sqrt(rho) * country[model.country_of_zone] + np.sqrt(1.0 - rho) * zone
     s = model.price_sigma
     out: np.ndarray = np.exp(s * z - 0.5 * s * s)[model.zone_of_market]
+    rng_m = model.price_range_multiplier
+    if rng_m is not None and s > 0:
+        # A price with an evidence range is drawn within it: the same normal draw, mapped to
+        # a uniform by its CDF, so correlation and the number of variates are unchanged.
+        ranged = np.flatnonzero(~np.isnan(rng_m[:, 0]))
+        zm = z[model.zone_of_market[ranged]]
+        u = 0.5 * (1.0 + np.array([math.erf(v / math.sqrt(2.0)) for v in zm]))
+        out[ranged] = rng_m[ranged, 0] + u * (rng_m[ranged, 1] - rng_m[ranged, 0])
     return out
 
 

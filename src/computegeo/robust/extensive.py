@@ -36,7 +36,7 @@ from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.objective import cost_coefficients
 from computegeo.optimize.solve import SolveOptions, Status, solve
-from computegeo.optimize.terms import linear
+from computegeo.optimize.terms import scaled
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
 from computegeo.risk.recourse import (
     Commitments,
@@ -251,11 +251,11 @@ def first_stage_expression(m: Model, ctx: ModelContext) -> LinearExpression:
     c = cost_coefficients(ctx.data, ctx.grid_sites)
     v = m.variables
     parts = [
-        linear(m, v["site-build"], c.build_usd_per_mw * _S).sum(),
-        linear(m, v["site-capacity"], c.capacity_usd_per_mw * _S).sum(),
+        scaled(v["site-build"], c.build_usd_per_mw * _S).sum(),
+        scaled(v["site-capacity"], c.capacity_usd_per_mw * _S).sum(),
     ]
     if "site-campus_open" in v:
-        parts.append(linear(m, v["site-campus_open"], c.campus_usd * _S).sum())
+        parts.append(scaled(v["site-campus_open"], c.campus_usd * _S).sum())
     return linopy.merge(parts, cls=LinearExpression)
 
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -31,101 +30,12 @@ from computegeo.core.input_errors import is_union_noise as _is_union_noise
 from computegeo.core.input_errors import line_index as _line_index
 from computegeo.core.input_errors import nearest_line as _nearest_line
 from computegeo.core.yamlio import YamlProblem, load_yaml
-from computegeo.scenario.schema import (
-    CROSS_SEP,
-    ISO2_PATTERN,
-    SCHEMA_VERSION,
-    SLUG_PATTERN,
-    BuildOptions,
-    CarbonPolicy,
-    CloudOptions,
-    Continent,
-    DatasetFiles,
-    Demand,
-    DemandUnit,
-    DirectDemand,
-    Diversification,
-    ExistingCapacity,
-    Form,
-    GeneratedDemand,
-    Horizon,
-    LeaseOptions,
-    MarketOverride,
-    MarketPolicy,
-    Membership,
-    Policies,
-    RegionFilter,
-    Resilience,
-    ResilienceBasis,
-    ResilienceScope,
-    Scenario,
-    SolverSettings,
-    Supply,
-    Workload,
-)
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "BuildOptions",
-    "CarbonPolicy",
-    "CloudOptions",
-    "Continent",
-    "DatasetFiles",
-    "Demand",
-    "DemandUnit",
-    "DirectDemand",
-    "Diversification",
-    "ExistingCapacity",
-    "Form",
-    "GeneratedDemand",
-    "Horizon",
-    "KnownIds",
-    "LeaseOptions",
-    "MarketOverride",
-    "MarketPolicy",
-    "Membership",
-    "Policies",
-    "RegionFilter",
-    "Resilience",
-    "ResilienceBasis",
-    "ResilienceScope",
-    "Scenario",
-    "SolverSettings",
-    "Supply",
-    "Workload",
-    "load_scenario",
-    "model_field_paths",
-    "parse_scenario",
-    "reference_problems",
-]
-
+from computegeo.dataset.bundle import KnownIds
+from computegeo.scenario.fields import ISO2_PATTERN, SLUG_PATTERN
+from computegeo.scenario.schema import CROSS_SEP, Scenario
+from computegeo.scenario.sections import MarketOverride
 
 # ------------------------------------------------------------------------------ reference checks
-
-
-@dataclass(frozen=True)
-class KnownIds:
-    """Identifiers of the dataset a scenario may refer to (for reference checks).
-
-    Attributes
-    ----------
-    markets : frozenset of str
-        Market ids.
-    regions : frozenset of str
-        Demand region ids.
-    countries : frozenset of str
-        ISO2 codes of countries that have a market or a demand region.
-    data_classes : frozenset of str
-        Residency data classes.
-    hardware : frozenset of str
-        Hardware generation ids.
-    """
-
-    markets: frozenset[str]
-    regions: frozenset[str]
-    countries: frozenset[str]
-    data_classes: frozenset[str]
-    hardware: frozenset[str]
 
 
 def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
@@ -134,7 +44,9 @@ def reference_problems(scenario: Scenario, known: KnownIds) -> list[str]:
     Parameters
     ----------
     scenario : Scenario
+        The validated scenario.
     known : KnownIds
+        The ids the dataset knows (markets, regions, countries, data classes, hardware).
 
     Returns
     -------
@@ -370,8 +282,11 @@ def _add_line(problem: str, lines: Mapping[tuple[str | int, ...], int]) -> str:
 def _raw_workload_ref_problems(
     data: Mapping[object, object], lines: Mapping[tuple[str | int, ...], int]
 ) -> list[str]:
-    """Workload-id references checked on the raw document (the model-level check only runs when
-    every field is valid, and all problems should be reported at once)."""
+    """Workload-id references checked on the raw document.
+
+    The model-level check only runs when every field is valid, and all problems should be
+    reported at once.
+    """
     workloads = data.get("workloads")
     if not isinstance(workloads, list):
         return []
@@ -445,7 +360,13 @@ _NOT_EXAMPLES = frozenset({"template"})
 
 
 def bundled_scenario_names() -> tuple[str, ...]:
-    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...)."""
+    """Names of the bundled example scenarios (``reference``, ``sovereign_eu``, ...).
+
+    Returns
+    -------
+    tuple of str
+        File stems of the bundled ``.yaml`` files, sorted, the template excluded.
+    """
     root = importlib.resources.files(_BUNDLED_PACKAGE)
     stems = (p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
     return tuple(sorted(n for n in stems if n not in _NOT_EXAMPLES))
@@ -469,7 +390,7 @@ def load_scenario(path: Path | str, known: KnownIds | None = None) -> Scenario:
         that name exists.
     known : KnownIds, optional
         The dataset's identifiers for reference checks (see :func:`parse_scenario`);
-        :func:`computegeo.problem.build.known_ids` builds it from the bundled dataset.
+        :meth:`computegeo.dataset.bundle.Dataset.known_ids` builds it from a loaded dataset.
 
     Returns
     -------
@@ -513,6 +434,18 @@ def model_field_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> li
     """Every key path a scenario can have (lists as ``[]``, market overrides as ``<market>``).
 
     Used to check that the template and docs document every key.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel, optional
+        The model whose fields are listed (recursively into nested models).
+    prefix : str, optional
+        Prepended to every path (the parent's path and a dot when recursing).
+
+    Returns
+    -------
+    list of str
+        Dotted key paths, each parent before its children, in field order.
     """
     out: list[str] = []
     for name, field in model.model_fields.items():
@@ -526,8 +459,3 @@ def model_field_paths(model: type[BaseModel] = Scenario, prefix: str = "") -> li
             sub = f"{path}.<market>." if is_map else (f"{path}[]." if is_seq else f"{path}.")
             out.extend(model_field_paths(inner, sub))
     return out
-
-
-def known_keys(paths: Collection[str]) -> set[str]:
-    """Last key of each path (helper for template/docs completeness checks)."""
-    return {p.rsplit(".", 1)[-1].removesuffix("[]") for p in paths}

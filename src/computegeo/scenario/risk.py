@@ -285,6 +285,21 @@ class RiskSection(_Model):
 def years_to_periods(years: float, period_length_years: float) -> int:
     """Whole periods covering ``years`` [yr] with periods of ``period_length_years`` [yr].
 
+    Parameters
+    ----------
+    years : float
+        The span to cover [yr].
+    period_length_years : float
+        Length of one planning period [yr]; positive.
+
+    Returns
+    -------
+    int
+        ``ceil(years / period_length_years)``, at least 1 (a 1e-9 slack keeps exact
+        multiples from rounding up).
+
+    Examples
+    --------
     >>> years_to_periods(2.0, 1.0), years_to_periods(1.1, 1.0), years_to_periods(0.5, 0.25)
     (2, 2, 2)
     """

@@ -20,7 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.core.plausible import Plausible
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 _PACKAGE = "computegeo.scenario.examples"
 TEMPLATE_NAME = "template"
@@ -28,7 +28,13 @@ REFERENCE_NAME = "reference"
 
 
 def bundled_names() -> tuple[str, ...]:
-    """Names of the bundled example scenarios (file stems), template excluded."""
+    """Names of the bundled example scenarios (file stems), template excluded.
+
+    Returns
+    -------
+    tuple of str
+        The names, sorted.
+    """
     root = importlib.resources.files(_PACKAGE)
     names = sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
     return tuple(n for n in names if n != TEMPLATE_NAME)
@@ -36,6 +42,16 @@ def bundled_names() -> tuple[str, ...]:
 
 def bundled_path(name: str) -> Path:
     """Path of a bundled scenario file by name (e.g. ``reference``).
+
+    Parameters
+    ----------
+    name : str
+        A bundled scenario name (file stem, no ``.yaml``).
+
+    Returns
+    -------
+    Path
+        The packaged YAML file.
 
     Raises
     ------
@@ -52,7 +68,13 @@ def bundled_path(name: str) -> Path:
 
 
 def template_text() -> str:
-    """The documented scenario template written by ``computegeo init``."""
+    """The documented scenario template written by ``computegeo init``.
+
+    Returns
+    -------
+    str
+        The template's YAML text.
+    """
     return (importlib.resources.files(_PACKAGE) / f"{TEMPLATE_NAME}.yaml").read_text(
         encoding="utf-8"
     )
@@ -144,6 +166,12 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def scenario_reference_markdown() -> str:
-    """The table of every scenario key (path, type, default, meaning) as Markdown."""
+    """The table of every scenario key (path, type, default, meaning) as Markdown.
+
+    Returns
+    -------
+    str
+        A Markdown table, one row per key path, ending in a newline.
+    """
     header = "| key | type | default | meaning |\n|---|---|---|---|"
     return header + "\n" + "\n".join(_rows(Scenario, "")) + "\n"

@@ -7,16 +7,18 @@ demand regions, latency model and residency rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.dataset.residency import allowed_destinations as default_allowed_destinations
+from computegeo.latency import RttMatrix
 from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
 from computegeo.screen.criteria import (
     KNOWN_CRITERIA,
@@ -35,7 +37,6 @@ from computegeo.screen.filters import (
 from computegeo.screen.scoring import Method, rank_order, score
 from computegeo.screen.sensitivity import Sensitivity, swap_points, weight_stability
 
-RttMatrix = Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], NDArray[np.float64]]
 """``rtt_matrix_ms(lat_a, lon_a, lat_b, lon_b) -> (len(a), len(b))`` round-trip times [ms]."""
 
 
@@ -105,6 +106,18 @@ class ScreenResult:
     def explain(self, market_id: str) -> pd.DataFrame:
         """How one market's score is made up, one row per criterion.
 
+        Parameters
+        ----------
+        market_id : str
+            A ranked market.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by criterion: value, unit, direction, utility, weight share and the
+            criterion's part of the score (TOPSIS also its part of the anti-ideal distance),
+            and whether the value is estimated.
+
         Raises
         ------
         ConfigError
@@ -142,6 +155,19 @@ def _demand_latency(
 def user_weighted_latency_ms(rtt_ms: pd.DataFrame, users: pd.Series) -> pd.Series:
     """Mean round-trip time to a demand set, weighted by each region's internet users [ms].
 
+    Parameters
+    ----------
+    rtt_ms : pandas.DataFrame
+        RTT [ms], one row per market, one column per demand region.
+    users : pandas.Series
+        Internet users per demand region [persons]; equal weights are used when any is
+        missing or not finite, or they sum to 0.
+
+    Returns
+    -------
+    pandas.Series
+        Weighted mean RTT per market [ms].
+
     Examples
     --------
     >>> rtt = pd.DataFrame({"a": [10.0, 30.0], "b": [50.0, 30.0]}, index=["x", "y"])
@@ -162,6 +188,12 @@ def estimated_flags(attributes: pd.DataFrame) -> pd.DataFrame:
     attributes : DataFrame
         Long form with columns ``market_id``, ``attribute``, ``estimated`` (as returned by
         ``computegeo.dataset.catalog.load_market_attributes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Bool, indexed by ``market_id``, one column per attribute; True when any row of that
+        market and attribute is estimated.
     """
     flags = attributes.assign(estimated=attributes["estimated"].map(_as_bool))
     table = flags.pivot_table(
@@ -187,7 +219,7 @@ def screen(
     attributes: pd.DataFrame | None = None,
     demand_regions: pd.DataFrame | None = None,
     rtt_matrix_ms: RttMatrix | None = None,
-    allowed_destinations: Callable[[str, str], frozenset[str]] | None = None,
+    allowed_destinations: AllowedDestinations | None = None,
     sensitivity: SensitivityOptions | None = None,
 ) -> ScreenResult:
     """Filter, score and rank markets, and (optionally) test the ranking's weight dependence.
@@ -228,12 +260,7 @@ def screen(
         Unknown criteria, filters or demand regions (with close matches), bad weights, or no
         market left to rank.
     """
-    try:
-        method = Method(method) if isinstance(method, str) else method
-    except ValueError:
-        names = [m.value for m in Method]
-        msg = f"unknown method '{method}'.{suggest(str(method), names)} Choose from {names}."
-        raise ConfigError("Invalid screening method.", [msg]) from None
+    method = _parse_method(method)
     if markets is None:
         markets = load_markets()
         attributes = load_market_attributes() if attributes is None else attributes
@@ -245,6 +272,99 @@ def screen(
     ]
     crits = resolve_criteria(criteria, [*numeric, LATENCY_COLUMN], directions)
     uses_latency = any(c.column == LATENCY_COLUMN for c in crits)
+    table, context = _filter_context(
+        markets, parsed, demand, uses_latency, demand_regions, rtt_matrix_ms, allowed_destinations
+    )
+    kept, excluded = apply_filters(table, parsed, context)
+    cols = [c.column for c in crits]
+    values, excluded = _drop_missing(
+        table.loc[kept, cols].apply(pd.to_numeric, errors="coerce").astype(float), excluded
+    )
+    matrix = values.to_numpy()
+    weights = np.array([c.weight for c in crits])
+    directions_t = tuple(c.direction for c in crits)
+    scores = score(matrix, weights, directions_t, method)
+    order = rank_order(scores.rank_key)
+    ids = values.index
+    est = _estimated_matrix(attributes, ids, cols)
+    shares = weights / weights.sum()
+    out = pd.DataFrame(index=ids)
+    out["rank"] = 0
+    out.iloc[order, 0] = np.arange(1, len(ids) + 1)
+    for col in ("name", "country"):
+        if col in table.columns:
+            out[col] = table.loc[ids, col]
+    out["score"] = scores.score
+    for col in cols:
+        out[col] = values[col]
+    out["estimated"] = [";".join(c for c, e in zip(cols, row, strict=True) if e) for row in est]
+    out["estimated_weight_share"] = est.astype(float) @ shares
+    sens = None
+    if sensitivity is not None:
+        sens = _sensitivity(sensitivity, matrix, shares, directions_t, method, tuple(cols), ids)
+        if sensitivity.samples > 0:
+            out = out.join(sens.table)
+    out = out.iloc[order]
+    parts = pd.DataFrame(
+        {
+            "market_id": np.repeat(ids.to_numpy(), len(cols)),
+            "criterion": np.tile(cols, len(ids)),
+            "value": matrix.ravel(),
+            "unit": np.tile([_unit(c) for c in cols], len(ids)),
+            "direction": np.tile([c.direction.value for c in crits], len(ids)),
+            "utility": scores.utility.ravel(),
+            "weight_share": np.tile(shares, len(ids)),
+            "part": scores.part.ravel(),
+            "part_anti": scores.part_anti.ravel(),
+            "estimated": est.ravel(),
+        }
+    )
+    return ScreenResult(
+        table=out,
+        excluded=excluded,
+        method=method,
+        criteria=crits,
+        parts=parts,
+        sensitivity=sens,
+        demand=tuple(demand) if uses_latency else (),
+    )
+
+
+def _parse_method(method: Method | str) -> Method:
+    """The scoring method named by ``method``.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown name (with close matches).
+    """
+    try:
+        return Method(method) if isinstance(method, str) else method
+    except ValueError:
+        names = [m.value for m in Method]
+        msg = f"unknown method '{method}'.{suggest(str(method), names)} Choose from {names}."
+        raise ConfigError("Invalid screening method.", [msg]) from None
+
+
+def _filter_context(
+    markets: pd.DataFrame,
+    parsed: Sequence[Filter],
+    demand: Sequence[str],
+    uses_latency: bool,
+    demand_regions: pd.DataFrame | None,
+    rtt_matrix_ms: RttMatrix | None,
+    allowed_destinations: AllowedDestinations | None,
+) -> tuple[pd.DataFrame, FilterContext]:
+    """The market table (with ``latency_ms`` when used) and what the latency/residency filters need.
+
+    That is the RTTs to the named demand regions [ms] and the residency rules.
+
+    Raises
+    ------
+    ConfigError
+        The latency criterion without a demand set, a market table without coordinates, or an
+        unknown demand region.
+    """
     lat_regions = latency_regions(parsed)
     if uses_latency and not demand:
         raise ConfigError(
@@ -280,9 +400,19 @@ def screen(
         if allowed_destinations is None:
             allowed_destinations = default_allowed_destinations
         context = FilterContext(context.rtt_ms, allowed_destinations, context.demand_region_ids)
-    kept, excluded = apply_filters(table, parsed, context)
-    cols = [c.column for c in crits]
-    values = table.loc[kept, cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    return table, context
+
+
+def _drop_missing(
+    values: pd.DataFrame, excluded: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Move markets with a missing criterion value to the exclusions (reason: which ones).
+
+    Raises
+    ------
+    ConfigError
+        When no market is left to rank.
+    """
     missing = values.isna()
     if missing.any().any():
         extra = pd.DataFrame(
@@ -302,73 +432,43 @@ def screen(
             f"No market left to rank: all {len(excluded)} were excluded; loosen the filters.",
             examples,
         )
-    matrix = values.to_numpy()
-    weights = np.array([c.weight for c in crits])
-    directions_t = tuple(c.direction for c in crits)
-    scores = score(matrix, weights, directions_t, method)
-    order = rank_order(scores.rank_key)
-    ids = values.index
-    est = _estimated_matrix(attributes, ids, cols)
-    shares = weights / weights.sum()
-    out = pd.DataFrame(index=ids)
-    out["rank"] = 0
-    out.iloc[order, 0] = np.arange(1, len(ids) + 1)
-    for col in ("name", "country"):
-        if col in table.columns:
-            out[col] = table.loc[ids, col]
-    out["score"] = scores.score
-    for col in cols:
-        out[col] = values[col]
-    out["estimated"] = [";".join(c for c, e in zip(cols, row, strict=True) if e) for row in est]
-    out["estimated_weight_share"] = est.astype(float) @ shares
-    sens = None
-    if sensitivity is not None:
-        swaps = swap_points(matrix, shares, directions_t, method, tuple(cols), ids)
-        stab = None
-        if sensitivity.samples > 0:
-            stab = weight_stability(
-                matrix,
-                shares,
-                directions_t,
-                method,
-                ids,
-                samples=sensitivity.samples,
-                top_k=sensitivity.top_k,
-                seed=sensitivity.seed,
-                concentration=sensitivity.concentration,
-            )
-            out = out.join(stab)
-        sens = Sensitivity(
-            table=stab if stab is not None else pd.DataFrame(index=ids),
-            samples=sensitivity.samples,
-            top_k=sensitivity.top_k,
-            seed=sensitivity.seed,
-            concentration=sensitivity.concentration,
-            swaps=swaps,
+    return values, excluded
+
+
+def _sensitivity(
+    options: SensitivityOptions,
+    matrix: np.ndarray,
+    shares: np.ndarray,
+    directions: tuple[Direction, ...],
+    method: Method,
+    columns: tuple[str, ...],
+    ids: pd.Index,
+) -> Sensitivity:
+    """Swap points of the leaders and, with ``options.samples`` > 0, the rank stability.
+
+    The stability under sampled weights has its table indexed by market.
+    """
+    swaps = swap_points(matrix, shares, directions, method, columns, ids)
+    stab = None
+    if options.samples > 0:
+        stab = weight_stability(
+            matrix,
+            shares,
+            directions,
+            method,
+            ids,
+            samples=options.samples,
+            top_k=options.top_k,
+            seed=options.seed,
+            concentration=options.concentration,
         )
-    out = out.iloc[order]
-    parts = pd.DataFrame(
-        {
-            "market_id": np.repeat(ids.to_numpy(), len(cols)),
-            "criterion": np.tile(cols, len(ids)),
-            "value": matrix.ravel(),
-            "unit": np.tile([_unit(c) for c in cols], len(ids)),
-            "direction": np.tile([c.direction.value for c in crits], len(ids)),
-            "utility": scores.utility.ravel(),
-            "weight_share": np.tile(shares, len(ids)),
-            "part": scores.part.ravel(),
-            "part_anti": scores.part_anti.ravel(),
-            "estimated": est.ravel(),
-        }
-    )
-    return ScreenResult(
-        table=out,
-        excluded=excluded,
-        method=method,
-        criteria=crits,
-        parts=parts,
-        sensitivity=sens,
-        demand=tuple(demand) if uses_latency else (),
+    return Sensitivity(
+        table=stab if stab is not None else pd.DataFrame(index=ids),
+        samples=options.samples,
+        top_k=options.top_k,
+        seed=options.seed,
+        concentration=options.concentration,
+        swaps=swaps,
     )
 
 
@@ -390,5 +490,25 @@ def _estimated_matrix(
 def rank_markets(
     criteria: Mapping[str, float], filters: Sequence[str] = (), **kwargs: object
 ) -> pd.DataFrame:
-    """Shortcut: :func:`screen` and return only the ranked table (a DataFrame)."""
+    """Shortcut: :func:`screen` and return only the ranked table (a DataFrame).
+
+    Parameters
+    ----------
+    criteria : Mapping[str, float]
+        Criterion or column name -> weight [-].
+    filters : Sequence[str], optional
+        Hard filter expressions.
+    **kwargs : object
+        Passed to :func:`screen` (``method``, ``directions``, ``demand``, ``markets``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :attr:`ScreenResult.table`.
+
+    Raises
+    ------
+    ConfigError
+        As :func:`screen`.
+    """
     return screen(criteria, filters, **kwargs).table  # type: ignore[arg-type]

@@ -91,11 +91,23 @@ class ScreenConfig(_Model):
     """Rows to show (default: all)."""
 
     def weights(self) -> dict[str, float]:
-        """Criterion -> weight."""
+        """Criterion -> weight.
+
+        Returns
+        -------
+        dict[str, float]
+            The weight of every criterion [-], whether given bare or with a direction.
+        """
         return {k: v if isinstance(v, float | int) else v.weight for k, v in self.criteria.items()}
 
     def directions(self) -> dict[str, Direction]:
-        """Criterion -> explicit direction (only those given)."""
+        """Criterion -> explicit direction (only those given).
+
+        Returns
+        -------
+        dict[str, Direction]
+            Criteria given with a ``direction``.
+        """
         return {
             k: v.direction
             for k, v in self.criteria.items()
@@ -105,6 +117,16 @@ class ScreenConfig(_Model):
 
 def load_screen_config(path: Path) -> ScreenConfig:
     """Read the ``screen:`` section of a YAML file.
+
+    Parameters
+    ----------
+    path : Path
+        A YAML file with a ``screen:`` mapping.
+
+    Returns
+    -------
+    ScreenConfig
+        The validated section (an empty section gives the defaults).
 
     Raises
     ------

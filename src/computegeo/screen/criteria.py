@@ -158,7 +158,20 @@ def resolve_column(name: str, columns: Iterable[str]) -> str:
 
 
 def column_problem(name: str, columns: Iterable[str]) -> str:
-    """Return a one-line problem for an unknown column name, or an empty string if it is known."""
+    """Return a one-line problem for an unknown column name, or an empty string if it is known.
+
+    Parameters
+    ----------
+    name : str
+        A criterion name or alias.
+    columns : Iterable[str]
+        Columns of the market table.
+
+    Returns
+    -------
+    str
+        The problem (with close matches), or ``""``.
+    """
     cols = list(columns)
     if name in cols or (name in ALIASES and ALIASES[name] in cols):
         return ""
@@ -238,6 +251,21 @@ def resolve_criteria(
 
 def parse_criterion_flag(text: str) -> tuple[str, float, Direction | None]:
     """Parse ``NAME=WEIGHT`` or ``NAME=WEIGHT:max|min`` from the command line.
+
+    Parameters
+    ----------
+    text : str
+        One ``--criterion`` value.
+
+    Returns
+    -------
+    tuple of (str, float, Direction or None)
+        Name, weight [-] and the explicit direction (None when not given).
+
+    Raises
+    ------
+    ConfigError
+        No ``=`` or name, a weight that is not a number, or a direction other than max/min.
 
     Examples
     --------

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.errors import ConfigError, suggest
+from computegeo.dataset.residency import AllowedDestinations
 from computegeo.screen.criteria import ALIASES, LATENCY_COLUMN, column_problem
 
 
@@ -46,7 +47,8 @@ class FilterKind(Enum):
     RESIDENCY = "residency"
 
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
+COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    # the one table of comparison operators (screen filters and ``markets --where``)
     ">=": operator.ge,
     "<=": operator.le,
     "!=": operator.ne,
@@ -56,7 +58,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
 }
 
-_COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
+COMPARE_RE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(>=|<=|!=|==|=|>|<)\s*([^<>=!\s].*?)\s*$")
 _LATENCY_RE = re.compile(r"^\s*(latency_ms|latency)\s*\[\s*([^\]]+)\]\s*(<=|<)\s*([0-9.eE+-]+)\s*$")
 _RESIDENCY_RE = re.compile(r"^\s*residency\s+(\w+)\s+from\s+([A-Za-z]{2})\s*$")
 _IN_RE = re.compile(r"^\s*([A-Za-z_]\w*)\s+(not\s+in|in|has)\s+(.+?)\s*$")
@@ -111,6 +113,16 @@ def _split_items(text: str) -> tuple[str, ...]:
 def parse_filter(text: str) -> Filter:
     """Parse one filter expression (see the module docstring for the forms).
 
+    Parameters
+    ----------
+    text : str
+        The expression, e.g. ``"democracy_index >= 8"``.
+
+    Returns
+    -------
+    Filter
+        Its kind, column, operator, value and items.
+
     Raises
     ------
     ConfigError
@@ -134,7 +146,7 @@ def parse_filter(text: str) -> Filter:
         )
     if m := _RESIDENCY_RE.match(text):
         return Filter(text, FilterKind.RESIDENCY, "country", items=(m.group(1), m.group(2).upper()))
-    if m := _COMPARE_RE.match(text):
+    if m := COMPARE_RE.match(text):
         return Filter(text, FilterKind.COMPARE, m.group(1), m.group(2), _parse_scalar(m.group(3)))
     if m := _IN_RE.match(text):
         word = " ".join(m.group(2).split())
@@ -168,12 +180,23 @@ class FilterContext:
     """
 
     rtt_ms: pd.DataFrame | None = None
-    allowed_destinations: Callable[[str, str], frozenset[str]] | None = None
+    allowed_destinations: AllowedDestinations | None = None
     demand_region_ids: tuple[str, ...] = ()
 
 
 def latency_regions(filters: Iterable[Filter]) -> tuple[str, ...]:
-    """Demand region ids named by ``latency_ms[...]`` filters, in first-seen order."""
+    """Demand region ids named by ``latency_ms[...]`` filters, in first-seen order.
+
+    Parameters
+    ----------
+    filters : Iterable[Filter]
+        Parsed filters.
+
+    Returns
+    -------
+    tuple of str
+        Unique region ids.
+    """
     out: list[str] = []
     for flt in filters:
         if flt.kind is FilterKind.LATENCY:
@@ -189,6 +212,15 @@ def validate_filters(
     filters: Sequence[Filter], columns: Sequence[str], context: FilterContext
 ) -> None:
     """Check every filter against the table and context; raise one error listing all problems.
+
+    Parameters
+    ----------
+    filters : Sequence[Filter]
+        Parsed filters.
+    columns : Sequence[str]
+        Columns of the market table.
+    context : FilterContext
+        RTTs to demand regions [ms], their ids and the residency rules, when available.
 
     Raises
     ------
@@ -270,7 +302,7 @@ def _passes(flt: Filter, markets: pd.DataFrame, context: FilterContext) -> pd.Se
             return all(item in present for item in flt.items)
 
         return col.map(has_all).astype(bool)
-    compare = _OPS[flt.op]
+    compare = COMPARE_OPS[flt.op]
     value = flt.value
     if isinstance(value, bool):
         t = _truthy(col)
@@ -288,6 +320,20 @@ def type_problems(filters: Sequence[Filter], markets: pd.DataFrame) -> list[str]
     Such a filter is always false (or always true), so it would silently exclude every market
     (``country >= 7`` excluded all 52): it is an input error instead.
 
+    Parameters
+    ----------
+    filters : Sequence[Filter]
+        Parsed filters; only comparisons are checked.
+    markets : pandas.DataFrame
+        The market table.
+
+    Returns
+    -------
+    list of str
+        One problem per mistyped comparison, with a corrected example.
+
+    Examples
+    --------
     >>> table = pd.DataFrame({"country": ["AU", "JP"], "pue": [1.2, 1.3]}, index=["a", "b"])
     >>> problems = type_problems([parse_filter("country >= 7"), parse_filter("pue < 1.3")], table)
     >>> len(problems), problems[0].split(":")[:2]

@@ -70,6 +70,18 @@ def _read(name: str) -> pd.DataFrame:
 def js_parse_int(text: str) -> float:
     """Parse like JavaScript's ``parseInt(text, 10)``: leading integer digits, else NaN.
 
+    Parameters
+    ----------
+    text : str
+        A cell of the picker's data files.
+
+    Returns
+    -------
+    float
+        The integer prefix as a float, or NaN.
+
+    Examples
+    --------
     >>> js_parse_int("656.85"), js_parse_int("")
     (656.0, nan)
     """
@@ -80,6 +92,18 @@ def js_parse_int(text: str) -> float:
 def js_parse_float(text: str) -> float:
     """Parse like JavaScript's ``parseFloat``: the longest leading number, else NaN.
 
+    Parameters
+    ----------
+    text : str
+        A cell of the picker's data files.
+
+    Returns
+    -------
+    float
+        The numeric prefix, or NaN.
+
+    Examples
+    --------
     >>> js_parse_float("0.15"), js_parse_float("")
     (0.15, nan)
     """
@@ -92,8 +116,14 @@ def _num(text: str) -> float:
 
 
 def load_picker_countries() -> pd.DataFrame:
-    """The picker's user locations: index ISO2 ``country``; ``name``, ``latitude``,
-    ``longitude`` [deg] (NaN where the source has null)."""
+    """The picker's user locations, one row per country.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ISO2 ``country``; ``name``, ``latitude``, ``longitude`` [deg] (NaN where the
+        source has null).
+    """
     df = _read("gcp_picker_countries.csv").set_index("country")
     for col in ("latitude", "longitude"):
         df[col] = df[col].map(_num)
@@ -160,6 +190,20 @@ def picker_distance_m(lat_region: float, lon_region: float, lat: float, lon: flo
 
     A missing location coordinate counts as 0, as JavaScript turns ``null`` into 0.
 
+    Parameters
+    ----------
+    lat_region, lon_region : float
+        The cloud region [deg].
+    lat, lon : float
+        The user location [deg]; NaN counts as 0.
+
+    Returns
+    -------
+    float
+        Great-circle distance [m] on a sphere of ``PICKER_EARTH_RADIUS_M``.
+
+    Examples
+    --------
     >>> round(picker_distance_m(0.0, 0.0, 0.0, 1.0))
     111195
     """
@@ -183,6 +227,16 @@ def picker_carbon_utility(regions: pd.DataFrame) -> pd.Series:
     ``1 - n(gCO2/kWh)`` (min-max over regions with an intensity); NaN for a region with
     neither. In 2023 two regions (me-central1, me-central2) publish CFE 0.00, which the picker
     treats as "no CFE".
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Picker regions with ``google_cfe`` [-] and ``grid_gco2_kwh`` [gCO2/kWh].
+
+    Returns
+    -------
+    pandas.Series
+        ``carbon_utility`` per region [-], in [0, 1] or NaN.
     """
     cfe = regions["google_cfe"].to_numpy()
     carbon_u = np.where(
@@ -201,6 +255,23 @@ def picker_markets(
     Columns: ``name``, ``latitude``, ``longitude``, ``gce_usd_per_hour`` (lower is better),
     ``carbon_utility`` (0-1, higher is better, see :func:`picker_carbon_utility`) and, with
     locations, ``distance_sum_m`` (lower is better). Index ``region`` renamed ``market_id``.
+
+    Parameters
+    ----------
+    locations : Sequence[str], optional
+        ISO2 codes of the user locations; none leaves out ``distance_sum_m``.
+    year : int or None, optional
+        Carbon data year, as in :func:`load_picker_regions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The market table described above.
+
+    Raises
+    ------
+    ConfigError
+        An unknown location code, or no carbon file for ``year``.
     """
     regions = load_picker_regions(year)
     out = regions[["name", "latitude", "longitude", "gce_usd_per_hour"]].copy()
@@ -226,6 +297,20 @@ def distance_sum_m(
     """Sum of picker distances [m] from each region to each location (ISO2 codes), in order.
 
     ``countries`` defaults to :func:`load_picker_countries`.
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Picker regions with ``latitude`` and ``longitude`` [deg].
+    locations : Sequence[str]
+        ISO2 codes of the user locations.
+    countries : pandas.DataFrame or None, optional
+        User locations indexed by ISO2, with ``latitude`` and ``longitude`` [deg].
+
+    Returns
+    -------
+    pandas.Series
+        ``distance_sum_m`` per region [m].
 
     Raises
     ------

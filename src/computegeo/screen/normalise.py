@@ -54,6 +54,16 @@ def minmax_utility(values: NDArray[np.float64], direction: Direction) -> NDArray
 def vector_normalise(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Vector-normalise one criterion: ``x / sqrt(sum(x^2))`` over the non-missing values.
 
+    Parameters
+    ----------
+    values : ndarray, shape (n,)
+        One criterion over the markets, in its unit; NaN or inf = missing.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Dimensionless [-]; all 0 (missing stay NaN) when every finite value is 0.
+
     Examples
     --------
     >>> vector_normalise(np.array([3.0, 4.0])).tolist()

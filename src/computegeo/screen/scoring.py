@@ -15,10 +15,9 @@ bit-identical to tools that do the same (Google's region picker, see
 ``D+_i = ||v_i - v+||``, ``D-_i = ||v_i - v-||``; score ``C_i = D-_i / (D+_i + D-_i)`` in [0, 1].
 The parts reported per criterion are ``(v_ij - v+_j)^2`` and ``(v_ij - v-_j)^2``.
 
-Why not pymcdm: it is an optional extra (``computegeo[mcda]``) that pulls matplotlib and takes
-about 2 s to import; both methods are a few lines of numpy here, and ``--explain`` needs the
-per-criterion parts. The test suite checks TOPSIS against ``pymcdm.methods.TOPSIS`` with vector
-normalisation when pymcdm is installed.
+Why not pymcdm: it pulls matplotlib and takes about 2 s to import; both methods are a few lines
+of numpy here, and ``--explain`` needs the per-criterion parts. The test suite checks TOPSIS
+against ``pymcdm.methods.TOPSIS`` with vector normalisation when pymcdm is installed.
 """
 
 from __future__ import annotations
@@ -127,6 +126,18 @@ def weighted_sum_of_utilities(
     The fixed order of additions makes the result reproducible to the last bit, so that ties
     and near-ties rank the same way as in other tools that add in the same order.
 
+    Parameters
+    ----------
+    utility : ndarray, shape (n, m)
+        Utility of each market on each criterion [-].
+    weights : ndarray, shape (m,)
+        Weight of each criterion [-].
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The weighted sum per market [-].
+
     Examples
     --------
     >>> weighted_sum_of_utilities(np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0.3, 0.7])).tolist()
@@ -192,7 +203,24 @@ def score(
     directions: tuple[Direction, ...],
     method: Method,
 ) -> Scores:
-    """Dispatch to :func:`weighted_sum` or :func:`topsis`."""
+    """Dispatch to :func:`weighted_sum` or :func:`topsis`.
+
+    Parameters
+    ----------
+    matrix : ndarray, shape (n, m)
+        Criterion values per market, in each criterion's unit.
+    weights : ndarray, shape (m,)
+        Weight of each criterion [-].
+    directions : tuple of Direction
+        Per criterion, whether more (max) or less (min) is better.
+    method : Method
+        Weighted sum or TOPSIS.
+
+    Returns
+    -------
+    Scores
+        Scores, rank key and the per-criterion parts.
+    """
     if method is Method.WEIGHTED_SUM:
         return weighted_sum(matrix, weights, directions)
     return topsis(matrix, weights, directions)
@@ -200,6 +228,16 @@ def score(
 
 def rank_order(rank_key: NDArray[np.float64]) -> NDArray[np.intp]:
     """Positions sorted best first; ties keep the input order (a stable descending sort).
+
+    Parameters
+    ----------
+    rank_key : ndarray, shape (n,)
+        Higher is better (:attr:`Scores.rank_key`).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Indices into ``rank_key``, best first.
 
     Examples
     --------

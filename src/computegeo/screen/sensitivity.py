@@ -62,7 +62,13 @@ class SwapPoint:
         return self.share_at_swap - self.share_now
 
     def describe(self) -> str:
-        """One sentence for the outputs."""
+        """One sentence for the outputs.
+
+        Returns
+        -------
+        str
+            Which weight change, from which share to which [%], puts the runner-up first.
+        """
         verb = "raising" if self.change > 0 else "lowering"
         return (
             f"{verb} the weight of {self.criterion} from {self.share_now:.1%} to "
@@ -139,6 +145,28 @@ def weight_stability(
 ) -> pd.DataFrame:
     """Share of weight draws in which each market ranks in the top ``k``, and rank percentiles.
 
+    Parameters
+    ----------
+    matrix : ndarray, shape (n, m)
+        Criterion values per market, in each criterion's unit.
+    shares : ndarray, shape (m,)
+        Weight shares summing to 1 [-].
+    directions : tuple of Direction
+        Per criterion, whether more (max) or less (min) is better.
+    method : Method
+        Weighted sum or TOPSIS.
+    market_ids : pandas.Index
+        Market id of each row of ``matrix``.
+    samples : int, optional
+        Number of weight draws.
+    top_k : int, optional
+        Rank counted as "top" (1 = first).
+    seed : int, optional
+        Seed of the random generator (same seed, same draws).
+    concentration : float or None, optional
+        Dirichlet concentration around ``shares``; None draws uniformly (see
+        :func:`sample_weights`).
+
     Returns
     -------
     DataFrame
@@ -193,6 +221,24 @@ def swap_points(
     market_ids: pd.Index,
 ) -> tuple[SwapPoint, ...]:
     """For each criterion, the share of the total weight at which the top two swap.
+
+    The other weights are scaled in proportion; the share is found on a grid and refined by
+    bisection.
+
+    Parameters
+    ----------
+    matrix : ndarray, shape (n, m)
+        Criterion values per market, in each criterion's unit.
+    shares : ndarray, shape (m,)
+        Weight shares summing to 1 [-].
+    directions : tuple of Direction
+        Per criterion, whether more (max) or less (min) is better.
+    method : Method
+        Weighted sum or TOPSIS.
+    columns : tuple of str
+        Criterion name of each column of ``matrix``.
+    market_ids : pandas.Index
+        Market id of each row of ``matrix``.
 
     Returns
     -------

@@ -10,7 +10,18 @@ from computegeo.signals.store import open_store, sightings, stored_postings, sto
 
 
 def load_store(path: Path) -> PostingData:
-    """Every posting, sighting and snapshot in the store at ``path``."""
+    """Every posting, sighting and snapshot in the store at ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The SQLite store (``computegeo signals ingest`` writes it).
+
+    Returns
+    -------
+    PostingData
+        Postings, sightings and snapshots.
+    """
     with open_store(path) as conn:
         return PostingData(
             tuple(stored_postings(conn)), sightings(conn), tuple(stored_snapshots(conn))
@@ -21,6 +32,21 @@ def signals_report(
     data: PostingData | None = None, company: str | None = None, market: str | None = None
 ) -> SignalsReport:
     """Signals per company and market from ``data`` (the bundled postings when ``None``).
+
+    Parameters
+    ----------
+    data : PostingData, optional
+        Stored postings, their sightings and snapshots; the shipped postings when omitted.
+    company : str, optional
+        Keep only this company slug.
+    market : str, optional
+        Keep only this market id.
+
+    Returns
+    -------
+    SignalsReport
+        Snapshots, data-center posting counts per company and class, market signals (stage,
+        postings open in the latest snapshot, growth) and emerging locations.
 
     Examples
     --------

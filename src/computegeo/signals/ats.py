@@ -49,6 +49,16 @@ def html_to_text(markup: str) -> str:
 
     >>> html_to_text("&lt;p&gt;Data &amp;amp; power&lt;/p&gt;")
     'Data & power'
+
+    Parameters
+    ----------
+    markup : str
+        The posting's HTML (possibly escaped twice).
+
+    Returns
+    -------
+    str
+        Plain text, whitespace collapsed.
     """
     text = html.unescape(html.unescape(markup))
     return _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
@@ -69,6 +79,16 @@ def detect_shape(document: JsonValue) -> str | None:
     'workday'
     >>> detect_shape({"hello": 1}) is None
     True
+
+    Parameters
+    ----------
+    document : JsonValue
+        The decoded JSON.
+
+    Returns
+    -------
+    str or None
+        A key of ``ATS_SHAPES``, or ``None``.
     """
     if isinstance(document, dict) and isinstance(document.get("jobPostings"), list):
         return "workday"
@@ -296,6 +316,11 @@ def parse_snapshot(
     fetched_at
         Fetch time (ISO 8601); required for raw answers, a normalised file carries its own.
 
+    Returns
+    -------
+    Snapshot
+        The company, fetch time, ATS name, source and postings of the document.
+
     Raises
     ------
     DataError
@@ -398,6 +423,20 @@ def read_snapshot_file(
     path: Path, company: str | None = None, fetched_at: str | None = None
 ) -> Snapshot:
     """Read and parse one snapshot file (JSON); see :func:`parse_snapshot`.
+
+    Parameters
+    ----------
+    path : Path
+        The snapshot file (a raw ATS answer or a normalised snapshot).
+    company : str, optional
+        Company slug; required for a raw ATS answer.
+    fetched_at : str, optional
+        Fetch time (ISO 8601); required for a raw ATS answer.
+
+    Returns
+    -------
+    Snapshot
+        As :func:`parse_snapshot`, with ``path`` as its source.
 
     Raises
     ------

@@ -44,6 +44,11 @@ def load_bundled() -> PostingData:
     >>> data = load_bundled()
     >>> sorted({s.fetched_at[:10] for s in data.snapshots})
     ['2026-04-28', '2026-04-29']
+
+    Returns
+    -------
+    PostingData
+        The postings, their sightings and the snapshots shipped in ``computegeo.signals.data``.
     """
     snapshots = tuple(
         SnapshotInfo(r["company"], r["fetched_at"], r["ats"], r["source"], int(r["n_postings"]))

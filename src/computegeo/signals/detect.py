@@ -104,7 +104,21 @@ class SignalsReport:
 def classify_postings(
     postings: Iterable[StoredPosting], seen: Mapping[tuple[str, str], tuple[str, ...]]
 ) -> list[ClassifiedPosting]:
-    """Classify and place every posting (postings of class ``none`` are kept, with no markets)."""
+    """Classify and place every posting (postings of class ``none`` are kept, with no markets).
+
+    Parameters
+    ----------
+    postings : iterable of StoredPosting
+        Postings as stored.
+    seen : mapping
+        ``(company, posting_id)`` -> fetch times of the snapshots that list the posting; a
+        posting missing here counts as seen at its first and last sighting.
+
+    Returns
+    -------
+    list of ClassifiedPosting
+        One per posting, in order, with its role class, markets and sighting times.
+    """
     out = []
     for p in postings:
         role = classify(p.title, p.department, p.company)
@@ -137,6 +151,11 @@ def detect_signals(
         Every snapshot the postings come from (a company's snapshots define "previous").
     company, market
         Keep only this company slug or market id.
+
+    Returns
+    -------
+    SignalsReport
+        Snapshots, counts per company and class, market signals and emerging locations.
     """
     snaps_of: dict[str, list[str]] = defaultdict(list)
     for s in snapshots:

@@ -1,5 +1,6 @@
-"""Measure the role classifier on a labelled set: precision/recall of "data-center role" and
-per-class accuracy.
+"""Measure the role classifier on a labelled set: data-center-role precision and recall.
+
+Per-class accuracy is measured too.
 
 The labelled set of the project is ``tests/signals/data/role_labels.csv`` (how it was made:
 docs/signals.md); ``scripts/evaluate_signals_classifier.py`` prints the figures quoted there.
@@ -40,13 +41,35 @@ class ClassifierScore:
 
 
 def read_labels(path: Path) -> list[dict[str, str]]:
-    """Rows of a labels CSV (columns company, title, department, role_class, pool, split)."""
+    """Rows of a labels CSV (columns company, title, department, role_class, pool, split).
+
+    Parameters
+    ----------
+    path : Path
+        The labels CSV.
+
+    Returns
+    -------
+    list of dict
+        One mapping per row, column -> text.
+    """
     with Path(path).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def score(rows: Iterable[Mapping[str, str]]) -> ClassifierScore:
-    """Score :func:`~computegeo.signals.classify.classify` on labelled rows."""
+    """Score :func:`~computegeo.signals.classify.classify` on labelled rows.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Labelled rows (:func:`read_labels`).
+
+    Returns
+    -------
+    ClassifierScore
+        Precision and recall of "data-center role" [-], per-class accuracy [-] and the errors.
+    """
     tp = fp = fn = n = 0
     per_class: Counter[str] = Counter()
     correct: Counter[str] = Counter()

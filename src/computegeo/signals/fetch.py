@@ -47,9 +47,19 @@ class FetchError(ComputegeoError):
 
 @dataclass(frozen=True)
 class FetchOptions:
-    """How to fetch: per-request ``timeout_s`` [s], ``retries`` after the first try,
-    ``backoff_s`` [s] before the first retry (doubling each time), and ``base_url`` to replace
-    the scheme and host of the endpoint (a mirror or a loopback test server)."""
+    """How to fetch a job board.
+
+    Attributes
+    ----------
+    timeout_s : float
+        Per-request timeout [s].
+    retries : int
+        Tries after the first one.
+    backoff_s : float
+        Wait before the first retry [s], doubling each time.
+    base_url : str or None
+        Replaces the scheme and host of the endpoint (a mirror or a loopback test server).
+    """
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     retries: int = DEFAULT_RETRIES
@@ -60,6 +70,22 @@ class FetchOptions:
 def board_url(ats: str, board: str, base_url: str | None = None) -> str:
     """The endpoint URL for a board.
 
+    Parameters
+    ----------
+    ats : str
+        The applicant-tracking system (``"greenhouse"``, ``"ashby"``, ...).
+    board : str
+        The company's board name on that system.
+    base_url : str, optional
+        Scheme and host to use instead of the system's own.
+
+    Returns
+    -------
+    str
+        The URL of the board's public JSON listing.
+
+    Examples
+    --------
     >>> board_url("ashby", "openai")
     'https://api.ashbyhq.com/posting-api/job-board/openai'
     >>> board_url("greenhouse", "anthropic", "http://127.0.0.1:8000")
@@ -103,6 +129,20 @@ def fetch_json(
     sleep: Callable[[float], None] = time.sleep,
 ) -> object:
     """GET ``url`` and decode its JSON body, retrying transient failures.
+
+    Parameters
+    ----------
+    url : str
+        The endpoint.
+    options : FetchOptions, optional
+        Timeout, retries and back-off.
+    sleep : callable, optional
+        Waits the given time [s] between tries (replaced in tests).
+
+    Returns
+    -------
+    object
+        The decoded JSON document.
 
     Raises
     ------
@@ -165,6 +205,24 @@ def fetch_board(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Snapshot:
     """Fetch one company's public board and parse it into a :class:`Snapshot` (time: now, UTC).
+
+    Parameters
+    ----------
+    company : str
+        Company slug stored with the snapshot.
+    ats : str
+        The applicant-tracking system the board is on.
+    board : str
+        The board name on that system.
+    options : FetchOptions, optional
+        Timeout, retries, back-off and base URL.
+    sleep : callable, optional
+        Waits the given time [s] between tries.
+
+    Returns
+    -------
+    Snapshot
+        The board's postings, fetched now.
 
     Raises
     ------

@@ -131,6 +131,16 @@ def fold(text: str) -> str:
 
     >>> fold("São Paulo"), fold("Washington, D.C."), fold("Petaẖ Tiqva"), fold("Tromsø")
     ('sao paulo', 'washington dc', 'petah tiqva', 'tromso')
+
+    Parameters
+    ----------
+    text : str
+        A place name.
+
+    Returns
+    -------
+    str
+        The folded text used as a lookup key.
     """
     if not text.isascii():
         text = text.translate(_NO_DECOMPOSITION)
@@ -163,7 +173,13 @@ def _name_variants(name: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def cities_by_name() -> dict[str, tuple[City, ...]]:
-    """Folded name (and variants: ``Seongnam-si`` -> ``seongnam``) -> cities, largest first."""
+    """Folded name (and variants: ``Seongnam-si`` -> ``seongnam``) -> cities, largest first.
+
+    Returns
+    -------
+    dict
+        Folded name -> tuple of City, largest population first.
+    """
     index: dict[str, list[City]] = {}
     for row in _rows("places.csv"):
         city = City(
@@ -182,7 +198,13 @@ def cities_by_name() -> dict[str, tuple[City, ...]]:
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """Folded country name, ISO2 or ISO3 code -> ISO2 code."""
+    """Folded country name, ISO2 or ISO3 code -> ISO2 code.
+
+    Returns
+    -------
+    dict
+        Folded name or code -> ISO2 code.
+    """
     out: dict[str, str] = {}
     for row in _rows("countries.csv"):
         iso2 = row["iso2"]
@@ -195,7 +217,13 @@ def countries() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def us_states() -> dict[str, str]:
-    """Folded US state name or two-letter code -> code (``DC`` included)."""
+    """Folded US state name or two-letter code -> code (``DC`` included).
+
+    Returns
+    -------
+    dict
+        Folded name or code -> two-letter code.
+    """
     out: dict[str, str] = {}
     for row in _rows("us_states.csv"):
         out[fold(row["name"])] = row["code"]
@@ -210,6 +238,16 @@ def lookup_city(name: str) -> tuple[City, ...]:
     ['IN']
     >>> lookup_city("Memphis")[0].admin1
     'TN'
+
+    Parameters
+    ----------
+    name : str
+        A city name, folded or not.
+
+    Returns
+    -------
+    tuple of City
+        Largest first; empty when unknown.
     """
     key = fold(name)
     index = cities_by_name()

@@ -36,8 +36,20 @@ def _matches(label: str, name: str, country: str) -> bool:
 
 
 def score_locations(path: Path, split: str | None = None) -> LocationScore:
-    """Score :func:`~computegeo.signals.locations.parse_location` on a labels CSV (columns
-    ``location``, ``cities``, ``split``), on one ``split`` or all rows."""
+    """Score :func:`~computegeo.signals.locations.parse_location` on a labels CSV.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with columns ``location``, ``cities`` (``;``-separated labels) and ``split``.
+    split : str, optional
+        Score only the rows of this split; all rows when omitted.
+
+    Returns
+    -------
+    LocationScore
+        Precision and recall of the places found [-], exact-match share [-] and the errors.
+    """
     with Path(path).open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if split is None or r["split"] == split]
     tp = fp = fn = exact = 0

@@ -47,7 +47,13 @@ class Placement:
 
 @lru_cache(maxsize=1)
 def bundled_market_index() -> MarketIndex:
-    """The bundled catalog's markets as a :class:`MarketIndex` (loaded once)."""
+    """The bundled catalog's markets as a :class:`MarketIndex` (loaded once).
+
+    Returns
+    -------
+    MarketIndex
+        Market ids with their coordinates [deg].
+    """
     frame = load_markets()
     return MarketIndex(
         market_ids=tuple(str(i) for i in frame.index),
@@ -62,6 +68,22 @@ def markets_near(
 ) -> tuple[tuple[str, float], ...]:
     """Markets within ``radius_km`` of a point [deg], nearest first, with distances [km].
 
+    Parameters
+    ----------
+    latitude, longitude : float
+        The point [deg].
+    index : MarketIndex
+        The markets' ids and coordinates.
+    radius_km : float, optional
+        Greatest great-circle distance [km].
+
+    Returns
+    -------
+    tuple of (str, float)
+        ``(market_id, distance_km)`` pairs, nearest first.
+
+    Examples
+    --------
     >>> ids = [m for m, _ in markets_near(-33.87, 151.21, bundled_market_index())]
     >>> ids[0]
     'sydney'
@@ -93,6 +115,11 @@ def place_location(location: str, index: MarketIndex | None = None) -> Placement
         Location text as published (``"Sydney, Australia"``, ``"Memphis, TN; Southaven, MS"``).
     index
         Markets to place on; the bundled catalog when omitted (then results are cached).
+
+    Returns
+    -------
+    Placement
+        The places parsed from the text and the markets they fall on.
 
     Examples
     --------

@@ -38,8 +38,22 @@ def _matching(
 def competitor_markets(
     report: SignalsReport, companies: Sequence[str], stages: Iterable[Stage] = DEFAULT_STAGES
 ) -> tuple[str, ...]:
-    """Market ids (sorted) where any of ``companies`` is at one of ``stages`` with postings open
-    in its latest snapshot."""
+    """Market ids where any of ``companies`` is at one of ``stages`` with postings open.
+
+    Parameters
+    ----------
+    report : SignalsReport
+        Signals per company and market.
+    companies : sequence of str
+        Company slugs.
+    stages : iterable of Stage, optional
+        Stages that count (by default the building and operating ones).
+
+    Returns
+    -------
+    tuple of str
+        Sorted market ids with postings open in the company's latest snapshot.
+    """
     return tuple(sorted({m.market_id for m in _matching(report, companies, stages)}))
 
 
@@ -49,6 +63,20 @@ def exclude_policy_yaml(
     """The ``policies.markets.exclude`` block for those markets, commented with the evidence.
 
     Merge it into an existing ``policies.markets`` section by hand (YAML has one key per map).
+
+    Parameters
+    ----------
+    report : SignalsReport
+        Signals per company and market.
+    companies : sequence of str
+        Company slugs.
+    stages : iterable of Stage, optional
+        Stages that count.
+
+    Returns
+    -------
+    str
+        YAML text of a ``policies: markets: exclude:`` block, one commented line per market.
     """
     stages = tuple(stages)
     found = _matching(report, companies, stages)

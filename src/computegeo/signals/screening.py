@@ -40,7 +40,20 @@ COMPETITORS_BUILDING_COLUMN = "competitors_building"
 
 
 def signals_report_for(companies: Sequence[str], data: PostingData | None = None) -> SignalsReport:
-    """Signals of only these companies (from ``data``, or the shipped postings)."""
+    """Signals of only these companies (from ``data``, or the shipped postings).
+
+    Parameters
+    ----------
+    companies : sequence of str
+        Company slugs.
+    data : PostingData, optional
+        Stored postings; the shipped ones when omitted.
+
+    Returns
+    -------
+    SignalsReport
+        The companies' reports joined.
+    """
     reports = [signals_report(data, company=c) for c in companies]
     return SignalsReport(
         snapshots=tuple(s for r in reports for s in r.snapshots),
@@ -54,6 +67,19 @@ def with_signal_columns(markets: pd.DataFrame, report: SignalsReport) -> pd.Data
     """A copy of ``markets`` (index ``market_id``) with the two signal columns (0 where none).
 
     Markets of the report that are not in the table are ignored.
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        Market table, index ``market_id``; not changed.
+    report : SignalsReport
+        Signals of the competitors to count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy with the competitor-postings column (postings open in the latest snapshots)
+        and the competitors-building column (companies building or operating there).
     """
     postings = pd.Series(0, index=markets.index, dtype="int64")
     building = pd.Series(0, index=markets.index, dtype="int64")

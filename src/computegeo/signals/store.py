@@ -67,6 +67,11 @@ def default_store_path() -> Path:
 
     ``platformdirs.user_data_dir("computegeo")`` when platformdirs is installed, else
     ``$XDG_DATA_HOME/computegeo`` (``~/.local/share/computegeo`` when unset).
+
+    Returns
+    -------
+    Path
+        The path (the file may not exist yet).
     """
     try:
         import platformdirs
@@ -141,6 +146,16 @@ def open_store(path: Path | str) -> Iterator[sqlite3.Connection]:
 
     ``":memory:"`` gives a private in-memory store (used for the bundled postings).
 
+    Parameters
+    ----------
+    path : Path or str
+        The SQLite file, or ``":memory:"``.
+
+    Yields
+    ------
+    sqlite3.Connection
+        The connection, with the schema created.
+
     Raises
     ------
     DataError
@@ -173,6 +188,18 @@ def ingest(conn: sqlite3.Connection, snapshots: Iterable[Snapshot]) -> list[Inge
 
     A snapshot already stored (same company and fetch time) adds nothing and is reported with
     ``added=False``.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store (:func:`open_store`).
+    snapshots : iterable of Snapshot
+        The snapshots to store.
+
+    Returns
+    -------
+    list of IngestResult
+        One per snapshot: whether it was added, new postings and sightings.
 
     Examples
     --------
@@ -245,7 +272,20 @@ def _ingest_one(conn: sqlite3.Connection, snap: Snapshot) -> IngestResult:
 
 
 def stored_postings(conn: sqlite3.Connection, company: str | None = None) -> list[StoredPosting]:
-    """Every stored posting with first/last seen and disappearance, ordered by company and id."""
+    """Every stored posting with first/last seen and disappearance, ordered by company and id.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+    company : str, optional
+        Keep only this company slug.
+
+    Returns
+    -------
+    list of StoredPosting
+        The postings, by company, first sighting and id.
+    """
     query = _POSTINGS_QUERY + (" WHERE p.company = ?" if company else "")
     query += " ORDER BY p.company, s.first_seen, p.posting_id"
     rows = conn.execute(query, (company,) if company else ()).fetchall()
@@ -253,7 +293,18 @@ def stored_postings(conn: sqlite3.Connection, company: str | None = None) -> lis
 
 
 def stored_snapshots(conn: sqlite3.Connection) -> list[SnapshotInfo]:
-    """Every stored snapshot, ordered by company and fetch time."""
+    """Every stored snapshot, ordered by company and fetch time.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+
+    Returns
+    -------
+    list of SnapshotInfo
+        By company and fetch time.
+    """
     rows = conn.execute(
         "SELECT company, fetched_at, ats, source, n_postings FROM snapshots"
         " ORDER BY company, fetched_at"
@@ -262,7 +313,18 @@ def stored_snapshots(conn: sqlite3.Connection) -> list[SnapshotInfo]:
 
 
 def sightings(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
-    """``(company, posting_id) -> fetch times that saw it`` (sorted)."""
+    """``(company, posting_id) -> fetch times that saw it`` (sorted).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open store.
+
+    Returns
+    -------
+    dict
+        ``(company, posting_id)`` -> sorted fetch times (ISO 8601).
+    """
     out: dict[tuple[str, str], list[str]] = {}
     for company, posting_id, when in conn.execute(
         "SELECT company, posting_id, fetched_at FROM sightings ORDER BY fetched_at"

@@ -33,15 +33,21 @@ PAGE_CSP = (
 
 
 def static_dir() -> Path:
-    """The folder of the page's files inside the installed package."""
+    """The folder of the page's files inside the installed package.
+
+    Returns
+    -------
+    Path
+        The ``computegeo/web/static`` folder.
+    """
     return Path(str(resources.files("computegeo.web").joinpath("static")))
 
 
 def _install_docs(app: FastAPI) -> None:
-    """OpenAPI docs at ``/docs`` from the Swagger UI files vendored by the ``fastapi-offline``
-    package (no network; only its static files are used).
+    """OpenAPI docs at ``/docs`` from the Swagger UI files vendored by ``fastapi-offline``.
 
-    Without that package ``/docs`` answers 404 with a message; ``/openapi.json`` is always there.
+    No network is used; only that package's static files are. Without that package ``/docs``
+    answers 404 with a message; ``/openapi.json`` is always there.
     """
     try:
         swagger_dir = Path(str(resources.files("fastapi_offline").joinpath("static")))

@@ -24,7 +24,17 @@ WHOLE_BODY_MESSAGE = (
 
 
 class ApiError(Exception):
-    """An error response with a status code, a message and optional headers."""
+    """An error response with a status code, a message and optional headers.
+
+    Parameters
+    ----------
+    status : int
+        HTTP status code.
+    message : str
+        What is wrong and how to fix it (the response's ``detail``).
+    headers : dict of str, optional
+        Extra response headers (``Retry-After``, ...).
+    """
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -46,7 +56,13 @@ def _field(loc: tuple[object, ...]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the JSON error handlers on ``app``."""
+    """Register the JSON error handlers on ``app``.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The application.
+    """
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -80,6 +80,7 @@ class Guard:
         self.loopback_only = loopback_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 421, 401 or 413 for a request that breaks a rule; pass the others on."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -27,7 +27,7 @@ import yaml
 from computegeo.core.errors import ComputegeoError, ConfigError, InputError, suggest
 
 if TYPE_CHECKING:
-    from computegeo.scenario.load import Scenario
+    from computegeo.scenario.schema import Scenario
 
 OVERRIDE_FILES = {"markets": "markets_override", "demand_regions": "demand_regions_override"}
 """Scenario ``dataset:`` key -> request field that carries that file's content."""
@@ -41,15 +41,30 @@ _PROBLEM_RE = re.compile(
 
 @dataclass(frozen=True)
 class FieldError:
-    """One validation problem: the field path it names (``""`` for the whole document), the
-    message, and the line of the YAML text when known."""
+    """One validation problem of a submitted scenario.
+
+    Attributes
+    ----------
+    field : str
+        The field path it names (``""`` for the whole document).
+    message : str
+        What is wrong and how to fix it.
+    line : int or None
+        The 1-based line of the YAML text, when known.
+    """
 
     field: str
     message: str
     line: int | None = None
 
     def as_json(self) -> dict[str, object]:
-        """The ``{"field", "message"}`` object of a 422 response (``line`` when known)."""
+        """The ``{"field", "message"}`` object of a 422 response (``line`` when known).
+
+        Returns
+        -------
+        dict
+            ``field``, ``message`` and, when known, ``line``.
+        """
         out: dict[str, object] = {"field": self.field, "message": self.message}
         if self.line is not None:
             out["line"] = self.line
@@ -57,7 +72,15 @@ class FieldError:
 
 
 class RequestInvalid(Exception):  # noqa: N818 - it is a response, not a programming error
-    """A request the API answers with 422 and a list of field errors."""
+    """A request the API answers with 422 and a list of field errors.
+
+    Parameters
+    ----------
+    message : str
+        Summary of what is wrong.
+    errors : sequence of FieldError
+        One per problem.
+    """
 
     def __init__(self, message: str, errors: Sequence[FieldError]) -> None:
         super().__init__(message)
@@ -68,6 +91,20 @@ class RequestInvalid(Exception):  # noqa: N818 - it is a response, not a program
 def field_errors(exc: ComputegeoError, default_field: str = "") -> list[FieldError]:
     """Split a computegeo error's bulleted problems into field errors.
 
+    Parameters
+    ----------
+    exc : ComputegeoError
+        The error; each problem reads ``"field.path (line N): message"`` when it names one.
+    default_field : str, optional
+        Field given to problems that name none.
+
+    Returns
+    -------
+    list of FieldError
+        One per problem (the message itself when there are none).
+
+    Examples
+    --------
     >>> err = ConfigError("bad", ["horizon.start_year (line 3): must be >= 2020", "no path"])
     >>> [(e.field, e.line) for e in field_errors(err, "scenario")]
     [('horizon.start_year', 3), ('scenario', None)]

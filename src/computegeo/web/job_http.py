@@ -24,6 +24,7 @@ from fastapi import Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from computegeo.core.fileio import atomic_write_text
+from computegeo.results.plan import read_plan_document
 from computegeo.web.errors import ApiError
 from computegeo.web.intake import Intake
 from computegeo.web.state import ServerState
@@ -66,13 +67,44 @@ RISK = JobKind("risk", "/api/risk", "risk", "risk.json")
 
 
 def server_state(request: Request) -> ServerState:
-    """The state the routes share."""
+    """The state the routes share.
+
+    Parameters
+    ----------
+    request : Request
+        The HTTP request.
+
+    Returns
+    -------
+    ServerState
+        The state stored on the application.
+    """
     state: ServerState = request.app.state.computegeo
     return state
 
 
 def job_or_404(state: ServerState, kind: JobKind, job_id: str) -> Job:
-    """The job of this kind with this id, else 404."""
+    """The job of this kind with this id, else 404.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state (job store).
+    kind : JobKind
+        Plan or risk.
+    job_id : str
+        The id from the URL.
+
+    Returns
+    -------
+    Job
+        The stored job.
+
+    Raises
+    ------
+    ApiError
+        404 when no job of this kind has this id.
+    """
     job = state.store.get(job_id)
     if job is None or job.kind != kind.name:
         raise ApiError(
@@ -84,7 +116,25 @@ def job_or_404(state: ServerState, kind: JobKind, job_id: str) -> Job:
 def job_json(
     state: ServerState, kind: JobKind, job: Job, *, with_result: bool = True
 ) -> dict[str, object]:
-    """The JSON object of a job (the result object and ``report_url`` when done)."""
+    """The JSON object of a job (the result object and ``report_url`` when done).
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state (data folder).
+    kind : JobKind
+        Plan or risk (URL prefix, result key and file).
+    job : Job
+        The stored job.
+    with_result : bool, optional
+        Include the result document of a finished job.
+
+    Returns
+    -------
+    dict
+        ``id``, ``status``, ``name``, times [s since the epoch], ``events_url``, and when
+        present ``error``, ``report_url`` and the result under ``kind.result_key``.
+    """
     out: dict[str, object] = {
         "id": job.id,
         "status": job.status.value,
@@ -100,13 +150,27 @@ def job_json(
         _, out_dir = job_paths(state.data_dir, job.id)
         out["report_url"] = f"{kind.prefix}/{job.id}/report"
         if with_result:
-            text = (out_dir / kind.result_file).read_text(encoding="utf-8")
-            out[kind.result_key] = json.loads(text)
+            path = out_dir / kind.result_file
+            if kind.result_file == PLAN.result_file:  # through the one plan.json reader
+                out[kind.result_key] = read_plan_document(path)[1]
+            else:
+                out[kind.result_key] = json.loads(path.read_text(encoding="utf-8"))
     return out
 
 
 def retry_after_s(state: ServerState) -> int:
-    """Seconds until a queue slot is likely free: median job time x open jobs / workers."""
+    """Seconds until a queue slot is likely free: median job time x open jobs / workers.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state.
+
+    Returns
+    -------
+    int
+        The ``Retry-After`` value of a 429 [s], at least 1.
+    """
     durations = state.store.recent_durations_s()
     if not durations:
         return DEFAULT_RETRY_AFTER_S
@@ -126,7 +190,9 @@ def queue_job(
     Parameters
     ----------
     state : ServerState
+        The server's shared state (store, dispatcher, queue limits).
     kind : JobKind
+        Plan or risk.
     intake : Intake
         The staged, validated scenario folder (moved into the job's folder, or removed).
     job_hash : str
@@ -174,7 +240,27 @@ def queue_job(
 
 
 def cancel_job(state: ServerState, kind: JobKind, job_id: str) -> dict[str, object]:
-    """Cancel a queued or running job; a finished one answers 409."""
+    """Cancel a queued or running job; a finished one answers 409.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state.
+    kind : JobKind
+        Plan or risk.
+    job_id : str
+        The id from the URL.
+
+    Returns
+    -------
+    dict
+        The job's JSON object (:func:`job_json`, without the result) after cancelling.
+
+    Raises
+    ------
+    ApiError
+        404 for an unknown job, 409 for a finished one.
+    """
     job = job_or_404(state, kind, job_id)
     if job.status.final:
         raise ApiError(409, f"job {job_id} is already {job.status.value}; nothing to cancel")
@@ -183,7 +269,27 @@ def cancel_job(state: ServerState, kind: JobKind, job_id: str) -> dict[str, obje
 
 
 def report_file(state: ServerState, kind: JobKind, job_id: str) -> FileResponse:
-    """report.html of a finished job."""
+    """report.html of a finished job.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state (data folder).
+    kind : JobKind
+        Plan or risk.
+    job_id : str
+        The id from the URL.
+
+    Returns
+    -------
+    FileResponse
+        The report as ``text/html``.
+
+    Raises
+    ------
+    ApiError
+        404 for an unknown job or a removed output folder, 409 for a job not done.
+    """
     job = job_or_404(state, kind, job_id)
     if job.status is not JobStatus.DONE:
         raise ApiError(409, f"job {job_id} is {job.status.value}; the report exists once done")
@@ -201,6 +307,16 @@ def futures_of(message: str) -> tuple[int, int, float] | None:
     (120, 400, 35.5)
     >>> futures_of("solving") is None
     True
+
+    Parameters
+    ----------
+    message : str
+        A progress message.
+
+    Returns
+    -------
+    (int, int, float) or None
+        ``None`` when the message is not a futures count.
     """
     m = _FUTURES_RE.match(message)
     return None if m is None else (int(m[1]), int(m[2]), float(m[3]))
@@ -227,8 +343,26 @@ def event_stream(
     request: Request,
     last_event_id: str | None,
 ) -> StreamingResponse:
-    """``progress`` events of a job from after ``last_event_id``; one ``end`` event with the
-    final status closes the stream."""
+    """Server-sent ``progress`` events of a job, then one ``end`` event with its final status.
+
+    Parameters
+    ----------
+    state : ServerState
+        The server's shared state (store; its ``stopping`` flag ends the stream).
+    kind : JobKind
+        Plan or risk.
+    job_id : str
+        The id from the URL.
+    request : Request
+        The HTTP request (the stream stops when the client goes away).
+    last_event_id : str or None
+        The ``Last-Event-ID`` header of a reconnecting client: events up to it are skipped.
+
+    Returns
+    -------
+    StreamingResponse
+        ``text/event-stream`` of the events after ``last_event_id``.
+    """
     job_or_404(state, kind, job_id)
     after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
 

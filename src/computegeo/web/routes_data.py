@@ -23,16 +23,17 @@ router = APIRouter(prefix="/api")
 
 @functools.lru_cache(maxsize=1)
 def _markets_json() -> str:
-    from computegeo.cli.markets import render_json
     from computegeo.dataset.catalog import load_market_attributes, load_markets
+    from computegeo.dataset.market_json import render_json
 
     return render_json(load_markets(), load_market_attributes())
 
 
 @functools.lru_cache(maxsize=1)
 def _catalog() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The bundled markets, the provenance rows of their estimated values and the demand
-    regions (read once per process).
+    """The bundled markets, the provenance rows of their estimated values, the demand regions.
+
+    Read once per process.
 
     ``screen`` only reads the provenance table's ``estimated`` flags (pivoted per call); giving it
     the estimated rows alone yields the same flags (absent rows count as measured) at about half
@@ -48,15 +49,41 @@ def _catalog() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 @router.get("/markets", summary="Every market with each value's unit, source and year")
 def list_markets() -> Response:
-    """The JSON array of ``computegeo markets --format json``."""
+    """The JSON array of ``computegeo markets --format json``.
+
+    \f
+
+    Returns
+    -------
+    Response
+        ``application/json``: one object per market, each value with unit, source and year.
+    """
     return Response(_markets_json(), media_type="application/json")
 
 
 @router.get("/markets/{market_id}", summary="One market with each value's source and year")
 def get_market(market_id: str) -> dict[str, object]:
-    """The JSON object of ``computegeo markets show ID --format json``."""
-    from computegeo.cli.markets import market_object
+    """The JSON object of ``computegeo markets show ID --format json``.
+
+    \f
+
+    Parameters
+    ----------
+    market_id : str
+        A bundled market id.
+
+    Returns
+    -------
+    dict[str, object]
+        The market's values, each with unit, year, source and whether it is estimated.
+
+    Raises
+    ------
+    ApiError
+        404 for an unknown market id.
+    """
     from computegeo.dataset.catalog import market_values
+    from computegeo.dataset.market_json import market_object
 
     try:
         values = market_values(market_id)
@@ -67,9 +94,28 @@ def get_market(market_id: str) -> dict[str, object]:
 
 @router.post("/screen", summary="Filter and rank markets; the ranking's sensitivity to weights")
 def post_screen(body: ScreenRequest) -> Response:
-    """The JSON document of ``computegeo screen --format json``."""
-    from computegeo.cli.screen import render_json
+    """The JSON document of ``computegeo screen --format json``.
+
+    \f
+
+    Parameters
+    ----------
+    body : ScreenRequest
+        Criterion weights, hard filters, method, directions, the latency demand set and the
+        optional weight-sensitivity options.
+
+    Returns
+    -------
+    Response
+        ``application/json``: the ranked and excluded markets and, when asked, the sensitivity.
+
+    Raises
+    ------
+    RequestInvalid
+        422 with one field error per problem of the request.
+    """
     from computegeo.screen import Direction, SensitivityOptions, screen
+    from computegeo.screen.screen_json import render_json
 
     markets, attributes, regions = _catalog()
     sens = body.sensitivity
@@ -104,8 +150,29 @@ def get_latency(
     ),
     to: str = Query(description="Market id or name, region id or name, or lat,lon"),
 ) -> dict[str, object]:
-    """Median RTT [ms] of the calibrated model, great-circle distance [km] and fibre floor [ms]."""
-    from computegeo.cli.latency import resolve_place
+    """Median RTT [ms] of the calibrated model, great-circle distance [km] and fibre floor [ms].
+
+    \f
+
+    Parameters
+    ----------
+    from_ : str
+        Query ``from``: market id or name, demand-region id or name, or ``lat,lon`` [degrees].
+    to : str
+        Query ``to``, in the same forms.
+
+    Returns
+    -------
+    dict[str, object]
+        ``from`` and ``to`` (label, latitude, longitude [degrees]), ``rtt_ms`` [ms],
+        ``great_circle_km`` [km] and ``fibre_floor_rtt_ms`` [ms].
+
+    Raises
+    ------
+    RequestInvalid
+        422 naming ``from`` or ``to`` when a place cannot be resolved.
+    """
+    from computegeo.dataset.places import resolve_place
     from computegeo.latency import fibre_floor_rtt_ms, great_circle_km, rtt_ms
 
     places = []
@@ -131,7 +198,30 @@ def get_residency(
     from_: str = Query(alias="from", description="ISO2 country the data originates in, e.g. DE"),
     accept_conditions: bool = Query(False, description="Include conditional destinations"),
 ) -> dict[str, object]:
-    """Allowed destination countries with the rule's legal basis, source and year."""
+    """Allowed destination countries with the rule's legal basis, source and year.
+
+    \f
+
+    Parameters
+    ----------
+    data_class : str
+        Query ``class``: a residency data class id, e.g. ``eu_personal``.
+    from_ : str
+        Query ``from``: ISO 3166-1 alpha-2 code of the origin country (any case).
+    accept_conditions : bool
+        Query ``accept_conditions``: count the conditional destinations as allowed.
+
+    Returns
+    -------
+    dict[str, object]
+        ``allowed_countries`` (sorted ISO2 codes), whether the origin is ``restricted`` by
+        the rule, its ``conditional`` destinations, ``legal_basis``, ``source`` and ``year``.
+
+    Raises
+    ------
+    RequestInvalid
+        422 naming ``class`` for an unknown data class, ``from`` for an unknown country.
+    """
     from computegeo.dataset import residency
 
     try:
@@ -192,13 +282,30 @@ def _map_json() -> str:
 
 @router.get("/map", summary="World outlines (Natural Earth) and market positions, projected")
 def get_map() -> Response:
-    """Equal Earth projected country paths [px] and each market's ``[x, y]`` [px]."""
+    """Equal Earth projected country paths [px] and each market's ``[x, y]`` [px].
+
+    \f
+
+    Returns
+    -------
+    Response
+        ``application/json``: ``width_px``, ``height_px``, ``countries`` (SVG path per
+        country), ``markets`` (id -> ``[x, y]`` [px]) and the outlines' ``provenance``.
+    """
     return Response(_map_json(), media_type="application/json")
 
 
 @router.get("/examples", summary="Names of the bundled example scenarios")
 def list_examples() -> JSONResponse:
-    """The bundled scenario names (``computegeo plan NAME``)."""
+    """The bundled scenario names (``computegeo plan NAME``).
+
+    \f
+
+    Returns
+    -------
+    JSONResponse
+        The JSON array of names.
+    """
     from computegeo.scenario.template import bundled_names
 
     return JSONResponse(list(bundled_names()))
@@ -206,7 +313,25 @@ def list_examples() -> JSONResponse:
 
 @router.get("/examples/{name}", summary="A bundled example scenario as YAML text")
 def get_example(name: str) -> PlainTextResponse:
-    """The example's YAML text (the page's editor starts from it)."""
+    """The example's YAML text (the page's editor starts from it).
+
+    \f
+
+    Parameters
+    ----------
+    name : str
+        A bundled example name; never a path.
+
+    Returns
+    -------
+    PlainTextResponse
+        ``application/yaml``: the scenario file as shipped.
+
+    Raises
+    ------
+    ApiError
+        404 when ``name`` is not a bundled example.
+    """
     from computegeo.scenario.template import bundled_names, bundled_path
 
     if name not in bundled_names():  # only the bundled names: never a path of the caller's

@@ -36,14 +36,41 @@ router = APIRouter(prefix="/api")
 
 
 def uploads(body: PlanRequest) -> dict[str, DatasetUpload]:
-    """The request's dataset override contents by scenario ``dataset:`` key."""
+    """The request's dataset override contents by scenario ``dataset:`` key.
+
+    Parameters
+    ----------
+    body : PlanRequest
+        The request.
+
+    Returns
+    -------
+    dict
+        ``"markets"`` / ``"demand_regions"`` -> the uploaded table.
+    """
     pairs = (("markets", body.markets_override), ("demand_regions", body.demand_regions_override))
     return {key: DatasetUpload(up.format, up.content) for key, up in pairs if up is not None}
 
 
 @router.post("/plans", status_code=202, summary="Submit a plan job")
 def submit_plan(body: PlanRequest, request: Request) -> JSONResponse:
-    """Validate the scenario, queue a job and return its id at once."""
+    """Validate the scenario, queue a job and return its id at once.
+
+    \f
+
+    Parameters
+    ----------
+    body : PlanRequest
+        The scenario (YAML text, a mapping or a bundled example name) and its options.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    JSONResponse
+        202 ``{"id", "status": "queued"}``, or the cached job of the same hash; 422 with
+        the field errors, 429 when the queue is full.
+    """
     state = server_state(request)
     intake = stage_plan(state.data_dir / "staging", body.scenario, body.example, uploads(body))
     return queue_job(state, PLAN, intake, intake.scenario_hash)
@@ -51,7 +78,22 @@ def submit_plan(body: PlanRequest, request: Request) -> JSONResponse:
 
 @router.post("/scenarios/validate", summary="Check a scenario without running it")
 def validate_scenario(body: PlanRequest, request: Request) -> dict[str, object]:
-    """``{"valid": true, "name", "scenario_hash"}``, or 422 with the field errors."""
+    """``{"valid": true, "name", "scenario_hash"}``, or 422 with the field errors.
+
+    \f
+
+    Parameters
+    ----------
+    body : PlanRequest
+        The scenario (YAML text, a mapping or a bundled example name) and its options.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    dict
+        ``valid``, the scenario's ``name`` and ``scenario_hash`` (the job cache key).
+    """
     state = server_state(request)
     intake = stage_plan(state.data_dir / "staging", body.scenario, body.example, uploads(body))
     shutil.rmtree(intake.folder, ignore_errors=True)
@@ -60,7 +102,22 @@ def validate_scenario(body: PlanRequest, request: Request) -> dict[str, object]:
 
 @router.get("/plans", summary="The newest plan jobs")
 def list_plans(request: Request, limit: int = 50) -> list[dict[str, object]]:
-    """Newest first, without the plans themselves."""
+    """Newest first, without the plans themselves.
+
+    \f
+
+    Parameters
+    ----------
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+    limit : int, optional
+        Most jobs listed, clipped to 1..500.
+
+    Returns
+    -------
+    list of dict
+        One job object each (see :func:`computegeo.web.job_http.job_json`).
+    """
     state = server_state(request)
     limit = max(1, min(limit, 500))
     jobs = state.store.list_jobs(limit, kind=PLAN.name)
@@ -69,20 +126,65 @@ def list_plans(request: Request, limit: int = 50) -> list[dict[str, object]]:
 
 @router.get("/plans/{job_id}", summary="A plan job's status, and its plan when done")
 def get_plan(job_id: str, request: Request) -> dict[str, object]:
-    """``{"id", "status", ...}``; ``plan`` and ``report_url`` when done."""
+    """``{"id", "status", ...}``; ``plan`` and ``report_url`` when done.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    dict
+        The job object, with the plan.json object under ``plan`` when done; 404 for an unknown id.
+    """
     state = server_state(request)
     return job_json(state, PLAN, job_or_404(state, PLAN, job_id))
 
 
 @router.delete("/plans/{job_id}", summary="Cancel a queued or running plan job")
 def cancel_plan(job_id: str, request: Request) -> dict[str, object]:
-    """Cancel; a finished job answers 409."""
+    """Cancel; a finished job answers 409.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    dict
+        The job object after cancelling.
+    """
     return cancel_job(server_state(request), PLAN, job_id)
 
 
 @router.get("/plans/{job_id}/report", summary="The plan's self-contained HTML report")
 def get_report(job_id: str, request: Request) -> FileResponse:
-    """report.html of a finished job."""
+    """report.html of a finished job.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    FileResponse
+        The report (``text/html``); 409 while the job is not done.
+    """
     return report_file(server_state(request), PLAN, job_id)
 
 
@@ -92,6 +194,22 @@ async def plan_events(
     request: Request,
     last_event_id: str | None = Header(None, alias="Last-Event-ID"),
 ) -> StreamingResponse:
-    """``progress`` events (stage, message, solver gap [-], elapsed [s]); one ``end`` event with
-    the final status closes the stream."""
+    """``progress`` events (stage, message, solver gap [-], elapsed [s]), then one ``end``.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+    last_event_id : str or None
+        ``Last-Event-ID`` header: events up to it are skipped.
+
+    Returns
+    -------
+    StreamingResponse
+        ``text/event-stream``; the ``end`` event carries the final status.
+    """
     return event_stream(server_state(request), PLAN, job_id, request, last_event_id)

@@ -23,8 +23,8 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from computegeo.core.errors import InputError
 from computegeo.risk.stress import ACCEPTED_FORMS
-from computegeo.scenario.load import Scenario
 from computegeo.scenario.risk import RiskSection
+from computegeo.scenario.schema import Scenario
 from computegeo.web.intake import FieldError, RequestInvalid, stage_plan
 from computegeo.web.job_http import (
     RISK,
@@ -98,6 +98,20 @@ class RiskCheck:
 def risk_options(body: RiskRequest, section: RiskSection) -> dict[str, object]:
     """The options the worker runs with: the request's, else the scenario's ``risk:`` values.
 
+    Parameters
+    ----------
+    body : RiskRequest
+        The request (``futures``, ``seed`` and ``stress`` when given).
+    section : RiskSection
+        The scenario's ``risk:`` section (defaults for what the request leaves out).
+
+    Returns
+    -------
+    dict
+        ``futures`` (count), ``seed`` and ``stress`` (names of stress tests).
+
+    Examples
+    --------
     >>> risk_options(RiskRequest(example="reference", seed=3), RiskSection(futures=50))
     {'futures': 50, 'seed': 3, 'stress': []}
     """
@@ -110,7 +124,23 @@ def risk_options(body: RiskRequest, section: RiskSection) -> dict[str, object]:
 
 @router.post("/risk", status_code=202, summary="Submit a risk job")
 def submit_risk(body: RiskRequest, request: Request) -> JSONResponse:
-    """Validate the scenario, its risk section and the stress tests; queue a job at once."""
+    """Validate the scenario, its risk section and the stress tests; queue a job at once.
+
+    \f
+
+    Parameters
+    ----------
+    body : RiskRequest
+        The scenario (YAML text, a mapping or a bundled example name) and its options.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    JSONResponse
+        202 ``{"id", "status": "queued"}``, or the cached job of the same hash; 422 with
+        the field errors, 429 when the queue is full.
+    """
     state = server_state(request)
     check = RiskCheck(body.stress)
     intake = stage_plan(
@@ -126,7 +156,22 @@ def submit_risk(body: RiskRequest, request: Request) -> JSONResponse:
 
 @router.get("/risk", summary="The newest risk jobs")
 def list_risk(request: Request, limit: int = 50) -> list[dict[str, object]]:
-    """Newest first, without the risk summaries themselves."""
+    """Newest first, without the risk summaries themselves.
+
+    \f
+
+    Parameters
+    ----------
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+    limit : int, optional
+        Most jobs listed, clipped to 1..500.
+
+    Returns
+    -------
+    list of dict
+        One job object each (see :func:`computegeo.web.job_http.job_json`).
+    """
     state = server_state(request)
     limit = max(1, min(limit, 500))
     jobs = state.store.list_jobs(limit, kind=RISK.name)
@@ -135,20 +180,65 @@ def list_risk(request: Request, limit: int = 50) -> list[dict[str, object]]:
 
 @router.get("/risk/{job_id}", summary="A risk job's status, and its summary when done")
 def get_risk(job_id: str, request: Request) -> dict[str, object]:
-    """``{"id", "status", ...}``; ``risk`` (the risk.json object) and ``report_url`` when done."""
+    """``{"id", "status", ...}``; ``risk`` (the risk.json object) and ``report_url`` when done.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    dict
+        The job object, with the risk.json object under ``risk`` when done; 404 for an unknown id.
+    """
     state = server_state(request)
     return job_json(state, RISK, job_or_404(state, RISK, job_id))
 
 
 @router.delete("/risk/{job_id}", summary="Cancel a queued or running risk job")
 def cancel_risk(job_id: str, request: Request) -> dict[str, object]:
-    """Cancel; a finished job answers 409."""
+    """Cancel; a finished job answers 409.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    dict
+        The job object after cancelling.
+    """
     return cancel_job(server_state(request), RISK, job_id)
 
 
 @router.get("/risk/{job_id}/report", summary="The risk run's HTML report (with a Risk section)")
 def get_risk_report(job_id: str, request: Request) -> FileResponse:
-    """report.html of a finished risk job."""
+    """report.html of a finished risk job.
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+
+    Returns
+    -------
+    FileResponse
+        The report (``text/html``); 409 while the job is not done.
+    """
     return report_file(server_state(request), RISK, job_id)
 
 
@@ -158,6 +248,25 @@ async def risk_events(
     request: Request,
     last_event_id: str | None = Header(None, alias="Last-Event-ID"),
 ) -> StreamingResponse:
-    """``progress`` events (stage, message, elapsed [s]; ``futures`` events also carry
-    ``futures_done``, ``futures_total`` and ``futures_per_s``); one ``end`` event closes it."""
+    """``progress`` events (stage, message, elapsed [s]), then one ``end`` event.
+
+    ``futures`` events also carry ``futures_done``, ``futures_total`` and ``futures_per_s``
+    [futures/s].
+
+    \f
+
+    Parameters
+    ----------
+    job_id : str
+        The job id from the URL.
+    request : Request
+        The HTTP request (the server's shared state hangs on its app).
+    last_event_id : str or None
+        ``Last-Event-ID`` header: events up to it are skipped.
+
+    Returns
+    -------
+    StreamingResponse
+        ``text/event-stream``; the ``end`` event carries the final status.
+    """
     return event_stream(server_state(request), RISK, job_id, request, last_event_id)

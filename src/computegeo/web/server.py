@@ -31,6 +31,20 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def ready_line(host: str, port: int) -> str:
     """The line logged when the server listens.
 
+    Parameters
+    ----------
+    host : str
+        The address bound (an IPv6 address is bracketed).
+    port : int
+        The TCP port.
+
+    Returns
+    -------
+    str
+        ``"serving on http://HOST:PORT"`` (tests and scripts wait for this line).
+
+    Examples
+    --------
     >>> ready_line("127.0.0.1", 8765)
     'serving on http://127.0.0.1:8765'
     """
@@ -84,6 +98,16 @@ class _Server(uvicorn.Server):
 
 def serve(settings: ServeSettings) -> int:
     """Serve until stopped; returns the exit status (0 after a clean stop).
+
+    Parameters
+    ----------
+    settings : ServeSettings
+        Host, port, data folder, workers, queue size, limits and token.
+
+    Returns
+    -------
+    int
+        Exit status: 0 after a clean stop.
 
     Raises
     ------

@@ -27,7 +27,13 @@ TOKEN_ENV = "COMPUTEGEO_TOKEN"
 
 
 def default_workers() -> int:
-    """Half the cores, at least one: HiGHS uses more than one thread per solve."""
+    """Half the cores, at least one: HiGHS uses more than one thread per solve.
+
+    Returns
+    -------
+    int
+        Jobs run at once by default.
+    """
     return max(1, (os.cpu_count() or 2) // 2)
 
 
@@ -36,6 +42,16 @@ def is_loopback(host: str) -> bool:
 
     >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
     (True, True, False)
+
+    Parameters
+    ----------
+    host : str
+        A host name or IP address.
+
+    Returns
+    -------
+    bool
+        ``True`` for ``localhost`` and loopback addresses.
     """
     if host == "localhost":
         return True
@@ -140,7 +156,13 @@ def _lock_data_dir(data_dir: Path) -> IO[str]:
 
 
 class ServerState:
-    """What the routes share: the settings, the job store and the dispatcher."""
+    """What the routes share: the settings, the job store and the dispatcher.
+
+    Parameters
+    ----------
+    settings : ServeSettings
+        Host, port, data folder (locked for this server), workers, queue size, limits and token.
+    """
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings

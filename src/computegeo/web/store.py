@@ -166,7 +166,25 @@ class JobStore:
         """Add a queued job unless ``limit`` jobs are already queued or running.
 
         The count and the insert are one transaction, so concurrent submissions cannot
-        overfill the queue. Returns ``None`` when full.
+        overfill the queue.
+
+        Parameters
+        ----------
+        job_id : str
+            The new job's id.
+        kind : str
+            ``"plan"`` or ``"risk"``.
+        scenario_hash : str
+            Cache key of the submission.
+        name : str
+            The scenario's name, for listings.
+        limit : int
+            Most jobs queued or running at once.
+
+        Returns
+        -------
+        Job or None
+            The queued job, or ``None`` when the queue is full.
         """
         with self._transaction() as db:
             (open_jobs,) = db.execute(
@@ -183,13 +201,37 @@ class JobStore:
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job | None:
-        """The job with this id, or ``None``."""
+        """The job with this id, or ``None``.
+
+        Parameters
+        ----------
+        job_id : str
+            The job.
+
+        Returns
+        -------
+        Job or None
+            The stored job.
+        """
         with self._connect() as db:
             row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _job(row)
 
     def find_reusable(self, kind: str, scenario_hash: str) -> Job | None:
-        """The newest queued, running or done job of this kind for this scenario hash."""
+        """The newest queued, running or done job of this kind for this scenario hash.
+
+        Parameters
+        ----------
+        kind : str
+            ``"plan"`` or ``"risk"``.
+        scenario_hash : str
+            Cache key of the submission.
+
+        Returns
+        -------
+        Job or None
+            The job to reuse, or ``None``.
+        """
         with self._connect() as db:
             row = db.execute(
                 "SELECT * FROM jobs WHERE kind = ? AND scenario_hash = ? AND status IN (?, ?, ?)"
@@ -205,7 +247,20 @@ class JobStore:
         return None if row is None else _job(row)
 
     def list_jobs(self, limit: int = 100, kind: str | None = None) -> list[Job]:
-        """The newest ``limit`` jobs (of ``kind``, else of every kind), newest first."""
+        """The newest ``limit`` jobs (of ``kind``, else of every kind), newest first.
+
+        Parameters
+        ----------
+        limit : int, optional
+            Most jobs returned.
+        kind : str, optional
+            ``"plan"`` or ``"risk"``; every kind when omitted.
+
+        Returns
+        -------
+        list of Job
+            Newest first.
+        """
         with self._connect() as db:
             rows = db.execute(
                 "SELECT * FROM jobs WHERE ? IS NULL OR kind = ? ORDER BY created_s DESC LIMIT ?",
@@ -214,7 +269,13 @@ class JobStore:
         return [_job(r) for r in rows]
 
     def count_open(self) -> int:
-        """Jobs queued or running."""
+        """Jobs queued or running.
+
+        Returns
+        -------
+        int
+            Jobs queued or running.
+        """
         with self._connect() as db:
             (n,) = db.execute(
                 "SELECT COUNT(*) FROM jobs WHERE status IN (?, ?)",
@@ -223,7 +284,18 @@ class JobStore:
         return int(n)
 
     def recent_durations_s(self, n: int = 20) -> list[float]:
-        """Run times of the last ``n`` finished jobs [s]."""
+        """Run times of the last ``n`` finished jobs [s].
+
+        Parameters
+        ----------
+        n : int, optional
+            Jobs to look at.
+
+        Returns
+        -------
+        list of float
+            Run times [s], newest first.
+        """
         with self._connect() as db:
             rows = db.execute(
                 "SELECT finished_s - started_s FROM jobs WHERE status = ? AND started_s IS NOT NULL"
@@ -233,7 +305,13 @@ class JobStore:
         return [float(r[0]) for r in rows]
 
     def claim_next(self) -> Job | None:
-        """Mark the oldest queued job running (attempt + 1) and return it, or ``None``."""
+        """Mark the oldest queued job running (attempt + 1) and return it, or ``None``.
+
+        Returns
+        -------
+        Job or None
+            The job now running, or ``None`` when nothing is queued.
+        """
         with self._transaction() as db:
             row = db.execute(
                 "SELECT id FROM jobs WHERE status = ? ORDER BY created_s LIMIT 1",
@@ -258,7 +336,23 @@ class JobStore:
     ) -> bool:
         """Set a final status; with ``attempt``, only if the job is still running that attempt.
 
-        Returns whether the row changed (a finished job is never changed again).
+        Parameters
+        ----------
+        job_id : str
+            The job.
+        status : JobStatus
+            A final status (done, failed, cancelled).
+        attempt : int, optional
+            The worker attempt that finishes it; a later attempt's job is left alone.
+        message : str, optional
+            Error message of a failed job.
+        problems : sequence of str, optional
+            The error's bulleted problems.
+
+        Returns
+        -------
+        bool
+            Whether the row changed (a finished job is never changed again).
         """
         error = None if message is None else json.dumps({"message": message, "problems": problems})
         query = (
@@ -285,6 +379,16 @@ class JobStore:
 
         Called when the server starts (jobs left running by a server that was killed) and when
         it stops (jobs it had to interrupt). Returns the ids re-queued.
+
+        Parameters
+        ----------
+        reason : str
+            Why (recorded as an event), e.g. a server restart.
+
+        Returns
+        -------
+        list of str
+            Ids of the jobs put back in the queue.
         """
         with self._transaction() as db:
             rows = db.execute(
@@ -328,7 +432,21 @@ class JobStore:
         gap: float | None = None,
         elapsed_s: float | None = None,
     ) -> None:
-        """Append one progress event."""
+        """Append one progress event.
+
+        Parameters
+        ----------
+        job_id : str
+            The job.
+        stage : str
+            Stage name (``"queued"``, ``"solve"``, ``"futures"``, ...).
+        message : str
+            One line for the user.
+        gap : float, optional
+            Relative MIP gap quoted by the solver [-].
+        elapsed_s : float, optional
+            Time since the job started [s].
+        """
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO events (job_id, time_s, stage, message, gap, elapsed_s)"
@@ -337,7 +455,20 @@ class JobStore:
             )
 
     def events_after(self, job_id: str, after_event_id: int = 0) -> list[Event]:
-        """The job's events with an id above ``after_event_id``, oldest first."""
+        """The job's events with an id above ``after_event_id``, oldest first.
+
+        Parameters
+        ----------
+        job_id : str
+            The job.
+        after_event_id : int, optional
+            Last event id already seen (0 for all).
+
+        Returns
+        -------
+        list of Event
+            The newer events, oldest first.
+        """
         with self._connect() as db:
             rows = db.execute(
                 "SELECT * FROM events WHERE job_id = ? AND event_id > ? ORDER BY event_id",

@@ -51,13 +51,36 @@ def gap_of(message: str) -> float | None:
     0.0008
     >>> gap_of("building model") is None
     True
+
+    Parameters
+    ----------
+    message : str
+        A solver progress message.
+
+    Returns
+    -------
+    float or None
+        The gap [-], or ``None`` when none is quoted.
     """
     m = _GAP_RE.search(message)
     return None if m is None else float(m.group(1)) / 100.0
 
 
 def job_paths(data_dir: Path, job_id: str) -> tuple[Path, Path]:
-    """The scenario file a job runs and the output folder it writes [paths in the data dir]."""
+    """The scenario file a job runs and the output folder it writes.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The server's data folder.
+    job_id : str
+        The job.
+
+    Returns
+    -------
+    (Path, Path)
+        ``jobs/<id>/input/scenario.yaml`` and ``jobs/<id>/out`` under ``data_dir``.
+    """
     root = Path(data_dir) / "jobs" / job_id
     return root / "input" / "scenario.yaml", root / "out"
 
@@ -169,8 +192,15 @@ def _run_risk(
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """The process context for workers: a fork server with the planner preloaded (Linux, macOS),
-    else spawn."""
+    """The process context for workers: a fork server with the planner preloaded, else spawn.
+
+    Fork servers exist on Linux and macOS; elsewhere workers are spawned.
+
+    Returns
+    -------
+    multiprocessing.context.BaseContext
+        The context workers are started from.
+    """
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(
@@ -227,12 +257,29 @@ class Dispatcher:
         self._wake.set()
 
     def running_ids(self) -> list[str]:
-        """Ids of the jobs whose worker process is alive."""
+        """Ids of the jobs whose worker process is alive.
+
+        Returns
+        -------
+        list of str
+            Job ids.
+        """
         with self._lock:
             return list(self._running)
 
     def cancel(self, job_id: str) -> bool:
-        """Cancel a queued or running job; returns whether it was open."""
+        """Cancel a queued or running job; returns whether it was open.
+
+        Parameters
+        ----------
+        job_id : str
+            The job.
+
+        Returns
+        -------
+        bool
+            Whether the job was queued or running.
+        """
         with self._lock:
             run = self._running.pop(job_id, None)
             changed = self.store.finish(job_id, JobStatus.CANCELLED)

@@ -15,7 +15,7 @@ from computegeo.evaluate.checks.registry import RULES
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,20 @@ class BundledData:
 
 
 def bundled_data(scenario: Scenario) -> BundledData:
-    """Load the dataset a scenario names (``dataset.markets`` / ``dataset.demand_regions``)."""
+    """Load the dataset a scenario names (``dataset.markets`` / ``dataset.demand_regions``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``dataset`` section names the override files (paths as written, relative to the
+        working folder).
+
+    Returns
+    -------
+    BundledData
+        The bundled markets and demand regions with those files layered on, and the hardware
+        table.
+    """
     files = scenario.dataset
     return BundledData(
         markets=catalog.load_markets(Path(files.markets) if files.markets else None),
@@ -40,7 +53,21 @@ def bundled_data(scenario: Scenario) -> BundledData:
 
 
 def check_with_spec(spec: CheckSpec, plan: Plan) -> list[Violation]:
-    """Every violation of ``plan`` against ``spec``, rule by rule (empty = feasible)."""
+    """Every violation of ``plan`` against ``spec``, rule by rule (empty = feasible).
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules to check.
+    plan : Plan
+        The plan.
+
+    Returns
+    -------
+    list of Violation
+        The violations of every rule of :data:`~computegeo.evaluate.checks.registry.RULES`, in
+        registry order.
+    """
     view = plan_view(spec, plan)
     out: list[Violation] = []
     for rule in RULES.values():
@@ -62,12 +89,24 @@ def check_plan(
         The problem the plan was solved on; with a scenario only its labels and demand cells
         are used.
     plan : Plan
+        The plan to check.
     scenario : Scenario, optional
         The validated scenario: every rule is then re-derived from it and ``dataset``.
         Without it, ``data`` is the specification (hand-built test problems).
     dataset : optional
-        Frames ``markets``, ``demand_regions``, ``hardware`` (``computegeo.pipeline.plan.Dataset``);
-        default: the bundled tables with the scenario's override files.
+        Frames ``markets``, ``demand_regions``, ``hardware``
+        (:class:`computegeo.dataset.bundle.Dataset`); default: the bundled tables with the
+        scenario's override files.
+
+    Returns
+    -------
+    list of Violation
+        Every violation, rule by rule (see :func:`check_with_spec`).
+
+    Raises
+    ------
+    ConfigError
+        With a scenario, when ``data`` names workloads it lacks or markets the dataset lacks.
 
     Examples
     --------

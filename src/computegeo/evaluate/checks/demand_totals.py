@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from computegeo.scenario.load import DemandUnit, Scenario
+from computegeo.scenario.enums import DemandUnit
+from computegeo.scenario.schema import Scenario
 
 
 def _mw_per_unit(scenario: Scenario, hardware: pd.DataFrame | None) -> float:
@@ -41,6 +42,23 @@ def demand_totals_mw(
 
     A period's generated demand is the mean of its years' totals; a direct entry counts in the
     period (every quarter) that starts in its year.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``demand`` section (generated and direct entries, unit, hardware).
+    hardware : pandas.DataFrame or None
+        The hardware table, to turn accelerators into MW of IT; without it (or without the
+        scenario's hardware) accelerator demand is NaN.
+    workload_ids : tuple of str
+        Row order of the result.
+    period_years : list of tuple of int
+        The calendar years of each period.
+
+    Returns
+    -------
+    numpy.ndarray
+        Demand (W, T) [MW of IT].
     """
     out = np.zeros((len(workload_ids), len(period_years)))
     row = {w: i for i, w in enumerate(workload_ids)}

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
-from computegeo.problem.data import Form, ProblemData
+from computegeo.evaluate.checks.spec import CheckSpec
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form
 
 VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space (no new grid power)."""
@@ -22,6 +23,16 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
 
     Lead times in periods become months (``lead x period length``, no head start); the arc list
     is the latency and residency rule.
+
+    Parameters
+    ----------
+    data : ProblemData
+        A problem built by hand (tests); its arrays are the specification.
+
+    Returns
+    -------
+    CheckSpec
+        The rules, with ``source = "problem"``.
     """
     w_n, r_n, m_n = data.n_workloads, data.n_regions, data.n_markets
     allowed = np.zeros((w_n, r_n, m_n), dtype=bool)
@@ -91,8 +102,8 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
             "provider": data.max_share_provider,
         },
         caps_min_total_mw=data.min_total_mw_for_caps,
-        n1_scope=N1Scope(n1_mode),
-        n1_basis=N1Basis(data.n1_basis.value),
+        n1_scope=data.n1_mode,
+        n1_basis=data.n1_basis,
         equipment_mw_per_period=data.per_period("equipment_supply_mw"),
         budget_usd_per_period=data.per_period("budget_usd"),
         carbon_cap_t_per_year=data.per_period("carbon_cap_t_per_year"),

@@ -34,16 +34,17 @@ from computegeo.evaluate.checks.scenario_sites import (
     providers,
     site_facts,
 )
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope
-from computegeo.problem.data import Form, ProblemData
-from computegeo.scenario.load import Scenario
+from computegeo.evaluate.checks.spec import CheckSpec
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
+from computegeo.scenario.schema import Scenario
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh."""
 
 
 class ReferenceData(Protocol):
-    """The dataset frames the checker reads (``computegeo.pipeline.plan.Dataset`` has them)."""
+    """The dataset frames the checker reads (``computegeo.dataset.bundle.Dataset`` has them)."""
 
     @property
     def markets(self) -> pd.DataFrame:
@@ -75,13 +76,15 @@ def _limit(value: float | None, n_t: int) -> np.ndarray:
     return np.full(n_t, np.inf if value is None else float(value))
 
 
-def _n1(scenario: Scenario, workload_ids: tuple[str, ...]) -> tuple[N1Scope, N1Basis, np.ndarray]:
+def _n1(
+    scenario: Scenario, workload_ids: tuple[str, ...]
+) -> tuple[ResilienceScope, ResilienceBasis, np.ndarray]:
     res = scenario.policies.resilience
-    scope = N1Scope(res.scope.value)
+    scope = res.scope
     covered = set(res.workloads) if res.workloads is not None else set(workload_ids)
-    on = scope is not N1Scope.NONE
+    on = scope is not ResilienceScope.NONE
     share = np.array([res.min_served_share if on and w in covered else 0.0 for w in workload_ids])
-    return scope, N1Basis(res.basis.value), share
+    return scope, res.basis, share
 
 
 def _shares(scenario: Scenario) -> dict[str, float]:
@@ -120,6 +123,22 @@ def spec_from_scenario(
 
     ``named_sites`` are site ids a plan names; those the problem lacks are checked too, their
     facts derived from the id (``<market>:<form>:<provider>``) and the scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    dataset : ReferenceData
+        Markets, demand regions and hardware (with the scenario's override files).
+    data : ProblemData
+        The problem the plan was solved on; only its labels and demand cells are used.
+    named_sites : tuple of str
+        Site ids a plan names.
+
+    Returns
+    -------
+    CheckSpec
+        The rules, with ``source = "scenario"``.
 
     Raises
     ------

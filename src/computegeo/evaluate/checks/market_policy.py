@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 
 def _problem(scenario: Scenario, row: pd.Series, market_id: str) -> str:
@@ -36,6 +36,21 @@ def policy_problems(
     """Per market, why the policy excludes it ("" when allowed).
 
     Markets in ``always_allow`` or holding existing capacity are always allowed.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``policies.markets`` section and ``existing`` entries.
+    markets : pandas.DataFrame
+        The dataset's markets, indexed by id (country, democracy index, political stability,
+        membership flags, moratorium).
+    market_ids : tuple of str
+        The markets to judge.
+
+    Returns
+    -------
+    tuple of str
+        The first reason each market is excluded, in ``market_ids`` order ("" when allowed).
     """
     forced = set(scenario.policies.markets.always_allow) | {e.market for e in scenario.existing}
     return tuple(

@@ -59,7 +59,20 @@ def _builds(spec: CheckSpec, plan: Plan, unknown: list[str]) -> tuple[np.ndarray
 
 
 def plan_view(spec: CheckSpec, plan: Plan) -> PlanView:
-    """Rebuild capacity and loads from the plan's rows."""
+    """Rebuild capacity and loads from the plan's rows.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The labels and the lead times and terms that bring decisions online.
+    plan : Plan
+        The plan's build, assignment and unmet rows.
+
+    Returns
+    -------
+    PlanView
+        The plan as arrays [MW]; rows naming labels the spec lacks are listed in ``unknown``.
+    """
     unknown: list[str] = []
     build, campus = _builds(spec, plan, unknown)
     s_n, t_n = build.shape

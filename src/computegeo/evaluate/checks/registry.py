@@ -1,7 +1,9 @@
 """The checker's rules, one per constraint family, keyed like the model's families.
 
-Each key of the formulation's ``CONSTRAINT_FAMILIES`` has a rule here (a
-test fails otherwise); the other keys are rules the model meets by construction (ids, allowed
+The registry of constraint families (:data:`computegeo.optimize.families.FAMILIES`) names, for
+each family of the model, the rule here that re-derives it from the scenario and the dataset
+(never from the model's arrays); :data:`FAMILY_RULES` joins the two and fails at import when a
+family names no rule. The other keys are rules the model meets by construction (ids, allowed
 markets, moratoria, latency and residency, demand totals, unmet reasons, the objective).
 """
 
@@ -18,6 +20,7 @@ from computegeo.evaluate.checks import (
 )
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
+from computegeo.optimize.families import FAMILIES
 from computegeo.results.plan import Plan
 
 Rule = Callable[[CheckSpec, PlanView, Plan], list[Violation]]
@@ -45,3 +48,11 @@ RULES: dict[str, Rule] = {
     "objective": rules_objective.check_objective,
 }
 """Every rule by family key, in the order they run."""
+
+FAMILY_RULES: dict[str, Rule] = {family.key: RULES[family.check_rule] for family in FAMILIES}
+"""The checker rule of each constraint family of the model, by family key (from the registry)."""
+
+BY_CONSTRUCTION: tuple[str, ...] = tuple(
+    key for key in RULES if key not in {family.check_rule for family in FAMILIES}
+)
+"""Rules of properties the model meets by construction (no constraint family of its own)."""

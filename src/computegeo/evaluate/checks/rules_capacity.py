@@ -1,5 +1,7 @@
-"""Rules on capacity decisions: ids, lead times, availability, moratoria, allowed markets, grid
-headroom, campus size, equipment supply and budget. Each is ``(spec, view, plan) -> violations``.
+"""Rules on capacity decisions.
+
+Ids, lead times, availability, moratoria, allowed markets, grid headroom, campus size,
+equipment supply and budget. Each is ``(spec, view, plan) -> violations``.
 """
 
 from __future__ import annotations
@@ -8,12 +10,28 @@ import numpy as np
 
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import ABS_TOL_MW, REL_TOL, CheckSpec, Violation, over
-from computegeo.problem.data import Form
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import Form
 
 
 def check_ids(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Every row names a known site, market, period, workload and region, consistently."""
+    """Every row names a known site, market, period, workload and region, consistently.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per unknown row, unplaced existing entry, or build row whose market or form differs from
+        its site's (empty when the rule holds).
+    """
     out = [Violation("ids", f"row does not match the problem: {ref}") for ref in view.unknown]
     out += [Violation("ids", f"no site holds {e}") for e in spec.unplaced_existing]
     site = {s: i for i, s in enumerate(spec.site_id)}
@@ -37,8 +55,27 @@ def check_ids(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
 
 
 def check_capacity_accumulation(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Decisions come online after their lead time (from months) inside the horizon, and the
-    reported capacity table equals existing + decisions online."""
+    """Decisions come online after their lead time, inside the horizon.
+
+    Lead times come from months; the reported capacity table must equal existing + decisions
+    online [MW].
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per negative decision, decision that cannot serve within the horizon, build row whose
+        online period differs from its lead time's, or capacity-table mismatch (empty when the rule
+        holds).
+    """
     key = "capacity_accumulation"
     out: list[Violation] = []
     site = {s: i for i, s in enumerate(spec.site_id)}
@@ -94,8 +131,24 @@ def _capacity_table(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violati
 
 
 def check_availability(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Capacity within what the site offers (colo space, cloud quota; 0 new where a form is
-    disabled), never below what already exists."""
+    """Capacity within what the site offers, never below what already exists.
+
+    What a site offers: colocation space, cloud quota; 0 new where a form is disabled [MW].
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (site, period) over its available MW (empty when the rule holds).
+    """
     limit = np.maximum(spec.site_available_mw, spec.site_existing_mw)
     return [
         Violation(
@@ -109,8 +162,25 @@ def check_availability(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Viol
 
 
 def check_moratorium(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """No new builds and no leases of new capacity in moratorium markets (vacant leases and
-    cloud are allowed)."""
+    """No new builds and no leases of new capacity in moratorium markets.
+
+    Vacant leases and cloud are allowed.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (site, decision period) deciding new capacity in a moratorium market (empty when the
+        rule holds).
+    """
     out = []
     for s, tau in zip(*np.nonzero(view.build_mw > ABS_TOL_MW), strict=True):
         if spec.market_moratorium[spec.site_market[s]] and spec.site_new_capacity[s]:
@@ -125,7 +195,22 @@ def check_moratorium(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violat
 
 
 def check_market_policy(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Only markets that ``policies.markets`` allows get decisions or serve load."""
+    """Only markets that ``policies.markets`` allows get decisions or serve load.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per used market the policy excludes, with the reason (empty when the rule holds).
+    """
     used = {b.market_id for b in plan.builds if b.mw > ABS_TOL_MW}
     used |= {a.market_id for a in plan.assignments if a.mw > ABS_TOL_MW}
     problem = dict(zip(spec.market_id, spec.market_policy_problem, strict=True))
@@ -137,7 +222,23 @@ def check_market_policy(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vio
 
 
 def check_power_headroom(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """New build and new-capacity lease load x PUE within the market's grid headroom."""
+    """New build and new-capacity lease load x PUE within the market's grid headroom.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (market, period) whose new grid load exceeds its headroom [MW] (empty when the rule
+        holds).
+    """
     draw = np.zeros((len(spec.market_id), spec.n_periods))
     new = spec.site_new_capacity
     pue = spec.market_pue[spec.site_market]
@@ -156,8 +257,27 @@ def check_power_headroom(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vi
 
 
 def check_campus_size(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Own-built capacity at every period (existing included) within the campus maximum; a new
-    campus opens once, before its first build, and reaches its minimum."""
+    """Own-built capacity within the campus limits.
+
+    At every period (existing included) own-built capacity stays within the campus maximum
+    [MW]; a new campus opens once, before its first build, and reaches its minimum.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (site, period) over the campus maximum, build without an opened campus, campus
+        opened more than once, build before its campus opens, or campus below its minimum (empty
+        when the rule holds).
+    """
     out: list[Violation] = []
     for s in [i for i, f in enumerate(spec.site_form) if f is Form.BUILD]:
         top = spec.site_campus_max_mw[s]
@@ -199,7 +319,22 @@ def _new_campus(spec: CheckSpec, view: PlanView, s: int) -> list[Violation]:
 
 
 def check_equipment_supply(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """New own-build MW energised (coming online) per period within the equipment supply."""
+    """New own-build MW energised (coming online) per period within the equipment supply.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per period over the supply [MW] (empty when the rule holds).
+    """
     build = np.array([f is Form.BUILD for f in spec.site_form], dtype=bool)
     energised = view.energised_mw[build].sum(axis=0)
     return [
@@ -214,7 +349,22 @@ def check_equipment_supply(spec: CheckSpec, view: PlanView, plan: Plan) -> list[
 
 
 def check_budget(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Overnight capex + campus opening cost of builds, by decision period, within the budget."""
+    """Overnight capex + campus opening cost of builds, by decision period, within the budget.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per decision period whose spend exceeds the budget [USD] (empty when the rule holds).
+    """
     build = np.array([f is Form.BUILD for f in spec.site_form], dtype=bool)
     spend = (view.build_mw * spec.site_capex_usd_per_mw[:, None])[build].sum(axis=0)
     spend += (view.campus_open * spec.site_campus_fixed_cost_usd[:, None])[build].sum(axis=0)

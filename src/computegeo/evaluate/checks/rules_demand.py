@@ -1,6 +1,7 @@
-"""Rules on serving demand: balance per cell, totals per workload, site loads, latency and
-residency of every assignment, training clusters, reasons for unmet demand. Each is
-``(spec, view, plan) -> violations``.
+"""Rules on serving demand.
+
+Balance per cell, totals per workload, site loads, latency and residency of every assignment,
+training clusters, reasons for unmet demand. Each is ``(spec, view, plan) -> violations``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,23 @@ from computegeo.results.plan import Plan, UnmetReason
 
 
 def check_demand_balance(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Served + unmet = demand in every (workload, region, period) cell; nothing negative."""
+    """Served + unmet = demand in every (workload, region, period) cell; nothing negative.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per cell out of balance [MW], one if any assignment is negative and one if any
+        unmet amount is (empty when the rule holds).
+    """
     gap = view.served_mw + view.unmet_mw - spec.demand_mw
     out = [
         Violation(
@@ -33,7 +50,22 @@ def check_demand_balance(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vi
 
 
 def check_demand_totals(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Served + unmet per workload and period equals the total demand the source states."""
+    """Served + unmet per workload and period equals the total demand the source states.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (workload, period) whose total differs [MW] (empty when the rule holds).
+    """
     handled = (view.served_mw + view.unmet_mw).sum(axis=1)
     want = spec.demand_total_mw
     bad = np.abs(handled - want) > ABS_TOL_MW * max(1, len(spec.region_id)) + 1e-6 * np.abs(want)
@@ -48,7 +80,22 @@ def check_demand_totals(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vio
 
 
 def check_serving(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Load served from each site within its capacity online."""
+    """Load served from each site within its capacity online.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (site, period) whose load exceeds its capacity [MW] (empty when the rule holds).
+    """
     cap = view.capacity_mw
     return [
         Violation(
@@ -61,8 +108,26 @@ def check_serving(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation
 
 
 def check_latency_residency(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Every assignment's market may hold the workload's data from the region's country and is
-    within the workload's round-trip-time limit."""
+    """Every assignment respects the residency rule and the round-trip-time limit.
+
+    The assignment's market may hold the workload's data from the region's country, and is
+    within the workload's round-trip-time limit.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (workload, region, market) served against the residency rule or over the latency
+        limit [ms] (empty when the rule holds).
+    """
     out: list[Violation] = []
     w_i = {w: i for i, w in enumerate(spec.workload_id)}
     r_i = {r: i for i, r in enumerate(spec.region_id)}
@@ -93,7 +158,22 @@ def check_latency_residency(spec: CheckSpec, view: PlanView, plan: Plan) -> list
 
 
 def check_training_cluster(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """A workload with a minimum cluster uses a market with 0 or at least that many MW."""
+    """A workload with a minimum cluster uses a market with 0 or at least that many MW.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (market, period) holding a smaller cluster [MW] (empty when the rule holds).
+    """
     out = []
     for w in np.flatnonzero(spec.workload_min_cluster_mw > 0):
         need = spec.workload_min_cluster_mw[w]
@@ -120,11 +200,28 @@ def _reachable(spec: CheckSpec) -> np.ndarray:
 
 
 def check_unmet_reasons(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """An unmet row's reason is one of the no-allowed-market reasons (``no_allowed_market``,
-    ``latency``, ``residency``, ``policy_filter``) exactly when no site of a market within the
-    latency limit and residency rule exists, and ``lead_time`` exactly when such sites exist but
-    none can hold capacity by that period. ``latency`` also needs no candidate market within the
-    limit, and ``residency`` some candidate within it."""
+    """Every unmet row gives the reason the rules give.
+
+    A no-allowed-market reason (``no_allowed_market``, ``latency``, ``residency``,
+    ``policy_filter``) exactly when no site of a market within the latency limit and residency
+    rule exists, and ``lead_time`` exactly when such sites exist but none can hold capacity by
+    that period. ``latency`` also needs no candidate market within the limit, and ``residency``
+    some candidate within it.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per unmet row whose reason disagrees with the rules (empty when the rule holds).
+    """
     w_i = {w: i for i, w in enumerate(spec.workload_id)}
     r_i = {r: i for i, r in enumerate(spec.region_id)}
     t_i = {p: i for i, p in enumerate(spec.period_label)}

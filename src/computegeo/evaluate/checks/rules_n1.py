@@ -19,18 +19,32 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from computegeo.evaluate.checks.plan_view import PlanView
-from computegeo.evaluate.checks.spec import CheckSpec, N1Basis, N1Scope, Violation
+from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.results.plan import Plan
+from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 
 MARGIN_TOL = 1e-6
 """Shortfall of the N-1 share tolerated as solver noise [-]."""
 
 
 def contingencies(spec: CheckSpec) -> list[tuple[str, np.ndarray]]:
-    """(name, markets lost) of every contingency the scope allows."""
-    if spec.n1_scope is N1Scope.MARKET:
+    """Every contingency the scope allows.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        Its ``n1_scope`` says what one contingency loses (one market, or every market of one
+        country).
+
+    Returns
+    -------
+    list of tuple of (str, numpy.ndarray)
+        ``(name, markets lost)`` per contingency, the mask over ``spec.market_id``; empty when
+        the scope is off.
+    """
+    if spec.n1_scope is ResilienceScope.MARKET:
         return [(m, np.array(spec.market_id) == m) for m in spec.market_id]
-    if spec.n1_scope is N1Scope.JURISDICTION:
+    if spec.n1_scope is ResilienceScope.JURISDICTION:
         country = np.array(spec.market_country)
         return [(c, country == c) for c in sorted(set(spec.market_country))]
     return []
@@ -48,7 +62,7 @@ def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> flo
     cols = np.arange(n)
     markets, m_row = np.unique(arc_market, return_inverse=True)
     cell_d = demand[cells[:, 0], cells[:, 1]]
-    if spec.n1_basis is N1Basis.WORKLOAD:
+    if spec.n1_basis is ResilienceBasis.WORKLOAD:
         groups, g_row = np.unique(cells[:, 0], return_inverse=True)
         need = np.bincount(g_row, weights=cell_d)
         req_w = rho[groups]
@@ -81,11 +95,27 @@ def _margin(spec: CheckSpec, cap_m: np.ndarray, lost: np.ndarray, t: int) -> flo
 
 
 def check_n1_resilience(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """After losing any one market (or country), each covered workload keeps its share -- per
-    workload or per workload and region, as ``basis`` says -- within its limits.
+    """After losing any one market (or country), each covered workload keeps its share.
 
-    Only contingencies that remove capacity in a period are solved for it (the others leave
-    the no-loss case, which any of them implies); with none, the no-loss case is solved once.
+    The share holds per workload or per workload and region, as ``basis`` says, within the
+    latency and residency limits. Only contingencies that remove capacity in a period are solved
+    for it (the others leave the no-loss case, which any of them implies); with none, the
+    no-loss case is solved once.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per contingency whose worst period falls short of the required share, with the shortfall
+        as a share of demand [-] (empty when the rule holds).
     """
     conts = contingencies(spec)
     if not conts or not np.any(spec.workload_n1_share > 0):

@@ -26,7 +26,21 @@ OBJECTIVE_ATOL_USD = 1.0
 
 
 def plan_cost_usd(spec: CheckSpec, view: PlanView) -> float:
-    """Discounted total cost of the plan, unmet penalty included [USD, base year]."""
+    """Discounted total cost of the plan, unmet penalty included [USD, base year].
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        Prices, lead times, lives and the discount rate.
+    view : PlanView
+        The plan as arrays.
+
+    Returns
+    -------
+    float
+        Capital, held-capacity, energy and carbon cost plus the unmet penalty, discounted to
+        ``spec.base_year`` [USD].
+    """
     years = spec.discounted_years()
     annuity = spec.annuity_per_usd()
     capital = 0.0
@@ -54,7 +68,23 @@ def plan_cost_usd(spec: CheckSpec, view: PlanView) -> float:
 
 
 def check_objective(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """The recomputed cost reproduces the solver objective."""
+    """The recomputed cost reproduces the solver objective.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One violation when the recomputed cost and ``plan.solve.objective_usd`` differ beyond the
+        tolerances [USD] (empty when the rule holds).
+    """
     cost = plan_cost_usd(spec, view)
     reported = plan.solve.objective_usd
     if abs(cost - reported) <= OBJECTIVE_RTOL * max(1.0, abs(reported)) + OBJECTIVE_ATOL_USD:

@@ -1,5 +1,6 @@
-"""Rules from the policy text: diversification caps, carbon cap. Each is
-``(spec, view, plan) -> violations``; N-1 lives in :mod:`.rules_n1`.
+"""Rules from the policy text: diversification caps, carbon cap.
+
+Each is ``(spec, view, plan) -> violations``; N-1 lives in :mod:`.rules_n1`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,24 @@ def _site_groups(spec: CheckSpec) -> dict[str, np.ndarray]:
 
 
 def check_diversification_caps(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """No market / country / grid zone / provider holds more than its share of total capacity,
-    in every period whose total demand reaches ``min_total_mw_for_caps``."""
+    """No market, country, grid zone or provider holds more than its share of capacity.
+
+    Checked in every period whose total demand reaches ``min_total_mw_for_caps`` [MW].
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per (group, period) over its share of total capacity [MW] (empty when the rule holds).
+    """
     total_demand = spec.demand_total_mw.sum(axis=0)
     active = total_demand >= spec.caps_min_total_mw - 1e-9
     total = view.capacity_mw.sum(axis=0)
@@ -49,15 +66,44 @@ def check_diversification_caps(spec: CheckSpec, view: PlanView, plan: Plan) -> l
 
 
 def emissions_t_per_year(spec: CheckSpec, view: PlanView) -> np.ndarray:
-    """Emissions of served energy per period [tCO2/yr]: load x utilisation x PUE x 8760 h x
-    grid intensity, every form."""
+    """Emissions of served energy per period [tCO2/yr].
+
+    Load x utilisation x PUE x 8760 h x grid intensity, every form.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        PUE, grid carbon intensity [tCO2/MWh] and utilisation.
+    view : PlanView
+        The plan as arrays (its ``load_mw``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Emissions per period, (T,) [tCO2/yr].
+    """
     m = spec.site_market
     factor = spec.market_pue[m] * spec.market_carbon_t_per_mwh[m] * spec.utilisation
     return (view.load_mw * factor[:, None] * HOURS_PER_YEAR).sum(axis=0)
 
 
 def check_carbon_cap(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation]:
-    """Yearly emissions within the carbon cap in every period."""
+    """Yearly emissions within the carbon cap in every period.
+
+    Parameters
+    ----------
+    spec : CheckSpec
+        The rules, re-derived from the scenario and the dataset (or stated by the problem).
+    view : PlanView
+        The plan as arrays over the spec's labels.
+    plan : Plan
+        The plan's rows.
+
+    Returns
+    -------
+    list of Violation
+        One per period over the cap [tCO2/yr] (empty when the rule holds).
+    """
     carbon = emissions_t_per_year(spec, view)
     cap = spec.carbon_cap_t_per_year
     return [

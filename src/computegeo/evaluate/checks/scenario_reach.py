@@ -1,5 +1,8 @@
-"""Which markets may serve which demand cells: latency from the latency model on coordinates,
-residency from ``residency.may_hold`` on countries."""
+"""Which markets may serve which demand cells.
+
+Latency from the latency model on coordinates, residency from ``residency.may_hold`` on
+countries.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pandas as pd
 from computegeo.dataset.residency import may_hold
 from computegeo.latency import rtt_ms
 from computegeo.problem.data import ProblemData
-from computegeo.scenario.load import Scenario
+from computegeo.scenario.schema import Scenario
 
 RTT_TOL_MS = 1e-9
 """Tolerance on the latency limit [ms]."""
@@ -18,8 +21,23 @@ RTT_TOL_MS = 1e-9
 def region_market_rtt_ms(
     markets: pd.DataFrame, regions: pd.DataFrame, data: ProblemData
 ) -> tuple[np.ndarray, np.ndarray]:
-    """RTT region -> market [ms], (R, M), ``nan`` for regions not in the dataset (the pooled
-    ``anywhere`` region); and which regions are known, (R,)."""
+    """RTT from each demand region to each market [ms].
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        The problem's markets, in ``data.market_id`` order, with ``latitude`` and ``longitude``.
+    regions : pandas.DataFrame
+        The dataset's demand regions, indexed by id, with ``latitude`` and ``longitude``.
+    data : ProblemData
+        The problem (its region and market ids).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The RTT (R, M) [ms], ``nan`` for regions not in the dataset (the pooled ``anywhere``
+        region); and which regions are known, (R,).
+    """
     known = np.array([r in regions.index for r in data.region_id], dtype=bool)
     rows = regions.reindex(list(data.region_id))
     rtt = np.full((data.n_regions, data.n_markets), np.nan)
@@ -36,9 +54,25 @@ def region_market_rtt_ms(
 def admissible(
     scenario: Scenario, markets: pd.DataFrame, regions: pd.DataFrame, data: ProblemData
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(latency_ok, residency_ok)`` of shape (W, R, M) and the RTT (R, M) [ms].
+    """Which markets may serve each (workload, region) cell, by latency and by residency.
 
     A region outside the dataset passes only workloads with no latency limit and no data class.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The workloads (latency limits [ms], data classes) and the residency conditions met.
+    markets : pandas.DataFrame
+        The dataset's markets, indexed by id (``country``, coordinates).
+    regions : pandas.DataFrame
+        The dataset's demand regions, indexed by id (``country``, coordinates).
+    data : ProblemData
+        The problem whose workload, region and market labels the arrays follow.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(latency_ok, residency_ok)`` of shape (W, R, M) and the RTT (R, M) [ms].
     """
     frame = markets.loc[list(data.market_id)]
     rtt, known = region_market_rtt_ms(frame, regions, data)

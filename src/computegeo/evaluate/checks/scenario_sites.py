@@ -1,5 +1,6 @@
-"""Per-site facts re-derived from the scenario: lead times from months, prices, availability,
-campus limits and existing capacity.
+"""Per-site facts re-derived from the scenario.
+
+Lead times from months, prices, availability, campus limits and existing capacity.
 
 Lead times: build ``max(construction, time to power)``; new-capacity lease ``max(lease lead,
 time to power)``; vacant lease (``<market>:lease:vacant``) the lease lead only; cloud the cloud
@@ -15,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR
-from computegeo.problem.data import Form, ProblemData
-from computegeo.scenario.load import Form as ScenarioForm
-from computegeo.scenario.load import Scenario
+from computegeo.problem.data import ProblemData
+from computegeo.scenario.enums import Form
+from computegeo.scenario.schema import Scenario
 
 VACANT_SUFFIX = ":lease:vacant"
 """Site id ending of a lease of vacant, already-powered colocation space."""
@@ -46,9 +47,24 @@ class SiteLabels:
 
     @classmethod
     def of(cls, data: ProblemData, named: tuple[str, ...] = ()) -> SiteLabels:
-        """The problem's sites and every ``<market>:<form>:<provider>`` id in ``named`` that
-        it lacks (a site the planner should not have offered, e.g. a new lease in a moratorium
-        market, is then checked against the scenario rather than dismissed as unknown)."""
+        """The problem's sites, plus the sites a plan names that the problem lacks.
+
+        Every ``<market>:<form>:<provider>`` id in ``named`` whose market is the problem's and whose
+        form is known is added, so that a site the planner should not have offered (e.g. a new lease
+        in a moratorium market) is checked against the scenario rather than dismissed as unknown.
+
+        Parameters
+        ----------
+        data : ProblemData
+            The problem (its sites and markets).
+        named : tuple of str
+            Site ids a plan names.
+
+        Returns
+        -------
+        SiteLabels
+            The problem's sites first, then the added ones.
+        """
         ids, market = list(data.site_id), list(data.site_market)
         forms, provs = list(data.site_form), list(data.site_provider)
         m_index = {m: i for i, m in enumerate(data.market_id)}
@@ -91,7 +107,20 @@ class SiteFacts:
 
 
 def providers(markets: pd.DataFrame, market_id: str) -> tuple[str, ...]:
-    """Cloud providers with a region in the market (the dataset's ``cloud_providers``)."""
+    """Cloud providers with a region in the market (the dataset's ``cloud_providers``).
+
+    Parameters
+    ----------
+    markets : pandas.DataFrame
+        The dataset's markets, indexed by id.
+    market_id : str
+        The market.
+
+    Returns
+    -------
+    tuple of str
+        Provider names from the ``;``-separated column; empty when it is blank.
+    """
     raw = markets.loc[market_id, "cloud_providers"]
     if not isinstance(raw, str):
         return ()
@@ -99,7 +128,23 @@ def providers(markets: pd.DataFrame, market_id: str) -> tuple[str, ...]:
 
 
 def cloud_price_usd_per_mw_year(scenario: Scenario, hardware: pd.DataFrame | None) -> float:
-    """``price_usd_per_mw_year``, else GPU-hour price x 8760 h x accelerators per MW of IT."""
+    """The scenario's cloud price [USD/MW-yr].
+
+    ``supply.cloud.price_usd_per_mw_year``, else the GPU-hour price x 8760 h x accelerators per
+    MW of IT of ``supply.cloud.hardware``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``supply.cloud`` section.
+    hardware : pandas.DataFrame or None
+        The hardware table, indexed by id (``accelerators_per_mw_it``).
+
+    Returns
+    -------
+    float
+        The price [USD/MW-yr]; NaN when neither price can be derived.
+    """
     c = scenario.supply.cloud
     if c.price_usd_per_mw_year is not None:
         return float(c.price_usd_per_mw_year)
@@ -164,7 +209,27 @@ def site_facts(
     mk: MarketFacts,
     hardware: pd.DataFrame | None,
 ) -> SiteFacts:
-    """Facts of every site (identified by its market, form, provider and id)."""
+    """Facts of every site (identified by its market, form, provider and id).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The supply section (lead times [months], prices, availability, campus limits).
+    sites : SiteLabels
+        The sites checked.
+    market_ids : tuple of str
+        The problem's market ids (``sites.market`` indexes them).
+    mk : MarketFacts
+        Per-market values after overrides.
+    hardware : pandas.DataFrame or None
+        The hardware table, for a cloud price given per GPU-hour.
+
+    Returns
+    -------
+    SiteFacts
+        Lead [months], term [periods], capex [USD/MW], campus fixed cost [USD], recurring cost
+        [USD/MW-yr], campus limits and availability [MW] per site.
+    """
     n_t = len(period_years(scenario))
     f = SiteFacts(len(sites.site_id), n_t)
     cloud_price = cloud_price_usd_per_mw_year(scenario, hardware)
@@ -181,7 +246,18 @@ def site_facts(
 
 
 def period_years(scenario: Scenario) -> list[tuple[int, ...]]:
-    """Calendar years in each period (a quarter holds its year)."""
+    """Calendar years in each period (a quarter holds its year).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``horizon`` section.
+
+    Returns
+    -------
+    list of tuple of int
+        The years of each period, in order.
+    """
     h = scenario.horizon
     if h.quarters:
         return [(y,) for y in range(h.start_year, h.end_year + 1) for _ in range(4)]
@@ -191,21 +267,35 @@ def period_years(scenario: Scenario) -> list[tuple[int, ...]]:
 def existing_mw(
     scenario: Scenario, markets: pd.DataFrame, sites: SiteLabels
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Existing capacity per site and period [MW], and the entries no site of ``data`` holds.
+    """Existing capacity per site and period [MW], and the entries no site holds.
 
     A period holds the share of its years in ``[online_year, until_year]``. Build capacity sits
     at ``<market>:build:own``, leases at ``<market>:lease:colo``, cloud at the named provider,
     else the market's first.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``existing`` entries and horizon.
+    markets : pandas.DataFrame
+        The dataset's markets (for a cloud entry's default provider).
+    sites : SiteLabels
+        The sites checked.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, tuple of str)
+        Capacity (S, T) [MW], and a description of each entry whose site is not in ``sites``.
     """
     years = period_years(scenario)
     out = np.zeros((len(sites.site_id), len(years)))
     index = {sid: j for j, sid in enumerate(sites.site_id)}
     missing: list[str] = []
     for k, e in enumerate(scenario.existing):
-        if e.form is ScenarioForm.CLOUD:
+        if e.form is Form.CLOUD:
             provider = e.provider or (providers(markets, e.market) or ("cloud",))[0]
         else:
-            provider = "own" if e.form is ScenarioForm.BUILD else "colo"
+            provider = "own" if e.form is Form.BUILD else "colo"
         site_id = f"{e.market}:{e.form.value}:{provider}"
         if site_id not in index:
             missing.append(f"existing[{k}] ({e.capacity_mw:g} MW at {site_id})")

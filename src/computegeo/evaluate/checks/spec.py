@@ -18,13 +18,12 @@ plan's rows up with the spec.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
 from computegeo.core.units import MONTHS_PER_YEAR
-from computegeo.problem.data import Form
+from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 
 ABS_TOL_MW = 1e-4
 """Absolute tolerance on MW balances (solver feasibility tolerance is 1e-7 on scaled rows)."""
@@ -32,23 +31,6 @@ REL_TOL = 1e-6
 """Relative tolerance on limits."""
 MONTH_TOL = 1e-6
 """Tolerance when comparing dates in months [months]."""
-
-
-class N1Basis(enum.Enum):
-    """Where the N-1 share must hold."""
-
-    WORKLOAD = "workload"
-    """Per workload, summed over its regions."""
-    WORKLOAD_REGION = "workload_region"
-    """Per workload and region."""
-
-
-class N1Scope(enum.Enum):
-    """What one contingency removes."""
-
-    NONE = "none"
-    MARKET = "market"
-    JURISDICTION = "jurisdiction"
 
 
 @dataclass(frozen=True)
@@ -125,7 +107,7 @@ class CheckSpec:
         Diversification caps by group kind (``market``, ``country``, ``grid``, ``provider``).
     caps_min_total_mw : float
         Caps apply only in periods whose total demand is at least this [MW].
-    n1_scope, n1_basis : N1Scope, N1Basis
+    n1_scope, n1_basis : ResilienceScope, ResilienceBasis
     equipment_mw_per_period, budget_usd_per_period, carbon_cap_t_per_year,
     carbon_price_usd_per_t : ndarray, (T,)
     utilisation : float
@@ -181,8 +163,8 @@ class CheckSpec:
 
     max_share: dict[str, float]
     caps_min_total_mw: float
-    n1_scope: N1Scope
-    n1_basis: N1Basis
+    n1_scope: ResilienceScope
+    n1_basis: ResilienceBasis
     equipment_mw_per_period: np.ndarray
     budget_usd_per_period: np.ndarray
     carbon_cap_t_per_year: np.ndarray
@@ -197,9 +179,20 @@ class CheckSpec:
     def online_period(self, site: int, decision: int) -> int:
         """First period in which a decision at ``site`` taken in period ``decision`` serves.
 
-        The decision is taken ``head_start_months`` before the decision period starts; it
-        serves from the first period that starts on or after that date plus the site's lead
-        time. Returns ``n_periods`` when that is after the horizon.
+        The decision is taken ``head_start_months`` before the decision period starts; it serves
+        from the first period that starts on or after that date plus the site's lead time.
+
+        Parameters
+        ----------
+        site : int
+            Site index.
+        decision : int
+            Decision period index.
+
+        Returns
+        -------
+        int
+            The period index; ``n_periods`` when that is after the horizon.
         """
         start_months = self.period_start_year * MONTHS_PER_YEAR
         ready = start_months[decision] - self.head_start_months + self.site_lead_months[site]
@@ -208,7 +201,20 @@ class CheckSpec:
         return int(later[0]) if len(later) else self.n_periods
 
     def online_window(self, site: int, decision: int) -> np.ndarray:
-        """Bool (T,): periods in which that decision's capacity is online."""
+        """Periods in which a decision's capacity is online.
+
+        Parameters
+        ----------
+        site : int
+            Site index.
+        decision : int
+            Decision period index.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            Mask (T,): from :meth:`online_period` for the site's term [periods].
+        """
         first = self.online_period(site, decision)
         t = np.arange(self.n_periods)
         return (t >= first) & (t < first + self.site_term_periods[site])
@@ -216,8 +222,13 @@ class CheckSpec:
     def discounted_years(self) -> np.ndarray:
         """Value at ``base_year`` of 1 USD/yr paid through each period, (T,) [yr].
 
-        Paid at the start of every year of a period (a period shorter than a year pays its
-        share at its start), discounted at ``discount_rate`` from ``base_year``.
+        Paid at the start of every year of a period (a period shorter than a year pays its share at
+        its start), discounted at ``discount_rate`` from ``base_year``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Discounted years per period (T,) [yr].
         """
         out = np.zeros(self.n_periods)
         for t, (start, length) in enumerate(
@@ -231,7 +242,13 @@ class CheckSpec:
         return out
 
     def annuity_per_usd(self) -> np.ndarray:
-        """Yearly payment that repays 1 USD of capex over each site's life, (S,) [1/yr]."""
+        """Yearly payment that repays 1 USD of capex over each site's life, (S,) [1/yr].
+
+        Returns
+        -------
+        numpy.ndarray
+            Capital recovery factor per site (S,) [1/yr]; ``1 / life`` at a zero discount rate.
+        """
         r, n = self.discount_rate, self.site_life_years
         if r == 0.0:
             return 1.0 / n
@@ -239,7 +256,20 @@ class CheckSpec:
 
 
 def over(value: float, limit: float) -> bool:
-    """``value`` exceeds ``limit`` beyond the tolerances (``inf`` limits never bind)."""
+    """``value`` exceeds ``limit`` beyond the tolerances (``inf`` limits never bind).
+
+    Parameters
+    ----------
+    value : float
+        The amount [MW, or the limit's unit].
+    limit : float
+        The limit; a non-finite one never binds.
+
+    Returns
+    -------
+    bool
+        True when ``value > limit + ABS_TOL_MW + REL_TOL * |limit|``.
+    """
     if not np.isfinite(limit):
         return False
     return bool(value > limit + ABS_TOL_MW + REL_TOL * abs(limit))

@@ -1,0 +1,1 @@
+"""Package data of the latency model: hubs, links, fitted parameters, validation sample."""
