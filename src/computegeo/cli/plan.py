@@ -24,7 +24,13 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``plan``, ``validate`` and ``init`` to the application."""
+    """Add ``plan``, ``validate`` and ``init`` to the application.
+
+    Parameters
+    ----------
+    app : typer.Typer
+        The ``computegeo`` application.
+    """
     app.command("plan")(plan_command)
     app.command("validate")(validate_command)
     app.command("init")(init_command)
@@ -175,7 +181,20 @@ def _fmt_usd(usd: float) -> str:
 
 
 def summary_lines(run: object, elapsed_s: float) -> list[str]:
-    """The end-of-run summary: where, when, which form, cost, unmet demand, where to look next."""
+    """The end-of-run summary: where, when, which form, cost, unmet demand, where to look next.
+
+    Parameters
+    ----------
+    run : PlanRun
+        A finished :func:`computegeo.pipeline.plan.run_plan` run (its ``plan`` and ``scenario``).
+    elapsed_s : float
+        Wall time of the run [s].
+
+    Returns
+    -------
+    list of str
+        Lines with Rich markup, capacities in MW / GW and costs in USD (``$... M`` / ``$... bn``).
+    """
     plan = run.plan  # type: ignore[attr-defined]
     scenario = run.scenario  # type: ignore[attr-defined]
     periods = plan.scenario.periods

@@ -60,6 +60,16 @@ class RiskRun:
 def load_plan_dir(folder: Path) -> Plan:
     """The plan of a finished ``computegeo plan`` folder (its ``plan.json``).
 
+    Parameters
+    ----------
+    folder : Path
+        Folder written by ``computegeo plan --output DIR``.
+
+    Returns
+    -------
+    Plan
+        The plan read from ``folder/plan.json``.
+
     Raises
     ------
     InputError
@@ -107,13 +117,21 @@ def run_risk(
     unmet_threshold_mw : float, optional
         Overrides ``risk.unmet_threshold_mw`` [MW].
     workers : int
+        Processes (local backend) or actors (Ray) evaluating futures; 1 runs in this process.
     backend : Backend
+        Where futures are evaluated (local process pool or Ray).
     address : str, optional
         Ray cluster address.
     progress : callable
         Stage messages.
     future_progress : callable, optional
         ``(done, total, elapsed_s)`` while futures are evaluated.
+
+    Returns
+    -------
+    RiskRun
+        The risk summary, the plan evaluated, the scenario, the problem data and the folder
+        written (``None`` when ``output_dir`` is ``None``).
 
     Raises
     ------
@@ -170,7 +188,29 @@ def run_risk(
 
 
 def write_risk_outputs(summary: RiskSummary, plan: Plan, scenario: Scenario, folder: Path) -> Path:
-    """Write the risk files, the plan files and report.html (with a Risk section) atomically."""
+    """Write the risk files, the plan files and report.html (with a Risk section) atomically.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        The evaluated futures.
+    plan : Plan
+        The plan they were evaluated on.
+    scenario : Scenario
+        The scenario (written back as ``scenario.yaml``).
+    folder : Path
+        Folder to write; replaced as a whole.
+
+    Returns
+    -------
+    Path
+        ``folder``.
+
+    Raises
+    ------
+    InputError
+        When ``folder`` cannot be used as an output folder (see ``check_output_dir``).
+    """
     check_output_dir(folder)
     with atomic_output_dir(folder) as staging:
         write_plan_json(plan, staging / "plan.json")

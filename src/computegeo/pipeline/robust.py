@@ -79,7 +79,20 @@ class RobustRun:
 
 
 def fixing_rows(commitments: Commitments) -> Callable[[linopy.Model, ModelContext], None]:
-    """``extra_rows`` for the planner that fix builds and campus openings to ``commitments``."""
+    """``extra_rows`` for the planner that fix builds and campus openings to ``commitments``.
+
+    Parameters
+    ----------
+    commitments : Commitments
+        Build decisions [MW] and campus openings [0/1] per site and decision period.
+
+    Returns
+    -------
+    callable
+        ``add(model, ctx)``: adds ``robust-fixed_build`` (build == ``commitments.build_mw``
+        where a decision is allowed) and, when the model has campus variables,
+        ``robust-fixed_campus`` (openings == rounded ``commitments.campus_open``).
+    """
 
     def add(m: linopy.Model, ctx: ModelContext) -> None:
         coords = [ctx.sites, ctx.periods]
@@ -100,7 +113,19 @@ def fixing_rows(commitments: Commitments) -> Callable[[linopy.Model, ModelContex
 
 
 def measure_of(section: RobustOptimize) -> RiskMeasure:
-    """The risk measure ``risk.optimize`` asks for."""
+    """The risk measure ``risk.optimize`` asks for.
+
+    Parameters
+    ----------
+    section : RobustOptimize
+        The ``risk.optimize`` subsection.
+
+    Returns
+    -------
+    RiskMeasure
+        Its objective with ``cvar_weight`` (0 unless the objective is ``cvar``) and
+        ``cvar_alpha``.
+    """
     weight = section.cvar_weight if section.objective is RobustObjective.CVAR else 0.0
     return RiskMeasure(section.objective, weight, section.cvar_alpha)
 
@@ -124,19 +149,30 @@ def run_robust_plan(  # noqa: PLR0913, PLR0915 - one orchestrator, each step a c
         As for :func:`computegeo.pipeline.plan.run_plan`.
     output_dir : path, optional
         Folder to write atomically; ``None`` writes nothing.
+    progress : callable
+        ``progress(stage, message)`` at each stage.
     futures, seed : int, optional
         Override ``risk.optimize.futures`` / its seed.
     workers : int
         Subproblem and evaluation workers.
     backend : Backend
+        Where subproblems and evaluation futures run (local process pool or Ray).
     evaluate_out_of_sample : bool
         Run the out-of-sample comparison (``risk.optimize.evaluation_futures``).
+
+    Returns
+    -------
+    RobustRun
+        The robust commitments as a plan, the :class:`RobustResult` (solution, deterministic
+        plan, assessment), scenario, problem data, folder written (or ``None``), the checker's
+        violations and the wall time [s].
 
     Raises
     ------
     ConfigError, InputError
         Bad scenario or ``risk:`` section (before any solve).
     InfeasibleError, SolverError
+        The scenario has no plan or HiGHS failed.
     """
     start = time.perf_counter()
     if output_dir is not None:

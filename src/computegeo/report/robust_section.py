@@ -21,7 +21,19 @@ def _usd(x: float) -> str:
 
 
 def robust_section(result: RobustResult) -> str:
-    """The "Robust plan" section (HTML)."""
+    """The "Robust plan" section (HTML).
+
+    Parameters
+    ----------
+    result : RobustResult
+        A finished robust run (solution, section, footprints, assessment).
+
+    Returns
+    -------
+    str
+        HTML fragment: objective and bound, footprint table [MW], out-of-sample comparison
+        [USD] when there is one, and the histogram of the planning futures' costs [USD].
+    """
     sol, sec = result.solution, result.section
     what = escape(sec.objective.value)
     if sec.objective.value == "cvar":
