@@ -32,6 +32,7 @@ DOCUMENTED = (
     "latency",
     "optimize",
     "results",
+    "risk",
     "scenario",
     "problem",
     "report",

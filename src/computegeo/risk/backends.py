@@ -79,14 +79,32 @@ Progress = Callable[[int, int, float], None]
 
 
 class Worker:
-    """A recourse model plus the sampler; evaluates batches of tasks."""
+    """A recourse model plus the sampler; evaluates batches of tasks.
+
+    Parameters
+    ----------
+    spec : WorkerSpec
+        Recourse structure, uncertainty model and seed; the model is built once here.
+    """
 
     def __init__(self, spec: WorkerSpec) -> None:
         self.spec = spec
         self.model = RecourseModel(spec.structure, forecast_future(spec.model))
 
     def future(self, task: Task) -> Future:
-        """The future a task names."""
+        """The future a task names.
+
+        Parameters
+        ----------
+        task : Task
+            Its explicit future, or the index to draw under the spec's seed; then the lost
+            market, if any, is applied.
+
+        Returns
+        -------
+        Future
+            The future to solve.
+        """
         if task.future is not None:
             future = task.future
         else:
@@ -97,7 +115,19 @@ class Worker:
         return future
 
     def run(self, tasks: Sequence[Task]) -> list[FutureOutcome]:
-        """Evaluate tasks in order."""
+        """Evaluate tasks in order.
+
+        Parameters
+        ----------
+        tasks : sequence of Task
+            The batch.
+
+        Returns
+        -------
+        list of FutureOutcome
+            One per task; per-node unmet load kept only for tasks with ``detail``, and the
+            draw kept only for sampled futures without a lost market.
+        """
         out = []
         for task in tasks:
             future = self.future(task)
@@ -148,16 +178,29 @@ def run_tasks(
     Parameters
     ----------
     spec : WorkerSpec
+        What each worker builds its model from.
     tasks : sequence of Task
+        The futures to evaluate.
     workers : int
         Processes (local) or actors (Ray); 1 with the local backend runs in this process.
     backend : Backend
+        Local process pool or Ray.
     address : str, optional
         Ray cluster address (``ray://host:10001`` or ``auto``); ``None`` starts a local Ray.
     batch : int
         Futures per batch.
     progress : callable, optional
-        Called after each batch.
+        ``progress(done, total, elapsed_s)`` after each batch.
+
+    Returns
+    -------
+    list of FutureOutcome
+        One per task, in task order.
+
+    Raises
+    ------
+    InputError
+        When ``workers`` < 1, or (Ray) Ray is missing or the cluster cannot be reached.
     """
     if workers < 1:
         msg = f"--workers {workers}: need at least 1 worker"
@@ -218,7 +261,13 @@ def _run_pool(
 
 
 def default_workers() -> int:
-    """Number of usable cores."""
+    """Number of usable cores.
+
+    Returns
+    -------
+    int
+        Cores this process may run on (its CPU affinity), at least 1.
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

@@ -175,7 +175,22 @@ class RiskSummary:
 
 
 def cost_stats(costs: np.ndarray, level: float) -> CostStats:
-    """Mean, quantiles, VaR and CVaR of a cost sample [USD]."""
+    """Mean, quantiles, VaR and CVaR of a cost sample [USD].
+
+    Parameters
+    ----------
+    costs : ndarray, shape (N,)
+        Equally likely costs [USD].
+    level : float
+        Confidence level of ``var`` / ``cvar`` in (0, 1) (``var95`` / ``cvar95`` are always
+        at :data:`CONTRACT_LEVEL`).
+
+    Returns
+    -------
+    CostStats
+        Mean, 5th / 50th / 95th percentiles, VaR and CVaR, sample standard deviation (0 for
+        one future) [USD].
+    """
     return CostStats(
         mean=float(np.mean(costs)),
         p05=quantile(costs, 0.05),
@@ -190,7 +205,20 @@ def cost_stats(costs: np.ndarray, level: float) -> CostStats:
 
 
 def unmet_stats(peaks: np.ndarray, threshold: float) -> UnmetStats:
-    """Mean, 95th percentile and maximum of peak unmet loads [MW]."""
+    """Mean, 95th percentile and maximum of peak unmet loads [MW].
+
+    Parameters
+    ----------
+    peaks : ndarray, shape (N,)
+        Peak unmet load of each future [MW].
+    threshold : float
+        Unmet load counted as a shortfall when exceeded [MW].
+
+    Returns
+    -------
+    UnmetStats
+        Mean, p95, max [MW], the threshold [MW] and the share of futures above it [-].
+    """
     return UnmetStats(
         mean=float(np.mean(peaks)),
         p95=quantile(peaks, 0.95),
@@ -300,9 +328,21 @@ def check_inputs(
 
     Cheap (no solve): call it before planning so bad input fails fast.
 
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan will answer.
+    section : RiskSection
+        The ``risk:`` section.
+    markets : pandas.DataFrame or None
+        Market table for default loss probabilities (``None`` = no default losses).
+    stress : sequence of str
+        Stress tests in addition to ``section.stress``.
+
     Raises
     ------
     ConfigError, InputError
+        A bad ``risk:`` section or stress string.
     """
     model = resolve(section, data, markets if markets is not None else pd.DataFrame())
     forecast = forecast_future(model)
@@ -346,7 +386,9 @@ def evaluate(
         Futures on which to compute regret against perfect information (each solves the full
         planning MILP); 0 = off.
     workers : int
+        Processes (local backend) or actors (Ray); 1 runs in this process.
     backend : Backend
+        Where futures are evaluated (local process pool or Ray).
     address : str, optional
         Ray cluster address.
     progress : callable, optional

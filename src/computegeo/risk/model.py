@@ -146,6 +146,11 @@ def default_loss_per_year(markets: pd.DataFrame, market_ids: tuple[str, ...]) ->
     market_ids : tuple of str
         Markets to return, in this order.
 
+    Returns
+    -------
+    ndarray, shape (len(market_ids),)
+        Yearly loss probability of each market [1/yr], in [0, 1].
+
     Examples
     --------
     >>> import pandas as pd
@@ -176,8 +181,10 @@ def default_loss_per_year(markets: pd.DataFrame, market_ids: tuple[str, ...]) ->
 
 
 def _corr_factor(corr: np.ndarray) -> np.ndarray:
-    """Square root of a PSD correlation matrix via its eigen-decomposition (handles rank
-    deficiency, e.g. correlation 1)."""
+    """Square root of a PSD correlation matrix via its eigen-decomposition.
+
+    Handles rank deficiency, e.g. correlation 1.
+    """
     vals, vecs = np.linalg.eigh(corr)
     factor: np.ndarray = vecs * np.sqrt(np.clip(vals, 0.0, None))[None, :]
     return factor
@@ -387,9 +394,20 @@ def resolve(section: RiskSection, data: ProblemData, markets: pd.DataFrame) -> U
 
 
 def price_ranges(data: ProblemData) -> np.ndarray:
-    """(M, 2) ``(low, high) / value`` of each market's power price from the dataset's evidence
-    ranges; NaN rows where there is no range or the problem's price is not the bundled value
-    (an override or a scenario edit replaced it, so the bundled range does not describe it)."""
+    """Evidence range of each market's power price, relative to the problem's price.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (its markets and ``power_price_usd_per_mwh`` [USD/MWh]).
+
+    Returns
+    -------
+    ndarray, shape (M, 2)
+        ``(low, high) / price`` [-] from the dataset's evidence ranges; NaN rows where there is
+        no range or the problem's price is not the bundled value (an override or a scenario
+        edit replaced it, so the bundled range does not describe it).
+    """
     from computegeo.dataset.catalog import value_ranges  # main process only: pulls in pandas
 
     ranges = value_ranges("power_price_usd_per_mwh")

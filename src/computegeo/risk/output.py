@@ -25,8 +25,21 @@ def _num(value: float) -> float | None:
 
 
 def summary_json(summary: RiskSummary) -> dict[str, object]:
-    """The ``risk.json`` object (contract keys first: futures, seed, cost_usd, unmet_mw,
-    criticality, stress, seconds)."""
+    """The ``risk.json`` object.
+
+    Contract keys first: futures, seed, cost_usd, unmet_mw, criticality, stress, seconds.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        A finished risk evaluation.
+
+    Returns
+    -------
+    dict
+        JSON-ready object: money in USD, load in MW, ``seconds`` [s]; non-finite regret
+        statistics become ``None``.
+    """
     c, u = summary.cost_usd, summary.unmet_mw
     out: dict[str, object] = {
         "schema_version": RISK_SCHEMA_VERSION,
@@ -111,7 +124,20 @@ def summary_json(summary: RiskSummary) -> dict[str, object]:
 
 
 def futures_table(summary: RiskSummary) -> pd.DataFrame:
-    """One row per future: its draws and its outcomes."""
+    """One row per future: its draws and its outcomes.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        A finished risk evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``future``, ``case``, ``equipment_shock``, ``lost`` (``market@period;...``),
+        ``slipped``, costs ``*_usd`` [USD], peaks ``*_mw`` [MW], demand multipliers of the last
+        period and served shares [-].
+    """
     t_last = len(summary.period_label) - 1
     rows: dict[str, list[object]] = {"future": [], "case": [], "equipment_shock": []}
     cols: dict[str, list[float]] = {}
@@ -155,7 +181,19 @@ def futures_table(summary: RiskSummary) -> pd.DataFrame:
 
 
 def criticality_table(summary: RiskSummary) -> pd.DataFrame:
-    """Per market: expected extra cost and unmet MW when it is lost from the first period."""
+    """Per market: expected extra cost and unmet MW when it is lost from the first period.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        A finished risk evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``market_id``, ``extra_cost_usd`` [USD], ``extra_unmet_mw`` [MW],
+        ``committed_mw`` [MW].
+    """
     return pd.DataFrame(
         [
             {
@@ -171,7 +209,19 @@ def criticality_table(summary: RiskSummary) -> pd.DataFrame:
 
 
 def stress_table(summary: RiskSummary) -> pd.DataFrame:
-    """One row per stress test, with the demand it hits most."""
+    """One row per stress test, with the demand it hits most.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        A finished risk evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``cost_usd``, ``extra_cost_usd`` [USD], ``unmet_mw``,
+        ``extra_unmet_mw`` [MW] and ``hits`` (``region (workload) N MW; ...``).
+    """
     return pd.DataFrame(
         [
             {
@@ -191,7 +241,15 @@ def stress_table(summary: RiskSummary) -> pd.DataFrame:
 
 
 def write_risk_files(summary: RiskSummary, folder: Path) -> None:
-    """Write risk.json and the three tables into ``folder`` (each file atomically)."""
+    """Write risk.json and the three tables into ``folder`` (each file atomically).
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        A finished risk evaluation.
+    folder : Path
+        Folder to write into; ``tables/`` is created in it.
+    """
     import json
 
     folder = Path(folder)

@@ -46,6 +46,28 @@ def run_on_ray(
 ) -> list[list[FutureOutcome]]:
     """Evaluate batches on ``workers`` Ray actors; results in batch order.
 
+    Parameters
+    ----------
+    spec : WorkerSpec
+        Sent once to each actor (recourse structure, uncertainty model, seed).
+    batches : list of list of Task
+        The tasks, batched.
+    workers : int
+        Ray actors to start.
+    address : str or None
+        Ray cluster address; ``None`` starts a local Ray on 127.0.0.1.
+    total : int
+        Number of tasks (for progress).
+    start : float
+        ``time.perf_counter()`` at the start of the run [s].
+    say : callable
+        ``say(done, total, elapsed_s)`` after each batch.
+
+    Returns
+    -------
+    list of list of FutureOutcome
+        One list per batch, in batch order.
+
     Raises
     ------
     InputError

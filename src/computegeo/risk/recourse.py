@@ -70,6 +70,18 @@ class Commitments:
 def commitments_from_plan(data: ProblemData, plan: Plan) -> Commitments:
     """The plan's build, lease and cloud decisions as arrays over ``data``'s sites and periods.
 
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan answers (its site and period order).
+    plan : Plan
+        The plan; its builds are summed per site and decision period.
+
+    Returns
+    -------
+    Commitments
+        ``build_mw`` [MW] and ``campus_open`` [0/1], shape (S, T).
+
     Raises
     ------
     DataError
@@ -104,6 +116,20 @@ def committed_capacity_mw(
     Vintages of build (lease) sites start ``slip_build_periods`` (``slip_lease_periods``) of
     their market later and keep their term; everything in a market is gone from its loss
     period on.
+
+    Parameters
+    ----------
+    data : ProblemData
+        Existing capacity [MW], lead times and terms [periods], site markets.
+    commitments : Commitments
+        Build decisions [MW] per site and decision period.
+    future : Future
+        Its slips [periods] and losses.
+
+    Returns
+    -------
+    ndarray, shape (S, T)
+        Existing plus committed capacity online, zero where the market is lost [MW].
     """
     new = np.einsum("st,stu->su", commitments.build_mw, vintage_online(data, future))
     alive = ~future.lost()[data.site_market]  # (S, T)
@@ -112,8 +138,23 @@ def committed_capacity_mw(
 
 
 def vintage_online(data: ProblemData, future: Future) -> np.ndarray:
-    """(S, tau, t) bool: a vintage of site ``s`` decided in ``tau`` is online in ``t`` in
-    ``future`` (its lead time plus the future's slip of its form and market; term unchanged)."""
+    """Which vintage is online when in ``future``.
+
+    A vintage of site ``s`` decided in ``tau`` comes online after its lead time plus the
+    future's slip of its form (build or lease) and market, and stays for its term.
+
+    Parameters
+    ----------
+    data : ProblemData
+        Site forms and markets, lead times and terms [periods].
+    future : Future
+        Its build and lease slips [periods].
+
+    Returns
+    -------
+    ndarray of bool, shape (S, T, T)
+        ``[s, tau, t]``: the vintage of ``s`` decided in ``tau`` is online in ``t``.
+    """
     t_n = data.n_periods
     forms = data.site_form
     slip = np.where(
@@ -222,11 +263,18 @@ def build_structure(
     Parameters
     ----------
     data : ProblemData
+        The problem.
     commitments : Commitments
+        First-stage builds [MW] and campus openings fixed in every future.
     premium : float
         Emergency cloud premium over the committed price [-].
     new_leases : bool
         Whether new leases are a recourse option.
+
+    Returns
+    -------
+    RecourseStructure
+        Pooled demand nodes, column indices and unit costs, plus the first-stage cost [USD].
     """
     w_n, r_n, t_n = data.n_workloads, data.n_regions, data.n_periods
     pair = data.arc_workload * r_n + data.arc_region
@@ -315,7 +363,21 @@ class RecourseCosts:
 
 
 def recourse_costs(st: RecourseStructure, future: Future) -> RecourseCosts:
-    """Unit costs, availability and demand of the recourse LP in ``future`` [USD/MW, MW]."""
+    """Unit costs, availability and demand of the recourse LP in ``future`` [USD/MW, MW].
+
+    Parameters
+    ----------
+    st : RecourseStructure
+        The plan's recourse structure.
+    future : Future
+        Its price and demand multipliers, lease slips and losses.
+
+    Returns
+    -------
+    RecourseCosts
+        Load, emergency cloud, new lease and unmet unit costs [USD/MW], which sites are alive,
+        when new leases are possible, and pooled demand [MW].
+    """
     d = st.data
     t_n = d.n_periods
     load_cost = (
@@ -477,6 +539,17 @@ class RecourseModel:
     def solve(self, future: Future) -> FutureOutcome:
         """Evaluate ``future``: update bounds, costs and right-hand sides, re-solve warm.
 
+        Parameters
+        ----------
+        future : Future
+            The future to evaluate.
+
+        Returns
+        -------
+        FutureOutcome
+            Total cost (first stage + recourse) and its parts [USD], unmet load [MW], served
+            share [-], emergency cloud and new lease use [MW].
+
         Raises
         ------
         SolverError
@@ -511,8 +584,18 @@ class RecourseModel:
         return self._outcome(future, values, cost.reshape(d.n_periods, -1), demand)
 
     def recommit(self, commitments: Commitments, fixed_cost_usd: float) -> None:
-        """Evaluate other commitments on the same LP (no rebuild; the next solves start from
-        the basis of the last solve, which is what Benders iterations want)."""
+        """Evaluate other commitments on the same LP.
+
+        No rebuild; the next solves start from the basis of the last solve, which is what
+        Benders iterations want.
+
+        Parameters
+        ----------
+        commitments : Commitments
+            The new first-stage builds [MW] and campus openings.
+        fixed_cost_usd : float
+            Their first-stage cost, added to every outcome's cost [USD].
+        """
         self.st = dataclasses.replace(
             self.st, commitments=commitments, fixed_cost_usd=fixed_cost_usd
         )
@@ -527,6 +610,16 @@ class RecourseModel:
         ``PUE`` for new grid capacity. A subgradient of the (convex, piecewise linear) recourse
         value wherever the room ``A - K`` and the headroom ``H - PUE K_new`` are not clipped
         at zero.
+
+        Parameters
+        ----------
+        future : Future
+            The future of the last :meth:`solve`.
+
+        Returns
+        -------
+        ndarray, shape (S, T)
+            Sensitivity of the recourse cost to committed capacity [USD/MW].
         """
         st, d = self.st, self.st.data
         t_n, s_n = d.n_periods, d.n_sites

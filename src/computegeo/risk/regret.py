@@ -48,6 +48,19 @@ class RegretRow:
 def future_problem(data: ProblemData, future: Future) -> ProblemData:
     """``data`` with ``future`` known: scaled demand and prices, slipped leads, lost markets.
 
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+    future : Future
+        The future to make known.
+
+    Returns
+    -------
+    ProblemData
+        A copy with demand [MW] and power prices [USD/MWh] multiplied, lead times [periods]
+        slipped, and headroom, available and existing capacity [MW] zero where lost.
+
     Examples
     --------
     >>> from computegeo.testing import tiny_problem
@@ -96,14 +109,25 @@ def regret_rows(
     Parameters
     ----------
     data : ProblemData
+        The problem the plan answers.
     futures : list of Future
+        Futures on which to solve the perfect-information MILP.
     plan_outcomes : list of FutureOutcome
         The evaluated plan's outcome on each future (same order).
     premium : float
         Emergency cloud premium [-].
     new_leases : bool
+        Whether new leases are a recourse option.
     options : SolveOptions
         For each perfect-information MILP.
+
+    Returns
+    -------
+    rows : list of RegretRow
+        Plan cost and perfect-information cost [USD] of each future solved; the latter is
+        capped at the plan's cost (the plan is feasible in that future too).
+    notes : list of str
+        One per future without a perfect-information plan.
     """
     rows: list[RegretRow] = []
     notes: list[str] = []

@@ -56,13 +56,30 @@ class Future:
         return int(self.demand_multiplier.shape[1])
 
     def lost(self) -> np.ndarray:
-        """(M, T) bool: market lost in period."""
+        """Which market is lost in which period.
+
+        Returns
+        -------
+        ndarray of bool, shape (M, T)
+            True from each market's ``loss_period`` on.
+        """
         t = np.arange(self.n_periods)
         return t[None, :] >= self.loss_period[:, None]
 
 
 def forecast_future(model: UncertaintyModel) -> Future:
-    """The forecast itself: no shock, no slip, no loss (index -1)."""
+    """The forecast itself: no shock, no slip, no loss (index -1).
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Gives the numbers of workloads, periods and markets.
+
+    Returns
+    -------
+    Future
+        All multipliers 1, no delays, every ``loss_period`` = ``T`` (never).
+    """
     w, t, m = model.n_workloads, model.n_periods, model.n_markets
     return Future(
         index=-1,
@@ -77,9 +94,25 @@ def forecast_future(model: UncertaintyModel) -> Future:
 
 
 def future_rng(seed: int, index: int) -> np.random.Generator:
-    """Generator of future ``index`` under ``seed``: ``SeedSequence(seed, spawn_key=(index,))``,
-    i.e. the ``index``-th child of ``SeedSequence(seed).spawn``.
+    """Generator of future ``index`` under ``seed``.
 
+    ``SeedSequence(seed, spawn_key=(index,))``, i.e. the ``index``-th child of
+    ``SeedSequence(seed).spawn``.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the sample.
+    index : int
+        Future index.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The same for the same ``(seed, index)`` on any worker.
+
+    Examples
+    --------
     >>> a = future_rng(7, 3).standard_normal()
     >>> b = np.random.default_rng(np.random.SeedSequence(7).spawn(4)[3]).standard_normal()
     >>> a == b
@@ -94,6 +127,18 @@ def sample_demand(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarr
     ``log m[w,t] = sum_{k<=t} sigma_w sqrt(step_k) (L z_k)_w - sigma_w**2 (sum_{k<=t} step_k)/2``
     with ``z_k`` independent standard normals and ``L L^T`` the workload correlation, so
     ``E[m] = 1`` in every period.
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Volatilities [1/sqrt(year)], period steps [years] and workload correlation.
+    rng : numpy.random.Generator
+        Draws ``T * W`` standard normals.
+
+    Returns
+    -------
+    ndarray, shape (W, T)
+        Demand multipliers [-].
     """
     z = rng.standard_normal((model.n_periods, model.n_workloads))  # (T, W)
     shocks = z @ model.demand_corr_factor.T  # rows ~ N(0, corr)
@@ -105,7 +150,20 @@ def sample_demand(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarr
 
 
 def sample_case(model: UncertaintyModel, rng: np.random.Generator) -> int:
-    """Index of the discrete case a future follows, or -1 for none."""
+    """Index of the discrete case a future follows, or -1 for none.
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Its ``cases`` with their probabilities.
+    rng : numpy.random.Generator
+        Draws one uniform.
+
+    Returns
+    -------
+    int
+        Position in ``model.cases``, or -1.
+    """
     u = rng.random()
     edge = 0.0
     for k, case in enumerate(model.cases):
@@ -116,10 +174,24 @@ def sample_case(model: UncertaintyModel, rng: np.random.Generator) -> int:
 
 
 def sample_power_price(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarray:
-    """Mean-one lognormal price multipliers per market, shape (M,) [-]; zones of one country
-    correlate with ``price_country_corr``, markets of one zone share the zone's draw. A market
-    whose price has an evidence range (``model.price_range_multiplier``) draws uniformly within
-    it instead (unless the volatility is zero)."""
+    """Mean-one lognormal price multipliers per market, shape (M,) [-].
+
+    Zones of one country correlate with ``price_country_corr``, markets of one zone share the
+    zone's draw. A market whose price has an evidence range (``model.price_range_multiplier``)
+    draws uniformly within it instead (unless the volatility is zero).
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Price volatility, country correlation, zone maps and evidence ranges.
+    rng : numpy.random.Generator
+        Draws one normal per country and one per zone.
+
+    Returns
+    -------
+    ndarray, shape (M,)
+        Power price multipliers [-].
+    """
     country = rng.standard_normal(model.n_countries)
     zone = rng.standard_normal(len(model.country_of_zone))
     rho = model.price_country_corr
@@ -143,6 +215,20 @@ def sample_slips(
     """Build and lease delays per market [periods] and whether the equipment shock happened.
 
     Slip rules that hit the same market add up.
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Slip rules and the equipment shock.
+    rng : numpy.random.Generator
+        Draws one uniform per slip rule, then one for the shock.
+
+    Returns
+    -------
+    build, lease : ndarray of int, shape (M,)
+        Delays of new build / lease capacity [periods]; build includes the shock's delay.
+    shock : bool
+        Whether the equipment shock happened.
     """
     build = np.zeros(model.n_markets, dtype=np.int64)
     lease = np.zeros(model.n_markets, dtype=np.int64)
@@ -164,6 +250,18 @@ def sample_losses(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarr
 
     Each event happens at a time with a constant yearly hazard: ``P(before y years) = 1 - (1 -
     p)^y``; a market is lost from the period containing the earliest event that takes it.
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        Loss events (yearly probability, markets) and period end offsets [years].
+    rng : numpy.random.Generator
+        Draws one uniform per loss event.
+
+    Returns
+    -------
+    ndarray of int, shape (M,)
+        First lost period per market; ``T`` = never.
     """
     t_n = model.n_periods
     u = rng.random(len(model.loss_events))
@@ -180,7 +278,22 @@ def sample_losses(model: UncertaintyModel, rng: np.random.Generator) -> np.ndarr
 
 
 def sample_future(model: UncertaintyModel, rng: np.random.Generator, index: int = 0) -> Future:
-    """Draw one future (demand, case, prices, slips, equipment shock, losses, in that order)."""
+    """Draw one future (demand, case, prices, slips, equipment shock, losses, in that order).
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        What is uncertain and how.
+    rng : numpy.random.Generator
+        The future's generator (see :func:`future_rng`).
+    index : int
+        Stored as ``Future.index``.
+
+    Returns
+    -------
+    Future
+        The draw; demand is multiplied by the case's multiplier when a case was drawn.
+    """
     demand = sample_demand(model, rng)
     case = sample_case(model, rng)
     if case >= 0:
@@ -201,12 +314,42 @@ def sample_future(model: UncertaintyModel, rng: np.random.Generator, index: int 
 
 
 def sample_futures(model: UncertaintyModel, seed: int, indices: range) -> list[Future]:
-    """Futures ``indices`` under ``seed`` (each from its own :func:`future_rng`)."""
+    """Futures ``indices`` under ``seed`` (each from its own :func:`future_rng`).
+
+    Parameters
+    ----------
+    model : UncertaintyModel
+        What is uncertain and how.
+    seed : int
+        Seed of the sample.
+    indices : range
+        Future indices to draw.
+
+    Returns
+    -------
+    list of Future
+        In the order of ``indices``.
+    """
     return [sample_future(model, future_rng(seed, i), i) for i in indices]
 
 
 def with_market_lost(future: Future, market: int, period: int = 0) -> Future:
-    """The same future with ``market`` lost from ``period`` on (for criticality)."""
+    """The same future with ``market`` lost from ``period`` on (for criticality).
+
+    Parameters
+    ----------
+    future : Future
+        The future to copy.
+    market : int
+        Market index.
+    period : int
+        First lost period (an earlier sampled loss is kept).
+
+    Returns
+    -------
+    Future
+        A copy with ``loss_period[market] = min(loss_period[market], period)``.
+    """
     loss = future.loss_period.copy()
     loss[market] = min(int(loss[market]), period)
     return dataclasses.replace(future, loss_period=loss)

@@ -20,6 +20,11 @@ def value_at_risk(values: np.ndarray, level: float) -> float:
     level : float
         Confidence level in (0, 1), e.g. 0.95.
 
+    Returns
+    -------
+    float
+        The VaR, in the unit of ``values``.
+
     Examples
     --------
     >>> value_at_risk(np.arange(1.0, 21.0), 0.95)
@@ -35,6 +40,18 @@ def conditional_value_at_risk(values: np.ndarray, level: float) -> float:
 
     The mean of the worst ``1 - level`` share of outcomes, splitting the atom at VaR when
     ``level * N`` is not whole; exact for a discrete distribution.
+
+    Parameters
+    ----------
+    values : ndarray, shape (N,)
+        Equally likely outcomes (e.g. costs [USD]).
+    level : float
+        Confidence level in (0, 1), e.g. 0.95.
+
+    Returns
+    -------
+    float
+        The CVaR, in the unit of ``values``.
 
     Examples
     --------
@@ -55,12 +72,36 @@ def conditional_value_at_risk(values: np.ndarray, level: float) -> float:
 
 
 def quantile(values: np.ndarray, q: float) -> float:
-    """Sample quantile with linear interpolation (numpy's default)."""
+    """Sample quantile with linear interpolation (numpy's default).
+
+    Parameters
+    ----------
+    values : ndarray, shape (N,)
+        The sample.
+    q : float
+        Quantile in [0, 1].
+
+    Returns
+    -------
+    float
+        The quantile, in the unit of ``values``.
+    """
     return float(np.quantile(np.asarray(values, dtype=float), q))
 
 
 def standard_error(values: np.ndarray) -> float:
-    """Standard error of the sample mean."""
+    """Standard error of the sample mean.
+
+    Parameters
+    ----------
+    values : ndarray, shape (N,)
+        The sample.
+
+    Returns
+    -------
+    float
+        ``std(ddof=1) / sqrt(N)`` in the unit of ``values``; NaN when ``N < 2``.
+    """
     x = np.asarray(values, dtype=float)
     if len(x) < 2:
         return float("nan")

@@ -107,10 +107,16 @@ def parse_stress(text: str, data: ProblemData, forecast: Future) -> StressCase:
     Parameters
     ----------
     text : str
+        The stress string, e.g. ``"demand x2 + lose market a from 2028"``.
     data : ProblemData
         For market ids, countries, workloads and period lengths.
     forecast : Future
         The future to change (normally :func:`~computegeo.risk.sample.forecast_future`).
+
+    Returns
+    -------
+    StressCase
+        The string (stripped) as its name, and the changed future.
 
     Raises
     ------
