@@ -94,7 +94,22 @@ class Assessment:
 
 
 def score(summary: RiskSummary, measure: RiskMeasure) -> PlanScore:
-    """Score a plan's :class:`RiskSummary` under ``measure``."""
+    """Score a plan's :class:`RiskSummary` under ``measure``.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        The plan evaluated on sampled futures.
+    measure : RiskMeasure
+        The risk measure (its ``alpha`` for the CVaR).
+
+    Returns
+    -------
+    PlanScore
+        Mean, CVaR, the measure (the mean under minimax regret, which has no
+        perfect-information costs here), standard deviation and forecast cost [USD]; mean
+        and 95th percentile of peak unmet load [MW].
+    """
     costs = np.array([o.cost_usd for o in summary.outcomes])
     peaks = np.array([o.peak_unmet_mw for o in summary.outcomes])
     value = (
@@ -114,7 +129,18 @@ def score(summary: RiskSummary, measure: RiskMeasure) -> PlanScore:
 
 
 def evaluation_section(section: RiskSection) -> RiskSection:
-    """The risk section for plain evaluation (no criticality re-runs, no stress tests)."""
+    """The risk section for plain evaluation (no criticality re-runs, no stress tests).
+
+    Parameters
+    ----------
+    section : RiskSection
+        The scenario's ``risk:`` section.
+
+    Returns
+    -------
+    RiskSection
+        A copy with ``criticality_futures = 0`` and no stress tests.
+    """
     return section.model_copy(update={"criticality_futures": 0, "stress": ()})
 
 
@@ -129,7 +155,32 @@ def sample_costs(
     workers: int = 1,
     backend: Backend = Backend.LOCAL,
 ) -> RiskSummary:
-    """:func:`computegeo.risk.evaluate` on futures ``0..futures-1`` of ``seed``."""
+    """:func:`computegeo.risk.evaluate` on futures ``0..futures-1`` of ``seed``.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem.
+    commitments : Commitments
+        First-stage builds [MW] and campus openings to evaluate.
+    section : RiskSection
+        The ``risk:`` section (see :func:`evaluation_section`).
+    markets : pandas.DataFrame
+        Market table for default loss probabilities.
+    futures : int
+        Number of futures.
+    seed : int
+        Seed of the sample.
+    workers : int
+        Processes (local backend) or actors (Ray).
+    backend : Backend
+        Local process pool or Ray.
+
+    Returns
+    -------
+    RiskSummary
+        The evaluation without criticality or stress tests.
+    """
     return evaluate(
         data,
         commitments,
@@ -145,6 +196,18 @@ def sample_costs(
 def t_quantile(dof: int) -> float:
     """Two-sided 95 % t quantile with ``dof`` degrees of freedom.
 
+    Parameters
+    ----------
+    dof : int
+        Degrees of freedom.
+
+    Returns
+    -------
+    float
+        From the table :data:`T_95` (1 to 9); the normal :data:`Z_95` (1.96) otherwise.
+
+    Examples
+    --------
     >>> t_quantile(4), round(t_quantile(100), 2)
     (2.776, 1.96)
     """
@@ -154,7 +217,25 @@ def t_quantile(dof: int) -> float:
 def saa_bounds(
     bounds_usd: list[float], upper: RiskSummary, measure: RiskMeasure, futures: int
 ) -> SaaBounds:
-    """Lower bound from replication bounds, upper bound from the out-of-sample evaluation."""
+    """Lower bound from replication bounds, upper bound from the out-of-sample evaluation.
+
+    Parameters
+    ----------
+    bounds_usd : list of float
+        Proven bound of each independent replication [USD].
+    upper : RiskSummary
+        The robust plan evaluated out of sample.
+    measure : RiskMeasure
+        The risk measure (the mean stands in for minimax regret).
+    futures : int
+        Futures per replication.
+
+    Returns
+    -------
+    SaaBounds
+        Means and 95 % half-widths of both bounds [USD] (lower half-width infinite with one
+        replication), and the replication bounds [USD].
+    """
     b = np.array(bounds_usd)
     m = len(b)
     half = t_quantile(m - 1) * float(b.std(ddof=1)) / math.sqrt(m) if m > 1 else math.inf
@@ -185,7 +266,31 @@ def assessment(
     wait_and_see_usd: np.ndarray,
     saa: SaaBounds | None,
 ) -> Assessment:
-    """Put the figures together (see the module docstring for the definitions)."""
+    """Put the figures together (see the module docstring for the definitions).
+
+    Parameters
+    ----------
+    robust_eval, deterministic_eval : RiskSummary
+        Both plans evaluated on the same fresh futures.
+    measure : RiskMeasure
+        The risk measure optimised.
+    robust_optimum_usd : float
+        The robust objective on the planning futures [USD].
+    deterministic_in_sample_usd : float
+        The deterministic plan's measure on the planning futures [USD].
+    robust_in_sample_usd : ndarray, shape (F,)
+        The robust plan's cost in each planning future [USD].
+    wait_and_see_usd : ndarray, shape (k,)
+        Perfect-information cost of the first ``k`` planning futures [USD] (may be empty).
+    saa : SaaBounds or None
+        SAA bounds, when replications were run.
+
+    Returns
+    -------
+    Assessment
+        Scores of both plans, VSS in and out of sample, EVPI and wait-and-see mean [USD] (NaN
+        without wait-and-see futures) and the price of safety [USD/USD].
+    """
     r = score(robust_eval, measure)
     d = score(deterministic_eval, measure)
     cvar_removed = d.cvar_usd - r.cvar_usd

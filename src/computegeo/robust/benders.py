@@ -73,6 +73,36 @@ def solve_benders(
 ) -> RobustSolution:
     """Solve ``problem`` by the L-shaped method.
 
+    An LP-relaxation phase collects cuts cheaply, then the MILP master iterates with cuts at
+    its plan and at an in-out point towards the incumbent.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The planning problem, its futures and the risk measure.
+    ctx : ModelContext
+        The planning model's context (the master is built from it).
+    gap : float
+        Target relative gap between the incumbent and the bound [-].
+    time_limit_s : float
+        Wall-time limit [s].
+    max_iterations : int
+        Iteration limit (both phases together).
+    reason : str
+        Why Benders was chosen (stored in the solution).
+    workers : int
+        Subproblem workers.
+    backend : Backend
+        Local process pool or Ray.
+    on_progress : callable, optional
+        Called with one message per iteration.
+
+    Returns
+    -------
+    RobustSolution
+        The best commitments found, their measure and the proven bound [USD], gap [-],
+        iterations, cuts and the bound / incumbent history.
+
     Raises
     ------
     InfeasibleError

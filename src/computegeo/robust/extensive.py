@@ -61,7 +61,24 @@ _S = 1.0 / OBJECTIVE_SCALE_USD
 def expression(
     m: Model, labels: np.ndarray, coeffs: np.ndarray, coords: list[pd.Index]
 ) -> LinearExpression:
-    """Expression from padded ``(*dims, term)`` label/coefficient arrays (label -1 = empty)."""
+    """Expression from padded ``(*dims, term)`` label/coefficient arrays (label -1 = empty).
+
+    Parameters
+    ----------
+    m : Model
+        The linopy model the labels belong to.
+    labels : ndarray, shape (*dims, term)
+        Variable labels, -1 for an empty term.
+    coeffs : ndarray, shape (*dims, term)
+        Coefficients (ignored where the label is -1).
+    coords : list of pandas.Index
+        The coordinates of ``dims`` (named).
+
+    Returns
+    -------
+    LinearExpression
+        The expression over ``coords``.
+    """
     dims = (*[str(c.name) for c in coords], "_term")
     labels = labels.astype(np.int64)
     ds = xr.Dataset(
@@ -111,7 +128,19 @@ def _committed_terms(
 def add_futures(
     m: Model, ctx: ModelContext, problem: TwoStageProblem, st: RecourseStructure
 ) -> None:
-    """Add every future's recourse variables, rows and cost variable ``q_f`` [MUSD]."""
+    """Add every future's recourse variables, rows and cost variable ``q_f`` [MUSD].
+
+    Parameters
+    ----------
+    m : Model
+        The planning model, extended in place.
+    ctx : ModelContext
+        Its context (sites, periods, data).
+    problem : TwoStageProblem
+        The futures and recourse options.
+    st : RecourseStructure
+        Pooled demand nodes and unit costs of the recourse.
+    """
     d = ctx.data
     t_n, f_n = d.n_periods, problem.n_futures
     costs = [recourse_costs(st, f) for f in problem.futures]
@@ -247,7 +276,21 @@ def add_futures(
 
 
 def first_stage_expression(m: Model, ctx: ModelContext) -> LinearExpression:
-    """Annualised capex, campus and recurring cost of the commitments [MUSD]."""
+    """Annualised capex, campus and recurring cost of the commitments [MUSD].
+
+    Parameters
+    ----------
+    m : Model
+        The planning model (its ``site-build``, ``site-capacity`` and, if present,
+        ``site-campus_open`` variables).
+    ctx : ModelContext
+        Its context (cost coefficients from its data and grid sites).
+
+    Returns
+    -------
+    LinearExpression
+        The first-stage cost [MUSD].
+    """
     c = cost_coefficients(ctx.data, ctx.grid_sites)
     v = m.variables
     parts = [
@@ -260,7 +303,25 @@ def first_stage_expression(m: Model, ctx: ModelContext) -> LinearExpression:
 
 
 def add_measure_objective(m: Model, problem: TwoStageProblem, first: LinearExpression) -> None:
-    """Objective: first stage + the risk measure of the recourse costs [MUSD]."""
+    """Objective: first stage + the risk measure of the recourse costs [MUSD].
+
+    Minimax regret minimises the largest regret instead; CVaR adds the Rockafellar-Uryasev
+    variables ``robust-var`` and ``robust-tail``.
+
+    Parameters
+    ----------
+    m : Model
+        The model with ``future-recourse_cost``; its objective is replaced.
+    problem : TwoStageProblem
+        The futures, measure and (minimax regret) perfect-information costs.
+    first : LinearExpression
+        The first-stage cost [MUSD].
+
+    Raises
+    ------
+    SolverError
+        Minimax regret without perfect-information costs.
+    """
     p = equally_likely(problem.futures)
     future = pd.RangeIndex(problem.n_futures, name="future")
     q = m.variables["future-recourse_cost"]
@@ -289,7 +350,22 @@ def add_measure_objective(m: Model, problem: TwoStageProblem, first: LinearExpre
 
 
 def build_extensive(problem: TwoStageProblem, ctx: ModelContext) -> tuple[Model, RecourseStructure]:
-    """The extensive form for ``problem`` on the planning context ``ctx``."""
+    """The extensive form for ``problem`` on the planning context ``ctx``.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The planning problem, its futures and the risk measure.
+    ctx : ModelContext
+        The planning model's context.
+
+    Returns
+    -------
+    model : Model
+        Planning model + every future's recourse + the measure's objective [MUSD].
+    structure : RecourseStructure
+        The recourse structure (built at zero commitments).
+    """
     d = problem.data
     zero = Commitments(np.zeros((d.n_sites, d.n_periods)), np.zeros((d.n_sites, d.n_periods)))
     st = build_structure(d, zero, problem.premium, new_leases=problem.new_leases)
@@ -300,7 +376,22 @@ def build_extensive(problem: TwoStageProblem, ctx: ModelContext) -> tuple[Model,
 
 
 def read_commitments(m: Model, ctx: ModelContext, *, rounded: bool = True) -> Commitments:
-    """The solved first stage: builds [MW] and campus openings."""
+    """The solved first stage: builds [MW] and campus openings.
+
+    Parameters
+    ----------
+    m : Model
+        A solved model.
+    ctx : ModelContext
+        Its context (site and period counts).
+    rounded : bool
+        Round campus openings to 0 / 1.
+
+    Returns
+    -------
+    Commitments
+        Builds [MW] (values below 1e-7 set to 0) and campus openings.
+    """
     d = ctx.data
     shape = (d.n_sites, d.n_periods)
 
@@ -317,7 +408,22 @@ def read_commitments(m: Model, ctx: ModelContext, *, rounded: bool = True) -> Co
 def recourse_usd(
     problem: TwoStageProblem, structure: RecourseStructure, commitments: Commitments
 ) -> np.ndarray:
-    """Each future's recourse optimum at ``commitments`` (the risk module's LP) [USD]."""
+    """Each future's recourse optimum at ``commitments`` (the risk module's LP) [USD].
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        Its futures.
+    structure : RecourseStructure
+        The recourse structure.
+    commitments : Commitments
+        The first stage to evaluate.
+
+    Returns
+    -------
+    ndarray, shape (F,)
+        Recourse cost of each future [USD].
+    """
     from computegeo.robust.subproblems import Subproblems
 
     with Subproblems(structure, problem.futures) as subs:
@@ -328,6 +434,23 @@ def solve_extensive(
     problem: TwoStageProblem, ctx: ModelContext, options: SolveOptions, reason: str
 ) -> RobustSolution:
     """Build and solve the extensive form; the bound is HiGHS' proven MIP bound.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The planning problem, its futures and the risk measure.
+    ctx : ModelContext
+        The planning model's context.
+    options : SolveOptions
+        HiGHS settings (gap, time limit, threads).
+    reason : str
+        Why the extensive form was chosen (stored in the solution).
+
+    Returns
+    -------
+    RobustSolution
+        Commitments, their measure with each future's recourse re-solved alone, the bound
+        (capped at the objective) [USD] and the gap [-].
 
     Raises
     ------

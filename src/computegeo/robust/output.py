@@ -35,7 +35,14 @@ class RobustResult:
     deterministic_plan: Plan
 
     def footprint_mw(self) -> list[tuple[str, float, float]]:
-        """(market, robust MW, deterministic MW) online in the last period, largest first."""
+        """(market, robust MW, deterministic MW) online in the last period, largest first.
+
+        Returns
+        -------
+        list of (str, float, float)
+            Market id, capacity of the robust and of the deterministic plan [MW]; markets
+            below 0.5 MW in both are left out.
+        """
         last = self.robust_plan.scenario.periods[-1]
         mw: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
         for k, p in enumerate((self.robust_plan, self.deterministic_plan)):
@@ -63,7 +70,19 @@ def _score(s: PlanScore) -> dict[str, float | None]:
 
 
 def robust_json_dict(result: RobustResult) -> dict[str, object]:
-    """The ``robust.json`` object."""
+    """The ``robust.json`` object.
+
+    Parameters
+    ----------
+    result : RobustResult
+        A finished robust run.
+
+    Returns
+    -------
+    dict
+        JSON-ready object: objective, method, objective / bound [USD], gap [-], and the
+        out-of-sample assessment when there is one; non-finite numbers become ``None``.
+    """
     sol, sec = result.solution, result.section
     out: dict[str, object] = {
         "schema_version": ROBUST_SCHEMA_VERSION,
@@ -126,12 +145,34 @@ def robust_json_dict(result: RobustResult) -> dict[str, object]:
 
 
 def robust_json_text(result: RobustResult) -> str:
-    """``robust.json`` as text."""
+    """``robust.json`` as text.
+
+    Parameters
+    ----------
+    result : RobustResult
+        A finished robust run.
+
+    Returns
+    -------
+    str
+        :func:`robust_json_dict` as indented JSON with a final newline.
+    """
     return json.dumps(robust_json_dict(result), indent=2) + "\n"
 
 
 def robust_futures_csv(result: RobustResult) -> str:
-    """One row per planning future: its cost under the robust plan [USD]."""
+    """One row per planning future: its cost under the robust plan [USD].
+
+    Parameters
+    ----------
+    result : RobustResult
+        A finished robust run.
+
+    Returns
+    -------
+    str
+        CSV text with columns ``future`` and ``cost_usd`` [USD, 2 decimals].
+    """
     lines = ["future,cost_usd"]
     lines += [f"{i},{c:.2f}" for i, c in enumerate(result.solution.future_cost_usd)]
     return "\n".join(lines) + "\n"
@@ -146,7 +187,18 @@ def _usd(x: float) -> str:
 
 
 def summary_lines(result: RobustResult) -> list[str]:
-    """The robust part of the CLI summary."""
+    """The robust part of the CLI summary.
+
+    Parameters
+    ----------
+    result : RobustResult
+        A finished robust run.
+
+    Returns
+    -------
+    list of str
+        Lines with Rich markup; money as ``$... M`` / ``$... bn`` [USD], capacity in MW.
+    """
     sol, sec = result.solution, result.section
     what = sec.objective.value
     if what == "cvar":

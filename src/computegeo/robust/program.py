@@ -49,6 +49,25 @@ class RiskMeasure:
     def value(self, costs_usd: np.ndarray, perfect_usd: np.ndarray | None = None) -> float:
         """The measure of equally likely costs [USD] (regret needs ``perfect_usd``).
 
+        Parameters
+        ----------
+        costs_usd : ndarray, shape (F,)
+            Cost of each future [USD].
+        perfect_usd : ndarray, shape (F,), optional
+            Perfect-information cost of each future [USD] (minimax regret only).
+
+        Returns
+        -------
+        float
+            Mean, ``(1 - w) mean + w CVaR_alpha`` or the maximum regret [USD].
+
+        Raises
+        ------
+        ValueError
+            Minimax regret without ``perfect_usd``.
+
+        Examples
+        --------
         >>> RiskMeasure(RobustObjective.CVAR, 1.0, 0.5).value(np.array([1.0, 3.0]))
         3.0
         """
@@ -69,6 +88,20 @@ def cvar(costs_usd: np.ndarray, alpha: float) -> float:
     Exact on the discrete distribution (the Rockafellar-Uryasev minimum is attained at a
     sampled cost), so it equals the linearisation's optimum.
 
+    Parameters
+    ----------
+    costs_usd : ndarray, shape (F,)
+        Cost of each future [USD].
+    alpha : float
+        CVaR level in (0, 1) [-].
+
+    Returns
+    -------
+    float
+        CVaR_alpha [USD].
+
+    Examples
+    --------
     >>> cvar(np.array([1.0, 2.0, 3.0, 10.0]), 0.75)
     10.0
     """
@@ -163,7 +196,20 @@ class RobustSolution:
 
 
 def relative_gap(objective: float, bound: float) -> float:
-    """``(objective - bound) / max(|objective|, 1)`` [-], 0 when the bound is above."""
+    """``(objective - bound) / max(|objective|, 1)`` [-], 0 when the bound is above.
+
+    Parameters
+    ----------
+    objective : float
+        Incumbent objective [USD].
+    bound : float
+        Proven lower bound [USD].
+
+    Returns
+    -------
+    float
+        The relative gap [-], at least 0.
+    """
     return max(0.0, (objective - bound) / max(abs(objective), 1.0))
 
 
@@ -172,6 +218,19 @@ def first_stage_cost_usd(data: ProblemData, commitments: Commitments) -> float:
 
     The same number as the recourse structure's fixed cost
     (:func:`computegeo.risk.recourse.build_structure`).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem (cost coefficients, existing capacity [MW], online mask).
+    commitments : Commitments
+        Builds [MW] and campus openings per site and decision period.
+
+    Returns
+    -------
+    float
+        Build cost of the decisions, campus cost of the openings and the capacity cost of
+        existing plus committed capacity online [USD].
     """
     from computegeo.optimize.objective import cost_coefficients
 
@@ -186,5 +245,16 @@ def first_stage_cost_usd(data: ProblemData, commitments: Commitments) -> float:
 
 
 def equally_likely(futures: Sequence[Future]) -> np.ndarray:
-    """Probability of each future (1/F) [-]."""
+    """Probability of each future (1/F) [-].
+
+    Parameters
+    ----------
+    futures : sequence of Future
+        The futures (at least one).
+
+    Returns
+    -------
+    ndarray, shape (F,)
+        ``1 / F`` each [-].
+    """
     return np.full(len(futures), 1.0 / len(futures))

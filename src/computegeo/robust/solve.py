@@ -33,6 +33,23 @@ MAX_N1_ROUNDS = 10
 def choose_method(section: RobustOptimize, n_futures: int) -> tuple[Method, str]:
     """The method for ``n_futures`` futures and why.
 
+    Parameters
+    ----------
+    section : RobustOptimize
+        Its ``method`` (``extensive``, ``benders`` or automatic) and ``extensive_max_futures``.
+    n_futures : int
+        Number of planning futures.
+
+    Returns
+    -------
+    method : Method
+        Extensive form when asked for or (automatic) when ``n_futures`` is at most
+        ``extensive_max_futures``; else Benders.
+    reason : str
+        Why, in words.
+
+    Examples
+    --------
     >>> choose_method(RobustOptimize(), 10)[0].value, choose_method(RobustOptimize(), 200)[0].value
     ('extensive', 'benders')
     """
@@ -77,19 +94,28 @@ def solve_two_stage(
     Parameters
     ----------
     problem : TwoStageProblem
+        The planning problem, its futures and the risk measure.
     section : RobustOptimize
         Gap, time limit, method, iteration limit.
     workers : int
         Subproblem workers (Benders).
     backend : Backend
+        Where Benders subproblems run (local process pool or Ray).
     method : Method, optional
         Override the section's choice.
     on_progress : callable, optional
+        Called with a message per N-1 round and per Benders iteration.
 
     Returns
     -------
     RobustSolution
-        ``seconds`` covers every N-1 round.
+        ``seconds`` covers every N-1 round (contingencies are added lazily, all of them after
+        :data:`MAX_N1_ROUNDS` rounds).
+
+    Raises
+    ------
+    InfeasibleError, SolverError
+        From the extensive form or Benders.
     """
     start = time.perf_counter()
     say = on_progress or (lambda _m: None)
@@ -134,8 +160,25 @@ def solve_two_stage(
 def perfect_information_usd(
     problem: TwoStageProblem, section: RobustOptimize, count: int | None = None
 ) -> np.ndarray:
-    """Wait-and-see cost of each of the first ``count`` futures [USD]: the two-stage program
-    with that future alone (the planner knowing the future, same rules and recourse)."""
+    """Wait-and-see cost of each of the first ``count`` futures [USD].
+
+    The two-stage program with that future alone (the planner knowing the future, same rules
+    and recourse), solved as an extensive form with the expected-cost measure.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        The planning problem and its futures.
+    section : RobustOptimize
+        Gap and time limit of each solve.
+    count : int, optional
+        Number of futures (``None`` = all).
+
+    Returns
+    -------
+    ndarray, shape (count,)
+        Perfect-information cost of each future [USD].
+    """
     futures = problem.futures[: count if count is not None else problem.n_futures]
     out = []
     from computegeo.robust.program import RiskMeasure

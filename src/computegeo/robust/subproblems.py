@@ -49,7 +49,15 @@ class Cut:
 
 
 class SubproblemWorker:
-    """A recourse model and the futures it solves."""
+    """A recourse model and the futures it solves.
+
+    Parameters
+    ----------
+    structure : RecourseStructure
+        The recourse structure; the model is built once, warm-started from the first future.
+    futures : sequence of Future
+        The futures this worker may be asked to solve (at least one).
+    """
 
     def __init__(self, structure: RecourseStructure, futures: Sequence[Future]) -> None:
         self.futures = list(futures)
@@ -59,7 +67,21 @@ class SubproblemWorker:
         self._on = [vintage_online(structure.data, f) for f in self.futures]
 
     def run(self, commitments: Commitments, positions: Sequence[int]) -> list[Cut]:
-        """Cuts of the futures at ``positions`` for ``commitments``."""
+        """Cuts of the futures at ``positions`` for ``commitments``.
+
+        Parameters
+        ----------
+        commitments : Commitments
+            First-stage builds [MW] and campus openings to evaluate.
+        positions : sequence of int
+            Positions in this worker's futures.
+
+        Returns
+        -------
+        list of Cut
+            Per future: recourse optimum [USD] and its gradient with respect to the build
+            decided at each site and period [USD/MW].
+        """
         self.model.recommit(commitments, 0.0)
         d = self.model.st.data
         out = []
@@ -187,7 +209,18 @@ class Subproblems:
                 ray.shutdown()
 
     def evaluate(self, commitments: Commitments) -> list[Cut]:
-        """Every future's cut at ``commitments``, in future order."""
+        """Every future's cut at ``commitments``, in future order.
+
+        Parameters
+        ----------
+        commitments : Commitments
+            First-stage builds [MW] and campus openings to evaluate.
+
+        Returns
+        -------
+        list of Cut
+            One per future, sorted by future; recourse optimum [USD] and gradient [USD/MW].
+        """
         cuts: list[Cut] = []
         if self._local is not None:
             from computegeo.optimize.solve import native_stdout_silenced
