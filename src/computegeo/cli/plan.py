@@ -193,7 +193,7 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     Returns
     -------
     list of str
-        Lines with Rich markup, capacities in MW / GW and costs in USD (``$... M`` / ``$... bn``).
+        Lines with Rich markup, capacities in MW and costs in USD (``$... M`` / ``$... bn``).
     """
     plan = run.plan  # type: ignore[attr-defined]
     scenario = run.scenario  # type: ignore[attr-defined]

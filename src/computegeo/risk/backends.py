@@ -125,8 +125,9 @@ class Worker:
         Returns
         -------
         list of FutureOutcome
-            One per task; per-node unmet load kept only for tasks with ``detail``, and the
-            draw kept only for sampled futures without a lost market.
+            One per task; per-node unmet load kept only for tasks with ``detail``; the draw
+            attached (for the futures table) only to sampled futures without a lost market
+            or ``detail``.
         """
         out = []
         for task in tasks:

@@ -55,7 +55,8 @@ def run_on_ray(
     workers : int
         Ray actors to start.
     address : str or None
-        Ray cluster address; ``None`` starts a local Ray on 127.0.0.1.
+        Ray cluster address; ``None`` starts a local Ray on 127.0.0.1 (unless Ray is already
+        initialised in this process).
     total : int
         Number of tasks (for progress).
     start : float
