@@ -119,7 +119,7 @@ def _case_problem(name: str) -> Any:
     import numpy as np
     from scale_ladder import RUNGS
 
-    from computegeo.problem.data import N1Mode
+    from computegeo.scenario.enums import ResilienceScope
     from computegeo.testing import random_problem
 
     rung = {r.name: r for r in RUNGS}[name]
@@ -130,7 +130,7 @@ def _case_problem(name: str) -> Any:
         rung.periods,
         max_share_market=rung.max_share_market,
         training_min_cluster_mw=rung.training_min_cluster_mw,
-        n1_mode=N1Mode.MARKET if rung.n1_share > 0 else N1Mode.NONE,
+        n1_mode=ResilienceScope.MARKET if rung.n1_share > 0 else ResilienceScope.NONE,
         n1_share=rung.n1_share,
     )
 
