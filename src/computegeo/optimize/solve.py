@@ -346,6 +346,36 @@ def _mip_log_watch(
             reader.join()
 
 
+_THREAD_POOL = threading.local()
+"""This OS thread's HiGHS scheduler size, as last set by :func:`run_highs` (0 = not set here)."""
+
+
+def run_highs(h: Any) -> Any:
+    """``h.run()``, after making this thread's HiGHS scheduler fit ``h``'s ``threads`` option.
+
+    HiGHS keeps one task scheduler per OS thread, sized by the first run in that thread; a later
+    run there with another explicit ``threads`` value fails at once with model status "Not Set".
+    Solvers that run a ``highspy.Highs`` directly in a long-lived thread (the risk recourse, the
+    two-stage engine) call this instead of ``h.run()``, so what ran before in the same thread
+    (another test, another command in the web worker) does not decide whether they can solve.
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        A model ready to run; its ``threads`` option is read (0 means "any", and never resets).
+
+    Returns
+    -------
+    highspy.HighsStatus
+        The status ``h.run()`` returned.
+    """
+    _, threads = h.getOptionValue("threads")
+    if threads and getattr(_THREAD_POOL, "threads", 0) != threads:
+        type(h).resetGlobalScheduler(True)  # this thread's scheduler only
+        _THREAD_POOL.threads = threads
+    return h.run()
+
+
 def _run_in_fresh_thread(h: Any) -> None:
     """``h.run()`` in a new thread, as linopy runs every solve.
 

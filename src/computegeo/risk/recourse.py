@@ -38,6 +38,7 @@ import highspy
 import numpy as np
 
 from computegeo.core.errors import DataError, SolverError
+from computegeo.optimize.solve import run_highs
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.risk.sample import Future
 from computegeo.scenario.enums import Form
@@ -571,10 +572,10 @@ class RecourseModel:
             # forecast's basis: the result depends on this future only (and it is faster)
             h.clearSolver()
             h.setBasis(self._basis)
-        h.run()
+        run_highs(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal and self._basis is not None:
             h.clearSolver()  # numerical trouble from the warm basis: once more from scratch
-            h.run()
+            run_highs(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             msg = f"HiGHS ended the recourse LP of future {future.index} with status " + str(
                 h.modelStatusToString(h.getModelStatus())

@@ -31,7 +31,7 @@ import pandas as pd
 from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
-from computegeo.optimize.solve import quiet_linopy
+from computegeo.optimize.solve import quiet_linopy, run_highs
 from computegeo.risk.backends import Backend
 from computegeo.risk.recourse import Commitments, build_structure
 from computegeo.robust.extensive import (
@@ -255,7 +255,7 @@ class _Master:
         h = self.h
         h.setOptionValue("mip_rel_gap", gap)
         h.setOptionValue("time_limit", max(left_s, 1.0))
-        h.run()
+        run_highs(h)
         status = h.getModelStatus()
         if status in (highspy.HighsModelStatus.kInfeasible,):
             msg = f"Scenario {self.problem.data.name!r} has no feasible robust plan."

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
+from computegeo.optimize.solve import run_highs
 from computegeo.twostage.highs import load, new_highs
 from computegeo.twostage.problem import TwoStageProblem
 from computegeo.twostage.result import TwoStageResult
@@ -96,7 +97,7 @@ def solve_extensive(
     if math.isfinite(time_limit_s):
         h.setOptionValue("time_limit", float(time_limit_s))
     load(h, *extensive_form(problem))
-    if h.run() == highspy.HighsStatus.kError:
+    if run_highs(h) == highspy.HighsStatus.kError:
         msg = f"HiGHS could not solve the extensive form of {problem.name}"
         raise SolverError(msg, ["try --method lshaped"])
     info = h.getInfo()

@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
+from computegeo.optimize.solve import run_highs
 from computegeo.twostage.dualpool import DualPool
 from computegeo.twostage.highs import finite, load, new_highs, set_integrality
 from computegeo.twostage.problem import TwoStageProblem
@@ -103,7 +104,7 @@ class _Master:
         if integer != self._integer_now:  # unchanged integrality keeps the LP basis warm
             set_integrality(self.h, self.integer if integer else np.zeros_like(self.integer))
             self._integer_now = integer
-        self.h.run()
+        run_highs(self.h)
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             status = self.h.modelStatusToString(self.h.getModelStatus())
             raise SolverError(

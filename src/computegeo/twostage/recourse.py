@@ -25,6 +25,7 @@ import highspy
 import numpy as np
 
 from computegeo.core.errors import SolverError
+from computegeo.optimize.solve import run_highs
 from computegeo.twostage.highs import finite, load, new_highs
 from computegeo.twostage.problem import TwoStageProblem
 
@@ -137,7 +138,7 @@ class ScenarioWorker:
         int_cols = self.problem.y_int
         for k, s in enumerate(scenarios):
             self._set_rows(h, int(s), x)
-            h.run()
+            run_highs(h)
             status = h.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:
                 name = self.problem.scenario_names[int(s)]
