@@ -1,6 +1,6 @@
 """Record the ``plan.json`` of every bundled example scenario as a test fixture.
 
-Plans each scenario of ``computegeo.scenario.template.bundled_names()`` with
+Plans each scenario of ``computegeo.scenario.template.bundled_scenario_names()`` with
 ``computegeo plan NAME`` and stores its ``plan.json`` gzip-compressed (no timestamp in the
 header, so an unchanged plan gives the same bytes) as
 ``tests/fixtures/bundled_plans/NAME.plan.json.gz``. The unit tests of the result model
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from computegeo.cli import main as cli_main
 from computegeo.core.fileio import atomic_write_bytes
-from computegeo.scenario.template import bundled_names
+from computegeo.scenario.load import bundled_scenario_names
 
 FIXTURE_DIR = Path("tests/fixtures/bundled_plans")
 """Where the compressed plans go, relative to the repository root."""
@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="bundled scenarios (default: all)")
     args = parser.parse_args()
-    names = args.names or list(bundled_names())
+    names = args.names or list(bundled_scenario_names())
     FIXTURE_DIR.mkdir(parents=True, exist_ok=True)
     for name in names:
         path = record(name, FIXTURE_DIR)

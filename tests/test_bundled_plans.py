@@ -17,7 +17,7 @@ from computegeo.cli import main
 from computegeo.cli.plan import summary_lines
 from computegeo.evaluate.checker import check_plan
 from computegeo.results.plan import Plan
-from computegeo.scenario.template import bundled_names
+from computegeo.scenario.load import bundled_scenario_names
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_init_template_plans(template_file: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # a whole plan and report per bundled example
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", bundled_scenario_names())
 def test_bundled_example_plans(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

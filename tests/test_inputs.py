@@ -19,9 +19,9 @@ from computegeo.problem.demand import fold_regions, mw_per_accelerator
 from computegeo.problem.markets import allowed_markets
 from computegeo.problem.sites import cloud_price_usd_per_mw_year
 from computegeo.scenario.enums import Form, ResilienceScope
-from computegeo.scenario.load import load_scenario
+from computegeo.scenario.load import bundled_scenario_names, load_scenario
 from computegeo.scenario.schema import Scenario
-from computegeo.scenario.template import bundled_names, bundled_path
+from computegeo.scenario.template import bundled_path
 
 DEMAND_RTOL = 1e-9
 """Relative tolerance on demand totals (pure arithmetic)."""
@@ -284,7 +284,7 @@ def test_no_allowed_market_is_a_config_error(tmp_path: Path, dataset) -> None:
     assert "policies.markets" in info.value.render()
 
 
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", bundled_scenario_names())
 def test_bundled_scenarios_build(name: str, dataset) -> None:
     d = _build(load_scenario(bundled_path(name)), dataset)
     assert d.n_arcs > 0

@@ -13,6 +13,7 @@ import yaml
 from computegeo.core.errors import ConfigError
 from computegeo.scenario.load import (
     KnownIds,
+    bundled_scenario_names,
     load_scenario,
     model_field_paths,
     parse_scenario,
@@ -20,7 +21,6 @@ from computegeo.scenario.load import (
 )
 from computegeo.scenario.schema import Scenario
 from computegeo.scenario.template import (
-    bundled_names,
     bundled_path,
     scenario_reference_markdown,
     template_text,
@@ -79,15 +79,15 @@ def test_template_validates_and_documents_every_key() -> None:
         assert re.search(rf"\b{re.escape(key)}:", text), f"template does not document {path}"
 
 
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", bundled_scenario_names())
 def test_bundled_scenarios_validate(name: str) -> None:
     s = load_scenario(bundled_path(name))
     assert s.workloads
 
 
 def test_bundled_examples_exist() -> None:
-    assert "reference" in bundled_names()
-    assert len(bundled_names()) >= 3
+    assert "reference" in bundled_scenario_names()
+    assert len(bundled_scenario_names()) >= 3
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
@@ -261,7 +261,7 @@ def test_scenario_model_roundtrips_through_json(tmp_path: Path) -> None:
     assert again == s
 
 
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", bundled_scenario_names())
 def test_every_number_in_the_bundled_examples_says_where_it_comes_from(name: str) -> None:
     # each line that sets a number carries a comment: a source tag, an estimate rule or [A]
     text = bundled_path(name).read_text(encoding="utf-8")

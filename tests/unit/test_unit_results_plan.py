@@ -26,7 +26,7 @@ from computegeo.results.plan import (
     read_plan_json,
 )
 from computegeo.scenario.enums import Form
-from computegeo.scenario.template import bundled_names
+from computegeo.scenario.load import bundled_scenario_names
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BUNDLED = FIXTURES / "bundled_plans"
@@ -46,10 +46,10 @@ def reference_doc() -> dict[str, object]:
 
 def test_every_bundled_example_has_a_recorded_plan() -> None:
     recorded = sorted(p.name.removesuffix(".plan.json.gz") for p in BUNDLED.glob("*.plan.json.gz"))
-    assert recorded == sorted(bundled_names())
+    assert recorded == sorted(bundled_scenario_names())
 
 
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", bundled_scenario_names())
 def test_bundled_plan_round_trips_through_the_result_model(name: str) -> None:
     doc = _bundled(name)
     assert doc["schema_version"] == SCHEMA_VERSION

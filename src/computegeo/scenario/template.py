@@ -20,24 +20,12 @@ from pydantic_core import PydanticUndefined
 
 from computegeo.core.errors import ConfigError, suggest
 from computegeo.core.plausible import Plausible
+from computegeo.scenario.load import bundled_scenario_names
 from computegeo.scenario.schema import Scenario
 
 _PACKAGE = "computegeo.scenario.examples"
 TEMPLATE_NAME = "template"
 REFERENCE_NAME = "reference"
-
-
-def bundled_names() -> tuple[str, ...]:
-    """Names of the bundled example scenarios (file stems), template excluded.
-
-    Returns
-    -------
-    tuple of str
-        The names, sorted.
-    """
-    root = importlib.resources.files(_PACKAGE)
-    names = sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
-    return tuple(n for n in names if n != TEMPLATE_NAME)
 
 
 def bundled_path(name: str) -> Path:
@@ -61,7 +49,7 @@ def bundled_path(name: str) -> Path:
     root = importlib.resources.files(_PACKAGE)
     resource = root / f"{name}.yaml"
     if not resource.is_file():
-        names = bundled_names()
+        names = bundled_scenario_names()
         msg = f"no bundled scenario named {name!r}.{suggest(name, names)}"
         raise ConfigError(msg, [f"bundled scenarios: {', '.join(names)}"])
     return Path(str(resource))

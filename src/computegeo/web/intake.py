@@ -140,7 +140,8 @@ class Intake:
 
 def _scenario_text(scenario: str | dict[str, object] | None, example: str | None) -> str:
     """The YAML text to validate, from exactly one of ``scenario`` and ``example``."""
-    from computegeo.scenario.template import bundled_names, bundled_path
+    from computegeo.scenario.load import bundled_scenario_names
+    from computegeo.scenario.template import bundled_path
 
     if (scenario is None) == (example is None):
         raise RequestInvalid(
@@ -154,7 +155,7 @@ def _scenario_text(scenario: str | dict[str, object] | None, example: str | None
             ],
         )
     if example is not None:
-        names = bundled_names()
+        names = bundled_scenario_names()
         if example not in names:
             message = (
                 f"no bundled example named {example!r}.{suggest(example, names)}"

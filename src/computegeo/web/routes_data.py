@@ -306,9 +306,9 @@ def list_examples() -> JSONResponse:
     JSONResponse
         The JSON array of names.
     """
-    from computegeo.scenario.template import bundled_names
+    from computegeo.scenario.load import bundled_scenario_names
 
-    return JSONResponse(list(bundled_names()))
+    return JSONResponse(list(bundled_scenario_names()))
 
 
 @router.get("/examples/{name}", summary="A bundled example scenario as YAML text")
@@ -332,9 +332,10 @@ def get_example(name: str) -> PlainTextResponse:
     ApiError
         404 when ``name`` is not a bundled example.
     """
-    from computegeo.scenario.template import bundled_names, bundled_path
+    from computegeo.scenario.load import bundled_scenario_names
+    from computegeo.scenario.template import bundled_path
 
-    if name not in bundled_names():  # only the bundled names: never a path of the caller's
+    if name not in bundled_scenario_names():  # only the bundled names: never a path of the caller's
         try:
             bundled_path(name)
         except ConfigError as exc:
