@@ -602,6 +602,21 @@ class RecourseModel:
         )
         self._basis = self._h.getBasis()
 
+    def last_basis(self) -> highspy.HighsBasis:
+        """The optimal basis of the last solve (to restart the same future from later)."""
+        return self._h.getBasis()
+
+    def start_from(self, basis: highspy.HighsBasis) -> None:
+        """Start the next solve from ``basis`` (e.g. this future's basis at earlier commitments).
+
+        Parameters
+        ----------
+        basis : highspy.HighsBasis
+            A basis of this LP (:meth:`last_basis`); only its structure is used, so it stays
+            valid when bounds, costs and right-hand sides change.
+        """
+        self._basis = basis
+
     def capacity_sensitivity(self, future: Future) -> np.ndarray:
         """d(recourse optimum)/d(committed capacity) of the last solve [USD/MW], shape (S, T).
 

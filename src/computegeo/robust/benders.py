@@ -54,7 +54,22 @@ LP_PHASE_GAP_SHARE = 0.5
 IN_OUT_WEIGHT = 0.5
 """Weight of the master's plan in the in-out separation point (the rest: the incumbent)."""
 MASTER_GAP_SHARE = 0.25
-"""The master MILP is solved to this share of the target gap (its bound is valid anyway)."""
+"""The master MILP is solved to this share of the target gap at the end [-]."""
+MASTER_GAP_LOOSE = 0.25
+"""Early on the master MILP is solved only to this share of the current Benders gap [-].
+
+Its proven bound (HiGHS' dual bound) stays a valid lower bound at any MIP gap, so a loose
+early master costs only bound tightness in that iteration, never validity."""
+MASTER_GAP_MAX = 0.02
+"""The loosest master MILP gap [-]."""
+LP_STALL = 2e-4
+"""The LP phase also ends when an iteration raises its bound by less than this share [-]."""
+CUT_KEEP_SLACK = 0.01
+"""Cuts carried from the LP phase into the MILP master: slack at most this share of theta [-].
+
+Cuts far from binding at the last LP plan shape the master only far from where the MILP
+optimum lies (its integrality gap is small); dropping them keeps the MILP master small. Every
+cut is valid, so dropping any never invalidates a bound."""
 CUT_TOL_USD = 1.0
 """A cut is added when theta underestimates the recourse cost by more than this [USD]."""
 
@@ -127,50 +142,77 @@ def solve_benders(
         relaxed_best = np.inf
         while it < max_iterations and time.perf_counter() - start < time_limit_s * LP_PHASE_SHARE:
             it += 1
+            t0 = time.perf_counter()
             lb, c, th = master.solve(gap, time_limit_s - (time.perf_counter() - start))
+            t1 = time.perf_counter()
+            stalled = bound > 0 and lb * OBJECTIVE_SCALE_USD - bound < LP_STALL * bound
             bound = max(bound, lb * OBJECTIVE_SCALE_USD)
             got = subs.evaluate(c)
+            t2 = time.perf_counter()
             q_lp = np.array([k.recourse_usd for k in got])
             relaxed = problem.measure.value(master.first_usd(c) + q_lp, problem.perfect_usd)
             relaxed_best = min(relaxed_best, relaxed)
             history.append((time.perf_counter() - start, bound, np.nan))
             g_lp = relative_gap(relaxed_best, bound)
-            say(f"Benders LP iteration {it}: bound {bound:,.0f}, relaxed plan gap {g_lp:.3%}")
+            say(
+                f"Benders LP iteration {it}: bound {bound:,.0f}, relaxed plan gap {g_lp:.3%}"
+                f" (master {t1 - t0:.1f} s, subproblems {t2 - t1:.1f} s)"
+            )
             violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
             if not violated:
                 break
             master.add_cuts(c, violated, it)
             batches.append((c, violated))
             cuts += len(violated)
-            if g_lp <= gap * LP_PHASE_GAP_SHARE:
+            if g_lp <= gap * LP_PHASE_GAP_SHARE or stalled:
                 break
-        # phase 2: the MILP master with every cut so far; cuts at its plan and at the
+        # phase 2: the MILP master with the nearly binding cuts; cuts at its plan and at the
         # in-out point between it and the incumbent (stabilises the tail)
         master = _Master(problem, ctx, relax=False)
-        for k, (at, batch) in enumerate(batches):
+        kept = _binding_cuts(batches, c, th) if batches else []
+        for k, (at, batch) in enumerate(kept):
             master.add_cuts(at, batch, k)
+        say(
+            f"Benders MILP phase: {sum(len(b) for _a, b in kept):,} of {cuts:,} cuts kept"
+            f" (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
+        )
+        tighten = False
         while it < max_iterations:
             it += 1
             left = time_limit_s - (time.perf_counter() - start)
             if left <= 1.0 and best is not None:
                 break
-            lb, c, th = master.solve(gap * MASTER_GAP_SHARE, left)
+            t0 = time.perf_counter()
+            g_now = relative_gap(best[0], bound) if best is not None else np.inf
+            master_gap = max(gap * MASTER_GAP_SHARE, min(MASTER_GAP_MAX, MASTER_GAP_LOOSE * g_now))
+            if tighten:
+                master_gap = gap * MASTER_GAP_SHARE
+            lb, c, th = master.solve(master_gap, left)
+            t1 = time.perf_counter()
             bound = max(bound, lb * OBJECTIVE_SCALE_USD)
             got = subs.evaluate(c)
+            t2 = time.perf_counter()
             q = np.array([k.recourse_usd for k in got])
             first_usd = first_stage_cost_usd(d, c)
             value = problem.measure.value(first_usd + q, problem.perfect_usd)
             if best is None or value < best[0]:
                 best = (value, c, first_usd + q, first_usd)
+                master.keep_incumbent()
             upper = best[0]
             history.append((time.perf_counter() - start, bound, upper))
             g = relative_gap(upper, bound)
-            say(f"Benders iteration {it}: bound {bound:,.0f}, plan {upper:,.0f}, gap {g:.3%}")
+            say(
+                f"Benders iteration {it}: bound {bound:,.0f}, plan {upper:,.0f}, gap {g:.3%}"
+                f" (master {t1 - t0:.1f} s to {master_gap:.2%}, subproblems {t2 - t1:.1f} s)"
+            )
             if g <= gap:
                 break
             violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
             if not violated:
-                break  # the master's theta are exact at its plan: bound = value up to tolerance
+                if master_gap <= gap * MASTER_GAP_SHARE:
+                    break  # theta exact at the plan of a tight master: bound = value
+                tighten = True  # a loose master's plan: solve it tight before concluding
+                continue
             master.add_cuts(c, violated, it)
             cuts += len(violated)
             if best[1] is not c:
@@ -204,6 +246,38 @@ def solve_benders(
     )
 
 
+def _binding_cuts(
+    batches: list[tuple[Commitments, list[Cut]]], at: Commitments, theta_usd: np.ndarray
+) -> list[tuple[Commitments, list[Cut]]]:
+    """The cuts nearly binding at ``at`` (slack at most :data:`CUT_KEEP_SLACK` of theta).
+
+    Parameters
+    ----------
+    batches : list of (Commitments, list of Cut)
+        The cuts and the commitments each batch was taken at.
+    at : Commitments
+        The last LP master plan.
+    theta_usd : ndarray, shape (F,)
+        The last LP master's theta [USD].
+
+    Returns
+    -------
+    list of (Commitments, list of Cut)
+        The same batches with only the nearly binding cuts (empty batches left out).
+    """
+    out = []
+    for b_hat, batch in batches:
+        step = (at.build_mw - b_hat.build_mw).ravel()
+        keep = []
+        for k in batch:
+            value = k.recourse_usd + float(k.gradient_usd_per_mw.ravel() @ step)
+            if theta_usd[k.future] - value <= CUT_KEEP_SLACK * max(abs(theta_usd[k.future]), 1.0):
+                keep.append(k)
+        if keep:
+            out.append((b_hat, keep))
+    return out
+
+
 class _Master:
     """The master problem: planning model + ``theta`` + the measure's objective + cuts.
 
@@ -235,6 +309,12 @@ class _Master:
             self.h = m.to_highspy()
         self.h.setOptionValue("output_flag", False)
         self.is_mip = not relax and bool(len(m.binaries.data) if m.binaries is not None else 0)
+        lp = self.h.getLp()
+        self.int_cols = np.flatnonzero(np.asarray(lp.integrality_, dtype=np.int64) != 0).astype(
+            np.int32
+        )
+        self._x: np.ndarray | None = None
+        self._start: np.ndarray | None = None
 
     def _values(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
         cols = self.col[labels]
@@ -255,6 +335,10 @@ class _Master:
         h = self.h
         h.setOptionValue("mip_rel_gap", gap)
         h.setOptionValue("time_limit", max(left_s, 1.0))
+        if self._start is not None and len(self.int_cols):
+            # the incumbent's integer decisions: HiGHS completes them (theta rises to the new
+            # cuts) into a feasible start, so the MILP begins with the best plan known
+            h.setSolution(len(self.int_cols), self.int_cols, self._start)
         run_highs(h)
         status = h.getModelStatus()
         if status in (highspy.HighsModelStatus.kInfeasible,):
@@ -265,11 +349,17 @@ class _Master:
             msg = f"HiGHS ended the Benders master with status {h.modelStatusToString(status)}"
             raise SolverError(msg)
         x = np.asarray(h.getSolution().col_value)
+        self._x = x
         bound = float(info.mip_dual_bound) if self.is_mip else float(info.objective_function_value)
         z = self._values(x, self.z_lab)
         c = Commitments(self._values(x, self.b_lab), np.round(z) if self.is_mip else z)
         th = x[self.theta_col] * OBJECTIVE_SCALE_USD
         return bound, c, th
+
+    def keep_incumbent(self) -> None:
+        """Start the next MILP solves from the integer decisions of the last solution."""
+        if self._x is not None and self.is_mip:
+            self._start = np.round(self._x[self.int_cols])
 
     def add_cuts(self, at: Commitments, cuts: list[Cut], tag: int) -> None:
         """Append ``theta_f - g_f . b >= Q_f - g_f . b^`` [MUSD] for each cut taken at ``at``."""
