@@ -45,6 +45,9 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0)
     parser.add_argument("--extensive-max", type=int, default=50)
     parser.add_argument(
+        "--extensive-limit", type=float, default=None, help="time limit of the extensive form"
+    )
+    parser.add_argument(
         "--skip-subproblems", action="store_true", help="keep the saved subproblem figures"
     )
     parser.add_argument("--write", action="store_true")
@@ -130,13 +133,36 @@ def main() -> None:
         methods = [Method.BENDERS] + ([Method.EXTENSIVE] if n <= args.extensive_max else [])
         for method in methods:
             load = _load()
-            section = RobustOptimize(gap=0.01, time_limit_s=args.limit)
+            limit = args.limit
+            if method is Method.EXTENSIVE and args.extensive_limit is not None:
+                limit = args.extensive_limit
+            section = RobustOptimize(gap=0.01, time_limit_s=limit)
             t0 = time.perf_counter()
+            log: list[str] = []
+
+            def note(msg: str, log: list[str] = log, t0: float = t0) -> None:
+                log.append(f"{time.perf_counter() - t0:.1f} s {msg}")
+
             try:
                 with native_stdout_silenced():
-                    sol = solve_two_stage(problem, section, workers=2, method=method)
+                    sol = solve_two_stage(
+                        problem, section, workers=2, method=method, on_progress=note
+                    )
             except Exception as exc:  # noqa: BLE001 - a bounded run records its failure
-                runs.append({"futures": n, "method": method.value, "error": str(exc)})
+                runs.append(
+                    {
+                        "futures": n,
+                        "method": method.value,
+                        "error": str(exc),
+                        "iteration_log": log,
+                        "seconds": round(time.perf_counter() - t0, 1),
+                        "time_limit_s": limit,
+                        "load_before": load,
+                        "load_after": _load(),
+                    }
+                )
+                out["two_stage"] = runs
+                _save(out, args.write)
                 continue
             runs.append(
                 {
@@ -149,9 +175,10 @@ def main() -> None:
                     "iterations": sol.iterations,
                     "cuts": sol.cuts,
                     "reached_1pct": sol.gap <= 0.01,
-                    "time_limit_s": args.limit,
+                    "time_limit_s": limit,
                     "load_before": load,
                     "load_after": _load(),
+                    "iteration_log": log,
                 }
             )
             out["two_stage"] = runs

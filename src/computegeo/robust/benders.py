@@ -187,7 +187,12 @@ def solve_benders(
             master_gap = max(gap * MASTER_GAP_SHARE, min(MASTER_GAP_MAX, MASTER_GAP_LOOSE * g_now))
             if tighten:
                 master_gap = gap * MASTER_GAP_SHARE
-            lb, c, th = master.solve(master_gap, left)
+            try:
+                lb, c, th = master.solve(master_gap, left)
+            except SolverError:
+                if best is None or time.perf_counter() - start < time_limit_s:
+                    raise
+                break  # the clock ran out inside the master: keep the best plan and bound
             t1 = time.perf_counter()
             bound = max(bound, lb * OBJECTIVE_SCALE_USD)
             got = subs.evaluate(c)
