@@ -70,6 +70,8 @@ CUT_KEEP_SLACK = 0.01
 Cuts far from binding at the last LP plan shape the master only far from where the MILP
 optimum lies (its integrality gap is small); dropping them keeps the MILP master small. Every
 cut is valid, so dropping any never invalidates a bound."""
+MASTER_ALTERNATIVES = 2
+"""Other improving solutions of each MILP master evaluated as plans (and cut at) [-]."""
 CUT_TOL_USD = 1.0
 """A cut is added when theta underestimates the recourse cost by more than this [USD]."""
 
@@ -202,7 +204,7 @@ def solve_benders(
             value = problem.measure.value(first_usd + q, problem.perfect_usd)
             if best is None or value < best[0]:
                 best = (value, c, first_usd + q, first_usd)
-                master.keep_incumbent()
+                master.keep_incumbent(master.last_x)
             upper = best[0]
             history.append((time.perf_counter() - start, bound, upper))
             g = relative_gap(upper, bound)
@@ -220,6 +222,19 @@ def solve_benders(
                 continue
             master.add_cuts(c, violated, it)
             cuts += len(violated)
+            # the master's other improving MILP solutions are feasible plans too: each may
+            # be a better incumbent and its cuts shape the master where B&B went
+            for alt, th_alt, x_alt in master.alternatives(best[1]):
+                more = subs.evaluate(alt)
+                q_alt = np.array([k.recourse_usd for k in more])
+                first_alt = first_stage_cost_usd(d, alt)
+                v_alt = problem.measure.value(first_alt + q_alt, problem.perfect_usd)
+                if v_alt < best[0]:
+                    best = (v_alt, alt, first_alt + q_alt, first_alt)
+                    master.keep_incumbent(x_alt)
+                hit = [k for k in more if k.recourse_usd - th_alt[k.future] > CUT_TOL_USD]
+                master.add_cuts(alt, hit, -it)
+                cuts += len(hit)
             if best[1] is not c:
                 mid = Commitments(
                     IN_OUT_WEIGHT * c.build_mw + (1 - IN_OUT_WEIGHT) * best[1].build_mw,
@@ -318,8 +333,11 @@ class _Master:
         self.int_cols = np.flatnonzero(np.asarray(lp.integrality_, dtype=np.int64) != 0).astype(
             np.int32
         )
-        self._x: np.ndarray | None = None
+        self.last_x: np.ndarray = np.zeros(0)
         self._start: np.ndarray | None = None
+        self._saved: list[np.ndarray] = []
+        if self.is_mip:
+            self.h.setOptionValue("mip_improving_solution_save", True)
 
     def _values(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
         cols = self.col[labels]
@@ -354,17 +372,59 @@ class _Master:
             msg = f"HiGHS ended the Benders master with status {h.modelStatusToString(status)}"
             raise SolverError(msg)
         x = np.asarray(h.getSolution().col_value)
-        self._x = x
+        self.last_x = x
+        if self.is_mip:
+            n = len(x)
+            saved = [np.asarray(sol.col_value) for sol in h.getSavedMipSolutions()]
+            self._saved = [v for v in saved if len(v) == n]
         bound = float(info.mip_dual_bound) if self.is_mip else float(info.objective_function_value)
-        z = self._values(x, self.z_lab)
-        c = Commitments(self._values(x, self.b_lab), np.round(z) if self.is_mip else z)
+        c = self._commitments(x)
         th = x[self.theta_col] * OBJECTIVE_SCALE_USD
         return bound, c, th
 
-    def keep_incumbent(self) -> None:
-        """Start the next MILP solves from the integer decisions of the last solution."""
-        if self._x is not None and self.is_mip:
-            self._start = np.round(self._x[self.int_cols])
+    def _commitments(self, x: np.ndarray) -> Commitments:
+        z = self._values(x, self.z_lab)
+        return Commitments(self._values(x, self.b_lab), np.round(z) if self.is_mip else z)
+
+    def alternatives(
+        self, incumbent: Commitments
+    ) -> list[tuple[Commitments, np.ndarray, np.ndarray]]:
+        """The last MILP solve's other improving solutions, best first.
+
+        At most :data:`MASTER_ALTERNATIVES`, leaving out the final one and any equal to
+        ``incumbent`` (already evaluated).
+
+        Parameters
+        ----------
+        incumbent : Commitments
+            The best plan known.
+
+        Returns
+        -------
+        list of (Commitments, ndarray, ndarray)
+            Each plan, its theta [USD] and its master column values.
+        """
+        out: list[tuple[Commitments, np.ndarray, np.ndarray]] = []
+        seen = [
+            self.last_x[self.int_cols],
+            np.round(self._start) if self._start is not None else None,
+        ]
+        for x in reversed(self._saved[:-1]):  # improving order: the latest is the best
+            ints = np.round(x[self.int_cols])
+            c = self._commitments(x)
+            same_b = np.allclose(c.build_mw, incumbent.build_mw, atol=1e-6)
+            if same_b or any(s is not None and np.array_equal(ints, s) for s in seen):
+                continue
+            seen.append(ints)
+            out.append((c, x[self.theta_col] * OBJECTIVE_SCALE_USD, x))
+            if len(out) == MASTER_ALTERNATIVES:
+                break
+        return out
+
+    def keep_incumbent(self, x: np.ndarray) -> None:
+        """Start the next MILP solves from the integer decisions of master solution ``x``."""
+        if self.is_mip and len(x):
+            self._start = np.round(x[self.int_cols])
 
     def add_cuts(self, at: Commitments, cuts: list[Cut], tag: int) -> None:
         """Append ``theta_f - g_f . b >= Q_f - g_f . b^`` [MUSD] for each cut taken at ``at``."""
