@@ -159,7 +159,7 @@ class Subproblems:
         n = len(self.futures)
         self.chunks = [list(range(n))[k :: self.workers] for k in range(self.workers)]
         self._local: SubproblemWorker | None = None
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pools: list[concurrent.futures.ProcessPoolExecutor] = []
         self._actors: list[object] = []
         self._ray_started = False
 
@@ -173,13 +173,18 @@ class Subproblems:
             with native_stdout_silenced():
                 self._local = SubproblemWorker(self.structure, self.futures)
         else:
+            # one single-process pool per chunk: a shared pool may hand a chunk to either
+            # process (or both chunks to one), losing the futures' bases and the parallelism
             ctx = multiprocessing.get_context("spawn")
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=ctx,
-                initializer=_init,
-                initargs=(self.structure, self.futures),
-            )
+            self._pools = [
+                concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=ctx,
+                    initializer=_init,
+                    initargs=(self.structure, self.futures),
+                )
+                for _ in self.chunks
+            ]
         return self
 
     def _start_ray(self) -> None:
@@ -207,8 +212,8 @@ class Subproblems:
 
     def __exit__(self, *exc: object) -> None:
         """Stop the workers."""
-        if self._pool is not None:
-            self._pool.shutdown()
+        for pool in self._pools:
+            pool.shutdown()
         if self._actors:
             import ray
 
@@ -236,8 +241,9 @@ class Subproblems:
 
             with native_stdout_silenced():
                 cuts = self._local.run(commitments, range(len(self.futures)))
-        elif self._pool is not None:
-            jobs = [self._pool.submit(_run, commitments, c) for c in self.chunks]
+        elif self._pools:
+            pinned = zip(self._pools, self.chunks, strict=True)
+            jobs = [pool.submit(_run, commitments, c) for pool, c in pinned]
             cuts = [c for j in jobs for c in j.result()]
         else:
             import ray
