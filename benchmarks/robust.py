@@ -94,6 +94,8 @@ def main() -> None:
         # part when skipped); this run replaces only what it measures
         kept = json.loads(previous.read_text(encoding="utf-8"))
         out["subproblems"] = kept.get("subproblems", {})
+        if "two_stage_earlier" in kept:
+            out["two_stage_earlier"] = kept["two_stage_earlier"]
         runs = [
             r
             for r in kept.get("two_stage", [])
