@@ -123,9 +123,7 @@ def _lp_text(ctx: ModelContext, tmp_path: Path, names: bool) -> str:
 
 @pytest.fixture(scope="module")
 def contexts() -> dict[str, ModelContext]:
-    return {
-        case: ctx for name, data in _problems().items() for case, ctx in _variants(name, data)
-    }
+    return {case: ctx for name, data in _problems().items() for case, ctx in _variants(name, data)}
 
 
 @pytest.mark.parametrize("case", CASES)
