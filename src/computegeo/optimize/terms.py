@@ -220,15 +220,18 @@ def add_rows(
         {
             "coeffs": (term_dims, out_coeffs.reshape((*shape, -1))),
             "vars": (term_dims, out_vars.reshape((*shape, -1))),
-            "sign": sign,
+            "sign": (dims, np.full(shape, sign)),
             "rhs": (dims, rhs_values),
+            "scaling": (dims, np.ones(shape)),  # no row scaling (linopy's default, given)
         },
         coords={str(c.name): c for c in coords},
     )
     row_mask = None
-    if mask is not None:
+    if mask is not None and not bool(np.all(mask)):  # an all-true mask numbers the same rows
         row_mask = xr.DataArray(np.broadcast_to(mask, shape), coords=list(coords), dims=dims)
-    m.add_constraints(linopy.Constraint(data, m), name=name, mask=row_mask)
+    # every field is already on the full row grid: nothing for linopy to broadcast
+    constraint = linopy.Constraint(data, m, skip_broadcast=True)
+    m.add_constraints(constraint, name=name, mask=row_mask)
 
 
 def expression(
