@@ -22,6 +22,11 @@ Usage::
     PYTHONPATH=src python benchmarks/plan_overhead.py                     # reference, S, M, M-n1
     PYTHONPATH=src python benchmarks/plan_overhead.py --cases reference XXL
     PYTHONPATH=src python benchmarks/plan_overhead.py --write --label after
+    PYTHONPATH=src python benchmarks/plan_overhead.py --build-only --write --label "ladder, new"
+
+``--build-only`` labels starting with ``ladder, `` are tabulated side by side per rung; to time an
+older tree's build with this same script, point ``PYTHONPATH`` at that tree's ``src`` (a
+checkout of the older commit) and give it its own ``ladder, ...`` label.
 
 Results: ``benchmarks/results/plan_overhead.json`` (one entry per label and case, merged) and
 ``plan_overhead.md`` (before/after tables).
@@ -119,10 +124,10 @@ def _case_problem(name: str) -> Any:
     import numpy as np
     from scale_ladder import RUNGS
 
-    from computegeo.scenario.enums import ResilienceScope
     from computegeo.testing import random_problem
 
     rung = {r.name: r for r in RUNGS}[name]
+    modes = _n1_modes()
     return random_problem(
         np.random.default_rng(2026),
         rung.sites,
@@ -130,9 +135,23 @@ def _case_problem(name: str) -> Any:
         rung.periods,
         max_share_market=rung.max_share_market,
         training_min_cluster_mw=rung.training_min_cluster_mw,
-        n1_mode=ResilienceScope.MARKET if rung.n1_share > 0 else ResilienceScope.NONE,
+        n1_mode=modes.MARKET if rung.n1_share > 0 else modes.NONE,
         n1_share=rung.n1_share,
     )
+
+
+def _n1_modes() -> Any:
+    """The N-1 scope enum: ``ResilienceScope``, or ``N1Mode`` in trees before it existed.
+
+    Looked up by name so that ``--build-only`` can time an older tree's model build with this
+    same script (``PYTHONPATH`` set to that tree's ``src``), as the build ladder does.
+    """
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("computegeo.scenario.enums") is not None:
+        return importlib.import_module("computegeo.scenario.enums").ResilienceScope
+    return importlib.import_module("computegeo.problem.data").N1Mode  # before round 1
 
 
 BUILD_REPEATS = 3
@@ -303,6 +322,8 @@ def _markdown(doc: dict[str, Any]) -> str:
         "",
     ]
     for label, rows in doc["runs"].items():
+        if not rows:
+            continue
         lines += [
             f"## {label}",
             "",
@@ -348,9 +369,44 @@ def _markdown(doc: dict[str, Any]) -> str:
             for r in rows.values()
         ]
         lines.append("")
+    lines += _ladder_table(doc.get("builds_only", {}))
     if doc.get("notes"):
         lines += ["## Notes", "", *doc["notes"], ""]
     return "\n".join(lines)
+
+
+LADDER_PREFIX = "ladder, "
+"""``--build-only`` labels starting with this are compared side by side, rung by rung."""
+
+
+def _ladder_table(builds: dict[str, dict[str, Any]]) -> list[str]:
+    """One table of model-build CPU seconds per rung under every ``ladder, ...`` label."""
+    labels = [label for label in builds if label.startswith(LADDER_PREFIX)]
+    if len(labels) < 2:
+        return []
+    cases = list(dict.fromkeys(case for label in labels for case in builds[label]))
+    heads = [label.removeprefix(LADDER_PREFIX) for label in labels]
+    lines = [
+        f"## Model build CPU s per rung, same session (median of {BUILD_REPEATS})",
+        "",
+        "| case | variables | constraints | " + " | ".join(heads) + " | last / first |",
+        "|---|---|---|" + "---|" * (len(labels) + 1),
+    ]
+    for case in cases:
+        rows = [builds[label].get(case) for label in labels]
+        size = next(r for r in reversed(rows) if r is not None)
+        cpu = [f"{r['model_build_cpu_s']:.3f}" if r else "not measured" for r in rows]
+        ratio = (
+            f"{rows[-1]['model_build_cpu_s'] / rows[0]['model_build_cpu_s']:.2f}"
+            if rows[0] and rows[-1]
+            else "-"
+        )
+        lines.append(
+            f"| {case} | {size['model_variables']:,.0f} | {size['model_constraints']:,.0f} | "
+            + " | ".join(cpu)
+            + f" | {ratio} |"
+        )
+    return [*lines, ""]
 
 
 def main() -> None:
@@ -393,7 +449,8 @@ def main() -> None:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / "plan_overhead.json"
         doc = json.loads(path.read_text()) if path.exists() else {"runs": {}}
-        section = doc.setdefault("runs", {}).setdefault(args.label, {})
+        runs = doc.setdefault("runs", {})
+        section = runs.get(args.label, {}) if args.build_only else runs.setdefault(args.label, {})
         for name, row in rows.items():
             if args.build_only and name in section:
                 section[name].update(row)
