@@ -50,8 +50,8 @@ import pandas as pd
 import yaml
 
 from computegeo.core.errors import DataError, InputError, suggest
-from computegeo.dataset.catalog import load_countries, load_country_groups
 from computegeo.dataset.schema import read_data_text
+from computegeo.dataset.tables import load_countries, load_country_groups
 
 RULES_FILE = "residency.yaml"
 JURISDICTIONS_FILE = "jurisdictions.yaml"
