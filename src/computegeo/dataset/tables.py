@@ -198,7 +198,7 @@ def load_country_groups() -> pd.DataFrame:
 
     The single membership table behind the residency rules and the dataset's membership
     attributes. ``member`` is an ISO2 code or ``group:<id>`` (every member of another group);
-    :func:`computegeo.dataset.residency.group_members` expands it.
+    :func:`computegeo.dataset.country_groups.group_members` expands it.
 
     Returns
     -------
