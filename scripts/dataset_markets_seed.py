@@ -737,7 +737,17 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="new supply expected 2024-2026 (224 MW; 88 MW operational in 2023)",
     ),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
-    "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
+    "london": Fact(
+        1209,
+        "cw_emea_h1_2024_london",
+        2024,
+        note="pipeline (under construction + planning) 1,209 MW, C&W H1 2024, the basis of the "
+        "other C&W EMEA pipelines; range up to 3,700 MW = Knight Frank's 2025 aggregate 5,100 "
+        "MW (live, under construction, committed and early-stage) minus 1,400 MW live (S25), "
+        "which counts projects at earlier stages than C&W's planning pipeline",
+        low=1209,
+        high=5100 - 1400,
+    ),
     "paris": Fact(
         round(3400 * _EMEA_PIPE_SHARE),
         "S25",
@@ -811,7 +821,9 @@ TIME_TO_POWER: dict[str, Fact] = {
         "S61",
         2025,
         True,
-        "no new Greater Dublin connections before ~2028 (~14 months from late 2026) plus ~2 years to energise",
+        "no new Greater Dublin connection offers under the 2021 direction (~2028, S61); the Dec 2025 policy "
+        "(CRU/2025236) reopens offers only with matching dispatchable generation, which is taken to need "
+        "~3 years to deliver",
     ),
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
@@ -903,7 +915,15 @@ OTHER_TTP = Fact(
 # Moratorium, pause or hard cap on new DC grid connections or permits in force (2025-26).
 MORATORIUM: dict[str, Fact] = {
     "dublin": Fact(
-        True, "S61", 2025, note="EirGrid: no new Greater Dublin DC connections before ~2028"
+        False,
+        "cru_leu_2025",
+        2025,
+        note="the 2021 direction (CRU/21/124), under which EirGrid made no new Greater Dublin "
+        "DC connection offers (before ~2028, S61), was superseded on 12 Dec 2025 by a connection "
+        "policy with conditions: a data centre above 10 MVA must bring new on-site or proximate "
+        "dispatchable generation or storage matching its import capacity and new Irish "
+        "renewable generation of at least 80 % of its annual demand, and its location is "
+        "assessed for constraints",
     ),
     "amsterdam": Fact(
         True,
@@ -928,6 +948,37 @@ MORATORIUM: dict[str, Fact] = {
     "n_virginia": Fact(False, "S73", 2024),  # Dominion pause 2022 lifted; long queue instead
     "frankfurt": Fact(False, "S67", 2023),  # zoning clusters, no moratorium
     "london": Fact(False, "S69", 2022),  # grid full in West London, not a moratorium
+    "johor": Fact(
+        False,
+        "johor_dc_2025",
+        2025,
+        note="no moratorium on all data centres: applications are vetted by the state "
+        "committee (about 30 % rejected in its first five months) and water-cooled expansions "
+        "are deferred until mid-2027 (Nov 2025)",
+    ),
+    "seoul": Fact(
+        False,
+        "korea_dc_grid_2024",
+        2024,
+        note="no moratorium: new data centres of 10 MW or more in the capital region pass a "
+        "power-system impact assessment (from Jun 2024) and KEPCO may defer supply where the "
+        "grid is saturated",
+    ),
+    "atlanta": Fact(
+        False,
+        "atlanta_dc_2024",
+        2024,
+        note="zoning only: no new data centres in the Beltline overlay or within 2,640 ft of "
+        "high-capacity transit (City of Atlanta, Sep 2024); the metro's hyperscale campuses "
+        "lie outside the city",
+    ),
+    "phoenix": Fact(
+        False,
+        "phoenix_dc_2025",
+        2025,
+        note="zoning only: data centres need a Special Permit in commercial and industrial "
+        "districts (City of Phoenix, Jul 2025)",
+    ),
 }
 NO_MORATORIUM_RULE = (
     "no moratorium or cap found in the sources reviewed (research notes section 4); assumed none"
