@@ -972,6 +972,36 @@ MORATORIUM: dict[str, Fact] = {
         "high-capacity transit (City of Atlanta, Sep 2024); the metro's hyperscale campuses "
         "lie outside the city",
     ),
+    "taipei": Fact(
+        True,
+        "taiwan_north_dc_2024",
+        2024,
+        note="a hard cap: no data centre above 5 MW approved north of Taoyuan since Sep 2023 "
+        "(MOEA, Aug 2024); the sources reviewed report no lifting (the Nov 2025 energy-use-plan "
+        "rule for every new data centre of 5 MW or more adds a review)",
+    ),
+    "dallas": Fact(
+        False,
+        "texas_sb6_2025",
+        2025,
+        note="no moratorium: Texas SB 6 (Jun 2025) sets interconnection standards, cost sharing "
+        "and emergency curtailment for loads of 75 MW or more",
+    ),
+    "abilene": Fact(
+        False,
+        "texas_sb6_2025",
+        2025,
+        note="no moratorium: Texas SB 6 (Jun 2025) governs new large loads in ERCOT",
+    ),
+    "new_york": Fact(
+        False,
+        "ny_dc_moratorium_bill_2026",
+        2026,
+        True,
+        "no moratorium in force in the sources reviewed: a one-year statewide freeze on permits "
+        "for new large data centres passed the Legislature on 4 Jun 2026 and awaited the "
+        "governor's signature; set moratorium true if it is signed",
+    ),
     "phoenix": Fact(
         False,
         "phoenix_dc_2025",

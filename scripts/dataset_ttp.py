@@ -34,12 +34,13 @@ CAMPUSES_BY_MARKET: dict[str, tuple[str, ...]] = {
     "omaha": ("Google Omaha Nebraska",),
     "pryor": ("Google Mayes County Oklahoma",),
     "jackson_ms": ("Amazon Canton Mississippi", "Amazon Ridgeland Mississippi"),
-    "atlanta": ("Microsoft Fairwater Fayetteville Georgia",),
 }
-"""Markets whose time to power is read off their campuses (Fayetteville GA is ~35 km south of
-Atlanta). The New Albany campuses are not used for Columbus: they were powered in 2020-21,
-before AEP Ohio's 2023-25 moratorium and its 2025 large-load tariff, so they do not measure
-today's wait."""
+"""The AI-campus markets, whose time to power is read off their own campuses. A classic metro
+keeps its published wait or regional default even where a tracked campus lies nearby: a
+hyperscaler's campus is powered on an agreement made before site work, which a new entrant in
+the metro does not have (Microsoft Fairwater at Fayetteville GA, 20.6 months, is not used for
+Atlanta; the New Albany campuses, powered in 2020-21 before AEP Ohio's 2023-25 moratorium,
+are not used for Columbus)."""
 
 
 @dataclass(frozen=True)
