@@ -993,6 +993,60 @@ MORATORIUM: dict[str, Fact] = {
         2025,
         note="no moratorium: Texas SB 6 (Jun 2025) governs new large loads in ERCOT",
     ),
+    "oslo": Fact(
+        False,
+        "norway_ecom_2025",
+        2025,
+        note="no moratorium: since Jan 2025 data centres register with Nkom, with no approval "
+        "procedure",
+    ),
+    "narvik": Fact(
+        False,
+        "norway_ecom_2025",
+        2025,
+        note="no moratorium: since Jan 2025 data centres register with Nkom, with no approval "
+        "procedure",
+    ),
+    "toronto": Fact(
+        False,
+        "ontario_bill40_2025",
+        2025,
+        note="no moratorium in force: Bill 40 (Dec 2025) lets Ontario set conditions for "
+        "connecting data centres and prioritise projects by regulation, not yet made; set true "
+        "if the regulations allocate capacity by government selection",
+    ),
+    "oregon": Fact(
+        False,
+        "oregon_power_act_2025",
+        2025,
+        note="no moratorium: the POWER Act (Jun 2025) puts loads above 20 MW in their own rate "
+        "class with 10-year contracts",
+    ),
+    "richland_parish": Fact(
+        False,
+        "lpsc_meta_2025",
+        2025,
+        note="no moratorium: the state regulator approved the utility's plants and lines for the "
+        "campus (Aug 2025)",
+    ),
+    "new_carlisle": Fact(
+        False,
+        "iurc_im_2025",
+        2025,
+        note="no moratorium: a large-load tariff with long-term commitments (Feb 2025)",
+    ),
+    "salt_lake_city": Fact(
+        False,
+        "utah_sb132_2025",
+        2025,
+        note="no moratorium: S.B. 132 (Mar 2025) adds service pathways for large loads",
+    ),
+    "mount_pleasant": Fact(
+        False,
+        "wi_psc_vlc_2026",
+        2026,
+        note="no moratorium: a Very Large Customer tariff for loads of 100 MW or more (Apr 2026)",
+    ),
     "new_york": Fact(
         False,
         "ny_dc_moratorium_bill_2026",

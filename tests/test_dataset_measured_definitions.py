@@ -38,6 +38,14 @@ SOURCED_MORATORIUM = {
     "taipei": (True, "north of Taoyuan"),
     "dallas": (False, "Senate Bill 6"),
     "abilene": (False, "Senate Bill 6"),
+    "oslo": (False, "Nkom"),
+    "narvik": (False, "Nkom"),
+    "toronto": (False, "Bill 40"),
+    "oregon": (False, "HB 3546"),
+    "richland_parish": (False, "Louisiana Public Service Commission"),
+    "new_carlisle": (False, "Indiana Utility Regulatory Commission"),
+    "salt_lake_city": (False, "S.B. 132"),
+    "mount_pleasant": (False, "Very Large Customer"),
 }
 
 
