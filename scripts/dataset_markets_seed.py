@@ -993,6 +993,95 @@ MORATORIUM: dict[str, Fact] = {
         2025,
         note="no moratorium: Texas SB 6 (Jun 2025) governs new large loads in ERCOT",
     ),
+    "copenhagen": Fact(
+        True,
+        "energinet_pause_2026",
+        2026,
+        note="a pause: Energinet stopped signing new transmission-level connection agreements "
+        "for large consumers in Mar 2026 and extended it; the government bill puts large data "
+        "centres last in grid-access priority",
+    ),
+    "paris": Fact(
+        False,
+        "france_dc_2026",
+        2026,
+        note="no moratorium: the government fast-tracks data-centre projects (63 sites, a task "
+        "force; Jan 2026)",
+    ),
+    "marseille": Fact(
+        False,
+        "france_dc_2026",
+        2026,
+        note="no moratorium: national fast-track for data centres (Jan 2026); the city's 2022 "
+        "siting strategy has no power to refuse permits",
+    ),
+    "memphis": Fact(
+        False,
+        "tva_xai_2024",
+        2026,
+        note="no moratorium: TVA approved 150 MW (Nov 2024) and 150 MW more (Feb 2026) for "
+        "xAI, with demand-response conditions",
+    ),
+    "cheyenne": Fact(
+        False,
+        "crusoe_cheyenne_2025",
+        2026,
+        note="no moratorium: Laramie County approved the 1.8 GW Project Jade campus (Jan 2026)",
+    ),
+    "berlin": Fact(
+        False,
+        "S80",
+        2023,
+        note="no moratorium: the Energy Efficiency Act (EnEfG, 2023) sets efficiency conditions "
+        "for new data centres (PUE <= 1.2 from Jul 2026)",
+    ),
+    "chicago": Fact(
+        False,
+        "icc_comed_2026",
+        2026,
+        note="no moratorium: deposits for large-load projects of 50 MW or more (ICC, Mar 2026)",
+    ),
+    "helsinki": Fact(
+        False,
+        "finland_dc_2026",
+        2026,
+        note="no moratorium: data centres connect without a binding extra condition; their "
+        "electricity tax rises to the general class from Jul 2026",
+    ),
+    "jackson_ms": Fact(
+        False,
+        "mississippi_aws_2024",
+        2024,
+        note="no moratorium: the Legislature fast-tracked utility approvals for AWS (Jan 2024)",
+    ),
+    "sydney": Fact(
+        False,
+        "australia_dc_2026",
+        2026,
+        note="no moratorium: federal expectations (Mar 2026) and technical standards set "
+        "conditions for new data-centre connections",
+    ),
+    "melbourne": Fact(
+        False,
+        "australia_dc_2026",
+        2026,
+        note="no moratorium: federal expectations (Mar 2026) and technical standards set "
+        "conditions for new data-centre connections",
+    ),
+    "tokyo": Fact(
+        False,
+        "japan_dc_policy",
+        2026,
+        note="no moratorium: policy steers new data centres to the regions by subsidy (METI "
+        "2023, GX Strategic Areas 2026)",
+    ),
+    "osaka": Fact(
+        False,
+        "japan_dc_policy",
+        2026,
+        note="no moratorium: policy steers new data centres to the regions by subsidy (METI "
+        "2023, GX Strategic Areas 2026)",
+    ),
     "oslo": Fact(
         False,
         "norway_ecom_2025",
