@@ -12,7 +12,7 @@ Examples
 >>> markets = load_markets()
 >>> markets.loc["sydney", "country"]
 'AU'
->>> bool(markets.loc["dublin", "moratorium"])
+>>> bool(markets.loc["amsterdam", "moratorium"])
 True
 >>> prov = load_market_attributes()
 >>> row = prov[(prov.market_id == "tokyo") & (prov.attribute == "build_cost_usd_per_mw")].iloc[0]
