@@ -15,15 +15,17 @@ Cases (each in a fresh process; imports warmed on a tiny instance first, not tim
 
 The reference cases use the scenario's own solver settings (gap 0.1 %, 45 s limit) and the
 planner as ``computegeo plan`` calls it (duals and N-1 KPIs on). Recorded per case: wall and
-CPU seconds of ``planner.plan`` (CPU = user + system of the process during the call), HiGHS
-seconds, N-1 rounds, HiGHS models solved (``model:`` progress messages), status, objective,
-gap, and the machine's 1-minute load average before the run (the machine is shared).
+CPU seconds of ``planner.plan`` (``--n1-method rows``, the default, or ``cuts``; CPU = user +
+system of the process during the call), HiGHS seconds, N-1 rounds, HiGHS models solved
+(``model:`` progress messages), status, objective, gap, and the machine's 1-minute load
+average before the run (the machine is shared).
 
 Usage::
 
     PYTHONPATH=src python benchmarks/n1_planning.py                 # every case
     PYTHONPATH=src python benchmarks/n1_planning.py --cases M-n1    # some
     PYTHONPATH=src python benchmarks/n1_planning.py --write --label after
+    PYTHONPATH=src python benchmarks/n1_planning.py --n1-method cuts --write --label cuts
 
 Results: ``benchmarks/results/n1_planning.json`` (runs keyed by label and case) and ``.md``.
 """
@@ -106,9 +108,9 @@ def _ladder_problem() -> tuple[object, object]:
     return data, SolveOptions(mip_rel_gap=GAP, time_limit_s=rung.time_limit_s, threads=1)
 
 
-def run_case(case: str) -> dict[str, object]:
+def run_case(case: str, n1_method: str = "rows") -> dict[str, object]:
     """Run one case in this process and return its measurements."""
-    from computegeo.planner import plan
+    from computegeo.planner import N1Method, plan
     from computegeo.testing import tiny_problem
 
     plan(tiny_problem(), compute_duals=False)  # warm imports and code paths
@@ -133,6 +135,7 @@ def run_case(case: str) -> dict[str, object]:
             on_progress=on_progress,
             compute_duals=not ladder,
             with_n1_kpi=not ladder,
+            n1_method=N1Method(n1_method),
         )
     except Exception as exc:  # a failed case is a result too (e.g. no plan in time)
         result = None
@@ -142,6 +145,7 @@ def run_case(case: str) -> dict[str, object]:
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     row: dict[str, object] = {
         "case": case,
+        "n1_method": n1_method,
         "time_limit_s": opts.time_limit_s,  # type: ignore[attr-defined]
         "mip_rel_gap": opts.mip_rel_gap,  # type: ignore[attr-defined]
         "load_average_1min_before": round(load, 2),
@@ -213,15 +217,16 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", default=list(CASES))
     parser.add_argument("--label", default="after", help="key of this run in the results")
     parser.add_argument("--write", action="store_true", help="merge into benchmarks/results/")
+    parser.add_argument("--n1-method", default="rows", choices=("rows", "cuts"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_case(args.child)))
+        print(json.dumps(run_case(args.child, args.n1_method)))
         return
     rows: dict[str, dict[str, object]] = {}
     for case in args.cases:
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", case],
+            [sys.executable, __file__, "--child", case, "--n1-method", args.n1_method],
             capture_output=True,
             text=True,
             timeout=CHILD_TIMEOUT_S,

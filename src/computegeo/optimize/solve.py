@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
@@ -376,20 +376,144 @@ def run_highs(h: Any) -> Any:
     return h.run()
 
 
-def _run_in_fresh_thread(h: Any) -> None:
-    """``h.run()`` in a new thread, as linopy runs every solve.
+def _highs_status(h: Any) -> Status:
+    """Typed status of a HiGHS instance after a run (see :data:`_TERMINATION_TO_STATUS`)."""
+    import highspy
 
-    HiGHS keeps its task scheduler per thread, sized by the first run's ``threads`` option; a
-    later run in the same thread with another ``threads`` value fails. A fresh thread gets a
-    fresh scheduler, whatever ran before in this process.
+    ms = highspy.HighsModelStatus
+    by_status = {
+        ms.kOptimal: Status.OPTIMAL,
+        ms.kTimeLimit: Status.TIME_LIMIT,
+        ms.kInfeasible: Status.INFEASIBLE,
+        ms.kUnboundedOrInfeasible: Status.INFEASIBLE,
+        ms.kUnbounded: Status.UNBOUNDED,
+    }
+    return by_status.get(h.getModelStatus(), Status.ERROR)
+
+
+def solve_highs(
+    h: Any,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    *,
+    objective_offset: float = 0.0,
+) -> SolveResult:
+    """Run a prepared ``highspy.Highs`` instance (through :func:`run_highs`) and summarise it.
+
+    The instance is run as it stands, so a model changed in place since its last run (rows
+    added, bounds changed, a start given with ``setSolution``) is re-solved without being
+    rebuilt or translated again.
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        The model to run; its options are set from ``options`` first.
+    options : SolveOptions, optional
+        Gap [-], time limit [s], threads, LP algorithm (used only when no column is integer)
+        and log switch.
+    on_progress : callable, optional
+        Called with short progress messages (start, the MIP gap as it moves, end).
+    objective_offset : float
+        Constant added to HiGHS' objective and bound (a constant of the objective that the
+        translation left out) [model units].
+
+    Returns
+    -------
+    SolveResult
+        Status, objective and proven bound [model units], HiGHS and wall time [s].
+
+    Raises
+    ------
+    NoIncumbentError
+        When the time limit came before any feasible solution.
+    SolverError
+        When HiGHS stops without a usable solution for another reason.
     """
-    worker = threading.Thread(target=h.run, name="computegeo-highs-rerun", daemon=True)
-    worker.start()
-    worker.join()
+    opts = options or SolveOptions()
+    is_mip = bool(np.any(np.asarray(h.getLp().integrality_, dtype=np.int64) != 0))
+    highs_options: HighsOptions = {
+        "mip_rel_gap": opts.mip_rel_gap,
+        "time_limit": float(opts.time_limit_s),
+        "output_flag": opts.log,
+        "log_to_console": opts.log,
+        "log_file": "",
+        "solver": "choose" if is_mip else opts.lp_algorithm,
+        "threads": opts.threads or 0,
+    }
+    if on_progress is not None:
+        on_progress(
+            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
+        )
+    start = time.perf_counter()
+    with _mip_log_watch(highs_options, on_progress, opts.log):
+        for key, value in highs_options.items():
+            h.setOptionValue(key, value)
+        run_start = time.perf_counter()
+        try:
+            run_highs(h)
+        except Exception as exc:  # HiGHS raises assorted types; surface them as one error
+            msg = f"HiGHS failed: {exc}"
+            raise SolverError(msg) from exc
+        run_s = time.perf_counter() - run_start  # getRunTime() accumulates over runs
+        h.setOptionValue("log_file", "")  # close the log before the folder goes
+    wall = time.perf_counter() - start
+    status = _highs_status(h)
+    info = h.getInfo()
+    has_primal = info.primal_solution_status != 0
+    if status is Status.TIME_LIMIT and not has_primal:
+        msg = (
+            f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
+            "feasible plan."
+        )
+        raise NoIncumbentError(msg)
+    if status is Status.ERROR:
+        why = h.modelStatusToString(h.getModelStatus())
+        msg = f"HiGHS stopped without a usable solution ({why})."
+        raise SolverError(msg)
+    objective = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        objective = float(info.objective_function_value) + objective_offset
+    gap, bound = 0.0, objective
+    if is_mip:
+        gap = float(info.mip_gap)
+        bound = float(info.mip_dual_bound) + objective_offset
+    result = SolveResult(
+        status=status,
+        objective=objective,
+        dual_bound=bound,
+        mip_gap=gap,
+        solve_seconds=run_s,
+        wall_seconds=wall,
+    )
+    if on_progress is not None:
+        on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
+    return result
+
+
+def _family_duals(
+    model: linopy.Model, row_dual: np.ndarray, first_row: int, names: Iterable[str]
+) -> dict[str, xr.DataArray]:
+    """Row duals of ``model``'s families, its rows being HiGHS rows ``first_row`` on."""
+    clabels = np.asarray(model.constraints.label_index.clabels, dtype=np.int64)
+    by_label = np.full(int(clabels.max(initial=-1)) + 1, np.nan)
+    by_label[clabels] = row_dual[first_row : first_row + len(clabels)]
+    duals: dict[str, xr.DataArray] = {}
+    for name in names:
+        if name not in model.constraints:
+            continue
+        labels = model.constraints[name].labels
+        flat = labels.values
+        inside = (flat >= 0) & (flat < len(by_label))
+        values = np.where(inside, by_label[np.where(inside, flat, 0)], np.nan)
+        duals[name] = labels.copy(data=values)
+    return duals
 
 
 def resolve_fixed_lp(
-    model: linopy.Model, names: Iterable[str], options: SolveOptions | None = None
+    model: linopy.Model,
+    names: Iterable[str],
+    options: SolveOptions | None = None,
+    extra_rows: Sequence[tuple[linopy.Model, int]] = (),
 ) -> tuple[SolveResult, dict[str, xr.DataArray]]:
     """Re-solve a solved model as the LP with every integer column fixed at its value; the duals.
 
@@ -405,6 +529,10 @@ def resolve_fixed_lp(
         Constraint families whose duals to return (absent ones are skipped).
     options : SolveOptions, optional
         Time limit and LP algorithm of the re-solve.
+    extra_rows : sequence of (linopy.Model, int)
+        Rows added to the HiGHS instance after ``model``'s own: each block's constraints
+        start at the given HiGHS row (see :class:`computegeo.planner.inplace.InPlaceModel`);
+        their duals are joined to the family's along its first dimension.
 
     Returns
     -------
@@ -436,7 +564,9 @@ def resolve_fixed_lp(
     h.setOptionValue("time_limit", float(opts.time_limit_s))
     h.setOptionValue("solver", opts.lp_algorithm)
     h.clearSolver()  # solve from scratch, as a freshly built LP would be
-    _run_in_fresh_thread(h)
+    run_start = time.perf_counter()
+    run_highs(h)
+    run_s = time.perf_counter() - run_start  # getRunTime() accumulates over an instance's runs
     wall = time.perf_counter() - start
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     objective = float(h.getInfo().objective_function_value) if optimal else float("nan")
@@ -445,22 +575,16 @@ def resolve_fixed_lp(
         objective=objective,
         dual_bound=objective,
         mip_gap=0.0,
-        solve_seconds=float(h.getRunTime()),
+        solve_seconds=run_s,
         wall_seconds=wall,
     )
     if not optimal:
         return result, {}
-    clabels = np.asarray(model.constraints.label_index.clabels, dtype=np.int64)
+    names = tuple(names)
     row_dual = np.asarray(h.getSolution().row_dual, dtype=float)
-    by_label = np.full(int(clabels.max(initial=-1)) + 1, np.nan)
-    by_label[clabels] = row_dual[: len(clabels)]
-    duals: dict[str, xr.DataArray] = {}
-    for name in names:
-        if name not in model.constraints:
-            continue
-        labels = model.constraints[name].labels
-        flat = labels.values
-        inside = (flat >= 0) & (flat < len(by_label))
-        values = np.where(inside, by_label[np.where(inside, flat, 0)], np.nan)
-        duals[name] = labels.copy(data=values)
+    duals = _family_duals(model, row_dual, 0, names)
+    for block, first_row in extra_rows:
+        for name, more in _family_duals(block, row_dual, first_row, names).items():
+            dim = more.dims[0]
+            duals[name] = xr.concat([duals[name], more], dim=dim) if name in duals else more
     return result, duals

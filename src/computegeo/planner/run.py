@@ -17,6 +17,7 @@ This module orchestrates optimize and evaluate, so it imports ``computegeo.evalu
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -53,7 +54,16 @@ from computegeo.optimize.solve import (
     solve,
 )
 from computegeo.planner.inplace import BinaryMode, InPlaceModel
-from computegeo.planner.rounds import Round, Strategy, gap, plan_binaries, repaired, solve_round
+from computegeo.planner.n1_cuts import ContingencyOracle, solve_with_cuts
+from computegeo.planner.rounds import (
+    N1Method,
+    Round,
+    Strategy,
+    gap,
+    plan_binaries,
+    repaired,
+    solve_round,
+)
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import (
     BindingConstraint,
@@ -130,6 +140,7 @@ def plan(
     max_n1_rounds: int = 20,
     strategy: Strategy | None = None,
     extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None,
+    n1_method: N1Method = N1Method.ROWS,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -153,6 +164,9 @@ def plan(
     extra_rows : callable, optional
         ``extra_rows(model, ctx)`` adds rows to every model built (see
         :attr:`ModelContext.extra_rows`); ``computegeo.explain`` forces markets in with it.
+    n1_method : N1Method
+        N-1 as lazy rounds of the formulation's rows (default) or as capacity cuts from one
+        checking LP per contingency (:mod:`computegeo.planner.n1_cuts`).
 
     Returns
     -------
@@ -191,58 +205,79 @@ def plan(
     bound = -np.inf  # best proven lower bound over rounds (each round relaxes the final one)
     final = not conts
     previous: Solution | None = None  # the last round's plan, to repair in the final round
-    while True:
-        rounds += 1
-        final = final or len(included) == len(conts)
-        now = time.perf_counter()
-        round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
-        t_add = time.perf_counter()
-        ip.add_contingencies(tuple(included))
-        build_s += time.perf_counter() - t_add
-        repair = repaired(ip, previous, opts, deadline, say) if final and previous else None
-        start_binaries = plan_binaries(previous) if previous is not None else None
+    if n1_method is N1Method.CUTS and conts:
+        oracle = ContingencyOracle(base, tuple(range(len(conts))))
+        say(f"N-1 as {len(oracle.checks)} checking LPs with capacity cuts")
+        build_s = time.perf_counter() - start
         try:
-            outcome = solve_round(ip, opts, round_deadline, strategy, say, start_binaries)
-        except NoIncumbentError:
-            if not final:
-                # the slice ran out before any plan: one last round with every contingency
-                say("no plan within this round's share of the time: adding every N-1 contingency")
-                included = list(range(len(conts)))
-                final = True
-                continue
-            if repair is None:
-                raise _no_plan_in_time(data, opts, rounds) from None
-            outcome = repair
+            outcome, rounds = solve_with_cuts(ip, oracle, opts, deadline, strategy, say)
+        except SolverError:
+            raise _no_plan_in_time(data, opts, rounds) from None
         build_s += outcome.build_seconds
-        solve_s += outcome.solve_seconds
+        solve_s += outcome.solve_seconds + oracle.lp_seconds
         if outcome.status is Status.INFEASIBLE:
-            raise _infeasible(data, outcome.ctx)
-        if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
-            msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
-            raise SolverError(msg)
-        if np.isfinite(outcome.bound):
-            bound = max(bound, outcome.bound)
-        if repair is not None and outcome is not repair:
-            build_s += repair.build_seconds
-            solve_s += repair.solve_seconds
-            if repair.objective < outcome.objective:
-                say("the repaired plan of the previous round is the better one: kept")
-                outcome = repair
-        ctx, objective, sol = outcome.ctx, outcome.objective, outcome.sol
-        new = _new_contingencies(data, sol, included)
-        if not new:
-            # stopped by the clock: keep the best plan, judged against the best proven bound
-            hit_limit = outcome.status is Status.TIME_LIMIT and not (
-                gap(objective, bound) <= opts.mip_rel_gap
+            raise _infeasible(
+                data, dataclasses.replace(base, contingency_ids=tuple(range(len(conts))))
             )
-            break
-        out_of_slice = outcome.status is Status.TIME_LIMIT
-        if rounds >= max_n1_rounds or out_of_slice or _nearly_out(start, deadline):
-            new = [c for c in range(len(conts)) if c not in included]
-            final = True
-        included = sorted(set(included) | set(new))
-        previous = sol
-        say(f"adding {len(new)} N-1 contingencies")
+        ctx, objective, sol = outcome.ctx, outcome.objective, outcome.sol
+        bound = outcome.bound
+        hit_limit = outcome.status is Status.TIME_LIMIT
+    else:
+        while True:
+            rounds += 1
+            final = final or len(included) == len(conts)
+            now = time.perf_counter()
+            round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
+            t_add = time.perf_counter()
+            ip.add_contingencies(tuple(included))
+            build_s += time.perf_counter() - t_add
+            repair = repaired(ip, previous, opts, deadline, say) if final and previous else None
+            start_binaries = plan_binaries(previous) if previous is not None else None
+            try:
+                outcome = solve_round(ip, opts, round_deadline, strategy, say, start_binaries)
+            except NoIncumbentError:
+                if not final:
+                    # the slice ran out before any plan: one last round with every contingency
+                    say("no plan in this round's share of the time: adding every N-1 contingency")
+                    included = list(range(len(conts)))
+                    final = True
+                    continue
+                if repair is None:
+                    raise _no_plan_in_time(data, opts, rounds) from None
+                outcome = repair
+            build_s += outcome.build_seconds
+            solve_s += outcome.solve_seconds
+            if outcome.status is Status.INFEASIBLE:
+                raise _infeasible(data, outcome.ctx)
+            if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
+                msg = (
+                    f"HiGHS ended with status {outcome.status.value}; "
+                    "the scenario may be unbounded."
+                )
+                raise SolverError(msg)
+            if np.isfinite(outcome.bound):
+                bound = max(bound, outcome.bound)
+            if repair is not None and outcome is not repair:
+                build_s += repair.build_seconds
+                solve_s += repair.solve_seconds
+                if repair.objective < outcome.objective:
+                    say("the repaired plan of the previous round is the better one: kept")
+                    outcome = repair
+            ctx, objective, sol = outcome.ctx, outcome.objective, outcome.sol
+            new = _new_contingencies(data, sol, included)
+            if not new:
+                # stopped by the clock: keep the best plan, judged against the best proven bound
+                hit_limit = outcome.status is Status.TIME_LIMIT and not (
+                    gap(objective, bound) <= opts.mip_rel_gap
+                )
+                break
+            out_of_slice = outcome.status is Status.TIME_LIMIT
+            if rounds >= max_n1_rounds or out_of_slice or _nearly_out(start, deadline):
+                new = [c for c in range(len(conts)) if c not in included]
+                final = True
+            included = sorted(set(included) | set(new))
+            previous = sol
+            say(f"adding {len(new)} N-1 contingencies")
     if not np.isfinite(bound):
         bound = float("nan")
 
@@ -260,7 +295,9 @@ def plan(
     if compute_duals:
         # the kept model at the chosen plan's binaries (fixed by bounds), re-solved for duals
         ip.set_binaries(BinaryMode.FIXED, plan_binaries(sol))
-        binding, dual_build_s, dual_solve_s = binding_constraints(ctx, ip.model, opts)
+        binding, dual_build_s, dual_solve_s = binding_constraints(
+            ctx, ip.model, opts, ip.row_blocks
+        )
         build_s += dual_build_s
         solve_s += dual_solve_s
     info = SolveInfo(
