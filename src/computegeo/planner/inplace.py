@@ -35,15 +35,19 @@ import linopy
 import numpy as np
 import xarray as xr
 
+from computegeo.optimize import variables
 from computegeo.optimize.constraints import add_n1_resilience
 from computegeo.optimize.context import ModelContext
-from computegeo.optimize.formulation import VARIABLE_FAMILIES, build_model_from_context
+from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.solve import SolveOptions, SolveResult, solve_highs
 
 BINARY_FAMILIES = ("site-campus_open", "cluster-use")
 """Binary variable families whose mode (MILP, relaxed, fixed, restricted) rounds change."""
 
 CONTINGENCY_FLOW = "contingency-flow"
+N1_VARIABLE_FAMILIES = (variables.add_site_variables, variables.add_contingency_variables)
+"""The variable builders the N-1 rows need (``site-capacity`` and ``contingency-flow``): a
+block of N-1 rows is built on these alone, not on every variable family."""
 CUT_COEF_TOL = 1e-9
 """Cut coefficients smaller than this are dropped [-]."""
 
@@ -179,7 +183,7 @@ class InPlaceModel:
             return
         sub_ctx = dataclasses.replace(self.ctx, contingency_ids=new)
         sub = linopy.Model(force_dim_names=True)
-        for add in VARIABLE_FAMILIES:
+        for add in N1_VARIABLE_FAMILIES:
             add(sub, sub_ctx)
         add_n1_resilience(sub, sub_ctx)
         self.ctx = dataclasses.replace(self.ctx, contingency_ids=self.ctx.contingency_ids + new)

@@ -41,9 +41,8 @@ import scipy.sparse as sp
 from computegeo.core.errors import SolverError
 from computegeo.optimize.constraints import add_n1_resilience
 from computegeo.optimize.context import ModelContext
-from computegeo.optimize.formulation import VARIABLE_FAMILIES
 from computegeo.optimize.solve import SolveOptions, Status, run_highs
-from computegeo.planner.inplace import BinaryMode, InPlaceModel
+from computegeo.planner.inplace import N1_VARIABLE_FAMILIES, BinaryMode, InPlaceModel
 from computegeo.planner.rounds import Round, Strategy, gap, plan_binaries, solve_round
 
 CUT_TOL_MW = 1e-5
@@ -78,7 +77,7 @@ class _Check:
 def _build_check(ctx: ModelContext, contingency: int) -> _Check | None:
     sub_ctx = dataclasses.replace(ctx, contingency_ids=(contingency,))
     sub = linopy.Model(force_dim_names=True)
-    for add in VARIABLE_FAMILIES:
+    for add in N1_VARIABLE_FAMILIES:
         add(sub, sub_ctx)
     add_n1_resilience(sub, sub_ctx)
     if "contingency-share" not in sub.constraints:
