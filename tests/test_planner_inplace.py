@@ -177,10 +177,42 @@ def test_n1_cuts_reach_the_hand_solved_n1_optimum() -> None:
     market must leave 7.5 MW, so a = b = 7.5 MW (hand-solved, tests/optimize/
     test_audit_defects.py): 2 x 7.5 x 0.1 + 0.2 + 2 x 7.5 x 0.3 + 2 x 15 x 0.438 MUSD; the
     capacity cuts reach it as the N-1 rows do."""
+    data = _two_sided_n1()
+    expected_usd = (2 * 7.5 * 0.1 + 0.2 + 2 * 7.5 * 0.3 + 2 * 15 * 0.438) * 1e6
+    for method in (N1Method.ROWS, N1Method.CUTS):
+        result = plan(data, EXACT, n1_method=method)
+        assert result.solve.objective_usd == pytest.approx(expected_usd, rel=OBJ_RTOL)
+        assert check_plan(data, result) == []
+
+
+def test_n1_cuts_out_of_time_repair_the_last_plan_with_the_rows() -> None:
+    """When the clock stops the cut loop, the last MILP plan (here the plan without N-1: one
+    campus at a, 15 MW) keeps its campus and is re-planned as an LP with every N-1 row:
+    a = b = 7.5 MW, the hand-solved optimum, returned as not proven (status time_limit)."""
+    from computegeo.optimize.extract import read_solution
+    from computegeo.optimize.solve import Status
+    from computegeo.planner.n1_cuts import ContingencyOracle, _fallback
+    from computegeo.planner.rounds import Round
+
+    data = _two_sided_n1()
+    master = InPlaceModel.build(make_context(data, contingency_ids=()))
+    res = master.solve(EXACT)
+    sol = read_solution(master.model, master.ctx)
+    assert sol.capacity_mw[0].max() == pytest.approx(15.0)
+    last = Round(master.ctx, sol, res.status, res.objective, res.dual_bound, 0.0, 0.0)
+    oracle = ContingencyOracle(master.ctx, tuple(range(len(data.contingencies()))))
+    assert oracle.cuts(sol.capacity_mw)  # the plan misses a contingency
+    fixed = _fallback(master, oracle, last, res.dual_bound, EXACT, print)
+    assert fixed.status is Status.TIME_LIMIT
+    assert fixed.objective == pytest.approx(19.34, rel=OBJ_RTOL)  # MUSD
+    assert oracle.cuts(fixed.sol.capacity_mw) == []
+
+
+def _two_sided_n1() -> ProblemData:
     from computegeo.testing import tiny_problem
 
     base = tiny_problem()
-    data = dataclasses.replace(
+    return dataclasses.replace(
         base,
         arc_market=np.array([0, 1, 0, 1]),
         arc_region=np.array([0, 0, 1, 1]),
@@ -190,11 +222,6 @@ def test_n1_cuts_reach_the_hand_solved_n1_optimum() -> None:
         n1_mode=ResilienceScope.MARKET,
         n1_share=np.array([0.5]),
     )
-    expected_usd = (2 * 7.5 * 0.1 + 0.2 + 2 * 7.5 * 0.3 + 2 * 15 * 0.438) * 1e6
-    for method in (N1Method.ROWS, N1Method.CUTS):
-        result = plan(data, EXACT, n1_method=method)
-        assert result.solve.objective_usd == pytest.approx(expected_usd, rel=OBJ_RTOL)
-        assert check_plan(data, result) == []
 
 
 @pytest.mark.parametrize(

@@ -41,13 +41,23 @@ import scipy.sparse as sp
 from computegeo.core.errors import SolverError
 from computegeo.optimize.constraints import add_n1_resilience
 from computegeo.optimize.context import ModelContext
-from computegeo.optimize.solve import SolveOptions, Status, run_highs
+from computegeo.optimize.solve import NoIncumbentError, SolveOptions, Status, run_highs
 from computegeo.planner.inplace import N1_VARIABLE_FAMILIES, BinaryMode, InPlaceModel
-from computegeo.planner.rounds import Round, Strategy, gap, plan_binaries, solve_round
+from computegeo.planner.rounds import (
+    Round,
+    Strategy,
+    gap,
+    plan_binaries,
+    repaired,
+    solve_round,
+)
 
 CUT_TOL_MW = 1e-5
 """A contingency is met in a period when its checking LP leaves at most this much of the
 required share unserved [MW]."""
+FALLBACK_LP_S = 60.0
+"""Time given to the repair LP when the clock stops the cut loop [s] (past the limit: the
+alternative is no plan at all)."""
 MAX_LP_CUT_ROUNDS = 60
 """Cut rounds on the LP relaxation before the MILP (each adds the cuts of every contingency)."""
 
@@ -151,6 +161,7 @@ class ContingencyOracle:
             Positions in ``data.contingencies()`` to check.
         """
         self.n_periods = ctx.data.n_periods
+        self.contingencies = contingencies
         built = (_build_check(ctx, c) for c in contingencies)
         self.checks = [c for c in built if c is not None]
         self.lp_seconds = 0.0
@@ -238,9 +249,11 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
     Raises
     ------
     NoIncumbentError, SolverError
-        When no plan meeting every contingency was found in time.
+        When no plan meeting every contingency was found in time (a MILP plan that misses
+        one when the clock stops is repaired with the N-1 rows first, see :func:`_fallback`).
     """
     solves = 0
+    build_s = solve_s = 0.0
     lp_opts = (
         opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="simplex")
     )
@@ -250,6 +263,7 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
         remaining = max(deadline - time.perf_counter(), 1.0)
         res = master.solve(dataclasses.replace(lp_opts, time_limit_s=remaining))
         solves += 1
+        solve_s += res.solve_seconds
         if res.status is not Status.OPTIMAL:
             break
         k = np.nan_to_num(master.model.variables["site-capacity"].solution.values)
@@ -259,11 +273,16 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
         master.add_capacity_cuts(cuts)
         say(f"N-1 cuts on the LP relaxation: {len(cuts)} added")
     # 2. the MILP, cut until its plan meets every contingency
-    build_s = solve_s = 0.0
     bound = -np.inf
     start = None
+    last: Round | None = None
     while True:
-        outcome = solve_round(master, opts, deadline, strategy, say, start)
+        try:
+            outcome = solve_round(master, opts, deadline, strategy, say, start)
+        except NoIncumbentError:
+            if last is None:
+                raise
+            return _fallback(master, oracle, last, bound, opts, say), solves
         solves += 1
         build_s += outcome.build_seconds
         solve_s += outcome.solve_seconds
@@ -288,9 +307,45 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
                 ),
                 solves,
             )
+        last = outcome
         if time.perf_counter() > deadline - 1.0:
-            msg = "the time limit came before a plan met every N-1 contingency"
-            raise SolverError(msg)
+            return _fallback(master, oracle, last, bound, opts, say), solves
         master.add_capacity_cuts(cuts)
         say(f"N-1 cuts on the MILP plan: {len(cuts)} added")
         start = plan_binaries(outcome.sol)
+
+
+def _fallback(  # noqa: PLR0913 - the master, its checker, the plan to repair and its bound
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    last: Round,
+    bound: float,
+    opts: SolveOptions,
+    say: Callable[[str], None],
+) -> Round:
+    """Out of time with a plan that misses a contingency: repair it with the N-1 rows.
+
+    Every contingency's rows are added to the master in place and the last MILP plan's
+    binaries are kept (an LP, as the rows method's repair); the plan is returned with status
+    ``TIME_LIMIT`` and judged against the best MILP bound (a valid bound: fewer rows).
+
+    Raises
+    ------
+    SolverError
+        When the repair LP has no plan either.
+    """
+    say("out of time before the cuts closed: repairing the last plan with every N-1 row")
+    t0 = time.perf_counter()
+    master.add_contingencies(oracle.contingencies)
+    added_s = time.perf_counter() - t0
+    lp_deadline = time.perf_counter() + FALLBACK_LP_S
+    fixed = repaired(master, last.sol, opts, lp_deadline, say)
+    if fixed is None:
+        msg = "the time limit came before a plan met every N-1 contingency"
+        raise SolverError(msg)
+    return dataclasses.replace(
+        fixed,
+        bound=bound if np.isfinite(bound) else float("nan"),
+        build_seconds=last.build_seconds + fixed.build_seconds + added_s,
+        solve_seconds=last.solve_seconds + fixed.solve_seconds,
+    )
