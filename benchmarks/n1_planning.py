@@ -206,7 +206,11 @@ def _markdown(payload: dict[str, dict[str, dict[str, object]]]) -> str:
         "and translation before this work, an in-place change of one HiGHS instance after it).",
         "`outside` = wall minus HiGHS time (pre-checks, building, translating, reading back, KPIs,",
         "duals). Reference cases: the scenario's gap 0.1 % and 45 s limit; M-n1: gap 1 %, 120 s,",
-        "1 thread.",
+        "1 thread. Labels: `before` = a linopy build and a cold HiGHS solve per round (its HiGHS",
+        "seconds count the final MILP twice: the duals re-solve read `getRunTime()`, which",
+        "accumulates over an instance's runs); `after` = one model changed in place, warm-started;",
+        "`cuts` = `n1_method=cuts` (models = master MILP solves; the LP cut rounds and the",
+        "checking LPs are in HiGHS seconds but not counted as models).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -217,7 +221,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", default=list(CASES))
     parser.add_argument("--label", default="after", help="key of this run in the results")
     parser.add_argument("--write", action="store_true", help="merge into benchmarks/results/")
-    parser.add_argument("--n1-method", default="rows", choices=("rows", "cuts"))
+    parser.add_argument("--n1-method", default="rows", choices=("rows", "cuts", "auto"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -244,3 +244,20 @@ def test_n1_cuts_equal_n1_rows_where_n1_binds(
     assert rows.solve.objective_usd > free.solve.objective_usd * (1 + 1e-4)
     assert cuts.solve.objective_usd == pytest.approx(rows.solve.objective_usd, rel=OBJ_RTOL)
     assert check_plan(data, cuts) == []
+
+
+def test_auto_n1_method_follows_the_size_of_the_n1_flows() -> None:
+    """AUTO takes the cuts only when every contingency's flows would dwarf the model without
+    them (N1_CUTS_RATIO columns per column); an explicit method is kept."""
+    from computegeo.planner.rounds import N1_CUTS_RATIO, n1_method_for
+
+    data = _small(ResilienceScope.MARKET, ResilienceBasis.WORKLOAD)
+    ctx = make_context(data, contingency_ids=())
+    cont, _ = make_context(data).n1_arcs
+    n1_cols = len(cont) * data.n_periods
+    assert n1_cols > 0
+    few = int(n1_cols / N1_CUTS_RATIO) - 1  # the N-1 flows are more than RATIO x these
+    assert n1_method_for(ctx, few, N1Method.AUTO) is N1Method.CUTS
+    assert n1_method_for(ctx, n1_cols, N1Method.AUTO) is N1Method.ROWS
+    assert n1_method_for(ctx, few, N1Method.ROWS) is N1Method.ROWS
+    assert n1_method_for(ctx, n1_cols, N1Method.CUTS) is N1Method.CUTS

@@ -47,6 +47,7 @@ from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain import PlanComparison, PlanExplanation, compare_plans
 from computegeo.explain.session import ExplainInputs, explain_plan, what_if
 from computegeo.optimize.solve import SolveOptions, native_stdout_silenced
+from computegeo.planner import N1Method
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
@@ -283,7 +284,7 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
         progress(Stage.SOLVE, message)
 
     with native_stdout_silenced():
-        result = plan_problem(data, options, on_progress=on_message)
+        result = plan_problem(data, options, on_progress=on_message, n1_method=N1Method.AUTO)
     return dataclasses.replace(result, dataset_version=dataset_version().version)
 
 

@@ -350,5 +350,11 @@ class InPlaceModel:
         self.model.termination_condition = "optimal"
 
     def status_line(self) -> str:
-        """``model: N variables, M constraints`` of the HiGHS instance as it stands."""
+        """The size of the HiGHS instance as it stands, as a progress message.
+
+        Returns
+        -------
+        str
+            ``model: N variables, M constraints``.
+        """
         return f"model: {self.h.getNumCol():,} variables, {self.h.getNumRow():,} constraints"

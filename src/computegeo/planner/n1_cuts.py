@@ -252,26 +252,8 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
         When no plan meeting every contingency was found in time (a MILP plan that misses
         one when the clock stops is repaired with the N-1 rows first, see :func:`_fallback`).
     """
-    solves = 0
-    build_s = solve_s = 0.0
-    lp_opts = (
-        opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="simplex")
-    )
-    # 1. cuts on the LP relaxation: cheap rounds that find most of the capacity the N-1 rule needs
-    for _ in range(MAX_LP_CUT_ROUNDS):
-        master.set_binaries(BinaryMode.RELAX)
-        remaining = max(deadline - time.perf_counter(), 1.0)
-        res = master.solve(dataclasses.replace(lp_opts, time_limit_s=remaining))
-        solves += 1
-        solve_s += res.solve_seconds
-        if res.status is not Status.OPTIMAL:
-            break
-        k = np.nan_to_num(master.model.variables["site-capacity"].solution.values)
-        cuts = oracle.cuts(k, opts.threads)
-        if not cuts:
-            break
-        master.add_capacity_cuts(cuts)
-        say(f"N-1 cuts on the LP relaxation: {len(cuts)} added")
+    solves, solve_s = _cut_relaxation(master, oracle, opts, deadline, say)
+    build_s = 0.0
     # 2. the MILP, cut until its plan meets every contingency
     bound = -np.inf
     start = None
@@ -313,6 +295,38 @@ def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and cl
         master.add_capacity_cuts(cuts)
         say(f"N-1 cuts on the MILP plan: {len(cuts)} added")
         start = plan_binaries(outcome.sol)
+
+
+def _cut_relaxation(
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    opts: SolveOptions,
+    deadline: float,
+    say: Callable[[str], None],
+) -> tuple[int, float]:
+    """Cut the LP relaxation until its plan meets every contingency; (LP solves, HiGHS s).
+
+    Cheap rounds that find most of the capacity the N-1 rule needs before the MILP runs.
+    """
+    solves, solve_s = 0, 0.0
+    lp_opts = (
+        opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="simplex")
+    )
+    for _ in range(MAX_LP_CUT_ROUNDS):
+        master.set_binaries(BinaryMode.RELAX)
+        remaining = max(deadline - time.perf_counter(), 1.0)
+        res = master.solve(dataclasses.replace(lp_opts, time_limit_s=remaining))
+        solves += 1
+        solve_s += res.solve_seconds
+        if res.status is not Status.OPTIMAL:
+            break
+        k = np.nan_to_num(master.model.variables["site-capacity"].solution.values)
+        cuts = oracle.cuts(k, opts.threads)
+        if not cuts:
+            break
+        master.add_capacity_cuts(cuts)
+        say(f"N-1 cuts on the LP relaxation: {len(cuts)} added")
+    return solves, solve_s
 
 
 def _fallback(  # noqa: PLR0913 - the master, its checker, the plan to repair and its bound

@@ -50,6 +50,42 @@ class N1Method(enum.Enum):
     CUTS = "cuts"
     """Benders feasibility cuts on site capacity from one checking LP per contingency
     (:mod:`computegeo.planner.n1_cuts`); the master has no contingency flows."""
+    AUTO = "auto"
+    """CUTS when every contingency's flows would be more than ``N1_CUTS_RATIO`` times the
+    columns of the model without them, ROWS otherwise."""
+
+
+N1_CUTS_RATIO = 8.0
+"""Above this many N-1 flow columns (all contingencies) per column of the model without them,
+:attr:`N1Method.AUTO` uses cuts: the reference case with jurisdiction N-1 on every workload
+but the Australian one has 13.6 (rows: no proof in 45 s; cuts: optimal, see
+benchmarks/results/n1_planning.md), the bundled examples 1.6 (apac_tight_power) and 4.8
+(sovereign_eu), the ladder's M-n1 rung 3.5 (rows faster there)."""
+
+
+def n1_method_for(ctx: ModelContext, n_master_cols: int, method: N1Method) -> N1Method:
+    """The N-1 method to use: ``method``, or for AUTO the rule of :data:`N1_CUTS_RATIO`.
+
+    Parameters
+    ----------
+    ctx : ModelContext
+        The base context (its data's contingencies are counted).
+    n_master_cols : int
+        Columns of the model without contingencies.
+    method : N1Method
+        The method asked for.
+
+    Returns
+    -------
+    N1Method
+        ROWS or CUTS.
+    """
+    if method is not N1Method.AUTO:
+        return method
+    every = tuple(range(len(ctx.data.contingencies())))
+    cont, _ = dataclasses.replace(ctx, contingency_ids=every).n1_arcs
+    n1_cols = len(cont) * ctx.data.n_periods
+    return N1Method.CUTS if n1_cols > N1_CUTS_RATIO * max(n_master_cols, 1) else N1Method.ROWS
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -221,6 +257,19 @@ def solve_round(  # noqa: PLR0913 - the round's model, settings, clock and start
         if status is Status.TIME_LIMIT and gap(res.objective, res.dual_bound) <= opts.mip_rel_gap:
             status = Status.OPTIMAL  # stopped by the clock just as the gap closed
         return Round(ctx, sol, status, res.objective, res.dual_bound, b_s, s_s)
+    return _relax_and_restrict(ip, opts, deadline, say, start, n_bin)
+
+
+def _relax_and_restrict(  # noqa: PLR0913 - as solve_round, with the binary count
+    ip: InPlaceModel,
+    opts: SolveOptions,
+    deadline: float,
+    say: Callable[[str], None],
+    start: Mapping[str, np.ndarray] | None,
+    n_bin: int,
+) -> Round:
+    """:attr:`Strategy.RELAX_AND_RESTRICT` on the kept model (see :func:`solve_round`)."""
+    ctx = ip.ctx
     say(f"{n_bin:,} binaries: LP relaxation first")
     lp_opts = (
         opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="ipm")

@@ -60,6 +60,7 @@ from computegeo.planner.rounds import (
     Round,
     Strategy,
     gap,
+    n1_method_for,
     plan_binaries,
     repaired,
     solve_round,
@@ -165,8 +166,10 @@ def plan(
         ``extra_rows(model, ctx)`` adds rows to every model built (see
         :attr:`ModelContext.extra_rows`); ``computegeo.explain`` forces markets in with it.
     n1_method : N1Method
-        N-1 as lazy rounds of the formulation's rows (default) or as capacity cuts from one
-        checking LP per contingency (:mod:`computegeo.planner.n1_cuts`).
+        N-1 as lazy rounds of the formulation's rows, as capacity cuts from one checking LP
+        per contingency (:mod:`computegeo.planner.n1_cuts`), or chosen by the size of the
+        N-1 flows (``AUTO``, :func:`computegeo.planner.rounds.n1_method_for`; what
+        ``computegeo plan`` uses). Default: the rows.
 
     Returns
     -------
@@ -190,97 +193,157 @@ def plan(
     if problems:
         msg = f"Scenario {data.name!r} has no feasible plan."
         raise InfeasibleError(msg, problems)
-    net = build_network(data)
-    conts = data.contingencies()
-    included: list[int] = []
-    base = ModelContext(data=data, net=net, contingency_ids=(), extra_rows=extra_rows)
+    base = ModelContext(
+        data=data, net=build_network(data), contingency_ids=(), extra_rows=extra_rows
+    )
     ip = InPlaceModel.build(base)  # the one model of every round, changed in place
     say(f"model built once: {ip.model.nvars:,} variables, {ip.model.ncons:,} constraints")
-    build_s = time.perf_counter() - start
-    solve_s = 0.0
-    rounds = 0
-    hit_limit = False
-    objective = float("nan")
-    deadline = start + opts.time_limit_s
+    clock = _Clock(start, start + opts.time_limit_s, time.perf_counter() - start)
+    method = n1_method_for(base, int(ip.h.getNumCol()), n1_method)
+    if method is N1Method.CUTS and data.contingencies():
+        solved = _solve_with_cuts(ip, opts, clock, strategy, say)
+    else:
+        solved = _solve_with_rows(ip, opts, clock, strategy, say, max_n1_rounds)
+    return _plan_from(ip, solved, opts, say, compute_duals=compute_duals, with_n1=with_n1_kpi)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Clock:
+    start: float
+    """``time.perf_counter()`` at the start of :func:`plan` [s]."""
+    deadline: float
+    """When the time limit is reached [s]."""
+    setup_seconds: float
+    """Pre-checks and the one model build [s]."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _Solved:
+    """The plan kept after every round, with the totals over rounds."""
+
+    outcome: Round
+    rounds: int
+    bound: float
+    """Best proven lower bound [MUSD] (NaN without one)."""
+    hit_limit: bool
+    build_seconds: float
+    solve_seconds: float
+
+
+def _solve_with_cuts(
+    ip: InPlaceModel,
+    opts: SolveOptions,
+    clock: _Clock,
+    strategy: Strategy,
+    say: Callable[[str], None],
+) -> _Solved:
+    """N-1 as capacity cuts (:mod:`computegeo.planner.n1_cuts`)."""
+    data = ip.ctx.data
+    every = tuple(range(len(data.contingencies())))
+    oracle = ContingencyOracle(ip.ctx, every)
+    say(f"N-1 as {len(oracle.checks)} checking LPs with capacity cuts")
+    build_s = time.perf_counter() - clock.start
+    try:
+        outcome, rounds = solve_with_cuts(ip, oracle, opts, clock.deadline, strategy, say)
+    except SolverError:
+        raise _no_plan_in_time(data, opts, 0) from None
+    if outcome.status is Status.INFEASIBLE:
+        raise _infeasible(data, dataclasses.replace(ip.ctx, contingency_ids=every))
+    return _Solved(
+        outcome,
+        rounds,
+        outcome.bound if np.isfinite(outcome.bound) else float("nan"),
+        outcome.status is Status.TIME_LIMIT,
+        build_s + outcome.build_seconds,
+        outcome.solve_seconds + oracle.lp_seconds,
+    )
+
+
+def _checked(data: ProblemData, outcome: Round) -> Round:
+    """``outcome``, or the error its status stands for."""
+    if outcome.status is Status.INFEASIBLE:
+        raise _infeasible(data, outcome.ctx)
+    if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
+        msg = f"HiGHS ended with status {outcome.status.value}; the scenario may be unbounded."
+        raise SolverError(msg)
+    return outcome
+
+
+def _solve_with_rows(  # noqa: PLR0913 - the model, settings, clock, strategy and round cap
+    ip: InPlaceModel,
+    opts: SolveOptions,
+    clock: _Clock,
+    strategy: Strategy,
+    say: Callable[[str], None],
+    max_n1_rounds: int,
+) -> _Solved:
+    """Lazy rounds of N-1 rows, added in place (see the module docstring)."""
+    data = ip.ctx.data
+    conts = data.contingencies()
+    included: list[int] = []
+    build_s, solve_s, rounds = clock.setup_seconds, 0.0, 0
     bound = -np.inf  # best proven lower bound over rounds (each round relaxes the final one)
     final = not conts
     previous: Solution | None = None  # the last round's plan, to repair in the final round
-    if n1_method is N1Method.CUTS and conts:
-        oracle = ContingencyOracle(base, tuple(range(len(conts))))
-        say(f"N-1 as {len(oracle.checks)} checking LPs with capacity cuts")
-        build_s = time.perf_counter() - start
+    while True:
+        rounds += 1
+        final = final or len(included) == len(conts)
+        now = time.perf_counter()
+        round_deadline = clock.deadline if final else now + (clock.deadline - now) * N1_ROUND_SHARE
+        ip.add_contingencies(tuple(included))
+        build_s += time.perf_counter() - now
+        repair = repaired(ip, previous, opts, clock.deadline, say) if final and previous else None
+        start_binaries = plan_binaries(previous) if previous is not None else None
         try:
-            outcome, rounds = solve_with_cuts(ip, oracle, opts, deadline, strategy, say)
-        except SolverError:
-            raise _no_plan_in_time(data, opts, rounds) from None
+            outcome = solve_round(ip, opts, round_deadline, strategy, say, start_binaries)
+        except NoIncumbentError:
+            if not final:
+                # the slice ran out before any plan: one last round with every contingency
+                say("no plan in this round's share of the time: adding every N-1 contingency")
+                included, final = list(range(len(conts))), True
+                continue
+            if repair is None:
+                raise _no_plan_in_time(data, opts, rounds) from None
+            outcome = repair
+        outcome = _checked(data, outcome)
         build_s += outcome.build_seconds
-        solve_s += outcome.solve_seconds + oracle.lp_seconds
-        if outcome.status is Status.INFEASIBLE:
-            raise _infeasible(
-                data, dataclasses.replace(base, contingency_ids=tuple(range(len(conts))))
-            )
-        ctx, objective, sol = outcome.ctx, outcome.objective, outcome.sol
-        bound = outcome.bound
-        hit_limit = outcome.status is Status.TIME_LIMIT
-    else:
-        while True:
-            rounds += 1
-            final = final or len(included) == len(conts)
-            now = time.perf_counter()
-            round_deadline = deadline if final else now + (deadline - now) * N1_ROUND_SHARE
-            t_add = time.perf_counter()
-            ip.add_contingencies(tuple(included))
-            build_s += time.perf_counter() - t_add
-            repair = repaired(ip, previous, opts, deadline, say) if final and previous else None
-            start_binaries = plan_binaries(previous) if previous is not None else None
-            try:
-                outcome = solve_round(ip, opts, round_deadline, strategy, say, start_binaries)
-            except NoIncumbentError:
-                if not final:
-                    # the slice ran out before any plan: one last round with every contingency
-                    say("no plan in this round's share of the time: adding every N-1 contingency")
-                    included = list(range(len(conts)))
-                    final = True
-                    continue
-                if repair is None:
-                    raise _no_plan_in_time(data, opts, rounds) from None
+        solve_s += outcome.solve_seconds
+        if np.isfinite(outcome.bound):
+            bound = max(bound, outcome.bound)
+        if repair is not None and outcome is not repair:
+            build_s += repair.build_seconds
+            solve_s += repair.solve_seconds
+            if repair.objective < outcome.objective:
+                say("the repaired plan of the previous round is the better one: kept")
                 outcome = repair
-            build_s += outcome.build_seconds
-            solve_s += outcome.solve_seconds
-            if outcome.status is Status.INFEASIBLE:
-                raise _infeasible(data, outcome.ctx)
-            if outcome.status is not Status.OPTIMAL and outcome.status is not Status.TIME_LIMIT:
-                msg = (
-                    f"HiGHS ended with status {outcome.status.value}; "
-                    "the scenario may be unbounded."
-                )
-                raise SolverError(msg)
-            if np.isfinite(outcome.bound):
-                bound = max(bound, outcome.bound)
-            if repair is not None and outcome is not repair:
-                build_s += repair.build_seconds
-                solve_s += repair.solve_seconds
-                if repair.objective < outcome.objective:
-                    say("the repaired plan of the previous round is the better one: kept")
-                    outcome = repair
-            ctx, objective, sol = outcome.ctx, outcome.objective, outcome.sol
-            new = _new_contingencies(data, sol, included)
-            if not new:
-                # stopped by the clock: keep the best plan, judged against the best proven bound
-                hit_limit = outcome.status is Status.TIME_LIMIT and not (
-                    gap(objective, bound) <= opts.mip_rel_gap
-                )
-                break
-            out_of_slice = outcome.status is Status.TIME_LIMIT
-            if rounds >= max_n1_rounds or out_of_slice or _nearly_out(start, deadline):
-                new = [c for c in range(len(conts)) if c not in included]
-                final = True
-            included = sorted(set(included) | set(new))
-            previous = sol
-            say(f"adding {len(new)} N-1 contingencies")
-    if not np.isfinite(bound):
-        bound = float("nan")
+        new = _new_contingencies(data, outcome.sol, included)
+        if not new:
+            # stopped by the clock: keep the best plan, judged against the best proven bound
+            hit_limit = outcome.status is Status.TIME_LIMIT and not (
+                gap(outcome.objective, bound) <= opts.mip_rel_gap
+            )
+            bound = bound if np.isfinite(bound) else float("nan")
+            return _Solved(outcome, rounds, bound, hit_limit, build_s, solve_s)
+        out_of_slice = outcome.status is Status.TIME_LIMIT
+        if rounds >= max_n1_rounds or out_of_slice or _nearly_out(clock.start, clock.deadline):
+            new = [c for c in range(len(conts)) if c not in included]
+            final = True
+        included = sorted(set(included) | set(new))
+        previous = outcome.sol
+        say(f"adding {len(new)} N-1 contingencies")
 
+
+def _plan_from(
+    ip: InPlaceModel,
+    solved: _Solved,
+    opts: SolveOptions,
+    say: Callable[[str], None],
+    *,
+    compute_duals: bool,
+    with_n1: bool,
+) -> Plan:
+    """The plan's rows, KPIs and binding constraints from the kept round."""
+    data, ctx, sol = ip.ctx.data, solved.outcome.ctx, solved.outcome.sol
     say("reading the plan back and computing KPIs")
     t0 = time.perf_counter()
     builds = build_rows(data, sol)
@@ -289,8 +352,8 @@ def plan(
     unmet_mw = unmet_by_region(ctx, sol)
     unmet = unmet_rows(data, sol.capacity_mw, unmet_mw)
     arrays = solution_arrays(data, sol.build_mw, sol.campus_open, frame, unmet_mw)
-    kpis = compute_kpis(data, arrays, with_n1=with_n1_kpi)
-    extract_s = time.perf_counter() - t0
+    kpis = compute_kpis(data, arrays, with_n1=with_n1)
+    build_s, solve_s = solved.build_seconds + time.perf_counter() - t0, solved.solve_seconds
     binding: tuple[BindingConstraint, ...] = ()
     if compute_duals:
         # the kept model at the chosen plan's binaries (fixed by bounds), re-solved for duals
@@ -300,24 +363,18 @@ def plan(
         )
         build_s += dual_build_s
         solve_s += dual_solve_s
+    objective = solved.outcome.objective
     info = SolveInfo(
-        status=PlanStatus.TIME_LIMIT if hit_limit else PlanStatus.OPTIMAL,
+        status=PlanStatus.TIME_LIMIT if solved.hit_limit else PlanStatus.OPTIMAL,
         objective_usd=objective * OBJECTIVE_SCALE_USD,
-        mip_gap=gap(objective, bound),
+        mip_gap=gap(objective, solved.bound),
         solve_seconds=solve_s,
-        build_seconds=build_s + extract_s,
-        n1_rounds=rounds,
+        build_seconds=build_s,
+        n1_rounds=solved.rounds,
     )
+    scenario, markets, regions, workloads = _problem_infos(data)
     return Plan(
-        scenario=ScenarioInfo(
-            name=data.name,
-            periods=data.period_label,
-            currency_year=data.currency_year,
-            discount_rate=data.discount_rate,
-            n1_mode=data.n1_mode.value,
-            n1_basis=data.n1_basis.value,
-            n1_uncovered_workloads=_uncovered(data),
-        ),
+        scenario=scenario,
         solve=info,
         capacity=capacity_rows(data, sol),
         builds=builds,
@@ -325,37 +382,56 @@ def plan(
         unmet=unmet,
         kpis=kpis,
         binding_constraints=binding,
-        markets=tuple(
-            MarketInfo(
-                market_id=data.market_id[i],
-                name=data.market_name[i],
-                country=data.market_country[i],
-                latitude=float(data.market_latitude_deg[i]),
-                longitude=float(data.market_longitude_deg[i]),
-            )
-            for i in range(data.n_markets)
-        ),
-        regions=tuple(
-            RegionInfo(
-                region_id=data.region_id[i],
-                name=data.region_name[i],
-                latitude=float(data.region_latitude_deg[i]),
-                longitude=float(data.region_longitude_deg[i]),
-            )
-            for i in range(data.n_regions)
-        ),
-        workloads=tuple(
-            WorkloadInfo(
-                workload=data.workload_id[w],
-                data_class=data.workload_data_class[w],
-                max_rtt_ms=float(data.latency_limit_ms[w])
-                if np.isfinite(data.latency_limit_ms[w])
-                else float("nan"),
-                n1_required_share=float(data.n1_share[w]) if data.contingencies() else 0.0,
-            )
-            for w in range(data.n_workloads)
-        ),
+        markets=markets,
+        regions=regions,
+        workloads=workloads,
     )
+
+
+def _problem_infos(
+    data: ProblemData,
+) -> tuple[ScenarioInfo, tuple[MarketInfo, ...], tuple[RegionInfo, ...], tuple[WorkloadInfo, ...]]:
+    """The scenario, market, region and workload descriptions a plan carries."""
+    scenario = ScenarioInfo(
+        name=data.name,
+        periods=data.period_label,
+        currency_year=data.currency_year,
+        discount_rate=data.discount_rate,
+        n1_mode=data.n1_mode.value,
+        n1_basis=data.n1_basis.value,
+        n1_uncovered_workloads=_uncovered(data),
+    )
+    markets = tuple(
+        MarketInfo(
+            market_id=data.market_id[i],
+            name=data.market_name[i],
+            country=data.market_country[i],
+            latitude=float(data.market_latitude_deg[i]),
+            longitude=float(data.market_longitude_deg[i]),
+        )
+        for i in range(data.n_markets)
+    )
+    regions = tuple(
+        RegionInfo(
+            region_id=data.region_id[i],
+            name=data.region_name[i],
+            latitude=float(data.region_latitude_deg[i]),
+            longitude=float(data.region_longitude_deg[i]),
+        )
+        for i in range(data.n_regions)
+    )
+    workloads = tuple(
+        WorkloadInfo(
+            workload=data.workload_id[w],
+            data_class=data.workload_data_class[w],
+            max_rtt_ms=float(data.latency_limit_ms[w])
+            if np.isfinite(data.latency_limit_ms[w])
+            else float("nan"),
+            n1_required_share=float(data.n1_share[w]) if data.contingencies() else 0.0,
+        )
+        for w in range(data.n_workloads)
+    )
+    return scenario, markets, regions, workloads
 
 
 def _uncovered(data: ProblemData) -> tuple[str, ...]:
