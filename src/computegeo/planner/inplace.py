@@ -115,8 +115,6 @@ class InPlaceModel:
     _col_of_label: np.ndarray
     _binary_cols: dict[str, np.ndarray]
     _objective_offset: float
-    _n_base_cols: int
-    _n_base_rows: int
     row_blocks: list[tuple[linopy.Model, int]] = dataclasses.field(default_factory=list)
     """Each batch of rows added in place: the builder's model of them and its first HiGHS row
     (for their duals, :func:`computegeo.optimize.solve.resolve_fixed_lp`)."""
@@ -159,8 +157,6 @@ class InPlaceModel:
             _col_of_label=col_of,
             _binary_cols=binary_cols,
             _objective_offset=offset,
-            _n_base_cols=int(h.getNumCol()),
-            _n_base_rows=int(h.getNumRow()),
         )
 
     # ------------------------------------------------------------------ N-1 rows
