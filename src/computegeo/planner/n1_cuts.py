@@ -55,9 +55,10 @@ from computegeo.planner.rounds import (
 CUT_TOL_MW = 1e-5
 """A contingency is met in a period when its checking LP leaves at most this much of the
 required share unserved [MW]."""
-FALLBACK_LP_S = 60.0
-"""Time given to the repair LP when the clock stops the cut loop [s] (past the limit: the
-alternative is no plan at all)."""
+FALLBACK_LP_S = 20.0
+"""Time given to the repair LP when the clock stops the cut loop [s]: past the limit, as the
+alternative is no plan at all, but bounded (on the reference case with market N-1 on every
+workload, 426,000 N-1 columns, the LP found nothing in 60 s on the shared machine)."""
 MAX_LP_CUT_ROUNDS = 60
 """Cut rounds on the LP relaxation before the MILP (each adds the cuts of every contingency)."""
 
