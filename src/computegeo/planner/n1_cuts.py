@@ -314,6 +314,8 @@ def _cut_relaxation(
         opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="simplex")
     )
     for _ in range(MAX_LP_CUT_ROUNDS):
+        if time.perf_counter() > deadline - 1.0:
+            break  # the MILP gets what is left, however little
         master.set_binaries(BinaryMode.RELAX)
         remaining = max(deadline - time.perf_counter(), 1.0)
         res = master.solve(dataclasses.replace(lp_opts, time_limit_s=remaining))
