@@ -9,21 +9,19 @@ import contextlib
 import enum
 import logging
 import os
-import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import linopy
 import numpy as np
 import xarray as xr
 
 from computegeo.core.errors import SolverError
+from computegeo.optimize.highs_log import HighsOptions, mip_log_watch
 
 
 class Status(enum.Enum):
@@ -153,22 +151,6 @@ def quiet_linopy() -> Iterator[None]:
         logger.setLevel(level)
 
 
-class HighsOptions(TypedDict, total=False):
-    """HiGHS options passed through linopy's ``Model.solve(**solver_options)``.
-
-    Keys are HiGHS option names; none of them clashes with a named parameter of
-    ``linopy.Model.solve``, so all of them reach HiGHS.
-    """
-
-    mip_rel_gap: float
-    time_limit: float
-    output_flag: bool
-    solver: str
-    threads: int
-    log_to_console: bool
-    log_file: str
-
-
 _TERMINATION_TO_STATUS = {
     "optimal": Status.OPTIMAL,
     "time_limit": Status.TIME_LIMIT,
@@ -204,55 +186,20 @@ def solve(
         If HiGHS fails for a reason other than infeasibility, unboundedness or the time limit.
     """
     opts = options or SolveOptions()
-    highs_options: HighsOptions = {
-        "mip_rel_gap": opts.mip_rel_gap,
-        "time_limit": opts.time_limit_s,
-        "output_flag": opts.log,
-        "solver": opts.lp_algorithm,
-    }
-    if opts.threads is not None:
-        highs_options["threads"] = opts.threads
+    highs_options = _highs_options(opts)
     if on_progress is not None:
         on_progress(
             f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
         )
     start = time.perf_counter()
-    with _mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
+    with mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
         try:
             _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
         except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
             msg = f"HiGHS failed: {exc}"
             raise SolverError(msg) from exc
-    wall = time.perf_counter() - start
-    status = _TERMINATION_TO_STATUS.get(str(termination), Status.ERROR)
-    highs = model.solver_model
-    info = highs.getInfo() if highs is not None else None
-    objective = float("nan")
-    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
-        value = model.objective.value
-        if value is None:
-            msg = f"HiGHS ended with {termination!s} but linopy holds no objective value"
-            raise SolverError(msg)
-        objective = float(value)
-    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
-        status = Status.ERROR  # time limit without any incumbent: nothing to read
-    is_mip = bool(
-        getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
-    ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
-    if info is not None and is_mip:
-        gap = float(info.mip_gap)
-        bound = float(info.mip_dual_bound)
-    else:
-        gap = 0.0
-        bound = objective
-    result = SolveResult(
-        status=status,
-        objective=objective,
-        dual_bound=bound,
-        mip_gap=gap,
-        solve_seconds=float(highs.getRunTime()) if highs is not None else wall,
-        wall_seconds=wall,
-    )
+    result = _linopy_result(model, str(termination), time.perf_counter() - start)
+    status, gap = result.status, result.mip_gap
     if status is Status.ERROR and str(termination) == "time_limit":
         msg = (
             f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
@@ -267,83 +214,69 @@ def solve(
     return result
 
 
-_MIP_LOG_ROW = re.compile(
-    r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(?P<bound>\S+)\s+(?P<best>\S+)\s+(?P<gap>\S+)"
-)
-"""A row of HiGHS' branch-and-bound table: nodes, explored %, dual bound, best solution, gap."""
+def _highs_options(opts: SolveOptions) -> HighsOptions:
+    """HiGHS option values for ``opts`` (threads only when set)."""
+    highs_options: HighsOptions = {
+        "mip_rel_gap": opts.mip_rel_gap,
+        "time_limit": opts.time_limit_s,
+        "output_flag": opts.log,
+        "solver": opts.lp_algorithm,
+    }
+    if opts.threads is not None:
+        highs_options["threads"] = opts.threads
+    return highs_options
 
-LOG_POLL_S = 1.0
-"""How often the HiGHS log is read for progress [s]."""
 
-
-def mip_progress_line(line: str) -> str | None:
-    """Turn one row of HiGHS' branch-and-bound log into a progress message.
+def _linopy_result(model: linopy.Model, termination: str, wall_s: float) -> SolveResult:
+    """Summarise a finished linopy/HiGHS solve of ``model``.
 
     Parameters
     ----------
-    line : str
-        One line of the HiGHS log.
+    model : linopy.Model
+        The solved model (its ``solver_model`` is the HiGHS instance).
+    termination : str
+        linopy's termination condition.
+    wall_s : float
+        Wall time of the solve [s].
 
     Returns
     -------
-    str or None
-        The message with the current gap, or ``None`` for a line that is not a table row.
+    SolveResult
+        Status ``ERROR`` when the time limit came without an incumbent.
 
-    Examples
-    --------
-    >>> mip_progress_line(" L  0  0  0   0.00%   73.4558   73.7651    0.42%   504  46  0  9  0.9s")
-    'HiGHS: gap 0.42% between the best plan and the proven bound'
-    >>> mip_progress_line("Solving report") is None
-    True
+    Raises
+    ------
+    SolverError
+        HiGHS reported a solution linopy did not read back.
     """
-    match = _MIP_LOG_ROW.match(line)
-    if match is None:
-        return None
-    return f"HiGHS: gap {match['gap']} between the best plan and the proven bound"
-
-
-@contextlib.contextmanager
-def _mip_log_watch(
-    highs_options: HighsOptions, on_progress: Callable[[str], None] | None, to_console: bool
-) -> Iterator[None]:
-    """While HiGHS runs, read its log file and report the incumbent, bound and gap as they move.
-
-    HiGHS releases the GIL while solving, so a reader thread can follow the log it writes.
-    """
-    if on_progress is None:
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="computegeo-highs-") as folder:
-        log_path = Path(folder) / "highs.log"
-        highs_options["output_flag"] = True
-        highs_options["log_to_console"] = to_console
-        highs_options["log_file"] = str(log_path)
-        stop = threading.Event()
-
-        def follow() -> None:
-            offset, last = 0, ""
-            while not stop.wait(LOG_POLL_S):
-                if not log_path.exists():
-                    continue
-                with log_path.open(encoding="utf-8", errors="replace") as handle:
-                    handle.seek(offset)
-                    chunk = handle.read()
-                    offset = handle.tell()
-                for line in chunk.splitlines():
-                    message = mip_progress_line(line)
-                    if message is not None:
-                        last = message
-                if last:
-                    on_progress(last)
-                    last = ""
-
-        reader = threading.Thread(target=follow, name="highs-log", daemon=True)
-        reader.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            reader.join()
+    status = _TERMINATION_TO_STATUS.get(termination, Status.ERROR)
+    highs = model.solver_model
+    info = highs.getInfo() if highs is not None else None
+    objective = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        value = model.objective.value
+        if value is None:
+            msg = f"HiGHS ended with {termination} but linopy holds no objective value"
+            raise SolverError(msg)
+        objective = float(value)
+    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
+        status = Status.ERROR  # time limit without any incumbent: nothing to read
+    is_mip = bool(
+        getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
+    ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
+    gap, bound = (
+        (float(info.mip_gap), float(info.mip_dual_bound))
+        if info is not None and is_mip
+        else (0.0, objective)
+    )
+    return SolveResult(
+        status=status,
+        objective=objective,
+        dual_bound=bound,
+        mip_gap=gap,
+        solve_seconds=float(highs.getRunTime()) if highs is not None else wall_s,
+        wall_seconds=wall_s,
+    )
 
 
 _THREAD_POOL = threading.local()
@@ -445,7 +378,7 @@ def solve_highs(
             f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
         )
     start = time.perf_counter()
-    with _mip_log_watch(highs_options, on_progress, opts.log):
+    with mip_log_watch(highs_options, on_progress, opts.log):
         for key, value in highs_options.items():
             h.setOptionValue(key, value)
         run_start = time.perf_counter()

@@ -260,6 +260,38 @@ def solve_round(  # noqa: PLR0913 - the round's model, settings, clock and start
     return _relax_and_restrict(ip, opts, deadline, say, start, n_bin)
 
 
+def _proven(best: Round, build_s: float, solve_s: float) -> Round:
+    """``best`` as the proven round, with the whole strategy's build and solve time [s]."""
+    return dataclasses.replace(
+        best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s
+    )
+
+
+def _relaxation_support(z_lp: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The binaries the restricted MILP may set: those the LP relaxation uses.
+
+    Parameters
+    ----------
+    z_lp : mapping of str to numpy.ndarray
+        The relaxation's values of each binary variable [-].
+
+    Returns
+    -------
+    dict of str to numpy.ndarray of bool
+        A site's campus may open in any period when the relaxation opens it in some period; a
+        cluster may be used where the relaxation uses it.
+    """
+    allowed: dict[str, np.ndarray] = {}
+    if "site-campus_open" in z_lp:
+        z = z_lp["site-campus_open"]
+        allowed["site-campus_open"] = np.broadcast_to(
+            (z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape
+        )
+    if "cluster-use" in z_lp:
+        allowed["cluster-use"] = z_lp["cluster-use"] > NEIGHBOURHOOD_TOL
+    return allowed
+
+
 def _relax_and_restrict(  # noqa: PLR0913 - as solve_round, with the binary count
     ip: InPlaceModel,
     opts: SolveOptions,
@@ -279,20 +311,8 @@ def _relax_and_restrict(  # noqa: PLR0913 - as solve_round, with the binary coun
         return Round(ctx, lp_sol, lp_res.status, lp_res.objective, float("nan"), build_s, solve_s)
     lower = lp_res.objective
     z_lp = _relaxation_values(ip)
-    allowed: dict[str, np.ndarray] = {}
-    if "site-campus_open" in z_lp:
-        z = z_lp["site-campus_open"]
-        allowed["site-campus_open"] = np.broadcast_to(
-            (z.sum(axis=1) > NEIGHBOURHOOD_TOL)[:, None], z.shape
-        )
-    if "cluster-use" in z_lp:
-        allowed["cluster-use"] = z_lp["cluster-use"] > NEIGHBOURHOOD_TOL
+    allowed = _relaxation_support(z_lp)
     best: Round | None = None
-
-    def done(best: Round) -> Round:
-        return dataclasses.replace(
-            best, status=Status.OPTIMAL, build_seconds=build_s, solve_seconds=solve_s
-        )
 
     # 1. rounding: open every campus the relaxation starts, at the period it starts it, keep the
     #    training markets it uses (each must then hold a full cluster) and re-solve the LP
@@ -305,7 +325,7 @@ def _relax_and_restrict(  # noqa: PLR0913 - as solve_round, with the binary coun
             best = Round(ctx, sol, res.status, res.objective, lower, build_s, solve_s)
             say(f"rounded plan within {gap(res.objective, lower):.2%} of the LP bound")
         if best is not None and gap(best.objective, lower) <= opts.mip_rel_gap:
-            return done(best)
+            return _proven(best, build_s, solve_s)
         if time.perf_counter() > deadline - 1.0:
             break
     incumbent = plan_binaries(best.sol) if best is not None else start
@@ -318,7 +338,7 @@ def _relax_and_restrict(  # noqa: PLR0913 - as solve_round, with the binary coun
     if res.has_solution and (best is None or res.objective < best.objective):
         best = Round(ctx, sol, res.status, res.objective, lower, build_s, solve_s)
     if best is not None and gap(best.objective, lower) <= opts.mip_rel_gap:
-        return done(best)
+        return _proven(best, build_s, solve_s)
     if time.perf_counter() < deadline - 1.0 or best is None:
         say("gap above target: full MILP with the remaining time")
         if best is not None:
