@@ -679,6 +679,24 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction only (169 MW, H2 2024; 1,159 MW in operation; no planned figure "
         "published; a lower bound of the pipeline)",
     ),
+    "toronto": Fact(
+        120,
+        "cw_americas_h2_2024_toronto",
+        2024,
+        note="under construction only (120 MW, H2 2024: Microsoft 84 MW + colocation 36 MW; "
+        "planned capacity not given in MW; a lower bound of the pipeline); range to the 236 MW "
+        "construction pipeline of H1 2025 (Cushman & Wakefield, Americas Data Center Update H1 "
+        "2025, via goranbrelih.com, 'Toronto data centers hit 312 MW milestone amid AI boom', "
+        "12 Sep 2025)",
+        low=120,
+        high=236,
+    ),
+    "new_york": Fact(
+        40 + 186,
+        "cw_americas_h2_2024_nynj",
+        2024,
+        note="Northern New Jersey + New York: under construction 40 + planned 186 MW (H2 2024)",
+    ),
     "oregon": Fact(
         280.8,
         "cbre_hillsboro_2024",
@@ -749,13 +767,14 @@ POWER_HEADROOM: dict[str, Fact] = {
         high=5100 - 1400,
     ),
     "paris": Fact(
-        round(3400 * _EMEA_PIPE_SHARE),
-        "S25",
-        2025,
-        True,
-        "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)",
-        note="range: C&W's published Paris pipeline of H1 2023 (136 UC + 493 planned = 629 MW, "
-        "EMEA Data Centre Update H1 2023) to this estimate",
+        136 + 493,
+        "cw_emea_h1_2023",
+        2023,
+        note="Paris powerhouse market key indicators (p. 16): under construction 136 + planned "
+        "493 MW (H1 2023), C&W's basis as for every other EMEA pipeline; range to 1,965 MW = "
+        "Knight Frank's 2025 aggregate of ~3,400 MW x 0.578 (EMEA pipeline share, C&W H1 2025; "
+        "Knight Frank EMEA Data Centres 2025 via cremediaeurope.com and w.media), which counts "
+        "projects at earlier stages",
         low=136 + 493,
         high=round(3400 * _EMEA_PIPE_SHARE),
     ),

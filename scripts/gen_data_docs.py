@@ -48,7 +48,7 @@ TABLE_INTRO = {
 }
 
 
-PREVIOUS_RELEASE = "2026.12.1"
+PREVIOUS_RELEASE = "2026.12.2"
 PREVIOUS_MARKETS = 70
 PREVIOUS_VALUES = 1610
 PREVIOUS_ESTIMATED = {
@@ -57,12 +57,10 @@ PREVIOUS_ESTIMATED = {
     "build_cost_usd_per_mw": 51,
     "colo_rent_usd_per_kw_month": 62,
     "power_headroom_mw": 41,
-    "time_to_power_months": 62,
-    "moratorium": 61,
+    "time_to_power_months": 56,
+    "moratorium": 33,
     "design_temp_c": 12,
-    "pue": 64,
-    "seismic_hazard": 70,
-    "hazard_class": 70,
+    "pue": 63,
 }
 """Estimates per attribute in the previous release, for the before/after column."""
 

@@ -1,0 +1,49 @@
+"""Dataset 2026.12.3: published pipelines replace regional medians and aggregates.
+
+Each pinned figure is the value as its source states it (docs/data-changes.md, release
+2026.12.3); a change here means a source or a rule changed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from computegeo.dataset import catalog
+
+SOURCED_HEADROOM_MW = {
+    # market: (value, low, high, words the source note must carry)
+    "toronto": (120.0, 120.0, 236.0, "Americas-Data-Center-H2-2024-Update/25"),
+    "new_york": (226.0, None, None, "Northern New Jersey + New York"),
+    "paris": (629.0, 629.0, 1965.0, "136 + planned 493"),
+}
+
+
+@pytest.fixture(scope="module")
+def provenance() -> pd.DataFrame:
+    return catalog.load_market_attributes().set_index(["market_id", "attribute"])
+
+
+def _float_or_none(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("market", sorted(SOURCED_HEADROOM_MW))
+def test_published_pipeline_is_measured(provenance, market) -> None:
+    value, low, high, words = SOURCED_HEADROOM_MW[market]
+    row = provenance.loc[(market, "power_headroom_mw")]
+    assert float(row["value"]) == value
+    assert (_float_or_none(row["low"]), _float_or_none(row["high"])) == (low, high)
+    assert not bool(row["estimated"])
+    assert words in row["source"]
+    assert "Cushman & Wakefield" in row["source"]
+
+
+def test_regional_median_moves_with_the_new_us_canada_figures(provenance) -> None:
+    """Silicon Valley and Quincy still take the US/Canada median, now over Toronto and New
+    York's published figures too: 3,846 -> 3,705 MW, still labelled an estimate."""
+    for market in ("silicon_valley", "quincy"):
+        row = provenance.loc[(market, "power_headroom_mw")]
+        assert float(row["value"]) == 3705
+        assert bool(row["estimated"])
+        assert "us_canada" in row["estimate_rule"]
