@@ -423,6 +423,13 @@ POWER_PRICE: dict[str, Fact] = {
     "helsinki": Fact(round(9.3 * 10 * _EUR, 1), "S47", 2024),
     "copenhagen": Fact(round(9.8 * 10 * _EUR, 1), "S47", 2024),
     "london": Fact(round(22.32 * 10 * 1.27, 1), "S50", 2024),
+    "warsaw": Fact(
+        round(20.8 * 10 * _EUR, 1),
+        "cubeconcepts_2024",
+        2024,
+        note="Poland non-household price H1 2024 (Eurostat, the series of S47 for the other EU "
+        "markets), 20.8 EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)",
+    ),
     "singapore": Fact(191.9, "S51", 2024),
     "sydney": Fact(
         120.0,
@@ -797,7 +804,12 @@ POWER_HEADROOM: dict[str, Fact] = {
         2023,
         note="under construction 99 + planned 99 MW (H1 2023; 133 MW in operation)",
     ),
-    "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
+    "milan": Fact(
+        821,
+        "cw_emea_h2_2024_milan",
+        2024,
+        note="pipeline (under construction + planned) 821 MW beside 170 MW operational, H2 2024",
+    ),
     "oslo": Fact(
         58 + 229,
         "cw_emea_h1_2023",
@@ -805,7 +817,13 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction 58 + planned 229 MW (H1 2023; 423 MW live + pipeline in H2 2024, S40)",
     ),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
-    "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
+    "warsaw": Fact(
+        109,
+        "cw_emea_h1_2025_warsaw",
+        2025,
+        note="pipeline 109 MW beside 147 MW operational, H1 2025 (339 MW live + pipeline in "
+        "H1 2024, S41)",
+    ),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "berlin": Fact(500, "S38", 2025, note="planned pipeline only (no under-construction figure)"),
     "sao_paulo": Fact(239, "S33", 2024, note="under construction only"),

@@ -16,6 +16,8 @@ SOURCED_HEADROOM_MW = {
     "toronto": (120.0, 120.0, 236.0, "Americas-Data-Center-H2-2024-Update/25"),
     "new_york": (226.0, None, None, "Northern New Jersey + New York"),
     "paris": (629.0, 629.0, 1965.0, "136 + planned 493"),
+    "milan": (821.0, None, None, "170 MW operational"),
+    "warsaw": (109.0, None, None, "147 MW operational"),
 }
 
 
@@ -39,6 +41,13 @@ def test_published_pipeline_is_measured(provenance, market) -> None:
     assert "Cushman & Wakefield" in row["source"]
 
 
+def test_headroom_estimates_fell_to_36(provenance) -> None:
+    """41 in 2026.12.2; five markets now carry a published pipeline. Still one over the
+    per-attribute cap of 35 (50 % of 70)."""
+    rows = provenance.xs("power_headroom_mw", level="attribute")
+    assert int(rows["estimated"].astype(bool).sum()) == 36
+
+
 def test_regional_median_moves_with_the_new_us_canada_figures(provenance) -> None:
     """Silicon Valley and Quincy still take the US/Canada median, now over Toronto and New
     York's published figures too: 3,846 -> 3,705 MW, still labelled an estimate."""
@@ -47,3 +56,18 @@ def test_regional_median_moves_with_the_new_us_canada_figures(provenance) -> Non
         assert float(row["value"]) == 3705
         assert bool(row["estimated"])
         assert "us_canada" in row["estimate_rule"]
+
+
+def test_warsaw_power_price_is_polands_eurostat_price(provenance) -> None:
+    row = provenance.loc[("warsaw", "power_price_usd_per_mwh")]
+    assert float(row["value"]) == pytest.approx(20.8 * 10 * 1.08, abs=0.05)
+    assert not bool(row["estimated"])
+    assert "Eurostat" in row["source"]
+
+
+def test_tariff_conversion_factor_includes_poland(provenance) -> None:
+    """The business-tariff conversion is the median ratio over seven countries since Poland's
+    price is measured (0.848 over six before)."""
+    rule = provenance.loc[("tokyo", "power_price_usd_per_mwh")]["estimate_rule"]
+    assert "x 0.810 = median ratio" in rule
+    assert "PL 0.626" in rule
