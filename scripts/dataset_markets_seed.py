@@ -827,6 +827,17 @@ POWER_HEADROOM: dict[str, Fact] = {
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "berlin": Fact(500, "S38", 2025, note="planned pipeline only (no under-construction figure)"),
     "sao_paulo": Fact(239, "S33", 2024, note="under construction only"),
+    "santiago": Fact(
+        round(73.5 / 0.65),
+        "cw_chile_2025_santiago",
+        2025,
+        note="under construction only, derived from the source's own figures: the north zone's "
+        "73.5 MW are 65% of the metro's capacity under construction, 73.5 / 0.65 = 113 MW "
+        "(range 112-114 for the rounding of 65%); no planned figure; a lower bound of the "
+        "pipeline",
+        low=round(73.5 / 0.655),
+        high=round(73.5 / 0.645),
+    ),
     "dubai": Fact(
         180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"
     ),

@@ -18,6 +18,7 @@ SOURCED_HEADROOM_MW = {
     "paris": (629.0, 629.0, 1965.0, "136 + planned 493"),
     "milan": (821.0, None, None, "170 MW operational"),
     "warsaw": (109.0, None, None, "147 MW operational"),
+    "santiago": (113.0, 112.0, 114.0, "73.5 / 0.65"),
 }
 
 
@@ -41,11 +42,20 @@ def test_published_pipeline_is_measured(provenance, market) -> None:
     assert "Cushman & Wakefield" in row["source"]
 
 
-def test_headroom_estimates_fell_to_36(provenance) -> None:
-    """41 in 2026.12.2; five markets now carry a published pipeline. Still one over the
-    per-attribute cap of 35 (50 % of 70)."""
+def test_headroom_estimates_meet_the_per_attribute_cap(provenance) -> None:
+    """41 in 2026.12.2; six markets now carry a published pipeline: 35, the cap (50 % of 70)."""
     rows = provenance.xs("power_headroom_mw", level="attribute")
-    assert int(rows["estimated"].astype(bool).sum()) == 36
+    assert int(rows["estimated"].astype(bool).sum()) == 35
+    assert int(rows["estimated"].astype(bool).sum()) <= len(rows) / 2
+
+
+def test_latin_american_median_moves_with_santiago(provenance) -> None:
+    """Querétaro, Bogotá and Buenos Aires take the median of São Paulo (239) and Santiago
+    (113): 176 MW, still labelled an estimate."""
+    for market in ("queretaro", "bogota", "buenos_aires"):
+        row = provenance.loc[(market, "power_headroom_mw")]
+        assert float(row["value"]) == 176
+        assert bool(row["estimated"])
 
 
 def test_regional_median_moves_with_the_new_us_canada_figures(provenance) -> None:
