@@ -430,6 +430,20 @@ POWER_PRICE: dict[str, Fact] = {
         note="Poland non-household price H1 2024 (Eurostat, the series of S47 for the other EU "
         "markets), 20.8 EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)",
     ),
+    "madrid": Fact(
+        round(15.01 * 10 * _EUR, 1),
+        "erse_2024_iberia",
+        2024,
+        note="Spain non-domestic price H1 2024 (Eurostat, as compared by the Portuguese "
+        "regulator ERSE), 0.1501 EUR/kWh x 1,000 x 1.08 USD/EUR (research notes' rate)",
+    ),
+    "lisbon": Fact(
+        round(13.32 * 10 * _EUR, 1),
+        "erse_2024_iberia",
+        2024,
+        note="Portugal non-domestic price H1 2024 (Eurostat, as compared by the Portuguese "
+        "regulator ERSE), 0.1332 EUR/kWh x 1,000 x 1.08 USD/EUR (research notes' rate)",
+    ),
     "singapore": Fact(191.9, "S51", 2024),
     "sydney": Fact(
         120.0,

@@ -68,16 +68,20 @@ def test_regional_median_moves_with_the_new_us_canada_figures(provenance) -> Non
         assert "us_canada" in row["estimate_rule"]
 
 
-def test_warsaw_power_price_is_polands_eurostat_price(provenance) -> None:
-    row = provenance.loc[("warsaw", "power_price_usd_per_mwh")]
-    assert float(row["value"]) == pytest.approx(20.8 * 10 * 1.08, abs=0.05)
+@pytest.mark.parametrize(
+    ("market", "eur_per_kwh"), [("warsaw", 0.208), ("madrid", 0.1501), ("lisbon", 0.1332)]
+)
+def test_eu_capital_power_price_is_the_eurostat_price(provenance, market, eur_per_kwh) -> None:
+    row = provenance.loc[(market, "power_price_usd_per_mwh")]
+    assert float(row["value"]) == pytest.approx(eur_per_kwh * 1000 * 1.08, abs=0.05)
     assert not bool(row["estimated"])
     assert "Eurostat" in row["source"]
 
 
-def test_tariff_conversion_factor_includes_poland(provenance) -> None:
-    """The business-tariff conversion is the median ratio over seven countries since Poland's
-    price is measured (0.848 over six before)."""
+def test_tariff_conversion_factor_includes_the_new_measured_prices(provenance) -> None:
+    """The business-tariff conversion is the median ratio over nine countries since the
+    prices of Poland, Spain and Portugal are measured (0.848 over six before)."""
     rule = provenance.loc[("tokyo", "power_price_usd_per_mwh")]["estimate_rule"]
-    assert "x 0.810 = median ratio" in rule
-    assert "PL 0.626" in rule
+    assert "x 0.886 = median ratio" in rule
+    for pair in ("PL 0.626", "ES 1.175", "PT 0.917"):
+        assert pair in rule
