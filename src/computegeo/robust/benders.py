@@ -128,126 +128,18 @@ def solve_benders(
         When the master stops without a plan.
     """
     start = time.perf_counter()
-    say = on_progress or (lambda _m: None)
     d = problem.data
     zero = Commitments(np.zeros((d.n_sites, d.n_periods)), np.zeros((d.n_sites, d.n_periods)))
     st = build_structure(d, zero, problem.premium, new_leases=problem.new_leases)
-    batches: list[tuple[Commitments, list[Cut]]] = []
-    best: tuple[float, Commitments, np.ndarray, float] | None = None
-    bound = -np.inf
-    history: list[tuple[float, float, float]] = []
-    cuts = 0
-    it = 0
     with Subproblems(st, problem.futures, workers, backend) as subs:
-        # phase 1: cuts on the LP relaxation (cheap masters; its bounds are valid for the MILP)
-        master = _Master(problem, ctx, relax=True)
-        relaxed_best = np.inf
-        while it < max_iterations and time.perf_counter() - start < time_limit_s * LP_PHASE_SHARE:
-            it += 1
-            t0 = time.perf_counter()
-            lb, c, th = master.solve(gap, time_limit_s - (time.perf_counter() - start))
-            t1 = time.perf_counter()
-            stalled = bound > 0 and lb * OBJECTIVE_SCALE_USD - bound < LP_STALL * bound
-            bound = max(bound, lb * OBJECTIVE_SCALE_USD)
-            got = subs.evaluate(c)
-            t2 = time.perf_counter()
-            q_lp = np.array([k.recourse_usd for k in got])
-            relaxed = problem.measure.value(master.first_usd(c) + q_lp, problem.perfect_usd)
-            relaxed_best = min(relaxed_best, relaxed)
-            history.append((time.perf_counter() - start, bound, np.nan))
-            g_lp = relative_gap(relaxed_best, bound)
-            say(
-                f"Benders LP iteration {it}: bound {bound:,.0f}, relaxed plan gap {g_lp:.3%}"
-                f" (master {t1 - t0:.1f} s, subproblems {t2 - t1:.1f} s)"
-            )
-            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
-            if not violated:
-                break
-            master.add_cuts(c, violated, it)
-            batches.append((c, violated))
-            cuts += len(violated)
-            if g_lp <= gap * LP_PHASE_GAP_SHARE or stalled:
-                break
-        # phase 2: the MILP master with the nearly binding cuts; cuts at its plan and at the
-        # in-out point between it and the incumbent (stabilises the tail)
-        master = _Master(problem, ctx, relax=False)
-        kept = _binding_cuts(batches, c, th) if batches else []
-        for k, (at, batch) in enumerate(kept):
-            master.add_cuts(at, batch, k)
-        say(
-            f"Benders MILP phase: {sum(len(b) for _a, b in kept):,} of {cuts:,} cuts kept"
-            f" (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
-        )
-        tighten = False
-        while it < max_iterations:
-            it += 1
-            left = time_limit_s - (time.perf_counter() - start)
-            if left <= 1.0 and best is not None:
-                break
-            t0 = time.perf_counter()
-            g_now = relative_gap(best[0], bound) if best is not None else np.inf
-            master_gap = max(gap * MASTER_GAP_SHARE, min(MASTER_GAP_MAX, MASTER_GAP_LOOSE * g_now))
-            if tighten:
-                master_gap = gap * MASTER_GAP_SHARE
-            try:
-                lb, c, th = master.solve(master_gap, left)
-            except SolverError:
-                if best is None or time.perf_counter() - start < time_limit_s:
-                    raise
-                break  # the clock ran out inside the master: keep the best plan and bound
-            t1 = time.perf_counter()
-            bound = max(bound, lb * OBJECTIVE_SCALE_USD)
-            got = subs.evaluate(c)
-            t2 = time.perf_counter()
-            q = np.array([k.recourse_usd for k in got])
-            first_usd = first_stage_cost_usd(d, c)
-            value = problem.measure.value(first_usd + q, problem.perfect_usd)
-            if best is None or value < best[0]:
-                best = (value, c, first_usd + q, first_usd)
-                master.keep_incumbent(master.last_x)
-            upper = best[0]
-            history.append((time.perf_counter() - start, bound, upper))
-            g = relative_gap(upper, bound)
-            say(
-                f"Benders iteration {it}: bound {bound:,.0f}, plan {upper:,.0f}, gap {g:.3%}"
-                f" (master {t1 - t0:.1f} s to {master_gap:.2%}, subproblems {t2 - t1:.1f} s)"
-            )
-            if g <= gap:
-                break
-            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
-            if not violated:
-                if master_gap <= gap * MASTER_GAP_SHARE:
-                    break  # theta exact at the plan of a tight master: bound = value
-                tighten = True  # a loose master's plan: solve it tight before concluding
-                continue
-            master.add_cuts(c, violated, it)
-            cuts += len(violated)
-            # the master's other improving MILP solutions are feasible plans too: each may
-            # be a better incumbent and its cuts shape the master where B&B went
-            for alt, th_alt, x_alt in master.alternatives(best[1]):
-                more = subs.evaluate(alt)
-                q_alt = np.array([k.recourse_usd for k in more])
-                first_alt = first_stage_cost_usd(d, alt)
-                v_alt = problem.measure.value(first_alt + q_alt, problem.perfect_usd)
-                if v_alt < best[0]:
-                    best = (v_alt, alt, first_alt + q_alt, first_alt)
-                    master.keep_incumbent(x_alt)
-                hit = [k for k in more if k.recourse_usd - th_alt[k.future] > CUT_TOL_USD]
-                master.add_cuts(alt, hit, -it)
-                cuts += len(hit)
-            if best[1] is not c:
-                mid = Commitments(
-                    IN_OUT_WEIGHT * c.build_mw + (1 - IN_OUT_WEIGHT) * best[1].build_mw,
-                    c.campus_open,
-                )
-                extra = subs.evaluate(mid)
-                master.add_cuts(mid, extra, -it)
-                cuts += len(extra)
-    if best is None:  # pragma: no cover - the loop always evaluates once
+        run = _Run(problem, subs, start, gap, time_limit_s, max_iterations, on_progress)
+        batches, c, th = run.lp_phase(_Master(problem, ctx, relax=True))
+        run.milp_phase(_Master(problem, ctx, relax=False), batches, c, th)
+    if run.best is None:  # pragma: no cover - the loop always evaluates once
         msg = "Benders ended without a plan"
         raise SolverError(msg)
-    value, c, costs, first_usd = best
-    bound = min(bound, value)
+    value, c, costs, first_usd = run.best
+    bound = min(run.bound, value)
     return RobustSolution(
         commitments=c,
         objective_usd=value,
@@ -257,13 +149,172 @@ def solve_benders(
         reason=reason,
         first_stage_usd=first_usd,
         future_cost_usd=costs,
-        iterations=it,
-        cuts=cuts,
+        iterations=run.it,
+        cuts=run.cuts,
         seconds=time.perf_counter() - start,
-        history=tuple(history),
+        history=tuple(run.history),
         workers=subs.workers,
         backend=backend.value,
     )
+
+
+class _Run:
+    """The state of one Benders solve: the bound, the incumbent, the history, the counters."""
+
+    def __init__(
+        self,
+        problem: TwoStageProblem,
+        subs: Subproblems,
+        start: float,
+        gap: float,
+        time_limit_s: float,
+        max_iterations: int,
+        on_progress: Callable[[str], None] | None,
+    ) -> None:
+        self.problem, self.subs, self.start = problem, subs, start
+        self.gap, self.time_limit_s, self.max_iterations = gap, time_limit_s, max_iterations
+        self.say = on_progress or (lambda _m: None)
+        self.best: tuple[float, Commitments, np.ndarray, float] | None = None
+        self.bound = -np.inf
+        self.history: list[tuple[float, float, float]] = []
+        self.cuts = 0
+        self.it = 0
+
+    def elapsed(self) -> float:
+        """Seconds since the start [s]."""
+        return time.perf_counter() - self.start
+
+    def lp_phase(
+        self, master: _Master
+    ) -> tuple[list[tuple[Commitments, list[Cut]]], Commitments | None, np.ndarray | None]:
+        """Cut on the LP relaxation (cheap masters; its bounds are valid for the MILP).
+
+        Returns the cut batches and the last LP plan and theta [USD] (None when none ran).
+        """
+        problem, gap = self.problem, self.gap
+        batches: list[tuple[Commitments, list[Cut]]] = []
+        relaxed_best = np.inf
+        c: Commitments | None = None
+        th: np.ndarray | None = None
+        while self.it < self.max_iterations and self.elapsed() < self.time_limit_s * LP_PHASE_SHARE:
+            self.it += 1
+            t0 = time.perf_counter()
+            lb, c, th = master.solve(gap, self.time_limit_s - self.elapsed())
+            t1 = time.perf_counter()
+            bound = self.bound
+            stalled = bound > 0 and lb * OBJECTIVE_SCALE_USD - bound < LP_STALL * bound
+            self.bound = max(bound, lb * OBJECTIVE_SCALE_USD)
+            got = self.subs.evaluate(c)
+            t2 = time.perf_counter()
+            q_lp = np.array([k.recourse_usd for k in got])
+            relaxed = problem.measure.value(master.first_usd(c) + q_lp, problem.perfect_usd)
+            relaxed_best = min(relaxed_best, relaxed)
+            self.history.append((self.elapsed(), self.bound, np.nan))
+            g_lp = relative_gap(relaxed_best, self.bound)
+            self.say(
+                f"Benders LP iteration {self.it}: bound {self.bound:,.0f}, relaxed plan gap"
+                f" {g_lp:.3%} (master {t1 - t0:.1f} s, subproblems {t2 - t1:.1f} s)"
+            )
+            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
+            if not violated:
+                break
+            master.add_cuts(c, violated, self.it)
+            batches.append((c, violated))
+            self.cuts += len(violated)
+            if g_lp <= gap * LP_PHASE_GAP_SHARE or stalled:
+                break
+        return batches, c, th
+
+    def consider(self, c: Commitments, got: list[Cut], x: np.ndarray, master: _Master) -> None:
+        """Make ``c`` (its cuts ``got``, master columns ``x``) the incumbent if it is better."""
+        problem = self.problem
+        q = np.array([k.recourse_usd for k in got])
+        first_usd = first_stage_cost_usd(problem.data, c)
+        value = problem.measure.value(first_usd + q, problem.perfect_usd)
+        if self.best is None or value < self.best[0]:
+            self.best = (value, c, first_usd + q, first_usd)
+            master.keep_incumbent(x)
+
+    def milp_phase(
+        self,
+        master: _Master,
+        batches: list[tuple[Commitments, list[Cut]]],
+        c_lp: Commitments | None,
+        th_lp: np.ndarray | None,
+    ) -> None:
+        """The MILP master with the nearly binding LP cuts, until the gap, the limit or no cut."""
+        gap = self.gap
+        kept = _binding_cuts(batches, c_lp, th_lp) if c_lp is not None and th_lp is not None else []
+        for k, (at, batch) in enumerate(kept):
+            master.add_cuts(at, batch, k)
+        self.say(
+            f"Benders MILP phase: {sum(len(b) for _a, b in kept):,} of {self.cuts:,} cuts kept"
+            f" (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
+        )
+        tighten = False
+        while self.it < self.max_iterations:
+            self.it += 1
+            left = self.time_limit_s - self.elapsed()
+            if left <= 1.0 and self.best is not None:
+                break
+            t0 = time.perf_counter()
+            g_now = relative_gap(self.best[0], self.bound) if self.best is not None else np.inf
+            loose = min(MASTER_GAP_MAX, MASTER_GAP_LOOSE * g_now)
+            master_gap = gap * MASTER_GAP_SHARE if tighten else max(gap * MASTER_GAP_SHARE, loose)
+            try:
+                lb, c, th = master.solve(master_gap, left)
+            except SolverError:
+                if self.best is None or self.elapsed() < self.time_limit_s:
+                    raise
+                break  # the clock ran out inside the master: keep the best plan and bound
+            t1 = time.perf_counter()
+            self.bound = max(self.bound, lb * OBJECTIVE_SCALE_USD)
+            got = self.subs.evaluate(c)
+            t2 = time.perf_counter()
+            self.consider(c, got, master.last_x, master)
+            assert self.best is not None  # noqa: S101 - consider() always sets it
+            upper = self.best[0]
+            self.history.append((self.elapsed(), self.bound, upper))
+            g = relative_gap(upper, self.bound)
+            self.say(
+                f"Benders iteration {self.it}: bound {self.bound:,.0f}, plan {upper:,.0f}, gap"
+                f" {g:.3%} (master {t1 - t0:.1f} s to {master_gap:.2%}, subproblems"
+                f" {t2 - t1:.1f} s)"
+            )
+            if g <= gap:
+                break
+            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
+            if not violated:
+                if master_gap <= gap * MASTER_GAP_SHARE:
+                    break  # theta exact at the plan of a tight master: bound = value
+                tighten = True  # a loose master's plan: solve it tight before concluding
+                continue
+            master.add_cuts(c, violated, self.it)
+            self.cuts += len(violated)
+            self.cut_around(master, c)
+
+    def cut_around(self, master: _Master, c: Commitments) -> None:
+        """Evaluate and cut at the master's other improving solutions and the in-out point.
+
+        The other improving MILP solutions are feasible plans too: each may be a better
+        incumbent and its cuts shape the master where branch-and-bound went. The in-out point
+        between ``c`` and the incumbent stabilises the tail.
+        """
+        assert self.best is not None  # noqa: S101 - called after an evaluated plan
+        for alt, th_alt, x_alt in master.alternatives(self.best[1]):
+            more = self.subs.evaluate(alt)
+            self.consider(alt, more, x_alt, master)
+            hit = [k for k in more if k.recourse_usd - th_alt[k.future] > CUT_TOL_USD]
+            master.add_cuts(alt, hit, -self.it)
+            self.cuts += len(hit)
+        if self.best[1] is not c:
+            mid = Commitments(
+                IN_OUT_WEIGHT * c.build_mw + (1 - IN_OUT_WEIGHT) * self.best[1].build_mw,
+                c.campus_open,
+            )
+            extra = self.subs.evaluate(mid)
+            master.add_cuts(mid, extra, -self.it)
+            self.cuts += len(extra)
 
 
 def _binding_cuts(
