@@ -45,6 +45,7 @@ from computegeo.pipeline.output_folder import plan_json_text as plan_json_text  
 from computegeo.pipeline.output_folder import scenario_yaml as scenario_yaml  # for robust.py
 from computegeo.pipeline.screening import screen_candidates
 from computegeo.pipeline.stages import Progress, RunTimings, Stage, quiet_progress
+from computegeo.planner import N1Method
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
@@ -87,7 +88,7 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
         progress(Stage.SOLVE, message)
 
     with native_stdout_silenced():
-        result = plan_problem(data, options, on_progress=on_message)
+        result = plan_problem(data, options, on_progress=on_message, n1_method=N1Method.AUTO)
     return dataclasses.replace(result, dataset_version=dataset_version().version)
 
 
