@@ -37,6 +37,7 @@ from computegeo.evaluate.checks.scenario_sites import (
 from computegeo.evaluate.checks.spec import CheckSpec
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
+from computegeo.scenario.risk import RiskSection
 from computegeo.scenario.schema import Scenario
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
@@ -174,6 +175,7 @@ def spec_from_scenario(
     n_t = data.n_periods
     vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in labels.site_id], dtype=bool)
     is_cloud = np.array([f is Form.CLOUD for f in labels.form], dtype=bool)
+    risk = scenario.risk or RiskSection()
     return CheckSpec(
         source="scenario",
         period_label=data.period_label,
@@ -237,4 +239,6 @@ def spec_from_scenario(
         carbon_cap_t_per_year=_limit(pol.carbon.cap_tonnes_per_year, n_t),
         carbon_price_usd_per_t=np.full(n_t, pol.carbon.price_usd_per_tonne),
         utilisation=s.utilisation,
+        recourse_premium=risk.emergency_cloud_premium,
+        recourse_new_leases=risk.new_leases,
     )
