@@ -6,11 +6,14 @@ builds its models ONCE from a picklable spec (``factory(spec)``) and is then cal
 
 - ``Backend.LOCAL`` with one worker: in this process (no pickling at all);
 - ``Backend.LOCAL`` with ``N > 1`` workers: ``N`` spawned processes (no fork of a process that
-  runs solver threads), each building its worker in the pool's initializer;
+  runs solver threads), each building its worker in its initializer;
 - ``Backend.RAY``: ``N`` Ray actors (a local Ray on 127.0.0.1 unless ``address`` names a
   cluster), the spec put in the object store once.
 
-Results come back in call order whatever the backend, so any sum over them is reproducible.
+A call goes to the worker the caller names (``to``; default call ``k`` to worker
+``k mod N``), processes and Ray alike, so a caller can have each subproblem re-solved by the
+same worker, warm from that worker's own last basis. Results come back in call order whatever the
+backend, so any sum over them is reproducible.
 The backend names are those of ``computegeo.risk.backends.Backend`` (``local``, ``ray``).
 """
 
@@ -105,7 +108,7 @@ class WorkerPool:
         self.backend = backend
         self.address = address
         self._local: Any = None
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pools: list[concurrent.futures.ProcessPoolExecutor] = []
         self._actors: list[Any] = []
         self._ray_started = False
 
@@ -116,12 +119,16 @@ class WorkerPool:
         elif self.workers == 1:
             self._local = self.factory(self.spec)
         else:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init,
-                initargs=(self.factory, self.spec),
-            )
+            # one single-process executor per worker: call k is pinned to worker k mod N
+            self._pools = [
+                concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init,
+                    initargs=(self.factory, self.spec),
+                )
+                for _ in range(self.workers)
+            ]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -159,7 +166,9 @@ class WorkerPool:
         spec_ref = ray.put(self.spec)
         self._actors = [body.remote(self.factory, spec_ref) for _ in range(self.workers)]  # type: ignore[attr-defined]
 
-    def map(self, method: str, calls: Sequence[tuple[Any, ...]]) -> list[Any]:
+    def map(
+        self, method: str, calls: Sequence[tuple[Any, ...]], to: Sequence[int] | None = None
+    ) -> list[Any]:
         """Run ``worker.<method>(*args)`` for every ``args`` in ``calls``; results in order.
 
         Parameters
@@ -168,6 +177,10 @@ class WorkerPool:
             The worker method.
         calls : sequence of tuple
             Its arguments, one tuple per call (picklable for processes and Ray).
+        to : sequence of int, optional
+            The worker of each call (taken mod the number of workers); default call ``k`` to
+            worker ``k mod N``. Sending the same subproblems to the same worker keeps its warm
+            starts its own.
 
         Returns
         -------
@@ -176,15 +189,20 @@ class WorkerPool:
         """
         if self._local is not None:
             return [getattr(self._local, method)(*args) for args in calls]
-        if self._pool is not None:
-            futures = [self._pool.submit(_call, method, tuple(args)) for args in calls]
+        where = list(range(len(calls))) if to is None else list(to)
+        if self._pools:
+            n = len(self._pools)
+            futures = [
+                self._pools[w % n].submit(_call, method, tuple(args))
+                for w, args in zip(where, calls, strict=True)
+            ]
             return [f.result() for f in futures]
         if self._actors:
             import ray
 
             refs = [
-                self._actors[k % len(self._actors)].call.remote(method, tuple(args))
-                for k, args in enumerate(calls)
+                self._actors[w % len(self._actors)].call.remote(method, tuple(args))
+                for w, args in zip(where, calls, strict=True)
             ]
             return list(ray.get(refs))
         msg = "WorkerPool.map outside its context (use `with WorkerPool(...) as pool`)"
@@ -193,9 +211,9 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the workers (and a Ray instance this pool started)."""
         self._local = None
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        for pool in self._pools:
+            pool.shutdown()
+        self._pools = []
         if self._actors:
             import ray
 

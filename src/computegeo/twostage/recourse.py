@@ -208,16 +208,31 @@ class ScenarioPool:
             A subproblem is infeasible or not solved to optimality.
         """
         idx = np.arange(self.problem.n_scenarios) if scenarios is None else np.asarray(scenarios)
-        batches = [idx[i : i + BATCH] for i in range(0, len(idx), BATCH)]
-        parts: list[Evaluation] = self._pool.map("evaluate", [(x, b, integer) for b in batches])
+        # scenario s always goes to worker s mod N: each re-solve is warm from its own last one
+        n = self.workers
+        batches, to = [], []
+        for w in range(n):
+            mine = idx[idx % n == w]
+            batches += [mine[i : i + BATCH] for i in range(0, len(mine), BATCH)]
+            to += [w] * len(range(0, len(mine), BATCH))
+        parts: list[Evaluation] = self._pool.map(
+            "evaluate", [(x, b, integer) for b in batches], to=to
+        )
+        done = np.concatenate([p.scenarios for p in parts]) if parts else idx[:0]
+        sorter = np.argsort(done)
+        order = sorter[np.searchsorted(done, idx, sorter=sorter)]  # idx[i] == done[order[i]]
+
+        def join(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(arrays)[order]
+
         if integer:
-            return Evaluation(idx, np.concatenate([p.value for p in parts]), None)
+            return Evaluation(idx, join([p.value for p in parts]), None)
         return Evaluation(
             idx,
-            np.concatenate([p.value for p in parts]),
-            np.concatenate([p.gradient for p in parts if p.gradient is not None]),
-            np.concatenate([p.duals for p in parts if p.duals is not None]),
-            np.concatenate([p.integral for p in parts if p.integral is not None]),
+            join([p.value for p in parts]),
+            join([p.gradient for p in parts if p.gradient is not None]),
+            join([p.duals for p in parts if p.duals is not None]),
+            join([p.integral for p in parts if p.integral is not None]),
         )
 
     def close(self) -> None:
