@@ -34,6 +34,7 @@ import dataset_campuses as campuses  # noqa: E402
 import dataset_demand  # noqa: E402
 import dataset_groups  # noqa: E402
 import dataset_markets_seed as seed  # noqa: E402
+import dataset_ttp  # noqa: E402
 from dataset_pue import MEASURED_PUE  # noqa: E402
 from dataset_sources import SOURCES  # noqa: E402
 
@@ -478,12 +479,23 @@ def notes_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
     return out
 
 
-def ttp_values(ident: pd.DataFrame) -> list[Value]:
-    """Time to power: market facts, else US / APAC / global defaults."""
+def ttp_values(ident: pd.DataFrame, raw: Path) -> list[Value]:
+    """Time to power: market facts, else the measured campus timelines, else US / APAC /
+    global defaults."""
+    measured = dataset_ttp.measured_time_to_power(raw)
     out = []
     for r in ident.itertuples():
         mid, attr = r.market_id, "time_to_power_months"
-        if mid in seed.TIME_TO_POWER:
+        if mid in measured and not (
+            mid in seed.TIME_TO_POWER and not seed.TIME_TO_POWER[mid].estimated
+        ):
+            m = measured[mid]
+            src = (
+                f"{cite('epoch_frontier_dc')}; measured months from site work to first power of "
+                f"the market's tracked campuses (median; range = fastest and slowest): {m.note}"
+            )
+            out.append(Value(mid, attr, m.months, src, 2025, False, "", m.low, m.high))
+        elif mid in seed.TIME_TO_POWER:
             out.append(fact_value(mid, attr, seed.TIME_TO_POWER[mid]))
         elif r.country == "US":
             out.append(fact_value(mid, attr, seed.US_TTP))
@@ -602,16 +614,18 @@ def hazard_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
     for r in ident.itertuples():
         n = int((great_circle_km(r.latitude, r.longitude, lat, lon) <= QUAKE_RADIUS_KM).sum())
         score = round(1.0 - math.exp(-n / QUAKE_SATURATION), 3)
+        # measured by definition: the score is a fixed function of a catalogue count (it is
+        # not a probabilistic ground-motion hazard, which no source at hand ships per metro)
         out.append(
             Value(
                 r.market_id,
                 "seismic_hazard",
                 score,
-                cite("usgs_m5"),
+                cite("usgs_m5")
+                + f"; n = {n} M5+ events within {QUAKE_RADIUS_KM:g} km, 2013-01-01..2023-11-04; "
+                f"score = 1 - exp(-n/{QUAKE_SATURATION:g})",
                 2023,
-                True,
-                f"proxy, not a PGA hazard model: 1 - exp(-n/{QUAKE_SATURATION:g}) with n = {n} M5+ "
-                f"events within {QUAKE_RADIUS_KM:g} km, 2013-2023",
+                False,
             )
         )
         exposure = wri.get(r.country)
@@ -627,13 +641,15 @@ def hazard_values(raw: Path, ident: pd.DataFrame) -> list[Value]:
                 r.market_id,
                 "hazard_class",
                 cls,
-                cite("usgs_m5") + "; " + cite("worldrisk_2025"),
+                cite("usgs_m5")
+                + "; "
+                + cite("worldrisk_2025")
+                + "; class of the measured inputs: high if seismic score >= 0.3; medium if "
+                "score >= 0.1 or national multi-hazard exposure >= 30 (national data cannot "
+                "rank metros, so it lifts to medium at most); else low "
+                f"(score {score}, {exp_txt})",
                 2025,
-                True,
-                "high if seismic score >= 0.3; medium if score >= 0.1 or national multi-hazard "
-                "exposure >= 30 (national data cannot rank metros, so it lifts to medium "
-                "at most); "
-                f"else low (score {score}, {exp_txt})",
+                False,
             )
         )
     return out
@@ -1066,7 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
     values += build_cost_values(ident)
     values += rent_values(ident)
     values += headroom_values(ident, raw)
-    values += ttp_values(ident)
+    values += ttp_values(ident, raw)
     values += moratorium_values(ident)
     values += climate_values(raw, ident)
     values += hazard_values(raw, ident)

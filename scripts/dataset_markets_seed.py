@@ -737,7 +737,17 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="new supply expected 2024-2026 (224 MW; 88 MW operational in 2023)",
     ),
     "frankfurt": Fact(181 + 841, "S39", 2023, note="under construction 181 + planned 841 MW"),
-    "london": Fact(5100 - 1400, "S25", 2025, note="aggregate 5,100 minus live 1,400 MW"),
+    "london": Fact(
+        1209,
+        "cw_emea_h1_2024_london",
+        2024,
+        note="pipeline (under construction + planning) 1,209 MW, C&W H1 2024, the basis of the "
+        "other C&W EMEA pipelines; range up to 3,700 MW = Knight Frank's 2025 aggregate 5,100 "
+        "MW (live, under construction, committed and early-stage) minus 1,400 MW live (S25), "
+        "which counts projects at earlier stages than C&W's planning pipeline",
+        low=1209,
+        high=5100 - 1400,
+    ),
     "paris": Fact(
         round(3400 * _EMEA_PIPE_SHARE),
         "S25",
@@ -811,7 +821,9 @@ TIME_TO_POWER: dict[str, Fact] = {
         "S61",
         2025,
         True,
-        "no new Greater Dublin connections before ~2028 (~14 months from late 2026) plus ~2 years to energise",
+        "no new Greater Dublin connection offers under the 2021 direction (~2028, S61); the Dec 2025 policy "
+        "(CRU/2025236) reopens offers only with matching dispatchable generation, which is taken to need "
+        "~3 years to deliver",
     ),
     "frankfurt": Fact(48, "S38", 2025, note="grid delays of up to 4 years (JLL)"),
     "berlin": Fact(48, "S38", 2025, True, "Germany: grid delays of up to 4 years (JLL, Frankfurt)"),
@@ -903,7 +915,15 @@ OTHER_TTP = Fact(
 # Moratorium, pause or hard cap on new DC grid connections or permits in force (2025-26).
 MORATORIUM: dict[str, Fact] = {
     "dublin": Fact(
-        True, "S61", 2025, note="EirGrid: no new Greater Dublin DC connections before ~2028"
+        False,
+        "cru_leu_2025",
+        2025,
+        note="the 2021 direction (CRU/21/124), under which EirGrid made no new Greater Dublin "
+        "DC connection offers (before ~2028, S61), was superseded on 12 Dec 2025 by a connection "
+        "policy with conditions: a data centre above 10 MVA must bring new on-site or proximate "
+        "dispatchable generation or storage matching its import capacity and new Irish "
+        "renewable generation of at least 80 % of its annual demand, and its location is "
+        "assessed for constraints",
     ),
     "amsterdam": Fact(
         True,
@@ -928,6 +948,210 @@ MORATORIUM: dict[str, Fact] = {
     "n_virginia": Fact(False, "S73", 2024),  # Dominion pause 2022 lifted; long queue instead
     "frankfurt": Fact(False, "S67", 2023),  # zoning clusters, no moratorium
     "london": Fact(False, "S69", 2022),  # grid full in West London, not a moratorium
+    "johor": Fact(
+        False,
+        "johor_dc_2025",
+        2025,
+        note="no moratorium on all data centres: applications are vetted by the state "
+        "committee (about 30 % rejected in its first five months) and water-cooled expansions "
+        "are deferred until mid-2027 (Nov 2025)",
+    ),
+    "seoul": Fact(
+        False,
+        "korea_dc_grid_2024",
+        2024,
+        note="no moratorium: new data centres of 10 MW or more in the capital region pass a "
+        "power-system impact assessment (from Jun 2024) and KEPCO may defer supply where the "
+        "grid is saturated",
+    ),
+    "atlanta": Fact(
+        False,
+        "atlanta_dc_2024",
+        2024,
+        note="zoning only: no new data centres in the Beltline overlay or within 2,640 ft of "
+        "high-capacity transit (City of Atlanta, Sep 2024); the metro's hyperscale campuses "
+        "lie outside the city",
+    ),
+    "taipei": Fact(
+        True,
+        "taiwan_north_dc_2024",
+        2024,
+        note="a hard cap: no data centre above 5 MW approved north of Taoyuan since Sep 2023 "
+        "(MOEA, Aug 2024); the sources reviewed report no lifting (the Nov 2025 energy-use-plan "
+        "rule for every new data centre of 5 MW or more adds a review)",
+    ),
+    "dallas": Fact(
+        False,
+        "texas_sb6_2025",
+        2025,
+        note="no moratorium: Texas SB 6 (Jun 2025) sets interconnection standards, cost sharing "
+        "and emergency curtailment for loads of 75 MW or more",
+    ),
+    "abilene": Fact(
+        False,
+        "texas_sb6_2025",
+        2025,
+        note="no moratorium: Texas SB 6 (Jun 2025) governs new large loads in ERCOT",
+    ),
+    "copenhagen": Fact(
+        True,
+        "energinet_pause_2026",
+        2026,
+        note="a pause: Energinet stopped signing new transmission-level connection agreements "
+        "for large consumers in Mar 2026 and extended it; the government bill puts large data "
+        "centres last in grid-access priority",
+    ),
+    "paris": Fact(
+        False,
+        "france_dc_2026",
+        2026,
+        note="no moratorium: the government fast-tracks data-centre projects (63 sites, a task "
+        "force; Jan 2026)",
+    ),
+    "marseille": Fact(
+        False,
+        "france_dc_2026",
+        2026,
+        note="no moratorium: national fast-track for data centres (Jan 2026); the city's 2022 "
+        "siting strategy has no power to refuse permits",
+    ),
+    "memphis": Fact(
+        False,
+        "tva_xai_2024",
+        2026,
+        note="no moratorium: TVA approved 150 MW (Nov 2024) and 150 MW more (Feb 2026) for "
+        "xAI, with demand-response conditions",
+    ),
+    "cheyenne": Fact(
+        False,
+        "crusoe_cheyenne_2025",
+        2026,
+        note="no moratorium: Laramie County approved the 1.8 GW Project Jade campus (Jan 2026)",
+    ),
+    "berlin": Fact(
+        False,
+        "S80",
+        2023,
+        note="no moratorium: the Energy Efficiency Act (EnEfG, 2023) sets efficiency conditions "
+        "for new data centres (PUE <= 1.2 from Jul 2026)",
+    ),
+    "chicago": Fact(
+        False,
+        "icc_comed_2026",
+        2026,
+        note="no moratorium: deposits for large-load projects of 50 MW or more (ICC, Mar 2026)",
+    ),
+    "helsinki": Fact(
+        False,
+        "finland_dc_2026",
+        2026,
+        note="no moratorium: data centres connect without a binding extra condition; their "
+        "electricity tax rises to the general class from Jul 2026",
+    ),
+    "jackson_ms": Fact(
+        False,
+        "mississippi_aws_2024",
+        2024,
+        note="no moratorium: the Legislature fast-tracked utility approvals for AWS (Jan 2024)",
+    ),
+    "sydney": Fact(
+        False,
+        "australia_dc_2026",
+        2026,
+        note="no moratorium: federal expectations (Mar 2026) and technical standards set "
+        "conditions for new data-centre connections",
+    ),
+    "melbourne": Fact(
+        False,
+        "australia_dc_2026",
+        2026,
+        note="no moratorium: federal expectations (Mar 2026) and technical standards set "
+        "conditions for new data-centre connections",
+    ),
+    "tokyo": Fact(
+        False,
+        "japan_dc_policy",
+        2026,
+        note="no moratorium: policy steers new data centres to the regions by subsidy (METI "
+        "2023, GX Strategic Areas 2026)",
+    ),
+    "osaka": Fact(
+        False,
+        "japan_dc_policy",
+        2026,
+        note="no moratorium: policy steers new data centres to the regions by subsidy (METI "
+        "2023, GX Strategic Areas 2026)",
+    ),
+    "oslo": Fact(
+        False,
+        "norway_ecom_2025",
+        2025,
+        note="no moratorium: since Jan 2025 data centres register with Nkom, with no approval "
+        "procedure",
+    ),
+    "narvik": Fact(
+        False,
+        "norway_ecom_2025",
+        2025,
+        note="no moratorium: since Jan 2025 data centres register with Nkom, with no approval "
+        "procedure",
+    ),
+    "toronto": Fact(
+        False,
+        "ontario_bill40_2025",
+        2025,
+        note="no moratorium in force: Bill 40 (Dec 2025) lets Ontario set conditions for "
+        "connecting data centres and prioritise projects by regulation, not yet made; set true "
+        "if the regulations allocate capacity by government selection",
+    ),
+    "oregon": Fact(
+        False,
+        "oregon_power_act_2025",
+        2025,
+        note="no moratorium: the POWER Act (Jun 2025) puts loads above 20 MW in their own rate "
+        "class with 10-year contracts",
+    ),
+    "richland_parish": Fact(
+        False,
+        "lpsc_meta_2025",
+        2025,
+        note="no moratorium: the state regulator approved the utility's plants and lines for the "
+        "campus (Aug 2025)",
+    ),
+    "new_carlisle": Fact(
+        False,
+        "iurc_im_2025",
+        2025,
+        note="no moratorium: a large-load tariff with long-term commitments (Feb 2025)",
+    ),
+    "salt_lake_city": Fact(
+        False,
+        "utah_sb132_2025",
+        2025,
+        note="no moratorium: S.B. 132 (Mar 2025) adds service pathways for large loads",
+    ),
+    "mount_pleasant": Fact(
+        False,
+        "wi_psc_vlc_2026",
+        2026,
+        note="no moratorium: a Very Large Customer tariff for loads of 100 MW or more (Apr 2026)",
+    ),
+    "new_york": Fact(
+        False,
+        "ny_dc_moratorium_bill_2026",
+        2026,
+        True,
+        "no moratorium in force in the sources reviewed: a one-year statewide freeze on permits "
+        "for new large data centres passed the Legislature on 4 Jun 2026 and awaited the "
+        "governor's signature; set moratorium true if it is signed",
+    ),
+    "phoenix": Fact(
+        False,
+        "phoenix_dc_2025",
+        2025,
+        note="zoning only: data centres need a Special Permit in commercial and industrial "
+        "districts (City of Phoenix, Jul 2025)",
+    ),
 }
 NO_MORATORIUM_RULE = (
     "no moratorium or cap found in the sources reviewed (research notes section 4); assumed none"

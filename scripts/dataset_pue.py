@@ -62,6 +62,14 @@ MEASURED_PUE: dict[str, MeasuredPue] = {
         "Amsterdam; the campus of Azure West Europe): 12-month weighted average PUE 1.16 "
         "through February 2022",
     ),
+    "phoenix": MeasuredPue(
+        1.15,
+        "msft_arizona_2022",
+        2022,
+        "measured at Microsoft's operational Phoenix-area datacenters (Goodyear, El Mirage; Azure "
+        "West US 3): average PUE 1.15 as the 2022 fact sheet states it (new ones designed for "
+        "1.12, not used)",
+    ),
     "chicago": MeasuredPue(
         1.22,
         "msft_chicago_2010",

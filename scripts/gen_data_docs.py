@@ -48,20 +48,21 @@ TABLE_INTRO = {
 }
 
 
-PREVIOUS_RELEASE = "2026.12.0"
-PREVIOUS_MARKETS = 68
+PREVIOUS_RELEASE = "2026.12.1"
+PREVIOUS_MARKETS = 70
+PREVIOUS_VALUES = 1610
 PREVIOUS_ESTIMATED = {
     # estimated values per attribute in the previous release (its docs/data-coverage.md)
-    "power_price_usd_per_mwh": 49,
-    "build_cost_usd_per_mw": 56,
-    "colo_rent_usd_per_kw_month": 60,
-    "power_headroom_mw": 54,
-    "time_to_power_months": 61,
-    "moratorium": 59,
-    "design_temp_c": 10,
-    "pue": 68,
-    "seismic_hazard": 68,
-    "hazard_class": 68,
+    "power_price_usd_per_mwh": 39,
+    "build_cost_usd_per_mw": 51,
+    "colo_rent_usd_per_kw_month": 62,
+    "power_headroom_mw": 41,
+    "time_to_power_months": 62,
+    "moratorium": 61,
+    "design_temp_c": 12,
+    "pue": 64,
+    "seismic_hazard": 70,
+    "hazard_class": 70,
 }
 """Estimates per attribute in the previous release, for the before/after column."""
 
@@ -107,6 +108,28 @@ PRICE_BASIS_SECTION = [
     "",
 ]
 """Text of the price-basis section of docs/data.md."""
+
+DEFINITIONS_SECTION = [
+    "## Measured definitions (`seismic_hazard`, `hazard_class`, `time_to_power_months`)",
+    "",
+    "Since dataset 2026.12.2 three attributes are defined as the measured quantity the sources at",
+    "hand give, each with its rule kept in the value's source note (docs/data-changes.md says why):",
+    "",
+    "- `seismic_hazard` = 1 - exp(-n/60), n = the USGS ComCat count of M5+ earthquakes within 300 km",
+    "  of the market from 2013-01-01 to 2023-11-04. It is a measured activity rate with a fixed",
+    "  transform, not a probabilistic ground-motion (PGA, 475-year) hazard, which no source at hand",
+    "  ships per metro; before 2026.12.2 the same number was labelled an estimate of such a hazard.",
+    "- `hazard_class` = high if `seismic_hazard` >= 0.3; medium if it is >= 0.1 or the country's",
+    "  WorldRiskIndex 2025 exposure is >= 30; else low: a fixed class of two measured inputs.",
+    "- `time_to_power_months`: a utility's or broker's published wait where one exists; for a",
+    "  market with a tracked frontier campus (Epoch AI) and no published wait, the measured months",
+    "  from site work (land clearing, or the start of a retrofit) to the campus's first power, the",
+    "  median over the market's campuses with an observed (not forecast) first power date, with the",
+    "  fastest and slowest as its range. It leaves out any wait for a connection agreement before",
+    "  site work started, so it is a lower bound on a new project's wait.",
+    "",
+]
+"""Text of the measured-definitions section of docs/data.md."""
 
 
 def md_escape(text: str) -> str:
@@ -239,6 +262,7 @@ def data_page() -> str:
         "```",
         "",
         *PRICE_BASIS_SECTION,
+        *DEFINITIONS_SECTION,
         "## Tables and columns",
         "",
     ]
@@ -371,11 +395,17 @@ def coverage_page() -> str:
     head_measured = int((~hp["estimated"].astype(bool)).sum())
     pp = prov[prov["attribute"] == "pue"]
     pue_measured = int((~pp["estimated"].astype(bool)).sum())
+    tp = prov[prov["attribute"] == "time_to_power_months"]
+    tp_meas = tp[~tp["estimated"].astype(bool)]
+    ttp_campus = int(tp_meas["source"].str.contains("site work to first power").sum())
+    ttp_published = len(tp_meas) - ttp_campus
+    mp = prov[prov["attribute"] == "moratorium"]
+    mor_sourced = int((~mp["estimated"].astype(bool)).sum())
     out += [
         "",
         f"Total: {total_m} measured and {total_e} estimated values "
         f"({total_e / (total_m + total_e):.0%} estimated); release {PREVIOUS_RELEASE}: "
-        f"{prev_total} of 1564 ({prev_total / 1564:.0%}).",
+        f"{prev_total} of {PREVIOUS_VALUES} ({prev_total / PREVIOUS_VALUES:.0%}).",
         "",
     ]
     d = catalog.load_demand_regions()
@@ -405,8 +435,13 @@ def coverage_page() -> str:
         "  non-household, UK DESNZ, Singapore, KEPCO, Taipower) where published; elsewhere the national business",
         "  tariff (GlobalPetrolPrices) converted to the large-user basis by the median ratio of the two",
         "  where both are known, with the range of those ratios (docs/data.md, 'One price basis').",
-        "- `seismic_hazard`/`hazard_class`: a count of M5+ earthquakes within 300 km (2013-2023), not a",
-        "  probabilistic ground-motion hazard model.",
+        "- `seismic_hazard`/`hazard_class`: measured by definition since 2026.12.2 (a score of the count",
+        "  of M5+ earthquakes within 300 km, 2013-2023, and a class of that score and the national",
+        "  WorldRiskIndex exposure); neither is a probabilistic ground-motion (PGA) hazard model.",
+        f"- `time_to_power_months`: a published wait for {ttp_published} markets; for {ttp_campus} AI-campus markets the measured",
+        "  months from site work to first power of their campuses (a lower bound on a new project's wait);",
+        "  the rest a regional utility lead time.",
+        f"- `moratorium`: sourced for {mor_sourced} markets; elsewhere 'none found', an absence of evidence.",
         f"- `pue`: measured at an operating large campus in {pue_measured} markets (operator-published",
         "  12-month or early-test figures, some years old); elsewhere a rule from the cooling design",
         "  temperature, not a measured value.",

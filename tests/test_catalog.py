@@ -178,7 +178,9 @@ def test_identity_file_matches(markets: pd.DataFrame) -> None:
 def test_values_plausible(markets: pd.DataFrame) -> None:
     assert markets["pue"].between(1.05, 1.4).all()
     assert markets["build_cost_usd_per_mw"].between(5e6, 20e6).all()
-    assert markets.loc["dublin", "moratorium"]
+    # EirGrid's Dublin freeze was superseded by the CRU's conditional connection policy
+    # (CRU/2025236, 12 Dec 2025): no moratorium since dataset 2026.12.2
+    assert not markets.loc["dublin", "moratorium"]
     assert markets.loc["amsterdam", "moratorium"]
     assert markets.loc["frankfurt", "eu_eea"]
     assert not markets.loc["london", "eu_eea"]

@@ -21,6 +21,7 @@ MEASURED_PUE = {
     "dublin": (1.22, None, None, "Ireland (Dublin) datacenters"),  # Microsoft, 12-month 2021
     "amsterdam": (1.16, None, None, "North Holland datacenters"),  # Microsoft, to Feb 2022
     "chicago": (1.22, 1.15, 1.22, "Chicago (Northlake)"),  # Microsoft, 1.15-1.22 (2010)
+    "phoenix": (1.15, None, None, "Phoenix-area datacenters"),  # Microsoft fact sheet, 2022
 }
 
 MIDDLE_EAST = {"AE", "SA", "IL", "QA", "BH", "KW", "OM", "JO", "TR"}

@@ -235,10 +235,11 @@ def test_moratorium_markets_get_no_new_builds(tmp_path: Path, dataset) -> None:
         "    allow_moratorium: true\n",
     )
     d = _build(_scenario(tmp_path, text), dataset)
-    s = d.site_id.index("dublin:build:own") if "dublin:build:own" in d.site_id else None
+    # Amsterdam: the Dutch hyperscale ban and grid cap (Dublin's freeze ended in Dec 2025)
+    s = d.site_id.index("amsterdam:build:own") if "amsterdam:build:own" in d.site_id else None
     if s is not None:
         assert np.all(d.available_mw[s] == 0)
-    assert "dublin" in d.market_id
+    assert "amsterdam" in d.market_id
 
 
 def test_fold_regions_keeps_total_and_one_region_per_country(dataset) -> None:

@@ -33,10 +33,10 @@ supply:
   utilisation: 0.8
 market_overrides:
   frankfurt: {time_to_power_months: 48}
-  dublin: {lease_vacant_mw: 50}
+  amsterdam: {lease_vacant_mw: 50}
 policies:
   markets:
-    include: [frankfurt, dublin, london]
+    include: [frankfurt, amsterdam, london]
     allow_moratorium: true
   diversification: {max_share_per_market: 0.6, min_total_mw_for_caps: 200}
   resilience: {scope: market, min_served_share: 0.5, basis: workload}
@@ -65,11 +65,12 @@ def test_new_capacity_lease_waits_for_time_to_power(problem: ProblemData) -> Non
 
 
 def test_moratorium_market_gets_no_new_capacity(problem: ProblemData) -> None:
-    """Dublin is under a moratorium: no own build, no new-capacity lease, but its vacant
+    """Amsterdam is under a moratorium (Dublin, used before, has none since dataset 2026.12.2):
+    no own build, no new-capacity lease, but its vacant
     colocation space is leasable after the lease lead only and draws no headroom."""
-    assert "dublin:build:own" not in problem.site_id
-    assert "dublin:lease:colo" not in problem.site_id
-    vacant = _site(problem, "dublin:lease:vacant")
+    assert "amsterdam:build:own" not in problem.site_id
+    assert "amsterdam:lease:colo" not in problem.site_id
+    vacant = _site(problem, "amsterdam:lease:vacant")
     assert problem.site_form[vacant] is Form.LEASE
     assert problem.lead_periods[vacant] == 0  # 12 months from 1 January 2026: online 2027
     np.testing.assert_allclose(problem.available_mw[vacant], 50.0)

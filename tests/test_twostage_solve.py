@@ -207,7 +207,8 @@ def test_scenario_pool_on_two_processes_keeps_the_asked_order() -> None:
         a, b = one.evaluate(x, False, asked), two.evaluate(x, False, asked)
         np.testing.assert_array_equal(b.scenarios, asked)
         np.testing.assert_allclose(b.value, a.value, atol=1e-9)
-        assert b.gradient is not None and a.gradient is not None
+        assert b.gradient is not None
+        assert a.gradient is not None
         np.testing.assert_allclose(b.gradient, a.gradient, atol=1e-6)
         ints = two.evaluate(x, True, asked).value
         np.testing.assert_allclose(ints, one.evaluate(x, True, asked).value, atol=1e-9)

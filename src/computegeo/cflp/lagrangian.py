@@ -240,8 +240,6 @@ def lagrangian_phase(
     """
     c = inst.allocation_cost
     d = inst.demand
-    s = inst.capacity
-    f = inst.fixed_cost
     cover = _make_cover(inst)
     lam = np.sort(c, axis=0)[min(1, c.shape[0] - 1)].copy()
     best_lb = -math.inf
@@ -254,16 +252,11 @@ def lagrangian_phase(
     it = 0
     checkpoint = -math.inf
     for it in range(1, max_iterations + 1):
-        v, rows, cols, shares = _knapsacks(c - lam[None, :], d, s)
-        value, y = cover.solve(f + v)
+        v, rows, cols, shares = _knapsacks(c - lam[None, :], d, inst.capacity)
+        value, y = cover.solve(inst.fixed_cost + v)
         lb = float(lam.sum() + value)
         if it <= 2 or it % _HEURISTIC_EVERY == 0:
-            key = tuple(int(i) for i in np.flatnonzero(y > 0))
-            if key not in tried:
-                tried.add(key)
-                found = _transport(inst, np.array(key, dtype=int))
-                if found is not None and found[0] < ub:
-                    ub, ub_alloc = found
+            ub, ub_alloc = _try_open_set(inst, y, tried, ub, ub_alloc)
         if lb > best_lb + 1e-12 * abs(lb):
             best_lb, best_lam, since = lb, lam.copy(), 0
         else:
@@ -281,12 +274,8 @@ def lagrangian_phase(
             if best_lb - checkpoint <= _STALL_RTOL * abs(best_lb):
                 break  # stalled
             checkpoint = best_lb
-            if math.isfinite(ub):
-                _, _, if_open, if_closed = _forced_bounds(inst, cover, best_lam)
-                slack = FIX_RTOL * abs(ub) + 1e-9
-                undecided = int(np.sum((if_open <= ub + slack) & (if_closed <= ub + slack)))
-                if undecided == 0:
-                    break  # every facility is fixed: a better bound cannot help
+            if math.isfinite(ub) and _all_fixed(inst, cover, best_lam, ub):
+                break  # every facility is fixed: a better bound cannot help
         grad = 1.0 - np.bincount(cols, weights=shares * y[rows], minlength=d.shape[0])
         norm2 = float(grad @ grad)
         if norm2 < 1e-18:
@@ -296,21 +285,48 @@ def lagrangian_phase(
     # Final pass at the best multipliers: forced bounds for fixing.
     base, g, if_open, if_closed = _forced_bounds(inst, cover, best_lam)
     value, y = cover.solve(g)
-    key = tuple(int(i) for i in np.flatnonzero(y > 0))
-    if key not in tried:
-        found = _transport(inst, np.array(key, dtype=int))
-        if found is not None and found[0] < ub:
-            ub, ub_alloc = found
+    ub, ub_alloc = _try_open_set(inst, y, tried, ub, ub_alloc)
     return LagrangianResult(
         lower_bound=max(best_lb, base + value),
         upper_bound=ub,
         upper_allocation=ub_alloc,
         bound_if_open=if_open,
         bound_if_closed=if_closed,
-        n_open_relaxed=len(key),
+        n_open_relaxed=int(np.count_nonzero(y > 0)),
         multipliers=best_lam,
         iterations=it,
     )
+
+
+def _try_open_set(
+    inst: CflpInstance,
+    y: np.ndarray,
+    tried: set[tuple[int, ...]],
+    ub: float,
+    ub_alloc: np.ndarray | None,
+) -> tuple[float, np.ndarray | None]:
+    """Transport with the facilities open in ``y`` (once per open set); the better incumbent.
+
+    Returns
+    -------
+    tuple of (float, numpy.ndarray or None)
+        The incumbent cost and allocation: the new one when it is cheaper than ``ub``.
+    """
+    key = tuple(int(i) for i in np.flatnonzero(y > 0))
+    if key in tried:
+        return ub, ub_alloc
+    tried.add(key)
+    found = _transport(inst, np.array(key, dtype=int))
+    if found is not None and found[0] < ub:
+        return found
+    return ub, ub_alloc
+
+
+def _all_fixed(inst: CflpInstance, cover: _Cover, lam: np.ndarray, ub: float) -> bool:
+    """Whether every facility's forced bound rules out one of open or closed (cost ``ub``)."""
+    _, _, if_open, if_closed = _forced_bounds(inst, cover, lam)
+    slack = FIX_RTOL * abs(ub) + 1e-9
+    return int(np.sum((if_open <= ub + slack) & (if_closed <= ub + slack))) == 0
 
 
 def probe_open(

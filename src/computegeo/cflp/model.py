@@ -262,6 +262,26 @@ def _solve_region(
     return res, keep, model, time.perf_counter() - mip_start
 
 
+def _global_bound(
+    lag: LagrangianResult,
+    closed: np.ndarray,
+    opened: np.ndarray,
+    res: SolveResult,
+    objective: float,
+) -> float:
+    """A lower bound on the whole instance's cost, given the region the reduced MIP searched.
+
+    The reduced MIP's bound holds inside the fixed region; outside it every solution costs at
+    least the forced Lagrangian bound of some fixed facility.
+    """
+    outside = min(
+        float(lag.bound_if_open[closed].min()) if closed.any() else math.inf,
+        float(lag.bound_if_closed[opened].min()) if opened.any() else math.inf,
+    )
+    inside = res.dual_bound if res.status is not Status.INFEASIBLE else math.inf
+    return min(objective, max(lag.lower_bound, min(inside, outside)))
+
+
 def solve_cflp(inst: CflpInstance, options: SolveOptions | None = None) -> CflpSolution:
     """Solve a CFLP instance to proven optimality (Lagrangian fixing + linopy/HiGHS MIP).
 
@@ -324,14 +344,7 @@ def solve_cflp(inst: CflpInstance, options: SolveOptions | None = None) -> CflpS
     else:
         msg = f"{inst.name}: HiGHS ended with status {res.status.value} and no solution."
         raise SolverError(msg)
-    # Global bound: the reduced MIP's bound holds inside the fixed region; outside it every
-    # solution costs at least the forced Lagrangian bound of some fixed facility.
-    outside = min(
-        float(lag.bound_if_open[closed].min()) if closed.any() else math.inf,
-        float(lag.bound_if_closed[opened].min()) if opened.any() else math.inf,
-    )
-    inside = res.dual_bound if res.status is not Status.INFEASIBLE else math.inf
-    bound = min(objective, max(lag.lower_bound, min(inside, outside)))
+    bound = _global_bound(lag, closed, opened, res, objective)
     gap = (objective - bound) / max(abs(objective), 1e-12)
     proven = gap <= opts.mip_rel_gap or (res.status is Status.OPTIMAL and gap <= PROVEN_RTOL)
     status = Status.OPTIMAL if proven else Status.TIME_LIMIT

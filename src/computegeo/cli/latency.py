@@ -33,24 +33,52 @@ PAIR_COLUMNS = ("from_lat", "from_lon", "to_lat", "to_lon")
 def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
     """Read and validate a pairs CSV; collect every bad line into one error."""
     name = "standard input" if source == "-" else source
+    reader = csv.reader(io.StringIO(_read_pairs_text(source)))
+    header = _pairs_header(name, next(reader, None))
+    col = [header.index(c) for c in PAIR_COLUMNS]
+    rows: list[list[str]] = []
+    coords: list[list[float]] = []
+    problems: list[str] = []
+    for line_no, row in enumerate(reader, start=2):
+        if not row or all(not f.strip() for f in row):
+            continue
+        if len(row) != len(header):
+            problems.append(f"line {line_no}: {len(row)} fields, the header has {len(header)}")
+            continue
+        values = _pair_coordinates(row, col, line_no, problems)
+        if values is not None:
+            rows.append(row)
+            coords.append(values)
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(f"... and {len(problems) - 20} more")
+        msg = f"{name}: {len(problems)} malformed line(s); fix them and run again"
+        raise InputError(msg, shown)
+    return header, rows, np.array(coords, dtype=np.float64).reshape(-1, 4)
+
+
+def _read_pairs_text(source: str) -> str:
+    """The text of the pairs file ``source`` (``-`` for standard input)."""
     if source == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(source)
-        if path.is_dir():
-            msg = f"pairs file {source} is a directory (give a CSV file inside it)"
-            raise InputError(msg)
-        if not path.is_file():
-            cols = ",".join(PAIR_COLUMNS)
-            msg = f"pairs file {source} does not exist (give a CSV with columns {cols})"
-            raise InputError(msg)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"cannot read pairs file {source}: {exc}"
-            raise InputError(msg) from exc
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+        return sys.stdin.read()
+    path = Path(source)
+    if path.is_dir():
+        msg = f"pairs file {source} is a directory (give a CSV file inside it)"
+        raise InputError(msg)
+    if not path.is_file():
+        cols = ",".join(PAIR_COLUMNS)
+        msg = f"pairs file {source} does not exist (give a CSV with columns {cols})"
+        raise InputError(msg)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read pairs file {source}: {exc}"
+        raise InputError(msg) from exc
+
+
+def _pairs_header(name: str, header: list[str] | None) -> list[str]:
+    """The stripped header of the pairs file ``name``, checked for the coordinate columns."""
     if header is None:
         msg = f"{name}: empty file; the first line must be the header {','.join(PAIR_COLUMNS)}"
         raise InputError(msg)
@@ -65,40 +93,28 @@ def _read_pairs(source: str) -> tuple[list[str], list[list[str]], np.ndarray]:
     if "rtt_ms" in header:
         msg = f"{name} line 1: already has an 'rtt_ms' column; remove or rename it"
         raise InputError(msg)
-    col = [header.index(c) for c in PAIR_COLUMNS]
-    rows: list[list[str]] = []
-    coords: list[list[float]] = []
-    problems: list[str] = []
-    for line_no, row in enumerate(reader, start=2):
-        if not row or all(not f.strip() for f in row):
-            continue
-        if len(row) != len(header):
-            problems.append(f"line {line_no}: {len(row)} fields, the header has {len(header)}")
-            continue
-        values: list[float] = []
-        for c, k in zip(PAIR_COLUMNS, col, strict=True):
-            try:
-                v = float(row[k])
-            except ValueError:
-                problems.append(f"line {line_no}: {c} = {row[k]!r} is not a number")
-                break
-            limit = 90.0 if c.endswith("lat") else 180.0
-            if not math.isfinite(v) or abs(v) > limit:
-                problems.append(
-                    f"line {line_no}: {c} = {row[k]!r} is outside [-{limit:g}, {limit:g}] degrees"
-                )
-                break
-            values.append(v)
-        else:
-            rows.append(row)
-            coords.append(values)
-    if problems:
-        shown = problems[:20]
-        if len(problems) > 20:
-            shown.append(f"... and {len(problems) - 20} more")
-        msg = f"{name}: {len(problems)} malformed line(s); fix them and run again"
-        raise InputError(msg, shown)
-    return header, rows, np.array(coords, dtype=np.float64).reshape(-1, 4)
+    return header
+
+
+def _pair_coordinates(
+    row: list[str], col: list[int], line_no: int, problems: list[str]
+) -> list[float] | None:
+    """A row's four coordinates [degrees], or ``None`` after adding its first problem."""
+    values: list[float] = []
+    for c, k in zip(PAIR_COLUMNS, col, strict=True):
+        try:
+            v = float(row[k])
+        except ValueError:
+            problems.append(f"line {line_no}: {c} = {row[k]!r} is not a number")
+            return None
+        limit = 90.0 if c.endswith("lat") else 180.0
+        if not math.isfinite(v) or abs(v) > limit:
+            problems.append(
+                f"line {line_no}: {c} = {row[k]!r} is outside [-{limit:g}, {limit:g}] degrees"
+            )
+            return None
+        values.append(v)
+    return values
 
 
 def register(app: typer.Typer) -> None:

@@ -286,6 +286,177 @@ def residency_answer(
     return "\n".join(lines)
 
 
+def _markets_list(
+    ctx: typer.Context,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            "-r",
+            help=(
+                "Continent (europe, asia, ...), apac/emea/americas/latam/middle_east, "
+                "or country code; repeatable."
+            ),
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            help="Attribute filter COLUMN OP VALUE, e.g. 'pue<=1.2'; repeatable.",
+        ),
+    ] = None,
+    min_democracy: Annotated[
+        float | None,
+        typer.Option(
+            "--min-democracy",
+            help="Keep markets with EIU democracy index at least this (0-10).",
+        ),
+    ] = None,
+    eu: Annotated[bool, typer.Option("--eu", help="EU/EEA members only.")] = False,
+    oecd: Annotated[bool, typer.Option("--oecd", help="OECD members only.")] = False,
+    nato: Annotated[bool, typer.Option("--nato", help="NATO members only.")] = False,
+    five_eyes: Annotated[
+        bool, typer.Option("--five-eyes", help="Five Eyes countries only.")
+    ] = False,
+    no_moratorium: Annotated[
+        bool,
+        typer.Option(
+            "--no-moratorium",
+            help="Drop markets with a moratorium or cap on new data-centre connections.",
+        ),
+    ] = False,
+    max_hazard: Annotated[
+        str | None,
+        typer.Option(
+            "--max-hazard",
+            help="Keep markets whose hazard class is at most this (low, medium, high).",
+        ),
+    ] = None,
+    residency_spec: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--residency",
+            help="Keep markets that may hold DATA_CLASS from ORIGIN, e.g. eu_personal:DE.",
+        ),
+    ] = None,
+    accept_conditions: Annotated[
+        bool,
+        typer.Option(
+            "--accept-conditions",
+            help="With --residency: also allow destinations under conditions (DPF, SCCs, ...).",
+        ),
+    ] = False,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="Sort by a column; prefix '-' for descending, e.g. -pue."),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="Comma-separated columns for the table format."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    override: Annotated[
+        Path | None,
+        typer.Option(
+            "--override",
+            help="CSV/YAML file overriding or adding markets (validated by the schema).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of standard output.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the bundled dataset's version and date, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """List candidate markets (all, or narrowed by region and attribute filters)."""
+    if version:
+        typer.echo(f"computegeo dataset {dataset_version()}")
+        return
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"override": override}
+        return
+    f = _check_format(fmt)
+    markets = load_markets(override)
+    flags = {"eu_eea": eu, "oecd": oecd, "nato": nato, "five_eyes": five_eyes}
+    chosen = select_markets(markets, region or [], where or [], min_democracy, flags, max_hazard)
+    if no_moratorium:
+        chosen = chosen[~chosen["moratorium"]]
+    for spec in residency_spec or []:
+        chosen = chosen[residency_mask(chosen, spec, accept_conditions=accept_conditions)]
+    chosen = sort_markets(chosen, sort)
+    layout = table_layout([c.strip() for c in (columns or "").split(",") if c.strip()])
+    if f == "table":
+        text = render_table(chosen, load_market_attributes(override), layout)
+    elif f == "json":
+        text = render_json(chosen, load_market_attributes(override))
+    else:
+        text = render_csv(chosen)
+    _emit(text, output)
+
+
+def _markets_show(
+    ctx: typer.Context,
+    market_id: Annotated[
+        str, typer.Argument(help="Market id, e.g. sydney (see 'computegeo markets').")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    override: Annotated[
+        Path | None,
+        typer.Option(
+            "--override",
+            help="CSV/YAML file overriding or adding markets.",
+        ),
+    ] = None,
+) -> None:
+    """Show one market with the unit, source, year and estimate rule of every value."""
+    f = _check_format(fmt)
+    if override is None and isinstance(ctx.obj, dict):
+        override = ctx.obj.get("override")
+    values = market_values(market_id, override)
+    if f == "json":
+        typer.echo(json.dumps(market_object(market_id, values), indent=2, ensure_ascii=False))
+    elif f == "csv":
+        frame = pd.DataFrame([v.__dict__ for v in values])
+        typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        typer.echo(render_show(values))
+
+
+def _markets_residency(
+    data_class: Annotated[
+        str, typer.Argument(help="Data class, e.g. eu_personal, au_health, in_payment.")
+    ],
+    origin: Annotated[
+        str, typer.Option("--from", help="ISO2 country the data originates in, e.g. DE.")
+    ],
+    accept_conditions: Annotated[
+        bool,
+        typer.Option("--accept-conditions", help="Include every conditional destination."),
+    ] = False,
+    meets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--meets",
+            help="A condition id you meet (e.g. eu_us_dpf); repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Which countries may hold a data class from an origin, with the legal basis."""
+    typer.echo(residency_answer(data_class, origin, accept_conditions, meets or []))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``markets`` command group to the CLI.
 
@@ -302,177 +473,8 @@ def register(app: typer.Typer) -> None:
         rich_markup_mode=None,
     )
 
-    @markets_app.callback(invoke_without_command=True)
-    def _list(
-        ctx: typer.Context,
-        region: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--region",
-                "-r",
-                help=(
-                    "Continent (europe, asia, ...), apac/emea/americas/latam/middle_east, "
-                    "or country code; repeatable."
-                ),
-            ),
-        ] = None,
-        where: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--where",
-                "-w",
-                help="Attribute filter COLUMN OP VALUE, e.g. 'pue<=1.2'; repeatable.",
-            ),
-        ] = None,
-        min_democracy: Annotated[
-            float | None,
-            typer.Option(
-                "--min-democracy",
-                help="Keep markets with EIU democracy index at least this (0-10).",
-            ),
-        ] = None,
-        eu: Annotated[bool, typer.Option("--eu", help="EU/EEA members only.")] = False,
-        oecd: Annotated[bool, typer.Option("--oecd", help="OECD members only.")] = False,
-        nato: Annotated[bool, typer.Option("--nato", help="NATO members only.")] = False,
-        five_eyes: Annotated[
-            bool, typer.Option("--five-eyes", help="Five Eyes countries only.")
-        ] = False,
-        no_moratorium: Annotated[
-            bool,
-            typer.Option(
-                "--no-moratorium",
-                help="Drop markets with a moratorium or cap on new data-centre connections.",
-            ),
-        ] = False,
-        max_hazard: Annotated[
-            str | None,
-            typer.Option(
-                "--max-hazard",
-                help="Keep markets whose hazard class is at most this (low, medium, high).",
-            ),
-        ] = None,
-        residency_spec: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--residency",
-                help="Keep markets that may hold DATA_CLASS from ORIGIN, e.g. eu_personal:DE.",
-            ),
-        ] = None,
-        accept_conditions: Annotated[
-            bool,
-            typer.Option(
-                "--accept-conditions",
-                help="With --residency: also allow destinations under conditions (DPF, SCCs, ...).",
-            ),
-        ] = False,
-        sort: Annotated[
-            str | None,
-            typer.Option("--sort", help="Sort by a column; prefix '-' for descending, e.g. -pue."),
-        ] = None,
-        columns: Annotated[
-            str | None,
-            typer.Option("--columns", help="Comma-separated columns for the table format."),
-        ] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-        override: Annotated[
-            Path | None,
-            typer.Option(
-                "--override",
-                help="CSV/YAML file overriding or adding markets (validated by the schema).",
-            ),
-        ] = None,
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "--output",
-                "-o",
-                help="Write to this file (atomically) instead of standard output.",
-            ),
-        ] = None,
-        version: Annotated[
-            bool,
-            typer.Option(
-                "--version",
-                help="Print the bundled dataset's version and date, then exit.",
-            ),
-        ] = False,
-    ) -> None:
-        """List candidate markets (all, or narrowed by region and attribute filters)."""
-        if version:
-            typer.echo(f"computegeo dataset {dataset_version()}")
-            return
-        if ctx.invoked_subcommand is not None:
-            ctx.obj = {"override": override}
-            return
-        f = _check_format(fmt)
-        markets = load_markets(override)
-        flags = {"eu_eea": eu, "oecd": oecd, "nato": nato, "five_eyes": five_eyes}
-        chosen = select_markets(
-            markets, region or [], where or [], min_democracy, flags, max_hazard
-        )
-        if no_moratorium:
-            chosen = chosen[~chosen["moratorium"]]
-        for spec in residency_spec or []:
-            chosen = chosen[residency_mask(chosen, spec, accept_conditions=accept_conditions)]
-        chosen = sort_markets(chosen, sort)
-        layout = table_layout([c.strip() for c in (columns or "").split(",") if c.strip()])
-        if f == "table":
-            text = render_table(chosen, load_market_attributes(override), layout)
-        elif f == "json":
-            text = render_json(chosen, load_market_attributes(override))
-        else:
-            text = render_csv(chosen)
-        _emit(text, output)
-
-    @markets_app.command("show")
-    def _show(
-        ctx: typer.Context,
-        market_id: Annotated[
-            str, typer.Argument(help="Market id, e.g. sydney (see 'computegeo markets').")
-        ],
-        fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-        override: Annotated[
-            Path | None,
-            typer.Option(
-                "--override",
-                help="CSV/YAML file overriding or adding markets.",
-            ),
-        ] = None,
-    ) -> None:
-        """Show one market with the unit, source, year and estimate rule of every value."""
-        f = _check_format(fmt)
-        if override is None and isinstance(ctx.obj, dict):
-            override = ctx.obj.get("override")
-        values = market_values(market_id, override)
-        if f == "json":
-            typer.echo(json.dumps(market_object(market_id, values), indent=2, ensure_ascii=False))
-        elif f == "csv":
-            frame = pd.DataFrame([v.__dict__ for v in values])
-            typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
-        else:
-            typer.echo(render_show(values))
-
-    @markets_app.command("residency")
-    def _residency(
-        data_class: Annotated[
-            str, typer.Argument(help="Data class, e.g. eu_personal, au_health, in_payment.")
-        ],
-        origin: Annotated[
-            str, typer.Option("--from", help="ISO2 country the data originates in, e.g. DE.")
-        ],
-        accept_conditions: Annotated[
-            bool,
-            typer.Option("--accept-conditions", help="Include every conditional destination."),
-        ] = False,
-        meets: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--meets",
-                help="A condition id you meet (e.g. eu_us_dpf); repeatable.",
-            ),
-        ] = None,
-    ) -> None:
-        """Which countries may hold a data class from an origin, with the legal basis."""
-        typer.echo(residency_answer(data_class, origin, accept_conditions, meets or []))
+    markets_app.callback(invoke_without_command=True)(_markets_list)
+    markets_app.command("show")(_markets_show)
+    markets_app.command("residency")(_markets_residency)
 
     app.add_typer(markets_app, name="markets")

@@ -21,6 +21,8 @@ from computegeo.core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from computegeo.pipeline.plan import Stage
+    from computegeo.results.plan import Plan
+    from computegeo.scenario.schema import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -197,6 +199,24 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
     """
     plan = run.plan  # type: ignore[attr-defined]
     scenario = run.scenario  # type: ignore[attr-defined]
+    last = plan.scenario.periods[-1]
+    lines = _capacity_lines(plan, scenario, elapsed_s)
+    lines += _cost_lines(plan, scenario)
+    lines += _binding_lines(plan)
+    lines += _n1_lines(plan)
+    if plan.kpis.unmet_mw > 1e-6:
+        lines += _unmet_lines(plan, last)
+        lines += _unmet_cause_lines(plan, last)
+    else:
+        lines.append("All demand is served within its latency and residency limits.")
+    lines += _warning_lines(plan, scenario, getattr(run, "violations", ()))
+    if run.output_dir is not None:  # type: ignore[attr-defined]
+        lines += _next_lines(Path(run.output_dir))  # type: ignore[attr-defined]
+    return lines
+
+
+def _capacity_lines(plan: Plan, scenario: Scenario, elapsed_s: float) -> list[str]:
+    """The headline and the final period's capacity per market, largest first, by form."""
     periods = plan.scenario.periods
     last = periods[-1]
     by_market: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -226,16 +246,20 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
         when = f"new from {first_new[market_id]}" if market_id in first_new else "existing only"
         name = names.get(market_id, market_id).split(" (")[0][:24]
         lines.append(f"  {name:<24} {_fmt_mw(mw):>10}  ({form_text}; {when})")
-    lines += _other_markets_lines(ranked[10:], names)
+    return lines + _other_markets_lines(ranked[10:], names)
+
+
+def _cost_lines(plan: Plan, scenario: Scenario) -> list[str]:
+    """The discounted cost by component and the overnight capex of new campuses."""
     k = plan.kpis
     opex = k.opex_usd
-    lines.append(
+    lines = [
         f"Cost (discounted to {scenario.horizon.start_year}, USD "
         f"{plan.scenario.currency_year}): total {_fmt_usd(k.npv_usd)} = "
         f"capex {_fmt_usd(k.capex_usd)} + power {_fmt_usd(opex.power)} + rent "
         f"{_fmt_usd(opex.rent)} + "
         f"cloud {_fmt_usd(opex.cloud)} + O&M {_fmt_usd(opex.om)} + carbon {_fmt_usd(opex.carbon)}"
-    )
+    ]
     it_cost = scenario.supply.it_equipment_usd_per_mw_year
     if it_cost > 0:
         lines.append(
@@ -243,29 +267,30 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             "cloud prices include them)"
         )
     lines.append(f"Overnight capex of new campuses: {_fmt_usd(k.overnight_capex_usd)}")
-    lines += _binding_lines(plan)
-    lines += _n1_lines(plan)
-    if k.unmet_mw > 1e-6:
-        reasons: dict[str, float] = defaultdict(float)
-        where: dict[tuple[str, str], float] = defaultdict(float)
-        for u in plan.unmet:
-            if u.period == last:
-                reasons[u.reason.value.replace("_", " ")] += u.mw
-                where[(u.workload, u.region_id)] += u.mw
-        why = ", ".join(
-            f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1])
-        )
-        region_names = {r.region_id: r.name for r in plan.regions}
-        top = sorted(where.items(), key=lambda kv: -kv[1])[:4]
-        top_text = ", ".join(f"{region_names.get(r, r)} ({w})" for (w, r), _ in top)
-        lines.append(
-            f"[yellow]Unmet demand: up to {_fmt_mw(k.unmet_mw)} in a period"
-            f"{f' ({last}: {why})' if why else ''}; largest in {top_text} — see tables/unmet.csv[/]"
-        )
-        lines += _unmet_cause_lines(plan, last)
-    else:
-        lines.append("All demand is served within its latency and residency limits.")
-    violations = getattr(run, "violations", ())
+    return lines
+
+
+def _unmet_lines(plan: Plan, last: str) -> list[str]:
+    """Unmet demand: the peak, the final period's causes and the largest regions."""
+    reasons: dict[str, float] = defaultdict(float)
+    where: dict[tuple[str, str], float] = defaultdict(float)
+    for u in plan.unmet:
+        if u.period == last:
+            reasons[u.reason.value.replace("_", " ")] += u.mw
+            where[(u.workload, u.region_id)] += u.mw
+    why = ", ".join(f"{r}: {_fmt_mw(v)}" for r, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+    region_names = {r.region_id: r.name for r in plan.regions}
+    top = sorted(where.items(), key=lambda kv: -kv[1])[:4]
+    top_text = ", ".join(f"{region_names.get(r, r)} ({w})" for (w, r), _ in top)
+    return [
+        f"[yellow]Unmet demand: up to {_fmt_mw(plan.kpis.unmet_mw)} in a period"
+        f"{f' ({last}: {why})' if why else ''}; largest in {top_text} — see tables/unmet.csv[/]"
+    ]
+
+
+def _warning_lines(plan: Plan, scenario: Scenario, violations: tuple[object, ...]) -> list[str]:
+    """Warnings: checker violations and a solve stopped at the time limit."""
+    lines = []
     if violations:
         lines.append(
             f"[red]The independent checker found {len(violations)} rule violation(s) in this "
@@ -277,17 +302,20 @@ def summary_lines(run: object, elapsed_s: float) -> list[str]:
             f"plan found, proven within {plan.solve.mip_gap:.2%} of optimal: rerun with "
             "--time-limit SECONDS (or solver.time_limit_s) for a tighter plan.[/]"
         )
-    if run.output_dir is not None:  # type: ignore[attr-defined]
-        out = Path(run.output_dir)  # type: ignore[attr-defined]
-        report = out / "report.html"
-        if report.exists():
-            lines.append(f"Next: open {report} (map, timeline, costs, binding constraints);")
-        else:
-            lines.append(f"Next: read {out / 'plan.json'};")
-        lines.append(
-            f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}."
-        )
     return lines
+
+
+def _next_lines(out: Path) -> list[str]:
+    """Where to look next in the output folder ``out``."""
+    report = out / "report.html"
+    if report.exists():
+        first = f"Next: open {report} (map, timeline, costs, binding constraints);"
+    else:
+        first = f"Next: read {out / 'plan.json'};"
+    return [
+        first,
+        f"      tables in {out / 'tables'}; the scenario as run in {out / 'scenario.yaml'}.",
+    ]
 
 
 POLICY_FAMILIES: dict[str, tuple[str, str]] = {

@@ -11,11 +11,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from computegeo.risk.backends import Backend
+
+if TYPE_CHECKING:
+    from computegeo.pipeline.risk import RiskRun
 
 PROGRESS_EVERY_S = 1.0
 """Seconds between progress lines on standard error."""
@@ -150,6 +153,13 @@ def risk_command(
     if as_json:
         typer.echo(json.dumps(summary_json(s), allow_nan=False))
         return
+    for line in _summary_lines(run):
+        typer.echo(line)
+
+
+def _summary_lines(run: RiskRun) -> list[str]:
+    """The printed summary: cost and unmet-load distributions, criticality, stress, regret."""
+    s = run.summary
     c, u = s.cost_usd, s.unmet_mw
     lines = [
         f"{run.scenario.name} — {s.futures:,} futures, seed {s.seed}, {s.workers} "
@@ -165,11 +175,11 @@ def risk_command(
             f"{r.market_id} +{r.extra_cost_usd / 1e9:,.1f} bn" for r in s.criticality[:5]
         )
         lines.append(f"Most critical markets (lost from the start): {top}")
-    for st in s.stress:
-        lines.append(
-            f"Stress {st.name!r}: cost {st.cost_usd / 1e9:,.1f} bn "
-            f"({st.extra_cost_usd / 1e9:+,.1f}), peak unmet {st.unmet_mw:,.0f} MW"
-        )
+    lines.extend(
+        f"Stress {st.name!r}: cost {st.cost_usd / 1e9:,.1f} bn "
+        f"({st.extra_cost_usd / 1e9:+,.1f}), peak unmet {st.unmet_mw:,.0f} MW"
+        for st in s.stress
+    )
     if s.regret is not None and s.regret.futures:
         lines.append(
             f"Regret vs perfect information ({s.regret.futures} futures): mean "
@@ -179,5 +189,4 @@ def risk_command(
         lines.append(f"Wrote {run.output_dir}/risk.json, tables/ and report.html (Risk section).")
     else:
         lines.append("Add --output DIR to write risk.json, tables and report.html.")
-    for line in lines:
-        typer.echo(line)
+    return lines

@@ -14,7 +14,7 @@ from computegeo.core.errors import ConfigError
 from computegeo.core.fileio import atomic_write_text
 from computegeo.dataset.catalog import load_market_attributes, load_markets
 from computegeo.screen.api import ScreenResult, SensitivityOptions, screen
-from computegeo.screen.config import ScreenConfig, load_screen_config
+from computegeo.screen.config import ScreenConfig, SensitivityConfig, load_screen_config
 from computegeo.screen.criteria import Direction, parse_criterion_flag
 from computegeo.screen.scoring import Method
 from computegeo.screen.screen_json import render_json
@@ -219,6 +219,174 @@ def _split(values: list[str]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _criteria(
+    cfg: ScreenConfig, criterion: list[str] | None
+) -> tuple[dict[str, float], dict[str, Direction]]:
+    """Weights and directions: the ``--criterion`` flags replace the config's criteria.
+
+    Raises
+    ------
+    ConfigError
+        When neither the flags nor the config name a criterion.
+    """
+    weights = cfg.weights()
+    directions: dict[str, Direction] = cfg.directions()
+    if criterion:
+        weights, directions = {}, {}
+        for text in criterion:
+            name, weight, direction = parse_criterion_flag(text)
+            weights[name] = weight
+            if direction is not None:
+                directions[name] = direction
+    if not weights:
+        raise ConfigError(
+            "No screening criteria.",
+            [
+                "give --criterion NAME=WEIGHT (e.g. -c power_price=3 -c carbon=1)"
+                " or a 'screen:' section"
+            ],
+        )
+    return weights, directions
+
+
+def _sensitivity_options(
+    sens_cfg: SensitivityConfig,
+    samples: int | None,
+    top_k: int | None,
+    seed: int | None,
+    concentration: float | None,
+    uniform: bool,
+) -> SensitivityOptions:
+    """Sensitivity options: each flag given overrides the config's value."""
+    return SensitivityOptions(
+        samples=sens_cfg.samples if samples is None else samples,
+        top_k=sens_cfg.top_k if top_k is None else top_k,
+        seed=sens_cfg.seed if seed is None else seed,
+        concentration=None
+        if uniform
+        else (sens_cfg.concentration if concentration is None else concentration),
+    )
+
+
+def _market_inputs(
+    markets: Path | None, override: Path | None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The market table (``--markets``, or the bundled one with ``--override``) and attributes.
+
+    Raises
+    ------
+    ConfigError
+        When both options are given.
+    """
+    if markets is not None and override is not None:
+        raise ConfigError(
+            "Conflicting options.", ["give either --markets (a whole table) or --override"]
+        )
+    if override is not None:
+        return load_markets(override), load_market_attributes(override)
+    return (_read_markets(markets) if markets is not None else None), None
+
+
+def _render_explain(result: ScreenResult, market_id: str, format_: str) -> str:
+    """How ``market_id``'s score is made up, as a table, CSV or JSON."""
+    if format_ == "table":
+        return render_explain(result, market_id)
+    parts = result.explain(market_id).assign(method=result.method.value)
+    if format_ == "csv":
+        return parts.to_csv()
+    doc = {
+        "market_id": market_id,
+        "method": result.method.value,
+        "rank": int(result.table.loc[market_id, "rank"]),
+        "score": float(result.table.loc[market_id, "score"]),
+        "criteria": json.loads(parts.reset_index().to_json(orient="records")),
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _screen_command(
+    config: Annotated[
+        Path | None,
+        typer.Argument(help="YAML file with a 'screen:' section (flags override it)."),
+    ] = None,
+    criterion: Annotated[
+        list[str] | None,
+        typer.Option("--criterion", "-c", help="NAME=WEIGHT[:max|min], repeatable."),
+    ] = None,
+    filter_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter", "-f", help="Hard filter, e.g. 'democracy_index >= 7', repeatable."
+        ),
+    ] = None,
+    method: Annotated[str | None, typer.Option(help="weighted_sum or topsis.")] = None,
+    demand: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Demand region ids for the latency criterion (comma-separated or repeated)."
+        ),
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option(help="Show only the first N rows (N >= 1).", min=1)
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    explain: Annotated[str | None, typer.Option(help="Show how MARKET's score is made up.")] = None,
+    samples: Annotated[
+        int | None, typer.Option(help="Weight draws for the sensitivity (0 = off).")
+    ] = None,
+    top_k: Annotated[int | None, typer.Option(help="k of the share-in-top-k figure.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed of the weight draws.")] = None,
+    concentration: Annotated[
+        float | None,
+        typer.Option(help="Dirichlet concentration of the weight draws around yours."),
+    ] = None,
+    uniform: Annotated[bool, typer.Option(help="Draw weights uniformly instead.")] = False,
+    markets: Annotated[
+        Path | None,
+        typer.Option(help="CSV market table (market_id + catalog columns) replacing the catalog."),
+    ] = None,
+    override: Annotated[
+        Path | None,
+        typer.Option(help="CSV/YAML file overriding or adding catalog markets (see catalog)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of standard output."),
+    ] = None,
+) -> None:
+    """Filter and rank markets by weighted criteria; report how robust the ranking is."""
+    if format_ not in FORMATS:
+        raise ConfigError("Invalid --format.", [f"'{format_}': choose from {', '.join(FORMATS)}"])
+    cfg = load_screen_config(config) if config is not None else ScreenConfig()
+    weights, directions = _criteria(cfg, criterion)
+    filters = list(filter_) if filter_ else list(cfg.filters)
+    options = _sensitivity_options(cfg.sensitivity, samples, top_k, seed, concentration, uniform)
+    _check_sensitivity(options)
+    table, attributes = _market_inputs(markets, override)
+    result = screen(
+        weights,
+        filters,
+        method=method or cfg.method,
+        directions=directions,
+        demand=_split(demand) if demand else list(cfg.demand),
+        markets=table,
+        attributes=attributes,
+        sensitivity=options,
+    )
+    if explain is not None:
+        text = _render_explain(result, explain, format_)
+    elif format_ == "json":
+        text = render_json(result, filters)
+    elif format_ == "csv":
+        text = render_csv(result)
+    else:
+        text = render_table(result, top or cfg.top, filters)
+    if output is not None:
+        atomic_write_text(output, text)
+    else:
+        typer.echo(text, nl=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``screen`` command to ``app``.
 
@@ -227,141 +395,4 @@ def register(app: typer.Typer) -> None:
     app : typer.Typer
         The ``computegeo`` application.
     """
-
-    @app.command("screen")
-    def screen_command(
-        config: Annotated[
-            Path | None,
-            typer.Argument(help="YAML file with a 'screen:' section (flags override it)."),
-        ] = None,
-        criterion: Annotated[
-            list[str] | None,
-            typer.Option("--criterion", "-c", help="NAME=WEIGHT[:max|min], repeatable."),
-        ] = None,
-        filter_: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--filter", "-f", help="Hard filter, e.g. 'democracy_index >= 7', repeatable."
-            ),
-        ] = None,
-        method: Annotated[str | None, typer.Option(help="weighted_sum or topsis.")] = None,
-        demand: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="Demand region ids for the latency criterion (comma-separated or repeated)."
-            ),
-        ] = None,
-        top: Annotated[
-            int | None, typer.Option(help="Show only the first N rows (N >= 1).", min=1)
-        ] = None,
-        format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-        explain: Annotated[
-            str | None, typer.Option(help="Show how MARKET's score is made up.")
-        ] = None,
-        samples: Annotated[
-            int | None, typer.Option(help="Weight draws for the sensitivity (0 = off).")
-        ] = None,
-        top_k: Annotated[int | None, typer.Option(help="k of the share-in-top-k figure.")] = None,
-        seed: Annotated[int | None, typer.Option(help="Random seed of the weight draws.")] = None,
-        concentration: Annotated[
-            float | None,
-            typer.Option(help="Dirichlet concentration of the weight draws around yours."),
-        ] = None,
-        uniform: Annotated[bool, typer.Option(help="Draw weights uniformly instead.")] = False,
-        markets: Annotated[
-            Path | None,
-            typer.Option(
-                help="CSV market table (market_id + catalog columns) replacing the catalog."
-            ),
-        ] = None,
-        override: Annotated[
-            Path | None,
-            typer.Option(help="CSV/YAML file overriding or adding catalog markets (see catalog)."),
-        ] = None,
-        output: Annotated[
-            Path | None,
-            typer.Option("--output", "-o", help="Write here instead of standard output."),
-        ] = None,
-    ) -> None:
-        """Filter and rank markets by weighted criteria; report how robust the ranking is."""
-        if format_ not in FORMATS:
-            raise ConfigError(
-                "Invalid --format.", [f"'{format_}': choose from {', '.join(FORMATS)}"]
-            )
-        cfg = load_screen_config(config) if config is not None else ScreenConfig()
-        weights = cfg.weights()
-        directions: dict[str, Direction] = cfg.directions()
-        if criterion:
-            weights, directions = {}, {}
-            for text in criterion:
-                name, weight, direction = parse_criterion_flag(text)
-                weights[name] = weight
-                if direction is not None:
-                    directions[name] = direction
-        if not weights:
-            raise ConfigError(
-                "No screening criteria.",
-                [
-                    "give --criterion NAME=WEIGHT (e.g. -c power_price=3 -c carbon=1)"
-                    " or a 'screen:' section"
-                ],
-            )
-        filters = list(filter_) if filter_ else list(cfg.filters)
-        sens_cfg = cfg.sensitivity
-        options = SensitivityOptions(
-            samples=sens_cfg.samples if samples is None else samples,
-            top_k=sens_cfg.top_k if top_k is None else top_k,
-            seed=sens_cfg.seed if seed is None else seed,
-            concentration=None
-            if uniform
-            else (sens_cfg.concentration if concentration is None else concentration),
-        )
-        _check_sensitivity(options)
-        if markets is not None and override is not None:
-            raise ConfigError(
-                "Conflicting options.", ["give either --markets (a whole table) or --override"]
-            )
-        table = _read_markets(markets) if markets is not None else None
-        attributes = None
-        if override is not None:
-            table = load_markets(override)
-            attributes = load_market_attributes(override)
-        result = screen(
-            weights,
-            filters,
-            method=method or cfg.method,
-            directions=directions,
-            demand=_split(demand) if demand else list(cfg.demand),
-            markets=table,
-            attributes=attributes,
-            sensitivity=options,
-        )
-        if explain is not None and format_ == "table":
-            text = render_explain(result, explain)
-        elif explain is not None:
-            parts = result.explain(explain).assign(method=result.method.value)
-            text = (
-                parts.to_csv()
-                if format_ == "csv"
-                else json.dumps(
-                    {
-                        "market_id": explain,
-                        "method": result.method.value,
-                        "rank": int(result.table.loc[explain, "rank"]),
-                        "score": float(result.table.loc[explain, "score"]),
-                        "criteria": json.loads(parts.reset_index().to_json(orient="records")),
-                    },
-                    indent=2,
-                )
-                + "\n"
-            )
-        elif format_ == "json":
-            text = render_json(result, filters)
-        elif format_ == "csv":
-            text = render_csv(result)
-        else:
-            text = render_table(result, top or cfg.top, filters)
-        if output is not None:
-            atomic_write_text(output, text)
-        else:
-            typer.echo(text, nl=False)
+    app.command("screen")(_screen_command)

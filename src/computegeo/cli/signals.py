@@ -194,6 +194,145 @@ def _ingest_summary(results: list[tuple[str, int, int, bool]]) -> None:
             typer.echo(f"{label}: already stored, nothing added")
 
 
+def _signals_ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Snapshot .json files or folders.")],
+    store: StoreOption = None,
+    company: Annotated[str | None, typer.Option(help="Company slug, for raw ATS answers.")] = None,
+    fetched_at: Annotated[
+        str | None, typer.Option(help="Fetch time (ISO 8601), for raw ATS answers.")
+    ] = None,
+) -> None:
+    """Store job-board snapshots (normalised, or raw Greenhouse, Lever, Ashby answers)."""
+    files = _snapshot_paths(paths)
+    snapshots = [read_snapshot_file(f, company=company, fetched_at=fetched_at) for f in files]
+    path = store or default_store_path()
+    with open_store(path) as conn:
+        results = ingest(conn, snapshots)
+    _ingest_summary([
+        (f"{r.company} {r.fetched_at} ({Path(r.source).name})", r.new_postings, r.sightings,
+         r.added) for r in results
+    ])  # fmt: skip
+    typer.echo(f"store: {path}")
+
+
+def _signals_fetch(
+    company: Annotated[str, typer.Argument(help="Company slug, e.g. anthropic.")],
+    ats: Annotated[str, typer.Option(help=f"One of {', '.join(ATS_ENDPOINTS)}.")],
+    board: Annotated[
+        str | None, typer.Option(help="Board token (default: the company slug).")
+    ] = None,
+    store: StoreOption = None,
+    save: Annotated[
+        Path | None, typer.Option(help="Also write the snapshot as normalised JSON here.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Replace scheme and host, e.g. a mirror.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Per-request timeout [s].", min=0.1)] = 20.0,
+    retries: Annotated[int, typer.Option(help="Retries after the first try.", min=0)] = 3,
+) -> None:
+    """Fetch a company's public job board and store it as a snapshot."""
+    options = FetchOptions(timeout_s=timeout, retries=retries, base_url=base_url)
+    snapshot = fetch_board(company.lower(), ats, board or company.lower(), options)
+    if save is not None:
+        atomic_write_text(save, _snapshot_json(snapshot))
+    path = store or default_store_path()
+    with open_store(path) as conn:
+        results = ingest(conn, [snapshot])
+    _ingest_summary([(f"{r.company} {r.fetched_at} ({ats})", r.new_postings, r.sightings,
+                      r.added) for r in results])  # fmt: skip
+    typer.echo(f"store: {path}")
+
+
+def _signals_classify(
+    file: Annotated[Path, typer.Argument(help="CSV with company,title,location,department.")],
+) -> None:
+    """Print the CSV with role_class and markets (market ids joined by ';') added."""
+    sys.stdout.write(_classify_csv(file))
+
+
+def _signals_show(
+    company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
+    market: Annotated[str | None, typer.Option(help="Only this market id.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    store: StoreOption = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+    ] = False,
+    postings: Annotated[
+        bool, typer.Option("--postings", help="Table: list the postings under each row.")
+    ] = False,
+) -> None:
+    """Per company and market: stage, growth, new entries, and the postings behind them."""
+    if fmt not in FORMATS:
+        msg = f"--format {fmt!r} is not one of {', '.join(FORMATS)}.{suggest(fmt, FORMATS)}"
+        raise InputError(msg)
+    data, source = _load_data(store, bundled)
+    _check_filters(data, company, market)
+    report = signals_report(data, company=company, market=market)
+    if fmt == "json":
+        typer.echo(json.dumps({"source": source, **asdict(report)}, indent=2))
+    elif fmt == "csv":
+        sys.stdout.write(_csv(report))
+    else:
+        sys.stdout.write(_table(report, source, postings=postings))
+
+
+def _signals_postings(
+    company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every posting, not only data-center roles.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    store: StoreOption = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+    ] = False,
+) -> None:
+    """List postings with class, markets, first/last seen and when they disappeared."""
+    if fmt not in ("csv", "json"):
+        msg = f"--format {fmt!r} is not csv or json.{suggest(fmt, ('csv', 'json'))}"
+        raise InputError(msg)
+    data, _source = _load_data(store, bundled)
+    _check_filters(data, company, None)
+    rows = _posting_rows(data, company, every)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=POSTING_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def _signals_policy(
+    avoid: Annotated[
+        list[str], typer.Option("--avoid", help="Competitor company slug; repeatable.")
+    ],
+    stage: Annotated[
+        list[str] | None,
+        typer.Option("--stage", help="Stages that count (default: building, operating)."),
+    ] = None,
+    store: StoreOption = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
+    ] = False,
+) -> None:
+    """Print a scenario policy block excluding markets where the named competitors build."""
+    names = [s.value for s in Stage]
+    bad = [s for s in stage or () if s not in names]
+    if bad:
+        hints = "".join(suggest(s, names) for s in bad)
+        msg = f"--stage {', '.join(bad)}: not a stage ({', '.join(names)}).{hints}"
+        raise InputError(msg)
+    stages = tuple(Stage(s) for s in stage) if stage else DEFAULT_STAGES
+    data, _source = _load_data(store, bundled)
+    for company in avoid:
+        _check_filters(data, company, None, flag="--avoid")
+    sys.stdout.write(exclude_policy_yaml(signals_report(data), list(avoid), stages))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``signals`` command group to the CLI.
 
@@ -209,146 +348,12 @@ def register(app: typer.Typer) -> None:
         rich_markup_mode=None,
     )
 
-    @signals_app.command("ingest")
-    def _ingest(
-        paths: Annotated[list[Path], typer.Argument(help="Snapshot .json files or folders.")],
-        store: StoreOption = None,
-        company: Annotated[
-            str | None, typer.Option(help="Company slug, for raw ATS answers.")
-        ] = None,
-        fetched_at: Annotated[
-            str | None, typer.Option(help="Fetch time (ISO 8601), for raw ATS answers.")
-        ] = None,
-    ) -> None:
-        """Store job-board snapshots (normalised, or raw Greenhouse, Lever, Ashby answers)."""
-        files = _snapshot_paths(paths)
-        snapshots = [read_snapshot_file(f, company=company, fetched_at=fetched_at) for f in files]
-        path = store or default_store_path()
-        with open_store(path) as conn:
-            results = ingest(conn, snapshots)
-        _ingest_summary([
-            (f"{r.company} {r.fetched_at} ({Path(r.source).name})", r.new_postings, r.sightings,
-             r.added) for r in results
-        ])  # fmt: skip
-        typer.echo(f"store: {path}")
-
-    @signals_app.command("fetch")
-    def _fetch(
-        company: Annotated[str, typer.Argument(help="Company slug, e.g. anthropic.")],
-        ats: Annotated[str, typer.Option(help=f"One of {', '.join(ATS_ENDPOINTS)}.")],
-        board: Annotated[
-            str | None, typer.Option(help="Board token (default: the company slug).")
-        ] = None,
-        store: StoreOption = None,
-        save: Annotated[
-            Path | None, typer.Option(help="Also write the snapshot as normalised JSON here.")
-        ] = None,
-        base_url: Annotated[
-            str | None, typer.Option(help="Replace scheme and host, e.g. a mirror.")
-        ] = None,
-        timeout: Annotated[float, typer.Option(help="Per-request timeout [s].", min=0.1)] = 20.0,
-        retries: Annotated[int, typer.Option(help="Retries after the first try.", min=0)] = 3,
-    ) -> None:
-        """Fetch a company's public job board and store it as a snapshot."""
-        options = FetchOptions(timeout_s=timeout, retries=retries, base_url=base_url)
-        snapshot = fetch_board(company.lower(), ats, board or company.lower(), options)
-        if save is not None:
-            atomic_write_text(save, _snapshot_json(snapshot))
-        path = store or default_store_path()
-        with open_store(path) as conn:
-            results = ingest(conn, [snapshot])
-        _ingest_summary([(f"{r.company} {r.fetched_at} ({ats})", r.new_postings, r.sightings,
-                          r.added) for r in results])  # fmt: skip
-        typer.echo(f"store: {path}")
-
-    @signals_app.command("classify")
-    def _classify(
-        file: Annotated[Path, typer.Argument(help="CSV with company,title,location,department.")],
-    ) -> None:
-        """Print the CSV with role_class and markets (market ids joined by ';') added."""
-        sys.stdout.write(_classify_csv(file))
-
-    @signals_app.command("show")
-    def _show(
-        company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
-        market: Annotated[str | None, typer.Option(help="Only this market id.")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
-        store: StoreOption = None,
-        bundled: Annotated[
-            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
-        ] = False,
-        postings: Annotated[
-            bool, typer.Option("--postings", help="Table: list the postings under each row.")
-        ] = False,
-    ) -> None:
-        """Per company and market: stage, growth, new entries, and the postings behind them."""
-        if fmt not in FORMATS:
-            msg = f"--format {fmt!r} is not one of {', '.join(FORMATS)}.{suggest(fmt, FORMATS)}"
-            raise InputError(msg)
-        data, source = _load_data(store, bundled)
-        _check_filters(data, company, market)
-        report = signals_report(data, company=company, market=market)
-        if fmt == "json":
-            typer.echo(json.dumps({"source": source, **asdict(report)}, indent=2))
-        elif fmt == "csv":
-            sys.stdout.write(_csv(report))
-        else:
-            sys.stdout.write(_table(report, source, postings=postings))
-
-    @signals_app.command("postings")
-    def _postings(
-        company: Annotated[str | None, typer.Option(help="Only this company slug.")] = None,
-        every: Annotated[
-            bool, typer.Option("--all", help="Every posting, not only data-center roles.")
-        ] = False,
-        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-        store: StoreOption = None,
-        bundled: Annotated[
-            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
-        ] = False,
-    ) -> None:
-        """List postings with class, markets, first/last seen and when they disappeared."""
-        if fmt not in ("csv", "json"):
-            msg = f"--format {fmt!r} is not csv or json.{suggest(fmt, ('csv', 'json'))}"
-            raise InputError(msg)
-        data, _source = _load_data(store, bundled)
-        _check_filters(data, company, None)
-        rows = _posting_rows(data, company, every)
-        if fmt == "json":
-            typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
-            return
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=POSTING_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        sys.stdout.write(buffer.getvalue())
-
-    @signals_app.command("policy")
-    def _policy(
-        avoid: Annotated[
-            list[str], typer.Option("--avoid", help="Competitor company slug; repeatable.")
-        ],
-        stage: Annotated[
-            list[str] | None,
-            typer.Option("--stage", help="Stages that count (default: building, operating)."),
-        ] = None,
-        store: StoreOption = None,
-        bundled: Annotated[
-            bool, typer.Option("--bundled", help="Use the shipped postings, not a store.")
-        ] = False,
-    ) -> None:
-        """Print a scenario policy block excluding markets where the named competitors build."""
-        names = [s.value for s in Stage]
-        bad = [s for s in stage or () if s not in names]
-        if bad:
-            hints = "".join(suggest(s, names) for s in bad)
-            msg = f"--stage {', '.join(bad)}: not a stage ({', '.join(names)}).{hints}"
-            raise InputError(msg)
-        stages = tuple(Stage(s) for s in stage) if stage else DEFAULT_STAGES
-        data, _source = _load_data(store, bundled)
-        for company in avoid:
-            _check_filters(data, company, None, flag="--avoid")
-        sys.stdout.write(exclude_policy_yaml(signals_report(data), list(avoid), stages))
+    signals_app.command("ingest")(_signals_ingest)
+    signals_app.command("fetch")(_signals_fetch)
+    signals_app.command("classify")(_signals_classify)
+    signals_app.command("show")(_signals_show)
+    signals_app.command("postings")(_signals_postings)
+    signals_app.command("policy")(_signals_policy)
 
     app.add_typer(signals_app)
 

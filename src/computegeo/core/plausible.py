@@ -143,9 +143,16 @@ class Plausible:
             ``number_type`` (not a number), ``number_not_whole``, ``number_not_finite``,
             ``number_below`` or ``number_above``; each message says what to write instead.
         """
-        unit = self._unit_text()
         if self.text_key and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
             value = int(value)
+        x = self._as_float(value)
+        self._check_finite_whole(x)
+        self._check_range(x)
+        return int(x) if self.integer and isinstance(value, float | str) else value
+
+    def _as_float(self, value: object) -> float:
+        """``value`` as a float; raise ``number_type``, or the side it overflows on."""
+        unit = self._unit_text()
         if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
             what = (
                 "a whole number" if self.integer else f"the figure in{unit}" if unit else "a number"
@@ -157,7 +164,7 @@ class Plausible:
                 {"shown": _shown(value), "kind": _kind(value), "what": what, "sample": sample},
             )
         try:
-            x = float(value)
+            return float(value)
         except OverflowError:  # an integer with hundreds of digits
             digits = str(value).lstrip("-")
             side, word, bound = (
@@ -171,7 +178,11 @@ class Plausible:
                 "check the figure and its unit",
                 {"n": len(digits), "word": word, "bound": format_number(bound), "unit": unit},
             ) from None
+
+    def _check_finite_whole(self, x: float) -> None:
+        """Raise ``number_not_finite`` for NaN/inf and ``number_not_whole`` for a fraction."""
         if math.isnan(x) or math.isinf(x):
+            unit = self._unit_text()
             raise PydanticCustomError(
                 "number_not_finite",
                 "{shown} is not a finite number; write a figure{unit} from {lo} to {hi}",
@@ -188,6 +199,10 @@ class Plausible:
                 "{shown} is not a whole number; write an integer such as {sample}",
                 {"shown": format_number(x), "sample": self._sample()},
             )
+
+    def _check_range(self, x: float) -> None:
+        """Raise ``number_below`` or ``number_above`` outside the plausible range."""
+        unit = self._unit_text()
         if x < self.minimum or (self.exclusive_minimum and x == self.minimum):
             word = "greater than" if self.exclusive_minimum else "greater than or equal to"
             raise PydanticCustomError(
@@ -213,7 +228,6 @@ class Plausible:
                     "why": self.why,
                 },
             )
-        return int(x) if self.integer and isinstance(value, float | str) else value
 
     def _sample(self) -> str:
         """A value inside the range, for "write ... (e.g. 300)" hints."""

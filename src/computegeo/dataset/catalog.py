@@ -32,6 +32,7 @@ import pandas as pd
 from computegeo.core.errors import DataError, suggest
 from computegeo.dataset.overrides import OverrideRow, read_override
 from computegeo.dataset.schema import (
+    Column,
     parse_records,
     parse_value,
     read_data_text,
@@ -189,51 +190,79 @@ def _override_values(override: Path, base_ids: set[str]) -> tuple[list[Attribute
         problems.extend(probs)
         if not mid:
             continue
-        if mid in seen:
-            problems.append(
-                f"{override.name}, {row.label} {row.name}, column 'market_id': {mid!r} repeats "
-                f"{row.label} {seen[mid]} (give each market once)"
-            )
+        problems.extend(_market_id_problems(override.name, row, mid, is_new, seen))
         seen[mid] = row.number
-        if is_new and mid != mid.lower().replace(" ", "_"):
-            problems.append(
-                f"{override.name}, {row.label} {row.name}, column 'market_id': "
-                f"use a lower-case slug "
-                f"such as {mid.lower().replace(' ', '_')!r}"
-            )
         rec = parsed[0]
-        year_raw = rec.get("year")
-        year: int | None = None
-        if year_raw not in (None, ""):
-            try:
-                year = int(float(str(year_raw))) if not isinstance(year_raw, bool) else None
-            except (ValueError, OverflowError):
-                year = None
-            if year is None or not 1900 <= year <= 2100:
-                year = None
-                problems.append(
-                    f"{override.name}, {row.label} {row.name}, column 'year': "
-                    f"{year_raw!r} is not a year (give the year the values describe, e.g. 2025)"
-                )
+        year = _override_year(override.name, row, rec.get("year"), problems)
         if probs:
             continue
         if is_new:
             new_ids.add(mid)
-        user_src = str(rec.get("source") or "").strip()
-        source = f"user override {override.name}, {row.label} {row.number}" + (
-            f": {user_src}" if user_src else ""
-        )
-        rule = str(rec.get("estimate_rule") or "").strip()
-        for attr, value in rec.items():
-            if attr in ("market_id", *OVERRIDE_EXTRA_COLUMNS):
-                continue
-            values.append(
-                AttributeValue(mid, attr, value, cols[attr].unit, source, year, bool(rule), rule)
-            )
+        values.extend(_override_row_values(override.name, row, mid, rec, year, cols))
     if problems:
         msg = f"override file {override} has {len(problems)} problem(s); nothing was loaded"
         raise DataError(msg, problems)
     return values, new_ids
+
+
+def _market_id_problems(
+    file_name: str, row: OverrideRow, mid: str, is_new: bool, seen: Mapping[str, int]
+) -> list[str]:
+    """Problems of an override row's market id: repeated, or a new id that is not a slug."""
+    problems = []
+    if mid in seen:
+        problems.append(
+            f"{file_name}, {row.label} {row.name}, column 'market_id': {mid!r} repeats "
+            f"{row.label} {seen[mid]} (give each market once)"
+        )
+    if is_new and mid != mid.lower().replace(" ", "_"):
+        problems.append(
+            f"{file_name}, {row.label} {row.name}, column 'market_id': "
+            f"use a lower-case slug "
+            f"such as {mid.lower().replace(' ', '_')!r}"
+        )
+    return problems
+
+
+def _override_year(
+    file_name: str, row: OverrideRow, year_raw: object, problems: list[str]
+) -> int | None:
+    """The year an override row's values describe, or ``None`` (a problem added if bad)."""
+    if year_raw in (None, ""):
+        return None
+    year: int | None = None
+    try:
+        year = int(float(str(year_raw))) if not isinstance(year_raw, bool) else None
+    except (ValueError, OverflowError):
+        year = None
+    if year is None or not 1900 <= year <= 2100:
+        problems.append(
+            f"{file_name}, {row.label} {row.name}, column 'year': "
+            f"{year_raw!r} is not a year (give the year the values describe, e.g. 2025)"
+        )
+        return None
+    return year
+
+
+def _override_row_values(
+    file_name: str,
+    row: OverrideRow,
+    mid: str,
+    rec: Mapping[str, object],
+    year: int | None,
+    cols: Mapping[str, Column],
+) -> list[AttributeValue]:
+    """An override row's values, sourced to the file and row (and the user's own source)."""
+    user_src = str(rec.get("source") or "").strip()
+    source = f"user override {file_name}, {row.label} {row.number}" + (
+        f": {user_src}" if user_src else ""
+    )
+    rule = str(rec.get("estimate_rule") or "").strip()
+    return [
+        AttributeValue(mid, attr, value, cols[attr].unit, source, year, bool(rule), rule)
+        for attr, value in rec.items()
+        if attr not in ("market_id", *OVERRIDE_EXTRA_COLUMNS)
+    ]
 
 
 def _merged_values(override: Path | None) -> tuple[AttributeValue, ...]:

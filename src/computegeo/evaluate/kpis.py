@@ -43,6 +43,52 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
         [MW], and the worst N-1 margin (``mode="not computed"`` when ``with_n1`` is false).
     """
     weight = data.period_weight_years
+    capex, overnight = _capex_usd(data, arrays)
+    by_form = _recurring_usd_by_form(data, arrays)
+    energy_site, carbon_t_yr = _energy_and_carbon(data, arrays)
+    mk = data.site_market
+    pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
+    power = float((energy_site * (data.power_price_usd_per_mwh[mk] * pays)[:, None] * weight).sum())
+    carbon_price = data.per_period("carbon_price_usd_per_t")  # (T,) [USD/t]
+    carbon_cost = float((carbon_t_yr * carbon_price[None, :] * weight).sum())
+    opex = OpexBreakdown(
+        power=power,
+        rent=by_form[Form.LEASE],
+        cloud=by_form[Form.CLOUD],
+        carbon=carbon_cost,
+        om=by_form[Form.BUILD],
+    )
+    pen = data.unmet_penalty_usd_per_mwh[:, None, None] * HOURS_PER_YEAR
+    unmet_penalty = float((arrays.unmet_mw * pen * weight[None, None, :]).sum())
+    years = data.period_length_years
+    unmet_t = arrays.unmet_mw.sum(axis=(0, 1))
+    cap_market = np.zeros((data.n_markets, data.n_periods))
+    np.add.at(cap_market, mk, arrays.capacity_mw)
+    cap_country = _group(cap_market, data.market_country)
+    hhi_by_period = {p: _hhi(cap_market[:, t]) for t, p in enumerate(data.period_label)}
+    total_by_period = {p: float(cap_market[:, t].sum()) for t, p in enumerate(data.period_label)}
+    return Kpis(
+        npv_usd=capex + power + carbon_cost + sum(by_form.values()),
+        capex_usd=capex,
+        opex_usd=opex,
+        unmet_penalty_usd=unmet_penalty,
+        overnight_capex_usd=overnight,
+        energy_mwh=float((energy_site * years[None, :]).sum()),
+        carbon_t=float((carbon_t_yr * years[None, :]).sum()),
+        latency_served_share=_served_share(data, arrays),
+        unmet_mw=float(unmet_t.max(initial=0.0)),
+        unmet_mwh=float((unmet_t * years * HOURS_PER_YEAR).sum()),
+        hhi_market=_hhi(cap_market[:, -1]),
+        hhi_country=_hhi(cap_country[:, -1]),
+        hhi_market_by_period=hhi_by_period,
+        capacity_mw_by_period=total_by_period,
+        n1_margin=n1_margin(data, arrays.capacity_mw) if with_n1 else N1Margin(mode="not computed"),
+    )
+
+
+def _capex_usd(data: ProblemData, arrays: PlanArrays) -> tuple[float, float]:
+    """Discounted capex (annuity over the periods online) and overnight capex [USD]."""
+    weight = data.period_weight_years
     crf = data.capital_recovery_factor
     online = data.online_mask()
     t_idx = np.arange(data.n_periods)
@@ -56,60 +102,33 @@ def compute_kpis(data: ProblemData, arrays: PlanArrays, with_n1: bool = True) ->
         from_online = t_idx >= tau + data.lead_periods[s]
         capex += data.campus_fixed_cost_usd[s] * crf[s] * float(weight[from_online].sum())
         overnight += data.campus_fixed_cost_usd[s]
+    return capex, overnight
 
-    forms = data.site_form
+
+def _recurring_usd_by_form(data: ProblemData, arrays: PlanArrays) -> dict[Form, float]:
+    """Discounted rent, cloud price and O&M of the capacity held, per form [USD]."""
+    weight = data.period_weight_years
     recurring = data.recurring_usd_per_mw_year[:, None] * arrays.capacity_mw * weight[None, :]
-    by_form = {f: float(recurring[[x is f for x in forms]].sum()) for f in Form}
+    return {f: float(recurring[[x is f for x in data.site_form]].sum()) for f in Form}
+
+
+def _energy_and_carbon(data: ProblemData, arrays: PlanArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Energy per site and period [MWh/yr] and its emissions [t CO2/yr], both (S, T)."""
     mk = data.site_market
     # MWh/yr per period: only the utilised share of IT load draws power
     energy_site = arrays.load_mw * (data.pue[mk] * data.utilisation * HOURS_PER_YEAR)[:, None]
-    pays = np.array([f in FORMS_DRAWING_GRID_POWER for f in forms])
-    power = float((energy_site * (data.power_price_usd_per_mwh[mk] * pays)[:, None] * weight).sum())
-    carbon_t_yr = energy_site * data.carbon_intensity_t_per_mwh[mk][:, None]
-    carbon_price = data.per_period("carbon_price_usd_per_t")  # (T,) [USD/t]
-    carbon_cost = float((carbon_t_yr * carbon_price[None, :] * weight).sum())
-    opex = OpexBreakdown(
-        power=power,
-        rent=by_form[Form.LEASE],
-        cloud=by_form[Form.CLOUD],
-        carbon=carbon_cost,
-        om=by_form[Form.BUILD],
-    )
-    pen = data.unmet_penalty_usd_per_mwh[:, None, None] * HOURS_PER_YEAR
-    unmet_penalty = float((arrays.unmet_mw * pen * weight[None, None, :]).sum())
-    years = data.period_length_years
-    energy_mwh = float((energy_site * years[None, :]).sum())
-    carbon_t = float((carbon_t_yr * years[None, :]).sum())
+    return energy_site, energy_site * data.carbon_intensity_t_per_mwh[mk][:, None]
 
+
+def _served_share(data: ProblemData, arrays: PlanArrays) -> dict[str, float]:
+    """Share of each workload's demand energy served over the horizon [-] (1 without demand)."""
+    years = data.period_length_years
     demand_mwh = (data.demand_mw * years).sum(axis=(1, 2))
     served_mwh = (arrays.served_mw * years).sum(axis=(1, 2))
-    served_share = {
+    return {
         w: float(served_mwh[i] / demand_mwh[i]) if demand_mwh[i] > 0 else 1.0
         for i, w in enumerate(data.workload_id)
     }
-    unmet_t = arrays.unmet_mw.sum(axis=(0, 1))
-    cap_market = np.zeros((data.n_markets, data.n_periods))
-    np.add.at(cap_market, mk, arrays.capacity_mw)
-    cap_country = _group(cap_market, data.market_country)
-    hhi_by_period = {p: _hhi(cap_market[:, t]) for t, p in enumerate(data.period_label)}
-    total_by_period = {p: float(cap_market[:, t].sum()) for t, p in enumerate(data.period_label)}
-    return Kpis(
-        npv_usd=capex + power + carbon_cost + sum(by_form.values()),
-        capex_usd=capex,
-        opex_usd=opex,
-        unmet_penalty_usd=unmet_penalty,
-        overnight_capex_usd=overnight,
-        energy_mwh=energy_mwh,
-        carbon_t=carbon_t,
-        latency_served_share=served_share,
-        unmet_mw=float(unmet_t.max(initial=0.0)),
-        unmet_mwh=float((unmet_t * years * HOURS_PER_YEAR).sum()),
-        hhi_market=_hhi(cap_market[:, -1]),
-        hhi_country=_hhi(cap_country[:, -1]),
-        hhi_market_by_period=hhi_by_period,
-        capacity_mw_by_period=total_by_period,
-        n1_margin=n1_margin(data, arrays.capacity_mw) if with_n1 else N1Margin(mode="not computed"),
-    )
 
 
 def n1_margin(data: ProblemData, site_capacity_mw: np.ndarray) -> N1Margin:

@@ -152,36 +152,14 @@ def near_optimal_alternatives(
         if left < 1.0:
             notes.append(f"stopped: the time budget of {budget_s:.0f} s is spent")
             break
-        run_opts = SolveOptions(
-            mip_rel_gap=opts.mip_rel_gap,
-            time_limit_s=min(opts.time_limit_s, left),
-            threads=opts.threads,
-        )
-        try:
-            alt = plan_problem(
-                data,
-                run_opts,
-                compute_duals=False,
-                with_n1_kpi=False,
-                extra_rows=_rows(base_set, found),  # type: ignore[arg-type]
-            )
-        except (InfeasibleError, SolverError):
+        alt = _next_footprint_plan(data, opts, left, base_set, found)
+        if alt is None:
             notes.append("stopped: no further footprint is feasible")
             break
         delta = alt.solve.objective_usd - base.solve.objective_usd
         share = delta / abs(base.solve.objective_usd) if base.solve.objective_usd else 0.0
-        if share > tolerance and alt.solve.status is PlanStatus.TIME_LIMIT:
-            notes.append(
-                f"stopped: the time budget ran out; the best other footprint found costs "
-                f"{share:.2%} more, with {alt.solve.mip_gap:.1%} gap left, so one within "
-                f"{tolerance:.1%} may exist (give more time)"
-            )
-            break
         if share > tolerance:
-            notes.append(
-                f"stopped: the next-cheapest different footprint costs {share:.2%} more than "
-                f"the plan, above the tolerance of {tolerance:.1%}"
-            )
+            notes.append(_over_tolerance_note(alt, share, tolerance))
             break
         markets = footprint(alt)
         found.append(frozenset(ids[m] for m in markets if m in ids))
@@ -199,3 +177,45 @@ def near_optimal_alternatives(
     else:
         notes.append(f"stopped after {max_alternatives} alternatives")
     return tuple(out), tuple(notes)
+
+
+def _next_footprint_plan(
+    data: ProblemData,
+    opts: SolveOptions,
+    left_s: float,
+    base_set: frozenset[int],
+    found: list[frozenset[int]],
+) -> Plan | None:
+    """The cheapest plan whose footprint differs from the plan's and those found; ``None`` if none.
+
+    ``left_s`` caps the solve's time limit [s].
+    """
+    run_opts = SolveOptions(
+        mip_rel_gap=opts.mip_rel_gap,
+        time_limit_s=min(opts.time_limit_s, left_s),
+        threads=opts.threads,
+    )
+    try:
+        return plan_problem(
+            data,
+            run_opts,
+            compute_duals=False,
+            with_n1_kpi=False,
+            extra_rows=_rows(base_set, found),  # type: ignore[arg-type]
+        )
+    except (InfeasibleError, SolverError):
+        return None
+
+
+def _over_tolerance_note(alt: Plan, share: float, tolerance: float) -> str:
+    """Why the search stopped at a footprint costing ``share`` [-] more than the plan."""
+    if alt.solve.status is PlanStatus.TIME_LIMIT:
+        return (
+            f"stopped: the time budget ran out; the best other footprint found costs "
+            f"{share:.2%} more, with {alt.solve.mip_gap:.1%} gap left, so one within "
+            f"{tolerance:.1%} may exist (give more time)"
+        )
+    return (
+        f"stopped: the next-cheapest different footprint costs {share:.2%} more than "
+        f"the plan, above the tolerance of {tolerance:.1%}"
+    )

@@ -133,11 +133,42 @@ def plan_facts(
         [USD/MW-yr] and the rule excluding each market from each demand.
     """
     d = data
+    market_cap, site_cap = _capacity_arrays(d, plan)
+    served, served_any, table = _assignment_arrays(d, plan)
+    index = table[:, :4].astype(np.int64)
+    allowed, within, rtt = _reach(d, rtt_ms)
+    site_cost = site_unit_cost_usd_per_mw_year(d)
+    holds = (d.available_mw.max(axis=1) > 0) | (d.existing_mw.max(axis=1) > 0)
+    market_cost, cost_form, first = _cheapest_site_per_market(d, site_cost, holds)
+    return PlanFacts(
+        data=d,
+        plan=plan,
+        capacity_mw=site_cap,
+        market_capacity_mw=market_cap,
+        served_mw=served,
+        served_any=served_any,
+        allowed=allowed,
+        within_latency=within,
+        rtt_ms=rtt,
+        site_cost_usd_per_mw_year=site_cost,
+        market_cost_usd_per_mw_year=market_cost,
+        market_cost_form=cost_form,
+        can_hold=np.array([bool(np.any(d.site_market[holds] == mk)) for mk in range(d.n_markets)]),
+        first_online=first,
+        region_country=tuple(region_country) if region_country is not None else ("",) * d.n_regions,
+        allowed_destinations=allowed_destinations,
+        assign_workload=index[:, 0],
+        assign_region=index[:, 1],
+        assign_market=index[:, 2],
+        assign_period=index[:, 3],
+        assign_mw=table[:, 4],
+    )
+
+
+def _capacity_arrays(d: ProblemData, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """The plan's capacity per market and per site (a market's form split evenly), (·, T) [MW]."""
     m_index = {m: i for i, m in enumerate(d.market_id)}
-    r_index = {r: i for i, r in enumerate(d.region_id)}
-    w_index = {w: i for i, w in enumerate(d.workload_id)}
     p_index = {p: i for i, p in enumerate(d.period_label)}
-    last = d.n_periods - 1
     market_cap = np.zeros((d.n_markets, d.n_periods))
     site_cap = np.zeros((d.n_sites, d.n_periods))
     form_mask = {form: np.array([f is form for f in d.site_form]) for form in set(d.site_form)}
@@ -151,6 +182,23 @@ def plan_facts(
         sites = np.flatnonzero((d.site_market == mk) & form_mask[row.form])
         if len(sites):
             site_cap[sites, t] += row.capacity_mw / len(sites)
+    return market_cap, site_cap
+
+
+def _assignment_arrays(d: ProblemData, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The plan's assignments on the problem's labels.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Load served in the final period, (W, R, M) [MW]; whether a cell is served at all,
+        (W, R); one row per assignment ``(w, r, m, t, mw)``, (A, 5).
+    """
+    m_index = {m: i for i, m in enumerate(d.market_id)}
+    r_index = {r: i for i, r in enumerate(d.region_id)}
+    w_index = {w: i for i, w in enumerate(d.workload_id)}
+    p_index = {p: i for i, p in enumerate(d.period_label)}
+    last = d.n_periods - 1
     served = np.zeros((d.n_workloads, d.n_regions, d.n_markets))
     served_any = np.zeros((d.n_workloads, d.n_regions), dtype=bool)
     rows: list[tuple[int, int, int, int, float]] = []
@@ -163,21 +211,34 @@ def plan_facts(
         served_any[w, r] = True
         if t == last:
             served[w, r, mk] += a.mw
-    table = np.array(rows, dtype=float).reshape(-1, 5)
-    index = table[:, :4].astype(np.int64)
+    return served, served_any, np.array(rows, dtype=float).reshape(-1, 5)
+
+
+def _reach(d: ProblemData, rtt_ms: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Allowed and within-latency cells, (W, R, M), and the RTT used, (M, R) [ms].
+
+    Without a full RTT matrix the arcs are the only cells within the limit.
+    """
     allowed = np.zeros((d.n_workloads, d.n_regions, d.n_markets), dtype=bool)
     allowed[d.arc_workload, d.arc_region, d.arc_market] = True
     if rtt_ms is None:
         rtt = np.full((d.n_markets, d.n_regions), np.inf)
         rtt[d.arc_market, d.arc_region] = d.arc_rtt_ms
-        within = allowed.copy()
-    else:
-        rtt = np.asarray(rtt_ms, dtype=float)
-        within = np.asarray(rtt.T[None, :, :] <= d.latency_limit_ms[:, None, None], dtype=bool)
-        pooled = [i for i, r in enumerate(d.region_id) if r == "anywhere"]
-        within[:, pooled, :] = True
-    site_cost = site_unit_cost_usd_per_mw_year(d)
-    holds = (d.available_mw.max(axis=1) > 0) | (d.existing_mw.max(axis=1) > 0)
+        return allowed, allowed.copy(), rtt
+    rtt = np.asarray(rtt_ms, dtype=float)
+    within = np.asarray(rtt.T[None, :, :] <= d.latency_limit_ms[:, None, None], dtype=bool)
+    pooled = [i for i, r in enumerate(d.region_id) if r == "anywhere"]
+    within[:, pooled, :] = True
+    return allowed, within, rtt
+
+
+def _cheapest_site_per_market(
+    d: ProblemData, site_cost: np.ndarray, holds: np.ndarray
+) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+    """Per market: the cheapest holding site's unit cost [USD/MW-yr], its form, first period online.
+
+    Markets without a site that can hold capacity get ``inf``, ``"none"`` and ``n_periods``.
+    """
     online: np.ndarray = np.asarray(d.online_mask().any(axis=1), dtype=bool)
     online &= d.available_mw > 0
     online |= d.existing_mw > 0  # (S, T)
@@ -192,29 +253,7 @@ def plan_facts(
             cost_form[mk] = d.site_form[best].value
             on = np.flatnonzero(online[sites].any(axis=0))
             first[mk] = int(on[0]) if len(on) else d.n_periods
-    return PlanFacts(
-        data=d,
-        plan=plan,
-        capacity_mw=site_cap,
-        market_capacity_mw=market_cap,
-        served_mw=served,
-        served_any=served_any,
-        allowed=allowed,
-        within_latency=within,
-        rtt_ms=rtt,
-        site_cost_usd_per_mw_year=site_cost,
-        market_cost_usd_per_mw_year=market_cost,
-        market_cost_form=tuple(cost_form),
-        can_hold=np.array([bool(np.any(d.site_market[holds] == mk)) for mk in range(d.n_markets)]),
-        first_online=first,
-        region_country=tuple(region_country) if region_country is not None else ("",) * d.n_regions,
-        allowed_destinations=allowed_destinations,
-        assign_workload=index[:, 0],
-        assign_region=index[:, 1],
-        assign_market=index[:, 2],
-        assign_period=index[:, 3],
-        assign_mw=table[:, 4],
-    )
+    return market_cost, tuple(cost_form), first
 
 
 def grid_sites(data: ProblemData) -> np.ndarray:

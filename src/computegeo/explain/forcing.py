@@ -173,17 +173,11 @@ def force_markets(
             data.market_id[i] for i in idx if not _can_hold(data, i)
         ]
         if blocked:
-            return ForcedResult(
-                market_ids=ids,
-                forced=direction,
-                feasible=False,
-                cost_delta_usd=None,
-                moved=(),
-                reason=f"no site in {', '.join(blocked)} can hold capacity (no power headroom "
-                "for builds and leases, builds barred by a moratorium, no cloud region)",
-                min_mw=need,
-                seconds=time.perf_counter() - start,
+            reason = (
+                f"no site in {', '.join(blocked)} can hold capacity (no power headroom "
+                "for builds and leases, builds barred by a moratorium, no cloud region)"
             )
+            return _infeasible(ids, direction, reason, need, start)
         hook = _force_in_rows(idx, need)
     try:
         forced = plan_problem(data, opts, compute_duals=False, with_n1_kpi=False, extra_rows=hook)
@@ -191,16 +185,7 @@ def force_markets(
         words = "; ".join(exc.problems) if exc.problems else exc.message
         if force_in:
             words = f"no plan holds {need:,.0f} MW in {', '.join(ids)}: {words}"
-        return ForcedResult(
-            market_ids=ids,
-            forced=direction,
-            feasible=False,
-            cost_delta_usd=None,
-            moved=(),
-            reason=words,
-            min_mw=need if force_in else 0.0,
-            seconds=time.perf_counter() - start,
-        )
+        return _infeasible(ids, direction, words, need if force_in else 0.0, start)
     return ForcedResult(
         market_ids=ids,
         forced=direction,
@@ -213,6 +198,22 @@ def force_markets(
         min_mw=need if force_in else 0.0,
         objective_usd=forced.solve.objective_usd,
         mip_gap=forced.solve.mip_gap,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _infeasible(
+    ids: tuple[str, ...], direction: str, reason: str, min_mw: float, start: float
+) -> ForcedResult:
+    """The result of a forcing with no feasible plan; ``start`` is its ``perf_counter`` [s]."""
+    return ForcedResult(
+        market_ids=ids,
+        forced=direction,
+        feasible=False,
+        cost_delta_usd=None,
+        moved=(),
+        reason=reason,
+        min_mw=min_mw,
         seconds=time.perf_counter() - start,
     )
 

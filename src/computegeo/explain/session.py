@@ -142,6 +142,42 @@ def what_if(
         time_limit_s=sc.solver.time_limit_s,
         threads=sc.solver.threads,
     )
+    jobs = _forcing_jobs(plan, explanation, inputs)
+    forcing_s = budget_s * (1.0 - ALTERNATIVES_SHARE if alternatives_tolerance is not None else 1.0)
+    deadline = _Deadline(start, budget_s, forcing_s)
+    results, notes = _force_each(jobs, sc, build, plan, opts, deadline, say)
+    alternatives: tuple[Alternative, ...] = ()
+    left = budget_s - (time.perf_counter() - start)
+    if alternatives_tolerance is not None:
+        alternatives = _alternatives_from_forcing(plan, results, alternatives_tolerance)
+        if left > 1.0:
+            say("what-if: near-optimal alternatives")
+            found, alt_notes = near_optimal_alternatives(
+                inputs.data,
+                plan,
+                tolerance=alternatives_tolerance,
+                options=opts,
+                budget_s=left,
+                known=[frozenset(a.markets) for a in alternatives],
+            )
+            alternatives += found
+            notes += list(alt_notes)
+        else:
+            notes.append("near-optimal alternatives: not searched, the time budget was spent")
+    return dataclasses.replace(
+        explanation,
+        forced=tuple(results),
+        alternatives=alternatives,
+        alternatives_tolerance=alternatives_tolerance,
+        what_if_budget_s=budget_s,
+        notes=tuple(notes),
+    )
+
+
+def _forcing_jobs(
+    plan: Plan, explanation: PlanExplanation, inputs: ExplainInputs
+) -> list[tuple[str, str]]:
+    """``(direction, market_id)`` to force: chosen markets out, the nearest unchosen ones in."""
     chosen = [m.market_id for m in explanation.markets if m.chosen and m.capacity_mw > TOL_MW]
     # unchosen markets where demand is allowed but dearer, cheapest per MW-year first
     unit_cost = plan_facts(inputs.data, plan).market_cost_usd_per_mw_year
@@ -156,19 +192,46 @@ def what_if(
         ),
         key=lambda mid: unit_cost[inputs.data.market_id.index(mid)],
     )[:NEAREST_UNCHOSEN]
-    jobs = [("out", m) for m in chosen] + [("in", m) for m in unchosen]
+    return [("out", m) for m in chosen] + [("in", m) for m in unchosen]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Deadline:
+    """A what-if run's clock: its start (``perf_counter``) [s], budget [s], forcing share [s]."""
+
+    start: float
+    budget_s: float
+    forcing_s: float
+
+
+def _force_each(
+    jobs: list[tuple[str, str]],
+    sc: Scenario,
+    build: BuildProblem,
+    plan: Plan,
+    opts: SolveOptions,
+    deadline: _Deadline,
+    say: Callable[[str], None],
+) -> tuple[list[ForcedResult], list[str]]:
+    """Re-solve with each job's market forced, until the forcing budget is spent.
+
+    Returns
+    -------
+    tuple of (list of ForcedResult, list of str)
+        The results in job order; a note naming the jobs left when the budget ran out.
+    """
     results: list[ForcedResult] = []
     notes: list[str] = []
-    forcing_s = budget_s * (1.0 - ALTERNATIVES_SHARE if alternatives_tolerance is not None else 1.0)
     for k, (direction, market) in enumerate(jobs):
-        elapsed = time.perf_counter() - start
-        if elapsed > forcing_s:
+        elapsed = time.perf_counter() - deadline.start
+        if elapsed > deadline.forcing_s:
             rest = [f"{d} {m}" for d, m in jobs[k:]]
             notes.append(
-                f"not computed within the {budget_s:.0f} s budget: force {', '.join(rest)}"
+                f"not computed within the {deadline.budget_s:.0f} s budget: force {', '.join(rest)}"
             )
             break
         say(f"what-if: force {direction} {market}")
+        time_limit_s = max(1.0, min(opts.time_limit_s, deadline.budget_s - elapsed))
         results.append(
             force_markets(
                 sc,
@@ -176,55 +239,32 @@ def what_if(
                 plan,
                 force_in=(market,) if direction == "in" else (),
                 force_out=(market,) if direction == "out" else (),
-                options=dataclasses.replace(
-                    opts, time_limit_s=max(1.0, min(opts.time_limit_s, budget_s - elapsed))
-                ),
+                options=dataclasses.replace(opts, time_limit_s=time_limit_s),
             )
         )
-    alternatives: tuple[Alternative, ...] = ()
-    tolerance = None
-    left = budget_s - (time.perf_counter() - start)
-    if alternatives_tolerance is not None:
-        # a forced-out plan within the tolerance is itself a near-optimal alternative
-        base = footprint(plan)
-        objective = abs(plan.solve.objective_usd) or 1.0
-        from_forcing = tuple(
-            Alternative(
-                markets=r.footprint,
-                dropped=tuple(sorted(base - set(r.footprint))),
-                added=tuple(sorted(set(r.footprint) - base)),
-                objective_usd=r.objective_usd or 0.0,
-                cost_delta_usd=r.cost_delta_usd or 0.0,
-                cost_delta_share=(r.cost_delta_usd or 0.0) / objective,
-                source="force_out",
-            )
-            for r in results
-            if r.forced == "out"
-            and r.feasible
-            and r.cost_delta_usd is not None
-            and r.cost_delta_usd / objective <= alternatives_tolerance
+    return results, notes
+
+
+def _alternatives_from_forcing(
+    plan: Plan, results: list[ForcedResult], tolerance: float
+) -> tuple[Alternative, ...]:
+    """Forced-out plans within ``tolerance`` [-] of the cost: each is a near-optimal alternative."""
+    base = footprint(plan)
+    objective = abs(plan.solve.objective_usd) or 1.0
+    from_forcing = tuple(
+        Alternative(
+            markets=r.footprint,
+            dropped=tuple(sorted(base - set(r.footprint))),
+            added=tuple(sorted(set(r.footprint) - base)),
+            objective_usd=r.objective_usd or 0.0,
+            cost_delta_usd=r.cost_delta_usd or 0.0,
+            cost_delta_share=(r.cost_delta_usd or 0.0) / objective,
+            source="force_out",
         )
-        alternatives = tuple(sorted(from_forcing, key=lambda a: a.cost_delta_usd))
-        tolerance = alternatives_tolerance
-    if alternatives_tolerance is not None and left > 1.0:
-        say("what-if: near-optimal alternatives")
-        found, alt_notes = near_optimal_alternatives(
-            inputs.data,
-            plan,
-            tolerance=alternatives_tolerance,
-            options=opts,
-            budget_s=left,
-            known=[frozenset(a.markets) for a in alternatives],
-        )
-        alternatives += found
-        notes += list(alt_notes)
-    elif alternatives_tolerance is not None:
-        notes.append("near-optimal alternatives: not searched, the time budget was spent")
-    return dataclasses.replace(
-        explanation,
-        forced=tuple(results),
-        alternatives=alternatives,
-        alternatives_tolerance=tolerance,
-        what_if_budget_s=budget_s,
-        notes=tuple(notes),
+        for r in results
+        if r.forced == "out"
+        and r.feasible
+        and r.cost_delta_usd is not None
+        and r.cost_delta_usd / objective <= tolerance
     )
+    return tuple(sorted(from_forcing, key=lambda a: a.cost_delta_usd))

@@ -281,69 +281,74 @@ class PlanExplanation:
 
     @classmethod
     def _from_json_dict(cls, obj: dict[str, object]) -> PlanExplanation:
-
-        def items(key: str) -> list[dict[str, object]]:
-            value = obj.get(key) or []
-            return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-        def _list(value: object) -> list:  # type: ignore[type-arg]
-            return list(value) if isinstance(value, list) else []
-
-        def num(value: object) -> float | None:
-            return float(value) if isinstance(value, int | float) else None
-
-        markets = tuple(
-            MarketExplanation(
-                market_id=str(m["market_id"]),
-                name=str(m.get("name", m["market_id"])),
-                chosen=bool(m["chosen"]),
-                capacity_mw=float(m["capacity_mw"]),  # type: ignore[arg-type]
-                reasons=tuple(
-                    Reason(ReasonKind(str(r["kind"])), str(r["text"]))
-                    for r in _list(m.get("reasons"))
-                ),
-            )
-            for m in items("markets")
-        )
-        forced = tuple(
-            ForcedResult(
-                market_ids=tuple(str(f["market_id"]).split(",")),
-                forced=str(f["forced"]),
-                feasible=bool(f["feasible"]),
-                cost_delta_usd=num(f.get("cost_delta_usd")),
-                moved=tuple(
-                    Move(str(v["from_market"]), str(v["to_market"]), float(v["mw"]))
-                    for v in _list(f.get("moved"))
-                ),
-                reason=str(f.get("reason", "")),
-                min_mw=num(f.get("min_mw")) or 0.0,
-                objective_usd=num(f.get("objective_usd")),
-                mip_gap=num(f.get("mip_gap")),
-                seconds=num(f.get("seconds")) or 0.0,
-                npv_delta_usd=num(f.get("npv_delta_usd")),
-                gap_usd=num(f.get("gap_usd")),
-                footprint=tuple(str(x) for x in _list(f.get("footprint"))),
-            )
-            for f in items("forced")
-        )
-        alternatives = tuple(
-            Alternative(
-                markets=tuple(str(x) for x in _list(a.get("markets"))),
-                dropped=tuple(str(x) for x in _list(a.get("dropped"))),
-                added=tuple(str(x) for x in _list(a.get("added"))),
-                objective_usd=float(a["objective_usd"]),  # type: ignore[arg-type]
-                cost_delta_usd=float(a["cost_delta_usd"]),  # type: ignore[arg-type]
-                cost_delta_share=float(a["cost_delta_share"]),  # type: ignore[arg-type]
-                source=str(a.get("source", "search")),
-            )
-            for a in items("alternatives")
-        )
         notes = obj.get("notes") or []
         return cls(
-            markets=markets,
-            forced=forced,
-            alternatives=alternatives,
-            alternatives_tolerance=num(obj.get("alternatives_tolerance")),
-            what_if_budget_s=num(obj.get("what_if_budget_s")) or 0.0,
+            markets=tuple(_market_from_json(m) for m in _items(obj, "markets")),
+            forced=tuple(_forced_from_json(f) for f in _items(obj, "forced")),
+            alternatives=tuple(_alternative_from_json(a) for a in _items(obj, "alternatives")),
+            alternatives_tolerance=_num(obj.get("alternatives_tolerance")),
+            what_if_budget_s=_num(obj.get("what_if_budget_s")) or 0.0,
             notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
         )
+
+
+def _items(obj: dict[str, object], key: str) -> list[dict[str, object]]:
+    """The objects of the list ``obj[key]`` (nothing when it is absent or not a list)."""
+    value = obj.get(key) or []
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _as_list(value: object) -> list:  # type: ignore[type-arg]
+    return list(value) if isinstance(value, list) else []
+
+
+def _num(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _market_from_json(m: dict[str, object]) -> MarketExplanation:
+    """One ``markets`` item of the stored explanation."""
+    return MarketExplanation(
+        market_id=str(m["market_id"]),
+        name=str(m.get("name", m["market_id"])),
+        chosen=bool(m["chosen"]),
+        capacity_mw=float(m["capacity_mw"]),  # type: ignore[arg-type]
+        reasons=tuple(
+            Reason(ReasonKind(str(r["kind"])), str(r["text"])) for r in _as_list(m.get("reasons"))
+        ),
+    )
+
+
+def _forced_from_json(f: dict[str, object]) -> ForcedResult:
+    """One ``forced`` item of the stored explanation."""
+    return ForcedResult(
+        market_ids=tuple(str(f["market_id"]).split(",")),
+        forced=str(f["forced"]),
+        feasible=bool(f["feasible"]),
+        cost_delta_usd=_num(f.get("cost_delta_usd")),
+        moved=tuple(
+            Move(str(v["from_market"]), str(v["to_market"]), float(v["mw"]))
+            for v in _as_list(f.get("moved"))
+        ),
+        reason=str(f.get("reason", "")),
+        min_mw=_num(f.get("min_mw")) or 0.0,
+        objective_usd=_num(f.get("objective_usd")),
+        mip_gap=_num(f.get("mip_gap")),
+        seconds=_num(f.get("seconds")) or 0.0,
+        npv_delta_usd=_num(f.get("npv_delta_usd")),
+        gap_usd=_num(f.get("gap_usd")),
+        footprint=tuple(str(x) for x in _as_list(f.get("footprint"))),
+    )
+
+
+def _alternative_from_json(a: dict[str, object]) -> Alternative:
+    """One ``alternatives`` item of the stored explanation."""
+    return Alternative(
+        markets=tuple(str(x) for x in _as_list(a.get("markets"))),
+        dropped=tuple(str(x) for x in _as_list(a.get("dropped"))),
+        added=tuple(str(x) for x in _as_list(a.get("added"))),
+        objective_usd=float(a["objective_usd"]),  # type: ignore[arg-type]
+        cost_delta_usd=float(a["cost_delta_usd"]),  # type: ignore[arg-type]
+        cost_delta_share=float(a["cost_delta_share"]),  # type: ignore[arg-type]
+        source=str(a.get("source", "search")),
+    )

@@ -654,20 +654,14 @@ def run_plan(
     start = time.perf_counter()
     progress(Stage.LOAD, "dataset and scenario")
     sc, dataset = prepare(scenario, dataset)
-    if time_limit_s is not None:
-        solver = sc.solver.model_copy(update={"time_limit_s": time_limit_s})
-        sc = sc.model_copy(update={"solver": solver})
+    sc = _with_time_limit(sc, time_limit_s)
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
     progress(Stage.BUILD, f"problem for {sc.name!r}")
     data = build(sc, dataset)
     seconds["build"] = time.perf_counter() - start
-    progress(
-        Stage.BUILD,
-        f"{data.n_markets} markets, {data.n_sites} sites, {data.n_regions} regions, "
-        f"{data.n_workloads} workloads, {data.n_periods} periods, {data.n_arcs} arcs",
-    )
+    progress(Stage.BUILD, _problem_size(data))
 
     start = time.perf_counter()
     progress(Stage.SOLVE, "starting HiGHS")
@@ -683,21 +677,8 @@ def run_plan(
 
     start = time.perf_counter()
     progress(Stage.EVALUATE, "explaining the plan")
-    inputs = explain_inputs(sc, dataset, data)
-    plan, explanation = explain_plan(plan, inputs)
-    if what_if_budget_s > 0:
-        with native_stdout_silenced():
-            explanation = what_if(
-                plan,
-                explanation,
-                inputs,
-                lambda s: build(s, dataset),
-                budget_s=what_if_budget_s,
-                on_progress=lambda m: progress(Stage.EVALUATE, m),
-            )
-    comparison: PlanComparison | None = None
-    if baseline is not None:
-        comparison = compare_plans(baseline[0], plan, baseline[1], sc.model_dump(mode="json"))
+    plan, explanation = _explain(plan, sc, dataset, data, what_if_budget_s, progress)
+    comparison = _compare(baseline, plan, sc)
     seconds["explain"] = time.perf_counter() - start
 
     screened: ScreenResult | None = None
@@ -710,15 +691,7 @@ def run_plan(
     out: Path | None = None
     if output_dir is not None:
         start = time.perf_counter()
-        out = write_outputs(
-            plan,
-            sc,
-            Path(output_dir),
-            progress,
-            screen=screened,
-            explanation=explanation,
-            comparison=comparison,
-        )
+        out = write_outputs(plan, sc, Path(output_dir), progress, screened, explanation, comparison)
         seconds["write"] = time.perf_counter() - start
     progress(Stage.DONE, "finished")
     return PlanRun(
@@ -731,6 +704,57 @@ def run_plan(
         explanation=explanation,
         violations=violations,
     )
+
+
+def _problem_size(data: ProblemData) -> str:
+    """The problem's dimensions, for the progress display."""
+    return (
+        f"{data.n_markets} markets, {data.n_sites} sites, {data.n_regions} regions, "
+        f"{data.n_workloads} workloads, {data.n_periods} periods, {data.n_arcs} arcs"
+    )
+
+
+def _compare(
+    baseline: tuple[Plan, dict[str, object], PlanExplanation | None] | None,
+    plan: Plan,
+    sc: Scenario,
+) -> PlanComparison | None:
+    """The plan compared with a baseline folder's plan (:func:`read_plan_dir`), if given."""
+    if baseline is None:
+        return None
+    return compare_plans(baseline[0], plan, baseline[1], sc.model_dump(mode="json"))
+
+
+def _with_time_limit(sc: Scenario, time_limit_s: float | None) -> Scenario:
+    """``sc`` with the solver time limit [s] replaced (the CLI's ``--time-limit``), if given."""
+    if time_limit_s is None:
+        return sc
+    solver = sc.solver.model_copy(update={"time_limit_s": time_limit_s})
+    return sc.model_copy(update={"solver": solver})
+
+
+def _explain(
+    plan: Plan,
+    sc: Scenario,
+    dataset: Dataset,
+    data: ProblemData,
+    what_if_budget_s: float,
+    progress: Progress,
+) -> tuple[Plan, PlanExplanation]:
+    """The plan with its explanation, and the what-if re-solves when given a budget [s]."""
+    inputs = explain_inputs(sc, dataset, data)
+    plan, explanation = explain_plan(plan, inputs)
+    if what_if_budget_s > 0:
+        with native_stdout_silenced():
+            explanation = what_if(
+                plan,
+                explanation,
+                inputs,
+                lambda s: build(s, dataset),
+                budget_s=what_if_budget_s,
+                on_progress=lambda m: progress(Stage.EVALUATE, m),
+            )
+    return plan, explanation
 
 
 def validate(source: Path | str | None) -> Scenario:

@@ -123,12 +123,6 @@ def build_problem(
     )
     sites = build_sites(scenario, allowed, periods, hardware)
     n_t = len(periods.labels)
-    pue = (
-        np.full(len(allowed), float(scenario.supply.pue))
-        if scenario.supply.pue is not None
-        else market_value(allowed, scenario, "pue")
-    )
-    headroom = market_value(allowed, scenario, "power_headroom_mw")
     return ProblemData(
         name=scenario.name,
         currency_year=scenario.currency_year,
@@ -137,32 +131,12 @@ def build_problem(
         period_label=periods.labels,
         period_start_year=periods.start_year,
         period_length_years=periods.length_years,
-        market_id=tuple(str(m) for m in allowed.index),
-        market_name=tuple(str(n) for n in allowed["name"]),
-        market_country=tuple(str(c) for c in allowed["country"]),
-        market_grid_zone=tuple(str(g) for g in allowed["grid_zone"]),
-        market_latitude_deg=allowed["latitude"].astype(float).to_numpy(),
-        market_longitude_deg=allowed["longitude"].astype(float).to_numpy(),
-        power_price_usd_per_mwh=market_value(allowed, scenario, "power_price_usd_per_mwh"),
-        pue=pue,
-        carbon_intensity_t_per_mwh=market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
-        * G_PER_KWH_TO_T_PER_MWH,
-        power_headroom_mw=np.repeat(
-            (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
-        ),
+        **_market_fields(scenario, allowed, n_t),
         region_id=regions.ids,
         region_name=regions.names,
         region_latitude_deg=regions.latitude,
         region_longitude_deg=regions.longitude,
-        workload_id=scenario.workload_ids(),
-        workload_data_class=tuple(w.data_class for w in scenario.workloads),
-        latency_limit_ms=np.array(
-            [
-                np.inf if w.latency_limit_ms is None else w.latency_limit_ms
-                for w in scenario.workloads
-            ]
-        ),
-        training_min_cluster_mw=np.array([w.min_cluster_mw for w in scenario.workloads]),
+        **_workload_fields(scenario),
         demand_mw=regions.demand_mw,
         arc_market=arc_m,
         arc_region=arc_r,
@@ -246,6 +220,46 @@ def _demand_regions(
         demand,
         pooled_region,
     )
+
+
+def _market_fields(scenario: Scenario, allowed: pd.DataFrame, n_t: int) -> dict[str, Any]:
+    """The market arrays of ``ProblemData`` (shape (M,), ``power_headroom_mw`` (M, T))."""
+    pue = (
+        np.full(len(allowed), float(scenario.supply.pue))
+        if scenario.supply.pue is not None
+        else market_value(allowed, scenario, "pue")
+    )
+    headroom = market_value(allowed, scenario, "power_headroom_mw")
+    carbon_g_per_kwh = market_value(allowed, scenario, "carbon_intensity_g_per_kwh")
+    return {
+        "market_id": tuple(str(m) for m in allowed.index),
+        "market_name": tuple(str(n) for n in allowed["name"]),
+        "market_country": tuple(str(c) for c in allowed["country"]),
+        "market_grid_zone": tuple(str(g) for g in allowed["grid_zone"]),
+        "market_latitude_deg": allowed["latitude"].astype(float).to_numpy(),
+        "market_longitude_deg": allowed["longitude"].astype(float).to_numpy(),
+        "power_price_usd_per_mwh": market_value(allowed, scenario, "power_price_usd_per_mwh"),
+        "pue": pue,
+        "carbon_intensity_t_per_mwh": carbon_g_per_kwh * G_PER_KWH_TO_T_PER_MWH,
+        "power_headroom_mw": np.repeat(
+            (headroom * scenario.supply.headroom_share * pue)[:, None], n_t, axis=1
+        ),
+    }
+
+
+def _workload_fields(scenario: Scenario) -> dict[str, Any]:
+    """The workload arrays of ``ProblemData`` (shape (W,)); no latency limit is ``inf`` [ms]."""
+    return {
+        "workload_id": scenario.workload_ids(),
+        "workload_data_class": tuple(w.data_class for w in scenario.workloads),
+        "latency_limit_ms": np.array(
+            [
+                np.inf if w.latency_limit_ms is None else w.latency_limit_ms
+                for w in scenario.workloads
+            ]
+        ),
+        "training_min_cluster_mw": np.array([w.min_cluster_mw for w in scenario.workloads]),
+    }
 
 
 def _site_fields(sites: list[Site], periods: Periods) -> dict[str, Any]:

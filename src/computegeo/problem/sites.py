@@ -8,6 +8,7 @@ capacity is placed on these sites by :func:`existing_matrix`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -124,124 +125,156 @@ def build_sites(
         From :func:`cloud_price_usd_per_mw_year`.
     """
     s = scenario.supply
-    n_t = len(periods.labels)
-    sites: list[Site] = []
-    build_cost = market_value(markets, scenario, "build_cost_usd_per_mw") * s.build.capex_multiplier
-    rent = market_value(markets, scenario, "colo_rent_usd_per_kw_month") * s.lease.rent_multiplier
-    ttp = market_value(markets, scenario, "time_to_power_months")
-    headroom = market_value(markets, scenario, "power_headroom_mw")
-    moratorium = markets["moratorium"].astype(bool).to_numpy()
     has_cloud = s.cloud.enabled or any(e.form is Form.CLOUD for e in scenario.existing)
     # existing cloud commitments are paid at the cloud price even when new cloud is disabled
-    cloud_price = cloud_price_usd_per_mw_year(scenario, hardware) if has_cloud else 0.0
-    existing_forms = {(e.market, e.form) for e in scenario.existing}
+    m = _MarketSupply(
+        n_periods=len(periods.labels),
+        build_cost_usd_per_mw=market_value(markets, scenario, "build_cost_usd_per_mw")
+        * s.build.capex_multiplier,
+        rent_usd_per_kw_month=market_value(markets, scenario, "colo_rent_usd_per_kw_month")
+        * s.lease.rent_multiplier,
+        ttp_months=market_value(markets, scenario, "time_to_power_months"),
+        headroom_mw=market_value(markets, scenario, "power_headroom_mw"),
+        moratorium=markets["moratorium"].astype(bool).to_numpy(),
+        cloud_price_usd_per_mw_year=cloud_price_usd_per_mw_year(scenario, hardware)
+        if has_cloud
+        else 0.0,
+        existing_forms=frozenset((e.market, e.form) for e in scenario.existing),
+    )
+    sites: list[Site] = []
     for i, market_id in enumerate(markets.index):
         mid = str(market_id)
-        override = scenario.market_overrides.get(mid)
-        if (s.build.enabled and not moratorium[i]) or (mid, Form.BUILD) in existing_forms:
-            max_mw = s.build.max_campus_mw if s.build.max_campus_mw is not None else math.inf
-            sites.append(
-                Site(
-                    site_id=f"{mid}:build:own",
-                    market=i,
-                    form=Form.BUILD,
-                    provider="own",
-                    lead_months=max(s.build.construction_months, float(ttp[i])),
-                    term_periods=n_t,
-                    capex_usd_per_mw=float(build_cost[i]),
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=s.build.campus_fixed_cost_usd,
-                    campus_min_mw=min(s.build.min_campus_mw, max_mw),
-                    campus_max_mw=max_mw,
-                    recurring_usd_per_mw_year=float(build_cost[i])
-                    * s.build.fixed_opex_share_of_capex
-                    + s.it_equipment_usd_per_mw_year,
-                    available_mw=math.inf if s.build.enabled and not moratorium[i] else 0.0,
-                )
-            )
-        lease_rent = float(rent[i]) * KW_PER_MW * MONTHS_PER_YEAR + s.it_equipment_usd_per_mw_year
-        new_lease = s.lease.enabled and not moratorium[i]
-        if new_lease or (mid, Form.LEASE) in existing_forms:
-            if override is not None and override.lease_available_mw is not None:
-                lease_mw = float(override.lease_available_mw)
-            else:
-                lease_mw = (
-                    s.lease.available_share_of_headroom * s.headroom_share * float(headroom[i])
-                )
-            # new colocation capacity waits for the grid like a build does
-            sites.append(
-                Site(
-                    site_id=f"{mid}:lease:colo",
-                    market=i,
-                    form=Form.LEASE,
-                    provider="colo",
-                    lead_months=max(s.lease.lead_time_months, float(ttp[i])),
-                    term_periods=n_t,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=lease_rent,
-                    available_mw=lease_mw if new_lease else 0.0,
-                )
-            )
-        vacant = override.lease_vacant_mw if override is not None else None
-        if s.lease.enabled and vacant is not None and vacant > 0:
-            # vacant, already-powered space: lease lead only, no headroom, moratoria do not bind
-            sites.append(
-                Site(
-                    site_id=f"{mid}:lease:vacant",
-                    market=i,
-                    form=Form.LEASE,
-                    provider="colo",
-                    lead_months=s.lease.lead_time_months,
-                    term_periods=n_t,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=lease_rent,
-                    available_mw=float(vacant),
-                    headroom_exempt=True,
-                )
-            )
-        providers = _providers(markets, i)
-        if not s.cloud.require_provider and not providers:
-            providers = ("cloud",)
-        if not s.cloud.enabled:
-            providers = ()
-        existing_cloud = tuple(
-            _cloud_provider(e.provider, markets, i)
-            for e in scenario.existing
-            if e.market == mid and e.form is Form.CLOUD
-        )
-        for provider in dict.fromkeys(providers + existing_cloud):
-            price = cloud_price
-            if override is not None and override.cloud_price_usd_per_mw_year is not None:
-                price = float(override.cloud_price_usd_per_mw_year)
-            avail = s.cloud.available_mw_per_market
-            if override is not None and override.cloud_available_mw is not None:
-                avail = float(override.cloud_available_mw)
-            sites.append(
-                Site(
-                    site_id=f"{mid}:cloud:{provider}",
-                    market=i,
-                    form=Form.CLOUD,
-                    provider=provider,
-                    lead_months=s.cloud.lead_time_months,
-                    term_periods=1,
-                    capex_usd_per_mw=0.0,
-                    asset_life_years=s.build.life_years,
-                    campus_fixed_cost_usd=0.0,
-                    campus_min_mw=0.0,
-                    campus_max_mw=math.inf,
-                    recurring_usd_per_mw_year=price,
-                    available_mw=avail if s.cloud.enabled and provider in providers else 0.0,
-                )
-            )
+        sites += _build_sites(scenario, m, i, mid)
+        sites += _lease_sites(scenario, m, i, mid)
+        sites += _cloud_sites(scenario, markets, m, i, mid)
     return sites
+
+
+@dataclass(frozen=True)
+class _MarketSupply:
+    """Per-market supply facts after the scenario's overrides and multipliers, (M,) each."""
+
+    n_periods: int
+    build_cost_usd_per_mw: np.ndarray
+    rent_usd_per_kw_month: np.ndarray
+    ttp_months: np.ndarray
+    headroom_mw: np.ndarray
+    moratorium: np.ndarray
+    cloud_price_usd_per_mw_year: float
+    existing_forms: frozenset[tuple[str, Form]]
+
+
+def _build_sites(scenario: Scenario, m: _MarketSupply, i: int, mid: str) -> list[Site]:
+    """The own-campus site of market ``i`` (none when builds are off or barred, and none exist)."""
+    s = scenario.supply
+    can_build = s.build.enabled and not m.moratorium[i]
+    if not can_build and (mid, Form.BUILD) not in m.existing_forms:
+        return []
+    max_mw = s.build.max_campus_mw if s.build.max_campus_mw is not None else math.inf
+    build_cost = float(m.build_cost_usd_per_mw[i])
+    return [
+        Site(
+            site_id=f"{mid}:build:own",
+            market=i,
+            form=Form.BUILD,
+            provider="own",
+            lead_months=max(s.build.construction_months, float(m.ttp_months[i])),
+            term_periods=m.n_periods,
+            capex_usd_per_mw=build_cost,
+            asset_life_years=s.build.life_years,
+            campus_fixed_cost_usd=s.build.campus_fixed_cost_usd,
+            campus_min_mw=min(s.build.min_campus_mw, max_mw),
+            campus_max_mw=max_mw,
+            recurring_usd_per_mw_year=build_cost * s.build.fixed_opex_share_of_capex
+            + s.it_equipment_usd_per_mw_year,
+            available_mw=math.inf if can_build else 0.0,
+        )
+    ]
+
+
+def _lease_sites(scenario: Scenario, m: _MarketSupply, i: int, mid: str) -> list[Site]:
+    """Market ``i``'s colocation site (new space waits for the grid) and its vacant space."""
+    s = scenario.supply
+    override = scenario.market_overrides.get(mid)
+    new_lease = s.lease.enabled and not m.moratorium[i]
+    if override is not None and override.lease_available_mw is not None:
+        lease_mw = float(override.lease_available_mw)
+    else:
+        headroom_mw = float(m.headroom_mw[i])
+        lease_mw = s.lease.available_share_of_headroom * s.headroom_share * headroom_mw
+    rent = float(m.rent_usd_per_kw_month[i]) * KW_PER_MW * MONTHS_PER_YEAR
+    # new colocation capacity waits for the grid like a build does
+    colo = Site(
+        site_id=f"{mid}:lease:colo",
+        market=i,
+        form=Form.LEASE,
+        provider="colo",
+        lead_months=max(s.lease.lead_time_months, float(m.ttp_months[i])),
+        term_periods=m.n_periods,
+        capex_usd_per_mw=0.0,
+        asset_life_years=s.build.life_years,
+        campus_fixed_cost_usd=0.0,
+        campus_min_mw=0.0,
+        campus_max_mw=math.inf,
+        recurring_usd_per_mw_year=rent + s.it_equipment_usd_per_mw_year,
+        available_mw=lease_mw if new_lease else 0.0,
+    )
+    sites = [colo] if new_lease or (mid, Form.LEASE) in m.existing_forms else []
+    vacant = override.lease_vacant_mw if override is not None else None
+    if s.lease.enabled and vacant is not None and vacant > 0:
+        # vacant, already-powered space: lease lead only, no headroom, moratoria do not bind
+        sites.append(
+            dataclasses.replace(
+                colo,
+                site_id=f"{mid}:lease:vacant",
+                lead_months=s.lease.lead_time_months,
+                available_mw=float(vacant),
+                headroom_exempt=True,
+            )
+        )
+    return sites
+
+
+def _cloud_sites(
+    scenario: Scenario, markets: pd.DataFrame, m: _MarketSupply, i: int, mid: str
+) -> list[Site]:
+    """One cloud site per provider in market ``i`` (and per provider of existing commitments)."""
+    s = scenario.supply
+    override = scenario.market_overrides.get(mid)
+    providers = _providers(markets, i)
+    if not s.cloud.require_provider and not providers:
+        providers = ("cloud",)
+    if not s.cloud.enabled:
+        providers = ()
+    existing_cloud = tuple(
+        _cloud_provider(e.provider, markets, i)
+        for e in scenario.existing
+        if e.market == mid and e.form is Form.CLOUD
+    )
+    price = m.cloud_price_usd_per_mw_year
+    if override is not None and override.cloud_price_usd_per_mw_year is not None:
+        price = float(override.cloud_price_usd_per_mw_year)
+    avail = s.cloud.available_mw_per_market
+    if override is not None and override.cloud_available_mw is not None:
+        avail = float(override.cloud_available_mw)
+    return [
+        Site(
+            site_id=f"{mid}:cloud:{provider}",
+            market=i,
+            form=Form.CLOUD,
+            provider=provider,
+            lead_months=s.cloud.lead_time_months,
+            term_periods=1,
+            capex_usd_per_mw=0.0,
+            asset_life_years=s.build.life_years,
+            campus_fixed_cost_usd=0.0,
+            campus_min_mw=0.0,
+            campus_max_mw=math.inf,
+            recurring_usd_per_mw_year=price,
+            available_mw=avail if s.cloud.enabled and provider in providers else 0.0,
+        )
+        for provider in dict.fromkeys(providers + existing_cloud)
+    ]
 
 
 def existing_matrix(

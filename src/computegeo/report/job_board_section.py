@@ -63,6 +63,35 @@ def job_board_section(plan: Plan, report: SignalsReport) -> str:
     str
         ``<section id="jobboard">`` with the comparison table and the emerging locations.
     """
+    rows, agree = _market_rows(plan, report)
+    dates = sorted({s.fetched_at[:10] for s in report.snapshots})
+    companies = sorted({s.company for s in report.snapshots})
+    periods = plan.scenario.periods
+    last = escape(periods[-1]) if periods else "the last period"
+    intro = (
+        f"<p>Data-center job postings of {len(companies)} companies' public job boards"
+        f" ({escape(', '.join(dates))}), classified and placed on markets within 100 km"
+        " (method and measured accuracy: <code>docs/signals.md</code>), next to the capacity"
+        f" the plan holds in {last}. Agreement: {agree['both']} market(s) in both,"
+        f" {agree['plan only']} only in the plan, {agree['postings only']} only on the job"
+        " boards. Postings are evidence of others' (or one's own) moves, not inputs of the"
+        " plan.</p>"
+    )
+    table = (
+        '<table><thead><tr><th>Market</th><th class="num">Plan capacity</th>'
+        "<th>Data-center hiring (latest snapshot)</th><th>Plan vs postings</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else "<p>Neither the plan nor the job boards point to any market.</p>"
+    )
+    return (
+        '<section id="jobboard"><h2>The job board vs the plan</h2>'
+        f"{intro}{table}{_emerging_list(report)}</section>"
+    )
+
+
+def _market_rows(plan: Plan, report: SignalsReport) -> tuple[list[str], dict[str, int]]:
+    """One row per market in the plan or on the job boards, and how many agree (by verdict)."""
     capacity = _final_capacity_mw(plan)
     by_market: dict[str, list[MarketSignal]] = defaultdict(list)
     for signal in report.markets:
@@ -88,40 +117,19 @@ def job_board_section(plan: Plan, report: SignalsReport) -> str:
             f"<td>{_hiring_cell(by_market.get(market_id, []))}</td>"
             f"<td>{verdict}</td></tr>"
         )
-    dates = sorted({s.fetched_at[:10] for s in report.snapshots})
-    companies = sorted({s.company for s in report.snapshots})
-    periods = plan.scenario.periods
-    last = escape(periods[-1]) if periods else "the last period"
-    intro = (
-        f"<p>Data-center job postings of {len(companies)} companies' public job boards"
-        f" ({escape(', '.join(dates))}), classified and placed on markets within 100 km"
-        " (method and measured accuracy: <code>docs/signals.md</code>), next to the capacity"
-        f" the plan holds in {last}. Agreement: {agree['both']} market(s) in both,"
-        f" {agree['plan only']} only in the plan, {agree['postings only']} only on the job"
-        " boards. Postings are evidence of others' (or one's own) moves, not inputs of the"
-        " plan.</p>"
-    )
-    table = (
-        '<table><thead><tr><th>Market</th><th class="num">Plan capacity</th>'
-        "<th>Data-center hiring (latest snapshot)</th><th>Plan vs postings</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        if rows
-        else "<p>Neither the plan nor the job boards point to any market.</p>"
-    )
-    emerging = ""
-    if report.emerging:
-        items = [
-            f"<li><b>{escape(e.company)}</b>: {escape(e.place)} ({escape(e.country)}),"
-            f" {len(e.posting_ids)} posting(s); nearest market {escape(e.nearest_market)},"
-            f" {e.nearest_km:.0f} km</li>"
-            for e in report.emerging[:MAX_EMERGING_ROWS]
-        ]
-        more = len(report.emerging) - MAX_EMERGING_ROWS
-        tail = f"<li>... and {more} more</li>" if more > 0 else ""
-        emerging = (
-            f"<h3>Emerging locations (no market within 100 km)</h3><ul>{''.join(items)}{tail}</ul>"
-        )
-    return (
-        '<section id="jobboard"><h2>The job board vs the plan</h2>'
-        f"{intro}{table}{emerging}</section>"
-    )
+    return rows, agree
+
+
+def _emerging_list(report: SignalsReport) -> str:
+    """Places hiring with no market within 100 km (empty when there are none)."""
+    if not report.emerging:
+        return ""
+    items = [
+        f"<li><b>{escape(e.company)}</b>: {escape(e.place)} ({escape(e.country)}),"
+        f" {len(e.posting_ids)} posting(s); nearest market {escape(e.nearest_market)},"
+        f" {e.nearest_km:.0f} km</li>"
+        for e in report.emerging[:MAX_EMERGING_ROWS]
+    ]
+    more = len(report.emerging) - MAX_EMERGING_ROWS
+    tail = f"<li>... and {more} more</li>" if more > 0 else ""
+    return f"<h3>Emerging locations (no market within 100 km)</h3><ul>{''.join(items)}{tail}</ul>"

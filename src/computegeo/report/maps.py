@@ -183,17 +183,37 @@ def world_map(
         f'<path id="map-ocean" d="{_outline()}" fill="{OCEAN_COLOUR}" stroke="#b9c6d2" '
         'stroke-width="0.8"/>',
         f'<path d="{_graticule()}" fill="none" stroke="#dfe7ee" stroke-width="0.6"/>',
-        f'<g id="map-land" fill="{LAND_COLOUR}" stroke="{BORDER_COLOUR}" stroke-width="0.6" '
-        'fill-rule="evenodd">',
+        _land_layer(land),
+        _flow_layer(sites, flows, region_positions, period_label),
+        _demand_layer(demand_mw, region_positions, period_label),
+        _site_layers(sites, period_label),
+        "</svg>",
     ]
+    return "".join(parts)
+
+
+def _land_layer(land: WorldLand) -> str:
+    """The countries, one path each with its name as the title."""
+    paths = []
     for c in land.countries:
         d = "".join(_ring_path(r) for r in c.rings)
-        parts.append(f'<path d="{d}"><title>{escape(c.name)}</title></path>')
-    parts.append("</g>")
+        paths.append(f'<path d="{d}"><title>{escape(c.name)}</title></path>')
+    return (
+        f'<g id="map-land" fill="{LAND_COLOUR}" stroke="{BORDER_COLOUR}" stroke-width="0.6" '
+        f'fill-rule="evenodd">{"".join(paths)}</g>'
+    )
 
+
+def _flow_layer(
+    sites: Sequence[SiteSummary],
+    flows: Sequence[Flow],
+    region_positions: dict[str, tuple[str, float, float]],
+    period_label: str,
+) -> str:
+    """Great-circle arcs region -> market, width growing with the square root of the MW."""
     market_pos = {s.market_id: (s.longitude, s.latitude) for s in sites}
     max_flow = max((f.mw for f in flows), default=0.0)
-    parts.append('<g id="map-flows" fill="none" stroke-linecap="round" stroke-opacity="0.4">')
+    parts = ['<g id="map-flows" fill="none" stroke-linecap="round" stroke-opacity="0.4">']
     for f in sorted(flows, key=lambda fl: fl.mw):
         if f.market_id not in market_pos or f.region_id not in region_positions or max_flow <= 0:
             continue
@@ -209,12 +229,20 @@ def world_map(
             f'stroke-width="{width:.1f}"><title>{escape(title)}</title></path>'
         )
     parts.append("</g>")
+    return "".join(parts)
 
+
+def _demand_layer(
+    demand_mw: dict[str, float],
+    region_positions: dict[str, tuple[str, float, float]],
+    period_label: str,
+) -> str:
+    """One circle per demand region, area growing with its demand [MW]."""
     max_demand = max(demand_mw.values(), default=0.0)
-    parts.append(
+    parts = [
         f'<g id="map-demand" fill="{DEMAND_COLOUR}" fill-opacity="0.18" '
         f'stroke="{DEMAND_COLOUR}" stroke-width="1.2">'
-    )
+    ]
     for region_id, (name, lat, lon) in sorted(region_positions.items()):
         demand_here = demand_mw.get(region_id, 0.0)
         r = (
@@ -229,9 +257,13 @@ def world_map(
             "</circle>"
         )
     parts.append("</g>")
+    return "".join(parts)
 
+
+def _site_layers(sites: Sequence[SiteSummary], period_label: str) -> str:
+    """One pie per market (capacity by form), the largest markets' labels, and the legend."""
     max_site = max((s.total_mw for s in sites), default=0.0)
-    parts.append('<g id="map-sites" stroke="#ffffff" stroke-width="1.2" fill-opacity="0.92">')
+    parts = ['<g id="map-sites" stroke="#ffffff" stroke-width="1.2" fill-opacity="0.92">']
     circles: list[tuple[float, float, float]] = []
     for s in sites:
         r = SITE_RADIUS_MIN_PX + (SITE_RADIUS_MAX_PX - SITE_RADIUS_MIN_PX) * math.sqrt(
@@ -252,7 +284,6 @@ def world_map(
     )
     forms = sorted({f for s in sites for f, _ in s.mw_by_form}, key=form_sort_key)
     parts.append(_map_legend(forms, max_site))
-    parts.append("</svg>")
     return "".join(parts)
 
 

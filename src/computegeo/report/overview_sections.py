@@ -6,6 +6,7 @@ one HTML ``<section>``; page assembly is in :mod:`computegeo.report.html`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from computegeo.report import summaries
@@ -216,25 +217,18 @@ def timeline_section(plan: Plan) -> str:
         One HTML ``<section>`` with two stacked-bar charts [MW] and the builds table.
     """
     periods = summaries.all_periods(plan)
-    order = {p: i for i, p in enumerate(periods)}
     cats = [str(p) for p in periods]
-    by_market = summaries.capacity_by_market(plan)
     names = {m.market_id: m.name for m in plan.markets}
-    market_series = []
-    other = [0.0] * len(periods)
-    for i, (market_id, values) in enumerate(by_market.items()):
-        if i < MAX_MARKETS_IN_TIMELINE:
-            market_series.append(Series(names.get(market_id, market_id), market_colour(i), values))
-        else:
-            other = [a + b for a, b in zip(other, values, strict=True)]
-    if any(v > 0 for v in other):
-        market_series.append(Series("Other markets", OTHER_COLOUR, tuple(other)))
     form_series = [
         Series(form_label(f), form_colour(f), v)
         for f, v in summaries.capacity_by_form(plan).items()
     ]
     chart_market = stacked_bars(
-        "chart-capacity-market", cats, market_series, value_format=mw, axis_label="Capacity [MW]"
+        "chart-capacity-market",
+        cats,
+        _market_series(plan, names, len(periods)),
+        value_format=mw,
+        axis_label="Capacity [MW]",
     )
     chart_form = stacked_bars(
         "chart-capacity-form",
@@ -244,8 +238,37 @@ def timeline_section(plan: Plan) -> str:
         axis_label="Capacity [MW]",
         height=240,
     )
+    return (
+        '<section id="timeline"><h2>Capacity timeline</h2>'
+        "<h3>By market</h3>"
+        f"<figure>{chart_market}</figure>"
+        "<h3>By form</h3>"
+        f"<figure>{chart_form}</figure>"
+        f"{_build_table(plan, names, periods)}</section>"
+    )
+
+
+def _market_series(plan: Plan, names: Mapping[str, str], n_periods: int) -> list[Series]:
+    """Capacity per market over the periods, the largest first, the rest as "Other markets"."""
+    market_series = []
+    other = [0.0] * n_periods
+    for i, (market_id, values) in enumerate(summaries.capacity_by_market(plan).items()):
+        if i < MAX_MARKETS_IN_TIMELINE:
+            market_series.append(Series(names.get(market_id, market_id), market_colour(i), values))
+        else:
+            other = [a + b for a, b in zip(other, values, strict=True)]
+    if any(v > 0 for v in other):
+        market_series.append(Series("Other markets", OTHER_COLOUR, tuple(other)))
+    return market_series
+
+
+def _build_table(plan: Plan, names: Mapping[str, str], periods: Sequence[str]) -> str:
+    """The largest commitments in the order they come online (empty without any)."""
+    order = {p: i for i, p in enumerate(periods)}
     largest = sorted(plan.builds, key=lambda b: (-b.mw, b.market_id))[:MAX_TABLE_ROWS]
     builds = sorted(largest, key=lambda b: (order.get(b.online_period, 0), -b.mw, b.market_id))
+    if not builds:
+        return ""
     more = len(plan.builds) - len(builds)
     build_rows = "".join(
         f"<tr><td>{escape(names.get(b.market_id, b.market_id))}</td>"
@@ -256,7 +279,7 @@ def timeline_section(plan: Plan) -> str:
         f'<td class="num">{escape(mw(b.mw))}</td></tr>'
         for b in builds
     )
-    build_table = (
+    return (
         "<h3>Commitments</h3><p>When each addition is decided and when it comes online "
         "(lead times and time-to-power included).</p>"
         '<table id="table-builds"><thead><tr><th>Market</th><th>Form</th>'
@@ -269,16 +292,6 @@ def timeline_section(plan: Plan) -> str:
             if more > 0
             else ""
         )
-        if builds
-        else ""
-    )
-    return (
-        '<section id="timeline"><h2>Capacity timeline</h2>'
-        "<h3>By market</h3>"
-        f"<figure>{chart_market}</figure>"
-        "<h3>By form</h3>"
-        f"<figure>{chart_form}</figure>"
-        f"{build_table}</section>"
     )
 
 

@@ -115,20 +115,9 @@ def histogram(
     return "".join(parts)
 
 
-def risk_section(summary: RiskSummary) -> str:
-    """The "Risk" section (HTML): key figures, two histograms, criticality bars, stress table.
-
-    Parameters
-    ----------
-    summary : RiskSummary
-        The risk run's results (costs in discounted USD, unmet load in MW).
-
-    Returns
-    -------
-    str
-        One ``<section id="risk">``.
-    """
-    c, u = summary.cost_usd, summary.unmet_mw
+def _risk_histograms(summary: RiskSummary) -> tuple[str, str]:
+    """Histograms of the discounted cost [USD] and of each future's peak unmet load [MW]."""
+    c = summary.cost_usd
     costs = np.array([o.cost_usd for o in summary.outcomes])
     peaks = np.array([o.peak_unmet_mw for o in summary.outcomes])
     level = f"{summary.var_level:.0%}"
@@ -146,6 +135,11 @@ def risk_section(summary: RiskSummary) -> str:
         value_format=mw,
         aria_label="Histogram of each future's peak unmet load",
     )
+    return cost_chart, unmet_chart
+
+
+def _criticality_chart(summary: RiskSummary) -> str:
+    """Bars of the expected extra cost when each market is lost from the first period."""
     bars = [
         Bar(
             label=r.market_id,
@@ -155,33 +149,56 @@ def risk_section(summary: RiskSummary) -> str:
         )
         for r in summary.criticality[:MAX_CRITICALITY_BARS]
     ]
-    crit = (
-        horizontal_bars(
-            "risk-criticality",
-            bars,
-            value_format=usd,
-            aria_label="Expected extra cost when each market is lost from the first period",
-        )
-        if bars
-        else "<p>No criticality computed (criticality_futures: 0).</p>"
+    if not bars:
+        return "<p>No criticality computed (criticality_futures: 0).</p>"
+    return horizontal_bars(
+        "risk-criticality",
+        bars,
+        value_format=usd,
+        aria_label="Expected extra cost when each market is lost from the first period",
     )
 
-    def hits(s: StressResult) -> str:
-        return escape("; ".join(f"{h.region_id} ({h.workload}) {mw(h.unmet_mw)}" for h in s.hits))
 
+def _stress_hits(s: StressResult) -> str:
+    """The demand a stress test leaves unmet beyond the forecast, region by region."""
+    return escape("; ".join(f"{h.region_id} ({h.workload}) {mw(h.unmet_mw)}" for h in s.hits))
+
+
+def _stress_table(summary: RiskSummary) -> str:
+    """One row per stress test: cost, against the forecast, peak unmet load, demand it hits."""
+    if not summary.stress:
+        return "<p>No stress tests (add <code>risk.stress</code> or <code>--stress</code>).</p>"
     stress_rows = "".join(
         f"<tr><td>{escape(s.name)}</td><td class='num'>{usd(s.cost_usd)}</td>"
         f"<td class='num'>{usd(s.extra_cost_usd)}</td><td class='num'>{mw(s.unmet_mw)}</td>"
-        f"<td>{hits(s) or '—'}</td></tr>"
+        f"<td>{_stress_hits(s) or '—'}</td></tr>"
         for s in summary.stress
     )
-    stress = (
+    return (
         "<table id='risk-stress'><thead><tr><th>stress test</th><th>cost</th>"
         "<th>vs forecast</th><th>peak unmet</th><th>demand it hits (beyond the forecast)</th>"
         f"</tr></thead><tbody>{stress_rows}</tbody></table>"
-        if summary.stress
-        else "<p>No stress tests (add <code>risk.stress</code> or <code>--stress</code>).</p>"
     )
+
+
+def risk_section(summary: RiskSummary) -> str:
+    """The "Risk" section (HTML): key figures, two histograms, criticality bars, stress table.
+
+    Parameters
+    ----------
+    summary : RiskSummary
+        The risk run's results (costs in discounted USD, unmet load in MW).
+
+    Returns
+    -------
+    str
+        One ``<section id="risk">``.
+    """
+    c, u = summary.cost_usd, summary.unmet_mw
+    level = f"{summary.var_level:.0%}"
+    cost_chart, unmet_chart = _risk_histograms(summary)
+    crit = _criticality_chart(summary)
+    stress = _stress_table(summary)
     served = ", ".join(
         f"{escape(w)} {share(float(v))}"
         for w, v in zip(summary.workload_id, summary.served_share_mean, strict=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+import pandas as pd
+
 from computegeo.report.formatting import share
 from computegeo.screen import KNOWN_CRITERIA, ScreenResult
 
@@ -58,36 +60,56 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
     limit = min(top or MAX_SCREEN_ROWS, MAX_SCREEN_ROWS)
     shown = table.head(limit)
     cols = [c.column for c in result.criteria]
-    has_share = "top_k_share" in table.columns
+    with_share = "top_k_share" in table.columns and result.sensitivity is not None
     sens = result.sensitivity
     head = (
         '<th class="num">Rank</th><th>Market</th><th class="num">Score</th>'
         + "".join(f'<th class="num">{_header(c)}</th>' for c in cols)
-        + (f'<th class="num">Share of draws in top {sens.top_k}</th>' if has_share and sens else "")
+        + (
+            f'<th class="num">Share of draws in top {sens.top_k}</th>'
+            if with_share and sens
+            else ""
+        )
     )
-    rows = []
-    for market_id, row in shown.iterrows():
-        estimated = set(str(row.get("estimated", "") or "").split(";")) - {""}
-        name = str(row.get("name", market_id))
-        country = str(row.get("country", ""))
-        cells = [
-            f'<td class="num">{int(row["rank"])}</td>',
-            f"<td>{escape(name)}{f' ({escape(country)})' if country else ''}"
-            f"<br><code>{escape(str(market_id))}</code></td>",
-            f'<td class="num">{float(row["score"]):.3f}</td>',
-        ]
-        for c in cols:
-            mark = '<abbr title="estimated value">*</abbr>' if c in estimated else ""
-            cells.append(f'<td class="num">{_value(row[c])}{mark}</td>')
-        if has_share and sens:
-            cells.append(f'<td class="num">{share(float(row["top_k_share"]), digits=0)}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows = [_screen_row(str(mid), row, cols, with_share) for mid, row in shown.iterrows()]
+    notes = _screen_notes(result, n_ranked, len(shown))
+    return (
+        '<section id="screen"><h2>Market screen</h2>'
+        f"{_screen_intro(result, n_ranked)}"
+        f'<table id="table-screen"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + "".join(f'<p class="note">{n}</p>' for n in notes)
+        + "</section>"
+    )
+
+
+def _screen_row(market_id: str, row: pd.Series, cols: list[str], with_share: bool) -> str:
+    """One ranked market: rank, name, score, each criterion (estimates marked *), top-k share."""
+    estimated = set(str(row.get("estimated", "") or "").split(";")) - {""}
+    name = str(row.get("name", market_id))
+    country = str(row.get("country", ""))
+    cells = [
+        f'<td class="num">{int(row["rank"])}</td>',
+        f"<td>{escape(name)}{f' ({escape(country)})' if country else ''}"
+        f"<br><code>{escape(market_id)}</code></td>",
+        f'<td class="num">{float(row["score"]):.3f}</td>',
+    ]
+    for c in cols:
+        mark = '<abbr title="estimated value">*</abbr>' if c in estimated else ""
+        cells.append(f'<td class="num">{_value(row[c])}{mark}</td>')
+    if with_share:
+        cells.append(f'<td class="num">{share(float(row["top_k_share"]), digits=0)}</td>')
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _screen_intro(result: ScreenResult, n_ranked: int) -> str:
+    """What was ranked, by which method and weights, against which demand."""
     weights = ", ".join(
         f"{escape(c.replace('_', ' '))} {share(w, digits=0)}"
         for c, w in result.weight_shares.items()
     )
     method = _METHOD_TEXT.get(result.method.value, result.method.value)
-    intro = (
+    return (
         f"<p>The plan's {n_ranked + len(result.excluded)} candidate markets ranked by the "
         f"scenario's <code>screen:</code> section. Method: <b>{escape(result.method.value)}</b> "
         f"({escape(method)}). Weight shares: {weights}."
@@ -100,6 +122,11 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
         + " Values marked * are estimates (their rule is in "
         "<code>computegeo markets show MARKET</code>).</p>"
     )
+
+
+def _screen_notes(result: ScreenResult, n_ranked: int, n_shown: int) -> list[str]:
+    """Notes under the table: the sensitivity draws, rows not shown, markets not ranked."""
+    sens = result.sensitivity
     notes = []
     if sens is not None and sens.samples > 0:
         conc = "uniform" if sens.concentration is None else f"concentration {sens.concentration:g}"
@@ -108,18 +135,11 @@ def screen_section(result: ScreenResult, *, top: int | None = None) -> str:
             f"{sens.top_k} over {sens.samples:,} weight draws around these weights (Dirichlet, "
             f"{conc}, seed {sens.seed})."
         )
-    if n_ranked > len(shown):
-        notes.append(f"{n_ranked - len(shown)} further ranked markets are in tables/screen.csv.")
+    if n_ranked > n_shown:
+        notes.append(f"{n_ranked - n_shown} further ranked markets are in tables/screen.csv.")
     if len(result.excluded):
         excluded = "; ".join(
             f"{escape(str(m))}: {escape(str(r))}" for m, r in result.excluded["reason"].items()
         )
         notes.append(f"Not ranked ({len(result.excluded)}): {excluded}.")
-    return (
-        '<section id="screen"><h2>Market screen</h2>'
-        f"{intro}"
-        f'<table id="table-screen"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        + "".join(f'<p class="note">{n}</p>' for n in notes)
-        + "</section>"
-    )
+    return notes

@@ -9,7 +9,7 @@ Each function takes the :class:`~computegeo.results.plan.Plan` and returns one H
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from computegeo.report import summaries
@@ -17,7 +17,7 @@ from computegeo.report.charts import Bar, horizontal_bars
 from computegeo.report.formatting import count, finite, mw, share, usd
 from computegeo.report.overview_sections import MAX_TABLE_ROWS, fmt_hhi, market_colour
 from computegeo.report.palette import OTHER_COLOUR
-from computegeo.results.plan import Plan, UnmetReason
+from computegeo.results.plan import N1Margin, Plan, UnmetReason
 
 MAX_BARS = 15
 """Most bars in a ranked bar chart (market shares, N-1 losses); the rest are summarised."""
@@ -76,60 +76,10 @@ def latency_section(plan: Plan) -> str:
         else "<p>The plan reports no latency KPI.</p>"
     )
     cov = summaries.coverage(plan)
-    workloads = sorted({c.workload for c in cov})
     names = {r.region_id: r.name for r in plan.regions}
-    cells = {(c.region_id, c.workload): c for c in cov}
     has_limits = bool(plan.workloads)
-
-    def value(c: summaries.Coverage) -> float:
-        return c.within_share if has_limits else c.served_share
-
-    worst: dict[str, float] = {}
-    demand: dict[str, float] = {}
-    for c in cov:
-        worst[c.region_id] = min(worst.get(c.region_id, 1.0), value(c))
-        demand[c.region_id] = demand.get(c.region_id, 0.0) + c.demand_mw_periods
-    short = sorted(
-        (r for r in worst if worst[r] < FULLY_SERVED_SHARE), key=lambda r: (worst[r], -demand[r], r)
-    )
-    full = sorted(
-        (r for r in worst if worst[r] >= FULLY_SERVED_SHARE), key=lambda r: names.get(r, r)
-    )
-    head = "".join(f'<th class="num">{escape(w.replace("_", " "))}</th>' for w in workloads)
-    body = []
-    for r in short:
-        tds = []
-        for w in workloads:
-            cell = cells.get((r, w))
-            if cell is None:
-                tds.append('<td class="num empty">·</td>')
-                continue
-            v = value(cell)
-            tds.append(
-                f'<td class="num heat" style="background:{_share_colour(v, light=True)}" '
-                f'title="{escape(mw(cell.demand_mw_periods))}·period demand">'
-                f"{escape(share(v))}</td>"
-            )
-        body.append(f"<tr><td>{escape(names.get(r, r) or '(no region)')}</td>{''.join(tds)}</tr>")
-    limits = ", ".join(
-        f"{w.workload.replace('_', ' ')} ≤ {w.max_rtt_ms:g} ms"
-        for w in plan.workloads
-        if math.isfinite(w.max_rtt_ms)
-    )
-    what = (
-        f"Share of each region's demand (summed over periods) served within its workload's "
-        f"round-trip-time limit ({escape(limits)})."
-        if has_limits
-        else "Share of each region's demand (summed over periods) that is served. The planner only "
-        "connects a region to markets within the workload's round-trip-time limit (and allowed by "
-        "its residency rule), so every served MW is within the limit."
-    )
-    table = (
-        f'<table id="table-latency"><thead><tr><th>Region</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-        if short
-        else ""
-    )
+    short, full = _regions_by_coverage(cov, names, has_limits)
+    table = _coverage_table(cov, names, short, has_limits) if short else ""
     full_txt = (
         f'<p id="latency-full" class="note"><b>Fully served ({count(len(full), "region")}):</b> '
         f"{escape(', '.join(names.get(r, r) for r in full))}.</p>"
@@ -145,7 +95,78 @@ def latency_section(plan: Plan) -> str:
         '<section id="latency"><h2>Latency coverage</h2>'
         "<h3>By workload</h3><p>Share of each workload's demand (energy over the horizon) served "
         "within its latency limit, as the planner reports it.</p>"
-        f"<figure>{chart}</figure><h3>By region</h3><p>{what} {lead}</p>{table}{full_txt}</section>"
+        f"<figure>{chart}</figure><h3>By region</h3><p>{_coverage_what(plan)} {lead}</p>"
+        f"{table}{full_txt}</section>"
+    )
+
+
+def _coverage_value(c: summaries.Coverage, has_limits: bool) -> float:
+    """The share shown: within the latency limit when plan.json states the limits, else served."""
+    return c.within_share if has_limits else c.served_share
+
+
+def _regions_by_coverage(
+    cov: Sequence[summaries.Coverage], names: Mapping[str, str], has_limits: bool
+) -> tuple[list[str], list[str]]:
+    """Regions below full coverage (worst, then largest first) and those fully served (by name)."""
+    worst: dict[str, float] = {}
+    demand: dict[str, float] = {}
+    for c in cov:
+        worst[c.region_id] = min(worst.get(c.region_id, 1.0), _coverage_value(c, has_limits))
+        demand[c.region_id] = demand.get(c.region_id, 0.0) + c.demand_mw_periods
+    short = sorted(
+        (r for r in worst if worst[r] < FULLY_SERVED_SHARE), key=lambda r: (worst[r], -demand[r], r)
+    )
+    full = sorted(
+        (r for r in worst if worst[r] >= FULLY_SERVED_SHARE), key=lambda r: names.get(r, r)
+    )
+    return short, full
+
+
+def _coverage_table(
+    cov: Sequence[summaries.Coverage], names: Mapping[str, str], short: list[str], has_limits: bool
+) -> str:
+    """The heat table of the regions below full coverage, one column per workload."""
+    workloads = sorted({c.workload for c in cov})
+    cells = {(c.region_id, c.workload): c for c in cov}
+    head = "".join(f'<th class="num">{escape(w.replace("_", " "))}</th>' for w in workloads)
+    body = []
+    for r in short:
+        tds = []
+        for w in workloads:
+            cell = cells.get((r, w))
+            if cell is None:
+                tds.append('<td class="num empty">·</td>')
+                continue
+            v = _coverage_value(cell, has_limits)
+            tds.append(
+                f'<td class="num heat" style="background:{_share_colour(v, light=True)}" '
+                f'title="{escape(mw(cell.demand_mw_periods))}·period demand">'
+                f"{escape(share(v))}</td>"
+            )
+        body.append(f"<tr><td>{escape(names.get(r, r) or '(no region)')}</td>{''.join(tds)}</tr>")
+    return (
+        f'<table id="table-latency"><thead><tr><th>Region</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _coverage_what(plan: Plan) -> str:
+    """What the by-region shares mean: within the stated limits, or served (always within)."""
+    if not plan.workloads:
+        return (
+            "Share of each region's demand (summed over periods) that is served. The planner "
+            "only connects a region to markets within the workload's round-trip-time limit (and "
+            "allowed by its residency rule), so every served MW is within the limit."
+        )
+    limits = ", ".join(
+        f"{w.workload.replace('_', ' ')} ≤ {w.max_rtt_ms:g} ms"
+        for w in plan.workloads
+        if math.isfinite(w.max_rtt_ms)
+    )
+    return (
+        f"Share of each region's demand (summed over periods) served within its workload's "
+        f"round-trip-time limit ({escape(limits)})."
     )
 
 
@@ -206,82 +227,14 @@ def resilience_section(plan: Plan) -> str:
 def _n1_block(plan: Plan, names: Mapping[str, str]) -> str:
     n1 = plan.kpis.n1_margin
     mode = n1.mode
-    after = n1.served_share_after_loss
     required = required_n1_shares(plan) if mode != "none" else {}
     chart = ""
     required_row = ""
-    if after:
-        if required:
-            distinct = sorted(set(required.values()))
-            text = (
-                share(distinct[0])
-                if len(distinct) == 1
-                else ", ".join(f"{w.replace('_', ' ')} {share(v)}" for w, v in required.items())
-            )
-            required_row = f'<tr><td>required share</td><td class="num">{escape(text)}</td></tr>'
-        elif mode != "none":
-            required_row = (
-                '<tr><td>required share</td><td class="num">not in this plan.json '
-                "(written before schema 1.1)</td></tr>"
-            )
-
-        def colour(name: str, v: float) -> str:
-            if mode == "none":
-                return N1_NEUTRAL_COLOUR
-            margin = n1.margin_after_loss.get(name)
-            if margin is not None:  # schema 1.3: the contingency's own margin
-                return N1_HOLDS_COLOUR if margin >= -N1_TOLERANCE else N1_FAILS_COLOUR
-            if len(set(required.values())) == 1:  # one required share: compare with it
-                holds = v >= next(iter(required.values())) - N1_TOLERANCE
-                return N1_HOLDS_COLOUR if holds else N1_FAILS_COLOUR
-            return N1_NEUTRAL_COLOUR
-
-        ranked = sorted(after.items(), key=lambda kv: (kv[1], kv[0]))
-        bars = [Bar(f"lose {names.get(k, k)}", v, colour(k, v)) for k, v in ranked[:MAX_BARS]]
-        if len(ranked) > MAX_BARS:
-            required_row += (
-                f"<tr><td>other contingencies ({len(ranked) - MAX_BARS}, not drawn)</td>"
-                f'<td class="num">each leaves ≥ {escape(share(ranked[MAX_BARS][1]))}</td></tr>'
-            )
-        chart = (
-            "<figure>"
-            + horizontal_bars(
-                "chart-n1",
-                bars,
-                value_format=share,
-                max_value=1.0,
-                label_width=230,
-                aria_label="Share of demand still servable within limits after each loss",
-            )
-            + "</figure>"
-        )
-    basis_id = plan.scenario.n1_basis
-    uncovered_ids = plan.scenario.n1_uncovered_workloads
-    if mode == "none":
-        intro = (
-            "<p>No N-1 rule is imposed in this scenario"
-            + ("; the chart shows what would still be servable after each loss." if chart else ".")
-            + "</p>"
-        )
-    else:
-        per = {
-            "workload_region": "of each protected workload's demand in every demand region",
-            "workload": "of each protected workload's demand in aggregate over its regions",
-        }.get(basis_id, "of each protected workload's demand")
-        groups = "workloads and regions" if basis_id == "workload_region" else "workloads"
-        basis = f" (basis <code>{escape(basis_id)}</code>)" if basis_id else ""
-        uncovered = (
-            "<p>Not covered by the rule (they may go unserved after a loss): "
-            + escape(", ".join(uncovered_ids))
-            + ".</p>"
-            if uncovered_ids
-            else ""
-        )
-        intro = (
-            f"<p>Rule{basis}: losing any one {escape(mode or 'contingency')} must leave the "
-            f"required share {per} servable within its limits. Bars: the smallest share (over "
-            f"{groups} and periods) still servable after each loss.</p>" + uncovered
-        )
+    if n1.served_share_after_loss:
+        required_row = _n1_required_row(mode, required)
+        chart, more_row = _n1_chart(n1, names, required)
+        required_row += more_row
+    intro = _n1_intro(plan, mode, has_chart=bool(chart))
     facts = (
         ("mode", mode),
         ("worst contingency", names.get(n1.worst_contingency, n1.worst_contingency)),
@@ -297,6 +250,101 @@ def _n1_block(plan: Plan, names: Mapping[str, str]) -> str:
         + intro
         + chart
         + f'<table id="table-n1"><tbody>{rows}{required_row}</tbody></table>'
+    )
+
+
+def _n1_required_row(mode: str, required: Mapping[str, float]) -> str:
+    """The table row stating the required N-1 share (one, or one per workload)."""
+    if required:
+        distinct = sorted(set(required.values()))
+        text = (
+            share(distinct[0])
+            if len(distinct) == 1
+            else ", ".join(f"{w.replace('_', ' ')} {share(v)}" for w, v in required.items())
+        )
+        return f'<tr><td>required share</td><td class="num">{escape(text)}</td></tr>'
+    if mode != "none":
+        return (
+            '<tr><td>required share</td><td class="num">not in this plan.json '
+            "(written before schema 1.1)</td></tr>"
+        )
+    return ""
+
+
+def _n1_colour(n1: N1Margin, required: Mapping[str, float], name: str, served: float) -> str:
+    """A contingency's bar colour: holds, fails, or neutral when there is nothing to compare."""
+    if n1.mode == "none":
+        return N1_NEUTRAL_COLOUR
+    margin = n1.margin_after_loss.get(name)
+    if margin is not None:  # schema 1.3: the contingency's own margin
+        return N1_HOLDS_COLOUR if margin >= -N1_TOLERANCE else N1_FAILS_COLOUR
+    if len(set(required.values())) == 1:  # one required share: compare with it
+        holds = served >= next(iter(required.values())) - N1_TOLERANCE
+        return N1_HOLDS_COLOUR if holds else N1_FAILS_COLOUR
+    return N1_NEUTRAL_COLOUR
+
+
+def _n1_chart(
+    n1: N1Margin, names: Mapping[str, str], required: Mapping[str, float]
+) -> tuple[str, str]:
+    """The bars of the share still servable after each loss, and a row for those not drawn."""
+    ranked = sorted(n1.served_share_after_loss.items(), key=lambda kv: (kv[1], kv[0]))
+    bars = [
+        Bar(f"lose {names.get(k, k)}", v, _n1_colour(n1, required, k, v))
+        for k, v in ranked[:MAX_BARS]
+    ]
+    more_row = ""
+    if len(ranked) > MAX_BARS:
+        more_row = (
+            f"<tr><td>other contingencies ({len(ranked) - MAX_BARS}, not drawn)</td>"
+            f'<td class="num">each leaves ≥ {escape(share(ranked[MAX_BARS][1]))}</td></tr>'
+        )
+    chart = (
+        "<figure>"
+        + horizontal_bars(
+            "chart-n1",
+            bars,
+            value_format=share,
+            max_value=1.0,
+            label_width=230,
+            aria_label="Share of demand still servable within limits after each loss",
+        )
+        + "</figure>"
+    )
+    return chart, more_row
+
+
+def _n1_intro(plan: Plan, mode: str, *, has_chart: bool) -> str:
+    """The paragraph stating the N-1 rule: its scope, basis and the workloads it leaves out."""
+    basis_id = plan.scenario.n1_basis
+    uncovered_ids = plan.scenario.n1_uncovered_workloads
+    if mode == "none":
+        return (
+            "<p>No N-1 rule is imposed in this scenario"
+            + (
+                "; the chart shows what would still be servable after each loss."
+                if has_chart
+                else "."
+            )
+            + "</p>"
+        )
+    per = {
+        "workload_region": "of each protected workload's demand in every demand region",
+        "workload": "of each protected workload's demand in aggregate over its regions",
+    }.get(basis_id, "of each protected workload's demand")
+    groups = "workloads and regions" if basis_id == "workload_region" else "workloads"
+    basis = f" (basis <code>{escape(basis_id)}</code>)" if basis_id else ""
+    uncovered = (
+        "<p>Not covered by the rule (they may go unserved after a loss): "
+        + escape(", ".join(uncovered_ids))
+        + ".</p>"
+        if uncovered_ids
+        else ""
+    )
+    return (
+        f"<p>Rule{basis}: losing any one {escape(mode or 'contingency')} must leave the "
+        f"required share {per} servable within its limits. Bars: the smallest share (over "
+        f"{groups} and periods) still servable after each loss.</p>" + uncovered
     )
 
 

@@ -350,6 +350,67 @@ def check_inputs(
         parse_stress(text, data, forecast)
 
 
+def _effective_section(section: RiskSection | None, markets: pd.DataFrame | None) -> RiskSection:
+    """The section (every default when ``None``); without a market table, no default losses."""
+    section = section or RiskSection()
+    if markets is not None:
+        return section
+    loss = section.loss.model_copy(update={"dataset_defaults": False})
+    return section.model_copy(update={"loss": loss})
+
+
+def _tasks(
+    n: int, k: int, crit_markets: list[int], forecast: Future, cases: list[StressCase]
+) -> list[Task]:
+    """The LPs to run: sampled futures, critical-market losses, the forecast, stress cases.
+
+    In this order: ``n`` sampled futures, the first ``k`` again without each critical market,
+    the forecast, then each stress case.
+    """
+    tasks = [Task(index=i) for i in range(n)]
+    tasks += [Task(index=i, lost_market=m) for m in crit_markets for i in range(k)] if k else []
+    tasks += [Task(index=-1, future=forecast, detail=True)]
+    tasks += [Task(index=-1, future=c.future, detail=True) for c in cases]
+    return tasks
+
+
+def _split_outcomes(
+    outcomes: list[FutureOutcome], n: int, n_lost: int
+) -> tuple[list[FutureOutcome], list[FutureOutcome], FutureOutcome, list[FutureOutcome]]:
+    """Outcomes in :func:`_tasks` order: sampled, market-lost, the forecast's, stressed."""
+    sampled = outcomes[:n]
+    lost = outcomes[n : n + n_lost]
+    return sampled, lost, outcomes[n + n_lost], outcomes[n + n_lost + 1 :]
+
+
+def _regret_summary(
+    data: ProblemData,
+    section: RiskSection,
+    draws: list[Future],
+    sampled: list[FutureOutcome],
+    k_r: int,
+    options: SolveOptions | None,
+) -> RegretSummary:
+    """Regret against perfect information on the first ``k_r`` sampled futures [USD]."""
+    rows, notes = regret_rows(
+        data,
+        draws[:k_r],
+        sampled[:k_r],
+        section.emergency_cloud_premium,
+        new_leases=section.new_leases,
+        options=options or SolveOptions(mip_rel_gap=1e-3, time_limit_s=60.0),
+    )
+    values = np.array([r.regret_usd for r in rows]) if rows else np.zeros(0)
+    return RegretSummary(
+        futures=len(rows),
+        mean=float(values.mean()) if len(values) else float("nan"),
+        p95=quantile(values, 0.95) if len(values) else float("nan"),
+        max=float(values.max()) if len(values) else float("nan"),
+        rows=tuple(rows),
+        notes=tuple(notes),
+    )
+
+
 def evaluate(
     data: ProblemData,
     plan: Plan | Commitments,
@@ -406,14 +467,10 @@ def evaluate(
         Bad ``risk:`` references or stress strings (before any solve).
     """
     start = time.perf_counter()
-    section = section or RiskSection()
+    section = _effective_section(section, markets)
     n = futures if futures is not None else section.futures
     seed_ = seed if seed is not None else section.seed
     table = markets if markets is not None else pd.DataFrame()
-    if markets is None:
-        section = section.model_copy(
-            update={"loss": section.loss.model_copy(update={"dataset_defaults": False})}
-        )
     model: UncertaintyModel = resolve(section, data, table)
     forecast = forecast_future(model)
     cases = [parse_stress(s, data, forecast) for s in (*section.stress, *stress)]
@@ -423,46 +480,23 @@ def evaluate(
     )
     k = min(section.criticality_futures, n)
     crit_markets = sorted(set(data.arc_market.tolist()))
-    tasks = [Task(index=i) for i in range(n)]
-    tasks += [Task(index=i, lost_market=m) for m in crit_markets for i in range(k)] if k else []
-    tasks += [Task(index=-1, future=forecast, detail=True)]
-    tasks += [Task(index=-1, future=c.future, detail=True) for c in cases]
+    tasks = _tasks(n, k, crit_markets, forecast, cases)
     spec = WorkerSpec(structure=structure, model=model, seed=seed_)
     outcomes = run_tasks(
         spec, tasks, workers=workers, backend=backend, address=address, progress=progress
     )
-    sampled = outcomes[:n]
-    lost = outcomes[n : n + len(crit_markets) * k] if k else []
-    base = outcomes[n + (len(crit_markets) * k if k else 0)]
-    stressed = outcomes[n + (len(crit_markets) * k if k else 0) + 1 :]
+    sampled, lost, base, stressed = _split_outcomes(outcomes, n, k * len(crit_markets))
     costs = np.array([o.cost_usd for o in sampled])
     peaks = np.array([o.peak_unmet_mw for o in sampled])
     draws = tuple(
         o.future if o.future is not None else sample_future(model, future_rng(seed_, i), i)
         for i, o in enumerate(sampled)
     )
-    regret_summary = None
-    if regret > 0:
-        k_r = min(regret, n)
-        rows, notes = regret_rows(
-            data,
-            list(draws[:k_r]),
-            sampled[:k_r],
-            section.emergency_cloud_premium,
-            new_leases=section.new_leases,
-            options=regret_options or SolveOptions(mip_rel_gap=1e-3, time_limit_s=60.0),
-        )
-        values = np.array([r.regret_usd for r in rows]) if rows else np.zeros(0)
-        regret_summary = RegretSummary(
-            futures=len(rows),
-            mean=float(values.mean()) if len(values) else float("nan"),
-            p95=quantile(values, 0.95) if len(values) else float("nan"),
-            max=float(values.max()) if len(values) else float("nan"),
-            rows=tuple(rows),
-            notes=tuple(notes),
-        )
-    unmet_mean = np.mean([o.unmet_mw for o in sampled], axis=0)
-    served = np.mean([o.served_share for o in sampled], axis=0)
+    regret_summary = (
+        _regret_summary(data, section, list(draws), sampled, min(regret, n), regret_options)
+        if regret > 0
+        else None
+    )
     return RiskSummary(
         workload_id=data.workload_id,
         period_label=data.period_label,
@@ -474,8 +508,8 @@ def evaluate(
         unmet_mw=unmet_stats(peaks, section.unmet_threshold_mw),
         forecast_cost_usd=base.cost_usd,
         forecast_unmet_mw=base.peak_unmet_mw,
-        unmet_mean_mw=unmet_mean,
-        served_share_mean=served,
+        unmet_mean_mw=np.mean([o.unmet_mw for o in sampled], axis=0),
+        served_share_mean=np.mean([o.served_share for o in sampled], axis=0),
         criticality=_criticality(data, structure, sampled[:k], lost, crit_markets, k, forecast)
         if k
         else (),

@@ -292,17 +292,8 @@ def resolve(section: RiskSection, data: ProblemData, markets: pd.DataFrame) -> U
         inconsistent matrix, each by its field path under ``risk.``.
     """
     problems: list[str] = []
-    w = data.n_workloads
-    sigma = np.full(w, section.demand.volatility_per_year)
-    for wid, vol in section.demand.workload_volatility.items():
-        if wid in data.workload_id:
-            sigma[data.workload_id.index(wid)] = vol
-        else:
-            problems.append(
-                f"risk.demand.workload_volatility.{wid}: not a workload id."
-                f"{suggest(wid, data.workload_id)}"
-            )
-    corr = _demand_correlation(section, w, problems)
+    sigma = _demand_sigma(section, data, problems)
+    corr = _demand_correlation(section, data.n_workloads, problems)
     mid = data.period_start_year + data.period_length_years / 2.0 - data.base_year
     step = np.diff(np.concatenate([[0.0], mid]))
     cases = _cases(section, data, problems)
@@ -313,61 +304,8 @@ def resolve(section: RiskSection, data: ProblemData, markets: pd.DataFrame) -> U
     country_of_zone = np.array([countries.index(data.market_country[m]) for m in first_market])
 
     period_years = float(np.median(data.period_length_years))
-    slips = []
-    for k, slip in enumerate(section.slips):
-        field = f"risk.slips[{k}]"
-        if slip.market is not None:
-            mask = _market_mask(data, (slip.market,), f"{field}.market", problems)
-            name = f"market {slip.market}"
-        elif slip.country is not None:
-            mask = _country_mask(data, slip.country, f"{field}.country", problems)
-            name = f"country {slip.country}"
-        else:
-            zone = str(slip.grid_zone)
-            mask = np.array([z == zone for z in data.market_grid_zone])
-            if not mask.any():
-                problems.append(
-                    f"{field}.grid_zone: no candidate market is in grid zone {zone!r}."
-                    f"{suggest(zone, list(zones))}"
-                )
-            name = f"grid {zone}"
-        periods = (
-            slip.periods
-            if slip.periods is not None
-            else years_to_periods(float(slip.years or 0.0), period_years)
-        )
-        slips.append(
-            SlipRule(
-                name=name,
-                markets=mask,
-                probability=slip.probability,
-                periods=periods,
-                build=SlipForm.BUILD in slip.forms,
-                lease=SlipForm.LEASE in slip.forms,
-            )
-        )
-
-    loss = section.loss
-    per_market = (
-        default_loss_per_year(markets, data.market_id)
-        if loss.dataset_defaults
-        else np.zeros(data.n_markets)
-    )
-    for mid_, prob in loss.markets.items():
-        mask = _market_mask(data, (mid_,), f"risk.loss.markets.{mid_}", problems)
-        per_market = np.where(mask, prob, per_market)
-    events = [
-        LossEvent(f"market {data.market_id[m]}", np.arange(data.n_markets) == m, float(p))
-        for m, p in enumerate(per_market)
-        if p > 0
-    ]
-    for code, prob in loss.jurisdictions.items():
-        mask = _country_mask(data, code, f"risk.loss.jurisdictions.{code}", problems)
-        events.append(LossEvent(f"jurisdiction {code}", mask, prob))
-    for k, event in enumerate(loss.regional):
-        mask = _market_mask(data, event.markets, f"risk.loss.regional[{k}].markets", problems)
-        events.append(LossEvent(event.name, mask, event.probability_per_year))
-
+    slips = _slip_rules(section, data, [str(z) for z in zones], period_years, problems)
+    events = _loss_events(section, data, markets, problems)
     extra = years_to_periods(section.equipment.extra_years, period_years)
     if problems:
         msg = f"risk: section of scenario {data.name!r} refers to things the scenario does not have"
@@ -391,6 +329,91 @@ def resolve(section: RiskSection, data: ProblemData, markets: pd.DataFrame) -> U
         period_end_offset_years=start + data.period_length_years,
         price_range_multiplier=price_ranges(data),
     )
+
+
+def _demand_sigma(section: RiskSection, data: ProblemData, problems: list[str]) -> np.ndarray:
+    """Demand volatility per workload [1/sqrt(yr)]: the default, or the workload's own."""
+    sigma = np.full(data.n_workloads, section.demand.volatility_per_year)
+    for wid, vol in section.demand.workload_volatility.items():
+        if wid in data.workload_id:
+            sigma[data.workload_id.index(wid)] = vol
+        else:
+            problems.append(
+                f"risk.demand.workload_volatility.{wid}: not a workload id."
+                f"{suggest(wid, data.workload_id)}"
+            )
+    return sigma
+
+
+def _slip_rules(
+    section: RiskSection,
+    data: ProblemData,
+    zones: list[str],
+    period_years: float,
+    problems: list[str],
+) -> list[SlipRule]:
+    """Each ``risk.slips`` item as the markets it delays and by how many periods."""
+    slips = []
+    for k, slip in enumerate(section.slips):
+        field = f"risk.slips[{k}]"
+        if slip.market is not None:
+            mask = _market_mask(data, (slip.market,), f"{field}.market", problems)
+            name = f"market {slip.market}"
+        elif slip.country is not None:
+            mask = _country_mask(data, slip.country, f"{field}.country", problems)
+            name = f"country {slip.country}"
+        else:
+            zone = str(slip.grid_zone)
+            mask = np.array([z == zone for z in data.market_grid_zone])
+            if not mask.any():
+                problems.append(
+                    f"{field}.grid_zone: no candidate market is in grid zone {zone!r}."
+                    f"{suggest(zone, zones)}"
+                )
+            name = f"grid {zone}"
+        periods = (
+            slip.periods
+            if slip.periods is not None
+            else years_to_periods(float(slip.years or 0.0), period_years)
+        )
+        slips.append(
+            SlipRule(
+                name=name,
+                markets=mask,
+                probability=slip.probability,
+                periods=periods,
+                build=SlipForm.BUILD in slip.forms,
+                lease=SlipForm.LEASE in slip.forms,
+            )
+        )
+    return slips
+
+
+def _loss_events(
+    section: RiskSection, data: ProblemData, markets: pd.DataFrame, problems: list[str]
+) -> list[LossEvent]:
+    """Site-loss events: per market (dataset defaults and overrides), jurisdiction, region."""
+    loss = section.loss
+    per_market = (
+        default_loss_per_year(markets, data.market_id)
+        if loss.dataset_defaults
+        else np.zeros(data.n_markets)
+    )
+    for mid_, prob in loss.markets.items():
+        mask = _market_mask(data, (mid_,), f"risk.loss.markets.{mid_}", problems)
+        per_market = np.where(mask, prob, per_market)
+    events = [
+        LossEvent(f"market {data.market_id[m]}", np.arange(data.n_markets) == m, float(p))
+        for m, p in enumerate(per_market)
+        if p > 0
+    ]
+    for code, prob in loss.jurisdictions.items():
+        mask = _country_mask(data, code, f"risk.loss.jurisdictions.{code}", problems)
+        events.append(LossEvent(f"jurisdiction {code}", mask, prob))
+    for k, event in enumerate(loss.regional):
+        mask = _market_mask(data, event.markets, f"risk.loss.regional[{k}].markets", problems)
+        events.append(LossEvent(event.name, mask, event.probability_per_year))
+    return events
 
 
 def price_ranges(data: ProblemData) -> np.ndarray:

@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
-from computegeo.risk.evaluation import RISK_SCHEMA_VERSION, RiskSummary
+from computegeo.risk.evaluation import (
+    RISK_SCHEMA_VERSION,
+    RegretSummary,
+    RiskSummary,
+    StressResult,
+)
 
 
 def _num(value: float) -> float | None:
@@ -40,32 +45,12 @@ def summary_json(summary: RiskSummary) -> dict[str, object]:
         JSON-ready object: money in USD, load in MW, ``seconds`` [s]; non-finite regret
         statistics become ``None``.
     """
-    c, u = summary.cost_usd, summary.unmet_mw
     out: dict[str, object] = {
         "schema_version": RISK_SCHEMA_VERSION,
         "futures": summary.futures,
         "seed": summary.seed,
-        "cost_usd": {
-            "mean": c.mean,
-            "p05": c.p05,
-            "p50": c.p50,
-            "p95": c.p95,
-            "var95": c.var95,
-            "cvar95": c.cvar95,
-            "std": c.std,
-            "var": c.var,
-            "cvar": c.cvar,
-            "var_level": summary.var_level,
-            "forecast": summary.forecast_cost_usd,
-        },
-        "unmet_mw": {
-            "mean": u.mean,
-            "p95": u.p95,
-            "max": u.max,
-            "forecast": summary.forecast_unmet_mw,
-            "threshold_mw": u.threshold_mw,
-            "probability_above_threshold": u.probability_above,
-        },
+        "cost_usd": _cost_json(summary),
+        "unmet_mw": _unmet_json(summary),
         "criticality": [
             {
                 "market_id": r.market_id,
@@ -75,21 +60,7 @@ def summary_json(summary: RiskSummary) -> dict[str, object]:
             }
             for r in summary.criticality
         ],
-        "stress": [
-            {
-                "name": s.name,
-                "cost_usd": s.cost_usd,
-                "unmet_mw": s.unmet_mw,
-                "extra_cost_usd": s.extra_cost_usd,
-                "extra_unmet_mw": s.extra_unmet_mw,
-                "unmet_by_workload_mw": s.unmet_by_workload_mw,
-                "hits": [
-                    {"workload": h.workload, "region_id": h.region_id, "unmet_mw": h.unmet_mw}
-                    for h in s.hits
-                ],
-            }
-            for s in summary.stress
-        ],
+        "stress": [_stress_json(s) for s in summary.stress],
         "seconds": summary.seconds,
         "served_share_mean": {
             w: float(v) for w, v in zip(summary.workload_id, summary.served_share_mean, strict=True)
@@ -103,24 +74,75 @@ def summary_json(summary: RiskSummary) -> dict[str, object]:
         "backend": summary.backend,
     }
     if summary.regret is not None:
-        r = summary.regret
-        out["regret_usd"] = {
-            "futures": r.futures,
-            "mean": _num(r.mean),
-            "p95": _num(r.p95),
-            "max": _num(r.max),
-            "rows": [
-                {
-                    "future": row.index,
-                    "plan_cost_usd": row.plan_cost_usd,
-                    "perfect_information_cost_usd": row.perfect_information_cost_usd,
-                    "regret_usd": row.regret_usd,
-                }
-                for row in r.rows
-            ],
-            "notes": list(r.notes),
-        }
+        out["regret_usd"] = _regret_json(summary.regret)
     return out
+
+
+def _cost_json(summary: RiskSummary) -> dict[str, object]:
+    """The cost distribution [USD]: moments, quantiles, VaR/CVaR and the forecast's cost."""
+    c = summary.cost_usd
+    return {
+        "mean": c.mean,
+        "p05": c.p05,
+        "p50": c.p50,
+        "p95": c.p95,
+        "var95": c.var95,
+        "cvar95": c.cvar95,
+        "std": c.std,
+        "var": c.var,
+        "cvar": c.cvar,
+        "var_level": summary.var_level,
+        "forecast": summary.forecast_cost_usd,
+    }
+
+
+def _unmet_json(summary: RiskSummary) -> dict[str, object]:
+    """The peak unmet load [MW] over futures and how often it passes the threshold."""
+    u = summary.unmet_mw
+    return {
+        "mean": u.mean,
+        "p95": u.p95,
+        "max": u.max,
+        "forecast": summary.forecast_unmet_mw,
+        "threshold_mw": u.threshold_mw,
+        "probability_above_threshold": u.probability_above,
+    }
+
+
+def _stress_json(s: StressResult) -> dict[str, object]:
+    """One stress test: cost [USD], unmet load [MW] and the demand it hits."""
+    return {
+        "name": s.name,
+        "cost_usd": s.cost_usd,
+        "unmet_mw": s.unmet_mw,
+        "extra_cost_usd": s.extra_cost_usd,
+        "extra_unmet_mw": s.extra_unmet_mw,
+        "unmet_by_workload_mw": s.unmet_by_workload_mw,
+        "hits": [
+            {"workload": h.workload, "region_id": h.region_id, "unmet_mw": h.unmet_mw}
+            for h in s.hits
+        ],
+    }
+
+
+def _regret_json(r: RegretSummary) -> dict[str, object]:
+    """Regret against perfect information [USD], with one row per future solved."""
+    return {
+        "futures": r.futures,
+        "mean": _num(r.mean),
+        "p95": _num(r.p95),
+        "max": _num(r.max),
+        "rows": [
+            {
+                "future": row.index,
+                "plan_cost_usd": row.plan_cost_usd,
+                "perfect_information_cost_usd": row.perfect_information_cost_usd,
+                "regret_usd": row.regret_usd,
+            }
+            for row in r.rows
+        ],
+        "notes": list(r.notes),
+    }
 
 
 def futures_table(summary: RiskSummary) -> pd.DataFrame:

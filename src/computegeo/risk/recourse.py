@@ -462,59 +462,24 @@ class RecourseModel:
     # ---------------------------------------------------------------- construction
     def _pass_model(self) -> None:
         st, d = self.st, self.st.data
-        t_n, s_n = d.n_periods, d.n_sites
+        t_n = d.n_periods
         b_n, n_n = len(st.narc_node), st.n_nodes
         m_n = d.n_markets
         rows_i: list[np.ndarray] = []
         cols_i: list[np.ndarray] = []
         vals: list[np.ndarray] = []
         for t in range(t_n):
-            c0, r0 = t * self._width, t * self._rows
-            arcs = np.arange(b_n)
-            # demand rows: x + u = D
-            rows_i += [r0 + st.narc_node, r0 + np.arange(n_n)]
-            cols_i += [c0 + arcs, c0 + self._off_u + np.arange(n_n)]
-            vals += [np.ones(b_n), np.ones(n_n)]
-            # serving rows: x - (y + e + l) <= 0
-            sr = r0 + n_n
-            rows_i += [sr + st.narc_market, sr + d.site_market]
-            cols_i += [c0 + arcs, c0 + self._off_y + np.arange(s_n)]
-            vals += [np.ones(b_n), -np.ones(s_n)]
-            rows_i += [sr + d.site_market[st.cloud_sites], sr + d.site_market[st.lease_sites]]
-            cols_i += [
-                c0 + self._off_e + np.arange(len(st.cloud_sites)),
-                c0 + self._off_l + np.arange(len(st.lease_sites)),
-            ]
-            vals += [-np.ones(len(st.cloud_sites)), -np.ones(len(st.lease_sites))]
-            # headroom rows for new leases: PUE l <= remaining headroom
-            hr = r0 + n_n + m_n
-            pos = {int(mk): k for k, mk in enumerate(st.headroom_markets)}
-            sel = [j for j, s in enumerate(st.lease_sites) if int(d.site_market[s]) in pos]
-            if sel:
-                sel_a = np.array(sel, dtype=np.int64)
-                mk = d.site_market[st.lease_sites[sel_a]]
-                rows_i.append(hr + np.array([pos[int(m)] for m in mk], dtype=np.int64))
-                cols_i.append(c0 + self._off_l + sel_a)
-                vals.append(d.pue[mk])
-        n_col, n_row = t_n * self._width, t_n * self._rows
-        r = np.concatenate(rows_i)
-        c = np.concatenate(cols_i)
-        v = np.concatenate(vals)
-        order = np.lexsort((r, c))
-        r, c, v = r[order], c[order], v[order]
-        starts = np.searchsorted(c, np.arange(n_col)).astype(np.int32)
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_col
-        lp.num_row_ = n_row
-        lp.col_cost_ = np.zeros(n_col)
-        lp.col_lower_ = np.zeros(n_col)
-        lp.col_upper_ = np.full(n_col, highspy.kHighsInf)
-        lp.row_lower_ = np.full(n_row, -highspy.kHighsInf)
-        lp.row_upper_ = np.zeros(n_row)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.append(starts, len(v)).astype(np.int32)
-        lp.a_matrix_.index_ = r.astype(np.int32)
-        lp.a_matrix_.value_ = v
+            r_t, c_t, v_t = self._period_entries(t)
+            rows_i += r_t
+            cols_i += c_t
+            vals += v_t
+        lp = _colwise_lp(
+            np.concatenate(rows_i),
+            np.concatenate(cols_i),
+            np.concatenate(vals),
+            t_n * self._width,
+            t_n * self._rows,
+        )
         self._h.passModel(lp)
         var = np.arange(t_n)[:, None] * self._width
         self._var_cols = (var + np.arange(b_n, self._width)[None, :]).ravel().astype(np.int32)
@@ -526,6 +491,42 @@ class RecourseModel:
             + np.arange(len(st.headroom_markets))[None, :]
         )
         self._var_rows = np.concatenate([demand_rows.ravel(), head_rows.ravel()]).astype(np.int32)
+
+    def _period_entries(
+        self, t: int
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Row indices, column indices and coefficients of period ``t``'s block."""
+        st, d = self.st, self.st.data
+        s_n, m_n = d.n_sites, d.n_markets
+        b_n, n_n = len(st.narc_node), st.n_nodes
+        c0, r0 = t * self._width, t * self._rows
+        arcs = np.arange(b_n)
+        # demand rows: x + u = D
+        rows_i = [r0 + st.narc_node, r0 + np.arange(n_n)]
+        cols_i = [c0 + arcs, c0 + self._off_u + np.arange(n_n)]
+        vals = [np.ones(b_n), np.ones(n_n)]
+        # serving rows: x - (y + e + l) <= 0
+        sr = r0 + n_n
+        rows_i += [sr + st.narc_market, sr + d.site_market]
+        cols_i += [c0 + arcs, c0 + self._off_y + np.arange(s_n)]
+        vals += [np.ones(b_n), -np.ones(s_n)]
+        rows_i += [sr + d.site_market[st.cloud_sites], sr + d.site_market[st.lease_sites]]
+        cols_i += [
+            c0 + self._off_e + np.arange(len(st.cloud_sites)),
+            c0 + self._off_l + np.arange(len(st.lease_sites)),
+        ]
+        vals += [-np.ones(len(st.cloud_sites)), -np.ones(len(st.lease_sites))]
+        # headroom rows for new leases: PUE l <= remaining headroom
+        hr = r0 + n_n + m_n
+        pos = {int(mk): k for k, mk in enumerate(st.headroom_markets)}
+        sel = [j for j, s in enumerate(st.lease_sites) if int(d.site_market[s]) in pos]
+        if sel:
+            sel_a = np.array(sel, dtype=np.int64)
+            mk = d.site_market[st.lease_sites[sel_a]]
+            rows_i.append(hr + np.array([pos[int(m)] for m in mk], dtype=np.int64))
+            cols_i.append(c0 + self._off_l + sel_a)
+            vals.append(d.pue[mk])
+        return rows_i, cols_i, vals
 
     # ---------------------------------------------------------------- per future
     def _future_arrays(
@@ -736,3 +737,28 @@ class RecourseModel:
             demand_mw=demand_w,
             node_unmet_mw=u,
         )
+
+
+def _colwise_lp(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_col: int, n_row: int
+) -> highspy.HighsLp:
+    """A HiGHS LP of the triplets, column-wise; zero cost, ``x >= 0`` and rows ``<= 0``.
+
+    The per-future bounds and costs are set before each solve.
+    """
+    order = np.lexsort((rows, cols))
+    r, c, v = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(c, np.arange(n_col)).astype(np.int32)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_col
+    lp.num_row_ = n_row
+    lp.col_cost_ = np.zeros(n_col)
+    lp.col_lower_ = np.zeros(n_col)
+    lp.col_upper_ = np.full(n_col, highspy.kHighsInf)
+    lp.row_lower_ = np.full(n_row, -highspy.kHighsInf)
+    lp.row_upper_ = np.zeros(n_row)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.append(starts, len(v)).astype(np.int32)
+    lp.a_matrix_.index_ = r.astype(np.int32)
+    lp.a_matrix_.value_ = v
+    return lp

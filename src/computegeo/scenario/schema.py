@@ -131,6 +131,18 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
     ids = [w.id for w in s.workloads]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"workloads: id {dup!r} appears twice; ids must be unique"
+    yield from _generated_demand_problems(s, ids)
+    yield from _direct_demand_problems(s, ids)
+    yield from _resilience_problems(s, ids)
+    for k, e in enumerate(s.existing):
+        if e.until_year is not None and e.until_year < e.online_year:
+            yield f"existing[{k}].until_year: is before online_year; fix one of them"
+    yield from _supply_problems(s)
+    yield from demand_range_problems(s)
+
+
+def _generated_demand_problems(s: Scenario, ids: list[str]) -> Iterator[str]:
+    """``demand.generated``: known workloads, totals for exactly the horizon years, growth."""
     years = set(range(s.horizon.start_year, s.horizon.end_year + 1))
     n_growth = s.horizon.end_year - s.horizon.start_year
     for k, g in enumerate(s.demand.generated):
@@ -158,6 +170,10 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
                 "give one "
                 f"number or {n_growth} (one per year after {s.horizon.start_year})"
             )
+
+
+def _direct_demand_problems(s: Scenario, ids: list[str]) -> Iterator[str]:
+    """``demand.direct``: known workloads, years that start a period."""
     for k, d in enumerate(s.demand.direct):
         if d.workload not in ids:
             yield (
@@ -169,6 +185,10 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
                 f"demand.direct[{k}].year: {d.year} is not a period start year "
                 f"{list(s.horizon.period_start_years)}"
             )
+
+
+def _resilience_problems(s: Scenario, ids: list[str]) -> Iterator[str]:
+    """``policies.resilience``: known workloads, a share above 0 when a scope is set."""
     if s.policies.resilience.workloads is not None:
         for k, w in enumerate(s.policies.resilience.workloads):
             if w not in ids:
@@ -183,9 +203,10 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
         yield (
             "policies.resilience.min_served_share: is 0 while scope is set; set a share such as 0.5"
         )
-    for k, e in enumerate(s.existing):
-        if e.until_year is not None and e.until_year < e.online_year:
-            yield f"existing[{k}].until_year: is before online_year; fix one of them"
+
+
+def _supply_problems(s: Scenario) -> Iterator[str]:
+    """``supply``: campus size limits in order, a cloud price when cloud is used, some form."""
     b = s.supply.build
     if b.max_campus_mw is not None and b.max_campus_mw < b.min_campus_mw:
         yield "supply.build.max_campus_mw: is below min_campus_mw; raise it or lower min_campus_mw"
@@ -200,7 +221,6 @@ def cross_field_problems(s: Scenario) -> Iterator[str]:
         yield (
             "supply: every form is disabled and there is no existing capacity; enable at least one"
         )
-    yield from demand_range_problems(s)
 
 
 def demand_range_problems(s: Scenario) -> Iterator[str]:

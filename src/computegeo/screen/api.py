@@ -34,7 +34,7 @@ from computegeo.screen.filters import (
     latency_regions,
     parse_filter,
 )
-from computegeo.screen.scoring import Method, rank_order, score
+from computegeo.screen.scoring import Method, Scores, rank_order, score
 from computegeo.screen.sensitivity import Sensitivity, swap_points, weight_stability
 
 """``rtt_matrix_ms(lat_a, lon_a, lat_b, lon_b) -> (len(a), len(b))`` round-trip times [ms]."""
@@ -265,12 +265,7 @@ def screen(
         markets = load_markets()
         attributes = load_market_attributes() if attributes is None else attributes
     parsed = [f if isinstance(f, Filter) else parse_filter(f) for f in filters]
-    numeric = [
-        c
-        for c in markets.columns
-        if pd.api.types.is_numeric_dtype(markets[c]) and not pd.api.types.is_bool_dtype(markets[c])
-    ]
-    crits = resolve_criteria(criteria, [*numeric, LATENCY_COLUMN], directions)
+    crits = resolve_criteria(criteria, [*_numeric_columns(markets), LATENCY_COLUMN], directions)
     uses_latency = any(c.column == LATENCY_COLUMN for c in crits)
     table, context = _filter_context(
         markets, parsed, demand, uses_latency, demand_regions, rtt_matrix_ms, allowed_destinations
@@ -288,6 +283,66 @@ def screen(
     ids = values.index
     est = _estimated_matrix(attributes, ids, cols)
     shares = weights / weights.sum()
+    out = _ranked_table(table, values, scores, order, est, shares)
+    sens = None
+    if sensitivity is not None:
+        sens = _sensitivity(sensitivity, matrix, shares, directions_t, method, tuple(cols), ids)
+        if sensitivity.samples > 0:
+            out = out.join(sens.table)
+    out = out.iloc[order]
+    parts = _score_parts(values, crits, scores, est, shares)
+    return ScreenResult(
+        table=out,
+        excluded=excluded,
+        method=method,
+        criteria=crits,
+        parts=parts,
+        sensitivity=sens,
+        demand=tuple(demand) if uses_latency else (),
+    )
+
+
+def _numeric_columns(markets: pd.DataFrame) -> list[str]:
+    """Columns that may be criteria: numeric, not boolean."""
+    return [
+        c
+        for c in markets.columns
+        if pd.api.types.is_numeric_dtype(markets[c]) and not pd.api.types.is_bool_dtype(markets[c])
+    ]
+
+
+def _ranked_table(
+    table: pd.DataFrame,
+    values: pd.DataFrame,
+    scores: Scores,
+    order: np.ndarray,
+    est: np.ndarray,
+    shares: np.ndarray,
+) -> pd.DataFrame:
+    """One row per scored market (in ``values`` order): rank, name, score, criteria, estimates.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The market table (for names and countries).
+    values : pandas.DataFrame
+        The criteria values of the markets scored.
+    scores : Scores
+        Their scores.
+    order : numpy.ndarray
+        Row positions best first.
+    est : numpy.ndarray of bool
+        Which values are estimates, shaped like ``values``.
+    shares : numpy.ndarray
+        Weight share of each criterion [-].
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, not yet sorted.
+    """
+    ids = values.index
+    cols = list(values.columns)
     out = pd.DataFrame(index=ids)
     out["rank"] = 0
     out.iloc[order, 0] = np.arange(1, len(ids) + 1)
@@ -299,17 +354,24 @@ def screen(
         out[col] = values[col]
     out["estimated"] = [";".join(c for c, e in zip(cols, row, strict=True) if e) for row in est]
     out["estimated_weight_share"] = est.astype(float) @ shares
-    sens = None
-    if sensitivity is not None:
-        sens = _sensitivity(sensitivity, matrix, shares, directions_t, method, tuple(cols), ids)
-        if sensitivity.samples > 0:
-            out = out.join(sens.table)
-    out = out.iloc[order]
-    parts = pd.DataFrame(
+    return out
+
+
+def _score_parts(
+    values: pd.DataFrame,
+    crits: tuple[Criterion, ...],
+    scores: Scores,
+    est: np.ndarray,
+    shares: np.ndarray,
+) -> pd.DataFrame:
+    """One row per market and criterion: value, unit, utility and its part of the score."""
+    ids = values.index
+    cols = list(values.columns)
+    return pd.DataFrame(
         {
             "market_id": np.repeat(ids.to_numpy(), len(cols)),
             "criterion": np.tile(cols, len(ids)),
-            "value": matrix.ravel(),
+            "value": values.to_numpy().ravel(),
             "unit": np.tile([_unit(c) for c in cols], len(ids)),
             "direction": np.tile([c.direction.value for c in crits], len(ids)),
             "utility": scores.utility.ravel(),
@@ -318,15 +380,6 @@ def screen(
             "part_anti": scores.part_anti.ravel(),
             "estimated": est.ravel(),
         }
-    )
-    return ScreenResult(
-        table=out,
-        excluded=excluded,
-        method=method,
-        criteria=crits,
-        parts=parts,
-        sensitivity=sens,
-        demand=tuple(demand) if uses_latency else (),
     )
 
 

@@ -342,43 +342,69 @@ def parse_snapshot(
             "not a job-board snapshot: expected the normalised snapshot shape or a"
             " raw Greenhouse, Ashby or Lever answer (see docs/signals.md)",
         )
-    problems: list[str] = []
-    ats = shape
     if shape == "normalised":
-        own = document.get("company") if isinstance(document, dict) else None
-        if not isinstance(own, str) or not _COMPANY.match(own.strip().lower()):
-            raise _fail(
-                source, "field 'company' must be a lower-case company slug such as 'anthropic'"
-            )
-        if company is not None and company != own.strip().lower():
-            raise _fail(
-                source,
-                f"the file is for company '{own}' but --company says"
-                f" '{company}'; drop --company or fix it",
-            )
-        company = own.strip().lower()
-        raw_time = document.get("fetchedAt") if isinstance(document, dict) else None
-        fetched_at = _utc_iso(raw_time) if isinstance(raw_time, str) else None
-        if fetched_at is None:
-            raise _fail(
-                source, "field 'fetchedAt' must be an ISO 8601 time such as '2026-04-29T17:10:38Z'"
-            )
-        declared = document.get("ats") if isinstance(document, dict) else None
-        ats = declared.strip().lower() if isinstance(declared, str) and declared.strip() else shape
+        company, fetched_at, ats = _normalised_identity(document, source, company)
     else:
-        if company is None or not _COMPANY.match(company):
-            raise _fail(
-                source,
-                f"a raw {shape} answer does not name its company: pass"
-                " --company SLUG (lower case, e.g. 'anthropic')",
-            )
-        when = _utc_iso(fetched_at) if fetched_at is not None else None
-        if when is None:
-            raise _fail(
-                source,
-                f"a raw {shape} answer has no fetch time: pass --fetched-at with an ISO 8601 time",
-            )
-        fetched_at = when
+        company, fetched_at = _raw_identity(shape, source, company, fetched_at)
+        ats = shape
+    problems: list[str] = []
+    postings = _read_postings(document, shape, company, problems)
+    if problems:
+        raise _fail(source, f"{len(problems)} bad record(s) in a {shape} snapshot", problems)
+    return Snapshot(
+        company=company, fetched_at=fetched_at, ats=ats, source=source, postings=tuple(postings)
+    )
+
+
+def _normalised_identity(
+    document: JsonValue, source: str, company: str | None
+) -> tuple[str, str, str]:
+    """Company, fetch time and ATS a normalised snapshot states (``company`` must agree)."""
+    own = document.get("company") if isinstance(document, dict) else None
+    if not isinstance(own, str) or not _COMPANY.match(own.strip().lower()):
+        raise _fail(source, "field 'company' must be a lower-case company slug such as 'anthropic'")
+    if company is not None and company != own.strip().lower():
+        raise _fail(
+            source,
+            f"the file is for company '{own}' but --company says"
+            f" '{company}'; drop --company or fix it",
+        )
+    raw_time = document.get("fetchedAt") if isinstance(document, dict) else None
+    fetched_at = _utc_iso(raw_time) if isinstance(raw_time, str) else None
+    if fetched_at is None:
+        raise _fail(
+            source, "field 'fetchedAt' must be an ISO 8601 time such as '2026-04-29T17:10:38Z'"
+        )
+    declared = document.get("ats") if isinstance(document, dict) else None
+    ats = (
+        declared.strip().lower() if isinstance(declared, str) and declared.strip() else "normalised"
+    )
+    return own.strip().lower(), fetched_at, ats
+
+
+def _raw_identity(
+    shape: str, source: str, company: str | None, fetched_at: str | None
+) -> tuple[str, str]:
+    """Company and fetch time of a raw ATS answer, which must come from the caller."""
+    if company is None or not _COMPANY.match(company):
+        raise _fail(
+            source,
+            f"a raw {shape} answer does not name its company: pass"
+            " --company SLUG (lower case, e.g. 'anthropic')",
+        )
+    when = _utc_iso(fetched_at) if fetched_at is not None else None
+    if when is None:
+        raise _fail(
+            source,
+            f"a raw {shape} answer has no fetch time: pass --fetched-at with an ISO 8601 time",
+        )
+    return company, when
+
+
+def _read_postings(
+    document: JsonValue, shape: str, company: str, problems: list[str]
+) -> list[Posting]:
+    """The document's postings, each id once; bad records are added to ``problems``."""
     key = "jobPostings" if shape == "workday" else "jobs"
     jobs = document if isinstance(document, list) else document[key]  # type: ignore[index]
     reader = _READERS[shape]
@@ -412,11 +438,7 @@ def parse_snapshot(
         seen[posting.posting_id] = len(postings)
         record_of.append(i)
         postings.append(posting)
-    if problems:
-        raise _fail(source, f"{len(problems)} bad record(s) in a {shape} snapshot", problems)
-    return Snapshot(
-        company=company, fetched_at=fetched_at, ats=ats, source=source, postings=tuple(postings)
-    )
+    return postings
 
 
 def read_snapshot_file(

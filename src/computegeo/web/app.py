@@ -95,6 +95,38 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
     """
     settings.check()
     state = ServerState(settings)
+    from computegeo import __version__
+
+    app = FastAPI(
+        title="computegeo",
+        version=__version__,
+        description="Markets, screening, latency, residency, plan and risk jobs of computegeo.",
+        lifespan=_lifespan(state, start_dispatcher),
+        docs_url=None,  # served below from the installed Swagger UI files, not a CDN
+        redoc_url=None,
+    )
+    app.state.computegeo = state
+    install_error_handlers(app)
+    app.include_router(data_router)
+    app.include_router(plans_router)
+    app.include_router(risk_router)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    _install_docs(app)
+    _install_page_and_health(app, state)
+    _install_headers(app)
+    return Guard(
+        app,
+        token=settings.token,
+        max_body_bytes=settings.max_body_bytes,
+        loopback_only=is_loopback(settings.host),
+    )
+
+
+def _lifespan(
+    state: ServerState, start_dispatcher: bool
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """The app's lifespan: start the job dispatcher (if asked); on shutdown stop it, close state."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -108,24 +140,12 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
                 state.dispatcher.stop()
             state.close()
 
+    return lifespan
+
+
+def _install_page_and_health(app: FastAPI, state: ServerState) -> None:
+    """Serve the web page at ``/`` and liveness figures at ``/api/health``."""
     from computegeo import __version__
-
-    app = FastAPI(
-        title="computegeo",
-        version=__version__,
-        description="Markets, screening, latency, residency, plan and risk jobs of computegeo.",
-        lifespan=lifespan,
-        docs_url=None,  # served below from the installed Swagger UI files, not a CDN
-        redoc_url=None,
-    )
-    app.state.computegeo = state
-    install_error_handlers(app)
-    app.include_router(data_router)
-    app.include_router(plans_router)
-    app.include_router(risk_router)
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-
-    _install_docs(app)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -141,6 +161,10 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
             "open_jobs": state.store.count_open(),
         }
 
+
+def _install_headers(app: FastAPI) -> None:
+    """Add security headers: no sniffing; the page's CSP; reports framed by the page only."""
+
     @app.middleware("http")
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -153,10 +177,3 @@ def create_app(settings: ServeSettings, *, start_dispatcher: bool = True) -> Gua
         if path.endswith("/report"):
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
-
-    return Guard(
-        app,
-        token=settings.token,
-        max_body_bytes=settings.max_body_bytes,
-        loopback_only=is_loopback(settings.host),
-    )

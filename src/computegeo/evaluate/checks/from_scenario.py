@@ -34,11 +34,12 @@ from computegeo.evaluate.checks.scenario_sites import (
     providers,
     site_facts,
 )
-from computegeo.evaluate.checks.spec import CheckSpec
+from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 from computegeo.scenario.risk import RiskSection
 from computegeo.scenario.schema import Scenario
+from computegeo.scenario.sections import Workload
 
 G_PER_KWH_TO_T_PER_MWH = 1.0e-3
 """gCO2/kWh -> tCO2/MWh."""
@@ -152,29 +153,12 @@ def spec_from_scenario(
         msg = "the plan cannot be checked against this scenario and dataset"
         raise ConfigError(msg, problems)
     frame = dataset.markets.loc[list(data.market_id)]
-    s, pol, h = scenario.supply, scenario.policies, scenario.horizon
-    pue = (
-        np.full(len(frame), float(s.pue))
-        if s.pue is not None
-        else _market_values(scenario, frame, "pue")
-    )
-    mk = MarketFacts(
-        ttp_months=_market_values(scenario, frame, "time_to_power_months"),
-        moratorium=frame["moratorium"].astype(bool).to_numpy(),
-        build_cost_usd_per_mw=_market_values(scenario, frame, "build_cost_usd_per_mw"),
-        rent_usd_per_kw_month=_market_values(scenario, frame, "colo_rent_usd_per_kw_month"),
-        headroom_mw=_market_values(scenario, frame, "power_headroom_mw"),
-        providers=tuple(providers(dataset.markets, m) for m in data.market_id),
-    )
+    pol, h = scenario.policies, scenario.horizon
     labels = SiteLabels.of(data, named_sites)
-    sites = site_facts(scenario, labels, data.market_id, mk, dataset.hardware)
-    existing, unplaced = existing_mw(scenario, dataset.markets, labels)
+    market, facts = _market_columns(scenario, dataset, data, frame)
     latency, residency, rtt = admissible(scenario, dataset.markets, dataset.demand_regions, data)
     scope, basis, n1_share = _n1(scenario, data.workload_id)
-    by_id = {w.id: w for w in scenario.workloads}
     n_t = data.n_periods
-    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in labels.site_id], dtype=bool)
-    is_cloud = np.array([f is Form.CLOUD for f in labels.form], dtype=bool)
     risk = scenario.risk or RiskSection()
     return CheckSpec(
         source="scenario",
@@ -184,44 +168,14 @@ def spec_from_scenario(
         head_start_months=(h.start_year - h.effective_decision_year) * MONTHS_PER_YEAR,
         discount_rate=scenario.discount_rate,
         base_year=float(h.start_year),
-        market_id=data.market_id,
-        market_country=tuple(frame["country"].astype(str)),
-        market_grid_zone=tuple(frame["grid_zone"].astype(str)),
-        market_pue=pue,
-        market_power_price_usd_per_mwh=_market_values(scenario, frame, "power_price_usd_per_mwh"),
-        market_carbon_t_per_mwh=_market_values(scenario, frame, "carbon_intensity_g_per_kwh")
-        * G_PER_KWH_TO_T_PER_MWH,
-        market_headroom_grid_mw=np.repeat(
-            (mk.headroom_mw * s.headroom_share * pue)[:, None], n_t, axis=1
-        ),
-        market_moratorium=mk.moratorium,
-        market_policy_problem=policy_problems(scenario, dataset.markets, data.market_id),
-        site_id=labels.site_id,
-        site_provider=labels.provider,
-        site_market=labels.market,
-        site_form=labels.form,
-        site_new_capacity=~is_cloud & ~vacant,
-        site_lead_months=sites.lead,
-        site_term_periods=sites.term,
-        site_capex_usd_per_mw=sites.capex,
-        site_life_years=np.full(len(labels.site_id), s.build.life_years),
-        site_campus_fixed_cost_usd=sites.fixed,
-        site_recurring_usd_per_mw_year=sites.recurring,
-        site_pays_power=~is_cloud,
-        site_campus_min_mw=sites.campus_min,
-        site_campus_max_mw=sites.campus_max,
-        site_available_mw=sites.available,
-        site_existing_mw=existing,
-        unplaced_existing=unplaced,
+        **market,
+        **_site_columns(scenario, dataset, data, labels, facts),
         workload_id=data.workload_id,
         region_id=data.region_id,
-        workload_min_cluster_mw=np.array([by_id[w].min_cluster_mw for w in data.workload_id]),
-        workload_penalty_usd_per_mw_year=np.array(
-            [
-                by_id[w].unmet_penalty_usd_per_mw_year or pol.unmet_penalty_usd_per_mw_year
-                for w in data.workload_id
-            ]
+        workload_min_cluster_mw=np.array(
+            [_workload(scenario, w).min_cluster_mw for w in data.workload_id]
         ),
+        workload_penalty_usd_per_mw_year=_penalties(scenario, data.workload_id),
         workload_n1_share=n1_share,
         demand_mw=data.demand_mw,
         demand_total_mw=demand_totals_mw(
@@ -238,7 +192,105 @@ def spec_from_scenario(
         budget_usd_per_period=_limit(pol.budget_usd_per_period, n_t),
         carbon_cap_t_per_year=_limit(pol.carbon.cap_tonnes_per_year, n_t),
         carbon_price_usd_per_t=np.full(n_t, pol.carbon.price_usd_per_tonne),
-        utilisation=s.utilisation,
+        utilisation=scenario.supply.utilisation,
         recourse_premium=risk.emergency_cloud_premium,
         recourse_new_leases=risk.new_leases,
+    )
+
+
+def _workload(scenario: Scenario, workload_id: str) -> Workload:
+    """The scenario's workload ``workload_id``."""
+    return next(w for w in scenario.workloads if w.id == workload_id)
+
+
+def _penalties(scenario: Scenario, workload_ids: tuple[str, ...]) -> np.ndarray:
+    """Unmet-demand penalty per workload, the policy's default where none is set [USD/MW-yr]."""
+    default = scenario.policies.unmet_penalty_usd_per_mw_year
+    return np.array(
+        [_workload(scenario, w).unmet_penalty_usd_per_mw_year or default for w in workload_ids]
+    )
+
+
+def _market_columns(
+    scenario: Scenario, dataset: ReferenceData, data: ProblemData, frame: pd.DataFrame
+) -> tuple[MarketColumns, MarketFacts]:
+    """The market fields (after the scenario's overrides) and the facts the sites derive from.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    dataset : ReferenceData
+        The dataset frames.
+    data : ProblemData
+        The problem (its market labels).
+    frame : pandas.DataFrame
+        The dataset's market rows in the problem's market order.
+
+    Returns
+    -------
+    tuple of (MarketColumns, MarketFacts)
+        The spec's market fields; the per-market values the site facts use.
+    """
+    s = scenario.supply
+    pue = (
+        np.full(len(frame), float(s.pue))
+        if s.pue is not None
+        else _market_values(scenario, frame, "pue")
+    )
+    mk = MarketFacts(
+        ttp_months=_market_values(scenario, frame, "time_to_power_months"),
+        moratorium=frame["moratorium"].astype(bool).to_numpy(),
+        build_cost_usd_per_mw=_market_values(scenario, frame, "build_cost_usd_per_mw"),
+        rent_usd_per_kw_month=_market_values(scenario, frame, "colo_rent_usd_per_kw_month"),
+        headroom_mw=_market_values(scenario, frame, "power_headroom_mw"),
+        providers=tuple(providers(dataset.markets, m) for m in data.market_id),
+    )
+    carbon_g_per_kwh = _market_values(scenario, frame, "carbon_intensity_g_per_kwh")
+    columns = MarketColumns(
+        market_id=data.market_id,
+        market_country=tuple(frame["country"].astype(str)),
+        market_grid_zone=tuple(frame["grid_zone"].astype(str)),
+        market_pue=pue,
+        market_power_price_usd_per_mwh=_market_values(scenario, frame, "power_price_usd_per_mwh"),
+        market_carbon_t_per_mwh=carbon_g_per_kwh * G_PER_KWH_TO_T_PER_MWH,
+        market_headroom_grid_mw=np.repeat(
+            (mk.headroom_mw * s.headroom_share * pue)[:, None], data.n_periods, axis=1
+        ),
+        market_moratorium=mk.moratorium,
+        market_policy_problem=policy_problems(scenario, dataset.markets, data.market_id),
+    )
+    return columns, mk
+
+
+def _site_columns(
+    scenario: Scenario,
+    dataset: ReferenceData,
+    data: ProblemData,
+    labels: SiteLabels,
+    mk: MarketFacts,
+) -> SiteColumns:
+    """The site fields: each site's facts from its market, form and provider, and the scenario."""
+    sites = site_facts(scenario, labels, data.market_id, mk, dataset.hardware)
+    existing, unplaced = existing_mw(scenario, dataset.markets, labels)
+    vacant = np.array([sid.endswith(VACANT_SUFFIX) for sid in labels.site_id], dtype=bool)
+    is_cloud = np.array([f is Form.CLOUD for f in labels.form], dtype=bool)
+    return SiteColumns(
+        site_id=labels.site_id,
+        site_provider=labels.provider,
+        site_market=labels.market,
+        site_form=labels.form,
+        site_new_capacity=~is_cloud & ~vacant,
+        site_lead_months=sites.lead,
+        site_term_periods=sites.term,
+        site_capex_usd_per_mw=sites.capex,
+        site_life_years=np.full(len(labels.site_id), scenario.supply.build.life_years),
+        site_campus_fixed_cost_usd=sites.fixed,
+        site_recurring_usd_per_mw_year=sites.recurring,
+        site_pays_power=~is_cloud,
+        site_campus_min_mw=sites.campus_min,
+        site_campus_max_mw=sites.campus_max,
+        site_available_mw=sites.available,
+        site_existing_mw=existing,
+        unplaced_existing=unplaced,
     )

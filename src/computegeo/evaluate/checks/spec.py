@@ -19,6 +19,7 @@ plan's rows up with the spec.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -280,3 +281,47 @@ def over(value: float, limit: float) -> bool:
     if not np.isfinite(limit):
         return False
     return bool(value > limit + ABS_TOL_MW + REL_TOL * abs(limit))
+
+
+class MarketColumns(TypedDict):
+    """The market fields of :class:`CheckSpec` (shape (M,); headroom (M, T)), as one group.
+
+    Each source (scenario, problem) builds the group on its own and unpacks it into
+    :class:`CheckSpec`; the fields mean what the spec's attributes of the same name say.
+    """
+
+    market_id: tuple[str, ...]
+    market_country: tuple[str, ...]
+    market_grid_zone: tuple[str, ...]
+    market_pue: np.ndarray
+    market_power_price_usd_per_mwh: np.ndarray
+    market_carbon_t_per_mwh: np.ndarray
+    market_headroom_grid_mw: np.ndarray
+    market_moratorium: np.ndarray
+    market_policy_problem: tuple[str, ...]
+
+
+class SiteColumns(TypedDict):
+    """The site fields of :class:`CheckSpec` (shape (S,) or (S, T)), as one group.
+
+    Built by each source on its own and unpacked into :class:`CheckSpec`; the fields mean what
+    the spec's attributes of the same name say.
+    """
+
+    site_id: tuple[str, ...]
+    site_provider: tuple[str, ...]
+    site_market: np.ndarray
+    site_form: tuple[Form, ...]
+    site_new_capacity: np.ndarray
+    site_lead_months: np.ndarray
+    site_term_periods: np.ndarray
+    site_capex_usd_per_mw: np.ndarray
+    site_life_years: np.ndarray
+    site_campus_fixed_cost_usd: np.ndarray
+    site_recurring_usd_per_mw_year: np.ndarray
+    site_pays_power: np.ndarray
+    site_campus_min_mw: np.ndarray
+    site_campus_max_mw: np.ndarray
+    site_available_mw: np.ndarray
+    site_existing_mw: np.ndarray
+    unplaced_existing: tuple[str, ...]
