@@ -423,6 +423,27 @@ POWER_PRICE: dict[str, Fact] = {
     "helsinki": Fact(round(9.3 * 10 * _EUR, 1), "S47", 2024),
     "copenhagen": Fact(round(9.8 * 10 * _EUR, 1), "S47", 2024),
     "london": Fact(round(22.32 * 10 * 1.27, 1), "S50", 2024),
+    "warsaw": Fact(
+        round(20.8 * 10 * _EUR, 1),
+        "cubeconcepts_2024",
+        2024,
+        note="Poland non-household price H1 2024 (Eurostat, the series of S47 for the other EU "
+        "markets), 20.8 EUR c/kWh x 10 x 1.08 USD/EUR (research notes' rate)",
+    ),
+    "madrid": Fact(
+        round(15.01 * 10 * _EUR, 1),
+        "erse_2024_iberia",
+        2024,
+        note="Spain non-domestic price H1 2024 (Eurostat, as compared by the Portuguese "
+        "regulator ERSE), 0.1501 EUR/kWh x 1,000 x 1.08 USD/EUR (research notes' rate)",
+    ),
+    "lisbon": Fact(
+        round(13.32 * 10 * _EUR, 1),
+        "erse_2024_iberia",
+        2024,
+        note="Portugal non-domestic price H1 2024 (Eurostat, as compared by the Portuguese "
+        "regulator ERSE), 0.1332 EUR/kWh x 1,000 x 1.08 USD/EUR (research notes' rate)",
+    ),
     "singapore": Fact(191.9, "S51", 2024),
     "sydney": Fact(
         120.0,
@@ -679,6 +700,24 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction only (169 MW, H2 2024; 1,159 MW in operation; no planned figure "
         "published; a lower bound of the pipeline)",
     ),
+    "toronto": Fact(
+        120,
+        "cw_americas_h2_2024_toronto",
+        2024,
+        note="under construction only (120 MW, H2 2024: Microsoft 84 MW + colocation 36 MW; "
+        "planned capacity not given in MW; a lower bound of the pipeline); range to the 236 MW "
+        "construction pipeline of H1 2025 (Cushman & Wakefield, Americas Data Center Update H1 "
+        "2025, via goranbrelih.com, 'Toronto data centers hit 312 MW milestone amid AI boom', "
+        "12 Sep 2025)",
+        low=120,
+        high=236,
+    ),
+    "new_york": Fact(
+        40 + 186,
+        "cw_americas_h2_2024_nynj",
+        2024,
+        note="Northern New Jersey + New York: under construction 40 + planned 186 MW (H2 2024)",
+    ),
     "oregon": Fact(
         280.8,
         "cbre_hillsboro_2024",
@@ -749,13 +788,14 @@ POWER_HEADROOM: dict[str, Fact] = {
         high=5100 - 1400,
     ),
     "paris": Fact(
-        round(3400 * _EMEA_PIPE_SHARE),
-        "S25",
-        2025,
-        True,
-        "aggregate ~3,400 x 0.578 (EMEA pipeline share, C&W H1 2025)",
-        note="range: C&W's published Paris pipeline of H1 2023 (136 UC + 493 planned = 629 MW, "
-        "EMEA Data Centre Update H1 2023) to this estimate",
+        136 + 493,
+        "cw_emea_h1_2023",
+        2023,
+        note="Paris powerhouse market key indicators (p. 16): under construction 136 + planned "
+        "493 MW (H1 2023), C&W's basis as for every other EMEA pipeline; range to 1,965 MW = "
+        "Knight Frank's 2025 aggregate of ~3,400 MW x 0.578 (EMEA pipeline share, C&W H1 2025; "
+        "Knight Frank EMEA Data Centres 2025 via cremediaeurope.com and w.media), which counts "
+        "projects at earlier stages",
         low=136 + 493,
         high=round(3400 * _EMEA_PIPE_SHARE),
     ),
@@ -778,7 +818,12 @@ POWER_HEADROOM: dict[str, Fact] = {
         2023,
         note="under construction 99 + planned 99 MW (H1 2023; 133 MW in operation)",
     ),
-    "milan": Fact(round(990 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
+    "milan": Fact(
+        821,
+        "cw_emea_h2_2024_milan",
+        2024,
+        note="pipeline (under construction + planned) 821 MW beside 170 MW operational, H2 2024",
+    ),
     "oslo": Fact(
         58 + 229,
         "cw_emea_h1_2023",
@@ -786,10 +831,27 @@ POWER_HEADROOM: dict[str, Fact] = {
         note="under construction 58 + planned 229 MW (H1 2023; 423 MW live + pipeline in H2 2024, S40)",
     ),
     "helsinki": Fact(round(594 * _EMEA_PIPE_SHARE), "S40", 2024, True, _EMEA_RULE),
-    "warsaw": Fact(round(339 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
+    "warsaw": Fact(
+        109,
+        "cw_emea_h1_2025_warsaw",
+        2025,
+        note="pipeline 109 MW beside 147 MW operational, H1 2025 (339 MW live + pipeline in "
+        "H1 2024, S41)",
+    ),
     "zurich": Fact(round(278 * _EMEA_PIPE_SHARE), "S41", 2024, True, _EMEA_RULE),
     "berlin": Fact(500, "S38", 2025, note="planned pipeline only (no under-construction figure)"),
     "sao_paulo": Fact(239, "S33", 2024, note="under construction only"),
+    "santiago": Fact(
+        round(73.5 / 0.65),
+        "cw_chile_2025_santiago",
+        2025,
+        note="under construction only, derived from the source's own figures: the north zone's "
+        "73.5 MW are 65% of the metro's capacity under construction, 73.5 / 0.65 = 113 MW "
+        "(range 112-114 for the rounding of 65%); no planned figure; a lower bound of the "
+        "pipeline",
+        low=round(73.5 / 0.655),
+        high=round(73.5 / 0.645),
+    ),
     "dubai": Fact(
         180, "S43", 2023, True, "UAE under construction (Knight Frank MENA) attributed to Dubai"
     ),

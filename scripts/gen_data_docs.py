@@ -48,7 +48,7 @@ TABLE_INTRO = {
 }
 
 
-PREVIOUS_RELEASE = "2026.12.1"
+PREVIOUS_RELEASE = "2026.12.2"
 PREVIOUS_MARKETS = 70
 PREVIOUS_VALUES = 1610
 PREVIOUS_ESTIMATED = {
@@ -57,12 +57,10 @@ PREVIOUS_ESTIMATED = {
     "build_cost_usd_per_mw": 51,
     "colo_rent_usd_per_kw_month": 62,
     "power_headroom_mw": 41,
-    "time_to_power_months": 62,
-    "moratorium": 61,
+    "time_to_power_months": 56,
+    "moratorium": 33,
     "design_temp_c": 12,
-    "pue": 64,
-    "seismic_hazard": 70,
-    "hazard_class": 70,
+    "pue": 63,
 }
 """Estimates per attribute in the previous release, for the before/after column."""
 
@@ -84,9 +82,11 @@ PRICE_BASIS_SECTION = [
     "   2019 state figure (estimated, year 2019).",
     "2. **Converted business tariffs** (estimated): elsewhere the GlobalPetrolPrices business tariff",
     "   (small and medium firms, taxes included; about Q4 2025, or June 2019 where that is the latest)",
-    "   is multiplied by **0.848**, the median over the six countries with both figures of the ratio",
-    "   large-user price / business tariff (DE 0.886, DK 0.446, FI 0.810, FR 0.993, KR 1.122, SG",
-    "   0.713), computed by `scripts/build_dataset.py`. The value's `low` and `high` are the tariff",
+    "   is multiplied by **0.886**, the median over the nine countries with both figures of the",
+    "   ratio large-user price / business tariff (DE 0.886, DK 0.446, ES 1.175, FI 0.810, FR 0.993,",
+    "   KR 1.122, PL 0.626, PT 0.917, SG 0.713; 0.848 over six before the measured prices of",
+    "   Poland, Spain and Portugal, dataset 2026.12.3), computed by `scripts/build_dataset.py`.",
+    "   The value's `low` and `high` are the tariff",
     "   times the smallest and largest ratio, so the range says how uncertain the conversion is. New",
     "   Zealand has no tariff in the raw files and takes Australia's (labelled).",
     "3. **Market-specific estimates** with their own rule: Sydney and Melbourne (implied by C&W's",

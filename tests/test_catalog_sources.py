@@ -97,17 +97,18 @@ def test_business_price_proxy_matches_gpp(values: pd.DataFrame) -> None:
         na_values=[""],
     ).set_index("iso2")
     # Since dataset 2026.12.1 the business tariff (small firms, taxes included) is converted
-    # to the large-user basis: x 0.848, the median ratio of the measured large-user price to
-    # the tariff over DE, DK, FI, FR, KR, SG (ratios 0.446 to 1.122 give the range).
-    for mid, iso2 in (("madrid", "ES"), ("mumbai", "IN"), ("sao_paulo", "BR")):
+    # to the large-user basis: x the median ratio of the measured large-user price to the
+    # tariff, since 2026.12.3 over DE, DK, ES, FI, FR, KR, PL, PT, SG (0.886; 0.848 before the
+    # measured prices of Poland, Spain and Portugal); the ratios 0.446 to 1.175 give the range.
+    for mid, iso2 in (("bangkok", "TH"), ("mumbai", "IN"), ("sao_paulo", "BR")):
         row = values.loc[(mid, "power_price_usd_per_mwh")]
         tariff = screen.loc[iso2, "electricity_business_usd_kwh"] * 1000
-        assert row["value"] == pytest.approx(tariff * 0.848, abs=0.05)
+        assert row["value"] == pytest.approx(tariff * 0.886, abs=0.05)
         assert row["low"] == pytest.approx(tariff * 0.4464, abs=0.1)
-        assert row["high"] == pytest.approx(tariff * 1.1220, abs=0.1)
+        assert row["high"] == pytest.approx(tariff * 1.1751, abs=0.1)
         assert row["estimated"]
         assert "GlobalPetrolPrices" in row["source"]
-        assert "x 0.848 = median ratio" in row["estimate_rule"]
+        assert "x 0.886 = median ratio" in row["estimate_rule"]
 
 
 def test_coordinates_lie_in_their_country() -> None:

@@ -29,7 +29,7 @@ DOCUMENTED = (
     "latency",
     "optimize",
     "pipeline",
-    "planner.py",
+    "planner",
     "problem",
     "report",
     "results",

@@ -4,14 +4,16 @@ The body is counted from the first statement after the docstring to the function
 neither the signature (a CLI command's long option list) nor the docstring counts. Nested
 functions count inside their parent and on their own.
 
-Covered: the packages in ``COVERED`` below, except the files in ``NOT_YET_COVERED``.
+Covered: the packages in ``COVERED`` and the top-level modules in ``COVERED_MODULES`` below,
+except the files in ``NOT_YET_COVERED``.
 
 Not yet covered (owned by other work this session; to be added at merge time):
-``optimize/``, ``robust/``, ``twostage/``, ``results/``, the top-level modules (``planner.py``,
-``testing.py``, ``__init__.py``, ``__main__.py``), and the files ``pipeline/robust.py``,
-``risk/backends.py``, ``risk/ray_backend.py``, ``report/robust_section.py``, ``cli/sslp.py``,
-``evaluate/resilience.py`` and ``evaluate/n1_diagnosis.py``. To cover one, add its package to
-``COVERED`` or drop the file from ``NOT_YET_COVERED``.
+``optimize/``, ``robust/``, ``twostage/``, ``results/``, the top-level modules
+``__init__.py`` and ``__main__.py``, and the files ``pipeline/robust.py``,
+``risk/backends.py``, ``risk/ray_backend.py``, ``report/robust_section.py`` and
+``cli/sslp.py``. To cover one, add its package to
+``COVERED`` (a top-level module to ``COVERED_MODULES``) or drop the file from
+``NOT_YET_COVERED``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ COVERED = (
     "explain",
     "latency",
     "pipeline",
+    "planner",
     "problem",
     "report",
     "risk",
@@ -42,6 +45,8 @@ COVERED = (
     "web",
 )
 
+COVERED_MODULES = ("testing.py",)
+
 NOT_YET_COVERED = frozenset(
     {
         "pipeline/robust.py",
@@ -49,8 +54,6 @@ NOT_YET_COVERED = frozenset(
         "risk/ray_backend.py",
         "report/robust_section.py",
         "cli/sslp.py",
-        "evaluate/resilience.py",
-        "evaluate/n1_diagnosis.py",
     }
 )
 
@@ -92,11 +95,13 @@ def _covered_files() -> list[Path]:
         for path in sorted((SRC / package).rglob("*.py")):
             if path.relative_to(SRC).as_posix() not in NOT_YET_COVERED:
                 files.append(path)
+    files.extend(SRC / name for name in COVERED_MODULES)
     return files
 
 
 def test_covered_packages_exist() -> None:
     missing = [p for p in COVERED if not (SRC / p).is_dir()]
+    missing += [m for m in COVERED_MODULES if not (SRC / m).is_file()]
     assert missing == []
     assert len(_covered_files()) > 100
 

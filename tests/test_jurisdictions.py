@@ -15,7 +15,7 @@ import pytest
 import typer
 
 from computegeo.cli import build_app, main
-from computegeo.dataset import catalog, residency
+from computegeo.dataset import catalog, residency, residency_rules
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
 
@@ -224,7 +224,7 @@ def test_new_classes_bind_the_plan_as_hard_constraints(
 def test_a_record_citing_an_unknown_class_is_reported_with_a_close_match() -> None:
     problems: list[str] = []
     bad = [{"country": "KE", "localisation_rules": "reg. 26 (class ke_strategik)"}]
-    residency._check_class_references(bad, residency.load_rules().classes, problems)
+    residency_rules._check_class_references(bad, residency.load_rules().classes, problems)
     assert len(problems) == 1
     assert "jurisdictions.yaml, record KE, field 'localisation_rules'" in problems[0]
     assert "ke_strategic" in problems[0]

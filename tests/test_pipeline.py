@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import computegeo.pipeline.output_folder as output_folder
 import computegeo.pipeline.plan as pipeline
 from computegeo.core.errors import InputError
 from computegeo.pipeline.plan import Stage, run_plan
@@ -104,9 +105,9 @@ def test_failed_write_leaves_the_previous_folder_untouched(
     def broken_renderer(plan: object, **_: object) -> str:
         raise RuntimeError("disk full while rendering")
 
-    monkeypatch.setattr(pipeline, "render_report", broken_renderer)
+    monkeypatch.setattr(output_folder, "render_report", broken_renderer)
     with pytest.raises(RuntimeError, match="disk full"):
-        pipeline.write_outputs(run.plan, run.scenario, out)
+        output_folder.write_outputs(run.plan, run.scenario, out)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]

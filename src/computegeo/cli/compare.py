@@ -42,11 +42,11 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare two plans: MW per market and form, cost by component, unmet demand, coverage."""
-    import computegeo.pipeline.plan as pipeline
     from computegeo.explain import compare_plans
+    from computegeo.pipeline.output_folder import read_plan_dir
 
-    plan_a, sc_a, _ = pipeline.read_plan_dir(dir_a)
-    plan_b, sc_b, _ = pipeline.read_plan_dir(dir_b)
+    plan_a, sc_a, _ = read_plan_dir(dir_a)
+    plan_b, sc_b, _ = read_plan_dir(dir_b)
     cmp = compare_plans(plan_a, plan_b, sc_a, sc_b)
     if as_json:
         typer.echo(json.dumps(cmp.to_json_dict(), indent=1))

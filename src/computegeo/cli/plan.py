@@ -20,7 +20,7 @@ from rich.markup import escape
 from computegeo.core.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from computegeo.pipeline.plan import Stage
+    from computegeo.pipeline.stages import Stage
     from computegeo.results.plan import Plan
     from computegeo.scenario.schema import Scenario
 
@@ -431,10 +431,10 @@ def validate_command(
     ],
 ) -> None:
     """Check a scenario file: every key, value and dataset reference, without solving."""
-    import computegeo.pipeline.plan as pipeline
+    from computegeo.pipeline.inputs import validate
     from computegeo.report.formatting import count
 
-    sc = pipeline.validate(scenario)
+    sc = validate(scenario)
     typer.echo(
         f"{scenario}: valid — {sc.name!r}, {count(len(sc.workloads), 'workload')}, "
         f"{sc.horizon.start_year}–{sc.horizon.end_year} in "

@@ -129,16 +129,16 @@ def load_dataset(
     DataError
         If an override file is missing or invalid (every problem listed).
     """
-    from computegeo.dataset import catalog, residency
+    from computegeo.dataset import catalog, residency, tables
 
-    hardware = catalog.load_hardware()
+    hardware = tables.load_hardware()
     if hardware.index.name != "hardware_id" and "hardware_id" in hardware.columns:
         hardware = hardware.set_index("hardware_id")
     return Dataset(
         markets=catalog.load_markets(markets_override),
-        demand_regions=catalog.load_demand_regions(regions_override),
+        demand_regions=tables.load_demand_regions(regions_override),
         hardware=hardware,
         data_classes=tuple(residency.data_classes()),
-        countries=catalog.load_countries(),
+        countries=tables.load_countries(),
         attributes=catalog.load_market_attributes(markets_override),
     )

@@ -1,16 +1,18 @@
-"""Load and validate the shipped market dataset and user overrides; no network access.
+"""Load and validate the shipped markets, their values' provenance and user overrides; no network.
 
 The tables ship inside the package (``computegeo/data``; derived from the raw public files by
 ``scripts/build_dataset.py``). Every table is validated by ``schema.csv`` when loaded, and a
 user override file (CSV or YAML) is validated by the same rules: every problem is reported at
 once, naming the file, row and column, and nothing is loaded when any problem exists.
+The tables looked up by id (demand regions, cloud regions, hardware, countries, country
+groups) are loaded by :mod:`computegeo.dataset.tables`.
 
 Examples
 --------
 >>> markets = load_markets()
 >>> markets.loc["sydney", "country"]
 'AU'
->>> bool(markets.loc["dublin", "moratorium"])
+>>> bool(markets.loc["amsterdam", "moratorium"])
 True
 >>> prov = load_market_attributes()
 >>> row = prov[(prov.market_id == "tokyo") & (prov.attribute == "build_cost_usd_per_mw")].iloc[0]
@@ -20,9 +22,7 @@ True
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +35,18 @@ from computegeo.dataset.schema import (
     Column,
     parse_records,
     parse_value,
-    read_data_text,
     table_columns,
     typed_frame,
 )
+from computegeo.dataset.tables import bundled_records, raise_bundle_problems
+
+# The table loaders stay importable from here for the scripts, tests and other packages
+# written against ``catalog.load_*``.
+from computegeo.dataset.tables import load_cloud_regions as load_cloud_regions
+from computegeo.dataset.tables import load_countries as load_countries
+from computegeo.dataset.tables import load_country_groups as load_country_groups
+from computegeo.dataset.tables import load_demand_regions as load_demand_regions
+from computegeo.dataset.tables import load_hardware as load_hardware
 
 MARKETS_FILE = "markets.csv"
 MARKET_ATTRIBUTES_FILE = "market_attributes.csv"
@@ -104,26 +112,13 @@ class AttributeValue:
     high: float | None = None
 
 
-def _csv_records(filename: str) -> list[dict[str, str]]:
-    """Rows of a bundled CSV file as text."""
-    return list(csv.DictReader(io.StringIO(read_data_text(filename))))
-
-
-def _raise_bundle(problems: Sequence[str], filename: str) -> None:
-    if problems:
-        msg = (
-            f"the bundled table {filename} is invalid (reinstall computegeo or rebuild the dataset)"
-        )
-        raise DataError(msg, problems)
-
-
 @functools.lru_cache(maxsize=1)
 def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
     """Every bundled market value with provenance, typed and validated (cached, immutable)."""
     cols = table_columns("markets")
     problems: list[str] = []
     out: list[AttributeValue] = []
-    for i, rec in enumerate(_csv_records(MARKET_ATTRIBUTES_FILE), start=2):
+    for i, rec in enumerate(bundled_records(MARKET_ATTRIBUTES_FILE), start=2):
         attr = rec["attribute"]
         if attr not in cols:
             problems.append(
@@ -148,7 +143,7 @@ def _bundled_attribute_values() -> tuple[AttributeValue, ...]:
                 high=float(rec["high"]) if rec.get("high") else None,
             )
         )
-    _raise_bundle(problems, MARKET_ATTRIBUTES_FILE)
+    raise_bundle_problems(problems, MARKET_ATTRIBUTES_FILE)
     return tuple(out)
 
 
@@ -414,55 +409,6 @@ def market_values(market_id: str, override: Path | None = None) -> tuple[Attribu
     return tuple(values)
 
 
-def _load_simple(table: str, filename: str, override: Path | None) -> pd.DataFrame:
-    """Load a bundled table, validate it, and apply an optional override (by id)."""
-    rows, problems = parse_records(table, _csv_records(filename), filename)
-    _raise_bundle(problems, filename)
-    if override is not None:
-        rows = _apply_override(table, rows, Path(override))
-    return typed_frame(table, rows)
-
-
-def _apply_override(
-    table: str, rows: list[dict[str, object]], override: Path
-) -> list[dict[str, object]]:
-    """Rows with an override file merged in (existing id: update given cells; new id: add)."""
-    id_col = next(iter(table_columns(table)))
-    by_id = {str(r[id_col]): dict(r) for r in rows}
-    problems: list[str] = []
-    updates: list[dict[str, object]] = []
-    seen: dict[str, int] = {}
-    for row in read_override(override, table):
-        rid = str(row.record.get(id_col, "")).strip()
-        parsed, probs = parse_records(
-            table,
-            [row.record],
-            override.name,
-            partial=rid in by_id,
-            first_row=row.number,
-            row_label=row.label,
-            row_names=[row.name],
-        )
-        if rid and rid in seen:
-            probs.append(
-                f"{override.name}, {row.label} {row.name}, column {id_col!r}: {rid!r} repeats "
-                f"{row.label} {seen[rid]}"
-            )
-        seen[rid] = row.number
-        problems.extend(probs)
-        if not probs:
-            updates.append(parsed[0])
-    if problems:
-        msg = f"override file {override} has {len(problems)} problem(s); nothing was loaded"
-        raise DataError(msg, problems)
-    for upd in updates:
-        rid = str(upd[id_col])
-        if "source" in table_columns(table) and "source" not in upd:
-            upd["source"] = f"user override {override.name}"
-        by_id.setdefault(rid, {}).update(upd)
-    return list(by_id.values())
-
-
 def apply_market_values(
     markets: pd.DataFrame,
     attributes: pd.DataFrame,
@@ -527,112 +473,6 @@ def apply_market_values(
     extra = pd.DataFrame(rows, columns=attributes.columns)
     out = pd.concat([kept, extra.astype(kept.dtypes.to_dict())], ignore_index=True)
     return markets, out
-
-
-def load_demand_regions(override: Path | None = None) -> pd.DataFrame:
-    """Demand regions (metros) with population and internet users.
-
-    Parameters
-    ----------
-    override : Path or None, optional
-        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``region_id``; ``name``, ``country``, ``continent``, ``latitude``,
-        ``longitude`` [deg], ``population`` [persons], ``internet_users`` [persons] and the
-        internet share used to estimate them.
-
-    Raises
-    ------
-    DataError
-        If the bundled table or the override is invalid (every problem listed).
-    """
-    return _load_simple("demand_regions", "demand_regions.csv", override)
-
-
-def load_cloud_regions(override: Path | None = None) -> pd.DataFrame:
-    """AWS, Azure, GCP and OCI regions, city-level coordinates [deg], indexed by ``region_id``.
-
-    Parameters
-    ----------
-    override : Path or None, optional
-        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ``cloud_regions`` columns of ``schema.csv``, indexed by ``region_id``.
-
-    Raises
-    ------
-    DataError
-        If the bundled table or the override is invalid (every problem listed).
-    """
-    return _load_simple("cloud_regions", "cloud_regions.csv", override)
-
-
-def load_hardware(override: Path | None = None) -> pd.DataFrame:
-    """Accelerator hardware profiles (W per accelerator, rack kW, accelerators per MW of IT).
-
-    Parameters
-    ----------
-    override : Path or None, optional
-        A CSV or YAML file whose rows update cells of bundled ids (by id) or add new ids.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ``hardware`` columns of ``schema.csv``, indexed by the generation id.
-
-    Raises
-    ------
-    DataError
-        If the bundled table or the override is invalid (every problem listed).
-    """
-    return _load_simple("hardware", "hardware.csv", override)
-
-
-def load_countries() -> pd.DataFrame:
-    """ISO 3166-1 countries and territories with name and continent, indexed by ``country``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ISO2 code.
-
-    Raises
-    ------
-    DataError
-        If the bundled table is invalid (a packaging fault).
-    """
-    return _load_simple("countries", "countries.csv", None)
-
-
-def load_country_groups() -> pd.DataFrame:
-    """Country-group membership (EU, EEA, adequacy lists, OECD, NATO, ...), one row per member.
-
-    The single membership table behind the residency rules and the dataset's membership
-    attributes. ``member`` is an ISO2 code or ``group:<id>`` (every member of another group);
-    :func:`computegeo.dataset.residency.group_members` expands it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``group``, ``member``, ``since_year``, ``source``, ``year``, in file order.
-
-    Examples
-    --------
-    >>> g = load_country_groups()
-    >>> sorted(g.loc[g["group"] == "eea", "member"])
-    ['IS', 'LI', 'NO', 'group:eu']
-    """
-    rows, problems = parse_records(
-        "country_groups", _csv_records("country_groups.csv"), "country_groups.csv"
-    )
-    _raise_bundle(problems, "country_groups.csv")
-    return typed_frame("country_groups", rows).reset_index()
 
 
 def value_ranges(attribute: str) -> dict[str, tuple[float, float, float]]:

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from computegeo.core.errors import InputError, suggest
-from computegeo.dataset.catalog import load_demand_regions, load_markets
+from computegeo.dataset.catalog import load_markets
+from computegeo.dataset.tables import load_demand_regions
 
 _LATLON_RE = re.compile(
     r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*,\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*$"

@@ -10,6 +10,8 @@ labelled with its site, market, country, grid zone, provider, region, workload a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import linopy
 import numpy as np
 
@@ -31,7 +33,10 @@ DUAL_TOL = 1e-9
 
 
 def binding_constraints(
-    ctx: ModelContext, model: linopy.Model, opts: SolveOptions
+    ctx: ModelContext,
+    model: linopy.Model,
+    opts: SolveOptions,
+    extra_rows: Sequence[tuple[linopy.Model, int]] = (),
 ) -> tuple[tuple[BindingConstraint, ...], float, float]:
     """The binding constraints of the solved ``model`` and the seconds outside / inside HiGHS.
 
@@ -47,6 +52,9 @@ def binding_constraints(
         The solved model of the plan.
     opts : SolveOptions
         Time limit and LP algorithm of the re-solve.
+    extra_rows : sequence of (linopy.Model, int)
+        Rows added to the HiGHS instance in place after ``model``'s own (see
+        :func:`~computegeo.optimize.solve.resolve_fixed_lp`).
 
     Returns
     -------
@@ -55,7 +63,7 @@ def binding_constraints(
         outside HiGHS (changing the instance, reading duals) and inside it [s].
     """
     try:
-        result, duals = resolve_fixed_lp(model, BINDING_FAMILIES, opts)
+        result, duals = resolve_fixed_lp(model, BINDING_FAMILIES, opts, extra_rows)
     except SolverError:
         return (), 0.0, 0.0
     outside_s = result.wall_seconds - result.solve_seconds

@@ -54,6 +54,100 @@ def _fix(data: ProblemData) -> str:
     )
 
 
+def _unserved_before_loss(
+    data: ProblemData, w: int, has: np.ndarray, reach: np.ndarray, by_region: bool
+) -> str | None:
+    """Why workload ``w`` fails N-1 before any loss (``None`` when it does not).
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan answers.
+    w : int
+        Workload index.
+    has : numpy.ndarray of bool, shape (R,)
+        Regions with demand for ``w`` in some period.
+    reach : numpy.ndarray of bool, shape (R,)
+        Regions with an allowed market for ``w`` when nothing is lost.
+    by_region : bool
+        The N-1 basis is per workload and region.
+
+    Returns
+    -------
+    str or None
+        The message, or ``None`` when enough demand has an allowed market.
+    """
+    rho = float(data.n1_share[w])
+    wid = data.workload_id[w]
+    if by_region:
+        cut = [data.region_id[r] for r in np.flatnonzero(has & ~reach)]
+        if not cut:
+            return None
+        return (
+            f"before any loss, workload {wid!r} has no allowed market at all in region(s) "
+            f"{_listed(cut)} (latency limit, residency rule and policies.markets leave "
+            f"none), but N-1 (basis workload_region) requires {rho:.0%} of each region's "
+            f"demand to stay served; {_fix(data)}"
+        )
+    share = _min_share(data.demand_mw[w], reach)
+    if share >= rho - SHARE_TOL:
+        return None
+    return (
+        f"before any loss, only {share:.0%} of the demand of workload {wid!r} has an "
+        f"allowed market (latency limit, residency rule and policies.markets "
+        f"filters), but N-1 requires {rho:.0%} to stay served after a loss; "
+        f"{_fix(data)}"
+    )
+
+
+def _losses_that_fail(
+    data: ProblemData,
+    w: int,
+    has: np.ndarray,
+    conts: tuple[tuple[str, np.ndarray], ...],
+    by_region: bool,
+) -> list[str]:
+    """One phrase per contingency after which workload ``w`` cannot meet its N-1 share.
+
+    Parameters
+    ----------
+    data : ProblemData
+        The problem the plan answers.
+    w : int
+        Workload index.
+    has : numpy.ndarray of bool, shape (R,)
+        Regions with demand for ``w`` in some period.
+    conts : tuple of (str, numpy.ndarray)
+        The contingencies, as :meth:`ProblemData.contingencies` gives them.
+    by_region : bool
+        The N-1 basis is per workload and region.
+
+    Returns
+    -------
+    list of str
+        ``"after losing 'X', ..."`` phrases, in contingency order.
+    """
+    rho = float(data.n1_share[w])
+    failing: list[str] = []
+    for name, lost in conts:
+        after = _reachable(data, lost)[w]
+        if by_region:
+            cut = [data.region_id[r] for r in np.flatnonzero(has & ~after)]
+            if cut:
+                failing.append(
+                    f"after losing {name!r}, region(s) {_listed(cut, 3)} have no allowed "
+                    "market left"
+                )
+        else:
+            share = _min_share(data.demand_mw[w], after)
+            if share < rho - SHARE_TOL:
+                failing.append(
+                    f"after losing {name!r}, only {share:.0%} of its demand has an allowed "
+                    "market left"
+                )
+    return failing
+
+
 def n1_structural_problems(data: ProblemData) -> list[str]:
     """N-1 requirements that fail whatever capacity is built (see the module docstring).
 
@@ -71,64 +165,26 @@ def n1_structural_problems(data: ProblemData) -> list[str]:
     covered = np.flatnonzero(data.n1_share > 0)
     if not conts or len(covered) == 0:
         return []
-    demand = data.demand_mw  # (W, R, T)
-    none_lost = np.zeros(data.n_markets, dtype=bool)
-    before = _reachable(data, none_lost)
-    problems: list[str] = []
+    before = _reachable(data, np.zeros(data.n_markets, dtype=bool))
     by_region = data.n1_basis is ResilienceBasis.WORKLOAD_REGION
-    for w in covered:
-        has = demand[w].max(axis=1) > 0  # (R,)
+    problems: list[str] = []
+    for w in map(int, covered):
+        has = data.demand_mw[w].max(axis=1) > 0  # (R,)
         if not has.any():
             continue
-        rho = float(data.n1_share[w])
-        wid = data.workload_id[w]
-        if by_region:
-            cut = [data.region_id[r] for r in np.flatnonzero(has & ~before[w])]
-            if cut:
-                problems.append(
-                    f"before any loss, workload {wid!r} has no allowed market at all in region(s) "
-                    f"{_listed(cut)} (latency limit, residency rule and policies.markets leave "
-                    f"none), but N-1 (basis workload_region) requires {rho:.0%} of each region's "
-                    f"demand to stay served; {_fix(data)}"
-                )
-                continue
-        else:
-            share = _min_share(demand[w], before[w])
-            if share < rho - SHARE_TOL:
-                problems.append(
-                    f"before any loss, only {share:.0%} of the demand of workload {wid!r} has an "
-                    f"allowed market (latency limit, residency rule and policies.markets "
-                    f"filters), but N-1 requires {rho:.0%} to stay served after a loss; "
-                    f"{_fix(data)}"
-                )
-                continue
-        failing: list[str] = []
-        for name, lost in conts:
-            after = _reachable(data, lost)[w]
-            if by_region:
-                cut = [data.region_id[r] for r in np.flatnonzero(has & ~after)]
-                if cut:
-                    failing.append(
-                        f"after losing {name!r}, region(s) {_listed(cut, 3)} have no allowed "
-                        "market left"
-                    )
-            else:
-                share = _min_share(demand[w], after)
-                if share < rho - SHARE_TOL:
-                    failing.append(
-                        f"after losing {name!r}, only {share:.0%} of its demand has an allowed "
-                        "market left"
-                    )
+        first = _unserved_before_loss(data, w, has, before[w], by_region)
+        if first is not None:
+            problems.append(first)
+            continue
+        failing = _losses_that_fail(data, w, has, conts, by_region)
         if failing:
+            more = len(failing) - MAX_LISTED
             problems.append(
-                f"workload {wid!r} cannot keep the required {rho:.0%} of its demand (basis "
-                f"{data.n1_basis.value}) within its latency limit and residency rule whatever "
-                f"is built: {'; '.join(failing[:MAX_LISTED])}"
-                + (
-                    f"; and {len(failing) - MAX_LISTED} more losses"
-                    if len(failing) > MAX_LISTED
-                    else ""
-                )
+                f"workload {data.workload_id[w]!r} cannot keep the required "
+                f"{float(data.n1_share[w]):.0%} of its demand (basis {data.n1_basis.value}) "
+                "within its latency limit and residency rule whatever is built: "
+                f"{'; '.join(failing[:MAX_LISTED])}"
+                + (f"; and {more} more losses" if more > 0 else "")
                 + f"; {_fix(data)}"
             )
     return problems

@@ -9,21 +9,19 @@ import contextlib
 import enum
 import logging
 import os
-import re
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import linopy
 import numpy as np
 import xarray as xr
 
 from computegeo.core.errors import SolverError
+from computegeo.optimize.highs_log import HighsOptions, mip_log_watch
 
 
 class Status(enum.Enum):
@@ -153,22 +151,6 @@ def quiet_linopy() -> Iterator[None]:
         logger.setLevel(level)
 
 
-class HighsOptions(TypedDict, total=False):
-    """HiGHS options passed through linopy's ``Model.solve(**solver_options)``.
-
-    Keys are HiGHS option names; none of them clashes with a named parameter of
-    ``linopy.Model.solve``, so all of them reach HiGHS.
-    """
-
-    mip_rel_gap: float
-    time_limit: float
-    output_flag: bool
-    solver: str
-    threads: int
-    log_to_console: bool
-    log_file: str
-
-
 _TERMINATION_TO_STATUS = {
     "optimal": Status.OPTIMAL,
     "time_limit": Status.TIME_LIMIT,
@@ -204,55 +186,20 @@ def solve(
         If HiGHS fails for a reason other than infeasibility, unboundedness or the time limit.
     """
     opts = options or SolveOptions()
-    highs_options: HighsOptions = {
-        "mip_rel_gap": opts.mip_rel_gap,
-        "time_limit": opts.time_limit_s,
-        "output_flag": opts.log,
-        "solver": opts.lp_algorithm,
-    }
-    if opts.threads is not None:
-        highs_options["threads"] = opts.threads
+    highs_options = _highs_options(opts)
     if on_progress is not None:
         on_progress(
             f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
         )
     start = time.perf_counter()
-    with _mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
+    with mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
         try:
             _, termination = model.solve(solver_name="highs", io_api="direct", **highs_options)
         except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
             msg = f"HiGHS failed: {exc}"
             raise SolverError(msg) from exc
-    wall = time.perf_counter() - start
-    status = _TERMINATION_TO_STATUS.get(str(termination), Status.ERROR)
-    highs = model.solver_model
-    info = highs.getInfo() if highs is not None else None
-    objective = float("nan")
-    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
-        value = model.objective.value
-        if value is None:
-            msg = f"HiGHS ended with {termination!s} but linopy holds no objective value"
-            raise SolverError(msg)
-        objective = float(value)
-    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
-        status = Status.ERROR  # time limit without any incumbent: nothing to read
-    is_mip = bool(
-        getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
-    ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
-    if info is not None and is_mip:
-        gap = float(info.mip_gap)
-        bound = float(info.mip_dual_bound)
-    else:
-        gap = 0.0
-        bound = objective
-    result = SolveResult(
-        status=status,
-        objective=objective,
-        dual_bound=bound,
-        mip_gap=gap,
-        solve_seconds=float(highs.getRunTime()) if highs is not None else wall,
-        wall_seconds=wall,
-    )
+    result = _linopy_result(model, str(termination), time.perf_counter() - start)
+    status, gap = result.status, result.mip_gap
     if status is Status.ERROR and str(termination) == "time_limit":
         msg = (
             f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
@@ -267,83 +214,69 @@ def solve(
     return result
 
 
-_MIP_LOG_ROW = re.compile(
-    r"^\s*\S?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(?P<bound>\S+)\s+(?P<best>\S+)\s+(?P<gap>\S+)"
-)
-"""A row of HiGHS' branch-and-bound table: nodes, explored %, dual bound, best solution, gap."""
+def _highs_options(opts: SolveOptions) -> HighsOptions:
+    """HiGHS option values for ``opts`` (threads only when set)."""
+    highs_options: HighsOptions = {
+        "mip_rel_gap": opts.mip_rel_gap,
+        "time_limit": opts.time_limit_s,
+        "output_flag": opts.log,
+        "solver": opts.lp_algorithm,
+    }
+    if opts.threads is not None:
+        highs_options["threads"] = opts.threads
+    return highs_options
 
-LOG_POLL_S = 1.0
-"""How often the HiGHS log is read for progress [s]."""
 
-
-def mip_progress_line(line: str) -> str | None:
-    """Turn one row of HiGHS' branch-and-bound log into a progress message.
+def _linopy_result(model: linopy.Model, termination: str, wall_s: float) -> SolveResult:
+    """Summarise a finished linopy/HiGHS solve of ``model``.
 
     Parameters
     ----------
-    line : str
-        One line of the HiGHS log.
+    model : linopy.Model
+        The solved model (its ``solver_model`` is the HiGHS instance).
+    termination : str
+        linopy's termination condition.
+    wall_s : float
+        Wall time of the solve [s].
 
     Returns
     -------
-    str or None
-        The message with the current gap, or ``None`` for a line that is not a table row.
+    SolveResult
+        Status ``ERROR`` when the time limit came without an incumbent.
 
-    Examples
-    --------
-    >>> mip_progress_line(" L  0  0  0   0.00%   73.4558   73.7651    0.42%   504  46  0  9  0.9s")
-    'HiGHS: gap 0.42% between the best plan and the proven bound'
-    >>> mip_progress_line("Solving report") is None
-    True
+    Raises
+    ------
+    SolverError
+        HiGHS reported a solution linopy did not read back.
     """
-    match = _MIP_LOG_ROW.match(line)
-    if match is None:
-        return None
-    return f"HiGHS: gap {match['gap']} between the best plan and the proven bound"
-
-
-@contextlib.contextmanager
-def _mip_log_watch(
-    highs_options: HighsOptions, on_progress: Callable[[str], None] | None, to_console: bool
-) -> Iterator[None]:
-    """While HiGHS runs, read its log file and report the incumbent, bound and gap as they move.
-
-    HiGHS releases the GIL while solving, so a reader thread can follow the log it writes.
-    """
-    if on_progress is None:
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="computegeo-highs-") as folder:
-        log_path = Path(folder) / "highs.log"
-        highs_options["output_flag"] = True
-        highs_options["log_to_console"] = to_console
-        highs_options["log_file"] = str(log_path)
-        stop = threading.Event()
-
-        def follow() -> None:
-            offset, last = 0, ""
-            while not stop.wait(LOG_POLL_S):
-                if not log_path.exists():
-                    continue
-                with log_path.open(encoding="utf-8", errors="replace") as handle:
-                    handle.seek(offset)
-                    chunk = handle.read()
-                    offset = handle.tell()
-                for line in chunk.splitlines():
-                    message = mip_progress_line(line)
-                    if message is not None:
-                        last = message
-                if last:
-                    on_progress(last)
-                    last = ""
-
-        reader = threading.Thread(target=follow, name="highs-log", daemon=True)
-        reader.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            reader.join()
+    status = _TERMINATION_TO_STATUS.get(termination, Status.ERROR)
+    highs = model.solver_model
+    info = highs.getInfo() if highs is not None else None
+    objective = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        value = model.objective.value
+        if value is None:
+            msg = f"HiGHS ended with {termination} but linopy holds no objective value"
+            raise SolverError(msg)
+        objective = float(value)
+    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
+        status = Status.ERROR  # time limit without any incumbent: nothing to read
+    is_mip = bool(
+        getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
+    ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
+    gap, bound = (
+        (float(info.mip_gap), float(info.mip_dual_bound))
+        if info is not None and is_mip
+        else (0.0, objective)
+    )
+    return SolveResult(
+        status=status,
+        objective=objective,
+        dual_bound=bound,
+        mip_gap=gap,
+        solve_seconds=float(highs.getRunTime()) if highs is not None else wall_s,
+        wall_seconds=wall_s,
+    )
 
 
 _THREAD_POOL = threading.local()
@@ -376,20 +309,144 @@ def run_highs(h: Any) -> Any:
     return h.run()
 
 
-def _run_in_fresh_thread(h: Any) -> None:
-    """``h.run()`` in a new thread, as linopy runs every solve.
+def _highs_status(h: Any) -> Status:
+    """Typed status of a HiGHS instance after a run (see :data:`_TERMINATION_TO_STATUS`)."""
+    import highspy
 
-    HiGHS keeps its task scheduler per thread, sized by the first run's ``threads`` option; a
-    later run in the same thread with another ``threads`` value fails. A fresh thread gets a
-    fresh scheduler, whatever ran before in this process.
+    ms = highspy.HighsModelStatus
+    by_status = {
+        ms.kOptimal: Status.OPTIMAL,
+        ms.kTimeLimit: Status.TIME_LIMIT,
+        ms.kInfeasible: Status.INFEASIBLE,
+        ms.kUnboundedOrInfeasible: Status.INFEASIBLE,
+        ms.kUnbounded: Status.UNBOUNDED,
+    }
+    return by_status.get(h.getModelStatus(), Status.ERROR)
+
+
+def solve_highs(
+    h: Any,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    *,
+    objective_offset: float = 0.0,
+) -> SolveResult:
+    """Run a prepared ``highspy.Highs`` instance (through :func:`run_highs`) and summarise it.
+
+    The instance is run as it stands, so a model changed in place since its last run (rows
+    added, bounds changed, a start given with ``setSolution``) is re-solved without being
+    rebuilt or translated again.
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        The model to run; its options are set from ``options`` first.
+    options : SolveOptions, optional
+        Gap [-], time limit [s], threads, LP algorithm (used only when no column is integer)
+        and log switch.
+    on_progress : callable, optional
+        Called with short progress messages (start, the MIP gap as it moves, end).
+    objective_offset : float
+        Constant added to HiGHS' objective and bound (a constant of the objective that the
+        translation left out) [model units].
+
+    Returns
+    -------
+    SolveResult
+        Status, objective and proven bound [model units], HiGHS and wall time [s].
+
+    Raises
+    ------
+    NoIncumbentError
+        When the time limit came before any feasible solution.
+    SolverError
+        When HiGHS stops without a usable solution for another reason.
     """
-    worker = threading.Thread(target=h.run, name="computegeo-highs-rerun", daemon=True)
-    worker.start()
-    worker.join()
+    opts = options or SolveOptions()
+    is_mip = bool(np.any(np.asarray(h.getLp().integrality_, dtype=np.int64) != 0))
+    highs_options: HighsOptions = {
+        "mip_rel_gap": opts.mip_rel_gap,
+        "time_limit": float(opts.time_limit_s),
+        "output_flag": opts.log,
+        "log_to_console": opts.log,
+        "log_file": "",
+        "solver": "choose" if is_mip else opts.lp_algorithm,
+        "threads": opts.threads or 0,
+    }
+    if on_progress is not None:
+        on_progress(
+            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
+        )
+    start = time.perf_counter()
+    with mip_log_watch(highs_options, on_progress, opts.log):
+        for key, value in highs_options.items():
+            h.setOptionValue(key, value)
+        run_start = time.perf_counter()
+        try:
+            run_highs(h)
+        except Exception as exc:  # HiGHS raises assorted types; surface them as one error
+            msg = f"HiGHS failed: {exc}"
+            raise SolverError(msg) from exc
+        run_s = time.perf_counter() - run_start  # getRunTime() accumulates over runs
+        h.setOptionValue("log_file", "")  # close the log before the folder goes
+    wall = time.perf_counter() - start
+    status = _highs_status(h)
+    info = h.getInfo()
+    has_primal = info.primal_solution_status != 0
+    if status is Status.TIME_LIMIT and not has_primal:
+        msg = (
+            f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
+            "feasible plan."
+        )
+        raise NoIncumbentError(msg)
+    if status is Status.ERROR:
+        why = h.modelStatusToString(h.getModelStatus())
+        msg = f"HiGHS stopped without a usable solution ({why})."
+        raise SolverError(msg)
+    objective = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        objective = float(info.objective_function_value) + objective_offset
+    gap, bound = 0.0, objective
+    if is_mip:
+        gap = float(info.mip_gap)
+        bound = float(info.mip_dual_bound) + objective_offset
+    result = SolveResult(
+        status=status,
+        objective=objective,
+        dual_bound=bound,
+        mip_gap=gap,
+        solve_seconds=run_s,
+        wall_seconds=wall,
+    )
+    if on_progress is not None:
+        on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
+    return result
+
+
+def _family_duals(
+    model: linopy.Model, row_dual: np.ndarray, first_row: int, names: Iterable[str]
+) -> dict[str, xr.DataArray]:
+    """Row duals of ``model``'s families, its rows being HiGHS rows ``first_row`` on."""
+    clabels = np.asarray(model.constraints.label_index.clabels, dtype=np.int64)
+    by_label = np.full(int(clabels.max(initial=-1)) + 1, np.nan)
+    by_label[clabels] = row_dual[first_row : first_row + len(clabels)]
+    duals: dict[str, xr.DataArray] = {}
+    for name in names:
+        if name not in model.constraints:
+            continue
+        labels = model.constraints[name].labels
+        flat = labels.values
+        inside = (flat >= 0) & (flat < len(by_label))
+        values = np.where(inside, by_label[np.where(inside, flat, 0)], np.nan)
+        duals[name] = labels.copy(data=values)
+    return duals
 
 
 def resolve_fixed_lp(
-    model: linopy.Model, names: Iterable[str], options: SolveOptions | None = None
+    model: linopy.Model,
+    names: Iterable[str],
+    options: SolveOptions | None = None,
+    extra_rows: Sequence[tuple[linopy.Model, int]] = (),
 ) -> tuple[SolveResult, dict[str, xr.DataArray]]:
     """Re-solve a solved model as the LP with every integer column fixed at its value; the duals.
 
@@ -405,6 +462,10 @@ def resolve_fixed_lp(
         Constraint families whose duals to return (absent ones are skipped).
     options : SolveOptions, optional
         Time limit and LP algorithm of the re-solve.
+    extra_rows : sequence of (linopy.Model, int)
+        Rows added to the HiGHS instance after ``model``'s own: each block's constraints
+        start at the given HiGHS row (see :class:`computegeo.planner.inplace.InPlaceModel`);
+        their duals are joined to the family's along its first dimension.
 
     Returns
     -------
@@ -436,7 +497,9 @@ def resolve_fixed_lp(
     h.setOptionValue("time_limit", float(opts.time_limit_s))
     h.setOptionValue("solver", opts.lp_algorithm)
     h.clearSolver()  # solve from scratch, as a freshly built LP would be
-    _run_in_fresh_thread(h)
+    run_start = time.perf_counter()
+    run_highs(h)
+    run_s = time.perf_counter() - run_start  # getRunTime() accumulates over an instance's runs
     wall = time.perf_counter() - start
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     objective = float(h.getInfo().objective_function_value) if optimal else float("nan")
@@ -445,22 +508,16 @@ def resolve_fixed_lp(
         objective=objective,
         dual_bound=objective,
         mip_gap=0.0,
-        solve_seconds=float(h.getRunTime()),
+        solve_seconds=run_s,
         wall_seconds=wall,
     )
     if not optimal:
         return result, {}
-    clabels = np.asarray(model.constraints.label_index.clabels, dtype=np.int64)
+    names = tuple(names)
     row_dual = np.asarray(h.getSolution().row_dual, dtype=float)
-    by_label = np.full(int(clabels.max(initial=-1)) + 1, np.nan)
-    by_label[clabels] = row_dual[: len(clabels)]
-    duals: dict[str, xr.DataArray] = {}
-    for name in names:
-        if name not in model.constraints:
-            continue
-        labels = model.constraints[name].labels
-        flat = labels.values
-        inside = (flat >= 0) & (flat < len(by_label))
-        values = np.where(inside, by_label[np.where(inside, flat, 0)], np.nan)
-        duals[name] = labels.copy(data=values)
+    duals = _family_duals(model, row_dual, 0, names)
+    for block, first_row in extra_rows:
+        for name, more in _family_duals(block, row_dual, first_row, names).items():
+            dim = more.dims[0]
+            duals[name] = xr.concat([duals[name], more], dim=dim) if name in duals else more
     return result, duals

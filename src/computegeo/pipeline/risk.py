@@ -21,15 +21,11 @@ from pathlib import Path
 from computegeo.core.errors import InputError
 from computegeo.core.fileio import atomic_output_dir
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline.plan import (
-    Progress,
-    Stage,
-    check_output_dir,
-    prepare,
-    run_plan,
-    scenario_yaml,
-)
-from computegeo.pipeline.plan import build as build_problem
+from computegeo.pipeline.inputs import build as build_problem
+from computegeo.pipeline.inputs import prepare
+from computegeo.pipeline.output_folder import check_output_dir, scenario_yaml
+from computegeo.pipeline.plan import run_plan
+from computegeo.pipeline.stages import Progress, Stage, quiet_progress
 from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.risk_section import risk_section
@@ -40,10 +36,6 @@ from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files
 from computegeo.scenario.risk import RiskSection
 from computegeo.scenario.schema import Scenario
-
-
-def _quiet(stage: Stage, message: str) -> None:
-    """Progress callback that ignores everything."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +87,7 @@ def run_risk(
     workers: int = 1,
     backend: Backend = Backend.LOCAL,
     address: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet_progress,
     future_progress: FutureProgress | None = None,
 ) -> RiskRun:
     """Plan (or load the plan) and evaluate it on sampled futures; write the folder if asked.

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from computegeo.risk.backends import Backend
+    from computegeo.risk.commitments import Commitments, commitments_from_plan
     from computegeo.risk.evaluation import RiskSummary, evaluate
     from computegeo.risk.model import UncertaintyModel, resolve
-    from computegeo.risk.recourse import Commitments, RecourseModel, commitments_from_plan
+    from computegeo.risk.recourse import RecourseModel
     from computegeo.risk.sample import Future, future_rng, sample_future
 
 _WHERE = {
@@ -24,9 +25,9 @@ _WHERE = {
     "evaluate": "evaluation",
     "UncertaintyModel": "model",
     "resolve": "model",
-    "Commitments": "recourse",
+    "Commitments": "commitments",
     "RecourseModel": "recourse",
-    "commitments_from_plan": "recourse",
+    "commitments_from_plan": "commitments",
     "Future": "sample",
     "future_rng": "sample",
     "sample_future": "sample",

@@ -21,15 +21,10 @@ from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
 from computegeo.risk.backends import Backend, Progress, Task, WorkerSpec, run_tasks
+from computegeo.risk.commitments import Commitments, commitments_from_plan, committed_capacity_mw
 from computegeo.risk.model import UncertaintyModel, resolve
-from computegeo.risk.recourse import (
-    Commitments,
-    FutureOutcome,
-    RecourseStructure,
-    build_structure,
-    commitments_from_plan,
-    committed_capacity_mw,
-)
+from computegeo.risk.recourse import FutureOutcome
+from computegeo.risk.recourse_structure import RecourseStructure, build_structure
 from computegeo.risk.regret import RegretRow, regret_rows
 from computegeo.risk.sample import Future, forecast_future, future_rng, sample_future
 from computegeo.risk.stats import conditional_value_at_risk, quantile, value_at_risk

@@ -32,148 +32,28 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
-from computegeo.core.errors import DataError, SolverError
+from computegeo.core.errors import SolverError
 from computegeo.optimize.solve import run_highs
-from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
-from computegeo.risk.sample import Future
-from computegeo.scenario.enums import Form
+from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
 
-if TYPE_CHECKING:
-    from computegeo.results.plan import Plan
+# RecourseStructure, build_structure, recourse_costs, Commitments, commitments_from_plan and
+# vintage_online stay importable from here for robust/, risk/backends.py and the benchmarks.
+from computegeo.risk.commitments import Commitments as Commitments
+from computegeo.risk.commitments import commitments_from_plan as commitments_from_plan
+from computegeo.risk.commitments import committed_capacity_mw
+from computegeo.risk.commitments import vintage_online as vintage_online
+from computegeo.risk.recourse_structure import RecourseStructure, recourse_costs
+from computegeo.risk.recourse_structure import build_structure as build_structure
+from computegeo.risk.sample import Future
 
 COST_SCALE_USD = 1.0e6
 """The LP's objective is in MUSD (better conditioned than USD)."""
 TOL_MW = 1e-6
 """Solution values below this are solver noise [MW]."""
-
-
-@dataclass(frozen=True, eq=False)
-class Commitments:
-    """First-stage decisions of a plan, fixed in every future.
-
-    Attributes
-    ----------
-    build_mw : ndarray, shape (S, T)
-        MW decided at site ``s`` in period ``tau`` (online from ``tau + lead``) [MW].
-    campus_open : ndarray, shape (S, T)
-        1 where a new campus is opened by that decision [-].
-    """
-
-    build_mw: np.ndarray
-    campus_open: np.ndarray
-
-
-def commitments_from_plan(data: ProblemData, plan: Plan) -> Commitments:
-    """The plan's build, lease and cloud decisions as arrays over ``data``'s sites and periods.
-
-    Parameters
-    ----------
-    data : ProblemData
-        The problem the plan answers (its site and period order).
-    plan : Plan
-        The plan; its builds are summed per site and decision period.
-
-    Returns
-    -------
-    Commitments
-        ``build_mw`` [MW] and ``campus_open`` [0/1], shape (S, T).
-
-    Raises
-    ------
-    DataError
-        When the plan names a site or period the problem does not have (a plan of another
-        scenario).
-    """
-    build = np.zeros((data.n_sites, data.n_periods))
-    campus = np.zeros((data.n_sites, data.n_periods))
-    site = {s: i for i, s in enumerate(data.site_id)}
-    period = {p: i for i, p in enumerate(data.period_label)}
-    problems = []
-    for row in plan.builds:
-        if row.site_id not in site or row.decision_period not in period:
-            problems.append(
-                f"build of {row.mw:.1f} MW at {row.site_id!r} in {row.decision_period!r}"
-            )
-            continue
-        build[site[row.site_id], period[row.decision_period]] += row.mw
-        if row.new_campus:
-            campus[site[row.site_id], period[row.decision_period]] = 1.0
-    if problems:
-        msg = f"the plan does not belong to scenario {data.name!r}: it has decisions it cannot map"
-        raise DataError(msg, problems[:10])
-    return Commitments(build_mw=build, campus_open=campus)
-
-
-def committed_capacity_mw(
-    data: ProblemData, commitments: Commitments, future: Future
-) -> np.ndarray:
-    """Committed capacity online per site and period in ``future`` [MW], shape (S, T).
-
-    Vintages of build (lease) sites start ``slip_build_periods`` (``slip_lease_periods``) of
-    their market later and keep their term; everything in a market is gone from its loss
-    period on.
-
-    Parameters
-    ----------
-    data : ProblemData
-        Existing capacity [MW], lead times and terms [periods], site markets.
-    commitments : Commitments
-        Build decisions [MW] per site and decision period.
-    future : Future
-        Its slips [periods] and losses.
-
-    Returns
-    -------
-    ndarray, shape (S, T)
-        Existing plus committed capacity online, zero where the market is lost [MW].
-    """
-    new = np.einsum("st,stu->su", commitments.build_mw, vintage_online(data, future))
-    alive = ~future.lost()[data.site_market]  # (S, T)
-    out: np.ndarray = (data.existing_mw + new) * alive
-    return out
-
-
-def vintage_online(data: ProblemData, future: Future) -> np.ndarray:
-    """Which vintage is online when in ``future``.
-
-    A vintage of site ``s`` decided in ``tau`` comes online after its lead time plus the
-    future's slip of its form (build or lease) and market, and stays for its term.
-
-    Parameters
-    ----------
-    data : ProblemData
-        Site forms and markets, lead times and terms [periods].
-    future : Future
-        Its build and lease slips [periods].
-
-    Returns
-    -------
-    ndarray of bool, shape (S, T, T)
-        ``[s, tau, t]``: the vintage of ``s`` decided in ``tau`` is online in ``t``.
-    """
-    t_n = data.n_periods
-    forms = data.site_form
-    slip = np.where(
-        np.array([f is Form.BUILD for f in forms]),
-        future.slip_build_periods[data.site_market],
-        np.where(
-            np.array([f is Form.LEASE for f in forms]),
-            future.slip_lease_periods[data.site_market],
-            0,
-        ),
-    )
-    start = data.lead_periods + slip  # (S,)
-    tau = np.arange(t_n)[None, :, None]
-    t = np.arange(t_n)[None, None, :]
-    on: np.ndarray = (t >= tau + start[:, None, None]) & (
-        t < tau + start[:, None, None] + data.term_periods[:, None, None]
-    )
-    return on
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,180 +101,6 @@ class FutureOutcome:
     def peak_unmet_mw(self) -> float:
         """Largest total unmet load in any period [MW]."""
         return float(self.unmet_mw.sum(axis=0).max(initial=0.0))
-
-
-@dataclass(frozen=True, eq=False)
-class RecourseStructure:
-    """Index sets and unit costs of the recourse LP (pure numpy; cheap to pickle to workers)."""
-
-    data: ProblemData
-    commitments: Commitments
-    premium: float
-    new_leases: bool
-    node_workload: np.ndarray
-    """(N,) workload of each pooled node."""
-    node_demand_mw: np.ndarray
-    """(N, T) forecast demand of each node [MW]."""
-    node_pairs: tuple[np.ndarray, ...]
-    """Per node, the (workload, region) flat indices ``w * R + r`` it pools."""
-    narc_node: np.ndarray
-    narc_market: np.ndarray
-    cloud_sites: np.ndarray
-    lease_sites: np.ndarray
-    headroom_markets: np.ndarray
-    fixed_cost_usd: float
-    power_usd_per_mw: np.ndarray
-    """(S, T) discounted energy cost of 1 MW of load at the forecast price [USD/MW]."""
-    carbon_usd_per_mw: np.ndarray
-    capacity_usd_per_mw: np.ndarray
-    unmet_usd_per_mw: np.ndarray
-    """(W, T)."""
-
-    @property
-    def n_nodes(self) -> int:
-        """N."""
-        return len(self.node_workload)
-
-
-def build_structure(
-    data: ProblemData, commitments: Commitments, premium: float, *, new_leases: bool = True
-) -> RecourseStructure:
-    """Pool demand nodes, index the recourse columns and compute unit costs.
-
-    Parameters
-    ----------
-    data : ProblemData
-        The problem.
-    commitments : Commitments
-        First-stage builds [MW] and campus openings fixed in every future.
-    premium : float
-        Emergency cloud premium over the committed price [-].
-    new_leases : bool
-        Whether new leases are a recourse option.
-
-    Returns
-    -------
-    RecourseStructure
-        Pooled demand nodes, column indices and unit costs, plus the first-stage cost [USD].
-    """
-    w_n, r_n, t_n = data.n_workloads, data.n_regions, data.n_periods
-    pair = data.arc_workload * r_n + data.arc_region
-    markets_of: dict[int, list[int]] = {}
-    for p, mk in zip(pair.tolist(), data.arc_market.tolist(), strict=True):
-        markets_of.setdefault(p, []).append(mk)
-    demand = data.demand_mw.reshape(w_n * r_n, t_n)
-    groups: dict[tuple[int, tuple[int, ...]], list[int]] = {}
-    for p in range(w_n * r_n):
-        if p in markets_of or demand[p].max(initial=0.0) > 0:
-            key = (p // r_n, tuple(markets_of.get(p, [])))
-            groups.setdefault(key, []).append(p)
-    keys = sorted(groups)
-    node_workload = np.array([k[0] for k in keys], dtype=np.int64)
-    node_pairs = tuple(np.array(groups[k], dtype=np.int64) for k in keys)
-    node_demand = np.array([demand[idx].sum(axis=0) for idx in node_pairs]).reshape(-1, t_n)
-    narc_node = np.array([n for n, k in enumerate(keys) for _ in k[1]], dtype=np.int64)
-    narc_market = np.array([m for k in keys for m in k[1]], dtype=np.int64)
-
-    # the planner's own unit costs, so the forecast future reproduces the plan's objective;
-    # imported here so that worker processes (which get the arrays) never import linopy
-    from computegeo.optimize.objective import cost_coefficients
-
-    grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in data.site_form])
-    coeff = cost_coefficients(data, grid)
-    fixed = float((coeff.build_usd_per_mw * commitments.build_mw).sum()) + float(
-        (coeff.campus_usd * commitments.campus_open).sum()
-    )
-    # recurring cost of committed capacity as planned (contracts are paid whatever happens)
-    on = data.online_mask()
-    planned = data.existing_mw + np.einsum("st,stu->su", commitments.build_mw, on)
-    fixed += float((coeff.capacity_usd_per_mw * planned).sum())
-    lease = np.array([f is Form.LEASE for f in data.site_form]) & new_leases
-    lease_markets = np.unique(data.site_market[lease])
-    headroom = lease_markets[np.isfinite(data.power_headroom_mw[lease_markets]).any(axis=1)]
-    return RecourseStructure(
-        data=data,
-        commitments=commitments,
-        premium=premium,
-        new_leases=new_leases,
-        node_workload=node_workload,
-        node_demand_mw=node_demand,
-        node_pairs=node_pairs,
-        narc_node=narc_node,
-        narc_market=narc_market,
-        cloud_sites=np.flatnonzero([f is Form.CLOUD for f in data.site_form]),
-        lease_sites=np.flatnonzero(lease),
-        headroom_markets=headroom.astype(np.int64),
-        fixed_cost_usd=fixed,
-        power_usd_per_mw=coeff.power_usd_per_mw,
-        carbon_usd_per_mw=coeff.carbon_usd_per_mw,
-        capacity_usd_per_mw=coeff.capacity_usd_per_mw,
-        unmet_usd_per_mw=coeff.unmet_usd_per_mw,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class RecourseCosts:
-    """What a future does to the recourse LP that does not depend on the commitments.
-
-    Attributes
-    ----------
-    load_usd_per_mw : ndarray, shape (S, T)
-        Energy at the future's power price plus carbon, per MW of load [USD/MW].
-    emergency_usd_per_mw : ndarray, shape (C, T)
-        Emergency cloud at the cloud sites: committed price x (1 + premium) + load [USD/MW].
-    lease_usd_per_mw : ndarray, shape (L, T)
-        New leases at the lease sites: rent + load [USD/MW].
-    unmet_usd_per_mw : ndarray, shape (N, T)
-        Penalty per pooled demand node [USD/MW].
-    alive : ndarray of bool, shape (S, T)
-        Site's market not lost.
-    lease_ready : ndarray of bool, shape (L, T)
-        New leases possible: from period ``lead + slip`` of the market on.
-    demand_mw : ndarray, shape (N, T)
-        Demand of each pooled node in this future [MW].
-    """
-
-    load_usd_per_mw: np.ndarray
-    emergency_usd_per_mw: np.ndarray
-    lease_usd_per_mw: np.ndarray
-    unmet_usd_per_mw: np.ndarray
-    alive: np.ndarray
-    lease_ready: np.ndarray
-    demand_mw: np.ndarray
-
-
-def recourse_costs(st: RecourseStructure, future: Future) -> RecourseCosts:
-    """Unit costs, availability and demand of the recourse LP in ``future`` [USD/MW, MW].
-
-    Parameters
-    ----------
-    st : RecourseStructure
-        The plan's recourse structure.
-    future : Future
-        Its price and demand multipliers, lease slips and losses.
-
-    Returns
-    -------
-    RecourseCosts
-        Load, emergency cloud, new lease and unmet unit costs [USD/MW], which sites are alive,
-        when new leases are possible, and pooled demand [MW].
-    """
-    d = st.data
-    t_n = d.n_periods
-    load_cost = (
-        st.power_usd_per_mw * future.price_multiplier[d.site_market][:, None] + st.carbon_usd_per_mw
-    )  # (S, T)
-    cs, ls = st.cloud_sites, st.lease_sites
-    slip = future.slip_lease_periods[d.site_market[ls]]
-    return RecourseCosts(
-        load_usd_per_mw=load_cost,
-        emergency_usd_per_mw=st.capacity_usd_per_mw[cs] * (1.0 + st.premium) + load_cost[cs],
-        lease_usd_per_mw=st.capacity_usd_per_mw[ls] + load_cost[ls],
-        unmet_usd_per_mw=st.unmet_usd_per_mw[st.node_workload],
-        alive=~future.lost()[d.site_market],
-        lease_ready=np.arange(t_n)[None, :] >= (d.lead_periods[ls] + slip)[:, None],
-        demand_mw=st.node_demand_mw * future.demand_multiplier[st.node_workload],
-    )
 
 
 @dataclass(frozen=True, eq=False)

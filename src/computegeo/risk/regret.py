@@ -21,12 +21,9 @@ from computegeo.core.errors import ComputegeoError
 from computegeo.optimize.solve import SolveOptions
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
-from computegeo.risk.recourse import (
-    FutureOutcome,
-    RecourseModel,
-    build_structure,
-    commitments_from_plan,
-)
+from computegeo.risk.commitments import commitments_from_plan
+from computegeo.risk.recourse import FutureOutcome, RecourseModel
+from computegeo.risk.recourse_structure import build_structure
 from computegeo.risk.sample import Future
 from computegeo.scenario.enums import Form
 

@@ -15,9 +15,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from computegeo.core.errors import ConfigError, suggest
-from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
+from computegeo.dataset.catalog import load_market_attributes, load_markets
 from computegeo.dataset.residency import AllowedDestinations
 from computegeo.dataset.residency import allowed_destinations as default_allowed_destinations
+from computegeo.dataset.tables import load_demand_regions
 from computegeo.latency import RttMatrix
 from computegeo.latency import rtt_matrix_ms as default_rtt_matrix_ms
 from computegeo.screen.criteria import (

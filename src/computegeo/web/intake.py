@@ -233,7 +233,8 @@ def stage_plan(
     RequestInvalid
         With one field error per problem (field path, message, line).
     """
-    import computegeo.pipeline.plan as pipeline
+    from computegeo.pipeline.inputs import validate
+    from computegeo.pipeline.output_folder import scenario_yaml
 
     text = _scenario_text(scenario, example)
     _check_no_paths(text)
@@ -251,7 +252,7 @@ def stage_plan(
         path = folder / "scenario.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            validated = (validator or pipeline.validate)(path)
+            validated = (validator or validate)(path)
         except InputError as exc:
             raise _invalid(exc, folder) from None
         relative = validated.model_copy(
@@ -263,7 +264,7 @@ def stage_plan(
                 )
             }
         )
-        canonical = pipeline.scenario_yaml(relative)
+        canonical = scenario_yaml(relative)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

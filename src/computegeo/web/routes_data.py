@@ -39,7 +39,8 @@ def _catalog() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     the estimated rows alone yields the same flags (absent rows count as measured) at about half
     the cost of a screen.
     """
-    from computegeo.dataset.catalog import load_demand_regions, load_market_attributes, load_markets
+    from computegeo.dataset.catalog import load_market_attributes, load_markets
+    from computegeo.dataset.tables import load_demand_regions
 
     attributes = load_market_attributes()
     estimated = attributes.loc[attributes["estimated"].astype(bool), ["market_id", "attribute"]]

@@ -70,13 +70,13 @@ class RiskCheck:
         RequestInvalid
             Stress strings that do not parse, each naming its field and the accepted forms.
         """
-        import computegeo.pipeline.plan as pipeline
+        from computegeo.pipeline.inputs import build, prepare
         from computegeo.risk.model import resolve
         from computegeo.risk.sample import forecast_future
         from computegeo.risk.stress import parse_stress
 
-        sc, dataset = pipeline.prepare(path)
-        data = pipeline.build(sc, dataset)
+        sc, dataset = prepare(path)
+        data = build(sc, dataset)
         self.section = sc.risk or RiskSection()
         markets = dataset.markets.reindex(list(data.market_id))
         forecast = forecast_future(resolve(self.section, data, markets))

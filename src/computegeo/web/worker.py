@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from computegeo.web.store import JobStatus, JobStore
 
 if TYPE_CHECKING:
-    from computegeo.pipeline.plan import Stage
+    from computegeo.pipeline.stages import Stage
 
 POLL_INTERVAL_S = 0.1
 """How often the dispatcher looks for finished, overdue and queued jobs [s]."""

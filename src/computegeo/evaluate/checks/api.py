@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 from computegeo.evaluate.checks.from_problem import spec_from_problem
 from computegeo.evaluate.checks.from_scenario import ReferenceData, spec_from_scenario
 from computegeo.evaluate.checks.plan_view import plan_view
@@ -45,10 +45,10 @@ def bundled_data(scenario: Scenario) -> BundledData:
     files = scenario.dataset
     return BundledData(
         markets=catalog.load_markets(Path(files.markets) if files.markets else None),
-        demand_regions=catalog.load_demand_regions(
+        demand_regions=tables.load_demand_regions(
             Path(files.demand_regions) if files.demand_regions else None
         ),
-        hardware=catalog.load_hardware(),
+        hardware=tables.load_hardware(),
     )
 
 

@@ -1,0 +1,368 @@
+r"""N-1 contingencies as scenarios: Benders feasibility cuts on site capacity (``N1Method.CUTS``).
+
+The N-1 rows of contingency ``c`` only ask whether the capacity plan ``k`` lets a flow ``x^c``
+on the surviving arcs meet the required shares (formulation family 10). That is a recourse
+problem per contingency with no cost, so it can leave the master MILP: the master keeps only
+``k`` (no ``contingency-flow`` columns), and per contingency an LP checks a plan,
+
+.. math::
+
+    v_{c,t}(k) = \min \sum_r s_r \quad \text{s.t. the N-1 rows of } c \text{ in period } t,
+    \text{ share rows relaxed by } s_r \ge 0, \ k \text{ fixed},
+
+which is 0 exactly when the plan meets contingency ``c`` in period ``t``. ``v`` is convex
+in ``k`` and the reduced costs ``d`` of the fixed ``k`` columns are a subgradient, so every
+plan meeting the contingency satisfies the cut
+
+.. math::
+
+    \sum_s d_{s,t} k_{s,t} \le \sum_s d_{s,t} k^*_{s,t} - v_{c,t}(k^*)
+
+which the checked plan ``k*`` violates by ``v``. Cuts are added in place to the master
+(:meth:`computegeo.planner.inplace.InPlaceModel.add_capacity_cuts`) and the master re-solved,
+first as the LP relaxation until no cut is violated, then as the MILP; the loop ends when the
+plan meets every contingency, so the result is exact (the same feasible set as the N-1 rows,
+projected onto the master's variables). Each checking LP is the builder's own N-1 rows of one
+contingency (``add_n1_resilience`` on a one-contingency context), built once and re-solved
+with new bounds on ``k``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import highspy
+import linopy
+import numpy as np
+import scipy.sparse as sp
+
+from computegeo.core.errors import SolverError
+from computegeo.optimize.constraints import add_n1_resilience
+from computegeo.optimize.context import ModelContext
+from computegeo.optimize.solve import NoIncumbentError, SolveOptions, Status, run_highs
+from computegeo.planner.inplace import N1_VARIABLE_FAMILIES, BinaryMode, InPlaceModel
+from computegeo.planner.rounds import (
+    Round,
+    Strategy,
+    gap,
+    plan_binaries,
+    repaired,
+    solve_round,
+)
+
+CUT_TOL_MW = 1e-5
+"""A contingency is met in a period when its checking LP leaves at most this much of the
+required share unserved [MW]."""
+FALLBACK_LP_S = 20.0
+"""Time given to the repair LP when the clock stops the cut loop [s]: past the limit, as the
+alternative is no plan at all, but bounded (on the reference case with market N-1 on every
+workload, 426,000 N-1 columns, the LP found nothing in 60 s on the shared machine)."""
+MAX_LP_CUT_ROUNDS = 60
+"""Cut rounds on the LP relaxation before the MILP (each adds the cuts of every contingency)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CapacityCut:
+    """``sum_s coef_s k[s, period] <= rhs`` [MW]."""
+
+    period: int
+    coef: np.ndarray
+    """(S,) coefficients on the sites' capacity online in ``period`` [-]."""
+    rhs: float
+
+
+@dataclasses.dataclass(eq=False)
+class _Check:
+    """The checking LP of one contingency, kept in HiGHS."""
+
+    h: highspy.Highs
+    k_cols: np.ndarray
+    """(S, T) HiGHS column of each site's capacity."""
+    slack_period: np.ndarray
+    """Period of each slack column (slack columns are the last ones)."""
+    first_slack: int
+
+
+def _build_check(ctx: ModelContext, contingency: int) -> _Check | None:
+    sub_ctx = dataclasses.replace(ctx, contingency_ids=(contingency,))
+    sub = linopy.Model(force_dim_names=True)
+    for add in N1_VARIABLE_FAMILIES:
+        add(sub, sub_ctx)
+    add_n1_resilience(sub, sub_ctx)
+    if "contingency-share" not in sub.constraints:
+        return None
+    sub.constraints.sanitize_zeros()
+    mat = sub.matrices
+    vlabels = np.asarray(mat.vlabels, dtype=np.int64)
+    col_of = np.full(int(vlabels.max(initial=-1)) + 1, -1, dtype=np.int64)
+    col_of[vlabels] = np.arange(len(vlabels), dtype=np.int64)
+    lb = np.zeros(len(vlabels))
+    ub = np.zeros(len(vlabels))  # columns not in the N-1 rows stay at 0
+    flow = sub.variables["contingency-flow"].labels.values
+    flow_cols = col_of[flow[flow >= 0]]
+    ub[flow_cols] = np.inf
+    k_labels = sub.variables["site-capacity"].labels.values
+    k_cols = col_of[k_labels]
+    # the period of each row, from its family's labels (rows are in linopy's label order)
+    clabels = np.asarray(mat.clabels, dtype=np.int64)
+    period_of_label = np.full(int(clabels.max(initial=-1)) + 1, -1, dtype=np.int64)
+    for name in sub.constraints:
+        labels = sub.constraints[name].labels
+        values = labels.values
+        t_axis = labels.dims.index("period")
+        periods = np.indices(values.shape)[t_axis]
+        ok = values >= 0
+        period_of_label[values[ok]] = periods[ok]
+    row_period = period_of_label[clabels]
+    sense = np.asarray(mat.sense)
+    b = np.asarray(mat.b, dtype=float)
+    share_rows = np.flatnonzero(sense == ">")
+    a = mat.A
+    if a is None:
+        return None
+    n_rows, n_cols = a.shape
+    slack = sp.csr_matrix(
+        (np.ones(len(share_rows)), (share_rows, np.arange(len(share_rows)))),
+        shape=(n_rows, len(share_rows)),
+    )
+    full = sp.hstack([a.tocsr(), slack], format="csr")
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    n_slack = len(share_rows)
+    h.addVars(n_cols + n_slack, np.r_[lb, np.zeros(n_slack)], np.r_[ub, np.full(n_slack, np.inf)])
+    cols = np.arange(n_cols, n_cols + len(share_rows), dtype=np.int32)
+    h.changeColsCost(len(cols), cols, np.ones(len(cols)))
+    lower = np.where(sense != "<", b, -np.inf)
+    upper = np.where(sense != ">", b, np.inf)
+    h.addRows(
+        n_rows,
+        lower,
+        upper,
+        full.nnz,
+        full.indptr.astype(np.int32),
+        full.indices.astype(np.int32),
+        full.data.astype(float),
+    )
+    return _Check(h, k_cols, row_period[share_rows], n_cols)
+
+
+class ContingencyOracle:
+    """Checks a capacity plan against every contingency and returns the violated cuts."""
+
+    def __init__(self, ctx: ModelContext, contingencies: tuple[int, ...]) -> None:
+        """Build the checking LP of each contingency once.
+
+        Parameters
+        ----------
+        ctx : ModelContext
+            The base context (no contingencies needed).
+        contingencies : tuple of int
+            Positions in ``data.contingencies()`` to check.
+        """
+        self.n_periods = ctx.data.n_periods
+        self.contingencies = contingencies
+        built = (_build_check(ctx, c) for c in contingencies)
+        self.checks = [c for c in built if c is not None]
+        self.lp_seconds = 0.0
+
+    def cuts(self, capacity_mw: np.ndarray, threads: int | None = None) -> list[CapacityCut]:
+        """The cuts that ``capacity_mw`` violates, one per (contingency, period) not met.
+
+        Parameters
+        ----------
+        capacity_mw : numpy.ndarray
+            (S, T) capacity online per site and period [MW].
+        threads : int, optional
+            HiGHS threads of the checking LPs.
+
+        Returns
+        -------
+        list of CapacityCut
+            Empty when the plan meets every contingency in every period.
+
+        Raises
+        ------
+        SolverError
+            When a checking LP fails (it always has a solution: the slacks make it feasible).
+        """
+        out: list[CapacityCut] = []
+        for check in self.checks:
+            k = np.maximum(capacity_mw, 0.0)
+            cols = check.k_cols.ravel().astype(np.int32)
+            values = k.ravel()
+            check.h.changeColsBounds(len(cols), cols, values, values)
+            if threads:
+                check.h.setOptionValue("threads", threads)
+            t0 = time.perf_counter()
+            run_highs(check.h)
+            self.lp_seconds += time.perf_counter() - t0
+            if check.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                msg = "an N-1 checking LP did not solve to optimality"
+                raise SolverError(msg)
+            if check.h.getInfo().objective_function_value <= CUT_TOL_MW:
+                continue
+            solution = check.h.getSolution()
+            col_value = np.asarray(solution.col_value, dtype=float)
+            col_dual = np.asarray(solution.col_dual, dtype=float)
+            short = col_value[check.first_slack :]
+            for t in range(self.n_periods):
+                v_t = float(short[check.slack_period == t].sum())
+                if v_t <= CUT_TOL_MW:
+                    continue
+                d = col_dual[check.k_cols[:, t]]
+                rhs = float(d @ k[:, t]) - v_t
+                out.append(CapacityCut(t, d, rhs))
+        return out
+
+
+def solve_with_cuts(  # noqa: PLR0913 - the master, its checker, settings and clock
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    opts: SolveOptions,
+    deadline: float,
+    strategy: Strategy,
+    say: Callable[[str], None],
+) -> tuple[Round, int]:
+    """Solve the master with cuts until its plan meets every contingency.
+
+    Parameters
+    ----------
+    master : InPlaceModel
+        The model without contingency rows.
+    oracle : ContingencyOracle
+        The checking LPs.
+    opts : SolveOptions
+        Gap [-] and threads; the limit comes from ``deadline``.
+    deadline : float
+        ``time.perf_counter()`` value by which it must end [s].
+    strategy : Strategy
+        How each master MILP is attacked.
+    say : callable
+        Progress messages.
+
+    Returns
+    -------
+    Round, int
+        The plan that meets every contingency, and the number of master solves.
+
+    Raises
+    ------
+    NoIncumbentError, SolverError
+        When no plan meeting every contingency was found in time (a MILP plan that misses
+        one when the clock stops is repaired with the N-1 rows first, see :func:`_fallback`).
+    """
+    solves, solve_s = _cut_relaxation(master, oracle, opts, deadline, say)
+    build_s = 0.0
+    # 2. the MILP, cut until its plan meets every contingency
+    bound = -np.inf
+    start = None
+    last: Round | None = None
+    while True:
+        try:
+            outcome = solve_round(master, opts, deadline, strategy, say, start)
+        except NoIncumbentError:
+            if last is None:
+                raise
+            return _fallback(master, oracle, last, bound, opts, say), solves
+        solves += 1
+        build_s += outcome.build_seconds
+        solve_s += outcome.solve_seconds
+        if outcome.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+            return dataclasses.replace(
+                outcome, build_seconds=build_s, solve_seconds=solve_s
+            ), solves
+        if np.isfinite(outcome.bound):
+            bound = max(bound, outcome.bound)
+        cuts = oracle.cuts(outcome.sol.capacity_mw, opts.threads)
+        if not cuts:
+            status = outcome.status
+            if gap(outcome.objective, bound) <= opts.mip_rel_gap:
+                status = Status.OPTIMAL
+            return (
+                dataclasses.replace(
+                    outcome,
+                    status=status,
+                    bound=bound,
+                    build_seconds=build_s,
+                    solve_seconds=solve_s,
+                ),
+                solves,
+            )
+        last = outcome
+        if time.perf_counter() > deadline - 1.0:
+            return _fallback(master, oracle, last, bound, opts, say), solves
+        master.add_capacity_cuts(cuts)
+        say(f"N-1 cuts on the MILP plan: {len(cuts)} added")
+        start = plan_binaries(outcome.sol)
+
+
+def _cut_relaxation(
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    opts: SolveOptions,
+    deadline: float,
+    say: Callable[[str], None],
+) -> tuple[int, float]:
+    """Cut the LP relaxation until its plan meets every contingency; (LP solves, HiGHS s).
+
+    Cheap rounds that find most of the capacity the N-1 rule needs before the MILP runs.
+    """
+    solves, solve_s = 0, 0.0
+    lp_opts = (
+        opts if opts.lp_algorithm != "choose" else dataclasses.replace(opts, lp_algorithm="simplex")
+    )
+    for _ in range(MAX_LP_CUT_ROUNDS):
+        if time.perf_counter() > deadline - 1.0:
+            break  # the MILP gets what is left, however little
+        master.set_binaries(BinaryMode.RELAX)
+        remaining = max(deadline - time.perf_counter(), 1.0)
+        res = master.solve(dataclasses.replace(lp_opts, time_limit_s=remaining))
+        solves += 1
+        solve_s += res.solve_seconds
+        if res.status is not Status.OPTIMAL:
+            break
+        k = np.nan_to_num(master.model.variables["site-capacity"].solution.values)
+        cuts = oracle.cuts(k, opts.threads)
+        if not cuts:
+            break
+        master.add_capacity_cuts(cuts)
+        say(f"N-1 cuts on the LP relaxation: {len(cuts)} added")
+    return solves, solve_s
+
+
+def _fallback(  # noqa: PLR0913 - the master, its checker, the plan to repair and its bound
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    last: Round,
+    bound: float,
+    opts: SolveOptions,
+    say: Callable[[str], None],
+) -> Round:
+    """Out of time with a plan that misses a contingency: repair it with the N-1 rows.
+
+    Every contingency's rows are added to the master in place and the last MILP plan's
+    binaries are kept (an LP, as the rows method's repair); the plan is returned with status
+    ``TIME_LIMIT`` and judged against the best MILP bound (a valid bound: fewer rows).
+
+    Raises
+    ------
+    SolverError
+        When the repair LP has no plan either.
+    """
+    say("out of time before the cuts closed: repairing the last plan with every N-1 row")
+    t0 = time.perf_counter()
+    master.add_contingencies(oracle.contingencies)
+    added_s = time.perf_counter() - t0
+    lp_deadline = time.perf_counter() + FALLBACK_LP_S
+    fixed = repaired(master, last.sol, opts, lp_deadline, say)
+    if fixed is None:
+        msg = "the time limit came before a plan met every N-1 contingency"
+        raise SolverError(msg)
+    return dataclasses.replace(
+        fixed,
+        bound=bound if np.isfinite(bound) else float("nan"),
+        build_seconds=last.build_seconds + fixed.build_seconds + added_s,
+        solve_seconds=last.solve_seconds + fixed.solve_seconds,
+    )
