@@ -72,7 +72,18 @@ class Cuts:
         return len(self.scenario)
 
     def select(self, keep: np.ndarray) -> Cuts:
-        """The cuts where ``keep`` (a mask or index array) says so."""
+        """A subset of the cuts.
+
+        Parameters
+        ----------
+        keep : ndarray
+            A boolean mask or an index array over the cuts.
+
+        Returns
+        -------
+        Cuts
+            The kept cuts, in their order.
+        """
         return Cuts(self.scenario[keep], self.coef[keep], self.rhs[keep])
 
 
@@ -261,19 +272,47 @@ class Gap:
     start: float = field(default_factory=time.perf_counter)
 
     def note(self, bound: float) -> None:
-        """Record a master bound (the last one is the current bound: a master only tightens)."""
+        """Record a master bound (the last one is the current bound: a master only tightens).
+
+        Parameters
+        ----------
+        bound : float
+            The master's proven lower bound [objective units].
+        """
         self.bound = bound
         self.history.append((time.perf_counter() - self.start, bound, self.best))
 
     def offer(self, cost: float) -> bool:
-        """Offer an evaluated cost; True when it is the new incumbent."""
+        """Offer the exactly evaluated cost of a first stage.
+
+        Parameters
+        ----------
+        cost : float
+            Its two-stage cost [objective units].
+
+        Returns
+        -------
+        bool
+            True when it is the new incumbent (lower than every earlier one).
+        """
         if cost < self.best:
             self.best = cost
             return True
         return False
 
     def closed(self, abs_tol: float) -> bool:
-        """The bound meets the incumbent within ``abs_tol x max(1, |best|)``."""
+        """Whether the bound meets the incumbent.
+
+        Parameters
+        ----------
+        abs_tol : float
+            Tolerance per unit of ``max(1, |best|)`` [-].
+
+        Returns
+        -------
+        bool
+            ``bound >= best - abs_tol x max(1, |best|)``: the incumbent is proven optimal.
+        """
         return self.bound >= self.best - abs_tol * max(1.0, abs(self.best))
 
     @property
