@@ -31,7 +31,7 @@ from computegeo.twostage.problem import TwoStageProblem
 SUBPROBLEM_REL_GAP = 1e-9
 """MIP gap of each integer recourse solve [-]: the recourse must be exact for the L-shaped cut."""
 BATCH = 32
-"""Scenarios per task handed to a worker."""
+"""Scenarios per call in this process (with more workers each gets its share in one call)."""
 INTEGRALITY_TOL = 1e-9
 """An LP value this close to an integer counts as integral (then LP = integer recourse)."""
 RELATIVELY_COMPLETE = "the decomposition needs relatively complete recourse; use --method extensive"
@@ -213,8 +213,10 @@ class ScenarioPool:
         batches, to = [], []
         for w in range(n):
             mine = idx[idx % n == w]
-            batches += [mine[i : i + BATCH] for i in range(0, len(mine), BATCH)]
-            to += [w] * len(range(0, len(mine), BATCH))
+            # off this process, one call per worker: the round trip costs more than an LP
+            size = BATCH if n == 1 else max(1, len(mine))
+            batches += [mine[i : i + size] for i in range(0, len(mine), size)]
+            to += [w] * len(range(0, len(mine), size))
         parts: list[Evaluation] = self._pool.map(
             "evaluate", [(x, b, integer) for b in batches], to=to
         )
