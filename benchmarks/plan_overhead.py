@@ -12,16 +12,23 @@ models built and HiGHS runs; and a second, profiled run (``cProfile``) whose cum
 split the outside time into loading, problem build, model builds, duals, extraction and
 checking (profiling inflates Python time, so the split is read as shares, the plain run gives
 the wall figures). On a shared machine wall time depends on the load; CPU seconds do much less:
-``outside_cpu_s`` is the CPU time of the main thread (all model building, translation, read-back
-and checking run there while HiGHS runs in linopy's worker thread) and ``highs_cpu_s`` the CPU
-time of every other thread (HiGHS). Each case also builds its full model (every contingency)
-three more times without solving and reports the median: the modelling layer's own cost.
+``highs_cpu_s`` is the process CPU time spent while ``highspy.Highs.run`` runs (HiGHS's threads,
+whichever thread calls it; the caller only waits) and ``outside_cpu_s`` the rest of the process
+CPU time (model building, translation, read-back, checking). Until round 2 the split was by
+thread (main thread = outside), which held while HiGHS ran in linopy's worker thread only.
+Each case also builds its full model (every contingency) three more times without solving and
+reports the median: the modelling layer's own cost.
 
 Usage::
 
     PYTHONPATH=src python benchmarks/plan_overhead.py                     # reference, S, M, M-n1
     PYTHONPATH=src python benchmarks/plan_overhead.py --cases reference XXL
     PYTHONPATH=src python benchmarks/plan_overhead.py --write --label after
+    PYTHONPATH=src python benchmarks/plan_overhead.py --build-only --write --label "ladder, new"
+
+``--build-only`` labels starting with ``ladder, `` are tabulated side by side per rung; to time an
+older tree's build with this same script, point ``PYTHONPATH`` at that tree's ``src`` (a
+checkout of the older commit) and give it its own ``ladder, ...`` label.
 
 Results: ``benchmarks/results/plan_overhead.json`` (one entry per label and case, merged) and
 ``plan_overhead.md`` (before/after tables).
@@ -77,6 +84,7 @@ class Counters:
 
     def __init__(self) -> None:
         self.highs_s = 0.0
+        self.highs_cpu_s = 0.0
         self.highs_runs = 0
         self.models = 0
 
@@ -90,11 +98,14 @@ class Counters:
         init = linopy.Model.__init__
 
         def timed_run(h: Any, *args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
+            # process CPU while HiGHS runs: its threads, whichever thread called it (the caller
+            # only waits meanwhile)
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 return run(h, *args, **kwargs)
             finally:
                 self.highs_s += time.perf_counter() - t0
+                self.highs_cpu_s += time.process_time() - c0
                 self.highs_runs += 1
 
         def counted_init(m: Any, *args: Any, **kwargs: Any) -> None:
@@ -119,10 +130,10 @@ def _case_problem(name: str) -> Any:
     import numpy as np
     from scale_ladder import RUNGS
 
-    from computegeo.scenario.enums import ResilienceScope
     from computegeo.testing import random_problem
 
     rung = {r.name: r for r in RUNGS}[name]
+    modes = _n1_modes()
     return random_problem(
         np.random.default_rng(2026),
         rung.sites,
@@ -130,9 +141,23 @@ def _case_problem(name: str) -> Any:
         rung.periods,
         max_share_market=rung.max_share_market,
         training_min_cluster_mw=rung.training_min_cluster_mw,
-        n1_mode=ResilienceScope.MARKET if rung.n1_share > 0 else ResilienceScope.NONE,
+        n1_mode=modes.MARKET if rung.n1_share > 0 else modes.NONE,
         n1_share=rung.n1_share,
     )
+
+
+def _n1_modes() -> Any:
+    """The N-1 scope enum: ``ResilienceScope``, or ``N1Mode`` in trees before it existed.
+
+    Looked up by name so that ``--build-only`` can time an older tree's model build with this
+    same script (``PYTHONPATH`` set to that tree's ``src``), as the build ladder does.
+    """
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("computegeo.scenario.enums") is not None:
+        return importlib.import_module("computegeo.scenario.enums").ResilienceScope
+    return importlib.import_module("computegeo.problem.data").N1Mode  # before round 1
 
 
 BUILD_REPEATS = 3
@@ -233,18 +258,18 @@ def run_case(name: str, profile: bool) -> dict[str, object]:
     runner = _case_runner(name)
     counters = Counters()
     with counters.installed():
-        t0, cpu0, main0 = time.perf_counter(), time.process_time(), time.thread_time()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         facts = runner()
         wall = time.perf_counter() - t0
-        cpu, main_cpu = time.process_time() - cpu0, time.thread_time() - main0
+        cpu = time.process_time() - cpu0
     row: dict[str, object] = {
         "case": name,
         "wall_s": round(wall, 3),
         "highs_s": round(counters.highs_s, 3),
         "outside_s": round(wall - counters.highs_s, 3),
         "outside_over_highs": round((wall - counters.highs_s) / max(counters.highs_s, 1e-9), 3),
-        "outside_cpu_s": round(main_cpu, 3),
-        "highs_cpu_s": round(cpu - main_cpu, 3),
+        "outside_cpu_s": round(cpu - counters.highs_cpu_s, 3),
+        "highs_cpu_s": round(counters.highs_cpu_s, 3),
         "models_built": counters.models,
         "highs_runs": counters.highs_runs,
         "load_average_1min": round(os.getloadavg()[0], 2),
@@ -303,6 +328,8 @@ def _markdown(doc: dict[str, Any]) -> str:
         "",
     ]
     for label, rows in doc["runs"].items():
+        if not rows:
+            continue
         lines += [
             f"## {label}",
             "",
@@ -348,9 +375,44 @@ def _markdown(doc: dict[str, Any]) -> str:
             for r in rows.values()
         ]
         lines.append("")
+    lines += _ladder_table(doc.get("builds_only", {}))
     if doc.get("notes"):
         lines += ["## Notes", "", *doc["notes"], ""]
     return "\n".join(lines)
+
+
+LADDER_PREFIX = "ladder, "
+"""``--build-only`` labels starting with this are compared side by side, rung by rung."""
+
+
+def _ladder_table(builds: dict[str, dict[str, Any]]) -> list[str]:
+    """One table of model-build CPU seconds per rung under every ``ladder, ...`` label."""
+    labels = [label for label in builds if label.startswith(LADDER_PREFIX)]
+    if len(labels) < 2:
+        return []
+    cases = list(dict.fromkeys(case for label in labels for case in builds[label]))
+    heads = [label.removeprefix(LADDER_PREFIX) for label in labels]
+    lines = [
+        f"## Model build CPU s per rung, same session (median of {BUILD_REPEATS})",
+        "",
+        "| case | variables | constraints | " + " | ".join(heads) + " | last / first |",
+        "|---|---|---|" + "---|" * (len(labels) + 1),
+    ]
+    for case in cases:
+        rows = [builds[label].get(case) for label in labels]
+        size = next(r for r in reversed(rows) if r is not None)
+        cpu = [f"{r['model_build_cpu_s']:.3f}" if r else "not measured" for r in rows]
+        ratio = (
+            f"{rows[-1]['model_build_cpu_s'] / rows[0]['model_build_cpu_s']:.2f}"
+            if rows[0] and rows[-1]
+            else "-"
+        )
+        lines.append(
+            f"| {case} | {size['model_variables']:,.0f} | {size['model_constraints']:,.0f} | "
+            + " | ".join(cpu)
+            + f" | {ratio} |"
+        )
+    return [*lines, ""]
 
 
 def main() -> None:
@@ -393,7 +455,8 @@ def main() -> None:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / "plan_overhead.json"
         doc = json.loads(path.read_text()) if path.exists() else {"runs": {}}
-        section = doc.setdefault("runs", {}).setdefault(args.label, {})
+        runs = doc.setdefault("runs", {})
+        section = runs.get(args.label, {}) if args.build_only else runs.setdefault(args.label, {})
         for name, row in rows.items():
             if args.build_only and name in section:
                 section[name].update(row)

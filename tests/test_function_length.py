@@ -8,7 +8,7 @@ Covered: the packages in ``COVERED`` and the top-level modules in ``COVERED_MODU
 except the files in ``NOT_YET_COVERED``.
 
 Not yet covered (owned by other work this session; to be added at merge time):
-``optimize/``, ``robust/``, ``twostage/``, ``results/``, the top-level modules
+``robust/``, ``twostage/``, the top-level modules
 ``__init__.py`` and ``__main__.py``, and the files ``pipeline/robust.py``,
 ``risk/backends.py``, ``risk/ray_backend.py``, ``report/robust_section.py`` and
 ``cli/sslp.py``. To cover one, add its package to
@@ -34,10 +34,12 @@ COVERED = (
     "evaluate",
     "explain",
     "latency",
+    "optimize",
     "pipeline",
     "planner",
     "problem",
     "report",
+    "results",
     "risk",
     "scenario",
     "screen",

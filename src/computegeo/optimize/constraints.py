@@ -10,21 +10,48 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import xarray as xr
-from linopy import Model, Variable
+from linopy import Model
 
 from computegeo.core.errors import InfeasibleError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
-from computegeo.optimize.terms import grouped_sum, has_terms, scaled, summed_over
+from computegeo.optimize.terms import (
+    Terms,
+    add_rows,
+    block,
+    grid,
+    grouped_rows,
+    labels_of,
+    row_counts,
+)
+
+# Each family lists its row terms as blocks (see ``computegeo.optimize.terms``): ``_same`` for a
+# variable on the rows' own (x, period) grid, ``_grouped`` for a sum of (element, period) slots
+# into (group, period) rows, ``_lagged`` for a sum over decision periods (vintages) tau into
+# (site, period) rows. The block order is the order the terms are listed in each row.
 
 
-def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
-    return xr.DataArray(values, coords=list(coords), dims=[str(c.name) for c in coords])
+def _labels(m: Model, name: str, dim: str) -> np.ndarray:
+    """Labels of variable ``name`` with dims ``(dim, period)``."""
+    return labels_of(m.variables[name], dim, "period")
 
 
-def _vintages(m: Model, ctx: ModelContext, name: str) -> Variable:
-    """Decision-period variable ``name`` with its period dimension renamed ``vintage``."""
-    return m.variables[name].rename(period="vintage")
+def _same(m: Model, name: str, dim: str, coeffs: np.ndarray | float = 1.0) -> Terms:
+    labels = _labels(m, name, dim)
+    return block(labels, grid(*labels.shape), coeffs)
+
+
+def _grouped(
+    m: Model, name: str, dim: str, groups: np.ndarray, coeffs: np.ndarray | float = 1.0
+) -> Terms:
+    labels = _labels(m, name, dim)
+    return block(labels, grouped_rows(groups, labels.shape[1]), coeffs)
+
+
+def _lagged(m: Model, name: str, where: np.ndarray, coeffs: np.ndarray | float = 1.0) -> Terms:
+    """Terms ``coeffs * var[s, tau]`` in rows ``(s, t)`` where ``where[s or 0, tau, t]``."""
+    labels = _labels(m, name, "site")  # (S, tau)
+    rows = grid(*labels.shape)[:, None, :]  # (S, 1, t)
+    return block(labels[:, :, None], np.where(where, rows, -1), coeffs)
 
 
 def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
@@ -41,13 +68,11 @@ def add_capacity_accumulation(m: Model, ctx: ModelContext) -> None:
         The problem data with its labelled coordinates and derived sets.
     """
     d = ctx.data
-    online = _da(d.online_mask(), ctx.sites, ctx.vintages, ctx.periods)  # (S, tau, t)
-    lhs = m.variables["site-capacity"] - summed_over(
-        _vintages(m, ctx, "site-build"), "vintage", online
-    )
-    m.add_constraints(
-        lhs == _da(d.existing_mw, ctx.sites, ctx.periods), name="site-capacity_accumulation"
-    )
+    blocks = [
+        _same(m, "site-capacity", "site"),
+        _lagged(m, "site-build", d.online_mask(), -1.0),  # (S, tau, t)
+    ]
+    add_rows(m, "site-capacity_accumulation", [ctx.sites, ctx.periods], blocks, "=", d.existing_mw)
 
 
 def add_demand_balance(m: Model, ctx: ModelContext) -> None:
@@ -63,9 +88,11 @@ def add_demand_balance(m: Model, ctx: ModelContext) -> None:
         The problem data with its labelled coordinates and derived sets.
     """
     net = ctx.net
-    served = grouped_sum(m.variables["arc-flow"], "narc", net.narc_node, ctx.nodes)
-    lhs = served + m.variables["node-unmet"]
-    m.add_constraints(lhs == _da(net.node_demand_mw, ctx.nodes, ctx.periods), name="node-demand")
+    blocks = [
+        _grouped(m, "arc-flow", "narc", net.narc_node),
+        _same(m, "node-unmet", "node"),
+    ]
+    add_rows(m, "node-demand", [ctx.nodes, ctx.periods], blocks, "=", net.node_demand_mw)
 
 
 def add_serving(m: Model, ctx: ModelContext) -> None:
@@ -81,13 +108,15 @@ def add_serving(m: Model, ctx: ModelContext) -> None:
         The problem data with its labelled coordinates and derived sets.
     """
     d, net = ctx.data, ctx.net
-    flows = grouped_sum(m.variables["arc-flow"], "narc", net.narc_market, ctx.markets)
-    loads = grouped_sum(m.variables["site-load"], "site", d.site_market, ctx.markets, -1.0)
-    lhs = flows + loads
-    m.add_constraints(lhs == 0.0, name="market-serving", mask=has_terms(lhs))
-    m.add_constraints(
-        m.variables["site-load"] - m.variables["site-capacity"] <= 0.0, name="site-load_limit"
-    )
+    coords = [ctx.markets, ctx.periods]
+    blocks = [
+        _grouped(m, "arc-flow", "narc", net.narc_market),
+        _grouped(m, "site-load", "site", d.site_market, -1.0),
+    ]
+    mask = row_counts(blocks, coords) > 0
+    add_rows(m, "market-serving", coords, blocks, "=", 0.0, mask)
+    blocks = [_same(m, "site-load", "site"), _same(m, "site-capacity", "site", -1.0)]
+    add_rows(m, "site-load_limit", [ctx.sites, ctx.periods], blocks, "<=", 0.0)
 
 
 def add_availability(m: Model, ctx: ModelContext) -> None:
@@ -107,10 +136,14 @@ def add_availability(m: Model, ctx: ModelContext) -> None:
     finite = np.isfinite(limit)
     if not finite.any():
         return
-    m.add_constraints(
-        m.variables["site-capacity"] <= _da(np.where(finite, limit, 0.0), ctx.sites, ctx.periods),
-        name="site-availability",
-        mask=_da(finite, ctx.sites, ctx.periods),
+    add_rows(
+        m,
+        "site-availability",
+        [ctx.sites, ctx.periods],
+        [_same(m, "site-capacity", "site")],
+        "<=",
+        np.where(finite, limit, 0.0),
+        finite,
     )
 
 
@@ -134,14 +167,13 @@ def add_power_headroom(m: Model, ctx: ModelContext) -> None:
     draws = ctx.headroom_sites
     groups = np.where(draws, d.site_market, -1)
     pue = d.pue[d.site_market]
-    lhs = grouped_sum(m.variables["site-capacity"], "site", groups, ctx.markets, pue)
+    coords = [ctx.markets, ctx.periods]
+    blocks = [_grouped(m, "site-capacity", "site", groups, pue[:, None])]
     existing = np.zeros((d.n_markets, d.n_periods))
     np.add.at(existing, d.site_market[draws], (pue[:, None] * d.existing_mw)[draws])
     rhs = np.where(finite, d.power_headroom_mw, 0.0) + existing
-    mask = _da(finite, ctx.markets, ctx.periods) & has_terms(lhs)
-    m.add_constraints(
-        lhs <= _da(rhs, ctx.markets, ctx.periods), name="market-power_headroom", mask=mask
-    )
+    mask = finite & (row_counts(blocks, coords) > 0)
+    add_rows(m, "market-power_headroom", coords, blocks, "<=", rhs, mask)
 
 
 def add_campus_size(m: Model, ctx: ModelContext) -> None:
@@ -165,42 +197,39 @@ def add_campus_size(m: Model, ctx: ModelContext) -> None:
     d = ctx.data
     campus = ctx.campus_site
     t_n = d.n_periods
-    sites_dim = ctx.sites
+    site_rows = np.broadcast_to(np.arange(d.n_sites)[:, None], (d.n_sites, t_n))
     has_z = "site-campus_open" in m.variables
     if campus.any():
         # absent z (restricted or masked) means "not opened": the rows below then force b = 0
         if has_z:
-            m.add_constraints(
-                scaled(m.variables["site-campus_open"]).sum("period") <= 1.0,
-                name="site-campus_once",
-                mask=xr.DataArray(campus, coords=[sites_dim], dims=["site"]),
-            )
+            z = _labels(m, "site-campus_open", "site")
+            add_rows(m, "site-campus_once", [ctx.sites], [block(z, site_rows)], "<=", 1.0, campus)
         # tau' <= tau: vintages decided up to the row's period
-        tri = _da(np.arange(t_n)[:, None] <= np.arange(t_n)[None, :], ctx.vintages, ctx.periods)
-        lhs = summed_over(_vintages(m, ctx, "site-build"), "vintage", tri)
+        tri = (np.arange(t_n)[:, None] <= np.arange(t_n)[None, :])[None, :, :]
+        blocks = [_lagged(m, "site-build", tri)]
         if has_z:
-            opened = summed_over(_vintages(m, ctx, "site-campus_open"), "vintage", tri)
-            lhs = lhs - _da(ctx.campus_bigm_mw, sites_dim, ctx.periods) * opened
-        mask = _da(np.broadcast_to(campus[:, None], (d.n_sites, t_n)), sites_dim, ctx.periods)
-        m.add_constraints(lhs <= 0.0, name="site-campus_max", mask=mask)
+            blocks.append(_lagged(m, "site-campus_open", tri, -ctx.campus_bigm_mw[:, None, :]))
+        mask = np.broadcast_to(campus[:, None], (d.n_sites, t_n))
+        add_rows(m, "site-campus_max", [ctx.sites, ctx.periods], blocks, "<=", 0.0, mask)
         needs_min = campus & (d.campus_min_mw > 0)
         if needs_min.any() and has_z:
-            lhs_min = scaled(m.variables["site-build"]).sum("period") + scaled(
-                m.variables["site-campus_open"], -d.campus_min_mw[:, None]
-            ).sum("period")
-            m.add_constraints(
-                lhs_min >= 0.0,
-                name="site-campus_min",
-                mask=xr.DataArray(needs_min, coords=[sites_dim], dims=["site"]),
-            )
+            blocks = [
+                block(_labels(m, "site-build", "site"), site_rows),
+                block(z, site_rows, -d.campus_min_mw[:, None]),
+            ]
+            add_rows(m, "site-campus_min", [ctx.sites], blocks, ">=", 0.0, needs_min)
     is_build = np.array([f.value == "build" for f in d.site_form])
     expand = is_build & ~campus & np.isfinite(d.campus_max_mw)
     if expand.any():
         limit = np.maximum(np.where(expand, d.campus_max_mw, 0.0)[:, None], d.existing_mw)
-        m.add_constraints(
-            m.variables["site-capacity"] <= _da(limit, sites_dim, ctx.periods),
-            name="site-campus_expansion_max",
-            mask=_da(np.broadcast_to(expand[:, None], limit.shape), sites_dim, ctx.periods),
+        add_rows(
+            m,
+            "site-campus_expansion_max",
+            [ctx.sites, ctx.periods],
+            [_same(m, "site-capacity", "site")],
+            "<=",
+            limit,
+            np.broadcast_to(expand[:, None], limit.shape),
         )
 
 
@@ -222,21 +251,23 @@ def add_training_cluster(m: Model, ctx: ModelContext) -> None:
     markets, workloads = ctx.cluster_pairs
     if len(markets) == 0:
         return
-    index = ctx.clusters
+    coords = [ctx.clusters, ctx.periods]
     key = markets * d.n_workloads + workloads
     arc_key = net.narc_market * d.n_workloads + net.node_workload[net.narc_node]
     pos = np.searchsorted(key, arc_key)
     pos_c = np.minimum(pos, len(key) - 1)
     groups = np.where(key[pos_c] == arc_key, pos_c, -1)
-    flows = grouped_sum(m.variables["arc-flow"], "narc", groups, index)
-    cmin = np.broadcast_to(d.training_min_cluster_mw[workloads][:, None], (len(index), d.n_periods))
+    flows = _grouped(m, "arc-flow", "narc", groups)
+    cmin = np.broadcast_to(d.training_min_cluster_mw[workloads][:, None], (len(key), d.n_periods))
     total = d.demand_mw.sum(axis=1)[workloads]  # (C, T)
     if "cluster-use" in m.variables:  # absent v (restricted) means "not used": flow forced to 0
-        v = m.variables["cluster-use"]
-        m.add_constraints(flows + scaled(v, -cmin) >= 0.0, name="cluster-min")
-        m.add_constraints(flows + scaled(v, -total) <= 0.0, name="cluster-max")
+        low = [flows, _same(m, "cluster-use", "cluster", -cmin)]
+        add_rows(m, "cluster-min", coords, low, ">=", 0.0)
+        high = [flows, _same(m, "cluster-use", "cluster", -total)]
+        add_rows(m, "cluster-max", coords, high, "<=", 0.0)
     else:
-        m.add_constraints(flows <= 0.0, name="cluster-max", mask=has_terms(flows))
+        mask = row_counts([flows], coords) > 0
+        add_rows(m, "cluster-max", coords, [flows], "<=", 0.0, mask)
 
 
 def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
@@ -255,10 +286,13 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
         The problem data with its labelled coordinates and derived sets.
     """
     d = ctx.data
-    k = m.variables["site-capacity"]
-    m.add_constraints(
-        m.variables["system-capacity"] - k.sum("site") == 0.0, name="system-capacity_total"
-    )
+    t_n = d.n_periods
+    system = labels_of(m.variables["system-capacity"], "period")  # (T,)
+    blocks = [
+        block(system, np.arange(t_n)),
+        _grouped(m, "site-capacity", "site", np.zeros(d.n_sites, dtype=np.int64), -1.0),
+    ]
+    add_rows(m, "system-capacity_total", [ctx.periods], blocks, "=", 0.0)
     site_country = np.array(d.market_country)[d.site_market]
     site_grid = np.array(d.market_grid_zone)[d.site_market]
     groupings = (
@@ -275,12 +309,26 @@ def add_diversification_caps(m: Model, ctx: ModelContext) -> None:
             continue
         names, groups = np.unique(labels, return_inverse=True)
         index = pd.Index(names, name=entity)
-        lhs = (
-            grouped_sum(k, "site", groups.astype(np.int64), index)
-            - share * m.variables["system-capacity"]
-        )
-        mask = _da(np.broadcast_to(active[None, :], (len(index), d.n_periods)), index, ctx.periods)
-        m.add_constraints(lhs <= 0.0, name=f"{entity}-share_cap", mask=mask)
+        blocks = [
+            _grouped(m, "site-capacity", "site", groups.astype(np.int64)),
+            block(system[None, :], grid(len(index), t_n), -share),
+        ]
+        mask = np.broadcast_to(active[None, :], (len(index), t_n))
+        add_rows(m, f"{entity}-share_cap", [index, ctx.periods], blocks, "<=", 0.0, mask)
+
+
+def _market_capacity(m: Model, ctx: ModelContext, market_of: np.ndarray) -> Terms:
+    """Terms ``-k[s,t]`` for every site s of market ``market_of[r]`` in row ``(r, t)``."""
+    d = ctx.data
+    order = np.argsort(d.site_market, kind="stable")  # sites by market, in site order
+    counts = np.bincount(d.site_market, minlength=d.n_markets)
+    first = np.cumsum(counts) - counts
+    per_row = counts[market_of]
+    row = np.repeat(np.arange(len(market_of), dtype=np.int64), per_row)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    sites = order[np.repeat(first[market_of], per_row) + offset]
+    labels = _labels(m, "site-capacity", "site")[sites]  # (n, T)
+    return block(labels, grouped_rows(row, d.n_periods), -1.0)
 
 
 def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
@@ -315,7 +363,6 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
         return
     d, net = ctx.data, ctx.net
     cont, narc = ctx.n1_arcs
-    xk = m.variables["contingency-flow"]
     names = list(ctx.contingency_names)
     nodes = ctx.node_labels
     # demand bound per (contingency, node)
@@ -325,24 +372,21 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
         [f"{names[k // net.n_nodes]}|{nodes[k % net.n_nodes]}" for k in uniq.tolist()],
         name="n1node",
     )
-    lhs = grouped_sum(xk, "n1arc", grp.astype(np.int64), idx)
-    m.add_constraints(
-        lhs <= _da(net.node_demand_mw[uniq % net.n_nodes], idx, ctx.periods),
-        name="contingency-demand",
-    )
-    # capacity of surviving markets
+    flows = _grouped(m, "contingency-flow", "n1arc", grp.astype(np.int64))
+    demand = net.node_demand_mw[uniq % net.n_nodes]
+    add_rows(m, "contingency-demand", [idx, ctx.periods], [flows], "<=", demand)
+    # capacity of surviving markets: the market's sites, one copy per (contingency, market)
     key = cont * d.n_markets + net.narc_market[narc]
     uniq, grp = np.unique(key, return_inverse=True)
-    market_of = uniq % d.n_markets
     idx = pd.Index(
         [f"{names[k // d.n_markets]}|{d.market_id[k % d.n_markets]}" for k in uniq.tolist()],
         name="n1market",
     )
-    flows = grouped_sum(xk, "n1arc", grp.astype(np.int64), idx)
-    # capacity of each row's market: the per-market sum, one copy per (contingency, market)
-    cap = grouped_sum(m.variables["site-capacity"], "site", d.site_market, ctx.markets)
-    cap = cap.isel(market=market_of).rename(market="n1market").assign_coords(n1market=idx)
-    m.add_constraints(flows - cap <= 0.0, name="contingency-capacity")
+    blocks = [
+        _grouped(m, "contingency-flow", "n1arc", grp.astype(np.int64)),
+        _market_capacity(m, ctx, uniq % d.n_markets),
+    ]
+    add_rows(m, "contingency-capacity", [idx, ctx.periods], blocks, "<=", 0.0)
     # required share per (contingency, workload) or per (contingency, demand node)
     req_c, req_w, req_node = ctx.n1_requirements
     idx = ctx.n1requirement_index
@@ -357,16 +401,12 @@ def add_n1_resilience(m: Model, ctx: ModelContext) -> None:
         required = d.n1_share[req_w, None] * d.demand_mw.sum(axis=1)[req_w]
     pos = np.minimum(np.searchsorted(row_key, arc_key), max(len(row_key) - 1, 0))
     grp = np.where((len(row_key) > 0) & (row_key[pos] == arc_key), pos, -1)
-    served = grouped_sum(xk, "n1arc", grp.astype(np.int64), idx)
-    reached = has_terms(served).any("period").sel(n1requirement=idx).values
+    served = [_grouped(m, "contingency-flow", "n1arc", grp.astype(np.int64))]
+    reached = (row_counts(served, [idx, ctx.periods]) > 0).any(axis=1)
     empty = ~reached & (required.max(axis=1, initial=0.0) > 0)
     if empty.any():
         raise _n1_unreachable(ctx, names, req_c[empty], req_w[empty], req_node[empty])
-    m.add_constraints(
-        served >= _da(required, idx, ctx.periods),
-        name="contingency-share",
-        mask=_da(required > 0, idx, ctx.periods),
-    )
+    add_rows(m, "contingency-share", [idx, ctx.periods], served, ">=", required, required > 0)
 
 
 def _n1_unreachable(
@@ -417,11 +457,11 @@ def add_equipment_supply(m: Model, ctx: ModelContext) -> None:
     energised = ctx.supply_sites[:, None, None] & (
         t_idx[None, :, None] + d.lead_periods[:, None, None] == t_idx[None, None, :]
     )  # (S, tau, t)
-    where = _da(energised, ctx.sites, ctx.vintages, ctx.periods)
-    lhs = summed_over(_vintages(m, ctx, "site-build"), ["site", "vintage"], where)
-    rhs = _da(np.where(finite, limit, 0.0), ctx.periods)
-    mask = _da(finite, ctx.periods) & has_terms(lhs)
-    m.add_constraints(lhs <= rhs, name="system-equipment_supply", mask=mask)
+    labels = _labels(m, "site-build", "site")[:, :, None]
+    blocks = [block(labels, np.where(energised, t_idx[None, None, :], -1))]  # site, then tau
+    mask = finite & (row_counts(blocks, [ctx.periods]) > 0)
+    rhs = np.where(finite, limit, 0.0)
+    add_rows(m, "system-equipment_supply", [ctx.periods], blocks, "<=", rhs, mask)
 
 
 def add_budget(m: Model, ctx: ModelContext) -> None:
@@ -443,25 +483,15 @@ def add_budget(m: Model, ctx: ModelContext) -> None:
     if not finite.any():
         return
     system = pd.Index(["system"], name="system")
-    zeros = np.zeros(d.n_sites, dtype=np.int64)
     scale = 1.0 / OBJECTIVE_SCALE_USD
     capex = np.where(ctx.budget_sites, d.capex_usd_per_mw * scale, 0.0)
-    lhs = grouped_sum(
-        m.variables["site-build"], "site", np.where(capex > 0, zeros, -1), system, capex
-    )
+    blocks = [_grouped(m, "site-build", "site", np.where(capex > 0, 0, -1), capex[:, None])]
     if "site-campus_open" in m.variables:
         fixed = np.where(ctx.budget_sites, d.campus_fixed_cost_usd * scale, 0.0)
-        lhs = lhs + grouped_sum(
-            m.variables["site-campus_open"],
-            "site",
-            np.where(fixed > 0, zeros, -1),
-            system,
-            fixed,
-        )
-    rhs = _da(np.where(finite, limit * scale, 0.0)[None, :], system, ctx.periods)
-    m.add_constraints(
-        lhs <= rhs, name="system-budget", mask=_da(finite[None, :], system, ctx.periods)
-    )
+        z_rows = np.where(fixed > 0, 0, -1)
+        blocks.append(_grouped(m, "site-campus_open", "site", z_rows, fixed[:, None]))
+    rhs = np.where(finite, limit * scale, 0.0)[None, :]
+    add_rows(m, "system-budget", [system, ctx.periods], blocks, "<=", rhs, finite[None, :])
 
 
 def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
@@ -478,20 +508,14 @@ def add_carbon_cap(m: Model, ctx: ModelContext) -> None:
     """
     d = ctx.data
     coeff = d.carbon_intensity_t_per_mwh[d.site_market] * ctx.energy_mwh_per_mw_year
-    _system_row(
-        m, ctx, "site-load", coeff, d.per_period("carbon_cap_t_per_year"), "system-carbon_cap"
-    )
-
-
-def _system_row(
-    m: Model, ctx: ModelContext, var: str, coeff: np.ndarray, limit: np.ndarray, name: str
-) -> None:
+    limit = d.per_period("carbon_cap_t_per_year")
     finite = np.isfinite(limit)
     if not finite.any():
         return
     system = pd.Index(["system"], name="system")
+    coords = [system, ctx.periods]
     groups = np.where(coeff != 0, 0, -1).astype(np.int64)
-    lhs = grouped_sum(m.variables[var], "site", groups, system, coeff)
-    rhs = _da(np.where(finite, limit, 0.0)[None, :], system, ctx.periods)
-    mask = _da(finite[None, :], system, ctx.periods) & has_terms(lhs)
-    m.add_constraints(lhs <= rhs, name=name, mask=mask)
+    blocks = [_grouped(m, "site-load", "site", groups, coeff[:, None])]
+    rhs = np.where(finite, limit, 0.0)[None, :]
+    mask = finite[None, :] & (row_counts(blocks, coords) > 0)
+    add_rows(m, "system-carbon_cap", coords, blocks, "<=", rhs, mask)

@@ -64,23 +64,25 @@ class ModelContext:
 
     # ---------------------------------------------------------------- coordinates
     # Named coordinates (ids and labels, never positions), so LP files and infeasibility
-    # reports name the site, market, node or period of every row and column.
-    @property
+    # reports name the site, market, node or period of every row and column. Each is made once
+    # per context: every row set then shares the same index objects, which xarray aligns
+    # without comparing their labels.
+    @cached_property
     def periods(self) -> pd.Index:
         """Period coordinate (period labels)."""
         return pd.Index(list(self.data.period_label), name="period")
 
-    @property
+    @cached_property
     def vintages(self) -> pd.Index:
         """Decision-period coordinate of a vintage summed into a period (period labels)."""
         return pd.Index(list(self.data.period_label), name="vintage")
 
-    @property
+    @cached_property
     def sites(self) -> pd.Index:
         """Site coordinate (site ids)."""
         return pd.Index(list(self.data.site_id), name="site")
 
-    @property
+    @cached_property
     def markets(self) -> pd.Index:
         """Market coordinate (market ids)."""
         return pd.Index(list(self.data.market_id), name="market")
@@ -96,7 +98,7 @@ class ModelContext:
             out.append(f"{d.workload_id[w]}/{d.region_id[regions[0]]}{more}")
         return tuple(out)
 
-    @property
+    @cached_property
     def nodes(self) -> pd.Index:
         """Demand-node coordinate (:attr:`node_labels`)."""
         return pd.Index(list(self.node_labels), name="node")
@@ -111,12 +113,12 @@ class ModelContext:
             for n, m in zip(net.narc_node.tolist(), net.narc_market.tolist(), strict=True)
         )
 
-    @property
+    @cached_property
     def narcs(self) -> pd.Index:
         """Node-arc coordinate (:attr:`narc_labels`)."""
         return pd.Index(list(self.narc_labels), name="narc")
 
-    @property
+    @cached_property
     def clusters(self) -> pd.Index:
         """Training-cluster coordinate: ``market/workload`` of each :attr:`cluster_pairs`."""
         d = self.data
@@ -133,7 +135,7 @@ class ModelContext:
         conts = self.data.contingencies()
         return tuple(conts[c][0] for c in self.contingency_ids)
 
-    @property
+    @cached_property
     def n1arc_index(self) -> pd.Index:
         """Post-contingency arc coordinate: ``contingency|node>market``."""
         cont, narc = self.n1_arcs
@@ -143,7 +145,7 @@ class ModelContext:
         ]
         return pd.Index(labels, name="n1arc")
 
-    @property
+    @cached_property
     def n1requirement_index(self) -> pd.Index:
         """Coordinate of ``contingency-share`` rows.
 

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import linopy
 import numpy as np
-import pandas as pd
-import xarray as xr
 from linopy import LinearExpression, Model
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
-from computegeo.optimize.terms import scaled
+from computegeo.optimize.terms import block, expression, labels_of
 from computegeo.problem.data import ProblemData
 
 
@@ -94,10 +91,6 @@ def cost_coefficients(data: ProblemData, pays_power: np.ndarray) -> CostCoeffici
     )
 
 
-def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
-    return xr.DataArray(values, coords=list(coords), dims=[str(c.name) for c in coords])
-
-
 def cost_expression(m: Model, ctx: ModelContext) -> LinearExpression:
     """The objective expression [MUSD].
 
@@ -117,14 +110,19 @@ def cost_expression(m: Model, ctx: ModelContext) -> LinearExpression:
     s = 1.0 / OBJECTIVE_SCALE_USD
     v = m.variables
     parts = [
-        scaled(v["site-build"], c.build_usd_per_mw * s).sum(),
-        scaled(v["site-capacity"], c.capacity_usd_per_mw * s).sum(),
-        scaled(v["site-load"], c.load_usd_per_mw * s).sum(),
-        scaled(v["node-unmet"], c.unmet_usd_per_mw[ctx.net.node_workload] * s).sum(),
+        ("site-build", "site", c.build_usd_per_mw * s),
+        ("site-capacity", "site", c.capacity_usd_per_mw * s),
+        ("site-load", "site", c.load_usd_per_mw * s),
+        ("node-unmet", "node", c.unmet_usd_per_mw[ctx.net.node_workload] * s),
     ]
     if "site-campus_open" in v:
-        parts.append(scaled(v["site-campus_open"], c.campus_usd * s).sum())
-    return linopy.merge(parts, cls=LinearExpression)
+        parts.append(("site-campus_open", "site", c.campus_usd * s))
+    # one scalar sum, the families in this order, each variable's slots in C order
+    blocks = [
+        block(labels_of(v[name], dim, "period"), np.zeros((1, 1), np.int64), coeffs)
+        for name, dim, coeffs in parts
+    ]
+    return expression(m, [], blocks)
 
 
 def add_cost_objective(m: Model, ctx: ModelContext) -> None:

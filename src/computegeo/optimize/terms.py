@@ -1,18 +1,270 @@
-"""Expression helpers over linopy's public API (no hand-built term layout).
+"""Rows and expressions on named coordinates, each built in one step from term blocks.
 
-Every helper turns absent (masked) slots into "no term" explicitly with ``fillna(0)``, so the
-rows are the same under linopy's legacy and v1 arithmetic semantics. Sums over irregular groups
-(arcs of a node, sites of a market) use ``LinearExpression.groupby(...).sum()`` with a
-:class:`pandas.Series` grouper, then ``reindex`` to every group, so empty groups stay as rows
-without terms (which the caller masks, see :func:`has_terms`).
+A family's rows are described as :class:`Terms` blocks: for every term, the flat position of
+its row on the family's coordinates (C order over ``site``/``market``/... and ``period``), the
+variable's label and the coefficient. :func:`add_rows` concatenates the blocks once, places the
+terms of each row side by side (block order, then the block's own order: the order the LP file
+lists them in) and hands linopy one :class:`linopy.Constraint` built from its documented
+``coeffs``/``vars``/``sign``/``rhs`` dataset on the named coordinates. Each family thus costs one
+dataset and one ``Model.add_constraints`` call, instead of one xarray alignment per
+intermediate expression (groupby, reindex, fillna, pairwise addition), which made the build
+about twice as slow.
+
+Absent (masked) variable slots carry label -1 and are dropped from the blocks; a row without
+any term is kept only where the caller's mask says so (linopy numbers the rows of the whole
+coordinate grid, masked or not, so row numbers, and thus the row order HiGHS sees, do not
+depend on which rows have terms).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
 from linopy import LinearExpression, Variable
+
+Sign = Literal["=", "<=", ">="]
+"""Row sense, in linopy's spelling."""
+
+TERM_DIM = "_term"
+"""linopy's term dimension of an expression or a constraint."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One block of terms ``coeff * var[label]`` added to rows (flat, in block order).
+
+    Attributes
+    ----------
+    rows : ndarray of int, shape (n,)
+        Flat position of each term's row on the row coordinates (C order).
+    labels : ndarray of int, shape (n,)
+        linopy label of each term's variable (never -1).
+    coeffs : ndarray of float, shape (n,)
+        Coefficient of each term [row units per variable unit].
+    """
+
+    rows: np.ndarray
+    labels: np.ndarray
+    coeffs: np.ndarray
+
+
+def labels_of(var: Variable, *dims: str) -> np.ndarray:
+    """Labels of ``var`` as a numpy array with its dimensions in the order ``dims``.
+
+    Parameters
+    ----------
+    var : linopy.Variable
+        The variable.
+    *dims : str
+        Its dimension names, in the wanted axis order.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Label per slot; -1 where the slot is absent (masked).
+    """
+    labels = var.labels
+    if tuple(labels.dims) != dims:
+        labels = labels.transpose(*dims)
+    return np.asarray(labels.values)
+
+
+def block(labels: np.ndarray, rows: np.ndarray, coeffs: np.ndarray | float = 1.0) -> Terms:
+    """Terms from broadcastable arrays, listed in C order of the broadcast shape.
+
+    Parameters
+    ----------
+    labels : ndarray of int
+        Variable labels (-1: absent slot, dropped).
+    rows : ndarray of int
+        Flat row position of each term (-1: not in any row, dropped).
+    coeffs : float or ndarray
+        Coefficient of each term.
+
+    Returns
+    -------
+    Terms
+        The kept terms, in C order of ``np.broadcast(labels, rows, coeffs)``.
+    """
+    lab, row, coeff = np.broadcast_arrays(
+        np.asarray(labels), np.asarray(rows), np.asarray(coeffs, dtype=float)
+    )
+    keep = (lab >= 0) & (row >= 0)
+    return Terms(rows=row[keep].astype(np.int64), labels=lab[keep], coeffs=coeff[keep])
+
+
+def grid(*sizes: int) -> np.ndarray:
+    """Flat row positions of a row grid of shape ``sizes`` (C order).
+
+    Parameters
+    ----------
+    *sizes : int
+        Length of each row dimension.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        ``arange(prod(sizes)).reshape(sizes)``.
+    """
+    return np.arange(int(np.prod(sizes, dtype=np.int64)), dtype=np.int64).reshape(sizes)
+
+
+def grouped_rows(groups: np.ndarray, n_periods: int) -> np.ndarray:
+    """Row position ``(group, period)`` of each ``(element, period)`` slot; -1 stays -1.
+
+    Parameters
+    ----------
+    groups : ndarray of int, shape (L,)
+        Group of each element (-1: in no group).
+    n_periods : int
+        Number of periods T.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (L, T)
+        ``groups * T + t``, or -1 for elements in no group.
+    """
+    g = np.asarray(groups, dtype=np.int64)[:, None]
+    return np.where(g >= 0, g * n_periods + np.arange(n_periods, dtype=np.int64)[None, :], -1)
+
+
+def _padded(blocks: Sequence[Terms], n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Padded ``(vars, coeffs)`` arrays of shape (n_rows, width) and the term count per row."""
+    rows = np.concatenate([b.rows for b in blocks]) if blocks else np.zeros(0, np.int64)
+    labels = np.concatenate([b.labels for b in blocks]) if blocks else np.zeros(0, np.int64)
+    coeffs = np.concatenate([b.coeffs for b in blocks]) if blocks else np.zeros(0)
+    counts = np.bincount(rows, minlength=n_rows)
+    width = max(int(counts.max(initial=0)), 1)
+    order = np.argsort(rows, kind="stable")  # keeps block order within each row
+    rows = rows[order]
+    start = np.cumsum(counts) - counts
+    pos = np.arange(len(rows)) - start[rows]
+    out_vars = np.full((n_rows, width), -1, dtype=np.int64)
+    out_coeffs = np.zeros((n_rows, width))
+    out_vars[rows, pos] = labels[order]
+    out_coeffs[rows, pos] = coeffs[order]
+    return out_vars, out_coeffs, counts
+
+
+def _names(coords: Sequence[pd.Index]) -> list[str]:
+    return [str(c.name) for c in coords]
+
+
+def _shape(coords: Sequence[pd.Index]) -> tuple[int, ...]:
+    return tuple(len(c) for c in coords)
+
+
+def row_counts(blocks: Sequence[Terms], coords: Sequence[pd.Index]) -> np.ndarray:
+    """Number of terms of each row (for masks of rows that need at least one term).
+
+    Parameters
+    ----------
+    blocks : sequence of Terms
+        The rows' terms.
+    coords : sequence of pandas.Index
+        The row coordinates (named).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Shape ``(len(c) for c in coords)``.
+    """
+    shape = _shape(coords)
+    n_rows = int(np.prod(shape, dtype=np.int64))
+    rows = np.concatenate([b.rows for b in blocks]) if blocks else np.zeros(0, np.int64)
+    return np.bincount(rows, minlength=n_rows).reshape(shape)
+
+
+def add_rows(
+    m: linopy.Model,
+    name: str,
+    coords: Sequence[pd.Index],
+    blocks: Sequence[Terms],
+    sign: Sign,
+    rhs: np.ndarray | float,
+    mask: np.ndarray | None = None,
+) -> None:
+    """Add the rows ``sum of blocks  sign  rhs`` named ``name`` on ``coords`` in one call.
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model.
+    name : str
+        The row set's name, ``"<entity>-<quantity>"``.
+    coords : sequence of pandas.Index
+        Row coordinates, each named by its dimension.
+    blocks : sequence of Terms
+        Left-hand-side terms, in the order they are listed per row.
+    sign : {"=", "<=", ">="}
+        Row sense.
+    rhs : float or ndarray broadcastable to the row grid
+        Right-hand side [row units].
+    mask : ndarray of bool, optional
+        Which rows exist (default: all).
+    """
+    shape = _shape(coords)
+    n_rows = int(np.prod(shape, dtype=np.int64))
+    out_vars, out_coeffs, _ = _padded(blocks, n_rows)
+    dims = _names(coords)
+    term_dims = (*dims, TERM_DIM)
+    # the rhs as linopy derives it from ``lhs - rhs`` (so a zero is written -0.0, as before)
+    rhs_values = -(0.0 - np.broadcast_to(np.asarray(rhs, dtype=float), shape))
+    data = xr.Dataset(
+        {
+            "coeffs": (term_dims, out_coeffs.reshape((*shape, -1))),
+            "vars": (term_dims, out_vars.reshape((*shape, -1))),
+            "sign": (dims, np.full(shape, sign)),
+            "rhs": (dims, rhs_values),
+            "scaling": (dims, np.ones(shape)),  # no row scaling (linopy's default, given)
+        },
+        coords={str(c.name): c for c in coords},
+    )
+    row_mask = None
+    if mask is not None and not bool(np.all(mask)):  # an all-true mask numbers the same rows
+        row_mask = xr.DataArray(np.broadcast_to(mask, shape), coords=list(coords), dims=dims)
+    # every field is already on the full row grid: nothing for linopy to broadcast
+    constraint = linopy.Constraint(data, m, skip_broadcast=True)
+    m.add_constraints(constraint, name=name, mask=row_mask)
+
+
+def expression(
+    m: linopy.Model, coords: Sequence[pd.Index], blocks: Sequence[Terms]
+) -> LinearExpression:
+    """The expression ``sum of blocks`` per row of ``coords`` (no coordinates: one scalar sum).
+
+    Parameters
+    ----------
+    m : linopy.Model
+        The model.
+    coords : sequence of pandas.Index
+        Row coordinates, each named; empty for a scalar expression (the objective).
+    blocks : sequence of Terms
+        The terms, in the order they are listed.
+
+    Returns
+    -------
+    linopy.LinearExpression
+        On ``coords``, with a zero constant.
+    """
+    shape = _shape(coords)
+    n_rows = int(np.prod(shape, dtype=np.int64))
+    out_vars, out_coeffs, _ = _padded(blocks, n_rows)
+    term_dims = (*_names(coords), TERM_DIM)
+    data = xr.Dataset(
+        {
+            "coeffs": (term_dims, out_coeffs.reshape((*shape, -1))),
+            "vars": (term_dims, out_vars.reshape((*shape, -1))),
+        },
+        coords={str(c.name): c for c in coords},
+    )
+    return LinearExpression(data, m)
 
 
 def filled(var: Variable) -> LinearExpression:
@@ -84,48 +336,11 @@ def grouped_sum(
     linopy.LinearExpression
         Dims ``(index.name, period)`` on ``index``; groups without elements have no terms.
     """
-    name = str(index.name)
-    expr = filled(var)
-    if not (np.isscalar(coeffs) and float(coeffs) == 1.0):  # type: ignore[arg-type]
-        c = np.asarray(coeffs, dtype=float)
-        c = c[:, None] if c.ndim == 1 else c
-        shape = (var.indexes[along].size, var.indexes["period"].size)
-        coords = {along: var.indexes[along], "period": var.indexes["period"]}
-        expr = expr * xr.DataArray(np.broadcast_to(c, shape), coords=coords, dims=list(coords))
-    groups = np.asarray(groups)
-    kept = np.flatnonzero(groups >= 0)
-    if len(kept) == 0:  # no element: one row without terms per group
-        if var.indexes[along].size == 0:  # nothing to sum at all: a zero per group
-            return expr.sum(along).expand_dims({name: index})
-        # absent terms (not a constant), so a masked constraint on it is still a constraint
-        first = expr.isel({along: np.zeros(len(index), dtype=np.int64)})
-        empty = first.where(xr.DataArray(False)).rename({along: name})
-        return empty.assign_coords({name: index}).fillna(0)
-    expr = expr.isel({along: kept})
-    grouper = pd.Series(np.asarray(index)[groups[kept]], index=expr.indexes[along], name=name)
-    summed = expr.groupby(grouper).sum()
-    return summed.reindex({name: index}).fillna(0)
-
-
-def summed_over(var: Variable, dim: str | list[str], where: xr.DataArray) -> LinearExpression:
-    """``sum_dim var`` over the slots where ``where`` holds (others have no term).
-
-    Parameters
-    ----------
-    var : linopy.Variable
-        A variable with dimension ``dim`` (e.g. a decision-period variable renamed to
-        ``vintage``).
-    dim : str or list of str
-        Dimension(s) summed away.
-    where : xarray.DataArray of bool
-        Which slots of ``var`` count, broadcast against it (may add dimensions).
-
-    Returns
-    -------
-    linopy.LinearExpression
-        The sum, on the remaining dims.
-    """
-    return filled(var.where(where)).sum(dim)
+    periods = var.indexes["period"]
+    c = np.asarray(coeffs, dtype=float)
+    c = c[:, None] if c.ndim == 1 else c
+    terms = block(labels_of(var, along, "period"), grouped_rows(groups, len(periods)), c)
+    return expression(var.model, [index, periods], [terms])
 
 
 def has_terms(expr: LinearExpression) -> xr.DataArray:
@@ -141,4 +356,4 @@ def has_terms(expr: LinearExpression) -> xr.DataArray:
     xarray.DataArray of bool
         On the expression's dims, without the term dimension.
     """
-    return (expr.vars >= 0).any("_term")
+    return (expr.vars >= 0).any(TERM_DIM)
