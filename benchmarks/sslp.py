@@ -9,9 +9,10 @@ Usage (from the repository root, with ``../shared`` beside it)::
 Writes ``sslp.json`` (merged with the rows already there, so instances can be run in parts)
 and ``sslp.md``. Per instance: published optimum, objective, bound, gap, method, seconds,
 master iterations, LP and integer cuts, candidates evaluated, where the time went; the
-extensive form alone under a time limit (its bound and gap when it stops); and with
-``--scaling NAME`` the decomposition on 1 and on 2 workers. Optima:
-``computegeo.twostage.optima``.
+extensive form alone under a time limit (its bound and gap when it stops); with
+``--scaling NAME`` the decomposition on 1 and on 2 workers; with ``--backends NAME`` the
+decomposition on the engine's backends side by side (1 worker in process, 2 local processes,
+2 Ray actors; ``computegeo.engine.workers``). Optima: ``computegeo.twostage.optima``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 import highspy
 
 from computegeo.core.fileio import atomic_write_text
+from computegeo.engine.workers import Backend
 from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.twostage.optima import OPTIMUM_ATOL, SSLP_OPTIMA
 from computegeo.twostage.result import TwoStageResult
@@ -96,6 +98,32 @@ def scaling(name: str) -> dict[str, object]:
     return {"instance": name, "workers": rows, "speedup": round(one / two, 2)}
 
 
+BACKENDS = (
+    ("in process", 1, Backend.LOCAL),
+    ("2 processes", 2, Backend.LOCAL),
+    ("2 Ray actors", 2, Backend.RAY),
+)
+"""The backend runs of ``--backends``: label, workers, backend."""
+
+
+def backends(name: str) -> dict[str, object]:
+    """The decomposition on each of :data:`BACKENDS` (Ray skipped when not installed)."""
+    problem = read_smps(DATA / name)
+    rows: dict[str, object] = {}
+    with native_stdout_silenced():
+        for label, workers, backend in BACKENDS:
+            if backend is Backend.RAY:
+                try:
+                    import ray  # noqa: F401
+                except ImportError:
+                    rows[label] = None
+                    continue
+            t = time.perf_counter()
+            res = solve(problem, method=Method.LSHAPED, workers=workers, backend=backend)
+            rows[label] = _row(res, name) | {"wall_seconds": round(time.perf_counter() - t, 2)}
+    return {"instance": name, "runs": rows}
+
+
 def _fmt(v: object) -> str:
     return f"{v:.2f}" if isinstance(v, float) else str(v)
 
@@ -144,13 +172,33 @@ def markdown(data: dict[str, object]) -> str:
         )
     scal = data.get("scaling")
     if isinstance(scal, dict) and scal:
-        lines += ["", "## Subproblem workers (threads, one HiGHS LP + MIP each)", ""]
+        lines += [
+            "",
+            "## Subproblem workers (1 vs 2; measured on threads, before the engine backends)",
+            "",
+        ]
         lines += ["| instance | 1 worker s | 2 workers s | speed-up |", "|---|---|---|---|"]
         for s in scal.values():
             w = s["workers"]
             lines.append(
                 f"| {s['instance']} | {w['1']['seconds']} | {w['2']['seconds']} | {s['speedup']} |"
             )
+    back = data.get("backends")
+    if isinstance(back, dict) and back:
+        lines += ["", "## Backends (computegeo.engine.workers: one HiGHS LP + MIP per worker)", ""]
+        lines += [
+            "| instance | backend | wall s (start included) | solve s | iterations | objective |",
+            "|---|---|---|---|---|---|",
+        ]
+        for b in back.values():
+            for label, r in b["runs"].items():
+                if r is None:
+                    lines.append(f"| {b['instance']} | {label} | Ray not installed | | | |")
+                    continue
+                lines.append(
+                    f"| {b['instance']} | {label} | {r['wall_seconds']} | {r['seconds']} |"
+                    f" {r['iterations']} | {r['objective']:.4f} |"
+                )
     lines += ["", "Reproduce: `PYTHONPATH=src python benchmarks/sslp.py` (see its docstring).", ""]
     return "\n".join(lines)
 
@@ -166,6 +214,7 @@ def main() -> None:
         "--extensive-only", action="store_true", help="only the extensive form; rows keep the rest"
     )
     ap.add_argument("--scaling", nargs="*", default=[])
+    ap.add_argument("--backends", nargs="*", default=[])
     ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args()
     path = args.output / "sslp.json"
@@ -178,6 +227,15 @@ def main() -> None:
     assert isinstance(instances, dict)
     scal = data.setdefault("scaling", {})
     assert isinstance(scal, dict)
+    back = data.setdefault("backends", {})
+    assert isinstance(back, dict)
+    for name in args.backends:
+        back[name] = backends(name)
+        print("backends", name, json.dumps(back[name]))
+        atomic_write_text(path, json.dumps(data, indent=2) + "\n")
+        atomic_write_text(path.with_suffix(".md"), markdown(data))
+    if args.backends and args.only is None:
+        return
     for name in args.only or list(SSLP_OPTIMA):
         t = time.perf_counter()
         limit = None if args.no_extensive else args.extensive_limit

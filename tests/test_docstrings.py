@@ -24,6 +24,7 @@ DOCUMENTED = (
     "core",
     "data",
     "dataset",
+    "engine",
     "evaluate",
     "explain",
     "latency",

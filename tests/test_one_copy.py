@@ -7,6 +7,7 @@ here with the places named.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,12 +15,16 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "computegeo"
 
 
-def _trees(*roots: Path) -> list[tuple[str, ast.Module]]:
-    return [
+@functools.cache  # each folder is parsed once for the three tests; none of them changes a tree
+def _folder_trees(root: Path) -> tuple[tuple[str, ast.Module], ...]:
+    return tuple(
         (p.relative_to(REPO).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
-        for root in roots
         for p in sorted(root.rglob("*.py"))
-    ]
+    )
+
+
+def _trees(*roots: Path) -> list[tuple[str, ast.Module]]:
+    return [tree for root in roots for tree in _folder_trees(root)]
 
 
 def _is_enum(node: ast.ClassDef) -> bool:

@@ -87,6 +87,7 @@ def test_sslp_human_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
         (["TRUNC"], "TINY.cor, line"),
         (["TINY", "--method", "simplex"], "--method 'simplex'"),
         (["TINY", "--workers", "0"], "--workers 0"),
+        (["TINY", "--backend", "spark"], "--backend 'spark'"),
     ],
 )
 def test_sslp_bad_input_exit_2_one_message(
@@ -103,3 +104,31 @@ def test_sslp_bad_input_exit_2_one_message(
     assert expect in captured.err
     assert "Traceback" not in captured.err
     assert captured.err.count("error:") == 1
+
+
+CONTRACT = ("objective", "bound", "scenarios", "solve_seconds")
+"""The ``--json`` keys other checks rely on."""
+
+
+@needs_sslp
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--workers", "1"),
+        ("--workers", "2", "--backend", "local"),
+        ("--workers", "2", "--backend", "ray"),
+    ],
+    ids=["in-process", "process-pool", "ray"],
+)
+def test_sslp_backends_give_the_same_proven_optimum(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """The subproblems run on the engine's backends; every one proves the same optimum."""
+    if "ray" in args:
+        pytest.importorskip("ray")
+    name = "sslp_5_25_50"
+    payload = _solve_json(capsys, str(SSLP / name), "--method", "lshaped", *args)
+    assert set(CONTRACT) <= set(payload)
+    _check(payload, name)
+    assert payload["workers"] == int(args[1])
+    assert payload["first_stage"] == {"x_1": 1.0, "x_3": 1.0}

@@ -194,3 +194,24 @@ def test_extensive_form_after_the_decomposition_in_one_process(tmp_path: Path) -
     res = solve(p, method=Method.EXTENSIVE, workers=2)
     assert res.optimal
     assert res.objective == pytest.approx(TINY_OPTIMUM, abs=1e-9)
+
+
+@needs_sslp
+def test_scenario_pool_on_two_processes_keeps_the_asked_order() -> None:
+    """Scenario s goes to worker s mod 2; results still come back in the order asked."""
+    p = read_smps(SSLP / "sslp_5_25_50")
+    x = np.array([1.0, 0.0, 1.0, 0.0, 0.0])
+    asked = [7, 3, 40, 0, 12, 33]
+    one, two = ScenarioPool(p), ScenarioPool(p, workers=2)
+    try:
+        a, b = one.evaluate(x, False, asked), two.evaluate(x, False, asked)
+        np.testing.assert_array_equal(b.scenarios, asked)
+        np.testing.assert_allclose(b.value, a.value, atol=1e-9)
+        assert b.gradient is not None
+        assert a.gradient is not None
+        np.testing.assert_allclose(b.gradient, a.gradient, atol=1e-6)
+        ints = two.evaluate(x, True, asked).value
+        np.testing.assert_allclose(ints, one.evaluate(x, True, asked).value, atol=1e-9)
+    finally:
+        one.close()
+        two.close()

@@ -45,13 +45,21 @@ def register(app: typer.Typer) -> None:
             typer.Option("--method", help="auto (by size), extensive or lshaped."),
         ] = "auto",
         workers: Annotated[
-            int, typer.Option("--workers", help="Subproblem worker threads (cores to use).")
+            int,
+            typer.Option(
+                "--workers", help="Subproblem workers (1: in this process; more: processes or Ray)."
+            ),
         ] = 1,
+        backend: Annotated[
+            str,
+            typer.Option("--backend", help="Where subproblems run: local (processes) or ray."),
+        ] = "local",
         time_limit_s: Annotated[
             float, typer.Option("--time-limit", help="Wall-clock limit of the solve [s].")
         ] = 3600.0,
     ) -> None:
         """Solve a two-stage stochastic SMPS instance; print objective, proven bound and gap."""
+        from computegeo.engine.workers import Backend
         from computegeo.optimize.solve import native_stdout_silenced
         from computegeo.twostage.smps import read_smps
         from computegeo.twostage.solve import Method, solve
@@ -61,6 +69,11 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             msg = f"--method {method!r}: not a method."
             raise InputError(msg, ["give auto, extensive or lshaped"]) from None
+        try:
+            where = Backend(backend)
+        except ValueError:
+            msg = f"--backend {backend!r}: not a backend."
+            raise InputError(msg, ["give local or ray"]) from None
         if workers < 1:
             msg = f"--workers {workers}: need at least 1."
             raise InputError(msg, ["give --workers 1 or more"])
@@ -73,7 +86,9 @@ def register(app: typer.Typer) -> None:
         problem = read_smps(base)
         read_s = time.perf_counter() - t0
         with native_stdout_silenced():
-            res = solve(problem, method=chosen, workers=workers, time_limit_s=time_limit_s)
+            res = solve(
+                problem, method=chosen, workers=workers, backend=where, time_limit_s=time_limit_s
+            )
         first = {
             name: round(float(v), 9)
             for name, v in zip(problem.x_names, res.x, strict=True)

@@ -3,10 +3,11 @@
 :func:`run_robust_plan` samples the planning futures of ``risk.optimize`` (defaults when the
 scenario has no ``risk:`` section), plans deterministically (the comparison), solves the
 two-stage program (:func:`computegeo.robust.solve.solve_two_stage`), turns the robust
-commitments into a full :class:`~computegeo.results.plan.Plan` (the planner with the
-commitments fixed: assignments, KPIs and binding rows in the forecast future), assesses both
-plans out of sample and writes the usual plan folder plus ``robust.json`` and
-``tables/robust_futures.csv``, with a "Robust plan" section in report.html.
+commitments into a full :class:`~computegeo.results.plan.Plan` (operated in the forecast
+future with the program's own recourse, :mod:`computegeo.pipeline.recourse_plan`, so its
+objective is the forecast cost robust.json states), assesses both plans out of sample and
+writes the usual plan folder plus ``robust.json``, ``tables/robust_futures.csv`` and
+``tables/recourse.csv``, with a "Robust plan" section in report.html.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from computegeo.pipeline.plan import (
     scenario_yaml,
     solve_options,
 )
+from computegeo.pipeline.recourse_plan import plan_with_recourse
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
@@ -48,7 +50,7 @@ from computegeo.risk.backends import Backend
 from computegeo.risk.evaluation import RiskSummary
 from computegeo.risk.model import resolve
 from computegeo.risk.recourse import Commitments, commitments_from_plan
-from computegeo.risk.sample import sample_futures
+from computegeo.risk.sample import forecast_future, sample_futures
 from computegeo.robust.assess import Assessment, assessment, saa_bounds, sample_costs
 from computegeo.robust.output import RobustResult, robust_futures_csv, robust_json_text
 from computegeo.robust.program import RiskMeasure, TwoStageProblem
@@ -69,7 +71,7 @@ class RobustRun:
     """A finished robust run."""
 
     plan: Plan
-    """The robust commitments as a plan (operations in the forecast future)."""
+    """The robust commitments as a plan (operations in the forecast future, with recourse)."""
     result: RobustResult
     scenario: Scenario
     data: ProblemData
@@ -209,9 +211,19 @@ def run_robust_plan(  # noqa: PLR0913, PLR0915 - one orchestrator, each step a c
                 problem = dataclasses.replace(problem, perfect_usd=ws)
         progress(Stage.SOLVE, f"robust plan over {opt.futures} futures")
         solution = solve_two_stage(problem, opt, workers=workers, backend=backend, on_progress=say)
-        progress(Stage.SOLVE, "the robust commitments as a plan")
-        robust = plan_problem(data, options, extra_rows=fixing_rows(solution.commitments))
-        robust = dataclasses.replace(robust, dataset_version=dataset_version().version)
+        progress(Stage.SOLVE, "the robust commitments as a plan, with recourse")
+        fixed = plan_problem(
+            data, options, extra_rows=fixing_rows(solution.commitments), compute_duals=False
+        )
+        fixed = dataclasses.replace(fixed, dataset_version=dataset_version().version)
+        robust = plan_with_recourse(
+            data,
+            fixed,
+            solution.commitments,
+            forecast_future(model),
+            risk.emergency_cloud_premium,
+            new_leases=risk.new_leases,
+        ).plan
     violations = tuple(check_plan(data, robust, sc, dataset))
     inputs = explain_inputs(sc, dataset, data)
     robust, explanation = explain_plan(robust, inputs)
@@ -279,6 +291,9 @@ def run_robust_plan(  # noqa: PLR0913, PLR0915 - one orchestrator, each step a c
                 plan_json_text(robust, explanation), encoding="utf-8"
             )
             write_tables(robust, staging / "tables")
+            (staging / "tables" / "recourse.csv").write_text(
+                robust.recourse_frame().to_csv(index=False), encoding="utf-8"
+            )
             (staging / "tables" / "robust_futures.csv").write_text(
                 robust_futures_csv(summary), encoding="utf-8"
             )

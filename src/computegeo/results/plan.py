@@ -27,14 +27,15 @@ from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
 from computegeo.results.reading import Reader
 from computegeo.scenario.enums import Form
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes.
 
 1.1: the N-1 basis and a ``workloads`` list (latency limit, data class, N-1 share); unmet rows
 carry ``detail`` and the reasons ``latency``, ``residency`` and ``policy_filter``; an optional
 top-level ``explanation`` (``computegeo.explain``). 1.2: the ``dataset_version``. 1.3: the
-N-1 margin of every contingency (``kpis.n1_margin.margin_after_loss``). All are optional when
-reading, and keys a reader does not know are ignored within the same major version.
+N-1 margin of every contingency (``kpis.n1_margin.margin_after_loss``). 1.4: the ``recourse``
+rows (emergency cloud and new leases of a robust plan in its forecast future). All are optional
+when reading, and keys a reader does not know are ignored within the same major version.
 """
 
 READS_SCHEMA_MAJOR = SCHEMA_VERSION.split(".", maxsplit=1)[0]
@@ -177,6 +178,37 @@ class UnmetRow:
     """The reason in words, naming the rule and the markets it excludes (may be empty)."""
 
 
+class RecourseKind(enum.Enum):
+    """What a recourse row adds beyond the plan's commitments (``computegeo.risk.recourse``)."""
+
+    EMERGENCY_CLOUD = "emergency_cloud"
+    """Cloud capacity taken per period at a cloud site, at the committed price x (1 + premium)."""
+    NEW_LEASE = "new_lease"
+    """Colocation capacity leased per period at a lease site, at its rent, from its lead time."""
+
+
+@dataclass(frozen=True)
+class RecourseRow:
+    """Capacity the recourse adds at a site in one period and holds for that period only [MW IT].
+
+    Written for robust plans, whose ``plan.json`` operates the commitments in the forecast
+    future with the recourse of the two-stage program (schema 1.4; empty otherwise). Its load
+    is in ``assignments``; its cost in ``kpis`` (cloud or rent) and ``solve.objective_usd``.
+    """
+
+    kind: RecourseKind
+    site_id: str
+    market_id: str
+    form: Form
+    period: str
+    mw: float
+    premium: float = 0.0
+    """Price premium over the site's committed price per MW [-] (0 for new leases)."""
+    cost_usd: float = 0.0
+    """Its discounted capacity cost: MW x price per MW-year x (1 + premium) x discounted years
+    of the period [USD, base year]; its energy is in ``kpis.opex_usd.power`` / ``carbon``."""
+
+
 @dataclass(frozen=True)
 class OpexBreakdown:
     """Discounted operating cost by kind [USD, base year]."""
@@ -294,6 +326,8 @@ class Plan:
     dataset_version: str = ""
     """Version of the bundled dataset the plan was made with (e.g. ``2026.12.0``; empty in plans
     written before schema 1.2)."""
+    recourse: tuple[RecourseRow, ...] = ()
+    """Emergency cloud and new leases beyond the commitments (robust plans; schema 1.4)."""
 
     def to_json_dict(self) -> dict[str, object]:
         """The ``plan.json`` object (enums as their values, tuples as lists).
@@ -404,6 +438,18 @@ class Plan:
         """
         return _frame(self.unmet, UnmetRow)
 
+    def recourse_frame(self) -> pd.DataFrame:
+        """Recourse rows as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``recourse`` entry, columns the fields of :class:`RecourseRow` in
+            order, enums as their values (an empty frame with those columns when there are
+            none).
+        """
+        return _frame(self.recourse, RecourseRow)
+
 
 def _unknown_markets(plan: Plan) -> list[str]:
     """Rows naming a market that ``markets`` does not list (the maps and tables need it)."""
@@ -413,6 +459,7 @@ def _unknown_markets(plan: Plan) -> list[str]:
         ("capacity", plan.capacity),
         ("builds", plan.builds),
         ("assignments", plan.assignments),
+        ("recourse", plan.recourse),
     ):
         unknown = sorted({r.market_id for r in rows} - known)
         if unknown:

@@ -103,6 +103,31 @@ class FutureOutcome:
         return float(self.unmet_mw.sum(axis=0).max(initial=0.0))
 
 
+@dataclass(frozen=True, eq=False)
+class RecourseColumns:
+    """Primal values of one solved recourse LP [MW], per family and period.
+
+    Attributes
+    ----------
+    flow_mw : ndarray, shape (B, T)
+        Demand node -> market flows on the pooled arcs (``narc_node``, ``narc_market``).
+    load_mw : ndarray, shape (S, T)
+        Load on committed capacity.
+    emergency_cloud_mw : ndarray, shape (C, T)
+        Emergency cloud at ``RecourseStructure.cloud_sites``.
+    new_lease_mw : ndarray, shape (L, T)
+        New leases at ``RecourseStructure.lease_sites``.
+    unmet_mw : ndarray, shape (N, T)
+        Unmet demand per pooled node.
+    """
+
+    flow_mw: np.ndarray
+    load_mw: np.ndarray
+    emergency_cloud_mw: np.ndarray
+    new_lease_mw: np.ndarray
+    unmet_mw: np.ndarray
+
+
 class RecourseModel:
     """One persistent HiGHS LP for a plan; :meth:`solve` evaluates a future on it.
 
@@ -323,6 +348,26 @@ class RecourseModel:
             valid when bounds, costs and right-hand sides change.
         """
         self._basis = basis
+
+    def columns(self) -> RecourseColumns:
+        """The primal values of the last :meth:`solve`, by family (noise below TOL_MW -> 0).
+
+        Returns
+        -------
+        RecourseColumns
+            Flows per pooled arc, load on committed capacity, emergency cloud, new leases and
+            unmet demand per period [MW].
+        """
+        d = self.st.data
+        v = np.asarray(self._h.getSolution().col_value).reshape(d.n_periods, self._width)
+        v = np.where(np.abs(v) < TOL_MW, 0.0, v)
+        return RecourseColumns(
+            flow_mw=v[:, : self._off_y].T.copy(),
+            load_mw=v[:, self._off_y : self._off_e].T.copy(),
+            emergency_cloud_mw=v[:, self._off_e : self._off_l].T.copy(),
+            new_lease_mw=v[:, self._off_l : self._off_u].T.copy(),
+            unmet_mw=v[:, self._off_u :].T.copy(),
+        )
 
     def capacity_sensitivity(self, future: Future) -> np.ndarray:
         """d(recourse optimum)/d(committed capacity) of the last solve [USD/MW], shape (S, T).

@@ -211,6 +211,7 @@ def summary_lines(result: RobustResult) -> list[str]:
         f"  method {sol.method.value} ({sol.reason}); {sol.iterations} iteration(s), "
         f"{sol.cuts} cuts, {sol.seconds:.1f} s",
     ]
+    lines += recourse_lines(result.robust_plan)
     changed = [(m, r, d) for m, r, d in result.footprint_mw() if abs(r - d) >= 0.5]
     if changed:
         lines.append("  footprint, robust vs deterministic (MW in the last period):")
@@ -242,4 +243,36 @@ def summary_lines(result: RobustResult) -> list[str]:
                 f"{_usd(s.lower_half_width_usd)} ({s.replications} samples of {s.futures}), "
                 f"upper {_usd(s.upper_mean_usd)} ± {_usd(s.upper_half_width_usd)}"
             )
+    return lines
+
+
+def recourse_lines(plan: Plan) -> list[str]:
+    """What the robust plan's own cost (plan.json) is made of, recourse included.
+
+    Parameters
+    ----------
+    plan : Plan
+        The robust commitments operated in the forecast future with the recourse.
+
+    Returns
+    -------
+    list of str
+        Its objective = NPV + unmet penalty [USD], and the emergency cloud and new leases it
+        takes (peak MW in a period, discounted capacity cost [USD]).
+    """
+    k = plan.kpis
+    lines = [
+        f"  plan.json (the commitments in the forecast future, with recourse): "
+        f"{_usd(plan.solve.objective_usd)} = NPV {_usd(k.npv_usd)} + unmet penalty "
+        f"{_usd(k.unmet_penalty_usd)}"
+    ]
+    for kind in sorted({r.kind for r in plan.recourse}, key=lambda x: x.value):
+        rows = [r for r in plan.recourse if r.kind is kind]
+        per_period: dict[str, float] = defaultdict(float)
+        for r in rows:
+            per_period[r.period] += r.mw
+        lines.append(
+            f"    {kind.value.replace('_', ' ')}: up to {max(per_period.values()):,.0f} MW in a "
+            f"period, {_usd(sum(r.cost_usd for r in rows))} (tables/recourse.csv)"
+        )
     return lines

@@ -15,8 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
+from computegeo.engine.highs import load, new_highs
 from computegeo.optimize.solve import run_highs
-from computegeo.twostage.highs import load, new_highs
 from computegeo.twostage.problem import TwoStageProblem
 from computegeo.twostage.result import TwoStageResult
 

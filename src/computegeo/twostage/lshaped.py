@@ -26,14 +26,12 @@ import math
 import time
 from collections.abc import Callable
 
-import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
-from computegeo.optimize.solve import run_highs
+from computegeo.engine.cuts import CutMaster, Cuts, Gap
+from computegeo.engine.workers import Backend
 from computegeo.twostage.dualpool import DualPool
-from computegeo.twostage.highs import finite, load, new_highs, set_integrality
 from computegeo.twostage.problem import TwoStageProblem
 from computegeo.twostage.recourse import Evaluation, ScenarioPool
 from computegeo.twostage.result import TwoStageResult
@@ -58,60 +56,37 @@ Progress = Callable[[int, float, float, float], None]
 
 
 class _Master:
-    """The master as one HiGHS model: x and one theta per scenario, cuts appended as rows."""
+    """The engine's HiGHS cut master on the program's first stage, plus integer L-shaped cuts."""
 
     def __init__(self, problem: TwoStageProblem, lower: np.ndarray) -> None:
-        n1, S = problem.n1, problem.n_scenarios
-        self.n1, self.S = n1, S
-        self.h = new_highs()
-        self.h.setOptionValue("mip_rel_gap", 0.0)
-        self.h.setOptionValue("mip_abs_gap", 1e-9)
-        cost = np.concatenate([problem.c, problem.probability])
-        lo = np.concatenate([problem.x_lo, lower])
-        hi = np.concatenate([problem.x_hi, np.full(S, np.inf)])
-        matrix = sp.hstack([problem.A, sp.csr_matrix((problem.A.shape[0], S))])
-        self.integer = np.concatenate([problem.x_int, np.zeros(S, dtype=bool)])
-        load(self.h, cost, lo, hi, self.integer, matrix.tocsr(), problem.a_lo, problem.a_hi)
-        self._integer_now = True
-        self.cuts = 0
-
-    def add_cuts(self, scenarios: np.ndarray, coef_x: np.ndarray, rhs: np.ndarray) -> None:
-        """Add ``theta_s - coef_x[k]'x >= rhs[k]`` for each ``s = scenarios[k]``."""
-        k = len(scenarios)
-        if k == 0:
-            return
-        n1 = self.n1
-        index = np.empty((k, n1 + 1), dtype=np.int32)
-        index[:, :n1] = np.arange(n1, dtype=np.int32)
-        index[:, n1] = n1 + np.asarray(scenarios, dtype=np.int32)
-        value = np.empty((k, n1 + 1))
-        value[:, :n1] = -coef_x
-        value[:, n1] = 1.0
-        starts = np.arange(0, k * (n1 + 1), n1 + 1, dtype=np.int32)
-        self.h.addRows(
-            k,
-            finite(rhs),
-            np.full(k, highspy.kHighsInf),
-            k * (n1 + 1),
-            starts,
-            index.ravel(),
-            value.ravel(),
+        self.m = CutMaster.from_arrays(
+            problem.c,
+            problem.probability,
+            problem.x_lo,
+            problem.x_hi,
+            problem.x_int,
+            problem.A,
+            problem.a_lo,
+            problem.a_hi,
+            lower,
         )
-        self.cuts += k
+
+    @property
+    def cuts(self) -> int:
+        """Cut rows added since the last reset."""
+        return self.m.cuts
+
+    @cuts.setter
+    def cuts(self, value: int) -> None:
+        self.m.cuts = value
+
+    def add(self, cuts: Cuts) -> None:
+        """Append the cuts as master rows."""
+        self.m.add(cuts)
 
     def solve(self, integer: bool) -> tuple[np.ndarray, np.ndarray, float]:
         """``(x, theta, bound)`` of the master (its LP relaxation when ``integer`` is False)."""
-        if integer != self._integer_now:  # unchanged integrality keeps the LP basis warm
-            set_integrality(self.h, self.integer if integer else np.zeros_like(self.integer))
-            self._integer_now = integer
-        run_highs(self.h)
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            status = self.h.modelStatusToString(self.h.getModelStatus())
-            raise SolverError(
-                f"the L-shaped master stopped: {status}", ["check the first-stage rows"]
-            )
-        sol = np.asarray(self.h.getSolution().col_value)
-        return sol[: self.n1], sol[self.n1 :], float(self.h.getInfo().objective_function_value)
+        return self.m.solve(integer)
 
     def runner_up(self) -> float:
         """A bound no other point is known to beat (none known here: +inf)."""
@@ -125,8 +100,12 @@ class _Master:
         span = value - lower[scenarios]
         sign = np.where(ones, 1.0, -1.0)
         # theta_s >= (Q - L)(sum_S x - sum_notS x - |S| + 1) + L
-        self.add_cuts(
-            scenarios, span[:, None] * sign[None, :], lower[scenarios] + span * (1.0 - ones.sum())
+        self.add(
+            Cuts(
+                scenarios,
+                span[:, None] * sign[None, :],
+                lower[scenarios] + span * (1.0 - ones.sum()),
+            )
         )
 
 
@@ -149,17 +128,17 @@ class _EnumeratedMaster:
         self.cuts = 0
         self._runner_up = math.inf
 
-    def add_cuts(self, scenarios: np.ndarray, coef_x: np.ndarray, rhs: np.ndarray) -> None:
-        """Add ``theta_s >= rhs[k] + coef_x[k]'x`` for each ``s = scenarios[k]``."""
-        if len(scenarios) == 0:
+    def add(self, cuts: Cuts) -> None:
+        """Add ``theta_s >= rhs[k] + coef[k]'x`` for each ``s = cuts.scenario[k]``."""
+        if len(cuts) == 0:
             return
-        vals = rhs[:, None] + coef_x @ self.points.T
-        sc = np.asarray(scenarios)
+        vals = cuts.rhs[:, None] + cuts.coef @ self.points.T
+        sc = np.asarray(cuts.scenario)
         if len(np.unique(sc)) == len(sc):  # one cut per scenario: plain (fast) fancy indexing
             self.theta[sc] = np.maximum(self.theta[sc], vals)
         else:
             np.maximum.at(self.theta, sc, vals)
-        self.cuts += len(scenarios)
+        self.cuts += len(sc)
 
     def set_exact(
         self, x: np.ndarray, scenarios: np.ndarray, value: np.ndarray, lower: np.ndarray
@@ -224,6 +203,7 @@ def solve_integer_lshaped(
     problem: TwoStageProblem,
     *,
     workers: int = 1,
+    backend: Backend = Backend.LOCAL,
     time_limit_s: float = math.inf,
     scenarios_in_file: int | None = None,
     progress: Progress | None = None,
@@ -237,7 +217,9 @@ def solve_integer_lshaped(
     problem : TwoStageProblem
         Binary first stage, fixed recourse, relatively complete recourse.
     workers : int
-        Subproblem worker threads.
+        Subproblem workers (in this process for 1).
+    backend : Backend
+        Where the subproblems run with more than one worker: local processes or Ray.
     time_limit_s : float
         Stop (not proven) after this [s].
     scenarios_in_file : int, optional
@@ -268,12 +250,12 @@ def solve_integer_lshaped(
         raise SolverError(msg, ["solve it with --method extensive"])
     p = problem.probability
     S = problem.n_scenarios
-    pool = ScenarioPool(problem, workers)
+    pool = ScenarioPool(problem, workers, backend)
     ip_seen: set[bytes] = set()
-    history: list[tuple[float, float, float]] = []
-    lp_cuts = int_cuts = iterations = 0
-    best, best_x = math.inf, np.zeros(problem.n1)
-    cuts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    gap = Gap(start=start)
+    lp_cuts = int_cuts = 0
+    best_x = np.zeros(problem.n1)
+    cuts: list[Cuts] = []
     seconds = {"lp": 0.0, "integer": 0.0, "master": 0.0, "pool": 0.0}
     counts = {"lp": 0, "integer": 0, "phase1": 0, "pool_cuts": 0, "mips": 0}
     duals = DualPool(problem)
@@ -295,20 +277,15 @@ def solve_integer_lshaped(
         return out
 
     def note(bound: float) -> None:
-        nonlocal iterations
-        iterations += 1
-        history.append((time.perf_counter() - start, bound, best))
+        gap.note(bound)
         if progress:
-            progress(iterations, time.perf_counter() - start, bound, best)
+            progress(len(gap.history), gap.seconds, bound, gap.best)
 
-    def lp_cut(
-        x: np.ndarray, ev: Evaluation, theta: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    def lp_cut(x: np.ndarray, ev: Evaluation, theta: np.ndarray) -> tuple[Cuts, float]:
         assert ev.gradient is not None
         viol = ev.value - theta
         new = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value)))
-        rhs = ev.value[new] - ev.gradient[new] @ x
-        return new, ev.gradient[new], rhs, float(p[new] @ viol[new])
+        return Cuts.at(new, x, ev.value[new], ev.gradient[new]), float(p[new] @ viol[new])
 
     try:
         # first LP cuts at the box centre give every theta a finite lower bound L_s
@@ -319,9 +296,9 @@ def solve_integer_lshaped(
         duals.add(ev0.duals)
         lower = _box_minimum(ev0.gradient, x0, ev0.value, problem.x_lo, problem.x_hi) - 1e-6
         relaxed = _Master(problem, lower)
-        first = lp_cut(x0, ev0, np.full(S, -np.inf))
-        relaxed.add_cuts(*first[:3])
-        cuts.append(first[:3])
+        first, _ = lp_cut(x0, ev0, np.full(S, -np.inf))
+        relaxed.add(first)
+        cuts.append(first)
         # phase 1: L-shaped on the master's LP relaxation (cuts at fractional x)
         last = -math.inf
         for _ in range(phase1_rounds):
@@ -334,11 +311,11 @@ def solve_integer_lshaped(
             ev = evaluate(x, False)
             assert ev.duals is not None
             duals.add(ev.duals)
-            new = lp_cut(x, ev, theta)
-            if new[3] <= 0:
+            new, lift = lp_cut(x, ev, theta)
+            if lift <= 0:
                 break
-            relaxed.add_cuts(*new[:3])
-            cuts.append(new[:3])
+            relaxed.add(new)
+            cuts.append(new)
         lp_cuts = relaxed.cuts
         # phase 2: integer master, alternating LP and integer cuts
         points = feasible_binary_points(problem) if enumerate_master else None
@@ -349,7 +326,7 @@ def solve_integer_lshaped(
         if points is not None and len(points) * S <= MAX_TABLE:
             master = _EnumeratedMaster(problem, lower, points)
             for c in cuts:
-                master.add_cuts(*c)
+                master.add(c)
             master.cuts = 0
         else:
             master = relaxed
@@ -364,7 +341,7 @@ def solve_integer_lshaped(
             x, theta, bound = solve_master(master, True)
             x = np.round(x)
             note(bound)
-            if bound >= best - ABS_TOL * max(1.0, abs(best)):
+            if gap.closed(ABS_TOL):
                 break
             key = x.astype(np.int8).tobytes()
             significant = ABS_TOL * max(1.0, abs(bound))
@@ -375,7 +352,7 @@ def solve_integer_lshaped(
                 seconds["pool"] += time.perf_counter() - t
                 viol = value - theta
                 new_s = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(value)))
-                master.add_cuts(new_s, coef[new_s], intercept[new_s])
+                master.add(Cuts(new_s, coef[new_s], intercept[new_s]))
                 counts["pool_cuts"] += len(new_s)
                 if p[new_s] @ viol[new_s] > significant:
                     continue
@@ -396,7 +373,7 @@ def solve_integer_lshaped(
                     vals[sc], ints[sc] = ev.value, ev.integral
                     viol = ev.value - theta[sc]
                     m = viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value))
-                    master.add_cuts(sc[m], ev.gradient[m], ev.value[m] - ev.gradient[m] @ x)
+                    master.add(Cuts.at(sc[m], x, ev.value[m], ev.gradient[m]))
                     lp_cuts += int(m.sum())
                     lift += float(p[sc[m]] @ viol[m])
                     if bound + lift > runner_up + significant:
@@ -418,8 +395,8 @@ def solve_integer_lshaped(
                 values[need] = evaluate(x, True, need).value
             counts["mips"] += len(need)
             cost = float(problem.c @ x + p @ values)
-            if cost < best:
-                best, best_x = cost, x.copy()
+            if gap.offer(cost):
+                best_x = x.copy()
             viol = values - theta
             tight = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(values)))
             master.set_exact(x, tight, values[tight], lower)
@@ -427,22 +404,22 @@ def solve_integer_lshaped(
     finally:
         pool.close()
     offset = problem.objective_offset
-    optimal = bound >= best - ABS_TOL * max(1.0, abs(best))
+    optimal = gap.closed(ABS_TOL)
     return TwoStageResult(
         method="integer-lshaped",
-        objective=best + offset,
-        bound=min(bound, best) + offset,
+        objective=gap.best + offset,
+        bound=min(gap.bound, gap.best) + offset,
         x=best_x,
         optimal=optimal,
         solve_seconds=time.perf_counter() - start,
         scenarios=scenarios_in_file or problem.n_scenarios,
         distinct_scenarios=problem.n_scenarios,
-        iterations=iterations,
+        iterations=len(gap.history),
         lp_cuts=lp_cuts + counts["pool_cuts"],
         integer_cuts=int_cuts,
         candidates=len(ip_seen),
         workers=pool.workers,
-        history=history,
+        history=gap.history,
         timing={
             "lp_seconds": seconds["lp"],
             "integer_seconds": seconds["integer"],

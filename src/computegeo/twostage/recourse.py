@@ -9,15 +9,13 @@ and ``q`` are shared by the scenarios) and, per solve, only changes the row boun
 re-solved warm by dual simplex from the previous basis. The LP's row duals ``pi`` give the
 Benders cut ``Q_s(x') >= Q^LP_s(x) - (T_s' pi)'(x' - x)``.
 
-Workers run on threads: HiGHS releases the GIL inside ``run()``, so two threads use two cores
-with no pickling and no model shipped between processes (measured in benchmarks/sslp.py).
+Workers run on the engine's backends (:class:`computegeo.engine.workers.WorkerPool`, the same
+``local`` / ``ray`` choice as ``computegeo risk`` and ``plan --robust``): in this process with
+one worker, a spawned process pool or Ray actors with more; each worker builds its models once.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import queue
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,14 +23,15 @@ import highspy
 import numpy as np
 
 from computegeo.core.errors import SolverError
+from computegeo.engine.highs import finite, load, new_highs
+from computegeo.engine.workers import Backend, WorkerPool
 from computegeo.optimize.solve import run_highs
-from computegeo.twostage.highs import finite, load, new_highs
 from computegeo.twostage.problem import TwoStageProblem
 
 SUBPROBLEM_REL_GAP = 1e-9
 """MIP gap of each integer recourse solve [-]: the recourse must be exact for the L-shaped cut."""
 BATCH = 32
-"""Scenarios per task handed to a worker."""
+"""Scenarios per call in this process (with more workers each gets its share in one call)."""
 INTEGRALITY_TOL = 1e-9
 """An LP value this close to an integer counts as integral (then LP = integer recourse)."""
 RELATIVELY_COMPLETE = "the decomposition needs relatively complete recourse; use --method extensive"
@@ -161,42 +160,28 @@ class ScenarioWorker:
 
 
 class ScenarioPool:
-    """``workers`` scenario workers on threads; results in scenario order.
+    """``workers`` scenario workers on a backend; results in scenario order.
+
+    The workers start here (each builds its :class:`ScenarioWorker` once) and stop at
+    :meth:`close`.
 
     Parameters
     ----------
     problem : TwoStageProblem
         A program with fixed recourse.
     workers : int
-        Threads (at least 1); each builds its own :class:`ScenarioWorker` once.
+        Workers (at least 1): in this process for 1, else processes or Ray actors.
+    backend : Backend
+        ``local`` (in process, or a process pool) or ``ray``.
     """
 
-    def __init__(self, problem: TwoStageProblem, workers: int = 1) -> None:
+    def __init__(
+        self, problem: TwoStageProblem, workers: int = 1, backend: Backend = Backend.LOCAL
+    ) -> None:
         self.problem = problem
-        self.workers = max(1, workers)
-        self._idle: queue.SimpleQueue[ScenarioWorker] = queue.SimpleQueue()
-        self._made = 0
-        self._lock = threading.Lock()
-        self._executor = (
-            concurrent.futures.ThreadPoolExecutor(max_workers=self.workers)
-            if self.workers > 1
-            else None
-        )
-
-    def _worker(self) -> ScenarioWorker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                self._made += 1
-            return ScenarioWorker(self.problem)  # at most one per thread: built once, reused
-
-    def _run(self, x: np.ndarray, batch: np.ndarray, integer: bool) -> Evaluation:
-        w = self._worker()
-        try:
-            return w.evaluate(x, batch, integer)
-        finally:
-            self._idle.put(w)
+        self._pool = WorkerPool(ScenarioWorker, problem, max(1, workers), backend).__enter__()
+        self.workers = self._pool.workers
+        self.backend = backend
 
     def evaluate(
         self, x: np.ndarray, integer: bool, scenarios: Sequence[int] | None = None
@@ -223,27 +208,35 @@ class ScenarioPool:
             A subproblem is infeasible or not solved to optimality.
         """
         idx = np.arange(self.problem.n_scenarios) if scenarios is None else np.asarray(scenarios)
-        batches = [idx[i : i + BATCH] for i in range(0, len(idx), BATCH)]
-        if self._executor is None:
-            parts = [self._run(x, b, integer) for b in batches]
-        else:
-            parts = list(self._executor.map(lambda b: self._run(x, b, integer), batches))
+        # scenario s always goes to worker s mod N: each re-solve is warm from its own last one
+        n = self.workers
+        batches, to = [], []
+        for w in range(n):
+            mine = idx[idx % n == w]
+            # off this process, one call per worker: the round trip costs more than an LP
+            size = BATCH if n == 1 else max(1, len(mine))
+            batches += [mine[i : i + size] for i in range(0, len(mine), size)]
+            to += [w] * len(range(0, len(mine), size))
+        parts: list[Evaluation] = self._pool.map(
+            "evaluate", [(x, b, integer) for b in batches], to=to
+        )
+        done = np.concatenate([p.scenarios for p in parts]) if parts else idx[:0]
+        sorter = np.argsort(done)
+        order = sorter[np.searchsorted(done, idx, sorter=sorter)]  # idx[i] == done[order[i]]
+
+        def join(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(arrays)[order]
+
         if integer:
-            return Evaluation(idx, np.concatenate([p.value for p in parts]), None)
+            return Evaluation(idx, join([p.value for p in parts]), None)
         return Evaluation(
             idx,
-            np.concatenate([p.value for p in parts]),
-            np.concatenate([p.gradient for p in parts if p.gradient is not None]),
-            np.concatenate([p.duals for p in parts if p.duals is not None]),
-            np.concatenate([p.integral for p in parts if p.integral is not None]),
+            join([p.value for p in parts]),
+            join([p.gradient for p in parts if p.gradient is not None]),
+            join([p.duals for p in parts if p.duals is not None]),
+            join([p.integral for p in parts if p.integral is not None]),
         )
 
     def close(self) -> None:
-        """Stop the threads."""
-        if self._executor is not None:
-            self._executor.shutdown()
-
-    @property
-    def models_built(self) -> int:
-        """Worker model pairs built so far (one per thread at most)."""
-        return self._made
+        """Stop the workers."""
+        self._pool.close()

@@ -6,6 +6,7 @@ import enum
 import math
 
 from computegeo.core.errors import InputError
+from computegeo.engine.workers import Backend
 from computegeo.twostage.extensive import solve_extensive
 from computegeo.twostage.lshaped import Progress, solve_integer_lshaped
 from computegeo.twostage.problem import TwoStageProblem
@@ -88,6 +89,7 @@ def solve(
     *,
     method: Method = Method.AUTO,
     workers: int = 1,
+    backend: Backend = Backend.LOCAL,
     time_limit_s: float = math.inf,
     progress: Progress | None = None,
 ) -> TwoStageResult:
@@ -100,7 +102,11 @@ def solve(
     method : Method
         ``auto`` picks by size (:func:`choose`).
     workers : int
-        Subproblem worker threads (decomposition); the extensive form runs on one HiGHS thread.
+        Subproblem workers (decomposition; in this process for 1); the extensive form runs on
+        one HiGHS thread.
+    backend : Backend
+        Where the decomposition's subproblems run with more than one worker: ``local``
+        (a process pool) or ``ray`` (actors), as in ``computegeo risk``.
     time_limit_s : float
         Wall-clock limit [s]; the result then says ``optimal=False`` with its gap.
     progress : callable, optional
@@ -123,6 +129,7 @@ def solve(
     return solve_integer_lshaped(
         merged,
         workers=workers,
+        backend=backend,
         time_limit_s=time_limit_s,
         scenarios_in_file=problem.n_scenarios,
         progress=progress,

@@ -37,6 +37,7 @@ from computegeo.evaluate.checks.scenario_sites import (
 from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
+from computegeo.scenario.risk import RiskSection
 from computegeo.scenario.schema import Scenario
 from computegeo.scenario.sections import Workload
 
@@ -158,6 +159,7 @@ def spec_from_scenario(
     latency, residency, rtt = admissible(scenario, dataset.markets, dataset.demand_regions, data)
     scope, basis, n1_share = _n1(scenario, data.workload_id)
     n_t = data.n_periods
+    risk = scenario.risk or RiskSection()
     return CheckSpec(
         source="scenario",
         period_label=data.period_label,
@@ -191,6 +193,8 @@ def spec_from_scenario(
         carbon_cap_t_per_year=_limit(pol.carbon.cap_tonnes_per_year, n_t),
         carbon_price_usd_per_t=np.full(n_t, pol.carbon.price_usd_per_tonne),
         utilisation=scenario.supply.utilisation,
+        recourse_premium=risk.emergency_cloud_premium,
+        recourse_new_leases=risk.new_leases,
     )
 
 

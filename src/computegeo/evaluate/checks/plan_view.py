@@ -30,6 +30,9 @@ class PlanView:
     market_workload_mw : ndarray, (M, W, T)
     unknown : tuple of str
         Rows naming a site, period, workload or region the spec does not know.
+    recourse_mw : ndarray, (S, T)
+        Emergency cloud and new leases the plan's ``recourse`` rows add per site and period
+        (robust plans; zeros otherwise) [MW].
     """
 
     build_mw: np.ndarray
@@ -42,6 +45,7 @@ class PlanView:
     unmet_mw: np.ndarray
     market_workload_mw: np.ndarray
     unknown: tuple[str, ...]
+    recourse_mw: np.ndarray
 
 
 def _builds(spec: CheckSpec, plan: Plan, unknown: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +112,22 @@ def plan_view(spec: CheckSpec, plan: Plan) -> PlanView:
         except KeyError:
             unknown.append(f"unmet {u.workload}/{u.region_id}/{u.period}")
     capacity = spec.site_existing_mw + online
+    recourse = np.zeros((s_n, t_n))
+    for x in plan.recourse:
+        try:
+            recourse[site[x.site_id], period[x.period]] += x.mw
+        except KeyError:
+            unknown.append(f"recourse {x.kind.value} {x.site_id}/{x.period}")
     return PlanView(
-        build, campus, online, capacity, energised, load, served, unmet, by_market, tuple(unknown)
+        build,
+        campus,
+        online,
+        capacity,
+        energised,
+        load,
+        served,
+        unmet,
+        by_market,
+        tuple(unknown),
+        recourse,
     )

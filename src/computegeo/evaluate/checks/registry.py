@@ -17,6 +17,7 @@ from computegeo.evaluate.checks import (
     rules_n1,
     rules_objective,
     rules_policy,
+    rules_recourse,
 )
 from computegeo.evaluate.checks.plan_view import PlanView
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
@@ -45,6 +46,7 @@ RULES: dict[str, Rule] = {
     "budget": rules_capacity.check_budget,
     "carbon_cap": rules_policy.check_carbon_cap,
     "unmet_reason": rules_demand.check_unmet_reasons,
+    "recourse": rules_recourse.check_recourse,
     "objective": rules_objective.check_objective,
 }
 """Every rule by family key, in the order they run."""

@@ -150,14 +150,16 @@ def check_availability(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Viol
         One per (site, period) over its available MW (empty when the rule holds).
     """
     limit = np.maximum(spec.site_available_mw, spec.site_existing_mw)
+    held = view.capacity_mw + view.recourse_mw  # recourse rows take the same space or quota
+    added = (view.online_mw > ABS_TOL_MW) | (view.recourse_mw > ABS_TOL_MW)
     return [
         Violation(
             "availability",
-            f"{spec.site_id[s]} {spec.period_label[t]}: {view.capacity_mw[s, t]:.3f} MW > "
+            f"{spec.site_id[s]} {spec.period_label[t]}: {held[s, t]:.3f} MW > "
             f"available {limit[s, t]:.3f} MW",
         )
-        for s, t in zip(*np.nonzero(view.online_mw > ABS_TOL_MW), strict=True)
-        if over(view.capacity_mw[s, t], limit[s, t])
+        for s, t in zip(*np.nonzero(added), strict=True)
+        if over(held[s, t], limit[s, t])
     ]
 
 
@@ -242,7 +244,8 @@ def check_power_headroom(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Vi
     draw = np.zeros((len(spec.market_id), spec.n_periods))
     new = spec.site_new_capacity
     pue = spec.market_pue[spec.site_market]
-    added = (view.capacity_mw - spec.site_existing_mw) * pue[:, None]
+    # new leases of the recourse draw grid power like planned new capacity
+    added = (view.capacity_mw - spec.site_existing_mw + view.recourse_mw) * pue[:, None]
     np.add.at(draw, spec.site_market[new], added[new])
     return [
         Violation(

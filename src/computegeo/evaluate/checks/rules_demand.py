@@ -94,9 +94,10 @@ def check_serving(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violation
     Returns
     -------
     list of Violation
-        One per (site, period) whose load exceeds its capacity [MW] (empty when the rule holds).
+        One per (site, period) whose load exceeds its capacity, recourse rows included [MW]
+        (empty when the rule holds).
     """
-    cap = view.capacity_mw
+    cap = view.capacity_mw + view.recourse_mw
     return [
         Violation(
             "serving",

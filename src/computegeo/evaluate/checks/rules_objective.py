@@ -7,7 +7,9 @@ Discounted at ``discount_rate`` to ``base_year`` (:meth:`CheckSpec.discounted_ye
 - rent, cloud price and O&M per MW held;
 - energy = load x utilisation x PUE x 8760 h, priced at the power price (build, lease) and
   the carbon price (every form);
-- unmet demand at its penalty per MW-year.
+- unmet demand at its penalty per MW-year;
+- recourse rows (robust plans) at the site's price x (1 + premium) per MW-year held
+  (:mod:`computegeo.evaluate.checks.rules_recourse`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR
 from computegeo.evaluate.checks.plan_view import PlanView
+from computegeo.evaluate.checks.rules_recourse import recourse_costs_usd
 from computegeo.evaluate.checks.spec import CheckSpec, Violation
 from computegeo.results.plan import Plan
 
@@ -85,7 +88,7 @@ def check_objective(spec: CheckSpec, view: PlanView, plan: Plan) -> list[Violati
         One violation when the recomputed cost and ``plan.solve.objective_usd`` differ beyond the
         tolerances [USD] (empty when the rule holds).
     """
-    cost = plan_cost_usd(spec, view)
+    cost = plan_cost_usd(spec, view) + sum(recourse_costs_usd(spec, plan))
     reported = plan.solve.objective_usd
     if abs(cost - reported) <= OBJECTIVE_RTOL * max(1.0, abs(reported)) + OBJECTIVE_ATOL_USD:
         return []

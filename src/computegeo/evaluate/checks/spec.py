@@ -113,6 +113,11 @@ class CheckSpec:
     carbon_price_usd_per_t : ndarray, (T,)
     utilisation : float
         Share of capacity drawing power, for energy, power cost and carbon [-].
+    recourse_premium : float
+        Emergency cloud premium over the committed price [-] (``risk.emergency_cloud_premium``);
+        NaN when the source does not state it (then each recourse row's own premium is used).
+    recourse_new_leases : bool
+        New leases are a recourse option (``risk.new_leases``).
     """
 
     source: str
@@ -171,6 +176,8 @@ class CheckSpec:
     carbon_cap_t_per_year: np.ndarray
     carbon_price_usd_per_t: np.ndarray
     utilisation: float
+    recourse_premium: float = float("nan")
+    recourse_new_leases: bool = True
 
     @property
     def n_periods(self) -> int:

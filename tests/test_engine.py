@@ -1,0 +1,121 @@
+"""The shared two-stage engine: cut rows, the warm HiGHS cut master, gap bookkeeping, workers.
+
+Hand case for the master: ``min x + 0.5 theta_0 + 0.5 theta_1`` over ``x in [0, 4]`` with the
+cuts ``theta_0 >= 6 - 2x`` and ``theta_1 >= 2 - x/2`` (and ``theta >= 0``). The objective's
+slope in ``x`` is ``1 - 1 - 0.25 = -0.25`` while both cuts bind (x <= 3), then
+``1 - 0.25 = 0.75`` (x > 3, theta_0 at 0): the optimum is x = 3, theta = (0, 0.5), objective
+3.25.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from computegeo.core.errors import InputError
+from computegeo.engine.cuts import CutMaster, Cuts, Gap
+from computegeo.engine.workers import Backend, WorkerPool
+
+
+def _master(integer: bool = False, cost: float = 1.0) -> CutMaster:
+    return CutMaster.from_arrays(
+        c=np.array([cost]),
+        probability=np.array([0.5, 0.5]),
+        x_lo=np.array([0.0]),
+        x_hi=np.array([4.0]),
+        x_int=np.array([integer]),
+        A=sp.csr_matrix((0, 1)),
+        a_lo=np.zeros(0),
+        a_hi=np.zeros(0),
+        theta_lower=np.zeros(2),
+    )
+
+
+def test_cut_master_by_hand() -> None:
+    m = _master()
+    x, theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(0.0), pytest.approx(0.0))  # no cuts: theta at 0
+    m.add(
+        Cuts.at(np.array([0, 1]), np.array([0.0]), np.array([6.0, 2.0]), np.array([[-2.0], [-0.5]]))
+    )
+    x, theta, obj = m.solve()
+    assert x[0] == pytest.approx(3.0)
+    np.testing.assert_allclose(theta, [0.0, 0.5], atol=1e-9)
+    assert obj == pytest.approx(3.25)
+    assert m.cuts == 2
+    assert m.dual_bound == pytest.approx(3.25)
+
+
+def test_cut_master_scale_and_integer_switch() -> None:
+    """Cuts in another unit (USD on a MUSD master) and integrality switched off and on.
+
+    ``min 0.8 x + 0.5 theta_0 + 0.5 theta_1``, ``theta_0 >= 5 - 2x``, ``theta_1 >= 2 - x/2``,
+    ``theta_1 >= 0.9``: slopes -0.45 (x < 2.2), -0.2 (to 2.5), 0.8 after, so the LP optimum is
+    x = 2.5 (2.0 + 0 + 0.45 = 2.45); integer x = 2 gives 1.6 + 0.5 + 0.5 = 2.6, x = 3 gives
+    2.4 + 0 + 0.45 = 2.85.
+    """
+    m = _master(integer=True, cost=0.8)
+    m.add(Cuts(np.array([0, 1]), np.array([[-2.0e6], [-0.5e6]]), np.array([5.0e6, 2.0e6])), 1e-6)
+    m.add(Cuts(np.array([1]), np.array([[0.0]]), np.array([0.9e6])), 1e-6)
+    x_lp, _, obj_lp = m.solve(integer=False)
+    assert (x_lp[0], obj_lp) == (pytest.approx(2.5), pytest.approx(2.45))
+    x_ip, theta, obj_ip = m.solve(integer=True)
+    assert (x_ip[0], obj_ip) == (pytest.approx(2.0), pytest.approx(2.6))
+    np.testing.assert_allclose(theta, [1.0, 1.0], atol=1e-9)
+    assert m.dual_bound == pytest.approx(2.6, abs=1e-8)
+    x_lp, _, obj_lp = m.solve(integer=False)  # and back, on the same model
+    assert obj_lp == pytest.approx(2.45)
+
+
+def test_gap_bookkeeping() -> None:
+    g = Gap()
+    assert g.gap == math.inf
+    g.note(90.0)
+    assert g.offer(100.0)
+    assert not g.offer(120.0)
+    assert g.gap == pytest.approx(0.1)
+    assert not g.closed(1e-7)
+    g.note(100.0)
+    assert g.closed(1e-7)
+    assert g.gap == 0.0
+    assert [h[1:] for h in g.history] == [(90.0, math.inf), (100.0, 100.0)]
+
+
+class _Square:
+    """A worker: built once from its spec, then called many times."""
+
+    def __init__(self, spec: float) -> None:
+        self.offset = spec
+        self.calls = 0
+
+    def run(self, v: float) -> tuple[float, int]:
+        self.calls += 1
+        return v * v + self.offset, os_pid()
+
+
+def os_pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_worker_pool_results_in_call_order(workers: int) -> None:
+    with WorkerPool(_Square, 0.5, workers=workers) as pool:
+        out = pool.map("run", [(float(v),) for v in range(8)])
+    assert [r[0] for r in out] == [v * v + 0.5 for v in range(8)]
+    pids = {r[1] for r in out}
+    import os
+
+    assert (pids == {os.getpid()}) is (workers == 1)  # more workers: spawned processes
+
+
+def test_worker_pool_refuses_zero_workers_and_use_outside_its_context() -> None:
+    with pytest.raises(InputError, match="--workers 0"):
+        WorkerPool(_Square, 0.0, workers=0)
+    with pytest.raises(RuntimeError, match="outside its context"):
+        WorkerPool(_Square, 0.0).map("run", [(1.0,)])
+    assert Backend("ray") is Backend.RAY
