@@ -80,8 +80,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     args = parser.parse_args()
 
     import computegeo.pipeline.plan as pipeline
+    from computegeo.engine.workers import Backend
     from computegeo.optimize.solve import native_stdout_silenced
-    from computegeo.risk import Backend, RecourseModel, commitments_from_plan, resolve
+    from computegeo.risk import RecourseModel, commitments_from_plan, resolve
     from computegeo.risk.recourse import Commitments, build_structure
     from computegeo.risk.sample import forecast_future, sample_futures
     from computegeo.scenario.risk import RiskSection

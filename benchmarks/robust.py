@@ -61,10 +61,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
 
+    from computegeo.engine.workers import Backend
     from computegeo.optimize.solve import native_stdout_silenced
     from computegeo.pipeline.plan import build, prepare, solve_options
     from computegeo.planner import plan as plan_problem
-    from computegeo.risk.backends import Backend
     from computegeo.risk.model import resolve
     from computegeo.risk.recourse import Commitments, build_structure, commitments_from_plan
     from computegeo.risk.sample import sample_futures

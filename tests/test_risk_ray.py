@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from computegeo.engine.workers import Backend
 from computegeo.planner import plan as plan_problem
-from computegeo.risk import Backend, evaluate
+from computegeo.risk import evaluate
 from computegeo.risk.output import summary_json
 from computegeo.scenario.risk import RiskSection
 from computegeo.testing import tiny_problem

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from computegeo.risk.backends import Backend
+from computegeo.engine.workers import Backend
 
 if TYPE_CHECKING:
     from computegeo.pipeline.risk import RiskRun

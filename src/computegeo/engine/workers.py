@@ -30,12 +30,12 @@ from computegeo.core.errors import InputError
 
 
 class Backend(enum.Enum):
-    """Where subproblems run (the values of ``computegeo.risk.backends.Backend``)."""
+    """Where subproblems (two-stage programs) and futures (risk runs) are evaluated."""
 
     LOCAL = "local"
-    """This process with one worker, else a local process pool."""
+    """This process with one worker, else a local process pool (``--workers`` processes)."""
     RAY = "ray"
-    """Ray actors, one per worker."""
+    """Ray actors, one per worker (``--address`` joins a cluster, else a local instance)."""
 
 
 Factory = Callable[[Any], Any]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from computegeo.core.errors import InputError
 from computegeo.core.fileio import atomic_output_dir
+from computegeo.engine.workers import Backend
 from computegeo.optimize.solve import SolveOptions
 from computegeo.pipeline.inputs import build as build_problem
 from computegeo.pipeline.inputs import prepare
@@ -30,7 +31,6 @@ from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.risk_section import risk_section
 from computegeo.results.plan import Plan, read_plan_json, write_plan_json, write_tables
-from computegeo.risk.backends import Backend
 from computegeo.risk.backends import Progress as FutureProgress
 from computegeo.risk.evaluation import RiskSummary, check_inputs, evaluate
 from computegeo.risk.output import write_risk_files

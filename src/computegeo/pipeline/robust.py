@@ -24,6 +24,7 @@ import xarray as xr
 
 from computegeo.core.fileio import atomic_output_dir
 from computegeo.dataset.version import dataset_version
+from computegeo.engine.workers import Backend
 from computegeo.evaluate.checker import Violation, check_plan
 from computegeo.explain.session import explain_plan
 from computegeo.optimize.context import ModelContext
@@ -46,7 +47,6 @@ from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.robust_section import robust_section
 from computegeo.results.plan import Plan, write_tables
-from computegeo.risk.backends import Backend
 from computegeo.risk.evaluation import RiskSummary
 from computegeo.risk.model import resolve
 from computegeo.risk.recourse import Commitments, commitments_from_plan

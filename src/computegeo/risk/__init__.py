@@ -12,7 +12,6 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from computegeo.risk.backends import Backend
     from computegeo.risk.commitments import Commitments, commitments_from_plan
     from computegeo.risk.evaluation import RiskSummary, evaluate
     from computegeo.risk.model import UncertaintyModel, resolve
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from computegeo.risk.sample import Future, future_rng, sample_future
 
 _WHERE = {
-    "Backend": "backends",
     "RiskSummary": "evaluation",
     "evaluate": "evaluation",
     "UncertaintyModel": "model",
@@ -34,7 +32,6 @@ _WHERE = {
 }
 
 __all__ = [
-    "Backend",
     "Commitments",
     "Future",
     "RecourseModel",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import enum
 import multiprocessing
 import os
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from computegeo.core.errors import InputError
+from computegeo.engine.workers import Backend
 from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.model import UncertaintyModel
 from computegeo.risk.recourse import FutureOutcome, RecourseModel, RecourseStructure
@@ -32,15 +32,6 @@ IN_FLIGHT_PER_WORKER = 2
 """Batches outstanding per worker (back-pressure: memory stays bounded for any N)."""
 DEFAULT_BATCH = 16
 """Futures per batch sent to a worker."""
-
-
-class Backend(enum.Enum):
-    """Where futures are evaluated."""
-
-    LOCAL = "local"
-    """A local process pool (``--workers`` processes; in process when 1)."""
-    RAY = "ray"
-    """Ray actors, one per worker (``--address`` joins a cluster, else a local instance)."""
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from computegeo.engine.workers import Backend
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
-from computegeo.risk.backends import Backend, Progress, Task, WorkerSpec, run_tasks
+from computegeo.risk.backends import Progress, Task, WorkerSpec, run_tasks
 from computegeo.risk.commitments import Commitments, commitments_from_plan, committed_capacity_mw
 from computegeo.risk.model import UncertaintyModel, resolve
 from computegeo.risk.recourse import FutureOutcome

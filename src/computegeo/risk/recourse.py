@@ -335,7 +335,13 @@ class RecourseModel:
         self._basis = self._h.getBasis()
 
     def last_basis(self) -> highspy.HighsBasis:
-        """The optimal basis of the last solve (to restart the same future from later)."""
+        """The optimal basis of the last solve (to restart the same future from later).
+
+        Returns
+        -------
+        highspy.HighsBasis
+            HiGHS' basis of this model after its last run.
+        """
         return self._h.getBasis()
 
     def start_from(self, basis: highspy.HighsBasis) -> None:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from computegeo.engine.workers import Backend
 from computegeo.problem.data import ProblemData
-from computegeo.risk.backends import Backend
 from computegeo.risk.evaluation import RiskSummary, evaluate
 from computegeo.risk.recourse import Commitments
 from computegeo.robust.program import RiskMeasure, cvar

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.errors import InfeasibleError, SolverError
+from computegeo.engine.workers import Backend
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.solve import quiet_linopy, run_highs
-from computegeo.risk.backends import Backend
 from computegeo.risk.recourse import Commitments, build_structure
 from computegeo.robust.extensive import (
     add_measure_objective,

@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from computegeo.engine.workers import Backend
 from computegeo.optimize.context import make_context
 from computegeo.optimize.network import build_network
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
-from computegeo.risk.backends import Backend
 from computegeo.risk.recourse import Commitments
 from computegeo.robust.benders import solve_benders
 from computegeo.robust.extensive import solve_extensive

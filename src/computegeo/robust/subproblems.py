@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from computegeo.risk.backends import Backend
+from computegeo.engine.workers import Backend
 from computegeo.risk.recourse import (
     Commitments,
     RecourseModel,
