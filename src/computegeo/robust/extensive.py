@@ -24,6 +24,7 @@ capacity_sensitivity`).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import linopy
 import numpy as np
@@ -38,12 +39,12 @@ from computegeo.optimize.objective import cost_coefficients
 from computegeo.optimize.solve import SolveOptions, Status, solve
 from computegeo.optimize.terms import scaled
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
-from computegeo.risk.recourse import (
-    Commitments,
+from computegeo.risk.commitments import Commitments, vintage_online
+from computegeo.risk.recourse_structure import (
+    RecourseCosts,
     RecourseStructure,
     build_structure,
     recourse_costs,
-    vintage_online,
 )
 from computegeo.robust.program import (
     Method,
@@ -125,6 +126,206 @@ def _committed_terms(
     return labels, coeff.astype(float)
 
 
+def _da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
+    """``values`` as a DataArray on the named indexes ``coords``."""
+    return xr.DataArray(values, coords=list(coords), dims=[str(c.name) for c in coords])
+
+
+@dataclass(frozen=True)
+class _Futures:
+    """The recourse variables of every future and the arrays their rows are written from."""
+
+    m: Model
+    ctx: ModelContext
+    problem: TwoStageProblem
+    st: RecourseStructure
+    costs: list[RecourseCosts]
+    period: pd.Index
+    future: pd.Index
+    rnode: pd.Index
+    cloud: pd.Index
+    lease: pd.Index
+    alive: np.ndarray
+    """Site alive [bool] over ``(S, T, F)``."""
+    ready: np.ndarray
+    """Lease site ready [bool] over ``(lease site, T, F)``."""
+    demand: np.ndarray
+    """Demand per recourse node [MW] over ``(node, T, F)``."""
+    y: np.ndarray
+    x: np.ndarray
+    e: np.ndarray
+    le: np.ndarray
+    u: np.ndarray
+
+    def stack(self, name: str) -> np.ndarray:
+        """A field of every future's recourse costs, stacked over ``(X, T, F)``."""
+        return np.stack([getattr(c, name) for c in self.costs], axis=-1)
+
+
+def _add_variables(
+    m: Model, ctx: ModelContext, problem: TwoStageProblem, st: RecourseStructure
+) -> _Futures:
+    """Add load, flow, emergency cloud, new lease, unmet [MW] and ``q_f`` variables."""
+    costs = [recourse_costs(st, f) for f in problem.futures]
+    period = ctx.periods
+    future = pd.RangeIndex(problem.n_futures, name="future")
+    rarc = pd.RangeIndex(len(st.narc_node), name="recourse_arc")
+    rnode = pd.RangeIndex(st.n_nodes, name="recourse_node")
+    cloud = pd.RangeIndex(len(st.cloud_sites), name="cloud_site")
+    lease = pd.RangeIndex(len(st.lease_sites), name="lease_site")
+    alive, ready, demand = (
+        np.stack([getattr(c, n) for c in costs], axis=-1)
+        for n in ("alive", "lease_ready", "demand_mw")
+    )
+    cs, ls = st.cloud_sites, st.lease_sites
+    m.add_variables(lower=0.0, coords=[ctx.sites, period, future], name="future-load")
+    m.add_variables(lower=0.0, coords=[rarc, period, future], name="future-flow")
+    e_up = np.where(alive[cs], np.inf, 0.0)
+    m.add_variables(
+        lower=0.0, upper=_da(e_up, cloud, period, future), name="future-emergency_cloud"
+    )
+    l_up = np.where(alive[ls] & ready & st.new_leases, np.inf, 0.0)
+    m.add_variables(lower=0.0, upper=_da(l_up, lease, period, future), name="future-new_lease")
+    m.add_variables(lower=0.0, upper=_da(demand, rnode, period, future), name="future-unmet")
+    m.add_variables(coords=[future], name="future-recourse_cost")
+    return _Futures(
+        m,
+        ctx,
+        problem,
+        st,
+        costs,
+        period,
+        future,
+        rnode,
+        cloud,
+        lease,
+        alive,
+        ready,
+        demand,
+        y=_labels(m, "future-load", "site", "period", "future"),
+        x=_labels(m, "future-flow", "recourse_arc", "period", "future"),
+        e=_labels(m, "future-emergency_cloud", "cloud_site", "period", "future"),
+        le=_labels(m, "future-new_lease", "lease_site", "period", "future"),
+        u=_labels(m, "future-unmet", "recourse_node", "period", "future"),
+    )
+
+
+def _add_demand_and_serving(fb: _Futures) -> None:
+    """Demand rows (arcs + unmet = D_f) and serving rows (arcs <= load + cloud + leases)."""
+    m, d, st, u, x = fb.m, fb.ctx.data, fb.st, fb.u, fb.x
+    ones = np.ones(x.shape)
+    gl, gc = _group(x, ones, st.narc_node, st.n_nodes)
+    lhs = expression(
+        m,
+        np.concatenate([gl, u[..., None]], axis=-1),
+        np.concatenate([gc, np.ones((*u.shape, 1))], axis=-1),
+        [fb.rnode, fb.period, fb.future],
+    )
+    m.add_constraints(lhs == _da(fb.demand, fb.rnode, fb.period, fb.future), name="future-demand")
+    cs, ls = st.cloud_sites, st.lease_sites
+    el = np.concatenate([x, fb.y, fb.e, fb.le])
+    ec = np.concatenate([ones, -np.ones(fb.y.shape), -np.ones(fb.e.shape), -np.ones(fb.le.shape)])
+    groups = np.concatenate([st.narc_market, d.site_market, d.site_market[cs], d.site_market[ls]])
+    gl, gc = _group(el, ec, groups, d.n_markets)
+    lhs = expression(m, gl, gc, [fb.ctx.markets, fb.period, fb.future])
+    m.add_constraints(lhs <= 0.0, name="future-serving", mask=(lhs.vars >= 0).any("_term"))
+
+
+def _add_capacity_rows(fb: _Futures) -> tuple[np.ndarray, np.ndarray]:
+    """Load limit ``y_f <= K_f`` and cloud / lease room ``e_f (l_f) + K_f <= A`` rows.
+
+    Returns the labels and coefficients of ``K_f - alive ex`` over ``(S, T, F, tau)``.
+    """
+    m, d, st, y = fb.m, fb.ctx.data, fb.st, fb.y
+    period, future = fb.period, fb.future
+    k_l, k_c = _committed_terms(m, fb.problem, fb.alive)  # (S, T, F, tau)
+    ex = d.existing_mw[:, :, None] * fb.alive
+    lhs = expression(
+        m,
+        np.concatenate([y[..., None], k_l], axis=-1),
+        np.concatenate([np.ones((*y.shape, 1)), -k_c], axis=-1),
+        [fb.ctx.sites, period, future],
+    )
+    m.add_constraints(lhs <= _da(ex, fb.ctx.sites, period, future), name="future-load_limit")
+    cs, ls = st.cloud_sites, st.lease_sites
+    limit = np.maximum(d.available_mw, d.existing_mw)[:, :, None] * np.ones((1, 1, len(future)))
+    for name, lab, idx, coord, extra in (
+        ("future-cloud_room", fb.e, cs, fb.cloud, fb.alive[cs]),
+        ("future-lease_room", fb.le, ls, fb.lease, fb.alive[ls] & fb.ready),
+    ):
+        if not len(idx):
+            continue
+        finite = np.isfinite(limit[idx]) & extra
+        if not finite.any():
+            continue
+        lhs = expression(
+            m,
+            np.concatenate([lab[..., None], k_l[idx]], axis=-1),
+            np.concatenate([np.ones((*lab.shape, 1)), k_c[idx]], axis=-1),
+            [coord, period, future],
+        )
+        rhs = np.where(finite, limit[idx] - ex[idx], 0.0)
+        m.add_constraints(
+            lhs <= _da(rhs, coord, period, future),
+            name=name,
+            mask=_da(finite, coord, period, future),
+        )
+    return k_l, k_c
+
+
+def _add_headroom_rows(fb: _Futures, k_l: np.ndarray, k_c: np.ndarray) -> None:
+    """Headroom for new leases: sum PUE l_f + sum_{grid} PUE (K_f - ex) <= H (alive markets)."""
+    m, d, st, le = fb.m, fb.ctx.data, fb.st, fb.le
+    hm, ls = st.headroom_markets, st.lease_sites
+    if not (len(hm) and st.new_leases):
+        return
+    t_n, f_n = d.n_periods, len(fb.future)
+    pos = np.full(d.n_markets, -1, dtype=np.int64)
+    pos[hm] = np.arange(len(hm))
+    grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in d.site_form])
+    pue_s = d.pue[d.site_market]
+    # elements: lease columns, then (site, tau) build terms
+    s_n = d.n_sites
+    b_el = k_l.transpose(0, 3, 1, 2).reshape(s_n * t_n, t_n, f_n)
+    b_co = (k_c * pue_s[:, None, None, None]).transpose(0, 3, 1, 2).reshape(s_n * t_n, t_n, f_n)
+    b_grp = np.repeat(np.where(grid, pos[d.site_market], -1), t_n)
+    el = np.concatenate([le, b_el])
+    ec = np.concatenate([np.ones(le.shape) * pue_s[ls][:, None, None], b_co])
+    grp = np.concatenate([pos[d.site_market[ls]], b_grp])
+    gl, gc = _group(el, ec, grp, len(hm))
+    head = pd.RangeIndex(len(hm), name="headroom_market")
+    lhs = expression(m, gl, gc, [head, fb.period, fb.future])
+    market_alive = np.ones((len(hm), t_n, f_n), dtype=bool)
+    for j, f in enumerate(fb.problem.futures):
+        market_alive[:, :, j] = ~f.lost()[hm]
+    h = d.power_headroom_mw[hm][:, :, None] * np.ones((1, 1, f_n))
+    ok = np.isfinite(h) & market_alive & (lhs.vars >= 0).any("_term").values
+    m.add_constraints(
+        lhs <= _da(np.where(ok, h, 0.0), head, fb.period, fb.future),
+        name="future-headroom",
+        mask=_da(ok, head, fb.period, fb.future),
+    )
+
+
+def _add_cost_rows(fb: _Futures) -> None:
+    """``q_f`` = recourse cost of future f [MUSD]."""
+    f_n = len(fb.future)
+
+    def flat(lab: np.ndarray) -> np.ndarray:
+        return lab.transpose(2, 0, 1).reshape(f_n, -1)
+
+    c_y = fb.stack("load_usd_per_mw")
+    c_e = fb.stack("emergency_usd_per_mw")
+    c_l = fb.stack("lease_usd_per_mw")
+    c_u = fb.stack("unmet_usd_per_mw")
+    q = fb.m.variables["future-recourse_cost"].labels.values  # (F,)
+    labels = np.concatenate([q[:, None], flat(fb.y), flat(fb.e), flat(fb.le), flat(fb.u)], axis=1)
+    coeffs = np.concatenate(
+        [np.ones((f_n, 1)), *(-flat(c) * _S for c in (c_y, c_e, c_l, c_u))], axis=1
+    )
+    fb.m.add_constraints(expression(fb.m, labels, coeffs, [fb.future]) == 0.0, name="future-cost")
+
+
 def add_futures(
     m: Model, ctx: ModelContext, problem: TwoStageProblem, st: RecourseStructure
 ) -> None:
@@ -141,138 +342,11 @@ def add_futures(
     st : RecourseStructure
         Pooled demand nodes and unit costs of the recourse.
     """
-    d = ctx.data
-    t_n, f_n = d.n_periods, problem.n_futures
-    costs = [recourse_costs(st, f) for f in problem.futures]
-    period = ctx.periods
-    future = pd.RangeIndex(f_n, name="future")
-    site = ctx.sites
-    rarc = pd.RangeIndex(len(st.narc_node), name="recourse_arc")
-    rnode = pd.RangeIndex(st.n_nodes, name="recourse_node")
-    cloud = pd.RangeIndex(len(st.cloud_sites), name="cloud_site")
-    lease = pd.RangeIndex(len(st.lease_sites), name="lease_site")
-
-    def stack(name: str) -> np.ndarray:
-        return np.stack([getattr(c, name) for c in costs], axis=-1)  # (X, T, F)
-
-    alive = stack("alive")
-    ready = stack("lease_ready")
-    demand = stack("demand_mw")
-    cs, ls = st.cloud_sites, st.lease_sites
-
-    def da(values: np.ndarray, *coords: pd.Index) -> xr.DataArray:
-        return xr.DataArray(values, coords=list(coords), dims=[str(c.name) for c in coords])
-
-    m.add_variables(lower=0.0, coords=[site, period, future], name="future-load")
-    m.add_variables(lower=0.0, coords=[rarc, period, future], name="future-flow")
-    e_up = np.where(alive[cs], np.inf, 0.0)
-    m.add_variables(lower=0.0, upper=da(e_up, cloud, period, future), name="future-emergency_cloud")
-    l_up = np.where(alive[ls] & ready & st.new_leases, np.inf, 0.0)
-    m.add_variables(lower=0.0, upper=da(l_up, lease, period, future), name="future-new_lease")
-    m.add_variables(lower=0.0, upper=da(demand, rnode, period, future), name="future-unmet")
-    m.add_variables(coords=[future], name="future-recourse_cost")
-
-    y = _labels(m, "future-load", "site", "period", "future")
-    x = _labels(m, "future-flow", "recourse_arc", "period", "future")
-    e = _labels(m, "future-emergency_cloud", "cloud_site", "period", "future")
-    le = _labels(m, "future-new_lease", "lease_site", "period", "future")
-    u = _labels(m, "future-unmet", "recourse_node", "period", "future")
-    ones = np.ones(x.shape)
-
-    # demand: sum of the node's arcs + unmet = D_f
-    gl, gc = _group(x, ones, st.narc_node, st.n_nodes)
-    lhs = expression(
-        m,
-        np.concatenate([gl, u[..., None]], axis=-1),
-        np.concatenate([gc, np.ones((*u.shape, 1))], axis=-1),
-        [rnode, period, future],
-    )
-    m.add_constraints(lhs == da(demand, rnode, period, future), name="future-demand")
-
-    # serving: arcs at a market <= its load, emergency cloud and new leases
-    el = np.concatenate([x, y, e, le])
-    ec = np.concatenate([ones, -np.ones(y.shape), -np.ones(e.shape), -np.ones(le.shape)])
-    groups = np.concatenate([st.narc_market, d.site_market, d.site_market[cs], d.site_market[ls]])
-    gl, gc = _group(el, ec, groups, d.n_markets)
-    lhs = expression(m, gl, gc, [ctx.markets, period, future])
-    m.add_constraints(lhs <= 0.0, name="future-serving", mask=(lhs.vars >= 0).any("_term"))
-
-    # load on committed capacity: y_f - (K_f - alive ex) <= alive ex
-    k_l, k_c = _committed_terms(m, problem, alive)  # (S, T, F, tau)
-    ex = d.existing_mw[:, :, None] * alive
-    lhs = expression(
-        m,
-        np.concatenate([y[..., None], k_l], axis=-1),
-        np.concatenate([np.ones((*y.shape, 1)), -k_c], axis=-1),
-        [site, period, future],
-    )
-    m.add_constraints(lhs <= da(ex, site, period, future), name="future-load_limit")
-
-    # room at cloud and lease sites: e_f (l_f) + K_f <= A
-    limit = np.maximum(d.available_mw, d.existing_mw)[:, :, None] * np.ones((1, 1, f_n))
-    for name, lab, idx, coord, extra in (
-        ("future-cloud_room", e, cs, cloud, alive[cs]),
-        ("future-lease_room", le, ls, lease, alive[ls] & ready),
-    ):
-        if not len(idx):
-            continue
-        finite = np.isfinite(limit[idx]) & extra
-        if not finite.any():
-            continue
-        lhs = expression(
-            m,
-            np.concatenate([lab[..., None], k_l[idx]], axis=-1),
-            np.concatenate([np.ones((*lab.shape, 1)), k_c[idx]], axis=-1),
-            [coord, period, future],
-        )
-        rhs = np.where(finite, limit[idx] - ex[idx], 0.0)
-        m.add_constraints(
-            lhs <= da(rhs, coord, period, future), name=name, mask=da(finite, coord, period, future)
-        )
-
-    # headroom for new leases: sum PUE l_f + sum_{grid} PUE (K_f - ex) <= H (alive markets)
-    hm = st.headroom_markets
-    if len(hm) and st.new_leases:
-        pos = np.full(d.n_markets, -1, dtype=np.int64)
-        pos[hm] = np.arange(len(hm))
-        grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in d.site_form])
-        pue_s = d.pue[d.site_market]
-        # elements: lease columns, then (site, tau) build terms
-        s_n = d.n_sites
-        b_el = k_l.transpose(0, 3, 1, 2).reshape(s_n * t_n, t_n, f_n)
-        b_co = (k_c * pue_s[:, None, None, None]).transpose(0, 3, 1, 2).reshape(s_n * t_n, t_n, f_n)
-        b_grp = np.repeat(np.where(grid, pos[d.site_market], -1), t_n)
-        el = np.concatenate([le, b_el])
-        ec = np.concatenate([np.ones(le.shape) * pue_s[ls][:, None, None], b_co])
-        grp = np.concatenate([pos[d.site_market[ls]], b_grp])
-        gl, gc = _group(el, ec, grp, len(hm))
-        head = pd.RangeIndex(len(hm), name="headroom_market")
-        lhs = expression(m, gl, gc, [head, period, future])
-        market_alive = np.ones((len(hm), t_n, f_n), dtype=bool)
-        for j, f in enumerate(problem.futures):
-            market_alive[:, :, j] = ~f.lost()[hm]
-        h = d.power_headroom_mw[hm][:, :, None] * np.ones((1, 1, f_n))
-        ok = np.isfinite(h) & market_alive & (lhs.vars >= 0).any("_term").values
-        m.add_constraints(
-            lhs <= da(np.where(ok, h, 0.0), head, period, future),
-            name="future-headroom",
-            mask=da(ok, head, period, future),
-        )
-
-    # q_f = recourse cost of future f [MUSD]
-    def flat(lab: np.ndarray) -> np.ndarray:
-        return lab.transpose(2, 0, 1).reshape(f_n, -1)
-
-    c_y = stack("load_usd_per_mw")
-    c_e = stack("emergency_usd_per_mw")
-    c_l = stack("lease_usd_per_mw")
-    c_u = stack("unmet_usd_per_mw")
-    q = m.variables["future-recourse_cost"].labels.values  # (F,)
-    labels = np.concatenate([q[:, None], flat(y), flat(e), flat(le), flat(u)], axis=1)
-    coeffs = np.concatenate(
-        [np.ones((f_n, 1)), *(-flat(c) * _S for c in (c_y, c_e, c_l, c_u))], axis=1
-    )
-    m.add_constraints(expression(m, labels, coeffs, [future]) == 0.0, name="future-cost")
+    fb = _add_variables(m, ctx, problem, st)
+    _add_demand_and_serving(fb)
+    k_l, k_c = _add_capacity_rows(fb)
+    _add_headroom_rows(fb, k_l, k_c)
+    _add_cost_rows(fb)
 
 
 def first_stage_expression(m: Model, ctx: ModelContext) -> LinearExpression:
