@@ -23,6 +23,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
+import computegeo.pipeline.inputs as pipeline_inputs
 import computegeo.pipeline.plan as pipeline
 from computegeo.explain.forcing import default_min_mw
 from computegeo.explain.session import explain_plan
@@ -69,8 +70,8 @@ def main() -> None:
     parser.add_argument("--markets", type=int, default=3)
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    sc, dataset = pipeline.prepare("reference")
-    data = pipeline.build(sc, dataset)
+    sc, dataset = pipeline_inputs.prepare("reference")
+    data = pipeline_inputs.build(sc, dataset)
     with native_stdout_silenced():
         run = pipeline.run_plan(sc, None)
         plan, explanation = explain_plan(run.plan, pipeline.explain_inputs(sc, dataset, data))

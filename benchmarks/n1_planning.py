@@ -49,7 +49,8 @@ CHILD_TIMEOUT_S = 900.0
 
 
 def _reference_problem(case: str) -> tuple[object, object]:
-    from computegeo.pipeline.plan import build, prepare, solve_options
+    from computegeo.pipeline.inputs import build, prepare
+    from computegeo.pipeline.plan import solve_options
     from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
 
     scenario, dataset = prepare("reference")

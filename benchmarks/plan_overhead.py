@@ -124,7 +124,7 @@ class Counters:
 def _case_problem(name: str) -> Any:
     """The ``ProblemData`` of case ``name`` (the reference scenario or a ladder rung)."""
     if name == "reference":
-        from computegeo.pipeline.plan import build, prepare
+        from computegeo.pipeline.inputs import build, prepare
 
         return build(*prepare("reference"))
     import numpy as np

@@ -83,7 +83,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     from computegeo.engine.workers import Backend
     from computegeo.optimize.solve import native_stdout_silenced
     from computegeo.risk import RecourseModel, commitments_from_plan, resolve
-    from computegeo.risk.recourse import Commitments, build_structure
+    from computegeo.risk.commitments import Commitments
+    from computegeo.risk.recourse_structure import build_structure
     from computegeo.risk.sample import forecast_future, sample_futures
     from computegeo.scenario.risk import RiskSection
 

@@ -63,10 +63,12 @@ def main() -> None:
 
     from computegeo.engine.workers import Backend
     from computegeo.optimize.solve import native_stdout_silenced
-    from computegeo.pipeline.plan import build, prepare, solve_options
+    from computegeo.pipeline.inputs import build, prepare
+    from computegeo.pipeline.plan import solve_options
     from computegeo.planner import plan as plan_problem
+    from computegeo.risk.commitments import Commitments, commitments_from_plan
     from computegeo.risk.model import resolve
-    from computegeo.risk.recourse import Commitments, build_structure, commitments_from_plan
+    from computegeo.risk.recourse_structure import build_structure
     from computegeo.risk.sample import sample_futures
     from computegeo.robust.program import Method, RiskMeasure, TwoStageProblem
     from computegeo.robust.solve import solve_two_stage

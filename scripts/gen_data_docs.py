@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from computegeo.dataset import catalog, residency
+from computegeo.dataset import catalog, country_groups, residency_rules, tables
 from computegeo.dataset.schema import load_schema, table_names
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,18 +30,18 @@ TABLE_INTRO = {
     ),
     "market_attributes": "Long-form provenance of every market value (`market_attributes.csv`).",
     "demand_regions": (
-        "Demand metros (`demand_regions.csv`, `catalog.load_demand_regions()`): UN WUP 2018 urban "
+        "Demand metros (`demand_regions.csv`, `tables.load_demand_regions()`): UN WUP 2018 urban "
         "agglomerations with a 2025 population of at least 2 million, plus every country's largest "
         "agglomeration of at least 1 million, plus the largest of every EU/EEA and OECD country."
     ),
     "cloud_regions": (
-        "AWS, Azure, GCP and OCI regions (`cloud_regions.csv`, `catalog.load_cloud_regions()`); "
+        "AWS, Azure, GCP and OCI regions (`cloud_regions.csv`, `tables.load_cloud_regions()`); "
         "city-level coordinates, not facility locations."
     ),
-    "hardware": "Accelerator profiles (`hardware.csv`, `catalog.load_hardware()`).",
-    "countries": "ISO 3166-1 countries and territories (`countries.csv`, `catalog.load_countries()`).",
+    "hardware": "Accelerator profiles (`hardware.csv`, `tables.load_hardware()`).",
+    "countries": "ISO 3166-1 countries and territories (`countries.csv`, `tables.load_countries()`).",
     "country_groups": (
-        "The one membership table (`country_groups.csv`, `catalog.load_country_groups()`, hand-kept "
+        "The one membership table (`country_groups.csv`, `tables.load_country_groups()`, hand-kept "
         "from treaties, adequacy decisions and official member lists): every country group the "
         "residency rules name and the dataset's `eu_eea`, `oecd`, `nato` and `five_eyes` columns."
     ),
@@ -168,7 +168,7 @@ def schema_section(table: str) -> list[str]:
 def data_page() -> str:
     """The data reference page."""
     markets = catalog.load_markets()
-    rules = residency.load_rules()
+    rules = residency_rules.load_rules()
     out = [
         "# Data reference",
         "",
@@ -182,13 +182,13 @@ def data_page() -> str:
         "states the rule that made it. Coverage per attribute: [data-coverage.md](data-coverage.md).",
         "",
         f"Shipped: {len(markets)} markets on {markets['continent'].nunique()} continents, "
-        f"{len(catalog.load_demand_regions())} demand regions, {len(catalog.load_cloud_regions())} cloud "
-        f"regions, {len(catalog.load_hardware())} hardware profiles, {len(rules.classes)} residency data classes.",
+        f"{len(tables.load_demand_regions())} demand regions, {len(tables.load_cloud_regions())} cloud "
+        f"regions, {len(tables.load_hardware())} hardware profiles, {len(rules.classes)} residency data classes.",
         "",
         "## Use from Python",
         "",
         "```pycon",
-        ">>> from computegeo.dataset import catalog, residency",
+        ">>> from computegeo.dataset import catalog, residency, tables",
         ">>> markets = catalog.load_markets()                 # DataFrame indexed by market_id",
         ">>> float(markets.loc['sydney', 'power_price_usd_per_mwh'])",
         "120.0",
@@ -196,9 +196,9 @@ def data_page() -> str:
         ">>> row = prov[(prov.market_id == 'tokyo') & (prov.attribute == 'build_cost_usd_per_mw')].iloc[0]",
         ">>> row.value, int(row.year), bool(row.estimated)",
         "(15200000.0, 2025, False)",
-        ">>> len(catalog.load_demand_regions()) >= 200",
+        ">>> len(tables.load_demand_regions()) >= 200",
         "True",
-        ">>> float(catalog.load_hardware().loc['gb200_nvl72', 'accelerators_per_mw_it'])",
+        ">>> float(tables.load_hardware().loc['gb200_nvl72', 'accelerators_per_mw_it'])",
         "600.0",
         ">>> residency.may_hold('eu_personal', 'DE', 'JP')    # EU-Japan adequacy",
         "True",
@@ -307,25 +307,25 @@ def data_page() -> str:
             f"| `{name}` | {md_escape(origins)} | {md_escape(allowed)} | {md_escape(cond)} | "
             f"{md_escape(r.legal_basis)} | {md_escape(r.source)} ({r.year}) |"
         )
-    groups = catalog.load_country_groups()
+    groups = tables.load_country_groups()
     out += [
         "",
         "Country groups (`group:<id>` above), expanded from `country_groups.csv`"
-        " (`residency.country_groups()`); the source of each membership is in the table:",
+        " (`country_groups.country_groups()`); the source of each membership is in the table:",
         "",
         "| group | members | member since (years) |",
         "|---|---|---|",
     ]
-    for gid, members in residency.country_groups().items():
+    for gid, members in country_groups.country_groups().items():
         rows = groups[groups["group"] == gid]
         years = f"{rows['since_year'].min()}-{rows['since_year'].max()}"
         out.append(f"| `{gid}` | {len(members)}: {', '.join(sorted(members))} | {years} |")
-    j = residency.load_jurisdictions()
+    j = residency_rules.load_jurisdictions()
     out += [
         "",
         f"Data-protection regime of {len(j)} countries: every market country and every country of a"
         " demand region over 5 million people, and smaller demand countries with a localisation or"
-        " approval rule (`jurisdictions.yaml`, `residency.load_jurisdictions()`;"
+        " approval rule (`jurisdictions.yaml`, `residency_rules.load_jurisdictions()`;"
         " the EEA members share one record, shown once; a country without a comprehensive law says"
         " so, with its source). `transfer` is `free`, `adequacy_or_safeguards`, `safeguards` or"
         " `restricted`:",
@@ -334,7 +334,7 @@ def data_page() -> str:
         "|---|---|---|---|---|---|",
     ]
     for cc, r in j.iterrows():
-        if cc in residency.load_rules().classes["eu_personal"].origins and cc != "DE":
+        if cc in residency_rules.load_rules().classes["eu_personal"].origins and cc != "DE":
             continue
         label = "EU/EEA (e.g. DE)" if cc == "DE" else cc
         local = r["localisation"] + (
@@ -408,9 +408,9 @@ def coverage_page() -> str:
         f"{prev_total} of {PREVIOUS_VALUES} ({prev_total / PREVIOUS_VALUES:.0%}).",
         "",
     ]
-    d = catalog.load_demand_regions()
-    h = catalog.load_hardware()
-    clouds = catalog.load_cloud_regions()
+    d = tables.load_demand_regions()
+    h = tables.load_hardware()
+    clouds = tables.load_cloud_regions()
     no_cloud = sorted(m for m, n in catalog.load_markets()["cloud_region_count"].items() if n == 0)
     out += [
         "## Other tables",

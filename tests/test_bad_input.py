@@ -270,14 +270,14 @@ def test_load_scenario_suggests_a_bundled_name() -> None:
 
 
 def test_accelerator_demand_beyond_1_tw_is_refused_when_converted(tmp_path: Path) -> None:
-    import computegeo.pipeline.plan as pipeline
+    import computegeo.pipeline.inputs as pipeline_inputs
 
     text = BASE.replace("demand:\n", "demand:\n  unit: accelerators\n  hardware: h100_hgx\n")
     path = tmp_path / "s.yaml"
     path.write_text(text.replace("start_total: 100", "start_total: 9.0e9"), encoding="utf-8")
-    scenario, dataset = pipeline.prepare(path)
+    scenario, dataset = pipeline_inputs.prepare(path)
     with pytest.raises(ConfigError) as info:
-        pipeline.build(scenario, dataset)
+        pipeline_inputs.build(scenario, dataset)
     assert "above the plausible maximum 1e+06 MW" in info.value.message
     assert "demand.hardware" in info.value.problems[0]
 
@@ -318,7 +318,7 @@ def test_an_empty_region_filter_list_is_refused_at_load(tmp_path: Path, key: str
 
 
 def _roundtrip(tmp_path: Path, scenario: Scenario) -> Scenario:
-    from computegeo.pipeline.plan import scenario_yaml
+    from computegeo.pipeline.output_folder import scenario_yaml
 
     path = tmp_path / "scenario.yaml"
     path.write_text(scenario_yaml(scenario), encoding="utf-8")

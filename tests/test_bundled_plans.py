@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import computegeo.pipeline.inputs as pipeline_inputs
 import computegeo.pipeline.plan as pipeline
 from computegeo.cli import main
 from computegeo.cli.plan import summary_lines
@@ -83,7 +84,7 @@ def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
     from computegeo.scenario.enums import ResilienceBasis, ResilienceScope
     from computegeo.scenario.sections import Resilience
 
-    scenario, dataset = pipeline.prepare("reference")
+    scenario, dataset = pipeline_inputs.prepare("reference")
     rule = Resilience(
         scope=ResilienceScope.JURISDICTION,
         min_served_share=0.75,
@@ -91,7 +92,7 @@ def test_reference_n1_shortfall_blames_the_filters_not_a_loss() -> None:
         basis=ResilienceBasis.WORKLOAD,
     )
     policies = scenario.policies.model_copy(update={"resilience": rule})
-    data = pipeline.build(scenario.model_copy(update={"policies": policies}), dataset)
+    data = pipeline_inputs.build(scenario.model_copy(update={"policies": policies}), dataset)
     with pytest.raises(InfeasibleError) as err:
         plan(data)
     text = str(err.value)

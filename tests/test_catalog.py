@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 from computegeo.dataset.schema import ColumnType, load_schema, read_data_text, table_columns
 
 CORE_COLUMNS = (
@@ -218,7 +218,7 @@ def test_known_published_values(provenance: pd.DataFrame) -> None:
 
 
 def test_demand_regions() -> None:
-    d = catalog.load_demand_regions()
+    d = tables.load_demand_regions()
     assert len(d) >= 200
     assert d.index.is_unique
     assert (d["internet_users"] <= d["population"]).all()
@@ -238,7 +238,7 @@ def test_demand_regions() -> None:
 
 
 def test_cloud_regions() -> None:
-    c = catalog.load_cloud_regions()
+    c = tables.load_cloud_regions()
     assert set(c["provider"]) == {"aws", "azure", "gcp", "oci"}
     assert (c.groupby("provider").size() >= 20).all()
     assert c.loc["gcp:africa-south1", "latitude"] < 0  # sign bug of the source fixed
@@ -246,7 +246,7 @@ def test_cloud_regions() -> None:
 
 
 def test_hardware_profiles() -> None:
-    h = catalog.load_hardware()
+    h = tables.load_hardware()
     for hid in ("h100_hgx", "h200_hgx", "b200_hgx", "gb200_nvl72", "gb300_nvl72"):
         assert hid in h.index
     derived = h["accelerators_per_system"] / h["system_kw"] * 1000

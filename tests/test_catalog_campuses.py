@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from computegeo.dataset.catalog import load_cloud_regions, load_market_attributes, load_markets
+from computegeo.dataset.catalog import load_market_attributes, load_markets
 from computegeo.dataset.schema import table_columns
+from computegeo.dataset.tables import load_cloud_regions
 
 CAMPUS_MARKETS = {
     # market: (country, operator named in the notes)

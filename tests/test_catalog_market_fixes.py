@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 
 PRICE_RTOL = 1e-9
 """Relative tolerance on converted prices (pure arithmetic)."""
@@ -19,7 +19,7 @@ def markets() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def clouds() -> pd.DataFrame:
-    return catalog.load_cloud_regions()
+    return tables.load_cloud_regions()
 
 
 @pytest.fixture(scope="module")

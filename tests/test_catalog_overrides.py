@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from computegeo.core.errors import DataError
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 
 FULL_NEW_MARKET = {
     "market_id": "perth",
@@ -156,12 +156,12 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_other_tables_override(tmp_path: Path) -> None:
     f = write_csv(tmp_path / "hw.csv", [{"hardware_id": "h100_hgx", "rack_kw": "32.0"}])
-    h = catalog.load_hardware(f)
+    h = tables.load_hardware(f)
     assert h.loc["h100_hgx", "rack_kw"] == 32.0
     bad = write_csv(
         tmp_path / "dr.csv", [{"region_id": "mytown", "name": "My Town", "population": "-5"}]
     )
     with pytest.raises(DataError) as info:
-        catalog.load_demand_regions(bad)
+        tables.load_demand_regions(bad)
     assert "dr.csv, row 2, column 'population': -5 is below the minimum 0" in str(info.value)
     assert "dr.csv, row 2, column 'country': missing required value" in str(info.value)

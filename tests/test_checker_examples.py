@@ -9,7 +9,7 @@ import pytest
 
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline.plan import build, prepare
+from computegeo.pipeline.inputs import build, prepare
 from computegeo.planner import plan as solve
 from computegeo.results.plan import read_plan_json, write_plan_json
 

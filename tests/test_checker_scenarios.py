@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from computegeo.dataset.bundle import Dataset
 from computegeo.evaluate.checker import check_plan
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline.plan import Dataset, build, prepare
+from computegeo.pipeline.inputs import build, prepare
 from computegeo.planner import plan as solve
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from computegeo.dataset import catalog, residency
+from computegeo.dataset import country_groups, residency, tables
 from computegeo.dataset.schema import read_data_text
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
@@ -59,7 +59,7 @@ OUTSIDE = ("US", "CN", "IN", "SG", "BR", "AE")  # no adequacy decision: conditio
 
 
 def test_groups_match_the_treaty_lists() -> None:
-    groups = residency.country_groups()
+    groups = country_groups.country_groups()
     assert groups["eu"] == frozenset(EU27)
     assert groups["eea"] == frozenset(EEA)
     assert groups["eu_adequacy"] == frozenset(EU_ADEQUACY)
@@ -72,7 +72,7 @@ def test_groups_match_the_treaty_lists() -> None:
 
 
 def test_every_membership_row_is_sourced_and_dated() -> None:
-    table = catalog.load_country_groups()
+    table = tables.load_country_groups()
     assert not table.duplicated(["group", "member"]).any()
     assert (table["source"].str.len() > 10).all()
     assert table["since_year"].between(1900, 2026).all()

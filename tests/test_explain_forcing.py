@@ -16,7 +16,7 @@ from computegeo.explain.alternatives import near_optimal_alternatives
 from computegeo.explain.forcing import force_markets, forced_scenario, moves
 from computegeo.explain.types import Move
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline.plan import prepare
+from computegeo.pipeline.inputs import prepare
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.schema import Scenario

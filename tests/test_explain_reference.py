@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+import computegeo.pipeline.inputs as pipeline_inputs
 import computegeo.pipeline.plan as pipeline
 from computegeo.explain import force_markets
 from computegeo.explain.session import explain_plan
@@ -20,8 +21,8 @@ EU_CLUSTER = ("london", "frankfurt", "amsterdam", "paris", "dublin")
 
 @pytest.fixture(scope="module")
 def reference():  # noqa: ANN201
-    sc, dataset = pipeline.prepare("reference")
-    data = pipeline.build(sc, dataset)
+    sc, dataset = pipeline_inputs.prepare("reference")
+    data = pipeline_inputs.build(sc, dataset)
     run = pipeline.run_plan(sc, None)
     plan, explanation = explain_plan(run.plan, pipeline.explain_inputs(sc, dataset, data))
     return sc, dataset, plan, explanation, run
@@ -54,7 +55,9 @@ def test_every_brief_market_is_explained(reference) -> None:  # noqa: ANN001
 
 def test_force_out_sydney_matches_a_hand_re_solve(reference) -> None:  # noqa: ANN001
     sc, dataset, plan, _, _ = reference
-    result = force_markets(sc, lambda s: pipeline.build(s, dataset), plan, force_out=("sydney",))
+    result = force_markets(
+        sc, lambda s: pipeline_inputs.build(s, dataset), plan, force_out=("sydney",)
+    )
     assert result.feasible
     # by hand: the same scenario with sydney in policies.markets.exclude
     markets = sc.policies.markets.model_copy(update={"exclude": ("sydney",)})
@@ -82,7 +85,7 @@ def sydney_load(plan) -> float:  # noqa: ANN001
 def test_force_in_singapore_holds_its_minimum(reference) -> None:  # noqa: ANN001
     sc, dataset, plan, _, _ = reference
     result = force_markets(
-        sc, lambda s: pipeline.build(s, dataset), plan, force_in=("singapore",), min_mw=50.0
+        sc, lambda s: pipeline_inputs.build(s, dataset), plan, force_in=("singapore",), min_mw=50.0
     )
     assert result.feasible
     assert result.cost_delta_usd is not None

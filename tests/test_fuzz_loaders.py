@@ -24,9 +24,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import computegeo.pipeline.plan as pipeline
+import computegeo.pipeline.inputs as pipeline_inputs
 from computegeo.core.errors import ComputegeoError, ConfigError, DataError
-from computegeo.dataset import catalog
+from computegeo.dataset import catalog, tables
 from computegeo.dataset.schema import ColumnType, table_columns
 from computegeo.scenario.load import load_scenario
 from computegeo.scenario.schema import Scenario
@@ -196,13 +196,13 @@ def test_a_scenario_that_loads_also_builds(tmp_path: Path, text: str) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
     try:
-        scenario, dataset = pipeline.prepare(path)
+        scenario, dataset = pipeline_inputs.prepare(path)
     except ComputegeoError as exc:
         _assert_clean(exc, "fuzz.yaml")
         return
     failure: ComputegeoError | None = None
     try:
-        data = pipeline.build(scenario, dataset)
+        data = pipeline_inputs.build(scenario, dataset)
     except ComputegeoError as exc:  # a valid scenario may still be unplannable: typed, named
         failure = exc
     if failure is not None:
@@ -216,8 +216,8 @@ def test_the_base_document_is_valid(tmp_path: Path) -> None:
     # the fuzz edits a valid scenario, so a failure it finds is the edit's, not the base's
     path = tmp_path / "base.yaml"
     path.write_text(yaml.safe_dump(BASE, sort_keys=False), encoding="utf-8")
-    scenario, dataset = pipeline.prepare(path)
-    assert pipeline.build(scenario, dataset).n_markets >= 1
+    scenario, dataset = pipeline_inputs.prepare(path)
+    assert pipeline_inputs.build(scenario, dataset).n_markets >= 1
 
 
 # --------------------------------------------------------------------------- override files
@@ -274,7 +274,7 @@ def test_any_override_file_loads_or_fails_cleanly(
     table, name, text = case
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    loader = catalog.load_markets if table == "markets" else catalog.load_demand_regions
+    loader = catalog.load_markets if table == "markets" else tables.load_demand_regions
     try:
         frame = loader(path)
     except ComputegeoError as exc:
@@ -291,7 +291,7 @@ def test_any_override_file_loads_or_fails_cleanly(
 
 @pytest.mark.parametrize("table", _TABLES)
 def test_bundled_tables_still_load(table: str) -> None:
-    loader = catalog.load_markets if table == "markets" else catalog.load_demand_regions
+    loader = catalog.load_markets if table == "markets" else tables.load_demand_regions
     assert len(loader()) > 40
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from computegeo.core.errors import ConfigError
 from computegeo.core.units import HOURS_PER_YEAR
-from computegeo.dataset import catalog, residency
+from computegeo.dataset import catalog, residency, tables
 from computegeo.latency import rtt_matrix_ms, rtt_ms
 from computegeo.problem.build import ANYWHERE_REGION_ID, build_problem
 from computegeo.problem.data import ProblemData
@@ -70,7 +70,7 @@ policies:
 
 @pytest.fixture(scope="module")
 def dataset() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return catalog.load_markets(), catalog.load_demand_regions(), catalog.load_hardware()
+    return catalog.load_markets(), tables.load_demand_regions(), tables.load_hardware()
 
 
 def _scenario(tmp_path: Path, text: str = BASE) -> Scenario:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import computegeo.pipeline.plan as pipeline
+import computegeo.pipeline.inputs as pipeline_inputs
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis
 from computegeo.scenario.load import load_scenario
@@ -47,8 +47,8 @@ policies:
 def problem(tmp_path_factory: pytest.TempPathFactory) -> ProblemData:
     path = Path(tmp_path_factory.mktemp("lease")) / "s.yaml"
     path.write_text(textwrap.dedent(SCENARIO), encoding="utf-8")
-    scenario, dataset = pipeline.prepare(path)
-    return pipeline.build(scenario, dataset)
+    scenario, dataset = pipeline_inputs.prepare(path)
+    return pipeline_inputs.build(scenario, dataset)
 
 
 def _site(data: ProblemData, site_id: str) -> int:

@@ -15,7 +15,7 @@ import pytest
 import typer
 
 from computegeo.cli import build_app, main
-from computegeo.dataset import catalog, residency, residency_rules
+from computegeo.dataset import catalog, residency_rules, tables
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
 
@@ -24,14 +24,14 @@ BIG_DEMAND_POPULATION = 5e6
 
 
 def _required_countries() -> set[str]:
-    regions = catalog.load_demand_regions()
+    regions = tables.load_demand_regions()
     big = regions.loc[regions["population"] > BIG_DEMAND_POPULATION, "country"]
     return set(catalog.load_markets()["country"]) | set(big)
 
 
 @pytest.fixture(scope="module")
 def records() -> pd.DataFrame:
-    return residency.load_jurisdictions()
+    return residency_rules.load_jurisdictions()
 
 
 def test_every_market_and_big_demand_country_has_a_record(records: pd.DataFrame) -> None:
@@ -59,7 +59,7 @@ def test_every_country_class_is_named_in_its_country_record(records: pd.DataFram
     and a class that keeps the data at home without any condition (au_health, ru_personal, ...)
     sits in a record whose localisation is not 'none'."""
     fields = ["transfer_basis", "localisation_rules", "note"]
-    for name, r in residency.load_rules().classes.items():
+    for name, r in residency_rules.load_rules().classes.items():
         if len(r.origins) != 1:
             continue
         (cc,) = r.origins
@@ -77,7 +77,7 @@ def test_transfer_classes_agree_with_the_transfer_kind_of_their_record(
     with an adequacy or whitelist list lets data go to it unconditionally; one where every
     destination needs safeguards or an approval has no unconditional destination abroad."""
     checked = 0
-    for name, r in residency.load_rules().classes.items():
+    for name, r in residency_rules.load_rules().classes.items():
         if len(r.origins) != 1:
             continue
         (cc,) = r.origins
@@ -131,7 +131,7 @@ def test_residency_command_answers_for_every_country_with_a_record(
     """``computegeo markets residency CLASS --from XX`` for every recorded country, in process:
     the EU class (binding or not) and every class whose origin the country is. The click command
     is built once (building it is ~0.25 s); ``main`` itself is run for the first country."""
-    classes = residency.load_rules().classes
+    classes = residency_rules.load_rules().classes
     command = typer.main.get_command(build_app())
     for i, cc in enumerate(sorted(records.index)):
         own = [n for n, r in classes.items() if cc in r.origins and len(r.origins) < 200]
@@ -224,7 +224,7 @@ def test_new_classes_bind_the_plan_as_hard_constraints(
 def test_a_record_citing_an_unknown_class_is_reported_with_a_close_match() -> None:
     problems: list[str] = []
     bad = [{"country": "KE", "localisation_rules": "reg. 26 (class ke_strategik)"}]
-    residency_rules._check_class_references(bad, residency.load_rules().classes, problems)
+    residency_rules._check_class_references(bad, residency_rules.load_rules().classes, problems)
     assert len(problems) == 1
     assert "jurisdictions.yaml, record KE, field 'localisation_rules'" in problems[0]
     assert "ke_strategic" in problems[0]

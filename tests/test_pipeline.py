@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+import computegeo.pipeline.inputs as pipeline_inputs
 import computegeo.pipeline.output_folder as output_folder
 import computegeo.pipeline.plan as pipeline
 from computegeo.core.errors import InputError
-from computegeo.pipeline.plan import Stage, run_plan
+from computegeo.pipeline.plan import run_plan
+from computegeo.pipeline.stages import Stage
 from computegeo.scenario.load import load_scenario
 
 SMALL = """\
@@ -134,8 +136,8 @@ def test_scenario_dataset_override_file_is_applied(tmp_path: Path) -> None:
     path.write_text(
         textwrap.dedent(SMALL) + "dataset: {markets: data/mine.csv}\n", encoding="utf-8"
     )
-    scenario, dataset = pipeline.prepare(path)
-    data = pipeline.build(scenario, dataset)
+    scenario, dataset = pipeline_inputs.prepare(path)
+    data = pipeline_inputs.build(scenario, dataset)
     assert data.power_price_usd_per_mwh[data.market_id.index("frankfurt")] == 95.0
     # the scenario as run names the file absolutely, so it reruns from any folder
     assert Path(scenario.dataset.markets).is_absolute()
@@ -147,7 +149,7 @@ def test_bad_dataset_override_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(textwrap.dedent(SMALL) + "dataset: {markets: mine.csv}\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        pipeline.prepare(path)
+        pipeline_inputs.prepare(path)
     assert info.value.exit_code == 2
     assert "mine.csv" in info.value.render()
     assert "pue" in info.value.render()

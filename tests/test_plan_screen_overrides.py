@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tests.test_pipeline import SMALL
 
-from computegeo.pipeline.plan import build, prepare, screen_candidates
+from computegeo.pipeline.inputs import build, prepare
+from computegeo.pipeline.screening import screen_candidates
 
 RENT = "colo_rent_usd_per_kw_month"
 

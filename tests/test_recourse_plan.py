@@ -26,7 +26,7 @@ from computegeo.pipeline.recourse_plan import plan_with_recourse
 from computegeo.planner import plan as solve_plan
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan, RecourseKind
-from computegeo.risk.recourse import Commitments
+from computegeo.risk.commitments import Commitments
 from computegeo.risk.sample import Future
 from computegeo.scenario.enums import Form
 from computegeo.testing import tiny_problem

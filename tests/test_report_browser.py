@@ -74,12 +74,13 @@ EXPLAIN_TABLES = ("table-why", "table-why-not", "table-compare-costs")
 def _explained_fixture():  # noqa: ANN202 - (Plan, PlanExplanation, PlanComparison)
     """The fixture plan with its explanation (derived from the bundled apac_tight_power
     scenario, no re-solve) and a comparison with itself (a report given --baseline)."""
+    import computegeo.pipeline.inputs as pipeline_inputs
     import computegeo.pipeline.plan as pipeline
     from computegeo.explain import compare_plans
     from computegeo.explain.session import explain_plan
 
-    sc, dataset = pipeline.prepare("apac_tight_power")
-    data = pipeline.build(sc, dataset)
+    sc, dataset = pipeline_inputs.prepare("apac_tight_power")
+    data = pipeline_inputs.build(sc, dataset)
     plan, explanation = explain_plan(
         read_plan_json(FIXTURE), pipeline.explain_inputs(sc, dataset, data)
     )

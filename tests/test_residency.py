@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from computegeo.core.errors import InputError
-from computegeo.dataset import residency
+from computegeo.dataset import residency, residency_rules
 
 
 def test_contract_classes() -> None:
@@ -67,7 +67,7 @@ def test_bad_input_messages() -> None:
 
 
 def test_jurisdictions_table() -> None:
-    j = residency.load_jurisdictions()
+    j = residency_rules.load_jurisdictions()
     assert j.loc["DE", "regime"] == "GDPR"
     assert j.loc["AU", "localisation"] == "sectoral"
     assert j.loc["CN", "localisation"] == "broad"

@@ -14,7 +14,7 @@ import pytest
 from computegeo.cli import main
 from computegeo.cli.markets import residency_answer
 from computegeo.core.errors import ConfigError
-from computegeo.dataset import catalog, residency
+from computegeo.dataset import residency, residency_rules, tables
 from computegeo.dataset.catalog import load_markets
 from computegeo.pipeline.plan import run_plan
 from computegeo.scenario.load import load_scenario
@@ -175,7 +175,7 @@ def test_known_case(
 
 def test_cases_cover_every_continent_and_new_class() -> None:
     assert len(CASES) >= 40
-    continent = catalog.load_countries()["continent"]
+    continent = tables.load_countries()["continent"]
     seen: dict[str, int] = {}
     for c in CASES:
         for cc in {c[1], c[2]}:
@@ -196,7 +196,7 @@ def test_every_data_class_and_condition_has_a_case() -> None:
 
 
 def test_every_condition_is_reachable_and_documented() -> None:
-    rules = residency.load_rules()
+    rules = residency_rules.load_rules()
     for r in rules.classes.values():
         for c in r.conditional:
             assert c.id, r.name
@@ -206,7 +206,7 @@ def test_every_condition_is_reachable_and_documented() -> None:
 
 
 def test_every_market_country_has_a_sourced_jurisdiction_record() -> None:
-    records = residency.load_jurisdictions()
+    records = residency_rules.load_jurisdictions()
     countries = set(load_markets()["country"])
     assert countries <= set(records.index), sorted(countries - set(records.index))
     for f in ("regime", "act", "transfer_basis", "source"):

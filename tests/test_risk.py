@@ -12,14 +12,11 @@ from computegeo.core.errors import ConfigError, InputError
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.risk import evaluate
+from computegeo.risk.commitments import Commitments, commitments_from_plan
 from computegeo.risk.model import default_loss_per_year, resolve
 from computegeo.risk.output import futures_table, summary_json
-from computegeo.risk.recourse import (
-    Commitments,
-    RecourseModel,
-    build_structure,
-    commitments_from_plan,
-)
+from computegeo.risk.recourse import RecourseModel
+from computegeo.risk.recourse_structure import build_structure
 from computegeo.risk.sample import (
     forecast_future,
     future_rng,
@@ -360,7 +357,7 @@ def test_regret_against_perfect_information_is_not_negative() -> None:
 def test_slips_delay_and_losses_remove_committed_capacity() -> None:
     import dataclasses
 
-    from computegeo.risk.recourse import committed_capacity_mw
+    from computegeo.risk.commitments import committed_capacity_mw
 
     data = tiny_problem()
     plan = plan_problem(data)

@@ -24,7 +24,8 @@ import pytest
 
 from computegeo.optimize.context import make_context
 from computegeo.optimize.solve import SolveOptions
-from computegeo.risk.recourse import RecourseModel, build_structure
+from computegeo.risk.recourse import RecourseModel
+from computegeo.risk.recourse_structure import build_structure
 from computegeo.risk.sample import Future
 from computegeo.robust.benders import solve_benders
 from computegeo.robust.extensive import solve_extensive
@@ -152,7 +153,7 @@ def test_auto_method_by_size() -> None:
 
 
 def test_subproblem_gradient_matches_finite_difference_and_pool() -> None:
-    from computegeo.risk.recourse import Commitments
+    from computegeo.risk.commitments import Commitments
     from computegeo.robust.subproblems import Subproblems
 
     d = tiny_problem()
@@ -179,7 +180,7 @@ def test_subproblem_gradient_matches_finite_difference_and_pool() -> None:
 
 def test_warm_subproblems_give_the_values_of_fresh_ones() -> None:
     """Each future restarts from its own earlier basis; the optimum must not depend on it."""
-    from computegeo.risk.recourse import Commitments
+    from computegeo.risk.commitments import Commitments
     from computegeo.robust.subproblems import SubproblemWorker
 
     d = tiny_problem()

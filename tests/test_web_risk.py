@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import computegeo.pipeline.plan as pipeline
+import computegeo.pipeline.inputs as pipeline_inputs
 from computegeo.results.plan import read_plan_json
 from computegeo.risk import evaluate
 from computegeo.risk.output import summary_json
@@ -50,8 +50,8 @@ def _direct_summary(scenario_yaml: str, plan_json: Path, tmp_path: Path) -> dict
     """risk.json of ``computegeo.risk.evaluate`` called directly on the job's plan."""
     path = tmp_path / "direct.yaml"
     path.write_text(scenario_yaml, encoding="utf-8")
-    sc, dataset = pipeline.prepare(path)
-    data = pipeline.build(sc, dataset)
+    sc, dataset = pipeline_inputs.prepare(path)
+    data = pipeline_inputs.build(sc, dataset)
     markets = dataset.markets.reindex(list(data.market_id))
     summary = evaluate(
         data,

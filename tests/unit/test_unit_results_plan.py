@@ -245,7 +245,7 @@ def test_plan_folder_readers_report_a_bad_file_without_a_traceback(
 ) -> None:
     """`computegeo explain` and `compare` read folders with read_plan_dir: exit 2, one message."""
     from computegeo.cli import main
-    from computegeo.pipeline.plan import read_plan_dir
+    from computegeo.pipeline.output_folder import read_plan_dir
 
     folder = tmp_path / "out"
     folder.mkdir()

@@ -75,6 +75,8 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Explain a plan: why each market is in it or not, and what forcing a choice would cost."""
+    import computegeo.pipeline.inputs as pipeline_inputs
+    import computegeo.pipeline.output_folder as output_folder
     import computegeo.pipeline.plan as pipeline
     from computegeo.explain import force_markets, near_optimal_alternatives
     from computegeo.explain.session import explain_plan
@@ -83,16 +85,16 @@ def explain_command(  # noqa: PLR0913 - one argument per flag
     if not folder.is_dir():
         msg = f"{folder} is not a folder"
         raise InputError(msg, ["give the --output folder of `computegeo plan`"])
-    plan, _, stored = pipeline.read_plan_dir(folder)
-    sc, dataset = pipeline.prepare(folder / "scenario.yaml")
-    data = pipeline.build(sc, dataset)
+    plan, _, stored = output_folder.read_plan_dir(folder)
+    sc, dataset = pipeline_inputs.prepare(folder / "scenario.yaml")
+    data = pipeline_inputs.build(sc, dataset)
     plan, explanation = explain_plan(plan, pipeline.explain_inputs(sc, dataset, data))
     _check_market_ids(explanation, [market, *(force_in or []), *(force_out or [])])
     if force_in or force_out:
         with native_stdout_silenced():
             result = force_markets(
                 sc,
-                lambda s: pipeline.build(s, dataset),
+                lambda s: pipeline_inputs.build(s, dataset),
                 plan,
                 force_in=tuple(force_in or ()),
                 force_out=tuple(force_out or ()),

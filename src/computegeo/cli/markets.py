@@ -23,7 +23,7 @@ import typer
 
 from computegeo.core.errors import InputError, suggest
 from computegeo.core.fileio import atomic_write_text
-from computegeo.dataset import residency
+from computegeo.dataset import residency, residency_rules
 from computegeo.dataset.catalog import (
     AttributeValue,
     load_market_attributes,
@@ -272,7 +272,7 @@ def residency_answer(
             lines.append(f"Conditional [{cond.id}] ({state}): {scope} if {cond.condition}")
         lines.append(f"Legal basis: {rule.legal_basis}")
         lines.append(f"Source: {rule.source} ({rule.year})")
-    regimes = residency.load_jurisdictions()
+    regimes = residency_rules.load_jurisdictions()
     if origin_cc in regimes.index:
         j = regimes.loc[origin_cc]
         lines.append(

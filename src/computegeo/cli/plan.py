@@ -86,6 +86,7 @@ def plan_command(
     from rich.console import Console
 
     import computegeo.pipeline.plan as pipeline
+    from computegeo.pipeline.stages import Stage
 
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, soft_wrap=True)
@@ -110,15 +111,13 @@ def plan_command(
             task = bar.add_task("starting", total=None)
             clock = _StageClock()
 
-            def progress(stage: pipeline.Stage, message: str) -> None:
+            def progress(stage: Stage, message: str) -> None:
                 finished = clock.enter(stage)
                 if finished is not None:
                     err.print(f"[green]✓[/] {finished[0].value:<10} {finished[1]:6.1f} s")
-                if stage is not pipeline.Stage.DONE:
+                if stage is not Stage.DONE:
                     bar.update(task, description=f"{stage.value}: {message}")
-                    if stage is pipeline.Stage.SOLVE or (
-                        stage is pipeline.Stage.BUILD and "arcs" in message
-                    ):
+                    if stage is Stage.SOLVE or (stage is Stage.BUILD and "arcs" in message):
                         err.print(f"  [dim]{message}[/]")
 
             run = pipeline.run_plan(

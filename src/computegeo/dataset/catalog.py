@@ -40,14 +40,6 @@ from computegeo.dataset.schema import (
 )
 from computegeo.dataset.tables import bundled_records, raise_bundle_problems
 
-# The table loaders stay importable from here for the scripts, tests and other packages
-# written against ``catalog.load_*``.
-from computegeo.dataset.tables import load_cloud_regions as load_cloud_regions
-from computegeo.dataset.tables import load_countries as load_countries
-from computegeo.dataset.tables import load_country_groups as load_country_groups
-from computegeo.dataset.tables import load_demand_regions as load_demand_regions
-from computegeo.dataset.tables import load_hardware as load_hardware
-
 MARKETS_FILE = "markets.csv"
 MARKET_ATTRIBUTES_FILE = "market_attributes.csv"
 IDENTITY_COLUMNS: tuple[str, ...] = (

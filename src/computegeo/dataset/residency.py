@@ -48,13 +48,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from computegeo.core.errors import InputError, suggest
-
-# country_groups, group_members and load_jurisdictions stay importable from here for the
-# scripts and tests written against ``residency.*``.
-from computegeo.dataset.country_groups import country_groups as country_groups
-from computegeo.dataset.country_groups import group_members as group_members
 from computegeo.dataset.residency_rules import DataClassRule, load_rules
-from computegeo.dataset.residency_rules import load_jurisdictions as load_jurisdictions
 
 
 def data_classes() -> tuple[str, ...]:

@@ -131,7 +131,7 @@ def force_markets(
         The scenario ``base`` was planned from.
     build : callable
         ``build(scenario) -> ProblemData`` with the dataset ``base`` used
-        (:func:`computegeo.pipeline.plan.build` bound to the dataset).
+        (:func:`computegeo.pipeline.inputs.build` bound to the dataset).
     base : Plan
         The plan to compare with.
     force_in, force_out : sequence of str

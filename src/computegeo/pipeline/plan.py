@@ -41,8 +41,6 @@ from computegeo.explain.session import ExplainInputs, explain_plan, what_if
 from computegeo.optimize.solve import SolveOptions, native_stdout_silenced
 from computegeo.pipeline.inputs import build, prepare
 from computegeo.pipeline.output_folder import check_output_dir, read_plan_dir, write_outputs
-from computegeo.pipeline.output_folder import plan_json_text as plan_json_text  # for robust.py
-from computegeo.pipeline.output_folder import scenario_yaml as scenario_yaml  # for robust.py
 from computegeo.pipeline.screening import screen_candidates
 from computegeo.pipeline.stages import Progress, RunTimings, Stage, quiet_progress
 from computegeo.planner import N1Method

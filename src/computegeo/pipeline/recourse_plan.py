@@ -22,15 +22,9 @@ from computegeo.evaluate.explain import unmet_rows
 from computegeo.evaluate.kpis import compute_kpis
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import AssignmentRow, Plan, RecourseKind, RecourseRow
-from computegeo.risk.recourse import (
-    TOL_MW,
-    Commitments,
-    FutureOutcome,
-    RecourseColumns,
-    RecourseModel,
-    RecourseStructure,
-    build_structure,
-)
+from computegeo.risk.commitments import Commitments
+from computegeo.risk.recourse import TOL_MW, FutureOutcome, RecourseColumns, RecourseModel
+from computegeo.risk.recourse_structure import RecourseStructure, build_structure
 from computegeo.risk.sample import Future
 
 

@@ -43,9 +43,9 @@ from computegeo.problem.data import ProblemData
 from computegeo.report import render_report
 from computegeo.report.robust_section import robust_section
 from computegeo.results.plan import Plan, write_tables
+from computegeo.risk.commitments import Commitments, commitments_from_plan
 from computegeo.risk.evaluation import RiskSummary
 from computegeo.risk.model import UncertaintyModel, resolve
-from computegeo.risk.recourse import Commitments, commitments_from_plan
 from computegeo.risk.sample import Future, forecast_future, sample_futures
 from computegeo.robust.assess import Assessment, assessment, saa_bounds, sample_costs
 from computegeo.robust.output import RobustResult, robust_futures_csv, robust_json_text

@@ -22,7 +22,7 @@ them. The steps, each a small pure function:
 6. policies: caps, N-1, equipment supply, budget, carbon.
 
 Nothing here reads files: callers pass the catalog frames and the latency and residency functions
-(:func:`computegeo.pipeline.plan.build` does it with the bundled dataset). Periods and demand
+(:func:`computegeo.pipeline.inputs.build` does it with the bundled dataset). Periods and demand
 generation live in :mod:`computegeo.problem.demand`, markets and arcs in
 :mod:`computegeo.problem.markets`, sites in :mod:`computegeo.problem.sites`.
 """

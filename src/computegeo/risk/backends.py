@@ -24,7 +24,8 @@ from computegeo.core.errors import InputError
 from computegeo.engine.workers import Backend
 from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.model import UncertaintyModel
-from computegeo.risk.recourse import FutureOutcome, RecourseModel, RecourseStructure
+from computegeo.risk.recourse import FutureOutcome, RecourseModel
+from computegeo.risk.recourse_structure import RecourseStructure
 from computegeo.risk.sample import Future, forecast_future, future_rng, sample_future
 from computegeo.risk.sample import with_market_lost as _with_market_lost
 

@@ -39,15 +39,8 @@ import numpy as np
 from computegeo.core.errors import SolverError
 from computegeo.optimize.solve import run_highs
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
-
-# RecourseStructure, build_structure, recourse_costs, Commitments, commitments_from_plan and
-# vintage_online stay importable from here for robust/, risk/backends.py and the benchmarks.
-from computegeo.risk.commitments import Commitments as Commitments
-from computegeo.risk.commitments import commitments_from_plan as commitments_from_plan
-from computegeo.risk.commitments import committed_capacity_mw
-from computegeo.risk.commitments import vintage_online as vintage_online
+from computegeo.risk.commitments import Commitments, committed_capacity_mw
 from computegeo.risk.recourse_structure import RecourseStructure, recourse_costs
-from computegeo.risk.recourse_structure import build_structure as build_structure
 from computegeo.risk.sample import Future
 
 COST_SCALE_USD = 1.0e6

@@ -24,8 +24,8 @@ import pandas as pd
 
 from computegeo.engine.workers import Backend
 from computegeo.problem.data import ProblemData
+from computegeo.risk.commitments import Commitments
 from computegeo.risk.evaluation import RiskSummary, evaluate
-from computegeo.risk.recourse import Commitments
 from computegeo.robust.program import RiskMeasure, cvar
 from computegeo.scenario.risk import RiskSection, RobustObjective
 

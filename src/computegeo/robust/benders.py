@@ -33,7 +33,8 @@ from computegeo.engine.workers import Backend
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.solve import quiet_linopy, run_highs
-from computegeo.risk.recourse import Commitments, build_structure
+from computegeo.risk.commitments import Commitments
+from computegeo.risk.recourse_structure import build_structure
 from computegeo.robust.extensive import (
     add_measure_objective,
     first_stage_expression,

@@ -17,7 +17,7 @@ import numpy as np
 
 from computegeo.core.errors import InputError
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
-from computegeo.risk.recourse import Commitments
+from computegeo.risk.commitments import Commitments
 from computegeo.risk.sample import Future
 from computegeo.scenario.risk import RobustObjective
 
@@ -217,7 +217,7 @@ def first_stage_cost_usd(data: ProblemData, commitments: Commitments) -> float:
     """Annualised capex, campus cost and recurring cost of the committed capacity [USD].
 
     The same number as the recourse structure's fixed cost
-    (:func:`computegeo.risk.recourse.build_structure`).
+    (:func:`computegeo.risk.recourse_structure.build_structure`).
 
     Parameters
     ----------

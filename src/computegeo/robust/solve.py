@@ -20,7 +20,7 @@ from computegeo.optimize.context import make_context
 from computegeo.optimize.network import build_network
 from computegeo.optimize.solve import SolveOptions
 from computegeo.problem.data import ProblemData
-from computegeo.risk.recourse import Commitments
+from computegeo.risk.commitments import Commitments
 from computegeo.robust.benders import solve_benders
 from computegeo.robust.extensive import solve_extensive
 from computegeo.robust.program import Method, RobustSolution, TwoStageProblem

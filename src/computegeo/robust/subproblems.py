@@ -22,12 +22,9 @@ import highspy
 import numpy as np
 
 from computegeo.engine.workers import Backend
-from computegeo.risk.recourse import (
-    Commitments,
-    RecourseModel,
-    RecourseStructure,
-    vintage_online,
-)
+from computegeo.risk.commitments import Commitments, vintage_online
+from computegeo.risk.recourse import RecourseModel
+from computegeo.risk.recourse_structure import RecourseStructure
 from computegeo.risk.sample import Future
 
 

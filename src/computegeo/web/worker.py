@@ -126,7 +126,7 @@ def run_job(
     scenario_file, out_dir = job_paths(Path(data_dir), job_id)
     start = time.perf_counter()
 
-    def progress(stage: pipeline.Stage, message: str) -> None:
+    def progress(stage: Stage, message: str) -> None:
         store.add_event(job_id, stage.value, message, gap_of(message), time.perf_counter() - start)
 
     try:
