@@ -232,7 +232,7 @@ def read_mps(path: Path) -> MpsModel:
     for lineno, raw in enumerate(text.splitlines(), start=1):  # noqa: B007 - used after
         if not raw.strip() or raw.startswith("*"):
             continue
-        line = _MpsLine(path, lineno, raw)
+        line = SourceLine(path, lineno, raw)
         if not raw[0].isspace():
             if _mps_header(st, line):
                 ended = True
@@ -273,8 +273,8 @@ class _MpsState:
 
 
 @dataclass(frozen=True)
-class _MpsLine:
-    """One line of an MPS file, with where it is (for the error message)."""
+class SourceLine:
+    """One line of an MPS or SMPS file, with where it is (for the error message)."""
 
     path: Path
     lineno: int
@@ -294,7 +294,7 @@ class _MpsLine:
         return parse_number(self.path, self.lineno, text, self.raw)
 
 
-def _mps_header(st: _MpsState, line: _MpsLine) -> bool:
+def _mps_header(st: _MpsState, line: SourceLine) -> bool:
     """Apply a section header line; return whether it is ``ENDATA``."""
     tok = line.tok
     head = tok[0].upper()
@@ -312,7 +312,7 @@ def _mps_header(st: _MpsState, line: _MpsLine) -> bool:
     return False
 
 
-def _mps_row(st: _MpsState, line: _MpsLine) -> None:
+def _mps_row(st: _MpsState, line: SourceLine) -> None:
     """Read a ROWS line ``TYPE NAME``."""
     tok = line.tok
     if len(tok) != 2 or tok[0].upper() not in ROW_SENSES:
@@ -328,7 +328,7 @@ def _mps_row(st: _MpsState, line: _MpsLine) -> None:
     st.senses.append(kind)
 
 
-def _mps_column(st: _MpsState, line: _MpsLine) -> None:
+def _mps_column(st: _MpsState, line: SourceLine) -> None:
     """Read a COLUMNS line: an integer MARKER or ``COLUMN ROW VALUE [ROW VALUE]``."""
     tok = line.tok
     if len(tok) >= 3 and tok[1].strip("'").upper() == "MARKER":
@@ -356,7 +356,7 @@ def _mps_column(st: _MpsState, line: _MpsLine) -> None:
             raise line.error(f"a row declared in ROWS, not {rname!r}")
 
 
-def _mps_rhs_or_range(st: _MpsState, line: _MpsLine) -> None:
+def _mps_rhs_or_range(st: _MpsState, line: SourceLine) -> None:
     """Read an RHS or RANGES line ``[SET] ROW VALUE [ROW VALUE]``."""
     tok = line.tok
     section = st.section
@@ -375,7 +375,7 @@ def _mps_rhs_or_range(st: _MpsState, line: _MpsLine) -> None:
             raise line.error(f"a row declared in ROWS, not {rname!r}")
 
 
-def _mps_bound(st: _MpsState, line: _MpsLine) -> None:
+def _mps_bound(st: _MpsState, line: SourceLine) -> None:
     """Read a BOUNDS line ``TYPE SET COLUMN [VALUE]`` (applied once all are read)."""
     tok = line.tok
     kind = tok[0].upper()
@@ -391,7 +391,7 @@ def _mps_bound(st: _MpsState, line: _MpsLine) -> None:
     st.bounds.append((kind, st.cols[cname], value, line.lineno, line.raw))
 
 
-_SECTION_READERS: dict[str, Callable[[_MpsState, _MpsLine], None]] = {
+_SECTION_READERS: dict[str, Callable[[_MpsState, SourceLine], None]] = {
     "ROWS": _mps_row,
     "COLUMNS": _mps_column,
     "RHS": _mps_rhs_or_range,

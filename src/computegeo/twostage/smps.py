@@ -20,7 +20,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import InputError
-from computegeo.twostage.mps import MpsModel, line_error, parse_number, read_mps, row_bounds
+from computegeo.twostage.mps import (
+    MpsModel,
+    SourceLine,
+    line_error,
+    read_mps,
+    row_bounds,
+)
 from computegeo.twostage.problem import TwoStageProblem
 
 PROBABILITY_ATOL = 1e-4
@@ -154,7 +160,7 @@ def read_sto(
                 ended = True
                 break
             continue
-        _sto_line(state, _StoLine(path, lineno, raw), core, obj_row, periods)
+        _sto_line(state, SourceLine(path, lineno, raw), core, obj_row, periods)
     if not ended:
         raise line_error(path, last + 1, "ENDATA (the file is truncated)")
     scenarios = state.scenarios
@@ -179,28 +185,6 @@ class _StoState:
     current: _Change | None = None
 
 
-@dataclass(frozen=True)
-class _StoLine:
-    """One data line of a ``.sto`` file, with where it is (for the error message)."""
-
-    path: Path
-    lineno: int
-    raw: str
-
-    @property
-    def tok(self) -> list[str]:
-        """The line's whitespace-separated fields."""
-        return self.raw.split()
-
-    def error(self, expected: str) -> InputError:
-        """Build the error naming this file and line and what was ``expected``."""
-        return line_error(self.path, self.lineno, expected, self.raw)
-
-    def number(self, text: str) -> float:
-        """Parse ``text`` as a number, or raise naming this line."""
-        return parse_number(self.path, self.lineno, text, self.raw)
-
-
 def _sto_header(state: _StoState, path: Path, lineno: int, raw: str) -> bool:
     """Apply a section header line; return whether it is ``ENDATA``."""
     tok = raw.split()
@@ -222,7 +206,7 @@ def _sto_header(state: _StoState, path: Path, lineno: int, raw: str) -> bool:
 
 
 def _sto_line(
-    state: _StoState, line: _StoLine, core: MpsModel, obj_row: str, periods: list[str]
+    state: _StoState, line: SourceLine, core: MpsModel, obj_row: str, periods: list[str]
 ) -> None:
     """Apply one indented ``.sto`` line: an SC or BL opener, or a ``COL ROW VALUE`` entry."""
     tok = line.tok
@@ -248,7 +232,7 @@ def _sto_line(
 
 
 def _sto_entry(
-    state: _StoState, line: _StoLine, core: MpsModel, obj_row: str, periods: list[str]
+    state: _StoState, line: SourceLine, core: MpsModel, obj_row: str, periods: list[str]
 ) -> None:
     """Validate a ``COL ROW VALUE`` entry and record it in the open scenario, block or INDEP."""
     tok = line.tok
