@@ -7,11 +7,8 @@ functions count inside their parent and on their own.
 Covered: the packages in ``COVERED`` and the top-level modules in ``COVERED_MODULES`` below,
 except the files in ``NOT_YET_COVERED``.
 
-Not yet covered (owned by other work this session; to be added at merge time):
-``twostage/``, the top-level modules ``__init__.py`` and ``__main__.py``, and the
-file ``cli/sslp.py``. To cover one, add its package to
-``COVERED`` (a top-level module to ``COVERED_MODULES``) or drop the file from
-``NOT_YET_COVERED``.
+Not yet covered: the top-level modules ``__init__.py`` and ``__main__.py``. To cover one, add it
+to ``COVERED_MODULES``; a file to leave out for now goes in ``NOT_YET_COVERED``.
 """
 
 from __future__ import annotations
@@ -43,16 +40,13 @@ COVERED = (
     "scenario",
     "screen",
     "signals",
+    "twostage",
     "web",
 )
 
 COVERED_MODULES = ("testing.py",)
 
-NOT_YET_COVERED = frozenset(
-    {
-        "cli/sslp.py",
-    }
-)
+NOT_YET_COVERED: frozenset[str] = frozenset()
 
 
 def _body_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:

@@ -248,187 +248,273 @@ def solve_integer_lshaped(
     if not binary.all():
         msg = "the integer L-shaped method needs a binary first stage"
         raise SolverError(msg, ["solve it with --method extensive"])
-    p = problem.probability
-    S = problem.n_scenarios
-    pool = ScenarioPool(problem, workers, backend)
-    ip_seen: set[bytes] = set()
-    gap = Gap(start=start)
-    lp_cuts = int_cuts = 0
-    best_x = np.zeros(problem.n1)
-    cuts: list[Cuts] = []
-    seconds = {"lp": 0.0, "integer": 0.0, "master": 0.0, "pool": 0.0}
-    counts = {"lp": 0, "integer": 0, "phase1": 0, "pool_cuts": 0, "mips": 0}
-    duals = DualPool(problem)
+    run = _IntegerLShaped(problem, ScenarioPool(problem, workers, backend), progress, start)
+    try:
+        relaxed, cuts, lower = run.phase1(phase1_rounds)
+        master = run.integer_master(relaxed, cuts, lower, enumerate_master)
+        run.phase2(master, lower, time_limit_s)
+    finally:
+        run.pool.close()
+    return run.result(scenarios_in_file)
 
-    def evaluate(x: np.ndarray, integer: bool, which: np.ndarray | None = None) -> Evaluation:
+
+class _IntegerLShaped:
+    """One integer L-shaped run: the pool, the incumbent, the caches and the counters.
+
+    Parameters
+    ----------
+    problem : TwoStageProblem
+        Binary first stage.
+    pool : ScenarioPool
+        Where the recourse is evaluated (closed by the caller).
+    progress : callable, optional
+        Called once per master iteration.
+    start : float
+        ``time.perf_counter()`` at the start of the solve [s].
+    """
+
+    def __init__(
+        self, problem: TwoStageProblem, pool: ScenarioPool, progress: Progress | None, start: float
+    ) -> None:
+        self.problem = problem
+        self.p = problem.probability
+        self.S = problem.n_scenarios
+        self.pool = pool
+        self.progress = progress
+        self.start = start
+        self.gap = Gap(start=start)
+        self.duals = DualPool(problem)
+        self.ip_seen: set[bytes] = set()
+        self.lp_cuts = 0
+        self.int_cuts = 0
+        self.best_x = np.zeros(problem.n1)
+        self.seconds = {"lp": 0.0, "integer": 0.0, "master": 0.0, "pool": 0.0}
+        self.counts = {"lp": 0, "integer": 0, "phase1": 0, "pool_cuts": 0, "mips": 0}
+        # phase 2, per first stage (its bytes): pooled cuts tried, LP values, LP integrality
+        self.pooled: set[bytes] = set()
+        self.lp_at: dict[bytes, Evaluation] = {}
+        self.lp_val: dict[bytes, np.ndarray] = {}
+        self.lp_int: dict[bytes, np.ndarray] = {}
+        self.order = np.random.default_rng(0).permutation(self.S)  # fixed: reproducible runs
+
+    def evaluate(self, x: np.ndarray, integer: bool, which: np.ndarray | None = None) -> Evaluation:
+        """Evaluate the recourse at ``x`` (all scenarios or ``which``), timed and counted."""
         t = time.perf_counter()
-        ev = pool.evaluate(x, integer=integer, scenarios=None if which is None else list(which))
+        ev = self.pool.evaluate(
+            x, integer=integer, scenarios=None if which is None else list(which)
+        )
         kind = "integer" if integer else "lp"
-        seconds[kind] += time.perf_counter() - t
-        counts[kind] += 1
+        self.seconds[kind] += time.perf_counter() - t
+        self.counts[kind] += 1
         return ev
 
     def solve_master(
-        m: _Master | _EnumeratedMaster, integer: bool
+        self, m: _Master | _EnumeratedMaster, integer: bool
     ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Solve the master, timed; return ``(x, theta, bound)``."""
         t = time.perf_counter()
         out = m.solve(integer=integer)
-        seconds["master"] += time.perf_counter() - t
+        self.seconds["master"] += time.perf_counter() - t
         return out
 
-    def note(bound: float) -> None:
-        gap.note(bound)
-        if progress:
-            progress(len(gap.history), gap.seconds, bound, gap.best)
+    def note(self, bound: float) -> None:
+        """Record a master bound and report progress."""
+        self.gap.note(bound)
+        if self.progress:
+            self.progress(len(self.gap.history), self.gap.seconds, bound, self.gap.best)
 
-    def lp_cut(x: np.ndarray, ev: Evaluation, theta: np.ndarray) -> tuple[Cuts, float]:
+    def lp_cut(self, x: np.ndarray, ev: Evaluation, theta: np.ndarray) -> tuple[Cuts, float]:
+        """The LP cuts at ``x`` that ``theta`` violates, and the expected lift they give."""
         assert ev.gradient is not None
         viol = ev.value - theta
         new = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value)))
-        return Cuts.at(new, x, ev.value[new], ev.gradient[new]), float(p[new] @ viol[new])
+        return Cuts.at(new, x, ev.value[new], ev.gradient[new]), float(self.p[new] @ viol[new])
 
-    try:
+    def phase1(self, rounds: int) -> tuple[_Master, list[Cuts], np.ndarray]:
+        """L-shaped on the master's LP relaxation; return it, its cuts and the bounds ``L_s``."""
+        problem = self.problem
         # first LP cuts at the box centre give every theta a finite lower bound L_s
         x0 = np.clip(0.5 * (problem.x_lo + problem.x_hi), problem.x_lo, problem.x_hi)
-        ev0 = evaluate(x0, False)
+        ev0 = self.evaluate(x0, False)
         assert ev0.gradient is not None
         assert ev0.duals is not None
-        duals.add(ev0.duals)
+        self.duals.add(ev0.duals)
         lower = _box_minimum(ev0.gradient, x0, ev0.value, problem.x_lo, problem.x_hi) - 1e-6
         relaxed = _Master(problem, lower)
-        first, _ = lp_cut(x0, ev0, np.full(S, -np.inf))
+        first, _ = self.lp_cut(x0, ev0, np.full(self.S, -np.inf))
         relaxed.add(first)
-        cuts.append(first)
-        # phase 1: L-shaped on the master's LP relaxation (cuts at fractional x)
+        cuts = [first]
         last = -math.inf
-        for _ in range(phase1_rounds):
-            x, theta, bound = solve_master(relaxed, False)
-            counts["phase1"] += 1
-            note(bound)
+        for _ in range(rounds):  # cuts at fractional x
+            x, theta, bound = self.solve_master(relaxed, False)
+            self.counts["phase1"] += 1
+            self.note(bound)
             if bound - last <= PHASE1_REL_TOL * max(1.0, abs(bound)):
                 break
             last = bound
-            ev = evaluate(x, False)
+            ev = self.evaluate(x, False)
             assert ev.duals is not None
-            duals.add(ev.duals)
-            new, lift = lp_cut(x, ev, theta)
+            self.duals.add(ev.duals)
+            new, lift = self.lp_cut(x, ev, theta)
             if lift <= 0:
                 break
             relaxed.add(new)
             cuts.append(new)
-        lp_cuts = relaxed.cuts
-        # phase 2: integer master, alternating LP and integer cuts
+        self.lp_cuts = relaxed.cuts
+        return relaxed, cuts, lower
+
+    def integer_master(
+        self, relaxed: _Master, cuts: list[Cuts], lower: np.ndarray, enumerate_master: bool
+    ) -> _Master | _EnumeratedMaster:
+        """The phase-2 master: enumerated when small enough, else the relaxed HiGHS one."""
+        problem = self.problem
         points = feasible_binary_points(problem) if enumerate_master else None
         if points is not None and len(points) == 0:
             msg = "no binary first stage satisfies the first-stage rows"
             raise SolverError(msg, ["check the first-stage rows of the .cor file"])
         master: _Master | _EnumeratedMaster
-        if points is not None and len(points) * S <= MAX_TABLE:
+        if points is not None and len(points) * self.S <= MAX_TABLE:
             master = _EnumeratedMaster(problem, lower, points)
             for c in cuts:
                 master.add(c)
-            master.cuts = 0
         else:
             master = relaxed
-            master.cuts = 0
-        bound = -math.inf
-        pooled: set[bytes] = set()
-        lp_at: dict[bytes, Evaluation] = {}
-        lp_val: dict[bytes, np.ndarray] = {}
-        lp_int: dict[bytes, np.ndarray] = {}
-        order = np.random.default_rng(0).permutation(S)  # fixed: runs are reproducible
-        while time.perf_counter() - start < time_limit_s:
-            x, theta, bound = solve_master(master, True)
+        master.cuts = 0
+        return master
+
+    def phase2(
+        self, master: _Master | _EnumeratedMaster, lower: np.ndarray, time_limit_s: float
+    ) -> None:
+        """Integer master, alternating LP and integer cuts, until the gap closes or time is up."""
+        while time.perf_counter() - self.start < time_limit_s:
+            x, theta, bound = self.solve_master(master, True)
             x = np.round(x)
-            note(bound)
-            if gap.closed(ABS_TOL):
+            self.note(bound)
+            if self.gap.closed(ABS_TOL):
                 break
             key = x.astype(np.int8).tobytes()
             significant = ABS_TOL * max(1.0, abs(bound))
-            if duals.usable and key not in pooled and key not in lp_at:
-                pooled.add(key)  # first the pooled duals' cuts: no LP solved
-                t = time.perf_counter()
-                value, coef, intercept = duals.cuts(x)
-                seconds["pool"] += time.perf_counter() - t
-                viol = value - theta
-                new_s = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(value)))
-                master.add(Cuts(new_s, coef[new_s], intercept[new_s]))
-                counts["pool_cuts"] += len(new_s)
-                if p[new_s] @ viol[new_s] > significant:
+            if self._pooled_cuts(master, x, theta, key) > significant:
+                continue
+            if key not in self.lp_at:  # the recourse of each x is solved once (LP, then integer)
+                lift = self._lp_cuts(master, x, theta, key, (bound, significant))
+                if lift is None or lift > significant:
                     continue
-            if key not in lp_at:  # the recourse of each x is solved once (LP, then integer)
-                vals = lp_val.setdefault(key, np.full(S, np.nan))
-                ints = lp_int.setdefault(key, np.zeros(S, dtype=bool))
-                todo = order[np.isnan(vals[order])]
-                # lazily: stop once x no longer has the least bound; the rest waits for its return
-                runner_up = master.runner_up()
-                lift = 0.0
-                for k in range(0, len(todo), LP_CHUNK):
-                    ev = evaluate(x, False, todo[k : k + LP_CHUNK])
-                    assert ev.duals is not None
-                    assert ev.gradient is not None
-                    assert ev.integral is not None
-                    duals.add(ev.duals)
-                    sc = ev.scenarios
-                    vals[sc], ints[sc] = ev.value, ev.integral
-                    viol = ev.value - theta[sc]
-                    m = viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value))
-                    master.add(Cuts.at(sc[m], x, ev.value[m], ev.gradient[m]))
-                    lp_cuts += int(m.sum())
-                    lift += float(p[sc[m]] @ viol[m])
-                    if bound + lift > runner_up + significant:
-                        break
-                if np.isnan(vals).any():
-                    continue
-                lp_at[key] = Evaluation(np.arange(S), vals, None, None, ints)
-                if lift > significant:
-                    continue
-            if key in ip_seen:  # pragma: no cover - theta is exact at x after its integer cuts
+            if key in self.ip_seen:  # pragma: no cover - theta is exact at x after its int cuts
                 break
-            ip_seen.add(key)
-            # an LP optimum that is integral is the integer recourse: MIPs only for the others
-            at = lp_at[key]
-            assert at.integral is not None
-            values = at.value.copy()
-            need = np.flatnonzero(~at.integral)
-            if len(need):
-                values[need] = evaluate(x, True, need).value
-            counts["mips"] += len(need)
-            cost = float(problem.c @ x + p @ values)
-            if gap.offer(cost):
-                best_x = x.copy()
-            viol = values - theta
-            tight = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(values)))
-            master.set_exact(x, tight, values[tight], lower)
-            int_cuts += len(tight)
-    finally:
-        pool.close()
-    offset = problem.objective_offset
-    optimal = gap.closed(ABS_TOL)
-    return TwoStageResult(
-        method="integer-lshaped",
-        objective=gap.best + offset,
-        bound=min(gap.bound, gap.best) + offset,
-        x=best_x,
-        optimal=optimal,
-        solve_seconds=time.perf_counter() - start,
-        scenarios=scenarios_in_file or problem.n_scenarios,
-        distinct_scenarios=problem.n_scenarios,
-        iterations=len(gap.history),
-        lp_cuts=lp_cuts + counts["pool_cuts"],
-        integer_cuts=int_cuts,
-        candidates=len(ip_seen),
-        workers=pool.workers,
-        history=gap.history,
-        timing={
-            "lp_seconds": seconds["lp"],
-            "integer_seconds": seconds["integer"],
-            "master_seconds": seconds["master"],
-            "lp_rounds": counts["lp"],
-            "integer_rounds": counts["integer"],
-            "phase1_rounds": counts["phase1"],
-            "pool_seconds": seconds["pool"],
-            "pool_cuts": counts["pool_cuts"],
-            "subproblem_mips": counts["mips"],
-        },
-    )
+            self.ip_seen.add(key)
+            self._integer_cuts(master, x, theta, key, lower)
+
+    def _pooled_cuts(
+        self, master: _Master | _EnumeratedMaster, x: np.ndarray, theta: np.ndarray, key: bytes
+    ) -> float:
+        """Add the pooled duals' cuts at a new ``x`` (no LP solved); return their lift."""
+        if not self.duals.usable or key in self.pooled or key in self.lp_at:
+            return 0.0
+        self.pooled.add(key)
+        t = time.perf_counter()
+        value, coef, intercept = self.duals.cuts(x)
+        self.seconds["pool"] += time.perf_counter() - t
+        viol = value - theta
+        new_s = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(value)))
+        master.add(Cuts(new_s, coef[new_s], intercept[new_s]))
+        self.counts["pool_cuts"] += len(new_s)
+        return float(self.p[new_s] @ viol[new_s])
+
+    def _lp_cuts(
+        self,
+        master: _Master | _EnumeratedMaster,
+        x: np.ndarray,
+        theta: np.ndarray,
+        key: bytes,
+        bound_significant: tuple[float, float],
+    ) -> float | None:
+        """Add LP cuts at ``x`` chunk by chunk; return their lift, or None while LPs remain.
+
+        Lazily: it stops once ``bound + lift`` passes the master's runner-up by more than
+        ``significant`` (``bound_significant = (bound, significant)``): x no longer has the
+        least bound; the remaining LPs wait for its return.
+        """
+        bound, significant = bound_significant
+        S, p = self.S, self.p
+        vals = self.lp_val.setdefault(key, np.full(S, np.nan))
+        ints = self.lp_int.setdefault(key, np.zeros(S, dtype=bool))
+        todo = self.order[np.isnan(vals[self.order])]
+        runner_up = master.runner_up()
+        lift = 0.0
+        for k in range(0, len(todo), LP_CHUNK):
+            ev = self.evaluate(x, False, todo[k : k + LP_CHUNK])
+            assert ev.duals is not None
+            assert ev.gradient is not None
+            assert ev.integral is not None
+            self.duals.add(ev.duals)
+            sc = ev.scenarios
+            vals[sc], ints[sc] = ev.value, ev.integral
+            viol = ev.value - theta[sc]
+            m = viol > ABS_TOL * np.maximum(1.0, np.abs(ev.value))
+            master.add(Cuts.at(sc[m], x, ev.value[m], ev.gradient[m]))
+            self.lp_cuts += int(m.sum())
+            lift += float(p[sc[m]] @ viol[m])
+            if bound + lift > runner_up + significant:
+                break
+        if np.isnan(vals).any():
+            return None
+        self.lp_at[key] = Evaluation(np.arange(S), vals, None, None, ints)
+        return lift
+
+    def _integer_cuts(
+        self,
+        master: _Master | _EnumeratedMaster,
+        x: np.ndarray,
+        theta: np.ndarray,
+        key: bytes,
+        lower: np.ndarray,
+    ) -> None:
+        """Evaluate the integer recourse at ``x``, offer its cost, add the integer cuts."""
+        # an LP optimum that is integral is the integer recourse: MIPs only for the others
+        at = self.lp_at[key]
+        assert at.integral is not None
+        values = at.value.copy()
+        need = np.flatnonzero(~at.integral)
+        if len(need):
+            values[need] = self.evaluate(x, True, need).value
+        self.counts["mips"] += len(need)
+        cost = float(self.problem.c @ x + self.p @ values)
+        if self.gap.offer(cost):
+            self.best_x = x.copy()
+        viol = values - theta
+        tight = np.flatnonzero(viol > ABS_TOL * np.maximum(1.0, np.abs(values)))
+        master.set_exact(x, tight, values[tight], lower)
+        self.int_cuts += len(tight)
+
+    def result(self, scenarios_in_file: int | None) -> TwoStageResult:
+        """The run's result: incumbent, bound, counts and timing."""
+        gap, seconds, counts = self.gap, self.seconds, self.counts
+        offset = self.problem.objective_offset
+        return TwoStageResult(
+            method="integer-lshaped",
+            objective=gap.best + offset,
+            bound=min(gap.bound, gap.best) + offset,
+            x=self.best_x,
+            optimal=gap.closed(ABS_TOL),
+            solve_seconds=time.perf_counter() - self.start,
+            scenarios=scenarios_in_file or self.problem.n_scenarios,
+            distinct_scenarios=self.problem.n_scenarios,
+            iterations=len(gap.history),
+            lp_cuts=self.lp_cuts + counts["pool_cuts"],
+            integer_cuts=self.int_cuts,
+            candidates=len(self.ip_seen),
+            workers=self.pool.workers,
+            history=gap.history,
+            timing={
+                "lp_seconds": seconds["lp"],
+                "integer_seconds": seconds["integer"],
+                "master_seconds": seconds["master"],
+                "lp_rounds": counts["lp"],
+                "integer_rounds": counts["integer"],
+                "phase1_rounds": counts["phase1"],
+                "pool_seconds": seconds["pool"],
+                "pool_cuts": counts["pool_cuts"],
+                "subproblem_mips": counts["mips"],
+            },
+        )

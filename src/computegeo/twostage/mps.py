@@ -9,7 +9,8 @@ and what was expected.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -225,157 +226,235 @@ def read_mps(path: Path) -> MpsModel:
         text = path.read_text(encoding="ascii")
     except UnicodeDecodeError as exc:
         raise line_error(path, 0, f"plain ASCII text (byte {exc.start} is not)") from None
-    name = ""
-    section = ""
-    obj_row: str | None = None
-    rows: dict[str, int] = {}
-    senses: list[str] = []
-    cols: dict[str, int] = {}
-    integer_cols: list[bool] = []
-    entries_r: list[int] = []
-    entries_c: list[int] = []
-    entries_v: list[float] = []
-    cost: dict[int, float] = {}
-    rhs: dict[int, float] = {}
-    ranges: dict[int, float] = {}
-    offset = 0.0
-    rhs_sets: set[str] = set()
-    bounds: list[tuple[str, int, float, int, str]] = []
-    in_int = False
+    st = _MpsState()
     ended = False
     lineno = 0
     for lineno, raw in enumerate(text.splitlines(), start=1):  # noqa: B007 - used after
         if not raw.strip() or raw.startswith("*"):
             continue
-        tok = raw.split()
+        line = SourceLine(path, lineno, raw)
         if not raw[0].isspace():
-            head = tok[0].upper()
-            if head == "NAME":
-                name = tok[1] if len(tok) > 1 else ""
-                section = "NAME"
-            elif head in ("ROWS", "COLUMNS", "RHS", "RANGES", "BOUNDS"):
-                if head == "COLUMNS" and obj_row is None:
-                    raise line_error(path, lineno, "an N (objective) row in ROWS", raw)
-                section = head
-            elif head == "ENDATA":
+            if _mps_header(st, line):
                 ended = True
                 break
-            else:
-                raise line_error(
-                    path, lineno, "a section name (ROWS, COLUMNS, RHS, RANGES, BOUNDS, ENDATA)", raw
-                )
             continue
-        if section == "ROWS":
-            if len(tok) != 2 or tok[0].upper() not in ROW_SENSES:
-                raise line_error(path, lineno, "'TYPE NAME' with TYPE one of N, G, L, E", raw)
-            kind, rname = tok[0].upper(), tok[1]
-            if rname in rows or rname == obj_row:
-                raise line_error(path, lineno, f"a new row name, not the repeated {rname!r}", raw)
-            if kind == "N":
-                if obj_row is None:
-                    obj_row = rname
-                continue  # further free rows are ignored, as MPS readers do
-            rows[rname] = len(senses)
-            senses.append(kind)
-        elif section == "COLUMNS":
-            if len(tok) >= 3 and tok[1].strip("'").upper() == "MARKER":
-                marker = tok[2].strip("'").upper()
-                if marker not in ("INTORG", "INTEND"):
-                    raise line_error(path, lineno, "'MARKER' followed by 'INTORG' or 'INTEND'", raw)
-                in_int = marker == "INTORG"
-                continue
-            if len(tok) not in (3, 5):
-                raise line_error(path, lineno, "'COLUMN ROW VALUE [ROW VALUE]'", raw)
-            cname = tok[0]
-            j = cols.get(cname)
-            if j is None:
-                j = cols[cname] = len(integer_cols)
-                integer_cols.append(in_int)
-            for k in range(1, len(tok), 2):
-                rname, value = tok[k], parse_number(path, lineno, tok[k + 1], raw)
-                if rname == obj_row:
-                    cost[j] = cost.get(j, 0.0) + value
-                elif rname in rows:
-                    entries_r.append(rows[rname])
-                    entries_c.append(j)
-                    entries_v.append(value)
-                else:
-                    raise line_error(path, lineno, f"a row declared in ROWS, not {rname!r}", raw)
-        elif section in ("RHS", "RANGES"):
-            if len(tok) not in (3, 5, 2, 4):
-                raise line_error(path, lineno, "'SET ROW VALUE [ROW VALUE]'", raw)
-            pairs = tok[1:] if len(tok) % 2 == 1 else tok  # the set name is optional
-            if len(tok) % 2 == 1 and section == "RHS":
-                rhs_sets.add(tok[0])
-            for k in range(0, len(pairs), 2):
-                rname, value = pairs[k], parse_number(path, lineno, pairs[k + 1], raw)
-                if rname == obj_row and section == "RHS":
-                    offset = -value
-                elif rname in rows:
-                    (rhs if section == "RHS" else ranges)[rows[rname]] = value
-                else:
-                    raise line_error(path, lineno, f"a row declared in ROWS, not {rname!r}", raw)
-        elif section == "BOUNDS":
-            kind = tok[0].upper()
-            if kind not in BOUND_TYPES:
-                raise line_error(path, lineno, f"a bound type ({', '.join(BOUND_TYPES)})", raw)
-            needs_value = kind not in ("FR", "MI", "PL", "BV")
-            if len(tok) not in ((4,) if needs_value else (2, 3, 4)):
-                raise line_error(path, lineno, "'TYPE SET COLUMN VALUE'", raw)
-            cname = tok[2] if len(tok) >= 3 else tok[1]
-            if cname not in cols:
-                raise line_error(path, lineno, f"a column declared in COLUMNS, not {cname!r}", raw)
-            value = parse_number(path, lineno, tok[3], raw) if needs_value else 0.0
-            bounds.append((kind, cols[cname], value, lineno, raw))
-        else:
-            raise line_error(path, lineno, "a NAME or ROWS section first", raw)
+        reader = _SECTION_READERS.get(st.section)
+        if reader is None:
+            raise line.error("a NAME or ROWS section first")
+        reader(st, line)
     if not ended:
         raise line_error(path, lineno + 1, "ENDATA (the file is truncated)")
-    if not cols or not rows:
+    if not st.cols or not st.rows:
         raise line_error(path, lineno, "at least one constraint row and one column")
-    n, m = len(cols), len(rows)
-    integer = np.asarray(integer_cols, dtype=bool)
+    return _build_model(path, st)
+
+
+@dataclass
+class _MpsState:
+    """What the MPS parse has read so far, by section."""
+
+    name: str = ""
+    section: str = ""
+    obj_row: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    senses: list[str] = field(default_factory=list)
+    cols: dict[str, int] = field(default_factory=dict)
+    integer_cols: list[bool] = field(default_factory=list)
+    entries_r: list[int] = field(default_factory=list)
+    entries_c: list[int] = field(default_factory=list)
+    entries_v: list[float] = field(default_factory=list)
+    cost: dict[int, float] = field(default_factory=dict)
+    rhs: dict[int, float] = field(default_factory=dict)
+    ranges: dict[int, float] = field(default_factory=dict)
+    offset: float = 0.0
+    rhs_sets: set[str] = field(default_factory=set)
+    bounds: list[tuple[str, int, float, int, str]] = field(default_factory=list)
+    in_int: bool = False
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of an MPS or SMPS file, with where it is (for the error message)."""
+
+    path: Path
+    lineno: int
+    raw: str
+
+    @property
+    def tok(self) -> list[str]:
+        """The line's whitespace-separated fields."""
+        return self.raw.split()
+
+    def error(self, expected: str) -> InputError:
+        """Build the error naming this file and line and what was ``expected``."""
+        return line_error(self.path, self.lineno, expected, self.raw)
+
+    def number(self, text: str) -> float:
+        """Parse ``text`` as a number, or raise naming this line."""
+        return parse_number(self.path, self.lineno, text, self.raw)
+
+
+def _mps_header(st: _MpsState, line: SourceLine) -> bool:
+    """Apply a section header line; return whether it is ``ENDATA``."""
+    tok = line.tok
+    head = tok[0].upper()
+    if head == "NAME":
+        st.name = tok[1] if len(tok) > 1 else ""
+        st.section = "NAME"
+    elif head in ("ROWS", "COLUMNS", "RHS", "RANGES", "BOUNDS"):
+        if head == "COLUMNS" and st.obj_row is None:
+            raise line.error("an N (objective) row in ROWS")
+        st.section = head
+    elif head == "ENDATA":
+        return True
+    else:
+        raise line.error("a section name (ROWS, COLUMNS, RHS, RANGES, BOUNDS, ENDATA)")
+    return False
+
+
+def _mps_row(st: _MpsState, line: SourceLine) -> None:
+    """Read a ROWS line ``TYPE NAME``."""
+    tok = line.tok
+    if len(tok) != 2 or tok[0].upper() not in ROW_SENSES:
+        raise line.error("'TYPE NAME' with TYPE one of N, G, L, E")
+    kind, rname = tok[0].upper(), tok[1]
+    if rname in st.rows or rname == st.obj_row:
+        raise line.error(f"a new row name, not the repeated {rname!r}")
+    if kind == "N":
+        if st.obj_row is None:
+            st.obj_row = rname
+        return  # further free rows are ignored, as MPS readers do
+    st.rows[rname] = len(st.senses)
+    st.senses.append(kind)
+
+
+def _mps_column(st: _MpsState, line: SourceLine) -> None:
+    """Read a COLUMNS line: an integer MARKER or ``COLUMN ROW VALUE [ROW VALUE]``."""
+    tok = line.tok
+    if len(tok) >= 3 and tok[1].strip("'").upper() == "MARKER":
+        marker = tok[2].strip("'").upper()
+        if marker not in ("INTORG", "INTEND"):
+            raise line.error("'MARKER' followed by 'INTORG' or 'INTEND'")
+        st.in_int = marker == "INTORG"
+        return
+    if len(tok) not in (3, 5):
+        raise line.error("'COLUMN ROW VALUE [ROW VALUE]'")
+    cname = tok[0]
+    j = st.cols.get(cname)
+    if j is None:
+        j = st.cols[cname] = len(st.integer_cols)
+        st.integer_cols.append(st.in_int)
+    for k in range(1, len(tok), 2):
+        rname, value = tok[k], line.number(tok[k + 1])
+        if rname == st.obj_row:
+            st.cost[j] = st.cost.get(j, 0.0) + value
+        elif rname in st.rows:
+            st.entries_r.append(st.rows[rname])
+            st.entries_c.append(j)
+            st.entries_v.append(value)
+        else:
+            raise line.error(f"a row declared in ROWS, not {rname!r}")
+
+
+def _mps_rhs_or_range(st: _MpsState, line: SourceLine) -> None:
+    """Read an RHS or RANGES line ``[SET] ROW VALUE [ROW VALUE]``."""
+    tok = line.tok
+    section = st.section
+    if len(tok) not in (3, 5, 2, 4):
+        raise line.error("'SET ROW VALUE [ROW VALUE]'")
+    pairs = tok[1:] if len(tok) % 2 == 1 else tok  # the set name is optional
+    if len(tok) % 2 == 1 and section == "RHS":
+        st.rhs_sets.add(tok[0])
+    for k in range(0, len(pairs), 2):
+        rname, value = pairs[k], line.number(pairs[k + 1])
+        if rname == st.obj_row and section == "RHS":
+            st.offset = -value
+        elif rname in st.rows:
+            (st.rhs if section == "RHS" else st.ranges)[st.rows[rname]] = value
+        else:
+            raise line.error(f"a row declared in ROWS, not {rname!r}")
+
+
+def _mps_bound(st: _MpsState, line: SourceLine) -> None:
+    """Read a BOUNDS line ``TYPE SET COLUMN [VALUE]`` (applied once all are read)."""
+    tok = line.tok
+    kind = tok[0].upper()
+    if kind not in BOUND_TYPES:
+        raise line.error(f"a bound type ({', '.join(BOUND_TYPES)})")
+    needs_value = kind not in ("FR", "MI", "PL", "BV")
+    if len(tok) not in ((4,) if needs_value else (2, 3, 4)):
+        raise line.error("'TYPE SET COLUMN VALUE'")
+    cname = tok[2] if len(tok) >= 3 else tok[1]
+    if cname not in st.cols:
+        raise line.error(f"a column declared in COLUMNS, not {cname!r}")
+    value = line.number(tok[3]) if needs_value else 0.0
+    st.bounds.append((kind, st.cols[cname], value, line.lineno, line.raw))
+
+
+_SECTION_READERS: dict[str, Callable[[_MpsState, SourceLine], None]] = {
+    "ROWS": _mps_row,
+    "COLUMNS": _mps_column,
+    "RHS": _mps_rhs_or_range,
+    "RANGES": _mps_rhs_or_range,
+    "BOUNDS": _mps_bound,
+}
+"""The reader of an indented line, by the section it is in."""
+
+
+def _column_bounds(path: Path, st: _MpsState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply the BOUNDS lines; return the column lower and upper bounds and integrality."""
+    n = len(st.cols)
+    integer = np.asarray(st.integer_cols, dtype=bool)
     lo = np.zeros(n)
     hi = np.full(n, np.inf)
-    for kind, j, value, _ln, _raw in bounds:
+    for kind, j, value, _ln, _raw in st.bounds:
         _apply_bound(kind, value, j, lo, hi, integer)
     # an integer column given no bound is binary: the original MPS convention for markers
-    bounded = {j for _k, j, *_ in bounds}
+    bounded = {j for _k, j, *_ in st.bounds}
     for col in np.flatnonzero(integer).tolist():
         if col not in bounded:
             hi[col] = 1.0
-    for kind, j, _value, ln, raw in bounds:
+    for kind, j, _value, ln, raw in st.bounds:
         if lo[j] > hi[j]:
             raise line_error(
                 path, ln, f"bounds with lower <= upper ({kind} gives {lo[j]} > {hi[j]})", raw
             )
+    return lo, hi, integer
+
+
+def _dense(values: dict[int, float], size: int, fill: float) -> np.ndarray:
+    """A length-``size`` array holding ``values`` by index, ``fill`` elsewhere."""
+    out = np.full(size, fill)
+    for i, v in values.items():
+        out[i] = v
+    return out
+
+
+def _build_model(path: Path, st: _MpsState) -> MpsModel:
+    """Assemble the parsed sections into an :class:`MpsModel`."""
+    n, m = len(st.cols), len(st.rows)
+    lo, hi, integer = _column_bounds(path, st)
     matrix = sp.csr_matrix(
-        (np.asarray(entries_v, dtype=float), (np.asarray(entries_r), np.asarray(entries_c))),
+        (
+            np.asarray(st.entries_v, dtype=float),
+            (np.asarray(st.entries_r), np.asarray(st.entries_c)),
+        ),
         shape=(m, n),
     )
     matrix.sum_duplicates()
-    cost_arr = np.zeros(n)
-    for j, v in cost.items():
-        cost_arr[j] = v
-    rhs_arr = np.zeros(m)
-    for i, v in rhs.items():
-        rhs_arr[i] = v
-    range_arr = np.full(m, np.nan)
-    for i, v in ranges.items():
-        range_arr[i] = v
     return MpsModel(
-        name=name,
-        row_names=tuple(rows),
-        col_names=tuple(cols),
-        senses=np.asarray(senses),
-        rhs=rhs_arr,
-        ranges=range_arr,
+        name=st.name,
+        row_names=tuple(st.rows),
+        col_names=tuple(st.cols),
+        senses=np.asarray(st.senses),
+        rhs=_dense(st.rhs, m, 0.0),
+        ranges=_dense(st.ranges, m, np.nan),
         matrix=matrix,
-        cost=cost_arr,
-        objective_offset=offset,
+        cost=_dense(st.cost, n, 0.0),
+        objective_offset=st.offset,
         col_lo=lo,
         col_hi=hi,
         integer=integer,
-        rhs_sets=frozenset(rhs_sets),
-        objective_row=obj_row or "",
+        rhs_sets=frozenset(st.rhs_sets),
+        objective_row=st.obj_row or "",
     )
