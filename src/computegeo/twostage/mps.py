@@ -286,11 +286,33 @@ class SourceLine:
         return self.raw.split()
 
     def error(self, expected: str) -> InputError:
-        """Build the error naming this file and line and what was ``expected``."""
+        """Build the error naming this file and line and what was ``expected``.
+
+        Parameters
+        ----------
+        expected : str
+            What the line should have held, in words.
+
+        Returns
+        -------
+        InputError
+            The error to raise (file, line number, the line, what was expected).
+        """
         return line_error(self.path, self.lineno, expected, self.raw)
 
     def number(self, text: str) -> float:
-        """Parse ``text`` as a number, or raise naming this line."""
+        """Parse ``text`` as a number, or raise naming this line.
+
+        Parameters
+        ----------
+        text : str
+            One field of the line.
+
+        Returns
+        -------
+        float
+            Its value.
+        """
         return parse_number(self.path, self.lineno, text, self.raw)
 
 
