@@ -47,3 +47,41 @@ def test_ray_equals_process_pool() -> None:
         b.pop(key)
     assert json.dumps(a) == json.dumps(b)
     assert on_ray.backend == "ray"
+
+
+@pytest.mark.slow
+def test_benders_subproblems_on_ray_equal_in_process() -> None:
+    """The robust program's subproblems run on the engine's pool: Ray actors give the cuts of
+    the in-process worker (values and gradients)."""
+    import numpy as np
+
+    from computegeo.risk.commitments import Commitments
+    from computegeo.risk.recourse_structure import build_structure
+    from computegeo.risk.sample import Future
+    from computegeo.robust.subproblems import Subproblems
+
+    def future(index: int, lost_a_from: int) -> Future:
+        return Future(
+            index=index,
+            demand_multiplier=np.ones((1, 2)),
+            case="",
+            price_multiplier=np.ones(2),
+            slip_build_periods=np.zeros(2, dtype=np.int64),
+            slip_lease_periods=np.zeros(2, dtype=np.int64),
+            equipment_shock=False,
+            loss_period=np.array([lost_a_from, 2]),  # period market a is lost from (2 = never)
+        )
+
+    data = tiny_problem()
+    none = np.zeros((data.n_sites, data.n_periods))
+    st = build_structure(data, Commitments(none, none), 0.375, new_leases=False)
+    futures = (future(0, 2), future(1, 1))
+    at = Commitments(np.array([[15.0, 0.0], [2.0, 0.0]]), np.array([[1.0, 0.0], [0.0, 0.0]]))
+    with Subproblems(st, futures) as local:
+        here = local.evaluate(at)
+    with Subproblems(st, futures, workers=2, backend=Backend.RAY) as actors:
+        there = actors.evaluate(at)
+    for a, b in zip(here, there, strict=True):
+        assert a.future == b.future
+        assert a.recourse_usd == pytest.approx(b.recourse_usd, rel=1e-9)
+        np.testing.assert_allclose(a.gradient_usd_per_mw, b.gradient_usd_per_mw, rtol=1e-9)

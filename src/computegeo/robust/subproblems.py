@@ -6,22 +6,20 @@ bounds, same LP) and each future restarts from its own basis of the previous ite
 Futures are dealt to workers in fixed chunks, so the same worker solves the same futures every
 iteration. The gradient with respect to the builds is
 ``dQ/db[s,tau] = sum_t dQ/dK[s,t] alive[s,t] on[s,tau,t]`` with ``dQ/dK`` from the duals
-(:meth:`RecourseModel.capacity_sensitivity`). Backends: in process, a spawned process pool, or
-Ray actors (the risk backends' pattern; :class:`computegeo.risk.backends.Backend`).
+(:meth:`RecourseModel.capacity_sensitivity`). The workers are the two-stage engine's
+(:class:`computegeo.engine.workers.WorkerPool`): in process, a spawned process pool, or Ray actors.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
-from computegeo.engine.workers import Backend
+from computegeo.engine.workers import Backend, WorkerPool
+from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.commitments import Commitments, vintage_online
 from computegeo.risk.recourse import RecourseModel
 from computegeo.risk.recourse_structure import RecourseStructure
@@ -101,45 +99,28 @@ class SubproblemWorker:
         return out
 
 
-_WORKER: SubproblemWorker | None = None
-
-
-def _init(structure: RecourseStructure, futures: Sequence[Future]) -> None:
-    global _WORKER  # noqa: PLW0603 - one model per worker process is the design
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # the HiGHS banner
-    _WORKER = SubproblemWorker(structure, futures)
-
-
-def _run(commitments: Commitments, positions: Sequence[int]) -> list[Cut]:
-    if _WORKER is None:  # pragma: no cover - the initializer always ran
-        msg = "worker not initialised"
-        raise RuntimeError(msg)
-    return _WORKER.run(commitments, positions)
-
-
-class _RayBody:
-    """Ray actor body (wrapped with ``ray.remote`` at run time)."""
-
-    def __init__(self, structure: RecourseStructure, futures: Sequence[Future]) -> None:
-        _init(structure, futures)
-
-    def run(self, commitments: Commitments, positions: Sequence[int]) -> list[Cut]:
-        """Cuts for a chunk."""
-        return _run(commitments, positions)
+def _worker(spec: tuple[RecourseStructure, list[Future]]) -> SubproblemWorker:
+    """Build one worker's recourse model (the pool's factory: module level, so it pickles)."""
+    structure, futures = spec
+    return SubproblemWorker(structure, futures)
 
 
 class Subproblems:
-    """Evaluate every future at given commitments on ``workers`` workers.
+    """Evaluate every future at given commitments on ``workers`` workers of a :class:`WorkerPool`.
 
-    Use as a context manager: workers start once and stop at exit.
+    Use as a context manager: workers start once and stop at exit. Chunk ``k`` of the futures
+    always goes to worker ``k``, so each future is re-solved warm from its own last basis.
 
     Parameters
     ----------
     structure : RecourseStructure
+        The recourse structure every worker builds its model from.
     futures : sequence of Future
+        The planning futures.
     workers : int
+        Workers (at most one per future).
     backend : Backend
+        In process (one worker), a spawned process pool, or Ray actors.
     """
 
     def __init__(
@@ -149,75 +130,21 @@ class Subproblems:
         workers: int = 1,
         backend: Backend = Backend.LOCAL,
     ) -> None:
-        self.structure = structure
         self.futures = list(futures)
         self.workers = max(1, min(workers, len(self.futures)))
-        self.backend = backend
         n = len(self.futures)
         self.chunks = [list(range(n))[k :: self.workers] for k in range(self.workers)]
-        self._local: SubproblemWorker | None = None
-        self._pools: list[concurrent.futures.ProcessPoolExecutor] = []
-        self._actors: list[object] = []
-        self._ray_started = False
+        self._pool = WorkerPool(_worker, (structure, self.futures), self.workers, backend)
 
     def __enter__(self) -> Subproblems:
         """Start the workers (each builds its recourse model once)."""
-        if self.backend is Backend.RAY:
-            self._start_ray()
-        elif self.workers == 1:
-            from computegeo.optimize.solve import native_stdout_silenced
-
-            with native_stdout_silenced():
-                self._local = SubproblemWorker(self.structure, self.futures)
-        else:
-            # one single-process pool per chunk: a shared pool may hand a chunk to either
-            # process (or both chunks to one), losing the futures' bases and the parallelism
-            ctx = multiprocessing.get_context("spawn")
-            self._pools = [
-                concurrent.futures.ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=ctx,
-                    initializer=_init,
-                    initargs=(self.structure, self.futures),
-                )
-                for _ in self.chunks
-            ]
+        with native_stdout_silenced():
+            self._pool.__enter__()
         return self
-
-    def _start_ray(self) -> None:
-        from computegeo.core.errors import InputError
-
-        try:
-            import ray
-        except ImportError:
-            msg = "--backend ray needs Ray, which is not installed"
-            raise InputError(
-                msg, ["install the distributed extra: pip install 'computegeo[distributed]'"]
-            ) from None
-        if not ray.is_initialized():
-            ray.init(
-                num_cpus=self.workers,
-                include_dashboard=False,
-                log_to_driver=False,
-                configure_logging=False,
-                _node_ip_address="127.0.0.1",
-            )
-            self._ray_started = True
-        actor = ray.remote(num_cpus=1)(_RayBody)
-        st_ref, fut_ref = ray.put(self.structure), ray.put(self.futures)
-        self._actors = [actor.remote(st_ref, fut_ref) for _ in range(self.workers)]  # type: ignore[attr-defined]
 
     def __exit__(self, *exc: object) -> None:
         """Stop the workers."""
-        for pool in self._pools:
-            pool.shutdown()
-        if self._actors:
-            import ray
-
-            for a in self._actors:
-                ray.kill(a)  # type: ignore[arg-type]
-            if self._ray_started:
-                ray.shutdown()
+        self._pool.close()
 
     def evaluate(self, commitments: Commitments) -> list[Cut]:
         """Every future's cut at ``commitments``, in future order.
@@ -232,20 +159,6 @@ class Subproblems:
         list of Cut
             One per future, sorted by future; recourse optimum [USD] and gradient [USD/MW].
         """
-        cuts: list[Cut] = []
-        if self._local is not None:
-            from computegeo.optimize.solve import native_stdout_silenced
-
-            with native_stdout_silenced():
-                cuts = self._local.run(commitments, range(len(self.futures)))
-        elif self._pools:
-            pinned = zip(self._pools, self.chunks, strict=True)
-            jobs = [pool.submit(_run, commitments, c) for pool, c in pinned]
-            cuts = [c for j in jobs for c in j.result()]
-        else:
-            import ray
-
-            pairs = zip(self._actors, self.chunks, strict=True)
-            refs = [a.run.remote(commitments, c) for a, c in pairs]  # type: ignore[attr-defined]
-            cuts = [c for r in ray.get(refs) for c in r]
-        return sorted(cuts, key=lambda c: c.future)
+        with native_stdout_silenced():
+            chunks = self._pool.map("run", [(commitments, c) for c in self.chunks])
+        return sorted((c for chunk in chunks for c in chunk), key=lambda c: c.future)
