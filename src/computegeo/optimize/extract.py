@@ -208,16 +208,33 @@ def assignment_rows(
     tuple of AssignmentRow
         One row per (period, workload, region, market, site) [MW], with the arc's RTT [ms].
     """
-    d = ctx.data
     flows = assignment_frame(ctx, sol) if frame is None else frame
+    return flow_rows(ctx.data, flows)
+
+
+def flow_rows(d: ProblemData, flows: pd.DataFrame) -> tuple[AssignmentRow, ...]:
+    """Split flows as plan rows, each with its arc's round-trip time.
+
+    Parameters
+    ----------
+    d : ProblemData
+        The problem the flows serve.
+    flows : pandas.DataFrame
+        Columns ``period, workload, region, market, site`` (indices) and ``mw`` [MW], as
+        :func:`assignment_frame` gives them.
+
+    Returns
+    -------
+    tuple of AssignmentRow
+        One row per flow [MW], with the arc's RTT [ms].
+    """
     if flows.empty:
         return ()
-    rtt = _arc_rtt(d)
     keys = (
         flows["workload"].to_numpy() * d.n_regions + flows["region"].to_numpy()
     ) * d.n_markets + flows["market"].to_numpy()
-    rtts = rtt.reindex(keys).to_numpy()
-    rows = [
+    rtts = _arc_rtt(d).reindex(keys).to_numpy()
+    return tuple(
         AssignmentRow(
             period=d.period_label[p],
             workload=d.workload_id[w],
@@ -238,8 +255,7 @@ def assignment_rows(
             rtts.tolist(),
             strict=True,
         )
-    ]
-    return tuple(rows)
+    )
 
 
 def unmet_by_region(ctx: ModelContext, sol: Solution) -> np.ndarray:

@@ -20,8 +20,9 @@ import pandas as pd
 from computegeo.evaluate.arrays import solution_arrays
 from computegeo.evaluate.explain import unmet_rows
 from computegeo.evaluate.kpis import compute_kpis
+from computegeo.optimize.extract import flow_rows
 from computegeo.problem.data import ProblemData
-from computegeo.results.plan import AssignmentRow, Plan, RecourseKind, RecourseRow
+from computegeo.results.plan import Plan, RecourseKind, RecourseRow
 from computegeo.risk.commitments import Commitments
 from computegeo.risk.recourse import TOL_MW, FutureOutcome, RecourseColumns, RecourseModel
 from computegeo.risk.recourse_structure import RecourseStructure, build_structure
@@ -91,7 +92,7 @@ def plan_with_recourse(  # noqa: PLR0913 - the plan, its commitments and the rec
     plan = dataclasses.replace(
         base,
         solve=dataclasses.replace(base.solve, objective_usd=outcome.cost_usd),
-        assignments=_assignment_rows(data, frame),
+        assignments=flow_rows(data, frame),
         unmet=unmet_rows(data, capacity, unmet_mw),
         kpis=kpis,
         binding_constraints=(),
@@ -179,38 +180,6 @@ def _unmet_by_region(st: RecourseStructure, node_unmet: np.ndarray) -> np.ndarra
         out[pairs] = share * node_unmet[node]
     out = np.where(out < TOL_MW, 0.0, out)
     return out.reshape(d.n_workloads, d.n_regions, t_n)
-
-
-def _assignment_rows(d: ProblemData, frame: pd.DataFrame) -> tuple[AssignmentRow, ...]:
-    """Plan rows of the split flows, each with its arc's round-trip time [ms]."""
-    if frame.empty:
-        return ()
-    keys = (d.arc_workload * d.n_regions + d.arc_region) * d.n_markets + d.arc_market
-    rtt = pd.Series(d.arc_rtt_ms, index=keys)
-    wanted = (frame["workload"] * d.n_regions + frame["region"]) * d.n_markets + frame["market"]
-    rtts = rtt.reindex(wanted.to_numpy()).to_numpy()
-    return tuple(
-        AssignmentRow(
-            period=d.period_label[p],
-            workload=d.workload_id[w],
-            region_id=d.region_id[r],
-            market_id=d.market_id[mk],
-            form=d.site_form[s],
-            mw=float(mw),
-            rtt_ms=float(rt),
-            site_id=d.site_id[s],
-        )
-        for p, w, r, mk, s, mw, rt in zip(
-            frame["period"].tolist(),
-            frame["workload"].tolist(),
-            frame["region"].tolist(),
-            frame["market"].tolist(),
-            frame["site"].tolist(),
-            frame["mw"].tolist(),
-            rtts.tolist(),
-            strict=True,
-        )
-    )
 
 
 def _recourse_rows(st: RecourseStructure, cols: RecourseColumns) -> tuple[RecourseRow, ...]:
