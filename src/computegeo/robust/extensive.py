@@ -23,9 +23,12 @@ capacity_sensitivity`).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import linopy
 import numpy as np
 import pandas as pd
@@ -36,7 +39,12 @@ from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.objective import cost_coefficients
-from computegeo.optimize.solve import SolveOptions, Status, solve
+from computegeo.optimize.solve import (
+    SolveOptions,
+    Status,
+    quiet_linopy,
+    solve_highs,
+)
 from computegeo.optimize.terms import scaled
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
 from computegeo.risk.commitments import Commitments, vintage_online
@@ -46,6 +54,7 @@ from computegeo.risk.recourse_structure import (
     build_structure,
     recourse_costs,
 )
+from computegeo.robust.extensive_start import deterministic_start
 from computegeo.robust.program import (
     Method,
     RobustSolution,
@@ -57,6 +66,9 @@ from computegeo.robust.program import (
 from computegeo.scenario.risk import RobustObjective
 
 _S = 1.0 / OBJECTIVE_SCALE_USD
+
+WARM_START = True
+"""Start the extensive MIP from the deterministic plan (measured: ``docs/robust.md``)."""
 
 
 def expression(
@@ -504,8 +516,48 @@ def recourse_usd(
         return np.array([c.recourse_usd for c in subs.evaluate(commitments)])
 
 
+def _translate(m: Model) -> tuple[Any, np.ndarray]:
+    """The HiGHS instance of ``m`` and the HiGHS column of each linopy label (-1: none)."""
+    with quiet_linopy():
+        h = m.to_highspy()
+    vlabels = np.asarray(m.matrices.vlabels, dtype=np.int64)
+    col_of = np.full(int(vlabels.max(initial=-1)) + 1, -1, dtype=np.int64)
+    col_of[vlabels] = np.arange(len(vlabels), dtype=np.int64)
+    return h, col_of
+
+
+def _read_commitments(
+    x: np.ndarray, m: Model, ctx: ModelContext, col_of: np.ndarray
+) -> Commitments:
+    """Builds [MW] and rounded campus openings from HiGHS' column values ``x``."""
+    d = ctx.data
+
+    def get(name: str) -> np.ndarray:
+        if name not in m.variables:
+            return np.zeros((d.n_sites, d.n_periods))
+        lab = _labels(m, name, "site", "period")
+        cols = np.where(lab >= 0, col_of[np.maximum(lab, 0)], -1)
+        v = np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
+        return np.where(np.abs(v) < 1e-7, 0.0, v)
+
+    return Commitments(build_mw=get("site-build"), campus_open=np.round(get("site-campus_open")))
+
+
+def _solution_is_reported(h: Any, objective: float) -> bool:
+    """Whether HiGHS' column values have the objective it reports [model units]."""
+    lp = h.getLp()
+    x = np.asarray(h.getSolution().col_value)
+    value = float(np.asarray(lp.col_cost_) @ x) + float(lp.offset_)
+    return abs(value - objective) <= 1e-9 * max(abs(objective), 1.0)
+
+
 def solve_extensive(
-    problem: TwoStageProblem, ctx: ModelContext, options: SolveOptions, reason: str
+    problem: TwoStageProblem,
+    ctx: ModelContext,
+    options: SolveOptions,
+    reason: str,
+    *,
+    warm_start: bool = WARM_START,
 ) -> RobustSolution:
     """Build and solve the extensive form; the bound is HiGHS' proven MIP bound.
 
@@ -519,12 +571,15 @@ def solve_extensive(
         HiGHS settings (gap, time limit, threads).
     reason : str
         Why the extensive form was chosen (stored in the solution).
+    warm_start : bool
+        Start HiGHS from the deterministic plan evaluated in every future
+        (:func:`computegeo.robust.extensive_start.deterministic_start`).
 
     Returns
     -------
     RobustSolution
         Commitments, their measure with each future's recourse re-solved alone, the bound
-        (capped at the objective) [USD] and the gap [-].
+        (capped at the objective) [USD], the gap [-] and the time of each phase [s].
 
     Raises
     ------
@@ -534,8 +589,32 @@ def solve_extensive(
         When HiGHS stops without a plan.
     """
     start = time.perf_counter()
-    m, _st = build_extensive(problem, ctx)
-    result = solve(m, options)
+    m, st = build_extensive(problem, ctx)
+    built = time.perf_counter()
+    h, col_of = _translate(m)
+    translated = time.perf_counter()
+    phases = [("build", built - start), ("translate", translated - built)]
+    begin = None
+    if warm_start:
+        left = max(options.time_limit_s - (translated - start), 1.0)
+        det = dataclasses.replace(options, time_limit_s=left / 4)  # the start may not eat it
+        begin = deterministic_start(m, ctx, problem, st, col_of, det)
+        if begin is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = begin.col_value
+            sol.value_valid = True
+            h.setSolution(sol)
+        phases.append(("start", time.perf_counter() - translated))
+    left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
+    result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
+    if begin is not None and not _solution_is_reported(h, result.objective):
+        # HiGHS 1.16 keeps a complete start as the solution when presolve alone solves the
+        # MIP (seen on the hand-solved cases): solve again without it
+        h.clearSolver()
+        h.setSolution(highspy.HighsSolution())
+        left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
+        result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
+    phases.append(("highs", result.solve_seconds))
     if result.status is Status.INFEASIBLE:
         msg = f"Scenario {problem.data.name!r} has no feasible robust plan."
         raise InfeasibleError(
@@ -544,11 +623,12 @@ def solve_extensive(
     if not result.has_solution:
         msg = f"HiGHS ended the extensive form with status {result.status.value}"
         raise SolverError(msg)
-    commitments = read_commitments(m, ctx)
+    commitments = _read_commitments(np.asarray(h.getSolution().col_value), m, ctx, col_of)
+    del h, m  # free the big model before the futures are re-solved alone
     first = first_stage_cost_usd(problem.data, commitments)
     # each future's recourse re-solved alone: futures outside the CVaR tail have no price on
     # their q_f in the objective, so the model's q_f may be any feasible (not least) cost
-    costs = first + recourse_usd(problem, _st, commitments)
+    costs = first + recourse_usd(problem, st, commitments)
     objective = problem.measure.value(costs, problem.perfect_usd)
     bound = min(result.dual_bound * OBJECTIVE_SCALE_USD, objective)
     seconds = time.perf_counter() - start
@@ -565,4 +645,6 @@ def solve_extensive(
         cuts=0,
         seconds=seconds,
         history=((seconds, bound, objective),),
+        phase_seconds=tuple((k, round(v, 3)) for k, v in phases),
+        start_usd=None if begin is None else begin.objective_musd * OBJECTIVE_SCALE_USD,
     )

@@ -177,6 +177,10 @@ class RobustSolution:
         Bound and incumbent after each iteration [s, USD, USD].
     workers : int
     backend : str
+    phase_seconds : tuple of (str, float)
+        Wall time of each phase (extensive form: build, translation, start, HiGHS) [s].
+    start_usd : float or None
+        Objective of the start the solve began from (extensive form) [USD].
     """
 
     commitments: Commitments
@@ -193,6 +197,8 @@ class RobustSolution:
     history: tuple[tuple[float, float, float], ...] = ()
     workers: int = 1
     backend: str = "local"
+    phase_seconds: tuple[tuple[str, float], ...] = ()
+    start_usd: float | None = None
 
 
 def relative_gap(objective: float, bound: float) -> float:
