@@ -526,18 +526,25 @@ def _translate(m: Model) -> tuple[Any, np.ndarray]:
     return h, col_of
 
 
-def _read_commitments(
-    x: np.ndarray, m: Model, ctx: ModelContext, col_of: np.ndarray
-) -> Commitments:
+def _commitment_columns(m: Model, col_of: np.ndarray) -> dict[str, np.ndarray]:
+    """HiGHS column of each build and campus opening over ``(site, period)`` (-1: none)."""
+    out = {}
+    for name in ("site-build", "site-campus_open"):
+        if name in m.variables:
+            lab = _labels(m, name, "site", "period")
+            out[name] = np.where(lab >= 0, col_of[np.maximum(lab, 0)], -1)
+    return out
+
+
+def _read_commitments(x: np.ndarray, cols: dict[str, np.ndarray], ctx: ModelContext) -> Commitments:
     """Builds [MW] and rounded campus openings from HiGHS' column values ``x``."""
     d = ctx.data
 
     def get(name: str) -> np.ndarray:
-        if name not in m.variables:
+        if name not in cols:
             return np.zeros((d.n_sites, d.n_periods))
-        lab = _labels(m, name, "site", "period")
-        cols = np.where(lab >= 0, col_of[np.maximum(lab, 0)], -1)
-        v = np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
+        c = cols[name]
+        v = np.where(c >= 0, x[np.maximum(c, 0)], 0.0)
         return np.where(np.abs(v) < 1e-7, 0.0, v)
 
     return Commitments(build_mw=get("site-build"), campus_open=np.round(get("site-campus_open")))
@@ -545,9 +552,10 @@ def _read_commitments(
 
 def _solution_is_reported(h: Any, objective: float) -> bool:
     """Whether HiGHS' column values have the objective it reports [model units]."""
-    lp = h.getLp()
+    n = int(h.getNumCol())
+    cost = np.asarray(h.getCols(n, np.arange(n, dtype=np.int32))[2])  # no copy of the matrix
     x = np.asarray(h.getSolution().col_value)
-    value = float(np.asarray(lp.col_cost_) @ x) + float(lp.offset_)
+    value = float(cost @ x) + float(h.getObjectiveOffset()[1])
     return abs(value - objective) <= 1e-9 * max(abs(objective), 1.0)
 
 
@@ -594,6 +602,7 @@ def solve_extensive(
     h, col_of = _translate(m)
     translated = time.perf_counter()
     phases = [("build", built - start), ("translate", translated - built)]
+    size = (int(h.getNumCol()), int(h.getNumRow()), int(h.getNumNz()))
     begin = None
     if warm_start:
         left = max(options.time_limit_s - (translated - start), 1.0)
@@ -605,6 +614,8 @@ def solve_extensive(
             sol.value_valid = True
             h.setSolution(sol)
         phases.append(("start", time.perf_counter() - translated))
+    cols = _commitment_columns(m, col_of)
+    del m  # HiGHS holds its own copy: free linopy's before the long solve
     left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
     result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
     if begin is not None and not _solution_is_reported(h, result.objective):
@@ -623,8 +634,8 @@ def solve_extensive(
     if not result.has_solution:
         msg = f"HiGHS ended the extensive form with status {result.status.value}"
         raise SolverError(msg)
-    commitments = _read_commitments(np.asarray(h.getSolution().col_value), m, ctx, col_of)
-    del h, m  # free the big model before the futures are re-solved alone
+    commitments = _read_commitments(np.asarray(h.getSolution().col_value), cols, ctx)
+    del h  # free the big model before the futures are re-solved alone
     first = first_stage_cost_usd(problem.data, commitments)
     # each future's recourse re-solved alone: futures outside the CVaR tail have no price on
     # their q_f in the objective, so the model's q_f may be any feasible (not least) cost
@@ -647,4 +658,5 @@ def solve_extensive(
         history=((seconds, bound, objective),),
         phase_seconds=tuple((k, round(v, 3)) for k, v in phases),
         start_usd=None if begin is None else begin.objective_musd * OBJECTIVE_SCALE_USD,
+        model_size=size,
     )

@@ -181,6 +181,8 @@ class RobustSolution:
         Wall time of each phase (extensive form: build, translation, start, HiGHS) [s].
     start_usd : float or None
         Objective of the start the solve began from (extensive form) [USD].
+    model_size : tuple of int
+        Columns, rows and nonzeros of the model handed to HiGHS (extensive form).
     """
 
     commitments: Commitments
@@ -199,6 +201,7 @@ class RobustSolution:
     backend: str = "local"
     phase_seconds: tuple[tuple[str, float], ...] = ()
     start_usd: float | None = None
+    model_size: tuple[int, ...] = ()
 
 
 def relative_gap(objective: float, bound: float) -> float:
