@@ -43,7 +43,7 @@ def _sample_load(out: list[float], stop: threading.Event) -> None:
         out.append(_load())
 
 
-def one(n: int, limit_s: float, warm: bool) -> dict[str, object]:
+def one(n: int, limit_s: float, warm: bool, root_lp: str) -> dict[str, object]:
     """Solve the extensive form with ``n`` futures in this process; return its row."""
     from computegeo.optimize.context import make_context
     from computegeo.optimize.solve import SolveOptions, native_stdout_silenced
@@ -67,6 +67,7 @@ def one(n: int, limit_s: float, warm: bool) -> dict[str, object]:
         "futures": n,
         "method": "extensive",
         "start": "deterministic plan" if warm else "none",
+        "root_lp": root_lp,
         "time_limit_s": limit_s,
         "load_before": _load(),
     }
@@ -83,6 +84,7 @@ def one(n: int, limit_s: float, warm: bool) -> dict[str, object]:
                 SolveOptions(mip_rel_gap=0.01, time_limit_s=limit_s),
                 "benchmark",
                 warm_start=warm,
+                root_lp=root_lp,
             )
     except Exception as exc:  # noqa: BLE001 - a bounded run records its failure
         row["error"] = f"{type(exc).__name__}: {exc}"
@@ -110,17 +112,22 @@ def _merge(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     kept = []
     if JSON_PATH.is_file():
         kept = json.loads(JSON_PATH.read_text(encoding="utf-8")).get("runs", [])
-    keys = {(r["futures"], r["start"]) for r in rows}
-    out = [r for r in kept if (r["futures"], r["start"]) not in keys] + rows
-    return sorted(out, key=lambda r: (int(r["futures"]), str(r["start"])))
+
+    def key(r: dict[str, object]) -> tuple[object, ...]:
+        return (r["futures"], r["start"], r.get("root_lp", "choose"))
+
+    keys = {key(r) for r in rows}
+    out = [r for r in kept if key(r) not in keys] + rows
+    return sorted(out, key=lambda r: tuple(str(k).zfill(6) for k in key(r)))
 
 
 def _fmt_row(r: dict[str, object]) -> str:
     loads = [r["load_before"], *r.get("load_during", []), r["load_after"]]  # type: ignore[list-item]
     load = f"{min(loads):.1f}-{max(loads):.1f}"
+    lead = f"| {r['futures']} | {r['start']} | {r.get('root_lp', 'choose')} |"
     if "error" in r:
         return (
-            f"| {r['futures']} | {r['start']} | failed: {r['error']} | {r['seconds']} s | - | "
+            f"{lead} failed: {r['error']} | {r['seconds']} s | - | "
             f"- | {r['peak_rss_mb']:,.0f} MB | {load} |"
         )
     ph = r["phases_s"]
@@ -135,7 +142,7 @@ def _fmt_row(r: dict[str, object]) -> str:
     build = f"{ph.get('build', 0):.1f} + {ph.get('translate', 0):.1f}"
     start = f"{ph['start']:.0f} s" if "start" in ph else "-"
     return (
-        f"| {r['futures']} | {r['start']} | {gap} | {r['seconds']:.0f} s | {build} s | {start} | "
+        f"{lead} {gap} | {r['seconds']:.0f} s | {build} s | {start} | "
         f"{ph.get('highs', 0):.0f} s | {cols} | {plan} | {r['peak_rss_mb']:,.0f} MB | {load} |"
     )
 
@@ -148,9 +155,9 @@ def write_markdown(runs: list[dict[str, object]]) -> str:
         "HiGHS on 2 threads, one future count per process (peak memory is that count's).\n"
         "The 2-vCPU machine was **shared with other work**: every time is an upper bound; "
         "the load column gives the 1-minute load average's range over the run.\n\n"
-        "| futures | start | proven gap | total | build + to HiGHS | start | HiGHS | "
+        "| futures | start | root LP | proven gap | total | build + to HiGHS | start | HiGHS | "
         "columns / rows / nonzeros | bound / plan [$ bn] | peak memory | load |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     return head + "\n".join(_fmt_row(r) for r in runs) + "\n"
 
@@ -161,17 +168,19 @@ def main() -> None:
     parser.add_argument("--futures", type=int, nargs="*", default=[100, 200, 400])
     parser.add_argument("--limit", type=float, default=600.0)
     parser.add_argument("--cold", action="store_true", help="no start from the deterministic plan")
+    parser.add_argument("--root-lp", default="choose", help="HiGHS mip_lp_solver")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one(args.one, args.limit, not args.cold)), flush=True)
+        print(json.dumps(one(args.one, args.limit, not args.cold, args.root_lp)), flush=True)
         return
     from computegeo.core.fileio import atomic_write_text
 
     for n in args.futures:
         cmd = [sys.executable, __file__, "--one", str(n), "--limit", str(args.limit)]
         cmd += ["--cold"] if args.cold else []
+        cmd += ["--root-lp", args.root_lp]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
         if lines:
@@ -181,6 +190,7 @@ def main() -> None:
                 "futures": n,
                 "method": "extensive",
                 "start": "none" if args.cold else "deterministic plan",
+                "root_lp": args.root_lp,
                 "error": f"process ended with code {done.returncode}: {done.stderr[-300:]}",
                 "seconds": None,
                 "load_before": _load(),

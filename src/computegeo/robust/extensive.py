@@ -70,6 +70,10 @@ _S = 1.0 / OBJECTIVE_SCALE_USD
 WARM_START = True
 """Start the extensive MIP from the deterministic plan (measured: ``docs/robust.md``)."""
 
+ROOT_LP_SOLVER = "choose"
+"""HiGHS ``mip_lp_solver``: the solver of the root LP (HiGHS uses it only while no basis
+exists; every later LP is dual simplex from a basis). ``ipm`` / ``hipo`` were measured."""
+
 
 def expression(
     m: Model, labels: np.ndarray, coeffs: np.ndarray, coords: list[pd.Index]
@@ -566,6 +570,7 @@ def solve_extensive(
     reason: str,
     *,
     warm_start: bool = WARM_START,
+    root_lp: str = ROOT_LP_SOLVER,
 ) -> RobustSolution:
     """Build and solve the extensive form; the bound is HiGHS' proven MIP bound.
 
@@ -582,6 +587,9 @@ def solve_extensive(
     warm_start : bool
         Start HiGHS from the deterministic plan evaluated in every future
         (:func:`computegeo.robust.extensive_start.deterministic_start`).
+    root_lp : str
+        HiGHS' ``mip_lp_solver`` (the root LP's solver: ``choose``, ``simplex``, ``ipm``,
+        ``hipo``).
 
     Returns
     -------
@@ -603,6 +611,7 @@ def solve_extensive(
     translated = time.perf_counter()
     phases = [("build", built - start), ("translate", translated - built)]
     size = (int(h.getNumCol()), int(h.getNumRow()), int(h.getNumNz()))
+    h.setOptionValue("mip_lp_solver", root_lp)
     begin = None
     if warm_start:
         left = max(options.time_limit_s - (translated - start), 1.0)
