@@ -152,3 +152,39 @@ def test_two_stage_hedge_below_the_cluster_is_worthless_by_hand() -> None:
     ben = solve_benders(problem, ctx, gap=gap, time_limit_s=60.0, max_iterations=50, reason="test")
     assert ben.objective_usd == pytest.approx(ext.objective_usd, rel=gap)
     assert ben.gap <= gap
+
+
+def test_bundled_example_forecast_keeps_every_cluster() -> None:
+    """robust_japan_quake's recorded plan operated in the forecast: its LP breaks the 200 MW
+    cluster (alternative optima), the exact operation does not, at no lower cost, and the
+    checker finds no violation at all."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from computegeo.pipeline.inputs import build, prepare
+    from computegeo.results.plan import Plan
+    from computegeo.risk.commitments import commitments_from_plan
+    from computegeo.risk.model import resolve
+    from computegeo.risk.sample import forecast_future
+
+    fixture = (
+        Path(__file__).parent / "fixtures" / "bundled_plans" / "robust_japan_quake.plan.json.gz"
+    )
+    base = Plan.from_json_dict(json.loads(gzip.decompress(fixture.read_bytes())))
+    sc, dataset = prepare("robust_japan_quake")
+    assert sc.risk is not None
+    data = build(sc, dataset)
+    c = commitments_from_plan(data, base)
+    markets = dataset.markets.reindex(list(data.market_id))
+    forecast = forecast_future(resolve(sc.risk, data, markets))
+    premium = sc.risk.emergency_cloud_premium
+    model = RecourseModel(
+        build_structure(data, c, premium, new_leases=sc.risk.new_leases), forecast
+    )
+    lp = model.solve(forecast, clusters=False)
+    assert breaks_cluster(model.st, model.columns().flow_mw)
+    out = plan_with_recourse(data, base, c, forecast, premium, new_leases=sc.risk.new_leases)
+    # the LP is a relaxation (dataset 2026.12.3: the same cost, 424.53 bn USD)
+    assert out.outcome.cost_usd >= lp.cost_usd * (1 - 1e-9)
+    assert check_plan(data, out.plan, sc, dataset) == []
