@@ -114,7 +114,7 @@ def _merge(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         kept = json.loads(JSON_PATH.read_text(encoding="utf-8")).get("runs", [])
 
     def key(r: dict[str, object]) -> tuple[object, ...]:
-        return (r["futures"], r["start"], r.get("root_lp", "choose"))
+        return (r["futures"], r["start"], r.get("root_lp", "choose"), r.get("tag", ""))
 
     keys = {key(r) for r in rows}
     out = [r for r in kept if key(r) not in keys] + rows
@@ -124,7 +124,8 @@ def _merge(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 def _fmt_row(r: dict[str, object]) -> str:
     loads = [r["load_before"], *r.get("load_during", []), r["load_after"]]  # type: ignore[list-item]
     load = f"{min(loads):.1f}-{max(loads):.1f}"
-    lead = f"| {r['futures']} | {r['start']} | {r.get('root_lp', 'choose')} |"
+    tag = f" ({r['tag']})" if r.get("tag") else ""
+    lead = f"| {r['futures']}{tag} | {r['start']} | {r.get('root_lp', 'choose')} |"
     if "error" in r:
         return (
             f"{lead} failed: {r['error']} | {r['seconds']} s | - | "
@@ -169,6 +170,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0)
     parser.add_argument("--cold", action="store_true", help="no start from the deterministic plan")
     parser.add_argument("--root-lp", default="choose", help="HiGHS mip_lp_solver")
+    parser.add_argument("--tag", default="", help="label of a repeated measurement")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -197,6 +199,8 @@ def main() -> None:
                 "load_after": _load(),
                 "peak_rss_mb": 0.0,
             }
+        if args.tag:
+            row["tag"] = args.tag
         print(json.dumps(row), flush=True)
         if args.write:
             runs = _merge([row])
