@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -89,11 +90,12 @@ def one(n: int, limit_s: float, warm: bool, root_lp: str) -> dict[str, object]:
     except Exception as exc:  # noqa: BLE001 - a bounded run records its failure
         row["error"] = f"{type(exc).__name__}: {exc}"
     else:
+        finite = math.isfinite(sol.gap) and math.isfinite(sol.bound_usd)
         row.update(
-            gap=round(sol.gap, 5),
+            gap=round(sol.gap, 5) if finite else None,  # None: HiGHS proved no bound
             reached_1pct=sol.gap <= 0.01,
             objective_usd=sol.objective_usd,
-            bound_usd=sol.bound_usd,
+            bound_usd=sol.bound_usd if finite else None,
             start_usd=sol.start_usd,
             phases_s=dict(sol.phase_seconds),
             columns=sol.model_size[0],
@@ -128,17 +130,17 @@ def _fmt_row(r: dict[str, object]) -> str:
     lead = f"| {r['futures']}{tag} | {r['start']} | {r.get('root_lp', 'choose')} |"
     if "error" in r:
         return (
-            f"{lead} failed: {r['error']} | {r['seconds']} s | - | "
-            f"- | {r['peak_rss_mb']:,.0f} MB | {load} |"
+            f"{lead} failed: {r['error']} | {r['seconds']} s | - | - | - | - | - | "
+            f"{r['peak_rss_mb']:,.0f} MB | {load} |"
         )
     ph = r["phases_s"]
     assert isinstance(ph, dict)
-    gap = (
-        f"**{100 * float(r['gap']):.2f} %**"
-        if r["reached_1pct"]
-        else f"{100 * float(r['gap']):.2f} % at the limit"
-    )
-    plan = f"{float(r['bound_usd']) / 1e9:.1f} / {float(r['objective_usd']) / 1e9:.1f}"
+    if r["gap"] is None:
+        gap, plan = "no bound proven at the limit", f"- / {float(r['objective_usd']) / 1e9:.1f}"
+    else:
+        pct = f"{100 * float(r['gap']):.2f} %"
+        gap = f"**{pct}**" if r["reached_1pct"] else f"{pct} at the limit"
+        plan = f"{float(r['bound_usd']) / 1e9:.1f} / {float(r['objective_usd']) / 1e9:.1f}"
     cols = f"{int(r['columns']):,} / {int(r['rows']):,} / {int(r['nonzeros']):,}"
     build = f"{ph.get('build', 0):.1f} + {ph.get('translate', 0):.1f}"
     start = f"{ph['start']:.0f} s" if "start" in ph else "-"

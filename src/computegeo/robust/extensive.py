@@ -67,12 +67,18 @@ from computegeo.scenario.risk import RobustObjective
 
 _S = 1.0 / OBJECTIVE_SCALE_USD
 
-WARM_START = True
-"""Start the extensive MIP from the deterministic plan (measured: ``docs/robust.md``)."""
+WARM_START_MIN_FUTURES = 100
+"""Start the extensive MIP from the deterministic plan from this many futures on. Measured
+(``benchmarks/results/robust_extensive.md``): at 50 futures the solves with and without it
+end with the same plan, bound and gap (328 s and 324 s: HiGHS finds better plans right after
+the root LP), so the start (5-13 s) only adds time; at 200-400 futures the root LP does not
+end within 600 s and the start is the only plan there is."""
 
-ROOT_LP_SOLVER = "choose"
+ROOT_LP_SOLVER = "hipo"
 """HiGHS ``mip_lp_solver``: the solver of the root LP (HiGHS uses it only while no basis
-exists; every later LP is dual simplex from a basis). ``ipm`` / ``hipo`` were measured."""
+exists; every later LP is dual simplex from a basis). Measured against HiGHS' default (dual
+simplex): HiGHS time 27.5 s against 33.0 s at 20 futures (load 5), 176 s against 242 s at 50
+(load 2-4 and 2.4-5), same plan and bound (``benchmarks/results/robust_extensive.md``)."""
 
 
 def expression(
@@ -571,7 +577,7 @@ def solve_extensive(
     options: SolveOptions,
     reason: str,
     *,
-    warm_start: bool = WARM_START,
+    warm_start: bool | None = None,
     root_lp: str = ROOT_LP_SOLVER,
 ) -> RobustSolution:
     """Build and solve the extensive form; the bound is HiGHS' proven MIP bound.
@@ -586,9 +592,10 @@ def solve_extensive(
         HiGHS settings (gap, time limit, threads).
     reason : str
         Why the extensive form was chosen (stored in the solution).
-    warm_start : bool
+    warm_start : bool, optional
         Start HiGHS from the deterministic plan evaluated in every future
-        (:func:`computegeo.robust.extensive_start.deterministic_start`).
+        (:func:`computegeo.robust.extensive_start.deterministic_start`); default: from
+        :data:`WARM_START_MIN_FUTURES` futures on.
     root_lp : str
         HiGHS' ``mip_lp_solver`` (the root LP's solver: ``choose``, ``simplex``, ``ipm``,
         ``hipo``).
@@ -615,6 +622,8 @@ def solve_extensive(
     size = (int(h.getNumCol()), int(h.getNumRow()), int(h.getNumNz()))
     h.setOptionValue("mip_lp_solver", root_lp)
     begin = None
+    if warm_start is None:
+        warm_start = problem.n_futures >= WARM_START_MIN_FUTURES
     if warm_start:
         left = max(options.time_limit_s - (translated - start), 1.0)
         det = dataclasses.replace(options, time_limit_s=left / 4)  # the start may not eat it
