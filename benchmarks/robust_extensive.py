@@ -167,9 +167,12 @@ FINDINGS = """
   at 400) where HiGHS alone would have none. `solve_extensive` uses it from 100 futures on.
 - HiPO for the root LP (`mip_lp_solver`): HiGHS time 27 s against 33 s at 20 futures, 176 s
   against 242-318 s at 50, same plan and bound; it is the default.
-- Against Benders (`robust.md`, same case, 2 workers): 50 futures 112 s against 184 s, 100
+- Against Benders (`robust.md`, same case, 2 workers): 20 futures 0.87 % in 217 s (44
+  iterations, load 4-5; `benders_beside` in the JSON) against 0.97 % in 37 s; 50 futures
+  112 s against 184 s, 100
   futures 60 s against 1.25 % at the limit, 200 futures 225 s against 61 %, 400 futures 1.36 %
-  against no bound. The extensive form loses from 50 futures on; `auto` switches at 30.
+  against no bound. The extensive form wins at 20 futures and loses from 50 on; `auto`
+  switches at 30, between the two.
 """
 
 
