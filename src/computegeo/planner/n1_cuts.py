@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from computegeo.core.errors import SolverError
+from computegeo.evaluate.binding import DUAL_TOL, binding_constraints
 from computegeo.optimize.constraints import add_n1_resilience
 from computegeo.optimize.context import ModelContext
 from computegeo.optimize.solve import NoIncumbentError, SolveOptions, Status, run_highs
@@ -51,6 +52,7 @@ from computegeo.planner.rounds import (
     repaired,
     solve_round,
 )
+from computegeo.results.plan import BindingConstraint
 
 CUT_TOL_MW = 1e-5
 """A contingency is met in a period when its checking LP leaves at most this much of the
@@ -61,6 +63,10 @@ alternative is no plan at all, but bounded (on the reference case with market N-
 workload, 426,000 N-1 columns, the LP found nothing in 60 s on the shared machine)."""
 MAX_LP_CUT_ROUNDS = 60
 """Cut rounds on the LP relaxation before the MILP (each adds the cuts of every contingency)."""
+TIGHT_CUT_RTOL = 1e-6
+"""A cut is tight at a plan when its slack is at most this share of its left-hand side [-]."""
+MAX_DUAL_ROUNDS = 4
+"""Re-solves of the duals LP that may add N-1 rows (see :func:`n1_binding_constraints`)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +77,8 @@ class CapacityCut:
     coef: np.ndarray
     """(S,) coefficients on the sites' capacity online in ``period`` [-]."""
     rhs: float
+    contingency: int
+    """Position in ``data.contingencies()`` of the contingency whose checking LP made it."""
 
 
 @dataclasses.dataclass(eq=False)
@@ -78,6 +86,8 @@ class _Check:
     """The checking LP of one contingency, kept in HiGHS."""
 
     h: highspy.Highs
+    contingency: int
+    """Position in ``data.contingencies()``."""
     k_cols: np.ndarray
     """(S, T) HiGHS column of each site's capacity."""
     slack_period: np.ndarray
@@ -145,7 +155,7 @@ def _build_check(ctx: ModelContext, contingency: int) -> _Check | None:
         full.indices.astype(np.int32),
         full.data.astype(float),
     )
-    return _Check(h, k_cols, row_period[share_rows], n_cols)
+    return _Check(h, contingency, k_cols, row_period[share_rows], n_cols)
 
 
 class ContingencyOracle:
@@ -213,7 +223,7 @@ class ContingencyOracle:
                     continue
                 d = col_dual[check.k_cols[:, t]]
                 rhs = float(d @ k[:, t]) - v_t
-                out.append(CapacityCut(t, d, rhs))
+                out.append(CapacityCut(t, d, rhs, check.contingency))
         return out
 
 
@@ -366,3 +376,79 @@ def _fallback(  # noqa: PLR0913 - the master, its checker, the plan to repair an
         build_seconds=last.build_seconds + fixed.build_seconds + added_s,
         solve_seconds=last.solve_seconds + fixed.solve_seconds,
     )
+
+
+def n1_binding_constraints(
+    master: InPlaceModel,
+    oracle: ContingencyOracle,
+    capacity_mw: np.ndarray,
+    opts: SolveOptions,
+) -> tuple[tuple[BindingConstraint, ...], float, float]:
+    """The binding constraints of a cuts plan, N-1 shares included, as the rows method has them.
+
+    The cuts of the contingencies whose cuts are tight at the final plan are swapped for
+    their own N-1 rows (added in place; the cuts' bounds lifted) and the fixed-binaries LP is
+    re-solved for its duals (:func:`computegeo.evaluate.binding.binding_constraints`), so
+    ``contingency-share`` rows bind with the same meaning and labels as in rows mode. The
+    swap keeps the LP's optimum: the plan meets every contingency, and the rows imply the
+    cuts. If the LP's plan then misses a contingency or leans on a cut still in place (a
+    non-zero dual), that contingency's rows are swapped in too and the LP re-solved (at most
+    :data:`MAX_DUAL_ROUNDS` times): the duals are then those of the rows model with every
+    other contingency's rows slack.
+
+    Parameters
+    ----------
+    master : InPlaceModel
+        The master with its cuts, binaries fixed at the plan's (changed in place).
+    oracle : ContingencyOracle
+        The checking LPs of the plan's contingencies.
+    capacity_mw : numpy.ndarray
+        (S, T) the final plan's capacity [MW].
+    opts : SolveOptions
+        Time limit, threads and LP algorithm of the re-solves.
+
+    Returns
+    -------
+    tuple of BindingConstraint, float, float
+        As :func:`~computegeo.evaluate.binding.binding_constraints`: rows, seconds outside
+        and inside HiGHS (over every re-solve and check).
+    """
+    added: set[int] = set()
+    todo = _tight_contingencies(master, capacity_mw)
+    rows: tuple[BindingConstraint, ...] = ()
+    outside_s = inside_s = 0.0
+    for _ in range(MAX_DUAL_ROUNDS):
+        t0 = time.perf_counter()
+        master.add_contingencies(tuple(sorted(todo)))
+        master.relax_cuts(sorted(todo))
+        added |= todo
+        outside_s += time.perf_counter() - t0
+        rows, b_out, b_in = binding_constraints(master.ctx, master.model, opts, master.row_blocks)
+        outside_s += b_out
+        inside_s += b_in
+        if master.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        lp_before = oracle.lp_seconds
+        missed = {cut.contingency for cut in oracle.cuts(master.capacity_values(), opts.threads)}
+        inside_s += oracle.lp_seconds - lp_before
+        row_dual = np.asarray(master.h.getSolution().row_dual, dtype=float)
+        leaned = {
+            cut.contingency
+            for r, cut in master.cuts
+            if cut.contingency not in added and abs(row_dual[r]) > DUAL_TOL
+        }
+        todo = (missed | leaned) - added
+        if not todo:
+            break
+    return rows, outside_s, inside_s
+
+
+def _tight_contingencies(master: InPlaceModel, capacity_mw: np.ndarray) -> set[int]:
+    """Contingencies with a cut tight at ``capacity_mw`` [MW]."""
+    out: set[int] = set()
+    for _row, cut in master.cuts:
+        lhs = cut.coef * np.maximum(capacity_mw[:, cut.period], 0.0)
+        scale = max(1.0, float(np.abs(lhs).sum()))
+        if cut.rhs - float(lhs.sum()) <= TIGHT_CUT_RTOL * scale:
+            out.add(cut.contingency)
+    return out

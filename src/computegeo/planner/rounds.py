@@ -19,6 +19,7 @@ from computegeo.optimize.context import ModelContext
 from computegeo.optimize.extract import Solution, read_solution
 from computegeo.optimize.solve import SolveOptions, SolveResult, Status
 from computegeo.planner.inplace import BinaryMode, InPlaceModel
+from computegeo.scenario.enums import N1Method
 
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
@@ -40,19 +41,6 @@ class Strategy(enum.Enum):
     time; keep the best plan and report its gap to the best proven bound."""
     AUTO = "auto"
     """EXACT up to ``AUTO_BINARY_THRESHOLD`` binaries, RELAX_AND_RESTRICT above."""
-
-
-class N1Method(enum.Enum):
-    """How N-1 contingencies enter the model."""
-
-    ROWS = "rows"
-    """Lazy rounds of the formulation's N-1 rows and flows, added in place."""
-    CUTS = "cuts"
-    """Benders feasibility cuts on site capacity from one checking LP per contingency
-    (:mod:`computegeo.planner.n1_cuts`); the master has no contingency flows."""
-    AUTO = "auto"
-    """CUTS when every contingency's flows would be more than ``N1_CUTS_RATIO`` times the
-    columns of the model without them, ROWS otherwise."""
 
 
 N1_CUTS_RATIO = 8.0

@@ -54,7 +54,7 @@ from computegeo.optimize.solve import (
     solve,
 )
 from computegeo.planner.inplace import BinaryMode, InPlaceModel
-from computegeo.planner.n1_cuts import ContingencyOracle, solve_with_cuts
+from computegeo.planner.n1_cuts import ContingencyOracle, n1_binding_constraints, solve_with_cuts
 from computegeo.planner.rounds import (
     N1Method,
     Round,
@@ -228,6 +228,15 @@ class _Solved:
     hit_limit: bool
     build_seconds: float
     solve_seconds: float
+    oracle: ContingencyOracle | None = None
+    """The checking LPs when N-1 ran as cuts (None: rows, or no N-1 rule)."""
+
+    @property
+    def n1_method(self) -> str:
+        """``cuts``, ``rows`` or ``none`` (no contingency), as plan.json states it."""
+        if self.oracle is not None:
+            return N1Method.CUTS.value
+        return N1Method.ROWS.value if self.outcome.ctx.data.contingencies() else "none"
 
 
 def _solve_with_cuts(
@@ -256,6 +265,7 @@ def _solve_with_cuts(
         outcome.status is Status.TIME_LIMIT,
         build_s + outcome.build_seconds,
         outcome.solve_seconds + oracle.lp_seconds,
+        oracle,
     )
 
 
@@ -358,9 +368,15 @@ def _plan_from(
     if compute_duals:
         # the kept model at the chosen plan's binaries (fixed by bounds), re-solved for duals
         ip.set_binaries(BinaryMode.FIXED, plan_binaries(sol))
-        binding, dual_build_s, dual_solve_s = binding_constraints(
-            ctx, ip.model, opts, ip.row_blocks
-        )
+        if solved.oracle is not None:
+            # no N-1 rows in the model: the tight cuts' contingencies get theirs for the duals
+            binding, dual_build_s, dual_solve_s = n1_binding_constraints(
+                ip, solved.oracle, sol.capacity_mw, opts
+            )
+        else:
+            binding, dual_build_s, dual_solve_s = binding_constraints(
+                ctx, ip.model, opts, ip.row_blocks
+            )
         build_s += dual_build_s
         solve_s += dual_solve_s
     objective = solved.outcome.objective
@@ -371,6 +387,7 @@ def _plan_from(
         solve_seconds=solve_s,
         build_seconds=build_s,
         n1_rounds=solved.rounds,
+        n1_method=solved.n1_method,
     )
     scenario, markets, regions, workloads = _problem_infos(data)
     return Plan(
