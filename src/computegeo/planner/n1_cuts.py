@@ -383,6 +383,7 @@ def n1_binding_constraints(
     oracle: ContingencyOracle,
     capacity_mw: np.ndarray,
     opts: SolveOptions,
+    say: Callable[[str], None] = lambda _msg: None,
 ) -> tuple[tuple[BindingConstraint, ...], float, float]:
     """The binding constraints of a cuts plan, N-1 shares included, as the rows method has them.
 
@@ -406,6 +407,8 @@ def n1_binding_constraints(
         (S, T) the final plan's capacity [MW].
     opts : SolveOptions
         Time limit, threads and LP algorithm of the re-solves.
+    say : callable, optional
+        Progress messages.
 
     Returns
     -------
@@ -418,6 +421,7 @@ def n1_binding_constraints(
     rows: tuple[BindingConstraint, ...] = ()
     outside_s = inside_s = 0.0
     for _ in range(MAX_DUAL_ROUNDS):
+        say(f"N-1 duals: the rows of {len(todo)} contingencies stand in for their cuts")
         t0 = time.perf_counter()
         master.add_contingencies(tuple(sorted(todo)))
         master.relax_cuts(sorted(todo))

@@ -47,7 +47,8 @@ N1_CUTS_RATIO = 8.0
 """Above this many N-1 flow columns (all contingencies) per column of the model without them,
 :attr:`N1Method.AUTO` uses cuts: the reference case with jurisdiction N-1 on every workload
 but the Australian one has 13.6 (rows: no proof in 45 s; cuts: optimal, see
-benchmarks/results/n1_planning.md), the bundled examples 1.6 (apac_tight_power) and 4.8
+benchmarks/results/n1_planning.md), market N-1 on every workload 31.8 (rows: no plan in
+45 s; cuts: optimal), the bundled examples 1.6 (apac_tight_power) and 4.8
 (sovereign_eu), the ladder's M-n1 rung 3.5 (rows faster there)."""
 
 

@@ -371,7 +371,7 @@ def _plan_from(
         if solved.oracle is not None:
             # no N-1 rows in the model: the tight cuts' contingencies get theirs for the duals
             binding, dual_build_s, dual_solve_s = n1_binding_constraints(
-                ip, solved.oracle, sol.capacity_mw, opts
+                ip, solved.oracle, sol.capacity_mw, opts, say
             )
         else:
             binding, dual_build_s, dual_solve_s = binding_constraints(
