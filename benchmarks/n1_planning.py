@@ -220,7 +220,8 @@ def _markdown(payload: dict[str, dict[str, dict[str, object]]]) -> str:
         "the limit; with the cuts it takes two cuts and the N-1 share does not bind (no dearer",
         "than the plan without the rule). The earlier cuts failures there were the clock at",
         "load 6-13: building the 46 checking LPs took 14 s then, 4-8 s since the faster",
-        "model build.",
+        "model build. `s20-onebuild`: the checking LPs split from one build of every",
+        "contingency's N-1 rows (46 LPs on ref-market: 6.3 s -> 1.4 s wall, 2.8 -> 0.7 s CPU).",
     ]
     return "\n".join(lines) + "\n"
 
