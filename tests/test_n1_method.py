@@ -141,3 +141,21 @@ def test_checking_lps_built_together_equal_those_built_one_by_one(
         # the cut's violation at the plan is the shortfall v (the duals may differ: degenerate)
         lhs_a, lhs_b = a.coef @ capacity_mw[:, a.period], b.coef @ capacity_mw[:, b.period]
         assert lhs_a - a.rhs == pytest.approx(lhs_b - b.rhs, abs=1e-7)
+
+
+def test_computegeo_plan_runs_the_scenarios_n1_method(tmp_path: Path) -> None:
+    """`solver.n1_method: cuts` reaches the planner: plan.json says the cuts ran."""
+    import json
+
+    from computegeo.cli import main
+
+    text = SCENARIO + (
+        "policies:\n"
+        "  resilience: {scope: market, min_served_share: 0.5, basis: workload}\n"
+        "solver: {n1_method: cuts, threads: 1}\n"
+    )
+    out = tmp_path / "out"
+    assert main(["plan", str(_write(tmp_path, text)), "--output", str(out)]) == 0
+    solve = json.loads((out / "plan.json").read_text(encoding="utf-8"))["solve"]
+    assert solve["n1_method"] == "cuts"
+    assert solve["status"] == "optimal"
