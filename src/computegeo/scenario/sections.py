@@ -492,8 +492,8 @@ class SolverSettings(ScenarioModel):
     n1_method: N1Method = N1Method.AUTO
     """How the N-1 rule is enforced: ``rows`` (the N-1 rows and flows of each contingency,
     added in lazy rounds), ``cuts`` (capacity cuts from one checking LP per contingency; the
-    model keeps no N-1 flows) or ``auto`` (cuts when the N-1 flows would be more than 8x the
-    rest of the model, rows otherwise). Both are exact; plan.json's ``solve.n1_method`` says
+    model keeps no N-1 flows) or ``auto`` (cuts when the N-1 flows would be more than 1.5x
+    the rest of the model, rows otherwise). Both are exact; plan.json's ``solve.n1_method`` says
     which ran."""
 
 
