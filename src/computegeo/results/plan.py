@@ -123,7 +123,8 @@ class SolveInfo:
     build_seconds: float
     """Time building the models (outside HiGHS) [s]."""
     n1_rounds: int = 1
-    """Number of MILP solves (contingency rows are added lazily, see docs/formulation.md)."""
+    """Number of MILP solves (contingency rows are added lazily, see docs/formulation.md); with
+    ``n1_method`` ``cuts``, the master's solves (LP relaxation and MILP rounds of cuts)."""
     n1_method: str = ""
     """How the N-1 rule was enforced: ``rows`` (N-1 rows in lazy rounds), ``cuts`` (capacity
     cuts from one checking LP per contingency) or ``none`` (no N-1 rule); empty in plans
