@@ -224,7 +224,8 @@ def _markdown(payload: dict[str, dict[str, dict[str, object]]]) -> str:
         "contingency's N-1 rows (46 LPs on ref-market: 6.3 s -> 1.4 s wall, 2.8 -> 0.7 s CPU).",
         "`s20-cuts-onebuild` and the `s20-rows` M-n1 and ref-jur-eu rows ran back to back at",
         "load 2-3: the cuts are faster there too, so `auto` now takes the cuts above 1.5 N-1",
-        "flow columns per model column (ref-jur-eu 1.86, M-n1 3.31; was 8).",
+        "flow columns per model column (ref-jur-eu 1.86, M-n1 3.31; was 8). `s20-final`:",
+        "every case as `computegeo plan` runs it now (`auto`: the cuts in all four).",
     ]
     return "\n".join(lines) + "\n"
 
