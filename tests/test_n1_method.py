@@ -159,3 +159,19 @@ def test_computegeo_plan_runs_the_scenarios_n1_method(tmp_path: Path) -> None:
     solve = json.loads((out / "plan.json").read_text(encoding="utf-8"))["solve"]
     assert solve["n1_method"] == "cuts"
     assert solve["status"] == "optimal"
+
+
+def test_no_plan_in_time_with_the_rows_suggests_the_cuts() -> None:
+    """The rows carry every contingency's flows (ref-market: 410,734 columns, no plan in 45 s;
+    the cuts: optimal): the message names solver.n1_method: cuts, only after the rows."""
+    from computegeo.planner.run import _no_plan_in_time
+
+    data = random_problem(
+        np.random.default_rng(7), 10, 5, 3, n1_mode=ResilienceScope.MARKET, n1_share=0.5
+    )
+    opts = SolveOptions(time_limit_s=45.0)
+    rows = _no_plan_in_time(data, opts, 2, with_rows=True)
+    assert "or set solver.n1_method: cuts (N-1 as capacity cuts)" in rows.problems
+    assert "45 s (2 solver rounds)" in rows.message
+    cuts = _no_plan_in_time(data, opts, 0)
+    assert not any("n1_method" in p for p in cuts.problems)

@@ -110,15 +110,20 @@ def _repaired(
     return repaired(InPlaceModel.build(base), previous, opts, deadline, say)
 
 
-def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> SolverError:
+def _no_plan_in_time(
+    data: ProblemData, opts: SolveOptions, rounds: int, *, with_rows: bool = False
+) -> SolverError:
     msg = (
         f"No plan meeting every rule of scenario {data.name!r} was found within the time limit "
         f"of {opts.time_limit_s:.0f} s ({rounds} solver rounds)."
     )
+    # the rows carry every contingency's flows; the cuts keep the model at its N-1-free size
+    cuts_hint = ["or set solver.n1_method: cuts (N-1 as capacity cuts)"] if with_rows else []
     return SolverError(
         msg,
         [
             "raise solver.time_limit_s in the scenario (or pass --time-limit SECONDS)",
+            *cuts_hint,
             f"or loosen solver.mip_rel_gap (now {opts.mip_rel_gap:g})",
             "or simplify the N-1 rule ("
             + (
@@ -313,7 +318,7 @@ def _solve_with_rows(  # noqa: PLR0913 - the model, settings, clock, strategy an
                 included, final = list(range(len(conts))), True
                 continue
             if repair is None:
-                raise _no_plan_in_time(data, opts, rounds) from None
+                raise _no_plan_in_time(data, opts, rounds, with_rows=bool(conts)) from None
             outcome = repair
         outcome = _checked(data, outcome)
         build_s += outcome.build_seconds
