@@ -279,7 +279,13 @@ class InPlaceModel:
             self.h.changeRowsBounds(len(rows), rows, -inf, inf)
 
     def capacity_values(self) -> np.ndarray:
-        """(S, T) site capacity of HiGHS' current solution [MW] (not the linopy copy)."""
+        """Site capacity of HiGHS' current solution (not the linopy copy).
+
+        Returns
+        -------
+        numpy.ndarray, shape (S, T)
+            Capacity of each site in each period [MW].
+        """
         labels = self.model.variables["site-capacity"].labels.values
         col_value = np.asarray(self.h.getSolution().col_value, dtype=float)
         return np.nan_to_num(col_value[self._col_of_label[labels]])
