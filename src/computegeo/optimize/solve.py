@@ -22,6 +22,7 @@ import xarray as xr
 
 from computegeo.core.errors import SolverError
 from computegeo.optimize.highs_log import HighsOptions, mip_log_watch
+from computegeo.scenario.enums import N1Method
 
 
 class Status(enum.Enum):
@@ -52,6 +53,9 @@ class SolveOptions:
         ``"choose"``, ``"simplex"`` or ``"ipm"`` (HiGHS option ``solver``), used for pure LPs.
     log : bool
         Print the HiGHS log to standard output.
+    n1_method : N1Method
+        How :func:`computegeo.planner.plan` enforces N-1 (the scenario's
+        ``solver.n1_method``; ``AUTO`` is decided there); other solves ignore it.
     """
 
     mip_rel_gap: float = 1e-4
@@ -59,6 +63,7 @@ class SolveOptions:
     threads: int | None = None
     lp_algorithm: str = "choose"
     log: bool = False
+    n1_method: N1Method = N1Method.ROWS
 
 
 @dataclass(frozen=True)

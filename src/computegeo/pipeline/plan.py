@@ -74,6 +74,7 @@ def solve_options(scenario: Scenario) -> SolveOptions:
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
         threads=scenario.solver.threads,
+        n1_method=scenario.solver.n1_method,
     )
 
 

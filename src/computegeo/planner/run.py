@@ -146,7 +146,7 @@ def plan(
     max_n1_rounds: int = 20,
     strategy: Strategy | None = None,
     extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None,
-    n1_method: N1Method = N1Method.ROWS,
+    n1_method: N1Method | None = None,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -174,7 +174,7 @@ def plan(
         N-1 as lazy rounds of the formulation's rows, as capacity cuts from one checking LP
         per contingency (:mod:`computegeo.planner.n1_cuts`), or chosen by the size of the
         N-1 flows (``AUTO``, :func:`computegeo.planner.rounds.n1_method_for`; what
-        ``computegeo plan`` uses). Default: the rows.
+        ``computegeo plan`` uses). Default: ``options.n1_method`` (the rows unless set).
 
     Returns
     -------
@@ -204,7 +204,7 @@ def plan(
     ip = InPlaceModel.build(base)  # the one model of every round, changed in place
     say(f"model built once: {ip.model.nvars:,} variables, {ip.model.ncons:,} constraints")
     clock = _Clock(start, start + opts.time_limit_s, time.perf_counter() - start)
-    method = n1_method_for(base, int(ip.h.getNumCol()), n1_method)
+    method = n1_method_for(base, int(ip.h.getNumCol()), n1_method or opts.n1_method)
     if method is N1Method.CUTS and data.contingencies():
         solved = _solve_with_cuts(ip, opts, clock, strategy, say)
     else:
