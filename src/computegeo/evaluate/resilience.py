@@ -6,8 +6,9 @@ LP per period with every arc (:class:`_PeriodMarginLp`) and re-solves it warm pe
 with the lost arcs' columns bounded to zero: the same optimum as the LP without those columns
 (:func:`_margin_lp`, one build per contingency and period, kept for the pre-checks of
 :mod:`computegeo.evaluate.explain`). On the reference case with market N-1 on every workload
-(40 contingencies x 6 periods) that took the margins from 10.7 s to a fraction of a second
-(benchmarks/results/resilience_margins.md; tests/test_resilience_warm.py: equal to 1e-9).
+(40 contingencies x 6 periods) the margins took 9.0 s wall (5.9 s CPU) one LP at a time and
+1.0 s (0.66 s) so, on the shared machine (benchmarks/results/resilience_margins.md); they are
+equal to 1e-9 (tests/test_resilience_warm.py).
 """
 
 from __future__ import annotations
