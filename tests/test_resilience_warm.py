@@ -4,7 +4,8 @@
 arcs bounded to zero; ``_margin_lp`` (the former way, still used by the pre-checks) builds the
 LP without those arcs each time. The two must give the same margins and served shares to 1e-9
 relative, on random cases (both bases, market and jurisdiction N-1) and on the bundled
-examples' recorded plans (tests/fixtures/bundled_plans/, recorded with the former code).
+examples' recorded plans (tests/fixtures/bundled_plans/, recorded with the former code); the
+infeasibility diagnosis ``n1_shortfalls`` (the same LPs at capacity potential) says the same.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import computegeo.evaluate.explain as explain_module
+from computegeo.evaluate.explain import n1_shortfalls
 from computegeo.evaluate.resilience import (
     ContingencyResult,
     _margin_lp,
@@ -110,3 +113,36 @@ def test_bundled_plans_keep_their_recorded_margins(name: str) -> None:
         assert r.served_share == pytest.approx(
             recorded.served_share_after_loss[r.name], rel=RTOL, abs=ATOL
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class _OneLpEach:
+    """The former way behind ``PeriodMarginLp``'s interface: a fresh LP per solve."""
+
+    data: ProblemData
+    cap_m: np.ndarray
+    t: int
+
+    @classmethod
+    def build(cls, data: ProblemData, cap_m: np.ndarray, t: int) -> _OneLpEach:
+        return cls(data, cap_m, t)
+
+    def solve(self, lost: np.ndarray) -> tuple[float, float]:
+        return _margin_lp(self.data, self.cap_m, lost, self.t)
+
+
+@pytest.mark.parametrize("basis", list(ResilienceBasis))
+def test_n1_shortfalls_say_what_one_lp_each_said(
+    monkeypatch: pytest.MonkeyPatch, basis: ResilienceBasis
+) -> None:
+    data = random_problem(
+        np.random.default_rng(0), 12, 6, 3, n1_mode=ResilienceScope.MARKET, n1_share=0.9
+    )
+    # 1 MW per site at most: losing any market leaves the N-1 workload short
+    data = dataclasses.replace(
+        data, n1_basis=basis, available_mw=np.minimum(data.available_mw, 1.0)
+    )
+    warm = n1_shortfalls(data)
+    monkeypatch.setattr(explain_module, "PeriodMarginLp", _OneLpEach)
+    assert len(warm) > 1
+    assert warm == n1_shortfalls(data)

@@ -2,7 +2,7 @@
 
 Independent of the planning model: it uses ``ProblemData`` arcs per (market, region, workload)
 directly (no pooled nodes). A contingency only removes arcs, so :func:`evaluate_n1` builds one
-LP per period with every arc (:class:`_PeriodMarginLp`) and re-solves it warm per contingency
+LP per period with every arc (:class:`PeriodMarginLp`) and re-solves it warm per contingency
 with the lost arcs' columns bounded to zero: the same optimum as the LP without those columns
 (:func:`_margin_lp`, one build per contingency and period, kept for the pre-checks of
 :mod:`computegeo.evaluate.explain`). On the reference case with market N-1 on every workload
@@ -97,7 +97,7 @@ def evaluate_n1(data: ProblemData, site_capacity_mw: np.ndarray) -> tuple[Contin
         hosting = [("(none lost)", np.zeros(data.n_markets, dtype=bool))]
     worst = [ContingencyResult(name, np.inf, 1.0, "") for name, _ in hosting]
     for t in range(data.n_periods):
-        lp = _PeriodMarginLp.build(data, cap[:, t], t)
+        lp = PeriodMarginLp.build(data, cap[:, t], t)
         for i, (name, lost) in enumerate(hosting):
             margin, share = lp.solve(lost) if lp is not None else (np.inf, 1.0)
             if margin < worst[i].margin:  # the first period of the smallest margin
@@ -124,7 +124,7 @@ def _groups(data: ProblemData, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 @dataclass(frozen=True)
-class _PeriodMarginLp:
+class PeriodMarginLp:
     """The margin LP of one period over every arc, kept in HiGHS for warm re-solves.
 
     Columns: one flow per arc of a required group (ascending arc index, as in
@@ -144,7 +144,7 @@ class _PeriodMarginLp:
     group_demand_mw: np.ndarray
 
     @classmethod
-    def build(cls, data: ProblemData, cap_m: np.ndarray, t: int) -> _PeriodMarginLp | None:
+    def build(cls, data: ProblemData, cap_m: np.ndarray, t: int) -> PeriodMarginLp | None:
         """The LP of period ``t`` with market capacity ``cap_m`` [MW]; ``None`` if no group."""
         need, groups, group_demand, group_rho = _groups(data, t)
         if not need.any():
