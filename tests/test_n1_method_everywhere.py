@@ -1,11 +1,15 @@
 """Every planner call takes the scenario's ``solver.n1_method``: explain's forcing and
 alternatives, the pipeline's solve options (plan, robust, risk regret) and the scale ladder.
 
-The case is random (12 sites, 6 regions, 3 periods, market N-1 on 90 % of demand); rows and cuts
-are both exact, so the forced plans and the alternatives must cost the same to the gap.
+The forcing and alternatives case is random (12 sites, 6 regions, 3 periods, market N-1 on 90 %
+of demand); rows and cuts are both exact, so the forced plans and the alternatives must cost
+the same to the gap. The what-if case is a small scenario with market N-1 at 50 % run through
+the pipeline.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,9 +18,10 @@ import computegeo.explain.alternatives as alternatives_module
 import computegeo.explain.forcing as forcing_module
 from computegeo.explain.alternatives import footprint, near_optimal_alternatives
 from computegeo.explain.forcing import force_markets
+from computegeo.explain.session import explain_plan, what_if
 from computegeo.optimize.solve import SolveOptions
-from computegeo.pipeline.inputs import prepare
-from computegeo.pipeline.plan import solve_options
+from computegeo.pipeline.inputs import build, prepare
+from computegeo.pipeline.plan import explain_inputs, run_plan, solve_options
 from computegeo.planner import N1Method, plan
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
@@ -105,3 +110,62 @@ def test_alternatives_search_with_the_options_cuts_at_the_rows_cost(
         assert alts, notes
         found[method] = alts[0].objective_usd
     assert found[N1Method.CUTS] == pytest.approx(found[N1Method.ROWS], rel=COST_RTOL)
+
+
+N1_SMALL = """\
+name: small n1 what-if
+horizon: {start_year: 2027, end_year: 2028}
+workloads:
+  - {id: chat, latency_limit_ms: 50}
+  - {id: eu_chat, latency_limit_ms: 50, data_class: eu_personal}
+demand:
+  generated:
+    - {workload: chat, start_total: 40, annual_growth: 1.5, regions: {countries: [US, CA]}}
+    - {workload: eu_chat, start_total: 10, annual_growth: 1.5, regions: {countries: [DE, FR]}}
+supply:
+  it_equipment_usd_per_mw_year: 8000000
+policies:
+  markets: {include: [n_virginia, dallas, toronto, frankfurt, paris, london]}
+  resilience: {scope: market, min_served_share: 0.5, basis: workload}
+solver: {time_limit_s: 60, threads: 1, mip_rel_gap: 1.0e-9, n1_method: METHOD}
+"""
+
+
+def test_plan_and_what_if_run_the_scenarios_cuts_at_the_rows_cost(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    setups, plans = {}, {}
+    for method in (N1Method.ROWS, N1Method.CUTS):
+        path = tmp_path / f"{method.value}.yaml"
+        path.write_text(N1_SMALL.replace("METHOD", method.value), encoding="utf-8")
+        sc, dataset = prepare(str(path))
+        data = build(sc, dataset)
+        plans[method] = run_plan(sc, None, dataset=dataset).plan
+        assert plans[method].solve.n1_method == method.value
+        setups[method] = (explain_inputs(sc, dataset, data), dataset)
+    rows_cost = plans[N1Method.ROWS].solve.objective_usd
+    assert plans[N1Method.CUTS].solve.objective_usd == pytest.approx(rows_cost, rel=COST_RTOL)
+    # the same base plan for both (rows and cuts may pick different footprints at a tie), so
+    # the what-if forces the same markets; only the scenario's n1_method differs
+    base, explanation = explain_plan(plans[N1Method.ROWS], setups[N1Method.ROWS][0])
+    forced = {}
+    for method, (inputs, dataset) in setups.items():
+        seen = _spy(monkeypatch, forcing_module)
+        explained = what_if(
+            base,
+            explanation,
+            inputs,
+            lambda s, d=dataset: build(s, d),
+            budget_s=60.0,
+            alternatives_tolerance=None,
+        )
+        assert explained.forced
+        assert set(seen) == {method.value}
+        forced[method] = {(f.forced, f.market_ids): f.objective_usd for f in explained.forced}
+    assert forced[N1Method.CUTS].keys() == forced[N1Method.ROWS].keys()
+    assert any(cost is not None for cost in forced[N1Method.ROWS].values())
+    for key, cost in forced[N1Method.ROWS].items():
+        if cost is None:
+            assert forced[N1Method.CUTS][key] is None
+        else:
+            assert forced[N1Method.CUTS][key] == pytest.approx(cost, rel=COST_RTOL), key
