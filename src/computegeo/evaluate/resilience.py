@@ -123,7 +123,7 @@ def _groups(data: ProblemData, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return need, groups, demand_w[groups], rho[groups]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PeriodMarginLp:
     """The margin LP of one period over every arc, kept in HiGHS for warm re-solves.
 
