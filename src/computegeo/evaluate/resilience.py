@@ -145,7 +145,22 @@ class PeriodMarginLp:
 
     @classmethod
     def build(cls, data: ProblemData, cap_m: np.ndarray, t: int) -> PeriodMarginLp | None:
-        """The LP of period ``t`` with market capacity ``cap_m`` [MW]; ``None`` if no group."""
+        """Build the margin LP of one period once, to be re-solved per contingency.
+
+        Parameters
+        ----------
+        data : ProblemData
+            The planning problem (demand, arcs, N-1 shares and basis).
+        cap_m : numpy.ndarray, shape (M,)
+            Capacity of each market in the plan [MW].
+        t : int
+            Period index.
+
+        Returns
+        -------
+        PeriodMarginLp or None
+            The LP, or ``None`` when no requirement group has demand in period ``t``.
+        """
         need, groups, group_demand, group_rho = _groups(data, t)
         if not need.any():
             return None
@@ -194,7 +209,18 @@ class PeriodMarginLp:
         return cls(h, mk, umk, n_p, market_ub, grow, group_demand)
 
     def solve(self, lost: np.ndarray) -> tuple[float, float]:
-        """``(margin, smallest served share)`` [-] after losing the markets ``lost`` (M,)."""
+        """Re-solve warm after losing some markets.
+
+        Parameters
+        ----------
+        lost : numpy.ndarray of bool, shape (M,)
+            The markets lost in this contingency.
+
+        Returns
+        -------
+        tuple of float
+            ``(margin, smallest served share)`` [-]; ``(-1, 0)`` when the LP has no optimum.
+        """
         n = len(self.col_market)
         cols = np.arange(n, dtype=np.int32)
         ub = np.where(lost[self.col_market], 0.0, np.inf)
