@@ -18,6 +18,7 @@ from computegeo.optimize.context import make_context
 from computegeo.optimize.solve import SolveOptions
 from computegeo.risk.sample import Future
 from computegeo.robust import extensive
+from computegeo.robust.extensive_highs import translate
 from computegeo.robust.extensive_start import deterministic_start
 from computegeo.robust.program import RiskMeasure, TwoStageProblem, first_stage_cost_usd
 from computegeo.scenario.risk import RobustObjective
@@ -75,7 +76,7 @@ def test_start_is_feasible_and_exact(futures: tuple[Future, ...], measure: RiskM
     problem = _problem(futures, measure)
     ctx = make_context(problem.data, ())
     m, st = extensive.build_extensive(problem, ctx)
-    h, col_of = extensive._translate(m)
+    h, col_of = translate(m)
     start = deterministic_start(m, ctx, problem, st, col_of, SolveOptions())
     assert start is not None
     lp = h.getLp()

@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import highspy
 import linopy
@@ -42,7 +41,6 @@ from computegeo.optimize.objective import cost_coefficients
 from computegeo.optimize.solve import (
     SolveOptions,
     Status,
-    quiet_linopy,
     solve_highs,
 )
 from computegeo.optimize.terms import scaled
@@ -53,6 +51,12 @@ from computegeo.risk.recourse_structure import (
     RecourseStructure,
     build_structure,
     recourse_costs,
+)
+from computegeo.robust.extensive_highs import (
+    commitment_columns,
+    read_highs_commitments,
+    solution_is_reported,
+    translate,
 )
 from computegeo.robust.extensive_start import deterministic_start
 from computegeo.robust.program import (
@@ -528,49 +532,6 @@ def recourse_usd(
         return np.array([c.recourse_usd for c in subs.evaluate(commitments)])
 
 
-def _translate(m: Model) -> tuple[Any, np.ndarray]:
-    """The HiGHS instance of ``m`` and the HiGHS column of each linopy label (-1: none)."""
-    with quiet_linopy():
-        h = m.to_highspy()
-    vlabels = np.asarray(m.matrices.vlabels, dtype=np.int64)
-    col_of = np.full(int(vlabels.max(initial=-1)) + 1, -1, dtype=np.int64)
-    col_of[vlabels] = np.arange(len(vlabels), dtype=np.int64)
-    return h, col_of
-
-
-def _commitment_columns(m: Model, col_of: np.ndarray) -> dict[str, np.ndarray]:
-    """HiGHS column of each build and campus opening over ``(site, period)`` (-1: none)."""
-    out = {}
-    for name in ("site-build", "site-campus_open"):
-        if name in m.variables:
-            lab = _labels(m, name, "site", "period")
-            out[name] = np.where(lab >= 0, col_of[np.maximum(lab, 0)], -1)
-    return out
-
-
-def _read_commitments(x: np.ndarray, cols: dict[str, np.ndarray], ctx: ModelContext) -> Commitments:
-    """Builds [MW] and rounded campus openings from HiGHS' column values ``x``."""
-    d = ctx.data
-
-    def get(name: str) -> np.ndarray:
-        if name not in cols:
-            return np.zeros((d.n_sites, d.n_periods))
-        c = cols[name]
-        v = np.where(c >= 0, x[np.maximum(c, 0)], 0.0)
-        return np.where(np.abs(v) < 1e-7, 0.0, v)
-
-    return Commitments(build_mw=get("site-build"), campus_open=np.round(get("site-campus_open")))
-
-
-def _solution_is_reported(h: Any, objective: float) -> bool:
-    """Whether HiGHS' column values have the objective it reports [model units]."""
-    n = int(h.getNumCol())
-    cost = np.asarray(h.getCols(n, np.arange(n, dtype=np.int32))[2])  # no copy of the matrix
-    x = np.asarray(h.getSolution().col_value)
-    value = float(cost @ x) + float(h.getObjectiveOffset()[1])
-    return abs(value - objective) <= 1e-9 * max(abs(objective), 1.0)
-
-
 def solve_extensive(
     problem: TwoStageProblem,
     ctx: ModelContext,
@@ -616,7 +577,7 @@ def solve_extensive(
     start = time.perf_counter()
     m, st = build_extensive(problem, ctx)
     built = time.perf_counter()
-    h, col_of = _translate(m)
+    h, col_of = translate(m)
     translated = time.perf_counter()
     phases = [("build", built - start), ("translate", translated - built)]
     size = (int(h.getNumCol()), int(h.getNumRow()), int(h.getNumNz()))
@@ -634,11 +595,11 @@ def solve_extensive(
             sol.value_valid = True
             h.setSolution(sol)
         phases.append(("start", time.perf_counter() - translated))
-    cols = _commitment_columns(m, col_of)
+    cols = commitment_columns(m, col_of)
     del m  # HiGHS holds its own copy: free linopy's before the long solve
     left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
     result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
-    if begin is not None and not _solution_is_reported(h, result.objective):
+    if begin is not None and not solution_is_reported(h, result.objective):
         # HiGHS 1.16 keeps a complete start as the solution when presolve alone solves the
         # MIP (seen on the hand-solved cases): solve again without it
         h.clearSolver()
@@ -654,7 +615,7 @@ def solve_extensive(
     if not result.has_solution:
         msg = f"HiGHS ended the extensive form with status {result.status.value}"
         raise SolverError(msg)
-    commitments = _read_commitments(np.asarray(h.getSolution().col_value), cols, ctx)
+    commitments = read_highs_commitments(np.asarray(h.getSolution().col_value), cols, ctx)
     del h  # free the big model before the futures are re-solved alone
     first = first_stage_cost_usd(problem.data, commitments)
     # each future's recourse re-solved alone: futures outside the CVaR tail have no price on
