@@ -2,7 +2,7 @@ r"""L-shaped (Benders) decomposition with one cut per future per iteration.
 
 Master: the planning MILP (first stage, its forecast operations kept as a witness at no cost)
 plus ``theta_f >= 0`` standing for the recourse cost of future ``f``, with the objective of the
-extensive form written on ``theta`` (:func:`computegeo.robust.extensive.add_measure_objective`).
+extensive form written on ``theta`` (:func:`computegeo.robust.objective.add_measure_objective`).
 Each iteration
 
 1. solves the master: commitments ``b^, z^`` and a proven lower bound (HiGHS' MIP bound);
@@ -35,10 +35,7 @@ from computegeo.optimize.formulation import build_model_from_context
 from computegeo.optimize.solve import quiet_linopy, run_highs
 from computegeo.risk.commitments import Commitments
 from computegeo.risk.recourse_structure import build_structure
-from computegeo.robust.extensive import (
-    add_measure_objective,
-    first_stage_expression,
-)
+from computegeo.robust.objective import add_measure_objective, first_stage_expression
 from computegeo.robust.program import (
     Method,
     RobustSolution,

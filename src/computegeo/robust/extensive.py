@@ -28,7 +28,6 @@ import time
 from dataclasses import dataclass
 
 import highspy
-import linopy
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -37,13 +36,12 @@ from linopy import LinearExpression, Model
 from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context
-from computegeo.optimize.objective import cost_coefficients
 from computegeo.optimize.solve import (
     SolveOptions,
+    SolveResult,
     Status,
     solve_highs,
 )
-from computegeo.optimize.terms import scaled
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
 from computegeo.risk.commitments import Commitments, vintage_online
 from computegeo.risk.recourse_structure import (
@@ -59,15 +57,14 @@ from computegeo.robust.extensive_highs import (
     translate,
 )
 from computegeo.robust.extensive_start import deterministic_start
+from computegeo.robust.objective import add_measure_objective, first_stage_expression
 from computegeo.robust.program import (
     Method,
     RobustSolution,
     TwoStageProblem,
-    equally_likely,
     first_stage_cost_usd,
     relative_gap,
 )
-from computegeo.scenario.risk import RobustObjective
 
 _S = 1.0 / OBJECTIVE_SCALE_USD
 
@@ -377,80 +374,6 @@ def add_futures(
     _add_cost_rows(fb)
 
 
-def first_stage_expression(m: Model, ctx: ModelContext) -> LinearExpression:
-    """Annualised capex, campus and recurring cost of the commitments [MUSD].
-
-    Parameters
-    ----------
-    m : Model
-        The planning model (its ``site-build``, ``site-capacity`` and, if present,
-        ``site-campus_open`` variables).
-    ctx : ModelContext
-        Its context (cost coefficients from its data and grid sites).
-
-    Returns
-    -------
-    LinearExpression
-        The first-stage cost [MUSD].
-    """
-    c = cost_coefficients(ctx.data, ctx.grid_sites)
-    v = m.variables
-    parts = [
-        scaled(v["site-build"], c.build_usd_per_mw * _S).sum(),
-        scaled(v["site-capacity"], c.capacity_usd_per_mw * _S).sum(),
-    ]
-    if "site-campus_open" in v:
-        parts.append(scaled(v["site-campus_open"], c.campus_usd * _S).sum())
-    return linopy.merge(parts, cls=LinearExpression)
-
-
-def add_measure_objective(m: Model, problem: TwoStageProblem, first: LinearExpression) -> None:
-    """Objective: first stage + the risk measure of the recourse costs [MUSD].
-
-    Minimax regret minimises the largest regret instead; CVaR adds the Rockafellar-Uryasev
-    variables ``robust-var`` and ``robust-tail``.
-
-    Parameters
-    ----------
-    m : Model
-        The model with ``future-recourse_cost``; its objective is replaced.
-    problem : TwoStageProblem
-        The futures, measure and (minimax regret) perfect-information costs.
-    first : LinearExpression
-        The first-stage cost [MUSD].
-
-    Raises
-    ------
-    SolverError
-        Minimax regret without perfect-information costs.
-    """
-    p = equally_likely(problem.futures)
-    future = pd.RangeIndex(problem.n_futures, name="future")
-    q = m.variables["future-recourse_cost"]
-    pq = xr.DataArray(p, coords=[future])
-    meas = problem.measure
-    if meas.kind is RobustObjective.MINIMAX_REGRET:
-        if problem.perfect_usd is None:
-            msg = "minimax regret needs the perfect-information cost of every future"
-            raise SolverError(msg)
-        r = m.add_variables(name="robust-regret")
-        lhs = 1.0 * r - q - first
-        rhs = xr.DataArray(-problem.perfect_usd * _S, coords=[future])
-        m.add_constraints(lhs >= rhs, name="robust-regret_max")
-        m.add_objective(1.0 * r, overwrite=True)
-        return
-    expected = (pq * q).sum()
-    if meas.kind is RobustObjective.EXPECTED or meas.weight == 0.0:
-        m.add_objective(first + expected, overwrite=True)
-        return
-    eta = m.add_variables(name="robust-var")
-    a = m.add_variables(lower=0.0, coords=[future], name="robust-tail")
-    m.add_constraints(a - q + eta >= 0.0, name="robust-tail_excess")
-    tail = (pq * a).sum() / (1.0 - meas.alpha)
-    w = meas.weight
-    m.add_objective(first + (1.0 - w) * expected + w * (1.0 * eta + tail), overwrite=True)
-
-
 def build_extensive(problem: TwoStageProblem, ctx: ModelContext) -> tuple[Model, RecourseStructure]:
     """The extensive form for ``problem`` on the planning context ``ctx``.
 
@@ -532,6 +455,37 @@ def recourse_usd(
         return np.array([c.recourse_usd for c in subs.evaluate(commitments)])
 
 
+def _run(h: highspy.Highs, options: SolveOptions, start: float, *, started: bool) -> SolveResult:
+    """Solve the extensive MIP within what is left of the time limit.
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        The extensive form, with its start set when ``started``.
+    options : SolveOptions
+        HiGHS settings; the time limit counts from ``start``.
+    start : float
+        ``time.perf_counter()`` when the solve began [s].
+    started : bool
+        Whether a start solution was given to HiGHS.
+
+    Returns
+    -------
+    SolveResult
+        HiGHS' status, objective and bound.
+    """
+    left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
+    result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
+    if started and not solution_is_reported(h, result.objective):
+        # HiGHS 1.16 keeps a complete start as the solution when presolve alone solves the
+        # MIP (seen on the hand-solved cases): solve again without it
+        h.clearSolver()
+        h.setSolution(highspy.HighsSolution())
+        left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
+        result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
+    return result
+
+
 def solve_extensive(
     problem: TwoStageProblem,
     ctx: ModelContext,
@@ -597,15 +551,7 @@ def solve_extensive(
         phases.append(("start", time.perf_counter() - translated))
     cols = commitment_columns(m, col_of)
     del m  # HiGHS holds its own copy: free linopy's before the long solve
-    left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
-    result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
-    if begin is not None and not solution_is_reported(h, result.objective):
-        # HiGHS 1.16 keeps a complete start as the solution when presolve alone solves the
-        # MIP (seen on the hand-solved cases): solve again without it
-        h.clearSolver()
-        h.setSolution(highspy.HighsSolution())
-        left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
-        result = solve_highs(h, dataclasses.replace(options, time_limit_s=left))
+    result = _run(h, options, start, started=begin is not None)
     phases.append(("highs", result.solve_seconds))
     if result.status is Status.INFEASIBLE:
         msg = f"Scenario {problem.data.name!r} has no feasible robust plan."
