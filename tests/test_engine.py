@@ -147,6 +147,44 @@ def test_cut_master_infeasible() -> None:
         m.solve()
 
 
+def test_partial_aggregation_by_hand() -> None:
+    """Both futures in one group: ``Theta >= 0.5 (6 - 2x) + 0.5 (2 - x/2) = 4 - 1.25 x``.
+
+    ``min x + Theta`` is then 3.2 at x = 3.2, a valid bound below the optimum 3.25. The cuts
+    at x = 3.2 (``theta_0 >= 0``, ``theta_1 >= 2 - x/2``) aggregate to ``Theta >= 1 - x/4``,
+    which meets ``4 - 1.25 x`` at x = 3: objective 3.25, the disaggregated optimum.
+    """
+    m = _master()
+    weight = m.aggregate(np.array([0, 0]))
+    np.testing.assert_allclose(weight, [0.5, 0.5])
+    assert m.S == 1
+    at_zero = Cuts.at(
+        np.array([0, 1]), np.zeros(1), np.array([6.0, 2.0]), np.array([[-2.0], [-0.5]])
+    )
+    m.add(at_zero.aggregate(np.array([0, 0]), weight))
+    x, theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(3.2), pytest.approx(3.2))
+    assert theta == pytest.approx([0.0], abs=1e-9)
+    at_x = Cuts.at(np.array([1, 0]), x, np.array([0.4, 0.0]), np.array([[-0.5], [0.0]]))
+    m.add(at_x.aggregate(np.array([0, 0]), weight))
+    x, theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(3.0), pytest.approx(3.25))
+    assert theta == pytest.approx([0.25])
+    with pytest.raises(ValueError, match="before cuts"):
+        m.aggregate(np.array([0, 0]))
+
+
+def test_aggregate_cuts_needs_whole_groups() -> None:
+    """A group missing a scenario's cut has no valid combination: it is left out."""
+    cuts = Cuts(np.array([0, 2]), np.array([[1.0], [3.0]]), np.array([10.0, 30.0]))
+    group, weight = np.array([0, 0, 1]), np.array([0.5, 0.5, 1.0])
+    out = cuts.aggregate(group, weight)
+    assert out.scenario.tolist() == [1]
+    assert (out.coef.tolist(), out.rhs.tolist()) == ([[3.0]], [30.0])
+    with pytest.raises(ValueError, match="one cut per scenario"):
+        Cuts.concat([cuts, cuts], 1).aggregate(group, weight)
+
+
 def test_gap_bookkeeping() -> None:
     g = Gap()
     assert g.gap == math.inf

@@ -136,6 +136,44 @@ class Cuts:
         limit = share * np.maximum(np.abs(theta[self.scenario]), 1.0)
         return self.slack(x, theta) <= limit
 
+    def aggregate(self, group: np.ndarray, weight: np.ndarray) -> Cuts:
+        """Combine one cut per scenario into one cut per group of scenarios.
+
+        For a group ``g``: ``Theta_g >= sum_{s in g} w_s (rhs_s + coef_s'x)``, valid for
+        ``Theta_g = sum_{s in g} w_s theta_s`` (:meth:`CutMaster.aggregate`). Only groups whose
+        every scenario has a cut here are combined (a missing one has no valid term).
+
+        Parameters
+        ----------
+        group : ndarray of int, shape (S,)
+            Group of each scenario.
+        weight : ndarray, shape (S,)
+            Weight of each scenario in its group (:meth:`CutMaster.aggregate`) [-].
+
+        Returns
+        -------
+        Cuts
+            One cut per complete group; ``scenario`` holds the group.
+
+        Raises
+        ------
+        ValueError
+            A scenario has more than one cut here.
+        """
+        s = np.asarray(self.scenario, dtype=np.int64)
+        if len(np.unique(s)) != len(s):
+            msg = "aggregate one cut per scenario (cuts taken at one point)"
+            raise ValueError(msg)
+        n_groups = int(group.max()) + 1
+        g = group[s]
+        complete = np.bincount(g, minlength=n_groups) == np.bincount(group, minlength=n_groups)
+        w = weight[s]
+        coef = np.zeros((n_groups, self.coef.shape[1]))
+        np.add.at(coef, g, w[:, None] * self.coef)
+        rhs = np.bincount(g, weights=w * self.rhs, minlength=n_groups)
+        keep = np.flatnonzero(complete)
+        return Cuts(keep, coef[keep], rhs[keep])
+
     def select(self, keep: np.ndarray) -> Cuts:
         """A subset of the cuts.
 
@@ -289,6 +327,61 @@ class CutMaster:
             value,
         )
         self.cuts += k
+
+    def aggregate(self, group: np.ndarray) -> np.ndarray:
+        """Partial aggregation: one ``Theta_g`` per group of scenarios instead of ``theta_s``.
+
+        ``Theta_g`` costs the group's objective weight ``C_g = sum_{s in g} c_s`` and stands
+        for ``sum_{s in g} (c_s / C_g) theta_s``; the scenarios' ``theta`` leave the objective
+        (fixed at their lower bound where finite). Fewer columns and one cut row per group
+        (:meth:`Cuts.aggregate`) keep a MIP master small; its bound stays valid (an
+        aggregated cut is a valid cut of ``Theta_g``), only coarser. Call before any cut.
+
+        Parameters
+        ----------
+        group : ndarray of int, shape (S,)
+            Group of each scenario, ``0 .. G-1``, every group used.
+
+        Returns
+        -------
+        ndarray, shape (S,)
+            Each scenario's weight ``c_s / C_g`` in its group [-], for :meth:`Cuts.aggregate`.
+
+        Raises
+        ------
+        ValueError
+            Cuts were added already, ``theta`` enters a row (e.g. a CVaR linearisation: the
+            objective is then not linear in each ``theta``), or a group has no cost.
+        """
+        group = np.asarray(group, dtype=np.int64)
+        _st, _n, cost, lo, _hi, nnz = self.h.getCols(self.S, self.theta_cols)
+        if self.cuts or nnz:
+            msg = "aggregate theta only before cuts and when it enters the objective alone"
+            raise ValueError(msg)
+        n_groups = int(group.max()) + 1
+        total = np.asarray(np.bincount(group, weights=cost, minlength=n_groups), dtype=float)
+        if np.any(total <= 0.0):
+            msg = "every group of scenarios needs a positive objective weight"
+            raise ValueError(msg)
+        weight = np.asarray(cost) / total[group]
+        lower = np.asarray(
+            np.bincount(group, weights=weight * finite(np.asarray(lo)), minlength=n_groups),
+            dtype=float,
+        )
+        first = self.h.getNumCol()
+        none = np.zeros(0, dtype=np.int32)
+        upper = np.full(n_groups, highspy.kHighsInf)
+        self.h.addCols(n_groups, total, lower, upper, 0, none, none, np.zeros(0))
+        self.h.changeColsCost(self.S, self.theta_cols, np.zeros(self.S))
+        fixed = np.isfinite(lo) & (np.abs(lo) < highspy.kHighsInf)
+        if fixed.any():
+            cols = self.theta_cols[fixed]
+            self.h.changeColsBounds(len(cols), cols, np.asarray(lo)[fixed], np.asarray(lo)[fixed])
+        if self.integer is not None:
+            self.integer = np.concatenate([self.integer, np.zeros(n_groups, dtype=bool)])
+        self.theta_cols = (first + np.arange(n_groups)).astype(np.int32)
+        self.S = n_groups
+        return weight
 
     @property
     def is_mip(self) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,7 @@ from computegeo.robust.program import (
     relative_gap,
 )
 from computegeo.robust.subproblems import Cut, Subproblems
+from computegeo.scenario.risk import RobustObjective
 
 LP_PHASE_SHARE = 0.3
 """Most of the time limit spent cutting on the LP relaxation [-]."""
@@ -73,6 +75,12 @@ optimum lies (its integrality gap is small); dropping them keeps the MILP master
 cut is valid, so dropping any never invalidates a bound."""
 MASTER_ALTERNATIVES = 2
 """Other improving solutions of each MILP master evaluated as plans (and cut at) [-]."""
+MILP_GROUPS = 20
+"""Groups of futures of the MILP master (partial aggregation; expected cost only) [-].
+
+One theta per group and one cut row per group per evaluated plan instead of one per future:
+a smaller MILP master. Its bound stays valid (coarser); the LP phase's disaggregated bound
+holds beside it."""
 CUT_TOL_USD = 1.0
 """A cut is added when theta underestimates the recourse cost by more than this [USD]."""
 
@@ -88,6 +96,7 @@ def solve_benders(
     workers: int = 1,
     backend: Backend = Backend.LOCAL,
     on_progress: Callable[[str], None] | None = None,
+    aggregate_groups: int = MILP_GROUPS,
 ) -> RobustSolution:
     """Solve ``problem`` by the L-shaped method.
 
@@ -114,6 +123,9 @@ def solve_benders(
         Local process pool or Ray.
     on_progress : callable, optional
         Called with one message per iteration.
+    aggregate_groups : int
+        Groups of futures in the MILP master (expected cost, more futures than groups;
+        0: one theta per future).
 
     Returns
     -------
@@ -134,8 +146,11 @@ def solve_benders(
     st = build_structure(d, zero, problem.premium, new_leases=problem.new_leases)
     with Subproblems(st, problem.futures, workers, backend) as subs:
         run = _Run(problem, subs, start, gap, time_limit_s, max_iterations, on_progress)
-        lp_cuts, c, th = run.lp_phase(_Master(problem, ctx, relax=True))
-        run.milp_phase(_Master(problem, ctx, relax=False), lp_cuts, c, th)
+        lp = run.lp_phase(_Master(problem, ctx, relax=True))
+        master = _Master(problem, ctx, relax=False)
+        if aggregate_groups and lp.recourse_usd is not None:
+            master.aggregate(aggregate_groups, lp.recourse_usd)
+        run.milp_phase(master, lp)
     if run.best is None:  # pragma: no cover - the loop always evaluates once
         msg = "Benders ended without a plan"
         raise SolverError(msg)
@@ -157,6 +172,28 @@ def solve_benders(
         workers=subs.workers,
         backend=backend.value,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _LpPhase:
+    """What the LP phase leaves to the MILP phase.
+
+    Attributes
+    ----------
+    cuts : Cuts
+        The cuts it added (violated ones) [USD].
+    whole : list of Cuts
+        Every future's cut at each LP plan (for aggregated cut rows) [USD].
+    plan, theta_usd, recourse_usd
+        The last LP plan, its theta and every future's recourse cost there (None: no
+        iteration ran) [MW, USD].
+    """
+
+    cuts: Cuts
+    whole: list[Cuts]
+    plan: Commitments | None
+    theta_usd: np.ndarray | None
+    recourse_usd: np.ndarray | None
 
 
 class _Run:
@@ -195,13 +232,15 @@ class _Run:
         """Seconds since the start [s]."""
         return time.perf_counter() - self.start
 
-    def lp_phase(self, master: _Master) -> tuple[Cuts, Commitments | None, np.ndarray | None]:
+    def lp_phase(self, master: _Master) -> _LpPhase:
         """Cut on the LP relaxation (cheap masters; its bounds are valid for the MILP).
 
-        Returns its cuts [USD] and the last LP plan and theta [USD] (None when none ran).
+        Returns its cuts [USD] and the last LP plan, theta and recourse costs [USD].
         """
         problem, gap = self.problem, self.gap
         batches: list[Cuts] = []
+        whole: list[Cuts] = []
+        q_lp: np.ndarray | None = None
         relaxed_best = np.inf
         c: Commitments | None = None
         th: np.ndarray | None = None
@@ -223,16 +262,19 @@ class _Run:
                 f"Benders LP iteration {self.it}: bound {self.bound:,.0f}, relaxed plan gap"
                 f" {g_lp:.3%} (master {t1 - t0:.1f} s, subproblems {t2 - t1:.1f} s)"
             )
-            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
-            if not violated:
+            every = master.cuts(c, got)
+            whole.append(every)
+            violated = q_lp - th > CUT_TOL_USD
+            if not violated.any():
                 break
-            batch = master.cuts(c, violated)
+            batch = every.select(violated)
             master.add(batch)
             batches.append(batch)
-            self.cuts += len(violated)
+            self.cuts += len(batch)
             if g_lp <= gap * LP_PHASE_GAP_SHARE or stalled:
                 break
-        return Cuts.concat(batches, int(master.b_keep.sum())), c, th
+        n1 = int(master.b_keep.sum())
+        return _LpPhase(Cuts.concat(batches, n1), whole, c, th, q_lp)
 
     def consider(self, c: Commitments, got: list[Cut], x: np.ndarray, master: _Master) -> None:
         """Make ``c`` (its cuts ``got``, master columns ``x``) the incumbent if it is better."""
@@ -244,19 +286,14 @@ class _Run:
             self.best = (value, c, first_usd + q, first_usd)
             master.keep_incumbent(x)
 
-    def milp_phase(
-        self, master: _Master, lp_cuts: Cuts, c_lp: Commitments | None, th_lp: np.ndarray | None
-    ) -> None:
+    def milp_phase(self, master: _Master, lp: _LpPhase) -> None:
         """The MILP master with the nearly binding LP cuts, until the gap, the limit or no cut."""
         gap = self.gap
-        if c_lp is not None and th_lp is not None and len(lp_cuts):
-            kept = lp_cuts.select(lp_cuts.binding(master.builds(c_lp), th_lp, CUT_KEEP_SLACK))
-            master.add(kept)
-        else:
-            kept = lp_cuts.select(np.zeros(len(lp_cuts), dtype=bool))
+        kept = master.carry(lp)
+        what = f"{master.S} groups of futures" if self.problem.n_futures > master.S else "futures"
         self.say(
-            f"Benders MILP phase: {len(kept):,} of {self.cuts:,} cuts kept"
-            f" (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
+            f"Benders MILP phase: {len(kept):,} cut rows from {self.cuts:,} LP cuts kept, over"
+            f" {what} (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
         )
         tighten = False
         while self.it < self.max_iterations:
@@ -287,13 +324,13 @@ class _Run:
             )
             if g <= gap:
                 break
-            violated = [k for k in got if k.recourse_usd - th[k.future] > CUT_TOL_USD]
-            if not violated:
+            violated = master.violated(c, got, th)
+            if not len(violated):
                 if master_gap <= gap * MASTER_GAP_SHARE:
                     break  # theta exact at the plan of a tight master: bound = value
                 tighten = True  # a loose master's plan: solve it tight before concluding
                 continue
-            master.add(master.cuts(c, violated))
+            master.add(violated)
             self.cuts += len(violated)
             self.cut_around(master, c)
 
@@ -308,16 +345,16 @@ class _Run:
         for alt, th_alt, x_alt in master.alternatives(self.best[1]):
             more = self.subs.evaluate(alt)
             self.consider(alt, more, x_alt, master)
-            hit = [k for k in more if k.recourse_usd - th_alt[k.future] > CUT_TOL_USD]
-            master.add(master.cuts(alt, hit))
+            hit = master.violated(alt, more, th_alt)
+            master.add(hit)
             self.cuts += len(hit)
         if self.best[1] is not c:
             mid = Commitments(
                 IN_OUT_WEIGHT * c.build_mw + (1 - IN_OUT_WEIGHT) * self.best[1].build_mw,
                 c.campus_open,
             )
-            extra = self.subs.evaluate(mid)
-            master.add(master.cuts(mid, extra))
+            extra = master.rows(mid, self.subs.evaluate(mid))
+            master.add(extra)
             self.cuts += len(extra)
 
 
@@ -358,6 +395,68 @@ class _Master:
         self.is_mip = self.cm.is_mip
         if self.is_mip:
             self.cm.save_improving()
+        self.group: np.ndarray | None = None
+        self.weight: np.ndarray | None = None
+
+    @property
+    def S(self) -> int:  # noqa: N802 - the engine's name of the theta count
+        """Number of theta columns (futures, or groups of futures when aggregated)."""
+        return self.cm.S
+
+    def aggregate(self, groups: int, recourse_usd: np.ndarray) -> None:
+        """One theta per group of futures similar in recourse cost (partial aggregation).
+
+        Futures sorted by their recourse cost at the last LP plan are cut into ``groups``
+        runs of equal size. Only for the expected cost (theta alone in the objective); the
+        bound stays valid (:meth:`CutMaster.aggregate`).
+
+        Parameters
+        ----------
+        groups : int
+            Number of groups (no aggregation when not fewer than the futures).
+        recourse_usd : ndarray, shape (F,)
+            Every future's recourse cost at the last LP plan [USD].
+        """
+        n = self.problem.n_futures
+        meas = self.problem.measure
+        expected = meas.kind is RobustObjective.EXPECTED or (
+            meas.kind is RobustObjective.CVAR and meas.weight == 0.0
+        )
+        if groups >= n or groups < 1 or not expected:
+            return
+        group = np.empty(n, dtype=np.int64)
+        group[np.argsort(recourse_usd, kind="stable")] = np.arange(n) * groups // n
+        self.weight = self.cm.aggregate(group)
+        self.group = group
+
+    def rows(self, at: Commitments, got: list[Cut]) -> Cuts:
+        """The master's cut rows for every future's cut at ``at`` (aggregated by group)."""
+        cuts = self.cuts(at, got)
+        if self.group is None or self.weight is None:
+            return cuts
+        return cuts.aggregate(self.group, self.weight)
+
+    def violated(self, at: Commitments, got: list[Cut], theta_usd: np.ndarray) -> Cuts:
+        """The rows at ``at`` whose theta [USD] underestimates them by over CUT_TOL_USD."""
+        rows = self.rows(at, got)
+        value = rows.rhs + rows.coef @ self.builds(at)
+        return rows.select(value - theta_usd[rows.scenario] > CUT_TOL_USD)
+
+    def carry(self, lp: _LpPhase) -> Cuts:
+        """Add the LP phase's cuts nearly binding at its last plan; return them.
+
+        Per future: the cuts it added; aggregated: every LP plan's cuts, combined by group.
+        """
+        if lp.plan is None or lp.theta_usd is None:
+            return Cuts.concat([], int(self.b_keep.sum()))
+        x, th = self.builds(lp.plan), lp.theta_usd
+        cuts = lp.cuts
+        if self.group is not None and self.weight is not None:
+            cuts = Cuts.concat([c.aggregate(self.group, self.weight) for c in lp.whole], len(x))
+            th = np.bincount(self.group, weights=self.weight * th, minlength=self.S)
+        kept = cuts.select(cuts.binding(x, th, CUT_KEEP_SLACK))
+        self.add(kept)
+        return kept
 
     @property
     def last_x(self) -> np.ndarray:
