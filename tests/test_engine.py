@@ -130,6 +130,32 @@ def test_cut_master_limit_keeps_the_start() -> None:
     assert (x[0], obj, m.optimal) == (pytest.approx(2.0), pytest.approx(2.6), True)
 
 
+def test_cut_master_reads_integrality_from_the_model() -> None:
+    """Wrapped without an integrality array, the integer columns are the model's own."""
+    built = _integer_master()
+    wrapped = CutMaster(built.h, built.x_cols, built.theta_cols)
+    assert wrapped.int_cols.tolist() == [0]
+    assert wrapped.is_mip
+
+
+def test_cut_master_solve_fixed_restores_the_mip() -> None:
+    """x fixed at 3: the LP completes theta = (0, 0.9); with a row x <= 3.5, x = 4 has none."""
+    m = _integer_master()
+    cols = m.solve_fixed(np.array([3.0]))
+    assert cols is not None
+    np.testing.assert_allclose(cols, [3.0, 0.0, 0.9], atol=1e-9)
+    row = sp.csr_matrix(np.array([[1.0]]))
+    capped = CutMaster.from_arrays(
+        np.ones(1), np.ones(1), np.zeros(1), np.full(1, 4.0), np.ones(1, dtype=bool), row,
+        np.zeros(1), np.full(1, 3.5), np.zeros(1),
+    )  # fmt: skip
+    assert capped.solve_fixed(np.array([4.0])) is None
+    assert capped.solve()[0][0] == pytest.approx(0.0)
+    x, _theta, obj = m.solve()  # bounds and integrality are back: the MIP optimum
+    assert (x[0], obj) == (pytest.approx(2.0), pytest.approx(2.6))
+    assert m.solve_fixed(np.array([1.0])) == pytest.approx([1.0, 3.0, 1.5])
+
+
 def test_cut_master_infeasible() -> None:
     """``x >= 5`` against ``x <= 4``: an infeasible master is an InfeasibleError."""
     m = CutMaster.from_arrays(

@@ -226,8 +226,11 @@ class CutMaster:
         self.n1, self.S = len(self.x_cols), len(self.theta_cols)
         self.integer = integer
         self._integer_now = True
-        mask = integer if integer is not None else np.asarray(h.getLp().integrality_) != 0
-        self.int_cols = np.flatnonzero(np.asarray(mask, dtype=bool)).astype(np.int32)
+        if integer is None:  # the model's own integrality (HighsVarType: 0 = continuous)
+            mask = np.asarray(h.getLp().integrality_, dtype=np.int64) != 0
+        else:
+            mask = np.asarray(integer, dtype=bool)
+        self.int_cols = np.flatnonzero(mask).astype(np.int32)
         """HiGHS columns that are integer when the master is a MIP."""
         self.cuts = 0
         """Cut rows added so far."""
@@ -477,6 +480,41 @@ class CutMaster:
                 if len(v) == len(sol)
             ]
         return sol[self.x_cols], sol[self.theta_cols], objective
+
+    def solve_fixed(self, values: np.ndarray) -> np.ndarray | None:
+        """The master with its integer columns fixed at ``values``: an LP, for a heuristic plan.
+
+        Rounding a relaxed solution's integers and letting the LP choose the rest (under every
+        cut so far) gives a feasible first stage cheaply; its exact evaluation may be a good
+        incumbent before any MIP solve. The model is restored afterwards (bounds,
+        integrality); :attr:`last`, :attr:`dual_bound` are left as they were.
+
+        Parameters
+        ----------
+        values : ndarray, shape (len(int_cols),)
+            Value of each integer column (:attr:`int_cols`).
+
+        Returns
+        -------
+        ndarray or None
+            Every column's value, or None when no solution has these integers.
+        """
+        h, cols, n = self.h, self.int_cols, len(self.int_cols)
+        if not n:
+            return None
+        _st, _n, _cost, lo, hi, _nnz = h.getCols(n, cols)
+        kinds = np.asarray(h.getLp().integrality_, dtype=np.int64)[cols]
+        fixed = np.asarray(values, dtype=float)
+        h.changeColsBounds(n, cols, fixed, fixed)
+        h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
+        try:
+            run_highs(h)
+            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            out = np.asarray(h.getSolution().col_value) if ok else None
+        finally:
+            h.changeColsBounds(n, cols, np.asarray(lo), np.asarray(hi))
+            h.changeColsIntegrality(n, cols, kinds.astype(np.uint8))
+        return out
 
     def alternatives(
         self, limit: int, skip: Callable[[np.ndarray], bool] | None = None

@@ -50,7 +50,7 @@ from computegeo.robust.program import (
 from computegeo.robust.subproblems import Cut, Subproblems
 from computegeo.scenario.risk import RobustObjective
 
-LP_PHASE_SHARE = 0.3
+LP_PHASE_SHARE = 0.6
 """Most of the time limit spent cutting on the LP relaxation [-]."""
 LP_PHASE_GAP_SHARE = 0.5
 """The LP phase ends when the relaxation's gap is below this share of the target gap [-]."""
@@ -81,6 +81,8 @@ MILP_GROUPS = 20
 One theta per group and one cut row per group per evaluated plan instead of one per future:
 a smaller MILP master. Its bound stays valid (coarser); the LP phase's disaggregated bound
 holds beside it."""
+ROUND_THRESHOLDS = (0.5, 0.2, 0.05)
+"""The LP plan's binaries at or above each value are set to 1 for a heuristic plan [-]."""
 CUT_TOL_USD = 1.0
 """A cut is added when theta underestimates the recourse cost by more than this [USD]."""
 
@@ -194,6 +196,10 @@ class _LpPhase:
     plan: Commitments | None
     theta_usd: np.ndarray | None
     recourse_usd: np.ndarray | None
+    columns: np.ndarray | None = None
+    """Every LP master column's value at the last LP plan."""
+    col: np.ndarray | None = None
+    """The LP master's column of each variable label."""
 
 
 class _Run:
@@ -274,7 +280,8 @@ class _Run:
             if g_lp <= gap * LP_PHASE_GAP_SHARE or stalled:
                 break
         n1 = int(master.b_keep.sum())
-        return _LpPhase(Cuts.concat(batches, n1), whole, c, th, q_lp)
+        cols = master.last_x if c is not None else None
+        return _LpPhase(Cuts.concat(batches, n1), whole, c, th, q_lp, cols, master.col)
 
     def consider(self, c: Commitments, got: list[Cut], x: np.ndarray, master: _Master) -> None:
         """Make ``c`` (its cuts ``got``, master columns ``x``) the incumbent if it is better."""
@@ -295,6 +302,7 @@ class _Run:
             f"Benders MILP phase: {len(kept):,} cut rows from {self.cuts:,} LP cuts kept, over"
             f" {what} (slack at most {CUT_KEEP_SLACK:.1%} of theta at the last LP plan)"
         )
+        self.round_lp(master, lp)
         tighten = False
         while self.it < self.max_iterations:
             self.it += 1
@@ -333,6 +341,41 @@ class _Run:
             master.add(violated)
             self.cuts += len(violated)
             self.cut_around(master, c)
+
+    def round_lp(self, master: _Master, lp: _LpPhase) -> None:
+        """Plans from the last LP plan's binaries rounded at :data:`ROUND_THRESHOLDS`.
+
+        Each rounding fixes the MILP master's binaries and lets its LP choose the builds
+        under the cuts (:meth:`CutMaster.solve_fixed`); the plan is evaluated exactly (a
+        candidate incumbent, and the MILP's warm start) and cut at. No bound comes from it.
+        """
+        if not master.is_mip or lp.columns is None or lp.col is None:
+            return
+        labels = master.vlabels[master.cm.int_cols]
+        lp_cols = lp.col[labels]
+        relaxed = np.where(lp_cols >= 0, lp.columns[np.maximum(lp_cols, 0)], 0.0)
+        tried: list[np.ndarray] = []
+        for threshold in ROUND_THRESHOLDS:
+            ints = (relaxed >= threshold).astype(float)
+            if any(np.array_equal(ints, t) for t in tried) or self.elapsed() > self.time_limit_s:
+                continue
+            tried.append(ints)
+            t0 = time.perf_counter()
+            x = master.cm.solve_fixed(ints)
+            if x is None:
+                self.say(f"Benders rounding at {threshold:.2f}: no plan with those binaries")
+                continue
+            c = master.commitments(x)
+            got = self.subs.evaluate(c)
+            self.consider(c, got, x, master)
+            rows = master.violated(c, got, x[master.cm.theta_cols] * OBJECTIVE_SCALE_USD)
+            master.add(rows)
+            self.cuts += len(rows)
+            self.say(
+                f"Benders rounding at {threshold:.2f}: {int(ints.sum())} binaries on, best plan"
+                f" {self.track.best:,.0f}, gap {self.track.gap:.3%}"
+                f" ({time.perf_counter() - t0:.1f} s)"
+            )
 
     def cut_around(self, master: _Master, c: Commitments) -> None:
         """Evaluate and cut at the master's other improving solutions and the in-out point.
@@ -374,6 +417,8 @@ class _Master:
         theta = m.add_variables(lower=0.0, coords=[future], name="future-recourse_cost")
         add_measure_objective(m, problem, first_stage_expression(m, self.ctx))
         vlabels = np.asarray(m.matrices.vlabels)
+        self.vlabels = vlabels
+        """The variable label of each HiGHS column."""
         self.col = np.full(int(vlabels.max()) + 2, -1, dtype=np.int64)
         self.col[vlabels] = np.arange(len(vlabels))
         self.col[-1] = -1  # label -1 (absent) maps to no column
@@ -486,9 +531,10 @@ class _Master:
         except InfeasibleError as exc:
             msg = f"Scenario {self.problem.data.name!r} has no feasible robust plan."
             raise InfeasibleError(msg, ["the planning rules cannot hold"]) from exc
-        return self.cm.dual_bound, self._commitments(self.cm.last), th * OBJECTIVE_SCALE_USD
+        return self.cm.dual_bound, self.commitments(self.cm.last), th * OBJECTIVE_SCALE_USD
 
-    def _commitments(self, x: np.ndarray) -> Commitments:
+    def commitments(self, x: np.ndarray) -> Commitments:
+        """The commitments of master columns ``x`` (campus openings rounded in a MILP)."""
         z = self._values(x, self.z_lab)
         return Commitments(self._values(x, self.b_lab), np.round(z) if self.is_mip else z)
 
@@ -516,7 +562,7 @@ class _Master:
             return bool(np.allclose(b, incumbent.build_mw, atol=1e-6))
 
         return [
-            (self._commitments(x), x[self.cm.theta_cols] * OBJECTIVE_SCALE_USD, x)
+            (self.commitments(x), x[self.cm.theta_cols] * OBJECTIVE_SCALE_USD, x)
             for x in self.cm.alternatives(MASTER_ALTERNATIVES, same_builds)
         ]
 
