@@ -211,7 +211,21 @@ def _markdown(payload: dict[str, dict[str, dict[str, object]]]) -> str:
         "seconds count the final MILP twice: the duals re-solve read `getRunTime()`, which",
         "accumulates over an instance's runs); `after` = one model changed in place, warm-started;",
         "`cuts` = `n1_method=cuts` (models = master MILP solves; the LP cut rounds and the",
-        "checking LPs are in HiGHS seconds but not counted as models).",
+        "checking LPs are in HiGHS seconds but not counted as models); `auto` = what",
+        "`computegeo plan` does (`solver.n1_method: auto`). Labels from `s20` on ran with",
+        "dataset 2026.12.3 (objectives differ from the earlier rows by the data changes) and",
+        "report the binding N-1 shares in cuts mode too (their duals LP is in `outside`).",
+        "`ref-market` has 46 contingencies and 425,250 N-1 flow columns beside a 13,390-column",
+        "model: with the rows, round 2 is a 410,734-column MILP without a plan in its share of",
+        "the limit; with the cuts it takes two cuts and the N-1 share does not bind (no dearer",
+        "than the plan without the rule). The earlier cuts failures there were the clock at",
+        "load 6-13: building the 46 checking LPs took 14 s then, 4-8 s since the faster",
+        "model build. `s20-onebuild`: the checking LPs split from one build of every",
+        "contingency's N-1 rows (46 LPs on ref-market: 6.3 s -> 1.4 s wall, 2.8 -> 0.7 s CPU).",
+        "`s20-cuts-onebuild` and the `s20-rows` M-n1 and ref-jur-eu rows ran back to back at",
+        "load 2-3: the cuts are faster there too, so `auto` now takes the cuts above 1.5 N-1",
+        "flow columns per model column (ref-jur-eu 1.86, M-n1 3.31; was 8). `s20-final`:",
+        "every case as `computegeo plan` runs it now (`auto`: the cuts in all four).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -77,9 +77,15 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     parser.add_argument("--scaling-futures", type=int, default=600)
     parser.add_argument("--big", type=int, default=10_000, help="futures of the large run")
     parser.add_argument("--skip-xxl", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="results JSON of an earlier version measured just before: compared side by side",
+    )
     args = parser.parse_args()
 
     import computegeo.pipeline.plan as pipeline
+    from computegeo.dataset.bundle import load_dataset
     from computegeo.engine.workers import Backend
     from computegeo.optimize.solve import native_stdout_silenced
     from computegeo.risk import RecourseModel, commitments_from_plan, resolve
@@ -97,7 +103,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     run = pipeline.run_plan(None, None)
     data, plan = run.data, run.plan
     section = RiskSection(criticality_futures=0)
-    markets = pipeline.load_dataset().markets.reindex(list(data.market_id))
+    markets = load_dataset().markets.reindex(list(data.market_id))
     section_markets = section
     model = resolve(section_markets, data, markets)
     structure = build_structure(data, commitments_from_plan(data, plan), 0.375)
@@ -197,11 +203,58 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         }
         print(json.dumps(out["xxl_rung"], indent=1), flush=True)
     out["load_after"] = _load()
+    if args.baseline is not None:
+        out["baseline"] = _compare(json.loads(args.baseline.read_text()), out)
     if args.write:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "risk_futures.json").write_text(json.dumps(out, indent=2) + "\n")
         (RESULTS / "risk_futures.md").write_text(_markdown(out))
     print(json.dumps(out, indent=1))
+
+
+def _compare(before: dict, after: dict) -> dict[str, object]:  # type: ignore[type-arg]
+    """Before/after figures of the same benchmark (same machine, one after the other)."""
+    rows: list[tuple[str, float, float]] = [
+        (
+            "in process, futures/s per core",
+            before["in_process"]["futures_per_s_per_core"],
+            after["in_process"]["futures_per_s_per_core"],  # type: ignore[index]
+        )
+    ]
+    for backend in ("local", "ray"):
+        for w in ("1", "2"):
+            for key, label in (("steady_futures_per_s", "steady"), ("futures_per_s", "wall")):
+                rows.append(
+                    (
+                        f"{backend}, {w} worker(s), {label} futures/s",
+                        before["scaling"][backend][w][key],
+                        after["scaling"][backend][w][key],  # type: ignore[index]
+                    )
+                )
+    rows.append(
+        (
+            f"{after['large_run']['futures']:,} futures on 2 pool workers, futures/s",  # type: ignore[index]
+            before["large_run"]["futures_per_s"],
+            after["large_run"]["futures_per_s"],  # type: ignore[index]
+        )
+    )
+    # the in-process rate runs no backend code: its ratio is how much the load changed
+    load = rows[0][2] / rows[0][1]
+    return {
+        "load_before": before["load_before"],
+        "load_after": before["load_after"],
+        "in_process_ratio": load,
+        "rows": [
+            {
+                "figure": f,
+                "before": b,
+                "after": a,
+                "ratio": a / b,
+                "ratio_per_in_process": a / b / load,
+            }
+            for f, b, a in rows
+        ],
+    }
 
 
 def _markdown(o: dict[str, object]) -> str:
@@ -250,6 +303,25 @@ def _markdown(o: dict[str, object]) -> str:
             f"rows, built and first solve {x['model_build_and_first_solve_s']:.1f} s, median "  # type: ignore[index]
             f"{x['median_s_per_future']:.2f} s per future ({x['commitments']})."  # type: ignore[index]
         )
+    if "baseline" in o:
+        b = o["baseline"]
+        lines += [
+            "",
+            "## Before and after (the earlier version measured just before this run)",
+            "",
+            f"Earlier version's load averages before/after: {b['load_before']} / "  # type: ignore[index]
+            f"{b['load_after']}. A ratio over 1 means faster now. The in-process rate runs no "  # type: ignore[index]
+            "backend code, so the last column divides each ratio by its ratio "
+            f"({b['in_process_ratio']:.2f}x here) to take out the change of load.",  # type: ignore[index]
+            "",
+            "| figure | before | after | after / before | the same per in-process ratio |",
+            "|---|---|---|---|---|",
+        ]
+        for r in b["rows"]:  # type: ignore[index]
+            lines.append(
+                f"| {r['figure']} | {r['before']:.0f} | {r['after']:.0f} | {r['ratio']:.2f}x | "
+                f"{r['ratio_per_in_process']:.2f}x |"
+            )
     return "\n".join(lines) + "\n"
 
 

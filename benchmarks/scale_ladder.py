@@ -79,7 +79,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
     from computegeo.optimize.context import make_context
     from computegeo.optimize.solve import SolveOptions
     from computegeo.planner import plan
-    from computegeo.scenario.enums import ResilienceScope
+    from computegeo.scenario.enums import N1Method, ResilienceScope
     from computegeo.testing import random_problem, tiny_problem
 
     plan(tiny_problem(), compute_duals=False)  # warm imports and code paths
@@ -117,7 +117,10 @@ def run_rung(rung: Rung) -> dict[str, object]:
     t1 = time.perf_counter()
     result = plan(
         data,
-        SolveOptions(mip_rel_gap=GAP, time_limit_s=rung.time_limit_s, threads=1),
+        # the scenario default (solver.n1_method: auto), as `computegeo plan` runs it
+        SolveOptions(
+            mip_rel_gap=GAP, time_limit_s=rung.time_limit_s, threads=1, n1_method=N1Method.AUTO
+        ),
         on_progress=on_progress,
         compute_duals=False,
         with_n1_kpi=False,
@@ -139,6 +142,7 @@ def run_rung(rung: Rung) -> dict[str, object]:
         "outside_solver_seconds": round(wall - result.solve.solve_seconds, 2),
         "outside_share": round((wall - result.solve.solve_seconds) / wall, 4),
         "status": result.solve.status.value,
+        "n1_method": result.solve.n1_method,
         "mip_gap": result.solve.mip_gap,
         "objective_usd": result.solve.objective_usd,
         "unmet_mw_peak": result.kpis.unmet_mw,
@@ -172,9 +176,11 @@ def _markdown(rows: list[dict[str, object]]) -> str:
             pol.append(f"N-1 {g['n1_share']:.0%}")
         peaks = r["peak_mb_above_data"]
         model = r["models"][-1].removeprefix("model: ") if r["models"] else ""
+        method = r.get("n1_method", "")
+        status = f"{r['status']} (N-1 {method})" if method and method != "none" else r["status"]
         lines.append(
             f"| {g['name']} | {g['sites']} x {g['regions']} x {g['periods']} | "
-            f"{', '.join(pol) or 'base'} | {r['node_arcs']:,} | {model} | {r['status']} | "
+            f"{', '.join(pol) or 'base'} | {r['node_arcs']:,} | {model} | {status} | "
             f"{r['mip_gap']:.2%} | {r['plan_wall_seconds']:.1f} | {r['solver_seconds']:.1f} | "
             f"{r['outside_solver_seconds']:.1f} ({r['outside_share']:.0%}) | "
             f"{peaks['build']:.0f} / {peaks['solve']:.0f} / {peaks['read_back']:.0f} | "

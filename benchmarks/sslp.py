@@ -199,6 +199,10 @@ def markdown(data: dict[str, object]) -> str:
                     f"| {b['instance']} | {label} | {r['wall_seconds']} | {r['seconds']} |"
                     f" {r['iterations']} | {r['objective']:.4f} |"
                 )
+    notes = data.get("notes")
+    if isinstance(notes, dict):  # measurements taken by hand (e.g. on the idle machine), kept here
+        for title, text in notes.items():
+            lines += ["", f"## {title}", "", str(text)]
     lines += ["", "Reproduce: `PYTHONPATH=src python benchmarks/sslp.py` (see its docstring).", ""]
     return "\n".join(lines)
 

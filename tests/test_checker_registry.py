@@ -215,3 +215,22 @@ def test_unmet_reasons_follow_the_rules(tiny: tuple[ProblemData, Plan]) -> None:
     unmet = UnmetRow("2027", "inference", "r1", 10.0, UnmetReason.LEAD_TIME)
     bad = dataclasses.replace(good, assignments=rest, unmet=(unmet,))
     assert "unmet_reason" not in _families(only_b, bad)
+
+
+def test_market_and_site_columns_are_declared_once(tiny: tuple[ProblemData, Plan]) -> None:
+    """The spec's market and site fields are its groups' (inherited), declared nowhere else, and
+    a source passes a group on unchanged (no copies of its arrays)."""
+    from computegeo.evaluate.checks.from_problem import _market_columns
+    from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns, columns
+
+    groups = {f.name for g in (MarketColumns, SiteColumns) for f in dataclasses.fields(g)}
+    own = set(CheckSpec.__annotations__)
+    assert not own & groups
+    assert not {n for n in own if n.startswith(("market_", "site_"))}
+    assert groups <= {f.name for f in dataclasses.fields(CheckSpec)}
+    data, _ = tiny
+    spec = spec_from_problem(data)
+    market = _market_columns(data)
+    for name, value in columns(market).items():
+        np.testing.assert_array_equal(np.asarray(getattr(spec, name)), np.asarray(value))
+    assert columns(market)["market_pue"] is market.market_pue

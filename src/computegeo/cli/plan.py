@@ -287,26 +287,13 @@ def _unmet_lines(plan: Plan, last: str) -> list[str]:
     ]
 
 
-def _recourse_relaxes(violation: object) -> bool:
-    """Whether ``violation`` breaks the rule the robust recourse LP omits (training cluster)."""
-    return getattr(violation, "family", None) == "training_cluster"
-
-
 def _warning_lines(plan: Plan, scenario: Scenario, violations: tuple[object, ...]) -> list[str]:
     """Warnings: checker violations and a solve stopped at the time limit."""
     lines = []
-    relaxed = [v for v in violations if plan.recourse and _recourse_relaxes(v)]
-    others = [v for v in violations if v not in relaxed]
-    if relaxed:
+    if violations:
         lines.append(
-            f"[yellow]{len(relaxed)} training-cluster row(s) break the minimum cluster, first: "
-            f"{escape(str(relaxed[0]))}: the recourse that operates this plan in the forecast "
-            "future is an LP without the training minimum-cluster rule (docs/robust.md)[/]"
-        )
-    if others:
-        lines.append(
-            f"[red]The independent checker found {len(others)} rule violation(s) in this "
-            f"plan, first: {escape(str(others[0]))} — please report it with scenario.yaml[/]"
+            f"[red]The independent checker found {len(violations)} rule violation(s) in this "
+            f"plan, first: {escape(str(violations[0]))} — please report it with scenario.yaml[/]"
         )
     if plan.solve.status.value == "time_limit":
         lines.append(

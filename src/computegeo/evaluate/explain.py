@@ -20,7 +20,7 @@ import linopy
 import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR
-from computegeo.evaluate.resilience import _margin_lp
+from computegeo.evaluate.resilience import PeriodMarginLp, _margin_lp
 from computegeo.optimize.families import ROW_WORDS
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER, ProblemData
 from computegeo.results.plan import UnmetReason, UnmetRow
@@ -263,9 +263,11 @@ def n1_shortfalls(data: ProblemData) -> list[str]:
     unlimited = np.full(data.n_markets, np.inf)
     problems: list[str] = []
     failing = 0
+    # one LP per period, re-solved warm per contingency (the same margins as one LP each)
+    lps = [PeriodMarginLp.build(data, cap_m[:, t], t) for t in range(data.n_periods)]
     for name, lost in conts:
-        for t in range(data.n_periods):
-            margin, share = _margin_lp(data, cap_m[:, t], lost, t)
+        for t, lp in enumerate(lps):
+            margin, share = lp.solve(lost) if lp is not None else (math.inf, 1.0)
             if margin < -1e-7:
                 failing += 1
                 if len(problems) < MAX_LISTED:

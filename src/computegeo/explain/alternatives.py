@@ -17,6 +17,7 @@ drop is a coin toss.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -190,11 +191,7 @@ def _next_footprint_plan(
 
     ``left_s`` caps the solve's time limit [s].
     """
-    run_opts = SolveOptions(
-        mip_rel_gap=opts.mip_rel_gap,
-        time_limit_s=min(opts.time_limit_s, left_s),
-        threads=opts.threads,
-    )
+    run_opts = dataclasses.replace(opts, time_limit_s=min(opts.time_limit_s, left_s))
     try:
         return plan_problem(
             data,

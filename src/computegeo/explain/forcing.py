@@ -163,6 +163,7 @@ def force_markets(
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
         threads=scenario.solver.threads,
+        n1_method=scenario.solver.n1_method,
     )
     start = time.perf_counter()
     data = build(forced_scenario(scenario, force_in, force_out))

@@ -141,6 +141,7 @@ def what_if(
         mip_rel_gap=sc.solver.mip_rel_gap,
         time_limit_s=sc.solver.time_limit_s,
         threads=sc.solver.threads,
+        n1_method=sc.solver.n1_method,
     )
     jobs = _forcing_jobs(plan, explanation, inputs)
     forcing_s = budget_s * (1.0 - ALTERNATIVES_SHARE if alternatives_tolerance is not None else 1.0)

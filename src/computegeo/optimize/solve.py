@@ -22,6 +22,7 @@ import xarray as xr
 
 from computegeo.core.errors import SolverError
 from computegeo.optimize.highs_log import HighsOptions, mip_log_watch
+from computegeo.scenario.enums import N1Method
 
 
 class Status(enum.Enum):
@@ -52,6 +53,9 @@ class SolveOptions:
         ``"choose"``, ``"simplex"`` or ``"ipm"`` (HiGHS option ``solver``), used for pure LPs.
     log : bool
         Print the HiGHS log to standard output.
+    n1_method : N1Method
+        How :func:`computegeo.planner.plan` enforces N-1 (the scenario's
+        ``solver.n1_method``; ``AUTO`` is decided there); other solves ignore it.
     """
 
     mip_rel_gap: float = 1e-4
@@ -59,6 +63,7 @@ class SolveOptions:
     threads: int | None = None
     lp_algorithm: str = "choose"
     log: bool = False
+    n1_method: N1Method = N1Method.ROWS
 
 
 @dataclass(frozen=True)
@@ -187,10 +192,7 @@ def solve(
     """
     opts = options or SolveOptions()
     highs_options = _highs_options(opts)
-    if on_progress is not None:
-        on_progress(
-            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
-        )
+    _say_start(on_progress, opts)
     start = time.perf_counter()
     with mip_log_watch(highs_options, on_progress, opts.log), quiet_linopy():
         try:
@@ -198,19 +200,8 @@ def solve(
         except Exception as exc:  # HiGHS/linopy raise assorted types; surface them as one error
             msg = f"HiGHS failed: {exc}"
             raise SolverError(msg) from exc
-    result = _linopy_result(model, str(termination), time.perf_counter() - start)
-    status, gap = result.status, result.mip_gap
-    if status is Status.ERROR and str(termination) == "time_limit":
-        msg = (
-            f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
-            "feasible plan."
-        )
-        raise NoIncumbentError(msg)
-    if status is Status.ERROR:
-        msg = f"HiGHS stopped without a usable solution (termination: {termination})."
-        raise SolverError(msg)
-    if on_progress is not None:
-        on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
+    result = _linopy_result(model, str(termination), time.perf_counter() - start, opts)
+    _say_end(on_progress, result)
     return result
 
 
@@ -227,8 +218,10 @@ def _highs_options(opts: SolveOptions) -> HighsOptions:
     return highs_options
 
 
-def _linopy_result(model: linopy.Model, termination: str, wall_s: float) -> SolveResult:
-    """Summarise a finished linopy/HiGHS solve of ``model``.
+def _linopy_result(
+    model: linopy.Model, termination: str, wall_s: float, opts: SolveOptions
+) -> SolveResult:
+    """Summarise a finished linopy/HiGHS solve of ``model`` (see :func:`summarise_run`).
 
     Parameters
     ----------
@@ -238,16 +231,18 @@ def _linopy_result(model: linopy.Model, termination: str, wall_s: float) -> Solv
         linopy's termination condition.
     wall_s : float
         Wall time of the solve [s].
+    opts : SolveOptions
+        The settings of the run (its time limit is named in errors).
 
     Returns
     -------
     SolveResult
-        Status ``ERROR`` when the time limit came without an incumbent.
+        The objective as linopy read it back [model units].
 
     Raises
     ------
-    SolverError
-        HiGHS reported a solution linopy did not read back.
+    NoIncumbentError, SolverError
+        See :func:`summarise_run`; also when HiGHS reported a solution linopy did not read back.
     """
     status = _TERMINATION_TO_STATUS.get(termination, Status.ERROR)
     highs = model.solver_model
@@ -259,24 +254,112 @@ def _linopy_result(model: linopy.Model, termination: str, wall_s: float) -> Solv
             msg = f"HiGHS ended with {termination} but linopy holds no objective value"
             raise SolverError(msg)
         objective = float(value)
-    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
-        status = Status.ERROR  # time limit without any incumbent: nothing to read
     is_mip = bool(
         getattr(model, "binaries", None) is not None and len(model.binaries.data) > 0
     ) or bool(getattr(model, "integers", None) is not None and len(model.integers.data) > 0)
-    gap, bound = (
-        (float(info.mip_gap), float(info.mip_dual_bound))
-        if info is not None and is_mip
-        else (0.0, objective)
+    return summarise_run(
+        status,
+        objective,
+        info,
+        is_mip=is_mip,
+        why=f"termination: {termination}",
+        time_limit_s=opts.time_limit_s,
+        solve_s=float(highs.getRunTime()) if highs is not None else wall_s,
+        wall_s=wall_s,
     )
+
+
+def summarise_run(
+    status: Status,
+    objective: float,
+    info: Any | None,
+    *,
+    is_mip: bool,
+    why: str,
+    time_limit_s: float,
+    solve_s: float,
+    wall_s: float,
+    objective_offset: float = 0.0,
+) -> SolveResult:
+    """The one summary of a HiGHS run: status, objective, bound, gap and times, or the error.
+
+    Both ways of solving end here: :func:`solve` (linopy) and :func:`solve_highs` (in place).
+
+    Parameters
+    ----------
+    status : Status
+        How the run ended, before the incumbent is looked at.
+    objective : float
+        The incumbent's objective without ``objective_offset``; read only when the status is
+        optimal or the time limit [model units].
+    info : highspy.HighsInfo or None
+        HiGHS' run information (primal solution status, MIP gap and dual bound); ``None`` when
+        there is no HiGHS instance to ask (then a time limit counts as having an incumbent).
+    is_mip : bool
+        Some column is integer: the gap and bound are HiGHS' MIP gap and dual bound (else 0 and
+        the objective).
+    why : str
+        What HiGHS said, for the error of a run without a usable solution.
+    time_limit_s : float
+        The run's time limit, for the error of a run without an incumbent [s].
+    solve_s, wall_s : float
+        Time HiGHS ran and wall time of the whole call [s].
+    objective_offset : float
+        Constant added to the objective and the bound [model units].
+
+    Returns
+    -------
+    SolveResult
+        Status, objective and proven bound [model units], gap [-], times [s].
+
+    Raises
+    ------
+    NoIncumbentError
+        When the time limit came before any feasible solution.
+    SolverError
+        When HiGHS stopped without a usable solution for another reason.
+    """
+    if status is Status.TIME_LIMIT and info is not None and info.primal_solution_status == 0:
+        msg = (
+            f"HiGHS reached the time limit of {time_limit_s:.0f} s before finding any "
+            "feasible plan."
+        )
+        raise NoIncumbentError(msg)
+    if status is Status.ERROR:
+        msg = f"HiGHS stopped without a usable solution ({why})."
+        raise SolverError(msg)
+    value = float("nan")
+    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
+        value = objective + objective_offset
+    gap, bound = 0.0, value
+    if is_mip and info is not None:
+        gap = float(info.mip_gap)
+        bound = float(info.mip_dual_bound) + objective_offset
     return SolveResult(
         status=status,
-        objective=objective,
+        objective=value,
         dual_bound=bound,
         mip_gap=gap,
-        solve_seconds=float(highs.getRunTime()) if highs is not None else wall_s,
+        solve_seconds=solve_s,
         wall_seconds=wall_s,
     )
+
+
+def _say_start(on_progress: Callable[[str], None] | None, opts: SolveOptions) -> None:
+    """Tell ``on_progress`` that a solve starts, with its gap and time limit."""
+    if on_progress is not None:
+        on_progress(
+            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
+        )
+
+
+def _say_end(on_progress: Callable[[str], None] | None, result: SolveResult) -> None:
+    """Tell ``on_progress`` how a solve ended: status, gap and HiGHS time."""
+    if on_progress is not None:
+        on_progress(
+            f"solver finished: {result.status.value}, gap {result.mip_gap:.2%}, "
+            f"{result.solve_seconds:.1f} s"
+        )
 
 
 _THREAD_POOL = threading.local()
@@ -373,10 +456,7 @@ def solve_highs(
         "solver": "choose" if is_mip else opts.lp_algorithm,
         "threads": opts.threads or 0,
     }
-    if on_progress is not None:
-        on_progress(
-            f"solving with HiGHS (gap {opts.mip_rel_gap:g}, limit {opts.time_limit_s:.1f} s)"
-        )
+    _say_start(on_progress, opts)
     start = time.perf_counter()
     with mip_log_watch(highs_options, on_progress, opts.log):
         for key, value in highs_options.items():
@@ -392,34 +472,18 @@ def solve_highs(
     wall = time.perf_counter() - start
     status = _highs_status(h)
     info = h.getInfo()
-    has_primal = info.primal_solution_status != 0
-    if status is Status.TIME_LIMIT and not has_primal:
-        msg = (
-            f"HiGHS reached the time limit of {opts.time_limit_s:.0f} s before finding any "
-            "feasible plan."
-        )
-        raise NoIncumbentError(msg)
-    if status is Status.ERROR:
-        why = h.modelStatusToString(h.getModelStatus())
-        msg = f"HiGHS stopped without a usable solution ({why})."
-        raise SolverError(msg)
-    objective = float("nan")
-    if status in (Status.OPTIMAL, Status.TIME_LIMIT):
-        objective = float(info.objective_function_value) + objective_offset
-    gap, bound = 0.0, objective
-    if is_mip:
-        gap = float(info.mip_gap)
-        bound = float(info.mip_dual_bound) + objective_offset
-    result = SolveResult(
-        status=status,
-        objective=objective,
-        dual_bound=bound,
-        mip_gap=gap,
-        solve_seconds=run_s,
-        wall_seconds=wall,
+    result = summarise_run(
+        status,
+        float(info.objective_function_value),
+        info,
+        is_mip=is_mip,
+        why=h.modelStatusToString(h.getModelStatus()),
+        time_limit_s=opts.time_limit_s,
+        solve_s=run_s,
+        wall_s=wall,
+        objective_offset=objective_offset,
     )
-    if on_progress is not None:
-        on_progress(f"solver finished: {status.value}, gap {gap:.2%}, {result.solve_seconds:.1f} s")
+    _say_end(on_progress, result)
     return result
 
 

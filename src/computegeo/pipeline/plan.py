@@ -43,7 +43,6 @@ from computegeo.pipeline.inputs import build, prepare
 from computegeo.pipeline.output_folder import check_output_dir, read_plan_dir, write_outputs
 from computegeo.pipeline.screening import screen_candidates
 from computegeo.pipeline.stages import Progress, RunTimings, Stage, quiet_progress
-from computegeo.planner import N1Method
 from computegeo.planner import plan as plan_problem
 from computegeo.problem.data import ProblemData
 from computegeo.results.plan import Plan
@@ -75,6 +74,7 @@ def solve_options(scenario: Scenario) -> SolveOptions:
         mip_rel_gap=scenario.solver.mip_rel_gap,
         time_limit_s=scenario.solver.time_limit_s,
         threads=scenario.solver.threads,
+        n1_method=scenario.solver.n1_method,
     )
 
 
@@ -86,7 +86,9 @@ def _solve(data: ProblemData, scenario: Scenario, progress: Progress) -> Plan:
         progress(Stage.SOLVE, message)
 
     with native_stdout_silenced():
-        result = plan_problem(data, options, on_progress=on_message, n1_method=N1Method.AUTO)
+        result = plan_problem(
+            data, options, on_progress=on_message, n1_method=scenario.solver.n1_method
+        )
     return dataclasses.replace(result, dataset_version=dataset_version().version)
 
 

@@ -7,7 +7,11 @@ forecast future and writes its solution as a :class:`~computegeo.results.plan.Pl
 commitments' builds and capacity rows as planned, assignments and unmet rows split from the
 LP's pooled demand nodes to their regions (by demand share) and from markets to sites (by load
 share), the emergency cloud and new leases as ``recourse`` rows, KPIs with their cost, and
-``solve.objective_usd`` equal to the LP's forecast cost (the ``forecast_usd`` of robust.json).
+``solve.objective_usd`` equal to the forecast cost (the ``forecast_usd`` of robust.json).
+The forecast is operated with the training minimum-cluster rule enforced exactly: where the
+LP's optimum breaks it, the future is re-solved as the small cluster MILP
+(:mod:`computegeo.risk.recourse_cluster`), and the risk evaluation behind robust.json does the
+same for the forecast, so both state that MILP's cost.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from computegeo.risk.sample import Future
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class RecoursePlan:
-    """The plan with recourse and the LP outcome it was read from."""
+    """The plan with recourse and the recourse outcome it was read from."""
 
     plan: Plan
     outcome: FutureOutcome
@@ -68,11 +72,11 @@ def plan_with_recourse(  # noqa: PLR0913 - the plan, its commitments and the rec
     -------
     RecoursePlan
         The plan (objective = forecast cost with recourse [USD]; no binding constraints: the
-        planner's duals describe the model without recourse) and the LP outcome.
+        planner's duals describe the model without recourse) and the recourse outcome.
     """
     st = build_structure(data, commitments, premium, new_leases=new_leases)
     model = RecourseModel(st, forecast)
-    outcome = model.solve(forecast)
+    outcome = model.solve(forecast, clusters=True)
     cols = model.columns()
     site_load = cols.load_mw.copy()
     site_load[st.cloud_sites] += cols.emergency_cloud_mw

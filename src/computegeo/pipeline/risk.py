@@ -169,6 +169,7 @@ def run_risk(
             mip_rel_gap=max(sc.solver.mip_rel_gap, 1e-3),
             time_limit_s=min(sc.solver.time_limit_s, 120.0),
             threads=1,
+            n1_method=sc.solver.n1_method,
         ),
     )
     out: Path | None = None

@@ -67,6 +67,10 @@ class CapacityCutLike(Protocol):
     def rhs(self) -> float:
         """Right-hand side [MW]."""
 
+    @property
+    def contingency(self) -> int:
+        """Position in ``data.contingencies()`` of the contingency the cut stands for."""
+
 
 class BinaryMode:
     """What the binaries of the next run are (see :meth:`InPlaceModel.set_binaries`)."""
@@ -119,8 +123,13 @@ class InPlaceModel:
     """Each batch of rows added in place: the builder's model of them and its first HiGHS row
     (for their duals, :func:`computegeo.optimize.solve.resolve_fixed_lp`)."""
     _added_cols: list[np.ndarray] = dataclasses.field(default_factory=list)
-    n_cuts: int = 0
-    """N-1 capacity cuts added (:meth:`add_capacity_cuts`)."""
+    cuts: list[tuple[int, CapacityCutLike]] = dataclasses.field(default_factory=list)
+    """Each N-1 capacity cut added (:meth:`add_capacity_cuts`) with its HiGHS row."""
+
+    @property
+    def n_cuts(self) -> int:
+        """N-1 capacity cuts added (:meth:`add_capacity_cuts`)."""
+        return len(self.cuts)
 
     @classmethod
     def build(cls, ctx: ModelContext) -> InPlaceModel:
@@ -243,6 +252,7 @@ class InPlaceModel:
             value.append(cut.coef[keep])
             starts.append(starts[-1] + int(keep.sum()))
         rhs = np.array([cut.rhs for cut in cuts], dtype=float)
+        first_row = int(self.h.getNumRow())
         self.h.addRows(
             len(cuts),
             np.full(len(cuts), -np.inf),
@@ -252,7 +262,33 @@ class InPlaceModel:
             np.concatenate(index).astype(np.int32),
             np.concatenate(value).astype(float),
         )
-        self.n_cuts += len(cuts)
+        self.cuts.extend((first_row + i, cut) for i, cut in enumerate(cuts))
+
+    def relax_cuts(self, contingency_ids: Sequence[int]) -> None:
+        """Lift the capacity cuts of these contingencies (row bounds to infinity), in place.
+
+        Parameters
+        ----------
+        contingency_ids : sequence of int
+            Contingencies whose own N-1 rows now stand in for their cuts.
+        """
+        lifted = set(contingency_ids)
+        rows = np.array([r for r, cut in self.cuts if cut.contingency in lifted], dtype=np.int32)
+        if len(rows):
+            inf = np.full(len(rows), np.inf)
+            self.h.changeRowsBounds(len(rows), rows, -inf, inf)
+
+    def capacity_values(self) -> np.ndarray:
+        """Site capacity of HiGHS' current solution (not the linopy copy).
+
+        Returns
+        -------
+        numpy.ndarray, shape (S, T)
+            Capacity of each site in each period [MW].
+        """
+        labels = self.model.variables["site-capacity"].labels.values
+        col_value = np.asarray(self.h.getSolution().col_value, dtype=float)
+        return np.nan_to_num(col_value[self._col_of_label[labels]])
 
     # ------------------------------------------------------------------ binaries
     def set_binaries(self, mode: str, values: Mapping[str, np.ndarray] | None = None) -> None:

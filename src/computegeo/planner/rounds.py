@@ -19,6 +19,7 @@ from computegeo.optimize.context import ModelContext
 from computegeo.optimize.extract import Solution, read_solution
 from computegeo.optimize.solve import SolveOptions, SolveResult, Status
 from computegeo.planner.inplace import BinaryMode, InPlaceModel
+from computegeo.scenario.enums import N1Method
 
 AUTO_BINARY_THRESHOLD = 1000
 """Above this many binaries, :attr:`Strategy.AUTO` starts with relax-and-restrict."""
@@ -42,25 +43,16 @@ class Strategy(enum.Enum):
     """EXACT up to ``AUTO_BINARY_THRESHOLD`` binaries, RELAX_AND_RESTRICT above."""
 
 
-class N1Method(enum.Enum):
-    """How N-1 contingencies enter the model."""
-
-    ROWS = "rows"
-    """Lazy rounds of the formulation's N-1 rows and flows, added in place."""
-    CUTS = "cuts"
-    """Benders feasibility cuts on site capacity from one checking LP per contingency
-    (:mod:`computegeo.planner.n1_cuts`); the master has no contingency flows."""
-    AUTO = "auto"
-    """CUTS when every contingency's flows would be more than ``N1_CUTS_RATIO`` times the
-    columns of the model without them, ROWS otherwise."""
-
-
-N1_CUTS_RATIO = 8.0
+N1_CUTS_RATIO = 1.5
 """Above this many N-1 flow columns (all contingencies) per column of the model without them,
-:attr:`N1Method.AUTO` uses cuts: the reference case with jurisdiction N-1 on every workload
-but the Australian one has 13.6 (rows: no proof in 45 s; cuts: optimal, see
-benchmarks/results/n1_planning.md), the bundled examples 1.6 (apac_tight_power) and 4.8
-(sovereign_eu), the ladder's M-n1 rung 3.5 (rows faster there)."""
+:attr:`N1Method.AUTO` uses cuts. Measured (benchmarks/results/n1_planning.md, shared machine,
+since the checking LPs are split from one build): the cuts are never slower, and faster where
+the N-1 flows are more than the rest of the model. Ratios: the reference case with N-1 on EU
+inference 1.86 (cuts 5.8 s CPU, rows 14.9), the ladder's M-n1 rung 3.31 (8.5 against 17.7; 2x
+on three seeds), the bundled sovereign_eu 5.08 (a tie, same optimum), jurisdiction N-1 on
+every workload but the Australian one 13.4 (rows: no proof in 45 s), market N-1 on every
+workload 31.8 (rows: no plan in 45 s); the bundled apac_tight_power, 1.21, stays on the rows
+(a tie)."""
 
 
 def n1_method_for(ctx: ModelContext, n_master_cols: int, method: N1Method) -> N1Method:

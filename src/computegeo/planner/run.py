@@ -54,7 +54,7 @@ from computegeo.optimize.solve import (
     solve,
 )
 from computegeo.planner.inplace import BinaryMode, InPlaceModel
-from computegeo.planner.n1_cuts import ContingencyOracle, solve_with_cuts
+from computegeo.planner.n1_cuts import ContingencyOracle, n1_binding_constraints, solve_with_cuts
 from computegeo.planner.rounds import (
     N1Method,
     Round,
@@ -110,15 +110,20 @@ def _repaired(
     return repaired(InPlaceModel.build(base), previous, opts, deadline, say)
 
 
-def _no_plan_in_time(data: ProblemData, opts: SolveOptions, rounds: int) -> SolverError:
+def _no_plan_in_time(
+    data: ProblemData, opts: SolveOptions, rounds: int, *, with_rows: bool = False
+) -> SolverError:
     msg = (
         f"No plan meeting every rule of scenario {data.name!r} was found within the time limit "
         f"of {opts.time_limit_s:.0f} s ({rounds} solver rounds)."
     )
+    # the rows carry every contingency's flows; the cuts keep the model at its N-1-free size
+    cuts_hint = ["or set solver.n1_method: cuts (N-1 as capacity cuts)"] if with_rows else []
     return SolverError(
         msg,
         [
             "raise solver.time_limit_s in the scenario (or pass --time-limit SECONDS)",
+            *cuts_hint,
             f"or loosen solver.mip_rel_gap (now {opts.mip_rel_gap:g})",
             "or simplify the N-1 rule ("
             + (
@@ -141,7 +146,7 @@ def plan(
     max_n1_rounds: int = 20,
     strategy: Strategy | None = None,
     extra_rows: Callable[[linopy.Model, ModelContext], None] | None = None,
-    n1_method: N1Method = N1Method.ROWS,
+    n1_method: N1Method | None = None,
 ) -> Plan:
     """Find the least-cost plan for ``data``.
 
@@ -169,7 +174,7 @@ def plan(
         N-1 as lazy rounds of the formulation's rows, as capacity cuts from one checking LP
         per contingency (:mod:`computegeo.planner.n1_cuts`), or chosen by the size of the
         N-1 flows (``AUTO``, :func:`computegeo.planner.rounds.n1_method_for`; what
-        ``computegeo plan`` uses). Default: the rows.
+        ``computegeo plan`` uses). Default: ``options.n1_method`` (the rows unless set).
 
     Returns
     -------
@@ -199,7 +204,7 @@ def plan(
     ip = InPlaceModel.build(base)  # the one model of every round, changed in place
     say(f"model built once: {ip.model.nvars:,} variables, {ip.model.ncons:,} constraints")
     clock = _Clock(start, start + opts.time_limit_s, time.perf_counter() - start)
-    method = n1_method_for(base, int(ip.h.getNumCol()), n1_method)
+    method = n1_method_for(base, int(ip.h.getNumCol()), n1_method or opts.n1_method)
     if method is N1Method.CUTS and data.contingencies():
         solved = _solve_with_cuts(ip, opts, clock, strategy, say)
     else:
@@ -228,6 +233,15 @@ class _Solved:
     hit_limit: bool
     build_seconds: float
     solve_seconds: float
+    oracle: ContingencyOracle | None = None
+    """The checking LPs when N-1 ran as cuts (None: rows, or no N-1 rule)."""
+
+    @property
+    def n1_method(self) -> str:
+        """``cuts``, ``rows`` or ``none`` (no contingency), as plan.json states it."""
+        if self.oracle is not None:
+            return N1Method.CUTS.value
+        return N1Method.ROWS.value if self.outcome.ctx.data.contingencies() else "none"
 
 
 def _solve_with_cuts(
@@ -256,6 +270,7 @@ def _solve_with_cuts(
         outcome.status is Status.TIME_LIMIT,
         build_s + outcome.build_seconds,
         outcome.solve_seconds + oracle.lp_seconds,
+        oracle,
     )
 
 
@@ -303,7 +318,7 @@ def _solve_with_rows(  # noqa: PLR0913 - the model, settings, clock, strategy an
                 included, final = list(range(len(conts))), True
                 continue
             if repair is None:
-                raise _no_plan_in_time(data, opts, rounds) from None
+                raise _no_plan_in_time(data, opts, rounds, with_rows=bool(conts)) from None
             outcome = repair
         outcome = _checked(data, outcome)
         build_s += outcome.build_seconds
@@ -358,9 +373,15 @@ def _plan_from(
     if compute_duals:
         # the kept model at the chosen plan's binaries (fixed by bounds), re-solved for duals
         ip.set_binaries(BinaryMode.FIXED, plan_binaries(sol))
-        binding, dual_build_s, dual_solve_s = binding_constraints(
-            ctx, ip.model, opts, ip.row_blocks
-        )
+        if solved.oracle is not None:
+            # no N-1 rows in the model: the tight cuts' contingencies get theirs for the duals
+            binding, dual_build_s, dual_solve_s = n1_binding_constraints(
+                ip, solved.oracle, sol.capacity_mw, opts, say
+            )
+        else:
+            binding, dual_build_s, dual_solve_s = binding_constraints(
+                ctx, ip.model, opts, ip.row_blocks
+            )
         build_s += dual_build_s
         solve_s += dual_solve_s
     objective = solved.outcome.objective
@@ -371,6 +392,7 @@ def _plan_from(
         solve_seconds=solve_s,
         build_seconds=build_s,
         n1_rounds=solved.rounds,
+        n1_method=solved.n1_method,
     )
     scenario, markets, regions, workloads = _problem_infos(data)
     return Plan(

@@ -27,14 +27,15 @@ from computegeo.core.fileio import atomic_write_bytes, atomic_write_text
 from computegeo.results.reading import Reader
 from computegeo.scenario.enums import Form
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 """Version of the ``plan.json`` schema; bump the major part on incompatible changes.
 
 1.1: the N-1 basis and a ``workloads`` list (latency limit, data class, N-1 share); unmet rows
 carry ``detail`` and the reasons ``latency``, ``residency`` and ``policy_filter``; an optional
 top-level ``explanation`` (``computegeo.explain``). 1.2: the ``dataset_version``. 1.3: the
 N-1 margin of every contingency (``kpis.n1_margin.margin_after_loss``). 1.4: the ``recourse``
-rows (emergency cloud and new leases of a robust plan in its forecast future). All are optional
+rows (emergency cloud and new leases of a robust plan in its forecast future). 1.5: the N-1
+method that ran (``solve.n1_method``). All are optional
 when reading, and keys a reader does not know are ignored within the same major version.
 """
 
@@ -122,7 +123,12 @@ class SolveInfo:
     build_seconds: float
     """Time building the models (outside HiGHS) [s]."""
     n1_rounds: int = 1
-    """Number of MILP solves (contingency rows are added lazily, see docs/formulation.md)."""
+    """Number of MILP solves (contingency rows are added lazily, see docs/formulation.md); with
+    ``n1_method`` ``cuts``, the master's solves (LP relaxation and MILP rounds of cuts)."""
+    n1_method: str = ""
+    """How the N-1 rule was enforced: ``rows`` (N-1 rows in lazy rounds), ``cuts`` (capacity
+    cuts from one checking LP per contingency) or ``none`` (no N-1 rule); empty in plans
+    written before schema 1.5."""
 
 
 @dataclass(frozen=True)

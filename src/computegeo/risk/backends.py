@@ -1,18 +1,19 @@
-"""Run futures on workers: in process, on a local process pool (default) or on Ray.
+"""Run futures on the engine's workers: in process, on a spawned process pool or on Ray actors.
 
-Each worker builds ONE :class:`~computegeo.risk.recourse.RecourseModel` and evaluates batches
-of :class:`Task` on it. Tasks carry only indices (the worker draws future ``i`` from ``(seed,
-i)``) or an explicit :class:`~computegeo.risk.sample.Future` (stress tests), so no result
-depends on which worker ran it. Batches are streamed with back-pressure (at most
-``IN_FLIGHT_PER_WORKER`` batches per worker are outstanding) and results are returned sorted
-by task position, so every statistic is summed in the same order whatever the backend.
+The workers are :class:`computegeo.engine.workers.WorkerPool`'s (the pool that runs SSLP's and
+the robust program's subproblems): each builds ONE :class:`~computegeo.risk.recourse.RecourseModel`
+from a :class:`WorkerSpec` and evaluates batches of :class:`Task` on it. What is risk's own is
+here: tasks carry only indices (the worker draws future ``i`` from ``(seed, i)``) or an explicit
+:class:`~computegeo.risk.sample.Future` (stress tests), so no result depends on which worker ran
+it; batches go out in rounds of ``IN_FLIGHT_PER_WORKER`` per worker (progress after each round,
+at most one round outstanding); outcomes come back in task order, so every statistic is summed
+in the same order whatever the backend.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import dataclasses
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -20,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from computegeo.core.errors import InputError
-from computegeo.engine.workers import Backend
+from computegeo.engine.workers import Backend, WorkerPool
 from computegeo.optimize.solve import native_stdout_silenced
 from computegeo.risk.model import UncertaintyModel
 from computegeo.risk.recourse import FutureOutcome, RecourseModel
@@ -30,7 +30,8 @@ from computegeo.risk.sample import Future, forecast_future, future_rng, sample_f
 from computegeo.risk.sample import with_market_lost as _with_market_lost
 
 IN_FLIGHT_PER_WORKER = 2
-"""Batches outstanding per worker (back-pressure: memory stays bounded for any N)."""
+"""Batches per worker in one round (a worker's second batch is queued while it runs the first;
+progress is reported after each round)."""
 DEFAULT_BATCH = 16
 """Futures per batch sent to a worker."""
 
@@ -135,23 +136,6 @@ class Worker:
 _EMPTY = np.zeros(0)
 
 
-_PROCESS_WORKER: Worker | None = None
-
-
-def _init_process(spec: WorkerSpec) -> None:
-    global _PROCESS_WORKER  # noqa: PLW0603 - one model per worker process is the design
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # the worker's stdout carries nothing of ours (HiGHS banner)
-    _PROCESS_WORKER = Worker(spec)
-
-
-def _run_process(tasks: Sequence[Task]) -> list[FutureOutcome]:
-    if _PROCESS_WORKER is None:  # pragma: no cover - the initializer always ran
-        msg = "worker not initialised"
-        raise RuntimeError(msg)
-    return _PROCESS_WORKER.run(tasks)
-
-
 def _batches(tasks: Sequence[Task], size: int) -> list[list[Task]]:
     return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
@@ -183,7 +167,7 @@ def run_tasks(
     batch : int
         Futures per batch.
     progress : callable, optional
-        ``progress(done, total, elapsed_s)`` after each batch.
+        ``progress(done, total, elapsed_s)`` after each round of batches.
 
     Returns
     -------
@@ -195,62 +179,25 @@ def run_tasks(
     InputError
         When ``workers`` < 1, or (Ray) Ray is missing or the cluster cannot be reached.
     """
-    if workers < 1:
-        msg = f"--workers {workers}: need at least 1 worker"
-        raise InputError(msg, ["give --workers 1 or more"])
     batches = _batches(tasks, max(1, batch))
+    # one batch needs no process pool: run it here (Ray keeps the actors it was asked for)
+    n_workers = workers if backend is Backend.RAY else min(workers, len(batches))
     total = len(tasks)
     start = time.perf_counter()
-    say = progress or (lambda _d, _t, _s: None)
-    if backend is Backend.RAY:
-        from computegeo.risk.ray_backend import run_on_ray
-
-        results = run_on_ray(spec, batches, workers, address, total, start, say)
-    elif workers == 1 or len(batches) <= 1:
-        with native_stdout_silenced():
-            worker = Worker(spec)
-            results = []
-            for k, b in enumerate(batches):
-                results.append(worker.run(b))
-                say(sum(len(x) for x in batches[: k + 1]), total, time.perf_counter() - start)
-    else:
-        results = _run_pool(spec, batches, workers, total, start, say)
-    return [o for r in results for o in r]
-
-
-def _run_pool(
-    spec: WorkerSpec,
-    batches: list[list[Task]],
-    workers: int,
-    total: int,
-    start: float,
-    say: Progress,
-) -> list[list[FutureOutcome]]:
-    context = multiprocessing.get_context("spawn")  # no fork of a process with solver threads
-    results: list[list[FutureOutcome] | None] = [None] * len(batches)
-    done = 0
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_process, initargs=(spec,)
-    ) as pool:
-        pending: dict[concurrent.futures.Future[list[FutureOutcome]], int] = {}
-        queue = iter(range(len(batches)))
-        for k in queue:
-            pending[pool.submit(_run_process, batches[k])] = k
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                break
-        while pending:
-            finished, _ = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED
-            )
-            for fut in finished:
-                k = pending.pop(fut)
-                results[k] = fut.result()
-                done += len(batches[k])
-                say(done, total, time.perf_counter() - start)
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending[pool.submit(_run_process, batches[nxt])] = nxt
-    return [r for r in results if r is not None]
+    in_process = backend is Backend.LOCAL and n_workers == 1
+    # the HiGHS banner of a model built here; processes and actors silence their own
+    quiet = native_stdout_silenced() if in_process else contextlib.nullcontext()
+    results: list[FutureOutcome] = []
+    with quiet, WorkerPool(Worker, spec, n_workers, backend, address) as pool:
+        step = pool.workers * IN_FLIGHT_PER_WORKER
+        for first in range(0, len(batches), step):
+            round_ = batches[first : first + step]
+            # batch k to worker k mod N, like every other round: the load stays even
+            for outcomes in pool.map("run", [(b,) for b in round_]):
+                results.extend(outcomes)
+            if progress is not None:
+                progress(len(results), total, time.perf_counter() - start)
+    return results
 
 
 def default_workers() -> int:

@@ -21,6 +21,9 @@ disappears from the period its market is lost; what adapts is
     \quad\text{s.t.}\quad \sum_{b \in n} x[b,t] + u[n,t] = D[n,t],\;
     \sum_{b \in B(mk)} x[b,t] \le \sum_{s \in mk} (y + e + l)[s,t]
 
+Arcs where the training minimum cluster cannot fit in the future are closed (the LP relaxation
+of the planner's rule with its tightest valid big-M, :mod:`computegeo.risk.recourse_cluster`);
+futures reported on their own get the rule exactly, as a small MILP (:meth:`RecourseModel.solve`).
 Demand nodes pool the (workload, region) pairs of one workload with the same allowed markets
 (exact: demand multipliers are per workload). The cost of a future is the fixed cost of the
 commitments plus this LP's optimum. Between futures only column bounds, column costs and row
@@ -40,6 +43,7 @@ from computegeo.core.errors import SolverError
 from computegeo.optimize.solve import run_highs
 from computegeo.problem.data import FORMS_DRAWING_GRID_POWER
 from computegeo.risk.commitments import Commitments, committed_capacity_mw
+from computegeo.risk.recourse_cluster import breaks_cluster, cluster_milp
 from computegeo.risk.recourse_structure import RecourseStructure, recourse_costs
 from computegeo.risk.sample import Future
 
@@ -155,14 +159,15 @@ class RecourseModel:
         self._h.setOptionValue("presolve", "off")  # warm starts need the original model
         self._pass_model()
         self._basis: highspy.HighsBasis | None = None
-        self.solve(forecast)
+        self._values = np.zeros((d.n_periods, self._width))
+        self.solve(forecast, clusters=False)  # the LP basis every solve starts from
         self._basis = self._h.getBasis()
 
     # ---------------------------------------------------------------- construction
     def _pass_model(self) -> None:
         st, d = self.st, self.st.data
         t_n = d.n_periods
-        b_n, n_n = len(st.narc_node), st.n_nodes
+        n_n = st.n_nodes
         m_n = d.n_markets
         rows_i: list[np.ndarray] = []
         cols_i: list[np.ndarray] = []
@@ -181,7 +186,7 @@ class RecourseModel:
         )
         self._h.passModel(lp)
         var = np.arange(t_n)[:, None] * self._width
-        self._var_cols = (var + np.arange(b_n, self._width)[None, :]).ravel().astype(np.int32)
+        self._var_cols = (var + np.arange(self._width)[None, :]).ravel().astype(np.int32)
         demand_rows = np.arange(t_n)[:, None] * self._rows + np.arange(n_n)[None, :]
         head_rows = (
             np.arange(t_n)[:, None] * self._rows
@@ -246,8 +251,12 @@ class RecourseModel:
         l_up = np.where(rc.lease_ready, room[ls], 0.0)
         l_cost = rc.lease_usd_per_mw
         u_cost = rc.unmet_usd_per_mw
-        upper = np.concatenate([k.T, e_up.T, l_up.T, demand.T], axis=1)  # (T, width - B)
-        cost = np.concatenate([load_cost.T, e_cost.T, l_cost.T, u_cost.T], axis=1) * scale
+        # arcs closed by the minimum-cluster rule (no cluster fits there in this future)
+        x_up = np.where(rc.flow_open, np.inf, 0.0)
+        x_cost = np.zeros_like(x_up)
+        upper = np.concatenate([x_up.T, k.T, e_up.T, l_up.T, demand.T], axis=1)  # (T, width)
+        cost = np.concatenate([x_cost.T, load_cost.T, e_cost.T, l_cost.T, u_cost.T], axis=1)
+        cost = cost * scale
         # remaining grid headroom for new leases: H - PUE x (committed new grid capacity)
         grid = np.array([f in FORMS_DRAWING_GRID_POWER for f in d.site_form])
         new = (
@@ -262,13 +271,25 @@ class RecourseModel:
         row_lo = np.concatenate([demand.T.ravel(), np.full(head.size, -np.inf)])
         return upper.ravel(), cost.ravel(), row_lo, row_up, k, demand
 
-    def solve(self, future: Future) -> FutureOutcome:
+    def solve(self, future: Future, *, clusters: bool | None = None) -> FutureOutcome:
         """Evaluate ``future``: update bounds, costs and right-hand sides, re-solve warm.
+
+        The training minimum-cluster rule enters every solve linearly (arcs where no cluster
+        fits are closed, :func:`~computegeo.risk.recourse_structure.cluster_bound_mw`); with
+        ``clusters`` the rule is enforced exactly: if the LP's optimum breaks it, the future
+        is re-solved as a small MILP with the cluster binaries
+        (:func:`~computegeo.risk.recourse_cluster.cluster_milp`). The persistent LP, its basis
+        and :meth:`capacity_sensitivity` stay those of the LP.
 
         Parameters
         ----------
         future : Future
             The future to evaluate.
+        clusters : bool, optional
+            Enforce the minimum-cluster rule with binaries. Default: for futures reported on
+            their own (index -1: the forecast, named stress tests), not for sampled futures
+            (index >= 0: the two-stage program's and the risk sample's, whose recourse must
+            stay an LP for Benders' cuts).
 
         Returns
         -------
@@ -307,7 +328,13 @@ class RecourseModel:
             )
             raise SolverError(msg)
         values = np.asarray(h.getSolution().col_value).reshape(d.n_periods, self._width)
-        return self._outcome(future, values, cost.reshape(d.n_periods, -1), demand)
+        integer = future.index < 0 if clusters is None else clusters
+        if integer and breaks_cluster(self.st, values[:, : self._off_y].T):
+            flat = cluster_milp(self.st, h.getLp(), self._width, future)
+            values = flat.reshape(d.n_periods, self._width)
+        self._values = values
+        cost_t = cost.reshape(d.n_periods, self._width)[:, self._off_y :]
+        return self._outcome(future, values, cost_t, demand)
 
     def recommit(self, commitments: Commitments, fixed_cost_usd: float) -> None:
         """Evaluate other commitments on the same LP.
@@ -349,7 +376,9 @@ class RecourseModel:
         self._basis = basis
 
     def columns(self) -> RecourseColumns:
-        """The primal values of the last :meth:`solve`, by family (noise below TOL_MW -> 0).
+        """The primal values of the last :meth:`solve` (the MILP's, if it ran), by family.
+
+        Noise below TOL_MW is set to 0.
 
         Returns
         -------
@@ -357,8 +386,7 @@ class RecourseModel:
             Flows per pooled arc, load on committed capacity, emergency cloud, new leases and
             unmet demand per period [MW].
         """
-        d = self.st.data
-        v = np.asarray(self._h.getSolution().col_value).reshape(d.n_periods, self._width)
+        v = self._values
         v = np.where(np.abs(v) < TOL_MW, 0.0, v)
         return RecourseColumns(
             flow_mw=v[:, : self._off_y].T.copy(),

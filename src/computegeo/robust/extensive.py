@@ -179,7 +179,9 @@ def _add_variables(
     )
     cs, ls = st.cloud_sites, st.lease_sites
     m.add_variables(lower=0.0, coords=[ctx.sites, period, future], name="future-load")
-    m.add_variables(lower=0.0, coords=[rarc, period, future], name="future-flow")
+    # arcs where no training minimum cluster fits in the future are closed, as in the LP
+    x_up = np.where(np.stack([c.flow_open for c in costs], axis=-1), np.inf, 0.0)
+    m.add_variables(lower=0.0, upper=_da(x_up, rarc, period, future), name="future-flow")
     e_up = np.where(alive[cs], np.inf, 0.0)
     m.add_variables(
         lower=0.0, upper=_da(e_up, cloud, period, future), name="future-emergency_cloud"

@@ -71,3 +71,17 @@ class ResilienceBasis(enum.Enum):
     """Per workload and per demand region: each region keeps at least the share of its own
     demand (for latency-bound inference, a region left with nothing is an outage for its
     users)."""
+
+
+class N1Method(enum.Enum):
+    """How the planner enforces the N-1 rule (the scenario's ``solver.n1_method``)."""
+
+    ROWS = "rows"
+    """Lazy rounds of the formulation's N-1 rows and flows, added in place."""
+    CUTS = "cuts"
+    """Benders feasibility cuts on site capacity from one checking LP per contingency
+    (:mod:`computegeo.planner.n1_cuts`); the master has no contingency flows."""
+    AUTO = "auto"
+    """CUTS when every contingency's flows would be more than ``N1_CUTS_RATIO`` times the
+    columns of the model without them (:func:`computegeo.planner.rounds.n1_method_for`),
+    ROWS otherwise."""

@@ -19,6 +19,7 @@ from computegeo.scenario.enums import (
     DemandUnit,
     Form,
     Membership,
+    N1Method,
     ResilienceBasis,
     ResilienceScope,
 )
@@ -488,6 +489,12 @@ class SolverSettings(ScenarioModel):
     """Wall-clock limit for the solver [s]."""
     threads: Threads | None = None
     """Solver threads; ``null`` = the solver decides."""
+    n1_method: N1Method = N1Method.AUTO
+    """How the N-1 rule is enforced: ``rows`` (the N-1 rows and flows of each contingency,
+    added in lazy rounds), ``cuts`` (capacity cuts from one checking LP per contingency; the
+    model keeps no N-1 flows) or ``auto`` (cuts when the N-1 flows would be more than 1.5x
+    the rest of the model, rows otherwise). Both are exact; plan.json's ``solve.n1_method`` says
+    which ran."""
 
 
 class PlanScreen(ScreenConfig):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from computegeo.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR
-from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns
+from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns, columns
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form
 
@@ -44,8 +44,8 @@ def spec_from_problem(data: ProblemData) -> CheckSpec:
         head_start_months=0.0,
         discount_rate=data.discount_rate,
         base_year=data.base_year,
-        **_market_columns(data),
-        **_site_columns(data),
+        **columns(_market_columns(data)),
+        **columns(_site_columns(data)),
         workload_id=data.workload_id,
         region_id=data.region_id,
         workload_min_cluster_mw=data.training_min_cluster_mw,

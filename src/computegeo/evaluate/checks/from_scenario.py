@@ -34,7 +34,7 @@ from computegeo.evaluate.checks.scenario_sites import (
     providers,
     site_facts,
 )
-from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns
+from computegeo.evaluate.checks.spec import CheckSpec, MarketColumns, SiteColumns, columns
 from computegeo.problem.data import ProblemData
 from computegeo.scenario.enums import Form, ResilienceBasis, ResilienceScope
 from computegeo.scenario.risk import RiskSection
@@ -168,8 +168,8 @@ def spec_from_scenario(
         head_start_months=(h.start_year - h.effective_decision_year) * MONTHS_PER_YEAR,
         discount_rate=scenario.discount_rate,
         base_year=float(h.start_year),
-        **market,
-        **_site_columns(scenario, dataset, data, labels, facts),
+        **columns(market),
+        **columns(_site_columns(scenario, dataset, data, labels, facts)),
         workload_id=data.workload_id,
         region_id=data.region_id,
         workload_min_cluster_mw=np.array(

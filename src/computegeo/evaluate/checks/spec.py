@@ -18,8 +18,8 @@ plan's rows up with the spec.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypedDict
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -46,22 +46,14 @@ class Violation:
 
 
 @dataclass(frozen=True, eq=False)
-class CheckSpec:
-    """Everything a plan is checked against, aligned with the problem's labels.
+class MarketColumns:
+    """The market fields of a :class:`CheckSpec`, declared once: the spec inherits them.
 
-    Shapes: T periods, M markets, S sites, W workloads, R regions. ``inf`` = no limit.
+    Each source (scenario, problem) builds the group on its own and passes it on with
+    :func:`columns`.
 
     Attributes
     ----------
-    source : str
-        ``"scenario"`` or ``"problem"`` (where the spec was derived from).
-    period_label : tuple of str, (T,)
-    period_start_year, period_length_years : ndarray, (T,)
-        Start [calendar yr] and length [yr] of each period.
-    head_start_months : float
-        Months between a period's decision date and its start [months].
-    discount_rate : float
-        Real discount rate [1/yr]; ``base_year`` the year cash flows are discounted to.
     market_id, market_country, market_grid_zone : tuple of str, (M,)
     market_pue : ndarray, (M,)
         Power usage effectiveness [-].
@@ -73,6 +65,27 @@ class CheckSpec:
         No new builds or new-capacity leases in the market.
     market_policy_problem : tuple of str, (M,)
         Why ``policies.markets`` excludes the market ("" when allowed).
+    """
+
+    market_id: tuple[str, ...]
+    market_country: tuple[str, ...]
+    market_grid_zone: tuple[str, ...]
+    market_pue: np.ndarray
+    market_power_price_usd_per_mwh: np.ndarray
+    market_carbon_t_per_mwh: np.ndarray
+    market_headroom_grid_mw: np.ndarray
+    market_moratorium: np.ndarray
+    market_policy_problem: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SiteColumns:
+    """The site fields of a :class:`CheckSpec`, declared once: the spec inherits them.
+
+    Each source builds the group on its own and passes it on with :func:`columns`.
+
+    Attributes
+    ----------
     site_id, site_provider : tuple of str, (S,)
     site_market : ndarray of int, (S,)
     site_form : tuple of Form, (S,)
@@ -94,6 +107,61 @@ class CheckSpec:
         Most capacity the site may hold [MW]; capacity already there [MW].
     unplaced_existing : tuple of str
         Existing capacity the source states that no site of the problem holds.
+    """
+
+    site_id: tuple[str, ...]
+    site_provider: tuple[str, ...]
+    site_market: np.ndarray
+    site_form: tuple[Form, ...]
+    site_new_capacity: np.ndarray
+    site_lead_months: np.ndarray
+    site_term_periods: np.ndarray
+    site_capex_usd_per_mw: np.ndarray
+    site_life_years: np.ndarray
+    site_campus_fixed_cost_usd: np.ndarray
+    site_recurring_usd_per_mw_year: np.ndarray
+    site_pays_power: np.ndarray
+    site_campus_min_mw: np.ndarray
+    site_campus_max_mw: np.ndarray
+    site_available_mw: np.ndarray
+    site_existing_mw: np.ndarray
+    unplaced_existing: tuple[str, ...]
+
+
+def columns(group: MarketColumns | SiteColumns) -> dict[str, Any]:
+    """A group's fields by name, to unpack into :class:`CheckSpec` (no copies of the arrays).
+
+    Parameters
+    ----------
+    group : MarketColumns or SiteColumns
+        The group a source built (its constructor type-checks every field).
+
+    Returns
+    -------
+    dict of str to object
+        Field name to value.
+    """
+    return {f.name: getattr(group, f.name) for f in fields(group)}
+
+
+@dataclass(frozen=True, eq=False)
+class CheckSpec(MarketColumns, SiteColumns):
+    """Everything a plan is checked against, aligned with the problem's labels.
+
+    Shapes: T periods, M markets, S sites, W workloads, R regions. ``inf`` = no limit. The
+    market and site fields are those of :class:`MarketColumns` and :class:`SiteColumns`.
+
+    Attributes
+    ----------
+    source : str
+        ``"scenario"`` or ``"problem"`` (where the spec was derived from).
+    period_label : tuple of str, (T,)
+    period_start_year, period_length_years : ndarray, (T,)
+        Start [calendar yr] and length [yr] of each period.
+    head_start_months : float
+        Months between a period's decision date and its start [months].
+    discount_rate : float
+        Real discount rate [1/yr]; ``base_year`` the year cash flows are discounted to.
     workload_id : tuple of str, (W,)
     workload_min_cluster_mw, workload_penalty_usd_per_mw_year, workload_n1_share : ndarray, (W,)
     demand_mw : ndarray, (W, R, T)
@@ -127,34 +195,6 @@ class CheckSpec:
     head_start_months: float
     discount_rate: float
     base_year: float
-
-    market_id: tuple[str, ...]
-    market_country: tuple[str, ...]
-    market_grid_zone: tuple[str, ...]
-    market_pue: np.ndarray
-    market_power_price_usd_per_mwh: np.ndarray
-    market_carbon_t_per_mwh: np.ndarray
-    market_headroom_grid_mw: np.ndarray
-    market_moratorium: np.ndarray
-    market_policy_problem: tuple[str, ...]
-
-    site_id: tuple[str, ...]
-    site_provider: tuple[str, ...]
-    site_market: np.ndarray
-    site_form: tuple[Form, ...]
-    site_new_capacity: np.ndarray
-    site_lead_months: np.ndarray
-    site_term_periods: np.ndarray
-    site_capex_usd_per_mw: np.ndarray
-    site_life_years: np.ndarray
-    site_campus_fixed_cost_usd: np.ndarray
-    site_recurring_usd_per_mw_year: np.ndarray
-    site_pays_power: np.ndarray
-    site_campus_min_mw: np.ndarray
-    site_campus_max_mw: np.ndarray
-    site_available_mw: np.ndarray
-    site_existing_mw: np.ndarray
-    unplaced_existing: tuple[str, ...]
 
     workload_id: tuple[str, ...]
     region_id: tuple[str, ...]
@@ -281,47 +321,3 @@ def over(value: float, limit: float) -> bool:
     if not np.isfinite(limit):
         return False
     return bool(value > limit + ABS_TOL_MW + REL_TOL * abs(limit))
-
-
-class MarketColumns(TypedDict):
-    """The market fields of :class:`CheckSpec` (shape (M,); headroom (M, T)), as one group.
-
-    Each source (scenario, problem) builds the group on its own and unpacks it into
-    :class:`CheckSpec`; the fields mean what the spec's attributes of the same name say.
-    """
-
-    market_id: tuple[str, ...]
-    market_country: tuple[str, ...]
-    market_grid_zone: tuple[str, ...]
-    market_pue: np.ndarray
-    market_power_price_usd_per_mwh: np.ndarray
-    market_carbon_t_per_mwh: np.ndarray
-    market_headroom_grid_mw: np.ndarray
-    market_moratorium: np.ndarray
-    market_policy_problem: tuple[str, ...]
-
-
-class SiteColumns(TypedDict):
-    """The site fields of :class:`CheckSpec` (shape (S,) or (S, T)), as one group.
-
-    Built by each source on its own and unpacked into :class:`CheckSpec`; the fields mean what
-    the spec's attributes of the same name say.
-    """
-
-    site_id: tuple[str, ...]
-    site_provider: tuple[str, ...]
-    site_market: np.ndarray
-    site_form: tuple[Form, ...]
-    site_new_capacity: np.ndarray
-    site_lead_months: np.ndarray
-    site_term_periods: np.ndarray
-    site_capex_usd_per_mw: np.ndarray
-    site_life_years: np.ndarray
-    site_campus_fixed_cost_usd: np.ndarray
-    site_recurring_usd_per_mw_year: np.ndarray
-    site_pays_power: np.ndarray
-    site_campus_min_mw: np.ndarray
-    site_campus_max_mw: np.ndarray
-    site_available_mw: np.ndarray
-    site_existing_mw: np.ndarray
-    unplaced_existing: tuple[str, ...]
