@@ -75,7 +75,7 @@ optimum lies (its integrality gap is small); dropping them keeps the MILP master
 cut is valid, so dropping any never invalidates a bound."""
 MASTER_ALTERNATIVES = 2
 """Other improving solutions of each MILP master evaluated as plans (and cut at) [-]."""
-MILP_GROUPS = 20
+MILP_GROUPS = 50
 """Groups of futures of the MILP master (partial aggregation; expected cost only) [-].
 
 One theta per group and one cut row per group per evaluated plan instead of one per future:
