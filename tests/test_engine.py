@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from computegeo.core.errors import InputError
+from computegeo.core.errors import InfeasibleError, InputError, SolverError
 from computegeo.engine.cuts import CutMaster, Cuts, Gap
 from computegeo.engine.workers import Backend, WorkerPool
 
@@ -70,6 +70,147 @@ def test_cut_master_scale_and_integer_switch() -> None:
     assert obj_lp == pytest.approx(2.45)
 
 
+def _integer_master() -> CutMaster:
+    """The integer master of the test above (x = 2: 2.6; x = 3: 2.85; x = 1: 3.05)."""
+    m = _master(integer=True, cost=0.8)
+    m.add(Cuts(np.array([0, 1]), np.array([[-2.0e6], [-0.5e6]]), np.array([5.0e6, 2.0e6])), 1e-6)
+    m.add(Cuts(np.array([1]), np.array([[0.0]]), np.array([0.9e6])), 1e-6)
+    return m
+
+
+def test_cuts_slack_binding_and_concat() -> None:
+    """At x = 2.5, theta = (0, 0.9): the cuts' values are 0, 0.75 and 0.9."""
+    a = Cuts(np.array([0, 1]), np.array([[-2.0], [-0.5]]), np.array([5.0, 2.0]))
+    b = Cuts(np.array([1]), np.array([[0.0]]), np.array([0.9]))
+    all_cuts = Cuts.concat([a, b], 1)
+    assert len(all_cuts) == 3
+    assert len(Cuts.concat([], 1)) == 0
+    slack = all_cuts.slack(np.array([2.5]), np.array([0.0, 0.9]))
+    np.testing.assert_allclose(slack, [0.0, 0.15, 0.0], atol=1e-12)
+    # 0.15 of slack is 16.7 % of theta_1 = 0.9: kept at 20 %, dropped at 10 %
+    keep = all_cuts.binding(np.array([2.5]), np.array([0.0, 0.9]), 0.2)
+    assert keep.tolist() == [True, True, True]
+    keep = all_cuts.binding(np.array([2.5]), np.array([0.0, 0.9]), 0.1)
+    assert keep.tolist() == [True, False, True]
+    np.testing.assert_array_equal(all_cuts.select(keep).rhs, [5.0, 0.9])
+
+
+def test_cut_master_improving_solutions_and_start() -> None:
+    """HiGHS meets x = 3 (2.85) before the optimum x = 2 (2.6): the one alternative."""
+    m = _integer_master()
+    m.save_improving()
+    x, _theta, obj = m.solve(mip_gap=0.0)
+    assert (x[0], obj, m.optimal) == (pytest.approx(2.0), pytest.approx(2.6), True)
+    alternatives = m.alternatives(5)
+    assert [a[0] for a in alternatives] == [pytest.approx(3.0)]
+    assert m.alternatives(5, skip=lambda col: bool(col[0] > 2.5)) == []
+    # started from x = 3, that start is no alternative; the optimum is still found
+    m.start_from(alternatives[0])
+    x, _theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(2.0), pytest.approx(2.6))
+    assert m.alternatives(5) == []
+
+
+def test_cut_master_limit_keeps_the_start() -> None:
+    """Stopped before any node, the master returns its start (x = 3) and a bound below it.
+
+    The limit is HiGHS' node limit (deterministic, unlike a clock); ``time_limit_s`` takes the
+    same path (a limit status with a feasible solution).
+    """
+    m = _integer_master()
+    m.start_from(np.array([3.0, 0.0, 0.0]))
+    m.h.setOptionValue("mip_max_nodes", 0)
+    with pytest.raises(SolverError, match="stopped"):
+        m.solve()
+    x, _theta, obj = m.solve(time_limit_s=60.0, accept_limit=True)
+    assert (x[0], obj, m.optimal) == (pytest.approx(3.0), pytest.approx(2.85), False)
+    assert m.dual_bound <= 2.6 + 1e-9
+    m.h.setOptionValue("mip_max_nodes", 1_000_000)
+    x, _theta, obj = m.solve()
+    assert (x[0], obj, m.optimal) == (pytest.approx(2.0), pytest.approx(2.6), True)
+
+
+def test_cut_master_reads_integrality_from_the_model() -> None:
+    """Wrapped without an integrality array, the integer columns are the model's own."""
+    built = _integer_master()
+    wrapped = CutMaster(built.h, built.x_cols, built.theta_cols)
+    assert wrapped.int_cols.tolist() == [0]
+    assert wrapped.is_mip
+
+
+def test_cut_master_solve_fixed_restores_the_mip() -> None:
+    """x fixed at 3: the LP completes theta = (0, 0.9); with a row x <= 3.5, x = 4 has none."""
+    m = _integer_master()
+    cols = m.solve_fixed(np.array([3.0]))
+    assert cols is not None
+    np.testing.assert_allclose(cols, [3.0, 0.0, 0.9], atol=1e-9)
+    row = sp.csr_matrix(np.array([[1.0]]))
+    capped = CutMaster.from_arrays(
+        np.ones(1), np.ones(1), np.zeros(1), np.full(1, 4.0), np.ones(1, dtype=bool), row,
+        np.zeros(1), np.full(1, 3.5), np.zeros(1),
+    )  # fmt: skip
+    assert capped.solve_fixed(np.array([4.0])) is None
+    assert capped.solve()[0][0] == pytest.approx(0.0)
+    x, _theta, obj = m.solve()  # bounds and integrality are back: the MIP optimum
+    assert (x[0], obj) == (pytest.approx(2.0), pytest.approx(2.6))
+    assert m.solve_fixed(np.array([1.0])) == pytest.approx([1.0, 3.0, 1.5])
+
+
+def test_cut_master_infeasible() -> None:
+    """``x >= 5`` against ``x <= 4``: an infeasible master is an InfeasibleError."""
+    m = CutMaster.from_arrays(
+        c=np.array([1.0]),
+        probability=np.array([1.0]),
+        x_lo=np.array([0.0]),
+        x_hi=np.array([4.0]),
+        x_int=np.array([False]),
+        A=sp.csr_matrix(np.array([[1.0]])),
+        a_lo=np.array([5.0]),
+        a_hi=np.array([np.inf]),
+        theta_lower=np.zeros(1),
+    )
+    with pytest.raises(InfeasibleError, match="infeasible"):
+        m.solve()
+
+
+def test_partial_aggregation_by_hand() -> None:
+    """Both futures in one group: ``Theta >= 0.5 (6 - 2x) + 0.5 (2 - x/2) = 4 - 1.25 x``.
+
+    ``min x + Theta`` is then 3.2 at x = 3.2, a valid bound below the optimum 3.25. The cuts
+    at x = 3.2 (``theta_0 >= 0``, ``theta_1 >= 2 - x/2``) aggregate to ``Theta >= 1 - x/4``,
+    which meets ``4 - 1.25 x`` at x = 3: objective 3.25, the disaggregated optimum.
+    """
+    m = _master()
+    weight = m.aggregate(np.array([0, 0]))
+    np.testing.assert_allclose(weight, [0.5, 0.5])
+    assert m.S == 1
+    at_zero = Cuts.at(
+        np.array([0, 1]), np.zeros(1), np.array([6.0, 2.0]), np.array([[-2.0], [-0.5]])
+    )
+    m.add(at_zero.aggregate(np.array([0, 0]), weight))
+    x, theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(3.2), pytest.approx(3.2))
+    assert theta == pytest.approx([0.0], abs=1e-9)
+    at_x = Cuts.at(np.array([1, 0]), x, np.array([0.4, 0.0]), np.array([[-0.5], [0.0]]))
+    m.add(at_x.aggregate(np.array([0, 0]), weight))
+    x, theta, obj = m.solve()
+    assert (x[0], obj) == (pytest.approx(3.0), pytest.approx(3.25))
+    assert theta == pytest.approx([0.25])
+    with pytest.raises(ValueError, match="before cuts"):
+        m.aggregate(np.array([0, 0]))
+
+
+def test_aggregate_cuts_needs_whole_groups() -> None:
+    """A group missing a scenario's cut has no valid combination: it is left out."""
+    cuts = Cuts(np.array([0, 2]), np.array([[1.0], [3.0]]), np.array([10.0, 30.0]))
+    group, weight = np.array([0, 0, 1]), np.array([0.5, 0.5, 1.0])
+    out = cuts.aggregate(group, weight)
+    assert out.scenario.tolist() == [1]
+    assert (out.coef.tolist(), out.rhs.tolist()) == ([[3.0]], [30.0])
+    with pytest.raises(ValueError, match="one cut per scenario"):
+        Cuts.concat([cuts, cuts], 1).aggregate(group, weight)
+
+
 def test_gap_bookkeeping() -> None:
     g = Gap()
     assert g.gap == math.inf
@@ -81,7 +222,9 @@ def test_gap_bookkeeping() -> None:
     g.note(100.0)
     assert g.closed(1e-7)
     assert g.gap == 0.0
-    assert [h[1:] for h in g.history] == [(90.0, math.inf), (100.0, 100.0)]
+    g.note(95.0)  # a looser master proves less: the best bound holds
+    assert g.bound == 100.0
+    assert [h[1:] for h in g.history] == [(90.0, math.inf), (100.0, 100.0), (100.0, 100.0)]
 
 
 class _Square:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from computegeo.core.errors import SolverError
+from computegeo.core.errors import InfeasibleError, SolverError
 from computegeo.engine.highs import finite, load, new_highs, set_integrality
 from computegeo.optimize.solve import run_highs
 
@@ -70,6 +71,108 @@ class Cuts:
     def __len__(self) -> int:
         """Number of cuts."""
         return len(self.scenario)
+
+    @classmethod
+    def concat(cls, parts: list[Cuts], n1: int) -> Cuts:
+        """All cuts of ``parts``, in their order.
+
+        Parameters
+        ----------
+        parts : list of Cuts
+            Cut batches over the same ``n1`` first-stage variables.
+        n1 : int
+            Number of first-stage variables (the shape of an empty result).
+
+        Returns
+        -------
+        Cuts
+            One collection.
+        """
+        if not parts:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros((0, n1)), np.zeros(0))
+        return cls(
+            np.concatenate([p.scenario for p in parts]),
+            np.vstack([p.coef for p in parts]),
+            np.concatenate([p.rhs for p in parts]),
+        )
+
+    def slack(self, x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        """How far each cut is from binding at ``(x, theta)``: ``theta_s - rhs - coef'x``.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n1,)
+            First stage, in the cuts' variables.
+        theta : ndarray, shape (S,)
+            Recourse estimates, in the cuts' units.
+
+        Returns
+        -------
+        ndarray, shape (K,)
+            Slack of each cut (negative: the cut is violated) [cut units].
+        """
+        return theta[self.scenario] - self.rhs - self.coef @ x
+
+    def binding(self, x: np.ndarray, theta: np.ndarray, share: float) -> np.ndarray:
+        """The cuts nearly binding at ``(x, theta)``: slack at most ``share`` of ``|theta_s|``.
+
+        Every cut is valid, so a master with any subset of them still gives a valid bound;
+        keeping the nearly binding ones keeps a MILP master small where its optimum lies.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n1,)
+            First stage (e.g. the last LP master's).
+        theta : ndarray, shape (S,)
+            Its recourse estimates [cut units].
+        share : float
+            Slack allowed per unit of ``max(|theta_s|, 1)`` [-].
+
+        Returns
+        -------
+        ndarray of bool, shape (K,)
+            The mask of cuts to keep.
+        """
+        limit = share * np.maximum(np.abs(theta[self.scenario]), 1.0)
+        return self.slack(x, theta) <= limit
+
+    def aggregate(self, group: np.ndarray, weight: np.ndarray) -> Cuts:
+        """Combine one cut per scenario into one cut per group of scenarios.
+
+        For a group ``g``: ``Theta_g >= sum_{s in g} w_s (rhs_s + coef_s'x)``, valid for
+        ``Theta_g = sum_{s in g} w_s theta_s`` (:meth:`CutMaster.aggregate`). Only groups whose
+        every scenario has a cut here are combined (a missing one has no valid term).
+
+        Parameters
+        ----------
+        group : ndarray of int, shape (S,)
+            Group of each scenario.
+        weight : ndarray, shape (S,)
+            Weight of each scenario in its group (:meth:`CutMaster.aggregate`) [-].
+
+        Returns
+        -------
+        Cuts
+            One cut per complete group; ``scenario`` holds the group.
+
+        Raises
+        ------
+        ValueError
+            A scenario has more than one cut here.
+        """
+        s = np.asarray(self.scenario, dtype=np.int64)
+        if len(np.unique(s)) != len(s):
+            msg = "aggregate one cut per scenario (cuts taken at one point)"
+            raise ValueError(msg)
+        n_groups = int(group.max()) + 1
+        g = group[s]
+        complete = np.bincount(g, minlength=n_groups) == np.bincount(group, minlength=n_groups)
+        w = weight[s]
+        coef = np.zeros((n_groups, self.coef.shape[1]))
+        np.add.at(coef, g, w[:, None] * self.coef)
+        rhs = np.bincount(g, weights=w * self.rhs, minlength=n_groups)
+        keep = np.flatnonzero(complete)
+        return Cuts(keep, coef[keep], rhs[keep])
 
     def select(self, keep: np.ndarray) -> Cuts:
         """A subset of the cuts.
@@ -123,10 +226,23 @@ class CutMaster:
         self.n1, self.S = len(self.x_cols), len(self.theta_cols)
         self.integer = integer
         self._integer_now = True
+        if integer is None:  # the model's own integrality (HighsVarType: 0 = continuous)
+            mask = np.asarray(h.getLp().integrality_, dtype=np.int64) != 0
+        else:
+            mask = np.asarray(integer, dtype=bool)
+        self.int_cols = np.flatnonzero(mask).astype(np.int32)
+        """HiGHS columns that are integer when the master is a MIP."""
         self.cuts = 0
         """Cut rows added so far."""
         self.dual_bound = -math.inf
         """HiGHS' proven bound of the last solve (``mip_dual_bound`` of a MIP)."""
+        self.optimal = False
+        """Whether the last solve ended optimal (else: stopped by its limit with a plan)."""
+        self.last = np.zeros(0)
+        """Every column's value at the last solve."""
+        self._start: np.ndarray | None = None
+        self._saved: list[np.ndarray] = []
+        self._save_improving = False
 
     @classmethod
     def from_arrays(  # noqa: PLR0913 - the master's data, as HiGHS takes it
@@ -215,7 +331,93 @@ class CutMaster:
         )
         self.cuts += k
 
-    def solve(self, integer: bool = True) -> tuple[np.ndarray, np.ndarray, float]:
+    def aggregate(self, group: np.ndarray) -> np.ndarray:
+        """Partial aggregation: one ``Theta_g`` per group of scenarios instead of ``theta_s``.
+
+        ``Theta_g`` costs the group's objective weight ``C_g = sum_{s in g} c_s`` and stands
+        for ``sum_{s in g} (c_s / C_g) theta_s``; the scenarios' ``theta`` leave the objective
+        (fixed at their lower bound where finite). Fewer columns and one cut row per group
+        (:meth:`Cuts.aggregate`) keep a MIP master small; its bound stays valid (an
+        aggregated cut is a valid cut of ``Theta_g``), only coarser. Call before any cut.
+
+        Parameters
+        ----------
+        group : ndarray of int, shape (S,)
+            Group of each scenario, ``0 .. G-1``, every group used.
+
+        Returns
+        -------
+        ndarray, shape (S,)
+            Each scenario's weight ``c_s / C_g`` in its group [-], for :meth:`Cuts.aggregate`.
+
+        Raises
+        ------
+        ValueError
+            Cuts were added already, ``theta`` enters a row (e.g. a CVaR linearisation: the
+            objective is then not linear in each ``theta``), or a group has no cost.
+        """
+        group = np.asarray(group, dtype=np.int64)
+        _st, _n, cost, lo, _hi, nnz = self.h.getCols(self.S, self.theta_cols)
+        if self.cuts or nnz:
+            msg = "aggregate theta only before cuts and when it enters the objective alone"
+            raise ValueError(msg)
+        n_groups = int(group.max()) + 1
+        total = np.asarray(np.bincount(group, weights=cost, minlength=n_groups), dtype=float)
+        if np.any(total <= 0.0):
+            msg = "every group of scenarios needs a positive objective weight"
+            raise ValueError(msg)
+        weight = np.asarray(cost) / total[group]
+        lower = np.asarray(
+            np.bincount(group, weights=weight * finite(np.asarray(lo)), minlength=n_groups),
+            dtype=float,
+        )
+        first = self.h.getNumCol()
+        none = np.zeros(0, dtype=np.int32)
+        upper = np.full(n_groups, highspy.kHighsInf)
+        self.h.addCols(n_groups, total, lower, upper, 0, none, none, np.zeros(0))
+        self.h.changeColsCost(self.S, self.theta_cols, np.zeros(self.S))
+        fixed = np.isfinite(lo) & (np.abs(lo) < highspy.kHighsInf)
+        if fixed.any():
+            cols = self.theta_cols[fixed]
+            self.h.changeColsBounds(len(cols), cols, np.asarray(lo)[fixed], np.asarray(lo)[fixed])
+        if self.integer is not None:
+            self.integer = np.concatenate([self.integer, np.zeros(n_groups, dtype=bool)])
+        self.theta_cols = (first + np.arange(n_groups)).astype(np.int32)
+        self.S = n_groups
+        return weight
+
+    @property
+    def is_mip(self) -> bool:
+        """Whether the next solve keeps integer columns."""
+        return bool(len(self.int_cols)) and (self.integer is None or self._integer_now)
+
+    def save_improving(self) -> None:
+        """Keep the improving solutions of every MIP solve (:meth:`alternatives`)."""
+        self._save_improving = True
+        self.h.setOptionValue("mip_improving_solution_save", True)
+
+    def start_from(self, columns: np.ndarray) -> None:
+        """Start the next MIP solves from the integer decisions of master solution ``columns``.
+
+        HiGHS completes the fixed integers (the continuous columns, ``theta`` rising to the
+        newer cuts) into a feasible start, so branch-and-bound begins with that plan's cost.
+
+        Parameters
+        ----------
+        columns : ndarray
+            Every column's value (e.g. :attr:`last` of an earlier solve).
+        """
+        if len(self.int_cols) and len(columns):
+            self._start = np.round(np.asarray(columns)[self.int_cols])
+
+    def solve(
+        self,
+        integer: bool = True,
+        *,
+        mip_gap: float | None = None,
+        time_limit_s: float | None = None,
+        accept_limit: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray, float]:
         """Solve the master (its LP relaxation when ``integer`` is False).
 
         Parameters
@@ -223,33 +425,132 @@ class CutMaster:
         integer : bool
             Keep the integrality given at construction (ignored without one). Unchanged
             integrality keeps the LP basis warm.
+        mip_gap : float, optional
+            HiGHS ``mip_rel_gap`` for this solve and the next ones [-]; the proven bound
+            (:attr:`dual_bound`) stays valid at any gap.
+        time_limit_s : float, optional
+            HiGHS ``time_limit`` for this solve and the next ones [s].
+        accept_limit : bool
+            Accept a solve stopped by a limit when it holds a feasible solution
+            (:attr:`optimal` is then False; :attr:`dual_bound` is still proven).
 
         Returns
         -------
         tuple
             ``(x, theta, objective)``: the first stage (``x_cols``), the scenarios' ``theta``
-            and the master's optimum, a valid lower bound of the two-stage optimum when solved
+            and the master's objective, a valid lower bound of the two-stage optimum when solved
             to optimality [master units]; :attr:`dual_bound` holds HiGHS' proven bound.
 
         Raises
         ------
+        InfeasibleError
+            The master has no solution (the first-stage rows cannot hold).
         SolverError
-            The master is not solved to optimality.
+            The master stopped without a (feasible, when ``accept_limit``) solution.
         """
+        h = self.h
         if self.integer is not None and integer != self._integer_now:
-            set_integrality(self.h, self.integer if integer else np.zeros_like(self.integer))
+            set_integrality(h, self.integer if integer else np.zeros_like(self.integer))
             self._integer_now = integer
-        run_highs(self.h)
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            status = self.h.modelStatusToString(self.h.getModelStatus())
-            msg = f"the decomposition's master stopped: {status}"
+        if mip_gap is not None:
+            h.setOptionValue("mip_rel_gap", float(mip_gap))
+        if time_limit_s is not None:
+            h.setOptionValue("time_limit", max(float(time_limit_s), 1e-3))
+        if self._start is not None and self.is_mip:
+            h.setSolution(len(self.int_cols), self.int_cols, self._start)
+        run_highs(h)
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            msg = "the decomposition's master is infeasible"
+            raise InfeasibleError(msg, ["the first-stage rows cannot hold"])
+        info = h.getInfo()
+        self.optimal = status == highspy.HighsModelStatus.kOptimal
+        feasible = accept_limit and info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if not (self.optimal or feasible):
+            msg = f"the decomposition's master stopped: {h.modelStatusToString(status)}"
             raise SolverError(msg, ["check the first-stage rows"])
-        sol = np.asarray(self.h.getSolution().col_value)
-        info = self.h.getInfo()
+        sol = np.asarray(h.getSolution().col_value)
+        self.last = sol
         objective = float(info.objective_function_value)
-        mip = self.integer is not None and self._integer_now and bool(self.integer.any())
-        self.dual_bound = float(info.mip_dual_bound) if mip else objective
+        self.dual_bound = float(info.mip_dual_bound) if self.is_mip else objective
+        if self._save_improving and self.is_mip:
+            self._saved = [
+                v
+                for v in (np.asarray(s.col_value) for s in h.getSavedMipSolutions())
+                if len(v) == len(sol)
+            ]
         return sol[self.x_cols], sol[self.theta_cols], objective
+
+    def solve_fixed(self, values: np.ndarray) -> np.ndarray | None:
+        """The master with its integer columns fixed at ``values``: an LP, for a heuristic plan.
+
+        Rounding a relaxed solution's integers and letting the LP choose the rest (under every
+        cut so far) gives a feasible first stage cheaply; its exact evaluation may be a good
+        incumbent before any MIP solve. The model is restored afterwards (bounds,
+        integrality); :attr:`last`, :attr:`dual_bound` are left as they were.
+
+        Parameters
+        ----------
+        values : ndarray, shape (len(int_cols),)
+            Value of each integer column (:attr:`int_cols`).
+
+        Returns
+        -------
+        ndarray or None
+            Every column's value, or None when no solution has these integers.
+        """
+        h, cols, n = self.h, self.int_cols, len(self.int_cols)
+        if not n:
+            return None
+        _st, _n, _cost, lo, hi, _nnz = h.getCols(n, cols)
+        kinds = np.asarray(h.getLp().integrality_, dtype=np.int64)[cols]
+        fixed = np.asarray(values, dtype=float)
+        h.changeColsBounds(n, cols, fixed, fixed)
+        h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
+        try:
+            run_highs(h)
+            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            out = np.asarray(h.getSolution().col_value) if ok else None
+        finally:
+            h.changeColsBounds(n, cols, np.asarray(lo), np.asarray(hi))
+            h.changeColsIntegrality(n, cols, kinds.astype(np.uint8))
+        return out
+
+    def alternatives(
+        self, limit: int, skip: Callable[[np.ndarray], bool] | None = None
+    ) -> list[np.ndarray]:
+        """The last MIP solve's other improving solutions, best first (:meth:`save_improving`).
+
+        Branch-and-bound's earlier incumbents are feasible first stages too: evaluating them
+        may find a better plan, and their cuts shape the master where the search went. Left
+        out: the final solution, the start (:meth:`start_from`), repeats of the same integer
+        decisions, and those ``skip`` rejects.
+
+        Parameters
+        ----------
+        limit : int
+            At most this many.
+        skip : callable, optional
+            ``skip(columns)`` True: leave that solution out (e.g. already evaluated).
+
+        Returns
+        -------
+        list of ndarray
+            Every column's value of each solution.
+        """
+        seen = [np.round(self.last[self.int_cols])]
+        if self._start is not None:
+            seen.append(self._start)
+        out: list[np.ndarray] = []
+        for x in reversed(self._saved[:-1]):  # improving order: the latest is the best
+            ints = np.round(x[self.int_cols])
+            if (skip is not None and skip(x)) or any(np.array_equal(ints, s) for s in seen):
+                continue
+            seen.append(ints)
+            out.append(x)
+            if len(out) == limit:
+                break
+        return out
 
 
 @dataclass
@@ -272,15 +573,18 @@ class Gap:
     start: float = field(default_factory=time.perf_counter)
 
     def note(self, bound: float) -> None:
-        """Record a master bound (the last one is the current bound: a master only tightens).
+        """Record a master's proven bound; the current bound is the best one noted.
+
+        A master gaining cuts only tightens, but one solved to a loose MIP gap may prove less
+        than an earlier one: every noted bound is valid, so the largest holds.
 
         Parameters
         ----------
         bound : float
             The master's proven lower bound [objective units].
         """
-        self.bound = bound
-        self.history.append((time.perf_counter() - self.start, bound, self.best))
+        self.bound = max(self.bound, bound)
+        self.history.append((time.perf_counter() - self.start, self.bound, self.best))
 
     def offer(self, cost: float) -> bool:
         """Offer the exactly evaluated cost of a first stage.
