@@ -188,3 +188,14 @@ def test_bundled_example_forecast_keeps_every_cluster() -> None:
     # the LP is a relaxation (dataset 2026.12.3: the same cost, 424.53 bn USD)
     assert out.outcome.cost_usd >= lp.cost_usd * (1 - 1e-9)
     assert check_plan(data, out.plan, sc, dataset) == []
+
+
+def test_builds_a_solver_returns_just_below_zero_are_no_capacity() -> None:
+    """A master LP's build of -3.8e-6 MW (seen at 400 futures) made the recourse infeasible."""
+    data = _tiny(0.0)
+    below = Commitments(
+        build_mw=np.array([[12.0, 0.0], [-3.8e-6, 0.0]]),
+        campus_open=np.array([[1.0, 0.0], [0.0, 0.0]]),
+    )
+    got = _model(data, below).solve(SAMPLED).cost_usd
+    assert got == pytest.approx(_model(data, _at_a(12.0)).solve(SAMPLED).cost_usd, rel=1e-6)

@@ -239,7 +239,9 @@ class RecourseModel:
         """Upper bounds and costs of the variable columns, row bounds, committed capacity."""
         st, d = self.st, self.st.data
         t_n = d.n_periods
-        k = committed_capacity_mw(d, st.commitments, future)  # (S, T)
+        # a solver's commitments can sit a few 1e-6 MW below zero: no capacity, not an
+        # infeasible LP (y <= k < 0)
+        k = np.maximum(committed_capacity_mw(d, st.commitments, future), 0.0)  # (S, T)
         rc = recourse_costs(st, future)
         alive, load_cost, demand = rc.alive, rc.load_usd_per_mw, rc.demand_mw
         scale = 1.0 / COST_SCALE_USD

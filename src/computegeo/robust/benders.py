@@ -508,7 +508,9 @@ class _Master:
     def _values(self, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
         cols = self.col[labels]
         v = np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
-        return np.where(np.abs(v) < 1e-7, 0.0, v)
+        # builds and openings are >= 0; HiGHS may return a few 1e-6 below (within its
+        # tolerances), which would be a negative committed capacity in the recourse LP
+        return np.where(v < 1e-7, 0.0, v)
 
     def first_usd(self, c: Commitments) -> float:
         """First-stage cost of (possibly fractional) commitments [USD]."""
