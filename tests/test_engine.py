@@ -16,7 +16,9 @@ import pytest
 import scipy.sparse as sp
 
 from computegeo.core.errors import InfeasibleError, InputError, SolverError
-from computegeo.engine.cuts import CutMaster, Cuts, Gap
+from computegeo.engine.cuts import Cuts
+from computegeo.engine.gap import Gap
+from computegeo.engine.master import CutMaster
 from computegeo.engine.workers import Backend, WorkerPool
 
 

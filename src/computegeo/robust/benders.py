@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from computegeo.core.errors import InfeasibleError, SolverError
-from computegeo.engine.cuts import CutMaster, Cuts, Gap
+from computegeo.engine.cuts import Cuts
+from computegeo.engine.gap import Gap
+from computegeo.engine.master import CutMaster
 from computegeo.engine.workers import Backend
 from computegeo.optimize.context import OBJECTIVE_SCALE_USD, ModelContext
 from computegeo.optimize.formulation import build_model_from_context

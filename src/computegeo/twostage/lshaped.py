@@ -29,7 +29,9 @@ from collections.abc import Callable
 import numpy as np
 
 from computegeo.core.errors import SolverError
-from computegeo.engine.cuts import CutMaster, Cuts, Gap
+from computegeo.engine.cuts import Cuts
+from computegeo.engine.gap import Gap
+from computegeo.engine.master import CutMaster
 from computegeo.engine.workers import Backend
 from computegeo.twostage.dualpool import DualPool
 from computegeo.twostage.problem import TwoStageProblem
